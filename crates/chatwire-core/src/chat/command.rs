@@ -1,0 +1,349 @@
+//! Commands on a chat and [`Chat::decide`], which turns a command into changes or refuses it.
+//!
+//! `decide` is pure: the store backend calls it inside its write transaction with the chat as
+//! committed, so two concurrent accepts can never both win, on one node or many.
+
+use super::{
+    AssignedAgent, Chat, ChatState, EndCause, EventKind, Line, LineSource, LineSubType,
+    PendingTransfer, StateChange, SystemMessageId, TextType, TransferTarget, Typing,
+};
+use crate::routing::{self, AgentLoad};
+use crate::{AgentId, DomainError};
+
+/// Longest line accepted, in characters.
+pub const MAX_LINE_CHARS: usize = 20_000;
+
+/// Who acts on a chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// The visitor who opened it.
+    Visitor,
+    /// An agent (id and nickname).
+    Agent {
+        /// Agent id.
+        id: AgentId,
+        /// Nickname (line `by`).
+        name: String,
+    },
+}
+
+/// Which side's typing indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypingSide {
+    /// The agent's.
+    Agent,
+    /// The visitor's.
+    Visitor,
+}
+
+/// Something a participant or the server asks of a chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChatCommand {
+    /// An agent takes a waiting chat (LivePerson accept, SuperOffice pick up / accept transfer).
+    Accept {
+        /// The accepting agent.
+        agent: AssignedAgent,
+        /// A welcome line to send as the agent (SuperOffice topic welcome message).
+        welcome: Option<String>,
+    },
+    /// Add a line.
+    PostLine {
+        /// Author.
+        author: Actor,
+        /// Text.
+        text: String,
+        /// Rendering (visitor lines are always plain).
+        text_type: TextType,
+        /// Structured content for rich-content lines.
+        json: Option<String>,
+        /// Visibility.
+        sub_type: LineSubType,
+    },
+    /// An agent pushes a URL to the visitor.
+    PushUrl {
+        /// The agent.
+        agent: AssignedAgent,
+        /// The URL.
+        url: String,
+    },
+    /// A participant ends the chat.
+    End {
+        /// Who ends it.
+        by: Actor,
+    },
+    /// The server ends the chat after `chatTimeout` without visitor activity.
+    Timeout,
+    /// The handling agent sends the chat to a skill or another agent.
+    Transfer {
+        /// The agent transferring (must be handling the chat).
+        by: AssignedAgent,
+        /// Destination.
+        target: TransferTarget,
+        /// Note for the receiving agent.
+        text: String,
+    },
+    /// The target of a personal transfer declines it.
+    RejectTransfer {
+        /// The declining agent.
+        agent: AgentId,
+    },
+    /// Put a chatting chat back in its skill's queue (SuperOffice `ResetChatSession`).
+    Requeue,
+    /// Set the visitor's display name.
+    SetVisitorName(String),
+    /// Set a typing indicator.
+    SetTyping(TypingSide, Typing),
+}
+
+/// A decided change: an event to append, or an info field to set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Append this event.
+    Event(EventKind),
+    /// Set the visitor name.
+    VisitorName(String),
+    /// Set a typing indicator.
+    Typing(TypingSide, Typing),
+    /// Assign (or clear) the handling agent.
+    Assign(Option<AssignedAgent>),
+    /// Start (or clear) a pending transfer.
+    Transfer(Option<PendingTransfer>),
+}
+
+/// Facts `decide` needs that live outside the chat, gathered by the store inside the same
+/// transaction.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionContext {
+    /// The acting agent's record and current load (for accepts).
+    pub agent: Option<AgentLoad>,
+}
+
+fn state(state: ChatState) -> Change {
+    Change::Event(EventKind::State(StateChange { state, end_cause: None }))
+}
+
+fn system_line(id: SystemMessageId, text: impl Into<String>) -> Change {
+    Change::Event(EventKind::Line(Line::system(id, text)))
+}
+
+/// Checks line text: not blank, at most [`MAX_LINE_CHARS`].
+pub(crate) fn validate_text(text: &str) -> Result<(), DomainError> {
+    if text.trim().is_empty() {
+        return Err(DomainError::invalid("text", "must not be empty"));
+    }
+    if text.chars().count() > MAX_LINE_CHARS {
+        return Err(DomainError::invalid("text", "must be at most 20000 characters"));
+    }
+    Ok(())
+}
+
+/// Checks a visitor name: 1-100 characters, not blank, no control characters.
+pub(crate) fn validate_name(name: &str) -> Result<(), DomainError> {
+    if name.trim().is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(DomainError::invalid("visitorName", "must be 1-100 characters and not blank"));
+    }
+    Ok(())
+}
+
+impl Chat {
+    /// Decides what `cmd` does to this chat. Pure: no clock, no I/O.
+    pub fn decide(&self, cmd: ChatCommand, ctx: &DecisionContext) -> Result<Vec<Change>, DomainError> {
+        if self.state == ChatState::Ended {
+            return Err(DomainError::ChatEnded);
+        }
+        match cmd {
+            ChatCommand::Accept { agent, welcome } => self.decide_accept(agent, welcome, ctx),
+            ChatCommand::PostLine { author, text, text_type, json, sub_type } => {
+                self.decide_line(author, text, text_type, json, sub_type)
+            }
+            ChatCommand::PushUrl { agent, url } => {
+                self.require_handler(agent.id)?;
+                if url.trim().is_empty() || url.len() > 2048 {
+                    return Err(DomainError::invalid("url", "must be 1-2048 characters"));
+                }
+                Ok(vec![Change::Event(EventKind::Url { url, by: agent.name })])
+            }
+            ChatCommand::End { by } => self.decide_end(&by),
+            ChatCommand::Timeout => Ok(vec![
+                system_line(SystemMessageId::DISCONNECTED, "The chat was disconnected."),
+                Change::Event(EventKind::State(StateChange {
+                    state: ChatState::Ended,
+                    end_cause: Some(EndCause::Timeout),
+                })),
+            ]),
+            ChatCommand::Transfer { by, target, text } => self.decide_transfer(by, target, text),
+            ChatCommand::RejectTransfer { agent } => self.decide_reject(agent),
+            ChatCommand::Requeue => {
+                self.require_state(ChatState::Chatting)?;
+                Ok(vec![
+                    Change::Assign(None),
+                    state(ChatState::Waiting),
+                    system_line(SystemMessageId::REQUEUED, "Please wait for the next available agent."),
+                ])
+            }
+            ChatCommand::SetVisitorName(name) => {
+                validate_name(&name)?;
+                Ok(vec![Change::VisitorName(name.trim().to_owned())])
+            }
+            ChatCommand::SetTyping(side, typing) => Ok(vec![Change::Typing(side, typing)]),
+        }
+    }
+
+    fn require_state(&self, expected: ChatState) -> Result<(), DomainError> {
+        if self.state == expected {
+            Ok(())
+        } else {
+            Err(DomainError::WrongState { expected, actual: self.state })
+        }
+    }
+
+    fn require_handler(&self, agent: AgentId) -> Result<(), DomainError> {
+        if self.is_handled_by(agent) { Ok(()) } else { Err(DomainError::NotParticipant) }
+    }
+
+    fn decide_accept(
+        &self,
+        agent: AssignedAgent,
+        welcome: Option<String>,
+        ctx: &DecisionContext,
+    ) -> Result<Vec<Change>, DomainError> {
+        self.require_state(ChatState::Waiting)?;
+        let load = ctx.agent.as_ref().ok_or(DomainError::NotRoutable)?;
+        routing::check_accept(load, self)?;
+        let greeting = format!("You are now chatting with {}.", agent.name);
+        let mut changes = vec![
+            Change::Transfer(None),
+            Change::Assign(Some(agent.clone())),
+            state(ChatState::Chatting),
+            system_line(SystemMessageId::ACCEPTED, greeting),
+        ];
+        if let Some(text) = welcome.filter(|w| !w.trim().is_empty()) {
+            changes.push(Change::Event(EventKind::Line(Line {
+                text,
+                text_type: TextType::Plain,
+                json: None,
+                by: agent.name.clone(),
+                source: LineSource::Agent,
+                system_message: None,
+                sub_type: LineSubType::Regular,
+                agent: Some(agent.id),
+            })));
+        }
+        Ok(changes)
+    }
+
+    fn decide_line(
+        &self,
+        author: Actor,
+        text: String,
+        text_type: TextType,
+        json: Option<String>,
+        sub_type: LineSubType,
+    ) -> Result<Vec<Change>, DomainError> {
+        validate_text(&text)?;
+        let (line, typing) = match author {
+            // Visitors have no HTML, structured content or private lines (LivePerson §2.3.10).
+            Actor::Visitor => (
+                Line {
+                    text,
+                    text_type: TextType::Plain,
+                    json: None,
+                    by: self.visitor_name.clone(),
+                    source: LineSource::Visitor,
+                    system_message: None,
+                    sub_type: LineSubType::Regular,
+                    agent: None,
+                },
+                TypingSide::Visitor,
+            ),
+            Actor::Agent { id, name } => {
+                self.require_handler(id)?;
+                if text_type == TextType::RichContent && json.is_none() {
+                    return Err(DomainError::invalid("json", "rich-content lines need a json body"));
+                }
+                let line = Line {
+                    text,
+                    text_type,
+                    json,
+                    by: name,
+                    source: LineSource::Agent,
+                    system_message: None,
+                    sub_type,
+                    agent: Some(id),
+                };
+                (line, TypingSide::Agent)
+            }
+        };
+        // Posting a line ends that side's typing, as every chat UI shows it.
+        Ok(vec![Change::Event(EventKind::Line(line)), Change::Typing(typing, Typing::NotTyping)])
+    }
+
+    fn decide_end(&self, by: &Actor) -> Result<Vec<Change>, DomainError> {
+        let ended = |cause| {
+            Change::Event(EventKind::State(StateChange {
+                state: ChatState::Ended,
+                end_cause: Some(cause),
+            }))
+        };
+        match by {
+            Actor::Visitor => Ok(vec![ended(EndCause::Visitor)]),
+            Actor::Agent { id, name } => {
+                self.require_handler(*id)?;
+                Ok(vec![
+                    system_line(SystemMessageId::AGENT_ENDED, format!("{name} has ended the chat.")),
+                    ended(EndCause::Agent(*id)),
+                ])
+            }
+        }
+    }
+
+    fn decide_transfer(
+        &self,
+        by: AssignedAgent,
+        target: TransferTarget,
+        text: String,
+    ) -> Result<Vec<Change>, DomainError> {
+        self.require_handler(by.id)?;
+        if matches!(&target, TransferTarget::Agent { id, .. } if *id == by.id) {
+            return Err(DomainError::invalid("transfer", "cannot transfer a chat to yourself"));
+        }
+        if text.chars().count() > MAX_LINE_CHARS {
+            return Err(DomainError::invalid("text", "must be at most 20000 characters"));
+        }
+        let (id, line) = match &target {
+            TransferTarget::Skill { name, .. } => (
+                SystemMessageId::TRANSFER_SKILL,
+                format!("Please hold while the chat is transferred to {name}."),
+            ),
+            TransferTarget::Agent { name, .. } => (
+                SystemMessageId::TRANSFER_AGENT,
+                format!("Please hold while the chat is transferred to {name}."),
+            ),
+        };
+        Ok(vec![
+            Change::Event(EventKind::Transfer { from: Some(by.id), to: target.clone(), text }),
+            Change::Assign(None),
+            Change::Transfer(Some(PendingTransfer { target, from: Some(by) })),
+            state(ChatState::Waiting),
+            system_line(id, line),
+        ])
+    }
+
+    fn decide_reject(&self, agent: AgentId) -> Result<Vec<Change>, DomainError> {
+        let Some(pending) = &self.transfer else {
+            return Err(DomainError::NoPendingTransfer);
+        };
+        if !matches!(pending.target, TransferTarget::Agent { id, .. } if id == agent) {
+            return Err(DomainError::NoPendingTransfer);
+        }
+        match &pending.from {
+            // Back to the agent who transferred it, who never stopped being responsible.
+            Some(from) => Ok(vec![
+                Change::Transfer(None),
+                Change::Assign(Some(from.clone())),
+                state(ChatState::Chatting),
+            ]),
+            None => Ok(vec![Change::Transfer(None)]),
+        }
+    }
+}

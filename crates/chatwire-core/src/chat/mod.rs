@@ -1,0 +1,265 @@
+//! The chat aggregate. State is a fold over the event log ([`Chat::apply_changes`]) plus a few
+//! non-event fields (visitor name, typing); [`Chat::decide`] is the one place that decides what a
+//! command does.
+
+mod command;
+mod event;
+mod request;
+
+pub use command::{Actor, Change, ChatCommand, DecisionContext, TypingSide};
+pub use event::{
+    ChatEvent, EndCause, EventKind, Line, LineSource, LineSubType, StateChange, SystemMessageId,
+    TextType, TransferTarget,
+};
+pub use command::MAX_LINE_CHARS;
+pub use request::{
+    ChatRequest, CustomVariable, DEFAULT_CHAT_TIMEOUT_SECS, MAX_CHAT_TIMEOUT_SECS, NewChat,
+    ROUTING_GREETING, SurveyAnswer,
+};
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId, Timestamp};
+
+/// Server-side chat states (LivePerson §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatState {
+    /// Queued or ringing.
+    Waiting,
+    /// An agent accepted.
+    Chatting,
+    /// Over; readable, but takes no more lines.
+    Ended,
+}
+
+impl ChatState {
+    /// The wire name (`waiting`, `chatting`, `ended`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Chatting => "chatting",
+            Self::Ended => "ended",
+        }
+    }
+}
+
+impl fmt::Display for ChatState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Typing indicator of one side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Typing {
+    /// Typing now.
+    Typing,
+    /// Not typing.
+    #[default]
+    NotTyping,
+    /// Unknown (never reported).
+    Unknown,
+}
+
+impl Typing {
+    /// The wire name (`typing`, `not-typing`, `unknown`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Typing => "typing",
+            Self::NotTyping => "not-typing",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The agent a chat is assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignedAgent {
+    /// Agent id.
+    pub id: AgentId,
+    /// Nickname shown to the visitor.
+    pub name: String,
+}
+
+/// A transfer waiting for its target to accept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingTransfer {
+    /// Where the chat is going.
+    pub target: TransferTarget,
+    /// The agent who transferred it (excluded from ringing for skill transfers).
+    pub from: Option<AssignedAgent>,
+}
+
+/// A chat: its identity, its current state (folded from events) and its info fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chat {
+    /// The LivePerson chat id / `chatSessionKey`.
+    pub key: ChatKey,
+    /// The SuperOffice `ChatSessionId`.
+    pub num: ChatNum,
+    /// The owning account.
+    pub account: AccountId,
+    /// The skill (queue) the chat is routed by; `None` routes to any agent.
+    pub skill: Option<SkillId>,
+    /// Current state.
+    pub state: ChatState,
+    /// The agent handling it (chatting), or who handled it last (ended).
+    pub agent: Option<AssignedAgent>,
+    /// A transfer in progress (state is `waiting` meanwhile).
+    pub transfer: Option<PendingTransfer>,
+    /// Visitor display name.
+    pub visitor_name: String,
+    /// Agent typing indicator.
+    pub agent_typing: Typing,
+    /// Visitor typing indicator.
+    pub visitor_typing: Typing,
+    /// Numeric visitor id (LivePerson `visitorId`).
+    pub visitor_id: i64,
+    /// When the chat was requested.
+    pub started_at: Timestamp,
+    /// When an agent first accepted.
+    pub accepted_at: Option<Timestamp>,
+    /// When it ended.
+    pub ended_at: Option<Timestamp>,
+    /// Last change of any kind (LivePerson `lastUpdate`).
+    pub last_update: Timestamp,
+    /// Last line by anyone (SuperOffice `WhenIdle`).
+    pub last_line_at: Option<Timestamp>,
+    /// Who wrote the last visitor/agent line (SuperOffice `CustomerLast`/`UserLast`).
+    pub last_speaker: Option<LineSource>,
+    /// Seconds without visitor activity before the chat is ended (`interactionTimeout`).
+    pub chat_timeout_secs: u32,
+    /// The id the next event will get; also the number of events so far.
+    pub next_event_id: EventId,
+    /// What the visitor sent with the chat request.
+    pub request: ChatRequest,
+}
+
+impl Chat {
+    /// Applies decided changes: assigns event ids from `next_event_id` and sequence numbers
+    /// from `first_seq` upwards, folds each into the chat, and returns the new events.
+    pub fn apply_changes(
+        &mut self,
+        changes: Vec<Change>,
+        at: Timestamp,
+        first_seq: GlobalSeq,
+    ) -> Vec<ChatEvent> {
+        let mut events = Vec::new();
+        let mut seq = first_seq;
+        for change in changes {
+            match change {
+                Change::Event(kind) => {
+                    let event = ChatEvent { id: self.next_event_id, seq, at, kind };
+                    self.fold(&event);
+                    self.next_event_id = self.next_event_id.next();
+                    seq = GlobalSeq(seq.0 + 1);
+                    events.push(event);
+                }
+                Change::VisitorName(name) => self.visitor_name = name,
+                Change::Typing(TypingSide::Agent, t) => self.agent_typing = t,
+                Change::Typing(TypingSide::Visitor, t) => self.visitor_typing = t,
+                Change::Assign(agent) => self.agent = agent,
+                Change::Transfer(t) => {
+                    if let Some(PendingTransfer { target: TransferTarget::Skill { id, .. }, .. }) = &t {
+                        self.skill = Some(*id);
+                    }
+                    self.transfer = t;
+                }
+            }
+            self.last_update = self.last_update.max(at);
+        }
+        events
+    }
+
+    /// Folds one event into the state fields.
+    fn fold(&mut self, event: &ChatEvent) {
+        match &event.kind {
+            EventKind::State(change) => {
+                self.state = change.state;
+                match change.state {
+                    ChatState::Chatting if self.accepted_at.is_none() => {
+                        self.accepted_at = Some(event.at);
+                    }
+                    ChatState::Ended => {
+                        self.ended_at = Some(event.at);
+                        self.agent_typing = Typing::NotTyping;
+                        self.visitor_typing = Typing::NotTyping;
+                    }
+                    _ => {}
+                }
+            }
+            EventKind::Line(line) => {
+                if line.source != LineSource::System {
+                    self.last_line_at = Some(event.at);
+                    self.last_speaker = Some(line.source);
+                }
+            }
+            EventKind::Url { .. } | EventKind::Transfer { .. } => {}
+        }
+    }
+
+    /// The number of events in the log.
+    pub const fn event_count(&self) -> u32 {
+        self.next_event_id.0
+    }
+
+    /// Whether `agent` is the one handling this chat now.
+    pub fn is_handled_by(&self, agent: AgentId) -> bool {
+        self.state == ChatState::Chatting && self.agent.as_ref().is_some_and(|a| a.id == agent)
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Fixtures shared by the unit tests of this crate.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::{Agent, Availability, MaxChats};
+
+    pub(crate) fn agent(id: i64, skills: &[i64]) -> Agent {
+        Agent {
+            id: AgentId(id),
+            account: AccountId::parse("1000").expect("valid"),
+            login_name: format!("agent{id}"),
+            password_hash: String::new(),
+            nickname: format!("Agent{id}"),
+            display_name: format!("Agent {id}"),
+            email: String::new(),
+            max_chats: MaxChats::from(2),
+            skills: skills.iter().map(|s| SkillId(*s)).collect(),
+            availability: Availability::Online,
+            is_admin: false,
+            enabled: true,
+        }
+    }
+
+    fn new_chat(skill: Option<i64>) -> NewChat {
+        NewChat {
+            key: ChatKey::from_random(1, 2, 3),
+            account: AccountId::parse("1000").expect("valid"),
+            skill: skill.map(SkillId),
+            visitor_name: "visitor".into(),
+            visitor_id: 7,
+            chat_timeout_secs: 40,
+            pre_chat_lines: vec!["order 42".into()],
+            request: ChatRequest::default(),
+        }
+    }
+
+    pub(crate) fn opening_events() -> Vec<ChatEvent> {
+        let (mut chat, changes) = Chat::open(new_chat(Some(10)), ChatNum(1), Timestamp(1_000)).expect("open");
+        chat.apply_changes(changes, Timestamp(1_000), GlobalSeq(1))
+    }
+
+    pub(crate) fn waiting_chat(skill: Option<i64>) -> Chat {
+        let (mut chat, changes) = Chat::open(new_chat(skill), ChatNum(1), Timestamp(1_000)).expect("open");
+        chat.apply_changes(changes, Timestamp(1_000), GlobalSeq(1));
+        chat
+    }
+}

@@ -1,0 +1,33 @@
+//! chatwire's domain: plain data plus the decisions made on it.
+//!
+//! Map of the crate:
+//! - [`ids`]: typed identifiers (account, skill, agent, chat key and number, event id, global sequence).
+//! - [`time`]: [`Timestamp`], milliseconds since the Unix epoch (UTC); formatting belongs to the dialects.
+//! - [`account`], [`skill`], [`agent`]: the directory of an account (agents, skills, visitor app keys).
+//! - [`chat`]: the chat aggregate, its append-only event log, and `Chat::decide`, the only place
+//!   where chat state changes are decided.
+//! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
+//! - [`error`]: [`DomainError`], business failures only (no status codes).
+//!
+//! This crate does no I/O and depends on no runtime: every rule here is unit-tested in-process.
+
+pub mod account;
+pub mod agent;
+pub mod chat;
+pub mod error;
+pub mod ids;
+pub mod routing;
+pub mod skill;
+pub mod time;
+
+pub use account::{Account, AppKey, NewAppKey};
+pub use agent::{Agent, Availability, MaxChats, NewAgent};
+pub use chat::{
+    Actor, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, Change, DecisionContext,
+    EndCause, EventKind, Line, LineSource, LineSubType, NewChat, StateChange, SystemMessageId,
+    TextType, TransferTarget, Typing,
+};
+pub use error::DomainError;
+pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};
+pub use skill::Skill;
+pub use time::Timestamp;

@@ -1,0 +1,184 @@
+//! Routing rules, once for both dialects: which waiting chats ring which agent, whether an
+//! agent may accept, and capacity.
+//!
+//! - A chat transferred to an agent personally rings only that agent, when Online or Occupied.
+//! - Any other waiting chat rings Online agents with the chat's skill (any agent when the chat
+//!   has no skill), except the agent who transferred it away.
+//! - Away and Offline agents ring for nothing. Nobody rings beyond `maxChats`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::chat::{Chat, ChatState, TransferTarget};
+use crate::{Agent, Availability, DomainError};
+
+/// An agent and the number of chats they handle now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentLoad {
+    /// The agent.
+    pub agent: Agent,
+    /// Chats in state `chatting` assigned to the agent.
+    pub active_chats: u32,
+}
+
+impl AgentLoad {
+    /// Free slots; `None` is unlimited.
+    pub fn free_slots(&self) -> Option<u32> {
+        if matches!(self.agent.availability, Availability::Away | Availability::Offline) {
+            return Some(0);
+        }
+        self.agent.max_chats.free(self.active_chats)
+    }
+}
+
+/// Whether the chat is routed to this agent, ignoring capacity.
+pub fn is_routed_to(load: &AgentLoad, chat: &Chat) -> bool {
+    let agent = &load.agent;
+    if chat.state != ChatState::Waiting || !agent.enabled || chat.account != agent.account {
+        return false;
+    }
+    if let Some(pending) = &chat.transfer {
+        match &pending.target {
+            TransferTarget::Agent { id, .. } => {
+                return *id == agent.id
+                    && matches!(agent.availability, Availability::Online | Availability::Occupied);
+            }
+            TransferTarget::Skill { .. } => {
+                if pending.from.as_ref().is_some_and(|f| f.id == agent.id) {
+                    return false;
+                }
+            }
+        }
+    }
+    agent.availability == Availability::Online && chat.skill.is_none_or(|s| agent.has_skill(s))
+}
+
+/// Checks that `load`'s agent may accept `chat` now: routed to them and under capacity.
+pub fn check_accept(load: &AgentLoad, chat: &Chat) -> Result<(), DomainError> {
+    if !is_routed_to(load, chat) {
+        return Err(DomainError::NotRoutable);
+    }
+    if !load.agent.max_chats.has_room(load.active_chats) {
+        return Err(DomainError::AgentAtCapacity {
+            active: load.active_chats,
+            max: load.agent.max_chats.0.unwrap_or(u32::MAX),
+        });
+    }
+    Ok(())
+}
+
+/// The ring count: how many of `chats` this agent may accept now, i.e. the routed waiting
+/// chats, bounded by the agent's free slots.
+pub fn ring_count<'a>(load: &AgentLoad, chats: impl IntoIterator<Item = &'a Chat>) -> u32 {
+    let routed = chats.into_iter().filter(|c| is_routed_to(load, c)).count();
+    let routed = u32::try_from(routed).unwrap_or(u32::MAX);
+    load.free_slots().map_or(routed, |free| routed.min(free))
+}
+
+/// The order in which an agent taking "the next chat" gets them: personal transfers first,
+/// then the longest-waiting chat.
+pub fn pick_order<'a>(load: &AgentLoad, chats: impl IntoIterator<Item = &'a Chat>) -> Vec<&'a Chat> {
+    let mut routed: Vec<&Chat> = chats.into_iter().filter(|c| is_routed_to(load, c)).collect();
+    routed.sort_by_key(|c| {
+        let personal = matches!(
+            c.transfer.as_ref().map(|t| &t.target),
+            Some(TransferTarget::Agent { .. })
+        );
+        (!personal, c.started_at, c.num)
+    });
+    routed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::test_support::{agent, waiting_chat};
+    use crate::chat::{AssignedAgent, PendingTransfer};
+    use crate::{AgentId, MaxChats, SkillId};
+
+    fn load(availability: Availability, max: i32, active: u32) -> AgentLoad {
+        let mut a = agent(1, &[10]);
+        a.availability = availability;
+        a.max_chats = MaxChats::from(max);
+        AgentLoad { agent: a, active_chats: active }
+    }
+
+    #[test]
+    fn online_agent_with_the_skill_rings_for_a_waiting_chat() {
+        let chat = waiting_chat(Some(10));
+        assert!(is_routed_to(&load(Availability::Online, 2, 0), &chat));
+        assert_eq!(ring_count(&load(Availability::Online, 2, 0), [&chat]), 1);
+    }
+
+    #[test]
+    fn away_occupied_and_offline_agents_do_not_ring_for_queue_chats() {
+        let chat = waiting_chat(Some(10));
+        for a in [Availability::Away, Availability::Occupied, Availability::Offline] {
+            assert!(!is_routed_to(&load(a, 2, 0), &chat), "{a}");
+        }
+    }
+
+    #[test]
+    fn agent_without_the_skill_does_not_ring_but_skill_less_chats_ring_everyone() {
+        assert!(!is_routed_to(&load(Availability::Online, 2, 0), &waiting_chat(Some(11))));
+        assert!(is_routed_to(&load(Availability::Online, 2, 0), &waiting_chat(None)));
+    }
+
+    #[test]
+    fn ring_count_is_bounded_by_free_slots() {
+        let chats = [waiting_chat(Some(10)), waiting_chat(Some(10)), waiting_chat(Some(10))];
+        assert_eq!(ring_count(&load(Availability::Online, 2, 0), &chats), 2);
+        assert_eq!(ring_count(&load(Availability::Online, 2, 1), &chats), 1);
+        assert_eq!(ring_count(&load(Availability::Online, 2, 2), &chats), 0);
+        assert_eq!(ring_count(&load(Availability::Online, -1, 50), &chats), 3);
+    }
+
+    #[test]
+    fn accept_beyond_max_chats_is_refused() {
+        let chat = waiting_chat(Some(10));
+        assert_eq!(
+            check_accept(&load(Availability::Online, 2, 2), &chat),
+            Err(DomainError::AgentAtCapacity { active: 2, max: 2 })
+        );
+        assert_eq!(check_accept(&load(Availability::Away, 2, 0), &chat), Err(DomainError::NotRoutable));
+    }
+
+    #[test]
+    fn personal_transfer_rings_only_the_target_even_when_occupied() {
+        let mut chat = waiting_chat(Some(10));
+        chat.transfer = Some(PendingTransfer {
+            target: TransferTarget::Agent { id: AgentId(1), name: "a1".into() },
+            from: Some(AssignedAgent { id: AgentId(2), name: "a2".into() }),
+        });
+        assert!(is_routed_to(&load(Availability::Occupied, 2, 0), &chat));
+        let mut other = load(Availability::Online, 2, 0);
+        other.agent.id = AgentId(3);
+        assert!(!is_routed_to(&other, &chat));
+    }
+
+    #[test]
+    fn skill_transfer_does_not_ring_the_transferring_agent() {
+        let mut chat = waiting_chat(Some(10));
+        chat.transfer = Some(PendingTransfer {
+            target: TransferTarget::Skill { id: SkillId(10), name: "Sales".into() },
+            from: Some(AssignedAgent { id: AgentId(1), name: "a1".into() }),
+        });
+        assert!(!is_routed_to(&load(Availability::Online, 2, 0), &chat));
+    }
+
+    #[test]
+    fn pick_order_puts_personal_transfers_first_then_oldest() {
+        let mut old = waiting_chat(Some(10));
+        old.started_at = crate::Timestamp(1);
+        let mut new = waiting_chat(Some(10));
+        new.started_at = crate::Timestamp(2);
+        let mut personal = waiting_chat(Some(10));
+        personal.started_at = crate::Timestamp(3);
+        personal.transfer = Some(PendingTransfer {
+            target: TransferTarget::Agent { id: AgentId(1), name: "a1".into() },
+            from: None,
+        });
+        let chats = [new.clone(), personal.clone(), old.clone()];
+        let order = pick_order(&load(Availability::Online, -1, 0), &chats);
+        assert_eq!(order, vec![&chats[1], &chats[2], &chats[0]]);
+    }
+}

@@ -1,0 +1,153 @@
+//! The [`Store`] trait: the domain operations chatwire persists.
+
+use async_trait::async_trait;
+use chatwire_core::{
+    Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
+    EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
+};
+use futures::stream::BoxStream;
+
+use crate::StoreResult;
+
+/// The outcome of a successful chat write: the chat as committed and the events appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    /// The chat after the write.
+    pub chat: Chat,
+    /// The events appended, in id order (may be empty for info-only changes).
+    pub events: Vec<ChatEvent>,
+}
+
+/// One entry of the account-wide feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedItem {
+    /// The chat the event belongs to.
+    pub chat: ChatKey,
+    /// The event.
+    pub event: ChatEvent,
+}
+
+/// What an admin supplies to create a skill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSkill {
+    /// Owning account.
+    pub account: AccountId,
+    /// Name, unique within the account (case-insensitively).
+    pub name: String,
+    /// Operator description.
+    pub description: String,
+    /// Welcome line sent when an agent accepts; empty for none.
+    pub welcome_message: String,
+}
+
+/// A hint from another node that something changed (PostgreSQL `NOTIFY`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wakeup {
+    /// Events were appended to this chat.
+    Chat(AccountId, ChatKey),
+    /// The connection was re-established: anything may have changed.
+    All,
+}
+
+/// The agent whose record and load `decide` needs for `cmd`, if any. Backends call this to know
+/// what to load inside the transaction.
+pub fn acting_agent(cmd: &ChatCommand) -> Option<AgentId> {
+    match cmd {
+        ChatCommand::Accept { agent, .. } => Some(agent.id),
+        _ => None,
+    }
+}
+
+/// Persistence of chatwire's domain. Implementations: in-memory (tests), SQLite, PostgreSQL.
+///
+/// Every method is scoped by account where the domain is; asking for another account's object
+/// answers [`crate::StoreError::NotFound`], never the object.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates an account. `Conflict` if the id exists.
+    async fn create_account(&self, account: &Account) -> StoreResult<()>;
+    /// Reads an account.
+    async fn get_account(&self, id: &AccountId) -> StoreResult<Account>;
+    /// All accounts, by id.
+    async fn list_accounts(&self) -> StoreResult<Vec<Account>>;
+
+    /// Creates a skill. `Conflict` if the account has one with that name (case-insensitive).
+    async fn create_skill(&self, new: &NewSkill) -> StoreResult<Skill>;
+    /// An account's skills, by id.
+    async fn list_skills(&self, account: &AccountId) -> StoreResult<Vec<Skill>>;
+
+    /// Creates an agent. `Conflict` if the login name is taken in the account (case-insensitive).
+    async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent>;
+    /// Replaces an agent's mutable fields (names, password hash, limits, skills, availability,
+    /// flags). `NotFound` if it does not exist in that account.
+    async fn update_agent(&self, agent: &Agent) -> StoreResult<()>;
+    /// Reads an agent of an account.
+    async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent>;
+    /// Finds an agent by login name (case-insensitive).
+    async fn find_agent_by_login(&self, account: &AccountId, login: &str) -> StoreResult<Agent>;
+    /// An account's agents, by id.
+    async fn list_agents(&self, account: &AccountId) -> StoreResult<Vec<Agent>>;
+
+    /// Creates a visitor app key. `Conflict` if the key exists.
+    async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey>;
+    /// Finds an app key by its text.
+    async fn find_app_key(&self, key: &str) -> StoreResult<AppKey>;
+
+    /// Opens a chat: assigns its number, writes the opening events. Durable on return.
+    async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed>;
+    /// Decides `cmd` against the chat as committed and appends the outcome atomically.
+    /// Refusals come back as `StoreError::Domain`. Durable on return.
+    async fn execute(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        cmd: ChatCommand,
+        now: Timestamp,
+    ) -> StoreResult<Committed>;
+    /// Reads a chat by key.
+    async fn get_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Chat>;
+    /// Reads a chat by its SuperOffice number.
+    async fn get_chat_by_num(&self, account: &AccountId, num: ChatNum) -> StoreResult<Chat>;
+    /// Events with id `>= from`, oldest first, at most `limit`.
+    async fn events_since(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        from: EventId,
+        limit: u32,
+    ) -> StoreResult<Vec<ChatEvent>>;
+    /// Every chat not yet ended, server-wide (the engine warms its in-memory index from it).
+    async fn open_chats(&self) -> StoreResult<Vec<Chat>>;
+    /// Chats of an account that `agent` handled, most recent first, at most `limit`.
+    async fn chats_of_agent(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        limit: u32,
+    ) -> StoreResult<Vec<Chat>>;
+    /// Events of every chat of an account with seq `> after`, in seq order, at most `limit`.
+    async fn feed_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<FeedItem>>;
+
+    /// Cross-process change hints (PostgreSQL `LISTEN`); `None` for single-process backends.
+    async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {
+        Ok(None)
+    }
+}
+
+/// The transactional core every backend runs inside its write transaction: decide `cmd` against
+/// the committed `chat`, then fold the outcome in, numbering events from `first_seq`.
+pub fn decide_and_apply(
+    chat: &mut Chat,
+    cmd: ChatCommand,
+    ctx: &chatwire_core::DecisionContext,
+    now: Timestamp,
+    first_seq: GlobalSeq,
+) -> Result<Vec<ChatEvent>, chatwire_core::DomainError> {
+    let changes = chat.decide(cmd, ctx)?;
+    Ok(chat.apply_changes(changes, now, first_seq))
+}
