@@ -52,18 +52,24 @@ pub fn is_routed_to(load: &AgentLoad, chat: &Chat) -> bool {
     agent.availability == Availability::Online && chat.skill.is_none_or(|s| agent.has_skill(s))
 }
 
+/// Checks that the agent has room for one more chat.
+pub fn check_capacity(load: &AgentLoad) -> Result<(), DomainError> {
+    if load.agent.max_chats.has_room(load.active_chats) {
+        Ok(())
+    } else {
+        Err(DomainError::AgentAtCapacity {
+            active: load.active_chats,
+            max: load.agent.max_chats.0.unwrap_or(u32::MAX),
+        })
+    }
+}
+
 /// Checks that `load`'s agent may accept `chat` now: routed to them and under capacity.
 pub fn check_accept(load: &AgentLoad, chat: &Chat) -> Result<(), DomainError> {
     if !is_routed_to(load, chat) {
         return Err(DomainError::NotRoutable);
     }
-    if !load.agent.max_chats.has_room(load.active_chats) {
-        return Err(DomainError::AgentAtCapacity {
-            active: load.active_chats,
-            max: load.agent.max_chats.0.unwrap_or(u32::MAX),
-        });
-    }
-    Ok(())
+    check_capacity(load)
 }
 
 /// The ring count: how many of `chats` this agent may accept now, i.e. the routed waiting

@@ -1,1 +1,156 @@
-//! placeholder
+//! chatwire's application services: every use case both wire dialects share.
+//!
+//! Map:
+//! - [`Engine`]: the handle HTTP code holds; cheap to clone.
+//! - `directory`: accounts, skills, agents, app keys (cached; writes go through the store).
+//! - `chats`: chat commands (request, accept, lines, end, transfer, typing, name).
+//! - `reads`: chat views, multi-chat polls, ring counts, long-poll waits.
+//! - `live`: the in-memory tails that keep polls off the database.
+//! - [`notify`]: register-then-sample wake-ups; notified only after commits.
+//! - `sweeper`: chat timeouts and eviction of ended chats from memory.
+//!
+//! Rules: HTTP code calls the engine, never the store; business rules live here or in
+//! `chatwire-core`, never in a dialect.
+
+mod chats;
+mod clock;
+mod directory;
+mod error;
+mod live;
+pub mod notify;
+pub mod password;
+mod reads;
+mod sweeper;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chatwire_store::Store;
+use tokio_util::sync::CancellationToken;
+
+pub use chats::{ChatRequestInput, LineInput, TransferTo};
+pub use chatwire_core as core;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use directory::{NewAgentInput, NewSkillInput};
+pub use error::{EngineError, EngineResult};
+pub use notify::{Notifier, Topic};
+pub use reads::{ChatView, Viewer};
+
+/// Tunables of the engine (the binary fills them from configuration).
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Events kept in memory per chat.
+    pub tail_window: usize,
+    /// Most events returned by one read.
+    pub max_events_per_read: u32,
+    /// How often the sweeper runs.
+    pub sweep_interval: Duration,
+    /// How long an ended chat stays in memory after its last read.
+    pub ended_retention: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            tail_window: 256,
+            max_events_per_read: 1000,
+            sweep_interval: Duration::from_secs(1),
+            ended_retention: Duration::from_secs(600),
+        }
+    }
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    notifier: Notifier,
+    live: live::Live,
+    directory: directory::Directory,
+    config: EngineConfig,
+    shutdown: CancellationToken,
+}
+
+/// The chat engine. Clone it freely; clones share everything.
+#[derive(Clone)]
+pub struct Engine(Arc<Inner>);
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("config", &self.0.config).finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// An engine over `store`, with the system clock.
+    pub fn new(store: Arc<dyn Store>, config: EngineConfig) -> Self {
+        Self::with_clock(store, config, Arc::new(SystemClock))
+    }
+
+    /// An engine with an injected clock (tests).
+    pub fn with_clock(store: Arc<dyn Store>, config: EngineConfig, clock: Arc<dyn Clock>) -> Self {
+        Self(Arc::new(Inner {
+            store,
+            clock,
+            notifier: Notifier::new(),
+            live: live::Live::default(),
+            directory: directory::Directory::default(),
+            config,
+            shutdown: CancellationToken::new(),
+        }))
+    }
+
+    /// Loads every open chat into memory and starts the sweeper. Call once at start.
+    pub async fn start(&self) -> EngineResult<()> {
+        let now = self.now();
+        let open = self.0.store.open_chats().await?;
+        tracing::info!(open_chats = open.len(), "engine warmed up");
+        for chat in &open {
+            // Visitors get a full timeout after a restart: their polls could not reach us.
+            self.0.live.upsert(chat, now);
+        }
+        sweeper::spawn(self.clone());
+        Ok(())
+    }
+
+    /// Stops background work and releases every waiter (long-polls return at once).
+    pub fn shutdown(&self) {
+        self.0.shutdown.cancel();
+        self.0.notifier.notify_all();
+    }
+
+    /// A token cancelled at shutdown (for streams and long-polls in the API layer).
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.0.shutdown.clone()
+    }
+
+    /// The notifier (the API layer subscribes for streams).
+    pub fn notifier(&self) -> &Notifier {
+        &self.0.notifier
+    }
+
+    /// The engine's notion of now.
+    pub fn now(&self) -> chatwire_core::Timestamp {
+        self.0.clock.now()
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &EngineConfig {
+        &self.0.config
+    }
+
+    /// Checks that the store answers (for `/healthz`).
+    pub async fn health(&self) -> EngineResult<()> {
+        self.0.store.ping().await?;
+        Ok(())
+    }
+}
+
+/// Fresh random material from the OS.
+pub(crate) fn random_bytes<const N: usize>() -> EngineResult<[u8; N]> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests;

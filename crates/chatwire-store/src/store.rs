@@ -133,6 +133,12 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<FeedItem>>;
 
+    /// Checks that the database answers (health checks). Backends may override with a cheaper
+    /// query.
+    async fn ping(&self) -> StoreResult<()> {
+        self.list_accounts().await.map(|_| ())
+    }
+
     /// Cross-process change hints (PostgreSQL `LISTEN`); `None` for single-process backends.
     async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {
         Ok(None)

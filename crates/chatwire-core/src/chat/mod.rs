@@ -137,6 +137,10 @@ pub struct Chat {
     pub next_event_id: EventId,
     /// What the visitor sent with the chat request.
     pub request: ChatRequest,
+    /// Bumped by every committed change; caches keep the highest revision they have seen, so
+    /// concurrent commits applied out of order never roll a cached chat back.
+    #[serde(default)]
+    pub revision: u64,
 }
 
 impl Chat {
@@ -150,6 +154,7 @@ impl Chat {
     ) -> Vec<ChatEvent> {
         let mut events = Vec::new();
         let mut seq = first_seq;
+        self.revision += 1;
         for change in changes {
             match change {
                 Change::Event(kind) => {

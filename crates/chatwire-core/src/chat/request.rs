@@ -154,6 +154,7 @@ impl Chat {
             chat_timeout_secs: new.chat_timeout_secs,
             next_event_id: EventId(0),
             request: new.request,
+            revision: 0,
         };
         Ok((chat, changes))
     }

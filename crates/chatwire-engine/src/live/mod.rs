@@ -1,0 +1,200 @@
+//! The live index: every open (and recently ended) chat's tail in memory, per account.
+//!
+//! A tail holds the latest committed [`Chat`] and a window of its most recent events, so that
+//! - a poll that finds nothing new is answered from memory, without touching the database;
+//! - a poll inside the window costs O(events returned), however long the history is;
+//! - ring counts and routing see every open chat of an account without a query.
+//!
+//! Commits are absorbed after the store returns. Two commits of one chat may be absorbed out of
+//! order; events that arrive ahead of a gap wait in `pending` and only contiguous events are
+//! served from memory, so a reader can never skip an event. The chat snapshot with the highest
+//! `revision` wins.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use chatwire_core::{AccountId, Chat, ChatEvent, ChatKey, ChatState, EventId, Timestamp};
+
+/// One chat in memory.
+#[derive(Debug)]
+pub(crate) struct Tail {
+    /// The newest committed chat.
+    pub(crate) chat: Chat,
+    /// Contiguous events `[first_held, contiguous_next)`, newest last.
+    recent: VecDeque<ChatEvent>,
+    /// Events committed past a gap, waiting for the gap to fill.
+    pending: BTreeMap<u32, ChatEvent>,
+    /// Id of the first event in `recent` (== `contiguous_next` when empty).
+    first_held: EventId,
+    /// Whether `recent` was filled from the store (lazily, on first read).
+    loaded: bool,
+    /// Last visitor request on this chat (drives `chatTimeout`).
+    pub(crate) last_visitor_activity: Timestamp,
+    /// Last time anyone read it (drives eviction of ended chats).
+    pub(crate) last_access: Timestamp,
+}
+
+/// What a tail can say about `events >= from`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum TailRead {
+    /// Answered from memory (possibly empty: nothing new).
+    Hit(Vec<ChatEvent>),
+    /// Outside the window (or the window is not loaded): read the store.
+    Miss,
+}
+
+impl Tail {
+    fn new(chat: Chat, now: Timestamp) -> Self {
+        let next = chat.next_event_id;
+        Self {
+            chat,
+            recent: VecDeque::new(),
+            pending: BTreeMap::new(),
+            first_held: next,
+            loaded: false,
+            last_visitor_activity: now,
+            last_access: now,
+        }
+    }
+
+    fn contiguous_next(&self) -> EventId {
+        self.recent.back().map_or(self.first_held, |e| e.id.next())
+    }
+
+    /// The highest event id known to exist, plus one.
+    fn known_next(&self) -> EventId {
+        let pending = self.pending.keys().next_back().map(|id| EventId(id + 1));
+        self.chat.next_event_id.max(pending.unwrap_or(EventId(0))).max(self.contiguous_next())
+    }
+
+    /// Takes in a commit's chat and events.
+    pub(crate) fn absorb(&mut self, chat: &Chat, events: &[ChatEvent], window: usize) {
+        if chat.revision >= self.chat.revision {
+            self.chat = chat.clone();
+        }
+        for e in events {
+            if e.id >= self.contiguous_next() {
+                self.pending.insert(e.id.0, e.clone());
+            }
+        }
+        while let Some(e) = self.pending.remove(&self.contiguous_next().0) {
+            self.recent.push_back(e);
+        }
+        // Drop pending entries that became stale (already covered).
+        let next = self.contiguous_next().0;
+        self.pending.retain(|id, _| *id >= next);
+        while self.recent.len() > window {
+            if let Some(old) = self.recent.pop_front() {
+                self.first_held = old.id.next();
+            }
+        }
+    }
+
+    /// Fills the window from a store read of the newest events (called once, lazily).
+    pub(crate) fn fill(&mut self, events: Vec<ChatEvent>, window: usize) {
+        if self.loaded {
+            return;
+        }
+        self.loaded = true;
+        let held: Vec<ChatEvent> = self.recent.drain(..).chain(self.pending.values().cloned()).collect();
+        self.pending.clear();
+        self.first_held = events.first().map_or(self.first_held, |e| e.id);
+        if let Some(first) = events.first() {
+            self.first_held = self.first_held.min(first.id);
+        }
+        self.recent.clear();
+        let chat = self.chat.clone();
+        self.absorb(&chat, &events, window);
+        self.absorb(&chat, &held, window);
+    }
+
+    /// Whether the window was filled.
+    pub(crate) const fn is_loaded(&self) -> bool {
+        self.loaded
+    }
+
+    /// Events with id `>= from`, at most `limit`, if memory can answer.
+    pub(crate) fn read(&self, from: EventId, limit: usize) -> TailRead {
+        if from >= self.known_next() {
+            return TailRead::Hit(Vec::new());
+        }
+        if !self.loaded || from < self.first_held || from >= self.contiguous_next() {
+            return TailRead::Miss;
+        }
+        let skip = (from.0 - self.first_held.0) as usize;
+        TailRead::Hit(self.recent.iter().skip(skip).take(limit).cloned().collect())
+    }
+}
+
+/// A shared handle on one tail.
+pub(crate) type TailRef = Arc<Mutex<Tail>>;
+
+/// Locks a tail; a poisoned lock still holds consistent data (all updates are single calls).
+pub(crate) fn lock(tail: &TailRef) -> MutexGuard<'_, Tail> {
+    tail.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// All tails, per account.
+#[derive(Debug, Default)]
+pub(crate) struct Live {
+    accounts: RwLock<HashMap<AccountId, HashMap<ChatKey, TailRef>>>,
+}
+
+impl Live {
+    /// The tail of a chat, if in memory.
+    pub(crate) fn get(&self, account: &AccountId, key: &ChatKey) -> Option<TailRef> {
+        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
+        accounts.get(account).and_then(|chats| chats.get(key)).cloned()
+    }
+
+    /// The tail of `chat`, inserting it if absent; the newest revision wins either way.
+    pub(crate) fn upsert(&self, chat: &Chat, now: Timestamp) -> TailRef {
+        if let Some(tail) = self.get(&chat.account, &chat.key) {
+            let mut t = lock(&tail);
+            if chat.revision > t.chat.revision {
+                t.chat = chat.clone();
+            }
+            drop(t);
+            return tail;
+        }
+        let mut accounts = self.accounts.write().unwrap_or_else(PoisonError::into_inner);
+        let chats = accounts.entry(chat.account.clone()).or_default();
+        Arc::clone(chats.entry(chat.key.clone()).or_insert_with(|| Arc::new(Mutex::new(Tail::new(chat.clone(), now)))))
+    }
+
+    /// Snapshots of every chat of an account held in memory that is not ended.
+    pub(crate) fn open_chats(&self, account: &AccountId) -> Vec<Chat> {
+        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
+        accounts.get(account).map_or_else(Vec::new, |chats| {
+            chats
+                .values()
+                .filter_map(|t| {
+                    let t = lock(t);
+                    (t.chat.state != ChatState::Ended).then(|| t.chat.clone())
+                })
+                .collect()
+        })
+    }
+
+    /// Every tail, server-wide (for the sweeper).
+    pub(crate) fn all(&self) -> Vec<TailRef> {
+        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
+        accounts.values().flat_map(|chats| chats.values().cloned()).collect()
+    }
+
+    /// Drops tails for which `evict` says so.
+    pub(crate) fn evict(&self, evict: impl Fn(&Tail) -> bool) -> usize {
+        let mut accounts = self.accounts.write().unwrap_or_else(PoisonError::into_inner);
+        let mut dropped = 0;
+        for chats in accounts.values_mut() {
+            let before = chats.len();
+            chats.retain(|_, t| !evict(&lock(t)));
+            dropped += before - chats.len();
+        }
+        accounts.retain(|_, chats| !chats.is_empty());
+        dropped
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,84 @@
+//! Tail window behaviour: out-of-order absorption, gaps, window bounds.
+
+use chatwire_core::{
+    AccountId, Chat, ChatEvent, ChatKey, ChatNum, ChatRequest, EventId, EventKind, GlobalSeq, Line,
+    NewChat, SystemMessageId, Timestamp,
+};
+
+use super::{Tail, TailRead};
+
+fn chat() -> Chat {
+    let new = NewChat {
+        key: ChatKey::from_random(1, 2, 3),
+        account: AccountId::parse("1000").expect("valid"),
+        skill: None,
+        visitor_name: "visitor".into(),
+        visitor_id: 1,
+        chat_timeout_secs: 40,
+        pre_chat_lines: vec![],
+        request: ChatRequest::default(),
+    };
+    Chat::open(new, ChatNum(1), Timestamp(0)).expect("open").0
+}
+
+fn event(id: u32) -> ChatEvent {
+    ChatEvent {
+        id: EventId(id),
+        seq: GlobalSeq(i64::from(id) + 1),
+        at: Timestamp(0),
+        kind: EventKind::Line(Line::system(SystemMessageId::ROUTING, format!("e{id}"))),
+    }
+}
+
+fn with_next(mut c: Chat, next: u32, revision: u64) -> Chat {
+    c.next_event_id = EventId(next);
+    c.revision = revision;
+    c
+}
+
+fn ids(read: TailRead) -> Vec<u32> {
+    match read {
+        TailRead::Hit(events) => events.iter().map(|e| e.id.0).collect(),
+        TailRead::Miss => panic!("expected a memory hit"),
+    }
+}
+
+fn loaded_tail(n: u32) -> Tail {
+    let mut t = Tail::new(with_next(chat(), n, 1), Timestamp(0));
+    t.fill((0..n).map(event).collect(), 8);
+    t
+}
+
+#[test]
+fn nothing_new_is_a_memory_hit() {
+    let t = loaded_tail(3);
+    assert_eq!(ids(t.read(EventId(3), 100)), Vec::<u32>::new());
+    assert_eq!(ids(t.read(EventId(1), 100)), vec![1, 2]);
+}
+
+#[test]
+fn out_of_order_commits_are_served_only_when_contiguous() {
+    let mut t = loaded_tail(3);
+    // The commit of events 5-6 lands before the commit of 3-4.
+    t.absorb(&with_next(chat(), 7, 3), &[event(5), event(6)], 8);
+    assert_eq!(t.read(EventId(3), 100), TailRead::Miss, "gap at 3: ask the store");
+    assert_eq!(ids(t.read(EventId(1), 100)), vec![1, 2], "never skips past the gap");
+    t.absorb(&with_next(chat(), 5, 2), &[event(3), event(4)], 8);
+    assert_eq!(ids(t.read(EventId(3), 100)), vec![3, 4, 5, 6]);
+    assert_eq!(t.chat.revision, 3, "older snapshot does not roll back");
+}
+
+#[test]
+fn the_window_is_bounded_and_older_reads_go_to_the_store() {
+    let mut t = loaded_tail(8);
+    t.absorb(&with_next(chat(), 12, 2), &[event(8), event(9), event(10), event(11)], 8);
+    assert_eq!(t.read(EventId(2), 100), TailRead::Miss);
+    assert_eq!(ids(t.read(EventId(4), 2)), vec![4, 5]);
+}
+
+#[test]
+fn an_unloaded_tail_misses_unless_nothing_is_new() {
+    let t = Tail::new(with_next(chat(), 3, 1), Timestamp(0));
+    assert_eq!(ids(t.read(EventId(3), 10)), Vec::<u32>::new());
+    assert_eq!(t.read(EventId(0), 10), TailRead::Miss);
+}

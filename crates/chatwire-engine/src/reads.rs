@@ -1,0 +1,168 @@
+//! Reading chats: single and multi-chat polls, ring counts, agent chat lists, long-poll waits.
+//!
+//! Polls are answered from the live tail when they can be (nothing new, or inside the window)
+//! and from the store otherwise; either way a poll's cost is O(chats asked + events returned).
+//! Access rules (who may read which chat) and visibility (agent-only events) are decided here,
+//! once for both dialects.
+
+use std::time::Duration;
+
+use chatwire_core::routing;
+use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey, EventId};
+
+use crate::live::{TailRead, lock};
+use crate::{Engine, EngineError, EngineResult, Topic};
+
+/// Who is reading, which decides access and which events are visible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// The visitor of the chat (the dialect has checked that it is theirs).
+    Visitor,
+    /// An agent of the account.
+    Agent(AgentId),
+}
+
+/// A chat and a page of its events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatView {
+    /// The chat as of this read.
+    pub chat: Chat,
+    /// Events with id `>= from` visible to the viewer, oldest first.
+    pub events: Vec<ChatEvent>,
+    /// The cursor for the next read: one past the last event scanned (visible or not), or the
+    /// requested `from` when nothing new exists.
+    pub next: EventId,
+}
+
+impl Engine {
+    /// A chat, from memory when held (loaded into memory otherwise).
+    pub async fn chat(&self, account: &AccountId, key: &ChatKey) -> EngineResult<Chat> {
+        if let Some(tail) = self.0.live.get(account, key) {
+            return Ok(lock(&tail).chat.clone());
+        }
+        let chat = self.0.store.get_chat(account, key).await?;
+        self.0.live.upsert(&chat, self.now());
+        Ok(chat)
+    }
+
+    /// A chat by its SuperOffice number.
+    pub async fn chat_by_num(&self, account: &AccountId, num: chatwire_core::ChatNum) -> EngineResult<Chat> {
+        let chat = self.0.store.get_chat_by_num(account, num).await?;
+        self.chat(account, &chat.key).await
+    }
+
+    /// Reads a chat and its events from `from`, as `viewer` may see them.
+    pub async fn read_chat(&self, account: &AccountId, key: &ChatKey, from: EventId, viewer: Viewer) -> EngineResult<ChatView> {
+        let tail = match self.0.live.get(account, key) {
+            Some(tail) => tail,
+            None => {
+                let chat = self.0.store.get_chat(account, key).await?;
+                self.0.live.upsert(&chat, self.now())
+            }
+        };
+        let limit = self.0.config.max_events_per_read;
+        let (chat, read, loaded) = {
+            let mut t = lock(&tail);
+            t.last_access = self.now();
+            (t.chat.clone(), t.read(from, limit as usize), t.is_loaded())
+        };
+        self.check_access(account, &chat, viewer).await?;
+        let events = match read {
+            TailRead::Hit(events) => events,
+            TailRead::Miss => {
+                if !loaded {
+                    let window = u32::try_from(self.0.config.tail_window).unwrap_or(u32::MAX);
+                    let start = EventId(chat.next_event_id.0.saturating_sub(window));
+                    let recent = self.0.store.events_since(account, key, start, window).await?;
+                    lock(&tail).fill(recent, self.0.config.tail_window);
+                }
+                let second = lock(&tail).read(from, limit as usize);
+                match second {
+                    TailRead::Hit(events) => events,
+                    TailRead::Miss => self.0.store.events_since(account, key, from, limit).await?,
+                }
+            }
+        };
+        let next = events.last().map_or(from, |e| e.id.next());
+        let events = match viewer {
+            Viewer::Visitor => events.into_iter().filter(ChatEvent::visible_to_visitor).collect(),
+            Viewer::Agent(_) => events,
+        };
+        Ok(ChatView { chat, events, next })
+    }
+
+    /// Reads many chats at once (LivePerson multi-chat retrieve): one result per request, in
+    /// order, so one unknown or foreign key fails alone.
+    pub async fn read_chats(&self, account: &AccountId, requests: &[(ChatKey, EventId)], viewer: Viewer) -> Vec<EngineResult<ChatView>> {
+        let mut out = Vec::with_capacity(requests.len());
+        for (key, from) in requests {
+            out.push(self.read_chat(account, key, *from, viewer).await);
+        }
+        out
+    }
+
+    /// Whether `viewer` may read `chat`. Agents read chats they handle or handled, chats
+    /// ringing for them, and chats they transferred away; admins read every chat of the
+    /// account. Anything else is `NotFound`, so foreign chat keys are not revealed.
+    async fn check_access(&self, account: &AccountId, chat: &Chat, viewer: Viewer) -> EngineResult<()> {
+        let Viewer::Agent(agent) = viewer else { return Ok(()) };
+        let mine = chat.agent.as_ref().is_some_and(|a| a.id == agent)
+            || chat.transfer.as_ref().and_then(|t| t.from.as_ref()).is_some_and(|f| f.id == agent);
+        if mine {
+            return Ok(());
+        }
+        let load = self.agent_load(account, agent).await?;
+        if load.agent.is_admin || routing::is_routed_to(&load, chat) {
+            Ok(())
+        } else {
+            Err(EngineError::NotFound("chat"))
+        }
+    }
+
+    /// How many chats this agent may accept now (LivePerson ring count).
+    pub async fn ring_count(&self, account: &AccountId, agent: AgentId) -> EngineResult<u32> {
+        let load = self.agent_load(account, agent).await?;
+        Ok(routing::ring_count(&load, &self.0.live.open_chats(account)))
+    }
+
+    /// The chats ringing for this agent now, in pick order.
+    pub async fn ringing_chats(&self, account: &AccountId, agent: AgentId) -> EngineResult<Vec<Chat>> {
+        let load = self.agent_load(account, agent).await?;
+        let open = self.0.live.open_chats(account);
+        Ok(routing::pick_order(&load, &open).into_iter().cloned().collect())
+    }
+
+    /// Every open chat of the account (queue and in progress).
+    pub fn open_chats(&self, account: &AccountId) -> Vec<Chat> {
+        let mut chats = self.0.live.open_chats(account);
+        chats.sort_by_key(|c| c.num);
+        chats
+    }
+
+    /// Chats the agent handled, most recent first.
+    pub async fn chats_of_agent(&self, account: &AccountId, agent: AgentId, limit: u32) -> EngineResult<Vec<Chat>> {
+        Ok(self.0.store.chats_of_agent(account, agent, limit).await?)
+    }
+
+    /// Like [`Engine::read_chat`], but when nothing is new waits up to `wait` for an event.
+    /// Registers before sampling, so an event committed in between is never missed; returns
+    /// early (empty) at shutdown.
+    pub async fn wait_chat(&self, account: &AccountId, key: &ChatKey, from: EventId, viewer: Viewer, wait: Duration) -> EngineResult<ChatView> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let mut woken = self.0.notifier.subscribe(Topic::Chat(key.clone()));
+            let view = self.read_chat(account, key, from, viewer).await?;
+            if !view.events.is_empty() || view.next > from || wait.is_zero() {
+                return Ok(view);
+            }
+            tokio::select! {
+                changed = tokio::time::timeout_at(deadline, woken.changed()) => {
+                    if !matches!(changed, Ok(Ok(()))) {
+                        return Ok(view);
+                    }
+                }
+                () = self.0.shutdown.cancelled() => return Ok(view),
+            }
+        }
+    }
+}
