@@ -1,1 +1,47 @@
-//! placeholder
+//! chatwire's HTTP layer. [`app`] builds the whole router; tests call it directly.
+//!
+//! Map:
+//! - [`state`]: [`AppState`], the engine plus the HTTP settings every handler can reach.
+//! - [`base_url`]: [`BaseUrl`], the scheme and host absolute links are built from.
+//! - [`error`]: [`ApiError`], mapping engine failures to statuses.
+//! - [`trace`]: the request span (route template, not raw path).
+//!
+//! Handlers call the [`chatwire_engine::Engine`], never a store.
+
+pub mod base_url;
+pub mod error;
+pub mod state;
+pub mod trace;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+
+pub use base_url::{BaseUrl, HttpSettings};
+pub use error::ApiError;
+pub use state::AppState;
+
+/// The complete router over `state`.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health))
+        .fallback(not_found)
+        .layer(trace::layer())
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the store answers, 503 otherwise (load balancers take the node out).
+async fn health(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    state.engine.health().await?;
+    Ok("ok")
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such resource".into())
+}
+
+/// The status a bare `ApiError` would have; re-exported for dialect tests.
+pub fn status_of(err: &ApiError) -> StatusCode {
+    err.status()
+}

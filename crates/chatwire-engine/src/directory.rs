@@ -2,10 +2,12 @@
 //!
 //! Reads are served from a per-account snapshot cache (`Arc<AccountDir>`, replaced on every
 //! write through the engine), because ring counts and visitor polls consult agents and keys on
-//! every request and must not hit the database.
+//! every request and must not hit the database. Snapshots older than `directory_ttl` are
+//! reloaded, so changes made elsewhere (the admin CLI, another node) show up within that time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Instant;
 
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, Availability, DomainError, MaxChats, NewAgent,
@@ -21,6 +23,7 @@ pub(crate) struct AccountDir {
     pub(crate) account: Account,
     pub(crate) skills: Vec<Skill>,
     pub(crate) agents: HashMap<AgentId, Agent>,
+    loaded_at: Instant,
 }
 
 /// The cache of account snapshots and app keys.
@@ -66,16 +69,17 @@ impl Engine {
     /// The cached snapshot of an account, loading it on first use.
     pub(crate) async fn dir(&self, account: &AccountId) -> EngineResult<Arc<AccountDir>> {
         let cached = self.0.directory.accounts.read().unwrap_or_else(PoisonError::into_inner).get(account).cloned();
-        if let Some(dir) = cached {
+        if let Some(dir) = cached.filter(|d| d.loaded_at.elapsed() < self.0.config.directory_ttl) {
             return Ok(dir);
         }
         let store = &self.0.store;
         let account_row = store.get_account(account).await?;
         let skills = store.list_skills(account).await?;
         let agents = store.list_agents(account).await?.into_iter().map(|a| (a.id, a)).collect();
-        let dir = Arc::new(AccountDir { account: account_row, skills, agents });
+        let dir = Arc::new(AccountDir { account: account_row, skills, agents, loaded_at: Instant::now() });
         let mut all = self.0.directory.accounts.write().unwrap_or_else(PoisonError::into_inner);
-        Ok(Arc::clone(all.entry(account.clone()).or_insert(dir)))
+        all.insert(account.clone(), Arc::clone(&dir));
+        Ok(dir)
     }
 
     /// Applies `edit` to a copy of the account snapshot and publishes it.
@@ -251,6 +255,18 @@ impl Engine {
         } else {
             Err(EngineError::Unauthorized("unknown app key"))
         }
+    }
+
+    /// Every account id.
+    pub async fn account_ids(&self) -> EngineResult<Vec<AccountId>> {
+        Ok(self.0.store.list_accounts().await?.into_iter().map(|a| a.id).collect())
+    }
+
+    /// A random token of `bytes` random bytes, as lowercase hex (keys, CSRF, bearers).
+    pub fn random_token(&self, bytes: usize) -> EngineResult<String> {
+        let mut buf = vec![0u8; bytes];
+        getrandom::fill(&mut buf).map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
+        Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
     }
 
     /// Validates and parses an account id from a URL.

@@ -47,6 +47,8 @@ pub struct EngineConfig {
     pub sweep_interval: Duration,
     /// How long an ended chat stays in memory after its last read.
     pub ended_retention: Duration,
+    /// How long a cached account directory (agents, skills) is trusted before reloading.
+    pub directory_ttl: Duration,
 }
 
 impl Default for EngineConfig {
@@ -56,6 +58,7 @@ impl Default for EngineConfig {
             max_events_per_read: 1000,
             sweep_interval: Duration::from_secs(1),
             ended_retention: Duration::from_secs(600),
+            directory_ttl: Duration::from_secs(2),
         }
     }
 }

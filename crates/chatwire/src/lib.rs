@@ -1,1 +1,119 @@
-//! placeholder
+//! The chatwire server as a library, so tests launch exactly what the binary runs.
+//!
+//! Map: [`settings`] (configuration), [`cli`] (commands), [`tls`], [`telemetry`], [`demo`],
+//! and [`Server`]: bind, then run until shutdown.
+
+pub mod cli;
+pub mod demo;
+pub mod settings;
+pub mod telemetry;
+pub mod tls;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Extension;
+use chatwire_api::base_url::ListenerScheme;
+use chatwire_api::{AppState, app};
+use chatwire_engine::Engine;
+use chatwire_store::Store;
+
+use crate::settings::{DatabaseTarget, Settings};
+
+/// Opens the configured store, creating and migrating it as needed. The only place that knows
+/// which backends exist.
+pub fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    match settings.database_target()? {
+        DatabaseTarget::Sqlite(path) => {
+            let store = chatwire_store_sqlite::SqliteStore::open(&path)
+                .with_context(|| format!("opening SQLite database {}", path.display()))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// A bound, not yet running server.
+pub struct Server {
+    listener: std::net::TcpListener,
+    settings: Settings,
+    engine: Engine,
+    state: AppState,
+}
+
+impl Server {
+    /// Opens the store, starts the engine (and seeds the demo account if asked), and binds the
+    /// listener. Binding before running means callers know the port without sleeping.
+    pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
+        settings.validate()?;
+        let store = open_store(&settings)?;
+        let engine = Engine::new(store, settings.engine_config());
+        if demo {
+            demo::seed(&engine).await.context("seeding the demo account")?;
+        }
+        engine.start().await.context("starting the engine")?;
+        let state = AppState::new(engine.clone(), settings.http()?);
+        let listener = std::net::TcpListener::bind(&settings.server.listen)
+            .with_context(|| format!("binding {}", settings.server.listen))?;
+        listener.set_nonblocking(true)?;
+        Ok(Self { listener, settings, engine, state })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// The engine (tests drive it directly).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, releases long-polls and gives
+    /// in-flight requests `shutdown_grace_secs` to finish.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let tls = tls::config(&self.settings.server.tls).await?;
+        let scheme = ListenerScheme(if tls.is_some() { "https" } else { "http" });
+        let router = app(self.state).layer(Extension(scheme));
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let grace = Duration::from_secs(self.settings.server.shutdown_grace_secs);
+        let handle = axum_server::Handle::new();
+        let engine = self.engine.clone();
+        let stopper = handle.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            engine.shutdown();
+            stopper.graceful_shutdown(Some(grace));
+        });
+        let result = match tls {
+            Some(config) => axum_server::from_tcp_rustls(self.listener, config).handle(handle).serve(service).await,
+            None => axum_server::from_tcp(self.listener).handle(handle).serve(service).await,
+        };
+        self.engine.shutdown();
+        result.context("serving HTTP")
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,94 @@
+//! [`ApiError`]: the one error type handlers return.
+//!
+//! Error policy (adapted from crates.io):
+//! - Client mistakes (bad input, unknown ids, wrong state) get a 4xx with a message that says
+//!   what to fix. They are logged at `debug` at most.
+//! - Server faults (store down, bugs) get 503 or 500 with a generic message; the cause is
+//!   logged once, here, with the request span, and never sent to the client.
+//! - Each dialect renders the envelope (LivePerson `{"error":{…}}`, SuperOffice
+//!   `{"Error":true,…}`) in JSON or XML; this default rendering is plain JSON for routes
+//!   outside the dialects (health, fallback).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chatwire_engine::EngineError;
+use chatwire_engine::core::DomainError;
+
+/// What a handler can fail with.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: malformed or invalid input.
+    BadRequest(String),
+    /// 401: missing or invalid credentials.
+    Unauthorized(String),
+    /// 403: known caller, not allowed.
+    Forbidden(String),
+    /// 404: no such resource (or not visible to the caller).
+    NotFound(String),
+    /// 409: the resource is in a state that refuses this (ended chat, taken chat).
+    Conflict(String),
+    /// 503: the store is unreachable.
+    Unavailable,
+    /// 500: a bug; details logged, not shown.
+    Internal,
+}
+
+impl ApiError {
+    /// The HTTP status of this error.
+    pub const fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message for the client.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) | Self::NotFound(m) | Self::Conflict(m) => m,
+            Self::Unavailable => "the service is temporarily unavailable, retry later",
+            Self::Internal => "internal server error",
+        }
+    }
+}
+
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Domain(d) => match d {
+                DomainError::Invalid { .. } => Self::BadRequest(d.to_string()),
+                DomainError::ChatEnded
+                | DomainError::WrongState { .. }
+                | DomainError::AgentAtCapacity { .. }
+                | DomainError::NoPendingTransfer => Self::Conflict(d.to_string()),
+                DomainError::NotParticipant | DomainError::NotRoutable => Self::Forbidden(d.to_string()),
+            },
+            EngineError::NotFound(what) => Self::NotFound(format!("{what} not found")),
+            EngineError::Unauthorized(why) => Self::Unauthorized(why.to_owned()),
+            EngineError::Forbidden(why) => Self::Forbidden(why.to_owned()),
+            EngineError::Conflict(why) => Self::Conflict(why),
+            EngineError::NothingToDo(why) => Self::Conflict(why.to_owned()),
+            EngineError::Unavailable(src) => {
+                tracing::error!(error = format!("{src:#}"), "store unavailable");
+                Self::Unavailable
+            }
+            EngineError::Internal(src) => {
+                tracing::error!(error = format!("{src:#}"), "internal error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": { "message": self.message(), "status": self.status().as_u16() } });
+        (self.status(), Json(body)).into_response()
+    }
+}

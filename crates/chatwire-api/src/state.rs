@@ -1,0 +1,34 @@
+//! [`AppState`]: what every request can reach. Cloning is one `Arc` increment.
+
+use std::sync::Arc;
+
+use chatwire_engine::Engine;
+
+use crate::HttpSettings;
+
+/// Shared state of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+/// The contents of [`AppState`].
+#[derive(Debug)]
+pub struct Inner {
+    /// The chat engine.
+    pub engine: Engine,
+    /// HTTP-level settings (public URL, trusted proxies).
+    pub http: HttpSettings,
+}
+
+impl AppState {
+    /// State over `engine` with `http` settings.
+    pub fn new(engine: Engine, http: HttpSettings) -> Self {
+        Self(Arc::new(Inner { engine, http }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

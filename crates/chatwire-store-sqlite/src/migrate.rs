@@ -1,0 +1,77 @@
+//! Embedded schema migrations, applied in order at open.
+//!
+//! The schema version is SQLite's `PRAGMA user_version` (a header field, so it needs no table
+//! and changes atomically with the migration's DDL). Migration `n` (1-based) takes the database
+//! from version `n-1` to `n`. Each runs in its own `BEGIN IMMEDIATE` transaction that re-reads the
+//! version first, so two processes opening a fresh file at once apply each migration exactly once.
+//!
+//! Migrations are append-only: never edit a released file, add the next one.
+
+use chatwire_store::{StoreError, StoreResult};
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error;
+
+/// The SQL of every migration, oldest first. Index `i` holds migration `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// The schema version this build writes and expects.
+pub(crate) fn latest() -> u32 {
+    u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX)
+}
+
+/// Brings the database up to [`latest`] and returns that version. Refuses a database written
+/// by a newer chatwire rather than guessing at a schema it does not know.
+pub(crate) fn run(conn: &mut Connection) -> StoreResult<u32> {
+    loop {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(error::sql)?;
+        let version: u32 =
+            tx.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(error::sql)?;
+        if version > latest() {
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "database schema version {version} is newer than this chatwire knows ({})",
+                latest()
+            )));
+        }
+        let Some(sql) = MIGRATIONS.get(version as usize) else {
+            return Ok(version);
+        };
+        tx.execute_batch(sql).map_err(|e| {
+            StoreError::Other(anyhow::anyhow!("migration {} failed: {e}", version + 1))
+        })?;
+        tx.pragma_update(None, "user_version", version + 1).map_err(error::sql)?;
+        tx.commit().map_err(error::sql)?;
+        tracing::info!(schema.version = version + 1, "applied SQLite migration");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_rerunning_is_a_no_op() {
+        // Arrange
+        let mut conn = Connection::open_in_memory().expect("open");
+
+        // Act
+        let first = run(&mut conn).expect("migrate");
+        let second = run(&mut conn).expect("migrate again");
+
+        // Assert
+        assert_eq!((first, second), (latest(), latest()));
+        let tables: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(tables, 6);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_release_is_refused() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.pragma_update(None, "user_version", latest() + 1).expect("bump");
+        assert!(matches!(run(&mut conn), Err(StoreError::Other(_))));
+    }
+}

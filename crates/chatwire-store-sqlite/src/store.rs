@@ -1,0 +1,139 @@
+//! [`Store`] for [`SqliteStore`]: writes go to the writer thread, reads to the read pool.
+//!
+//! This file only routes: the SQL lives in `ops` (writes) and `queries` (reads). Arguments are
+//! cloned into the jobs because both sides run on other threads ('static closures).
+
+use async_trait::async_trait;
+use chatwire_core::{
+    Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
+    EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
+};
+use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
+
+use crate::{SqliteStore, ops, queries};
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_account(&self, account: &Account) -> StoreResult<()> {
+        let account = account.clone();
+        self.writer.run(move |cx| ops::create_account(cx, &account)).await
+    }
+
+    async fn get_account(&self, id: &AccountId) -> StoreResult<Account> {
+        let id = id.clone();
+        self.readers.run(move |c| queries::get_account(c, &id)).await
+    }
+
+    async fn list_accounts(&self) -> StoreResult<Vec<Account>> {
+        self.readers.run(queries::list_accounts).await
+    }
+
+    async fn create_skill(&self, new: &NewSkill) -> StoreResult<Skill> {
+        let new = new.clone();
+        self.writer.run(move |cx| ops::create_skill(cx, &new)).await
+    }
+
+    async fn list_skills(&self, account: &AccountId) -> StoreResult<Vec<Skill>> {
+        let account = account.clone();
+        self.readers.run(move |c| queries::list_skills(c, &account)).await
+    }
+
+    async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent> {
+        let new = new.clone();
+        self.writer.run(move |cx| ops::create_agent(cx, &new)).await
+    }
+
+    async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
+        let agent = agent.clone();
+        self.writer.run(move |cx| ops::update_agent(cx, &agent)).await
+    }
+
+    async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent> {
+        let account = account.clone();
+        self.readers.run(move |c| queries::get_agent(c, &account, id)).await
+    }
+
+    async fn find_agent_by_login(&self, account: &AccountId, login: &str) -> StoreResult<Agent> {
+        let (account, login) = (account.clone(), login.to_owned());
+        self.readers.run(move |c| queries::find_agent_by_login(c, &account, &login)).await
+    }
+
+    async fn list_agents(&self, account: &AccountId) -> StoreResult<Vec<Agent>> {
+        let account = account.clone();
+        self.readers.run(move |c| queries::list_agents(c, &account)).await
+    }
+
+    async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey> {
+        // Validate before queueing: a malformed key needs no transaction.
+        new.validate()?;
+        let new = new.clone();
+        self.writer.run(move |cx| ops::create_app_key(cx, &new, now)).await
+    }
+
+    async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
+        let key = key.to_owned();
+        self.readers.run(move |c| queries::find_app_key(c, &key)).await
+    }
+
+    #[tracing::instrument(skip_all, fields(account.id = %new.account, chat.id = %new.key))]
+    async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed> {
+        self.writer.run(move |cx| ops::create_chat(cx, new, now)).await
+    }
+
+    #[tracing::instrument(skip_all, fields(account.id = %account, chat.id = %key))]
+    async fn execute(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        cmd: ChatCommand,
+        now: Timestamp,
+    ) -> StoreResult<Committed> {
+        let (account, key) = (account.clone(), key.clone());
+        self.writer.run(move |cx| ops::execute(cx, &account, &key, cmd, now)).await
+    }
+
+    async fn get_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Chat> {
+        let (account, key) = (account.clone(), key.clone());
+        self.readers.run(move |c| queries::get_chat(c, &account, &key)).await
+    }
+
+    async fn get_chat_by_num(&self, account: &AccountId, num: ChatNum) -> StoreResult<Chat> {
+        let account = account.clone();
+        self.readers.run(move |c| queries::get_chat_by_num(c, &account, num)).await
+    }
+
+    async fn events_since(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        from: EventId,
+        limit: u32,
+    ) -> StoreResult<Vec<ChatEvent>> {
+        let (account, key) = (account.clone(), key.clone());
+        self.readers.run(move |c| queries::events_since(c, &account, &key, from, limit)).await
+    }
+
+    async fn open_chats(&self) -> StoreResult<Vec<Chat>> {
+        self.readers.run(queries::open_chats).await
+    }
+
+    async fn chats_of_agent(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        limit: u32,
+    ) -> StoreResult<Vec<Chat>> {
+        let account = account.clone();
+        self.readers.run(move |c| queries::chats_of_agent(c, &account, agent, limit)).await
+    }
+
+    async fn feed_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<FeedItem>> {
+        let account = account.clone();
+        self.readers.run(move |c| queries::feed_since(c, &account, after, limit)).await
+    }
+}

@@ -1,0 +1,350 @@
+//! The command line (clap): `serve`, `migrate`, `default-config`, `check-config`, and admin
+//! commands for accounts, skills, agents and visitor app keys. Flags override configuration.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use chatwire_engine::core::{AccountId, NewAppKey};
+use chatwire_engine::{Engine, NewAgentInput, NewSkillInput};
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::{DatabaseTarget, EXAMPLE, Settings};
+use crate::{Server, demo, open_store, shutdown_signal, telemetry};
+
+/// chatwire: a self-hosted live-chat server speaking the LivePerson and SuperOffice chat APIs.
+#[derive(Debug, Parser)]
+#[command(name = "chatwire", version, about)]
+pub struct Cli {
+    /// TOML configuration file (see `chatwire default-config`).
+    #[arg(long, global = true, env = "CHATWIRE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data directory (overrides database.data_dir).
+    #[arg(long, global = true)]
+    pub data_dir: Option<String>,
+    /// Database URL (overrides database.url), e.g. sqlite:///var/lib/chatwire/chatwire.db.
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Print the documented default configuration.
+    DefaultConfig,
+    /// Load and validate the configuration, print the result.
+    CheckConfig,
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(AccountCmd),
+    /// Manage skills (SuperOffice chat topics).
+    #[command(subcommand)]
+    Skill(SkillCmd),
+    /// Manage agents.
+    #[command(subcommand)]
+    Agent(AgentCmd),
+    /// Manage visitor app keys.
+    #[command(subcommand)]
+    AppKey(AppKeyCmd),
+}
+
+/// `serve` flags.
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Listen address (overrides server.listen).
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Seed the demo account (idempotent) and print how to use it.
+    #[arg(long)]
+    pub demo: bool,
+    /// PEM certificate chain (with --tls-key).
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<String>,
+    /// PEM private key (with --tls-cert).
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<String>,
+    /// Serve HTTPS with a certificate generated at start.
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub tls_self_signed: bool,
+    /// Public base URL for links (overrides server.public_url).
+    #[arg(long)]
+    pub public_url: Option<String>,
+}
+
+/// Account commands.
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    /// Create an account.
+    Create {
+        /// Account id (`^[A-Za-z0-9_]{1,20}$`).
+        id: String,
+        /// Display name.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List accounts.
+    List,
+}
+
+/// Skill commands.
+#[derive(Debug, Subcommand)]
+pub enum SkillCmd {
+    /// Create a skill.
+    Create {
+        /// Account id.
+        #[arg(long)]
+        account: String,
+        /// Skill name.
+        name: String,
+        /// Description.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Welcome line sent when an agent accepts.
+        #[arg(long, default_value = "")]
+        welcome: String,
+    },
+    /// List an account's skills.
+    List {
+        /// Account id.
+        #[arg(long)]
+        account: String,
+    },
+}
+
+/// Agent commands.
+#[derive(Debug, Subcommand)]
+pub enum AgentCmd {
+    /// Create an agent.
+    Create(NewAgentArgs),
+    /// List an account's agents.
+    List {
+        /// Account id.
+        #[arg(long)]
+        account: String,
+    },
+}
+
+/// `agent create` flags.
+#[derive(Debug, Args)]
+pub struct NewAgentArgs {
+    /// Account id.
+    #[arg(long)]
+    pub account: String,
+    /// Login name.
+    #[arg(long)]
+    pub login: String,
+    /// Password (prefer the CHATWIRE_AGENT_PASSWORD environment variable: flags show in `ps`).
+    #[arg(long, env = "CHATWIRE_AGENT_PASSWORD", hide_env_values = true)]
+    pub password: String,
+    /// Name visitors see (default: the login).
+    #[arg(long)]
+    pub nickname: Option<String>,
+    /// Name colleagues see (default: the nickname).
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// E-mail address.
+    #[arg(long, default_value = "")]
+    pub email: String,
+    /// Concurrent chat limit; -1 is unlimited.
+    #[arg(long, default_value_t = -1, allow_negative_numbers = true)]
+    pub max_chats: i32,
+    /// Skill names (repeat or comma-separate).
+    #[arg(long = "skill", value_delimiter = ',')]
+    pub skills: Vec<String>,
+    /// Supervisor rights.
+    #[arg(long)]
+    pub admin: bool,
+}
+
+/// App key commands.
+#[derive(Debug, Subcommand)]
+pub enum AppKeyCmd {
+    /// Create a visitor app key (a random one unless --key is given) and print it.
+    Create {
+        /// Account id.
+        #[arg(long)]
+        account: String,
+        /// The key text.
+        #[arg(long)]
+        key: Option<String>,
+        /// Label.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// May read the account-wide event feed.
+        #[arg(long)]
+        feed: bool,
+    },
+}
+
+impl Cli {
+    /// Settings from the file and environment, with global flags applied.
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        let mut settings = Settings::load(self.config.as_deref())?;
+        if let Some(dir) = &self.data_dir {
+            settings.database.data_dir.clone_from(dir);
+        }
+        if let Some(url) = &self.database_url {
+            settings.database.url.clone_from(url);
+        }
+        Ok(settings)
+    }
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.cmd {
+        Cmd::DefaultConfig => {
+            print!("{EXAMPLE}");
+            Ok(())
+        }
+        Cmd::CheckConfig => {
+            let settings = cli.settings()?;
+            println!("configuration is valid:\n{}", toml::to_string_pretty(&settings)?);
+            Ok(())
+        }
+        Cmd::Serve(args) => serve(cli.settings()?, args).await,
+        Cmd::Migrate => {
+            let settings = cli.settings()?;
+            match settings.database_target()? {
+                DatabaseTarget::Sqlite(path) => {
+                    let version = chatwire_store_sqlite::migrate(&path).with_context(|| format!("migrating {}", path.display()))?;
+                    println!("database {} is at schema version {version}", path.display());
+                }
+            }
+            Ok(())
+        }
+        Cmd::Account(cmd) => admin_account(&engine(&cli)?, cmd).await,
+        Cmd::Skill(cmd) => admin_skill(&engine(&cli)?, cmd).await,
+        Cmd::Agent(cmd) => admin_agent(&engine(&cli)?, cmd).await,
+        Cmd::AppKey(cmd) => admin_app_key(&engine(&cli)?, cmd).await,
+    }
+}
+
+async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<()> {
+    if let Some(listen) = &args.listen {
+        settings.server.listen.clone_from(listen);
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        settings.server.tls.cert.clone_from(cert);
+        settings.server.tls.key.clone_from(key);
+    }
+    settings.server.tls.self_signed |= args.tls_self_signed;
+    if let Some(url) = &args.public_url {
+        settings.server.public_url.clone_from(url);
+    }
+    telemetry::init(&settings.log);
+    let server = Server::build(settings.clone(), args.demo).await?;
+    let addr = server.local_addr()?;
+    let scheme = if settings.server.tls.enabled() { "https" } else { "http" };
+    tracing::info!(%addr, "chatwire listening on {scheme}://{addr}");
+    if args.demo {
+        let base = match settings.server.public_url.trim() {
+            "" => format!("{scheme}://{addr}"),
+            url => url.trim_end_matches('/').to_owned(),
+        };
+        println!("{}", demo::banner(&base));
+    }
+    server.run(shutdown_signal()).await
+}
+
+fn engine(cli: &Cli) -> anyhow::Result<Engine> {
+    let settings = cli.settings()?;
+    Ok(Engine::new(open_store(&settings)?, settings.engine_config()))
+}
+
+fn account_id(id: &str) -> anyhow::Result<AccountId> {
+    AccountId::parse(id).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+async fn admin_account(engine: &Engine, cmd: &AccountCmd) -> anyhow::Result<()> {
+    match cmd {
+        AccountCmd::Create { id, name } => {
+            let account = engine.create_account(id, name).await?;
+            println!("created account {}", account.id);
+        }
+        AccountCmd::List => {
+            for id in engine.account_ids().await? {
+                println!("{id}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn admin_skill(engine: &Engine, cmd: &SkillCmd) -> anyhow::Result<()> {
+    match cmd {
+        SkillCmd::Create { account, name, description, welcome } => {
+            let input = NewSkillInput { name: name.clone(), description: description.clone(), welcome_message: welcome.clone() };
+            let skill = engine.create_skill(&account_id(account)?, input).await?;
+            println!("created skill {} ({})", skill.id, skill.name);
+        }
+        SkillCmd::List { account } => {
+            for s in engine.skills(&account_id(account)?).await? {
+                println!("{}\t{}", s.id, s.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn admin_agent(engine: &Engine, cmd: &AgentCmd) -> anyhow::Result<()> {
+    match cmd {
+        AgentCmd::Create(a) => {
+            let nickname = a.nickname.clone().unwrap_or_else(|| a.login.clone());
+            let input = NewAgentInput {
+                login_name: a.login.clone(),
+                password: a.password.clone(),
+                display_name: a.display_name.clone().unwrap_or_else(|| nickname.clone()),
+                nickname,
+                email: a.email.clone(),
+                max_chats: a.max_chats,
+                skills: a.skills.clone(),
+                is_admin: a.admin,
+            };
+            let agent = engine.create_agent(&account_id(&a.account)?, input).await?;
+            println!("created agent {} ({})", agent.id, agent.login_name);
+        }
+        AgentCmd::List { account } => {
+            for a in engine.agents(&account_id(account)?).await? {
+                println!("{}\t{}\t{}\tmaxChats={}\t{}", a.id, a.login_name, a.nickname, a.max_chats.as_wire(), a.availability);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn admin_app_key(engine: &Engine, cmd: &AppKeyCmd) -> anyhow::Result<()> {
+    let AppKeyCmd::Create { account, key, name, feed } = cmd;
+    let key = match key {
+        Some(k) => k.clone(),
+        None => engine.random_token(16)?,
+    };
+    let new = NewAppKey { key, account: account_id(account)?, name: name.clone(), can_read_feed: *feed };
+    let created = engine.create_app_key(&new).await?;
+    println!("{}", created.key);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_demo_parses() {
+        let cli = Cli::try_parse_from(["chatwire", "serve", "--demo", "--tls-self-signed"]).expect("parses");
+        assert!(matches!(cli.cmd, Cmd::Serve(ServeArgs { demo: true, tls_self_signed: true, .. })));
+    }
+}

@@ -1,0 +1,271 @@
+//! [`Settings`]: every tunable, with defaults in one place (`Default` impls).
+//!
+//! Layering, lowest first: defaults → TOML file → `CHATWIRE__SECTION__KEY` environment → flags
+//! (applied by the CLI). Loading never writes files.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chatwire_api::HttpSettings;
+use chatwire_api::base_url::IpNet;
+use chatwire_engine::EngineConfig;
+use serde::{Deserialize, Serialize};
+
+/// The documented example configuration, printed by `chatwire default-config`.
+pub const EXAMPLE: &str = include_str!("../../../chatwire.example.toml");
+
+/// All settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Listener, links, TLS.
+    pub server: ServerSettings,
+    /// Storage.
+    pub database: DatabaseSettings,
+    /// Engine tunables.
+    pub engine: EngineSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Listen address.
+    pub listen: String,
+    /// Public base URL; empty for request-derived links.
+    pub public_url: String,
+    /// Trusted proxy networks.
+    pub trusted_proxies: Vec<String>,
+    /// Seconds in-flight requests get at shutdown.
+    pub shutdown_grace_secs: u64,
+    /// TLS.
+    pub tls: TlsSettings,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            public_url: String::new(),
+            trusted_proxies: Vec::new(),
+            shutdown_grace_secs: 10,
+            tls: TlsSettings::default(),
+        }
+    }
+}
+
+/// `[server.tls]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TlsSettings {
+    /// PEM certificate chain path.
+    pub cert: String,
+    /// PEM private key path.
+    pub key: String,
+    /// Generate a self-signed certificate at start.
+    pub self_signed: bool,
+}
+
+impl TlsSettings {
+    /// Whether HTTPS is on.
+    pub fn enabled(&self) -> bool {
+        self.self_signed || (!self.cert.is_empty() && !self.key.is_empty())
+    }
+}
+
+/// `[database]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// Data directory.
+    pub data_dir: String,
+    /// Database URL; empty for the SQLite file in `data_dir`.
+    pub url: String,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { data_dir: "./data".into(), url: String::new() }
+    }
+}
+
+/// `[engine]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineSettings {
+    /// Events per chat kept in memory.
+    pub tail_window: usize,
+    /// Most events per read.
+    pub max_events_per_read: u32,
+    /// Sweep period, ms.
+    pub sweep_interval_ms: u64,
+    /// Ended-chat retention in memory, s.
+    pub ended_retention_secs: u64,
+    /// Directory cache lifetime, ms.
+    pub directory_ttl_ms: u64,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        let d = EngineConfig::default();
+        Self {
+            tail_window: d.tail_window,
+            max_events_per_read: d.max_events_per_read,
+            sweep_interval_ms: u64::try_from(d.sweep_interval.as_millis()).unwrap_or(1000),
+            ended_retention_secs: d.ended_retention.as_secs(),
+            directory_ttl_ms: u64::try_from(d.directory_ttl.as_millis()).unwrap_or(2000),
+        }
+    }
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// `compact` or `json`.
+    pub format: String,
+    /// EnvFilter directive.
+    pub filter: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { format: "compact".into(), filter: "info".into() }
+    }
+}
+
+/// Which database to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// An SQLite file.
+    Sqlite(PathBuf),
+}
+
+impl Settings {
+    /// Loads defaults, then `file` (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut builder = config::Config::builder()
+            .add_source(config::Config::try_from(&Self::default()).context("default settings")?);
+        if let Some(path) = file {
+            builder = builder.add_source(config::File::from(path).format(config::FileFormat::Toml).required(true));
+        }
+        builder = builder.add_source(
+            config::Environment::with_prefix("CHATWIRE")
+                .prefix_separator("__")
+                .separator("__")
+                .list_separator(",")
+                .with_list_parse_key("server.trusted_proxies")
+                .try_parsing(true),
+        );
+        let settings: Self = builder.build().context("reading configuration")?.try_deserialize().context("invalid configuration")?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks values that parse but make no sense.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.server.listen.parse::<std::net::SocketAddr>().with_context(|| format!("server.listen {:?} is not host:port", self.server.listen))?;
+        self.http()?;
+        let tls = &self.server.tls;
+        if tls.cert.is_empty() != tls.key.is_empty() {
+            anyhow::bail!("server.tls.cert and server.tls.key must be set together");
+        }
+        if self.engine.tail_window == 0 || self.engine.max_events_per_read == 0 || self.engine.sweep_interval_ms == 0 {
+            anyhow::bail!("engine.tail_window, max_events_per_read and sweep_interval_ms must be positive");
+        }
+        if !["compact", "json"].contains(&self.log.format.as_str()) {
+            anyhow::bail!("log.format must be \"compact\" or \"json\"");
+        }
+        self.database_target()?;
+        Ok(())
+    }
+
+    /// The HTTP settings for the API.
+    pub fn http(&self) -> anyhow::Result<HttpSettings> {
+        let public_url = match self.server.public_url.trim() {
+            "" => None,
+            url if url.starts_with("http://") || url.starts_with("https://") => Some(url.trim_end_matches('/').to_owned()),
+            other => anyhow::bail!("server.public_url {other:?} must start with http:// or https://"),
+        };
+        let trusted_proxies = self.server.trusted_proxies.iter().map(|p| IpNet::parse(p).map_err(anyhow::Error::msg)).collect::<anyhow::Result<_>>()?;
+        Ok(HttpSettings { public_url, trusted_proxies })
+    }
+
+    /// The engine configuration.
+    pub fn engine_config(&self) -> EngineConfig {
+        let e = &self.engine;
+        EngineConfig {
+            tail_window: e.tail_window,
+            max_events_per_read: e.max_events_per_read,
+            sweep_interval: Duration::from_millis(e.sweep_interval_ms),
+            ended_retention: Duration::from_secs(e.ended_retention_secs),
+            directory_ttl: Duration::from_millis(e.directory_ttl_ms),
+        }
+    }
+
+    /// The database to open, from `database.url` or the data directory. Unknown schemes are
+    /// refused loudly rather than guessed at.
+    pub fn database_target(&self) -> anyhow::Result<DatabaseTarget> {
+        let url = self.database.url.trim();
+        if url.is_empty() {
+            return Ok(DatabaseTarget::Sqlite(Path::new(&self.database.data_dir).join("chatwire.db")));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            return Ok(DatabaseTarget::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            anyhow::bail!("PostgreSQL is not supported by this build yet; use sqlite:// or leave database.url empty");
+        }
+        anyhow::bail!("database.url must start with sqlite:// (got {url:?})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_config_parses_and_equals_the_defaults() {
+        let parsed: Settings = toml::from_str(EXAMPLE).expect("example parses");
+        assert_eq!(parsed, Settings::default());
+    }
+
+    #[test]
+    fn defaults_validate_and_use_sqlite_in_the_data_dir() {
+        let s = Settings::default();
+        s.validate().expect("valid");
+        assert_eq!(s.database_target().expect("target"), DatabaseTarget::Sqlite(PathBuf::from("./data/chatwire.db")));
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_reason() {
+        let mut s = Settings::default();
+        s.server.listen = "nowhere".into();
+        assert!(s.validate().is_err());
+        let mut s = Settings::default();
+        s.database.url = "mysql://x".into();
+        assert!(s.validate().is_err());
+        let mut s = Settings::default();
+        s.server.trusted_proxies = vec!["not-an-ip".into()];
+        assert!(s.validate().is_err());
+        let mut s = Settings::default();
+        s.server.tls.cert = "only-cert.pem".into();
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn a_file_and_the_environment_layer_over_defaults() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[server]\nlisten = \"127.0.0.1:9999\"\n[engine]\ntail_window = 64\n").expect("write");
+        let s = Settings::load(Some(&path)).expect("load");
+        assert_eq!(s.server.listen, "127.0.0.1:9999");
+        assert_eq!(s.engine.tail_window, 64);
+        assert_eq!(s.log, LogSettings::default());
+        std::fs::write(&path, "[server]\nlisen = \"typo\"\n").expect("write");
+        assert!(Settings::load(Some(&path)).is_err(), "unknown keys are errors, not silently ignored");
+    }
+}
