@@ -15,6 +15,7 @@
 //! - `conn`: opening connections and the pragmas the guarantees rest on (WAL, FULL sync).
 //! - `migrate`: the embedded schema (`migrations/*.sql`), versioned by `PRAGMA user_version`.
 //! - `writer`: the writer thread, group commit, savepoints, replies after commit.
+//! - `checkpoint`: WAL checkpoints on their own thread, off the commit path.
 //! - `ops`: the write operations run inside the writer's transaction.
 //! - `reader`: the read-only connection pool.
 //! - `queries`: the SELECTs, shared by readers and the writer.
@@ -26,6 +27,7 @@
 //! (A second process is tolerated, not fast: SQLite's lock serialises it, and the writer reads
 //! the last sequence under that lock at each batch.)
 
+mod checkpoint;
 mod conn;
 mod error;
 mod migrate;
@@ -42,6 +44,7 @@ use std::sync::Arc;
 
 use chatwire_store::StoreResult;
 
+use crate::checkpoint::Checkpointer;
 use crate::reader::Readers;
 use crate::writer::Writer;
 
@@ -49,11 +52,14 @@ use crate::writer::Writer;
 ///
 /// Shutdown is `Drop`: dropping the store (the last `Arc`) closes the write queue, and the drop
 /// returns once the writer thread has committed every write already queued and closed its
-/// connection. Callers still awaiting those writes get their answers as usual. The file can be
+/// connection, and the checkpoint thread has stopped. Callers still awaiting those writes get their answers as usual. The file can be
 /// reopened as soon as the drop returns.
 pub struct SqliteStore {
-    // Field order is drop order: the writer finishes before the read pool goes.
+    // Field order is drop order: the writer finishes (and drops its nudge) before the
+    // checkpointer is stopped, and both before the read pool goes.
     writer: Writer,
+    /// Held only to be dropped: stops the checkpoint thread.
+    _checkpointer: Checkpointer,
     readers: Arc<Readers>,
     path: PathBuf,
 }
@@ -67,10 +73,12 @@ impl SqliteStore {
     pub fn open(path: &Path) -> StoreResult<Self> {
         let mut conn = conn::open_writer(path)?;
         migrate::run(&mut conn)?;
+        conn::no_auto_checkpoint(&conn)?;
         let readers = Readers::open(path.to_path_buf())?;
-        let writer = Writer::start(conn)?;
+        let (checkpointer, nudge) = Checkpointer::start(path)?;
+        let writer = Writer::start(conn, nudge)?;
         tracing::info!(db.path = %path.display(), "SQLite store open");
-        Ok(Self { writer, readers, path: path.to_path_buf() })
+        Ok(Self { writer, _checkpointer: checkpointer, readers, path: path.to_path_buf() })
     }
 
     /// The database file this store writes.

@@ -28,6 +28,7 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use crate::checkpoint::Nudge;
 use crate::error;
 
 /// Most jobs committed by one transaction: bounds the latency a job can add to the ones queued
@@ -88,12 +89,13 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `conn` (already migrated).
-    pub(crate) fn start(conn: Connection) -> StoreResult<Self> {
+    /// Starts the writer thread on `conn` (already migrated); it tells `checkpoints` about
+    /// every commit.
+    pub(crate) fn start(conn: Connection, checkpoints: Nudge) -> StoreResult<Self> {
         let (queue, jobs) = crossbeam_channel::unbounded::<Box<dyn Job>>();
         let thread = std::thread::Builder::new()
             .name("chatwire-sqlite-writer".into())
-            .spawn(move || serve(&conn, &jobs))
+            .spawn(move || serve(&conn, &jobs, &checkpoints))
             .map_err(|e| StoreError::Other(anyhow::anyhow!("cannot start the writer: {e}")))?;
         Ok(Self { queue: Some(queue), thread: Some(thread) })
     }
@@ -129,7 +131,7 @@ impl Drop for Writer {
 
 /// The thread's loop: block for one job, drain the queue into a batch, commit, repeat. Ends
 /// when every `Sender` is gone and the queue is empty.
-fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>) {
+fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>, checkpoints: &Nudge) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -139,8 +141,11 @@ fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>) {
             }
         }
         let fate = commit_batch(conn, &mut batch);
-        if let Err(why) = &fate {
-            tracing::error!(batch.size = batch.len(), error = %why, "SQLite write batch failed");
+        match &fate {
+            Ok(()) => checkpoints.send(),
+            Err(why) => {
+                tracing::error!(batch.size = batch.len(), error = %why, "SQLite write batch failed");
+            }
         }
         for job in batch {
             job.finish(fate.as_ref().map(|_| ()).map_err(String::as_str));
@@ -151,13 +156,7 @@ fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>) {
 /// Runs every job of `batch` in one transaction. `Err` means nothing was committed.
 fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), String> {
     exec(conn, "BEGIN IMMEDIATE")?;
-    let t0 = std::time::Instant::now();
-    let r = run_jobs(conn, batch);
-    let t1 = t0.elapsed();
-    let r = r.and_then(|()| exec(conn, "COMMIT"));
-    let t2 = t0.elapsed();
-    if std::env::var("CWPROF").is_ok() { eprintln!("batch {} jobs {:?} commit {:?}", batch.len(), t1, t2 - t1); }
-    match r {
+    match run_jobs(conn, batch).and_then(|()| exec(conn, "COMMIT")) {
         Ok(()) => Ok(()),
         Err(why) => {
             // A failed COMMIT may leave the transaction open (e.g. SQLITE_BUSY); some errors
@@ -201,4 +200,67 @@ fn exec(conn: &Connection, sql: &str) -> Result<(), String> {
         .and_then(|mut s| s.execute([]))
         .map(drop)
         .map_err(|e| format!("{sql}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkpoint::Checkpointer;
+    use crate::{conn, migrate};
+
+    fn start() -> (tempfile::TempDir, Writer, Checkpointer) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("w.db");
+        let mut conn = conn::open_writer(&path).expect("open");
+        migrate::run(&mut conn).expect("migrate");
+        let (checkpointer, nudge) = Checkpointer::start(&path).expect("checkpointer");
+        (dir, Writer::start(conn, nudge).expect("writer"), checkpointer)
+    }
+
+    fn insert_account(cx: &WriteCx<'_>, id: &str) -> StoreResult<()> {
+        cx.conn
+            .execute("INSERT INTO accounts VALUES (?1, 'n', 0)", [id])
+            .map(drop)
+            .map_err(error::sql)
+    }
+
+    #[tokio::test]
+    async fn a_failing_job_is_undone_alone_and_gives_back_its_seqs() {
+        // Arrange
+        let (_dir, writer, _checkpointer) = start();
+
+        // Act: polled together, so usually one batch; the outcome must not depend on it.
+        let (failed, kept) = tokio::join!(
+            writer.run(|cx| {
+                insert_account(cx, "gone")?;
+                cx.last_seq += 5;
+                Err::<(), _>(StoreError::Conflict("refused".into()))
+            }),
+            writer.run(|cx| {
+                insert_account(cx, "kept")?;
+                Ok(cx.last_seq)
+            }),
+        );
+
+        // Assert
+        assert!(matches!(failed, Err(StoreError::Conflict(_))));
+        assert_eq!(kept.expect("kept"), 0, "the failed job's seqs were handed back");
+        let ids = writer
+            .run(|cx| {
+                let mut stmt = cx.conn.prepare("SELECT id FROM accounts").map_err(error::sql)?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(error::sql)?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(error::sql)
+            })
+            .await
+            .expect("read");
+        assert_eq!(ids, vec!["kept".to_owned()]);
+    }
+
+    #[tokio::test]
+    async fn a_stopped_writer_answers_unavailable() {
+        let (_dir, mut writer, _checkpointer) = start();
+        drop(writer.queue.take());
+        let answer = writer.run(|_| Ok(())).await;
+        assert!(matches!(answer, Err(StoreError::Unavailable(_))));
+    }
 }

@@ -1,0 +1,7 @@
+//! The one end-to-end test binary: real servers on port 0 with temporary data directories,
+//! driven over HTTP (and the real `chatwire` executable for the CLI).
+
+mod cli;
+mod helpers;
+mod restart;
+mod server;
