@@ -30,10 +30,16 @@ impl IpNet {
             Some((a, p)) => (a, Some(p)),
             None => (s.trim(), None),
         };
-        let addr: IpAddr = addr.parse().map_err(|_| format!("not an IP address: {s}"))?;
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("not an IP address: {s}"))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("bad prefix in {s}"))?,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("bad prefix in {s}"))?,
             None => max,
         };
         Ok(Self { addr, prefix })
@@ -47,11 +53,15 @@ impl IpNet {
         };
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -86,16 +96,29 @@ impl BaseUrl {
 }
 
 /// Decides the base URL from settings, peer and headers (pure, for testing).
-pub fn resolve(settings: &HttpSettings, peer: Option<IpAddr>, scheme: &str, headers: &HeaderMap, uri_host: Option<&str>) -> Result<BaseUrl, ApiError> {
+pub fn resolve(
+    settings: &HttpSettings,
+    peer: Option<IpAddr>,
+    scheme: &str,
+    headers: &HeaderMap,
+    uri_host: Option<&str>,
+) -> Result<BaseUrl, ApiError> {
     if let Some(url) = &settings.public_url {
         return Ok(BaseUrl(url.trim_end_matches('/').to_owned()));
     }
     let trusted = peer.is_some_and(|ip| settings.trusted_proxies.iter().any(|n| n.contains(ip)));
     let header = |name: &str| {
-        headers.get(name).and_then(|v| v.to_str().ok()).map(|v| v.split(',').next().unwrap_or(v).trim().to_owned())
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(',').next().unwrap_or(v).trim().to_owned())
     };
     let mut scheme = scheme.to_owned();
-    let mut host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned).or_else(|| uri_host.map(str::to_owned));
+    let mut host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| uri_host.map(str::to_owned));
     if trusted {
         if let Some(proto) = header("x-forwarded-proto").filter(|p| p == "http" || p == "https") {
             scheme = proto;
@@ -107,7 +130,9 @@ pub fn resolve(settings: &HttpSettings, peer: Option<IpAddr>, scheme: &str, head
     let host = host.ok_or_else(|| ApiError::BadRequest("missing Host header".into()))?;
     let valid = !host.is_empty()
         && host.len() <= 255
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'_'));
+        && host.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'_')
+        });
     if !valid {
         return Err(ApiError::BadRequest("invalid Host header".into()));
     }
@@ -117,10 +142,25 @@ pub fn resolve(settings: &HttpSettings, peer: Option<IpAddr>, scheme: &str, head
 impl FromRequestParts<AppState> for BaseUrl {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        let scheme = parts.extensions.get::<ListenerScheme>().map_or("http", |s| s.0);
-        resolve(&state.http, peer, scheme, &parts.headers, parts.uri.authority().map(|a| a.as_str()))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let scheme = parts
+            .extensions
+            .get::<ListenerScheme>()
+            .map_or("http", |s| s.0);
+        resolve(
+            &state.http,
+            peer,
+            scheme,
+            &parts.headers,
+            parts.uri.authority().map(|a| a.as_str()),
+        )
     }
 }
 
@@ -137,12 +177,18 @@ mod tests {
     }
 
     fn proxy_settings() -> HttpSettings {
-        HttpSettings { public_url: None, trusted_proxies: vec![IpNet::parse("10.0.0.0/8").expect("net")] }
+        HttpSettings {
+            public_url: None,
+            trusted_proxies: vec![IpNet::parse("10.0.0.0/8").expect("net")],
+        }
     }
 
     #[test]
     fn configured_public_url_wins() {
-        let s = HttpSettings { public_url: Some("https://chat.example.com/".into()), trusted_proxies: vec![] };
+        let s = HttpSettings {
+            public_url: Some("https://chat.example.com/".into()),
+            trusted_proxies: vec![],
+        };
         let b = resolve(&s, None, "http", &headers(&[("host", "evil")]), None).expect("base");
         assert_eq!(b.0, "https://chat.example.com");
         assert_eq!(b.host(), "chat.example.com");
@@ -150,16 +196,41 @@ mod tests {
 
     #[test]
     fn request_scheme_and_host_are_used_without_configuration() {
-        let b = resolve(&HttpSettings::default(), None, "https", &headers(&[("host", "localhost:8443")]), None).expect("base");
+        let b = resolve(
+            &HttpSettings::default(),
+            None,
+            "https",
+            &headers(&[("host", "localhost:8443")]),
+            None,
+        )
+        .expect("base");
         assert_eq!(b.join("/api"), "https://localhost:8443/api");
     }
 
     #[test]
     fn forwarded_headers_count_only_from_trusted_proxies() {
-        let h = headers(&[("host", "internal:8080"), ("x-forwarded-proto", "https"), ("x-forwarded-host", "chat.example.com")]);
-        let trusted = resolve(&proxy_settings(), Some("10.1.2.3".parse().expect("ip")), "http", &h, None).expect("base");
+        let h = headers(&[
+            ("host", "internal:8080"),
+            ("x-forwarded-proto", "https"),
+            ("x-forwarded-host", "chat.example.com"),
+        ]);
+        let trusted = resolve(
+            &proxy_settings(),
+            Some("10.1.2.3".parse().expect("ip")),
+            "http",
+            &h,
+            None,
+        )
+        .expect("base");
         assert_eq!(trusted.0, "https://chat.example.com");
-        let stranger = resolve(&proxy_settings(), Some("192.0.2.1".parse().expect("ip")), "http", &h, None).expect("base");
+        let stranger = resolve(
+            &proxy_settings(),
+            Some("192.0.2.1".parse().expect("ip")),
+            "http",
+            &h,
+            None,
+        )
+        .expect("base");
         assert_eq!(stranger.0, "http://internal:8080");
     }
 
@@ -167,7 +238,10 @@ mod tests {
     fn hostile_host_headers_are_refused() {
         for bad in ["a b", "x/y", "", "a@b"] {
             let h = headers(&[("host", bad)]);
-            assert!(resolve(&HttpSettings::default(), None, "http", &h, None).is_err(), "{bad:?}");
+            assert!(
+                resolve(&HttpSettings::default(), None, "http", &h, None).is_err(),
+                "{bad:?}"
+            );
         }
     }
 
@@ -176,8 +250,16 @@ mod tests {
         let net = IpNet::parse("192.168.0.0/16").expect("net");
         assert!(net.contains("192.168.4.5".parse().expect("ip")));
         assert!(!net.contains("192.169.0.1".parse().expect("ip")));
-        assert!(IpNet::parse("::1").expect("net").contains("::1".parse().expect("ip")));
-        assert!(IpNet::parse("127.0.0.1").expect("net").contains("::ffff:127.0.0.1".parse().expect("ip")));
+        assert!(
+            IpNet::parse("::1")
+                .expect("net")
+                .contains("::1".parse().expect("ip"))
+        );
+        assert!(
+            IpNet::parse("127.0.0.1")
+                .expect("net")
+                .contains("::ffff:127.0.0.1".parse().expect("ip"))
+        );
         assert!(IpNet::parse("10.0.0.0/33").is_err());
     }
 }

@@ -51,7 +51,11 @@ impl ApiError {
     /// The message for the client.
     pub fn message(&self) -> &str {
         match self {
-            Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) | Self::NotFound(m) | Self::Conflict(m) => m,
+            Self::BadRequest(m)
+            | Self::Unauthorized(m)
+            | Self::Forbidden(m)
+            | Self::NotFound(m)
+            | Self::Conflict(m) => m,
             Self::Unavailable => "the service is temporarily unavailable, retry later",
             Self::Internal => "internal server error",
         }
@@ -67,7 +71,9 @@ impl From<EngineError> for ApiError {
                 | DomainError::WrongState { .. }
                 | DomainError::AgentAtCapacity { .. }
                 | DomainError::NoPendingTransfer => Self::Conflict(d.to_string()),
-                DomainError::NotParticipant | DomainError::NotRoutable => Self::Forbidden(d.to_string()),
+                DomainError::NotParticipant | DomainError::NotRoutable => {
+                    Self::Forbidden(d.to_string())
+                }
             },
             EngineError::NotFound(what) => Self::NotFound(format!("{what} not found")),
             EngineError::Unauthorized(why) => Self::Unauthorized(why.to_owned()),

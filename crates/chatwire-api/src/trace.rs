@@ -12,7 +12,10 @@ pub struct RequestSpan;
 
 impl<B> MakeSpan<B> for RequestSpan {
     fn make_span(&mut self, request: &Request<B>) -> Span {
-        let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or("unmatched", MatchedPath::as_str);
         if route == "/healthz" {
             tracing::debug_span!("request", http.method = %request.method(), http.route = route)
         } else {

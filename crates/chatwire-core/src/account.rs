@@ -47,11 +47,17 @@ impl NewAppKey {
     /// Checks the key text.
     pub fn validate(&self) -> Result<(), DomainError> {
         let ok = (8..=128).contains(&self.key.len())
-            && self.key.bytes().all(|b| b.is_ascii_graphic() && b != b',' && b != b'"');
+            && self
+                .key
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b',' && b != b'"');
         if ok {
             Ok(())
         } else {
-            Err(DomainError::invalid("app key", "must be 8-128 printable ASCII characters"))
+            Err(DomainError::invalid(
+                "app key",
+                "must be 8-128 printable ASCII characters",
+            ))
         }
     }
 }

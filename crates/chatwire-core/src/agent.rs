@@ -152,16 +152,25 @@ impl NewAgent {
     /// Checks the login name and names.
     pub fn validate(&self) -> Result<(), DomainError> {
         let login_ok = (1..=100).contains(&self.login_name.chars().count())
-            && !self.login_name.chars().any(|c| c.is_whitespace() || c.is_control());
+            && !self
+                .login_name
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control());
         if !login_ok {
             return Err(DomainError::invalid(
                 "login name",
                 "must be 1-100 characters without spaces",
             ));
         }
-        for (what, v) in [("nickname", &self.nickname), ("display name", &self.display_name)] {
+        for (what, v) in [
+            ("nickname", &self.nickname),
+            ("display name", &self.display_name),
+        ] {
             if v.trim().is_empty() || v.chars().count() > 100 {
-                return Err(DomainError::invalid(what, "must be 1-100 characters and not blank"));
+                return Err(DomainError::invalid(
+                    what,
+                    "must be 1-100 characters and not blank",
+                ));
             }
         }
         Ok(())
@@ -193,7 +202,10 @@ mod tests {
     #[test]
     fn availability_parses_case_insensitively() {
         assert_eq!("online".parse::<Availability>(), Ok(Availability::Online));
-        assert_eq!(" OCCUPIED ".parse::<Availability>(), Ok(Availability::Occupied));
+        assert_eq!(
+            " OCCUPIED ".parse::<Availability>(),
+            Ok(Availability::Occupied)
+        );
         assert!("busy".parse::<Availability>().is_err());
     }
 }

@@ -46,6 +46,9 @@ pub enum DomainError {
 impl DomainError {
     /// Shorthand for [`DomainError::Invalid`].
     pub fn invalid(what: &'static str, why: impl Into<String>) -> Self {
-        Self::Invalid { what, why: why.into() }
+        Self::Invalid {
+            what,
+            why: why.into(),
+        }
     }
 }

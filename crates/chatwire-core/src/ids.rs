@@ -20,7 +20,10 @@ impl AccountId {
         if ok {
             Ok(Self(s.to_owned()))
         } else {
-            Err(DomainError::invalid("account id", "must match ^[A-Za-z0-9_]{1,20}$"))
+            Err(DomainError::invalid(
+                "account id",
+                "must match ^[A-Za-z0-9_]{1,20}$",
+            ))
         }
     }
 
@@ -111,7 +114,8 @@ impl ChatKey {
 
     /// Validates a key received from a client.
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        let bad = || DomainError::invalid("chat id", "must look like H{19 digits}-{32 hex}K{7 digits}");
+        let bad =
+            || DomainError::invalid("chat id", "must look like H{19 digits}-{32 hex}K{7 digits}");
         let rest = s.strip_prefix('H').ok_or_else(bad)?;
         let (head, rest) = rest.split_once('-').ok_or_else(bad)?;
         let (mid, tail) = rest.split_once('K').ok_or_else(bad)?;
@@ -183,10 +187,17 @@ mod tests {
 
     #[test]
     fn chat_key_rejects_other_shapes() {
-        for bad in ["", "H1-2K3", "x", "H2170755172687460894-b7d761017809489ea1a257461eb373eeK845741"] {
+        for bad in [
+            "",
+            "H1-2K3",
+            "x",
+            "H2170755172687460894-b7d761017809489ea1a257461eb373eeK845741",
+        ] {
             assert!(ChatKey::parse(bad).is_err(), "{bad}");
         }
-        assert!(ChatKey::parse("H2170755172687460894-b7d761017809489ea1a257461eb373eeK8457415").is_ok());
+        assert!(
+            ChatKey::parse("H2170755172687460894-b7d761017809489ea1a257461eb373eeK8457415").is_ok()
+        );
     }
 
     #[test]

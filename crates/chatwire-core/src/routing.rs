@@ -23,7 +23,10 @@ pub struct AgentLoad {
 impl AgentLoad {
     /// Free slots; `None` is unlimited.
     pub fn free_slots(&self) -> Option<u32> {
-        if matches!(self.agent.availability, Availability::Away | Availability::Offline) {
+        if matches!(
+            self.agent.availability,
+            Availability::Away | Availability::Offline
+        ) {
             return Some(0);
         }
         self.agent.max_chats.free(self.active_chats)
@@ -40,7 +43,10 @@ pub fn is_routed_to(load: &AgentLoad, chat: &Chat) -> bool {
         match &pending.target {
             TransferTarget::Agent { id, .. } => {
                 return *id == agent.id
-                    && matches!(agent.availability, Availability::Online | Availability::Occupied);
+                    && matches!(
+                        agent.availability,
+                        Availability::Online | Availability::Occupied
+                    );
             }
             TransferTarget::Skill { .. } => {
                 if pending.from.as_ref().is_some_and(|f| f.id == agent.id) {
@@ -82,8 +88,14 @@ pub fn ring_count<'a>(load: &AgentLoad, chats: impl IntoIterator<Item = &'a Chat
 
 /// The order in which an agent taking "the next chat" gets them: personal transfers first,
 /// then the longest-waiting chat.
-pub fn pick_order<'a>(load: &AgentLoad, chats: impl IntoIterator<Item = &'a Chat>) -> Vec<&'a Chat> {
-    let mut routed: Vec<&Chat> = chats.into_iter().filter(|c| is_routed_to(load, c)).collect();
+pub fn pick_order<'a>(
+    load: &AgentLoad,
+    chats: impl IntoIterator<Item = &'a Chat>,
+) -> Vec<&'a Chat> {
+    let mut routed: Vec<&Chat> = chats
+        .into_iter()
+        .filter(|c| is_routed_to(load, c))
+        .collect();
     routed.sort_by_key(|c| {
         let personal = matches!(
             c.transfer.as_ref().map(|t| &t.target),
@@ -105,7 +117,10 @@ mod tests {
         let mut a = agent(1, &[10]);
         a.availability = availability;
         a.max_chats = MaxChats::from(max);
-        AgentLoad { agent: a, active_chats: active }
+        AgentLoad {
+            agent: a,
+            active_chats: active,
+        }
     }
 
     #[test]
@@ -118,20 +133,34 @@ mod tests {
     #[test]
     fn away_occupied_and_offline_agents_do_not_ring_for_queue_chats() {
         let chat = waiting_chat(Some(10));
-        for a in [Availability::Away, Availability::Occupied, Availability::Offline] {
+        for a in [
+            Availability::Away,
+            Availability::Occupied,
+            Availability::Offline,
+        ] {
             assert!(!is_routed_to(&load(a, 2, 0), &chat), "{a}");
         }
     }
 
     #[test]
     fn agent_without_the_skill_does_not_ring_but_skill_less_chats_ring_everyone() {
-        assert!(!is_routed_to(&load(Availability::Online, 2, 0), &waiting_chat(Some(11))));
-        assert!(is_routed_to(&load(Availability::Online, 2, 0), &waiting_chat(None)));
+        assert!(!is_routed_to(
+            &load(Availability::Online, 2, 0),
+            &waiting_chat(Some(11))
+        ));
+        assert!(is_routed_to(
+            &load(Availability::Online, 2, 0),
+            &waiting_chat(None)
+        ));
     }
 
     #[test]
     fn ring_count_is_bounded_by_free_slots() {
-        let chats = [waiting_chat(Some(10)), waiting_chat(Some(10)), waiting_chat(Some(10))];
+        let chats = [
+            waiting_chat(Some(10)),
+            waiting_chat(Some(10)),
+            waiting_chat(Some(10)),
+        ];
         assert_eq!(ring_count(&load(Availability::Online, 2, 0), &chats), 2);
         assert_eq!(ring_count(&load(Availability::Online, 2, 1), &chats), 1);
         assert_eq!(ring_count(&load(Availability::Online, 2, 2), &chats), 0);
@@ -145,15 +174,24 @@ mod tests {
             check_accept(&load(Availability::Online, 2, 2), &chat),
             Err(DomainError::AgentAtCapacity { active: 2, max: 2 })
         );
-        assert_eq!(check_accept(&load(Availability::Away, 2, 0), &chat), Err(DomainError::NotRoutable));
+        assert_eq!(
+            check_accept(&load(Availability::Away, 2, 0), &chat),
+            Err(DomainError::NotRoutable)
+        );
     }
 
     #[test]
     fn personal_transfer_rings_only_the_target_even_when_occupied() {
         let mut chat = waiting_chat(Some(10));
         chat.transfer = Some(PendingTransfer {
-            target: TransferTarget::Agent { id: AgentId(1), name: "a1".into() },
-            from: Some(AssignedAgent { id: AgentId(2), name: "a2".into() }),
+            target: TransferTarget::Agent {
+                id: AgentId(1),
+                name: "a1".into(),
+            },
+            from: Some(AssignedAgent {
+                id: AgentId(2),
+                name: "a2".into(),
+            }),
         });
         assert!(is_routed_to(&load(Availability::Occupied, 2, 0), &chat));
         let mut other = load(Availability::Online, 2, 0);
@@ -165,8 +203,14 @@ mod tests {
     fn skill_transfer_does_not_ring_the_transferring_agent() {
         let mut chat = waiting_chat(Some(10));
         chat.transfer = Some(PendingTransfer {
-            target: TransferTarget::Skill { id: SkillId(10), name: "Sales".into() },
-            from: Some(AssignedAgent { id: AgentId(1), name: "a1".into() }),
+            target: TransferTarget::Skill {
+                id: SkillId(10),
+                name: "Sales".into(),
+            },
+            from: Some(AssignedAgent {
+                id: AgentId(1),
+                name: "a1".into(),
+            }),
         });
         assert!(!is_routed_to(&load(Availability::Online, 2, 0), &chat));
     }
@@ -180,10 +224,13 @@ mod tests {
         let mut personal = waiting_chat(Some(10));
         personal.started_at = crate::Timestamp(3);
         personal.transfer = Some(PendingTransfer {
-            target: TransferTarget::Agent { id: AgentId(1), name: "a1".into() },
+            target: TransferTarget::Agent {
+                id: AgentId(1),
+                name: "a1".into(),
+            },
             from: None,
         });
-        let chats = [new.clone(), personal.clone(), old.clone()];
+        let chats = [new, personal, old];
         let order = pick_order(&load(Availability::Online, -1, 0), &chats);
         assert_eq!(order, vec![&chats[1], &chats[2], &chats[0]]);
     }

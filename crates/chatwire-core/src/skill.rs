@@ -23,7 +23,10 @@ impl Skill {
     /// Validates a skill name: 1 to 100 characters, not blank.
     pub fn validate_name(name: &str) -> Result<(), DomainError> {
         if name.trim().is_empty() || name.chars().count() > 100 {
-            Err(DomainError::invalid("skill name", "must be 1-100 characters and not blank"))
+            Err(DomainError::invalid(
+                "skill name",
+                "must be 1-100 characters and not blank",
+            ))
         } else {
             Ok(())
         }

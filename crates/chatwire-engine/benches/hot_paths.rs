@@ -24,36 +24,75 @@ struct Bed {
 }
 
 fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
 
 async fn bed() -> Bed {
     let dir = tempfile::tempdir().expect("tmp");
     let store = SqliteStore::open(&dir.path().join("bench.db")).expect("open");
     let engine = Engine::new(Arc::new(store), EngineConfig::default());
-    let account = engine.create_account("1000", "bench").await.expect("account").id;
-    engine.create_skill(&account, NewSkillInput { name: "Sales".into(), ..NewSkillInput::default() }).await.expect("skill");
-    Bed { engine, account, _dir: dir }
+    let account = engine
+        .create_account("1000", "bench")
+        .await
+        .expect("account")
+        .id;
+    engine
+        .create_skill(
+            &account,
+            NewSkillInput {
+                name: "Sales".into(),
+                ..NewSkillInput::default()
+            },
+        )
+        .await
+        .expect("skill");
+    Bed {
+        engine,
+        account,
+        _dir: dir,
+    }
 }
 
 /// Opens `n` chats with `lines` visitor lines each; returns (key, next cursor) pairs.
 async fn chats(bed: &Bed, n: usize, lines: usize) -> Vec<(ChatKey, EventId)> {
     let mut out = Vec::new();
     for _ in 0..n {
-        let key = bed.engine.request_chat(&bed.account, ChatRequestInput::default()).await.expect("chat").chat.key;
+        let key = bed
+            .engine
+            .request_chat(&bed.account, ChatRequestInput::default())
+            .await
+            .expect("chat")
+            .chat
+            .key;
         let mut writers = Vec::new();
         for w in 0..16 {
             let (engine, account, key) = (bed.engine.clone(), bed.account.clone(), key.clone());
             writers.push(tokio::spawn(async move {
                 for i in (w..lines).step_by(16) {
-                    engine.post_line(&account, &key, Actor::Visitor, LineInput::plain(format!("line {i}"))).await.expect("line");
+                    engine
+                        .post_line(
+                            &account,
+                            &key,
+                            Actor::Visitor,
+                            LineInput::plain(format!("line {i}")),
+                        )
+                        .await
+                        .expect("line");
                 }
             }));
         }
         for w in writers {
             w.await.expect("writer");
         }
-        let next = bed.engine.read_chat(&bed.account, &key, EventId(0), Viewer::Visitor).await.expect("read");
+        let next = bed
+            .engine
+            .read_chat(&bed.account, &key, EventId(0), Viewer::Visitor)
+            .await
+            .expect("read");
         out.push((key, next.chat.next_event_id));
     }
     out
@@ -67,8 +106,15 @@ fn empty_poll(c: &mut Criterion) {
     group.throughput(Throughput::Elements(50));
     group.bench_function("read_chats", |b| {
         b.to_async(&rt).iter(|| async {
-            let views = bed.engine.read_chats(&bed.account, &cursors, Viewer::Visitor).await;
-            assert!(views.iter().all(|v| v.as_ref().is_ok_and(|v| v.events.is_empty())));
+            let views = bed
+                .engine
+                .read_chats(&bed.account, &cursors, Viewer::Visitor)
+                .await;
+            assert!(
+                views
+                    .iter()
+                    .all(|v| v.as_ref().is_ok_and(|v| v.events.is_empty()))
+            );
         });
     });
     group.finish();
@@ -84,7 +130,11 @@ fn history_independence(c: &mut Criterion) {
         let cursors = rt.block_on(chats(&bed, 5, history));
         let asked: Vec<(ChatKey, EventId)> = cursors.iter().cycle().take(50).cloned().collect();
         group.bench_with_input(BenchmarkId::from_parameter(history), &asked, |b, asked| {
-            b.to_async(&rt).iter(|| async { bed.engine.read_chats(&bed.account, asked, Viewer::Visitor).await });
+            b.to_async(&rt).iter(|| async {
+                bed.engine
+                    .read_chats(&bed.account, asked, Viewer::Visitor)
+                    .await
+            });
         });
     }
     group.finish();
@@ -93,7 +143,11 @@ fn history_independence(c: &mut Criterion) {
 fn appends(c: &mut Criterion) {
     let rt = runtime();
     let bed = rt.block_on(bed());
-    let keys: Vec<ChatKey> = rt.block_on(chats(&bed, 64, 0)).into_iter().map(|(k, _)| k).collect();
+    let keys: Vec<ChatKey> = rt
+        .block_on(chats(&bed, 64, 0))
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     let mut group = c.benchmark_group("append_64_writers");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
@@ -108,10 +162,19 @@ fn appends(c: &mut Criterion) {
                     let tasks: Vec<_> = keys
                         .iter()
                         .map(|key| {
-                            let (engine, account, key) = (engine.clone(), account.clone(), key.clone());
+                            let (engine, account, key) =
+                                (engine.clone(), account.clone(), key.clone());
                             tokio::spawn(async move {
                                 for i in 0..per_writer {
-                                    engine.post_line(&account, &key, Actor::Visitor, LineInput::plain(format!("l{i}"))).await.expect("line");
+                                    engine
+                                        .post_line(
+                                            &account,
+                                            &key,
+                                            Actor::Visitor,
+                                            LineInput::plain(format!("l{i}")),
+                                        )
+                                        .await
+                                        .expect("line");
                                 }
                             })
                         })

@@ -5,13 +5,13 @@
 //! its own task so that a client hanging up mid-request can never leave a committed change out
 //! of the in-memory tail.
 
+use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
 use chatwire_core::chat::{AssignedAgent, TypingSide};
 use chatwire_core::routing::{self, AgentLoad};
 use chatwire_core::{
     AccountId, Actor, AgentId, Availability, ChatCommand, ChatKey, ChatRequest, DomainError,
     LineSubType, NewChat, TextType, TransferTarget, Typing,
 };
-use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
 use chatwire_store::Committed;
 
 use crate::{Engine, EngineError, EngineResult, Topic, random_bytes};
@@ -49,7 +49,12 @@ pub struct LineInput {
 impl LineInput {
     /// A plain, regular line.
     pub fn plain(text: impl Into<String>) -> Self {
-        Self { text: text.into(), text_type: TextType::Plain, json: None, sub_type: LineSubType::Regular }
+        Self {
+            text: text.into(),
+            text_type: TextType::Plain,
+            json: None,
+            sub_type: LineSubType::Regular,
+        }
     }
 }
 
@@ -64,7 +69,12 @@ pub enum TransferTo {
 
 impl Engine {
     /// Runs `cmd` on a chat through the store, then updates memory and wakes waiters.
-    pub(crate) async fn commit(&self, account: &AccountId, key: &ChatKey, cmd: ChatCommand) -> EngineResult<Committed> {
+    pub(crate) async fn commit(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        cmd: ChatCommand,
+    ) -> EngineResult<Committed> {
         let engine = self.clone();
         let (account, key) = (account.clone(), key.clone());
         tokio::spawn(async move {
@@ -80,14 +90,31 @@ impl Engine {
     /// Takes a commit into the live tail and notifies the chat and its account.
     fn absorb(&self, committed: &Committed) {
         let tail = self.0.live.upsert(&committed.chat, self.now());
-        crate::live::lock(&tail).absorb(&committed.chat, &committed.events, self.0.config.tail_window);
-        self.0.notifier.notify(&Topic::Chat(committed.chat.key.clone()));
-        self.0.notifier.notify(&Topic::Account(committed.chat.account.clone()));
+        crate::live::lock(&tail).absorb(
+            &committed.chat,
+            &committed.events,
+            self.0.config.tail_window,
+        );
+        self.0
+            .notifier
+            .notify(&Topic::Chat(committed.chat.key.clone()));
+        self.0
+            .notifier
+            .notify(&Topic::Account(committed.chat.account.clone()));
     }
 
     /// Opens a chat for a visitor and queues it for its skill.
-    pub async fn request_chat(&self, account: &AccountId, input: ChatRequestInput) -> EngineResult<Committed> {
-        let skill = match input.skill.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    pub async fn request_chat(
+        &self,
+        account: &AccountId,
+        input: ChatRequestInput,
+    ) -> EngineResult<Committed> {
+        let skill = match input
+            .skill
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(name) => Some(self.skill_by_name_or_id(account, name).await?.id),
             None => None,
         };
@@ -96,10 +123,19 @@ impl Engine {
         }
         let [a0, a1, a2, a3, a4, a5, a6, a7, rest @ ..] = random_bytes::<32>()?;
         let a = u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]);
-        let b = u128::from_le_bytes(rest[..16].try_into().map_err(|_| EngineError::Internal(anyhow::anyhow!("rng")))?);
-        let c = u32::from_le_bytes(rest[16..20].try_into().map_err(|_| EngineError::Internal(anyhow::anyhow!("rng")))?);
+        let b = u128::from_le_bytes(
+            rest[..16]
+                .try_into()
+                .map_err(|_| EngineError::Internal(anyhow::anyhow!("rng")))?,
+        );
+        let c = u32::from_le_bytes(
+            rest[16..20]
+                .try_into()
+                .map_err(|_| EngineError::Internal(anyhow::anyhow!("rng")))?,
+        );
         // 16-digit visitor ids, like LivePerson's.
-        let generated_visitor = 1_000_000_000_000_000 + i64::try_from(a % 9_000_000_000_000_000).unwrap_or(0);
+        let generated_visitor =
+            1_000_000_000_000_000 + i64::try_from(a % 9_000_000_000_000_000).unwrap_or(0);
         let new = NewChat {
             key: ChatKey::from_random(a, b, c),
             account: account.clone(),
@@ -126,38 +162,68 @@ impl Engine {
         let agent = self.agent(account, agent).await?;
         let open = self.0.live.open_chats(account);
         let active = open.iter().filter(|c| c.is_handled_by(agent.id)).count();
-        Ok(AgentLoad { agent, active_chats: u32::try_from(active).unwrap_or(u32::MAX) })
+        Ok(AgentLoad {
+            agent,
+            active_chats: u32::try_from(active).unwrap_or(u32::MAX),
+        })
     }
 
     /// Accepts the next chat ringing for this agent (personal transfers first, then oldest).
     /// Losing a race to another agent moves on to the next candidate.
-    pub async fn accept_next(&self, account: &AccountId, agent: AgentId) -> EngineResult<Committed> {
+    pub async fn accept_next(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> EngineResult<Committed> {
         let load = self.agent_load(account, agent).await?;
         routing::check_capacity(&load)?;
         let open = self.0.live.open_chats(account);
         for chat in routing::pick_order(&load, &open) {
             match self.accept(account, agent, &chat.key).await {
-                Err(EngineError::Domain(DomainError::WrongState { .. } | DomainError::NotRoutable)) => {}
+                Err(EngineError::Domain(
+                    DomainError::WrongState { .. } | DomainError::NotRoutable,
+                )) => {}
                 other => return other,
             }
         }
-        Err(EngineError::NothingToDo("no chat is waiting for this agent"))
+        Err(EngineError::NothingToDo(
+            "no chat is waiting for this agent",
+        ))
     }
 
     /// Accepts one specific chat (SuperOffice pick-up, accept transfer).
-    pub async fn accept(&self, account: &AccountId, agent: AgentId, key: &ChatKey) -> EngineResult<Committed> {
+    pub async fn accept(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        key: &ChatKey,
+    ) -> EngineResult<Committed> {
         let record = self.agent(account, agent).await?;
         let chat = self.chat(account, key).await?;
         let welcome = match chat.skill {
-            Some(skill) => self.skill(account, skill).await.ok().map(|s| s.welcome_message),
+            Some(skill) => self
+                .skill(account, skill)
+                .await
+                .ok()
+                .map(|s| s.welcome_message),
             None => None,
         };
-        let me = AssignedAgent { id: record.id, name: record.nickname };
-        self.commit(account, key, ChatCommand::Accept { agent: me, welcome }).await
+        let me = AssignedAgent {
+            id: record.id,
+            name: record.nickname,
+        };
+        self.commit(account, key, ChatCommand::Accept { agent: me, welcome })
+            .await
     }
 
     /// Posts a line as the visitor or an agent.
-    pub async fn post_line(&self, account: &AccountId, key: &ChatKey, author: Actor, line: LineInput) -> EngineResult<Committed> {
+    pub async fn post_line(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        author: Actor,
+        line: LineInput,
+    ) -> EngineResult<Committed> {
         if author == Actor::Visitor {
             self.touch_visitor(account, key);
         }
@@ -172,13 +238,25 @@ impl Engine {
     }
 
     /// An agent pushes a URL to the visitor.
-    pub async fn push_url(&self, account: &AccountId, key: &ChatKey, agent: AgentId, url: String) -> EngineResult<Committed> {
+    pub async fn push_url(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        agent: AgentId,
+        url: String,
+    ) -> EngineResult<Committed> {
         let me = self.assigned(account, agent).await?;
-        self.commit(account, key, ChatCommand::PushUrl { agent: me, url }).await
+        self.commit(account, key, ChatCommand::PushUrl { agent: me, url })
+            .await
     }
 
     /// Ends a chat.
-    pub async fn end_chat(&self, account: &AccountId, key: &ChatKey, by: Actor) -> EngineResult<Committed> {
+    pub async fn end_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        by: Actor,
+    ) -> EngineResult<Committed> {
         self.commit(account, key, ChatCommand::End { by }).await
     }
 
@@ -199,30 +277,63 @@ impl Engine {
                 if !target.enabled {
                     return Err(EngineError::NotFound("agent"));
                 }
-                TransferTarget::Agent { id, name: target.nickname }
+                TransferTarget::Agent {
+                    id,
+                    name: target.nickname,
+                }
             }
             TransferTo::Skill(id) => {
                 let skill = self.skill(account, id).await?;
                 let reachable = self.agents(account).await?.iter().any(|a| {
-                    a.id != agent && a.enabled && a.availability == Availability::Online && a.has_skill(id)
+                    a.id != agent
+                        && a.enabled
+                        && a.availability == Availability::Online
+                        && a.has_skill(id)
                 });
                 if !reachable {
-                    return Err(DomainError::invalid("transfer", format!("no agent of skill {} is available", skill.name)).into());
+                    return Err(DomainError::invalid(
+                        "transfer",
+                        format!("no agent of skill {} is available", skill.name),
+                    )
+                    .into());
                 }
-                TransferTarget::Skill { id, name: skill.name }
+                TransferTarget::Skill {
+                    id,
+                    name: skill.name,
+                }
             }
         };
-        self.commit(account, key, ChatCommand::Transfer { by: me, target, text }).await
+        self.commit(
+            account,
+            key,
+            ChatCommand::Transfer {
+                by: me,
+                target,
+                text,
+            },
+        )
+        .await
     }
 
     /// The target of a personal transfer declines it.
-    pub async fn reject_transfer(&self, account: &AccountId, key: &ChatKey, agent: AgentId) -> EngineResult<Committed> {
-        self.commit(account, key, ChatCommand::RejectTransfer { agent }).await
+    pub async fn reject_transfer(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        agent: AgentId,
+    ) -> EngineResult<Committed> {
+        self.commit(account, key, ChatCommand::RejectTransfer { agent })
+            .await
     }
 
     /// Puts a chatting chat back in the queue (SuperOffice `ResetChatSession`); only its
     /// agent or an admin may.
-    pub async fn requeue(&self, account: &AccountId, key: &ChatKey, agent: AgentId) -> EngineResult<Committed> {
+    pub async fn requeue(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        agent: AgentId,
+    ) -> EngineResult<Committed> {
         let record = self.agent(account, agent).await?;
         let chat = self.chat(account, key).await?;
         if !record.is_admin && !chat.is_handled_by(agent) {
@@ -232,24 +343,51 @@ impl Engine {
     }
 
     /// Sets the visitor's display name.
-    pub async fn set_visitor_name(&self, account: &AccountId, key: &ChatKey, name: String) -> EngineResult<Committed> {
+    pub async fn set_visitor_name(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        name: String,
+    ) -> EngineResult<Committed> {
         self.touch_visitor(account, key);
-        self.commit(account, key, ChatCommand::SetVisitorName(name)).await
+        self.commit(account, key, ChatCommand::SetVisitorName(name))
+            .await
     }
 
     /// Sets the visitor's typing indicator.
-    pub async fn set_visitor_typing(&self, account: &AccountId, key: &ChatKey, typing: Typing) -> EngineResult<Committed> {
+    pub async fn set_visitor_typing(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        typing: Typing,
+    ) -> EngineResult<Committed> {
         self.touch_visitor(account, key);
-        self.commit(account, key, ChatCommand::SetTyping(TypingSide::Visitor, typing)).await
+        self.commit(
+            account,
+            key,
+            ChatCommand::SetTyping(TypingSide::Visitor, typing),
+        )
+        .await
     }
 
     /// Sets the agent's typing indicator; only the handling agent may.
-    pub async fn set_agent_typing(&self, account: &AccountId, key: &ChatKey, agent: AgentId, typing: Typing) -> EngineResult<Committed> {
+    pub async fn set_agent_typing(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        agent: AgentId,
+        typing: Typing,
+    ) -> EngineResult<Committed> {
         let chat = self.chat(account, key).await?;
         if !chat.is_handled_by(agent) {
             return Err(DomainError::NotParticipant.into());
         }
-        self.commit(account, key, ChatCommand::SetTyping(TypingSide::Agent, typing)).await
+        self.commit(
+            account,
+            key,
+            ChatCommand::SetTyping(TypingSide::Agent, typing),
+        )
+        .await
     }
 
     /// Records visitor activity on a chat (any visitor request keeps it alive).
@@ -261,6 +399,9 @@ impl Engine {
 
     async fn assigned(&self, account: &AccountId, agent: AgentId) -> EngineResult<AssignedAgent> {
         let record = self.agent(account, agent).await?;
-        Ok(AssignedAgent { id: record.id, name: record.nickname })
+        Ok(AssignedAgent {
+            id: record.id,
+            name: record.nickname,
+        })
     }
 }

@@ -68,23 +68,50 @@ pub struct NewSkillInput {
 impl Engine {
     /// The cached snapshot of an account, loading it on first use.
     pub(crate) async fn dir(&self, account: &AccountId) -> EngineResult<Arc<AccountDir>> {
-        let cached = self.0.directory.accounts.read().unwrap_or_else(PoisonError::into_inner).get(account).cloned();
+        let cached = self
+            .0
+            .directory
+            .accounts
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(account)
+            .cloned();
         if let Some(dir) = cached.filter(|d| d.loaded_at.elapsed() < self.0.config.directory_ttl) {
             return Ok(dir);
         }
         let store = &self.0.store;
         let account_row = store.get_account(account).await?;
         let skills = store.list_skills(account).await?;
-        let agents = store.list_agents(account).await?.into_iter().map(|a| (a.id, a)).collect();
-        let dir = Arc::new(AccountDir { account: account_row, skills, agents, loaded_at: Instant::now() });
-        let mut all = self.0.directory.accounts.write().unwrap_or_else(PoisonError::into_inner);
+        let agents = store
+            .list_agents(account)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let dir = Arc::new(AccountDir {
+            account: account_row,
+            skills,
+            agents,
+            loaded_at: Instant::now(),
+        });
+        let mut all = self
+            .0
+            .directory
+            .accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         all.insert(account.clone(), Arc::clone(&dir));
         Ok(dir)
     }
 
     /// Applies `edit` to a copy of the account snapshot and publishes it.
     fn edit_dir(&self, account: &AccountId, edit: impl FnOnce(&mut AccountDir)) {
-        let mut all = self.0.directory.accounts.write().unwrap_or_else(PoisonError::into_inner);
+        let mut all = self
+            .0
+            .directory
+            .accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(dir) = all.get_mut(account) {
             edit(Arc::make_mut(dir));
         }
@@ -92,7 +119,11 @@ impl Engine {
 
     /// Creates an account. `Conflict` if it exists.
     pub async fn create_account(&self, id: &str, name: &str) -> EngineResult<Account> {
-        let account = Account { id: AccountId::parse(id)?, name: name.to_owned(), created_at: self.now() };
+        let account = Account {
+            id: AccountId::parse(id)?,
+            name: name.to_owned(),
+            created_at: self.now(),
+        };
         self.0.store.create_account(&account).await?;
         Ok(account)
     }
@@ -103,7 +134,11 @@ impl Engine {
     }
 
     /// Creates a skill.
-    pub async fn create_skill(&self, account: &AccountId, input: NewSkillInput) -> EngineResult<Skill> {
+    pub async fn create_skill(
+        &self,
+        account: &AccountId,
+        input: NewSkillInput,
+    ) -> EngineResult<Skill> {
         Skill::validate_name(&input.name)?;
         self.dir(account).await?;
         let new = NewSkill {
@@ -123,21 +158,44 @@ impl Engine {
     }
 
     /// A skill by name (case-insensitive) or, failing that, by numeric id text.
-    pub async fn skill_by_name_or_id(&self, account: &AccountId, name: &str) -> EngineResult<Skill> {
+    pub async fn skill_by_name_or_id(
+        &self,
+        account: &AccountId,
+        name: &str,
+    ) -> EngineResult<Skill> {
         let dir = self.dir(account).await?;
-        let by_name = dir.skills.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim()));
-        let by_id = || name.trim().parse::<i64>().ok().and_then(|id| dir.skills.iter().find(|s| s.id == SkillId(id)));
-        by_name.or_else(by_id).cloned().ok_or(EngineError::NotFound("skill"))
+        let by_name = dir
+            .skills
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name.trim()));
+        let by_id = || {
+            name.trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| dir.skills.iter().find(|s| s.id == SkillId(id)))
+        };
+        by_name
+            .or_else(by_id)
+            .cloned()
+            .ok_or(EngineError::NotFound("skill"))
     }
 
     /// A skill by id.
     pub async fn skill(&self, account: &AccountId, id: SkillId) -> EngineResult<Skill> {
         let dir = self.dir(account).await?;
-        dir.skills.iter().find(|s| s.id == id).cloned().ok_or(EngineError::NotFound("skill"))
+        dir.skills
+            .iter()
+            .find(|s| s.id == id)
+            .cloned()
+            .ok_or(EngineError::NotFound("skill"))
     }
 
     /// Creates an agent, hashing the password off the async threads.
-    pub async fn create_agent(&self, account: &AccountId, input: NewAgentInput) -> EngineResult<Agent> {
+    pub async fn create_agent(
+        &self,
+        account: &AccountId,
+        input: NewAgentInput,
+    ) -> EngineResult<Agent> {
         let mut skills = Vec::new();
         for name in &input.skills {
             skills.push(self.skill_by_name_or_id(account, name).await?.id);
@@ -168,13 +226,19 @@ impl Engine {
     /// An agent of the account.
     pub async fn agent(&self, account: &AccountId, id: AgentId) -> EngineResult<Agent> {
         let dir = self.dir(account).await?;
-        dir.agents.get(&id).cloned().ok_or(EngineError::NotFound("agent"))
+        dir.agents
+            .get(&id)
+            .cloned()
+            .ok_or(EngineError::NotFound("agent"))
     }
 
     /// An agent by login name (case-insensitive).
     pub async fn agent_by_login(&self, account: &AccountId, login: &str) -> EngineResult<Agent> {
         let dir = self.dir(account).await?;
-        let found = dir.agents.values().find(|a| a.login_name.eq_ignore_ascii_case(login));
+        let found = dir
+            .agents
+            .values()
+            .find(|a| a.login_name.eq_ignore_ascii_case(login));
         found.cloned().ok_or(EngineError::NotFound("agent"))
     }
 
@@ -187,13 +251,21 @@ impl Engine {
 
     /// Checks a login. Unknown login, disabled agent and wrong password all answer the same
     /// `Unauthorized`, so a caller cannot probe which logins exist.
-    pub async fn authenticate(&self, account: &AccountId, login: &str, password: &str) -> EngineResult<Agent> {
+    pub async fn authenticate(
+        &self,
+        account: &AccountId,
+        login: &str,
+        password: &str,
+    ) -> EngineResult<Agent> {
         let agent = match self.agent_by_login(account, login).await {
             Ok(agent) if agent.enabled => Some(agent),
             Ok(_) | Err(EngineError::NotFound(_)) => None,
             Err(e) => return Err(e),
         };
-        let hash = agent.as_ref().map(|a| a.password_hash.clone()).unwrap_or_default();
+        let hash = agent
+            .as_ref()
+            .map(|a| a.password_hash.clone())
+            .unwrap_or_default();
         let password = password.to_owned();
         let ok = tokio::task::spawn_blocking(move || password::verify(&password, &hash))
             .await
@@ -210,13 +282,20 @@ impl Engine {
         self.edit_dir(&agent.account, |d| {
             d.agents.insert(agent.id, agent.clone());
         });
-        self.0.notifier.notify(&Topic::Account(agent.account.clone()));
+        self.0
+            .notifier
+            .notify(&Topic::Account(agent.account.clone()));
         Ok(())
     }
 
     /// Sets an agent's chat availability. Agents set Online, Away or Occupied; Offline is
     /// what logout sets.
-    pub async fn set_availability(&self, account: &AccountId, id: AgentId, to: Availability) -> EngineResult<Agent> {
+    pub async fn set_availability(
+        &self,
+        account: &AccountId,
+        id: AgentId,
+        to: Availability,
+    ) -> EngineResult<Agent> {
         let mut agent = self.agent(account, id).await?;
         if agent.availability != to {
             agent.availability = to;
@@ -235,12 +314,24 @@ impl Engine {
     /// Checks an app key for `account`. Unknown keys and keys of another account are both
     /// `Unauthorized`.
     pub async fn check_app_key(&self, account: &AccountId, key: &str) -> EngineResult<AppKey> {
-        let cached = self.0.directory.app_keys.read().unwrap_or_else(PoisonError::into_inner).get(key).cloned();
+        let cached = self
+            .0
+            .directory
+            .app_keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned();
         let found = match cached {
             Some(k) => k,
             None => match self.0.store.find_app_key(key).await {
                 Ok(k) => {
-                    let mut keys = self.0.directory.app_keys.write().unwrap_or_else(PoisonError::into_inner);
+                    let mut keys = self
+                        .0
+                        .directory
+                        .app_keys
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner);
                     keys.insert(k.key.clone(), k.clone());
                     k
                 }
@@ -259,13 +350,21 @@ impl Engine {
 
     /// Every account id.
     pub async fn account_ids(&self) -> EngineResult<Vec<AccountId>> {
-        Ok(self.0.store.list_accounts().await?.into_iter().map(|a| a.id).collect())
+        Ok(self
+            .0
+            .store
+            .list_accounts()
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect())
     }
 
     /// A random token of `bytes` random bytes, as lowercase hex (keys, CSRF, bearers).
     pub fn random_token(&self, bytes: usize) -> EngineResult<String> {
         let mut buf = vec![0u8; bytes];
-        getrandom::fill(&mut buf).map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
+        getrandom::fill(&mut buf)
+            .map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
         Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
     }
 

@@ -79,7 +79,9 @@ pub struct Engine(Arc<Inner>);
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("config", &self.0.config).finish_non_exhaustive()
+        f.debug_struct("Engine")
+            .field("config", &self.0.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -151,7 +153,8 @@ impl Engine {
 /// Fresh random material from the OS.
 pub(crate) fn random_bytes<const N: usize>() -> EngineResult<[u8; N]> {
     let mut buf = [0u8; N];
-    getrandom::fill(&mut buf).map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
+    getrandom::fill(&mut buf)
+        .map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
     Ok(buf)
 }
 

@@ -34,13 +34,22 @@ impl Notifier {
 
     /// Registers interest in `topic` now; the receiver sees every later `notify`.
     pub fn subscribe(&self, topic: Topic) -> watch::Receiver<u64> {
-        let mut topics = self.topics.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        topics.entry(topic).or_insert_with(|| watch::channel(0).0).subscribe()
+        let mut topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        topics
+            .entry(topic)
+            .or_insert_with(|| watch::channel(0).0)
+            .subscribe()
     }
 
     /// Wakes every current subscriber of `topic`.
     pub fn notify(&self, topic: &Topic) {
-        let mut topics = self.topics.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(tx) = topics.get(topic) {
             if tx.receiver_count() == 0 {
                 topics.remove(topic);
@@ -53,7 +62,10 @@ impl Notifier {
     /// Wakes every subscriber of every topic (after a reconnect to a shared database, or at
     /// shutdown), so each waiter re-samples.
     pub fn notify_all(&self) {
-        let mut topics = self.topics.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         topics.retain(|_, tx| tx.receiver_count() > 0);
         for tx in topics.values() {
             tx.send_modify(|v| *v = v.wrapping_add(1));
@@ -62,7 +74,10 @@ impl Notifier {
 
     /// Topics currently registered (for tests and metrics).
     pub fn topic_count(&self) -> usize {
-        self.topics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+        self.topics
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 }
 

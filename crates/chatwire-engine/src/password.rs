@@ -1,7 +1,7 @@
 //! Password hashing (argon2id, PHC strings). CPU-heavy, so callers run it off the async threads.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chatwire_core::DomainError;
 
 use crate::EngineError;
@@ -12,8 +12,10 @@ pub fn hash(password: &str) -> Result<String, EngineError> {
         return Err(DomainError::invalid("password", "must be 1-1024 bytes").into());
     }
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| EngineError::Internal(anyhow::anyhow!("salt: {e}")))?;
+    getrandom::fill(&mut salt)
+        .map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
+    let salt = SaltString::encode_b64(&salt)
+        .map_err(|e| EngineError::Internal(anyhow::anyhow!("salt: {e}")))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -22,7 +24,11 @@ pub fn hash(password: &str) -> Result<String, EngineError> {
 
 /// Whether `password` matches the PHC `hash`. A malformed hash never matches.
 pub fn verify(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]

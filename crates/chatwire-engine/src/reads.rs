@@ -46,13 +46,23 @@ impl Engine {
     }
 
     /// A chat by its SuperOffice number.
-    pub async fn chat_by_num(&self, account: &AccountId, num: chatwire_core::ChatNum) -> EngineResult<Chat> {
+    pub async fn chat_by_num(
+        &self,
+        account: &AccountId,
+        num: chatwire_core::ChatNum,
+    ) -> EngineResult<Chat> {
         let chat = self.0.store.get_chat_by_num(account, num).await?;
         self.chat(account, &chat.key).await
     }
 
     /// Reads a chat and its events from `from`, as `viewer` may see them.
-    pub async fn read_chat(&self, account: &AccountId, key: &ChatKey, from: EventId, viewer: Viewer) -> EngineResult<ChatView> {
+    pub async fn read_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        from: EventId,
+        viewer: Viewer,
+    ) -> EngineResult<ChatView> {
         let tail = match self.0.live.get(account, key) {
             Some(tail) => tail,
             None => {
@@ -73,8 +83,12 @@ impl Engine {
                 if !loaded {
                     let window = u32::try_from(self.0.config.tail_window).unwrap_or(u32::MAX);
                     let start = EventId(chat.next_event_id.0.saturating_sub(window));
-                    let recent = self.0.store.events_since(account, key, start, window).await?;
-                    lock(&tail).fill(recent, self.0.config.tail_window);
+                    let recent = self
+                        .0
+                        .store
+                        .events_since(account, key, start, window)
+                        .await?;
+                    lock(&tail).fill(&recent, self.0.config.tail_window);
                 }
                 let second = lock(&tail).read(from, limit as usize);
                 match second {
@@ -85,7 +99,10 @@ impl Engine {
         };
         let next = events.last().map_or(from, |e| e.id.next());
         let events = match viewer {
-            Viewer::Visitor => events.into_iter().filter(ChatEvent::visible_to_visitor).collect(),
+            Viewer::Visitor => events
+                .into_iter()
+                .filter(ChatEvent::visible_to_visitor)
+                .collect(),
             Viewer::Agent(_) => events,
         };
         Ok(ChatView { chat, events, next })
@@ -93,7 +110,12 @@ impl Engine {
 
     /// Reads many chats at once (LivePerson multi-chat retrieve): one result per request, in
     /// order, so one unknown or foreign key fails alone.
-    pub async fn read_chats(&self, account: &AccountId, requests: &[(ChatKey, EventId)], viewer: Viewer) -> Vec<EngineResult<ChatView>> {
+    pub async fn read_chats(
+        &self,
+        account: &AccountId,
+        requests: &[(ChatKey, EventId)],
+        viewer: Viewer,
+    ) -> Vec<EngineResult<ChatView>> {
         let mut out = Vec::with_capacity(requests.len());
         for (key, from) in requests {
             out.push(self.read_chat(account, key, *from, viewer).await);
@@ -104,10 +126,21 @@ impl Engine {
     /// Whether `viewer` may read `chat`. Agents read chats they handle or handled, chats
     /// ringing for them, and chats they transferred away; admins read every chat of the
     /// account. Anything else is `NotFound`, so foreign chat keys are not revealed.
-    async fn check_access(&self, account: &AccountId, chat: &Chat, viewer: Viewer) -> EngineResult<()> {
-        let Viewer::Agent(agent) = viewer else { return Ok(()) };
+    async fn check_access(
+        &self,
+        account: &AccountId,
+        chat: &Chat,
+        viewer: Viewer,
+    ) -> EngineResult<()> {
+        let Viewer::Agent(agent) = viewer else {
+            return Ok(());
+        };
         let mine = chat.agent.as_ref().is_some_and(|a| a.id == agent)
-            || chat.transfer.as_ref().and_then(|t| t.from.as_ref()).is_some_and(|f| f.id == agent);
+            || chat
+                .transfer
+                .as_ref()
+                .and_then(|t| t.from.as_ref())
+                .is_some_and(|f| f.id == agent);
         if mine {
             return Ok(());
         }
@@ -126,10 +159,17 @@ impl Engine {
     }
 
     /// The chats ringing for this agent now, in pick order.
-    pub async fn ringing_chats(&self, account: &AccountId, agent: AgentId) -> EngineResult<Vec<Chat>> {
+    pub async fn ringing_chats(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> EngineResult<Vec<Chat>> {
         let load = self.agent_load(account, agent).await?;
         let open = self.0.live.open_chats(account);
-        Ok(routing::pick_order(&load, &open).into_iter().cloned().collect())
+        Ok(routing::pick_order(&load, &open)
+            .into_iter()
+            .cloned()
+            .collect())
     }
 
     /// Every open chat of the account (queue and in progress).
@@ -140,14 +180,26 @@ impl Engine {
     }
 
     /// Chats the agent handled, most recent first.
-    pub async fn chats_of_agent(&self, account: &AccountId, agent: AgentId, limit: u32) -> EngineResult<Vec<Chat>> {
+    pub async fn chats_of_agent(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        limit: u32,
+    ) -> EngineResult<Vec<Chat>> {
         Ok(self.0.store.chats_of_agent(account, agent, limit).await?)
     }
 
     /// Like [`Engine::read_chat`], but when nothing is new waits up to `wait` for an event.
     /// Registers before sampling, so an event committed in between is never missed; returns
     /// early (empty) at shutdown.
-    pub async fn wait_chat(&self, account: &AccountId, key: &ChatKey, from: EventId, viewer: Viewer, wait: Duration) -> EngineResult<ChatView> {
+    pub async fn wait_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        from: EventId,
+        viewer: Viewer,
+        wait: Duration,
+    ) -> EngineResult<ChatView> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let mut woken = self.0.notifier.subscribe(Topic::Chat(key.clone()));

@@ -28,7 +28,9 @@ impl Engine {
         for tail in self.0.live.all() {
             let t = lock(&tail);
             let idle_ms = now.millis_since(t.last_visitor_activity);
-            if t.chat.state != ChatState::Ended && idle_ms >= i64::from(t.chat.chat_timeout_secs) * 1000 {
+            if t.chat.state != ChatState::Ended
+                && idle_ms >= i64::from(t.chat.chat_timeout_secs) * 1000
+            {
                 expired.push((t.chat.account.clone(), t.chat.key.clone()));
             }
         }
@@ -40,8 +42,11 @@ impl Engine {
                 Err(e) => tracing::warn!(chat.id = %key, error = %e, "chat timeout failed"),
             }
         }
-        let retention = i64::try_from(self.0.config.ended_retention.as_millis()).unwrap_or(i64::MAX);
-        let evicted = self.0.live.evict(|t| t.chat.state == ChatState::Ended && now.millis_since(t.last_access) >= retention);
+        let retention =
+            i64::try_from(self.0.config.ended_retention.as_millis()).unwrap_or(i64::MAX);
+        let evicted = self.0.live.evict(|t| {
+            t.chat.state == ChatState::Ended && now.millis_since(t.last_access) >= retention
+        });
         if ended > 0 || evicted > 0 {
             tracing::debug!(timed_out = ended, evicted, "sweep");
         }

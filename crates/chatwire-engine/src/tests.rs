@@ -26,15 +26,28 @@ struct Fixture {
 /// 2 (Support, unlimited); all Online.
 async fn fixture() -> Fixture {
     let store = Arc::new(MemoryStore::new());
-    let clock = Arc::new(ManualClock::new(chatwire_core::Timestamp(1_700_000_000_000)));
+    let clock = Arc::new(ManualClock::new(chatwire_core::Timestamp(
+        1_700_000_000_000,
+    )));
     let engine = Engine::with_clock(store.clone(), EngineConfig::default(), clock.clone());
-    let account = engine.create_account("1000", "Demo").await.expect("account").id;
+    let account = engine
+        .create_account("1000", "Demo")
+        .await
+        .expect("account")
+        .id;
     for name in ["Sales", "Support"] {
-        let input = NewSkillInput { name: name.into(), ..NewSkillInput::default() };
+        let input = NewSkillInput {
+            name: name.into(),
+            ..NewSkillInput::default()
+        };
         engine.create_skill(&account, input).await.expect("skill");
     }
     let mut agents = Vec::new();
-    for (login, skills, max) in [("agent1", vec!["Sales", "Support"], 4), ("agent2", vec!["Sales"], 2), ("agent3", vec!["Support"], -1)] {
+    for (login, skills, max) in [
+        ("agent1", vec!["Sales", "Support"], 4),
+        ("agent2", vec!["Sales"], 2),
+        ("agent3", vec!["Support"], -1),
+    ] {
         let input = NewAgentInput {
             login_name: login.into(),
             password: "demo-pass".into(),
@@ -46,16 +59,33 @@ async fn fixture() -> Fixture {
             is_admin: false,
         };
         let agent = engine.create_agent(&account, input).await.expect("agent");
-        engine.set_availability(&account, agent.id, Availability::Online).await.expect("online");
+        engine
+            .set_availability(&account, agent.id, Availability::Online)
+            .await
+            .expect("online");
         agents.push(agent.id);
     }
-    Fixture { engine, store, clock, account, agents }
+    Fixture {
+        engine,
+        store,
+        clock,
+        account,
+        agents,
+    }
 }
 
 impl Fixture {
     async fn request(&self, skill: &str) -> ChatKey {
-        let input = ChatRequestInput { skill: Some(skill.into()), ..ChatRequestInput::default() };
-        self.engine.request_chat(&self.account, input).await.expect("request").chat.key
+        let input = ChatRequestInput {
+            skill: Some(skill.into()),
+            ..ChatRequestInput::default()
+        };
+        self.engine
+            .request_chat(&self.account, input)
+            .await
+            .expect("request")
+            .chat
+            .key
     }
 }
 
@@ -70,7 +100,12 @@ async fn a_waiting_chat_rings_online_agents_with_its_skill_only() {
 async fn futures_counts(f: &Fixture) -> Vec<u32> {
     let mut out = Vec::new();
     for a in &f.agents {
-        out.push(f.engine.ring_count(&f.account, *a).await.expect("ring count"));
+        out.push(
+            f.engine
+                .ring_count(&f.account, *a)
+                .await
+                .expect("ring count"),
+        );
     }
     out
 }
@@ -99,33 +134,91 @@ async fn capacity_stops_ringing_and_accepting() {
         f.request("Sales").await;
     }
     // agent1 (max 4) is away, so agent2 (max 2) takes two and then hits the limit.
-    f.engine.set_availability(&f.account, f.agents[0], Availability::Away).await.expect("away");
-    f.engine.accept_next(&f.account, f.agents[1]).await.expect("first");
-    f.engine.accept_next(&f.account, f.agents[1]).await.expect("second");
-    assert_eq!(f.engine.ring_count(&f.account, f.agents[1]).await.expect("count"), 0);
+    f.engine
+        .set_availability(&f.account, f.agents[0], Availability::Away)
+        .await
+        .expect("away");
+    f.engine
+        .accept_next(&f.account, f.agents[1])
+        .await
+        .expect("first");
+    f.engine
+        .accept_next(&f.account, f.agents[1])
+        .await
+        .expect("second");
+    assert_eq!(
+        f.engine
+            .ring_count(&f.account, f.agents[1])
+            .await
+            .expect("count"),
+        0
+    );
     let third = f.engine.accept_next(&f.account, f.agents[1]).await;
-    assert!(matches!(third, Err(EngineError::Domain(DomainError::AgentAtCapacity { active: 2, max: 2 }))));
+    assert!(matches!(
+        third,
+        Err(EngineError::Domain(DomainError::AgentAtCapacity {
+            active: 2,
+            max: 2
+        }))
+    ));
 }
 
 #[tokio::test]
 async fn each_side_reads_exactly_the_new_events_by_cursor_and_private_lines_stay_private() {
     let f = fixture().await;
     let key = f.request("Sales").await;
-    f.engine.accept_next(&f.account, f.agents[1]).await.expect("accept");
-    let agent = Actor::Agent { id: f.agents[1], name: "agent2-nick".into() };
-    let before = f.engine.read_chat(&f.account, &key, EventId(0), Viewer::Visitor).await.expect("read");
-    f.engine.post_line(&f.account, &key, Actor::Visitor, LineInput::plain("hello")).await.expect("visitor line");
-    let private = LineInput { sub_type: LineSubType::OnlyToRep, ..LineInput::plain("note to self") };
-    f.engine.post_line(&f.account, &key, agent.clone(), private).await.expect("private");
-    f.engine.post_line(&f.account, &key, agent, LineInput::plain("hi!")).await.expect("agent line");
+    f.engine
+        .accept_next(&f.account, f.agents[1])
+        .await
+        .expect("accept");
+    let agent = Actor::Agent {
+        id: f.agents[1],
+        name: "agent2-nick".into(),
+    };
+    let before = f
+        .engine
+        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .await
+        .expect("read");
+    f.engine
+        .post_line(&f.account, &key, Actor::Visitor, LineInput::plain("hello"))
+        .await
+        .expect("visitor line");
+    let private = LineInput {
+        sub_type: LineSubType::OnlyToRep,
+        ..LineInput::plain("note to self")
+    };
+    f.engine
+        .post_line(&f.account, &key, agent.clone(), private)
+        .await
+        .expect("private");
+    f.engine
+        .post_line(&f.account, &key, agent, LineInput::plain("hi!"))
+        .await
+        .expect("agent line");
 
-    let visitor = f.engine.read_chat(&f.account, &key, before.next, Viewer::Visitor).await.expect("visitor poll");
+    let visitor = f
+        .engine
+        .read_chat(&f.account, &key, before.next, Viewer::Visitor)
+        .await
+        .expect("visitor poll");
     let texts: Vec<String> = visitor.events.iter().filter_map(line_text).collect();
     assert_eq!(texts, vec!["hello", "hi!"]);
-    let agent_view = f.engine.read_chat(&f.account, &key, before.next, Viewer::Agent(f.agents[1])).await.expect("agent poll");
+    let agent_view = f
+        .engine
+        .read_chat(&f.account, &key, before.next, Viewer::Agent(f.agents[1]))
+        .await
+        .expect("agent poll");
     assert_eq!(agent_view.events.len(), 3);
-    assert_eq!(visitor.next, agent_view.next, "hidden events still advance the cursor");
-    let again = f.engine.read_chat(&f.account, &key, visitor.next, Viewer::Visitor).await.expect("empty poll");
+    assert_eq!(
+        visitor.next, agent_view.next,
+        "hidden events still advance the cursor"
+    );
+    let again = f
+        .engine
+        .read_chat(&f.account, &key, visitor.next, Viewer::Visitor)
+        .await
+        .expect("empty poll");
     assert!(again.events.is_empty());
     assert_eq!(again.next, visitor.next);
 }
@@ -141,14 +234,32 @@ fn line_text(e: &chatwire_core::ChatEvent) -> Option<String> {
 async fn polls_inside_the_window_never_touch_the_store() {
     let f = fixture().await;
     let key = f.request("Sales").await;
-    let first = f.engine.read_chat(&f.account, &key, EventId(0), Viewer::Visitor).await.expect("warm");
+    let first = f
+        .engine
+        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .await
+        .expect("warm");
     f.store.set_unavailable(true);
-    let empty = f.engine.read_chat(&f.account, &key, first.next, Viewer::Visitor).await.expect("memory only");
+    let empty = f
+        .engine
+        .read_chat(&f.account, &key, first.next, Viewer::Visitor)
+        .await
+        .expect("memory only");
     assert!(empty.events.is_empty());
-    let again = f.engine.read_chat(&f.account, &key, EventId(1), Viewer::Visitor).await.expect("window");
+    let again = f
+        .engine
+        .read_chat(&f.account, &key, EventId(1), Viewer::Visitor)
+        .await
+        .expect("window");
     assert_eq!(again.events.len(), 1);
-    assert!(f.engine.ring_count(&f.account, f.agents[0]).await.is_ok(), "ring count is memory-only too");
-    let write = f.engine.post_line(&f.account, &key, Actor::Visitor, LineInput::plain("x")).await;
+    assert!(
+        f.engine.ring_count(&f.account, f.agents[0]).await.is_ok(),
+        "ring count is memory-only too"
+    );
+    let write = f
+        .engine
+        .post_line(&f.account, &key, Actor::Visitor, LineInput::plain("x"))
+        .await;
     assert!(matches!(write, Err(EngineError::Unavailable(_))));
 }
 
@@ -157,9 +268,17 @@ async fn agents_cannot_read_chats_that_are_not_theirs() {
     let f = fixture().await;
     let key = f.request("Support").await;
     // agent2 has no Support skill: the chat does not ring for them and stays hidden.
-    let read = f.engine.read_chat(&f.account, &key, EventId(0), Viewer::Agent(f.agents[1])).await;
+    let read = f
+        .engine
+        .read_chat(&f.account, &key, EventId(0), Viewer::Agent(f.agents[1]))
+        .await;
     assert!(matches!(read, Err(EngineError::NotFound("chat"))));
-    assert!(f.engine.read_chat(&f.account, &key, EventId(0), Viewer::Agent(f.agents[2])).await.is_ok());
+    assert!(
+        f.engine
+            .read_chat(&f.account, &key, EventId(0), Viewer::Agent(f.agents[2]))
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -169,12 +288,22 @@ async fn a_silent_visitor_times_out_with_system_message_6() {
     f.clock.advance_ms(30_000);
     f.engine.touch_visitor(&f.account, &key);
     f.clock.advance_ms(30_000);
-    assert_eq!(f.engine.sweep_once().await, 0, "activity 30 s ago keeps it alive");
+    assert_eq!(
+        f.engine.sweep_once().await,
+        0,
+        "activity 30 s ago keeps it alive"
+    );
     f.clock.advance_ms(11_000);
     assert_eq!(f.engine.sweep_once().await, 1);
-    let view = f.engine.read_chat(&f.account, &key, EventId(0), Viewer::Visitor).await.expect("read");
+    let view = f
+        .engine
+        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .await
+        .expect("read");
     assert_eq!(view.chat.state, ChatState::Ended);
-    let EventKind::Line(l) = &view.events[view.events.len() - 2].kind else { panic!("line expected") };
+    let EventKind::Line(l) = &view.events[view.events.len() - 2].kind else {
+        panic!("line expected")
+    };
     assert_eq!(l.system_message, Some(SystemMessageId::DISCONNECTED));
 }
 
@@ -182,13 +311,31 @@ async fn a_silent_visitor_times_out_with_system_message_6() {
 async fn transfer_to_a_skill_rings_its_agents_but_not_the_sender() {
     let f = fixture().await;
     let key = f.request("Sales").await;
-    f.engine.accept_next(&f.account, f.agents[0]).await.expect("accept");
     f.engine
-        .transfer(&f.account, &key, f.agents[0], TransferTo::Skill(f.engine.skill_by_name_or_id(&f.account, "Support").await.expect("skill").id), "vip".into())
+        .accept_next(&f.account, f.agents[0])
+        .await
+        .expect("accept");
+    f.engine
+        .transfer(
+            &f.account,
+            &key,
+            f.agents[0],
+            TransferTo::Skill(
+                f.engine
+                    .skill_by_name_or_id(&f.account, "Support")
+                    .await
+                    .expect("skill")
+                    .id,
+            ),
+            "vip".into(),
+        )
         .await
         .expect("transfer");
     assert_eq!(futures_counts(&f).await, vec![0, 0, 1]);
-    f.engine.accept_next(&f.account, f.agents[2]).await.expect("agent3 accepts");
+    f.engine
+        .accept_next(&f.account, f.agents[2])
+        .await
+        .expect("agent3 accepts");
     let chat = f.engine.chat(&f.account, &key).await.expect("chat");
     assert!(chat.is_handled_by(f.agents[2]));
 }
@@ -197,18 +344,49 @@ async fn transfer_to_a_skill_rings_its_agents_but_not_the_sender() {
 async fn transfer_to_a_skill_nobody_can_take_is_refused() {
     let f = fixture().await;
     let key = f.request("Support").await;
-    f.engine.accept_next(&f.account, f.agents[2]).await.expect("accept");
-    f.engine.set_availability(&f.account, f.agents[0], Availability::Away).await.expect("away");
-    f.engine.set_availability(&f.account, f.agents[1], Availability::Away).await.expect("away");
-    let sales = f.engine.skill_by_name_or_id(&f.account, "Sales").await.expect("skill").id;
-    let refused = f.engine.transfer(&f.account, &key, f.agents[2], TransferTo::Skill(sales), String::new()).await;
-    assert!(matches!(refused, Err(EngineError::Domain(DomainError::Invalid { .. }))));
+    f.engine
+        .accept_next(&f.account, f.agents[2])
+        .await
+        .expect("accept");
+    f.engine
+        .set_availability(&f.account, f.agents[0], Availability::Away)
+        .await
+        .expect("away");
+    f.engine
+        .set_availability(&f.account, f.agents[1], Availability::Away)
+        .await
+        .expect("away");
+    let sales = f
+        .engine
+        .skill_by_name_or_id(&f.account, "Sales")
+        .await
+        .expect("skill")
+        .id;
+    let refused = f
+        .engine
+        .transfer(
+            &f.account,
+            &key,
+            f.agents[2],
+            TransferTo::Skill(sales),
+            String::new(),
+        )
+        .await;
+    assert!(matches!(
+        refused,
+        Err(EngineError::Domain(DomainError::Invalid { .. }))
+    ));
 }
 
 #[tokio::test]
 async fn login_checks_the_password_and_hides_which_part_was_wrong() {
     let f = fixture().await;
-    assert!(f.engine.authenticate(&f.account, "AGENT1", "demo-pass").await.is_ok());
+    assert!(
+        f.engine
+            .authenticate(&f.account, "AGENT1", "demo-pass")
+            .await
+            .is_ok()
+    );
     for (login, pass) in [("agent1", "nope"), ("ghost", "demo-pass")] {
         let err = f.engine.authenticate(&f.account, login, pass).await;
         assert!(matches!(err, Err(EngineError::Unauthorized(_))));
@@ -219,14 +397,36 @@ async fn login_checks_the_password_and_hides_which_part_was_wrong() {
 async fn a_parked_waiter_returns_when_a_line_is_posted() {
     let f = fixture().await;
     let key = f.request("Sales").await;
-    let next = f.engine.read_chat(&f.account, &key, EventId(0), Viewer::Visitor).await.expect("read").next;
+    let next = f
+        .engine
+        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .await
+        .expect("read")
+        .next;
     let waiter = {
         let (engine, account, key) = (f.engine.clone(), f.account.clone(), key.clone());
-        tokio::spawn(async move { engine.wait_chat(&account, &key, next, Viewer::Visitor, Duration::from_secs(30)).await })
+        tokio::spawn(async move {
+            engine
+                .wait_chat(
+                    &account,
+                    &key,
+                    next,
+                    Viewer::Visitor,
+                    Duration::from_secs(30),
+                )
+                .await
+        })
     };
     tokio::task::yield_now().await;
-    f.engine.post_line(&f.account, &key, Actor::Visitor, LineInput::plain("ping")).await.expect("line");
-    let view = tokio::time::timeout(Duration::from_secs(5), waiter).await.expect("returned").expect("task").expect("view");
+    f.engine
+        .post_line(&f.account, &key, Actor::Visitor, LineInput::plain("ping"))
+        .await
+        .expect("line");
+    let view = tokio::time::timeout(Duration::from_secs(5), waiter)
+        .await
+        .expect("returned")
+        .expect("task")
+        .expect("view");
     assert_eq!(view.events.len(), 1);
 }
 
@@ -234,16 +434,45 @@ async fn a_parked_waiter_returns_when_a_line_is_posted() {
 async fn a_waiter_returns_empty_at_its_deadline_and_at_shutdown() {
     let f = fixture().await;
     let key = f.request("Sales").await;
-    let next = f.engine.read_chat(&f.account, &key, EventId(0), Viewer::Visitor).await.expect("read").next;
-    let view = f.engine.wait_chat(&f.account, &key, next, Viewer::Visitor, Duration::from_millis(50)).await.expect("deadline");
+    let next = f
+        .engine
+        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .await
+        .expect("read")
+        .next;
+    let view = f
+        .engine
+        .wait_chat(
+            &f.account,
+            &key,
+            next,
+            Viewer::Visitor,
+            Duration::from_millis(50),
+        )
+        .await
+        .expect("deadline");
     assert!(view.events.is_empty());
     let waiter = {
         let (engine, account, key) = (f.engine.clone(), f.account.clone(), key.clone());
-        tokio::spawn(async move { engine.wait_chat(&account, &key, next, Viewer::Visitor, Duration::from_secs(600)).await })
+        tokio::spawn(async move {
+            engine
+                .wait_chat(
+                    &account,
+                    &key,
+                    next,
+                    Viewer::Visitor,
+                    Duration::from_secs(600),
+                )
+                .await
+        })
     };
     tokio::task::yield_now().await;
     f.engine.shutdown();
-    let view = tokio::time::timeout(Duration::from_secs(5), waiter).await.expect("released").expect("task").expect("view");
+    let view = tokio::time::timeout(Duration::from_secs(5), waiter)
+        .await
+        .expect("released")
+        .expect("task")
+        .expect("view");
     assert!(view.events.is_empty());
 }
 
@@ -253,15 +482,33 @@ async fn a_restarted_engine_sees_open_chats_and_routes_them() {
     let key = f.request("Support").await;
     let fresh = Engine::new(f.store.clone(), EngineConfig::default());
     fresh.start().await.expect("start");
-    assert_eq!(fresh.ring_count(&f.account, f.agents[2]).await.expect("count"), 1);
-    fresh.accept_next(&f.account, f.agents[2]).await.expect("accept");
-    assert_eq!(fresh.chat(&f.account, &key).await.expect("chat").state, ChatState::Chatting);
+    assert_eq!(
+        fresh
+            .ring_count(&f.account, f.agents[2])
+            .await
+            .expect("count"),
+        1
+    );
+    fresh
+        .accept_next(&f.account, f.agents[2])
+        .await
+        .expect("accept");
+    assert_eq!(
+        fresh.chat(&f.account, &key).await.expect("chat").state,
+        ChatState::Chatting
+    );
     fresh.shutdown();
 }
 
 #[tokio::test]
 async fn unknown_skill_in_a_request_is_not_found() {
     let f = fixture().await;
-    let input = ChatRequestInput { skill: Some("Nope".into()), ..ChatRequestInput::default() };
-    assert!(matches!(f.engine.request_chat(&f.account, input).await, Err(EngineError::NotFound("skill"))));
+    let input = ChatRequestInput {
+        skill: Some("Nope".into()),
+        ..ChatRequestInput::default()
+    };
+    assert!(matches!(
+        f.engine.request_chat(&f.account, input).await,
+        Err(EngineError::NotFound("skill"))
+    ));
 }

@@ -38,7 +38,10 @@ impl Inner {
     }
 
     fn chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<&(Chat, Vec<ChatEvent>)> {
-        self.chats.get(key).filter(|(c, _)| &c.account == account).ok_or(StoreError::NotFound("chat"))
+        self.chats
+            .get(key)
+            .filter(|(c, _)| &c.account == account)
+            .ok_or(StoreError::NotFound("chat"))
     }
 
     fn load_of(&self, account: &AccountId, agent: AgentId) -> StoreResult<AgentLoad> {
@@ -48,8 +51,15 @@ impl Inner {
             .filter(|a| &a.account == account)
             .ok_or(StoreError::NotFound("agent"))?
             .clone();
-        let active = self.chats.values().filter(|(c, _)| c.is_handled_by(agent.id)).count();
-        Ok(AgentLoad { agent, active_chats: u32::try_from(active).unwrap_or(u32::MAX) })
+        let active = self
+            .chats
+            .values()
+            .filter(|(c, _)| c.is_handled_by(agent.id))
+            .count();
+        Ok(AgentLoad {
+            agent,
+            active_chats: u32::try_from(active).unwrap_or(u32::MAX),
+        })
     }
 
     fn record(&mut self, chat: Chat, events: Vec<ChatEvent>) -> Committed {
@@ -57,10 +67,16 @@ impl Inner {
             self.last_seq = last.seq.0;
         }
         for e in &events {
-            let item = FeedItem { chat: chat.key.clone(), event: e.clone() };
+            let item = FeedItem {
+                chat: chat.key.clone(),
+                event: e.clone(),
+            };
             self.feed.push((chat.account.clone(), item));
         }
-        let entry = self.chats.entry(chat.key.clone()).or_insert_with(|| (chat.clone(), Vec::new()));
+        let entry = self
+            .chats
+            .entry(chat.key.clone())
+            .or_insert_with(|| (chat.clone(), Vec::new()));
         entry.0 = chat.clone();
         entry.1.extend(events.iter().cloned());
         Committed { chat, events }
@@ -89,7 +105,9 @@ impl MemoryStore {
         if self.unavailable.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable(anyhow::anyhow!("simulated outage")));
         }
-        self.inner.lock().map_err(|_| StoreError::Other(anyhow::anyhow!("memory store poisoned")))
+        self.inner
+            .lock()
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("memory store poisoned")))
     }
 }
 
@@ -98,14 +116,21 @@ impl Store for MemoryStore {
     async fn create_account(&self, account: &Account) -> StoreResult<()> {
         let mut inner = self.lock()?;
         if inner.accounts.contains_key(&account.id) {
-            return Err(StoreError::Conflict(format!("account {} exists", account.id)));
+            return Err(StoreError::Conflict(format!(
+                "account {} exists",
+                account.id
+            )));
         }
         inner.accounts.insert(account.id.clone(), account.clone());
         Ok(())
     }
 
     async fn get_account(&self, id: &AccountId) -> StoreResult<Account> {
-        self.lock()?.accounts.get(id).cloned().ok_or(StoreError::NotFound("account"))
+        self.lock()?
+            .accounts
+            .get(id)
+            .cloned()
+            .ok_or(StoreError::NotFound("account"))
     }
 
     async fn list_accounts(&self) -> StoreResult<Vec<Account>> {
@@ -136,7 +161,13 @@ impl Store for MemoryStore {
     }
 
     async fn list_skills(&self, account: &AccountId) -> StoreResult<Vec<Skill>> {
-        Ok(self.lock()?.skills.values().filter(|s| &s.account == account).cloned().collect())
+        Ok(self
+            .lock()?
+            .skills
+            .values()
+            .filter(|s| &s.account == account)
+            .cloned()
+            .collect())
     }
 
     async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent> {
@@ -144,12 +175,14 @@ impl Store for MemoryStore {
         if !inner.accounts.contains_key(&new.account) {
             return Err(StoreError::NotFound("account"));
         }
-        let taken = inner
-            .agents
-            .values()
-            .any(|a| a.account == new.account && a.login_name.eq_ignore_ascii_case(&new.login_name));
+        let taken = inner.agents.values().any(|a| {
+            a.account == new.account && a.login_name.eq_ignore_ascii_case(&new.login_name)
+        });
         if taken {
-            return Err(StoreError::Conflict(format!("login name {} is taken", new.login_name)));
+            return Err(StoreError::Conflict(format!(
+                "login name {} is taken",
+                new.login_name
+            )));
         }
         let agent = Agent {
             id: AgentId(inner.next_id()),
@@ -171,7 +204,11 @@ impl Store for MemoryStore {
 
     async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
         let mut inner = self.lock()?;
-        match inner.agents.get_mut(&agent.id).filter(|a| a.account == agent.account) {
+        match inner
+            .agents
+            .get_mut(&agent.id)
+            .filter(|a| a.account == agent.account)
+        {
             Some(slot) => {
                 *slot = agent.clone();
                 Ok(())
@@ -182,7 +219,12 @@ impl Store for MemoryStore {
 
     async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent> {
         let inner = self.lock()?;
-        inner.agents.get(&id).filter(|a| &a.account == account).cloned().ok_or(StoreError::NotFound("agent"))
+        inner
+            .agents
+            .get(&id)
+            .filter(|a| &a.account == account)
+            .cloned()
+            .ok_or(StoreError::NotFound("agent"))
     }
 
     async fn find_agent_by_login(&self, account: &AccountId, login: &str) -> StoreResult<Agent> {
@@ -196,7 +238,13 @@ impl Store for MemoryStore {
     }
 
     async fn list_agents(&self, account: &AccountId) -> StoreResult<Vec<Agent>> {
-        Ok(self.lock()?.agents.values().filter(|a| &a.account == account).cloned().collect())
+        Ok(self
+            .lock()?
+            .agents
+            .values()
+            .filter(|a| &a.account == account)
+            .cloned()
+            .collect())
     }
 
     async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey> {
@@ -220,7 +268,11 @@ impl Store for MemoryStore {
     }
 
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
-        self.lock()?.app_keys.get(key).cloned().ok_or(StoreError::NotFound("app key"))
+        self.lock()?
+            .app_keys
+            .get(key)
+            .cloned()
+            .ok_or(StoreError::NotFound("app key"))
     }
 
     async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed> {
@@ -248,7 +300,9 @@ impl Store for MemoryStore {
         let mut inner = self.lock()?;
         let mut chat = inner.chat(account, key)?.0.clone();
         let ctx = match acting_agent(&cmd) {
-            Some(agent) => DecisionContext { agent: Some(inner.load_of(account, agent)?) },
+            Some(agent) => DecisionContext {
+                agent: Some(inner.load_of(account, agent)?),
+            },
             None => DecisionContext::default(),
         };
         let first_seq = GlobalSeq(inner.last_seq + 1);
@@ -262,7 +316,10 @@ impl Store for MemoryStore {
 
     async fn get_chat_by_num(&self, account: &AccountId, num: ChatNum) -> StoreResult<Chat> {
         let inner = self.lock()?;
-        let key = inner.chat_nums.get(&num).ok_or(StoreError::NotFound("chat"))?;
+        let key = inner
+            .chat_nums
+            .get(&num)
+            .ok_or(StoreError::NotFound("chat"))?;
         Ok(inner.chat(account, key)?.0.clone())
     }
 
@@ -275,14 +332,25 @@ impl Store for MemoryStore {
     ) -> StoreResult<Vec<ChatEvent>> {
         let inner = self.lock()?;
         let (_, events) = inner.chat(account, key)?;
-        let start = usize::try_from(from.0).unwrap_or(usize::MAX).min(events.len());
-        Ok(events[start..].iter().take(limit as usize).cloned().collect())
+        let start = usize::try_from(from.0)
+            .unwrap_or(usize::MAX)
+            .min(events.len());
+        Ok(events[start..]
+            .iter()
+            .take(limit as usize)
+            .cloned()
+            .collect())
     }
 
     async fn open_chats(&self) -> StoreResult<Vec<Chat>> {
         let inner = self.lock()?;
-        let mut open: Vec<Chat> =
-            inner.chats.values().map(|(c, _)| c).filter(|c| c.state != ChatState::Ended).cloned().collect();
+        let mut open: Vec<Chat> = inner
+            .chats
+            .values()
+            .map(|(c, _)| c)
+            .filter(|c| c.state != ChatState::Ended)
+            .cloned()
+            .collect();
         open.sort_by_key(|c| c.num);
         Ok(open)
     }
@@ -313,7 +381,9 @@ impl Store for MemoryStore {
         limit: u32,
     ) -> StoreResult<Vec<FeedItem>> {
         let inner = self.lock()?;
-        let start = inner.feed.partition_point(|(_, item)| item.event.seq <= after);
+        let start = inner
+            .feed
+            .partition_point(|(_, item)| item.event.seq <= after);
         Ok(inner.feed[start..]
             .iter()
             .filter(|(a, _)| a == account)
@@ -345,7 +415,10 @@ mod tests {
     async fn outage_is_reported_as_unavailable() {
         let store = MemoryStore::new();
         store.set_unavailable(true);
-        assert!(matches!(store.list_accounts().await, Err(StoreError::Unavailable(_))));
+        assert!(matches!(
+            store.list_accounts().await,
+            Err(StoreError::Unavailable(_))
+        ));
         store.set_unavailable(false);
         assert!(store.list_accounts().await.is_ok());
     }

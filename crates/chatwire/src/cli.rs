@@ -205,7 +205,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Cmd::CheckConfig => {
             let settings = cli.settings()?;
-            println!("configuration is valid:\n{}", toml::to_string_pretty(&settings)?);
+            println!(
+                "configuration is valid:\n{}",
+                toml::to_string_pretty(&settings)?
+            );
             Ok(())
         }
         Cmd::Serve(args) => serve(cli.settings()?, args).await,
@@ -213,7 +216,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = cli.settings()?;
             match settings.database_target()? {
                 DatabaseTarget::Sqlite(path) => {
-                    let version = chatwire_store_sqlite::migrate(&path).with_context(|| format!("migrating {}", path.display()))?;
+                    let version = chatwire_store_sqlite::migrate(&path)
+                        .with_context(|| format!("migrating {}", path.display()))?;
                     println!("database {} is at schema version {version}", path.display());
                 }
             }
@@ -241,7 +245,11 @@ async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<()> {
     telemetry::init(&settings.log);
     let server = Server::build(settings.clone(), args.demo).await?;
     let addr = server.local_addr()?;
-    let scheme = if settings.server.tls.enabled() { "https" } else { "http" };
+    let scheme = if settings.server.tls.enabled() {
+        "https"
+    } else {
+        "http"
+    };
     tracing::info!(%addr, "chatwire listening on {scheme}://{addr}");
     if args.demo {
         let base = match settings.server.public_url.trim() {
@@ -255,7 +263,10 @@ async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<()> {
 
 fn engine(cli: &Cli) -> anyhow::Result<Engine> {
     let settings = cli.settings()?;
-    Ok(Engine::new(open_store(&settings)?, settings.engine_config()))
+    Ok(Engine::new(
+        open_store(&settings)?,
+        settings.engine_config(),
+    ))
 }
 
 fn account_id(id: &str) -> anyhow::Result<AccountId> {
@@ -279,8 +290,17 @@ async fn admin_account(engine: &Engine, cmd: &AccountCmd) -> anyhow::Result<()> 
 
 async fn admin_skill(engine: &Engine, cmd: &SkillCmd) -> anyhow::Result<()> {
     match cmd {
-        SkillCmd::Create { account, name, description, welcome } => {
-            let input = NewSkillInput { name: name.clone(), description: description.clone(), welcome_message: welcome.clone() };
+        SkillCmd::Create {
+            account,
+            name,
+            description,
+            welcome,
+        } => {
+            let input = NewSkillInput {
+                name: name.clone(),
+                description: description.clone(),
+                welcome_message: welcome.clone(),
+            };
             let skill = engine.create_skill(&account_id(account)?, input).await?;
             println!("created skill {} ({})", skill.id, skill.name);
         }
@@ -312,7 +332,14 @@ async fn admin_agent(engine: &Engine, cmd: &AgentCmd) -> anyhow::Result<()> {
         }
         AgentCmd::List { account } => {
             for a in engine.agents(&account_id(account)?).await? {
-                println!("{}\t{}\t{}\tmaxChats={}\t{}", a.id, a.login_name, a.nickname, a.max_chats.as_wire(), a.availability);
+                println!(
+                    "{}\t{}\t{}\tmaxChats={}\t{}",
+                    a.id,
+                    a.login_name,
+                    a.nickname,
+                    a.max_chats.as_wire(),
+                    a.availability
+                );
             }
         }
     }
@@ -320,12 +347,22 @@ async fn admin_agent(engine: &Engine, cmd: &AgentCmd) -> anyhow::Result<()> {
 }
 
 async fn admin_app_key(engine: &Engine, cmd: &AppKeyCmd) -> anyhow::Result<()> {
-    let AppKeyCmd::Create { account, key, name, feed } = cmd;
+    let AppKeyCmd::Create {
+        account,
+        key,
+        name,
+        feed,
+    } = cmd;
     let key = match key {
         Some(k) => k.clone(),
         None => engine.random_token(16)?,
     };
-    let new = NewAppKey { key, account: account_id(account)?, name: name.clone(), can_read_feed: *feed };
+    let new = NewAppKey {
+        key,
+        account: account_id(account)?,
+        name: name.clone(),
+        can_read_feed: *feed,
+    };
     let created = engine.create_app_key(&new).await?;
     println!("{}", created.key);
     Ok(())
@@ -344,7 +381,15 @@ mod tests {
 
     #[test]
     fn serve_demo_parses() {
-        let cli = Cli::try_parse_from(["chatwire", "serve", "--demo", "--tls-self-signed"]).expect("parses");
-        assert!(matches!(cli.cmd, Cmd::Serve(ServeArgs { demo: true, tls_self_signed: true, .. })));
+        let cli = Cli::try_parse_from(["chatwire", "serve", "--demo", "--tls-self-signed"])
+            .expect("parses");
+        assert!(matches!(
+            cli.cmd,
+            Cmd::Serve(ServeArgs {
+                demo: true,
+                tls_self_signed: true,
+                ..
+            })
+        ));
     }
 }

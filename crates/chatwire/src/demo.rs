@@ -12,8 +12,11 @@ pub const PASSWORD: &str = "demo-pass";
 pub const APP_KEY: &str = "demo-app-key";
 
 /// Agents: login, skills, maxChats.
-const AGENTS: [(&str, &[&str], i32); 3] =
-    [("agent1", &["Sales", "Support"], 4), ("agent2", &["Sales"], 2), ("agent3", &["Support"], -1)];
+const AGENTS: [(&str, &[&str], i32); 3] = [
+    ("agent1", &["Sales", "Support"], 4),
+    ("agent2", &["Sales"], 2),
+    ("agent3", &["Support"], -1),
+];
 
 /// Creates whatever part of the demo account is missing.
 pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
@@ -24,7 +27,11 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
     }
     for name in ["Sales", "Support"] {
         if engine.skill_by_name_or_id(&account, name).await.is_err() {
-            let input = NewSkillInput { name: name.into(), description: format!("{name} questions"), welcome_message: String::new() };
+            let input = NewSkillInput {
+                name: name.into(),
+                description: format!("{name} questions"),
+                welcome_message: String::new(),
+            };
             engine.create_skill(&account, input).await?;
         }
     }
@@ -45,7 +52,12 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
         };
         engine.create_agent(&account, input).await?;
     }
-    let key = NewAppKey { key: APP_KEY.into(), account, name: "demo web site".into(), can_read_feed: true };
+    let key = NewAppKey {
+        key: APP_KEY.into(),
+        account,
+        name: "demo web site".into(),
+        can_read_feed: true,
+    };
     match engine.create_app_key(&key).await {
         Ok(_) | Err(EngineError::Conflict(_)) => Ok(()),
         Err(e) => Err(e),

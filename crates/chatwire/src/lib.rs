@@ -50,14 +50,21 @@ impl Server {
         let store = open_store(&settings)?;
         let engine = Engine::new(store, settings.engine_config());
         if demo {
-            demo::seed(&engine).await.context("seeding the demo account")?;
+            demo::seed(&engine)
+                .await
+                .context("seeding the demo account")?;
         }
         engine.start().await.context("starting the engine")?;
         let state = AppState::new(engine.clone(), settings.http()?);
         let listener = std::net::TcpListener::bind(&settings.server.listen)
             .with_context(|| format!("binding {}", settings.server.listen))?;
         listener.set_nonblocking(true)?;
-        Ok(Self { listener, settings, engine, state })
+        Ok(Self {
+            listener,
+            settings,
+            engine,
+            state,
+        })
     }
 
     /// The bound address.
@@ -72,7 +79,10 @@ impl Server {
 
     /// Serves until `shutdown` resolves, then stops accepting, releases long-polls and gives
     /// in-flight requests `shutdown_grace_secs` to finish.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let tls = tls::config(&self.settings.server.tls).await?;
         let scheme = ListenerScheme(if tls.is_some() { "https" } else { "http" });
         let router = app(self.state).layer(Extension(scheme));
@@ -88,8 +98,18 @@ impl Server {
             stopper.graceful_shutdown(Some(grace));
         });
         let result = match tls {
-            Some(config) => axum_server::from_tcp_rustls(self.listener, config).handle(handle).serve(service).await,
-            None => axum_server::from_tcp(self.listener).handle(handle).serve(service).await,
+            Some(config) => {
+                axum_server::from_tcp_rustls(self.listener, config)
+                    .handle(handle)
+                    .serve(service)
+                    .await
+            }
+            None => {
+                axum_server::from_tcp(self.listener)
+                    .handle(handle)
+                    .serve(service)
+                    .await
+            }
         };
         self.engine.shutdown();
         result.context("serving HTTP")

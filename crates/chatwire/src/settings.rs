@@ -88,7 +88,10 @@ pub struct DatabaseSettings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { data_dir: "./data".into(), url: String::new() }
+        Self {
+            data_dir: "./data".into(),
+            url: String::new(),
+        }
     }
 }
 
@@ -133,7 +136,10 @@ pub struct LogSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { format: "compact".into(), filter: "info".into() }
+        Self {
+            format: "compact".into(),
+            filter: "info".into(),
+        }
     }
 }
 
@@ -150,7 +156,11 @@ impl Settings {
         let mut builder = config::Config::builder()
             .add_source(config::Config::try_from(&Self::default()).context("default settings")?);
         if let Some(path) = file {
-            builder = builder.add_source(config::File::from(path).format(config::FileFormat::Toml).required(true));
+            builder = builder.add_source(
+                config::File::from(path)
+                    .format(config::FileFormat::Toml)
+                    .required(true),
+            );
         }
         builder = builder.add_source(
             config::Environment::with_prefix("CHATWIRE")
@@ -160,21 +170,33 @@ impl Settings {
                 .with_list_parse_key("server.trusted_proxies")
                 .try_parsing(true),
         );
-        let settings: Self = builder.build().context("reading configuration")?.try_deserialize().context("invalid configuration")?;
+        let settings: Self = builder
+            .build()
+            .context("reading configuration")?
+            .try_deserialize()
+            .context("invalid configuration")?;
         settings.validate()?;
         Ok(settings)
     }
 
     /// Checks values that parse but make no sense.
     pub fn validate(&self) -> anyhow::Result<()> {
-        self.server.listen.parse::<std::net::SocketAddr>().with_context(|| format!("server.listen {:?} is not host:port", self.server.listen))?;
+        self.server
+            .listen
+            .parse::<std::net::SocketAddr>()
+            .with_context(|| format!("server.listen {:?} is not host:port", self.server.listen))?;
         self.http()?;
         let tls = &self.server.tls;
         if tls.cert.is_empty() != tls.key.is_empty() {
             anyhow::bail!("server.tls.cert and server.tls.key must be set together");
         }
-        if self.engine.tail_window == 0 || self.engine.max_events_per_read == 0 || self.engine.sweep_interval_ms == 0 {
-            anyhow::bail!("engine.tail_window, max_events_per_read and sweep_interval_ms must be positive");
+        if self.engine.tail_window == 0
+            || self.engine.max_events_per_read == 0
+            || self.engine.sweep_interval_ms == 0
+        {
+            anyhow::bail!(
+                "engine.tail_window, max_events_per_read and sweep_interval_ms must be positive"
+            );
         }
         if !["compact", "json"].contains(&self.log.format.as_str()) {
             anyhow::bail!("log.format must be \"compact\" or \"json\"");
@@ -187,11 +209,23 @@ impl Settings {
     pub fn http(&self) -> anyhow::Result<HttpSettings> {
         let public_url = match self.server.public_url.trim() {
             "" => None,
-            url if url.starts_with("http://") || url.starts_with("https://") => Some(url.trim_end_matches('/').to_owned()),
-            other => anyhow::bail!("server.public_url {other:?} must start with http:// or https://"),
+            url if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            other => {
+                anyhow::bail!("server.public_url {other:?} must start with http:// or https://")
+            }
         };
-        let trusted_proxies = self.server.trusted_proxies.iter().map(|p| IpNet::parse(p).map_err(anyhow::Error::msg)).collect::<anyhow::Result<_>>()?;
-        Ok(HttpSettings { public_url, trusted_proxies })
+        let trusted_proxies = self
+            .server
+            .trusted_proxies
+            .iter()
+            .map(|p| IpNet::parse(p).map_err(anyhow::Error::msg))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(HttpSettings {
+            public_url,
+            trusted_proxies,
+        })
     }
 
     /// The engine configuration.
@@ -211,13 +245,20 @@ impl Settings {
     pub fn database_target(&self) -> anyhow::Result<DatabaseTarget> {
         let url = self.database.url.trim();
         if url.is_empty() {
-            return Ok(DatabaseTarget::Sqlite(Path::new(&self.database.data_dir).join("chatwire.db")));
+            return Ok(DatabaseTarget::Sqlite(
+                Path::new(&self.database.data_dir).join("chatwire.db"),
+            ));
         }
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             return Ok(DatabaseTarget::Sqlite(PathBuf::from(path)));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            anyhow::bail!("PostgreSQL is not supported by this build yet; use sqlite:// or leave database.url empty");
+            anyhow::bail!(
+                "PostgreSQL is not supported by this build yet; use sqlite:// or leave database.url empty"
+            );
         }
         anyhow::bail!("database.url must start with sqlite:// (got {url:?})")
     }
@@ -237,7 +278,10 @@ mod tests {
     fn defaults_validate_and_use_sqlite_in_the_data_dir() {
         let s = Settings::default();
         s.validate().expect("valid");
-        assert_eq!(s.database_target().expect("target"), DatabaseTarget::Sqlite(PathBuf::from("./data/chatwire.db")));
+        assert_eq!(
+            s.database_target().expect("target"),
+            DatabaseTarget::Sqlite(PathBuf::from("./data/chatwire.db"))
+        );
     }
 
     #[test]
@@ -260,12 +304,19 @@ mod tests {
     fn a_file_and_the_environment_layer_over_defaults() {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("c.toml");
-        std::fs::write(&path, "[server]\nlisten = \"127.0.0.1:9999\"\n[engine]\ntail_window = 64\n").expect("write");
+        std::fs::write(
+            &path,
+            "[server]\nlisten = \"127.0.0.1:9999\"\n[engine]\ntail_window = 64\n",
+        )
+        .expect("write");
         let s = Settings::load(Some(&path)).expect("load");
         assert_eq!(s.server.listen, "127.0.0.1:9999");
         assert_eq!(s.engine.tail_window, 64);
         assert_eq!(s.log, LogSettings::default());
         std::fs::write(&path, "[server]\nlisen = \"typo\"\n").expect("write");
-        assert!(Settings::load(Some(&path)).is_err(), "unknown keys are errors, not silently ignored");
+        assert!(
+            Settings::load(Some(&path)).is_err(),
+            "unknown keys are errors, not silently ignored"
+        );
     }
 }

@@ -13,8 +13,12 @@ pub fn init(log: &LogSettings) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.filter));
     let registry = tracing_subscriber::registry().with(filter);
     let _ = if log.format == "json" {
-        registry.with(fmt::layer().json().with_writer(std::io::stderr)).try_init()
+        registry
+            .with(fmt::layer().json().with_writer(std::io::stderr))
+            .try_init()
     } else {
-        registry.with(fmt::layer().compact().with_writer(std::io::stderr)).try_init()
+        registry
+            .with(fmt::layer().compact().with_writer(std::io::stderr))
+            .try_init()
     };
 }

@@ -119,7 +119,10 @@ pub struct DecisionContext {
 }
 
 fn state(state: ChatState) -> Change {
-    Change::Event(EventKind::State(StateChange { state, end_cause: None }))
+    Change::Event(EventKind::State(StateChange {
+        state,
+        end_cause: None,
+    }))
 }
 
 fn system_line(id: SystemMessageId, text: impl Into<String>) -> Change {
@@ -132,7 +135,10 @@ pub(crate) fn validate_text(text: &str) -> Result<(), DomainError> {
         return Err(DomainError::invalid("text", "must not be empty"));
     }
     if text.chars().count() > MAX_LINE_CHARS {
-        return Err(DomainError::invalid("text", "must be at most 20000 characters"));
+        return Err(DomainError::invalid(
+            "text",
+            "must be at most 20000 characters",
+        ));
     }
     Ok(())
 }
@@ -140,28 +146,42 @@ pub(crate) fn validate_text(text: &str) -> Result<(), DomainError> {
 /// Checks a visitor name: 1-100 characters, not blank, no control characters.
 pub(crate) fn validate_name(name: &str) -> Result<(), DomainError> {
     if name.trim().is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(DomainError::invalid("visitorName", "must be 1-100 characters and not blank"));
+        return Err(DomainError::invalid(
+            "visitorName",
+            "must be 1-100 characters and not blank",
+        ));
     }
     Ok(())
 }
 
 impl Chat {
     /// Decides what `cmd` does to this chat. Pure: no clock, no I/O.
-    pub fn decide(&self, cmd: ChatCommand, ctx: &DecisionContext) -> Result<Vec<Change>, DomainError> {
+    pub fn decide(
+        &self,
+        cmd: ChatCommand,
+        ctx: &DecisionContext,
+    ) -> Result<Vec<Change>, DomainError> {
         if self.state == ChatState::Ended {
             return Err(DomainError::ChatEnded);
         }
         match cmd {
             ChatCommand::Accept { agent, welcome } => self.decide_accept(agent, welcome, ctx),
-            ChatCommand::PostLine { author, text, text_type, json, sub_type } => {
-                self.decide_line(author, text, text_type, json, sub_type)
-            }
+            ChatCommand::PostLine {
+                author,
+                text,
+                text_type,
+                json,
+                sub_type,
+            } => self.decide_line(author, text, text_type, json, sub_type),
             ChatCommand::PushUrl { agent, url } => {
                 self.require_handler(agent.id)?;
                 if url.trim().is_empty() || url.len() > 2048 {
                     return Err(DomainError::invalid("url", "must be 1-2048 characters"));
                 }
-                Ok(vec![Change::Event(EventKind::Url { url, by: agent.name })])
+                Ok(vec![Change::Event(EventKind::Url {
+                    url,
+                    by: agent.name,
+                })])
             }
             ChatCommand::End { by } => self.decide_end(&by),
             ChatCommand::Timeout => Ok(vec![
@@ -178,7 +198,10 @@ impl Chat {
                 Ok(vec![
                     Change::Assign(None),
                     state(ChatState::Waiting),
-                    system_line(SystemMessageId::REQUEUED, "Please wait for the next available agent."),
+                    system_line(
+                        SystemMessageId::REQUEUED,
+                        "Please wait for the next available agent.",
+                    ),
                 ])
             }
             ChatCommand::SetVisitorName(name) => {
@@ -193,12 +216,19 @@ impl Chat {
         if self.state == expected {
             Ok(())
         } else {
-            Err(DomainError::WrongState { expected, actual: self.state })
+            Err(DomainError::WrongState {
+                expected,
+                actual: self.state,
+            })
         }
     }
 
     fn require_handler(&self, agent: AgentId) -> Result<(), DomainError> {
-        if self.is_handled_by(agent) { Ok(()) } else { Err(DomainError::NotParticipant) }
+        if self.is_handled_by(agent) {
+            Ok(())
+        } else {
+            Err(DomainError::NotParticipant)
+        }
     }
 
     fn decide_accept(
@@ -211,24 +241,23 @@ impl Chat {
         let load = ctx.agent.as_ref().ok_or(DomainError::NotRoutable)?;
         routing::check_accept(load, self)?;
         let greeting = format!("You are now chatting with {}.", agent.name);
+        let welcome_line = welcome.filter(|w| !w.trim().is_empty()).map(|text| Line {
+            text,
+            text_type: TextType::Plain,
+            json: None,
+            by: agent.name.clone(),
+            source: LineSource::Agent,
+            system_message: None,
+            sub_type: LineSubType::Regular,
+            agent: Some(agent.id),
+        });
         let mut changes = vec![
             Change::Transfer(None),
-            Change::Assign(Some(agent.clone())),
+            Change::Assign(Some(agent)),
             state(ChatState::Chatting),
             system_line(SystemMessageId::ACCEPTED, greeting),
         ];
-        if let Some(text) = welcome.filter(|w| !w.trim().is_empty()) {
-            changes.push(Change::Event(EventKind::Line(Line {
-                text,
-                text_type: TextType::Plain,
-                json: None,
-                by: agent.name.clone(),
-                source: LineSource::Agent,
-                system_message: None,
-                sub_type: LineSubType::Regular,
-                agent: Some(agent.id),
-            })));
-        }
+        changes.extend(welcome_line.map(|l| Change::Event(EventKind::Line(l))));
         Ok(changes)
     }
 
@@ -259,7 +288,10 @@ impl Chat {
             Actor::Agent { id, name } => {
                 self.require_handler(id)?;
                 if text_type == TextType::RichContent && json.is_none() {
-                    return Err(DomainError::invalid("json", "rich-content lines need a json body"));
+                    return Err(DomainError::invalid(
+                        "json",
+                        "rich-content lines need a json body",
+                    ));
                 }
                 let line = Line {
                     text,
@@ -275,7 +307,10 @@ impl Chat {
             }
         };
         // Posting a line ends that side's typing, as every chat UI shows it.
-        Ok(vec![Change::Event(EventKind::Line(line)), Change::Typing(typing, Typing::NotTyping)])
+        Ok(vec![
+            Change::Event(EventKind::Line(line)),
+            Change::Typing(typing, Typing::NotTyping),
+        ])
     }
 
     fn decide_end(&self, by: &Actor) -> Result<Vec<Change>, DomainError> {
@@ -290,7 +325,10 @@ impl Chat {
             Actor::Agent { id, name } => {
                 self.require_handler(*id)?;
                 Ok(vec![
-                    system_line(SystemMessageId::AGENT_ENDED, format!("{name} has ended the chat.")),
+                    system_line(
+                        SystemMessageId::AGENT_ENDED,
+                        format!("{name} has ended the chat."),
+                    ),
                     ended(EndCause::Agent(*id)),
                 ])
             }
@@ -305,10 +343,16 @@ impl Chat {
     ) -> Result<Vec<Change>, DomainError> {
         self.require_handler(by.id)?;
         if matches!(&target, TransferTarget::Agent { id, .. } if *id == by.id) {
-            return Err(DomainError::invalid("transfer", "cannot transfer a chat to yourself"));
+            return Err(DomainError::invalid(
+                "transfer",
+                "cannot transfer a chat to yourself",
+            ));
         }
         if text.chars().count() > MAX_LINE_CHARS {
-            return Err(DomainError::invalid("text", "must be at most 20000 characters"));
+            return Err(DomainError::invalid(
+                "text",
+                "must be at most 20000 characters",
+            ));
         }
         let (id, line) = match &target {
             TransferTarget::Skill { name, .. } => (
@@ -321,9 +365,16 @@ impl Chat {
             ),
         };
         Ok(vec![
-            Change::Event(EventKind::Transfer { from: Some(by.id), to: target.clone(), text }),
+            Change::Event(EventKind::Transfer {
+                from: Some(by.id),
+                to: target.clone(),
+                text,
+            }),
             Change::Assign(None),
-            Change::Transfer(Some(PendingTransfer { target, from: Some(by) })),
+            Change::Transfer(Some(PendingTransfer {
+                target,
+                from: Some(by),
+            })),
             state(ChatState::Waiting),
             system_line(id, line),
         ])

@@ -135,7 +135,8 @@ impl Line {
 
     /// Whether the visitor may see it (not `ONLY_TO_REP`, not a pre-chat line).
     pub fn visible_to_visitor(&self) -> bool {
-        self.sub_type == LineSubType::Regular && self.system_message != Some(SystemMessageId::PRE_CHAT)
+        self.sub_type == LineSubType::Regular
+            && self.system_message != Some(SystemMessageId::PRE_CHAT)
     }
 }
 

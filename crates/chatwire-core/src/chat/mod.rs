@@ -6,12 +6,12 @@ mod command;
 mod event;
 mod request;
 
+pub use command::MAX_LINE_CHARS;
 pub use command::{Actor, Change, ChatCommand, DecisionContext, TypingSide};
 pub use event::{
     ChatEvent, EndCause, EventKind, Line, LineSource, LineSubType, StateChange, SystemMessageId,
     TextType, TransferTarget,
 };
-pub use command::MAX_LINE_CHARS;
 pub use request::{
     ChatRequest, CustomVariable, DEFAULT_CHAT_TIMEOUT_SECS, MAX_CHAT_TIMEOUT_SECS, NewChat,
     ROUTING_GREETING, SurveyAnswer,
@@ -158,7 +158,12 @@ impl Chat {
         for change in changes {
             match change {
                 Change::Event(kind) => {
-                    let event = ChatEvent { id: self.next_event_id, seq, at, kind };
+                    let event = ChatEvent {
+                        id: self.next_event_id,
+                        seq,
+                        at,
+                        kind,
+                    };
                     self.fold(&event);
                     self.next_event_id = self.next_event_id.next();
                     seq = GlobalSeq(seq.0 + 1);
@@ -169,7 +174,11 @@ impl Chat {
                 Change::Typing(TypingSide::Visitor, t) => self.visitor_typing = t,
                 Change::Assign(agent) => self.agent = agent,
                 Change::Transfer(t) => {
-                    if let Some(PendingTransfer { target: TransferTarget::Skill { id, .. }, .. }) = &t {
+                    if let Some(PendingTransfer {
+                        target: TransferTarget::Skill { id, .. },
+                        ..
+                    }) = &t
+                    {
                         self.skill = Some(*id);
                     }
                     self.transfer = t;
@@ -258,12 +267,14 @@ pub(crate) mod test_support {
     }
 
     pub(crate) fn opening_events() -> Vec<ChatEvent> {
-        let (mut chat, changes) = Chat::open(new_chat(Some(10)), ChatNum(1), Timestamp(1_000)).expect("open");
+        let (mut chat, changes) =
+            Chat::open(new_chat(Some(10)), ChatNum(1), Timestamp(1_000)).expect("open");
         chat.apply_changes(changes, Timestamp(1_000), GlobalSeq(1))
     }
 
     pub(crate) fn waiting_chat(skill: Option<i64>) -> Chat {
-        let (mut chat, changes) = Chat::open(new_chat(skill), ChatNum(1), Timestamp(1_000)).expect("open");
+        let (mut chat, changes) =
+            Chat::open(new_chat(skill), ChatNum(1), Timestamp(1_000)).expect("open");
         chat.apply_changes(changes, Timestamp(1_000), GlobalSeq(1));
         chat
     }

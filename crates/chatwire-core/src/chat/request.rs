@@ -106,7 +106,10 @@ impl NewChat {
     /// Checks the values a client controls.
     pub fn validate(&self) -> Result<(), DomainError> {
         if !(1..=MAX_CHAT_TIMEOUT_SECS).contains(&self.chat_timeout_secs) {
-            return Err(DomainError::invalid("interactionTimeout", "must be 1-86400 seconds"));
+            return Err(DomainError::invalid(
+                "interactionTimeout",
+                "must be 1-86400 seconds",
+            ));
         }
         super::command::validate_name(&self.visitor_name)?;
         if self.pre_chat_lines.len() > 100 {
@@ -122,11 +125,21 @@ impl NewChat {
 impl Chat {
     /// A chat in its initial state (no events yet) and the changes that open it:
     /// `state waiting`, the routing greeting (system message 4), then the pre-chat lines.
-    pub fn open(new: NewChat, num: ChatNum, now: Timestamp) -> Result<(Self, Vec<Change>), DomainError> {
+    pub fn open(
+        new: NewChat,
+        num: ChatNum,
+        now: Timestamp,
+    ) -> Result<(Self, Vec<Change>), DomainError> {
         new.validate()?;
         let mut changes = vec![
-            Change::Event(EventKind::State(StateChange { state: ChatState::Waiting, end_cause: None })),
-            Change::Event(EventKind::Line(Line::system(SystemMessageId::ROUTING, ROUTING_GREETING))),
+            Change::Event(EventKind::State(StateChange {
+                state: ChatState::Waiting,
+                end_cause: None,
+            })),
+            Change::Event(EventKind::Line(Line::system(
+                SystemMessageId::ROUTING,
+                ROUTING_GREETING,
+            ))),
         ];
         changes.extend(new.pre_chat_lines.iter().map(|text| {
             let mut line = Line::system(SystemMessageId::PRE_CHAT, text.clone());

@@ -6,14 +6,26 @@ use crate::routing::AgentLoad;
 use crate::{AgentId, DomainError, SkillId};
 
 fn ctx_for(id: i64) -> DecisionContext {
-    DecisionContext { agent: Some(AgentLoad { agent: agent(id, &[10]), active_chats: 0 }) }
+    DecisionContext {
+        agent: Some(AgentLoad {
+            agent: agent(id, &[10]),
+            active_chats: 0,
+        }),
+    }
 }
 
 fn me(id: i64) -> AssignedAgent {
-    AssignedAgent { id: AgentId(id), name: format!("Agent{id}") }
+    AssignedAgent {
+        id: AgentId(id),
+        name: format!("Agent{id}"),
+    }
 }
 
-fn run(chat: &mut Chat, cmd: ChatCommand, ctx: &DecisionContext) -> Result<Vec<ChatEvent>, DomainError> {
+fn run(
+    chat: &mut Chat,
+    cmd: ChatCommand,
+    ctx: &DecisionContext,
+) -> Result<Vec<ChatEvent>, DomainError> {
     let changes = chat.decide(cmd, ctx)?;
     let seq = GlobalSeq(100 + i64::from(chat.next_event_id.0));
     Ok(chat.apply_changes(changes, Timestamp(5_000), seq))
@@ -21,7 +33,15 @@ fn run(chat: &mut Chat, cmd: ChatCommand, ctx: &DecisionContext) -> Result<Vec<C
 
 fn accepted(id: i64) -> Chat {
     let mut chat = waiting_chat(Some(10));
-    run(&mut chat, ChatCommand::Accept { agent: me(id), welcome: None }, &ctx_for(id)).expect("accept");
+    run(
+        &mut chat,
+        ChatCommand::Accept {
+            agent: me(id),
+            welcome: None,
+        },
+        &ctx_for(id),
+    )
+    .expect("accept");
     chat
 }
 
@@ -42,22 +62,39 @@ fn opening_a_chat_writes_waiting_then_the_routing_greeting_then_pre_chat_lines()
     assert_eq!(chat.next_event_id, EventId(3));
     let log = super::test_support::opening_events();
     assert!(matches!(&log[0].kind, EventKind::State(s) if s.state == ChatState::Waiting));
-    assert!(matches!(&log[1].kind, EventKind::Line(l) if l.system_message == Some(SystemMessageId::ROUTING)));
-    assert!(!log[2].visible_to_visitor(), "pre-chat lines are agent-only");
-    assert_eq!(log.iter().map(|e| e.id.0).collect::<Vec<_>>(), vec![0, 1, 2]);
+    assert!(
+        matches!(&log[1].kind, EventKind::Line(l) if l.system_message == Some(SystemMessageId::ROUTING))
+    );
+    assert!(
+        !log[2].visible_to_visitor(),
+        "pre-chat lines are agent-only"
+    );
+    assert_eq!(
+        log.iter().map(|e| e.id.0).collect::<Vec<_>>(),
+        vec![0, 1, 2]
+    );
 }
 
 #[test]
 fn accept_moves_to_chatting_and_announces_the_agent() {
     let mut chat = waiting_chat(Some(10));
-    let events = run(&mut chat, ChatCommand::Accept { agent: me(1), welcome: None }, &ctx_for(1))
-        .expect("accept");
+    let events = run(
+        &mut chat,
+        ChatCommand::Accept {
+            agent: me(1),
+            welcome: None,
+        },
+        &ctx_for(1),
+    )
+    .expect("accept");
     assert_eq!(chat.state, ChatState::Chatting);
     assert_eq!(chat.agent, Some(me(1)));
     assert_eq!(chat.accepted_at, Some(Timestamp(5_000)));
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].id, EventId(3));
-    let EventKind::Line(l) = &events[1].kind else { panic!("line expected") };
+    let EventKind::Line(l) = &events[1].kind else {
+        panic!("line expected")
+    };
     assert_eq!(l.text, "You are now chatting with Agent1.");
     assert_eq!(l.system_message, Some(SystemMessageId::ACCEPTED));
 }
@@ -65,80 +102,172 @@ fn accept_moves_to_chatting_and_announces_the_agent() {
 #[test]
 fn second_accept_of_the_same_chat_is_refused() {
     let mut chat = accepted(1);
-    let err = run(&mut chat, ChatCommand::Accept { agent: me(2), welcome: None }, &ctx_for(2));
-    assert_eq!(err, Err(DomainError::WrongState { expected: ChatState::Waiting, actual: ChatState::Chatting }));
+    let err = run(
+        &mut chat,
+        ChatCommand::Accept {
+            agent: me(2),
+            welcome: None,
+        },
+        &ctx_for(2),
+    );
+    assert_eq!(
+        err,
+        Err(DomainError::WrongState {
+            expected: ChatState::Waiting,
+            actual: ChatState::Chatting
+        })
+    );
 }
 
 #[test]
 fn only_the_handling_agent_may_post_and_visitor_lines_are_plain() {
     let mut chat = accepted(1);
-    let other = Actor::Agent { id: AgentId(2), name: "x".into() };
-    assert_eq!(run(&mut chat, line(other, "hi"), &DecisionContext::default()), Err(DomainError::NotParticipant));
+    let other = Actor::Agent {
+        id: AgentId(2),
+        name: "x".into(),
+    };
+    assert_eq!(
+        run(&mut chat, line(other, "hi"), &DecisionContext::default()),
+        Err(DomainError::NotParticipant)
+    );
     let mut html = line(Actor::Visitor, "<b>hi</b>");
     if let ChatCommand::PostLine { text_type, .. } = &mut html {
         *text_type = TextType::Html;
     }
     let events = run(&mut chat, html, &DecisionContext::default()).expect("visitor line");
-    let EventKind::Line(l) = &events[0].kind else { panic!("line expected") };
-    assert_eq!((l.text_type, l.source, l.by.as_str()), (TextType::Plain, LineSource::Visitor, "visitor"));
+    let EventKind::Line(l) = &events[0].kind else {
+        panic!("line expected")
+    };
+    assert_eq!(
+        (l.text_type, l.source, l.by.as_str()),
+        (TextType::Plain, LineSource::Visitor, "visitor")
+    );
     assert_eq!(chat.last_speaker, Some(LineSource::Visitor));
 }
 
 #[test]
 fn blank_and_oversized_lines_are_refused() {
     let mut chat = accepted(1);
-    assert!(matches!(run(&mut chat, line(Actor::Visitor, "  "), &DecisionContext::default()), Err(DomainError::Invalid { .. })));
+    assert!(matches!(
+        run(
+            &mut chat,
+            line(Actor::Visitor, "  "),
+            &DecisionContext::default()
+        ),
+        Err(DomainError::Invalid { .. })
+    ));
     let long = "x".repeat(20_001);
-    assert!(matches!(run(&mut chat, line(Actor::Visitor, &long), &DecisionContext::default()), Err(DomainError::Invalid { .. })));
+    assert!(matches!(
+        run(
+            &mut chat,
+            line(Actor::Visitor, &long),
+            &DecisionContext::default()
+        ),
+        Err(DomainError::Invalid { .. })
+    ));
 }
 
 #[test]
 fn agent_end_writes_message_5_then_ended_and_then_nothing_more_is_accepted() {
     let mut chat = accepted(1);
-    let by = Actor::Agent { id: AgentId(1), name: "Agent1".into() };
-    let events = run(&mut chat, ChatCommand::End { by }, &DecisionContext::default()).expect("end");
-    assert!(matches!(&events[0].kind, EventKind::Line(l) if l.system_message == Some(SystemMessageId::AGENT_ENDED)));
+    let by = Actor::Agent {
+        id: AgentId(1),
+        name: "Agent1".into(),
+    };
+    let events = run(
+        &mut chat,
+        ChatCommand::End { by },
+        &DecisionContext::default(),
+    )
+    .expect("end");
+    assert!(
+        matches!(&events[0].kind, EventKind::Line(l) if l.system_message == Some(SystemMessageId::AGENT_ENDED))
+    );
     assert!(matches!(&events[1].kind, EventKind::State(s) if s.state == ChatState::Ended));
     assert_eq!(chat.state, ChatState::Ended);
-    assert_eq!(run(&mut chat, line(Actor::Visitor, "hello?"), &DecisionContext::default()), Err(DomainError::ChatEnded));
+    assert_eq!(
+        run(
+            &mut chat,
+            line(Actor::Visitor, "hello?"),
+            &DecisionContext::default()
+        ),
+        Err(DomainError::ChatEnded)
+    );
 }
 
 #[test]
 fn timeout_ends_with_system_message_6() {
     let mut chat = waiting_chat(Some(10));
-    let events = run(&mut chat, ChatCommand::Timeout, &DecisionContext::default()).expect("timeout");
-    assert!(matches!(&events[0].kind, EventKind::Line(l) if l.system_message == Some(SystemMessageId::DISCONNECTED)));
-    assert!(matches!(&events[1].kind, EventKind::State(s) if s.end_cause == Some(EndCause::Timeout)));
+    let events =
+        run(&mut chat, ChatCommand::Timeout, &DecisionContext::default()).expect("timeout");
+    assert!(
+        matches!(&events[0].kind, EventKind::Line(l) if l.system_message == Some(SystemMessageId::DISCONNECTED))
+    );
+    assert!(
+        matches!(&events[1].kind, EventKind::State(s) if s.end_cause == Some(EndCause::Timeout))
+    );
 }
 
 #[test]
 fn transfer_to_skill_requeues_without_the_agent() {
     let mut chat = accepted(1);
-    let target = TransferTarget::Skill { id: SkillId(11), name: "Support".into() };
+    let target = TransferTarget::Skill {
+        id: SkillId(11),
+        name: "Support".into(),
+    };
     let events = run(
         &mut chat,
-        ChatCommand::Transfer { by: me(1), target, text: "vip".into() },
+        ChatCommand::Transfer {
+            by: me(1),
+            target,
+            text: "vip".into(),
+        },
         &DecisionContext::default(),
     )
     .expect("transfer");
     assert_eq!(chat.state, ChatState::Waiting);
     assert_eq!(chat.agent, None);
     assert_eq!(chat.skill, Some(SkillId(11)));
-    assert!(!events[0].visible_to_visitor(), "the transfer note is for agents");
-    assert!(matches!(&events.last().expect("line").kind, EventKind::Line(l) if l.system_message == Some(SystemMessageId::TRANSFER_SKILL)));
+    assert!(
+        !events[0].visible_to_visitor(),
+        "the transfer note is for agents"
+    );
+    assert!(
+        matches!(&events.last().expect("line").kind, EventKind::Line(l) if l.system_message == Some(SystemMessageId::TRANSFER_SKILL))
+    );
 }
 
 #[test]
 fn rejected_personal_transfer_returns_the_chat_to_the_sender() {
     let mut chat = accepted(1);
-    let target = TransferTarget::Agent { id: AgentId(2), name: "Agent2".into() };
-    run(&mut chat, ChatCommand::Transfer { by: me(1), target, text: String::new() }, &DecisionContext::default())
-        .expect("transfer");
+    let target = TransferTarget::Agent {
+        id: AgentId(2),
+        name: "Agent2".into(),
+    };
+    run(
+        &mut chat,
+        ChatCommand::Transfer {
+            by: me(1),
+            target,
+            text: String::new(),
+        },
+        &DecisionContext::default(),
+    )
+    .expect("transfer");
     assert_eq!(
-        run(&mut chat, ChatCommand::RejectTransfer { agent: AgentId(3) }, &DecisionContext::default()),
+        run(
+            &mut chat,
+            ChatCommand::RejectTransfer { agent: AgentId(3) },
+            &DecisionContext::default()
+        ),
         Err(DomainError::NoPendingTransfer)
     );
-    run(&mut chat, ChatCommand::RejectTransfer { agent: AgentId(2) }, &DecisionContext::default()).expect("reject");
+    run(
+        &mut chat,
+        ChatCommand::RejectTransfer { agent: AgentId(2) },
+        &DecisionContext::default(),
+    )
+    .expect("reject");
     assert!(chat.is_handled_by(AgentId(1)));
     assert_eq!(chat.transfer, None);
 }
@@ -146,7 +275,19 @@ fn rejected_personal_transfer_returns_the_chat_to_the_sender() {
 #[test]
 fn visitor_name_is_validated_and_trimmed() {
     let mut chat = waiting_chat(None);
-    run(&mut chat, ChatCommand::SetVisitorName(" Natalie ".into()), &DecisionContext::default()).expect("name");
+    run(
+        &mut chat,
+        ChatCommand::SetVisitorName(" Natalie ".into()),
+        &DecisionContext::default(),
+    )
+    .expect("name");
     assert_eq!(chat.visitor_name, "Natalie");
-    assert!(run(&mut chat, ChatCommand::SetVisitorName(String::new()), &DecisionContext::default()).is_err());
+    assert!(
+        run(
+            &mut chat,
+            ChatCommand::SetVisitorName(String::new()),
+            &DecisionContext::default()
+        )
+        .is_err()
+    );
 }

@@ -64,7 +64,10 @@ impl Tail {
     /// The highest event id known to exist, plus one.
     fn known_next(&self) -> EventId {
         let pending = self.pending.keys().next_back().map(|id| EventId(id + 1));
-        self.chat.next_event_id.max(pending.unwrap_or(EventId(0))).max(self.contiguous_next())
+        self.chat
+            .next_event_id
+            .max(pending.unwrap_or(EventId(0)))
+            .max(self.contiguous_next())
     }
 
     /// Takes in a commit's chat and events.
@@ -90,21 +93,23 @@ impl Tail {
         }
     }
 
-    /// Fills the window from a store read of the newest events (called once, lazily).
-    pub(crate) fn fill(&mut self, events: Vec<ChatEvent>, window: usize) {
+    /// Fills the window from a store read of the newest events (called once, lazily). Events
+    /// absorbed before the fill are kept; duplicates are ignored.
+    pub(crate) fn fill(&mut self, events: &[ChatEvent], window: usize) {
         if self.loaded {
             return;
         }
         self.loaded = true;
-        let held: Vec<ChatEvent> = self.recent.drain(..).chain(self.pending.values().cloned()).collect();
-        self.pending.clear();
-        self.first_held = events.first().map_or(self.first_held, |e| e.id);
+        let held: Vec<ChatEvent> = self
+            .recent
+            .drain(..)
+            .chain(std::mem::take(&mut self.pending).into_values())
+            .collect();
         if let Some(first) = events.first() {
-            self.first_held = self.first_held.min(first.id);
+            self.first_held = first.id;
         }
-        self.recent.clear();
         let chat = self.chat.clone();
-        self.absorb(&chat, &events, window);
+        self.absorb(&chat, events, window);
         self.absorb(&chat, &held, window);
     }
 
@@ -144,7 +149,10 @@ impl Live {
     /// The tail of a chat, if in memory.
     pub(crate) fn get(&self, account: &AccountId, key: &ChatKey) -> Option<TailRef> {
         let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
-        accounts.get(account).and_then(|chats| chats.get(key)).cloned()
+        accounts
+            .get(account)
+            .and_then(|chats| chats.get(key))
+            .cloned()
     }
 
     /// The tail of `chat`, inserting it if absent; the newest revision wins either way.
@@ -157,9 +165,16 @@ impl Live {
             drop(t);
             return tail;
         }
-        let mut accounts = self.accounts.write().unwrap_or_else(PoisonError::into_inner);
+        let mut accounts = self
+            .accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         let chats = accounts.entry(chat.account.clone()).or_default();
-        Arc::clone(chats.entry(chat.key.clone()).or_insert_with(|| Arc::new(Mutex::new(Tail::new(chat.clone(), now)))))
+        Arc::clone(
+            chats
+                .entry(chat.key.clone())
+                .or_insert_with(|| Arc::new(Mutex::new(Tail::new(chat.clone(), now)))),
+        )
     }
 
     /// Snapshots of every chat of an account held in memory that is not ended.
@@ -179,12 +194,18 @@ impl Live {
     /// Every tail, server-wide (for the sweeper).
     pub(crate) fn all(&self) -> Vec<TailRef> {
         let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
-        accounts.values().flat_map(|chats| chats.values().cloned()).collect()
+        accounts
+            .values()
+            .flat_map(|chats| chats.values().cloned())
+            .collect()
     }
 
     /// Drops tails for which `evict` says so.
     pub(crate) fn evict(&self, evict: impl Fn(&Tail) -> bool) -> usize {
-        let mut accounts = self.accounts.write().unwrap_or_else(PoisonError::into_inner);
+        let mut accounts = self
+            .accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         let mut dropped = 0;
         for chats in accounts.values_mut() {
             let before = chats.len();

@@ -45,7 +45,7 @@ fn ids(read: TailRead) -> Vec<u32> {
 
 fn loaded_tail(n: u32) -> Tail {
     let mut t = Tail::new(with_next(chat(), n, 1), Timestamp(0));
-    t.fill((0..n).map(event).collect(), 8);
+    t.fill(&(0..n).map(event).collect::<Vec<_>>(), 8);
     t
 }
 
@@ -61,8 +61,16 @@ fn out_of_order_commits_are_served_only_when_contiguous() {
     let mut t = loaded_tail(3);
     // The commit of events 5-6 lands before the commit of 3-4.
     t.absorb(&with_next(chat(), 7, 3), &[event(5), event(6)], 8);
-    assert_eq!(t.read(EventId(3), 100), TailRead::Miss, "gap at 3: ask the store");
-    assert_eq!(ids(t.read(EventId(1), 100)), vec![1, 2], "never skips past the gap");
+    assert_eq!(
+        t.read(EventId(3), 100),
+        TailRead::Miss,
+        "gap at 3: ask the store"
+    );
+    assert_eq!(
+        ids(t.read(EventId(1), 100)),
+        vec![1, 2],
+        "never skips past the gap"
+    );
     t.absorb(&with_next(chat(), 5, 2), &[event(3), event(4)], 8);
     assert_eq!(ids(t.read(EventId(3), 100)), vec![3, 4, 5, 6]);
     assert_eq!(t.chat.revision, 3, "older snapshot does not roll back");
@@ -71,7 +79,11 @@ fn out_of_order_commits_are_served_only_when_contiguous() {
 #[test]
 fn the_window_is_bounded_and_older_reads_go_to_the_store() {
     let mut t = loaded_tail(8);
-    t.absorb(&with_next(chat(), 12, 2), &[event(8), event(9), event(10), event(11)], 8);
+    t.absorb(
+        &with_next(chat(), 12, 2),
+        &[event(8), event(9), event(10), event(11)],
+        8,
+    );
     assert_eq!(t.read(EventId(2), 100), TailRead::Miss);
     assert_eq!(ids(t.read(EventId(4), 2)), vec![4, 5]);
 }

@@ -16,7 +16,11 @@ fn chatwire(dir: &std::path::Path) -> Command {
 
 fn run(cmd: &mut Command) -> (bool, String, String) {
     let out = cmd.output().expect("runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -31,8 +35,20 @@ fn default_config_prints_the_documented_example() {
 #[test]
 fn environment_overrides_the_file_and_flags_override_both() {
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("c.toml"), "[server]\nlisten = \"127.0.0.1:7000\"\n[engine]\ntail_window = 32\n").expect("write");
-    let (ok, out, err) = run(chatwire(dir.path()).args(["--config", "c.toml", "--data-dir", "/srv/chat", "check-config"]).env("CHATWIRE__SERVER__LISTEN", "0.0.0.0:7001"));
+    std::fs::write(
+        dir.path().join("c.toml"),
+        "[server]\nlisten = \"127.0.0.1:7000\"\n[engine]\ntail_window = 32\n",
+    )
+    .expect("write");
+    let (ok, out, err) = run(chatwire(dir.path())
+        .args([
+            "--config",
+            "c.toml",
+            "--data-dir",
+            "/srv/chat",
+            "check-config",
+        ])
+        .env("CHATWIRE__SERVER__LISTEN", "0.0.0.0:7001"));
     assert!(ok, "{err}");
     assert!(out.contains("listen = \"0.0.0.0:7001\""), "{out}");
     assert!(out.contains("tail_window = 32"), "{out}");
@@ -42,7 +58,9 @@ fn environment_overrides_the_file_and_flags_override_both() {
 #[test]
 fn invalid_configuration_is_refused_with_a_reason() {
     let dir = tempfile::tempdir().expect("tmp");
-    let (ok, _, err) = run(chatwire(dir.path()).arg("check-config").env("CHATWIRE__DATABASE__URL", "mysql://nope"));
+    let (ok, _, err) = run(chatwire(dir.path())
+        .arg("check-config")
+        .env("CHATWIRE__DATABASE__URL", "mysql://nope"));
     assert!(!ok);
     assert!(err.contains("database.url"), "{err}");
 }
@@ -58,16 +76,34 @@ fn admin_commands_create_what_serve_then_uses() {
     assert!(run(&mut d(&["migrate"])).0);
     assert!(run(&mut d(&["account", "create", "acme", "--name", "ACME"])).0);
     assert!(run(&mut d(&["skill", "create", "--account", "acme", "Billing"])).0);
-    let (ok, out, err) = run(d(&["agent", "create", "--account", "acme", "--login", "ann", "--max-chats", "3", "--skill", "Billing"]).env("CHATWIRE_AGENT_PASSWORD", "s3cret"));
+    let (ok, out, err) = run(d(&[
+        "agent",
+        "create",
+        "--account",
+        "acme",
+        "--login",
+        "ann",
+        "--max-chats",
+        "3",
+        "--skill",
+        "Billing",
+    ])
+    .env("CHATWIRE_AGENT_PASSWORD", "s3cret"));
     assert!(ok, "{err}");
     assert!(out.contains("created agent"));
     let (ok, key, _) = run(&mut d(&["app-key", "create", "--account", "acme"]));
     assert!(ok);
     assert_eq!(key.trim().len(), 32, "a random 16-byte hex key");
     let (_, agents, _) = run(&mut d(&["agent", "list", "--account", "acme"]));
-    assert!(agents.contains("ann") && agents.contains("maxChats=3"), "{agents}");
+    assert!(
+        agents.contains("ann") && agents.contains("maxChats=3"),
+        "{agents}"
+    );
     let (ok, _, err) = run(&mut d(&["skill", "create", "--account", "acme", "billing"]));
-    assert!(!ok && err.contains("exists"), "duplicate skills are refused: {err}");
+    assert!(
+        !ok && err.contains("exists"),
+        "duplicate skills are refused: {err}"
+    );
     let (ok, _, err) = run(&mut d(&["account", "create", "bad id!"]));
     assert!(!ok && err.contains("account id"), "{err}");
 }

@@ -44,7 +44,11 @@ pub(crate) async fn spawn_app() -> TestApp {
 /// Starts a demo server with these settings.
 pub(crate) async fn spawn_with(settings: Settings) -> TestApp {
     let data_dir = PathBuf::from(&settings.database.data_dir);
-    let scheme = if settings.server.tls.enabled() { "https" } else { "http" };
+    let scheme = if settings.server.tls.enabled() {
+        "https"
+    } else {
+        "http"
+    };
     let server = Server::build(settings, true).await.expect("server builds");
     let address = format!("{scheme}://{}", server.local_addr().expect("addr"));
     let engine = server.engine().clone();
@@ -52,8 +56,19 @@ pub(crate) async fn spawn_with(settings: Settings) -> TestApp {
     let task = tokio::spawn(server.run(async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder().danger_accept_invalid_certs(true).build().expect("client");
-    TestApp { address, client, engine, data_dir, stop: Some(stop), task: Some(task), _dir: None }
+    let client = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        engine,
+        data_dir,
+        stop: Some(stop),
+        task: Some(task),
+        _dir: None,
+    }
 }
 
 impl TestApp {
@@ -63,7 +78,9 @@ impl TestApp {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
-            task.await.expect("server task").expect("server ran cleanly");
+            task.await
+                .expect("server task")
+                .expect("server ran cleanly");
         }
     }
 
@@ -76,7 +93,12 @@ impl TestApp {
 
     /// GET `path` and return status and body.
     pub(crate) async fn get(&self, path: &str) -> (u16, String) {
-        let resp = self.client.get(format!("{}{path}", self.address)).send().await.expect("request");
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request");
         (resp.status().as_u16(), resp.text().await.expect("body"))
     }
 }

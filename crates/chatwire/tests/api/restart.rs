@@ -10,15 +10,51 @@ async fn chats_and_their_events_survive_a_restart() {
     // Arrange: a chat with lines, accepted by agent3.
     let app = spawn_app().await;
     let account = AccountId::parse("1000").expect("id");
-    let input = ChatRequestInput { skill: Some("Support".into()), ..ChatRequestInput::default() };
-    let key = app.engine.request_chat(&account, input).await.expect("chat").chat.key;
-    let agent3 = app.engine.agent_by_login(&account, "agent3").await.expect("agent3").id;
-    app.engine.set_availability(&account, agent3, chatwire_engine::core::Availability::Online).await.expect("online");
-    app.engine.accept_next(&account, agent3).await.expect("accept");
+    let input = ChatRequestInput {
+        skill: Some("Support".into()),
+        ..ChatRequestInput::default()
+    };
+    let key = app
+        .engine
+        .request_chat(&account, input)
+        .await
+        .expect("chat")
+        .chat
+        .key;
+    let agent3 = app
+        .engine
+        .agent_by_login(&account, "agent3")
+        .await
+        .expect("agent3")
+        .id;
+    app.engine
+        .set_availability(
+            &account,
+            agent3,
+            chatwire_engine::core::Availability::Online,
+        )
+        .await
+        .expect("online");
+    app.engine
+        .accept_next(&account, agent3)
+        .await
+        .expect("accept");
     for i in 0..5 {
-        app.engine.post_line(&account, &key, Actor::Visitor, LineInput::plain(format!("line {i}"))).await.expect("line");
+        app.engine
+            .post_line(
+                &account,
+                &key,
+                Actor::Visitor,
+                LineInput::plain(format!("line {i}")),
+            )
+            .await
+            .expect("line");
     }
-    let before = app.engine.read_chat(&account, &key, EventId(0), Viewer::Agent(agent3)).await.expect("read");
+    let before = app
+        .engine
+        .read_chat(&account, &key, EventId(0), Viewer::Agent(agent3))
+        .await
+        .expect("read");
     let data = app.data_dir.clone();
     let dir = app.stop_keeping_data().await;
 
@@ -26,12 +62,27 @@ async fn chats_and_their_events_survive_a_restart() {
     let app = spawn_with(test_settings(&data)).await;
 
     // Assert: same chat, same events, still chatting with agent3, ids continue.
-    let after = app.engine.read_chat(&account, &key, EventId(0), Viewer::Agent(agent3)).await.expect("read after restart");
+    let after = app
+        .engine
+        .read_chat(&account, &key, EventId(0), Viewer::Agent(agent3))
+        .await
+        .expect("read after restart");
     assert_eq!(after.events, before.events);
     assert_eq!(after.chat.state, ChatState::Chatting);
     assert!(after.chat.is_handled_by(agent3));
-    assert_eq!(app.engine.agent(&account, agent3).await.expect("agent").availability, chatwire_engine::core::Availability::Online);
-    let more = app.engine.post_line(&account, &key, Actor::Visitor, LineInput::plain("after")).await.expect("line");
+    assert_eq!(
+        app.engine
+            .agent(&account, agent3)
+            .await
+            .expect("agent")
+            .availability,
+        chatwire_engine::core::Availability::Online
+    );
+    let more = app
+        .engine
+        .post_line(&account, &key, Actor::Visitor, LineInput::plain("after"))
+        .await
+        .expect("line");
     assert_eq!(more.events[0].id, after.next);
     assert!(more.events[0].seq > after.events.last().expect("events").seq);
     assert!(matches!(&more.events[0].kind, EventKind::Line(l) if l.text == "after"));

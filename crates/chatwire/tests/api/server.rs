@@ -28,7 +28,10 @@ async fn self_signed_tls_serves_https() {
     assert!(app.address.starts_with("https://"));
     assert_eq!(app.get("/healthz").await.0, 200);
     let plain = reqwest::get(app.address.replace("https://", "http://") + "/healthz").await;
-    assert!(plain.is_err() || plain.is_ok_and(|r| !r.status().is_success()), "plain HTTP is not served on the TLS port");
+    assert!(
+        plain.is_err() || plain.is_ok_and(|r| !r.status().is_success()),
+        "plain HTTP is not served on the TLS port"
+    );
     app.stop().await;
 }
 
@@ -39,9 +42,25 @@ async fn the_demo_account_is_seeded_and_seeding_twice_changes_nothing() {
     let agents = app.engine.agents(&account).await.expect("agents");
     let logins: Vec<&str> = agents.iter().map(|a| a.login_name.as_str()).collect();
     assert_eq!(logins, vec!["agent1", "agent2", "agent3"]);
-    assert_eq!(agents.iter().map(|a| a.max_chats.as_wire()).collect::<Vec<_>>(), vec![4, 2, -1]);
-    assert!(app.engine.authenticate(&account, "agent2", "demo-pass").await.is_ok());
-    assert!(app.engine.check_app_key(&account, "demo-app-key").await.is_ok());
+    assert_eq!(
+        agents
+            .iter()
+            .map(|a| a.max_chats.as_wire())
+            .collect::<Vec<_>>(),
+        vec![4, 2, -1]
+    );
+    assert!(
+        app.engine
+            .authenticate(&account, "agent2", "demo-pass")
+            .await
+            .is_ok()
+    );
+    assert!(
+        app.engine
+            .check_app_key(&account, "demo-app-key")
+            .await
+            .is_ok()
+    );
     chatwire::demo::seed(&app.engine).await.expect("idempotent");
     assert_eq!(app.engine.agents(&account).await.expect("agents").len(), 3);
     assert_eq!(app.engine.skills(&account).await.expect("skills").len(), 2);
