@@ -10,6 +10,7 @@
 
 pub mod base_url;
 pub mod error;
+pub mod liveperson;
 pub mod state;
 pub mod trace;
 

@@ -1,0 +1,299 @@
+//! LivePerson's wire model: an XML infoset ([`Elem`]) rendered as XML or as the "mapped"
+//! (Jettison-style) JSON the original server produced (spec §1.8):
+//! - attributes become `@name` keys (or plain `name` keys on the endpoints documented that way);
+//! - a repeated child element becomes an array when it occurs more than once, a single object
+//!   when it occurs once, and is left out when it does not occur;
+//! - text next to attributes becomes `$`; an element with only text becomes a scalar.
+//!
+//! Request bodies go the other way: XML is parsed into an [`Elem`] and mapped to the same JSON
+//! value a JSON client would send, so one extraction path serves both formats.
+
+use serde_json::{Map, Value};
+
+/// A leaf value, typed for JSON (XML writes every one as text).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// A string.
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl Scalar {
+    fn to_json(&self) -> Value {
+        match self {
+            Self::Str(s) => Value::String(s.clone()),
+            Self::Int(i) => Value::from(*i),
+            Self::Bool(b) => Value::Bool(*b),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        match self {
+            Self::Str(s) => s.clone(),
+            Self::Int(i) => i.to_string(),
+            Self::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+impl From<&str> for Scalar {
+    fn from(s: &str) -> Self {
+        Self::Str(s.to_owned())
+    }
+}
+
+impl From<String> for Scalar {
+    fn from(s: String) -> Self {
+        Self::Str(s)
+    }
+}
+
+impl From<i64> for Scalar {
+    fn from(i: i64) -> Self {
+        Self::Int(i)
+    }
+}
+
+impl From<bool> for Scalar {
+    fn from(b: bool) -> Self {
+        Self::Bool(b)
+    }
+}
+
+/// An element: name, attributes, optional text, children (order kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Elem {
+    /// Element name (JSON key).
+    pub name: String,
+    /// Attributes in order.
+    pub attrs: Vec<(String, Scalar)>,
+    /// Text content.
+    pub text: Option<Scalar>,
+    /// Child elements in order.
+    pub children: Vec<Elem>,
+}
+
+impl Elem {
+    /// An empty element.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into(), attrs: Vec::new(), text: None, children: Vec::new() }
+    }
+
+    /// An element holding only `value` (`<name>value</name>`, JSON `"name": value`).
+    pub fn leaf(name: impl Into<String>, value: impl Into<Scalar>) -> Self {
+        Self { text: Some(value.into()), ..Self::new(name) }
+    }
+
+    /// Adds an attribute.
+    #[must_use]
+    pub fn attr(mut self, name: &str, value: impl Into<Scalar>) -> Self {
+        self.attrs.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Adds a child.
+    #[must_use]
+    pub fn child(mut self, child: Self) -> Self {
+        self.children.push(child);
+        self
+    }
+
+    /// Adds a leaf child.
+    #[must_use]
+    pub fn field(self, name: &str, value: impl Into<Scalar>) -> Self {
+        self.child(Self::leaf(name, value))
+    }
+
+    /// Adds a leaf child when `value` is present.
+    #[must_use]
+    pub fn opt_field<T: Into<Scalar>>(self, name: &str, value: Option<T>) -> Self {
+        match value {
+            Some(v) => self.field(name, v),
+            None => self,
+        }
+    }
+
+    /// Adds many children.
+    #[must_use]
+    pub fn children(mut self, children: impl IntoIterator<Item = Self>) -> Self {
+        self.children.extend(children);
+        self
+    }
+
+    /// A `<link href rel/>` element.
+    pub fn link(href: impl Into<String>, rel: &str) -> Self {
+        Self::new("link").attr("href", href.into()).attr("rel", rel)
+    }
+}
+
+/// How attributes are keyed in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStyle {
+    /// `@href`, `@rel`, `@id` (most endpoints).
+    Attributes,
+    /// `href`, `rel`, `id` (chatSessions, multi-chat retrieve, visitor info; spec §1.8).
+    Plain,
+}
+
+/// Renders `root` as `{"<name>": <content>}`.
+pub fn to_json(root: &Elem, style: KeyStyle) -> Value {
+    let mut map = Map::new();
+    map.insert(root.name.clone(), content_json(root, style));
+    Value::Object(map)
+}
+
+fn content_json(e: &Elem, style: KeyStyle) -> Value {
+    if e.attrs.is_empty() && e.children.is_empty() {
+        return e.text.as_ref().map_or_else(|| Value::String(String::new()), Scalar::to_json);
+    }
+    let mut map = Map::new();
+    for (k, v) in &e.attrs {
+        let key = match style {
+            KeyStyle::Attributes => format!("@{k}"),
+            KeyStyle::Plain => k.clone(),
+        };
+        map.insert(key, v.to_json());
+    }
+    if let Some(text) = &e.text {
+        map.insert("$".to_owned(), text.to_json());
+    }
+    // Group children by name, in order of first appearance.
+    let mut names: Vec<&str> = Vec::new();
+    for c in &e.children {
+        if !names.contains(&c.name.as_str()) {
+            names.push(&c.name);
+        }
+    }
+    for name in names {
+        let mut same: Vec<Value> = e.children.iter().filter(|c| c.name == name).map(|c| content_json(c, style)).collect();
+        let value = if same.len() == 1 { same.remove(0) } else { Value::Array(same) };
+        map.insert(name.to_owned(), value);
+    }
+    Value::Object(map)
+}
+
+/// Renders `root` as an XML document.
+pub fn to_xml(root: &Elem) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>");
+    write_xml(root, &mut out);
+    out
+}
+
+fn write_xml(e: &Elem, out: &mut String) {
+    out.push('<');
+    out.push_str(&e.name);
+    for (k, v) in &e.attrs {
+        out.push(' ');
+        out.push_str(k);
+        out.push_str("=\"");
+        out.push_str(&quick_xml::escape::escape(v.to_text()));
+        out.push('"');
+    }
+    if e.text.is_none() && e.children.is_empty() {
+        out.push_str("/>");
+        return;
+    }
+    out.push('>');
+    if let Some(t) = &e.text {
+        out.push_str(&quick_xml::escape::escape(t.to_text()));
+    }
+    for c in &e.children {
+        write_xml(c, out);
+    }
+    out.push_str("</");
+    out.push_str(&e.name);
+    out.push('>');
+}
+
+/// Parses an XML document into its root element. Attributes and text become strings.
+pub fn parse_xml(xml: &str) -> Result<Elem, String> {
+    use quick_xml::events::Event;
+    // No trim_text: it would trim around entity references ("a &amp; b" → "a&b"). Indentation
+    // between elements is dropped in `attach` instead.
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<Elem> = Vec::new();
+    loop {
+        let event = reader.read_event().map_err(|e| format!("malformed XML: {e}"))?;
+        match event {
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                let is_empty = matches!(event, Event::Empty(_));
+                let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                let mut elem = Elem::new(name);
+                for attr in start.attributes() {
+                    let attr = attr.map_err(|e| format!("malformed XML attribute: {e}"))?;
+                    let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
+                    let value = attr.unescape_value().map_err(|e| format!("malformed XML attribute: {e}"))?;
+                    elem.attrs.push((key, Scalar::Str(value.into_owned())));
+                }
+                if stack.len() > 64 {
+                    return Err("XML nested too deeply".into());
+                }
+                if is_empty {
+                    if let Some(done) = attach(&mut stack, elem) {
+                        return Ok(done);
+                    }
+                } else {
+                    stack.push(elem);
+                }
+            }
+            Event::Text(text) => {
+                let t = text.decode().map_err(|e| format!("malformed XML text: {e}"))?;
+                let t = quick_xml::escape::unescape(&t).map_err(|e| format!("malformed XML text: {e}"))?;
+                if let Some(top) = stack.last_mut() {
+                    append_text(top, &t);
+                }
+            }
+            Event::CData(data) => {
+                let t = String::from_utf8_lossy(&data).into_owned();
+                if let Some(top) = stack.last_mut() {
+                    append_text(top, &t);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let name = String::from_utf8_lossy(&r).into_owned();
+                let entity = format!("&{name};");
+                let t = quick_xml::escape::unescape(&entity).map_err(|e| format!("malformed XML entity: {e}"))?;
+                if let Some(top) = stack.last_mut() {
+                    append_text(top, &t);
+                }
+            }
+            Event::End(_) => {
+                let elem = stack.pop().ok_or("unbalanced XML")?;
+                if let Some(done) = attach(&mut stack, elem) {
+                    return Ok(done);
+                }
+            }
+            Event::Eof => return Err("XML document has no root element".into()),
+            _ => {}
+        }
+    }
+}
+
+fn append_text(e: &mut Elem, t: &str) {
+    let existing = match e.text.take() {
+        Some(Scalar::Str(s)) => s,
+        _ => String::new(),
+    };
+    e.text = Some(Scalar::Str(existing + t));
+}
+
+/// Attaches a finished element to its parent, or returns it when it is the root.
+fn attach(stack: &mut [Elem], mut elem: Elem) -> Option<Elem> {
+    let blank = matches!(&elem.text, Some(Scalar::Str(t)) if t.trim().is_empty());
+    if blank && (!elem.children.is_empty() || !elem.attrs.is_empty()) {
+        elem.text = None;
+    }
+    match stack.last_mut() {
+        Some(parent) => {
+            parent.children.push(elem);
+            None
+        }
+        None => Some(elem),
+    }
+}
+
+#[cfg(test)]
+mod tests;
