@@ -28,6 +28,13 @@ pub enum ApiError {
     NotFound(String),
     /// 409: the resource is in a state that refuses this (ended chat, taken chat).
     Conflict(String),
+    /// 401 for a refresh/logout whose CSRF token does not match the login session (LivePerson
+    /// documents its own body for it, internal code 10).
+    InvalidCsrf,
+    /// 406: the client accepts no format this endpoint produces.
+    NotAcceptable,
+    /// 413: the request body is too large.
+    PayloadTooLarge,
     /// 503: the store is unreachable.
     Unavailable,
     /// 500: a bug; details logged, not shown.
@@ -39,7 +46,9 @@ impl ApiError {
     pub const fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized(_) | Self::InvalidCsrf => StatusCode::UNAUTHORIZED,
+            Self::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -56,6 +65,11 @@ impl ApiError {
             | Self::Forbidden(m)
             | Self::NotFound(m)
             | Self::Conflict(m) => m,
+            Self::InvalidCsrf => {
+                "CSRF token invalid! The CSRF token on request does not match the CSRF token on the session"
+            }
+            Self::NotAcceptable => "none of the formats in Accept is available (use JSON or XML)",
+            Self::PayloadTooLarge => "the request body is too large",
             Self::Unavailable => "the service is temporarily unavailable, retry later",
             Self::Internal => "internal server error",
         }
@@ -92,9 +106,20 @@ impl From<EngineError> for ApiError {
     }
 }
 
+/// What a dialect's error renderer needs, left in the response extensions by
+/// [`ApiError::into_response`] (axum's error-extension pattern): the renderer replaces the
+/// default body with the dialect's envelope in the request's format.
+#[derive(Debug, Clone)]
+pub struct ErrorDetails {
+    /// The error.
+    pub error: std::sync::Arc<ApiError>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": { "message": self.message(), "status": self.status().as_u16() } });
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        response.extensions_mut().insert(ErrorDetails { error: std::sync::Arc::new(self) });
+        response
     }
 }

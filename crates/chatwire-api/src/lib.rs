@@ -11,6 +11,7 @@
 pub mod base_url;
 pub mod error;
 pub mod liveperson;
+pub mod negotiate;
 pub mod state;
 pub mod trace;
 

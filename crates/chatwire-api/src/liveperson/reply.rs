@@ -1,0 +1,59 @@
+//! [`LpReply`]: a LivePerson response in the request's format, with status and `Location`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::wire::{Elem, KeyStyle, to_json, to_xml};
+use crate::negotiate::Format;
+
+/// A response body tree plus how to send it.
+#[derive(Debug)]
+pub struct LpReply {
+    /// Status (200 unless set).
+    pub status: StatusCode,
+    /// The root element.
+    pub root: Elem,
+    /// JSON key style of this endpoint.
+    pub style: KeyStyle,
+    /// `Location` header (201s).
+    pub location: Option<String>,
+    /// Response format.
+    pub format: Format,
+}
+
+impl LpReply {
+    /// A 200 with `root` in attribute style.
+    pub const fn ok(format: Format, root: Elem) -> Self {
+        Self { status: StatusCode::OK, root, style: KeyStyle::Attributes, location: None, format }
+    }
+
+    /// A 201 with `Location`.
+    pub fn created(format: Format, root: Elem, location: String) -> Self {
+        Self { status: StatusCode::CREATED, location: Some(location), ..Self::ok(format, root) }
+    }
+
+    /// Switches to plain keys (`href`, `rel`, `id`).
+    #[must_use]
+    pub const fn plain(mut self) -> Self {
+        self.style = KeyStyle::Plain;
+        self
+    }
+}
+
+impl IntoResponse for LpReply {
+    fn into_response(self) -> Response {
+        let body = match self.format {
+            Format::Json => to_json(&self.root, self.style).to_string(),
+            Format::Xml => to_xml(&self.root),
+        };
+        let mut resp = (self.status, body).into_response();
+        let headers = resp.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.format.content_type()));
+        // Polling clients must never see a cached answer.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(loc) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+            headers.insert(header::LOCATION, loc);
+        }
+        resp
+    }
+}

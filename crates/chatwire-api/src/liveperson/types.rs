@@ -1,0 +1,218 @@
+//! LivePerson wire shapes built from engine values: events, chat info, the chat resource and
+//! its link sets (spec §1.6, §2.2.11, §2.2.16, §3). Only this module knows LivePerson's field
+//! names, value types and link order.
+
+use chatwire_engine::core::{
+    Chat, ChatEvent, EventKind, LineSource, LineSubType, StateChange, TextType, Timestamp,
+    TransferTarget,
+};
+use chatwire_engine::ChatView;
+
+use super::wire::Elem;
+
+/// `2015-08-30T18:06:02.001+00:00`: ISO 8601, milliseconds, numeric offset (UTC).
+pub fn lp_time(t: Timestamp) -> String {
+    chrono::DateTime::from_timestamp_millis(t.millis())
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%S%.3f+00:00")
+        .to_string()
+}
+
+/// How an event's id and type are keyed: attributes (`"@id":"3"`) on the chat resources,
+/// plain keys with a numeric id (`"id":3`) in the multi-chat retrieve (seed 002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventIds {
+    /// `@id` string, `@type`.
+    Attribute,
+    /// `id` number, `type`.
+    PlainNumeric,
+}
+
+const fn text_type(t: TextType) -> &'static str {
+    match t {
+        TextType::Plain => "plain",
+        TextType::Html => "html",
+        TextType::RichContent => "rich-content",
+    }
+}
+
+const fn source(s: LineSource) -> &'static str {
+    match s {
+        LineSource::Visitor => "visitor",
+        LineSource::Agent => "agent",
+        LineSource::System => "system",
+    }
+}
+
+/// One event element. Transfer notes (agents only) are shown as agent-only system lines.
+pub fn event_elem(e: &ChatEvent, ids: EventIds) -> Elem {
+    let mut elem = Elem::new("event");
+    let typ = match &e.kind {
+        EventKind::State(_) => "state",
+        EventKind::Line(_) | EventKind::Transfer { .. } => "line",
+        EventKind::Url { .. } => "url",
+    };
+    elem = match ids {
+        EventIds::Attribute => elem.attr("id", e.id.0.to_string()).attr("type", typ),
+        EventIds::PlainNumeric => elem.attr("id", i64::from(e.id.0)).attr("type", typ),
+    };
+    elem = elem.field("time", lp_time(e.at));
+    match &e.kind {
+        EventKind::State(StateChange { state, .. }) => elem.field("state", state.as_str()),
+        EventKind::Line(line) => elem
+            .field("textType", text_type(line.text_type))
+            .field("text", line.text.clone())
+            .field("by", line.by.clone())
+            .field("source", source(line.source))
+            .opt_field("systemMessageId", line.system_message.map(|m| i64::from(m.0)))
+            .field("subType", if line.sub_type == LineSubType::OnlyToRep { "ONLY_TO_REP" } else { "REGULAR" }),
+        EventKind::Url { url, by } => elem.field("url", url.clone()).field("by", by.clone()).field("source", "agent"),
+        EventKind::Transfer { to, text, .. } => {
+            let target = match to {
+                TransferTarget::Skill { name, .. } | TransferTarget::Agent { name, .. } => name,
+            };
+            let note = if text.is_empty() { format!("Transferred to {target}.") } else { format!("Transferred to {target}: {text}") };
+            elem.field("textType", "plain")
+                .field("text", note)
+                .field("by", "info")
+                .field("source", "system")
+                .field("subType", "ONLY_TO_REP")
+        }
+    }
+}
+
+/// Which side a chat resource is rendered for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Chat Agent API.
+    Agent,
+    /// Server Chat API (visitor).
+    Visitor,
+}
+
+/// Extra facts `info` shows that the chat itself does not carry.
+#[derive(Debug, Clone, Default)]
+pub struct InfoExtras {
+    /// Skill name, if routed by skill.
+    pub skill_name: Option<String>,
+    /// Now, for `duration`.
+    pub now: Timestamp,
+}
+
+/// `rtSessionId`: numeric and shared across APIs; LivePerson's look like 4294967xxx.
+pub const fn rt_session_id(chat: &Chat) -> i64 {
+    4_294_967_296 + chat.num.0
+}
+
+/// The info fields (without links). On the agent side every field is always present, as the
+/// Scala client requires; on the visitor side agent fields appear once an agent has accepted.
+pub fn info_fields(mut elem: Elem, chat: &Chat, side: Side, extras: &InfoExtras) -> Elem {
+    let req = &chat.request;
+    elem = elem.field("state", chat.state.as_str()).field("chatSessionKey", chat.key.as_str());
+    if side == Side::Visitor {
+        if let (Some(name), Some(id)) = (&extras.skill_name, chat.skill) {
+            elem = elem.field("skillName", name.clone()).field("skillId", id.0);
+        }
+    }
+    match (&chat.agent, side) {
+        (Some(agent), _) => elem = elem.field("agentName", agent.name.clone()).field("agentId", agent.id.0),
+        (None, Side::Agent) => elem = elem.field("agentName", "").field("agentId", 0),
+        (None, Side::Visitor) => {}
+    }
+    let duration_ms = chat.accepted_at.map_or(0, |start| chat.ended_at.unwrap_or(extras.now).millis_since(start));
+    elem.field("startTime", lp_time(chat.started_at))
+        .field("duration", duration_ms / 1000)
+        .field("lastUpdate", lp_time(chat.last_update))
+        .field("chatTimeout", i64::from(chat.chat_timeout_secs))
+        .field("visitorId", chat.visitor_id)
+        .field("agentTyping", chat.agent_typing.as_str())
+        .field("visitorTyping", chat.visitor_typing.as_str())
+        .field("visitorName", chat.visitor_name.clone())
+        .field("rtSessionId", rt_session_id(chat))
+        .field("sharkVisitorId", req.le_visitor_id.clone().unwrap_or_default())
+        .field("sharkSessionId", req.le_session_id.clone().unwrap_or_default())
+        .field("sharkContextId", req.le_context_id.unwrap_or(0))
+        .field("engagementId", req.engagement_id.unwrap_or(0))
+        .field("campaignId", req.campaign_id.unwrap_or(0))
+        .field("language", req.language.clone().unwrap_or_else(|| "en-US".to_owned()))
+        .opt_field("participantId", req.participant_id.clone())
+}
+
+/// The absolute URLs of one chat, for one side.
+#[derive(Debug, Clone)]
+pub struct ChatUrls {
+    /// `…/chat/{chatId}` (agent: under the agent session).
+    pub chat: String,
+    /// `…/agentSession/{asid}` for the agent side (visit links hang off it).
+    pub session: Option<String>,
+    /// The chat's visit id (`H…K…`).
+    pub visit_id: String,
+}
+
+impl ChatUrls {
+    fn sub(&self, path: &str) -> String {
+        format!("{}/{path}", self.chat)
+    }
+}
+
+/// `info` with its links `[self, visitor-name, visitor-typing, agent-typing]`.
+pub fn info_elem(chat: &Chat, side: Side, urls: &ChatUrls, extras: &InfoExtras) -> Elem {
+    let info = Elem::new("info")
+        .child(Elem::link(urls.sub("info"), "self"))
+        .child(Elem::link(urls.sub("info/visitorName"), "visitor-name"))
+        .child(Elem::link(urls.sub("info/visitorTyping"), "visitor-typing"))
+        .child(Elem::link(urls.sub("info/agentTyping"), "agent-typing"));
+    info_fields(info, chat, side, extras)
+}
+
+/// `events` with links `[self, next]` and the event list (left out when empty).
+pub fn events_elem(view: &ChatView, urls: &ChatUrls, ids: EventIds) -> Elem {
+    Elem::new("events")
+        .child(Elem::link(urls.sub("events"), "self"))
+        .child(Elem::link(format!("{}?from={}", urls.sub("events"), view.next.0), "next"))
+        .children(view.events.iter().map(|e| event_elem(e, ids)))
+}
+
+/// The chat resource: links in the documented order, then events, then info.
+pub fn chat_elem(view: &ChatView, side: Side, urls: &ChatUrls, extras: &InfoExtras, ids: EventIds) -> Elem {
+    let next = format!("{}?from={}", urls.chat, view.next.0);
+    let links: Vec<Elem> = match side {
+        Side::Agent => {
+            let session = urls.session.clone().unwrap_or_default();
+            vec![
+                Elem::link(urls.chat.clone(), "self"),
+                Elem::link(urls.sub("events"), "events"),
+                Elem::link(urls.sub("info"), "info"),
+                Elem::link(next, "next"),
+                Elem::link(format!("{session}/visits/visit/{}", urls.visit_id), "visit-id"),
+                Elem::link(urls.sub("transfer"), "transfer"),
+                Elem::link(urls.sub("survey"), "agent-survey"),
+            ]
+        }
+        Side::Visitor => vec![
+            Elem::link(urls.chat.clone(), "self"),
+            Elem::link(urls.sub("events"), "events"),
+            Elem::link(urls.sub("info"), "info"),
+            Elem::link(next, "next"),
+            Elem::link(urls.sub("transcriptRequest"), "transcript-request"),
+            Elem::link(urls.sub("transcriptWithSubjectRequest"), "transcript-with-subject-request"),
+            Elem::link(urls.sub("exitSurvey"), "exit-survey"),
+            Elem::link(urls.sub("customVariables"), "custom-variables"),
+        ],
+    };
+    Elem::new("chat")
+        .children(links)
+        .child(events_elem(view, urls, ids))
+        .child(info_elem(&view.chat, side, urls, extras))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_have_millis_and_a_numeric_offset() {
+        assert_eq!(lp_time(Timestamp(1_440_947_162_001)), "2015-08-30T15:06:02.001+00:00");
+        assert_eq!(lp_time(Timestamp(0)), "1970-01-01T00:00:00.000+00:00");
+    }
+}
