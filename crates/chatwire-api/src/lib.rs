@@ -26,9 +26,14 @@ pub use state::AppState;
 
 /// The complete router over `state`.
 pub fn app(state: AppState) -> Router {
+    // The LivePerson router sits behind `compat::prepare`, which rewrites suffixes and method
+    // overrides *before* routing; a router layer would run after route matching.
+    let liveperson = tower::ServiceBuilder::new()
+        .map_request(liveperson::compat::prepare)
+        .service(liveperson::router().with_state(state.clone()));
     Router::new()
         .route("/healthz", get(health))
-        .fallback(not_found)
+        .fallback_service(liveperson)
         .layer(trace::layer())
         .with_state(state)
 }
@@ -37,10 +42,6 @@ pub fn app(state: AppState) -> Router {
 async fn health(State(state): State<AppState>) -> Result<&'static str, ApiError> {
     state.engine.health().await?;
     Ok("ok")
-}
-
-async fn not_found() -> ApiError {
-    ApiError::NotFound("no such resource".into())
 }
 
 /// The status a bare `ApiError` would have; re-exported for dialect tests.

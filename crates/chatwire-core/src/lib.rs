@@ -6,6 +6,7 @@
 //! - [`account`], [`skill`], [`agent`]: the directory of an account (agents, skills, visitor app keys).
 //! - [`chat`]: the chat aggregate, its append-only event log, and `Chat::decide`, the only place
 //!   where chat state changes are decided.
+//! - [`session`]: authentication sessions (hashes only).
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`error`]: [`DomainError`], business failures only (no status codes).
 //!
@@ -17,6 +18,7 @@ pub mod chat;
 pub mod error;
 pub mod ids;
 pub mod routing;
+pub mod session;
 pub mod skill;
 pub mod time;
 
@@ -29,5 +31,6 @@ pub use chat::{
 };
 pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};
+pub use session::{AuthSession, SessionKind};
 pub use skill::Skill;
 pub use time::Timestamp;

@@ -3,7 +3,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::wire::{Elem, KeyStyle, to_json, to_xml};
+use super::wire::{Elem, JsonOptions, KeyStyle, to_json_with, to_xml};
 use crate::negotiate::Format;
 
 /// A response body tree plus how to send it.
@@ -19,17 +19,50 @@ pub struct LpReply {
     pub location: Option<String>,
     /// Response format.
     pub format: Format,
+    /// JSON without the root key (CSDS answers are bare objects).
+    pub unwrap_root: bool,
+    /// Child names always rendered as JSON arrays.
+    pub lists: Vec<&'static str>,
 }
 
 impl LpReply {
     /// A 200 with `root` in attribute style.
-    pub const fn ok(format: Format, root: Elem) -> Self {
-        Self { status: StatusCode::OK, root, style: KeyStyle::Attributes, location: None, format }
+    pub fn ok(format: Format, root: Elem) -> Self {
+        Self {
+            status: StatusCode::OK,
+            root,
+            style: KeyStyle::Attributes,
+            location: None,
+            format,
+            unwrap_root: false,
+            lists: Vec::new(),
+        }
     }
 
     /// A 201 with `Location`.
     pub fn created(format: Format, root: Elem, location: String) -> Self {
         Self { status: StatusCode::CREATED, location: Some(location), ..Self::ok(format, root) }
+    }
+
+    /// Renders JSON without the root key.
+    #[must_use]
+    pub const fn unwrapped(mut self) -> Self {
+        self.unwrap_root = true;
+        self
+    }
+
+    /// Always renders children named `name` as a JSON array.
+    #[must_use]
+    pub fn with_list(mut self, name: &'static str) -> Self {
+        self.lists.push(name);
+        self
+    }
+
+    /// Sets the status.
+    #[must_use]
+    pub const fn status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
     }
 
     /// Switches to plain keys (`href`, `rel`, `id`).
@@ -43,7 +76,10 @@ impl LpReply {
 impl IntoResponse for LpReply {
     fn into_response(self) -> Response {
         let body = match self.format {
-            Format::Json => to_json(&self.root, self.style).to_string(),
+            Format::Json => {
+                let opts = JsonOptions { style: self.style, unwrap_root: self.unwrap_root, lists: &self.lists };
+                to_json_with(&self.root, opts).to_string()
+            }
             Format::Xml => to_xml(&self.root),
         };
         let mut resp = (self.status, body).into_response();

@@ -138,14 +138,35 @@ pub enum KeyStyle {
     Plain,
 }
 
+/// JSON rendering options.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonOptions<'a> {
+    /// Attribute key style.
+    pub style: KeyStyle,
+    /// Render the root's content without the `{"<root>": …}` wrapper.
+    pub unwrap_root: bool,
+    /// Child names that are always arrays, even with one item.
+    pub lists: &'a [&'a str],
+}
+
 /// Renders `root` as `{"<name>": <content>}`.
 pub fn to_json(root: &Elem, style: KeyStyle) -> Value {
+    to_json_with(root, JsonOptions { style, unwrap_root: false, lists: &[] })
+}
+
+/// Renders `root` with options.
+pub fn to_json_with(root: &Elem, opts: JsonOptions<'_>) -> Value {
+    let content = content_json(root, opts);
+    if opts.unwrap_root {
+        return content;
+    }
     let mut map = Map::new();
-    map.insert(root.name.clone(), content_json(root, style));
+    map.insert(root.name.clone(), content);
     Value::Object(map)
 }
 
-fn content_json(e: &Elem, style: KeyStyle) -> Value {
+fn content_json(e: &Elem, opts: JsonOptions<'_>) -> Value {
+    let style = opts.style;
     if e.attrs.is_empty() && e.children.is_empty() {
         return e.text.as_ref().map_or_else(|| Value::String(String::new()), Scalar::to_json);
     }
@@ -168,8 +189,9 @@ fn content_json(e: &Elem, style: KeyStyle) -> Value {
         }
     }
     for name in names {
-        let mut same: Vec<Value> = e.children.iter().filter(|c| c.name == name).map(|c| content_json(c, style)).collect();
-        let value = if same.len() == 1 { same.remove(0) } else { Value::Array(same) };
+        let mut same: Vec<Value> =
+            e.children.iter().filter(|c| c.name == name).map(|c| content_json(c, opts)).collect();
+        let value = if same.len() == 1 && !opts.lists.contains(&name) { same.remove(0) } else { Value::Array(same) };
         map.insert(name.to_owned(), value);
     }
     Value::Object(map)
