@@ -20,7 +20,9 @@ pub(crate) fn sql(err: rusqlite::Error) -> StoreError {
 
 /// Like [`sql`], but a unique-constraint violation becomes `Conflict(what())`, so the client
 /// reads "login name x is taken" rather than SQLite's "UNIQUE constraint failed: agents.…".
-pub(crate) fn unique_as(what: impl FnOnce() -> String) -> impl FnOnce(rusqlite::Error) -> StoreError {
+pub(crate) fn unique_as(
+    what: impl FnOnce() -> String,
+) -> impl FnOnce(rusqlite::Error) -> StoreError {
     move |err| match classify(&err) {
         Class::Unique => StoreError::Conflict(what()),
         _ => sql(err),
@@ -45,7 +47,11 @@ enum Class {
 }
 
 fn classify(err: &rusqlite::Error) -> Class {
-    let Some(ffi::Error { code, extended_code }) = err.sqlite_error() else {
+    let Some(ffi::Error {
+        code,
+        extended_code,
+    }) = err.sqlite_error()
+    else {
         return Class::Other;
     };
     match code {
@@ -83,7 +89,9 @@ mod tests {
             .expect("schema");
 
         // Act
-        let err = conn.execute("INSERT INTO t VALUES ('a')", []).expect_err("duplicate");
+        let err = conn
+            .execute("INSERT INTO t VALUES ('a')", [])
+            .expect_err("duplicate");
 
         // Assert
         let mapped = unique_as(|| "k a exists".into())(err);

@@ -15,7 +15,6 @@
 //! - `conn`: opening connections and the pragmas the guarantees rest on (WAL, FULL sync).
 //! - `migrate`: the embedded schema (`migrations/*.sql`), versioned by `PRAGMA user_version`.
 //! - `writer`: the writer thread, group commit, savepoints, replies after commit.
-//! - `checkpoint`: WAL checkpoints on their own thread, off the commit path.
 //! - `ops`: the write operations run inside the writer's transaction.
 //! - `reader`: the read-only connection pool.
 //! - `queries`: the SELECTs, shared by readers and the writer.
@@ -27,7 +26,6 @@
 //! (A second process is tolerated, not fast: SQLite's lock serialises it, and the writer reads
 //! the last sequence under that lock at each batch.)
 
-mod checkpoint;
 mod conn;
 mod error;
 mod migrate;
@@ -44,7 +42,6 @@ use std::sync::Arc;
 
 use chatwire_store::StoreResult;
 
-use crate::checkpoint::Checkpointer;
 use crate::reader::Readers;
 use crate::writer::Writer;
 
@@ -52,14 +49,11 @@ use crate::writer::Writer;
 ///
 /// Shutdown is `Drop`: dropping the store (the last `Arc`) closes the write queue, and the drop
 /// returns once the writer thread has committed every write already queued and closed its
-/// connection, and the checkpoint thread has stopped. Callers still awaiting those writes get their answers as usual. The file can be
+/// connection. Callers still awaiting those writes get their answers as usual. The file can be
 /// reopened as soon as the drop returns.
 pub struct SqliteStore {
-    // Field order is drop order: the writer finishes (and drops its nudge) before the
-    // checkpointer is stopped, and both before the read pool goes.
+    // Field order is drop order: the writer finishes before the read pool goes.
     writer: Writer,
-    /// Held only to be dropped: stops the checkpoint thread.
-    _checkpointer: Checkpointer,
     readers: Arc<Readers>,
     path: PathBuf,
 }
@@ -73,12 +67,14 @@ impl SqliteStore {
     pub fn open(path: &Path) -> StoreResult<Self> {
         let mut conn = conn::open_writer(path)?;
         migrate::run(&mut conn)?;
-        conn::no_auto_checkpoint(&conn)?;
         let readers = Readers::open(path.to_path_buf())?;
-        let (checkpointer, nudge) = Checkpointer::start(path)?;
-        let writer = Writer::start(conn, nudge)?;
+        let writer = Writer::start(conn)?;
         tracing::info!(db.path = %path.display(), "SQLite store open");
-        Ok(Self { writer, _checkpointer: checkpointer, readers, path: path.to_path_buf() })
+        Ok(Self {
+            writer,
+            readers,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The database file this store writes.
@@ -89,7 +85,9 @@ impl SqliteStore {
 
 impl fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SqliteStore").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 

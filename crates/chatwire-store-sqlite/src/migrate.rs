@@ -27,8 +27,9 @@ pub(crate) fn run(conn: &mut Connection) -> StoreResult<u32> {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(error::sql)?;
-        let version: u32 =
-            tx.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(error::sql)?;
+        let version: u32 = tx
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(error::sql)?;
         if version > latest() {
             return Err(StoreError::Other(anyhow::anyhow!(
                 "database schema version {version} is newer than this chatwire knows ({})",
@@ -41,7 +42,8 @@ pub(crate) fn run(conn: &mut Connection) -> StoreResult<u32> {
         tx.execute_batch(sql).map_err(|e| {
             StoreError::Other(anyhow::anyhow!("migration {} failed: {e}", version + 1))
         })?;
-        tx.pragma_update(None, "user_version", version + 1).map_err(error::sql)?;
+        tx.pragma_update(None, "user_version", version + 1)
+            .map_err(error::sql)?;
         tx.commit().map_err(error::sql)?;
         tracing::info!(schema.version = version + 1, "applied SQLite migration");
     }
@@ -63,7 +65,11 @@ mod tests {
         // Assert
         assert_eq!((first, second), (latest(), latest()));
         let tables: i64 = conn
-            .query_row("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .expect("count");
         assert_eq!(tables, 6);
     }
@@ -71,7 +77,8 @@ mod tests {
     #[test]
     fn a_database_from_a_newer_release_is_refused() {
         let mut conn = Connection::open_in_memory().expect("open");
-        conn.pragma_update(None, "user_version", latest() + 1).expect("bump");
+        conn.pragma_update(None, "user_version", latest() + 1)
+            .expect("bump");
         assert!(matches!(run(&mut conn), Err(StoreError::Other(_))));
     }
 }

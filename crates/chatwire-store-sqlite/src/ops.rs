@@ -10,7 +10,9 @@ use chatwire_core::{
     ChatKey, ChatNum, DecisionContext, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, SkillId,
     Timestamp,
 };
-use chatwire_store::{Committed, NewSkill, StoreError, StoreResult, acting_agent, decide_and_apply};
+use chatwire_store::{
+    Committed, NewSkill, StoreError, StoreResult, acting_agent, decide_and_apply,
+};
 use rusqlite::params;
 
 use crate::rows::{agent_column, chat_json, kind_json, skills_json};
@@ -18,15 +20,25 @@ use crate::writer::WriteCx;
 use crate::{error, queries};
 
 fn require_account(cx: &WriteCx<'_>, id: &AccountId) -> StoreResult<()> {
-    if queries::account_exists(cx.conn, id)? { Ok(()) } else { Err(StoreError::NotFound("account")) }
+    if queries::account_exists(cx.conn, id)? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound("account"))
+    }
 }
 
 /// Inserts an account; `Conflict` if the id exists.
 pub(crate) fn create_account(cx: &mut WriteCx<'_>, account: &Account) -> StoreResult<()> {
     let sql = "INSERT INTO accounts (id, name, created_at) VALUES (?1, ?2, ?3)";
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-    stmt.execute(params![account.id.as_str(), account.name, account.created_at.0])
-        .map_err(error::unique_as(|| format!("account {} exists", account.id)))?;
+    stmt.execute(params![
+        account.id.as_str(),
+        account.name,
+        account.created_at.0
+    ])
+    .map_err(error::unique_as(|| {
+        format!("account {} exists", account.id)
+    }))?;
     Ok(())
 }
 
@@ -36,8 +48,13 @@ pub(crate) fn create_skill(cx: &mut WriteCx<'_>, new: &NewSkill) -> StoreResult<
     let sql = "INSERT INTO skills (account_id, name, description, welcome_message)
                VALUES (?1, ?2, ?3, ?4)";
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-    stmt.execute(params![new.account.as_str(), new.name, new.description, new.welcome_message])
-        .map_err(error::unique_as(|| format!("skill {} exists", new.name)))?;
+    stmt.execute(params![
+        new.account.as_str(),
+        new.name,
+        new.description,
+        new.welcome_message
+    ])
+    .map_err(error::unique_as(|| format!("skill {} exists", new.name)))?;
     Ok(Skill {
         id: SkillId(cx.conn.last_insert_rowid()),
         account: new.account.clone(),
@@ -81,7 +98,9 @@ pub(crate) fn create_agent(cx: &mut WriteCx<'_>, new: &NewAgent) -> StoreResult<
         agent.is_admin,
         agent.enabled,
     ])
-    .map_err(error::unique_as(|| format!("login name {} is taken", new.login_name)))?;
+    .map_err(error::unique_as(|| {
+        format!("login name {} is taken", new.login_name)
+    }))?;
     agent.id = AgentId(cx.conn.last_insert_rowid());
     Ok(agent)
 }
@@ -109,8 +128,14 @@ pub(crate) fn update_agent(cx: &mut WriteCx<'_>, agent: &Agent) -> StoreResult<(
             agent.is_admin,
             agent.enabled,
         ])
-        .map_err(error::unique_as(|| format!("login name {} is taken", agent.login_name)))?;
-    if changed == 0 { Err(StoreError::NotFound("agent")) } else { Ok(()) }
+        .map_err(error::unique_as(|| {
+            format!("login name {} is taken", agent.login_name)
+        }))?;
+    if changed == 0 {
+        Err(StoreError::NotFound("agent"))
+    } else {
+        Ok(())
+    }
 }
 
 /// Inserts an app key (already validated by the caller); `Conflict` if the key exists.
@@ -123,8 +148,14 @@ pub(crate) fn create_app_key(
     let sql = "INSERT INTO app_keys (key, account_id, name, can_read_feed, created_at)
                VALUES (?1, ?2, ?3, ?4, ?5)";
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-    stmt.execute(params![new.key, new.account.as_str(), new.name, new.can_read_feed, now.0])
-        .map_err(error::unique_as(|| "app key exists".to_owned()))?;
+    stmt.execute(params![
+        new.key,
+        new.account.as_str(),
+        new.name,
+        new.can_read_feed,
+        now.0
+    ])
+    .map_err(error::unique_as(|| "app key exists".to_owned()))?;
     Ok(AppKey {
         key: new.key.clone(),
         account: new.account.clone(),
@@ -135,7 +166,11 @@ pub(crate) fn create_app_key(
 }
 
 /// Opens a chat: numbers it, writes the row and its opening events.
-pub(crate) fn create_chat(cx: &mut WriteCx<'_>, new: NewChat, now: Timestamp) -> StoreResult<Committed> {
+pub(crate) fn create_chat(
+    cx: &mut WriteCx<'_>,
+    new: NewChat,
+    now: Timestamp,
+) -> StoreResult<Committed> {
     require_account(cx, &new.account)?;
     // MAX+1 is safe without a lock: this thread is the only writer and holds the write lock.
     let num: i64 = cx
@@ -192,7 +227,12 @@ pub(crate) fn execute(
     } else {
         let sql = "UPDATE chats SET chat_json = ?2, state = ?3, agent_id = ?4 WHERE num = ?1";
         let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-        stmt.execute(params![chat.num.0, json, chat.state.as_str(), agent_column(&chat)])
+        stmt.execute(params![
+            chat.num.0,
+            json,
+            chat.state.as_str(),
+            agent_column(&chat)
+        ])
     };
     updated.map_err(error::sql)?;
     append(cx, &chat, &events)?;

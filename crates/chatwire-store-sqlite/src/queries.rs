@@ -28,7 +28,8 @@ fn all<R, T>(
 ) -> StoreResult<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql).map_err(error::sql)?;
     let raw = stmt.query_map(params, read).map_err(error::sql)?;
-    raw.map(|r| r.map_err(error::sql).and_then(&decode)).collect()
+    raw.map(|r| r.map_err(error::sql).and_then(&decode))
+        .collect()
 }
 
 /// Runs `sql` expecting at most one row; none is `NotFound(what)`.
@@ -41,20 +42,32 @@ fn one<R, T>(
     what: &'static str,
 ) -> StoreResult<T> {
     let mut stmt = conn.prepare_cached(sql).map_err(error::sql)?;
-    let raw = stmt.query_row(params, read).optional().map_err(error::sql)?;
+    let raw = stmt
+        .query_row(params, read)
+        .optional()
+        .map_err(error::sql)?;
     decode(raw.ok_or(StoreError::NotFound(what))?)
 }
 
 /// Whether the account exists (writes check it to answer `NotFound("account")`).
 pub(crate) fn account_exists(conn: &Connection, id: &AccountId) -> StoreResult<bool> {
-    let mut stmt = conn.prepare_cached("SELECT 1 FROM accounts WHERE id = ?1").map_err(error::sql)?;
+    let mut stmt = conn
+        .prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")
+        .map_err(error::sql)?;
     stmt.exists([id.as_str()]).map_err(error::sql)
 }
 
 /// One account.
 pub(crate) fn get_account(conn: &Connection, id: &AccountId) -> StoreResult<Account> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1");
-    one(conn, &sql, [id.as_str()], AccountRow::read, AccountRow::decode, "account")
+    one(
+        conn,
+        &sql,
+        [id.as_str()],
+        AccountRow::read,
+        AccountRow::decode,
+        "account",
+    )
 }
 
 /// All accounts, by id (byte order, like the in-memory store's `BTreeMap`).
@@ -66,13 +79,26 @@ pub(crate) fn list_accounts(conn: &Connection) -> StoreResult<Vec<Account>> {
 /// An account's skills, by id.
 pub(crate) fn list_skills(conn: &Connection, account: &AccountId) -> StoreResult<Vec<Skill>> {
     let sql = format!("SELECT {SKILL_COLUMNS} FROM skills WHERE account_id = ?1 ORDER BY id");
-    all(conn, &sql, [account.as_str()], SkillRow::read, SkillRow::decode)
+    all(
+        conn,
+        &sql,
+        [account.as_str()],
+        SkillRow::read,
+        SkillRow::decode,
+    )
 }
 
 /// One agent of an account.
 pub(crate) fn get_agent(conn: &Connection, account: &AccountId, id: AgentId) -> StoreResult<Agent> {
     let sql = format!("SELECT {AGENT_COLUMNS} FROM agents WHERE id = ?1 AND account_id = ?2");
-    one(conn, &sql, params![id.0, account.as_str()], AgentRow::read, AgentRow::decode, "agent")
+    one(
+        conn,
+        &sql,
+        params![id.0, account.as_str()],
+        AgentRow::read,
+        AgentRow::decode,
+        "agent",
+    )
 }
 
 /// An agent by login name, ignoring ASCII case (served by the unique NOCASE index).
@@ -84,13 +110,26 @@ pub(crate) fn find_agent_by_login(
     let sql = format!(
         "SELECT {AGENT_COLUMNS} FROM agents WHERE account_id = ?1 AND login_name = ?2 COLLATE NOCASE"
     );
-    one(conn, &sql, params![account.as_str(), login], AgentRow::read, AgentRow::decode, "agent")
+    one(
+        conn,
+        &sql,
+        params![account.as_str(), login],
+        AgentRow::read,
+        AgentRow::decode,
+        "agent",
+    )
 }
 
 /// An account's agents, by id.
 pub(crate) fn list_agents(conn: &Connection, account: &AccountId) -> StoreResult<Vec<Agent>> {
     let sql = format!("SELECT {AGENT_COLUMNS} FROM agents WHERE account_id = ?1 ORDER BY id");
-    all(conn, &sql, [account.as_str()], AgentRow::read, AgentRow::decode)
+    all(
+        conn,
+        &sql,
+        [account.as_str()],
+        AgentRow::read,
+        AgentRow::decode,
+    )
 }
 
 /// How many chats `agent` is handling now (state `chatting`), the load `decide` checks against
@@ -98,26 +137,53 @@ pub(crate) fn list_agents(conn: &Connection, account: &AccountId) -> StoreResult
 pub(crate) fn active_chats(conn: &Connection, agent: AgentId) -> StoreResult<u32> {
     let sql = "SELECT COUNT(*) FROM chats WHERE agent_id = ?1 AND state = 'chatting'";
     let mut stmt = conn.prepare_cached(sql).map_err(error::sql)?;
-    let n: i64 = stmt.query_row([agent.0], |r| r.get(0)).map_err(error::sql)?;
+    let n: i64 = stmt
+        .query_row([agent.0], |r| r.get(0))
+        .map_err(error::sql)?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// An app key by its text.
 pub(crate) fn find_app_key(conn: &Connection, key: &str) -> StoreResult<AppKey> {
     let sql = format!("SELECT {APP_KEY_COLUMNS} FROM app_keys WHERE key = ?1");
-    one(conn, &sql, [key], AppKeyRow::read, AppKeyRow::decode, "app key")
+    one(
+        conn,
+        &sql,
+        [key],
+        AppKeyRow::read,
+        AppKeyRow::decode,
+        "app key",
+    )
 }
 
 /// A chat of an account by key.
 pub(crate) fn get_chat(conn: &Connection, account: &AccountId, key: &ChatKey) -> StoreResult<Chat> {
     let sql = "SELECT chat_json FROM chats WHERE key = ?1 AND account_id = ?2";
-    one(conn, sql, [key.as_str(), account.as_str()], |r| r.get::<_, String>(0), |j| chat_from_json(&j), "chat")
+    one(
+        conn,
+        sql,
+        [key.as_str(), account.as_str()],
+        |r| r.get::<_, String>(0),
+        |j| chat_from_json(&j),
+        "chat",
+    )
 }
 
 /// A chat of an account by number.
-pub(crate) fn get_chat_by_num(conn: &Connection, account: &AccountId, num: ChatNum) -> StoreResult<Chat> {
+pub(crate) fn get_chat_by_num(
+    conn: &Connection,
+    account: &AccountId,
+    num: ChatNum,
+) -> StoreResult<Chat> {
     let sql = "SELECT chat_json FROM chats WHERE num = ?1 AND account_id = ?2";
-    one(conn, sql, params![num.0, account.as_str()], |r| r.get::<_, String>(0), |j| chat_from_json(&j), "chat")
+    one(
+        conn,
+        sql,
+        params![num.0, account.as_str()],
+        |r| r.get::<_, String>(0),
+        |j| chat_from_json(&j),
+        "chat",
+    )
 }
 
 /// Events of a chat with id `>= from`, oldest first, at most `limit`.
@@ -130,20 +196,39 @@ pub(crate) fn events_since(
 ) -> StoreResult<Vec<ChatEvent>> {
     // Resolve the chat first so a wrong key or account is NotFound, not an empty page.
     let num_sql = "SELECT num FROM chats WHERE key = ?1 AND account_id = ?2";
-    let num: i64 = one(conn, num_sql, [key.as_str(), account.as_str()], |r| r.get(0), Ok, "chat")?;
+    let num: i64 = one(
+        conn,
+        num_sql,
+        [key.as_str(), account.as_str()],
+        |r| r.get(0),
+        Ok,
+        "chat",
+    )?;
     let sql = format!(
         "SELECT {EVENT_COLUMNS} FROM chat_events
          WHERE chat_num = ?1 AND event_id >= ?2 ORDER BY event_id LIMIT ?3"
     );
     let args = params![num, i64::from(from.0), i64::from(limit)];
-    all(conn, &sql, args, |r| EventRow::read_from(r, 0), EventRow::decode)
+    all(
+        conn,
+        &sql,
+        args,
+        |r| EventRow::read_from(r, 0),
+        EventRow::decode,
+    )
 }
 
 /// Every chat not yet ended, server-wide, by number.
 pub(crate) fn open_chats(conn: &Connection) -> StoreResult<Vec<Chat>> {
     // IN (…) rather than <> 'ended' so the planner can use the state index.
     let sql = "SELECT chat_json FROM chats WHERE state IN ('waiting', 'chatting') ORDER BY num";
-    all(conn, sql, [], |r| r.get::<_, String>(0), |j| chat_from_json(&j))
+    all(
+        conn,
+        sql,
+        [],
+        |r| r.get::<_, String>(0),
+        |j| chat_from_json(&j),
+    )
 }
 
 /// Chats of an account whose (current or last) agent is `agent`, newest first.
@@ -156,7 +241,13 @@ pub(crate) fn chats_of_agent(
     let sql = "SELECT chat_json FROM chats WHERE agent_id = ?1 AND account_id = ?2
                ORDER BY num DESC LIMIT ?3";
     let args = params![agent.0, account.as_str(), i64::from(limit)];
-    all(conn, sql, args, |r| r.get::<_, String>(0), |j| chat_from_json(&j))
+    all(
+        conn,
+        sql,
+        args,
+        |r| r.get::<_, String>(0),
+        |j| chat_from_json(&j),
+    )
 }
 
 /// An account's events with seq `> after`, in seq order, at most `limit`.
@@ -174,6 +265,9 @@ pub(crate) fn feed_since(
     let read = |r: &Row<'_>| Ok((r.get::<_, String>(0)?, EventRow::read_from(r, 1)?));
     all(conn, sql, args, read, |(key, event)| {
         let chat = ChatKey::parse(&key).map_err(|e| error::corrupt("chat", e))?;
-        Ok(FeedItem { chat, event: event.decode()? })
+        Ok(FeedItem {
+            chat,
+            event: event.decode()?,
+        })
     })
 }

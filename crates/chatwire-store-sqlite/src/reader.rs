@@ -30,7 +30,10 @@ impl Readers {
     /// A pool for `path`, with one connection opened now so a bad file fails at open time.
     pub(crate) fn open(path: PathBuf) -> StoreResult<Arc<Self>> {
         let first = conn::open_reader(&path)?;
-        Ok(Arc::new(Self { path, idle: Mutex::new(vec![first]) }))
+        Ok(Arc::new(Self {
+            path,
+            idle: Mutex::new(vec![first]),
+        }))
     }
 
     /// Runs `read` on a pooled connection on a blocking thread.
@@ -45,10 +48,17 @@ impl Readers {
             .map_err(|e| StoreError::Other(anyhow::anyhow!("read task failed: {e}")))?
     }
 
-    fn with_connection<T>(&self, read: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+    fn with_connection<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         // A poisoned lock only means another read panicked while holding the Vec; the
         // connections in it are still sound, so keep using them.
-        let pooled = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let pooled = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
         let conn = match pooled {
             Some(conn) => conn,
             None => conn::open_reader(&self.path)?,

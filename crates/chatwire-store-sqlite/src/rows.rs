@@ -41,7 +41,11 @@ impl AccountRow {
     }
 
     pub(crate) fn decode(self) -> StoreResult<Account> {
-        Ok(Account { id: account_id(&self.0, "account")?, name: self.1, created_at: Timestamp(self.2) })
+        Ok(Account {
+            id: account_id(&self.0, "account")?,
+            name: self.1,
+            created_at: Timestamp(self.2),
+        })
     }
 }
 
@@ -50,7 +54,13 @@ pub(crate) struct SkillRow(i64, String, String, String, String);
 
 impl SkillRow {
     pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self(row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+        Ok(Self(
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        ))
     }
 
     pub(crate) fn decode(self) -> StoreResult<Skill> {
@@ -81,7 +91,13 @@ impl AgentRow {
         Ok(Self {
             id: row.get(0)?,
             account: row.get(1)?,
-            texts: [row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?],
+            texts: [
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+            ],
             max_chats: row.get(7)?,
             skills_json: row.get(8)?,
             availability: row.get(9)?,
@@ -121,7 +137,13 @@ pub(crate) struct AppKeyRow(String, String, String, bool, i64);
 
 impl AppKeyRow {
     pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self(row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+        Ok(Self(
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        ))
     }
 
     pub(crate) fn decode(self) -> StoreResult<AppKey> {
@@ -141,7 +163,12 @@ pub(crate) struct EventRow(i64, i64, i64, String);
 impl EventRow {
     /// Reads the four event columns starting at column `at`, so joins can put others first.
     pub(crate) fn read_from(row: &Row<'_>, at: usize) -> rusqlite::Result<Self> {
-        Ok(Self(row.get(at)?, row.get(at + 1)?, row.get(at + 2)?, row.get(at + 3)?))
+        Ok(Self(
+            row.get(at)?,
+            row.get(at + 1)?,
+            row.get(at + 2)?,
+            row.get(at + 3)?,
+        ))
     }
 
     pub(crate) fn decode(self) -> StoreResult<ChatEvent> {
@@ -197,6 +224,9 @@ mod tests {
     fn event_row_with_negative_id_is_an_error() {
         let kind = r#"{"kind":"url","url":"https://x","by":"a"}"#;
         assert!(EventRow(1, 0, 5, kind.into()).decode().is_ok());
-        assert!(matches!(EventRow(1, -1, 5, kind.into()).decode(), Err(StoreError::Other(_))));
+        assert!(matches!(
+            EventRow(1, -1, 5, kind.into()).decode(),
+            Err(StoreError::Other(_))
+        ));
     }
 }

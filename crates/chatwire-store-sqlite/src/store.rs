@@ -16,12 +16,16 @@ use crate::{SqliteStore, ops, queries};
 impl Store for SqliteStore {
     async fn create_account(&self, account: &Account) -> StoreResult<()> {
         let account = account.clone();
-        self.writer.run(move |cx| ops::create_account(cx, &account)).await
+        self.writer
+            .run(move |cx| ops::create_account(cx, &account))
+            .await
     }
 
     async fn get_account(&self, id: &AccountId) -> StoreResult<Account> {
         let id = id.clone();
-        self.readers.run(move |c| queries::get_account(c, &id)).await
+        self.readers
+            .run(move |c| queries::get_account(c, &id))
+            .await
     }
 
     async fn list_accounts(&self) -> StoreResult<Vec<Account>> {
@@ -35,7 +39,9 @@ impl Store for SqliteStore {
 
     async fn list_skills(&self, account: &AccountId) -> StoreResult<Vec<Skill>> {
         let account = account.clone();
-        self.readers.run(move |c| queries::list_skills(c, &account)).await
+        self.readers
+            .run(move |c| queries::list_skills(c, &account))
+            .await
     }
 
     async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent> {
@@ -45,39 +51,53 @@ impl Store for SqliteStore {
 
     async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
         let agent = agent.clone();
-        self.writer.run(move |cx| ops::update_agent(cx, &agent)).await
+        self.writer
+            .run(move |cx| ops::update_agent(cx, &agent))
+            .await
     }
 
     async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent> {
         let account = account.clone();
-        self.readers.run(move |c| queries::get_agent(c, &account, id)).await
+        self.readers
+            .run(move |c| queries::get_agent(c, &account, id))
+            .await
     }
 
     async fn find_agent_by_login(&self, account: &AccountId, login: &str) -> StoreResult<Agent> {
         let (account, login) = (account.clone(), login.to_owned());
-        self.readers.run(move |c| queries::find_agent_by_login(c, &account, &login)).await
+        self.readers
+            .run(move |c| queries::find_agent_by_login(c, &account, &login))
+            .await
     }
 
     async fn list_agents(&self, account: &AccountId) -> StoreResult<Vec<Agent>> {
         let account = account.clone();
-        self.readers.run(move |c| queries::list_agents(c, &account)).await
+        self.readers
+            .run(move |c| queries::list_agents(c, &account))
+            .await
     }
 
     async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey> {
         // Validate before queueing: a malformed key needs no transaction.
         new.validate()?;
         let new = new.clone();
-        self.writer.run(move |cx| ops::create_app_key(cx, &new, now)).await
+        self.writer
+            .run(move |cx| ops::create_app_key(cx, &new, now))
+            .await
     }
 
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
         let key = key.to_owned();
-        self.readers.run(move |c| queries::find_app_key(c, &key)).await
+        self.readers
+            .run(move |c| queries::find_app_key(c, &key))
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(account.id = %new.account, chat.id = %new.key))]
     async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed> {
-        self.writer.run(move |cx| ops::create_chat(cx, new, now)).await
+        self.writer
+            .run(move |cx| ops::create_chat(cx, new, now))
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(account.id = %account, chat.id = %key))]
@@ -89,17 +109,23 @@ impl Store for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Committed> {
         let (account, key) = (account.clone(), key.clone());
-        self.writer.run(move |cx| ops::execute(cx, &account, &key, cmd, now)).await
+        self.writer
+            .run(move |cx| ops::execute(cx, &account, &key, cmd, now))
+            .await
     }
 
     async fn get_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Chat> {
         let (account, key) = (account.clone(), key.clone());
-        self.readers.run(move |c| queries::get_chat(c, &account, &key)).await
+        self.readers
+            .run(move |c| queries::get_chat(c, &account, &key))
+            .await
     }
 
     async fn get_chat_by_num(&self, account: &AccountId, num: ChatNum) -> StoreResult<Chat> {
         let account = account.clone();
-        self.readers.run(move |c| queries::get_chat_by_num(c, &account, num)).await
+        self.readers
+            .run(move |c| queries::get_chat_by_num(c, &account, num))
+            .await
     }
 
     async fn events_since(
@@ -110,7 +136,9 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> StoreResult<Vec<ChatEvent>> {
         let (account, key) = (account.clone(), key.clone());
-        self.readers.run(move |c| queries::events_since(c, &account, &key, from, limit)).await
+        self.readers
+            .run(move |c| queries::events_since(c, &account, &key, from, limit))
+            .await
     }
 
     async fn open_chats(&self) -> StoreResult<Vec<Chat>> {
@@ -124,7 +152,9 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> StoreResult<Vec<Chat>> {
         let account = account.clone();
-        self.readers.run(move |c| queries::chats_of_agent(c, &account, agent, limit)).await
+        self.readers
+            .run(move |c| queries::chats_of_agent(c, &account, agent, limit))
+            .await
     }
 
     async fn feed_since(
@@ -134,6 +164,8 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> StoreResult<Vec<FeedItem>> {
         let account = account.clone();
-        self.readers.run(move |c| queries::feed_since(c, &account, after, limit)).await
+        self.readers
+            .run(move |c| queries::feed_since(c, &account, after, limit))
+            .await
     }
 }

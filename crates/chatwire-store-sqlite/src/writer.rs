@@ -20,7 +20,12 @@
 //!
 //! A caller that stops waiting (its request was cancelled) does not cancel its job: the write
 //! still commits, the reply is simply dropped.
+//!
+//! The queue is unbounded on purpose: senders are async tasks, and a bounded crossbeam send
+//! would block a runtime thread. Back-pressure comes from the callers themselves, each of which
+//! awaits its reply before sending the next write.
 
+use std::panic::AssertUnwindSafe;
 use std::thread::JoinHandle;
 
 use chatwire_store::{StoreError, StoreResult};
@@ -28,7 +33,6 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use crate::checkpoint::Nudge;
 use crate::error;
 
 /// Most jobs committed by one transaction: bounds the latency a job can add to the ones queued
@@ -62,7 +66,10 @@ struct Pending<T> {
 impl<T: Send> Job for Pending<T> {
     fn run(&mut self, cx: &mut WriteCx<'_>) -> bool {
         let outcome = match self.work.take() {
-            Some(work) => work(cx),
+            // A panic in one job (a bug in a decision) must not take the writer thread, and
+            // with it every later write, down: it becomes this job's error and is rolled back.
+            Some(work) => std::panic::catch_unwind(AssertUnwindSafe(|| work(cx)))
+                .unwrap_or_else(|_| Err(StoreError::Other(anyhow::anyhow!("write job panicked")))),
             None => Err(StoreError::Other(anyhow::anyhow!("write job ran twice"))),
         };
         let ok = outcome.is_ok();
@@ -89,15 +96,17 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread on `conn` (already migrated); it tells `checkpoints` about
-    /// every commit.
-    pub(crate) fn start(conn: Connection, checkpoints: Nudge) -> StoreResult<Self> {
+    /// Starts the writer thread on `conn` (already migrated).
+    pub(crate) fn start(conn: Connection) -> StoreResult<Self> {
         let (queue, jobs) = crossbeam_channel::unbounded::<Box<dyn Job>>();
         let thread = std::thread::Builder::new()
             .name("chatwire-sqlite-writer".into())
-            .spawn(move || serve(&conn, &jobs, &checkpoints))
+            .spawn(move || serve(&conn, &jobs))
             .map_err(|e| StoreError::Other(anyhow::anyhow!("cannot start the writer: {e}")))?;
-        Ok(Self { queue: Some(queue), thread: Some(thread) })
+        Ok(Self {
+            queue: Some(queue),
+            thread: Some(thread),
+        })
     }
 
     /// Queues `work`, waits for its batch to commit, and returns its result.
@@ -107,7 +116,11 @@ impl Writer {
         F: FnOnce(&mut WriteCx<'_>) -> StoreResult<T> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job = Box::new(Pending { work: Some(Box::new(work)), outcome: None, reply });
+        let job = Box::new(Pending {
+            work: Some(Box::new(work)),
+            outcome: None,
+            reply,
+        });
         let queue = self.queue.as_ref().ok_or_else(error::writer_gone)?;
         queue.send(job).map_err(|_| error::writer_gone())?;
         answer.await.map_err(|_| error::writer_gone())?
@@ -131,7 +144,7 @@ impl Drop for Writer {
 
 /// The thread's loop: block for one job, drain the queue into a batch, commit, repeat. Ends
 /// when every `Sender` is gone and the queue is empty.
-fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>, checkpoints: &Nudge) {
+fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -141,11 +154,8 @@ fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>, checkpoints: &Nudge) 
             }
         }
         let fate = commit_batch(conn, &mut batch);
-        match &fate {
-            Ok(()) => checkpoints.send(),
-            Err(why) => {
-                tracing::error!(batch.size = batch.len(), error = %why, "SQLite write batch failed");
-            }
+        if let Err(why) = &fate {
+            tracing::error!(batch.size = batch.len(), error = %why, "SQLite write batch failed");
         }
         for job in batch {
             job.finish(fate.as_ref().map(|_| ()).map_err(String::as_str));
@@ -205,16 +215,14 @@ fn exec(conn: &Connection, sql: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checkpoint::Checkpointer;
     use crate::{conn, migrate};
 
-    fn start() -> (tempfile::TempDir, Writer, Checkpointer) {
+    fn start() -> (tempfile::TempDir, Writer) {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("w.db");
         let mut conn = conn::open_writer(&path).expect("open");
         migrate::run(&mut conn).expect("migrate");
-        let (checkpointer, nudge) = Checkpointer::start(&path).expect("checkpointer");
-        (dir, Writer::start(conn, nudge).expect("writer"), checkpointer)
+        (dir, Writer::start(conn).expect("writer"))
     }
 
     fn insert_account(cx: &WriteCx<'_>, id: &str) -> StoreResult<()> {
@@ -227,7 +235,7 @@ mod tests {
     #[tokio::test]
     async fn a_failing_job_is_undone_alone_and_gives_back_its_seqs() {
         // Arrange
-        let (_dir, writer, _checkpointer) = start();
+        let (_dir, writer) = start();
 
         // Act: polled together, so usually one batch; the outcome must not depend on it.
         let (failed, kept) = tokio::join!(
@@ -244,11 +252,20 @@ mod tests {
 
         // Assert
         assert!(matches!(failed, Err(StoreError::Conflict(_))));
-        assert_eq!(kept.expect("kept"), 0, "the failed job's seqs were handed back");
+        assert_eq!(
+            kept.expect("kept"),
+            0,
+            "the failed job's seqs were handed back"
+        );
         let ids = writer
             .run(|cx| {
-                let mut stmt = cx.conn.prepare("SELECT id FROM accounts").map_err(error::sql)?;
-                let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(error::sql)?;
+                let mut stmt = cx
+                    .conn
+                    .prepare("SELECT id FROM accounts")
+                    .map_err(error::sql)?;
+                let rows = stmt
+                    .query_map([], |r| r.get::<_, String>(0))
+                    .map_err(error::sql)?;
                 rows.collect::<Result<Vec<_>, _>>().map_err(error::sql)
             })
             .await
@@ -257,8 +274,16 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_panicking_job_fails_alone_and_the_writer_lives_on() {
+        let (_dir, writer) = start();
+        let boom = writer.run(|_| -> StoreResult<()> { panic!("bug") }).await;
+        assert!(matches!(boom, Err(StoreError::Other(_))));
+        assert!(writer.run(|cx| insert_account(cx, "after")).await.is_ok());
+    }
+
+    #[tokio::test]
     async fn a_stopped_writer_answers_unavailable() {
-        let (_dir, mut writer, _checkpointer) = start();
+        let (_dir, mut writer) = start();
         drop(writer.queue.take());
         let answer = writer.run(|_| Ok(())).await;
         assert!(matches!(answer, Err(StoreError::Unavailable(_))));

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use chatwire_core::chat::AssignedAgent;
 use chatwire_core::{
     Account, AccountId, Actor, Availability, ChatCommand, ChatKey, ChatRequest, ChatState,
-    DomainError, EventId, GlobalSeq, LineSubType, MaxChats, NewAgent, NewChat, TextType,
-    Timestamp,
+    DomainError, EventId, GlobalSeq, LineSubType, MaxChats, NewAgent, NewChat, TextType, Timestamp,
 };
 use chatwire_store::{Store, StoreError, conformance};
 use chatwire_store_sqlite::SqliteStore;
@@ -21,8 +20,15 @@ fn temp_db() -> (tempfile::TempDir, std::path::PathBuf) {
 
 async fn account(store: &dyn Store, id: &str) -> AccountId {
     let id = AccountId::parse(id).expect("account id");
-    let account = Account { id: id.clone(), name: "Test".into(), created_at: Timestamp(1) };
-    store.create_account(&account).await.expect("create account");
+    let account = Account {
+        id: id.clone(),
+        name: "Test".into(),
+        created_at: Timestamp(1),
+    };
+    store
+        .create_account(&account)
+        .await
+        .expect("create account");
     id
 }
 
@@ -51,7 +57,8 @@ fn visitor_line(text: &str) -> ChatCommand {
 
 fn schema_version_of(path: &Path) -> u32 {
     let conn = rusqlite::Connection::open(path).expect("open raw");
-    conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("user_version")
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("user_version")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -88,27 +95,53 @@ async fn everything_survives_a_reopen_and_appends_continue_where_they_stopped() 
     let mut anna = store.create_agent(&new_agent).await.expect("agent");
     anna.availability = Availability::Online;
     store.update_agent(&anna).await.expect("online");
-    let key = store.create_chat(new_chat(&acc, 1), Timestamp(10)).await.expect("open").chat.key;
+    let key = store
+        .create_chat(new_chat(&acc, 1), Timestamp(10))
+        .await
+        .expect("open")
+        .chat
+        .key;
     let accept = ChatCommand::Accept {
-        agent: AssignedAgent { id: anna.id, name: anna.nickname.clone() },
+        agent: AssignedAgent {
+            id: anna.id,
+            name: anna.nickname.clone(),
+        },
         welcome: None,
     };
-    store.execute(&acc, &key, accept, Timestamp(20)).await.expect("accept");
+    store
+        .execute(&acc, &key, accept, Timestamp(20))
+        .await
+        .expect("accept");
     for i in 0..5 {
-        store.execute(&acc, &key, visitor_line(&format!("l{i}")), Timestamp(30)).await.expect("line");
+        store
+            .execute(&acc, &key, visitor_line(&format!("l{i}")), Timestamp(30))
+            .await
+            .expect("line");
     }
-    let before = store.events_since(&acc, &key, EventId(0), 100).await.expect("events");
+    let before = store
+        .events_since(&acc, &key, EventId(0), 100)
+        .await
+        .expect("events");
     let chat_before = store.get_chat(&acc, &key).await.expect("chat");
     drop(store);
 
     // Act
     let store = SqliteStore::open(&path).expect("reopen");
-    let next = store.execute(&acc, &key, visitor_line("after"), Timestamp(40)).await.expect("line");
+    let next = store
+        .execute(&acc, &key, visitor_line("after"), Timestamp(40))
+        .await
+        .expect("line");
 
     // Assert: the directory and log are intact, and the log continues without a gap.
     assert_eq!(store.get_agent(&acc, anna.id).await.expect("agent"), anna);
-    assert_eq!(store.get_chat(&acc, &key).await.expect("chat").state, ChatState::Chatting);
-    let after = store.events_since(&acc, &key, EventId(0), 100).await.expect("events");
+    assert_eq!(
+        store.get_chat(&acc, &key).await.expect("chat").state,
+        ChatState::Chatting
+    );
+    let after = store
+        .events_since(&acc, &key, EventId(0), 100)
+        .await
+        .expect("events");
     assert_eq!(after[..before.len()], before[..]);
     let event = &next.events[0];
     assert_eq!(event.id, chat_before.next_event_id);
@@ -122,19 +155,42 @@ async fn a_refused_write_in_a_batch_leaves_the_others_committed() {
     let (_dir, path) = temp_db();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("open"));
     let acc = account(store.as_ref(), "batch").await;
-    let open = store.create_chat(new_chat(&acc, 2), Timestamp(1)).await.expect("open").chat.key;
-    let ended = store.create_chat(new_chat(&acc, 3), Timestamp(1)).await.expect("open").chat.key;
+    let open = store
+        .create_chat(new_chat(&acc, 2), Timestamp(1))
+        .await
+        .expect("open")
+        .chat
+        .key;
+    let ended = store
+        .create_chat(new_chat(&acc, 3), Timestamp(1))
+        .await
+        .expect("open")
+        .chat
+        .key;
     let end = ChatCommand::End { by: Actor::Visitor };
-    store.execute(&acc, &ended, end, Timestamp(2)).await.expect("end");
-    let seq_before = store.feed_since(&acc, GlobalSeq(0), 1_000).await.expect("feed").len();
+    store
+        .execute(&acc, &ended, end, Timestamp(2))
+        .await
+        .expect("end");
+    let seq_before = store
+        .feed_since(&acc, GlobalSeq(0), 1_000)
+        .await
+        .expect("feed")
+        .len();
 
     // Act: 50 good and 10 refused lines at once, interleaved so they share batches.
     let tasks: Vec<_> = (0..60)
         .map(|i| {
             let (store, acc) = (Arc::clone(&store), acc.clone());
-            let key = if i % 6 == 5 { ended.clone() } else { open.clone() };
+            let key = if i % 6 == 5 {
+                ended.clone()
+            } else {
+                open.clone()
+            };
             tokio::spawn(async move {
-                store.execute(&acc, &key, visitor_line(&format!("n{i}")), Timestamp(3)).await
+                store
+                    .execute(&acc, &key, visitor_line(&format!("n{i}")), Timestamp(3))
+                    .await
             })
         })
         .collect();
@@ -150,12 +206,26 @@ async fn a_refused_write_in_a_batch_leaves_the_others_committed() {
         .filter(|r| matches!(r, Err(StoreError::Domain(DomainError::ChatEnded))))
         .count();
     assert_eq!((ok, refused), (50, 10));
-    let events = store.events_since(&acc, &open, EventId(0), 1_000).await.expect("events");
+    let events = store
+        .events_since(&acc, &open, EventId(0), 1_000)
+        .await
+        .expect("events");
     assert_eq!(events.len(), 2 + 50);
     assert!(events.iter().enumerate().all(|(i, e)| e.id.0 as usize == i));
-    let feed = store.feed_since(&acc, GlobalSeq(0), 1_000).await.expect("feed");
-    assert_eq!(feed.len(), seq_before + 50, "refused writes left nothing behind");
-    assert!(feed.windows(2).all(|w| w[1].event.seq.0 == w[0].event.seq.0 + 1), "no seq gaps");
+    let feed = store
+        .feed_since(&acc, GlobalSeq(0), 1_000)
+        .await
+        .expect("feed");
+    assert_eq!(
+        feed.len(),
+        seq_before + 50,
+        "refused writes left nothing behind"
+    );
+    assert!(
+        feed.windows(2)
+            .all(|w| w[1].event.seq.0 == w[0].event.seq.0 + 1),
+        "no seq gaps"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -179,6 +249,8 @@ async fn the_database_file_is_left_in_wal_mode() {
     let (_dir, path) = temp_db();
     let _store = SqliteStore::open(&path).expect("open");
     let conn = rusqlite::Connection::open(&path).expect("open raw");
-    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).expect("mode");
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .expect("mode");
     assert_eq!(mode, "wal");
 }

@@ -20,9 +20,14 @@ const LINES: usize = 20_000;
 async fn appends_20k_lines_from_64_tasks() {
     // Arrange: one account, 64 open chats.
     let dir = tempfile::tempdir().expect("temp dir");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("bench.db")).expect("open"));
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&dir.path().join("bench.db")).expect("open"));
     let acc = AccountId::parse("bench").expect("id");
-    let account = Account { id: acc.clone(), name: "Bench".into(), created_at: Timestamp(1) };
+    let account = Account {
+        id: acc.clone(),
+        name: "Bench".into(),
+        created_at: Timestamp(1),
+    };
     store.create_account(&account).await.expect("account");
     let mut keys = Vec::new();
     for i in 0..TASKS as u64 {
@@ -36,7 +41,14 @@ async fn appends_20k_lines_from_64_tasks() {
             pre_chat_lines: vec![],
             request: ChatRequest::default(),
         };
-        keys.push(store.create_chat(new, Timestamp(1)).await.expect("chat").chat.key);
+        keys.push(
+            store
+                .create_chat(new, Timestamp(1))
+                .await
+                .expect("chat")
+                .chat
+                .key,
+        );
     }
 
     // Act: each task appends its share of lines to its own chat, one awaited write at a time.
@@ -56,7 +68,10 @@ async fn appends_20k_lines_from_64_tasks() {
                         json: None,
                         sub_type: LineSubType::Regular,
                     };
-                    store.execute(&acc, &key, cmd, Timestamp(2)).await.expect("line");
+                    store
+                        .execute(&acc, &key, cmd, Timestamp(2))
+                        .await
+                        .expect("line");
                 }
             })
         })
@@ -69,7 +84,11 @@ async fn appends_20k_lines_from_64_tasks() {
     // Assert and report.
     let mut total = 0;
     for key in &keys {
-        total += store.events_since(&acc, key, EventId(2), 100_000).await.expect("events").len();
+        total += store
+            .events_since(&acc, key, EventId(2), 100_000)
+            .await
+            .expect("events")
+            .len();
     }
     assert_eq!(total, LINES);
     let rate = LINES as f64 / elapsed.as_secs_f64();
