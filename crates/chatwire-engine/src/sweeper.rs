@@ -11,9 +11,20 @@ pub(crate) fn spawn(engine: Engine) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(engine.0.config.sweep_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_session_sweep = std::time::Instant::now();
         loop {
             tokio::select! {
-                _ = tick.tick() => { engine.sweep_once().await; }
+                _ = tick.tick() => {
+                    engine.sweep_once().await;
+                    // Expired sessions are refused on read anyway; deleting them only keeps the
+                    // table small, so once a minute is plenty (and costs no idle fsyncs).
+                    if last_session_sweep.elapsed() >= std::time::Duration::from_secs(60) {
+                        last_session_sweep = std::time::Instant::now();
+                        if let Err(e) = engine.0.store.delete_expired_sessions(engine.now()).await {
+                            tracing::warn!(error = %e, "session sweep failed");
+                        }
+                    }
+                }
                 () = engine.0.shutdown.cancelled() => break,
             }
         }

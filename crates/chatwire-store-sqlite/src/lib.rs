@@ -20,6 +20,7 @@
 //! - `queries`: the SELECTs, shared by readers and the writer.
 //! - `rows`: rows to domain values and back (JSON columns, enums as text).
 //! - `error`: rusqlite errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
+//! - `sessions`: the authentication sessions table.
 //! - `store`: the `Store` impl, routing each method to the writer or the readers.
 //!
 //! One `SqliteStore` per file per process: the writer is the only one allowed to write there.
@@ -33,6 +34,7 @@ mod ops;
 mod queries;
 mod reader;
 mod rows;
+mod sessions;
 mod store;
 mod writer;
 

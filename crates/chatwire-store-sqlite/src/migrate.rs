@@ -13,7 +13,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error;
 
 /// The SQL of every migration, oldest first. Index `i` holds migration `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_sessions.sql"),
+];
 
 /// The schema version this build writes and expects.
 pub(crate) fn latest() -> u32 {
@@ -71,7 +74,7 @@ mod tests {
                 |r| r.get(0),
             )
             .expect("count");
-        assert_eq!(tables, 6);
+        assert_eq!(tables, 7, "accounts, skills, agents, app_keys, chats, chat_events, sessions");
     }
 
     #[test]

@@ -5,12 +5,12 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
     EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, ops, queries};
+use crate::{SqliteStore, ops, queries, sessions};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -167,5 +167,24 @@ impl Store for SqliteStore {
         self.readers
             .run(move |c| queries::feed_since(c, &account, after, limit))
             .await
+    }
+
+    async fn put_session(&self, session: &AuthSession) -> StoreResult<()> {
+        let session = session.clone();
+        self.writer.run(move |cx| sessions::put(cx, &session)).await
+    }
+
+    async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession> {
+        let key_hash = key_hash.to_owned();
+        self.readers.run(move |c| sessions::get(c, &key_hash)).await
+    }
+
+    async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()> {
+        let key_hash = key_hash.to_owned();
+        self.writer.run(move |cx| sessions::delete_family(cx, &key_hash)).await
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
+        self.writer.run(move |cx| sessions::delete_expired(cx, now)).await
     }
 }

@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
     ChatState, DecisionContext, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, SkillId,
     Timestamp,
 };
@@ -27,6 +27,7 @@ struct Inner {
     chats: HashMap<ChatKey, (Chat, Vec<ChatEvent>)>,
     chat_nums: HashMap<ChatNum, ChatKey>,
     feed: Vec<(AccountId, FeedItem)>,
+    sessions: HashMap<String, AuthSession>,
     last_id: i64,
     last_seq: i64,
 }
@@ -391,6 +392,27 @@ impl Store for MemoryStore {
             .map(|(_, item)| item.clone())
             .collect())
     }
+
+    async fn put_session(&self, session: &AuthSession) -> StoreResult<()> {
+        self.lock()?.sessions.insert(session.key_hash.clone(), session.clone());
+        Ok(())
+    }
+
+    async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession> {
+        self.lock()?.sessions.get(key_hash).cloned().ok_or(StoreError::NotFound("session"))
+    }
+
+    async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()> {
+        self.lock()?.sessions.retain(|k, s| k != key_hash && s.parent.as_deref() != Some(key_hash));
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
+        let mut inner = self.lock()?;
+        let before = inner.sessions.len();
+        inner.sessions.retain(|_, s| s.is_live(now));
+        Ok(u64::try_from(before - inner.sessions.len()).unwrap_or(u64::MAX))
+    }
 }
 
 #[cfg(test)]
@@ -409,6 +431,11 @@ mod tests {
     async fn memory_store_passes_the_concurrency_checks() {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
         conformance::run_concurrency(store).await;
+    }
+
+    #[tokio::test]
+    async fn memory_store_passes_the_session_checks() {
+        conformance::run_sessions(&MemoryStore::new()).await;
     }
 
     #[tokio::test]

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
-    EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent,
+    ChatKey, ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
 };
 use futures::stream::BoxStream;
 
@@ -132,6 +132,16 @@ pub trait Store: Send + Sync + 'static {
         after: GlobalSeq,
         limit: u32,
     ) -> StoreResult<Vec<FeedItem>>;
+
+    /// Inserts or replaces a session (keyed by `key_hash`). Durable on return.
+    async fn put_session(&self, session: &AuthSession) -> StoreResult<()>;
+    /// Reads a session by key hash, expired or not (callers check expiry).
+    async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession>;
+    /// Deletes a session and every session whose `parent` it is (a login with its aliases and
+    /// agent sessions). Deleting nothing is not an error.
+    async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()>;
+    /// Deletes sessions expired at `now`; returns how many.
+    async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
 
     /// Checks that the database answers (health checks). Backends may override with a cheaper
     /// query.
