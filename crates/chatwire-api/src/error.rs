@@ -91,6 +91,7 @@ impl From<EngineError> for ApiError {
             },
             EngineError::NotFound(what) => Self::NotFound(format!("{what} not found")),
             EngineError::Unauthorized(why) => Self::Unauthorized(why.to_owned()),
+            EngineError::InvalidCsrf => Self::InvalidCsrf,
             EngineError::Forbidden(why) => Self::Forbidden(why.to_owned()),
             EngineError::Conflict(why) => Self::Conflict(why),
             EngineError::NothingToDo(why) => Self::Conflict(why.to_owned()),

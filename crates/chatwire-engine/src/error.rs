@@ -16,6 +16,9 @@ pub enum EngineError {
     /// Credentials or key not valid.
     #[error("unauthorized: {0}")]
     Unauthorized(&'static str),
+    /// The CSRF token sent does not match the login's.
+    #[error("CSRF token invalid")]
+    InvalidCsrf,
     /// The caller is known but may not do this.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),

@@ -2,6 +2,7 @@
 //!
 //! Map:
 //! - [`Engine`]: the handle HTTP code holds; cheap to clone.
+//! - [`auth`]: agent login, refresh, logout, bearer checks, agent sessions.
 //! - `directory`: accounts, skills, agents, app keys (cached; writes go through the store).
 //! - `chats`: chat commands (request, accept, lines, end, transfer, typing, name).
 //! - `reads`: chat views, multi-chat polls, ring counts, long-poll waits.
@@ -12,6 +13,7 @@
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
 
+pub mod auth;
 mod chats;
 mod clock;
 mod directory;
@@ -49,6 +51,10 @@ pub struct EngineConfig {
     pub ended_retention: Duration,
     /// How long a cached account directory (agents, skills) is trusted before reloading.
     pub directory_ttl: Duration,
+    /// Lifetime of an agent login unless refreshed (LivePerson `sessionTTl`, 8 h).
+    pub login_ttl: Duration,
+    /// Bots allowed to log in with application credentials instead of a password.
+    pub app_logins: Vec<auth::AppLogin>,
 }
 
 impl Default for EngineConfig {
@@ -59,6 +65,8 @@ impl Default for EngineConfig {
             sweep_interval: Duration::from_secs(1),
             ended_retention: Duration::from_secs(600),
             directory_ttl: Duration::from_secs(2),
+            login_ttl: Duration::from_secs(8 * 3600),
+            app_logins: Vec::new(),
         }
     }
 }
@@ -69,6 +77,7 @@ struct Inner {
     notifier: Notifier,
     live: live::Live,
     directory: directory::Directory,
+    sessions: auth::SessionCache,
     config: EngineConfig,
     shutdown: CancellationToken,
 }
@@ -99,6 +108,7 @@ impl Engine {
             notifier: Notifier::new(),
             live: live::Live::default(),
             directory: directory::Directory::default(),
+            sessions: auth::SessionCache::default(),
             config,
             shutdown: CancellationToken::new(),
         }))

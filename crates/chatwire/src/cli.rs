@@ -265,7 +265,7 @@ fn engine(cli: &Cli) -> anyhow::Result<Engine> {
     let settings = cli.settings()?;
     Ok(Engine::new(
         open_store(&settings)?,
-        settings.engine_config(),
+        settings.engine_config()?,
     ))
 }
 

@@ -48,7 +48,7 @@ impl Server {
     pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
         settings.validate()?;
         let store = open_store(&settings)?;
-        let engine = Engine::new(store, settings.engine_config());
+        let engine = Engine::new(store, settings.engine_config()?);
         if demo {
             demo::seed(&engine)
                 .await

@@ -25,6 +25,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Engine tunables.
     pub engine: EngineSettings,
+    /// Agent authentication.
+    pub auth: AuthSettings,
     /// Logging.
     pub log: LogSettings,
 }
@@ -124,6 +126,40 @@ impl Default for EngineSettings {
     }
 }
 
+/// `[auth]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Agent login lifetime without refresh, seconds (LivePerson `sessionTTl`).
+    pub login_ttl_secs: u64,
+    /// Bots that log in with application credentials (LivePerson application login).
+    pub app_logins: Vec<AppLoginSettings>,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self { login_ttl_secs: 8 * 3600, app_logins: Vec::new() }
+    }
+}
+
+/// `[[auth.app_logins]]`: one bot's credentials; `username` must be an agent of `account`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AppLoginSettings {
+    /// Account id.
+    pub account: String,
+    /// Agent login name.
+    pub username: String,
+    /// `appKey`.
+    pub app_key: String,
+    /// `secret`.
+    pub secret: String,
+    /// `accessToken`.
+    pub access_token: String,
+    /// `accessTokenSecret`.
+    pub access_token_secret: String,
+}
+
 /// `[log]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -202,6 +238,7 @@ impl Settings {
             anyhow::bail!("log.format must be \"compact\" or \"json\"");
         }
         self.database_target()?;
+        self.engine_config()?;
         Ok(())
     }
 
@@ -229,15 +266,40 @@ impl Settings {
     }
 
     /// The engine configuration.
-    pub fn engine_config(&self) -> EngineConfig {
+    pub fn engine_config(&self) -> anyhow::Result<EngineConfig> {
         let e = &self.engine;
-        EngineConfig {
+        let app_logins = self
+            .auth
+            .app_logins
+            .iter()
+            .map(|l| {
+                let account = chatwire_engine::core::AccountId::parse(&l.account)
+                    .map_err(|e| anyhow::anyhow!("auth.app_logins: {e}"))?;
+                if l.username.is_empty() || l.app_key.is_empty() {
+                    anyhow::bail!("auth.app_logins entries need username and app_key");
+                }
+                Ok(chatwire_engine::auth::AppLogin {
+                    account,
+                    username: l.username.clone(),
+                    app_key: l.app_key.clone(),
+                    secret: l.secret.clone(),
+                    access_token: l.access_token.clone(),
+                    access_token_secret: l.access_token_secret.clone(),
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        if self.auth.login_ttl_secs == 0 {
+            anyhow::bail!("auth.login_ttl_secs must be positive");
+        }
+        Ok(EngineConfig {
+            login_ttl: Duration::from_secs(self.auth.login_ttl_secs),
+            app_logins,
             tail_window: e.tail_window,
             max_events_per_read: e.max_events_per_read,
             sweep_interval: Duration::from_millis(e.sweep_interval_ms),
             ended_retention: Duration::from_secs(e.ended_retention_secs),
             directory_ttl: Duration::from_millis(e.directory_ttl_ms),
-        }
+        })
     }
 
     /// The database to open, from `database.url` or the data directory. Unknown schemes are

@@ -3,15 +3,22 @@
 //! Map: `compat` (suffixes, method override, error envelope), `wire` (XML infoset ↔ JSON/XML),
 //! `body` (request decoding), `reply` (responses), `types` (LivePerson shapes of engine values).
 
+pub mod agent_chat;
+pub mod agent_session;
+pub mod auth;
 pub mod body;
 pub mod compat;
 pub mod domain;
+pub mod login;
+pub mod query;
 pub mod reply;
 pub mod types;
+pub mod visitor;
+pub mod visitor_auth;
 pub mod wire;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -22,8 +29,39 @@ pub fn router() -> Router<AppState> {
         .route("/csdr/account/{account}/service/baseURI", get(domain::get_all_base_uris))
         .route("/csdr/account/{account}/service/{service}/baseURI", get(domain::get_service_base_uri))
         .route("/csdr/account/{account}/service/{service}/baseURI.lpCsds", get(domain::get_lpcsds))
+        .merge(agent_routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(compat::render_errors))
+}
+
+/// Login Service API and Chat Agent API routes.
+fn agent_routes() -> Router<AppState> {
+    use agent_chat as c;
+    use agent_session as s;
+    const A: &str = "/api/account/{account}";
+    const S: &str = "/api/account/{account}/agentSession/{asid}";
+    const C: &str = "/api/account/{account}/agentSession/{asid}/chat/{chat}";
+    Router::new()
+        .route(&format!("{A}/login"), post(login::post_login))
+        .route(&format!("{A}/refresh"), post(login::post_refresh))
+        .route(&format!("{A}/logout"), post(login::post_logout))
+        .route(&format!("{A}/chat/request"), post(visitor::post_chat_request))
+        .route(&format!("{A}/agentSession"), post(s::post_agent_session))
+        .route(S, get(s::get_agent_session))
+        .route(&format!("{S}/availability"), get(s::get_availability).put(s::put_availability))
+        .route(&format!("{S}/availableAgents"), get(s::get_available_agents))
+        .route(&format!("{S}/chat/availableSlots"), get(s::get_available_slots))
+        .route(&format!("{S}/info"), get(s::get_agent_info))
+        .route(&format!("{S}/incomingRequests"), get(s::get_incoming_requests).post(s::post_incoming_requests))
+        .route(&format!("{S}/chatSessions"), get(s::get_chat_sessions))
+        .route(&format!("{S}/chat"), get(c::get_chats))
+        .route(C, get(c::get_chat))
+        .route(&format!("{C}/events"), get(c::get_events).post(c::post_event))
+        .route(&format!("{C}/info"), get(c::get_info))
+        .route(&format!("{C}/info/visitorName"), get(c::get_visitor_name))
+        .route(&format!("{C}/info/visitorTyping"), get(c::get_visitor_typing))
+        .route(&format!("{C}/info/agentTyping"), get(c::get_agent_typing).put(c::put_agent_typing))
+        .route(&format!("{C}/transfer"), get(c::get_transfer).post(c::post_transfer))
 }
 
 /// LivePerson's answer to an unknown URI (internal code 28, "null for uri").

@@ -155,6 +155,22 @@ impl ChatUrls {
     }
 }
 
+/// `https://host/api/account/{account}/agentSession/{asid}`.
+pub fn agent_session_url(base: &crate::BaseUrl, account: &chatwire_engine::core::AccountId, asid: i64) -> String {
+    base.join(&format!("/api/account/{account}/agentSession/{asid}"))
+}
+
+/// The URLs of a chat: under the agent session (agent side) or the account (visitor side).
+pub fn chat_urls(base: &crate::BaseUrl, account: &chatwire_engine::core::AccountId, asid: Option<i64>, key: &chatwire_engine::core::ChatKey) -> ChatUrls {
+    match asid {
+        Some(asid) => {
+            let session = agent_session_url(base, account, asid);
+            ChatUrls { chat: format!("{session}/chat/{key}"), session: Some(session), visit_id: key.visit_id() }
+        }
+        None => ChatUrls { chat: base.join(&format!("/api/account/{account}/chat/{key}")), session: None, visit_id: key.visit_id() },
+    }
+}
+
 /// `info` with its links `[self, visitor-name, visitor-typing, agent-typing]`.
 pub fn info_elem(chat: &Chat, side: Side, urls: &ChatUrls, extras: &InfoExtras) -> Elem {
     let info = Elem::new("info")
