@@ -3,5 +3,7 @@
 
 mod cli;
 mod helpers;
+mod liveperson_agent;
+mod lp;
 mod restart;
 mod server;
