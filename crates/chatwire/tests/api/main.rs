@@ -2,6 +2,7 @@
 //! driven over HTTP (and the real `chatwire` executable for the CLI).
 
 mod cli;
+mod durability;
 mod helpers;
 mod liveperson_agent;
 mod lp;
