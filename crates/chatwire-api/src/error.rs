@@ -120,7 +120,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": { "message": self.message(), "status": self.status().as_u16() } });
         let mut response = (self.status(), Json(body)).into_response();
-        response.extensions_mut().insert(ErrorDetails { error: std::sync::Arc::new(self) });
+        response.extensions_mut().insert(ErrorDetails {
+            error: std::sync::Arc::new(self),
+        });
         response
     }
 }

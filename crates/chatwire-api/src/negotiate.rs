@@ -55,7 +55,11 @@ impl Format {
     /// The format of a request body: by `Content-Type`, else sniffed (`<` means XML), as
     /// clients post JSON without a `Content-Type`.
     pub fn of_body(headers: &HeaderMap, body: &[u8]) -> Self {
-        let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        let ct = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if ct.contains("xml") {
             Self::Xml
         } else if ct.contains("json") {
@@ -88,9 +92,18 @@ mod tests {
 
     #[test]
     fn accept_picks_the_preferred_known_format() {
-        assert_eq!(Format::from_accept(&accept("application/xml")), Some(Format::Xml));
-        assert_eq!(Format::from_accept(&accept("text/xml, application/json")), Some(Format::Xml));
-        assert_eq!(Format::from_accept(&accept("application/xml;q=0.5, application/json")), Some(Format::Json));
+        assert_eq!(
+            Format::from_accept(&accept("application/xml")),
+            Some(Format::Xml)
+        );
+        assert_eq!(
+            Format::from_accept(&accept("text/xml, application/json")),
+            Some(Format::Xml)
+        );
+        assert_eq!(
+            Format::from_accept(&accept("application/xml;q=0.5, application/json")),
+            Some(Format::Json)
+        );
         assert_eq!(Format::from_accept(&accept("*/*")), Some(Format::Json));
         assert_eq!(Format::from_accept(&accept("text/html")), None);
         assert_eq!(Format::from_accept(&HeaderMap::new()), None);
@@ -98,7 +111,10 @@ mod tests {
 
     #[test]
     fn bodies_without_content_type_are_sniffed() {
-        assert_eq!(Format::of_body(&HeaderMap::new(), b"  <event/>"), Format::Xml);
+        assert_eq!(
+            Format::of_body(&HeaderMap::new(), b"  <event/>"),
+            Format::Xml
+        );
         assert_eq!(Format::of_body(&HeaderMap::new(), b"{}"), Format::Json);
         assert_eq!(Format::of_body(&HeaderMap::new(), b""), Format::Json);
     }

@@ -86,18 +86,32 @@ pub(crate) fn key_hash(kind: &str, secret: &str) -> String {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 impl Engine {
     /// Logs an agent in with login name and password.
-    pub async fn login(&self, account: &AccountId, username: &str, password: &str) -> EngineResult<LoginGrant> {
+    pub async fn login(
+        &self,
+        account: &AccountId,
+        username: &str,
+        password: &str,
+    ) -> EngineResult<LoginGrant> {
         let agent = self.authenticate(account, username, password).await?;
         self.open_login(agent).await
     }
 
     /// Logs a bot in with configured application credentials.
-    pub async fn login_app(&self, account: &AccountId, username: &str, creds: &AppCredentials) -> EngineResult<LoginGrant> {
+    pub async fn login_app(
+        &self,
+        account: &AccountId,
+        username: &str,
+        creds: &AppCredentials,
+    ) -> EngineResult<LoginGrant> {
         let configured = self.0.config.app_logins.iter().find(|l| {
             &l.account == account
                 && l.username.eq_ignore_ascii_case(username)
@@ -111,14 +125,20 @@ impl Engine {
         }
         let agent = match self.agent_by_login(account, username).await {
             Ok(agent) if agent.enabled => agent,
-            Ok(_) | Err(EngineError::NotFound(_)) => return Err(EngineError::Unauthorized("invalid application credentials")),
+            Ok(_) | Err(EngineError::NotFound(_)) => {
+                return Err(EngineError::Unauthorized("invalid application credentials"));
+            }
             Err(e) => return Err(e),
         };
         self.open_login(agent).await
     }
 
     async fn open_login(&self, agent: Agent) -> EngineResult<LoginGrant> {
-        let (bearer, csrf, cookie) = (self.random_token(32)?, self.random_token(32)?, self.random_token(32)?);
+        let (bearer, csrf, cookie) = (
+            self.random_token(32)?,
+            self.random_token(32)?,
+            self.random_token(32)?,
+        );
         let now = self.now();
         let ttl_ms = i64::try_from(self.0.config.login_ttl.as_millis()).unwrap_or(i64::MAX);
         let login_hash = key_hash("bearer", &bearer);
@@ -135,20 +155,47 @@ impl Engine {
         let mut login = row(login_hash.clone(), SessionKind::Login, None);
         login.data = key_hash("csrf", &csrf);
         self.0.store.put_session(&login).await?;
-        self.0.store.put_session(&row(key_hash("csrf", &csrf), SessionKind::LoginAlias, Some(login_hash.clone()))).await?;
-        self.0.store.put_session(&row(key_hash("cookie", &cookie), SessionKind::LoginAlias, Some(login_hash))).await?;
-        Ok(LoginGrant { bearer, csrf, cookie, agent, ttl_ms })
+        self.0
+            .store
+            .put_session(&row(
+                key_hash("csrf", &csrf),
+                SessionKind::LoginAlias,
+                Some(login_hash.clone()),
+            ))
+            .await?;
+        self.0
+            .store
+            .put_session(&row(
+                key_hash("cookie", &cookie),
+                SessionKind::LoginAlias,
+                Some(login_hash),
+            ))
+            .await?;
+        Ok(LoginGrant {
+            bearer,
+            csrf,
+            cookie,
+            agent,
+            ttl_ms,
+        })
     }
 
     /// A live session by key hash, from the cache when fresh.
     async fn session(&self, key_hash: &str) -> EngineResult<Option<AuthSession>> {
         let cache = &self.0.sessions.entries;
-        let hit = cache.read().unwrap_or_else(PoisonError::into_inner).get(key_hash).cloned();
+        let hit = cache
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key_hash)
+            .cloned();
         let session = match hit.filter(|(_, at)| at.elapsed() < self.0.config.directory_ttl) {
             Some((s, _)) => s,
             None => match self.0.store.get_session(key_hash).await {
                 Ok(s) => {
-                    cache.write().unwrap_or_else(PoisonError::into_inner).insert(key_hash.to_owned(), (s.clone(), Instant::now()));
+                    cache
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(key_hash.to_owned(), (s.clone(), Instant::now()));
                     s
                 }
                 Err(chatwire_store::StoreError::NotFound(_)) => return Ok(None),
@@ -160,16 +207,29 @@ impl Engine {
 
     /// The login behind a refresh/logout: the cookie, else the CSRF token, names it; the CSRF
     /// token sent must be the login's. Unknown → `Unauthorized`; wrong CSRF → `InvalidCsrf`.
-    async fn login_of(&self, account: &AccountId, cookie: Option<&str>, csrf: Option<&str>) -> EngineResult<AuthSession> {
+    async fn login_of(
+        &self,
+        account: &AccountId,
+        cookie: Option<&str>,
+        csrf: Option<&str>,
+    ) -> EngineResult<AuthSession> {
         let alias = match (cookie, csrf) {
             (Some(c), _) => self.session(&key_hash("cookie", c)).await?,
             (None, Some(t)) => self.session(&key_hash("csrf", t)).await?,
             (None, None) => None,
         };
         let Some(parent) = alias.and_then(|a| a.parent) else {
-            return Err(if csrf.is_some() { EngineError::InvalidCsrf } else { EngineError::Unauthorized("no login session") });
+            return Err(if csrf.is_some() {
+                EngineError::InvalidCsrf
+            } else {
+                EngineError::Unauthorized("no login session")
+            });
         };
-        let login = self.session(&parent).await?.filter(|l| &l.account == account).ok_or(EngineError::Unauthorized("no login session"))?;
+        let login = self
+            .session(&parent)
+            .await?
+            .filter(|l| &l.account == account)
+            .ok_or(EngineError::Unauthorized("no login session"))?;
         let sent = csrf.map(|t| key_hash("csrf", t)).unwrap_or_default();
         if !constant_time_eq(&sent, &login.data) {
             return Err(EngineError::InvalidCsrf);
@@ -178,7 +238,12 @@ impl Engine {
     }
 
     /// Extends a login by its full lifetime.
-    pub async fn refresh(&self, account: &AccountId, cookie: Option<&str>, csrf: Option<&str>) -> EngineResult<()> {
+    pub async fn refresh(
+        &self,
+        account: &AccountId,
+        cookie: Option<&str>,
+        csrf: Option<&str>,
+    ) -> EngineResult<()> {
         let mut login = self.login_of(account, cookie, csrf).await?;
         let ttl_ms = i64::try_from(self.0.config.login_ttl.as_millis()).unwrap_or(i64::MAX);
         login.expires_at = chatwire_core::Timestamp(self.now().0.saturating_add(ttl_ms));
@@ -189,11 +254,24 @@ impl Engine {
 
     /// Ends a login: the bearer, its aliases and agent sessions stop working, and the agent
     /// goes Offline.
-    pub async fn logout(&self, account: &AccountId, cookie: Option<&str>, csrf: Option<&str>) -> EngineResult<()> {
+    pub async fn logout(
+        &self,
+        account: &AccountId,
+        cookie: Option<&str>,
+        csrf: Option<&str>,
+    ) -> EngineResult<()> {
         let login = self.login_of(account, cookie, csrf).await?;
         self.0.store.delete_session_family(&login.key_hash).await?;
-        self.0.sessions.entries.write().unwrap_or_else(PoisonError::into_inner).retain(|k, (s, _)| k != &login.key_hash && s.parent.as_deref() != Some(&login.key_hash));
-        self.set_availability(account, login.agent, Availability::Offline).await?;
+        self.0
+            .sessions
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|k, (s, _)| {
+                k != &login.key_hash && s.parent.as_deref() != Some(&login.key_hash)
+            });
+        self.set_availability(account, login.agent, Availability::Offline)
+            .await?;
         Ok(())
     }
 
@@ -204,15 +282,24 @@ impl Engine {
             .await?
             .filter(|s| s.kind == SessionKind::Login && &s.account == account)
             .ok_or(EngineError::Unauthorized("invalid or expired bearer"))?;
-        Ok(AgentPrincipal { account: login.account, agent: login.agent, login: login.key_hash })
+        Ok(AgentPrincipal {
+            account: login.account,
+            agent: login.agent,
+            login: login.key_hash,
+        })
     }
 
     /// Opens a LivePerson agent session for a logged-in agent; returns its numeric id.
     pub async fn open_agent_session(&self, who: &AgentPrincipal) -> EngineResult<i64> {
-        let login = self.session(&who.login).await?.ok_or(EngineError::Unauthorized("invalid or expired bearer"))?;
+        let login = self
+            .session(&who.login)
+            .await?
+            .ok_or(EngineError::Unauthorized("invalid or expired bearer"))?;
         let [a, b, c, d, e, f, g, h] = crate::random_bytes::<8>()?;
         // Ten digits, like LivePerson's (e.g. 1027882276); the id is not a secret, the bearer is.
-        let id = 1_000_000_000 + i64::try_from(u64::from_le_bytes([a, b, c, d, e, f, g, h]) % 9_000_000_000).unwrap_or(0);
+        let id = 1_000_000_000
+            + i64::try_from(u64::from_le_bytes([a, b, c, d, e, f, g, h]) % 9_000_000_000)
+                .unwrap_or(0);
         let session = AuthSession {
             key_hash: key_hash("agent-session", &id.to_string()),
             kind: SessionKind::AgentSession,
@@ -230,15 +317,28 @@ impl Engine {
     /// Checks that agent session `id` exists and belongs to the caller's agent. Any other
     /// answer is `NotFound`, so session ids of other agents are not confirmed.
     pub async fn agent_session(&self, who: &AgentPrincipal, id: i64) -> EngineResult<()> {
-        let session = self.session(&key_hash("agent-session", &id.to_string())).await?;
+        let session = self
+            .session(&key_hash("agent-session", &id.to_string()))
+            .await?;
         match session {
-            Some(s) if s.kind == SessionKind::AgentSession && s.agent == who.agent && s.account == who.account => Ok(()),
+            Some(s)
+                if s.kind == SessionKind::AgentSession
+                    && s.agent == who.agent
+                    && s.account == who.account =>
+            {
+                Ok(())
+            }
             _ => Err(EngineError::NotFound("agent session")),
         }
     }
 
     fn forget_session(&self, key_hash: &str) {
-        self.0.sessions.entries.write().unwrap_or_else(PoisonError::into_inner).remove(key_hash);
+        self.0
+            .sessions
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(key_hash);
     }
 }
 

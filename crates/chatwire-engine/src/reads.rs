@@ -185,7 +185,8 @@ impl Engine {
         let mut free: u64 = 0;
         let mut waiting: u64 = 0;
         for a in self.agents(account).await? {
-            let wanted = agent.map_or_else(|| skill.is_none_or(|s| a.has_skill(s)), |id| id == a.id);
+            let wanted =
+                agent.map_or_else(|| skill.is_none_or(|s| a.has_skill(s)), |id| id == a.id);
             if !wanted || !a.enabled || a.availability != chatwire_core::Availability::Online {
                 continue;
             }
@@ -195,25 +196,39 @@ impl Engine {
                 Some(n) => free += u64::from(n),
             }
         }
-        for chat in open.iter().filter(|c| c.state == chatwire_core::ChatState::Waiting) {
+        for chat in open
+            .iter()
+            .filter(|c| c.state == chatwire_core::ChatState::Waiting)
+        {
             let matches = match agent {
                 Some(id) => chat.transfer.as_ref().is_some_and(|t| matches!(t.target, chatwire_core::TransferTarget::Agent { id: a, .. } if a == id)),
                 None => skill.is_none_or(|s| chat.skill == Some(s)),
             };
             waiting += u64::from(matches);
         }
-        Ok(Some(u32::try_from(free.saturating_sub(waiting)).unwrap_or(u32::MAX)))
+        Ok(Some(
+            u32::try_from(free.saturating_sub(waiting)).unwrap_or(u32::MAX),
+        ))
     }
 
     /// Skills a chat can be transferred to by `agent`: those with at least one Online agent
     /// other than `agent`, with that count.
-    pub async fn transfer_skills(&self, account: &AccountId, agent: AgentId) -> EngineResult<Vec<(chatwire_core::Skill, u32)>> {
+    pub async fn transfer_skills(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> EngineResult<Vec<(chatwire_core::Skill, u32)>> {
         let agents = self.agents(account).await?;
         let mut out = Vec::new();
         for skill in self.skills(account).await? {
             let online = agents
                 .iter()
-                .filter(|a| a.id != agent && a.enabled && a.availability == chatwire_core::Availability::Online && a.has_skill(skill.id))
+                .filter(|a| {
+                    a.id != agent
+                        && a.enabled
+                        && a.availability == chatwire_core::Availability::Online
+                        && a.has_skill(skill.id)
+                })
                 .count();
             if online > 0 {
                 out.push((skill, u32::try_from(online).unwrap_or(u32::MAX)));

@@ -74,7 +74,10 @@ mod tests {
                 |r| r.get(0),
             )
             .expect("count");
-        assert_eq!(tables, 7, "accounts, skills, agents, app_keys, chats, chat_events, sessions");
+        assert_eq!(
+            tables, 7,
+            "accounts, skills, agents, app_keys, chats, chat_events, sessions"
+        );
     }
 
     #[test]

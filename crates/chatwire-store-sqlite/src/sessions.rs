@@ -20,7 +20,9 @@ fn kind_from(text: &str) -> StoreResult<SessionKind> {
         "login" => Ok(SessionKind::Login),
         "login_alias" => Ok(SessionKind::LoginAlias),
         "agent_session" => Ok(SessionKind::AgentSession),
-        other => Err(StoreError::Other(anyhow::anyhow!("unknown session kind {other:?} in the database"))),
+        other => Err(StoreError::Other(anyhow::anyhow!(
+            "unknown session kind {other:?} in the database"
+        ))),
     }
 }
 
@@ -46,14 +48,20 @@ pub(crate) fn put(cx: &mut WriteCx<'_>, s: &AuthSession) -> StoreResult<()> {
 
 /// Deletes a session and its children.
 pub(crate) fn delete_family(cx: &mut WriteCx<'_>, key_hash: &str) -> StoreResult<()> {
-    let mut stmt = cx.conn.prepare_cached("DELETE FROM sessions WHERE key_hash = ?1 OR parent = ?1").map_err(error::sql)?;
+    let mut stmt = cx
+        .conn
+        .prepare_cached("DELETE FROM sessions WHERE key_hash = ?1 OR parent = ?1")
+        .map_err(error::sql)?;
     stmt.execute([key_hash]).map_err(error::sql)?;
     Ok(())
 }
 
 /// Deletes expired sessions.
 pub(crate) fn delete_expired(cx: &mut WriteCx<'_>, now: Timestamp) -> StoreResult<u64> {
-    let mut stmt = cx.conn.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1").map_err(error::sql)?;
+    let mut stmt = cx
+        .conn
+        .prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")
+        .map_err(error::sql)?;
     let n = stmt.execute([now.0]).map_err(error::sql)?;
     Ok(u64::try_from(n).unwrap_or(u64::MAX))
 }
@@ -63,16 +71,38 @@ pub(crate) fn get(conn: &Connection, key_hash: &str) -> StoreResult<AuthSession>
     let sql = "SELECT key_hash, kind, account_id, agent_id, parent, data, created_at, expires_at
                FROM sessions WHERE key_hash = ?1";
     let mut stmt = conn.prepare_cached(sql).map_err(error::sql)?;
-    type Raw = (String, String, String, i64, Option<String>, String, i64, i64);
+    type Raw = (
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        String,
+        i64,
+        i64,
+    );
     let raw: Option<Raw> = stmt
-        .query_row([key_hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
+        .query_row([key_hash], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })
         .optional()
         .map_err(error::sql)?;
-    let (key_hash, kind, account, agent, parent, data, created, expires) = raw.ok_or(StoreError::NotFound("session"))?;
+    let (key_hash, kind, account, agent, parent, data, created, expires) =
+        raw.ok_or(StoreError::NotFound("session"))?;
     Ok(AuthSession {
         key_hash,
         kind: kind_from(&kind)?,
-        account: AccountId::parse(&account).map_err(|e| StoreError::Other(anyhow::anyhow!("bad account id in sessions: {e}")))?,
+        account: AccountId::parse(&account)
+            .map_err(|e| StoreError::Other(anyhow::anyhow!("bad account id in sessions: {e}")))?,
         agent: AgentId(agent),
         parent,
         data,

@@ -5,8 +5,8 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
-    EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
+    ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
@@ -181,10 +181,14 @@ impl Store for SqliteStore {
 
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()> {
         let key_hash = key_hash.to_owned();
-        self.writer.run(move |cx| sessions::delete_family(cx, &key_hash)).await
+        self.writer
+            .run(move |cx| sessions::delete_family(cx, &key_hash))
+            .await
     }
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
-        self.writer.run(move |cx| sessions::delete_expired(cx, now)).await
+        self.writer
+            .run(move |cx| sessions::delete_expired(cx, now))
+            .await
     }
 }

@@ -10,9 +10,9 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
-    ChatState, DecisionContext, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, SkillId,
-    Timestamp,
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
+    ChatNum, ChatState, DecisionContext, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill,
+    SkillId, Timestamp,
 };
 
 use crate::store::decide_and_apply;
@@ -394,16 +394,24 @@ impl Store for MemoryStore {
     }
 
     async fn put_session(&self, session: &AuthSession) -> StoreResult<()> {
-        self.lock()?.sessions.insert(session.key_hash.clone(), session.clone());
+        self.lock()?
+            .sessions
+            .insert(session.key_hash.clone(), session.clone());
         Ok(())
     }
 
     async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession> {
-        self.lock()?.sessions.get(key_hash).cloned().ok_or(StoreError::NotFound("session"))
+        self.lock()?
+            .sessions
+            .get(key_hash)
+            .cloned()
+            .ok_or(StoreError::NotFound("session"))
     }
 
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()> {
-        self.lock()?.sessions.retain(|k, s| k != key_hash && s.parent.as_deref() != Some(key_hash));
+        self.lock()?
+            .sessions
+            .retain(|k, s| k != key_hash && s.parent.as_deref() != Some(key_hash));
         Ok(())
     }
 

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent,
-    ChatKey, ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
+    ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
 };
 use futures::stream::BoxStream;
 

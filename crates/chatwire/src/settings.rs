@@ -138,7 +138,10 @@ pub struct AuthSettings {
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        Self { login_ttl_secs: 8 * 3600, app_logins: Vec::new() }
+        Self {
+            login_ttl_secs: 8 * 3600,
+            app_logins: Vec::new(),
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chatwire_engine::core::{AccountId, Actor, ChatKey, EventId, LineSubType, SkillId, TextType, Typing};
+use chatwire_engine::core::{
+    AccountId, Actor, ChatKey, EventId, LineSubType, SkillId, TextType, Typing,
+};
 use chatwire_engine::{ChatView, LineInput, TransferTo, Viewer};
 
 use super::auth::LpAgent;
@@ -24,7 +26,11 @@ pub fn chat_key(raw: &str) -> Result<ChatKey, ApiError> {
 }
 
 fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
-    Ok(EventId(q.leading_u32("from").map_err(ApiError::BadRequest)?.unwrap_or(0)))
+    Ok(EventId(
+        q.leading_u32("from")
+            .map_err(ApiError::BadRequest)?
+            .unwrap_or(0),
+    ))
 }
 
 async fn extras(state: &AppState, account: &AccountId, view: &ChatView) -> InfoExtras {
@@ -32,28 +38,64 @@ async fn extras(state: &AppState, account: &AccountId, view: &ChatView) -> InfoE
         Some(id) => state.engine.skill(account, id).await.ok().map(|s| s.name),
         None => None,
     };
-    InfoExtras { skill_name, now: state.engine.now() }
+    InfoExtras {
+        skill_name,
+        now: state.engine.now(),
+    }
 }
 
-async fn read(state: &AppState, agent: &LpAgent, key: &ChatKey, from: EventId) -> Result<ChatView, ApiError> {
-    Ok(state.engine.read_chat(&agent.who.account, key, from, Viewer::Agent(agent.who.agent)).await?)
+async fn read(
+    state: &AppState,
+    agent: &LpAgent,
+    key: &ChatKey,
+    from: EventId,
+) -> Result<ChatView, ApiError> {
+    Ok(state
+        .engine
+        .read_chat(
+            &agent.who.account,
+            key,
+            from,
+            Viewer::Agent(agent.who.agent),
+        )
+        .await?)
 }
 
 /// `GET /agentSession/{asid}/chat/{chatId}[?from=N]`: links, events from `N`, info.
-pub async fn get_chat(State(state): State<AppState>, agent: LpAgent, format: Format, base: BaseUrl, Path((_, _, chat)): ChatPath, q: LpQuery) -> Result<LpReply, ApiError> {
+pub async fn get_chat(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    base: BaseUrl,
+    Path((_, _, chat)): ChatPath,
+    q: LpQuery,
+) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let view = read(&state, &agent, &key, from_param(&q)?).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
     let extras = extras(&state, &agent.who.account, &view).await;
-    Ok(LpReply::ok(format, chat_elem(&view, Side::Agent, &urls, &extras, EventIds::Attribute)))
+    Ok(LpReply::ok(
+        format,
+        chat_elem(&view, Side::Agent, &urls, &extras, EventIds::Attribute),
+    ))
 }
 
 /// `GET /agentSession/{asid}/chat/{chatId}/events[?from=N]`.
-pub async fn get_events(State(state): State<AppState>, agent: LpAgent, format: Format, base: BaseUrl, Path((_, _, chat)): ChatPath, q: LpQuery) -> Result<LpReply, ApiError> {
+pub async fn get_events(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    base: BaseUrl,
+    Path((_, _, chat)): ChatPath,
+    q: LpQuery,
+) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let view = read(&state, &agent, &key, from_param(&q)?).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
-    Ok(LpReply::ok(format, events_elem(&view, &urls, EventIds::Attribute)))
+    Ok(LpReply::ok(
+        format,
+        events_elem(&view, &urls, EventIds::Attribute),
+    ))
 }
 
 /// Parses a posted event: a line (`textType` plain, html, rich-content; `subType` REGULAR or
@@ -67,7 +109,10 @@ pub enum PostedEvent {
 
 /// Reads `{"event":{…}}` (or XML `<event type=…>`).
 pub fn parse_event(body: &LpBody, agent_side: bool) -> Result<PostedEvent, ApiError> {
-    if body.at(&[&["event"]]).is_some_and(serde_json::Value::is_array) {
+    if body
+        .at(&[&["event"]])
+        .is_some_and(serde_json::Value::is_array)
+    {
         return Err(ApiError::BadRequest("one event per request".into()));
     }
     let typ = body.required(&[&["event"], &["@type", "type"]], "event.@type")?;
@@ -79,66 +124,137 @@ pub fn parse_event(body: &LpBody, agent_side: bool) -> Result<PostedEvent, ApiEr
                 Some("html") if agent_side => TextType::Html,
                 Some("rich-content") if agent_side => TextType::RichContent,
                 Some("html" | "rich-content") => TextType::Plain,
-                Some(other) => return Err(ApiError::BadRequest(format!("unknown textType {other:?}"))),
+                Some(other) => {
+                    return Err(ApiError::BadRequest(format!("unknown textType {other:?}")));
+                }
             };
             let sub_type = match body.str_at(&[&["event"], &["subType"]]).as_deref() {
                 None | Some("REGULAR") => LineSubType::Regular,
                 Some("ONLY_TO_REP") if agent_side => LineSubType::OnlyToRep,
-                Some(other) => return Err(ApiError::BadRequest(format!("unsupported subType {other:?}"))),
+                Some(other) => {
+                    return Err(ApiError::BadRequest(format!(
+                        "unsupported subType {other:?}"
+                    )));
+                }
             };
             let json = body.at(&[&["event"], &["json"]]).map(ToString::to_string);
-            Ok(PostedEvent::Line(LineInput { text, text_type, json, sub_type }))
+            Ok(PostedEvent::Line(LineInput {
+                text,
+                text_type,
+                json,
+                sub_type,
+            }))
         }
-        "state" => match body.required(&[&["event"], &["state"]], "event.state")?.as_str() {
+        "state" => match body
+            .required(&[&["event"], &["state"]], "event.state")?
+            .as_str()
+        {
             "ended" => Ok(PostedEvent::End),
-            other => Err(ApiError::BadRequest(format!("a client may only set state \"ended\", not {other:?}"))),
+            other => Err(ApiError::BadRequest(format!(
+                "a client may only set state \"ended\", not {other:?}"
+            ))),
         },
-        other => Err(ApiError::BadRequest(format!("unsupported event type {other:?}; use line or state"))),
+        other => Err(ApiError::BadRequest(format!(
+            "unsupported event type {other:?}; use line or state"
+        ))),
     }
 }
 
 /// `POST /agentSession/{asid}/chat/{chatId}/events`: add a line (201 `chatEventLocation`) or
 /// end the chat (201 `chatLocation`, the root the docs show).
-pub async fn post_event(State(state): State<AppState>, agent: LpAgent, format: Format, base: BaseUrl, Path((_, _, chat)): ChatPath, body: LpBody) -> Result<LpReply, ApiError> {
+pub async fn post_event(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    base: BaseUrl,
+    Path((_, _, chat)): ChatPath,
+    body: LpBody,
+) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let account = &agent.who.account;
     let record = state.engine.agent(account, agent.who.agent).await?;
-    let me = Actor::Agent { id: record.id, name: record.nickname };
+    let me = Actor::Agent {
+        id: record.id,
+        name: record.nickname,
+    };
     let (committed, root) = match parse_event(&body, true)? {
-        PostedEvent::Line(line) => (state.engine.post_line(account, &key, me, line).await?, "chatEventLocation"),
-        PostedEvent::End => (state.engine.end_chat(account, &key, me).await?, "chatLocation"),
+        PostedEvent::Line(line) => (
+            state.engine.post_line(account, &key, me, line).await?,
+            "chatEventLocation",
+        ),
+        PostedEvent::End => (
+            state.engine.end_chat(account, &key, me).await?,
+            "chatLocation",
+        ),
     };
     let first = committed.events.first().map_or(0, |e| e.id.0);
     let urls = chat_urls(&base, account, Some(agent.asid), &key);
     let url = format!("{}/events/{first}", urls.chat);
-    Ok(LpReply::created(format, Elem::new(root).child(Elem::link(url.clone(), "location")), url))
+    Ok(LpReply::created(
+        format,
+        Elem::new(root).child(Elem::link(url.clone(), "location")),
+        url,
+    ))
 }
 
 /// `GET /agentSession/{asid}/chat/{chatId}/info`.
-pub async fn get_info(State(state): State<AppState>, agent: LpAgent, format: Format, base: BaseUrl, Path((_, _, chat)): ChatPath) -> Result<LpReply, ApiError> {
+pub async fn get_info(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    base: BaseUrl,
+    Path((_, _, chat)): ChatPath,
+) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let view = read(&state, &agent, &key, EventId(u32::MAX)).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
     let extras = extras(&state, &agent.who.account, &view).await;
-    Ok(LpReply::ok(format, info_elem(&view.chat, Side::Agent, &urls, &extras)))
+    Ok(LpReply::ok(
+        format,
+        info_elem(&view.chat, Side::Agent, &urls, &extras),
+    ))
 }
 
 /// `GET …/info/visitorName`.
-pub async fn get_visitor_name(State(state): State<AppState>, agent: LpAgent, format: Format, Path((_, _, chat)): ChatPath) -> Result<LpReply, ApiError> {
+pub async fn get_visitor_name(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    Path((_, _, chat)): ChatPath,
+) -> Result<LpReply, ApiError> {
     let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(format, Elem::leaf("visitorName", view.chat.visitor_name)))
+    Ok(LpReply::ok(
+        format,
+        Elem::leaf("visitorName", view.chat.visitor_name),
+    ))
 }
 
 /// `GET …/info/visitorTyping`.
-pub async fn get_visitor_typing(State(state): State<AppState>, agent: LpAgent, format: Format, Path((_, _, chat)): ChatPath) -> Result<LpReply, ApiError> {
+pub async fn get_visitor_typing(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    Path((_, _, chat)): ChatPath,
+) -> Result<LpReply, ApiError> {
     let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(format, Elem::leaf("visitorTyping", view.chat.visitor_typing.as_str())))
+    Ok(LpReply::ok(
+        format,
+        Elem::leaf("visitorTyping", view.chat.visitor_typing.as_str()),
+    ))
 }
 
 /// `GET …/info/agentTyping`.
-pub async fn get_agent_typing(State(state): State<AppState>, agent: LpAgent, format: Format, Path((_, _, chat)): ChatPath) -> Result<LpReply, ApiError> {
+pub async fn get_agent_typing(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    Path((_, _, chat)): ChatPath,
+) -> Result<LpReply, ApiError> {
     let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(format, Elem::leaf("agentTyping", view.chat.agent_typing.as_str())))
+    Ok(LpReply::ok(
+        format,
+        Elem::leaf("agentTyping", view.chat.agent_typing.as_str()),
+    ))
 }
 
 /// Parses a typing value.
@@ -146,26 +262,52 @@ pub fn typing(value: &str) -> Result<Typing, ApiError> {
     match value {
         "typing" => Ok(Typing::Typing),
         "not-typing" => Ok(Typing::NotTyping),
-        other => Err(ApiError::BadRequest(format!("typing must be \"typing\" or \"not-typing\", not {other:?}"))),
+        other => Err(ApiError::BadRequest(format!(
+            "typing must be \"typing\" or \"not-typing\", not {other:?}"
+        ))),
     }
 }
 
 /// `PUT …/info/agentTyping` with `{"agentTyping":"typing"}`: 201 per the doc, echoing the value.
-pub async fn put_agent_typing(State(state): State<AppState>, agent: LpAgent, format: Format, Path((_, _, chat)): ChatPath, body: LpBody) -> Result<LpReply, ApiError> {
+pub async fn put_agent_typing(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    Path((_, _, chat)): ChatPath,
+    body: LpBody,
+) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let value = typing(&body.required(&[&["agentTyping"]], "agentTyping")?)?;
-    let committed = state.engine.set_agent_typing(&agent.who.account, &key, agent.who.agent, value).await?;
-    Ok(LpReply::ok(format, Elem::leaf("agentTyping", committed.chat.agent_typing.as_str())).status(StatusCode::CREATED))
+    let committed = state
+        .engine
+        .set_agent_typing(&agent.who.account, &key, agent.who.agent, value)
+        .await?;
+    Ok(LpReply::ok(
+        format,
+        Elem::leaf("agentTyping", committed.chat.agent_typing.as_str()),
+    )
+    .status(StatusCode::CREATED))
 }
 
 /// `GET …/chat/{chatId}/transfer`: skills the chat can go to, with their online agents
 /// (other than this agent).
-pub async fn get_transfer(State(state): State<AppState>, agent: LpAgent, format: Format, Path((_, _, chat)): ChatPath) -> Result<LpReply, ApiError> {
+pub async fn get_transfer(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    Path((_, _, chat)): ChatPath,
+) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     read(&state, &agent, &key, EventId(u32::MAX)).await?;
-    let skills = state.engine.transfer_skills(&agent.who.account, agent.who.agent).await?;
+    let skills = state
+        .engine
+        .transfer_skills(&agent.who.account, agent.who.agent)
+        .await?;
     let entries = skills.into_iter().map(|(skill, online)| {
-        Elem::new("skill").field("id", skill.id.0.to_string()).field("name", skill.name).field("onlineAgents", online.to_string())
+        Elem::new("skill")
+            .field("id", skill.id.0.to_string())
+            .field("name", skill.name)
+            .field("onlineAgents", online.to_string())
     });
     Ok(LpReply::ok(format, Elem::new("transfer").children(entries)).with_list("skill"))
 }
@@ -173,21 +315,39 @@ pub async fn get_transfer(State(state): State<AppState>, agent: LpAgent, format:
 /// `POST …/chat/{chatId}/transfer` with `{"transfer":{"skill":{"id":2}|"agent":{"id":6},"text":…}}`
 /// (agent wins when both are given): 200. An unavailable target answers
 /// `{"transfer":{"errormsg":…}}` with 400, the shape a Scala client models.
-pub async fn post_transfer(State(state): State<AppState>, agent: LpAgent, format: Format, Path((_, _, chat)): ChatPath, body: LpBody) -> Result<LpReply, ApiError> {
+pub async fn post_transfer(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    Path((_, _, chat)): ChatPath,
+    body: LpBody,
+) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let to_agent = body.int_at(&[&["transfer"], &["agent"], &["id"]])?;
     let to_skill = body.int_at(&[&["transfer"], &["skill"], &["id"]])?;
     let target = match (to_agent, to_skill) {
         (Some(a), _) => TransferTo::Agent(chatwire_engine::core::AgentId(a)),
         (None, Some(s)) => TransferTo::Skill(SkillId(s)),
-        (None, None) => return Err(ApiError::BadRequest("transfer needs skill.id or agent.id".into())),
+        (None, None) => {
+            return Err(ApiError::BadRequest(
+                "transfer needs skill.id or agent.id".into(),
+            ));
+        }
     };
     let text = body.str_at(&[&["transfer"], &["text"]]).unwrap_or_default();
-    match state.engine.transfer(&agent.who.account, &key, agent.who.agent, target, text).await {
+    match state
+        .engine
+        .transfer(&agent.who.account, &key, agent.who.agent, target, text)
+        .await
+    {
         Ok(_) => Ok(LpReply::ok(format, Elem::new("transfer")).status(StatusCode::OK)),
-        Err(chatwire_engine::EngineError::Domain(e @ chatwire_engine::core::DomainError::Invalid { .. })) => {
-            Ok(LpReply::ok(format, Elem::new("transfer").field("errormsg", e.to_string())).status(StatusCode::BAD_REQUEST))
-        }
+        Err(chatwire_engine::EngineError::Domain(
+            e @ chatwire_engine::core::DomainError::Invalid { .. },
+        )) => Ok(LpReply::ok(
+            format,
+            Elem::new("transfer").field("errormsg", e.to_string()),
+        )
+        .status(StatusCode::BAD_REQUEST)),
         Err(e) => Err(e.into()),
     }
 }
@@ -196,26 +356,51 @@ pub async fn post_transfer(State(state): State<AppState>, agent: LpAgent, format
 /// poll (seed 002), plain keys. A missing `fromEventIds` list or entry reads from 0; lists of
 /// different lengths are a 400; a key that is unknown or not this agent's is reported inside
 /// its own `chat` entry as `{"chatSessionKey":…,"error":{…}}` without revealing anything.
-pub async fn get_chats(State(state): State<AppState>, agent: LpAgent, format: Format, base: BaseUrl, q: LpQuery) -> Result<LpReply, ApiError> {
-    let keys: Vec<&str> = q.get("chatSessionKeys").unwrap_or("").split(',').map(str::trim).filter(|k| !k.is_empty()).collect();
+pub async fn get_chats(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    base: BaseUrl,
+    q: LpQuery,
+) -> Result<LpReply, ApiError> {
+    let keys: Vec<&str> = q
+        .get("chatSessionKeys")
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .collect();
     if keys.is_empty() {
         return Err(ApiError::BadRequest("chatSessionKeys is required".into()));
     }
     if keys.len() > 100 {
-        return Err(ApiError::BadRequest("at most 100 chatSessionKeys per request".into()));
+        return Err(ApiError::BadRequest(
+            "at most 100 chatSessionKeys per request".into(),
+        ));
     }
-    let froms: Vec<&str> = q.get("fromEventIds").map(|f| f.split(',').map(str::trim).collect()).unwrap_or_default();
+    let froms: Vec<&str> = q
+        .get("fromEventIds")
+        .map(|f| f.split(',').map(str::trim).collect())
+        .unwrap_or_default();
     if !froms.is_empty() && froms.len() != keys.len() {
-        return Err(ApiError::BadRequest(format!("fromEventIds has {} entries but chatSessionKeys has {}", froms.len(), keys.len())));
+        return Err(ApiError::BadRequest(format!(
+            "fromEventIds has {} entries but chatSessionKeys has {}",
+            froms.len(),
+            keys.len()
+        )));
     }
     let mut chats = Vec::with_capacity(keys.len());
     for (i, raw) in keys.iter().enumerate() {
         let from = match froms.get(i).copied().filter(|f| !f.is_empty()) {
-            Some(f) => f.parse::<u32>().map(EventId).map_err(|_| ApiError::BadRequest(format!("fromEventIds entry {f:?} is not a number")))?,
+            Some(f) => f.parse::<u32>().map(EventId).map_err(|_| {
+                ApiError::BadRequest(format!("fromEventIds entry {f:?} is not a number"))
+            })?,
             None => EventId(0),
         };
         let result = match chat_key(raw) {
-            Ok(key) => read(&state, &agent, &key, from).await.map(|view| (key, view)),
+            Ok(key) => read(&state, &agent, &key, from)
+                .await
+                .map(|view| (key, view)),
             Err(e) => Err(e),
         };
         chats.push(match result {
@@ -228,9 +413,13 @@ pub async fn get_chats(State(state): State<AppState>, agent: LpAgent, format: Fo
             Err(ApiError::Internal) => return Err(ApiError::Internal),
             Err(e) => {
                 let now = state.engine.now().0;
-                Elem::new("chat").field("chatSessionKey", (*raw).to_owned()).child(super::compat::error_elem(&e, now))
+                Elem::new("chat")
+                    .field("chatSessionKey", (*raw).to_owned())
+                    .child(super::compat::error_elem(&e, now))
             }
         });
     }
-    Ok(LpReply::ok(format, Elem::new("chats").children(chats)).plain().with_list("chat"))
+    Ok(LpReply::ok(format, Elem::new("chats").children(chats))
+        .plain()
+        .with_list("chat"))
 }

@@ -41,9 +41,11 @@ pub fn decode(headers: &axum::http::HeaderMap, bytes: &[u8]) -> Result<Value, Ap
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::BadRequest("the request body is not UTF-8".into()))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ApiError::BadRequest("the request body is not UTF-8".into()))?;
     match Format::of_body(headers, bytes) {
-        Format::Json => serde_json::from_str(text).map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}"))),
+        Format::Json => serde_json::from_str(text)
+            .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}"))),
         Format::Xml => {
             let root = parse_xml(text).map_err(ApiError::BadRequest)?;
             Ok(to_json(&root, KeyStyle::Attributes))
@@ -68,7 +70,8 @@ impl LpBody {
 
     /// A required string at `path`, else 400 naming `what`.
     pub fn required(&self, path: &[&[&str]], what: &str) -> Result<String, ApiError> {
-        self.str_at(path).ok_or_else(|| ApiError::BadRequest(format!("the body must contain {what}")))
+        self.str_at(path)
+            .ok_or_else(|| ApiError::BadRequest(format!("the body must contain {what}")))
     }
 
     /// An integer at `path` (a JSON number or a numeric string).
@@ -78,7 +81,12 @@ impl LpBody {
             Some(v) => scalar_text(v)
                 .and_then(|t| t.trim().parse::<i64>().ok())
                 .map(Some)
-                .ok_or_else(|| ApiError::BadRequest(format!("{} must be a number", path.last().and_then(|n| n.first()).unwrap_or(&"value")))),
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "{} must be a number",
+                        path.last().and_then(|n| n.first()).unwrap_or(&"value")
+                    ))
+                }),
         }
     }
 }
@@ -111,10 +119,25 @@ mod tests {
 
     #[test]
     fn json_and_xml_bodies_read_the_same() {
-        let j = LpBody(decode(&HeaderMap::new(), br#"{"event":{"@type":"line","text":"hi"}}"#).expect("json"));
-        let x = LpBody(decode(&HeaderMap::new(), b"<event type=\"line\"><text>hi</text></event>").expect("xml"));
+        let j = LpBody(
+            decode(
+                &HeaderMap::new(),
+                br#"{"event":{"@type":"line","text":"hi"}}"#,
+            )
+            .expect("json"),
+        );
+        let x = LpBody(
+            decode(
+                &HeaderMap::new(),
+                b"<event type=\"line\"><text>hi</text></event>",
+            )
+            .expect("xml"),
+        );
         for b in [&j, &x] {
-            assert_eq!(b.str_at(&[&["event"], &["@type", "type"]]).as_deref(), Some("line"));
+            assert_eq!(
+                b.str_at(&[&["event"], &["@type", "type"]]).as_deref(),
+                Some("line")
+            );
             assert_eq!(b.str_at(&[&["event"], &["text"]]).as_deref(), Some("hi"));
         }
     }
@@ -122,16 +145,33 @@ mod tests {
     #[test]
     fn empty_bodies_are_null_and_garbage_is_a_400() {
         assert_eq!(decode(&HeaderMap::new(), b"").expect("empty"), Value::Null);
-        assert!(matches!(decode(&HeaderMap::new(), b"{nope"), Err(ApiError::BadRequest(_))));
-        assert!(matches!(decode(&HeaderMap::new(), b"<a>"), Err(ApiError::BadRequest(_))));
-        assert!(matches!(decode(&HeaderMap::new(), &[0xff, 0xfe]), Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            decode(&HeaderMap::new(), b"{nope"),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            decode(&HeaderMap::new(), b"<a>"),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            decode(&HeaderMap::new(), &[0xff, 0xfe]),
+            Err(ApiError::BadRequest(_))
+        ));
     }
 
     #[test]
     fn numbers_may_be_strings() {
         let b = LpBody(json!({"transfer":{"skill":{"id":"12"},"agent":{"id":7}}}));
-        assert_eq!(b.int_at(&[&["transfer"], &["skill"], &["id"]]).expect("int"), Some(12));
-        assert_eq!(b.int_at(&[&["transfer"], &["agent"], &["id"]]).expect("int"), Some(7));
+        assert_eq!(
+            b.int_at(&[&["transfer"], &["skill"], &["id"]])
+                .expect("int"),
+            Some(12)
+        );
+        assert_eq!(
+            b.int_at(&[&["transfer"], &["agent"], &["id"]])
+                .expect("int"),
+            Some(7)
+        );
         assert!(LpBody(json!({"a":"x"})).int_at(&[&["a"]]).is_err());
     }
 }

@@ -22,9 +22,13 @@ pub fn prepare(mut req: Request) -> Request {
     let mut format = None;
     let path = req.uri().path();
     let last = path.rsplit('/').next().unwrap_or("");
-    let stripped = [(".json", Format::Json), (".xml", Format::Xml)].into_iter().find_map(|(suffix, f)| {
-        last.strip_suffix(suffix).filter(|stem| !stem.is_empty()).map(|_| (path.len() - suffix.len(), f))
-    });
+    let stripped = [(".json", Format::Json), (".xml", Format::Xml)]
+        .into_iter()
+        .find_map(|(suffix, f)| {
+            last.strip_suffix(suffix)
+                .filter(|stem| !stem.is_empty())
+                .map(|_| (path.len() - suffix.len(), f))
+        });
     if let Some((cut, f)) = stripped {
         format = Some(f);
         let new_path = &path[..cut];
@@ -40,10 +44,16 @@ pub fn prepare(mut req: Request) -> Request {
             }
         }
     }
-    let format = format.or_else(|| Format::from_accept(req.headers())).unwrap_or_default();
+    let format = format
+        .or_else(|| Format::from_accept(req.headers()))
+        .unwrap_or_default();
     req.extensions_mut().insert(format);
     if req.method() == Method::POST {
-        let wanted = req.headers().get("x-http-method-override").and_then(|v| v.to_str().ok()).map(str::trim);
+        let wanted = req
+            .headers()
+            .get("x-http-method-override")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim);
         match wanted.map(str::to_ascii_uppercase).as_deref() {
             Some("PUT") => *req.method_mut() = Method::PUT,
             Some("DELETE") => *req.method_mut() = Method::DELETE,
@@ -91,20 +101,29 @@ pub fn render_error(e: &ApiError, format: Format) -> Response {
         Format::Xml => to_xml(&elem),
     };
     let mut resp = (e.status(), body).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     resp
 }
 
 /// Middleware: replaces any error response with the LivePerson envelope.
 pub async fn render_errors(req: Request, next: Next) -> Response {
-    let format = req.extensions().get::<Format>().copied().unwrap_or_default();
+    let format = req
+        .extensions()
+        .get::<Format>()
+        .copied()
+        .unwrap_or_default();
     let resp = next.run(req).await;
     match resp.extensions().get::<ErrorDetails>() {
         Some(details) => render_error(&details.error, format),
         // Framework rejections (e.g. 405) carry no details: wrap them too.
         None if resp.status().is_client_error() && resp.status() != StatusCode::NOT_MODIFIED => {
             let e = match resp.status() {
-                StatusCode::METHOD_NOT_ALLOWED => ApiError::NotFound("method not supported on this resource".into()),
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    ApiError::NotFound("method not supported on this resource".into())
+                }
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
                 StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
                 _ => ApiError::BadRequest("bad request".into()),
@@ -138,7 +157,11 @@ mod tests {
 
     #[test]
     fn json_suffix_is_stripped_before_the_query() {
-        let r = prepare(req(Method::GET, "/api/account/1/agentSession/5/chat/K.json?from=4&v=1", &[]));
+        let r = prepare(req(
+            Method::GET,
+            "/api/account/1/agentSession/5/chat/K.json?from=4&v=1",
+            &[],
+        ));
         assert_eq!(r.uri().path(), "/api/account/1/agentSession/5/chat/K");
         assert_eq!(r.uri().query(), Some("from=4&v=1"));
         assert_eq!(r.extensions().get::<Format>(), Some(&Format::Json));
@@ -146,7 +169,11 @@ mod tests {
 
     #[test]
     fn xml_suffix_wins_over_accept() {
-        let r = prepare(req(Method::GET, "/api/account/1/agentSession/5.xml", &[("accept", "application/json")]));
+        let r = prepare(req(
+            Method::GET,
+            "/api/account/1/agentSession/5.xml",
+            &[("accept", "application/json")],
+        ));
         assert_eq!(r.uri().path(), "/api/account/1/agentSession/5");
         assert_eq!(r.extensions().get::<Format>(), Some(&Format::Xml));
     }
@@ -159,11 +186,23 @@ mod tests {
 
     #[test]
     fn method_override_turns_post_into_put_or_delete() {
-        let r = prepare(req(Method::POST, "/x", &[("X-HTTP-Method-Override", "put")]));
+        let r = prepare(req(
+            Method::POST,
+            "/x",
+            &[("X-HTTP-Method-Override", "put")],
+        ));
         assert_eq!(r.method(), Method::PUT);
-        let r = prepare(req(Method::POST, "/x", &[("x-http-method-override", "DELETE")]));
+        let r = prepare(req(
+            Method::POST,
+            "/x",
+            &[("x-http-method-override", "DELETE")],
+        ));
         assert_eq!(r.method(), Method::DELETE);
-        let r = prepare(req(Method::GET, "/x", &[("x-http-method-override", "DELETE")]));
+        let r = prepare(req(
+            Method::GET,
+            "/x",
+            &[("x-http-method-override", "DELETE")],
+        ));
         assert_eq!(r.method(), Method::GET, "only POST is overridden");
     }
 
@@ -173,6 +212,10 @@ mod tests {
         let v = to_json(&e, KeyStyle::Attributes);
         assert_eq!(v["error"]["internalCode"], 10);
         assert_eq!(v["error"]["responseStatus"], "UNAUTHORIZED");
-        assert!(v["error"]["message"].as_str().is_some_and(|m| m.starts_with("CSRF token invalid!")));
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("CSRF token invalid!"))
+        );
     }
 }

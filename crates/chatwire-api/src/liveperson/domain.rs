@@ -33,12 +33,18 @@ fn known_service(service: &str) -> Result<(), ApiError> {
     if SERVICES.contains(&service) {
         Ok(())
     } else {
-        Err(ApiError::NotFound(format!("unknown service {service:?}; this server provides {}", SERVICES.join(", "))))
+        Err(ApiError::NotFound(format!(
+            "unknown service {service:?}; this server provides {}",
+            SERVICES.join(", ")
+        )))
     }
 }
 
 fn base_uri_elem(name: &str, service: &str, account: &str, host: &str) -> Elem {
-    Elem::new(name).field("service", service).field("account", account).field("baseURI", host)
+    Elem::new(name)
+        .field("service", service)
+        .field("account", account)
+        .field("baseURI", host)
 }
 
 /// `GET /api/account/{account}/service/{service}/baseURI.json?version=1.0` and
@@ -65,9 +71,15 @@ pub async fn get_all_base_uris(
     Path(account): Path<String>,
 ) -> Result<LpReply, ApiError> {
     let account = known_account(&state, &account).await?;
-    let entries = SERVICES.iter().map(|s| base_uri_elem("baseURIs", s, &account, base.host()));
+    let entries = SERVICES
+        .iter()
+        .map(|s| base_uri_elem("baseURIs", s, &account, base.host()));
     // JSON `{"baseURIs":[…]}`: the root element only names the XML document.
-    Ok(LpReply::ok(format, Elem::new("serviceBaseURIs").children(entries)).unwrapped().with_list("baseURIs"))
+    Ok(
+        LpReply::ok(format, Elem::new("serviceBaseURIs").children(entries))
+            .unwrapped()
+            .with_list("baseURIs"),
+    )
 }
 
 /// `GET /csdr/account/{site}/service/{service}/baseURI.lpCsds`: the legacy lpTag lookup,

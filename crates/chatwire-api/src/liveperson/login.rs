@@ -3,8 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chatwire_engine::auth::{AppCredentials, LoginGrant};
 use chatwire_engine::Engine;
+use chatwire_engine::auth::{AppCredentials, LoginGrant};
 
 use super::body::LpBody;
 use super::reply::LpReply;
@@ -24,14 +24,27 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
 
 fn login_elem(grant: &LoginGrant, account: &str, base: &BaseUrl, now_ms: i64) -> Elem {
     let agent = &grant.agent;
-    let base_uris = ["agentVep", "conversationVep", "adminArea"].into_iter().map(|service| {
-        Elem::new("baseURIs").field("account", account).field("baseURI", base.host()).field("service", service)
-    });
-    let privileges = if agent.is_admin { vec![1_i64, 2, 3] } else { vec![1_i64] };
+    let base_uris = ["agentVep", "conversationVep", "adminArea"]
+        .into_iter()
+        .map(|service| {
+            Elem::new("baseURIs")
+                .field("account", account)
+                .field("baseURI", base.host())
+                .field("service", service)
+        });
+    let privileges = if agent.is_admin {
+        vec![1_i64, 2, 3]
+    } else {
+        vec![1_i64]
+    };
     let config = Elem::new("config")
         .field("loginName", agent.login_name.clone())
         .field("userId", agent.id.0.to_string())
-        .children(privileges.into_iter().map(|p| Elem::leaf("userPrivileges", p)))
+        .children(
+            privileges
+                .into_iter()
+                .map(|p| Elem::leaf("userPrivileges", p)),
+        )
         .field("serverCurrentTime", now_ms)
         .field("timeDiff", 0)
         .field("serverTimeZoneName", "UTC")
@@ -40,7 +53,12 @@ fn login_elem(grant: &LoginGrant, account: &str, base: &BaseUrl, now_ms: i64) ->
         .field("isAdmin", agent.is_admin)
         .field("accountTimeZoneId", "UTC");
     let groups = Elem::new("agentGroupsData")
-        .child(Elem::new("items").field("id", -1).field("deleted", false).field("name", "Main Group"))
+        .child(
+            Elem::new("items")
+                .field("id", -1)
+                .field("deleted", false)
+                .field("name", "Main Group"),
+        )
         .field("revision", 1);
     Elem::new("login")
         .field("csrf", grant.csrf.clone())
@@ -55,12 +73,23 @@ fn login_elem(grant: &LoginGrant, account: &str, base: &BaseUrl, now_ms: i64) ->
 
 /// `POST /api/account/{account}/login`: user login (`username` + `password`) or application
 /// login (`username` + `appKey` + `secret` + `accessToken` + `accessTokenSecret`).
-pub async fn post_login(State(state): State<AppState>, format: Format, base: BaseUrl, Path(account): Path<String>, body: LpBody) -> Result<Response, ApiError> {
+pub async fn post_login(
+    State(state): State<AppState>,
+    format: Format,
+    base: BaseUrl,
+    Path(account): Path<String>,
+    body: LpBody,
+) -> Result<Response, ApiError> {
     let account_id = Engine::parse_account(&account)?;
     state.engine.account(&account_id).await?;
     let username = body.required(&[&["username"]], "username")?;
     let grant = match body.str_at(&[&["password"]]) {
-        Some(password) => state.engine.login(&account_id, &username, &password).await?,
+        Some(password) => {
+            state
+                .engine
+                .login(&account_id, &username, &password)
+                .await?
+        }
         None => {
             let field = |name: &str| body.str_at(&[&[name]]).unwrap_or_default();
             if field("appKey").is_empty() {
@@ -72,21 +101,44 @@ pub async fn post_login(State(state): State<AppState>, format: Format, base: Bas
                 access_token: field("accessToken"),
                 access_token_secret: field("accessTokenSecret"),
             };
-            state.engine.login_app(&account_id, &username, &creds).await?
+            state
+                .engine
+                .login_app(&account_id, &username, &creds)
+                .await?
         }
     };
     let elem = login_elem(&grant, &account, &base, state.engine.now().0);
     // The login answer is a bare object (`{"csrf":…,"bearer":…}`), list-valued where clients
     // iterate.
-    let mut resp = LpReply::ok(format, elem).unwrapped().with_list("baseURIs").with_list("items").with_list("userPrivileges").into_response();
-    let cookie = format!("Session_id={}; Path=/api/account/{account}; HttpOnly; SameSite=Lax", grant.cookie);
+    let mut resp = LpReply::ok(format, elem)
+        .unwrapped()
+        .with_list("baseURIs")
+        .with_list("items")
+        .with_list("userPrivileges")
+        .into_response();
+    let cookie = format!(
+        "Session_id={}; Path=/api/account/{account}; HttpOnly; SameSite=Lax",
+        grant.cookie
+    );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(resp)
 }
 
-async fn login_session_call(state: &AppState, account: &str, headers: &HeaderMap, body: &LpBody) -> Result<(chatwire_engine::core::AccountId, Option<String>, Option<String>), ApiError> {
+async fn login_session_call(
+    state: &AppState,
+    account: &str,
+    headers: &HeaderMap,
+    body: &LpBody,
+) -> Result<
+    (
+        chatwire_engine::core::AccountId,
+        Option<String>,
+        Option<String>,
+    ),
+    ApiError,
+> {
     let account = Engine::parse_account(account)?;
     let cookie = session_cookie(headers);
     let csrf = body.str_at(&[&["csrf"]]);
@@ -96,15 +148,31 @@ async fn login_session_call(state: &AppState, account: &str, headers: &HeaderMap
 
 /// `POST /api/account/{account}/refresh` with `{"csrf":…}` and the `Session_id` cookie:
 /// extends the login; 200 with an empty body.
-pub async fn post_refresh(State(state): State<AppState>, Path(account): Path<String>, headers: HeaderMap, body: LpBody) -> Result<StatusCode, ApiError> {
+pub async fn post_refresh(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: LpBody,
+) -> Result<StatusCode, ApiError> {
     let (account, cookie, csrf) = login_session_call(&state, &account, &headers, &body).await?;
-    state.engine.refresh(&account, cookie.as_deref(), csrf.as_deref()).await?;
+    state
+        .engine
+        .refresh(&account, cookie.as_deref(), csrf.as_deref())
+        .await?;
     Ok(StatusCode::OK)
 }
 
 /// `POST /api/account/{account}/logout`: revokes the bearer; 200 with an empty body.
-pub async fn post_logout(State(state): State<AppState>, Path(account): Path<String>, headers: HeaderMap, body: LpBody) -> Result<StatusCode, ApiError> {
+pub async fn post_logout(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: LpBody,
+) -> Result<StatusCode, ApiError> {
     let (account, cookie, csrf) = login_session_call(&state, &account, &headers, &body).await?;
-    state.engine.logout(&account, cookie.as_deref(), csrf.as_deref()).await?;
+    state
+        .engine
+        .logout(&account, cookie.as_deref(), csrf.as_deref())
+        .await?;
     Ok(StatusCode::OK)
 }

@@ -25,10 +25,22 @@ use crate::AppState;
 /// The LivePerson routes (paths as clients send them, after `compat::prepare`).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/account/{account}/service/{service}/baseURI", get(domain::get_service_base_uri))
-        .route("/csdr/account/{account}/service/baseURI", get(domain::get_all_base_uris))
-        .route("/csdr/account/{account}/service/{service}/baseURI", get(domain::get_service_base_uri))
-        .route("/csdr/account/{account}/service/{service}/baseURI.lpCsds", get(domain::get_lpcsds))
+        .route(
+            "/api/account/{account}/service/{service}/baseURI",
+            get(domain::get_service_base_uri),
+        )
+        .route(
+            "/csdr/account/{account}/service/baseURI",
+            get(domain::get_all_base_uris),
+        )
+        .route(
+            "/csdr/account/{account}/service/{service}/baseURI",
+            get(domain::get_service_base_uri),
+        )
+        .route(
+            "/csdr/account/{account}/service/{service}/baseURI.lpCsds",
+            get(domain::get_lpcsds),
+        )
         .merge(agent_routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(compat::render_errors))
@@ -45,23 +57,50 @@ fn agent_routes() -> Router<AppState> {
         .route(&format!("{A}/login"), post(login::post_login))
         .route(&format!("{A}/refresh"), post(login::post_refresh))
         .route(&format!("{A}/logout"), post(login::post_logout))
-        .route(&format!("{A}/chat/request"), post(visitor::post_chat_request))
+        .route(
+            &format!("{A}/chat/request"),
+            post(visitor::post_chat_request),
+        )
         .route(&format!("{A}/agentSession"), post(s::post_agent_session))
         .route(S, get(s::get_agent_session))
-        .route(&format!("{S}/availability"), get(s::get_availability).put(s::put_availability))
-        .route(&format!("{S}/availableAgents"), get(s::get_available_agents))
-        .route(&format!("{S}/chat/availableSlots"), get(s::get_available_slots))
+        .route(
+            &format!("{S}/availability"),
+            get(s::get_availability).put(s::put_availability),
+        )
+        .route(
+            &format!("{S}/availableAgents"),
+            get(s::get_available_agents),
+        )
+        .route(
+            &format!("{S}/chat/availableSlots"),
+            get(s::get_available_slots),
+        )
         .route(&format!("{S}/info"), get(s::get_agent_info))
-        .route(&format!("{S}/incomingRequests"), get(s::get_incoming_requests).post(s::post_incoming_requests))
+        .route(
+            &format!("{S}/incomingRequests"),
+            get(s::get_incoming_requests).post(s::post_incoming_requests),
+        )
         .route(&format!("{S}/chatSessions"), get(s::get_chat_sessions))
         .route(&format!("{S}/chat"), get(c::get_chats))
         .route(C, get(c::get_chat))
-        .route(&format!("{C}/events"), get(c::get_events).post(c::post_event))
+        .route(
+            &format!("{C}/events"),
+            get(c::get_events).post(c::post_event),
+        )
         .route(&format!("{C}/info"), get(c::get_info))
         .route(&format!("{C}/info/visitorName"), get(c::get_visitor_name))
-        .route(&format!("{C}/info/visitorTyping"), get(c::get_visitor_typing))
-        .route(&format!("{C}/info/agentTyping"), get(c::get_agent_typing).put(c::put_agent_typing))
-        .route(&format!("{C}/transfer"), get(c::get_transfer).post(c::post_transfer))
+        .route(
+            &format!("{C}/info/visitorTyping"),
+            get(c::get_visitor_typing),
+        )
+        .route(
+            &format!("{C}/info/agentTyping"),
+            get(c::get_agent_typing).put(c::put_agent_typing),
+        )
+        .route(
+            &format!("{C}/transfer"),
+            get(c::get_transfer).post(c::post_transfer),
+        )
 }
 
 /// LivePerson's answer to an unknown URI (internal code 28, "null for uri").

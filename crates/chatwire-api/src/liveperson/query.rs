@@ -58,15 +58,23 @@ impl LpQuery {
 
     /// The first value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// `key` as a non-negative integer from its leading digits (`"4?v=1"` → 4). A value that
     /// starts with no digit is an error.
     pub fn leading_u32(&self, key: &str) -> Result<Option<u32>, String> {
-        let Some(v) = self.get(key).map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+        let Some(v) = self.get(key).map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
         let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse::<u32>().map(Some).map_err(|_| format!("{key} must be a non-negative number"))
+        digits
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| format!("{key} must be a non-negative number"))
     }
 }
 
@@ -81,9 +89,16 @@ mod tests {
         assert_eq!(LpQuery::parse("?v=1&NC=true").get("v"), Some("1"));
         assert_eq!(LpQuery::parse("").leading_u32("from"), Ok(None));
         assert!(LpQuery::parse("from=abc").leading_u32("from").is_err());
-        assert_eq!(LpQuery::parse("chatSessionKeys=A%2CB").get("chatSessionKeys"), Some("A,B"));
+        assert_eq!(
+            LpQuery::parse("chatSessionKeys=A%2CB").get("chatSessionKeys"),
+            Some("A,B")
+        );
         assert_eq!(LpQuery::parse("x=%zz").get("x"), Some("%zz"));
-        assert_eq!(LpQuery::parse("x=%é%").get("x"), Some("%é%"), "never splits a character");
+        assert_eq!(
+            LpQuery::parse("x=%é%").get("x"),
+            Some("%é%"),
+            "never splits a character"
+        );
         assert_eq!(LpQuery::parse("x=a+b%20c").get("x"), Some("a b c"));
     }
 }

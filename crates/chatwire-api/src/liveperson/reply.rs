@@ -41,7 +41,11 @@ impl LpReply {
 
     /// A 201 with `Location`.
     pub fn created(format: Format, root: Elem, location: String) -> Self {
-        Self { status: StatusCode::CREATED, location: Some(location), ..Self::ok(format, root) }
+        Self {
+            status: StatusCode::CREATED,
+            location: Some(location),
+            ..Self::ok(format, root)
+        }
     }
 
     /// Renders JSON without the root key.
@@ -77,14 +81,21 @@ impl IntoResponse for LpReply {
     fn into_response(self) -> Response {
         let body = match self.format {
             Format::Json => {
-                let opts = JsonOptions { style: self.style, unwrap_root: self.unwrap_root, lists: &self.lists };
+                let opts = JsonOptions {
+                    style: self.style,
+                    unwrap_root: self.unwrap_root,
+                    lists: &self.lists,
+                };
                 to_json_with(&self.root, opts).to_string()
             }
             Format::Xml => to_xml(&self.root),
         };
         let mut resp = (self.status, body).into_response();
         let headers = resp.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.format.content_type()));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.format.content_type()),
+        );
         // Polling clients must never see a cached answer.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(loc) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {

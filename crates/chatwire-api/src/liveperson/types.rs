@@ -2,11 +2,11 @@
 //! its link sets (spec §1.6, §2.2.11, §2.2.16, §3). Only this module knows LivePerson's field
 //! names, value types and link order.
 
+use chatwire_engine::ChatView;
 use chatwire_engine::core::{
     Chat, ChatEvent, EventKind, LineSource, LineSubType, StateChange, TextType, Timestamp,
     TransferTarget,
 };
-use chatwire_engine::ChatView;
 
 use super::wire::Elem;
 
@@ -64,14 +64,31 @@ pub fn event_elem(e: &ChatEvent, ids: EventIds) -> Elem {
             .field("text", line.text.clone())
             .field("by", line.by.clone())
             .field("source", source(line.source))
-            .opt_field("systemMessageId", line.system_message.map(|m| i64::from(m.0)))
-            .field("subType", if line.sub_type == LineSubType::OnlyToRep { "ONLY_TO_REP" } else { "REGULAR" }),
-        EventKind::Url { url, by } => elem.field("url", url.clone()).field("by", by.clone()).field("source", "agent"),
+            .opt_field(
+                "systemMessageId",
+                line.system_message.map(|m| i64::from(m.0)),
+            )
+            .field(
+                "subType",
+                if line.sub_type == LineSubType::OnlyToRep {
+                    "ONLY_TO_REP"
+                } else {
+                    "REGULAR"
+                },
+            ),
+        EventKind::Url { url, by } => elem
+            .field("url", url.clone())
+            .field("by", by.clone())
+            .field("source", "agent"),
         EventKind::Transfer { to, text, .. } => {
             let target = match to {
                 TransferTarget::Skill { name, .. } | TransferTarget::Agent { name, .. } => name,
             };
-            let note = if text.is_empty() { format!("Transferred to {target}.") } else { format!("Transferred to {target}: {text}") };
+            let note = if text.is_empty() {
+                format!("Transferred to {target}.")
+            } else {
+                format!("Transferred to {target}: {text}")
+            };
             elem.field("textType", "plain")
                 .field("text", note)
                 .field("by", "info")
@@ -108,18 +125,24 @@ pub const fn rt_session_id(chat: &Chat) -> i64 {
 /// Scala client requires; on the visitor side agent fields appear once an agent has accepted.
 pub fn info_fields(mut elem: Elem, chat: &Chat, side: Side, extras: &InfoExtras) -> Elem {
     let req = &chat.request;
-    elem = elem.field("state", chat.state.as_str()).field("chatSessionKey", chat.key.as_str());
-    if side == Side::Visitor {
-        if let (Some(name), Some(id)) = (&extras.skill_name, chat.skill) {
-            elem = elem.field("skillName", name.clone()).field("skillId", id.0);
-        }
+    elem = elem
+        .field("state", chat.state.as_str())
+        .field("chatSessionKey", chat.key.as_str());
+    if let (Side::Visitor, Some(name), Some(id)) = (side, &extras.skill_name, chat.skill) {
+        elem = elem.field("skillName", name.clone()).field("skillId", id.0);
     }
     match (&chat.agent, side) {
-        (Some(agent), _) => elem = elem.field("agentName", agent.name.clone()).field("agentId", agent.id.0),
+        (Some(agent), _) => {
+            elem = elem
+                .field("agentName", agent.name.clone())
+                .field("agentId", agent.id.0)
+        }
         (None, Side::Agent) => elem = elem.field("agentName", "").field("agentId", 0),
         (None, Side::Visitor) => {}
     }
-    let duration_ms = chat.accepted_at.map_or(0, |start| chat.ended_at.unwrap_or(extras.now).millis_since(start));
+    let duration_ms = chat.accepted_at.map_or(0, |start| {
+        chat.ended_at.unwrap_or(extras.now).millis_since(start)
+    });
     elem.field("startTime", lp_time(chat.started_at))
         .field("duration", duration_ms / 1000)
         .field("lastUpdate", lp_time(chat.last_update))
@@ -129,12 +152,21 @@ pub fn info_fields(mut elem: Elem, chat: &Chat, side: Side, extras: &InfoExtras)
         .field("visitorTyping", chat.visitor_typing.as_str())
         .field("visitorName", chat.visitor_name.clone())
         .field("rtSessionId", rt_session_id(chat))
-        .field("sharkVisitorId", req.le_visitor_id.clone().unwrap_or_default())
-        .field("sharkSessionId", req.le_session_id.clone().unwrap_or_default())
+        .field(
+            "sharkVisitorId",
+            req.le_visitor_id.clone().unwrap_or_default(),
+        )
+        .field(
+            "sharkSessionId",
+            req.le_session_id.clone().unwrap_or_default(),
+        )
         .field("sharkContextId", req.le_context_id.unwrap_or(0))
         .field("engagementId", req.engagement_id.unwrap_or(0))
         .field("campaignId", req.campaign_id.unwrap_or(0))
-        .field("language", req.language.clone().unwrap_or_else(|| "en-US".to_owned()))
+        .field(
+            "language",
+            req.language.clone().unwrap_or_else(|| "en-US".to_owned()),
+        )
         .opt_field("participantId", req.participant_id.clone())
 }
 
@@ -156,18 +188,35 @@ impl ChatUrls {
 }
 
 /// `https://host/api/account/{account}/agentSession/{asid}`.
-pub fn agent_session_url(base: &crate::BaseUrl, account: &chatwire_engine::core::AccountId, asid: i64) -> String {
+pub fn agent_session_url(
+    base: &crate::BaseUrl,
+    account: &chatwire_engine::core::AccountId,
+    asid: i64,
+) -> String {
     base.join(&format!("/api/account/{account}/agentSession/{asid}"))
 }
 
 /// The URLs of a chat: under the agent session (agent side) or the account (visitor side).
-pub fn chat_urls(base: &crate::BaseUrl, account: &chatwire_engine::core::AccountId, asid: Option<i64>, key: &chatwire_engine::core::ChatKey) -> ChatUrls {
+pub fn chat_urls(
+    base: &crate::BaseUrl,
+    account: &chatwire_engine::core::AccountId,
+    asid: Option<i64>,
+    key: &chatwire_engine::core::ChatKey,
+) -> ChatUrls {
     match asid {
         Some(asid) => {
             let session = agent_session_url(base, account, asid);
-            ChatUrls { chat: format!("{session}/chat/{key}"), session: Some(session), visit_id: key.visit_id() }
+            ChatUrls {
+                chat: format!("{session}/chat/{key}"),
+                session: Some(session),
+                visit_id: key.visit_id(),
+            }
         }
-        None => ChatUrls { chat: base.join(&format!("/api/account/{account}/chat/{key}")), session: None, visit_id: key.visit_id() },
+        None => ChatUrls {
+            chat: base.join(&format!("/api/account/{account}/chat/{key}")),
+            session: None,
+            visit_id: key.visit_id(),
+        },
     }
 }
 
@@ -185,12 +234,21 @@ pub fn info_elem(chat: &Chat, side: Side, urls: &ChatUrls, extras: &InfoExtras) 
 pub fn events_elem(view: &ChatView, urls: &ChatUrls, ids: EventIds) -> Elem {
     Elem::new("events")
         .child(Elem::link(urls.sub("events"), "self"))
-        .child(Elem::link(format!("{}?from={}", urls.sub("events"), view.next.0), "next"))
+        .child(Elem::link(
+            format!("{}?from={}", urls.sub("events"), view.next.0),
+            "next",
+        ))
         .children(view.events.iter().map(|e| event_elem(e, ids)))
 }
 
 /// The chat resource: links in the documented order, then events, then info.
-pub fn chat_elem(view: &ChatView, side: Side, urls: &ChatUrls, extras: &InfoExtras, ids: EventIds) -> Elem {
+pub fn chat_elem(
+    view: &ChatView,
+    side: Side,
+    urls: &ChatUrls,
+    extras: &InfoExtras,
+    ids: EventIds,
+) -> Elem {
     let next = format!("{}?from={}", urls.chat, view.next.0);
     let links: Vec<Elem> = match side {
         Side::Agent => {
@@ -200,7 +258,10 @@ pub fn chat_elem(view: &ChatView, side: Side, urls: &ChatUrls, extras: &InfoExtr
                 Elem::link(urls.sub("events"), "events"),
                 Elem::link(urls.sub("info"), "info"),
                 Elem::link(next, "next"),
-                Elem::link(format!("{session}/visits/visit/{}", urls.visit_id), "visit-id"),
+                Elem::link(
+                    format!("{session}/visits/visit/{}", urls.visit_id),
+                    "visit-id",
+                ),
                 Elem::link(urls.sub("transfer"), "transfer"),
                 Elem::link(urls.sub("survey"), "agent-survey"),
             ]
@@ -211,7 +272,10 @@ pub fn chat_elem(view: &ChatView, side: Side, urls: &ChatUrls, extras: &InfoExtr
             Elem::link(urls.sub("info"), "info"),
             Elem::link(next, "next"),
             Elem::link(urls.sub("transcriptRequest"), "transcript-request"),
-            Elem::link(urls.sub("transcriptWithSubjectRequest"), "transcript-with-subject-request"),
+            Elem::link(
+                urls.sub("transcriptWithSubjectRequest"),
+                "transcript-with-subject-request",
+            ),
             Elem::link(urls.sub("exitSurvey"), "exit-survey"),
             Elem::link(urls.sub("customVariables"), "custom-variables"),
         ],
@@ -228,7 +292,10 @@ mod tests {
 
     #[test]
     fn times_have_millis_and_a_numeric_offset() {
-        assert_eq!(lp_time(Timestamp(1_440_947_162_001)), "2015-08-30T15:06:02.001+00:00");
+        assert_eq!(
+            lp_time(Timestamp(1_440_947_162_001)),
+            "2015-08-30T15:06:02.001+00:00"
+        );
         assert_eq!(lp_time(Timestamp(0)), "1970-01-01T00:00:00.000+00:00");
     }
 }

@@ -20,7 +20,11 @@ pub struct LpVisitor {
 
 fn app_key_of(parts: &Parts) -> Option<String> {
     if let Some(v) = authorization(&parts.headers, "LivePerson") {
-        let key = v.split(',').find_map(|p| p.trim().strip_prefix("appKey=").map(|k| k.trim_matches('"').to_owned()));
+        let key = v.split(',').find_map(|p| {
+            p.trim()
+                .strip_prefix("appKey=")
+                .map(|k| k.trim_matches('"').to_owned())
+        });
         if key.is_some() {
             return key;
         }
@@ -28,17 +32,29 @@ fn app_key_of(parts: &Parts) -> Option<String> {
     if let Some(v) = authorization(&parts.headers, "Bearer") {
         return Some(v);
     }
-    LpQuery::parse(parts.uri.query().unwrap_or("")).get("appKey").map(str::to_owned).filter(|k| !k.is_empty())
+    LpQuery::parse(parts.uri.query().unwrap_or(""))
+        .get("appKey")
+        .map(str::to_owned)
+        .filter(|k| !k.is_empty())
 }
 
 impl FromRequestParts<AppState> for LpVisitor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| ApiError::NotFound("no such resource".into()))?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("no such resource".into()))?;
         let account = path_account(&params)?;
         state.engine.account(&account).await?;
-        let key = app_key_of(parts).ok_or_else(|| ApiError::Unauthorized("missing app key (Authorization: LivePerson appKey=…, or ?appKey=)".into()))?;
+        let key = app_key_of(parts).ok_or_else(|| {
+            ApiError::Unauthorized(
+                "missing app key (Authorization: LivePerson appKey=…, or ?appKey=)".into(),
+            )
+        })?;
         let key = state.engine.check_app_key(&account, &key).await?;
         Ok(Self { account, key })
     }

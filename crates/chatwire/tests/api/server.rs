@@ -15,8 +15,15 @@ async fn unknown_routes_answer_404_with_an_error_body() {
     let (status, body) = app.get("/api/nothing/here").await;
     assert_eq!(status, 404);
     let json: serde_json::Value = serde_json::from_str(&body).expect("json body");
-    assert_eq!(json["error"]["internalCode"], 28, "LivePerson's unknown-URI code");
-    assert!(json["error"]["message"].as_str().is_some_and(|m| m.starts_with("null for uri")));
+    assert_eq!(
+        json["error"]["internalCode"], 28,
+        "LivePerson's unknown-URI code"
+    );
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("null for uri"))
+    );
     app.stop().await;
 }
 

@@ -73,18 +73,26 @@ pub struct Elem {
     /// Text content.
     pub text: Option<Scalar>,
     /// Child elements in order.
-    pub children: Vec<Elem>,
+    pub children: Vec<Self>,
 }
 
 impl Elem {
     /// An empty element.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into(), attrs: Vec::new(), text: None, children: Vec::new() }
+        Self {
+            name: name.into(),
+            attrs: Vec::new(),
+            text: None,
+            children: Vec::new(),
+        }
     }
 
     /// An element holding only `value` (`<name>value</name>`, JSON `"name": value`).
     pub fn leaf(name: impl Into<String>, value: impl Into<Scalar>) -> Self {
-        Self { text: Some(value.into()), ..Self::new(name) }
+        Self {
+            text: Some(value.into()),
+            ..Self::new(name)
+        }
     }
 
     /// Adds an attribute.
@@ -151,7 +159,14 @@ pub struct JsonOptions<'a> {
 
 /// Renders `root` as `{"<name>": <content>}`.
 pub fn to_json(root: &Elem, style: KeyStyle) -> Value {
-    to_json_with(root, JsonOptions { style, unwrap_root: false, lists: &[] })
+    to_json_with(
+        root,
+        JsonOptions {
+            style,
+            unwrap_root: false,
+            lists: &[],
+        },
+    )
 }
 
 /// Renders `root` with options.
@@ -168,7 +183,10 @@ pub fn to_json_with(root: &Elem, opts: JsonOptions<'_>) -> Value {
 fn content_json(e: &Elem, opts: JsonOptions<'_>) -> Value {
     let style = opts.style;
     if e.attrs.is_empty() && e.children.is_empty() {
-        return e.text.as_ref().map_or_else(|| Value::String(String::new()), Scalar::to_json);
+        return e
+            .text
+            .as_ref()
+            .map_or_else(|| Value::String(String::new()), Scalar::to_json);
     }
     let mut map = Map::new();
     for (k, v) in &e.attrs {
@@ -189,9 +207,17 @@ fn content_json(e: &Elem, opts: JsonOptions<'_>) -> Value {
         }
     }
     for name in names {
-        let mut same: Vec<Value> =
-            e.children.iter().filter(|c| c.name == name).map(|c| content_json(c, opts)).collect();
-        let value = if same.len() == 1 && !opts.lists.contains(&name) { same.remove(0) } else { Value::Array(same) };
+        let mut same: Vec<Value> = e
+            .children
+            .iter()
+            .filter(|c| c.name == name)
+            .map(|c| content_json(c, opts))
+            .collect();
+        let value = if same.len() == 1 && !opts.lists.contains(&name) {
+            same.remove(0)
+        } else {
+            Value::Array(same)
+        };
         map.insert(name.to_owned(), value);
     }
     Value::Object(map)
@@ -238,7 +264,9 @@ pub fn parse_xml(xml: &str) -> Result<Elem, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut stack: Vec<Elem> = Vec::new();
     loop {
-        let event = reader.read_event().map_err(|e| format!("malformed XML: {e}"))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("malformed XML: {e}"))?;
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
                 let is_empty = matches!(event, Event::Empty(_));
@@ -247,7 +275,9 @@ pub fn parse_xml(xml: &str) -> Result<Elem, String> {
                 for attr in start.attributes() {
                     let attr = attr.map_err(|e| format!("malformed XML attribute: {e}"))?;
                     let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
-                    let value = attr.unescape_value().map_err(|e| format!("malformed XML attribute: {e}"))?;
+                    let value = attr
+                        .unescape_value()
+                        .map_err(|e| format!("malformed XML attribute: {e}"))?;
                     elem.attrs.push((key, Scalar::Str(value.into_owned())));
                 }
                 if stack.len() > 64 {
@@ -262,8 +292,11 @@ pub fn parse_xml(xml: &str) -> Result<Elem, String> {
                 }
             }
             Event::Text(text) => {
-                let t = text.decode().map_err(|e| format!("malformed XML text: {e}"))?;
-                let t = quick_xml::escape::unescape(&t).map_err(|e| format!("malformed XML text: {e}"))?;
+                let t = text
+                    .decode()
+                    .map_err(|e| format!("malformed XML text: {e}"))?;
+                let t = quick_xml::escape::unescape(&t)
+                    .map_err(|e| format!("malformed XML text: {e}"))?;
                 if let Some(top) = stack.last_mut() {
                     append_text(top, &t);
                 }
@@ -277,7 +310,8 @@ pub fn parse_xml(xml: &str) -> Result<Elem, String> {
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(&r).into_owned();
                 let entity = format!("&{name};");
-                let t = quick_xml::escape::unescape(&entity).map_err(|e| format!("malformed XML entity: {e}"))?;
+                let t = quick_xml::escape::unescape(&entity)
+                    .map_err(|e| format!("malformed XML entity: {e}"))?;
                 if let Some(top) = stack.last_mut() {
                     append_text(top, &t);
                 }

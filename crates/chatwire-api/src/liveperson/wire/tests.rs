@@ -5,44 +5,78 @@ use serde_json::json;
 use super::*;
 
 fn chat_location() -> Elem {
-    Elem::new("chatLocation").child(Elem::link("https://h/api/account/1/agentSession/2/chat/K", "location"))
+    Elem::new("chatLocation").child(Elem::link(
+        "https://h/api/account/1/agentSession/2/chat/K",
+        "location",
+    ))
 }
 
 #[test]
 fn a_single_link_is_an_object_with_href_first() {
     let v = to_json(&chat_location(), KeyStyle::Attributes);
-    assert_eq!(v, json!({"chatLocation":{"link":{"@href":"https://h/api/account/1/agentSession/2/chat/K","@rel":"location"}}}));
+    assert_eq!(
+        v,
+        json!({"chatLocation":{"link":{"@href":"https://h/api/account/1/agentSession/2/chat/K","@rel":"location"}}})
+    );
     let text = serde_json::to_string(&v).expect("json");
-    assert!(text.find("@href") < text.find("@rel"), "Postman reads Object.values(link)[0]");
+    assert!(
+        text.find("@href") < text.find("@rel"),
+        "Postman reads Object.values(link)[0]"
+    );
 }
 
 #[test]
 fn repeated_children_become_arrays_and_missing_ones_are_left_out() {
-    let events = Elem::new("events").child(Elem::link("a", "self")).child(Elem::link("b", "next"));
+    let events = Elem::new("events")
+        .child(Elem::link("a", "self"))
+        .child(Elem::link("b", "next"));
     let v = to_json(&events, KeyStyle::Attributes);
-    assert_eq!(v, json!({"events":{"link":[{"@href":"a","@rel":"self"},{"@href":"b","@rel":"next"}]}}));
+    assert_eq!(
+        v,
+        json!({"events":{"link":[{"@href":"a","@rel":"self"},{"@href":"b","@rel":"next"}]}})
+    );
     assert!(v["events"].get("event").is_none());
 }
 
 #[test]
 fn typed_leaves_keep_their_json_types() {
-    let e = Elem::new("event").attr("id", "3").attr("type", "line").field("systemMessageId", 3).field("flag", true);
-    assert_eq!(to_json(&e, KeyStyle::Attributes), json!({"event":{"@id":"3","@type":"line","systemMessageId":3,"flag":true}}));
-    assert_eq!(to_json(&e, KeyStyle::Plain), json!({"event":{"id":"3","type":"line","systemMessageId":3,"flag":true}}));
+    let e = Elem::new("event")
+        .attr("id", "3")
+        .attr("type", "line")
+        .field("systemMessageId", 3)
+        .field("flag", true);
+    assert_eq!(
+        to_json(&e, KeyStyle::Attributes),
+        json!({"event":{"@id":"3","@type":"line","systemMessageId":3,"flag":true}})
+    );
+    assert_eq!(
+        to_json(&e, KeyStyle::Plain),
+        json!({"event":{"id":"3","type":"line","systemMessageId":3,"flag":true}})
+    );
 }
 
 #[test]
 fn text_beside_attributes_is_dollar() {
-    let e = Elem::new("info").attr("name", "ip").child(Elem::leaf("x", "1"));
+    let e = Elem::new("info")
+        .attr("name", "ip")
+        .child(Elem::leaf("x", "1"));
     let mut with_text = Elem::new("item").attr("name", "ip");
     with_text.text = Some("1.2.3.4".into());
-    assert_eq!(to_json(&with_text, KeyStyle::Attributes), json!({"item":{"@name":"ip","$":"1.2.3.4"}}));
-    assert_eq!(to_json(&e, KeyStyle::Attributes), json!({"info":{"@name":"ip","x":"1"}}));
+    assert_eq!(
+        to_json(&with_text, KeyStyle::Attributes),
+        json!({"item":{"@name":"ip","$":"1.2.3.4"}})
+    );
+    assert_eq!(
+        to_json(&e, KeyStyle::Attributes),
+        json!({"info":{"@name":"ip","x":"1"}})
+    );
 }
 
 #[test]
 fn xml_uses_attributes_and_escapes() {
-    let e = Elem::new("event").attr("type", "line").field("text", "a < b & \"c\"");
+    let e = Elem::new("event")
+        .attr("type", "line")
+        .field("text", "a < b & \"c\"");
     assert_eq!(
         to_xml(&e),
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><event type=\"line\"><text>a &lt; b &amp; &quot;c&quot;</text></event>"
@@ -53,11 +87,21 @@ fn xml_uses_attributes_and_escapes() {
 #[test]
 fn xml_requests_parse_into_the_same_json_a_json_client_sends() {
     let e = parse_xml("<event type=\"line\"><text>hi &amp; bye</text></event>").expect("xml");
-    assert_eq!(to_json(&e, KeyStyle::Attributes), json!({"event":{"@type":"line","text":"hi & bye"}}));
-    let t = parse_xml("<transfer><skill><id>2</id></skill><text>vip</text></transfer>").expect("xml");
-    assert_eq!(to_json(&t, KeyStyle::Attributes), json!({"transfer":{"skill":{"id":"2"},"text":"vip"}}));
+    assert_eq!(
+        to_json(&e, KeyStyle::Attributes),
+        json!({"event":{"@type":"line","text":"hi & bye"}})
+    );
+    let t =
+        parse_xml("<transfer><skill><id>2</id></skill><text>vip</text></transfer>").expect("xml");
+    assert_eq!(
+        to_json(&t, KeyStyle::Attributes),
+        json!({"transfer":{"skill":{"id":"2"},"text":"vip"}})
+    );
     let empty = parse_xml("<?xml version=\"1.0\"?><loginData/>").expect("xml");
-    assert_eq!(to_json(&empty, KeyStyle::Attributes), json!({"loginData":""}));
+    assert_eq!(
+        to_json(&empty, KeyStyle::Attributes),
+        json!({"loginData":""})
+    );
 }
 
 #[test]
