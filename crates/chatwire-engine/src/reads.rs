@@ -125,7 +125,7 @@ impl Engine {
 
     /// Whether `viewer` may read `chat`. Agents read chats they handle or handled, chats
     /// ringing for them, and chats they transferred away; admins read every chat of the
-    /// account. Anything else is `NotFound`, so foreign chat keys are not revealed.
+    /// account. Another agent's chat is `Forbidden` (nothing of it is returned).
     async fn check_access(
         &self,
         account: &AccountId,
@@ -148,7 +148,7 @@ impl Engine {
         if load.agent.is_admin || routing::is_routed_to(&load, chat) {
             Ok(())
         } else {
-            Err(EngineError::NotFound("chat"))
+            Err(EngineError::Forbidden("this chat belongs to another agent"))
         }
     }
 

@@ -272,7 +272,7 @@ async fn agents_cannot_read_chats_that_are_not_theirs() {
         .engine
         .read_chat(&f.account, &key, EventId(0), Viewer::Agent(f.agents[1]))
         .await;
-    assert!(matches!(read, Err(EngineError::NotFound("chat"))));
+    assert!(matches!(read, Err(EngineError::Forbidden(_))));
     assert!(
         f.engine
             .read_chat(&f.account, &key, EventId(0), Viewer::Agent(f.agents[2]))

@@ -312,11 +312,21 @@ async fn multi_chat_retrieve_returns_each_chat_from_its_own_cursor_in_the_seed_s
     assert_eq!(status, 200);
     let chats = v["chats"]["chat"].as_array().expect("list");
     assert_eq!(
-        chats[0]["error"]["internalCode"], 28,
-        "agent2 is not in this chat: not found, nothing leaked"
+        chats[0]["error"]["internalCode"], 13,
+        "agent2 is not in this chat: forbidden, nothing of it leaked"
     );
     assert!(chats[0].get("events").is_none() && chats[0].get("info").is_none());
-    assert_eq!(chats[1]["error"]["internalCode"], 28);
+    assert_eq!(
+        chats[1]["error"]["internalCode"], 28,
+        "unknown key: not found"
+    );
+    let (status, single) = app
+        .lp_get(&other, &format!("{}/chat/{ka}", other.session))
+        .await;
+    assert_eq!(
+        (status, single["error"]["internalCode"].as_i64()),
+        (403, Some(13))
+    );
     let (status, v) = app
         .lp_get(
             &agent,
