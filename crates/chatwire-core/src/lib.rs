@@ -7,6 +7,7 @@
 //! - [`chat`]: the chat aggregate, its append-only event log, and `Chat::decide`, the only place
 //!   where chat state changes are decided.
 //! - [`session`]: authentication sessions (hashes only).
+//! - [`survey`]: survey forms and answer validation.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`error`]: [`DomainError`], business failures only (no status codes).
 //!
@@ -20,6 +21,7 @@ pub mod ids;
 pub mod routing;
 pub mod session;
 pub mod skill;
+pub mod survey;
 pub mod time;
 
 pub use account::{Account, AppKey, NewAppKey};
@@ -33,4 +35,5 @@ pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};
 pub use session::{AuthSession, SessionKind};
 pub use skill::Skill;
+pub use survey::{Survey, SurveyKind, SurveyResponse};
 pub use time::Timestamp;

@@ -21,6 +21,7 @@
 //! - `rows`: rows to domain values and back (JSON columns, enums as text).
 //! - `error`: rusqlite errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `sessions`: the authentication sessions table.
+//! - `surveys`: survey definitions and responses (JSON documents).
 //! - `store`: the `Store` impl, routing each method to the writer or the readers.
 //!
 //! One `SqliteStore` per file per process: the writer is the only one allowed to write there.
@@ -36,6 +37,7 @@ mod reader;
 mod rows;
 mod sessions;
 mod store;
+mod surveys;
 mod writer;
 
 use std::fmt;

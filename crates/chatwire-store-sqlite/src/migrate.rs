@@ -16,6 +16,7 @@ use crate::error;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_sessions.sql"),
+    include_str!("../migrations/0003_surveys.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -75,8 +76,8 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 7,
-            "accounts, skills, agents, app_keys, chats, chat_events, sessions"
+            tables, 9,
+            "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, survey_responses"
         );
     }
 

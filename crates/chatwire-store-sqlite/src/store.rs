@@ -6,11 +6,12 @@
 use async_trait::async_trait;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
+    ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Survey, SurveyResponse,
+    Timestamp,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, ops, queries, sessions};
+use crate::{SqliteStore, ops, queries, sessions, surveys};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -189,6 +190,36 @@ impl Store for SqliteStore {
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
         self.writer
             .run(move |cx| sessions::delete_expired(cx, now))
+            .await
+    }
+
+    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
+        let survey = survey.clone();
+        self.writer
+            .run(move |cx| surveys::create(cx, &survey))
+            .await
+    }
+
+    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
+        let account = account.clone();
+        self.readers.run(move |c| surveys::list(c, &account)).await
+    }
+
+    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
+        let response = response.clone();
+        self.writer
+            .run(move |cx| surveys::save_response(cx, &response))
+            .await
+    }
+
+    async fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> StoreResult<Vec<SurveyResponse>> {
+        let (account, chat) = (account.clone(), chat.cloned());
+        self.readers
+            .run(move |c| surveys::responses(c, &account, chat.as_ref()))
             .await
     }
 }

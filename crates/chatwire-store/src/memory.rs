@@ -12,7 +12,7 @@ use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, ChatState, DecisionContext, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill,
-    SkillId, Timestamp,
+    SkillId, Survey, SurveyResponse, Timestamp,
 };
 
 use crate::store::decide_and_apply;
@@ -28,6 +28,8 @@ struct Inner {
     chat_nums: HashMap<ChatNum, ChatKey>,
     feed: Vec<(AccountId, FeedItem)>,
     sessions: HashMap<String, AuthSession>,
+    surveys: BTreeMap<i64, Survey>,
+    survey_responses: Vec<SurveyResponse>,
     last_id: i64,
     last_seq: i64,
 }
@@ -421,6 +423,55 @@ impl Store for MemoryStore {
         inner.sessions.retain(|_, s| s.is_live(now));
         Ok(u64::try_from(before - inner.sessions.len()).unwrap_or(u64::MAX))
     }
+    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
+        let mut inner = self.lock()?;
+        if !inner.accounts.contains_key(&survey.account) {
+            return Err(StoreError::NotFound("account"));
+        }
+        let stored = Survey {
+            id: inner.next_id(),
+            ..survey.clone()
+        };
+        inner.surveys.insert(stored.id, stored.clone());
+        Ok(stored)
+    }
+
+    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
+        Ok(self
+            .lock()?
+            .surveys
+            .values()
+            .filter(|s| &s.account == account)
+            .cloned()
+            .collect())
+    }
+
+    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        if !inner
+            .surveys
+            .get(&response.survey)
+            .is_some_and(|s| s.account == response.account)
+        {
+            return Err(StoreError::NotFound("survey"));
+        }
+        inner.survey_responses.push(response.clone());
+        Ok(())
+    }
+
+    async fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> StoreResult<Vec<SurveyResponse>> {
+        let inner = self.lock()?;
+        Ok(inner
+            .survey_responses
+            .iter()
+            .filter(|r| &r.account == account && chat.is_none_or(|c| r.chat.as_ref() == Some(c)))
+            .cloned()
+            .collect())
+    }
 }
 
 #[cfg(test)]
@@ -439,6 +490,11 @@ mod tests {
     async fn memory_store_passes_the_concurrency_checks() {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
         conformance::run_concurrency(store).await;
+    }
+
+    #[tokio::test]
+    async fn memory_store_passes_the_survey_checks() {
+        conformance::run_surveys(&MemoryStore::new()).await;
     }
 
     #[tokio::test]

@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Timestamp,
+    ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Survey, SurveyResponse,
+    Timestamp,
 };
 use futures::stream::BoxStream;
 
@@ -142,6 +143,19 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()>;
     /// Deletes sessions expired at `now`; returns how many.
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+
+    /// Stores a survey definition, assigning its `id` (the argument's id is ignored).
+    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
+    /// An account's surveys, by id.
+    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
+    /// Stores a submitted survey. Durable on return.
+    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
+    /// An account's submitted surveys, oldest first; only those about `chat` when given.
+    async fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> StoreResult<Vec<SurveyResponse>>;
 
     /// Checks that the database answers (health checks). Backends may override with a cheaper
     /// query.

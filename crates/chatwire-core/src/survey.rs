@@ -1,0 +1,354 @@
+//! Surveys: pre-chat, offline ("leave a message"), exit (visitor, after a chat) and agent
+//! (wrap-up) forms, and the validation of submitted answers against them (LivePerson §4.2).
+
+use serde::{Deserialize, Serialize};
+
+use crate::chat::SurveyAnswer;
+use crate::{AccountId, AgentId, ChatKey, DomainError, Timestamp};
+
+/// Which form a survey is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyKind {
+    /// Shown before a chat; answers travel in the chat request.
+    PreChat,
+    /// Shown when nobody is available; answers are stored for agents.
+    Offline,
+    /// Shown to the visitor after a chat.
+    Exit,
+    /// The agent's wrap-up form for a chat.
+    Agent,
+}
+
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuestionType {
+    /// One of the entries, from a drop-down.
+    Dropdown,
+    /// Any number of the entries.
+    Checkbox,
+    /// One of the entries.
+    Radio,
+    /// One of the entries, laid out in a row.
+    RadioSideBySide,
+    /// A line of text.
+    TextField,
+    /// Several lines of text.
+    TextArea,
+}
+
+impl QuestionType {
+    /// The LivePerson wire name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Dropdown => "Dropdown Box",
+            Self::Checkbox => "Checkbox",
+            Self::Radio => "Radio Button",
+            Self::RadioSideBySide => "Radio Button (side by side)",
+            Self::TextField => "Text Field",
+            Self::TextArea => "Text Area",
+        }
+    }
+
+    const fn has_entries(self) -> bool {
+        !matches!(self, Self::TextField | Self::TextArea)
+    }
+}
+
+/// Validation of free-text answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Validation {
+    /// Letters, digits and spaces.
+    AlphaNumeric,
+    /// Digits (with an optional sign and decimal point).
+    Numeric,
+    /// An e-mail address.
+    Email,
+}
+
+impl Validation {
+    /// The LivePerson wire name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AlphaNumeric => "alpha_numeric",
+            Self::Numeric => "numeric",
+            Self::Email => "email",
+        }
+    }
+
+    fn accepts(self, v: &str) -> bool {
+        match self {
+            Self::AlphaNumeric => v.chars().all(|c| c.is_alphanumeric() || c.is_whitespace()),
+            Self::Numeric => {
+                v.trim()
+                    .trim_start_matches(['-', '+'])
+                    .replacen('.', "", 1)
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                    && !v.trim().is_empty()
+            }
+            Self::Email => v.split_once('@').is_some_and(|(l, d)| {
+                !l.is_empty()
+                    && d.contains('.')
+                    && !d.starts_with('.')
+                    && !v.contains(char::is_whitespace)
+            }),
+        }
+    }
+}
+
+/// A selectable answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The value submitted.
+    pub value: String,
+    /// The text shown.
+    pub display_value: String,
+    /// Pre-selected.
+    pub checked: bool,
+    /// Questions (by `logic_id`) revealed when this entry is chosen.
+    pub show_logic_ids: Vec<i64>,
+}
+
+/// One question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// Question id, unique in the survey.
+    pub id: i64,
+    /// Shown only when an entry with this id in `show_logic_ids` is chosen.
+    pub logic_id: Option<i64>,
+    /// Display order.
+    pub order: u32,
+    /// Must be answered (when shown).
+    pub mandatory: bool,
+    /// How it is answered.
+    pub kind: QuestionType,
+    /// Free-text validation.
+    pub validation: Option<Validation>,
+    /// The question text.
+    pub label: String,
+    /// Entries of selection questions.
+    pub entries: Vec<Entry>,
+}
+
+/// A survey definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Survey {
+    /// Server-wide id.
+    pub id: i64,
+    /// Owning account.
+    pub account: AccountId,
+    /// Which form it is.
+    pub kind: SurveyKind,
+    /// Name (LivePerson `surveyName` selects by it).
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Header text.
+    pub header: String,
+    /// Questions in order.
+    pub questions: Vec<Question>,
+}
+
+impl Survey {
+    /// Checks answers: every answered question exists and is answered by its rules; every
+    /// mandatory question that is shown is answered. Questions with a `logic_id` are shown only
+    /// when a chosen entry reveals them.
+    pub fn validate(&self, answers: &[SurveyAnswer]) -> Result<(), DomainError> {
+        let find = |id: &str| {
+            self.questions
+                .iter()
+                .find(|q| q.id.to_string() == id.trim())
+        };
+        let mut revealed: Vec<i64> = Vec::new();
+        for a in answers {
+            let q = find(&a.question).ok_or_else(|| {
+                DomainError::invalid(
+                    "survey",
+                    format!("question {} is not in survey {}", a.question, self.id),
+                )
+            })?;
+            let values: Vec<&str> = a
+                .answers
+                .iter()
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .collect();
+            if values.len() > 1 && q.kind != QuestionType::Checkbox {
+                return Err(DomainError::invalid(
+                    "survey",
+                    format!("question {} takes one answer", q.id),
+                ));
+            }
+            for v in &values {
+                if q.kind.has_entries() {
+                    let entry = q.entries.iter().find(|e| e.value == *v).ok_or_else(|| {
+                        DomainError::invalid(
+                            "survey",
+                            format!("{v:?} is not an option of question {}", q.id),
+                        )
+                    })?;
+                    revealed.extend(&entry.show_logic_ids);
+                } else if let Some(rule) = q.validation.filter(|r| !r.accepts(v)) {
+                    return Err(DomainError::invalid(
+                        "survey",
+                        format!("question {} must be {}", q.id, rule.as_str()),
+                    ));
+                }
+                if v.chars().count() > 4000 {
+                    return Err(DomainError::invalid(
+                        "survey",
+                        "answers are at most 4000 characters",
+                    ));
+                }
+            }
+        }
+        for q in self.questions.iter().filter(|q| q.mandatory) {
+            let shown = q.logic_id.is_none_or(|l| revealed.contains(&l));
+            let answered = answers.iter().any(|a| {
+                a.question.trim() == q.id.to_string()
+                    && a.answers.iter().any(|v| !v.trim().is_empty())
+            });
+            if shown && !answered {
+                return Err(DomainError::invalid(
+                    "survey",
+                    format!("question {} ({}) is mandatory", q.id, q.label),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A submitted survey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyResponse {
+    /// The survey answered.
+    pub survey: i64,
+    /// Its kind.
+    pub kind: SurveyKind,
+    /// Owning account.
+    pub account: AccountId,
+    /// The chat it is about (exit and agent surveys).
+    pub chat: Option<ChatKey>,
+    /// The agent who submitted it (agent surveys).
+    pub agent: Option<AgentId>,
+    /// The answers.
+    pub answers: Vec<SurveyAnswer>,
+    /// Context sent with it (visitor ids, skill, user agent…), as name/value pairs.
+    pub context: Vec<(String, String)>,
+    /// When it was submitted.
+    pub submitted_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey() -> Survey {
+        let entry = |v: &str, show: &[i64]| Entry {
+            value: v.into(),
+            display_value: v.to_uppercase(),
+            checked: false,
+            show_logic_ids: show.to_vec(),
+        };
+        Survey {
+            id: 9,
+            account: AccountId::parse("1000").expect("id"),
+            kind: SurveyKind::Agent,
+            name: "wrap-up".into(),
+            title: "Wrap-up".into(),
+            header: String::new(),
+            questions: vec![
+                Question {
+                    id: 1,
+                    logic_id: None,
+                    order: 0,
+                    mandatory: true,
+                    kind: QuestionType::Radio,
+                    validation: None,
+                    label: "Resolved?".into(),
+                    entries: vec![entry("yes", &[]), entry("no", &[7])],
+                },
+                Question {
+                    id: 2,
+                    logic_id: Some(7),
+                    order: 1,
+                    mandatory: true,
+                    kind: QuestionType::TextArea,
+                    validation: None,
+                    label: "Why not?".into(),
+                    entries: vec![],
+                },
+                Question {
+                    id: 3,
+                    logic_id: None,
+                    order: 2,
+                    mandatory: false,
+                    kind: QuestionType::Checkbox,
+                    validation: None,
+                    label: "Topics".into(),
+                    entries: vec![entry("a", &[]), entry("b", &[])],
+                },
+                Question {
+                    id: 4,
+                    logic_id: None,
+                    order: 3,
+                    mandatory: false,
+                    kind: QuestionType::TextField,
+                    validation: Some(Validation::Email),
+                    label: "E-mail".into(),
+                    entries: vec![],
+                },
+            ],
+        }
+    }
+
+    fn ans(q: &str, v: &[&str]) -> SurveyAnswer {
+        SurveyAnswer {
+            question: q.into(),
+            answers: v.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn valid_answers_pass() {
+        assert_eq!(
+            survey().validate(&[
+                ans("1", &["yes"]),
+                ans("3", &["a", "b"]),
+                ans("4", &["x@example.com"])
+            ]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn mandatory_questions_must_be_answered_when_shown() {
+        assert!(survey().validate(&[]).is_err());
+        assert!(
+            survey().validate(&[ans("1", &["no"])]).is_err(),
+            "choosing 'no' reveals the mandatory question 2"
+        );
+        assert_eq!(
+            survey().validate(&[ans("1", &["no"]), ans("2", &["slow"])]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn answers_must_fit_their_question() {
+        assert!(survey().validate(&[ans("1", &["maybe"])]).is_err());
+        assert!(survey().validate(&[ans("1", &["yes", "no"])]).is_err());
+        assert!(
+            survey()
+                .validate(&[ans("1", &["yes"]), ans("4", &["not an email"])])
+                .is_err()
+        );
+        assert!(
+            survey()
+                .validate(&[ans("1", &["yes"]), ans("99", &["x"])])
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! Surveys and survey responses (JSON documents keyed by account).
+
+use chatwire_core::{AccountId, ChatKey, Survey, SurveyResponse};
+use chatwire_store::{StoreError, StoreResult};
+use rusqlite::{Connection, params};
+
+use crate::error;
+use crate::writer::WriteCx;
+
+fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Other(e.into()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Other(anyhow::anyhow!("corrupt survey JSON: {e}")))
+}
+
+fn account_exists(conn: &Connection, account: &AccountId) -> StoreResult<bool> {
+    let mut stmt = conn
+        .prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")
+        .map_err(error::sql)?;
+    stmt.exists([account.as_str()]).map_err(error::sql)
+}
+
+/// Inserts a survey and returns it with its id.
+pub(crate) fn create(cx: &mut WriteCx<'_>, survey: &Survey) -> StoreResult<Survey> {
+    if !account_exists(cx.conn, &survey.account)? {
+        return Err(StoreError::NotFound("account"));
+    }
+    // Reserve the id first so the stored JSON carries it.
+    let id: i64 = cx
+        .conn
+        .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM surveys", [], |r| {
+            r.get(0)
+        })
+        .map_err(error::sql)?;
+    let stored = Survey {
+        id,
+        ..survey.clone()
+    };
+    let kind = to_json(&stored.kind)?;
+    let mut stmt = cx
+        .conn
+        .prepare_cached("INSERT INTO surveys (id, account_id, kind, json) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(error::sql)?;
+    stmt.execute(params![
+        id,
+        stored.account.as_str(),
+        kind.trim_matches('"'),
+        to_json(&stored)?
+    ])
+    .map_err(error::sql)?;
+    Ok(stored)
+}
+
+/// An account's surveys.
+pub(crate) fn list(conn: &Connection, account: &AccountId) -> StoreResult<Vec<Survey>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT json FROM surveys WHERE account_id = ?1 ORDER BY id")
+        .map_err(error::sql)?;
+    let rows = stmt
+        .query_map([account.as_str()], |r| r.get::<_, String>(0))
+        .map_err(error::sql)?;
+    rows.map(|r| r.map_err(error::sql).and_then(|t| from_json(&t)))
+        .collect()
+}
+
+/// Stores a response; the survey must belong to the response's account.
+pub(crate) fn save_response(cx: &mut WriteCx<'_>, r: &SurveyResponse) -> StoreResult<()> {
+    let mut check = cx
+        .conn
+        .prepare_cached("SELECT 1 FROM surveys WHERE id = ?1 AND account_id = ?2")
+        .map_err(error::sql)?;
+    if !check
+        .exists(params![r.survey, r.account.as_str()])
+        .map_err(error::sql)?
+    {
+        return Err(StoreError::NotFound("survey"));
+    }
+    let sql = "INSERT INTO survey_responses (account_id, survey_id, chat_key, json, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+    let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
+    stmt.execute(params![
+        r.account.as_str(),
+        r.survey,
+        r.chat.as_ref().map(ChatKey::as_str),
+        to_json(r)?,
+        r.submitted_at.0
+    ])
+    .map_err(error::sql)?;
+    Ok(())
+}
+
+/// An account's responses, optionally about one chat, oldest first.
+pub(crate) fn responses(
+    conn: &Connection,
+    account: &AccountId,
+    chat: Option<&ChatKey>,
+) -> StoreResult<Vec<SurveyResponse>> {
+    let sql = "SELECT json FROM survey_responses WHERE account_id = ?1 AND (?2 IS NULL OR chat_key = ?2) ORDER BY id";
+    let mut stmt = conn.prepare_cached(sql).map_err(error::sql)?;
+    let rows = stmt
+        .query_map(params![account.as_str(), chat.map(ChatKey::as_str)], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(error::sql)?;
+    rows.map(|r| r.map_err(error::sql).and_then(|t| from_json(&t)))
+        .collect()
+}
