@@ -8,6 +8,7 @@
 //! - `reads`: chat views, multi-chat polls, ring counts, long-poll waits.
 //! - `live`: the in-memory tails that keep polls off the database.
 //! - [`notify`]: register-then-sample wake-ups; notified only after commits.
+//! - `surveys`: survey lookup and validated submissions.
 //! - `sweeper`: chat timeouts and eviction of ended chats from memory.
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
@@ -22,6 +23,7 @@ mod live;
 pub mod notify;
 pub mod password;
 mod reads;
+mod surveys;
 mod sweeper;
 
 use std::sync::Arc;

@@ -52,6 +52,12 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
         };
         engine.create_agent(&account, input).await?;
     }
+    let existing = engine.surveys(&account).await?;
+    for survey in crate::demo_surveys::surveys(&account) {
+        if !existing.iter().any(|s| s.kind == survey.kind) {
+            engine.create_survey(&account, survey).await?;
+        }
+    }
     let key = NewAppKey {
         key: APP_KEY.into(),
         account,

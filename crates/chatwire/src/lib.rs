@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod demo_surveys;
 pub mod settings;
 pub mod telemetry;
 pub mod tls;

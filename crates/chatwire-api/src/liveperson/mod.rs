@@ -4,6 +4,7 @@
 //! `body` (request decoding), `reply` (responses), `types` (LivePerson shapes of engine values).
 
 pub mod agent_chat;
+pub mod agent_extras;
 pub mod agent_session;
 pub mod auth;
 pub mod body;
@@ -12,6 +13,7 @@ pub mod domain;
 pub mod login;
 pub mod query;
 pub mod reply;
+pub mod survey;
 pub mod types;
 pub mod visitor;
 pub mod visitor_auth;
@@ -100,6 +102,26 @@ fn agent_routes() -> Router<AppState> {
         .route(
             &format!("{C}/transfer"),
             get(c::get_transfer).post(c::post_transfer),
+        )
+        .route(
+            &format!("{C}/survey"),
+            get(agent_extras::get_agent_survey).put(agent_extras::put_agent_survey),
+        )
+        .route(
+            &format!("{S}/participantExtendedInfo/{{participant}}"),
+            get(agent_extras::get_participant_info),
+        )
+        .route(
+            &format!("{S}/visits/visit/{{visit}}"),
+            get(agent_extras::get_visit),
+        )
+        .route(
+            &format!("{S}/visits/visit/{{visit}}/info"),
+            get(agent_extras::get_visit_info),
+        )
+        .route(
+            &format!("{S}/visits/visit/{{visit}}/customVariables"),
+            get(agent_extras::get_visit_custom_variables),
         )
 }
 

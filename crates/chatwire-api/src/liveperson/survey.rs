@@ -1,0 +1,105 @@
+//! LivePerson survey wire form (spec §4.2), shared by the agent survey and the visitor's
+//! pre-chat, offline and exit surveys: `{"survey":{"id","title","header","questions":{"question":[…]}}}`.
+
+use chatwire_engine::core::Survey;
+use chatwire_engine::core::chat::SurveyAnswer;
+
+use super::body::{LpBody, one_or_many, scalar_text};
+use super::wire::Elem;
+use crate::ApiError;
+
+/// Renders a survey definition.
+pub fn survey_elem(survey: &Survey) -> Elem {
+    let mut questions: Vec<_> = survey.questions.iter().collect();
+    questions.sort_by_key(|q| q.order);
+    let questions = questions.into_iter().map(|q| {
+        let entries = q.entries.iter().map(|e| {
+            let logic = Elem::new("logic").children(
+                e.show_logic_ids
+                    .iter()
+                    .map(|id| Elem::leaf("showLogicId", *id)),
+            );
+            let entry = Elem::new("entry")
+                .field("value", e.value.clone())
+                .field("displayValue", e.display_value.clone())
+                .field("checked", e.checked);
+            if e.show_logic_ids.is_empty() {
+                entry
+            } else {
+                entry.child(logic)
+            }
+        });
+        Elem::new("question")
+            .field("id", q.id)
+            .opt_field("logicId", q.logic_id)
+            .field("order", i64::from(q.order))
+            .field("mandatory", q.mandatory)
+            .field("type", q.kind.as_str())
+            .opt_field("validationType", q.validation.map(|v| v.as_str()))
+            .field("label", q.label.clone())
+            .child(Elem::new("entries").children(entries))
+    });
+    Elem::new("survey")
+        .field("id", survey.id)
+        .field("title", survey.title.clone())
+        .field("header", survey.header.clone())
+        .child(Elem::new("questions").children(questions))
+}
+
+/// Reads submitted answers: `{"survey":{"id":S,"question":[{"id":Q,"answer":"x"|["a","b"]}]}}`;
+/// a single question may be an object (Postman), and `questions.question` is read too.
+pub fn parse_answers(body: &LpBody) -> Result<(Option<i64>, Vec<SurveyAnswer>), ApiError> {
+    let survey = body
+        .at(&[&["survey"]])
+        .ok_or_else(|| ApiError::BadRequest("the body must be {\"survey\":{…}}".into()))?;
+    let id = match survey.get("id") {
+        None => None,
+        Some(v) => Some(
+            scalar_text(v)
+                .and_then(|t| t.trim().parse::<i64>().ok())
+                .ok_or_else(|| ApiError::BadRequest("survey.id must be a number".into()))?,
+        ),
+    };
+    let questions = survey
+        .get("question")
+        .or_else(|| survey.get("questions").and_then(|q| q.get("question")));
+    let mut answers = Vec::new();
+    for q in one_or_many(questions) {
+        let question = q
+            .get("id")
+            .and_then(scalar_text)
+            .ok_or_else(|| ApiError::BadRequest("every question needs an id".into()))?;
+        let values = one_or_many(q.get("answer"))
+            .into_iter()
+            .filter_map(scalar_text)
+            .collect();
+        answers.push(SurveyAnswer {
+            question,
+            answers: values,
+        });
+    }
+    Ok((id, answers))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn single_questions_and_lists_of_answers_both_parse() {
+        let (id, answers) = parse_answers(&LpBody(
+            json!({"survey":{"id":"9","question":{"id":"123","answer":"answer1"}}}),
+        ))
+        .expect("postman form");
+        assert_eq!(
+            (id, answers.len(), answers[0].answers.clone()),
+            (Some(9), 1, vec!["answer1".to_owned()])
+        );
+        let (_, answers) = parse_answers(&LpBody(json!({"survey":{"id":9,"question":[{"id":1,"answer":["a","b"]},{"id":2,"answer":"x"}]}}))).expect("doc form");
+        assert_eq!(answers[0].answers, vec!["a", "b"]);
+        assert!(parse_answers(&LpBody(json!({"nope":1}))).is_err());
+        assert!(parse_answers(&LpBody(json!({"survey":{"id":"x"}}))).is_err());
+    }
+}

@@ -1,0 +1,99 @@
+//! Survey use cases: finding the survey of a kind (or by name), and submitting answers, which
+//! are validated against the survey and stored.
+
+use chatwire_core::chat::SurveyAnswer;
+use chatwire_core::{AccountId, AgentId, ChatKey, Survey, SurveyKind, SurveyResponse};
+
+use crate::{Engine, EngineError, EngineResult};
+
+impl Engine {
+    /// Stores a survey definition for the account.
+    pub async fn create_survey(&self, account: &AccountId, survey: Survey) -> EngineResult<Survey> {
+        if &survey.account != account {
+            return Err(EngineError::NotFound("account"));
+        }
+        self.account(account).await?;
+        Ok(self.0.store.create_survey(&survey).await?)
+    }
+
+    /// The account's surveys.
+    pub async fn surveys(&self, account: &AccountId) -> EngineResult<Vec<Survey>> {
+        Ok(self.0.store.list_surveys(account).await?)
+    }
+
+    /// The survey of `kind` named `name` (case-insensitive), or the account's first of that
+    /// kind when no name is given. `NotFound` when there is none.
+    pub async fn survey_of(
+        &self,
+        account: &AccountId,
+        kind: SurveyKind,
+        name: Option<&str>,
+    ) -> EngineResult<Survey> {
+        let all = self.surveys(account).await?;
+        let mut of_kind = all.into_iter().filter(|s| s.kind == kind);
+        let found = match name.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => of_kind.find(|s| s.name.eq_ignore_ascii_case(n) || s.id.to_string() == n),
+            None => of_kind.next(),
+        };
+        found.ok_or(EngineError::NotFound("survey"))
+    }
+
+    /// The agent submits the wrap-up survey of a chat they handle or handled.
+    pub async fn submit_agent_survey(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        agent: AgentId,
+        survey_id: Option<i64>,
+        answers: Vec<SurveyAnswer>,
+    ) -> EngineResult<()> {
+        let chat = self.chat(account, key).await?;
+        if !chat.agent.as_ref().is_some_and(|a| a.id == agent) {
+            return Err(EngineError::Forbidden(
+                "only the chat's agent submits its survey",
+            ));
+        }
+        let survey = self.survey_of(account, SurveyKind::Agent, None).await?;
+        if survey_id.is_some_and(|id| id != survey.id) {
+            return Err(chatwire_core::DomainError::invalid(
+                "survey",
+                format!("this chat's agent survey is {}", survey.id),
+            )
+            .into());
+        }
+        self.submit(survey, Some(key.clone()), Some(agent), answers, Vec::new())
+            .await
+    }
+
+    /// Validates and stores answers to `survey`.
+    pub(crate) async fn submit(
+        &self,
+        survey: Survey,
+        chat: Option<ChatKey>,
+        agent: Option<AgentId>,
+        answers: Vec<SurveyAnswer>,
+        context: Vec<(String, String)>,
+    ) -> EngineResult<()> {
+        survey.validate(&answers)?;
+        let response = SurveyResponse {
+            survey: survey.id,
+            kind: survey.kind,
+            account: survey.account,
+            chat,
+            agent,
+            answers,
+            context,
+            submitted_at: self.now(),
+        };
+        Ok(self.0.store.save_survey_response(&response).await?)
+    }
+
+    /// Submitted surveys of the account (of one chat when given), oldest first.
+    pub async fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> EngineResult<Vec<SurveyResponse>> {
+        Ok(self.0.store.survey_responses(account, chat).await?)
+    }
+}
