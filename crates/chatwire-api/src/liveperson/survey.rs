@@ -29,15 +29,16 @@ pub fn survey_elem(survey: &Survey) -> Elem {
                 entry.child(logic)
             }
         });
-        Elem::new("question")
+        let question = Elem::new("question")
             .field("id", q.id)
             .opt_field("logicId", q.logic_id)
             .field("order", i64::from(q.order))
             .field("mandatory", q.mandatory)
             .field("type", q.kind.as_str())
             .opt_field("validationType", q.validation.map(|v| v.as_str()))
-            .field("label", q.label.clone())
-            .child(Elem::new("entries").children(entries))
+            .field("label", q.label.clone());
+        // Text questions have no entries: leave the element out rather than send `"entries":""`.
+        if q.entries.is_empty() { question } else { question.child(Elem::new("entries").children(entries)) }
     });
     Elem::new("survey")
         .field("id", survey.id)
