@@ -48,7 +48,7 @@ impl Engine {
         answers: Vec<SurveyAnswer>,
     ) -> EngineResult<()> {
         let chat = self.chat(account, key).await?;
-        if !chat.agent.as_ref().is_some_and(|a| a.id == agent) {
+        if chat.agent.as_ref().is_none_or(|a| a.id != agent) {
             return Err(EngineError::Forbidden(
                 "only the chat's agent submits its survey",
             ));

@@ -38,7 +38,11 @@ pub fn survey_elem(survey: &Survey) -> Elem {
             .opt_field("validationType", q.validation.map(|v| v.as_str()))
             .field("label", q.label.clone());
         // Text questions have no entries: leave the element out rather than send `"entries":""`.
-        if q.entries.is_empty() { question } else { question.child(Elem::new("entries").children(entries)) }
+        if q.entries.is_empty() {
+            question
+        } else {
+            question.child(Elem::new("entries").children(entries))
+        }
     });
     Elem::new("survey")
         .field("id", survey.id)
