@@ -448,10 +448,10 @@ impl Store for MemoryStore {
 
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
         let mut inner = self.lock()?;
-        if !inner
+        if inner
             .surveys
             .get(&response.survey)
-            .is_some_and(|s| s.account == response.account)
+            .is_none_or(|s| s.account != response.account)
         {
             return Err(StoreError::NotFound("survey"));
         }
