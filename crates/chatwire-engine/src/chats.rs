@@ -227,6 +227,10 @@ impl Engine {
         if author == Actor::Visitor {
             self.touch_visitor(account, key);
         }
+        let mut line = line;
+        if line.text_type == TextType::Html {
+            line.text = crate::html::sanitize(&line.text);
+        }
         let cmd = ChatCommand::PostLine {
             author,
             text: line.text,

@@ -19,6 +19,7 @@ mod chats;
 mod clock;
 mod directory;
 mod error;
+mod html;
 mod live;
 pub mod notify;
 pub mod password;

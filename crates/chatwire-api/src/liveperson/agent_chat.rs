@@ -392,9 +392,13 @@ pub async fn get_chats(
     let mut chats = Vec::with_capacity(keys.len());
     for (i, raw) in keys.iter().enumerate() {
         let from = match froms.get(i).copied().filter(|f| !f.is_empty()) {
-            Some(f) => f.parse::<u32>().map(EventId).map_err(|_| {
-                ApiError::BadRequest(format!("fromEventIds entry {f:?} is not a number"))
-            })?,
+            Some(f) => {
+                // Leading digits, as for `from` (clients append `?v=1` to the last value).
+                let digits: String = f.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse::<u32>().map(EventId).map_err(|_| {
+                    ApiError::BadRequest(format!("fromEventIds entry {f:?} is not a number"))
+                })?
+            }
             None => EventId(0),
         };
         let result = match chat_key(raw) {
@@ -422,4 +426,27 @@ pub async fn get_chats(
     Ok(LpReply::ok(format, Elem::new("chats").children(chats))
         .plain()
         .with_list("chat"))
+}
+
+/// `GET …/chat/{chatId}/events/{eventId}`: one event (the `Location` of a posted line).
+pub async fn get_event(
+    State(state): State<AppState>,
+    agent: LpAgent,
+    format: Format,
+    Path((_, _, chat, event)): Path<(String, i64, String, String)>,
+) -> Result<LpReply, ApiError> {
+    let key = chat_key(&chat)?;
+    let id = event
+        .parse::<u32>()
+        .map_err(|_| ApiError::NotFound("event not found".into()))?;
+    let view = read(&state, &agent, &key, EventId(id)).await?;
+    let event = view
+        .events
+        .iter()
+        .find(|e| e.id.0 == id)
+        .ok_or_else(|| ApiError::NotFound("event not found".into()))?;
+    Ok(LpReply::ok(
+        format,
+        super::types::event_elem(event, EventIds::Attribute),
+    ))
 }

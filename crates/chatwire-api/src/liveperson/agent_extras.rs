@@ -90,7 +90,7 @@ pub async fn get_participant_info(
         .opt_field("customerId", req.visitor_session_id.clone())
         .field("userName", chat.visitor_name.clone())
         .opt_field("accountName", req.customer_company.clone());
-    let mut root = Elem::new("root").child(info);
+    let mut root = Elem::new("participantExtendedInfo").child(info);
     if req.customer_email.is_some() || req.customer_phone.is_some() {
         let contact = Elem::new("contacts")
             .opt_field("email", req.customer_email.clone())

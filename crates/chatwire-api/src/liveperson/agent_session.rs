@@ -332,5 +332,9 @@ pub async fn get_chat_sessions(
             .field("chatSessionKey", c.key.as_str())
             .field("startTime", c.started_at.millis())
     });
-    Ok(LpReply::ok(format, Elem::new("chatSessions").children(sessions)).plain())
+    Ok(
+        LpReply::ok(format, Elem::new("chatSessions").children(sessions))
+            .plain()
+            .with_list("chatSession"),
+    )
 }

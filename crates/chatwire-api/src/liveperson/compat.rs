@@ -108,6 +108,11 @@ pub fn render_error(e: &ApiError, format: Format) -> Response {
     resp
 }
 
+/// Marks a response whose body a LivePerson handler wrote on purpose (e.g. a 400
+/// `{"transfer":{"errormsg":…}}`), so the error renderer leaves it alone.
+#[derive(Debug, Clone, Copy)]
+pub struct DialectBody;
+
 /// Middleware: replaces any error response with the LivePerson envelope.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let format = req
@@ -118,6 +123,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
     match resp.extensions().get::<ErrorDetails>() {
         Some(details) => render_error(&details.error, format),
+        None if resp.extensions().get::<DialectBody>().is_some() => resp,
         // Framework rejections (e.g. 405) carry no details: wrap them too.
         None if resp.status().is_client_error() && resp.status() != StatusCode::NOT_MODIFIED => {
             let e = match resp.status() {
@@ -140,7 +146,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
 
 /// An empty-bodied response helper for handlers that answer with status only.
 pub fn empty(status: StatusCode) -> Response {
-    (status, Body::empty()).into_response()
+    let mut resp = (status, Body::empty()).into_response();
+    resp.extensions_mut().insert(DialectBody);
+    resp
 }
 
 #[cfg(test)]

@@ -103,6 +103,7 @@ fn agent_routes() -> Router<AppState> {
             &format!("{C}/transfer"),
             get(c::get_transfer).post(c::post_transfer),
         )
+        .route(&format!("{C}/events/{{event}}"), get(c::get_event))
         .route(
             &format!("{C}/survey"),
             get(agent_extras::get_agent_survey).put(agent_extras::put_agent_survey),

@@ -101,6 +101,7 @@ impl IntoResponse for LpReply {
         if let Some(loc) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
             headers.insert(header::LOCATION, loc);
         }
+        resp.extensions_mut().insert(super::compat::DialectBody);
         resp
     }
 }

@@ -37,12 +37,8 @@ pub fn survey_elem(survey: &Survey) -> Elem {
             .field("type", q.kind.as_str())
             .opt_field("validationType", q.validation.map(|v| v.as_str()))
             .field("label", q.label.clone());
-        // Text questions have no entries: leave the element out rather than send `"entries":""`.
-        if q.entries.is_empty() {
-            question
-        } else {
-            question.child(Elem::new("entries").children(entries))
-        }
+        // Entries sit directly in the question (spec §4.2: `entry[]`); text questions have none.
+        question.children(entries)
     });
     Elem::new("survey")
         .field("id", survey.id)

@@ -183,10 +183,12 @@ pub fn to_json_with(root: &Elem, opts: JsonOptions<'_>) -> Value {
 fn content_json(e: &Elem, opts: JsonOptions<'_>) -> Value {
     let style = opts.style;
     if e.attrs.is_empty() && e.children.is_empty() {
+        // An element with no content is an empty object, not Jettison's `""`: clients model
+        // containers such as `chatSessions` as objects. Leaves always carry text.
         return e
             .text
             .as_ref()
-            .map_or_else(|| Value::String(String::new()), Scalar::to_json);
+            .map_or_else(|| Value::Object(Map::new()), Scalar::to_json);
     }
     let mut map = Map::new();
     for (k, v) in &e.attrs {

@@ -100,7 +100,7 @@ fn xml_requests_parse_into_the_same_json_a_json_client_sends() {
     let empty = parse_xml("<?xml version=\"1.0\"?><loginData/>").expect("xml");
     assert_eq!(
         to_json(&empty, KeyStyle::Attributes),
-        json!({"loginData":""})
+        json!({"loginData":{}})
     );
 }
 

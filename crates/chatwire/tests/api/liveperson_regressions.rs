@@ -1,5 +1,5 @@
-//! LivePerson wire behaviour the server gets wrong today, each shown by an `#[ignore]`d test
-//! whose reason names the bug. Remove the `#[ignore]` with the fix.
+//! Regression tests for LivePerson wire bugs found by the snapshot review: handler error
+//! bodies kept, agent HTML sanitised, survey entries directly in their question.
 
 use serde_json::json;
 
@@ -23,8 +23,6 @@ async fn agent_with_a_chat(app: &TestApp) -> (Agent, String) {
 }
 
 #[tokio::test]
-#[ignore = "server bug: compat::render_errors replaces the handler's 400 \
-            {\"transfer\":{\"errormsg\":…}} with a generic {\"error\":{\"message\":\"bad request\"}}"]
 async fn a_transfer_nobody_can_take_answers_the_transfer_errormsg_body_in_both_formats() {
     // Arrange: agent1 is the only agent online, so no other Sales agent can take the chat.
     let app = spawn_app().await;
@@ -67,8 +65,6 @@ async fn a_transfer_nobody_can_take_answers_the_transfer_errormsg_body_in_both_f
 }
 
 #[tokio::test]
-#[ignore = "server bug: html lines are stored and served verbatim; spec §2.2.13 disallows \
-            scripts and iframes, and link targets are rewritten to _blank"]
 async fn an_html_line_never_carries_scripts_iframes_or_foreign_link_targets() {
     // Arrange
     let app = spawn_app().await;
@@ -104,8 +100,6 @@ async fn an_html_line_never_carries_scripts_iframes_or_foreign_link_targets() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: survey questions wrap their choices as entries.entry; LivePerson's survey \
-            pages and spec §4.2 put entry[] directly in the question"]
 async fn survey_questions_carry_their_choices_as_entry_directly() {
     // Arrange
     let app = spawn_app().await;
