@@ -512,3 +512,56 @@ async fn unknown_skill_in_a_request_is_not_found() {
         Err(EngineError::NotFound("skill"))
     ));
 }
+
+#[tokio::test]
+async fn a_bearer_expires_after_its_ttl_unless_refreshed() {
+    let f = fixture().await;
+    let grant = f
+        .engine
+        .login(&f.account, "agent1", "demo-pass")
+        .await
+        .expect("login");
+    let ttl = grant.ttl_ms;
+    f.clock.advance_ms(ttl - 1_000);
+    assert!(f.engine.bearer(&f.account, &grant.bearer).await.is_ok());
+    f.engine
+        .refresh(&f.account, Some(&grant.cookie), Some(&grant.csrf))
+        .await
+        .expect("refresh");
+    f.clock.advance_ms(ttl - 1_000);
+    assert!(
+        f.engine.bearer(&f.account, &grant.bearer).await.is_ok(),
+        "refresh restarted the lifetime"
+    );
+    f.clock.advance_ms(2_000);
+    // The session cache may still hold the row; expiry is checked on every use regardless.
+    assert!(matches!(
+        f.engine.bearer(&f.account, &grant.bearer).await,
+        Err(EngineError::Unauthorized(_))
+    ));
+    assert!(matches!(
+        f.engine
+            .refresh(&f.account, Some(&grant.cookie), Some(&grant.csrf))
+            .await,
+        Err(EngineError::Unauthorized(_) | EngineError::InvalidCsrf)
+    ));
+}
+
+#[tokio::test]
+async fn a_bearer_of_one_account_is_not_valid_for_another() {
+    let f = fixture().await;
+    let grant = f
+        .engine
+        .login(&f.account, "agent1", "demo-pass")
+        .await
+        .expect("login");
+    f.engine
+        .create_account("2000", "Other")
+        .await
+        .expect("account");
+    let other = AccountId::parse("2000").expect("id");
+    assert!(matches!(
+        f.engine.bearer(&other, &grant.bearer).await,
+        Err(EngineError::Unauthorized(_))
+    ));
+}
