@@ -8,6 +8,7 @@
 //!   where chat state changes are decided.
 //! - [`session`]: authentication sessions (hashes only).
 //! - [`survey`]: survey forms and answer validation.
+//! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`error`]: [`DomainError`], business failures only (no status codes).
 //!
@@ -18,6 +19,7 @@ pub mod agent;
 pub mod chat;
 pub mod error;
 pub mod ids;
+pub mod outbox;
 pub mod routing;
 pub mod session;
 pub mod skill;
@@ -33,6 +35,7 @@ pub use chat::{
 };
 pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};
+pub use outbox::{MailId, MailStatus, OutboxMail};
 pub use session::{AuthSession, SessionKind};
 pub use skill::Skill;
 pub use survey::{Survey, SurveyKind, SurveyResponse};

@@ -95,6 +95,7 @@ impl Engine {
             &committed.events,
             self.0.config.tail_window,
         );
+        self.0.waits.record(committed);
         self.0
             .notifier
             .notify(&Topic::Chat(committed.chat.key.clone()));

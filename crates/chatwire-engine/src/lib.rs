@@ -9,6 +9,7 @@
 //! - `live`: the in-memory tails that keep polls off the database.
 //! - [`notify`]: register-then-sample wake-ups; notified only after commits.
 //! - `surveys`: survey lookup and validated submissions.
+//! - `visitors`: visitor access, availability, estimated wait, visitor surveys.
 //! - `sweeper`: chat timeouts and eviction of ended chats from memory.
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
@@ -26,6 +27,7 @@ pub mod password;
 mod reads;
 mod surveys;
 mod sweeper;
+mod visitors;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,6 +83,7 @@ struct Inner {
     live: live::Live,
     directory: directory::Directory,
     sessions: auth::SessionCache,
+    waits: visitors::WaitStats,
     config: EngineConfig,
     shutdown: CancellationToken,
 }
@@ -112,6 +115,7 @@ impl Engine {
             live: live::Live::default(),
             directory: directory::Directory::default(),
             sessions: auth::SessionCache::default(),
+            waits: visitors::WaitStats::default(),
             config,
             shutdown: CancellationToken::new(),
         }))

@@ -16,7 +16,9 @@ pub mod reply;
 pub mod survey;
 pub mod types;
 pub mod visitor;
+pub mod visitor_account;
 pub mod visitor_auth;
+pub mod visitor_chat;
 pub mod wire;
 
 use axum::Router;
@@ -63,6 +65,7 @@ fn agent_routes() -> Router<AppState> {
             &format!("{A}/chat/request"),
             post(visitor::post_chat_request),
         )
+        .merge(visitor_routes())
         .route(&format!("{A}/agentSession"), post(s::post_agent_session))
         .route(S, get(s::get_agent_session))
         .route(
@@ -123,6 +126,54 @@ fn agent_routes() -> Router<AppState> {
         .route(
             &format!("{S}/visits/visit/{{visit}}/customVariables"),
             get(agent_extras::get_visit_custom_variables),
+        )
+}
+
+/// Server Chat API (visitor) routes, except the chat request (in `agent_routes` order).
+fn visitor_routes() -> Router<AppState> {
+    use visitor_account as a;
+    use visitor_chat as v;
+    const A: &str = "/api/account/{account}";
+    const V: &str = "/api/account/{account}/chat/{chat}";
+    Router::new()
+        .route(A, get(a::get_account_root))
+        .route(&format!("{A}/chat/availability"), get(a::get_availability))
+        .route(
+            &format!("{A}/chat/availableSlots"),
+            get(a::get_available_slots),
+        )
+        .route(
+            &format!("{A}/chat/estimatedWaitTime"),
+            get(a::get_estimated_wait_time),
+        )
+        .route(&format!("{A}/chat/preSurvey"), get(a::get_pre_survey))
+        .route(
+            &format!("{A}/chat/offlineSurvey"),
+            get(a::get_offline_survey).put(a::put_offline_survey),
+        )
+        .route(V, get(v::get_chat))
+        .route(
+            &format!("{V}/events"),
+            get(v::get_events).post(v::post_event),
+        )
+        .route(&format!("{V}/events/{{event}}"), get(v::get_event))
+        .route(&format!("{V}/info"), get(v::get_info))
+        .route(
+            &format!("{V}/info/visitorName"),
+            get(v::get_visitor_name).put(v::put_visitor_name),
+        )
+        .route(
+            &format!("{V}/info/visitorTyping"),
+            get(v::get_visitor_typing).put(v::put_visitor_typing),
+        )
+        .route(&format!("{V}/info/agentTyping"), get(v::get_agent_typing))
+        .route(
+            &format!("{V}/exitSurvey"),
+            get(v::get_exit_survey).put(v::put_exit_survey),
+        )
+        .route(
+            &format!("{V}/customVariables"),
+            axum::routing::put(v::put_custom_variables),
         )
 }
 

@@ -79,6 +79,7 @@ fn parse_request(
         customer_company: s("company"),
         survey: survey_answers(body.at(&[&["request"], &["survey"]])),
         custom_variables: custom_variables(body.at(&[&["request"], &["customVariables"]])),
+        app_key: None,
     };
     let visitor_id = match s("visitorId") {
         Some(v) => Some(
@@ -152,7 +153,9 @@ pub async fn post_chat_request(
     peer: PeerIp,
     body: LpBody,
 ) -> Result<Response, ApiError> {
-    let input = parse_request(&body, &headers, peer.0.map(|ip| ip.to_string()))?;
+    let mut input = parse_request(&body, &headers, peer.0.map(|ip| ip.to_string()))?;
+    // The chat belongs to the app key that opened it: only that key may act as its visitor.
+    input.request.app_key = Some(visitor.key.key.clone());
     let committed = state.engine.request_chat(&visitor.account, input).await?;
     let url = chat_urls(&base, &visitor.account, None, &committed.chat.key).chat;
     let mut resp = StatusCode::CREATED.into_response();

@@ -91,6 +91,8 @@ pub enum ChatCommand {
     Requeue,
     /// Set the visitor's display name.
     SetVisitorName(String),
+    /// Add or replace custom variables (by name) on the chat.
+    SetCustomVariables(Vec<super::CustomVariable>),
     /// Set a typing indicator.
     SetTyping(TypingSide, Typing),
 }
@@ -104,6 +106,8 @@ pub enum Change {
     VisitorName(String),
     /// Set a typing indicator.
     Typing(TypingSide, Typing),
+    /// Add or replace custom variables by name.
+    CustomVariables(Vec<super::CustomVariable>),
     /// Assign (or clear) the handling agent.
     Assign(Option<AssignedAgent>),
     /// Start (or clear) a pending transfer.
@@ -209,6 +213,19 @@ impl Chat {
                 Ok(vec![Change::VisitorName(name.trim().to_owned())])
             }
             ChatCommand::SetTyping(side, typing) => Ok(vec![Change::Typing(side, typing)]),
+            ChatCommand::SetCustomVariables(vars) => {
+                if vars.len() > 100
+                    || vars.iter().any(|v| {
+                        v.name.trim().is_empty() || v.name.len() > 200 || v.value.len() > 4000
+                    })
+                {
+                    return Err(DomainError::invalid(
+                        "customVariables",
+                        "at most 100 named variables, names up to 200 and values up to 4000 characters",
+                    ));
+                }
+                Ok(vec![Change::CustomVariables(vars)])
+            }
         }
     }
 

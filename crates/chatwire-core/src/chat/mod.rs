@@ -172,6 +172,19 @@ impl Chat {
                 Change::VisitorName(name) => self.visitor_name = name,
                 Change::Typing(TypingSide::Agent, t) => self.agent_typing = t,
                 Change::Typing(TypingSide::Visitor, t) => self.visitor_typing = t,
+                Change::CustomVariables(vars) => {
+                    for var in vars {
+                        let slot = self
+                            .request
+                            .custom_variables
+                            .iter_mut()
+                            .find(|v| v.name == var.name);
+                        match slot {
+                            Some(existing) => existing.value = var.value,
+                            None => self.request.custom_variables.push(var),
+                        }
+                    }
+                }
                 Change::Assign(agent) => self.agent = agent,
                 Change::Transfer(t) => {
                     if let Some(PendingTransfer {

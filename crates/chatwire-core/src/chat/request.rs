@@ -79,6 +79,9 @@ pub struct ChatRequest {
     pub survey: Vec<SurveyAnswer>,
     /// Custom variables.
     pub custom_variables: Vec<CustomVariable>,
+    /// The visitor app key that opened the chat; only it may read and write the chat as the
+    /// visitor (`None` for chats opened otherwise, e.g. by an agent).
+    pub app_key: Option<String>,
 }
 
 /// What the engine supplies to open a chat.

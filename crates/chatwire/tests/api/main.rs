@@ -10,6 +10,7 @@ mod liveperson_regressions;
 mod liveperson_snapshots;
 mod liveperson_snapshots_chat;
 mod liveperson_snapshots_extras;
+mod liveperson_visitor;
 mod lp;
 mod restart;
 mod server;

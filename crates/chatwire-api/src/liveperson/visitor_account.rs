@@ -1,0 +1,207 @@
+//! Server Chat API, account level (spec §1.6, §2.3.0–§2.3.6): the account root with its rels,
+//! availability, available slots, estimated wait time, pre-chat and offline surveys.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chatwire_engine::core::{AccountId, AgentId, SkillId, SurveyKind};
+
+use super::body::{LpBody, scalar_text};
+use super::compat::empty;
+use super::query::LpQuery;
+use super::reply::LpReply;
+use super::survey::{parse_answers, survey_elem};
+use super::visitor_auth::LpVisitor;
+use super::wire::Elem;
+use crate::negotiate::Format;
+use crate::{ApiError, AppState, BaseUrl};
+
+/// `GET /api/account/{account}`: the account root and its rels (lpTag navigates only by rel).
+pub async fn get_account_root(visitor: LpVisitor, format: Format, base: BaseUrl) -> LpReply {
+    let root = base.join(&format!("/api/account/{}", visitor.account));
+    let rels = [
+        ("", "self"),
+        ("/agentSession", "agent-session"),
+        ("/chat/request", "chat-request"),
+        ("/chat/availability", "chat-availability"),
+        ("/chat/availableSlots", "chat-available-slots"),
+        ("/chat/estimatedWaitTime", "chat-estimatedWaitTime"),
+        ("/chat/preSurvey", "prechat-survey"),
+        ("/chat/offlineSurvey", "chat-offline-survey"),
+    ];
+    let elem = Elem::new("account")
+        .attr("id", visitor.account.to_string())
+        .children(
+            rels.iter()
+                .map(|(path, rel)| Elem::link(format!("{root}{path}"), rel)),
+        );
+    LpReply::ok(format, elem)
+}
+
+/// The `skill` / `agent` / `maxWaitTime` filters shared by the availability calls.
+struct Filters {
+    skill: Option<SkillId>,
+    agent: Option<AgentId>,
+    max_wait: Option<u32>,
+}
+
+async fn filters(state: &AppState, account: &AccountId, q: &LpQuery) -> Result<Filters, ApiError> {
+    let skill_name = q.get("skill").map(str::trim).filter(|s| !s.is_empty());
+    let agent_login = q.get("agent").map(str::trim).filter(|s| !s.is_empty());
+    let max_wait = q.leading_u32("maxWaitTime").map_err(ApiError::BadRequest)?;
+    if max_wait.is_some_and(|w| w > 86_400) {
+        return Err(ApiError::BadRequest("maxWaitTime must be 0-86400".into()));
+    }
+    if agent_login.is_some()
+        && (skill_name.is_some() || max_wait.is_some() || q.get("serviceQueue").is_some())
+    {
+        return Err(ApiError::BadRequest(
+            "agent cannot be combined with skill, serviceQueue or maxWaitTime".into(),
+        ));
+    }
+    if q.get("serviceQueue").is_some_and(|s| !s.is_empty()) && max_wait.is_none() {
+        return Err(ApiError::BadRequest(
+            "serviceQueue needs maxWaitTime".into(),
+        ));
+    }
+    let skill = match skill_name {
+        Some(name) => Some(state.engine.skill_by_name_or_id(account, name).await?.id),
+        None => None,
+    };
+    let agent = match agent_login {
+        Some(login) => Some(state.engine.agent_by_login(account, login).await?.id),
+        None => None,
+    };
+    Ok(Filters {
+        skill,
+        agent,
+        max_wait,
+    })
+}
+
+/// `GET /chat/availability?skill=&maxWaitTime=` or `?agent=`: `{"availability":true}`.
+pub async fn get_availability(
+    State(state): State<AppState>,
+    visitor: LpVisitor,
+    format: Format,
+    q: LpQuery,
+) -> Result<LpReply, ApiError> {
+    let f = filters(&state, &visitor.account, &q).await?;
+    let available = state
+        .engine
+        .visitor_availability(&visitor.account, f.skill, f.agent, f.max_wait)
+        .await?;
+    Ok(LpReply::ok(format, Elem::leaf("availability", available)))
+}
+
+/// `GET /chat/availableSlots?skill=&maxWaitTime=` or `?agent=`: `-1` is unlimited.
+pub async fn get_available_slots(
+    State(state): State<AppState>,
+    visitor: LpVisitor,
+    format: Format,
+    q: LpQuery,
+) -> Result<LpReply, ApiError> {
+    let f = filters(&state, &visitor.account, &q).await?;
+    let slots = state
+        .engine
+        .available_slots(&visitor.account, f.skill, f.agent)
+        .await?;
+    Ok(LpReply::ok(
+        format,
+        Elem::leaf("availableSlots", slots.map_or(-1, i64::from)),
+    ))
+}
+
+/// `GET /chat/estimatedWaitTime?skill=`: seconds; 0 now, -1 nobody online, -2 no data.
+pub async fn get_estimated_wait_time(
+    State(state): State<AppState>,
+    visitor: LpVisitor,
+    format: Format,
+    q: LpQuery,
+) -> Result<LpReply, ApiError> {
+    if q.get("agent").is_some_and(|a| !a.is_empty()) {
+        return Err(ApiError::BadRequest(
+            "the estimated wait time cannot be asked for an agent".into(),
+        ));
+    }
+    let f = filters(&state, &visitor.account, &q).await?;
+    let secs = state
+        .engine
+        .estimated_wait(&visitor.account, f.skill)
+        .await?;
+    Ok(LpReply::ok(format, Elem::leaf("estimatedWaitTime", secs)))
+}
+
+/// `surveyName` wins, then `surveyApiId`.
+fn survey_name(q: &LpQuery) -> Option<&str> {
+    q.get("surveyName")
+        .or_else(|| q.get("surveyApiId"))
+        .filter(|s| !s.is_empty())
+}
+
+/// `GET /chat/preSurvey`: the pre-chat survey (answers travel in the chat request).
+pub async fn get_pre_survey(
+    State(state): State<AppState>,
+    visitor: LpVisitor,
+    format: Format,
+    q: LpQuery,
+) -> Result<LpReply, ApiError> {
+    let survey = state
+        .engine
+        .survey_of(&visitor.account, SurveyKind::PreChat, survey_name(&q))
+        .await?;
+    Ok(LpReply::ok(format, survey_elem(&survey)))
+}
+
+/// `GET /chat/offlineSurvey`: the "leave a message" survey.
+pub async fn get_offline_survey(
+    State(state): State<AppState>,
+    visitor: LpVisitor,
+    format: Format,
+    q: LpQuery,
+) -> Result<LpReply, ApiError> {
+    let survey = state
+        .engine
+        .survey_of(&visitor.account, SurveyKind::Offline, survey_name(&q))
+        .await?;
+    Ok(LpReply::ok(format, survey_elem(&survey)))
+}
+
+/// Context fields LivePerson clients send next to survey answers, kept with the submission.
+pub fn survey_context(body: &LpBody) -> Vec<(String, String)> {
+    const KEYS: [&str; 10] = [
+        "LETagVisitorId",
+        "LETagSessionId",
+        "LETagContextId",
+        "skill",
+        "userAgent",
+        "visitorId",
+        "visitorIp",
+        "chatRefferer",
+        "chatReferrer",
+        "visitorSessionId",
+    ];
+    let survey = body.at(&[&["survey"]]);
+    KEYS.iter()
+        .filter_map(|k| {
+            survey
+                .and_then(|s| s.get(*k))
+                .and_then(scalar_text)
+                .map(|v| ((*k).to_owned(), v))
+        })
+        .collect()
+}
+
+/// `PUT /chat/offlineSurvey`: validated and stored for the account's agents; 200.
+pub async fn put_offline_survey(
+    State(state): State<AppState>,
+    visitor: LpVisitor,
+    body: LpBody,
+) -> Result<Response, ApiError> {
+    let (id, answers) = parse_answers(&body)?;
+    state
+        .engine
+        .submit_offline_survey(&visitor.account, id, answers, survey_context(&body))
+        .await?;
+    Ok(empty(StatusCode::OK))
+}

@@ -1,0 +1,224 @@
+//! Visitor-side use cases: who may act as a chat's visitor, reads that keep a chat alive,
+//! availability and estimated wait time, offline/exit surveys, custom variables.
+//!
+//! Estimated wait time comes from the queue and the waits of recently accepted chats, kept in
+//! memory per account and skill (the last [`WAIT_SAMPLES`] accepts).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, PoisonError};
+
+use chatwire_core::chat::{CustomVariable, SurveyAnswer};
+use chatwire_core::{
+    AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventId, EventKind,
+    SkillId, SurveyKind,
+};
+use chatwire_store::Committed;
+
+use crate::{ChatView, Engine, EngineError, EngineResult, Viewer};
+
+/// Accepts remembered per account and skill for the estimate.
+pub(crate) const WAIT_SAMPLES: usize = 50;
+
+/// Recent waits (request → accept), milliseconds, per account and skill.
+#[derive(Debug, Default)]
+pub(crate) struct WaitStats {
+    samples: Mutex<HashMap<(AccountId, Option<SkillId>), VecDeque<i64>>>,
+}
+
+impl WaitStats {
+    /// Records the waits of chats accepted by this commit.
+    pub(crate) fn record(&self, committed: &Committed) {
+        let chat = &committed.chat;
+        let accepted = committed.events.iter().any(|e| {
+            matches!(&e.kind, EventKind::State(s) if s.state == ChatState::Chatting)
+                && chat.accepted_at == Some(e.at)
+        });
+        if let (true, Some(at)) = (accepted, chat.accepted_at) {
+            let mut samples = self.samples.lock().unwrap_or_else(PoisonError::into_inner);
+            let q = samples
+                .entry((chat.account.clone(), chat.skill))
+                .or_default();
+            q.push_back(at.millis_since(chat.started_at));
+            while q.len() > WAIT_SAMPLES {
+                q.pop_front();
+            }
+        }
+    }
+
+    fn average_ms(&self, account: &AccountId, skill: Option<SkillId>) -> Option<i64> {
+        let samples = self.samples.lock().unwrap_or_else(PoisonError::into_inner);
+        let all: Vec<i64> = samples
+            .iter()
+            .filter(|((a, s), _)| a == account && (skill.is_none() || *s == skill))
+            .flat_map(|(_, q)| q.iter().copied())
+            .collect();
+        (!all.is_empty()).then(|| all.iter().sum::<i64>() / i64::try_from(all.len()).unwrap_or(1))
+    }
+}
+
+impl Engine {
+    /// The chat, if `app_key` may act as its visitor: the key that opened it (any key of the
+    /// account for chats opened otherwise). Another key's chat is `Forbidden`.
+    pub async fn visitor_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        app_key: &str,
+    ) -> EngineResult<Chat> {
+        let chat = self.chat(account, key).await?;
+        match &chat.request.app_key {
+            Some(owner) if owner != app_key => Err(EngineError::Forbidden(
+                "this chat was opened with another app key",
+            )),
+            _ => Ok(chat),
+        }
+    }
+
+    /// A visitor's read of their chat: checks ownership, counts as activity (keeps the chat
+    /// from timing out), and hides agent-only events.
+    pub async fn visitor_read(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        app_key: &str,
+        from: EventId,
+    ) -> EngineResult<ChatView> {
+        self.visitor_chat(account, key, app_key).await?;
+        self.touch_visitor(account, key);
+        self.read_chat(account, key, from, Viewer::Visitor).await
+    }
+
+    /// Whether a visitor can chat now (LivePerson `chat/availability`). With an agent: that
+    /// agent is Online with a free slot. With `max_wait` 0: someone with the skill has a free
+    /// slot now. Without `max_wait`: someone with the skill is Online, whatever the queue.
+    /// Otherwise: the estimated wait is within `max_wait` seconds.
+    pub async fn visitor_availability(
+        &self,
+        account: &AccountId,
+        skill: Option<SkillId>,
+        agent: Option<AgentId>,
+        max_wait: Option<u32>,
+    ) -> EngineResult<bool> {
+        if let Some(agent) = agent {
+            let load = self.agent_load(account, agent).await?;
+            return Ok(load.agent.availability == Availability::Online
+                && load.free_slots().is_none_or(|n| n > 0));
+        }
+        let online = self.agents(account).await?.iter().any(|a| {
+            a.enabled
+                && a.availability == Availability::Online
+                && skill.is_none_or(|s| a.has_skill(s))
+        });
+        Ok(match max_wait {
+            None => online,
+            Some(0) => {
+                self.available_slots(account, skill, None)
+                    .await?
+                    .is_none_or(|n| n > 0)
+                    && online
+            }
+            Some(limit) => match self.estimated_wait(account, skill).await? {
+                -1 => false,
+                -2 => true,
+                secs => secs <= i64::from(limit),
+            },
+        })
+    }
+
+    /// Estimated wait in seconds for a new chat: 0 when an agent has a free slot now, -1 when
+    /// nobody with the skill is Online, -2 when there is no accept history to estimate from;
+    /// otherwise the average recent wait times the queue ahead, shared among the Online agents.
+    pub async fn estimated_wait(
+        &self,
+        account: &AccountId,
+        skill: Option<SkillId>,
+    ) -> EngineResult<i64> {
+        let online = self
+            .agents(account)
+            .await?
+            .iter()
+            .filter(|a| {
+                a.enabled
+                    && a.availability == Availability::Online
+                    && skill.is_none_or(|s| a.has_skill(s))
+            })
+            .count();
+        if online == 0 {
+            return Ok(-1);
+        }
+        if self
+            .available_slots(account, skill, None)
+            .await?
+            .is_none_or(|n| n > 0)
+        {
+            return Ok(0);
+        }
+        let Some(avg_ms) = self.0.waits.average_ms(account, skill) else {
+            return Ok(-2);
+        };
+        let queued = self
+            .open_chats(account)
+            .iter()
+            .filter(|c| c.state == ChatState::Waiting && skill.is_none_or(|s| c.skill == Some(s)))
+            .count();
+        let ahead = i64::try_from(queued + 1).unwrap_or(i64::MAX);
+        let agents = i64::try_from(online).unwrap_or(1).max(1);
+        Ok((avg_ms.saturating_mul(ahead) / agents + 999) / 1000)
+    }
+
+    /// Stores an offline ("leave a message") survey: validated against the account's offline
+    /// survey, kept for the account's agents with the context the visitor sent.
+    pub async fn submit_offline_survey(
+        &self,
+        account: &AccountId,
+        survey_id: Option<i64>,
+        answers: Vec<SurveyAnswer>,
+        context: Vec<(String, String)>,
+    ) -> EngineResult<()> {
+        let survey = self
+            .survey_of(
+                account,
+                SurveyKind::Offline,
+                survey_id.map(|i| i.to_string()).as_deref(),
+            )
+            .await?;
+        self.submit(survey, None, None, answers, context).await
+    }
+
+    /// Stores the visitor's exit survey of their chat.
+    pub async fn submit_exit_survey(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        app_key: &str,
+        survey_id: Option<i64>,
+        answers: Vec<SurveyAnswer>,
+        context: Vec<(String, String)>,
+    ) -> EngineResult<()> {
+        self.visitor_chat(account, key, app_key).await?;
+        self.touch_visitor(account, key);
+        let survey = self
+            .survey_of(
+                account,
+                SurveyKind::Exit,
+                survey_id.map(|i| i.to_string()).as_deref(),
+            )
+            .await?;
+        self.submit(survey, Some(key.clone()), None, answers, context)
+            .await
+    }
+
+    /// The visitor adds or replaces custom variables on their chat.
+    pub async fn set_custom_variables(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        app_key: &str,
+        vars: Vec<CustomVariable>,
+    ) -> EngineResult<Committed> {
+        self.visitor_chat(account, key, app_key).await?;
+        self.touch_visitor(account, key);
+        self.commit(account, key, ChatCommand::SetCustomVariables(vars))
+            .await
+    }
+}
