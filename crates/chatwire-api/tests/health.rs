@@ -102,7 +102,7 @@ async fn domain_lookups_point_clients_at_this_server() {
         "/csdr/account/1000/service/baseURI.json?version=1.0",
     )
     .await;
-    assert_eq!(all["baseURIs"].as_array().map(Vec::len), Some(3));
+    assert_eq!(all["baseURIs"].as_array().map(Vec::len), Some(4));
     let (_, lp) = get_json(
         app.clone(),
         "/csdr/account/1000/service/adminArea/baseURI.lpCsds?version=1.0",

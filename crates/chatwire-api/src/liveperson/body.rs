@@ -78,6 +78,8 @@ impl LpBody {
     pub fn int_at(&self, path: &[&[&str]]) -> Result<Option<i64>, ApiError> {
         match self.at(path) {
             None | Some(Value::Null) => Ok(None),
+            // Clients fill templates with empty strings ("LETagContextId": "{{contextId}}").
+            Some(Value::String(t)) if t.trim().is_empty() => Ok(None),
             Some(v) => scalar_text(v)
                 .and_then(|t| t.trim().parse::<i64>().ok())
                 .map(Some)
@@ -173,5 +175,9 @@ mod tests {
             Some(7)
         );
         assert!(LpBody(json!({"a":"x"})).int_at(&[&["a"]]).is_err());
+        assert_eq!(
+            LpBody(json!({"a":""})).int_at(&[&["a"]]).expect("empty"),
+            None
+        );
     }
 }

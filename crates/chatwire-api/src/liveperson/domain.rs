@@ -13,7 +13,7 @@ use crate::{AppState, BaseUrl};
 use chatwire_engine::Engine;
 
 /// Services this server answers for (names are case-sensitive, as LivePerson's).
-pub const SERVICES: [&str; 3] = ["agentVep", "conversationVep", "adminArea"];
+pub const SERVICES: [&str; 4] = ["agentVep", "conversationVep", "adminArea", "smt"];
 
 /// Query of the lookups (`version=1.0`; ignored).
 #[derive(Debug, Deserialize)]

@@ -24,14 +24,12 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
 
 fn login_elem(grant: &LoginGrant, account: &str, base: &BaseUrl, now_ms: i64) -> Elem {
     let agent = &grant.agent;
-    let base_uris = ["agentVep", "conversationVep", "adminArea"]
-        .into_iter()
-        .map(|service| {
-            Elem::new("baseURIs")
-                .field("account", account)
-                .field("baseURI", base.host())
-                .field("service", service)
-        });
+    let base_uris = super::domain::SERVICES.into_iter().map(|service| {
+        Elem::new("baseURIs")
+            .field("account", account)
+            .field("baseURI", base.host())
+            .field("service", service)
+    });
     let privileges = if agent.is_admin {
         vec![1_i64, 2, 3]
     } else {

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod body;
 pub mod compat;
 pub mod domain;
+pub mod engagement;
 pub mod login;
 pub mod query;
 pub mod reply;
@@ -137,6 +138,10 @@ fn visitor_routes() -> Router<AppState> {
     const V: &str = "/api/account/{account}/chat/{chat}";
     Router::new()
         .route(A, get(a::get_account_root))
+        .route(
+            &format!("{A}/app/engagement/visitors"),
+            post(engagement::post_engagement),
+        )
         .route(&format!("{A}/chat/availability"), get(a::get_availability))
         .route(
             &format!("{A}/chat/availableSlots"),

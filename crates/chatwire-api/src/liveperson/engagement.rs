@@ -1,0 +1,94 @@
+//! App Engagement API (service `smt`, spec §1.5 step 3), the monitored flow visitor apps run
+//! before a chat request: `POST /api/account/{account}/app/engagement/visitors`. chatwire picks
+//! the engagement's skill from the app's `consumerSections` (the first that names a skill of the
+//! account, else any skill), answers whether it can be served now, and issues the visitor,
+//! session and context ids the chat request then echoes (`LETagVisitorId` …).
+//!
+//! Like LivePerson's, the call needs no credentials: it reveals only whether chat is available.
+
+use axum::extract::{Path, State};
+use chatwire_engine::Engine;
+use chatwire_engine::core::Skill;
+
+use super::body::{LpBody, one_or_many, scalar_text};
+use super::reply::LpReply;
+use super::wire::Elem;
+use crate::negotiate::Format;
+use crate::{ApiError, AppState};
+
+/// How long an issued engagement is valid, seconds.
+const VALID_FOR_SECS: i64 = 1800;
+
+/// `POST /api/account/{account}/app/engagement/visitors`.
+pub async fn post_engagement(
+    State(state): State<AppState>,
+    format: Format,
+    Path(account): Path<String>,
+    body: LpBody,
+) -> Result<LpReply, ApiError> {
+    let account = Engine::parse_account(&account)?;
+    state.engine.account(&account).await?;
+    if !body.0.is_object() {
+        return Err(ApiError::BadRequest(
+            "the body must be a JSON object with appType and consumerSections".into(),
+        ));
+    }
+    let skills = state.engine.skills(&account).await?;
+    let sections: Vec<String> = one_or_many(body.at(&[&["consumerSections"]]))
+        .into_iter()
+        .filter_map(scalar_text)
+        .collect();
+    let skill: Option<&Skill> = sections
+        .iter()
+        .find_map(|sec| {
+            skills
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(sec.trim()))
+        })
+        .or_else(|| skills.first());
+    let available = match skill {
+        Some(s) => {
+            state
+                .engine
+                .visitor_availability(&account, Some(s.id), None, None)
+                .await?
+        }
+        None => false,
+    };
+    let token = |n: usize| state.engine.random_token(n);
+    let visitor_id = token(12)?;
+    let session_id = token(12)?;
+    let page_id = token(8)?;
+    // Context ids count up per engagement; the clock's milliseconds keep them distinct.
+    let context_id = state.engine.now().0 % 1_000_000_000;
+    let mut root = Elem::new("engagement")
+        .field(
+            "status",
+            if available {
+                "AVAILABLE"
+            } else {
+                "NOT_AVAILABLE"
+            },
+        )
+        .field("sessionId", session_id)
+        .field("visitorId", visitor_id)
+        .field("pageId", page_id);
+    if let (true, Some(skill)) = (available, skill) {
+        let language = body
+            .str_at(&[&["appDetails"], &["language"]])
+            .unwrap_or_else(|| "en-US".into());
+        // Engagement and campaign ids derive from the skill: one engagement per skill.
+        let details = Elem::new("engagementDetails")
+            .field("campaignId", skill.id.0 * 10 + 1)
+            .field("engagementId", skill.id.0 * 10 + 2)
+            .field("contextId", context_id.to_string())
+            .field("windowId", skill.id.0 * 10 + 3)
+            .field("language", language)
+            .field("engagementRevision", 1)
+            .field("validForSeconds", VALID_FOR_SECS)
+            .field("skillId", skill.id.0)
+            .field("skillName", skill.name.clone());
+        root = root.child(details);
+    }
+    Ok(LpReply::ok(format, root).unwrapped())
+}
