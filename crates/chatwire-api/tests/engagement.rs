@@ -19,8 +19,13 @@ async fn post(app: axum::Router, body: Value) -> (StatusCode, Value) {
         .expect("request");
     let resp = app.oneshot(req).await.expect("response");
     let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 16).await.expect("body");
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 16)
+        .await
+        .expect("body");
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 #[tokio::test]
@@ -28,9 +33,21 @@ async fn engagement_picks_the_skill_from_consumer_sections_and_reports_availabil
     // Arrange: Sales and Support, one Support agent who is Online.
     let engine = Engine::new(Arc::new(MemoryStore::new()), EngineConfig::default());
     let account = AccountId::parse("1000").expect("id");
-    engine.create_account("1000", "demo").await.expect("account");
+    engine
+        .create_account("1000", "demo")
+        .await
+        .expect("account");
     for name in ["Sales", "Support"] {
-        engine.create_skill(&account, NewSkillInput { name: name.into(), ..NewSkillInput::default() }).await.expect("skill");
+        engine
+            .create_skill(
+                &account,
+                NewSkillInput {
+                    name: name.into(),
+                    ..NewSkillInput::default()
+                },
+            )
+            .await
+            .expect("skill");
     }
     let input = NewAgentInput {
         login_name: "a".into(),
@@ -43,16 +60,26 @@ async fn engagement_picks_the_skill_from_consumer_sections_and_reports_availabil
         is_admin: false,
     };
     let agent = engine.create_agent(&account, input).await.expect("agent");
-    engine.set_availability(&account, agent.id, Availability::Online).await.expect("online");
+    engine
+        .set_availability(&account, agent.id, Availability::Online)
+        .await
+        .expect("online");
     let app = app(AppState::new(engine, HttpSettings::default()));
 
     // Act + Assert: "Support" is served now; the ids come back for the chat request.
-    let (status, v) = post(app.clone(), json!({"appType":"EXTERNAL","consumerSections":["Support","English"]})).await;
+    let (status, v) = post(
+        app.clone(),
+        json!({"appType":"EXTERNAL","consumerSections":["Support","English"]}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["status"], "AVAILABLE");
     assert_eq!(v["engagementDetails"]["skillName"], "Support");
     assert!(v["visitorId"].as_str().is_some_and(|s| s.len() == 24) && v["sessionId"].is_string());
-    assert!(v["engagementDetails"]["engagementId"].is_number() && v["engagementDetails"]["contextId"].is_string());
+    assert!(
+        v["engagementDetails"]["engagementId"].is_number()
+            && v["engagementDetails"]["contextId"].is_string()
+    );
     // "Sales" has nobody online: no engagement.
     let (_, v) = post(app.clone(), json!({"consumerSections":"Sales"})).await;
     assert_eq!(v["status"], "NOT_AVAILABLE");

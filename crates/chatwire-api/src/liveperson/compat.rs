@@ -19,6 +19,22 @@ use crate::negotiate::Format;
 
 /// Rewrites a request before routing (suffix → format, method override).
 pub fn prepare(mut req: Request) -> Request {
+    // Clients write `…/visitors/?v=1.0`: a trailing slash names the same resource.
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let pq = match req.uri().query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_owned(),
+        };
+        if let Ok(pq) = pq.parse::<axum::http::uri::PathAndQuery>() {
+            let mut parts = req.uri().clone().into_parts();
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+    }
     let mut format = None;
     let path = req.uri().path();
     let last = path.rsplit('/').next().unwrap_or("");
@@ -173,6 +189,17 @@ mod tests {
         assert_eq!(r.uri().path(), "/api/account/1/agentSession/5/chat/K");
         assert_eq!(r.uri().query(), Some("from=4&v=1"));
         assert_eq!(r.extensions().get::<Format>(), Some(&Format::Json));
+    }
+
+    #[test]
+    fn trailing_slashes_are_dropped() {
+        let r = prepare(req(
+            Method::POST,
+            "/api/account/1/app/engagement/visitors/?v=1.0",
+            &[],
+        ));
+        assert_eq!(r.uri().path(), "/api/account/1/app/engagement/visitors");
+        assert_eq!(r.uri().query(), Some("v=1.0"));
     }
 
     #[test]
