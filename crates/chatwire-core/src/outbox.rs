@@ -137,10 +137,7 @@ pub fn check_address(address: &str) -> Result<(), DomainError> {
     if address.chars().count() > MAX_ADDRESS_CHARS {
         return bad("an e-mail address is at most 254 characters");
     }
-    if address
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control())
-    {
+    if address.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad("an e-mail address has no spaces, line breaks or control characters");
     }
     let mut parts = address.split('@');
@@ -150,8 +147,7 @@ pub fn check_address(address: &str) -> Result<(), DomainError> {
     let labels_ok = domain.split('.').all(|l| {
         !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && !l.contains(['[', ']', '"'])
     });
-    if local.is_empty() || local.starts_with('.') || local.ends_with('.') || local.contains("..")
-    {
+    if local.is_empty() || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
         return bad("the part before the @ is not valid");
     }
     if local.contains(['"', '(', ')', '<', '>', ',', ';', ':', '\\', '[', ']']) {
@@ -220,7 +216,10 @@ mod tests {
             long.as_str(),
         ] {
             assert!(
-                matches!(check_address(bad), Err(DomainError::Invalid { what: "email", .. })),
+                matches!(
+                    check_address(bad),
+                    Err(DomainError::Invalid { what: "email", .. })
+                ),
                 "{bad:?} should be refused"
             );
         }

@@ -96,6 +96,7 @@ impl Engine {
             self.0.config.tail_window,
         );
         self.0.waits.record(committed);
+        self.mail_on_commit(committed);
         self.0
             .notifier
             .notify(&Topic::Chat(committed.chat.key.clone()));

@@ -11,6 +11,7 @@
 //! - `surveys`: survey lookup and validated submissions.
 //! - `visitors`: visitor access, availability, estimated wait, visitor surveys.
 //! - `sweeper`: chat timeouts and eviction of ended chats from memory.
+//! - `mail`: chat transcripts by e-mail: the request, the outbox, the SMTP mailer.
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
@@ -22,6 +23,7 @@ mod directory;
 mod error;
 mod html;
 mod live;
+mod mail;
 pub mod notify;
 pub mod password;
 mod reads;
@@ -40,6 +42,7 @@ pub use chatwire_core as core;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use directory::{NewAgentInput, NewSkillInput};
 pub use error::{EngineError, EngineResult};
+pub use mail::{DEFAULT_SUBJECT, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest};
 pub use notify::{Notifier, Topic};
 pub use reads::{ChatView, Viewer};
 
@@ -60,6 +63,8 @@ pub struct EngineConfig {
     pub login_ttl: Duration,
     /// Bots allowed to log in with application credentials instead of a password.
     pub app_logins: Vec<auth::AppLogin>,
+    /// SMTP for chat transcripts; off by default.
+    pub mail: MailConfig,
 }
 
 impl Default for EngineConfig {
@@ -72,6 +77,7 @@ impl Default for EngineConfig {
             directory_ttl: Duration::from_secs(2),
             login_ttl: Duration::from_secs(8 * 3600),
             app_logins: Vec::new(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -84,6 +90,7 @@ struct Inner {
     directory: directory::Directory,
     sessions: auth::SessionCache,
     waits: visitors::WaitStats,
+    mail: mail::Outbox,
     config: EngineConfig,
     shutdown: CancellationToken,
 }
@@ -116,12 +123,14 @@ impl Engine {
             directory: directory::Directory::default(),
             sessions: auth::SessionCache::default(),
             waits: visitors::WaitStats::default(),
+            mail: mail::Outbox::default(),
             config,
             shutdown: CancellationToken::new(),
         }))
     }
 
-    /// Loads every open chat into memory and starts the sweeper. Call once at start.
+    /// Loads every open chat into memory and starts the sweeper and (when mail is configured)
+    /// the mailer. Call once at start.
     pub async fn start(&self) -> EngineResult<()> {
         let now = self.now();
         let open = self.0.store.open_chats().await?;
@@ -131,6 +140,7 @@ impl Engine {
             self.0.live.upsert(chat, now);
         }
         sweeper::spawn(self.clone());
+        mail::spawn(self.clone());
         Ok(())
     }
 

@@ -19,10 +19,13 @@ use crate::{ChatView, Engine, EngineError, EngineResult, Viewer};
 /// Accepts remembered per account and skill for the estimate.
 pub(crate) const WAIT_SAMPLES: usize = 50;
 
+/// Waits of one account and skill, newest last.
+type Samples = HashMap<(AccountId, Option<SkillId>), VecDeque<i64>>;
+
 /// Recent waits (request → accept), milliseconds, per account and skill.
 #[derive(Debug, Default)]
 pub(crate) struct WaitStats {
-    samples: Mutex<HashMap<(AccountId, Option<SkillId>), VecDeque<i64>>>,
+    samples: Mutex<Samples>,
 }
 
 impl WaitStats {

@@ -22,6 +22,7 @@
 //! - `error`: rusqlite errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `sessions`: the authentication sessions table.
 //! - `surveys`: survey definitions and responses (JSON documents).
+//! - `outbox`: the mail outbox (transcripts owed, delivery attempts).
 //! - `store`: the `Store` impl, routing each method to the writer or the readers.
 //!
 //! One `SqliteStore` per file per process: the writer is the only one allowed to write there.
@@ -32,6 +33,7 @@ mod conn;
 mod error;
 mod migrate;
 mod ops;
+mod outbox;
 mod queries;
 mod reader;
 mod rows;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_sessions.sql"),
     include_str!("../migrations/0003_surveys.sql"),
+    include_str!("../migrations/0004_outbox.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -76,8 +77,9 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 9,
-            "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, survey_responses"
+            tables, 10,
+            "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
+             survey_responses, outbox"
         );
     }
 

@@ -6,12 +6,12 @@
 use async_trait::async_trait;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Survey, SurveyResponse,
-    Timestamp,
+    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, Survey,
+    SurveyResponse, Timestamp,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, ops, queries, sessions, surveys};
+use crate::{SqliteStore, ops, outbox, queries, sessions, surveys};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -220,6 +220,45 @@ impl Store for SqliteStore {
         let (account, chat) = (account.clone(), chat.cloned());
         self.readers
             .run(move |c| surveys::responses(c, &account, chat.as_ref()))
+            .await
+    }
+
+    async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId> {
+        let mail = mail.clone();
+        self.writer.run(move |cx| outbox::enqueue(cx, &mail)).await
+    }
+
+    async fn due_mail(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>> {
+        self.readers.run(move |c| outbox::due(c, now, limit)).await
+    }
+
+    async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()> {
+        self.writer
+            .run(move |cx| outbox::mark_sent(cx, id, at))
+            .await
+    }
+
+    async fn mark_mail_failed(
+        &self,
+        id: MailId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        error: &str,
+    ) -> StoreResult<()> {
+        let error = error.to_owned();
+        self.writer
+            .run(move |cx| outbox::mark_failed(cx, id, attempts, retry_at, &error))
+            .await
+    }
+
+    async fn mail_of_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> StoreResult<Vec<OutboxMail>> {
+        let (account, key) = (account.clone(), key.clone());
+        self.readers
+            .run(move |c| outbox::of_chat(c, &account, &key))
             .await
     }
 }

@@ -83,6 +83,13 @@ async fn sqlite_store_passes_the_session_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_outbox_checks() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).expect("open");
+    conformance::run_outbox(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_store_passes_the_concurrency_checks() {
     let (_dir, path) = temp_db();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("open"));

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, Survey, SurveyResponse,
-    Timestamp,
+    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, Survey,
+    SurveyResponse, Timestamp,
 };
 use futures::stream::BoxStream;
 
@@ -156,6 +156,34 @@ pub trait Store: Send + Sync + 'static {
         account: &AccountId,
         chat: Option<&ChatKey>,
     ) -> StoreResult<Vec<SurveyResponse>>;
+
+    /// Queues a mail (its `id`, `status`, `attempts`, `sent_at` and `last_error` are ignored: it
+    /// starts pending with no attempts) and returns its id. `NotFound` if the account, or the
+    /// chat in that account, does not exist. Durable on return.
+    async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId>;
+    /// Mails due at `now`, server-wide: pending, their chat has ended, and `next_attempt_at <=
+    /// now`; earliest `next_attempt_at` first (then by id), at most `limit`. Whether the chat has
+    /// ended is read from the chat as committed, so a mail queued just before (or after) its
+    /// chat ends is never missed.
+    async fn due_mail(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>>;
+    /// Records that an SMTP server accepted the mail. `NotFound` if there is no such mail.
+    async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()>;
+    /// Records a failed attempt: the mail's attempt count becomes `attempts` and its last error
+    /// `error`; with `retry_at` it stays pending until then, without it the mail is given up
+    /// (`Failed`). `NotFound` if there is no such mail.
+    async fn mark_mail_failed(
+        &self,
+        id: MailId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        error: &str,
+    ) -> StoreResult<()>;
+    /// The mails queued for a chat, in any status, oldest first.
+    async fn mail_of_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> StoreResult<Vec<OutboxMail>>;
 
     /// Checks that the database answers (health checks). Backends may override with a cheaper
     /// query.

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chatwire_api::HttpSettings;
 use chatwire_api::base_url::IpNet;
-use chatwire_engine::EngineConfig;
+use chatwire_engine::{EngineConfig, MailConfig};
 use serde::{Deserialize, Serialize};
 
 /// The documented example configuration, printed by `chatwire default-config`.
@@ -27,6 +27,8 @@ pub struct Settings {
     pub engine: EngineSettings,
     /// Agent authentication.
     pub auth: AuthSettings,
+    /// SMTP for chat transcripts.
+    pub mail: MailSettings,
     /// Logging.
     pub log: LogSettings,
 }
@@ -163,6 +165,83 @@ pub struct AppLoginSettings {
     pub access_token_secret: String,
 }
 
+/// `[mail]`: the SMTP server chat transcripts are sent through. An empty `smtp_host` turns
+/// transcripts off (requests for one are refused).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSettings {
+    /// SMTP host; empty: no transcripts.
+    pub smtp_host: String,
+    /// SMTP port.
+    pub smtp_port: u16,
+    /// `From` of every mail.
+    pub from: String,
+    /// Require STARTTLS.
+    pub starttls: bool,
+    /// SMTP login; empty for none.
+    pub username: String,
+    /// SMTP password; prefer `CHATWIRE__MAIL__PASSWORD`. Redacted in `Debug` and when
+    /// serialized (so `check-config` does not print it); defaults never carry one.
+    #[serde(serialize_with = "redacted")]
+    pub password: String,
+    /// Attempts per mail before giving up.
+    pub max_attempts: u32,
+    /// Wait after the first failed attempt, ms; doubles per failure.
+    pub retry_initial_ms: u64,
+    /// Longest wait between attempts, ms.
+    pub retry_max_ms: u64,
+    /// SMTP connect/command timeout, s.
+    pub timeout_secs: u64,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        let d = MailConfig::default();
+        Self {
+            smtp_host: d.smtp_host,
+            smtp_port: d.smtp_port,
+            from: d.from,
+            starttls: d.starttls,
+            username: d.username,
+            password: d.password,
+            max_attempts: d.max_attempts,
+            retry_initial_ms: u64::try_from(d.retry_initial.as_millis()).unwrap_or(5000),
+            retry_max_ms: u64::try_from(d.retry_max.as_millis()).unwrap_or(600_000),
+            timeout_secs: d.timeout.as_secs(),
+        }
+    }
+}
+
+/// Serializes a secret as empty when it is, and as `(redacted)` otherwise.
+fn redacted<S: serde::Serializer>(secret: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(if secret.is_empty() { "" } else { "(redacted)" })
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Reuse the engine's redacting Debug so the password is never printed.
+        std::fmt::Debug::fmt(&self.config(), f)
+    }
+}
+
+impl MailSettings {
+    /// The engine's mail configuration.
+    pub fn config(&self) -> MailConfig {
+        MailConfig {
+            smtp_host: self.smtp_host.trim().to_owned(),
+            smtp_port: self.smtp_port,
+            from: self.from.clone(),
+            starttls: self.starttls,
+            username: self.username.clone(),
+            password: self.password.clone(),
+            max_attempts: self.max_attempts,
+            retry_initial: Duration::from_millis(self.retry_initial_ms),
+            retry_max: Duration::from_millis(self.retry_max_ms),
+            timeout: Duration::from_secs(self.timeout_secs),
+        }
+    }
+}
+
 /// `[log]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -294,6 +373,8 @@ impl Settings {
         if self.auth.login_ttl_secs == 0 {
             anyhow::bail!("auth.login_ttl_secs must be positive");
         }
+        let mail = self.mail.config();
+        mail.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(EngineConfig {
             login_ttl: Duration::from_secs(self.auth.login_ttl_secs),
             app_logins,
@@ -302,6 +383,7 @@ impl Settings {
             sweep_interval: Duration::from_millis(e.sweep_interval_ms),
             ended_retention: Duration::from_secs(e.ended_retention_secs),
             directory_ttl: Duration::from_millis(e.directory_ttl_ms),
+            mail,
         })
     }
 
@@ -363,6 +445,36 @@ mod tests {
         let mut s = Settings::default();
         s.server.tls.cert = "only-cert.pem".into();
         assert!(s.validate().is_err());
+        let mut s = Settings::default();
+        s.mail.from = "not a mailbox".into();
+        assert!(s.validate().is_err());
+        let mut s = Settings::default();
+        s.mail.max_attempts = 0;
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn mail_settings_reach_the_engine_and_the_password_is_not_printed() {
+        let mut s = Settings::default();
+        s.mail.smtp_host = " smtp.example.com ".into();
+        s.mail.smtp_port = 587;
+        s.mail.starttls = true;
+        s.mail.password = "hunter2".into();
+        let mail = s.engine_config().expect("valid").mail;
+        assert!(mail.enabled());
+        assert_eq!(
+            (mail.smtp_host.as_str(), mail.smtp_port),
+            ("smtp.example.com", 587)
+        );
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(!toml::to_string(&s).expect("toml").contains("hunter2"));
+        assert!(
+            !Settings::default()
+                .engine_config()
+                .expect("valid")
+                .mail
+                .enabled()
+        );
     }
 
     #[test]

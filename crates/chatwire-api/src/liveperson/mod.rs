@@ -180,6 +180,14 @@ fn visitor_routes() -> Router<AppState> {
             &format!("{V}/customVariables"),
             axum::routing::put(v::put_custom_variables),
         )
+        .route(
+            &format!("{V}/transcriptRequest"),
+            axum::routing::put(v::put_transcript_request),
+        )
+        .route(
+            &format!("{V}/transcriptWithSubjectRequest"),
+            axum::routing::put(v::put_transcript_request),
+        )
 }
 
 /// LivePerson's answer to an unknown URI (internal code 28, "null for uri").

@@ -349,3 +349,35 @@ pub async fn put_custom_variables(
         .await?;
     Ok(empty(StatusCode::OK))
 }
+
+/// `PUT /chat/{chatId}/transcriptRequest` with `{"email":…,"timezoneOffset":-7200000}` and
+/// `PUT …/transcriptWithSubjectRequest` (the same plus `subject`): the transcript is mailed once
+/// the chat has ended (at once if it has); 200.
+pub async fn put_transcript_request(
+    State(state): State<AppState>,
+    v: LpVisitor,
+    Path((_, chat)): VisitorChatPath,
+    body: LpBody,
+) -> Result<Response, ApiError> {
+    let key = chat_key(&chat)?;
+    let email = body.required(&[&["email"]], "email")?;
+    let timezone_offset_ms = body.int_at(&[&["timezoneOffset"]])?;
+    let subject = body
+        .str_at(&[&["subject"]])
+        .filter(|s| !s.trim().is_empty());
+    state
+        .engine
+        .visitor_chat(&v.account, &key, &v.key.key)
+        .await?;
+    state.engine.touch_visitor(&v.account, &key);
+    let request = chatwire_engine::TranscriptRequest {
+        email,
+        subject,
+        timezone_offset_ms,
+    };
+    state
+        .engine
+        .request_transcript(&v.account, &key, request)
+        .await?;
+    Ok(empty(StatusCode::OK))
+}

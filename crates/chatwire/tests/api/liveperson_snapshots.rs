@@ -232,7 +232,10 @@ async fn csds_lookups(fmt: Fmt) {
         ),
         (
             "csds_unknown_service",
-            w.at("/csdr/account/1000/service/smt/baseURI", "version=1.0"),
+            w.at(
+                "/csdr/account/1000/service/leDataReporting/baseURI",
+                "version=1.0",
+            ),
             404,
         ),
     ];

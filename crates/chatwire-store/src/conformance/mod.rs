@@ -1,7 +1,8 @@
 //! The conformance suite every [`Store`] backend runs (in-memory, SQLite, PostgreSQL).
 //!
 //! [`run_story`] walks one realistic chat from account creation to the end; [`run_concurrency`]
-//! checks the guarantees that only show under concurrent writers. Each call creates its own
+//! checks the guarantees that only show under concurrent writers; [`run_sessions`],
+//! [`run_surveys`] and [`run_outbox`] cover the smaller tables. Each call creates its own
 //! accounts with random ids, so the suite can run against a shared database.
 
 use std::sync::Arc;
@@ -14,6 +15,10 @@ use chatwire_core::{
 };
 
 use crate::{NewSkill, Store, StoreError};
+
+mod outbox;
+
+pub use outbox::run_outbox;
 
 fn unique(prefix: &str) -> String {
     // Random enough for test isolation; core stays free of rand, so use the clock and a counter.

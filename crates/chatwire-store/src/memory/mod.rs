@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, ChatState, DecisionContext, EventId, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill,
-    SkillId, Survey, SurveyResponse, Timestamp,
+    ChatNum, ChatState, DecisionContext, EventId, GlobalSeq, MailId, MailStatus, NewAgent,
+    NewAppKey, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
 };
 
 use crate::store::decide_and_apply;
@@ -30,6 +30,7 @@ struct Inner {
     sessions: HashMap<String, AuthSession>,
     surveys: BTreeMap<i64, Survey>,
     survey_responses: Vec<SurveyResponse>,
+    outbox: BTreeMap<MailId, OutboxMail>,
     last_id: i64,
     last_seq: i64,
 }
@@ -423,6 +424,7 @@ impl Store for MemoryStore {
         inner.sessions.retain(|_, s| s.is_live(now));
         Ok(u64::try_from(before - inner.sessions.len()).unwrap_or(u64::MAX))
     }
+
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
         let mut inner = self.lock()?;
         if !inner.accounts.contains_key(&survey.account) {
@@ -472,45 +474,91 @@ impl Store for MemoryStore {
             .cloned()
             .collect())
     }
+
+    async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId> {
+        let mut inner = self.lock()?;
+        if !inner.accounts.contains_key(&mail.account) {
+            return Err(StoreError::NotFound("account"));
+        }
+        inner.chat(&mail.account, &mail.chat)?;
+        let id = MailId(inner.next_id());
+        let stored = OutboxMail {
+            id,
+            status: MailStatus::Pending,
+            attempts: 0,
+            sent_at: None,
+            last_error: None,
+            ..mail.clone()
+        };
+        inner.outbox.insert(id, stored);
+        Ok(id)
+    }
+
+    async fn due_mail(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>> {
+        let inner = self.lock()?;
+        let ended = |m: &OutboxMail| {
+            inner
+                .chats
+                .get(&m.chat)
+                .is_some_and(|(c, _)| c.state == ChatState::Ended)
+        };
+        let mut due: Vec<OutboxMail> = inner
+            .outbox
+            .values()
+            .filter(|m| m.status == MailStatus::Pending && m.next_attempt_at <= now && ended(m))
+            .cloned()
+            .collect();
+        due.sort_by_key(|m| (m.next_attempt_at, m.id));
+        due.truncate(limit as usize);
+        Ok(due)
+    }
+
+    async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        let mail = inner
+            .outbox
+            .get_mut(&id)
+            .ok_or(StoreError::NotFound("mail"))?;
+        mail.status = MailStatus::Sent;
+        mail.sent_at = Some(at);
+        Ok(())
+    }
+
+    async fn mark_mail_failed(
+        &self,
+        id: MailId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        error: &str,
+    ) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        let mail = inner
+            .outbox
+            .get_mut(&id)
+            .ok_or(StoreError::NotFound("mail"))?;
+        mail.attempts = attempts;
+        mail.last_error = Some(error.to_owned());
+        match retry_at {
+            Some(at) => mail.next_attempt_at = at,
+            None => mail.status = MailStatus::Failed,
+        }
+        Ok(())
+    }
+
+    async fn mail_of_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> StoreResult<Vec<OutboxMail>> {
+        let inner = self.lock()?;
+        Ok(inner
+            .outbox
+            .values()
+            .filter(|m| &m.account == account && &m.chat == key)
+            .cloned()
+            .collect())
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-    use crate::conformance;
-
-    #[tokio::test]
-    async fn memory_store_passes_the_story() {
-        conformance::run_story(&MemoryStore::new()).await;
-    }
-
-    #[tokio::test]
-    async fn memory_store_passes_the_concurrency_checks() {
-        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-        conformance::run_concurrency(store).await;
-    }
-
-    #[tokio::test]
-    async fn memory_store_passes_the_survey_checks() {
-        conformance::run_surveys(&MemoryStore::new()).await;
-    }
-
-    #[tokio::test]
-    async fn memory_store_passes_the_session_checks() {
-        conformance::run_sessions(&MemoryStore::new()).await;
-    }
-
-    #[tokio::test]
-    async fn outage_is_reported_as_unavailable() {
-        let store = MemoryStore::new();
-        store.set_unavailable(true);
-        assert!(matches!(
-            store.list_accounts().await,
-            Err(StoreError::Unavailable(_))
-        ));
-        store.set_unavailable(false);
-        assert!(store.list_accounts().await.is_ok());
-    }
-}
+mod tests;

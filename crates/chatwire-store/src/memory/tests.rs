@@ -1,0 +1,43 @@
+//! The memory store against the conformance suite, plus its outage switch.
+use std::sync::Arc;
+
+use super::*;
+use crate::conformance;
+
+#[tokio::test]
+async fn memory_store_passes_the_story() {
+    conformance::run_story(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
+async fn memory_store_passes_the_concurrency_checks() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    conformance::run_concurrency(store).await;
+}
+
+#[tokio::test]
+async fn memory_store_passes_the_survey_checks() {
+    conformance::run_surveys(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
+async fn memory_store_passes_the_session_checks() {
+    conformance::run_sessions(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
+async fn memory_store_passes_the_outbox_checks() {
+    conformance::run_outbox(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
+async fn outage_is_reported_as_unavailable() {
+    let store = MemoryStore::new();
+    store.set_unavailable(true);
+    assert!(matches!(
+        store.list_accounts().await,
+        Err(StoreError::Unavailable(_))
+    ));
+    store.set_unavailable(false);
+    assert!(store.list_accounts().await.is_ok());
+}

@@ -1,0 +1,470 @@
+//! Chat transcripts by e-mail, delivered to a real SMTP server: Python's `aiosmtpd`, started
+//! here on a free port, decoding each message it receives into a JSON file we poll for.
+//!
+//! Needs `python3` with `aiosmtpd` (installed with pip on first use if missing; `.ci/run`
+//! installs it up front). Without them these tests fail with a message saying so.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use chatwire_engine::core::{
+    AccountId, Actor, Availability, ChatKey, EventId, EventKind, LineSubType, MailStatus,
+    OutboxMail, TextType,
+};
+use chatwire_engine::{ChatRequestInput, LineInput, TranscriptRequest, Viewer};
+use serde_json::Value;
+
+use crate::helpers::{TestApp, spawn_with, test_settings};
+
+/// The SMTP sink: accepts every message and writes it, decoded, to `<dir>/<n>.json`
+/// (written under a temporary name, then renamed, so a reader never sees half a file). Prints
+/// READY once listening; exits when its stdin closes (the test ended, however it ended).
+const SINK: &str = r#"
+import email, email.policy, json, os, sys, time
+from aiosmtpd.controller import Controller
+
+port, out = int(sys.argv[1]), sys.argv[2]
+
+class Sink:
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        plain = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
+        doc = {
+            "rcpt_tos": envelope.rcpt_tos,
+            "from": str(msg["From"]),
+            "to": str(msg["To"]),
+            "subject": str(msg["Subject"]),
+            "plain": plain.get_content() if plain else None,
+            "html": html.get_content() if html else None,
+        }
+        name = "%d-%d" % (time.time_ns(), os.getpid())
+        tmp = os.path.join(out, "." + name + ".tmp")
+        with open(tmp, "w") as f:
+            json.dump(doc, f)
+        os.rename(tmp, os.path.join(out, name + ".json"))
+        return "250 Message accepted for delivery"
+
+controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+controller.start()
+print("READY", flush=True)
+sys.stdin.read()
+controller.stop()
+"#;
+
+/// Checks once per test binary that `python3 -c "import aiosmtpd"` works, installing aiosmtpd
+/// with pip if it does not.
+fn ensure_aiosmtpd() {
+    static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
+    let importable = || {
+        Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let outcome = CHECKED.get_or_init(|| {
+        if importable() {
+            return Ok(());
+        }
+        let _ = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "aiosmtpd"])
+            .status();
+        if importable() {
+            Ok(())
+        } else {
+            Err("these tests need python3 with aiosmtpd \
+                 (python3 -m pip install aiosmtpd); it is missing and could not be installed"
+                .to_owned())
+        }
+    });
+    if let Err(why) = outcome {
+        panic!("{why}");
+    }
+}
+
+/// A free local port (bound, then released for the SMTP server to take).
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// A running `aiosmtpd` sink and the folder it writes to.
+struct SmtpSink {
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    /// Starts the sink on `port` and waits (up to 30 s) until it listens.
+    fn start(port: u16) -> Self {
+        ensure_aiosmtpd();
+        let dir = tempfile::tempdir().expect("mailbox dir");
+        let script = dir.path().join("sink.py");
+        std::fs::write(&script, SINK).expect("write sink script");
+        let mut child = Command::new("python3")
+            .arg(&script)
+            .arg(port.to_string())
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(line) if line.trim() == "READY" => Self { child, dir },
+            other => {
+                let _ = child.kill();
+                panic!("the aiosmtpd sink did not start on port {port}: {other:?}")
+            }
+        }
+    }
+
+    /// Every message received so far, oldest first.
+    fn messages(&self) -> Vec<Value> {
+        read_mailbox(self.dir.path())
+    }
+
+    /// Polls until at least `n` messages arrived; panics after `within`.
+    async fn wait_for(&self, n: usize, within: Duration) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let got = self.messages();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "expected {n} messages within {within:?}, got {}",
+                got.len()
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_mailbox(dir: &Path) -> Vec<Value> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("read mailbox")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json"))
+        .collect()
+}
+
+/// A demo server whose mail goes to 127.0.0.1:`port`, retrying every 100-400 ms.
+async fn app_mailing_to(port: u16, data: &Path) -> TestApp {
+    let mut settings = test_settings(data);
+    settings.mail.smtp_host = "127.0.0.1".into();
+    settings.mail.smtp_port = port;
+    settings.mail.from = "chatwire <noreply@chatwire.test>".into();
+    settings.mail.retry_initial_ms = 100;
+    settings.mail.retry_max_ms = 400;
+    settings.mail.max_attempts = 1_000;
+    settings.mail.timeout_secs = 5;
+    spawn_with(settings).await
+}
+
+fn demo() -> AccountId {
+    AccountId::parse("1000").expect("id")
+}
+
+/// A Support chat from Natalie (with a pre-chat line), accepted by agent3.
+async fn accepted_chat(app: &TestApp) -> (ChatKey, chatwire_engine::core::AgentId) {
+    let account = demo();
+    let input = ChatRequestInput {
+        skill: Some("Support".into()),
+        visitor_name: Some("Natalie".into()),
+        pre_chat_lines: vec!["pre-chat: customer tier gold".into()],
+        ..ChatRequestInput::default()
+    };
+    let key = app
+        .engine
+        .request_chat(&account, input)
+        .await
+        .expect("chat")
+        .chat
+        .key;
+    let agent3 = app
+        .engine
+        .agent_by_login(&account, "agent3")
+        .await
+        .expect("agent3")
+        .id;
+    app.engine
+        .set_availability(&account, agent3, Availability::Online)
+        .await
+        .expect("online");
+    app.engine
+        .accept(&account, agent3, &key)
+        .await
+        .expect("accept");
+    (key, agent3)
+}
+
+async fn mails(app: &TestApp, key: &ChatKey) -> Vec<OutboxMail> {
+    app.engine
+        .transcript_mails(&demo(), key)
+        .await
+        .expect("outbox")
+}
+
+fn request(email: &str, subject: Option<&str>) -> TranscriptRequest {
+    TranscriptRequest {
+        email: email.into(),
+        subject: subject.map(str::to_owned),
+        timezone_offset_ms: Some(-7_200_000),
+    }
+}
+
+/// `[HH:MM:SS]` of `at_ms` at UTC+2 (what timezoneOffset -7 200 000 asks for).
+fn clock_utc_plus_2(at_ms: i64) -> String {
+    let secs = (at_ms.div_euclid(1000) + 7_200).rem_euclid(86_400);
+    format!(
+        "[{:02}:{:02}:{:02}]",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[tokio::test]
+async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_visible_lines() {
+    // Arrange: SMTP up; a chat with lines both ways, one of them for agents only.
+    let port = free_port();
+    let sink = SmtpSink::start(port);
+    let data = tempfile::tempdir().expect("data dir");
+    let app = app_mailing_to(port, data.path()).await;
+    let account = demo();
+    let (key, agent3) = accepted_chat(&app).await;
+    let agent = Actor::Agent {
+        id: agent3,
+        name: "Agent 3".into(),
+    };
+    app.engine
+        .post_line(
+            &account,
+            &key,
+            Actor::Visitor,
+            LineInput::plain("Hello, my order is late"),
+        )
+        .await
+        .expect("visitor line");
+    app.engine
+        .post_line(
+            &account,
+            &key,
+            agent.clone(),
+            LineInput::plain("Sorry! Let me check."),
+        )
+        .await
+        .expect("agent line");
+    let private = LineInput {
+        sub_type: LineSubType::OnlyToRep,
+        ..LineInput::plain("note to self: refund without asking")
+    };
+    app.engine
+        .post_line(&account, &key, agent.clone(), private)
+        .await
+        .expect("private line");
+    let html = LineInput {
+        text_type: TextType::Html,
+        ..LineInput::plain("It ships <b>today</b>.")
+    };
+    app.engine
+        .post_line(&account, &key, agent.clone(), html)
+        .await
+        .expect("html line");
+
+    // Act 1: ask for the transcript while the chat is open.
+    app.engine
+        .request_transcript(
+            &account,
+            &key,
+            request("visitor@example.com", Some("Your chat with ACME")),
+        )
+        .await
+        .expect("transcript requested");
+
+    // Assert 1: nothing is sent while the chat is open. A second, already ended chat acts as
+    // the barrier: its mail is queued after ours, so once it has arrived the mailer has
+    // scanned with ours in the outbox, and would have sent ours first had it been due.
+    let other = app
+        .engine
+        .request_chat(&account, ChatRequestInput::default())
+        .await
+        .expect("second chat")
+        .chat
+        .key;
+    app.engine
+        .end_chat(&account, &other, Actor::Visitor)
+        .await
+        .expect("end second chat");
+    app.engine
+        .request_transcript(&account, &other, request("other@example.com", None))
+        .await
+        .expect("second transcript");
+    let first = sink.wait_for(1, Duration::from_secs(30)).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(
+        first[0]["rcpt_tos"],
+        serde_json::json!(["other@example.com"])
+    );
+    assert_eq!(first[0]["subject"], "Your chat transcript");
+    let queued = mails(&app, &key).await;
+    assert_eq!(
+        (queued[0].status, queued[0].attempts),
+        (MailStatus::Pending, 0)
+    );
+
+    // Act 2: the agent ends the chat.
+    app.engine
+        .end_chat(&account, &key, agent)
+        .await
+        .expect("end");
+
+    // Assert 2: the transcript arrives with every visible line, in the visitor's time zone.
+    let all = sink.wait_for(2, Duration::from_secs(30)).await;
+    let mail = all
+        .iter()
+        .find(|m| m["rcpt_tos"] == serde_json::json!(["visitor@example.com"]))
+        .expect("the transcript");
+    assert_eq!(mail["subject"], "Your chat with ACME");
+    assert_eq!(mail["from"], "chatwire <noreply@chatwire.test>");
+    let plain = mail["plain"].as_str().expect("text/plain part");
+    let html = mail["html"].as_str().expect("text/html part");
+    let events = app
+        .engine
+        .read_chat(&account, &key, EventId(0), Viewer::Agent(agent3))
+        .await
+        .expect("events")
+        .events;
+    let hello = events
+        .iter()
+        .find(|e| matches!(&e.kind, EventKind::Line(l) if l.text.starts_with("Hello")))
+        .expect("visitor line event");
+    for expected in [
+        format!(
+            "{} Natalie: Hello, my order is late",
+            clock_utc_plus_2(hello.at.0)
+        ),
+        "Agent 3: Sorry! Let me check.".to_owned(),
+        "Agent 3: It ships today.".to_owned(),
+        "* You are now chatting with Agent 3.".to_owned(),
+        "Agent 3 has ended the chat.".to_owned(),
+        "Agent: Agent 3".to_owned(),
+        "(UTC+02:00)".to_owned(),
+    ] {
+        assert!(
+            plain.contains(&expected),
+            "missing {expected:?} in:\n{plain}"
+        );
+    }
+    assert!(html.contains("It ships <b>today</b>."), "{html}");
+    for secret in ["refund without asking", "customer tier gold"] {
+        assert!(
+            !plain.contains(secret) && !html.contains(secret),
+            "{secret:?} leaked"
+        );
+    }
+    let sent = mails(&app, &key).await;
+    assert_eq!(sent[0].status, MailStatus::Sent);
+    assert!(sent[0].sent_at.is_some());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_transcript_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_by_a_retry() {
+    // Arrange: SMTP down (nothing listens on the port yet); an ended chat.
+    let port = free_port();
+    let data = tempfile::tempdir().expect("data dir");
+    let app = app_mailing_to(port, data.path()).await;
+    let account = demo();
+    let (key, agent3) = accepted_chat(&app).await;
+    app.engine
+        .post_line(
+            &account,
+            &key,
+            Actor::Visitor,
+            LineInput::plain("Thanks, bye"),
+        )
+        .await
+        .expect("line");
+    let agent = Actor::Agent {
+        id: agent3,
+        name: "Agent 3".into(),
+    };
+    app.engine
+        .end_chat(&account, &key, agent)
+        .await
+        .expect("end");
+
+    // Act 1: request the transcript of the ended chat.
+    app.engine
+        .request_transcript(&account, &key, request("visitor@example.com", None))
+        .await
+        .expect("queued even though SMTP is down");
+
+    // Assert 1: attempts are recorded and the mail stays queued.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let failing = loop {
+        let m = mails(&app, &key).await;
+        if m[0].attempts >= 2 {
+            break m[0].clone();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no attempts: {m:?}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(failing.status, MailStatus::Pending);
+    assert!(failing.last_error.is_some(), "the connection error is kept");
+
+    // Act 2: the SMTP server comes up.
+    let sink = SmtpSink::start(port);
+
+    // Assert 2: a retry delivers it.
+    let got = sink.wait_for(1, Duration::from_secs(30)).await;
+    assert_eq!(
+        got[0]["rcpt_tos"],
+        serde_json::json!(["visitor@example.com"])
+    );
+    assert!(
+        got[0]["plain"]
+            .as_str()
+            .is_some_and(|p| p.contains("Natalie: Thanks, bye"))
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let m = mails(&app, &key).await;
+        if m[0].status == MailStatus::Sent {
+            assert!(m[0].attempts >= 2, "delivered by a retry");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not marked sent: {m:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    app.stop().await;
+}
