@@ -185,7 +185,13 @@ impl Chat {
                         }
                     }
                 }
-                Change::Assign(agent) => self.agent = agent,
+                Change::Assign(agent) => {
+                    // A new (or no) agent has not started typing yet.
+                    if self.agent != agent {
+                        self.agent_typing = Typing::NotTyping;
+                    }
+                    self.agent = agent;
+                }
                 Change::Transfer(t) => {
                     if let Some(PendingTransfer {
                         target: TransferTarget::Skill { id, .. },

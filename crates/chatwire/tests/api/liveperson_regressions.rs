@@ -118,9 +118,6 @@ async fn survey_questions_carry_their_choices_as_entry_directly() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: a transfer keeps the agent typing indicator (Change::Assign does not \
-            reset agent_typing), so the visitor sees 'typing' in a chat with no agent, and \
-            still after the next agent accepts"]
 async fn a_transfer_ends_the_leaving_agents_typing() {
     // Arrange: agent1 has the chat and is typing; agent2 is Online for Sales.
     let app = spawn_app().await;
