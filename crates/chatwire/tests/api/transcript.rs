@@ -468,3 +468,181 @@ async fn a_transcript_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_by
     }
     app.stop().await;
 }
+
+/// The whole visitor story over HTTP: request → the agent rings and accepts → lines both ways,
+/// each side polling with its own cursor → the visitor asks for the transcript and ends → the
+/// mail arrives with every line.
+#[tokio::test]
+async fn the_two_sided_http_flow_ends_with_the_transcript_in_the_mailbox() {
+    use serde_json::json;
+    let port = free_port();
+    let sink = SmtpSink::start(port);
+    let data = tempfile::tempdir().expect("data");
+    let app = app_mailing_to(port, data.path()).await;
+    let agent = app.lp_agent("agent2").await;
+    let chat = app.lp_request_chat("Sales").await;
+    let key_header = ("Authorization", "LivePerson appKey=demo-app-key");
+    let visitor_get = |url: String| {
+        let req = app.client.get(url).header(key_header.0, key_header.1);
+        async move {
+            req.send()
+                .await
+                .expect("get")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let visitor_post = |url: String, body: Value| {
+        let req = app
+            .client
+            .post(url)
+            .header(key_header.0, key_header.1)
+            .json(&body);
+        async move { req.send().await.expect("post").status().as_u16() }
+    };
+    let list = |v: &Value| match v {
+        Value::Array(a) => a.clone(),
+        Value::Null => vec![],
+        one => vec![one.clone()],
+    };
+
+    // Ring and accept.
+    let (_, ring) = app
+        .lp_get(&agent, &format!("{}/incomingRequests", agent.session))
+        .await;
+    assert_eq!(ring["incomingRequests"]["ringingCount"], "1");
+    let (status, location, _) = app
+        .lp_post(
+            &agent,
+            &format!("{}/incomingRequests", agent.session),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let agent_chat = location.expect("location");
+    let key = agent_chat.rsplit('/').next().expect("key").to_owned();
+
+    // Cursors: each side starts after what it has seen.
+    let first = visitor_get(format!("{chat}.json")).await;
+    let mut visitor_next = first["chat"]["link"][3]["@href"]
+        .as_str()
+        .expect("next")
+        .to_owned();
+    let (_, agent_first) = app
+        .lp_get(
+            &agent,
+            &format!("{}/chat?chatSessionKeys={key}", agent.session),
+        )
+        .await;
+    let mut agent_from = agent_first["chats"]["chat"][0]["link"][3]["href"]
+        .as_str()
+        .expect("next")
+        .rsplit('=')
+        .next()
+        .expect("n")
+        .to_owned();
+
+    for (i, (side, text)) in [
+        ("agent", "Hello, I'm Agent 2"),
+        ("visitor", "Hi! Question about plans"),
+        ("agent", "Sure, which plan?"),
+        ("visitor", "The big one"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if side == "agent" {
+            let (status, _, _) = app
+                .lp_post(
+                    &agent,
+                    &format!("{agent_chat}/events"),
+                    json!({"event":{"@type":"line","text":text}}),
+                )
+                .await;
+            assert_eq!(status, 201);
+        } else {
+            assert_eq!(
+                visitor_post(
+                    format!("{chat}/events"),
+                    json!({"event":{"@type":"line","text":text}})
+                )
+                .await,
+                201
+            );
+        }
+        // The visitor sees exactly this new line.
+        let page = visitor_get(format!("{visitor_next}&v=1")).await;
+        let new: Vec<String> = list(&page["chat"]["events"]["event"])
+            .iter()
+            .filter(|e| e["source"] != "system")
+            .filter_map(|e| e["text"].as_str().map(str::to_owned))
+            .collect();
+        assert_eq!(new, [text], "visitor poll {i}");
+        visitor_next = page["chat"]["link"][3]["@href"]
+            .as_str()
+            .expect("next")
+            .to_owned();
+        // So does the agent, through the multi-chat retrieve with its own cursor.
+        let (_, multi) = app
+            .lp_get(
+                &agent,
+                &format!(
+                    "{}/chat?chatSessionKeys={key}&fromEventIds={agent_from}",
+                    agent.session
+                ),
+            )
+            .await;
+        let got: Vec<String> = list(&multi["chats"]["chat"][0]["events"]["event"])
+            .iter()
+            .filter_map(|e| e["text"].as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            got.last().is_some_and(|t| t == text),
+            "agent poll {i}: {got:?}"
+        );
+        agent_from = multi["chats"]["chat"][0]["link"][3]["href"]
+            .as_str()
+            .expect("next")
+            .rsplit('=')
+            .next()
+            .expect("n")
+            .to_owned();
+    }
+
+    // The visitor asks for the transcript (nothing is sent before the end), then ends.
+    let transcript = app
+        .client
+        .post(format!("{chat}/transcriptRequest"))
+        .header(key_header.0, key_header.1)
+        .header("X-HTTP-Method-Override", "PUT")
+        .json(&json!({"email":"natalie@example.com","timezoneOffset":0}))
+        .send()
+        .await
+        .expect("transcript request");
+    assert_eq!(transcript.status(), 200);
+    assert!(sink.messages().is_empty());
+    assert_eq!(
+        visitor_post(
+            format!("{chat}/events"),
+            json!({"event":{"@type":"state","state":"ended"}})
+        )
+        .await,
+        201
+    );
+
+    // The mail arrives with every line.
+    let mail = sink.wait_for(1, Duration::from_secs(30)).await.remove(0);
+    assert_eq!(mail["rcpt_tos"], json!(["natalie@example.com"]));
+    let body = mail["plain"].as_str().expect("plain body");
+    for text in [
+        "Hello, I'm Agent 2",
+        "Hi! Question about plans",
+        "Sure, which plan?",
+        "The big one",
+        "You are now chatting with Agent 2.",
+    ] {
+        assert!(body.contains(text), "missing {text:?} in:\n{body}");
+    }
+    app.stop().await;
+}
