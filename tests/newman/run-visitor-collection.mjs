@@ -48,8 +48,7 @@
 //     validation answers 400 "question 123 is not in survey 3" (the correct answer to an
 //     unknown question).
 //   - e. Send Transcript posts the placeholder address "email@domain", which has no dot in its
-//     domain; chatwire refuses such addresses (400), before anything is queued. Until the
-//     transcript routes exist the request is 404 "null for uri" and shows as XFAIL.
+//     domain; chatwire refuses such addresses (400), before anything is queued.
 //   - the "conversation.json" request (visitor authentication, named by its URL) goes to host
 //     {{domain_conversationVep}}.liveperson.net, but the CSDS answer is already a full host
 //     name (LivePerson's too: "server.iad.liveperson.net"), so the URL names no server (with
@@ -143,9 +142,11 @@ const INFO_RELS = ['self', 'visitor-name', 'visitor-typing', 'agent-typing'];
 // the request at all (`error`: what its message must match). `check(body, ctx)`: an extra look
 // at the parsed JSON body (ctx: env before and after the run, the row, host, prep); returns an
 // error string or nothing. `defect`: why a non-2xx is
-// the collection's doing. `pending: '<reason>'`: while the server answers 404 "null for uri"
-// (internal code 28, no such route) the row is XFAIL with that reason and the run still
-// passes; once the route exists the expectation applies as written.
+// the collection's doing. `pending: '<reason>'` marks an endpoint the server does not have yet:
+// while it answers 404 "null for uri" (internal code 28, no such route) the row is XFAIL with
+// that reason and the run still passes; once the route exists the expectation applies as
+// written (then remove the mark). Write `pending: \`${NOT_IMPLEMENTED} (…)\``. None is marked
+// today: every endpoint the collection reaches exists.
 const EXPECT = {
   [N.csds]: { status: 200, check: (b, c) => csdsHas(b, c.host) },
   [N.engagement]: {
@@ -183,7 +184,6 @@ const EXPECT = {
     status: 400,
     defect: 'collection defect: placeholder address "email@domain" (no dot in the domain)',
     check: (b) => errorSays(b, 20, 'domain'),
-    pending: `${NOT_IMPLEMENTED} (PUT …/transcriptRequest)`,
   },
   [N.conversation]: {
     status: 'ERR',

@@ -54,6 +54,19 @@ pub fn decode(headers: &axum::http::HeaderMap, bytes: &[u8]) -> Result<Value, Ap
 }
 
 impl LpBody {
+    /// The body inside a single root element named one of `roots`, if it is one; XML bodies
+    /// arrive as `{"<root>":{…}}` where JSON clients send the fields at the top.
+    #[must_use]
+    pub fn unwrap_root(self, roots: &[&str]) -> Self {
+        match &self.0 {
+            Value::Object(map) if map.len() == 1 => match roots.iter().find_map(|r| map.get(*r)) {
+                Some(inner) if inner.is_object() => Self(inner.clone()),
+                _ => self,
+            },
+            _ => self,
+        }
+    }
+
     /// The value at `path`, each step trying the names given (e.g. `&["@type", "type"]`).
     pub fn at(&self, path: &[&[&str]]) -> Option<&Value> {
         let mut v = &self.0;

@@ -79,10 +79,7 @@ pub async fn post_login(
     body: LpBody,
 ) -> Result<Response, ApiError> {
     // XML clients send `<login><username>…</username>…</login>`: read inside the wrapper.
-    let body = match body.0.get("login") {
-        Some(inner) if inner.is_object() => LpBody(inner.clone()),
-        _ => body,
-    };
+    let body = body.unwrap_root(&["login"]);
     let account_id = Engine::parse_account(&account)?;
     state.engine.account(&account_id).await?;
     let username = body.required(&[&["username"]], "username")?;

@@ -360,6 +360,11 @@ pub async fn put_transcript_request(
     body: LpBody,
 ) -> Result<Response, ApiError> {
     let key = chat_key(&chat)?;
+    let body = body.unwrap_root(&[
+        "transcriptRequest",
+        "transcriptWithSubjectRequest",
+        "transcript",
+    ]);
     let email = body.required(&[&["email"]], "email")?;
     let timezone_offset_ms = body.int_at(&[&["timezoneOffset"]])?;
     let subject = body

@@ -1,6 +1,7 @@
 //! Regression tests for LivePerson wire bugs found by the snapshot review: handler error
 //! bodies kept, agent HTML sanitised, survey entries directly in their question, the agent
-//! typing indicator ending with a transfer (open: ignored until fixed).
+//! typing indicator ending with a transfer, and XML transcript
+//! requests that carry more than the address.
 
 use serde_json::{Value, json};
 
@@ -177,5 +178,48 @@ async fn a_transfer_ends_the_leaving_agents_typing() {
         json!({"agentTyping": "not-typing"}),
         "agent2 has not typed"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_xml_transcript_request_carries_the_address_the_subject_and_the_offset() {
+    // Arrange: mail on (towards a closed port: nothing is sent while the chat is open).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = crate::helpers::test_settings(dir.path());
+    settings.mail.smtp_host = "127.0.0.1".into();
+    settings.mail.smtp_port = 9;
+    let app = crate::helpers::spawn_with(settings).await;
+    let chat = app.lp_request_chat("Sales").await;
+
+    // Act: the JSON body's fields under a root element, as every other XML body has one.
+    let resp = app
+        .client
+        .put(format!("{chat}/transcriptWithSubjectRequest.xml?v=1"))
+        .header("authorization", "LivePerson appKey=demo-app-key")
+        .header("content-type", "application/xml; charset=UTF-8")
+        .body(
+            "<transcriptRequest><email>ada@example.com</email><subject>Our chat</subject>\
+             <timezoneOffset>-7200000</timezoneOffset></transcriptRequest>",
+        )
+        .send()
+        .await
+        .expect("transcript request");
+
+    // Assert
+    let status = resp.status().as_u16();
+    assert_eq!(status, 200, "{}", resp.text().await.unwrap_or_default());
+    let account = chatwire_engine::core::AccountId::parse("1000").expect("account");
+    let key =
+        chatwire_engine::core::ChatKey::parse(chat.rsplit('/').next().expect("key")).expect("key");
+    let mails = app
+        .engine
+        .transcript_mails(&account, &key)
+        .await
+        .expect("mails");
+    let got: Vec<(&str, &str, Option<i64>)> = mails
+        .iter()
+        .map(|m| (m.to.as_str(), m.subject.as_str(), m.timezone_offset_ms))
+        .collect();
+    assert_eq!(got, [("ada@example.com", "Our chat", Some(-7_200_000))]);
     app.stop().await;
 }

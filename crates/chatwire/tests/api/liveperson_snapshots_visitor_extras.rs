@@ -78,41 +78,75 @@ async fn transcript_requests(fmt: Fmt) {
     let w = Wire::new(&app, fmt);
     let chat = app.lp_request_chat("Sales").await;
     w.learn_chat(key_of(&chat), "A");
+    // In XML only `<email>` works: the handler reads `email` at the top level of the body, and
+    // an XML body's top level is its root element, so `timezoneOffset` and `subject` cannot
+    // come along (server bug, see `liveperson_regressions`).
+    let transcript = |path: &str, json: serde_json::Value| {
+        w.body(
+            put(&w, &format!("{chat}/{path}")),
+            &json,
+            &format!("<email>{}</email>", json["email"].as_str().expect("email")),
+        )
+    };
 
     // Act + Assert
-    let transcript = w.body(
-        put(&w, &format!("{chat}/transcriptRequest")),
-        &json!({"email": "ada@example.com", "timezoneOffset": -7_200_000}),
-        "<transcriptRequest><email>ada@example.com</email>\
-         <timezoneOffset>-7200000</timezoneOffset></transcriptRequest>",
-    );
-    w.check("visitor_transcript_request", transcript, 200).await;
-    let with_subject = w.body(
-        put(&w, &format!("{chat}/transcriptWithSubjectRequest")),
-        &json!({"email": "ada@example.com", "subject": "Our chat"}),
-        "<transcriptRequest><email>ada@example.com</email><subject>Our chat</subject>\
-         </transcriptRequest>",
-    );
-    w.check("visitor_transcript_with_subject_request", with_subject, 200)
+    let ex = w
+        .check(
+            "visitor_transcript_request",
+            transcript(
+                "transcriptRequest",
+                json!({"email": "ada@example.com", "timezoneOffset": -7_200_000}),
+            ),
+            200,
+        )
         .await;
-    let invalid = w.body(
-        put(&w, &format!("{chat}/transcriptRequest")),
-        &json!({"email": "email@domain"}),
-        "<transcriptRequest><email>email@domain</email></transcriptRequest>",
+    assert!(ex.body.is_empty(), "{}", ex.body);
+    w.check(
+        "visitor_transcript_with_subject_request",
+        transcript(
+            "transcriptWithSubjectRequest",
+            json!({"email": "grace@example.com", "subject": "Our chat"}),
+        ),
+        200,
+    )
+    .await;
+    w.check(
+        "visitor_transcript_request_invalid_email",
+        transcript("transcriptRequest", json!({"email": "email@domain"})),
+        400,
+    )
+    .await;
+    let key = chatwire_engine::core::ChatKey::parse(key_of(&chat)).expect("key");
+    let account = chatwire_engine::core::AccountId::parse("1000").expect("account");
+    let queued = app
+        .engine
+        .transcript_mails(&account, &key)
+        .await
+        .expect("mails");
+    let queued: Vec<(&str, &str)> = queued
+        .iter()
+        .map(|m| (m.to.as_str(), m.subject.as_str()))
+        .collect();
+    let subject = match fmt {
+        Fmt::Json => "Our chat",
+        Fmt::Xml => "Your chat transcript",
+    };
+    assert_eq!(
+        queued,
+        [
+            ("ada@example.com", "Your chat transcript"),
+            ("grace@example.com", subject)
+        ]
     );
-    w.check("visitor_transcript_request_invalid_email", invalid, 400)
-        .await;
     app.stop().await;
 }
 
 #[tokio::test]
-#[ignore = "not implemented yet: PUT /chat/{id}/transcriptRequest and transcriptWithSubjectRequest"]
 async fn visitor_transcript_requests_match_the_json_snapshots() {
     transcript_requests(Fmt::Json).await;
 }
 
 #[tokio::test]
-#[ignore = "not implemented yet: PUT /chat/{id}/transcriptRequest and transcriptWithSubjectRequest"]
 async fn visitor_transcript_requests_match_the_xml_snapshots() {
     transcript_requests(Fmt::Xml).await;
 }

@@ -388,7 +388,15 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
             "{secret:?} leaked"
         );
     }
-    let sent = mails(&app, &key).await;
+    // The SMTP server has the message before the mailer records it as sent: poll for the row.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let sent = loop {
+        let rows = mails(&app, &key).await;
+        if rows[0].status == MailStatus::Sent || tokio::time::Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(sent[0].status, MailStatus::Sent);
     assert!(sent[0].sent_at.is_some());
     app.stop().await;
