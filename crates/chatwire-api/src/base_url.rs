@@ -76,6 +76,9 @@ pub struct HttpSettings {
     pub public_url: Option<String>,
     /// Peers whose `X-Forwarded-*` headers are believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// The account SuperOffice routes without an account segment (`/api/v1/…`) serve; empty
+    /// for none (only `/{account}/api/v1/…` then).
+    pub superoffice_default_account: String,
 }
 
 /// The base of absolute links: scheme, host and optional path prefix, no trailing slash.
@@ -197,6 +200,7 @@ mod tests {
         HttpSettings {
             public_url: None,
             trusted_proxies: vec![IpNet::parse("10.0.0.0/8").expect("net")],
+            superoffice_default_account: String::new(),
         }
     }
 
@@ -205,6 +209,7 @@ mod tests {
         let s = HttpSettings {
             public_url: Some("https://chat.example.com/".into()),
             trusted_proxies: vec![],
+            superoffice_default_account: String::new(),
         };
         let b = resolve(&s, None, "http", &headers(&[("host", "evil")]), None).expect("base");
         assert_eq!(b.0, "https://chat.example.com");

@@ -10,6 +10,7 @@
 
 pub mod base_url;
 pub mod error;
+pub mod feed;
 pub mod liveperson;
 pub mod negotiate;
 pub mod state;
@@ -33,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .service(liveperson::router().with_state(state.clone()));
     Router::new()
         .route("/healthz", get(health))
+        .merge(feed::router())
         .fallback_service(liveperson)
         .layer(trace::layer())
         .with_state(state)

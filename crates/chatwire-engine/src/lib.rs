@@ -10,8 +10,13 @@
 //! - [`notify`]: register-then-sample wake-ups; notified only after commits.
 //! - `surveys`: survey lookup and validated submissions.
 //! - `visitors`: visitor access, availability, estimated wait, visitor surveys.
+//! - `waits`: long-poll waits (many chats, ring count, account feed).
 //! - `sweeper`: chat timeouts and eviction of ended chats from memory.
 //! - `mail`: chat transcripts by e-mail: the request, the outbox, the SMTP mailer.
+//! - `messages`: a chat as an agent's message list after a sequence cursor; transcripts.
+//! - `pickup`: SuperOffice-style queue use cases (sessions of an agent, pick up, transfers).
+//! - `presence`: chat presence (present ⇔ Online) per agent.
+//! - `topics`: skills as SuperOffice chat topics: an agent's topics, membership.
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
@@ -24,12 +29,17 @@ mod error;
 mod html;
 mod live;
 mod mail;
+mod messages;
 pub mod notify;
 pub mod password;
+mod pickup;
+mod presence;
 mod reads;
 mod surveys;
 mod sweeper;
+mod topics;
 mod visitors;
+mod waits;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,7 +54,9 @@ pub use directory::{NewAgentInput, NewSkillInput};
 pub use error::{EngineError, EngineResult};
 pub use mail::{DEFAULT_SUBJECT, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest};
 pub use notify::{Notifier, Topic};
+pub use presence::Presence;
 pub use reads::{ChatView, Viewer};
+pub use waits::{FeedReader, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).
 #[derive(Debug, Clone)]
@@ -59,6 +71,8 @@ pub struct EngineConfig {
     pub ended_retention: Duration,
     /// How long a cached account directory (agents, skills) is trusted before reloading.
     pub directory_ttl: Duration,
+    /// Longest long-poll wait a client may ask for (`wait=` is clamped to it).
+    pub max_wait: Duration,
     /// Lifetime of an agent login unless refreshed (LivePerson `sessionTTl`, 8 h).
     pub login_ttl: Duration,
     /// Bots allowed to log in with application credentials instead of a password.
@@ -75,6 +89,7 @@ impl Default for EngineConfig {
             sweep_interval: Duration::from_secs(1),
             ended_retention: Duration::from_secs(600),
             directory_ttl: Duration::from_secs(2),
+            max_wait: Duration::from_secs(60),
             login_ttl: Duration::from_secs(8 * 3600),
             app_logins: Vec::new(),
             mail: MailConfig::default(),

@@ -29,6 +29,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// SMTP for chat transcripts.
     pub mail: MailSettings,
+    /// The SuperOffice WebAPI dialect.
+    pub superoffice: SuperOfficeSettings,
     /// Logging.
     pub log: LogSettings,
 }
@@ -113,6 +115,8 @@ pub struct EngineSettings {
     pub ended_retention_secs: u64,
     /// Directory cache lifetime, ms.
     pub directory_ttl_ms: u64,
+    /// Longest long-poll wait (`wait=`) a client may ask for, seconds.
+    pub max_wait_secs: u64,
 }
 
 impl Default for EngineSettings {
@@ -124,6 +128,7 @@ impl Default for EngineSettings {
             sweep_interval_ms: u64::try_from(d.sweep_interval.as_millis()).unwrap_or(1000),
             ended_retention_secs: d.ended_retention.as_secs(),
             directory_ttl_ms: u64::try_from(d.directory_ttl.as_millis()).unwrap_or(2000),
+            max_wait_secs: d.max_wait.as_secs(),
         }
     }
 }
@@ -242,6 +247,23 @@ impl MailSettings {
     }
 }
 
+/// `[superoffice]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SuperOfficeSettings {
+    /// The account `/api/v1/…` serves (SuperOffice URLs carry no account id); empty: only
+    /// `/{account}/api/v1/…` routes answer.
+    pub default_account: String,
+}
+
+impl Default for SuperOfficeSettings {
+    fn default() -> Self {
+        Self {
+            default_account: "1000".into(),
+        }
+    }
+}
+
 /// `[log]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -341,9 +363,15 @@ impl Settings {
             .iter()
             .map(|p| IpNet::parse(p).map_err(anyhow::Error::msg))
             .collect::<anyhow::Result<_>>()?;
+        let default_account = self.superoffice.default_account.trim();
+        if !default_account.is_empty() {
+            chatwire_engine::core::AccountId::parse(default_account)
+                .map_err(|e| anyhow::anyhow!("superoffice.default_account: {e}"))?;
+        }
         Ok(HttpSettings {
             public_url,
             trusted_proxies,
+            superoffice_default_account: default_account.to_owned(),
         })
     }
 
@@ -383,6 +411,7 @@ impl Settings {
             sweep_interval: Duration::from_millis(e.sweep_interval_ms),
             ended_retention: Duration::from_secs(e.ended_retention_secs),
             directory_ttl: Duration::from_millis(e.directory_ttl_ms),
+            max_wait: Duration::from_secs(e.max_wait_secs),
             mail,
         })
     }

@@ -44,6 +44,30 @@ async fn extras(state: &AppState, account: &AccountId, view: &ChatView) -> InfoE
     }
 }
 
+/// A read that long-polls when the query asks (`wait=<seconds>`, clamped by the server).
+async fn read_waiting(
+    state: &AppState,
+    agent: &LpAgent,
+    key: &ChatKey,
+    from: EventId,
+    q: &LpQuery,
+) -> Result<ChatView, ApiError> {
+    let wait = chatwire_engine::wait_secs(q.get("wait"));
+    let requests = [(key.clone(), from)];
+    let view = state
+        .engine
+        .wait_chats(
+            &agent.who.account,
+            &requests,
+            Viewer::Agent(agent.who.agent),
+            wait,
+        )
+        .await
+        .into_iter()
+        .next();
+    Ok(view.ok_or(ApiError::Internal)??)
+}
+
 async fn read(
     state: &AppState,
     agent: &LpAgent,
@@ -71,7 +95,7 @@ pub async fn get_chat(
     q: LpQuery,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let view = read(&state, &agent, &key, from_param(&q)?).await?;
+    let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
     let extras = extras(&state, &agent.who.account, &view).await;
     Ok(LpReply::ok(
@@ -90,7 +114,7 @@ pub async fn get_events(
     q: LpQuery,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let view = read(&state, &agent, &key, from_param(&q)?).await?;
+    let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
     Ok(LpReply::ok(
         format,
@@ -389,7 +413,8 @@ pub async fn get_chats(
             keys.len()
         )));
     }
-    let mut chats = Vec::with_capacity(keys.len());
+    // Parse every entry first; the valid ones are read (or waited on) together.
+    let mut parsed: Vec<Result<(ChatKey, EventId), ApiError>> = Vec::with_capacity(keys.len());
     for (i, raw) in keys.iter().enumerate() {
         let from = match froms.get(i).copied().filter(|f| !f.is_empty()) {
             Some(f) => {
@@ -401,10 +426,30 @@ pub async fn get_chats(
             }
             None => EventId(0),
         };
-        let result = match chat_key(raw) {
-            Ok(key) => read(&state, &agent, &key, from)
-                .await
-                .map(|view| (key, view)),
+        parsed.push(chat_key(raw).map(|k| (k, from)));
+    }
+    let requests: Vec<(ChatKey, EventId)> = parsed
+        .iter()
+        .filter_map(|p| p.as_ref().ok().cloned())
+        .collect();
+    let wait = chatwire_engine::wait_secs(q.get("wait"));
+    let mut views = state
+        .engine
+        .wait_chats(
+            &agent.who.account,
+            &requests,
+            Viewer::Agent(agent.who.agent),
+            wait,
+        )
+        .await
+        .into_iter();
+    let mut chats = Vec::with_capacity(keys.len());
+    for (raw, entry) in keys.iter().zip(parsed) {
+        let result = match entry {
+            Ok((key, _)) => match views.next() {
+                Some(view) => view.map(|v| (key, v)).map_err(ApiError::from),
+                None => Err(ApiError::Internal),
+            },
             Err(e) => Err(e),
         };
         chats.push(match result {

@@ -271,10 +271,13 @@ pub async fn get_incoming_requests(
     agent: LpAgent,
     format: Format,
     base: BaseUrl,
+    q: super::query::LpQuery,
 ) -> Result<LpReply, ApiError> {
+    // Long-poll when asked: answer as soon as something rings (`wait=<seconds>`).
+    let wait = chatwire_engine::wait_secs(q.get("wait"));
     let count = state
         .engine
-        .ring_count(&agent.who.account, agent.who.agent)
+        .wait_ring_count(&agent.who.account, agent.who.agent, wait)
         .await?;
     let mut root = Elem::new("incomingRequests");
     if count > 0 {

@@ -68,7 +68,11 @@ pub async fn get_chat(
     q: LpQuery,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let view = read(&state, &v, &key, from_param(&q)?).await?;
+    let wait = chatwire_engine::wait_secs(q.get("wait"));
+    let view = state
+        .engine
+        .visitor_wait(&v.account, &key, &v.key.key, from_param(&q)?, wait)
+        .await?;
     let urls = chat_urls(&base, &v.account, None, &key);
     let extras = extras(&state, &v.account, &view).await;
     Ok(LpReply::ok(
@@ -87,7 +91,11 @@ pub async fn get_events(
     q: LpQuery,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let view = read(&state, &v, &key, from_param(&q)?).await?;
+    let wait = chatwire_engine::wait_secs(q.get("wait"));
+    let view = state
+        .engine
+        .visitor_wait(&v.account, &key, &v.key.key, from_param(&q)?, wait)
+        .await?;
     Ok(LpReply::ok(
         format,
         events_elem(

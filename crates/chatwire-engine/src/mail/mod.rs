@@ -16,7 +16,7 @@
 //! [`Engine::request_transcript`]; the mailer reads chats through the store.
 
 mod sender;
-mod transcript;
+pub(crate) mod transcript;
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ mod liveperson_snapshots_visitor;
 mod liveperson_snapshots_visitor_extras;
 mod liveperson_visitor;
 mod lp;
+mod realtime;
 mod restart;
 mod server;
 mod transcript;

@@ -1,0 +1,105 @@
+//! chatwire's own real-time API (not a LivePerson or SuperOffice route), under `/chatwire/v1`:
+//! - `GET /chatwire/v1/accounts/{account}/feed?after=SEQ&limit=N&wait=S`: every event of every
+//!   chat of the account in global sequence order, from a cursor, optionally long-polled;
+//! - `GET /chatwire/v1/accounts/{account}/feed/stream`: the same as Server-Sent Events,
+//!   resumable exactly with `Last-Event-ID` (the last sequence number received);
+//! - `GET /chatwire/v1/accounts/{account}/chats/{chatId}/stream`: one chat's events as SSE for
+//!   its visitor (app key) or an agent who may read it, resumable with `Last-Event-ID` (the
+//!   last event id received).
+//!
+//! The feed is for admin agents (`Authorization: Bearer <login bearer>`) and app keys with the
+//! feed right (`Authorization: LivePerson appKey=…` or `?appKey=`). Errors are
+//! `{"error":{"message","status"}}`.
+
+mod sse;
+mod types;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::get;
+use chatwire_engine::core::{AccountId, GlobalSeq};
+use chatwire_engine::{Engine, FeedReader};
+
+use crate::liveperson::auth::authorization;
+use crate::liveperson::query::LpQuery;
+use crate::{ApiError, AppState};
+
+/// The routes of chatwire's own API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/chatwire/v1/accounts/{account}/feed", get(get_feed))
+        .route(
+            "/chatwire/v1/accounts/{account}/feed/stream",
+            get(sse::feed_stream),
+        )
+        .route(
+            "/chatwire/v1/accounts/{account}/chats/{chat}/stream",
+            get(sse::chat_stream),
+        )
+}
+
+/// The caller of a chatwire API request: an agent bearer or an app key.
+pub(crate) async fn caller(
+    state: &AppState,
+    account: &AccountId,
+    headers: &HeaderMap,
+    q: &LpQuery,
+) -> Result<FeedReader, ApiError> {
+    if let Some(bearer) = authorization(headers, "Bearer") {
+        let who = state.engine.bearer(account, &bearer).await?;
+        return Ok(FeedReader::Agent(who.agent));
+    }
+    let key = authorization(headers, "LivePerson")
+        .and_then(|v| {
+            v.split(',').find_map(|p| {
+                p.trim()
+                    .strip_prefix("appKey=")
+                    .map(|k| k.trim_matches('"').to_owned())
+            })
+        })
+        .or_else(|| q.get("appKey").map(str::to_owned))
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            ApiError::Unauthorized("send Authorization: Bearer <login bearer> or an app key".into())
+        })?;
+    state.engine.check_app_key(account, &key).await?;
+    Ok(FeedReader::AppKey(key))
+}
+
+/// `GET /chatwire/v1/accounts/{account}/feed`.
+async fn get_feed(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    q: LpQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let account = Engine::parse_account(&account)?;
+    let reader = caller(&state, &account, &headers, &q).await?;
+    state.engine.check_feed_reader(&account, &reader).await?;
+    let after = match q.get("after").filter(|a| !a.is_empty()) {
+        Some(a) => a
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ApiError::BadRequest("after must be a sequence number".into()))?,
+        None => 0,
+    };
+    let limit = q
+        .leading_u32("limit")
+        .map_err(ApiError::BadRequest)?
+        .unwrap_or(100);
+    let items = state
+        .engine
+        .feed(
+            &account,
+            GlobalSeq(after),
+            limit,
+            chatwire_engine::wait_secs(q.get("wait")),
+        )
+        .await?;
+    let next = items.last().map_or(after, |i| i.event.seq.0);
+    Ok(Json(
+        serde_json::json!({ "events": items.iter().map(types::feed_item).collect::<Vec<_>>(), "next": next }),
+    ))
+}

@@ -1,0 +1,175 @@
+//! Server-Sent Events: the account feed and one chat, resumable exactly.
+//!
+//! Each event carries `id:` (the feed's sequence number, or the chat's event id), so a client
+//! that reconnects with `Last-Event-ID` continues after the last event it received: no gap, no
+//! duplicate. A keep-alive comment every 15 s keeps proxies from closing idle streams. Streams
+//! end at shutdown, and a chat's stream ends once the chat has ended and everything is sent.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use chatwire_engine::core::{AccountId, ChatKey, ChatState, EventId, GlobalSeq};
+use chatwire_engine::{Engine, FeedReader, Viewer};
+use futures::Stream;
+use futures::stream::{self, StreamExt};
+
+use super::caller;
+use super::types::{event_json, feed_item};
+use crate::liveperson::agent_chat::chat_key;
+use crate::liveperson::query::LpQuery;
+use crate::{ApiError, AppState};
+
+/// How long one wait inside a stream lasts before it re-checks shutdown.
+const STREAM_WAIT: Duration = Duration::from_secs(25);
+
+fn last_event_id(headers: &HeaderMap) -> Option<i64> {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+fn sse<S: Stream<Item = Result<Event, Infallible>> + Send + 'static>(stream: S) -> Response {
+    Sse::new(stream)
+        .keep_alive(
+            KeepAlive::new()
+                .interval(Duration::from_secs(15))
+                .text("keep-alive"),
+        )
+        .into_response()
+}
+
+/// `GET /chatwire/v1/accounts/{account}/feed/stream` (`Last-Event-ID` or `?after=` = the last
+/// sequence number seen).
+pub(crate) async fn feed_stream(
+    State(state): State<AppState>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    q: LpQuery,
+) -> Result<Response, ApiError> {
+    let account = Engine::parse_account(&account)?;
+    let reader = caller(&state, &account, &headers, &q).await?;
+    state.engine.check_feed_reader(&account, &reader).await?;
+    let after = last_event_id(&headers)
+        .or_else(|| q.get("after").and_then(|a| a.trim().parse().ok()))
+        .unwrap_or(0);
+    let engine = state.engine.clone();
+    let stream = stream::unfold(
+        (engine, account, GlobalSeq(after)),
+        |(engine, account, cursor)| async move {
+            loop {
+                if engine.shutdown_token().is_cancelled() {
+                    return None;
+                }
+                match engine.feed(&account, cursor, 100, STREAM_WAIT).await {
+                    Ok(items) if items.is_empty() => {}
+                    Ok(items) => {
+                        let next = items.last().map_or(cursor, |i| i.event.seq);
+                        let events: Vec<Result<Event, Infallible>> = items
+                            .iter()
+                            .map(|i| {
+                                Ok(Event::default()
+                                    .id(i.event.seq.0.to_string())
+                                    .event("chat-event")
+                                    .data(feed_item(i).to_string()))
+                            })
+                            .collect();
+                        return Some((stream::iter(events), (engine, account, next)));
+                    }
+                    // The store is down: end the stream; the client reconnects with its cursor.
+                    Err(_) => return None,
+                }
+            }
+        },
+    );
+    Ok(sse(stream.flatten()))
+}
+
+/// `GET /chatwire/v1/accounts/{account}/chats/{chatId}/stream` (`Last-Event-ID` = the last event
+/// id seen, or `?from=` = the first wanted).
+pub(crate) async fn chat_stream(
+    State(state): State<AppState>,
+    Path((account, chat)): Path<(String, String)>,
+    headers: HeaderMap,
+    q: LpQuery,
+) -> Result<Response, ApiError> {
+    let account: AccountId = Engine::parse_account(&account)?;
+    let key: ChatKey = chat_key(&chat)?;
+    let (viewer, app_key) = match caller(&state, &account, &headers, &q).await? {
+        FeedReader::Agent(id) => (Viewer::Agent(id), None),
+        FeedReader::AppKey(k) => (Viewer::Visitor, Some(k)),
+    };
+    let from = match last_event_id(&headers) {
+        Some(last) => EventId(u32::try_from(last.saturating_add(1)).unwrap_or(u32::MAX)),
+        None => EventId(
+            q.leading_u32("from")
+                .map_err(ApiError::BadRequest)?
+                .unwrap_or(0),
+        ),
+    };
+    // Check access once up front, so a refused stream is a proper error response.
+    match &app_key {
+        Some(k) => state
+            .engine
+            .visitor_chat(&account, &key, k)
+            .await
+            .map(|_| ())?,
+        None => state
+            .engine
+            .read_chat(&account, &key, EventId(u32::MAX), viewer)
+            .await
+            .map(|_| ())?,
+    }
+    let engine = state.engine.clone();
+    let stream = stream::unfold(
+        (engine, account, key, from, false),
+        move |(engine, account, key, from, done)| {
+            let (viewer, app_key) = (viewer, app_key.clone());
+            async move {
+                loop {
+                    if done || engine.shutdown_token().is_cancelled() {
+                        return None;
+                    }
+                    let view = match &app_key {
+                        Some(k) => {
+                            engine
+                                .visitor_wait(&account, &key, k, from, STREAM_WAIT)
+                                .await
+                        }
+                        None => engine
+                            .wait_chats(&account, &[(key.clone(), from)], viewer, STREAM_WAIT)
+                            .await
+                            .into_iter()
+                            .next()?,
+                    };
+                    let Ok(view) = view else { return None };
+                    let ended = view.chat.state == ChatState::Ended;
+                    if view.next > from || ended {
+                        let events: Vec<Result<Event, Infallible>> = view
+                            .events
+                            .iter()
+                            .map(|e| {
+                                Ok(Event::default()
+                                    .id(e.id.0.to_string())
+                                    .event("chat-event")
+                                    .data(event_json(e).to_string()))
+                            })
+                            .collect();
+                        // Once ended and caught up, finish after this batch.
+                        let finished = ended
+                            && (view.events.is_empty() || view.next >= view.chat.next_event_id);
+                        return Some((
+                            stream::iter(events),
+                            (engine, account, key, view.next.max(from), finished),
+                        ));
+                    }
+                }
+            }
+        },
+    );
+    Ok(sse(stream.flatten()))
+}

@@ -1,0 +1,129 @@
+//! Who is calling a SuperOffice route ([`SoAgent`]) and for which account.
+//!
+//! - Account: the `{account}` path segment (`/Cust12345/api/v1/…`), else the configured
+//!   default account (`[superoffice] default_account`) for plain `/api/v1/…`.
+//! - `Authorization: Basic base64(login:password)` checks the agent's password
+//!   ([`chatwire_engine::Engine::authenticate`]); `Bearer <token>` and `SOTicket <token>` take
+//!   the bearer of a chatwire agent login (`POST /api/account/{account}/login`). Schemes are
+//!   case-insensitive. Anything else, or nothing, is 401.
+//! - `SO-AppToken`, when sent, must be a visitor app key of the account (401 otherwise).
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use chatwire_engine::Engine;
+use chatwire_engine::core::{AccountId, Agent};
+
+use crate::liveperson::auth::authorization;
+use crate::{ApiError, AppState};
+
+/// An authenticated agent of the request's account.
+#[derive(Debug, Clone)]
+pub struct SoAgent {
+    /// The account (path or default).
+    pub account: AccountId,
+    /// The agent's record as of this request.
+    pub agent: Agent,
+}
+
+/// The account of a SuperOffice request.
+pub fn request_account(params: &RawPathParams, state: &AppState) -> Result<AccountId, ApiError> {
+    match params.iter().find(|(k, _)| *k == "account") {
+        Some((_, raw)) => Ok(Engine::parse_account(raw)?),
+        None => {
+            let default = state.http.superoffice_default_account.trim();
+            if default.is_empty() {
+                return Err(ApiError::NotFound(
+                    "no default account is configured: use /{account}/api/v1/…".into(),
+                ));
+            }
+            Ok(Engine::parse_account(default)?)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for SoAgent {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("no such resource".into()))?;
+        let account = request_account(&params, state)?;
+        let engine = &state.engine;
+        let agent = if let Some(basic) = authorization(&parts.headers, "Basic") {
+            let decoded = decode_base64(&basic)
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
+            let (login, password) = decoded
+                .split_once(':')
+                .ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
+            engine.authenticate(&account, login, password).await?
+        } else if let Some(token) = authorization(&parts.headers, "Bearer")
+            .or_else(|| authorization(&parts.headers, "SOTicket"))
+        {
+            let who = engine.bearer(&account, &token).await?;
+            engine.agent(&account, who.agent).await?
+        } else {
+            return Err(ApiError::Unauthorized(
+                "missing Authorization (Basic, Bearer or SOTicket)".into(),
+            ));
+        };
+        if let Some(app) = parts.headers.get("so-apptoken") {
+            let app = app
+                .to_str()
+                .map_err(|_| ApiError::Unauthorized("unknown SO-AppToken".into()))?;
+            engine
+                .check_app_key(&account, app.trim())
+                .await
+                .map_err(|_| ApiError::Unauthorized("unknown SO-AppToken".into()))?;
+        }
+        Ok(Self { account, agent })
+    }
+}
+
+/// Standard base64 (padding optional); `None` when malformed.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    fn sextet(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
+        }
+    }
+    let clean = text.trim().trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut acc = 0u32;
+        for &c in chunk {
+            acc = (acc << 6) | sextet(c)?;
+        }
+        let bytes = (acc << (6 * (4 - chunk.len()))).to_be_bytes();
+        match chunk.len() {
+            4 => out.extend_from_slice(&bytes[1..4]),
+            3 => out.extend_from_slice(&bytes[1..3]),
+            2 => out.push(bytes[1]),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_decodes_with_and_without_padding() {
+        assert_eq!(decode_base64("dGplMDpUamUw").as_deref(), Some(&b"tje0:Tje0"[..]));
+        assert_eq!(decode_base64("YQ==").as_deref(), Some(&b"a"[..]));
+        assert_eq!(decode_base64("YWI").as_deref(), Some(&b"ab"[..]));
+        assert_eq!(decode_base64("Y"), None);
+        assert_eq!(decode_base64("**"), None);
+    }
+}

@@ -1,0 +1,168 @@
+//! SuperOffice-style queue use cases over the shared chat commands: the sessions an agent may
+//! see, pick-up that answers "nothing" rather than failing when a chat has left the queue,
+//! transfers addressed by user name or id, accepting and rejecting pending transfers as no-ops
+//! when nothing is pending, and closing a session.
+//!
+//! The rules are the engine's (routing, `Chat::decide`); this module only chooses which command
+//! a request means and which refusals are "nothing happened".
+
+use chatwire_core::{
+    AccountId, Actor, Agent, AgentId, Chat, ChatKey, ChatState, DomainError, TransferTarget,
+};
+
+use crate::{Engine, EngineError, EngineResult, TransferTo};
+
+impl Engine {
+    /// An agent by login name (case-insensitive) or, failing that, by numeric id text.
+    pub async fn agent_by_login_or_id(
+        &self,
+        account: &AccountId,
+        name_or_id: &str,
+    ) -> EngineResult<Agent> {
+        let text = name_or_id.trim();
+        match self.agent_by_login(account, text).await {
+            Err(EngineError::NotFound(_)) => match text.parse::<i64>() {
+                Ok(id) => self.agent(account, AgentId(id)).await,
+                Err(_) => Err(EngineError::NotFound("agent")),
+            },
+            other => other,
+        }
+    }
+
+    /// Open chats the agent may see as sessions, by number: chats in their skills or with no
+    /// skill, chats they handle, and chats transferred to or from them; admins see every open
+    /// chat of the account.
+    pub async fn sessions_for_agent(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> EngineResult<Vec<Chat>> {
+        let me = self.agent(account, agent).await?;
+        Ok(self
+            .open_chats(account)
+            .into_iter()
+            .filter(|c| me.is_admin || is_session_of(&me, c))
+            .collect())
+    }
+
+    /// Picks up a chat from the queue. `None` when it is not waiting (taken, ended), including
+    /// when another agent wins the race.
+    pub async fn pick_up(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        key: &ChatKey,
+    ) -> EngineResult<Option<Chat>> {
+        if self.chat(account, key).await?.state != ChatState::Waiting {
+            return Ok(None);
+        }
+        match self.accept(account, agent, key).await {
+            Ok(c) => Ok(Some(c.chat)),
+            Err(EngineError::Domain(DomainError::WrongState { .. } | DomainError::ChatEnded)) => {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Picks up the first chat waiting for this agent (personal transfers first, then the
+    /// longest waiting). `None` when nothing waits.
+    pub async fn pick_up_first(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> EngineResult<Option<Chat>> {
+        match self.accept_next(account, agent).await {
+            Ok(c) => Ok(Some(c.chat)),
+            Err(EngineError::NothingToDo(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Transfers a chat the agent handles to another agent (by login name or id). A chat the
+    /// agent does not handle is left as it is (SuperOffice: "nothing happens").
+    pub async fn transfer_to_agent(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        key: &ChatKey,
+        to: &str,
+    ) -> EngineResult<Chat> {
+        let chat = self.chat(account, key).await?;
+        if !chat.is_handled_by(agent) {
+            return Ok(chat);
+        }
+        let target = self.agent_by_login_or_id(account, to).await?;
+        let done = self
+            .transfer(
+                account,
+                key,
+                agent,
+                TransferTo::Agent(target.id),
+                String::new(),
+            )
+            .await?;
+        Ok(done.chat)
+    }
+
+    /// Accepts a pending transfer (to this agent, or to a skill the agent may take). Without a
+    /// pending transfer nothing happens.
+    pub async fn accept_transfer(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        key: &ChatKey,
+    ) -> EngineResult<Chat> {
+        let chat = self.chat(account, key).await?;
+        if chat.transfer.is_none() || chat.state != ChatState::Waiting {
+            return Ok(chat);
+        }
+        Ok(self.accept(account, agent, key).await?.chat)
+    }
+
+    /// Declines a personal transfer to this agent. Without one nothing happens.
+    pub async fn decline_transfer(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        key: &ChatKey,
+    ) -> EngineResult<Chat> {
+        match self.reject_transfer(account, key, agent).await {
+            Ok(c) => Ok(c.chat),
+            Err(EngineError::Domain(DomainError::NoPendingTransfer | DomainError::ChatEnded)) => {
+                self.chat(account, key).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Closes a session: the handling agent ends it; an ended chat stays ended. Anyone else is
+    /// refused (`NotParticipant`).
+    pub async fn close_session(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        key: &ChatKey,
+    ) -> EngineResult<()> {
+        let chat = self.chat(account, key).await?;
+        if chat.state == ChatState::Ended {
+            return Ok(());
+        }
+        let me = self.agent(account, agent).await?;
+        let by = Actor::Agent {
+            id: me.id,
+            name: me.nickname,
+        };
+        self.end_chat(account, key, by).await.map(|_| ())
+    }
+}
+
+/// Whether `chat` is one of `agent`'s sessions (see [`Engine::sessions_for_agent`]).
+fn is_session_of(agent: &Agent, chat: &Chat) -> bool {
+    let handled = chat.agent.as_ref().is_some_and(|a| a.id == agent.id);
+    let transfer = chat.transfer.as_ref().is_some_and(|t| {
+        t.from.as_ref().is_some_and(|f| f.id == agent.id)
+            || matches!(t.target, TransferTarget::Agent { id, .. } if id == agent.id)
+    });
+    handled || transfer || chat.skill.is_none_or(|s| agent.has_skill(s))
+}

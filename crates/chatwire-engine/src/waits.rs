@@ -1,0 +1,171 @@
+//! Long-poll waits: return as soon as something newer than the caller's cursor exists, or
+//! empty at the deadline, or at shutdown.
+//!
+//! Every wait registers with the notifier *before* sampling, then waits on the registration,
+//! so a commit between the sample and the wait still wakes it (house style §5, rule 1).
+//! Notifications are sent only after commits, so a woken waiter always finds the change.
+
+use std::time::Duration;
+
+use chatwire_core::{AccountId, AgentId, ChatKey, EventId, GlobalSeq};
+use chatwire_store::FeedItem;
+use futures::future::select_all;
+use tokio::sync::watch;
+
+use crate::{ChatView, Engine, EngineResult, Topic, Viewer};
+
+impl Engine {
+    /// The wait a client asked for, clamped to the configured maximum.
+    pub fn clamp_wait(&self, asked: Duration) -> Duration {
+        asked.min(self.0.config.max_wait)
+    }
+
+    /// Waits until any receiver changes, the deadline passes, or shutdown; `true` if woken.
+    async fn wait_any(
+        &self,
+        receivers: &mut [watch::Receiver<u64>],
+        deadline: tokio::time::Instant,
+    ) -> bool {
+        if receivers.is_empty() {
+            tokio::select! {
+                () = tokio::time::sleep_until(deadline) => {}
+                () = self.0.shutdown.cancelled() => {}
+            }
+            return false;
+        }
+        let changed = select_all(receivers.iter_mut().map(|r| Box::pin(r.changed())));
+        tokio::select! {
+            (res, _, _) = changed => res.is_ok() && !self.0.shutdown.is_cancelled(),
+            () = tokio::time::sleep_until(deadline) => false,
+            () = self.0.shutdown.cancelled() => false,
+        }
+    }
+
+    /// Reads many chats; when none has anything new, waits up to `wait` for one to change.
+    /// Results are as [`Engine::read_chats`]; a failing entry (unknown, forbidden) does not
+    /// stop the wait for the others.
+    pub async fn wait_chats(
+        &self,
+        account: &AccountId,
+        requests: &[(ChatKey, EventId)],
+        viewer: Viewer,
+        wait: Duration,
+    ) -> Vec<EngineResult<ChatView>> {
+        let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
+        loop {
+            let mut receivers: Vec<_> = requests
+                .iter()
+                .map(|(k, _)| self.0.notifier.subscribe(Topic::Chat(k.clone())))
+                .collect();
+            let views = self.read_chats(account, requests, viewer).await;
+            let anything = views.iter().zip(requests).any(|(v, (_, from))| {
+                v.as_ref()
+                    .is_ok_and(|v| !v.events.is_empty() || v.next > *from)
+            });
+            let all_failed = views.iter().all(Result::is_err);
+            if anything
+                || all_failed
+                || wait.is_zero()
+                || !self.wait_any(&mut receivers, deadline).await
+            {
+                return views;
+            }
+        }
+    }
+
+    /// The ring count; when nothing rings, waits up to `wait` for something to.
+    pub async fn wait_ring_count(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        wait: Duration,
+    ) -> EngineResult<u32> {
+        let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
+        loop {
+            let mut receivers = [self.0.notifier.subscribe(Topic::Account(account.clone()))];
+            let count = self.ring_count(account, agent).await?;
+            if count > 0 || wait.is_zero() || !self.wait_any(&mut receivers, deadline).await {
+                return Ok(count);
+            }
+        }
+    }
+
+    /// The account feed after `after` (every event of every chat, in sequence order); when
+    /// empty, waits up to `wait` for the next commit in the account.
+    pub async fn feed(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+        wait: Duration,
+    ) -> EngineResult<Vec<FeedItem>> {
+        let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
+        let limit = limit.clamp(1, self.0.config.max_events_per_read);
+        loop {
+            let mut receivers = [self.0.notifier.subscribe(Topic::Account(account.clone()))];
+            let items = self.0.store.feed_since(account, after, limit).await?;
+            if !items.is_empty() || wait.is_zero() || !self.wait_any(&mut receivers, deadline).await
+            {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// Like [`Engine::visitor_read`], waiting up to `wait` when nothing is new.
+    pub async fn visitor_wait(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        app_key: &str,
+        from: EventId,
+        wait: Duration,
+    ) -> EngineResult<ChatView> {
+        self.visitor_chat(account, key, app_key).await?;
+        self.touch_visitor(account, key);
+        let views = self
+            .wait_chats(account, &[(key.clone(), from)], Viewer::Visitor, wait)
+            .await;
+        views
+            .into_iter()
+            .next()
+            .unwrap_or(Err(crate::EngineError::NotFound("chat")))
+    }
+}
+
+/// A wait parsed from a query value in seconds (`wait=25`); absent or unparsable is no wait.
+pub fn wait_secs(value: Option<&str>) -> Duration {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(Duration::ZERO, Duration::from_secs)
+}
+
+/// Who reads the account feed.
+#[derive(Debug, Clone)]
+pub enum FeedReader {
+    /// A logged-in agent (must be an admin).
+    Agent(AgentId),
+    /// A visitor app key (must have the feed right).
+    AppKey(String),
+}
+
+impl Engine {
+    /// Checks that `reader` may read the account-wide feed: admin agents, and app keys granted
+    /// the feed right. Others are `Forbidden`; unknown keys `Unauthorized`.
+    pub async fn check_feed_reader(
+        &self,
+        account: &AccountId,
+        reader: &FeedReader,
+    ) -> EngineResult<()> {
+        let allowed = match reader {
+            FeedReader::Agent(id) => self.agent(account, *id).await?.is_admin,
+            FeedReader::AppKey(key) => self.check_app_key(account, key).await?.can_read_feed,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(crate::EngineError::Forbidden(
+                "the account feed is for admins and app keys with the feed right",
+            ))
+        }
+    }
+}
