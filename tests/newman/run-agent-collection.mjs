@@ -67,9 +67,25 @@ const newman = require('newman');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 const BIN = process.env.CHATWIRE_BIN || path.join(REPO, 'target', 'debug', 'chatwire');
+
+// The shared reference sits next to the repository (../shared); CI clones elsewhere on the same
+// machine, where it is /work/shared. The first that exists wins; a clear error otherwise.
+function findShared(file) {
+  const candidates = [
+    path.join(HERE, '..', '..', '..', 'shared', 'clients', file),
+    path.join('/work', 'shared', 'clients', file),
+  ];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    console.error(`cannot find LivePerson's collection ${file}; looked in:\n  ${candidates.join('\n  ')}`);
+    process.exit(2);
+  }
+  return found;
+}
+
 const COLLECTION_FILE =
   process.env.CHATWIRE_AGENT_COLLECTION ||
-  path.join(HERE, '..', '..', '..', 'shared', 'clients', 'Chat Agent API collection.postman_collection.json');
+  findShared('Chat Agent API collection.postman_collection.json');
 const ACCOUNT = '1000';
 const DEMO_APP_KEY = 'demo-app-key'; // seeded by `serve --demo`
 const STARTUP_TIMEOUT_MS = 30_000;

@@ -89,9 +89,25 @@ const newman = require('newman');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 const BIN = process.env.CHATWIRE_BIN || path.join(REPO, 'target', 'debug', 'chatwire');
+
+// The shared reference sits next to the repository (../shared); CI clones elsewhere on the same
+// machine, where it is /work/shared. The first that exists wins; a clear error otherwise.
+function findShared(file) {
+  const candidates = [
+    path.join(HERE, '..', '..', '..', 'shared', 'clients', file),
+    path.join('/work', 'shared', 'clients', file),
+  ];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    console.error(`cannot find LivePerson's collection ${file}; looked in:\n  ${candidates.join('\n  ')}`);
+    process.exit(2);
+  }
+  return found;
+}
+
 const COLLECTION_FILE =
   process.env.CHATWIRE_VISITOR_COLLECTION ||
-  path.join(HERE, '..', '..', '..', 'shared', 'clients', 'ServerChatAPI.postman_collection');
+  findShared('ServerChatAPI.postman_collection');
 const ACCOUNT = '1000'; // the demo account
 const APP_KEY = 'demo-app-key'; // seeded by `serve --demo`
 const AGENT = { username: 'agent1', password: 'demo-pass' }; // demo agent with Sales + Support
