@@ -5,6 +5,7 @@
 //! - [`base_url`]: [`BaseUrl`], the scheme and host absolute links are built from.
 //! - [`error`]: [`ApiError`], mapping engine failures to statuses.
 //! - [`trace`]: the request span (route template, not raw path).
+//! - [`liveperson`], [`superoffice`]: the two wire dialects.
 //!
 //! Handlers call the [`chatwire_engine::Engine`], never a store.
 
@@ -14,6 +15,7 @@ pub mod feed;
 pub mod liveperson;
 pub mod negotiate;
 pub mod state;
+pub mod superoffice;
 pub mod trace;
 
 use axum::Router;
@@ -35,6 +37,9 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health))
         .merge(feed::router())
+        // SuperOffice paths (`/api/v1/…`, `/{account}/api/v1/…`) never match LivePerson's
+        // (`/api/account/…`, `/csdr/…`); what they do not match falls through to LivePerson.
+        .merge(superoffice::router())
         .fallback_service(liveperson)
         .layer(trace::layer())
         .with_state(state)

@@ -120,7 +120,10 @@ mod tests {
 
     #[test]
     fn base64_decodes_with_and_without_padding() {
-        assert_eq!(decode_base64("dGplMDpUamUw").as_deref(), Some(&b"tje0:Tje0"[..]));
+        assert_eq!(
+            decode_base64("dGplMDpUamUw").as_deref(),
+            Some(&b"tje0:Tje0"[..])
+        );
         assert_eq!(decode_base64("YQ==").as_deref(), Some(&b"a"[..]));
         assert_eq!(decode_base64("YWI").as_deref(), Some(&b"ab"[..]));
         assert_eq!(decode_base64("Y"), None);

@@ -50,11 +50,14 @@ impl Fields {
         }
         let value = if content_type.contains("x-www-form-urlencoded") {
             form(text)
-        } else if content_type.contains("xml") || (!content_type.contains("json") && text.starts_with('<')) {
+        } else if content_type.contains("xml")
+            || (!content_type.contains("json") && text.starts_with('<'))
+        {
             xml(text)?
         } else {
-            serde_json::from_str(text)
-                .map_err(|e| ApiError::BadRequest(format!("the request body is not valid JSON: {e}")))?
+            serde_json::from_str(text).map_err(|e| {
+                ApiError::BadRequest(format!("the request body is not valid JSON: {e}"))
+            })?
         };
         Ok(Self(lower_keys(value)))
     }
@@ -73,7 +76,11 @@ impl Fields {
             None => Ok(None),
             Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| bad(name, "an integer")),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| bad(name, "an integer")),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| bad(name, "an integer")),
             Some(_) => Err(bad(name, "an integer")),
         }
     }
@@ -165,21 +172,7 @@ fn form(text: &str) -> Value {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let (k, v) = (decode_component(k), decode_component(v));
         let path: Vec<&str> = k.split(['.', '[', ']']).filter(|s| !s.is_empty()).collect();
-        let Some((last, parents)) = path.split_last() else {
-            continue;
-        };
-        let mut node = &mut root;
-        for p in parents {
-            let entry = node
-                .entry((*p).to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            let Value::Object(next) = entry else { break };
-            node = next;
-        }
-        node.insert((*last).to_owned(), Value::String(v));
+        set_path(&mut root, &path, v);
     }
     Value::Object(root)
 }
@@ -190,6 +183,26 @@ const fn hex(b: u8) -> Option<u8> {
         b'a'..=b'f' => Some(b - b'a' + 10),
         b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
+    }
+}
+
+fn set_path(map: &mut Map<String, Value>, path: &[&str], v: String) {
+    match path {
+        [] => {}
+        [last] => {
+            map.insert((*last).to_owned(), Value::String(v));
+        }
+        [first, rest @ ..] => {
+            let entry = map
+                .entry((*first).to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            if let Value::Object(inner) = entry {
+                set_path(inner, rest, v);
+            }
+        }
     }
 }
 
@@ -219,11 +232,12 @@ fn decode_component(s: &str) -> String {
 /// prefixes are dropped.
 fn xml(text: &str) -> Result<Value, ApiError> {
     let mut reader = quick_xml::Reader::from_str(text);
-    reader.config_mut().trim_text(true);
     // Stack of (name, children, text).
     let mut stack: Vec<(String, Map<String, Value>, String, bool)> = Vec::new();
     let mut root: Option<Value> = None;
-    let invalid = |e: &dyn std::fmt::Display| ApiError::BadRequest(format!("the request body is not valid XML: {e}"));
+    let invalid = |e: &dyn std::fmt::Display| {
+        ApiError::BadRequest(format!("the request body is not valid XML: {e}"))
+    };
     loop {
         match reader.read_event().map_err(|e| invalid(&e))? {
             Event::Start(e) => {
@@ -231,7 +245,11 @@ fn xml(text: &str) -> Result<Value, ApiError> {
                 stack.push((name, Map::new(), String::new(), is_nil(&e)));
             }
             Event::Empty(e) => {
-                let value = if is_nil(&e) { Value::Null } else { Value::String(String::new()) };
+                let value = if is_nil(&e) {
+                    Value::Null
+                } else {
+                    Value::String(String::new())
+                };
                 let name = local(e.name().as_ref());
                 match stack.last_mut() {
                     Some(parent) => insert(&mut parent.1, name, value),
@@ -243,6 +261,21 @@ fn xml(text: &str) -> Result<Value, ApiError> {
                     let s = t.decode().map_err(|e| invalid(&e))?;
                     let unescaped = quick_xml::escape::unescape(&s).map_err(|e| invalid(&e))?;
                     top.2.push_str(&unescaped);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(top) = stack.last_mut() {
+                    let name = r.decode().map_err(|e| invalid(&e))?;
+                    let c = match &*name {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => r.resolve_char_ref().ok().flatten(),
+                    };
+                    top.2
+                        .push(c.ok_or_else(|| invalid(&format!("unknown entity &{name};")))?);
                 }
             }
             Event::CData(t) => {
@@ -308,8 +341,10 @@ mod tests {
 
     #[test]
     fn camel_and_pascal_case_json_read_the_same() {
-        let a = Fields::decode("application/json", br#"{"chatSessionId":1,"after":"7"}"#).expect("json");
-        let b = Fields::decode("application/json", br#"{"ChatSessionId":1,"After":7}"#).expect("json");
+        let a = Fields::decode("application/json", br#"{"chatSessionId":1,"after":"7"}"#)
+            .expect("json");
+        let b =
+            Fields::decode("application/json", br#"{"ChatSessionId":1,"After":7}"#).expect("json");
         for f in [a, b] {
             assert_eq!(f.int("ChatSessionId").expect("int"), Some(1));
             assert_eq!(f.int("AFTER").expect("int"), Some(7));
@@ -347,7 +382,10 @@ mod tests {
         )
         .expect("form");
         assert_eq!(f.int("chatsessionid").expect("int"), Some(5));
-        assert_eq!(f.obj("message").str("message").as_deref(), Some("hello there!"));
+        assert_eq!(
+            f.obj("message").str("message").as_deref(),
+            Some("hello there!")
+        );
         assert_eq!(f.bool("html").expect("bool"), Some(true));
     }
 

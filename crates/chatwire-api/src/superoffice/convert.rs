@@ -64,7 +64,12 @@ fn flags(chat: &Chat) -> Option<String> {
 
 /// An event as a `ChatMessage`, or `None` for events with no message form (state changes other
 /// than the end, which their system lines already tell).
-pub fn message(chat: &Chat, agents: &[Agent], event: &ChatEvent, dates: Dates) -> Option<ChatMessage> {
+pub fn message(
+    chat: &Chat,
+    agents: &[Agent],
+    event: &ChatEvent,
+    dates: Dates,
+) -> Option<ChatMessage> {
     let nick = |id| {
         agents
             .iter()
@@ -82,7 +87,13 @@ pub fn message(chat: &Chat, agents: &[Agent], event: &ChatEvent, dates: Dates) -
                 // Agent-only lines (ONLY_TO_REP, pre-chat, system notes) never go to the customer.
                 _ => ("Special", "None"),
             };
-            (kind, special, line.text.clone(), line.by.clone(), String::new())
+            (
+                kind,
+                special,
+                line.text.clone(),
+                line.by.clone(),
+                String::new(),
+            )
         }
         EventKind::Url { url, by } => ("Special", "Url", url.clone(), by.clone(), url.clone()),
         EventKind::Transfer { to, text, from } => {
@@ -90,7 +101,13 @@ pub fn message(chat: &Chat, agents: &[Agent], event: &ChatEvent, dates: Dates) -
                 TransferTarget::Skill { name, .. } | TransferTarget::Agent { name, .. } => name,
             };
             let by = from.map(nick).unwrap_or_default();
-            ("Special", "TransferedSession", text.clone(), by, target.clone())
+            (
+                "Special",
+                "TransferedSession",
+                text.clone(),
+                by,
+                target.clone(),
+            )
         }
         EventKind::State(change) if change.state == ChatState::Ended => {
             let (special, author) = match change.end_cause {
@@ -117,13 +134,18 @@ pub fn message(chat: &Chat, agents: &[Agent], event: &ChatEvent, dates: Dates) -
 
 /// A chat as a `ChatSessionEntity`. `agents` resolves the handling and transfer-target agents;
 /// `events` (the chat's log, when read) gives the first and last messages.
-pub fn session(chat: &Chat, agents: &[Agent], events: &[ChatEvent], dates: Dates) -> ChatSessionEntity {
+pub fn session(
+    chat: &Chat,
+    agents: &[Agent],
+    events: &[ChatEvent],
+    dates: Dates,
+) -> ChatSessionEntity {
     let find = |id| agents.iter().find(|a| a.id == id).map(associate);
     let transfer_to = chat.transfer.as_ref().and_then(|t| match t.target {
         TransferTarget::Agent { id, .. } => find(id),
         TransferTarget::Skill { .. } => None,
     });
-    let lines = events.iter().filter_map(|e| match &e.kind {
+    let mut lines = events.iter().filter_map(|e| match &e.kind {
         EventKind::Line(l) if l.source != LineSource::System => Some(l),
         _ => None,
     });
@@ -131,7 +153,7 @@ pub fn session(chat: &Chat, agents: &[Agent], events: &[ChatEvent], dates: Dates
         .clone()
         .find(|l| l.source == LineSource::Visitor)
         .map(|l| l.text.clone());
-    let last = lines.last().map(|l| l.text.clone());
+    let last = lines.next_back().map(|l| l.text.clone());
     let req = &chat.request;
     ChatSessionEntity {
         chat_session_id: chat.num.0,
@@ -178,6 +200,45 @@ pub fn presence(p: &Presence) -> ChatPresence {
         ongoing_chats: i64::from(p.ongoing_chats),
         present: p.present,
         chat_topics: p.agent.skills.iter().map(|s| s.0).collect(),
+        table_right: TableRight::FULL,
+        field_properties: FieldProperties::new(),
+    }
+}
+
+/// `CreateDefaultChatSessionEntity`: an empty session (id 0, status `Invalid`, dates unset).
+pub fn default_session(dates: Dates) -> ChatSessionEntity {
+    ChatSessionEntity {
+        chat_session_id: 0,
+        topic_id: 0,
+        user: None,
+        person: None,
+        customer_alias: String::new(),
+        customer_host: String::new(),
+        customer_name: String::new(),
+        customer_email: String::new(),
+        customer_phone: String::new(),
+        customer_consented: false,
+        customer_company_name: String::new(),
+        status: "Invalid",
+        first_message: String::new(),
+        last_message: String::new(),
+        when_requested: dates.format(None),
+        when_started: dates.format(None),
+        when_ended: dates.format(None),
+        when_idle: dates.format(None),
+        when_fetched: dates.format(None),
+        session_key: String::new(),
+        initial_queue_pos: 0,
+        alert_level: 0,
+        rank: 0,
+        flags: None,
+        contact: None,
+        project: None,
+        sale: None,
+        ticket: None,
+        transfer_to: None,
+        chatbot_is_active: false,
+        rating: 0,
         table_right: TableRight::FULL,
         field_properties: FieldProperties::new(),
     }

@@ -63,7 +63,11 @@ impl<S: Send + Sync> FromRequestParts<S> for SoCtx {
             })
             .unwrap_or_default();
         Ok(Self {
-            format: parts.extensions.get::<Format>().copied().unwrap_or_default(),
+            format: parts
+                .extensions
+                .get::<Format>()
+                .copied()
+                .unwrap_or_default(),
             dates: Dates::from_headers(&parts.headers),
             select,
             query,
@@ -83,7 +87,9 @@ impl SoCtx {
     pub fn require_int(&self, name: &str) -> Result<i64, ApiError> {
         self.param(name)
             .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(|| ApiError::BadRequest(format!("query parameter {name} (integer) is required")))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!("query parameter {name} (integer) is required"))
+            })
     }
 
     /// A 200 with `value` (root element `root` in XML), `$select` applied.
@@ -101,10 +107,13 @@ impl SoCtx {
 }
 
 fn unescape(s: &str) -> String {
-    super::body::Fields::decode("application/x-www-form-urlencoded", format!("x={s}").as_bytes())
-        .ok()
-        .and_then(|f| f.str("x"))
-        .unwrap_or_else(|| s.to_owned())
+    super::body::Fields::decode(
+        "application/x-www-form-urlencoded",
+        format!("x={s}").as_bytes(),
+    )
+    .ok()
+    .and_then(|f| f.str("x"))
+    .unwrap_or_else(|| s.to_owned())
 }
 
 /// Nulls every property of `v` (or of each item of it) not named by `paths`.

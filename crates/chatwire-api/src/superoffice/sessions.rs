@@ -23,7 +23,9 @@ pub async fn chat_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Chat, A
         .chat_by_num(&who.account, ChatNum(id))
         .await
         .map_err(|e| match e {
-            EngineError::NotFound(_) => ApiError::NotFound(format!("ChatSession id {id} not found")),
+            EngineError::NotFound(_) => {
+                ApiError::NotFound(format!("ChatSession id {id} not found"))
+            }
             other => other.into(),
         })
 }
@@ -58,11 +60,7 @@ pub async fn reply_entity(state: &AppState, who: &SoAgent, ctx: &SoCtx, chat: &C
 
 /// #3 `CreateDefaultChatSessionEntity`.
 pub fn create_default(ctx: &SoCtx) -> Out {
-    let mut e = convert::session(&convert::blank_chat(), &[], &[], ctx.dates);
-    e.status = "Invalid";
-    e.session_key = String::new();
-    e.when_requested = ctx.dates.format(None);
-    ctx.ok("ChatSessionEntity", &e)
+    ctx.ok("ChatSessionEntity", &convert::default_session(ctx.dates))
 }
 
 /// #4 `SaveChatSessionEntity`: `ChatSessionId` 0 opens a chat in `TopicId`'s queue with the
@@ -247,7 +245,13 @@ pub async fn messages(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, aft
 /// #16 `AddChatMessage`: an agent line (`Type` `ToCustomer`, the default) or a pushed URL
 /// (`Special` + `Url`, the URL in `SpecialParam` or `Message`). Other types are refused: the
 /// customer and the server write those.
-pub async fn add_message(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, msg: &Fields) -> Out {
+pub async fn add_message(
+    state: &AppState,
+    who: &SoAgent,
+    ctx: &SoCtx,
+    id: i64,
+    msg: &Fields,
+) -> Out {
     let chat = chat_of(state, who, id).await?;
     let kind = msg.str("Type").unwrap_or_default();
     let special = msg.str("SpecialType").unwrap_or_default();
@@ -260,12 +264,19 @@ pub async fn add_message(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, 
         };
         let mut line = LineInput::plain(text);
         line.text_type = TextType::Plain;
-        engine.post_line(&who.account, &chat.key, author, line).await?
+        engine
+            .post_line(&who.account, &chat.key, author, line)
+            .await?
     } else if (kind.eq_ignore_ascii_case("Special") || kind == "3")
         && (special.eq_ignore_ascii_case("Url") || special == "2")
     {
-        let url = msg.str("SpecialParam").filter(|u| !u.trim().is_empty()).unwrap_or(text);
-        engine.push_url(&who.account, &chat.key, who.agent.id, url).await?
+        let url = msg
+            .str("SpecialParam")
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or(text);
+        engine
+            .push_url(&who.account, &chat.key, who.agent.id, url)
+            .await?
     } else {
         return Err(ApiError::BadRequest(format!(
             "an agent adds messages of Type ToCustomer (or Special/Url), not {kind}"
@@ -276,6 +287,8 @@ pub async fn add_message(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, 
         .events
         .iter()
         .find_map(|e| convert::message(&committed.chat, &agents, e, ctx.dates))
-        .ok_or_else(|| EngineError::Domain(DomainError::invalid("message", "nothing was stored")))?;
+        .ok_or_else(|| {
+            EngineError::Domain(DomainError::invalid("message", "nothing was stored"))
+        })?;
     ctx.ok("ChatMessage", &message)
 }

@@ -9,12 +9,17 @@ use std::sync::Arc;
 
 use chatwire_core::chat::AssignedAgent;
 use chatwire_core::{
-    Account, AccountId, Actor, Agent, AuthSession, Availability, ChatCommand, ChatKey, ChatRequest,
-    ChatState, DomainError, EventId, EventKind, GlobalSeq, LineSubType, MaxChats, NewAgent,
-    NewAppKey, NewChat, SessionKind, SkillId, TextType, Timestamp,
+    Account, AccountId, Actor, Agent, Availability, ChatCommand, ChatKey, ChatRequest, ChatState,
+    DomainError, EventId, EventKind, GlobalSeq, LineSubType, MaxChats, NewAgent, NewAppKey,
+    NewChat, SkillId, TextType, Timestamp,
 };
 
 use crate::{NewSkill, Store, StoreError};
+
+mod sessions;
+mod surveys;
+pub use sessions::run_sessions;
+pub use surveys::run_surveys;
 
 mod outbox;
 
@@ -531,191 +536,4 @@ async fn capacity_holds_under_concurrent_accepts(store: Arc<dyn Store>) {
         }
     }
     assert_eq!(accepted, 1, "maxChats 1 holds under concurrency");
-}
-
-/// Sessions: put, replace, read, family delete, expiry sweep.
-pub async fn run_sessions(store: &dyn Store) {
-    let acc = account(store, "a").await;
-    let agent = agent(store, &acc, "sess", vec![], 1).await;
-    let row = |key: &str, kind, parent: Option<&str>, expires| AuthSession {
-        key_hash: format!("{key}-{}", unique("")),
-        kind,
-        account: acc.clone(),
-        agent: agent.id,
-        parent: parent.map(str::to_owned),
-        data: "csrf-hash".into(),
-        created_at: Timestamp(1),
-        expires_at: Timestamp(expires),
-    };
-    let login = row("login", SessionKind::Login, None, 10_000);
-    store.put_session(&login).await.expect("put login");
-    let alias = row(
-        "alias",
-        SessionKind::LoginAlias,
-        Some(&login.key_hash),
-        10_000,
-    );
-    let agent_session = row(
-        "asid",
-        SessionKind::AgentSession,
-        Some(&login.key_hash),
-        10_000,
-    );
-    let other = row("other", SessionKind::Login, None, 10_000);
-    let stale = row("stale", SessionKind::Login, None, 5);
-    for s in [&alias, &agent_session, &other, &stale] {
-        store.put_session(s).await.expect("put");
-    }
-    assert_eq!(
-        store.get_session(&login.key_hash).await.expect("get"),
-        login
-    );
-
-    // Replacing extends the expiry in place.
-    let mut longer = login.clone();
-    longer.expires_at = Timestamp(20_000);
-    store.put_session(&longer).await.expect("replace");
-    assert_eq!(
-        store
-            .get_session(&login.key_hash)
-            .await
-            .expect("get")
-            .expires_at,
-        Timestamp(20_000)
-    );
-
-    // Deleting a login takes its aliases and agent sessions with it, nothing else.
-    store
-        .delete_session_family(&login.key_hash)
-        .await
-        .expect("delete family");
-    for gone in [&login, &alias, &agent_session] {
-        assert!(matches!(
-            store.get_session(&gone.key_hash).await,
-            Err(StoreError::NotFound(_))
-        ));
-    }
-    assert!(store.get_session(&other.key_hash).await.is_ok());
-    store
-        .delete_session_family("no-such-key")
-        .await
-        .expect("deleting nothing is fine");
-
-    // The sweep removes expired sessions only.
-    let removed = store
-        .delete_expired_sessions(Timestamp(100))
-        .await
-        .expect("sweep");
-    assert!(removed >= 1);
-    assert!(matches!(
-        store.get_session(&stale.key_hash).await,
-        Err(StoreError::NotFound(_))
-    ));
-    assert!(store.get_session(&other.key_hash).await.is_ok());
-}
-
-/// Surveys: definitions per account, responses per chat.
-pub async fn run_surveys(store: &dyn Store) {
-    use chatwire_core::chat::SurveyAnswer;
-    use chatwire_core::survey::{
-        Entry, Question, QuestionType, Survey, SurveyKind, SurveyResponse,
-    };
-    let acc = account(store, "q").await;
-    let other = account(store, "p").await;
-    let def = Survey {
-        id: 0,
-        account: acc.clone(),
-        kind: SurveyKind::Agent,
-        name: "wrap-up".into(),
-        title: "Wrap-up".into(),
-        header: "How did it go?".into(),
-        questions: vec![Question {
-            id: 1,
-            logic_id: None,
-            order: 0,
-            mandatory: true,
-            kind: QuestionType::Radio,
-            validation: None,
-            label: "Resolved?".into(),
-            entries: vec![Entry {
-                value: "yes".into(),
-                display_value: "Yes".into(),
-                checked: false,
-                show_logic_ids: vec![],
-            }],
-        }],
-    };
-    let stored = store.create_survey(&def).await.expect("create survey");
-    assert!(stored.id > 0);
-    assert_eq!(
-        Survey {
-            id: 0,
-            ..stored.clone()
-        },
-        def
-    );
-    assert_eq!(
-        store.list_surveys(&acc).await.expect("list"),
-        vec![stored.clone()]
-    );
-    assert!(store.list_surveys(&other).await.expect("list").is_empty());
-
-    let key = store
-        .create_chat(new_chat(&acc, None, 77), Timestamp(1))
-        .await
-        .expect("chat")
-        .chat
-        .key;
-    let response = SurveyResponse {
-        survey: stored.id,
-        kind: SurveyKind::Agent,
-        account: acc.clone(),
-        chat: Some(key.clone()),
-        agent: None,
-        answers: vec![SurveyAnswer {
-            question: "1".into(),
-            answers: vec!["yes".into()],
-        }],
-        context: vec![("skill".into(), "Sales".into())],
-        submitted_at: Timestamp(5),
-    };
-    store.save_survey_response(&response).await.expect("save");
-    let offline = SurveyResponse {
-        chat: None,
-        kind: SurveyKind::Offline,
-        ..response.clone()
-    };
-    store
-        .save_survey_response(&offline)
-        .await
-        .expect("save offline");
-    assert_eq!(
-        store
-            .survey_responses(&acc, Some(&key))
-            .await
-            .expect("by chat"),
-        vec![response.clone()]
-    );
-    assert_eq!(
-        store.survey_responses(&acc, None).await.expect("all").len(),
-        2
-    );
-    assert!(
-        store
-            .survey_responses(&other, None)
-            .await
-            .expect("other")
-            .is_empty()
-    );
-    let foreign = SurveyResponse {
-        account: other.clone(),
-        ..response
-    };
-    assert!(
-        matches!(
-            store.save_survey_response(&foreign).await,
-            Err(StoreError::NotFound(_))
-        ),
-        "a survey of another account"
-    );
 }

@@ -1,0 +1,280 @@
+//! Chat topic methods of the agent API (spec §1, #17–#30): topics are skills, topic user agents
+//! are skill members (`CanRespond` ⇔ member; `CanListen` and `CanNotify` follow membership,
+//! `CanManage` is admin rights).
+
+use chatwire_engine::NewSkillInput;
+use chatwire_engine::core::{Agent, Skill, SkillId};
+
+use super::auth::SoAgent;
+use super::body::Fields;
+use super::convert::associate;
+use super::reply::{SoCtx, SoReply};
+use super::sessions::Out;
+use super::types::{ChatTopicAgent, MdoListItem};
+use super::types_topic::ChatTopicEntity;
+use crate::{ApiError, AppState};
+
+fn topic_entity(skill: &Skill) -> ChatTopicEntity {
+    ChatTopicEntity::new(
+        skill.id.0,
+        skill.name.clone(),
+        skill.description.clone(),
+        skill.welcome_message.clone(),
+    )
+}
+
+/// The skill with id `id` (404 when unknown).
+pub async fn skill_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Skill, ApiError> {
+    state
+        .engine
+        .skill(&who.account, SkillId(id))
+        .await
+        .map_err(|_| ApiError::NotFound(format!("ChatTopic id {id} not found")))
+}
+
+fn topic_agent(topic: i64, agent: &Agent) -> ChatTopicAgent {
+    let member = agent.has_skill(SkillId(topic));
+    ChatTopicAgent {
+        topic_id: topic,
+        user: Some(associate(agent)),
+        can_listen: member,
+        can_respond: member,
+        can_manage: agent.is_admin,
+        can_notify: member,
+    }
+}
+
+/// #17 `CreateDefaultChatTopicAgent`.
+pub fn create_default_agent(ctx: &SoCtx) -> Out {
+    let a = ChatTopicAgent {
+        topic_id: 0,
+        user: None,
+        can_listen: false,
+        can_respond: false,
+        can_manage: false,
+        can_notify: false,
+    };
+    ctx.ok("ChatTopicAgent", &a)
+}
+
+/// #18 `CreateDefaultChatTopicEntity`.
+pub fn create_default(ctx: &SoCtx) -> Out {
+    let e = ChatTopicEntity::new(0, String::new(), String::new(), String::new());
+    ctx.ok("ChatTopicEntity", &e)
+}
+
+/// #19 `SaveChatTopicEntity`: `ChatTopicId` 0 creates a skill (admins only). Changing an
+/// existing topic is refused for now (409): skills are edited with the admin CLI.
+pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -> Out {
+    let id = body.int("ChatTopicId")?.unwrap_or(0);
+    if id != 0 {
+        let skill = skill_of(state, who, id).await?;
+        return Err(ApiError::Conflict(format!(
+            "changing ChatTopic {} is not supported; use the admin CLI",
+            skill.id
+        )));
+    }
+    if !who.agent.is_admin {
+        return Err(ApiError::Forbidden("only admins create chat topics".into()));
+    }
+    let input = NewSkillInput {
+        name: body.str("Name").unwrap_or_default(),
+        description: body.str("Description").unwrap_or_default(),
+        welcome_message: body.str("WelcomeMessage").unwrap_or_default(),
+    };
+    let skill = state.engine.create_skill(&who.account, input).await?;
+    ctx.ok("ChatTopicEntity", &topic_entity(&skill))
+}
+
+/// #21 `GetChatTopicEntity`.
+pub async fn get(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
+    let skill = skill_of(state, who, id).await?;
+    ctx.ok("ChatTopicEntity", &topic_entity(&skill))
+}
+
+/// #22 `IsWithinOpeningHours`: opening hours are not enabled on any topic, so always open.
+pub async fn is_open(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
+    skill_of(state, who, id).await?;
+    ctx.ok("boolean", &true)
+}
+
+/// #23 `ChatTopicsForUser`.
+pub async fn for_user(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out {
+    let skills = state
+        .engine
+        .topics_for_agent(&who.account, who.agent.id)
+        .await?;
+    let out: Vec<_> = skills.iter().map(topic_entity).collect();
+    ctx.ok("ChatTopicEntity", &out)
+}
+
+fn agent_item(agent: &Agent, present: bool) -> MdoListItem {
+    MdoListItem {
+        id: agent.id.0,
+        name: agent.login_name.clone(),
+        tool_tip: agent.display_name.clone(),
+        deleted: false,
+        rank: agent.id.0,
+        kind: "associate".into(),
+        child_items: Vec::new(),
+        icon_hint: String::new(),
+        color_block: 0,
+        extra_info: if present { "present" } else { "absent" }.into(),
+        style_hint: String::new(),
+        full_name: agent.display_name.clone(),
+    }
+}
+
+/// #24 `GetUserAgentList`: agents with a chat licence (enabled agents); grouped by topic
+/// (group ids are the negated skill ids) unless `flat`.
+pub async fn user_agents(
+    state: &AppState,
+    who: &SoAgent,
+    ctx: &SoCtx,
+    flat: bool,
+    only_present: bool,
+) -> Out {
+    let presences = state.engine.presences(&who.account).await?;
+    let agents: Vec<_> = presences
+        .iter()
+        .filter(|p| !only_present || p.present)
+        .map(|p| (p.agent.clone(), agent_item(&p.agent, p.present)))
+        .collect();
+    if flat {
+        let items: Vec<_> = agents.into_iter().map(|(_, i)| i).collect();
+        return ctx.ok("MDOListItem", &items);
+    }
+    let mut groups = Vec::new();
+    for (rank, skill) in state.engine.skills(&who.account).await?.iter().enumerate() {
+        let children: Vec<_> = agents
+            .iter()
+            .filter(|(a, _)| a.has_skill(skill.id))
+            .map(|(_, i)| i.clone())
+            .collect();
+        groups.push(MdoListItem {
+            id: -skill.id.0,
+            name: skill.name.clone(),
+            tool_tip: skill.description.clone(),
+            deleted: false,
+            rank: i64::try_from(rank).unwrap_or(i64::MAX),
+            kind: "group".into(),
+            child_items: children,
+            icon_hint: String::new(),
+            color_block: 0,
+            extra_info: String::new(),
+            style_hint: String::new(),
+            full_name: skill.name.clone(),
+        });
+    }
+    ctx.ok("MDOListItem", &groups)
+}
+
+/// #25 `GetChatTopicUserAgentList`: the topic's members.
+pub async fn topic_agents(state: &AppState, who: &SoAgent, ctx: &SoCtx, topic: i64) -> Out {
+    let skill = skill_of(state, who, topic).await?;
+    let members = state.engine.topic_members(&who.account, skill.id).await?;
+    let out: Vec<_> = members.iter().map(|a| topic_agent(topic, a)).collect();
+    ctx.ok("ChatTopicAgent", &out)
+}
+
+/// #26 `GetChatTopicUserAgent`: one agent's roles in a topic (all false for non-members).
+pub async fn topic_agent_of(
+    state: &AppState,
+    who: &SoAgent,
+    ctx: &SoCtx,
+    topic: i64,
+    user: &str,
+) -> Out {
+    skill_of(state, who, topic).await?;
+    let agent = state
+        .engine
+        .agent_by_login_or_id(&who.account, user)
+        .await?;
+    ctx.ok("ChatTopicAgent", &topic_agent(topic, &agent))
+}
+
+/// The user a `ChatTopicAgent` names (`User.AssociateId`, else `User.UserName`/`Name`).
+fn user_of(a: &Fields) -> Option<String> {
+    let user = a.obj("User");
+    user.int("AssociateId")
+        .ok()
+        .flatten()
+        .filter(|id| *id != 0)
+        .map(|id| id.to_string())
+        .or_else(|| user.str("UserName"))
+        .or_else(|| user.str("Name"))
+}
+
+/// #27/#28 `AddChatTopicUserAgent` / `UpdateChatTopicUserAgent`: membership follows
+/// `CanRespond` (absent: member).
+pub async fn put_topic_agent(
+    state: &AppState,
+    who: &SoAgent,
+    ctx: &SoCtx,
+    topic: i64,
+    user: Option<String>,
+    roles: &Fields,
+) -> Out {
+    let agent = set_member(state, who, topic, user.or_else(|| user_of(roles)), roles).await?;
+    ctx.ok("ChatTopicAgent", &topic_agent(topic, &agent))
+}
+
+async fn set_member(
+    state: &AppState,
+    who: &SoAgent,
+    topic: i64,
+    user: Option<String>,
+    roles: &Fields,
+) -> Result<Agent, ApiError> {
+    let skill = skill_of(state, who, topic).await?;
+    let user = user.ok_or_else(|| ApiError::BadRequest("Useragent.User is required".into()))?;
+    let target = state
+        .engine
+        .agent_by_login_or_id(&who.account, &user)
+        .await?;
+    let member = roles.bool("CanRespond")?.unwrap_or(true);
+    Ok(state
+        .engine
+        .set_topic_member(&who.account, who.agent.id, skill.id, target.id, member)
+        .await?)
+}
+
+/// #29 `UpdateChatTopicUserAgents`: the listed agents become the topic's members (per
+/// `CanRespond`); members not listed are removed.
+pub async fn put_topic_agents(
+    state: &AppState,
+    who: &SoAgent,
+    ctx: &SoCtx,
+    topic: i64,
+    list: &[Fields],
+) -> Out {
+    let skill = skill_of(state, who, topic).await?;
+    let mut keep = Vec::new();
+    for roles in list {
+        let agent = set_member(state, who, topic, user_of(roles), roles).await?;
+        keep.push(agent.id);
+    }
+    for member in state.engine.topic_members(&who.account, skill.id).await? {
+        if !keep.contains(&member.id) {
+            state
+                .engine
+                .set_topic_member(&who.account, who.agent.id, skill.id, member.id, false)
+                .await?;
+        }
+    }
+    topic_agents(state, who, ctx, topic).await
+}
+
+/// #30 `DeleteChatTopicUserAgent`.
+pub async fn delete_topic_agent(state: &AppState, who: &SoAgent, topic: i64, user: &str) -> Out {
+    let skill = skill_of(state, who, topic).await?;
+    let target = state
+        .engine
+        .agent_by_login_or_id(&who.account, user)
+        .await?;
+    state
+        .engine
+        .set_topic_member(&who.account, who.agent.id, skill.id, target.id, false)
+        .await?;
+    Ok(SoReply::NoContent)
+}

@@ -1,0 +1,169 @@
+//! Engine tests of login lifetimes and of long-poll waits (many chats, ring count, feed).
+
+use std::time::Duration;
+
+use chatwire_core::{AccountId, Actor, EventId};
+
+use super::fixture;
+use crate::{EngineError, LineInput, Viewer};
+
+#[tokio::test]
+async fn a_bearer_expires_after_its_ttl_unless_refreshed() {
+    let f = fixture().await;
+    let grant = f
+        .engine
+        .login(&f.account, "agent1", "demo-pass")
+        .await
+        .expect("login");
+    let ttl = grant.ttl_ms;
+    f.clock.advance_ms(ttl - 1_000);
+    assert!(f.engine.bearer(&f.account, &grant.bearer).await.is_ok());
+    f.engine
+        .refresh(&f.account, Some(&grant.cookie), Some(&grant.csrf))
+        .await
+        .expect("refresh");
+    f.clock.advance_ms(ttl - 1_000);
+    assert!(
+        f.engine.bearer(&f.account, &grant.bearer).await.is_ok(),
+        "refresh restarted the lifetime"
+    );
+    f.clock.advance_ms(2_000);
+    // The session cache may still hold the row; expiry is checked on every use regardless.
+    assert!(matches!(
+        f.engine.bearer(&f.account, &grant.bearer).await,
+        Err(EngineError::Unauthorized(_))
+    ));
+    assert!(matches!(
+        f.engine
+            .refresh(&f.account, Some(&grant.cookie), Some(&grant.csrf))
+            .await,
+        Err(EngineError::Unauthorized(_) | EngineError::InvalidCsrf)
+    ));
+}
+
+#[tokio::test]
+async fn a_bearer_of_one_account_is_not_valid_for_another() {
+    let f = fixture().await;
+    let grant = f
+        .engine
+        .login(&f.account, "agent1", "demo-pass")
+        .await
+        .expect("login");
+    f.engine
+        .create_account("2000", "Other")
+        .await
+        .expect("account");
+    let other = AccountId::parse("2000").expect("id");
+    assert!(matches!(
+        f.engine.bearer(&other, &grant.bearer).await,
+        Err(EngineError::Unauthorized(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_multi_chat_wait_returns_when_any_of_its_chats_gets_an_event() {
+    let f = fixture().await;
+    let a = f.request("Sales").await;
+    let b = f.request("Sales").await;
+    let next_a = f
+        .engine
+        .read_chat(&f.account, &a, EventId(0), Viewer::Visitor)
+        .await
+        .expect("read")
+        .next;
+    let next_b = f
+        .engine
+        .read_chat(&f.account, &b, EventId(0), Viewer::Visitor)
+        .await
+        .expect("read")
+        .next;
+    let waiter = {
+        let (engine, account, reqs) = (
+            f.engine.clone(),
+            f.account.clone(),
+            vec![(a.clone(), next_a), (b.clone(), next_b)],
+        );
+        tokio::spawn(async move {
+            engine
+                .wait_chats(&account, &reqs, Viewer::Visitor, Duration::from_secs(30))
+                .await
+        })
+    };
+    tokio::task::yield_now().await;
+    f.engine
+        .post_line(&f.account, &b, Actor::Visitor, LineInput::plain("on b"))
+        .await
+        .expect("line");
+    let views = tokio::time::timeout(Duration::from_secs(5), waiter)
+        .await
+        .expect("woken")
+        .expect("task");
+    assert!(views[0].as_ref().expect("a").events.is_empty());
+    assert_eq!(views[1].as_ref().expect("b").events.len(), 1);
+}
+
+#[tokio::test]
+async fn a_ring_count_wait_returns_when_a_chat_starts_ringing_and_waits_are_clamped() {
+    let f = fixture().await;
+    assert_eq!(
+        f.engine.clamp_wait(Duration::from_secs(3600)),
+        Duration::from_secs(60)
+    );
+    let waiter = {
+        let (engine, account, agent) = (f.engine.clone(), f.account.clone(), f.agents[1]);
+        tokio::spawn(async move {
+            engine
+                .wait_ring_count(&account, agent, Duration::from_secs(30))
+                .await
+        })
+    };
+    tokio::task::yield_now().await;
+    f.request("Sales").await;
+    let count = tokio::time::timeout(Duration::from_secs(5), waiter)
+        .await
+        .expect("woken")
+        .expect("task")
+        .expect("count");
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn the_account_feed_lists_every_event_in_sequence_and_waits_for_the_next() {
+    let f = fixture().await;
+    let a = f.request("Sales").await;
+    f.request("Support").await;
+    let all = f
+        .engine
+        .feed(&f.account, chatwire_core::GlobalSeq(0), 100, Duration::ZERO)
+        .await
+        .expect("feed");
+    assert_eq!(all.len(), 4);
+    assert!(all.windows(2).all(|w| w[0].event.seq < w[1].event.seq));
+    let last = all.last().expect("items").event.seq;
+    let empty = f
+        .engine
+        .feed(&f.account, last, 100, Duration::from_millis(30))
+        .await
+        .expect("deadline");
+    assert!(empty.is_empty());
+    let waiter = {
+        let (engine, account) = (f.engine.clone(), f.account.clone());
+        tokio::spawn(async move {
+            engine
+                .feed(&account, last, 100, Duration::from_secs(30))
+                .await
+        })
+    };
+    tokio::task::yield_now().await;
+    f.engine
+        .post_line(&f.account, &a, Actor::Visitor, LineInput::plain("news"))
+        .await
+        .expect("line");
+    let items = tokio::time::timeout(Duration::from_secs(5), waiter)
+        .await
+        .expect("woken")
+        .expect("task")
+        .expect("feed");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].chat, a);
+}
