@@ -73,7 +73,6 @@
 // POST + X-HTTP-Method-Override: PUT, the `.json` suffix appended to link hrefs, and the
 // standalone info read with plain keys (info.link[1]["href"]).
 
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -83,27 +82,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
+import { BIN, call, childEnv, expectCall, fail, findShared, log, parseJson, serverLog, startServer, stopServer, table } from './harness.mjs';
+
 const require = createRequire(import.meta.url);
 const newman = require('newman');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
-const BIN = process.env.CHATWIRE_BIN || path.join(REPO, 'target', 'debug', 'chatwire');
 
-// The shared reference sits next to the repository (../shared); CI clones elsewhere on the same
-// machine, where it is /work/shared. The first that exists wins; a clear error otherwise.
-function findShared(file) {
-  const candidates = [
-    path.join(HERE, '..', '..', '..', 'shared', 'clients', file),
-    path.join('/work', 'shared', 'clients', file),
-  ];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) {
-    console.error(`cannot find LivePerson's collection ${file}; looked in:\n  ${candidates.join('\n  ')}`);
-    process.exit(2);
-  }
-  return found;
-}
 
 const COLLECTION_FILE =
   process.env.CHATWIRE_VISITOR_COLLECTION ||
@@ -111,7 +97,6 @@ const COLLECTION_FILE =
 const ACCOUNT = '1000'; // the demo account
 const APP_KEY = 'demo-app-key'; // seeded by `serve --demo`
 const AGENT = { username: 'agent1', password: 'demo-pass' }; // demo agent with Sales + Support
-const STARTUP_TIMEOUT_MS = 30_000;
 
 // Names of the collection's requests (the visitor-authentication one is named by its URL).
 const N = {
@@ -307,28 +292,10 @@ function errorSays(body, code, words) {
 // ---------------------------------------------------------------------------------------------
 
 const t0 = performance.now();
-let server = null; // child process
 let tmp = null;
-const serverLog = [];
 
-function log(msg) {
-  process.stdout.write(`${msg}\n`);
-}
 
-function fail(msg) {
-  const e = new Error(msg);
-  e.expected = true;
-  throw e;
-}
 
-/** The environment for chatwire children: no inherited CHATWIRE_* or RUST_LOG settings. */
-function childEnv(extra) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('CHATWIRE_') && k !== 'RUST_LOG') env[k] = v;
-  }
-  return { ...env, ...extra };
-}
 
 /** Reads the collection and checks that it still has the requests this script knows. */
 function loadCollection() {
@@ -370,122 +337,10 @@ function closedPort() {
   });
 }
 
-function startServer(configPath) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      BIN,
-      ['--config', configPath, '--data-dir', path.join(tmp, 'data'), 'serve', '--demo', '--tls-self-signed', '--listen', '127.0.0.1:0'],
-      {
-        env: childEnv({ CHATWIRE__LOG__FORMAT: 'json', CHATWIRE__LOG__FILTER: 'info' }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    server = child;
-    const timer = setTimeout(() => reject(new Error(`server did not report its address within ${STARTUP_TIMEOUT_MS} ms`)), STARTUP_TIMEOUT_MS);
-    let buf = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => serverLog.push(`[stdout] ${d.trimEnd()}`));
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d) => {
-      buf += d;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        serverLog.push(line);
-        let msg = line;
-        try {
-          const j = JSON.parse(line);
-          msg = j.fields?.message ?? j.message ?? line;
-        } catch {
-          /* not JSON: match the raw line */
-        }
-        const m = /chatwire listening on (https:\/\/127\.0\.0\.1:(\d+))/.exec(msg);
-        if (m) {
-          clearTimeout(timer);
-          resolve({ base: m[1], host: `127.0.0.1:${m[2]}` });
-        }
-      }
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited before listening (code ${code}, signal ${signal})`));
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${BIN}: ${e.message}`));
-    });
-  });
-}
 
-async function stopServer() {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 15_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    log('server did not stop within 15 s of SIGTERM; sending SIGKILL');
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
 
-// Last resort if the script dies: never leave the server running.
-process.on('exit', () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
-});
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    process.exit(130);
-  });
-}
 
-/** One HTTPS request without certificate checks; resolves {status, headers, body, json}. */
-function call(base, method, urlPath, { body, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const req = https.request(
-      new URL(urlPath, base),
-      {
-        method,
-        rejectUnauthorized: false,
-        timeout: 15_000,
-        headers: {
-          Accept: 'application/json',
-          ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json = null;
-          try {
-            json = text ? JSON.parse(text) : null;
-          } catch {
-            /* leave null */
-          }
-          resolve({ status: res.statusCode, headers: res.headers, body: text, json });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: timed out`)));
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
 
-async function expectCall(want, base, method, urlPath, opts) {
-  const r = await call(base, method, urlPath, opts);
-  if (r.status !== want) fail(`preparation: ${method} ${urlPath} answered ${r.status}, want ${want}:\n${r.body}`);
-  return r;
-}
 
 /** The skill id an engagement for `section` is issued for (agent1 must be Online). */
 async function engagementSkill(base, section) {
@@ -561,23 +416,11 @@ function runNewman(collection, environment) {
   });
 }
 
-function parseJson(text) {
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return null;
-  }
-}
 
 function shortName(name) {
   return name === N.conversation ? '…liveperson.net/…/conversation.json (named by URL)' : name;
 }
 
-function table(headers, lines) {
-  const widths = headers.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-  const fmt = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
-  return [fmt(headers), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n');
-}
 
 /** The problems of one row against its expectation. */
 function problemsOf(e, r, ctx) {
@@ -619,7 +462,7 @@ async function main() {
   );
 
   // 2. Serve.
-  const { base, host } = await startServer(configPath);
+  const { base, host } = await startServer(configPath, path.join(tmp, 'data'));
   log(`chatwire ${base} (data ${tmp})`);
 
   // 3. Prepare.

@@ -1,0 +1,183 @@
+// Shared by the newman scripts: start and stop a real chatwire server, HTTPS calls without
+// certificate checks, logging, and the report table. The scripts keep only what is specific to
+// their collection (adjustments, expectations, provisioning).
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+export const BIN = process.env.CHATWIRE_BIN || path.join(REPO, 'target', 'debug', 'chatwire');
+const STARTUP_TIMEOUT_MS = 30_000;
+
+let server = null; // the chatwire child process
+/** The server's log lines, for printing on failure. */
+export const serverLog = [];
+
+// The shared reference sits next to the repository (../shared); CI clones elsewhere on the same
+// machine, where it is /work/shared. The first that exists wins; a clear error otherwise.
+export function findShared(file) {
+  const candidates = [
+    path.join(HERE, '..', '..', '..', 'shared', 'clients', file),
+    path.join('/work', 'shared', 'clients', file),
+  ];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    console.error(`cannot find LivePerson's collection ${file}; looked in:\n  ${candidates.join('\n  ')}`);
+    process.exit(2);
+  }
+  return found;
+}
+
+export function log(msg) {
+  process.stdout.write(`${msg}\n`);
+}
+
+export function fail(msg) {
+  const e = new Error(msg);
+  e.expected = true;
+  throw e;
+}
+
+/** The environment for chatwire children: no inherited CHATWIRE_* or RUST_LOG settings. */
+export function childEnv(extra) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('CHATWIRE_') && k !== 'RUST_LOG') env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+export function startServer(configPath, dataDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      BIN,
+      ['--config', configPath, '--data-dir', dataDir, 'serve', '--demo', '--tls-self-signed', '--listen', '127.0.0.1:0'],
+      {
+        env: childEnv({ CHATWIRE__LOG__FORMAT: 'json', CHATWIRE__LOG__FILTER: 'info' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    server = child;
+    const timer = setTimeout(() => reject(new Error(`server did not report its address within ${STARTUP_TIMEOUT_MS} ms`)), STARTUP_TIMEOUT_MS);
+    let buf = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => serverLog.push(`[stdout] ${d.trimEnd()}`));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d) => {
+      buf += d;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        serverLog.push(line);
+        let msg = line;
+        try {
+          const j = JSON.parse(line);
+          msg = j.fields?.message ?? j.message ?? line;
+        } catch {
+          /* not JSON: match the raw line */
+        }
+        const m = /chatwire listening on (https:\/\/127\.0\.0\.1:(\d+))/.exec(msg);
+        if (m) {
+          clearTimeout(timer);
+          resolve({ base: m[1], host: `127.0.0.1:${m[2]}` });
+        }
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited before listening (code ${code}, signal ${signal})`));
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${BIN}: ${e.message}`));
+    });
+  });
+}
+
+export async function stopServer() {
+  const child = server;
+  server = null;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 15_000));
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    log('server did not stop within 15 s of SIGTERM; sending SIGKILL');
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** One HTTPS request without certificate checks; resolves {status, headers, body, json}. */
+export function call(base, method, urlPath, { body, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const req = https.request(
+      new URL(urlPath, base),
+      {
+        method,
+        rejectUnauthorized: false,
+        timeout: 15_000,
+        headers: {
+          Accept: 'application/json',
+          ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json = null;
+          try {
+            json = text ? JSON.parse(text) : null;
+          } catch {
+            /* leave null */
+          }
+          resolve({ status: res.statusCode, headers: res.headers, body: text, json });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: timed out`)));
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+export async function expectCall(want, base, method, urlPath, opts) {
+  const r = await call(base, method, urlPath, opts);
+  if (r.status !== want) fail(`preparation: ${method} ${urlPath} answered ${r.status}, want ${want}:\n${r.body}`);
+  return r;
+}
+
+export function parseJson(text) {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function table(headers, lines) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmt = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  return [fmt(headers), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n');
+}
+
+// Last resort if the script dies: never leave the server running.
+process.on('exit', () => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    process.exit(130);
+  });
+}
