@@ -19,6 +19,7 @@ pub mod agent;
 pub mod chat;
 pub mod error;
 pub mod ids;
+pub mod opening_hours;
 pub mod outbox;
 pub mod routing;
 pub mod session;
@@ -35,6 +36,7 @@ pub use chat::{
 };
 pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};
+pub use opening_hours::{DayHours, OpeningHours, TopicSettings};
 pub use outbox::{MailId, MailStatus, OutboxMail};
 pub use session::{AuthSession, SessionKind};
 pub use skill::Skill;

@@ -105,7 +105,7 @@ impl Engine {
     }
 
     /// Applies `edit` to a copy of the account snapshot and publishes it.
-    fn edit_dir(&self, account: &AccountId, edit: impl FnOnce(&mut AccountDir)) {
+    pub(crate) fn edit_dir(&self, account: &AccountId, edit: impl FnOnce(&mut AccountDir)) {
         let mut all = self
             .0
             .directory

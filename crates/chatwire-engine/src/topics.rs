@@ -1,9 +1,10 @@
 //! Chat topics as SuperOffice sees skills: the topics of an agent and topic membership
-//! (an agent's skills). Membership changes are for admins.
+//! (an agent's skills), topic edits and deletes, and the SuperOffice topic settings with the
+//! opening-hours decision. Changes are for admins.
 //!
 //! What it must not do: know wire shapes; roles beyond "member" are the dialect's view.
 
-use chatwire_core::{AccountId, Agent, AgentId, Skill, SkillId};
+use chatwire_core::{AccountId, Agent, AgentId, Skill, SkillId, TopicSettings};
 
 use crate::{Engine, EngineError, EngineResult};
 
@@ -61,5 +62,115 @@ impl Engine {
             self.update_agent(&agent).await?;
         }
         Ok(agent)
+    }
+}
+
+impl Engine {
+    /// Replaces a skill's name, description and welcome message. Only admins (`by`) may.
+    pub async fn update_topic(
+        &self,
+        account: &AccountId,
+        by: AgentId,
+        skill: &Skill,
+    ) -> EngineResult<Skill> {
+        self.require_admin(account, by, "only admins change chat topics")
+            .await?;
+        Skill::validate_name(&skill.name)?;
+        self.skill(account, skill.id).await?;
+        let skill = Skill {
+            account: account.clone(),
+            name: skill.name.trim().to_owned(),
+            ..skill.clone()
+        };
+        self.0.store.update_skill(&skill).await?;
+        self.edit_dir(account, |d| {
+            if let Some(s) = d.skills.iter_mut().find(|s| s.id == skill.id) {
+                *s = skill.clone();
+            }
+        });
+        Ok(skill)
+    }
+
+    /// Deletes a skill (and its settings; agents lose it). Only admins (`by`) may, and only
+    /// while no open chat is in it: a waiting chat would otherwise ring for nobody.
+    pub async fn delete_topic(
+        &self,
+        account: &AccountId,
+        by: AgentId,
+        id: SkillId,
+    ) -> EngineResult<()> {
+        self.require_admin(account, by, "only admins delete chat topics")
+            .await?;
+        self.skill(account, id).await?;
+        let open = self.0.live.open_chats(account);
+        let in_use = open.iter().filter(|c| c.skill == Some(id)).count();
+        if in_use > 0 {
+            return Err(EngineError::Conflict(format!(
+                "chat topic {} has {in_use} open chat(s)",
+                id.0
+            )));
+        }
+        self.0.store.delete_skill(account, id).await?;
+        self.edit_dir(account, |d| {
+            d.skills.retain(|s| s.id != id);
+            for agent in d.agents.values_mut() {
+                agent.skills.retain(|s| *s != id);
+            }
+        });
+        Ok(())
+    }
+
+    /// A skill's SuperOffice topic settings (defaults when never saved).
+    pub async fn topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+    ) -> EngineResult<TopicSettings> {
+        self.skill(account, id).await?;
+        Ok(self
+            .0
+            .store
+            .topic_settings(account, id)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Replaces a skill's topic settings. Only admins (`by`) may.
+    pub async fn save_topic_settings(
+        &self,
+        account: &AccountId,
+        by: AgentId,
+        id: SkillId,
+        settings: &TopicSettings,
+    ) -> EngineResult<()> {
+        self.require_admin(account, by, "only admins change chat topics")
+            .await?;
+        self.skill(account, id).await?;
+        Ok(self
+            .0
+            .store
+            .put_topic_settings(account, id, settings)
+            .await?)
+    }
+
+    /// Whether the skill serves chats now (its opening hours, in its UTC offset).
+    pub async fn is_topic_open(&self, account: &AccountId, id: SkillId) -> EngineResult<bool> {
+        Ok(self
+            .topic_settings(account, id)
+            .await?
+            .is_open_at(self.now()))
+    }
+
+    async fn require_admin(
+        &self,
+        account: &AccountId,
+        by: AgentId,
+        why: &'static str,
+    ) -> EngineResult<()> {
+        if self.agent(account, by).await?.is_admin {
+            Ok(())
+        } else {
+            Err(EngineError::Forbidden(why))
+        }
     }
 }

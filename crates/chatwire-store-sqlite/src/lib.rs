@@ -22,6 +22,7 @@
 //! - `error`: rusqlite errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `sessions`: the authentication sessions table.
 //! - `surveys`: survey definitions and responses (JSON documents).
+//! - `topics`: skill edits and deletes, SuperOffice topic settings (a JSON document per skill).
 //! - `outbox`: the mail outbox (transcripts owed, delivery attempts).
 //! - `store`: the `Store` impl, routing each method to the writer or the readers.
 //!
@@ -40,6 +41,7 @@ mod rows;
 mod sessions;
 mod store;
 mod surveys;
+mod topics;
 mod writer;
 
 use std::fmt;

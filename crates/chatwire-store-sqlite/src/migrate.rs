@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_sessions.sql"),
     include_str!("../migrations/0003_surveys.sql"),
     include_str!("../migrations/0004_outbox.sql"),
+    include_str!("../migrations/0005_topics.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -77,9 +78,9 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 10,
+            tables, 12,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox"
+             survey_responses, outbox, topic_settings, skill_tombstones"
         );
     }
 

@@ -45,8 +45,11 @@ pub(crate) fn create_account(cx: &mut WriteCx<'_>, account: &Account) -> StoreRe
 /// Inserts a skill; `Conflict` if the account has one of that name (ignoring ASCII case).
 pub(crate) fn create_skill(cx: &mut WriteCx<'_>, new: &NewSkill) -> StoreResult<Skill> {
     require_account(cx, &new.account)?;
-    let sql = "INSERT INTO skills (account_id, name, description, welcome_message)
-               VALUES (?1, ?2, ?3, ?4)";
+    // Ids are numbered past deleted skills' (0005_topics.sql): chats keep old skill ids.
+    let sql = "INSERT INTO skills (id, account_id, name, description, welcome_message)
+               VALUES ((SELECT MAX(m) + 1 FROM (SELECT COALESCE(MAX(id), 0) AS m FROM skills
+                        UNION ALL SELECT COALESCE(MAX(id), 0) FROM skill_tombstones)),
+                       ?1, ?2, ?3, ?4)";
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
     stmt.execute(params![
         new.account.as_str(),

@@ -6,12 +6,12 @@
 use async_trait::async_trait;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, Survey,
-    SurveyResponse, Timestamp,
+    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
+    Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, ops, outbox, queries, sessions, surveys};
+use crate::{SqliteStore, ops, outbox, queries, sessions, surveys, topics};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -42,6 +42,43 @@ impl Store for SqliteStore {
         let account = account.clone();
         self.readers
             .run(move |c| queries::list_skills(c, &account))
+            .await
+    }
+
+    async fn update_skill(&self, skill: &Skill) -> StoreResult<()> {
+        let skill = skill.clone();
+        self.writer
+            .run(move |cx| topics::update_skill(cx, &skill))
+            .await
+    }
+
+    async fn delete_skill(&self, account: &AccountId, id: SkillId) -> StoreResult<()> {
+        let account = account.clone();
+        self.writer
+            .run(move |cx| topics::delete_skill(cx, &account, id))
+            .await
+    }
+
+    async fn topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+    ) -> StoreResult<Option<TopicSettings>> {
+        let account = account.clone();
+        self.readers
+            .run(move |c| topics::settings(c, &account, id))
+            .await
+    }
+
+    async fn put_topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+        settings: &TopicSettings,
+    ) -> StoreResult<()> {
+        let (account, settings) = (account.clone(), settings.clone());
+        self.writer
+            .run(move |cx| topics::put_settings(cx, &account, id, &settings))
             .await
     }
 

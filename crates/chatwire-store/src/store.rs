@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, Survey,
-    SurveyResponse, Timestamp,
+    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
+    Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -76,6 +76,28 @@ pub trait Store: Send + Sync + 'static {
     async fn create_skill(&self, new: &NewSkill) -> StoreResult<Skill>;
     /// An account's skills, by id.
     async fn list_skills(&self, account: &AccountId) -> StoreResult<Vec<Skill>>;
+    /// Replaces a skill's name, description and welcome message. `NotFound` if it does not
+    /// exist in that account; `Conflict` if another skill of the account has the name
+    /// (case-insensitive).
+    async fn update_skill(&self, skill: &Skill) -> StoreResult<()>;
+    /// Deletes a skill with its topic settings and removes it from every agent's skills, in one
+    /// transaction. Chats keep the id. `NotFound` if it does not exist in that account.
+    async fn delete_skill(&self, account: &AccountId, id: SkillId) -> StoreResult<()>;
+    /// The skill's SuperOffice topic settings, `None` if never saved. `NotFound` if the skill
+    /// does not exist in that account.
+    async fn topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+    ) -> StoreResult<Option<TopicSettings>>;
+    /// Replaces the skill's topic settings. `NotFound` if the skill does not exist in that
+    /// account.
+    async fn put_topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+        settings: &TopicSettings,
+    ) -> StoreResult<()>;
 
     /// Creates an agent. `Conflict` if the login name is taken in the account (case-insensitive).
     async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent>;

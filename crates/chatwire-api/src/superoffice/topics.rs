@@ -92,10 +92,12 @@ pub async fn get(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
     ctx.ok("ChatTopicEntity", &topic_entity(&skill))
 }
 
-/// #22 `IsWithinOpeningHours`: opening hours are not enabled on any topic, so always open.
+/// #22 `IsWithinOpeningHours`: the engine's decision from the topic's stored opening hours
+/// (open when none are stored or they are disabled).
 pub async fn is_open(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
-    skill_of(state, who, id).await?;
-    ctx.ok("boolean", &true)
+    let skill = skill_of(state, who, id).await?;
+    let open = state.engine.is_topic_open(&who.account, skill.id).await?;
+    ctx.ok("boolean", &open)
 }
 
 /// #23 `ChatTopicsForUser`.

@@ -1,7 +1,7 @@
 //! Engine tests of the SuperOffice-style use cases: pick-up, messages after a sequence
-//! cursor, transfers by user name, presence and topic membership.
+//! cursor, transfers by user name, presence, topic membership, topic edits and opening hours.
 
-use chatwire_core::{Actor, ChatState, GlobalSeq, SkillId};
+use chatwire_core::{Actor, ChatState, GlobalSeq, Skill, SkillId, TopicSettings};
 
 use super::fixture;
 use crate::{EngineError, LineInput};
@@ -131,4 +131,83 @@ async fn presence_is_online_and_only_admins_change_others_or_topic_members() {
     assert!(matches!(member, Err(EngineError::Forbidden(_))));
     let present: Vec<bool> = presences.iter().map(|p| p.present).collect();
     assert_eq!(present, [true, false, true]);
+}
+
+#[tokio::test]
+async fn admins_edit_and_delete_topics_not_while_chats_are_open_and_hours_decide_openness() {
+    // Arrange: agent1 is an admin; a Support chat waits.
+    let f = fixture().await;
+    let mut admin = f
+        .engine
+        .agent(&f.account, f.agents[0])
+        .await
+        .expect("agent");
+    admin.is_admin = true;
+    f.engine.update_agent(&admin).await.expect("admin");
+    let sales = f
+        .engine
+        .skill_by_name_or_id(&f.account, "Sales")
+        .await
+        .expect("sales");
+    let support = f
+        .engine
+        .skill_by_name_or_id(&f.account, "Support")
+        .await
+        .expect("support");
+    let _waiting = f.request("Support").await;
+    let rename = Skill {
+        name: " Sales EMEA ".into(),
+        ..sales.clone()
+    };
+    let closed = TopicSettings {
+        opening_hours_enabled: true,
+        ..TopicSettings::default()
+    };
+
+    // Act
+    let not_admin = f
+        .engine
+        .update_topic(&f.account, f.agents[1], &rename)
+        .await;
+    let renamed = f
+        .engine
+        .update_topic(&f.account, admin.id, &rename)
+        .await
+        .expect("rename");
+    let busy = f
+        .engine
+        .delete_topic(&f.account, admin.id, support.id)
+        .await;
+    f.engine
+        .delete_topic(&f.account, admin.id, sales.id)
+        .await
+        .expect("delete");
+    let open_before = f
+        .engine
+        .is_topic_open(&f.account, support.id)
+        .await
+        .expect("open?");
+    f.engine
+        .save_topic_settings(&f.account, admin.id, support.id, &closed)
+        .await
+        .expect("save");
+    let open_after = f
+        .engine
+        .is_topic_open(&f.account, support.id)
+        .await
+        .expect("open?");
+
+    // Assert
+    assert!(matches!(not_admin, Err(EngineError::Forbidden(_))));
+    assert_eq!(renamed.name, "Sales EMEA");
+    assert!(matches!(busy, Err(EngineError::Conflict(_))));
+    assert!(f.engine.skill(&f.account, sales.id).await.is_err());
+    let agent2 = f
+        .engine
+        .agent(&f.account, f.agents[1])
+        .await
+        .expect("agent2");
+    assert!(!agent2.has_skill(sales.id), "members lose a deleted topic");
+    assert!(open_before, "no stored hours: open");
+    assert!(!open_after, "hours enabled with every day off: closed");
 }

@@ -2,8 +2,8 @@
 //!
 //! [`run_story`] walks one realistic chat from account creation to the end; [`run_concurrency`]
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
-//! [`run_surveys`] and [`run_outbox`] cover the smaller tables. Each call creates its own
-//! accounts with random ids, so the suite can run against a shared database.
+//! [`run_surveys`], [`run_topics`] and [`run_outbox`] cover the smaller tables. Each call
+//! creates its own accounts with random ids, so the suite can run against a shared database.
 
 use std::sync::Arc;
 
@@ -18,8 +18,10 @@ use crate::{NewSkill, Store, StoreError};
 
 mod sessions;
 mod surveys;
+mod topics;
 pub use sessions::run_sessions;
 pub use surveys::run_surveys;
+pub use topics::run_topics;
 
 mod outbox;
 

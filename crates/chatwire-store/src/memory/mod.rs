@@ -13,10 +13,13 @@ use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, ChatState, DecisionContext, EventId, GlobalSeq, MailId, MailStatus, NewAgent,
     NewAppKey, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 
 use crate::store::decide_and_apply;
 use crate::{Committed, FeedItem, NewSkill, Store, StoreError, StoreResult, acting_agent};
+
+mod topics;
 
 #[derive(Default)]
 struct Inner {
@@ -29,6 +32,7 @@ struct Inner {
     feed: Vec<(AccountId, FeedItem)>,
     sessions: HashMap<String, AuthSession>,
     surveys: BTreeMap<i64, Survey>,
+    topic_settings: BTreeMap<SkillId, TopicSettings>,
     survey_responses: Vec<SurveyResponse>,
     outbox: BTreeMap<MailId, OutboxMail>,
     last_id: i64,
@@ -172,6 +176,36 @@ impl Store for MemoryStore {
             .filter(|s| &s.account == account)
             .cloned()
             .collect())
+    }
+
+    async fn update_skill(&self, skill: &Skill) -> StoreResult<()> {
+        self.lock()?.update_skill(skill)
+    }
+
+    async fn delete_skill(&self, account: &AccountId, id: SkillId) -> StoreResult<()> {
+        self.lock()?.delete_skill(account, id)
+    }
+
+    async fn topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+    ) -> StoreResult<Option<TopicSettings>> {
+        let inner = self.lock()?;
+        inner.skill_of(account, id)?;
+        Ok(inner.topic_settings.get(&id).cloned())
+    }
+
+    async fn put_topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+        settings: &TopicSettings,
+    ) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        inner.skill_of(account, id)?;
+        inner.topic_settings.insert(id, settings.clone());
+        Ok(())
     }
 
     async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent> {

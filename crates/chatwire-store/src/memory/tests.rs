@@ -21,6 +21,11 @@ async fn memory_store_passes_the_survey_checks() {
 }
 
 #[tokio::test]
+async fn memory_store_passes_the_topic_checks() {
+    conformance::run_topics(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
 async fn memory_store_passes_the_session_checks() {
     conformance::run_sessions(&MemoryStore::new()).await;
 }

@@ -150,6 +150,10 @@ pub(crate) struct Wire<'a> {
     pub(crate) fmt: Fmt,
     /// Literal value → placeholder, applied before the generic filters.
     known: RefCell<Vec<(String, String)>>,
+    /// The dialect: snapshot names are `{prefix}_{name}`.
+    prefix: &'static str,
+    /// The dialect's own filters, after the generic ones.
+    extra: &'static [(&'static str, &'static str)],
 }
 
 /// Generic filters, after the known values: (regex, replacement).
@@ -173,13 +177,45 @@ const GENERIC: &[(&str, &str)] = &[
     (r"\b1\d{12}\b", "[EPOCH_MS]"),
 ];
 
+/// SuperOffice's own dynamic values: dates without offset (`Z` with `includeTZOffset`); the
+/// unset date `0001-01-01T00:00:00` is kept. Transcript lines start with `[HH:MM:SS]`.
+const SUPEROFFICE: &[(&str, &str)] = &[
+    (
+        r"\b2\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z?)",
+        "[SO_TIME]${1}",
+    ),
+    (
+        r"\b2\d{3}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?",
+        "[SO_TRANSCRIPT_TIME]",
+    ),
+    (r"\[\d{2}:\d{2}:\d{2}\]", "[HH:MM:SS]"),
+];
+
 impl<'a> Wire<'a> {
-    /// A run in `fmt` against `app`; the server address is known from the start.
+    /// A LivePerson run in `fmt` against `app` (snapshots `lp_*`).
     pub(crate) fn new(app: &'a TestApp, fmt: Fmt) -> Self {
+        Self::with_dialect(app, fmt, "lp", &[])
+    }
+
+    /// A SuperOffice run in `fmt` against `app` (snapshots `so_*`, SuperOffice date filters).
+    pub(crate) fn superoffice(app: &'a TestApp, fmt: Fmt) -> Self {
+        Self::with_dialect(app, fmt, "so", SUPEROFFICE)
+    }
+
+    /// A run whose snapshots are `{prefix}_*`, with the dialect's extra filters; the server
+    /// address is known from the start.
+    fn with_dialect(
+        app: &'a TestApp,
+        fmt: Fmt,
+        prefix: &'static str,
+        extra: &'static [(&'static str, &'static str)],
+    ) -> Self {
         let wire = Self {
             app,
             fmt,
             known: RefCell::new(Vec::new()),
+            prefix,
+            extra,
         };
         let host = app
             .address
@@ -270,7 +306,7 @@ impl<'a> Wire<'a> {
         }
     }
 
-    /// Snapshots `ex` as `lp_{name}@{fmt}`.
+    /// Snapshots `ex` as `{prefix}_{name}@{fmt}`.
     pub(crate) fn snap(&self, name: &str, ex: &Exchange) {
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_suffix(self.fmt.ext());
@@ -279,11 +315,12 @@ impl<'a> Wire<'a> {
         for (value, placeholder) in self.known.borrow().iter() {
             settings.add_filter(&regex::escape(value), placeholder.as_str());
         }
-        for (pattern, replacement) in GENERIC {
+        for (pattern, replacement) in GENERIC.iter().chain(self.extra) {
             settings.add_filter(pattern, *replacement);
         }
         let text = render(ex);
-        settings.bind(|| insta::assert_snapshot!(format!("lp_{name}"), text));
+        let prefix = self.prefix;
+        settings.bind(|| insta::assert_snapshot!(format!("{prefix}_{name}"), text));
     }
 
     /// Sends `req`, checks the status, and snapshots the exchange.
@@ -331,7 +368,8 @@ fn render_body(ex: &Exchange) -> String {
         return serde_json::to_string_pretty(&v).expect("json") + "\n";
     }
     if ct.starts_with("application/xml") {
-        assert!(!ex.body.contains('\n'), "XML is sent on one line");
+        // One line between tags; text content (a transcript) may hold line breaks.
+        assert!(!ex.body.contains(">\n<"), "XML is sent on one line");
         return ex.body.replace("><", ">\n<") + "\n";
     }
     format!("{}\n", ex.body)
