@@ -418,3 +418,77 @@ async fn void_methods_answer_204_and_unknown_things_404() {
     assert_eq!(presence.status, StatusCode::NO_CONTENT);
     assert!(presence.text.is_empty());
 }
+
+#[tokio::test]
+async fn topics_are_updated_given_opening_hours_and_deleted() {
+    // Arrange: a new topic.
+    let app = setup().await;
+    let created = call(
+        &app,
+        "SaveChatTopicEntity",
+        r#"{"ChatTopicId":0,"Name":"Billing"}"#,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.text);
+    let id = created.json()["ChatTopicId"].as_i64().expect("id");
+
+    // Act: rename it and give it hours that are closed every day (all days disabled).
+    let closed = r#"{"MonEnabled":false,"TueEnabled":false,"WedEnabled":false,"ThuEnabled":false,"FriEnabled":false,"SatEnabled":false,"SunEnabled":false}"#;
+    let body = format!(
+        r#"{{"chatTopicId":{id},"name":"Billing EU","openingHoursEnabled":true,"openingHours":{closed}}}"#
+    );
+    let saved = call(&app, "SaveChatTopicEntity", &body).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let v = saved.json();
+    assert_eq!(
+        (v["Name"].as_str(), v["OpeningHoursEnabled"].as_bool()),
+        (Some("Billing EU"), Some(true))
+    );
+    assert_eq!(v["OpeningHours"]["MonEnabled"], false);
+    let open = call(
+        &app,
+        "IsWithinOpeningHours",
+        &format!(r#"{{"ChatTopicId":{id}}}"#),
+    )
+    .await;
+    assert_eq!(open.text, "false", "closed every day");
+
+    // Open all day, every day (ISO durations, as the TypeScript client sends them).
+    let always = (["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+        .iter()
+        .map(|d| format!(r#""{d}Enabled":true,"{d}Start":"PT0S","{d}Stop":"24:00:00""#))
+        .collect::<Vec<_>>()
+        .join(",");
+    let body = format!(r#"{{"ChatTopicId":{id},"OpeningHours":{{{always}}}}}"#);
+    assert_eq!(
+        call(&app, "SaveChatTopicEntity", &body).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(
+            &app,
+            "IsWithinOpeningHours",
+            &format!(r#"{{"ChatTopicId":{id}}}"#)
+        )
+        .await
+        .text,
+        "true"
+    );
+    let bad = format!(r#"{{"ChatTopicId":{id},"OpeningHours":{{"MonStart":"noon"}}}}"#);
+    assert_eq!(
+        call(&app, "SaveChatTopicEntity", &bad).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // Delete: 204, then gone.
+    let uri = format!("/api/v1/Agents/Chat/DeleteChatTopicEntity?ChatTopicEntityId={id}");
+    let deleted = send(&app, "POST", &uri, &[("authorization", BASIC)], "").await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    let uri = format!("/api/v1/Agents/Chat/GetChatTopicEntity?chatTopicEntityId={id}");
+    assert_eq!(
+        send(&app, "POST", &uri, &[("authorization", BASIC)], "null")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

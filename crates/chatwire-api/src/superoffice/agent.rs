@@ -129,11 +129,7 @@ async fn call(state: &AppState, who: &SoAgent, ctx: &SoCtx, method: &str, b: &Fi
         "CreateDefaultChatTopicEntity" => t::create_default(ctx),
         "SaveChatTopicEntity" => t::save(state, who, ctx, b).await,
         "DeleteChatTopicEntity" => {
-            let skill = t::skill_of(state, who, ctx.require_int("ChatTopicEntityId")?).await?;
-            Err(ApiError::Conflict(format!(
-                "deleting ChatTopic {} is not supported; use the admin CLI",
-                skill.id
-            )))
+            t::delete(state, who, ctx.require_int("ChatTopicEntityId")?).await
         }
         "GetChatTopicEntity" => {
             t::get(state, who, ctx, ctx.require_int("ChatTopicEntityId")?).await

@@ -18,6 +18,7 @@ pub mod body;
 pub mod compat;
 pub mod convert;
 pub mod dates;
+pub mod hours;
 pub mod reply;
 pub mod rest;
 pub mod sessions;
@@ -89,9 +90,9 @@ fn routes(root: &str) -> Router<AppState> {
         .route(
             &format!("{ct}/{{id}}"),
             get(r::get_topic)
-                .put(r::change_topic)
-                .patch(r::change_topic)
-                .delete(r::change_topic),
+                .put(r::put_topic)
+                .patch(r::put_topic)
+                .delete(r::delete_topic),
         )
         .route(
             &format!("{ct}/{{id}}/Sessions"),

@@ -277,13 +277,36 @@ pub async fn get_topic(
     ))
 }
 
-/// `PUT` / `PATCH` / `DELETE ChatTopic/{id}`: topics are edited with the admin CLI (409).
-pub async fn change_topic(p: Params, who: SoAgent, State(st): State<AppState>) -> Out {
-    let skill = t::skill_of(&st, &who, int(&p, "id")?).await?;
-    Err(ApiError::Conflict(format!(
-        "changing ChatTopic {} is not supported; use the admin CLI",
-        skill.id
-    )))
+/// `PUT` / `PATCH ChatTopic/{id}`: the entity (or a merge-patch object) updates the topic;
+/// properties left out keep their value. RFC 6902 JSON Patch arrays are refused (400).
+pub async fn put_topic(
+    base: BaseUrl,
+    p: Params,
+    ctx: SoCtx,
+    who: SoAgent,
+    State(st): State<AppState>,
+    body: Fields,
+) -> Out {
+    let id = int(&p, "id")?;
+    if body.0.is_array() {
+        return Err(ApiError::BadRequest(
+            "JSON Patch arrays are not supported; send the entity or a merge-patch object".into(),
+        ));
+    }
+    let mut body = body;
+    if let Some(map) = body.0.as_object_mut() {
+        map.insert("chattopicid".into(), Value::from(id));
+    }
+    let reply = t::save(&st, &who, &ctx, &body).await?;
+    Ok(with_links(
+        reply,
+        &format!("{}/ChatTopic/{id}", root(&base, &p)),
+    ))
+}
+
+/// `DELETE ChatTopic/{id}`: 204.
+pub async fn delete_topic(p: Params, who: SoAgent, State(st): State<AppState>) -> Out {
+    t::delete(&st, &who, int(&p, "id")?).await
 }
 
 /// `GET ChatTopic/{id}/Sessions`: the agent's open sessions in the topic, as OData.

@@ -3,24 +3,74 @@
 //! `CanManage` is admin rights).
 
 use chatwire_engine::NewSkillInput;
+use chatwire_engine::core::opening_hours::TopicSettings;
 use chatwire_engine::core::{Agent, Skill, SkillId};
 
 use super::auth::SoAgent;
 use super::body::Fields;
 use super::convert::associate;
+use super::hours;
 use super::reply::{SoCtx, SoReply};
 use super::sessions::Out;
 use super::types::{ChatTopicAgent, MdoListItem};
 use super::types_topic::ChatTopicEntity;
 use crate::{ApiError, AppState};
 
-fn topic_entity(skill: &Skill) -> ChatTopicEntity {
-    ChatTopicEntity::new(
+fn topic_entity(skill: &Skill, settings: &TopicSettings) -> ChatTopicEntity {
+    let mut e = ChatTopicEntity::new(
         skill.id.0,
         skill.name.clone(),
         skill.description.clone(),
         skill.welcome_message.clone(),
-    )
+    );
+    e.opening_hours_enabled = settings.opening_hours_enabled;
+    // A topic nobody has set hours for shows the default entity's hours.
+    let hours = if *settings == TopicSettings::default() {
+        hours::default_hours()
+    } else {
+        settings.opening_hours.clone()
+    };
+    e.opening_hours = hours::render(&hours);
+    e
+}
+
+/// The entity of a skill, with its stored SuperOffice settings.
+async fn entity_of(
+    state: &AppState,
+    who: &SoAgent,
+    skill: &Skill,
+) -> Result<ChatTopicEntity, ApiError> {
+    let settings = state.engine.topic_settings(&who.account, skill.id).await?;
+    Ok(topic_entity(skill, &settings))
+}
+
+/// Stores `OpeningHoursEnabled` / `OpeningHours` from `body` when it carries them.
+async fn save_settings(
+    state: &AppState,
+    who: &SoAgent,
+    skill: &Skill,
+    body: &Fields,
+) -> Result<(), ApiError> {
+    let enabled = body.bool("OpeningHoursEnabled")?;
+    let given = body.get("OpeningHours").is_some();
+    if enabled.is_none() && !given {
+        return Ok(());
+    }
+    let mut settings = state.engine.topic_settings(&who.account, skill.id).await?;
+    if settings == TopicSettings::default() {
+        settings.opening_hours = hours::default_hours();
+    }
+    if let Some(on) = enabled {
+        settings.opening_hours_enabled = on;
+    }
+    if given {
+        settings.opening_hours = hours::parse(&body.obj("OpeningHours"), &settings.opening_hours)?;
+    }
+    state
+        .engine
+        .save_topic_settings(&who.account, who.agent.id, skill.id, &settings)
+        .await?;
+    Ok(())
 }
 
 /// The skill with id `id` (404 when unknown).
@@ -63,33 +113,57 @@ pub fn create_default(ctx: &SoCtx) -> Out {
     ctx.ok("ChatTopicEntity", &e)
 }
 
-/// #19 `SaveChatTopicEntity`: `ChatTopicId` 0 creates a skill (admins only). Changing an
-/// existing topic is refused for now (409): skills are edited with the admin CLI.
+/// #19 `SaveChatTopicEntity` (and REST `POST`/`PUT`/`PATCH ChatTopic`): `ChatTopicId` 0 creates a
+/// skill, any other id updates it (name, description, welcome message, opening hours).
+/// Admins only; properties left out keep their value.
 pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -> Out {
     let id = body.int("ChatTopicId")?.unwrap_or(0);
-    if id != 0 {
-        let skill = skill_of(state, who, id).await?;
-        return Err(ApiError::Conflict(format!(
-            "changing ChatTopic {} is not supported; use the admin CLI",
-            skill.id
-        )));
-    }
-    if !who.agent.is_admin {
-        return Err(ApiError::Forbidden("only admins create chat topics".into()));
-    }
-    let input = NewSkillInput {
-        name: body.str("Name").unwrap_or_default(),
-        description: body.str("Description").unwrap_or_default(),
-        welcome_message: body.str("WelcomeMessage").unwrap_or_default(),
+    let skill = if id == 0 {
+        if !who.agent.is_admin {
+            return Err(ApiError::Forbidden("only admins create chat topics".into()));
+        }
+        let input = NewSkillInput {
+            name: body.str("Name").unwrap_or_default(),
+            description: body.str("Description").unwrap_or_default(),
+            welcome_message: body.str("WelcomeMessage").unwrap_or_default(),
+        };
+        state.engine.create_skill(&who.account, input).await?
+    } else {
+        let current = skill_of(state, who, id).await?;
+        let changed = Skill {
+            name: body.str("Name").unwrap_or_else(|| current.name.clone()),
+            description: body
+                .str("Description")
+                .unwrap_or_else(|| current.description.clone()),
+            welcome_message: body
+                .str("WelcomeMessage")
+                .unwrap_or_else(|| current.welcome_message.clone()),
+            ..current
+        };
+        state
+            .engine
+            .update_topic(&who.account, who.agent.id, &changed)
+            .await?
     };
-    let skill = state.engine.create_skill(&who.account, input).await?;
-    ctx.ok("ChatTopicEntity", &topic_entity(&skill))
+    save_settings(state, who, &skill, body).await?;
+    ctx.ok("ChatTopicEntity", &entity_of(state, who, &skill).await?)
+}
+
+/// #20 `DeleteChatTopicEntity` (and REST `DELETE ChatTopic/{id}`): admins only; refused (409)
+/// while chats are open in the topic. 204.
+pub async fn delete(state: &AppState, who: &SoAgent, id: i64) -> Out {
+    let skill = skill_of(state, who, id).await?;
+    state
+        .engine
+        .delete_topic(&who.account, who.agent.id, skill.id)
+        .await?;
+    Ok(SoReply::NoContent)
 }
 
 /// #21 `GetChatTopicEntity`.
 pub async fn get(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
     let skill = skill_of(state, who, id).await?;
-    ctx.ok("ChatTopicEntity", &topic_entity(&skill))
+    ctx.ok("ChatTopicEntity", &entity_of(state, who, &skill).await?)
 }
 
 /// #22 `IsWithinOpeningHours`: the engine's decision from the topic's stored opening hours
@@ -106,7 +180,10 @@ pub async fn for_user(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out {
         .engine
         .topics_for_agent(&who.account, who.agent.id)
         .await?;
-    let out: Vec<_> = skills.iter().map(topic_entity).collect();
+    let mut out = Vec::with_capacity(skills.len());
+    for skill in &skills {
+        out.push(entity_of(state, who, skill).await?);
+    }
     ctx.ok("ChatTopicEntity", &out)
 }
 
