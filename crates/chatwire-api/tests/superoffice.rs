@@ -492,3 +492,48 @@ async fn topics_are_updated_given_opening_hours_and_deleted() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn rest_patch_takes_json_patch_arrays_with_test_ops() {
+    let app = setup().await;
+    let created = call(
+        &app,
+        "SaveChatTopicEntity",
+        r#"{"ChatTopicId":0,"Name":"Returns"}"#,
+    )
+    .await;
+    let id = created.json()["ChatTopicId"].as_i64().expect("id");
+    let uri = format!("/api/v1/ChatTopic/{id}");
+    let headers = [
+        ("authorization", BASIC),
+        ("content-type", "application/json"),
+        ("host", "localhost"),
+    ];
+    let ops = r#"[{"op":"test","path":"/Name","value":"Returns"},{"op":"replace","path":"/Name","value":"Returns EU"},{"op":"replace","path":"/WelcomeMessage","value":"Hi!"}]"#;
+    let patched = send(&app, "PATCH", &uri, &headers, ops).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(
+        (
+            patched.json()["Name"].as_str(),
+            patched.json()["WelcomeMessage"].as_str()
+        ),
+        (Some("Returns EU"), Some("Hi!"))
+    );
+    let stale = r#"[{"op":"test","path":"/Name","value":"Returns"},{"op":"replace","path":"/Name","value":"Oops"}]"#;
+    let refused = send(&app, "PATCH", &uri, &headers, stale).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::CONFLICT,
+        "a failed test op is 409"
+    );
+    assert_eq!(refused.json()["Error"], true);
+    let moved = send(
+        &app,
+        "PATCH",
+        &uri,
+        &headers,
+        r#"[{"op":"move","from":"/Name","path":"/Description"}]"#,
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::BAD_REQUEST);
+}

@@ -19,6 +19,7 @@ pub mod compat;
 pub mod convert;
 pub mod dates;
 pub mod hours;
+pub mod patch;
 pub mod reply;
 pub mod rest;
 pub mod sessions;

@@ -136,7 +136,8 @@ pub async fn get_session(
     session_links(s::get(&st, &who, &ctx, int(&p, "id")?).await, &base, &p)
 }
 
-/// `PUT` / `PATCH` (merge patch) `ChatSession/{id}`: saved with the path's id.
+/// `PUT` / `PATCH` `ChatSession/{id}` (the entity, a merge-patch object, or an RFC 6902 JSON
+/// Patch array): saved with the path's id.
 pub async fn put_session(
     base: BaseUrl,
     p: Params,
@@ -145,9 +146,16 @@ pub async fn put_session(
     State(st): State<AppState>,
     body: Fields,
 ) -> Out {
+    let body = match &body.0 {
+        Value::Array(ops) => {
+            let current = entity_json(s::get(&st, &who, &ctx, int(&p, "id")?).await?);
+            Fields(super::patch::to_merge(&current, ops)?)
+        }
+        _ => body,
+    };
     let Value::Object(mut map) = body.0 else {
         return Err(ApiError::BadRequest(
-            "send the ChatSessionEntity (or a JSON merge patch object); JSON Patch arrays are not supported".into(),
+            "send the ChatSessionEntity, a merge patch object or a JSON Patch array".into(),
         ));
     };
     map.insert("chatsessionid".into(), json!(int(&p, "id")?));
@@ -277,8 +285,8 @@ pub async fn get_topic(
     ))
 }
 
-/// `PUT` / `PATCH ChatTopic/{id}`: the entity (or a merge-patch object) updates the topic;
-/// properties left out keep their value. RFC 6902 JSON Patch arrays are refused (400).
+/// `PUT` / `PATCH ChatTopic/{id}`: the entity, a merge-patch object or an RFC 6902 JSON Patch
+/// array updates the topic; properties left out keep their value.
 pub async fn put_topic(
     base: BaseUrl,
     p: Params,
@@ -288,12 +296,13 @@ pub async fn put_topic(
     body: Fields,
 ) -> Out {
     let id = int(&p, "id")?;
-    if body.0.is_array() {
-        return Err(ApiError::BadRequest(
-            "JSON Patch arrays are not supported; send the entity or a merge-patch object".into(),
-        ));
-    }
-    let mut body = body;
+    let mut body = match &body.0 {
+        Value::Array(ops) => {
+            let current = entity_json(t::get(&st, &who, &ctx, id).await?);
+            Fields(super::patch::to_merge(&current, ops)?)
+        }
+        _ => body,
+    };
     if let Some(map) = body.0.as_object_mut() {
         map.insert("chattopicid".into(), Value::from(id));
     }
@@ -438,4 +447,12 @@ pub async fn get_presence(ctx: SoCtx, who: SoAgent, State(st): State<AppState>) 
 /// `POST Presence/SaveAll` with a bare `ChatPresence[]`.
 pub async fn post_presence(who: SoAgent, State(st): State<AppState>, body: Fields) -> Out {
     agent::save_presence(&st, &who, &body.as_list()).await
+}
+
+/// The JSON of an entity reply (for JSON Patch `test` ops).
+fn entity_json(reply: SoReply) -> Value {
+    match reply {
+        SoReply::Value { value, .. } => value,
+        SoReply::NoContent => Value::Null,
+    }
 }

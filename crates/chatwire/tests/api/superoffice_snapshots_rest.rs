@@ -232,7 +232,7 @@ async fn sessions(fmt: Fmt) {
             AGENT2,
             (Method::PATCH, "ChatSession/1"),
             ("ChatSessionEntity", patch),
-            400,
+            200,
         )
         .await;
     }
