@@ -1,0 +1,97 @@
+//! Criterion benches of LivePerson response encoding: a page of 100 line events (the agent
+//! `events` resource) rendered by chatwire-api's public `liveperson::types` and `wire`:
+//! - `lp_events_page_100/infoset`: engine events → the XML infoset (`Elem`);
+//! - `lp_events_page_100/json`: infoset → mapped JSON text (what `LpReply` sends for JSON);
+//! - `lp_events_page_100/xml`: infoset → XML text.
+//!
+//! Run: `cargo bench -p chatwire-bench --bench encoding`.
+
+#![expect(missing_docs, reason = "criterion generates the bench entry points")]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chatwire_api::liveperson::types::{EventIds, event_elem};
+use chatwire_api::liveperson::wire::{Elem, JsonOptions, KeyStyle, to_json_with, to_xml};
+use chatwire_engine::core::{
+    AgentId, ChatEvent, EventId, EventKind, GlobalSeq, Line, LineSource, LineSubType, TextType,
+    Timestamp,
+};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+const CHAT: &str = "http://127.0.0.1:8080/api/account/1000/agentSession/1234567890/chat/H1K2";
+
+/// 100 lines alternating visitor and agent, with text that needs XML escaping now and then.
+fn events() -> Vec<ChatEvent> {
+    (0..100u32)
+        .map(|i| {
+            let agent = i % 2 == 1;
+            ChatEvent {
+                id: EventId(i),
+                seq: GlobalSeq(10_000 + i64::from(i)),
+                at: Timestamp(1_700_000_000_000 + i64::from(i) * 1500),
+                kind: EventKind::Line(Line {
+                    text: if i % 10 == 0 {
+                        format!("Order #{i} <urgent> & \"soon\"")
+                    } else {
+                        format!("Line {i}: how can I help you with your order today?")
+                    },
+                    text_type: TextType::Plain,
+                    json: None,
+                    by: if agent { "Agent Three" } else { "visitor" }.to_owned(),
+                    source: if agent {
+                        LineSource::Agent
+                    } else {
+                        LineSource::Visitor
+                    },
+                    system_message: None,
+                    sub_type: LineSubType::Regular,
+                    agent: agent.then_some(AgentId(3)),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The agent `events` resource over `events` (as `types::events_elem` builds it).
+fn page(events: &[ChatEvent]) -> Elem {
+    Elem::new("events")
+        .child(Elem::link(format!("{CHAT}/events"), "self"))
+        .child(Elem::link(format!("{CHAT}/events?from=100"), "next"))
+        .children(events.iter().map(|e| event_elem(e, EventIds::Attribute)))
+}
+
+fn json(root: &Elem) -> String {
+    to_json_with(
+        root,
+        JsonOptions {
+            style: KeyStyle::Attributes,
+            unwrap_root: false,
+            lists: &[],
+        },
+    )
+    .to_string()
+}
+
+fn encoding(c: &mut Criterion) {
+    let events = events();
+    let root = page(&events);
+    let mut group = c.benchmark_group("lp_events_page_100");
+    group.throughput(Throughput::Elements(100));
+    group.bench_function("infoset", |b| b.iter(|| page(black_box(&events))));
+    group.bench_function("json", |b| b.iter(|| json(black_box(&root))));
+    group.bench_function("xml", |b| b.iter(|| to_xml(black_box(&root))));
+    group.finish();
+    eprintln!(
+        "page sizes: JSON {} bytes, XML {} bytes",
+        json(&root).len(),
+        to_xml(&root).len()
+    );
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    targets = encoding
+}
+criterion_main!(benches);
