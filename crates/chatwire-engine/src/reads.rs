@@ -237,6 +237,29 @@ impl Engine {
         Ok(out)
     }
 
+    /// The chat behind a LivePerson visit id (`H…K…`, derived from the chat key) that `agent`
+    /// may read: among the agent's chats, the chats ringing for them and the open chats.
+    pub async fn chat_of_visit(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        visit: &str,
+    ) -> EngineResult<Chat> {
+        let mut candidates = self.chats_of_agent(account, agent, 200).await?;
+        candidates.extend(self.ringing_chats(account, agent).await?);
+        candidates.extend(self.open_chats(account));
+        for chat in candidates.into_iter().filter(|c| c.key.visit_id() == visit) {
+            if self
+                .check_access(account, &chat, Viewer::Agent(agent))
+                .await
+                .is_ok()
+            {
+                return Ok(chat);
+            }
+        }
+        Err(EngineError::NotFound("visit"))
+    }
+
     /// Every open chat of the account (queue and in progress).
     pub fn open_chats(&self, account: &AccountId) -> Vec<Chat> {
         let mut chats = self.0.live.open_chats(account);

@@ -33,7 +33,8 @@ fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
     ))
 }
 
-async fn extras(state: &AppState, account: &AccountId, view: &ChatView) -> InfoExtras {
+/// The facts `info` shows beyond the chat (skill name, now); shared by both sides.
+pub(crate) async fn extras(state: &AppState, account: &AccountId, view: &ChatView) -> InfoExtras {
     let skill_name = match view.chat.skill {
         Some(id) => state.engine.skill(account, id).await.ok().map(|s| s.name),
         None => None,

@@ -106,29 +106,10 @@ pub async fn get_participant_info(
 
 /// The chat behind a visit id, if this agent may read it.
 async fn chat_of_visit(state: &AppState, agent: &LpAgent, visit: &str) -> Result<Chat, ApiError> {
-    let account = &agent.who.account;
-    let mut candidates = state
+    Ok(state
         .engine
-        .chats_of_agent(account, agent.who.agent, 200)
-        .await?;
-    candidates.extend(state.engine.ringing_chats(account, agent.who.agent).await?);
-    candidates.extend(state.engine.open_chats(account));
-    for chat in candidates.into_iter().filter(|c| c.key.visit_id() == visit) {
-        if state
-            .engine
-            .read_chat(
-                account,
-                &chat.key,
-                EventId(u32::MAX),
-                Viewer::Agent(agent.who.agent),
-            )
-            .await
-            .is_ok()
-        {
-            return Ok(chat);
-        }
-    }
-    Err(ApiError::NotFound("visit not found".into()))
+        .chat_of_visit(&agent.who.account, agent.who.agent, visit)
+        .await?)
 }
 
 fn visit_url(base: &BaseUrl, agent: &LpAgent, visit: &str) -> String {

@@ -6,17 +6,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chatwire_engine::ChatView;
-use chatwire_engine::core::{AccountId, Actor, ChatKey, EventId, SurveyKind};
+use chatwire_engine::core::{Actor, ChatKey, EventId, SurveyKind};
 
-use super::agent_chat::{PostedEvent, chat_key, parse_event, typing};
+use super::agent_chat::{PostedEvent, chat_key, extras, parse_event, typing};
 use super::body::{LpBody, one_or_many, scalar_text};
 use super::compat::empty;
 use super::query::LpQuery;
 use super::reply::LpReply;
 use super::survey::{parse_answers, survey_elem};
-use super::types::{
-    EventIds, InfoExtras, Side, chat_elem, chat_urls, event_elem, events_elem, info_elem,
-};
+use super::types::{EventIds, Side, chat_elem, chat_urls, event_elem, events_elem, info_elem};
 use super::visitor_account::survey_context;
 use super::visitor_auth::LpVisitor;
 use super::wire::Elem;
@@ -44,17 +42,6 @@ async fn read(
         .engine
         .visitor_read(&v.account, key, &v.key.key, from)
         .await?)
-}
-
-async fn extras(state: &AppState, account: &AccountId, view: &ChatView) -> InfoExtras {
-    let skill_name = match view.chat.skill {
-        Some(id) => state.engine.skill(account, id).await.ok().map(|s| s.name),
-        None => None,
-    };
-    InfoExtras {
-        skill_name,
-        now: state.engine.now(),
-    }
 }
 
 /// `GET /chat/{chatId}[?from=N]`: links `[self, events, info, next, transcript-request,
