@@ -17,12 +17,18 @@ pub struct Inner {
     pub engine: Engine,
     /// HTTP-level settings (public URL, trusted proxies).
     pub http: HttpSettings,
+    /// Rendered LivePerson chat resources, reused while unchanged.
+    pub fragments: crate::liveperson::fragments::FragmentCache,
 }
 
 impl AppState {
     /// State over `engine` with `http` settings.
     pub fn new(engine: Engine, http: HttpSettings) -> Self {
-        Self(Arc::new(Inner { engine, http }))
+        Self(Arc::new(Inner {
+            engine,
+            http,
+            fragments: crate::liveperson::fragments::FragmentCache::default(),
+        }))
     }
 }
 

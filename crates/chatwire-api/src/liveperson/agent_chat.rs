@@ -10,12 +10,14 @@ use chatwire_engine::{ChatView, LineInput, TransferTo, Viewer};
 
 use super::auth::LpAgent;
 use super::body::LpBody;
+use super::fragments::{Reader, list_document, render_item};
 use super::query::LpQuery;
-use super::reply::LpReply;
+use super::reply::{LpRaw, LpReply};
 use super::types::{EventIds, InfoExtras, Side, chat_elem, chat_urls, events_elem, info_elem};
-use super::wire::Elem;
+use super::wire::{Elem, JsonOptions, KeyStyle};
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
+use axum::body::Bytes;
 
 /// Path of chat-level routes.
 pub type ChatPath = Path<(String, i64, String)>;
@@ -387,7 +389,7 @@ pub async fn get_chats(
     format: Format,
     base: BaseUrl,
     q: LpQuery,
-) -> Result<LpReply, ApiError> {
+) -> Result<LpRaw, ApiError> {
     let keys: Vec<&str> = q
         .get("chatSessionKeys")
         .unwrap_or("")
@@ -444,34 +446,56 @@ pub async fn get_chats(
         )
         .await
         .into_iter();
+    // Every chat is rendered once per revision and reader, then reused (fragments.rs): an
+    // unchanged poll answer is assembled from cached bytes.
+    let opts = JsonOptions {
+        style: KeyStyle::Plain,
+        unwrap_root: false,
+        lists: &["chat"],
+    };
     let mut chats = Vec::with_capacity(keys.len());
     for (raw, entry) in keys.iter().zip(parsed) {
         let result = match entry {
-            Ok((key, _)) => match views.next() {
-                Some(view) => view.map(|v| (key, v)).map_err(ApiError::from),
+            Ok((key, from)) => match views.next() {
+                Some(view) => view.map(|v| (key, from, v)).map_err(ApiError::from),
                 None => Err(ApiError::Internal),
             },
             Err(e) => Err(e),
         };
         chats.push(match result {
-            Ok((key, view)) => {
-                let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
+            Ok((key, from, view)) => {
                 let extras = extras(&state, &agent.who.account, &view).await;
-                chat_elem(&view, Side::Agent, &urls, &extras, EventIds::PlainNumeric)
+                let reader = Reader {
+                    account: &agent.who.account,
+                    side: Side::Agent,
+                    asid: Some(agent.asid),
+                    base: &base.0,
+                    format,
+                    ids: EventIds::PlainNumeric,
+                    from,
+                };
+                state.fragments.get_or_render(&reader, &view, &extras, || {
+                    let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
+                    let elem =
+                        chat_elem(&view, Side::Agent, &urls, &extras, EventIds::PlainNumeric);
+                    render_item(&elem, format, opts)
+                })
             }
             Err(ApiError::Unavailable) => return Err(ApiError::Unavailable),
             Err(ApiError::Internal) => return Err(ApiError::Internal),
             Err(e) => {
                 let now = state.engine.now().0;
-                Elem::new("chat")
+                let elem = Elem::new("chat")
                     .field("chatSessionKey", (*raw).to_owned())
-                    .child(super::compat::error_elem(&e, now))
+                    .child(super::compat::error_elem(&e, now));
+                Bytes::from(render_item(&elem, format, opts))
             }
         });
     }
-    Ok(LpReply::ok(format, Elem::new("chats").children(chats))
-        .plain()
-        .with_list("chat"))
+    Ok(LpRaw {
+        format,
+        body: list_document("chats", "chat", &chats, format),
+    })
 }
 
 /// `GET …/chat/{chatId}/events/{eventId}`: one event (the `Location` of a posted line).

@@ -11,6 +11,7 @@ pub mod body;
 pub mod compat;
 pub mod domain;
 pub mod engagement;
+pub mod fragments;
 pub mod login;
 pub mod query;
 pub mod reply;

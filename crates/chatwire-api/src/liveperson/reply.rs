@@ -3,7 +3,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::wire::{Elem, JsonOptions, KeyStyle, to_json_with, to_xml};
+use super::wire::{Elem, JsonOptions, KeyStyle, to_xml, write_json};
 use crate::negotiate::Format;
 
 /// A response body tree plus how to send it.
@@ -86,22 +86,48 @@ impl IntoResponse for LpReply {
                     unwrap_root: self.unwrap_root,
                     lists: &self.lists,
                 };
-                to_json_with(&self.root, opts).to_string()
+                let mut out = Vec::with_capacity(1024);
+                write_json(&self.root, opts, &mut out);
+                out
             }
-            Format::Xml => to_xml(&self.root),
+            Format::Xml => to_xml(&self.root).into_bytes(),
         };
-        let mut resp = (self.status, body).into_response();
-        let headers = resp.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.format.content_type()),
-        );
-        // Polling clients must never see a cached answer.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let Some(loc) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
-            headers.insert(header::LOCATION, loc);
-        }
-        resp.extensions_mut().insert(super::compat::DialectBody);
-        resp
+        respond(self.status, self.format, body, self.location)
     }
+}
+
+/// A body already rendered in `format` (see [`super::fragments`]), sent like an [`LpReply`].
+#[derive(Debug)]
+pub struct LpRaw {
+    /// Response format the body is in.
+    pub format: Format,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+impl IntoResponse for LpRaw {
+    fn into_response(self) -> Response {
+        respond(StatusCode::OK, self.format, self.body, None)
+    }
+}
+
+fn respond(
+    status: StatusCode,
+    format: Format,
+    body: Vec<u8>,
+    location: Option<String>,
+) -> Response {
+    let mut resp = (status, body).into_response();
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    // Polling clients must never see a cached answer.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(loc) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, loc);
+    }
+    resp.extensions_mut().insert(super::compat::DialectBody);
+    resp
 }

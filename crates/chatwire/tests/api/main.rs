@@ -7,6 +7,7 @@ mod helpers;
 mod liveperson_agent;
 mod liveperson_agent_extras;
 mod liveperson_flow;
+mod liveperson_poll_cache;
 mod liveperson_regressions;
 mod liveperson_snapshots;
 mod liveperson_snapshots_chat;

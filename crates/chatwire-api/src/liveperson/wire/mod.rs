@@ -10,6 +10,9 @@
 
 use serde_json::{Map, Value};
 
+mod json;
+pub use json::{write_content, write_json, write_str};
+
 /// A leaf value, typed for JSON (XML writes every one as text).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scalar {
@@ -225,14 +228,18 @@ fn content_json(e: &Elem, opts: JsonOptions<'_>) -> Value {
     Value::Object(map)
 }
 
+/// The XML declaration every LivePerson XML answer starts with.
+pub const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>";
+
 /// Renders `root` as an XML document.
 pub fn to_xml(root: &Elem) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>");
+    let mut out = String::from(XML_DECLARATION);
     write_xml(root, &mut out);
     out
 }
 
-fn write_xml(e: &Elem, out: &mut String) {
+/// Appends `e` as an XML element (no declaration).
+pub fn write_xml(e: &Elem, out: &mut String) {
     out.push('<');
     out.push_str(&e.name);
     for (k, v) in &e.attrs {

@@ -110,3 +110,62 @@ fn malformed_xml_is_an_error_not_a_panic() {
         assert!(parse_xml(bad).is_err(), "{bad:?}");
     }
 }
+
+/// The byte writer must print exactly what the `Value` tree prints, for every shape.
+fn assert_writer_matches(root: &Elem, opts: JsonOptions<'_>) {
+    let mut direct = Vec::new();
+    write_json(root, opts, &mut direct);
+    let via_value = to_json_with(root, opts).to_string();
+    assert_eq!(String::from_utf8(direct).expect("utf-8"), via_value);
+}
+
+#[test]
+fn the_byte_writer_prints_what_the_value_tree_prints() {
+    let tricky =
+        "quote \" backslash \\ nl \n cr \r tab \t bell \u{7} bs \u{8} ff \u{c} é 😀 </script>";
+    let root = Elem::new("chats")
+        .child(
+            Elem::new("chat")
+                .child(Elem::link("https://h/a?x=1&y=2", "self"))
+                .child(Elem::link("https://h/b", "events"))
+                .child(
+                    Elem::new("events").child(
+                        Elem::new("event")
+                            .attr("id", 3)
+                            .attr("type", "line")
+                            .field("text", tricky),
+                    ),
+                )
+                .child(
+                    Elem::new("info")
+                        .field("n", -42_i64)
+                        .field("b", true)
+                        .field("c", false),
+                )
+                .child(Elem::new("empty")),
+        )
+        .child(Elem::new("chat").field("chatSessionKey", "K").child(Elem {
+            text: Some("x".into()),
+            ..Elem::new("error").attr("time", 1)
+        }));
+    for style in [KeyStyle::Attributes, KeyStyle::Plain] {
+        for unwrap_root in [false, true] {
+            for lists in [&[][..], &["chat", "event"][..]] {
+                let opts = JsonOptions {
+                    style,
+                    unwrap_root,
+                    lists,
+                };
+                assert_writer_matches(&root, opts);
+            }
+        }
+    }
+    assert_writer_matches(
+        &Elem::leaf("n", 7_i64),
+        JsonOptions {
+            style: KeyStyle::Plain,
+            unwrap_root: false,
+            lists: &[],
+        },
+    );
+}

@@ -1,0 +1,133 @@
+//! The multi-chat retrieve answers from rendered fragments it reuses (liveperson/fragments.rs);
+//! these tests pin that reuse never shows anything a fresh render would not: every change to a
+//! chat, the reader, the format and the clock-driven `duration` shows on the next poll.
+
+use reqwest::Method;
+use reqwest::header::ACCEPT;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::lp::{Agent, key_of};
+
+async fn accepted_chat(app: &TestApp, agent: &Agent) -> String {
+    let visitor = app.lp_request_chat("Sales").await;
+    let accept = format!("{}/incomingRequests", agent.session);
+    assert_eq!(app.lp_post(agent, &accept, json!({})).await.0, 201);
+    key_of(&visitor).to_owned()
+}
+
+async fn poll(app: &TestApp, agent: &Agent, key: &str, from: u32) -> Value {
+    let url = format!(
+        "{}/chat?chatSessionKeys={key}&fromEventIds={from}",
+        agent.session
+    );
+    let (status, v) = app.lp_get(agent, &url).await;
+    assert_eq!(status, 200, "{v}");
+    v["chats"]["chat"][0].clone()
+}
+
+#[tokio::test]
+async fn a_repeated_poll_shows_every_change_made_since_the_last_one() {
+    // Arrange: agent1 has a chat; the poll has been answered (and cached) once.
+    let app = spawn_app().await;
+    let agent = app.lp_agent("agent1").await;
+    let key = accepted_chat(&app, &agent).await;
+    let from_start = poll(&app, &agent, &key, 0).await;
+    let next = from_start["events"]["link"][1]["href"]
+        .as_str()
+        .and_then(|h| h.rsplit("from=").next())
+        .and_then(|n| n.parse::<u32>().ok())
+        .expect("next cursor");
+    let first = poll(&app, &agent, &key, next).await;
+    assert_eq!(
+        first,
+        poll(&app, &agent, &key, next).await,
+        "nothing changed"
+    );
+    let chat = first["link"][0]["href"].as_str().expect("self").to_owned();
+
+    // Act: an info-only change (typing), then a visitor line.
+    let typing = app
+        .lp(
+            Method::PUT,
+            &format!("{chat}/info/agentTyping.json"),
+            Some(&agent.bearer),
+            Some(json!({"agentTyping": "typing"})),
+        )
+        .await;
+    assert_eq!(typing.status(), 201);
+    let after_typing = poll(&app, &agent, &key, next).await;
+    let said = app
+        .client
+        .post(format!(
+            "{}/api/account/1000/chat/{key}/events.json",
+            app.address
+        ))
+        .header("authorization", "LivePerson appKey=demo-app-key")
+        .header(ACCEPT, "application/json")
+        .json(&json!({"event": {"@type": "line", "text": "hello?", "textType": "plain"}}))
+        .send()
+        .await
+        .expect("visitor line");
+    assert_eq!(said.status(), 201);
+    let after_line = poll(&app, &agent, &key, next).await;
+
+    // Assert
+    assert_eq!(first["info"]["agentTyping"], "not-typing");
+    assert_eq!(after_typing["info"]["agentTyping"], "typing");
+    assert!(first["events"].get("event").is_none(), "{first}");
+    let events = &after_line["events"]["event"];
+    let texts: Vec<&Value> = match events {
+        Value::Array(list) => list.iter().map(|e| &e["text"]).collect(),
+        one => vec![&one["text"]],
+    };
+    assert!(texts.iter().any(|t| *t == "hello?"), "{after_line}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn each_reader_and_format_gets_its_own_render_and_duration_keeps_counting() {
+    // Arrange: agent1 has a chat and polled it once in JSON.
+    let app = spawn_app().await;
+    let agent = app.lp_agent("agent1").await;
+    let key = accepted_chat(&app, &agent).await;
+    let json_first = poll(&app, &agent, &key, 100).await;
+
+    // Act: the same poll in XML, from a second agent session of the same agent, and again
+    // after the accept is more than a second older.
+    let xml = app
+        .client
+        .get(format!(
+            "{}/chat?chatSessionKeys={key}&fromEventIds=100",
+            agent.session
+        ))
+        .bearer_auth(&agent.bearer)
+        .header(ACCEPT, "application/xml")
+        .send()
+        .await
+        .expect("xml poll")
+        .text()
+        .await
+        .expect("xml body");
+    let second_session = app.lp_agent("agent1").await;
+    let other = poll(&app, &second_session, &key, 100).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let later = poll(&app, &agent, &key, 100).await;
+
+    // Assert
+    assert!(
+        xml.starts_with("<?xml") && xml.contains("<chats><chat>"),
+        "{xml}"
+    );
+    let own_link = |v: &Value| v["link"][0]["href"].as_str().unwrap_or("").to_owned();
+    assert!(own_link(&other).starts_with(&second_session.session));
+    assert_ne!(own_link(&other), own_link(&json_first));
+    let duration = |v: &Value| v["info"]["duration"].as_i64().expect("duration");
+    assert!(
+        duration(&later) >= duration(&json_first) + 2,
+        "{} then {}",
+        duration(&json_first),
+        duration(&later)
+    );
+    app.stop().await;
+}
