@@ -122,7 +122,7 @@ impl FragmentCache {
             let mut n = 0_u32;
             entries.retain(|_, _| {
                 n += 1;
-                n % 2 == 0
+                n.is_multiple_of(2)
             });
         }
         // A colliding slot is simply overwritten: `serves` checks every field on a hit.
@@ -260,7 +260,10 @@ mod tests {
             valid_until(&view, Timestamp(12_999)),
             Some(Timestamp(13_000))
         );
-        assert_eq!(valid_until(&view, Timestamp(9_000)), Some(Timestamp(11_000)));
+        assert_eq!(
+            valid_until(&view, Timestamp(9_000)),
+            Some(Timestamp(11_000))
+        );
         let mut ended = view;
         ended.chat.ended_at = Some(Timestamp(20_000));
         assert_eq!(valid_until(&ended, Timestamp(30_000)), None);
