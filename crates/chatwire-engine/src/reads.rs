@@ -71,25 +71,17 @@ impl Engine {
             }
         };
         let limit = self.0.config.max_events_per_read;
-        let (chat, read, loaded) = {
+        let (chat, read) = {
             let mut t = lock(&tail);
             t.last_access = self.now();
-            (t.chat.clone(), t.read(from, limit as usize), t.is_loaded())
+            (t.chat.clone(), t.read(from, limit as usize))
         };
         self.check_access(account, &chat, viewer).await?;
         let events = match read {
             TailRead::Hit(events) => events,
             TailRead::Miss => {
-                if !loaded {
-                    let window = u32::try_from(self.0.config.tail_window).unwrap_or(u32::MAX);
-                    let start = EventId(chat.next_event_id.0.saturating_sub(window));
-                    let recent = self
-                        .0
-                        .store
-                        .events_since(account, key, start, window)
-                        .await?;
-                    lock(&tail).fill(&recent, self.0.config.tail_window);
-                }
+                // Single-flight: readers of a cold chat share one store read of the window.
+                self.fill_tail(account, key, &tail).await?;
                 let second = lock(&tail).read(from, limit as usize);
                 match second {
                     TailRead::Hit(events) => events,

@@ -169,3 +169,30 @@ impl Engine {
         }
     }
 }
+
+impl Engine {
+    /// Like [`Engine::agent_events_after`] (SuperOffice `GetChatMessages`), but when no event
+    /// has `seq > after`, waits up to `wait` (clamped) for one. Register-then-sample, like every
+    /// wait here; returns what it has (possibly nothing) at the deadline or at shutdown.
+    pub async fn wait_agent_events_after(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        agent: AgentId,
+        after: GlobalSeq,
+        wait: Duration,
+    ) -> EngineResult<(chatwire_core::Chat, Vec<chatwire_core::ChatEvent>)> {
+        if wait.is_zero() {
+            // No registration: a plain read leaves nothing behind in the notifier.
+            return self.agent_events_after(account, key, agent, after).await;
+        }
+        let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
+        loop {
+            let mut receivers = [self.0.notifier.subscribe(Topic::Chat(key.clone()))];
+            let (chat, events) = self.agent_events_after(account, key, agent, after).await?;
+            if !events.is_empty() || !self.wait_any(&mut receivers, deadline).await {
+                return Ok((chat, events));
+            }
+        }
+    }
+}

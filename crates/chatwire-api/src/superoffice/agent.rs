@@ -9,6 +9,7 @@ use serde_json::json;
 use super::auth::SoAgent;
 use super::body::Fields;
 use super::convert;
+use super::messages as m;
 use super::reply::{SoCtx, SoReply};
 use super::sessions::{self as s, Out};
 use super::topics as t;
@@ -122,7 +123,8 @@ async fn call(state: &AppState, who: &SoAgent, ctx: &SoCtx, method: &str, b: &Fi
             s::transcript(state, who, ctx, id()?, b.bool("Html")?.unwrap_or(false)).await
         }
         "GetChatMessages" => {
-            s::messages(state, who, ctx, id()?, b.int("After")?.unwrap_or(0)).await
+            let (after, wait) = (b.int("After")?.unwrap_or(0), m::wait_param(ctx, Some(b))?);
+            m::messages(state, who, ctx, id()?, after, wait).await
         }
         "AddChatMessage" => s::add_message(state, who, ctx, id()?, &b.obj("Message")).await,
         "CreateDefaultChatTopicAgent" => t::create_default_agent(ctx),

@@ -7,8 +7,8 @@
 //! Map: `compat` (format, error envelope), `auth` (Basic / Bearer / SOTicket, `SO-AppToken`),
 //! `body` (case-insensitive JSON / XML / form bodies), `reply` (`$select`, JSON / XML, 204),
 //! `xml` (DataContract output), `dates`, `types` + `types_topic` (wire shapes), `convert`
-//! (engine values → shapes), `agent` (method dispatch), `sessions` + `topics` (the methods),
-//! `rest` (REST routes).
+//! (engine values → shapes), `agent` (method dispatch), `sessions` + `topics` + `messages`
+//! (the methods; `messages` is `GetChatMessages` and its long-poll), `rest` (REST routes).
 //!
 //! What it must not do: decide anything about chats; business rules are the engine's.
 
@@ -19,6 +19,7 @@ pub mod compat;
 pub mod convert;
 pub mod dates;
 pub mod hours;
+pub mod messages;
 pub mod patch;
 pub mod reply;
 pub mod rest;

@@ -224,10 +224,11 @@ pub async fn post_transcript(
     s::transcript(&st, &who, &ctx, int(&p, "id")?, html).await
 }
 
-/// `GET ChatSession/{id}/Messages?after=`.
+/// `GET ChatSession/{id}/Messages?after=&wait=` (`wait`: long-poll seconds, see `messages`).
 pub async fn get_messages(p: Params, ctx: SoCtx, who: SoAgent, State(st): State<AppState>) -> Out {
     let after = ctx.param("after").and_then(|a| a.parse().ok()).unwrap_or(0);
-    s::messages(&st, &who, &ctx, int(&p, "id")?, after).await
+    let wait = super::messages::wait_param(&ctx, None)?;
+    super::messages::messages(&st, &who, &ctx, int(&p, "id")?, after, wait).await
 }
 
 /// `POST ChatSession/{id}/Messages` with a bare `ChatMessage`.

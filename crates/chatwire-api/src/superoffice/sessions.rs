@@ -1,5 +1,6 @@
-//! Chat session methods of the agent API (spec §1, #3–#16 and #31), each over one engine use
-//! case. The REST routes (`rest.rs`) call the same functions.
+//! Chat session methods of the agent API (spec §1, #3–#16 and #31; #15 `GetChatMessages` is
+//! in `messages`), each over one engine use case. The REST routes (`rest.rs`) call the same
+//! functions.
 
 use chatwire_engine::core::{
     Actor, Chat, ChatNum, ChatRequest, DomainError, GlobalSeq, SkillId, TextType,
@@ -225,21 +226,6 @@ pub async fn transcript(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, h
         .chat_transcript(&who.account, &chat.key, who.agent.id, html)
         .await?;
     ctx.ok("string", &text)
-}
-
-/// #15 `GetChatMessages`: messages with id greater than `after`, oldest first.
-pub async fn messages(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, after: i64) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    let (chat, events) = state
-        .engine
-        .agent_events_after(&who.account, &chat.key, who.agent.id, GlobalSeq(after))
-        .await?;
-    let agents = state.engine.agents(&who.account).await?;
-    let out: Vec<_> = events
-        .iter()
-        .filter_map(|e| convert::message(&chat, &agents, e, ctx.dates))
-        .collect();
-    ctx.ok("ChatMessage", &out)
 }
 
 /// #16 `AddChatMessage`: an agent line (`Type` `ToCustomer`, the default) or a pushed URL

@@ -9,11 +9,17 @@
 //! order; events that arrive ahead of a gap wait in `pending` and only contiguous events are
 //! served from memory, so a reader can never skip an event. The chat snapshot with the highest
 //! `revision` wins.
+//!
+//! The window is filled from the store lazily, on the first read that needs it, once per tail
+//! however many readers arrive together (`fill`).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use chatwire_core::{AccountId, Chat, ChatEvent, ChatKey, ChatState, EventId, Timestamp};
+use tokio::sync::OnceCell;
+
+mod fill;
 
 /// One chat in memory.
 #[derive(Debug)]
@@ -28,6 +34,9 @@ pub(crate) struct Tail {
     first_held: EventId,
     /// Whether `recent` was filled from the store (lazily, on first read).
     loaded: bool,
+    /// Set once the fill from the store is done; readers that find it in progress wait for it
+    /// instead of reading the store themselves (see `fill`).
+    fill_gate: Arc<OnceCell<()>>,
     /// Last visitor request on this chat (drives `chatTimeout`).
     pub(crate) last_visitor_activity: Timestamp,
     /// Last time anyone read it (drives eviction of ended chats).
@@ -52,6 +61,7 @@ impl Tail {
             pending: BTreeMap::new(),
             first_held: next,
             loaded: false,
+            fill_gate: Arc::new(OnceCell::new()),
             last_visitor_activity: now,
             last_access: now,
         }

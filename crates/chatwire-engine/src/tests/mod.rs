@@ -30,6 +30,18 @@ async fn fixture() -> Fixture {
         1_700_000_000_000,
     )));
     let engine = Engine::with_clock(store.clone(), EngineConfig::default(), clock.clone());
+    let (account, agents) = populate(&engine).await;
+    Fixture {
+        engine,
+        store,
+        clock,
+        account,
+        agents,
+    }
+}
+
+/// Gives `engine` the fixture's account, skills and agents (see [`fixture`]).
+async fn populate(engine: &Engine) -> (AccountId, Vec<AgentId>) {
     let account = engine
         .create_account("1000", "Demo")
         .await
@@ -65,13 +77,7 @@ async fn fixture() -> Fixture {
             .expect("online");
         agents.push(agent.id);
     }
-    Fixture {
-        engine,
-        store,
-        clock,
-        account,
-        agents,
-    }
+    (account, agents)
 }
 
 impl Fixture {
@@ -514,4 +520,7 @@ async fn unknown_skill_in_a_request_is_not_found() {
 }
 
 mod auth_and_waits;
+mod counting_store;
 mod superoffice;
+mod superoffice_waits;
+mod tail_fill;

@@ -21,6 +21,7 @@ mod restart;
 mod server;
 mod smtp;
 mod superoffice_flow;
+mod superoffice_long_poll;
 mod superoffice_snapshots;
 mod superoffice_snapshots_rest;
 mod superoffice_snapshots_rest_topics;

@@ -1,0 +1,199 @@
+//! A [`Store`] for tests that forwards to a [`MemoryStore`] and counts the reads the live tails
+//! exist to avoid (`get_chat`, `events_since`); it can also slow those reads down, or hold one
+//! history read open, so tests can line readers and commits up deterministically.
+//!
+//! `Store` is an `async_trait`, which the engine does not depend on; the forwarding methods
+//! spell out the signatures that macro generates (one lifetime per reference, all outliving the
+//! future's), so the impl matches without it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chatwire_core::{
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
+    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
+    Survey, SurveyResponse, Timestamp, TopicSettings,
+};
+use chatwire_store::memory::MemoryStore;
+use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
+use tokio::sync::oneshot;
+
+use crate::{Engine, EngineConfig};
+
+/// The future every forwarded method returns (what `async_trait` boxes).
+type Fut<'a, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'a>>;
+
+/// A held history read: `reached` fires once the read has its answer, which it returns only
+/// when `release` fires.
+type Hold = (oneshot::Sender<()>, oneshot::Receiver<()>);
+
+/// The counting store.
+#[derive(Default)]
+pub(super) struct CountingStore {
+    inner: MemoryStore,
+    get_chat: AtomicUsize,
+    events_since: AtomicUsize,
+    delay_ms: AtomicU64,
+    hold_from_start: Mutex<Option<Hold>>,
+}
+
+impl CountingStore {
+    /// How many `events_since` calls were made.
+    pub(super) fn events_since_calls(&self) -> usize {
+        self.events_since.load(Ordering::SeqCst)
+    }
+
+    /// How many `get_chat` calls were made.
+    pub(super) fn get_chat_calls(&self) -> usize {
+        self.get_chat.load(Ordering::SeqCst)
+    }
+
+    /// Makes every later `get_chat` / `events_since` take this long (so concurrent readers
+    /// overlap inside the store).
+    pub(super) fn delay_reads(&self, delay: Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.delay_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// Holds the next `events_since` from event 0 (a full history page) after it has read its
+    /// answer: `reached` fires then, and the answer is returned when `release` fires.
+    pub(super) fn hold_next_full_read(&self) -> (oneshot::Receiver<()>, oneshot::Sender<()>) {
+        let (reached_tx, reached_rx) = oneshot::channel();
+        let (release_tx, release_rx) = oneshot::channel();
+        *self.hold_from_start.lock().expect("hold") = Some((reached_tx, release_rx));
+        (reached_rx, release_tx)
+    }
+
+    async fn delay(&self) {
+        let ms = self.delay_ms.load(Ordering::SeqCst);
+        if ms > 0 {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+    }
+}
+
+/// Forwards methods unchanged: `name['a, 'b](arg: &'a T, …) -> R;`.
+macro_rules! forward {
+    ($($name:ident [$($lt:lifetime),*] ($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {$(
+        fn $name<'s, $($lt,)* 'at>(&'s self, $($arg: $ty),*) -> Fut<'at, $ret>
+        where
+            's: 'at,
+            $($lt: 'at,)*
+            Self: 'at,
+        {
+            self.inner.$name($($arg),*)
+        }
+    )*};
+}
+
+impl Store for CountingStore {
+    forward! {
+        create_account['a](account: &'a Account) -> ();
+        get_account['a](id: &'a AccountId) -> Account;
+        list_accounts[]() -> Vec<Account>;
+        create_skill['a](new: &'a NewSkill) -> Skill;
+        list_skills['a](account: &'a AccountId) -> Vec<Skill>;
+        update_skill['a](skill: &'a Skill) -> ();
+        delete_skill['a](account: &'a AccountId, id: SkillId) -> ();
+        topic_settings['a](account: &'a AccountId, id: SkillId) -> Option<TopicSettings>;
+        put_topic_settings['a, 'b](account: &'a AccountId, id: SkillId, settings: &'b TopicSettings) -> ();
+        create_agent['a](new: &'a NewAgent) -> Agent;
+        update_agent['a](agent: &'a Agent) -> ();
+        get_agent['a](account: &'a AccountId, id: AgentId) -> Agent;
+        find_agent_by_login['a, 'b](account: &'a AccountId, login: &'b str) -> Agent;
+        list_agents['a](account: &'a AccountId) -> Vec<Agent>;
+        create_app_key['a](new: &'a NewAppKey, now: Timestamp) -> AppKey;
+        find_app_key['a](key: &'a str) -> AppKey;
+        create_chat[](new: NewChat, now: Timestamp) -> Committed;
+        execute['a, 'b](account: &'a AccountId, key: &'b ChatKey, cmd: ChatCommand, now: Timestamp) -> Committed;
+        get_chat_by_num['a](account: &'a AccountId, num: ChatNum) -> Chat;
+        open_chats[]() -> Vec<Chat>;
+        chats_of_agent['a](account: &'a AccountId, agent: AgentId, limit: u32) -> Vec<Chat>;
+        feed_since['a](account: &'a AccountId, after: GlobalSeq, limit: u32) -> Vec<FeedItem>;
+        put_session['a](session: &'a AuthSession) -> ();
+        get_session['a](key_hash: &'a str) -> AuthSession;
+        delete_session_family['a](key_hash: &'a str) -> ();
+        delete_expired_sessions[](now: Timestamp) -> u64;
+        create_survey['a](survey: &'a Survey) -> Survey;
+        list_surveys['a](account: &'a AccountId) -> Vec<Survey>;
+        save_survey_response['a](response: &'a SurveyResponse) -> ();
+        survey_responses['a, 'b](account: &'a AccountId, chat: Option<&'b ChatKey>) -> Vec<SurveyResponse>;
+        enqueue_mail['a](mail: &'a OutboxMail) -> MailId;
+        due_mail[](now: Timestamp, limit: u32) -> Vec<OutboxMail>;
+        mark_mail_sent[](id: MailId, at: Timestamp) -> ();
+        mark_mail_failed['a](id: MailId, attempts: u32, retry_at: Option<Timestamp>, error: &'a str) -> ();
+        mail_of_chat['a, 'b](account: &'a AccountId, key: &'b ChatKey) -> Vec<OutboxMail>;
+    }
+
+    fn get_chat<'s, 'a, 'b, 'at>(
+        &'s self,
+        account: &'a AccountId,
+        key: &'b ChatKey,
+    ) -> Fut<'at, Chat>
+    where
+        's: 'at,
+        'a: 'at,
+        'b: 'at,
+        Self: 'at,
+    {
+        Box::pin(async move {
+            self.get_chat.fetch_add(1, Ordering::SeqCst);
+            self.delay().await;
+            self.inner.get_chat(account, key).await
+        })
+    }
+
+    fn events_since<'s, 'a, 'b, 'at>(
+        &'s self,
+        account: &'a AccountId,
+        key: &'b ChatKey,
+        from: EventId,
+        limit: u32,
+    ) -> Fut<'at, Vec<ChatEvent>>
+    where
+        's: 'at,
+        'a: 'at,
+        'b: 'at,
+        Self: 'at,
+    {
+        Box::pin(async move {
+            self.events_since.fetch_add(1, Ordering::SeqCst);
+            self.delay().await;
+            let answer = self.inner.events_since(account, key, from, limit).await;
+            let hold = if from == EventId(0) {
+                self.hold_from_start.lock().expect("hold").take()
+            } else {
+                None
+            };
+            if let Some((reached, release)) = hold {
+                let _ = reached.send(());
+                let _ = release.await;
+            }
+            answer
+        })
+    }
+}
+
+/// An engine over a fresh counting store, populated like [`super::fixture`].
+pub(super) struct Counted {
+    pub(super) engine: Engine,
+    pub(super) store: Arc<CountingStore>,
+    pub(super) account: AccountId,
+    pub(super) agents: Vec<AgentId>,
+}
+
+/// The fixture's account, skills and agents over a [`CountingStore`].
+pub(super) async fn counted() -> Counted {
+    let store = Arc::new(CountingStore::default());
+    let engine = Engine::new(store.clone(), EngineConfig::default());
+    let (account, agents) = super::populate(&engine).await;
+    Counted {
+        engine,
+        store,
+        account,
+        agents,
+    }
+}
