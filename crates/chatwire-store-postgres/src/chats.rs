@@ -1,0 +1,117 @@
+//! The chat writes: opening a chat and executing a command on it, each one transaction that
+//! decides against the chat as committed and appends the outcome (see `seq` for the numbering
+//! and the lock order).
+//!
+//! Semantics follow `chatwire_store::memory` and the SQLite backend: the same existence checks
+//! in the same order, the same `NotFound` names and `Conflict` cases.
+
+use chatwire_core::routing::AgentLoad;
+use chatwire_core::{
+    AccountId, Agent, AgentId, Chat, ChatCommand, ChatKey, ChatNum, DecisionContext, NewChat,
+    Timestamp,
+};
+use chatwire_store::{Committed, StoreResult, acting_agent, decide_and_apply};
+use deadpool_postgres::{Pool, Transaction};
+use tokio_postgres::IsolationLevel;
+
+use crate::rows::{self, AGENT_COLUMNS, agent_column, chat_json};
+use crate::{db, error, queries, seq};
+
+/// Opens a chat: numbers it, writes the row and its opening events, commits.
+pub(crate) async fn create_chat(
+    pool: &Pool,
+    scope: &str,
+    new: NewChat,
+    now: Timestamp,
+) -> StoreResult<Committed> {
+    let mut client = pool.get().await.map_err(error::pool)?;
+    let tx = begin(&mut client).await?;
+    queries::require_account(&tx, &new.account).await?;
+    let row = db::one(&tx, "SELECT nextval('chat_nums')", &[], "chat number").await?;
+    let num: i64 = rows::get(&row, 0, "chat_nums")?;
+    let (mut chat, changes) = Chat::open(new, ChatNum(num), now)?;
+    let events = chat.apply_changes(changes, now, seq::PLACEHOLDER);
+    let sql = "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json)
+               VALUES ($1, $2, $3, $4, $5, $6)";
+    let params: db::Params<'_> = &[
+        &chat.num.0,
+        &chat.key.as_str(),
+        &chat.account.as_str(),
+        &chat.state.as_str(),
+        &agent_column(&chat),
+        &chat_json(&chat)?,
+    ];
+    db::exec(&tx, sql, params)
+        .await
+        .map_err(error::unique_as(|| "chat key exists".to_owned()))?;
+    seq::notify(&tx, scope, &chat).await?;
+    let events = seq::append(&tx, &chat, events).await?;
+    tx.commit().await.map_err(error::pg)?;
+    Ok(Committed { chat, events })
+}
+
+/// Decides `cmd` against the chat as committed and writes the outcome, in one transaction.
+pub(crate) async fn execute(
+    pool: &Pool,
+    scope: &str,
+    account: &AccountId,
+    key: &ChatKey,
+    cmd: ChatCommand,
+    now: Timestamp,
+) -> StoreResult<Committed> {
+    let mut client = pool.get().await.map_err(error::pool)?;
+    let tx = begin(&mut client).await?;
+    // FOR NO KEY UPDATE is the lock an UPDATE of non-key columns takes anyway: it queues
+    // every other writer of this chat behind us (on any node) and makes it re-read the row as
+    // we commit it, but unlike FOR UPDATE it does not block the foreign-key checks of outbox
+    // and survey inserts that only reference the chat.
+    let sql = "SELECT chat_json FROM chats WHERE key = $1 AND account_id = $2 FOR NO KEY UPDATE";
+    let row = db::one(&tx, sql, &[&key.as_str(), &account.as_str()], "chat").await?;
+    let mut chat = rows::chat_from_json(rows::get(&row, 0, "chat")?)?;
+    let ctx = match acting_agent(&cmd) {
+        Some(id) => DecisionContext {
+            agent: Some(AgentLoad {
+                agent: lock_agent(&tx, account, id).await?,
+                // Counted after the agent's lock is ours: any accept of this agent that
+                // committed before has released it, and READ COMMITTED gives this statement
+                // a fresh snapshot that includes it. So capacity holds across nodes.
+                active_chats: queries::active_chats(&tx, id).await?,
+            }),
+        },
+        None => DecisionContext::default(),
+    };
+    let events = decide_and_apply(&mut chat, cmd, &ctx, now, seq::PLACEHOLDER)?;
+    let sql = "UPDATE chats SET chat_json = $2, state = $3, agent_id = $4 WHERE num = $1";
+    let params: db::Params<'_> = &[
+        &chat.num.0,
+        &chat_json(&chat)?,
+        &chat.state.as_str(),
+        &agent_column(&chat),
+    ];
+    db::exec(&tx, sql, params).await.map_err(error::pg)?;
+    seq::notify(&tx, scope, &chat).await?;
+    let events = seq::append(&tx, &chat, events).await?;
+    tx.commit().await.map_err(error::pg)?;
+    Ok(Committed { chat, events })
+}
+
+/// Opens a READ COMMITTED transaction whatever the server's default isolation: the lock
+/// waits in `execute` and the counter in `seq` rely on each statement re-reading the rows it
+/// waited for as committed, where REPEATABLE READ would fail them with 40001 instead.
+async fn begin(client: &mut deadpool_postgres::Client) -> StoreResult<Transaction<'_>> {
+    client
+        .build_transaction()
+        .isolation_level(IsolationLevel::ReadCommitted)
+        .start()
+        .await
+        .map_err(error::pg)
+}
+
+/// Reads the acting agent and locks its row until commit, so two accepts by the same agent
+/// (through any nodes) are decided one after the other.
+async fn lock_agent(tx: &Transaction<'_>, account: &AccountId, id: AgentId) -> StoreResult<Agent> {
+    let sql = format!(
+        "SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1 AND account_id = $2 FOR NO KEY UPDATE"
+    );
+    rows::agent(&db::one(tx, &sql, &[&id.0, &account.as_str()], "agent").await?)
+}

@@ -1,0 +1,63 @@
+//! Thin helpers over [`GenericClient`] so every query goes through the per-connection
+//! statement cache (one parse per connection, then bind/execute only) and maps driver errors
+//! the same way. They work on a pooled client and on a transaction alike.
+
+use chatwire_store::{StoreError, StoreResult};
+use deadpool_postgres::GenericClient;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+use crate::error;
+
+/// Query parameters, as the driver takes them.
+pub(crate) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// Every row `sql` returns.
+pub(crate) async fn rows<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+) -> StoreResult<Vec<Row>> {
+    let stmt = c.prepare_cached(sql).await.map_err(error::pg)?;
+    c.query(&stmt, params).await.map_err(error::pg)
+}
+
+/// The row `sql` returns, if any (more than one is a driver error).
+pub(crate) async fn opt<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+) -> StoreResult<Option<Row>> {
+    let stmt = c.prepare_cached(sql).await.map_err(error::pg)?;
+    c.query_opt(&stmt, params).await.map_err(error::pg)
+}
+
+/// The row `sql` returns; none is `NotFound(what)`.
+pub(crate) async fn one<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+    what: &'static str,
+) -> StoreResult<Row> {
+    opt(c, sql, params).await?.ok_or(StoreError::NotFound(what))
+}
+
+/// Runs a statement and returns the rows it touched; errors are left to the caller to map
+/// (so a unique violation can become the right `Conflict`).
+pub(crate) async fn exec<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<u64, tokio_postgres::Error> {
+    let stmt = c.prepare_cached(sql).await?;
+    c.execute(&stmt, params).await
+}
+
+/// Whether `sql` returns at least one row.
+pub(crate) async fn exists<C: GenericClient>(
+    c: &C,
+    sql: &str,
+    params: Params<'_>,
+) -> StoreResult<bool> {
+    Ok(!rows(c, sql, params).await?.is_empty())
+}

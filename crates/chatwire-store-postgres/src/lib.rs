@@ -1,0 +1,155 @@
+//! chatwire's PostgreSQL backend: [`PgStore`], a [`chatwire_store::Store`] that several chatwire
+//! nodes can share.
+//!
+//! The contract it keeps (from `chatwire_store`): a write that returns `Ok` is committed (with
+//! the server's `synchronous_commit`, by default on, flushed to disk); per-chat event ids are
+//! contiguous and "first accept wins" under any number of writers on any number of nodes;
+//! agent capacity holds across nodes; global sequence numbers are handed out in commit order,
+//! so a feed reader never sees seq N+1 before N.
+//!
+//! How, in one paragraph: every chat write is one READ COMMITTED transaction that locks the
+//! chat row (and the accepting agent's row), decides against the chat as committed, rewrites
+//! it, and as its last statement takes the single `event_seq` counter row and inserts the
+//! events under the counter's numbers; `pg_notify` in the same transaction wakes the other
+//! nodes at commit. Reads go straight to the pool.
+//!
+//! Map of the crate:
+//! - `options`: [`PgOptions`], the driver settings derived from it, URL redaction.
+//! - `migrate`: the embedded schema (`migrations/*.sql`), applied under an advisory lock.
+//! - `seq`: the global sequence counter (why it is correct, what it costs) and `pg_notify`.
+//! - `chats`: opening chats and executing commands (the transactional core).
+//! - `retry`: re-running a transaction rolled back for a deadlock or serialization failure.
+//! - `directory`: accounts, skills, agents, app keys.
+//! - `queries`: the SELECTs, shared by plain reads and write transactions.
+//! - `topics`, `sessions`, `surveys`, `outbox`: the smaller tables.
+//! - `listen`: the dedicated LISTEN connection behind [`chatwire_store::Store::wakeups`].
+//! - `rows`: rows to domain values and back; `db`: cached-statement helpers.
+//! - `error`: driver and pool errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
+//! - `store`: the `Store` impl, routing each method.
+
+mod chats;
+mod db;
+mod directory;
+mod error;
+mod listen;
+mod migrate;
+mod options;
+mod outbox;
+mod queries;
+mod retry;
+mod rows;
+mod seq;
+mod sessions;
+mod store;
+mod surveys;
+mod topics;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::NoTls;
+
+pub use crate::options::PgOptions;
+
+/// How long a caller waits for a pooled connection, for a new connection, or for the check of
+/// an idle one, before the store answers `Unavailable`: a dead database must not hang requests.
+const POOL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A [`chatwire_store::Store`] on a PostgreSQL schema; share it as `Arc<dyn Store>`. Any
+/// number of `PgStore`s (in one process or on many nodes) may use the same schema at once.
+///
+/// The pool heals by itself: connections broken by a database restart are found when checked
+/// out (each is verified with an empty query first) and replaced.
+pub struct PgStore {
+    pool: Pool,
+    listener: listen::Listener,
+    /// The schema the tables are in; tags this store's wake-ups.
+    scope: Arc<str>,
+}
+
+impl PgStore {
+    /// Connects, creates the schema if one is named and missing, and applies pending
+    /// migrations (safe when several nodes start at once).
+    ///
+    /// Errors: the URL or schema name is invalid, the database cannot be reached within a few
+    /// seconds, or its schema is from a newer chatwire.
+    pub async fn connect(options: &PgOptions) -> anyhow::Result<Self> {
+        let config = options.pg_config()?;
+        let pool = build_pool(config.clone(), options.pool_size)?;
+        let mut client = pool
+            .get()
+            .await
+            .map_err(error::pool)
+            .context("cannot connect to PostgreSQL")?;
+        migrate::run(&mut client, options.schema.as_deref()).await?;
+        let row = client
+            .query_one("SELECT current_schema()", &[])
+            .await
+            .context("cannot read the current schema")?;
+        let scope: Option<String> = row.try_get(0)?;
+        let scope: Arc<str> = scope.context("no schema of the search_path exists")?.into();
+        drop(client);
+        tracing::info!(db.schema = %scope, db.pool_size = options.pool_size, "PostgreSQL store open");
+        Ok(Self {
+            pool,
+            listener: listen::Listener::new(options::listener_config(&config), Arc::clone(&scope)),
+            scope,
+        })
+    }
+
+    /// The schema this store's tables are in.
+    pub fn schema(&self) -> &str {
+        &self.scope
+    }
+}
+
+impl fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgStore")
+            .field("schema", &self.scope)
+            .field("pool", &self.pool.status())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Creates the schema if needed and applies every pending migration without keeping a store
+/// (the `chatwire migrate` command). Returns the schema version now in force. Safe to run
+/// while servers use the schema.
+pub async fn migrate(options: &PgOptions) -> anyhow::Result<u32> {
+    let pool = build_pool(options.pg_config()?, 1)?;
+    let mut client = pool
+        .get()
+        .await
+        .map_err(error::pool)
+        .context("cannot connect to PostgreSQL")?;
+    migrate::run(&mut client, options.schema.as_deref()).await
+}
+
+/// The schema version this build of chatwire writes (the number of embedded migrations).
+pub fn schema_version() -> u32 {
+    migrate::latest()
+}
+
+fn build_pool(config: tokio_postgres::Config, size: usize) -> anyhow::Result<Pool> {
+    anyhow::ensure!(size > 0, "the PostgreSQL pool size must be at least 1");
+    // Verified costs one empty query per checkout; in exchange a connection killed by a
+    // database restart is replaced before use instead of failing the first request on it.
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Verified,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(POOL_TIMEOUT))
+        .create_timeout(Some(POOL_TIMEOUT))
+        .recycle_timeout(Some(POOL_TIMEOUT))
+        .build()
+        .context("cannot build the PostgreSQL pool")
+}

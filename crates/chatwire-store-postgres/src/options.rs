@@ -1,0 +1,185 @@
+//! [`PgOptions`]: what a [`crate::PgStore`] connects to, and turning it into the driver's
+//! connection settings (schema on the search path, timeouts, application name).
+//!
+//! The URL may hold a password, so `Debug` redacts it and no error message repeats the URL.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+/// How long opening one connection may take before it counts as failed. A dead or unreachable
+/// database must answer `Unavailable` quickly rather than hold requests for minutes.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// TCP keepalive idle time: a peer that vanished without closing (a partition, a killed VM) is
+/// noticed by the LISTEN connection, which otherwise only ever waits.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+
+/// The application name connections report when the URL sets none.
+const DEFAULT_APPLICATION_NAME: &str = "chatwire";
+
+/// Where and how a [`crate::PgStore`] connects.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PgOptions {
+    /// A libpq-style URL or key/value string, e.g. `postgres://chatwire@db:5432/chatwire`.
+    /// `application_name` in it names this node's connections in `pg_stat_activity` (the
+    /// LISTEN connection adds `-listener`).
+    pub url: String,
+    /// The schema every table lives in, created if missing and put first on each connection's
+    /// `search_path`; `None` uses the role's default (usually `public`). Lowercase ASCII
+    /// letters, digits and `_`, not starting with a digit, at most 63 bytes. Nodes that share
+    /// a schema share one chat server; each test can use its own.
+    pub schema: Option<String>,
+    /// Most pooled connections this node opens (the LISTEN connection is extra).
+    pub pool_size: usize,
+}
+
+impl PgOptions {
+    /// Options for `url` with the default schema and a pool of 16 connections.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            schema: None,
+            pool_size: 16,
+        }
+    }
+
+    /// The driver settings for pooled connections: the URL plus our defaults and, when a
+    /// schema is set, `search_path` in the startup packet (so it holds on every connection
+    /// the pool ever opens, reconnects included, at no extra round trip).
+    pub(crate) fn pg_config(&self) -> anyhow::Result<tokio_postgres::Config> {
+        // Deliberately no `{e}` of the URL itself: it may carry a password.
+        let mut config = tokio_postgres::Config::from_str(&self.url)
+            .context("the PostgreSQL URL does not parse")?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        config.keepalives(true).keepalives_idle(KEEPALIVE_IDLE);
+        if config.get_application_name().is_none() {
+            config.application_name(DEFAULT_APPLICATION_NAME);
+        }
+        if let Some(schema) = &self.schema {
+            validate_schema(schema)?;
+            let options = match config.get_options() {
+                Some(existing) => format!("{existing} -c search_path={schema}"),
+                None => format!("-c search_path={schema}"),
+            };
+            config.options(&options);
+        }
+        Ok(config)
+    }
+}
+
+/// The settings of the dedicated LISTEN connection: the pool's, renamed `<name>-listener` so an
+/// operator (or a test) can tell it apart in `pg_stat_activity`.
+pub(crate) fn listener_config(pool: &tokio_postgres::Config) -> tokio_postgres::Config {
+    let mut config = pool.clone();
+    let name = pool
+        .get_application_name()
+        .unwrap_or(DEFAULT_APPLICATION_NAME);
+    config.application_name(format!("{name}-listener"));
+    config
+}
+
+/// Accepts only names that need no quoting anywhere (search path, `CREATE SCHEMA`, the wake-up
+/// payload), so no identifier is ever spliced into SQL unchecked.
+fn validate_schema(schema: &str) -> anyhow::Result<()> {
+    let ok = !schema.is_empty()
+        && schema.len() <= 63
+        && !schema.starts_with(|c: char| c.is_ascii_digit())
+        && schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    anyhow::ensure!(
+        ok,
+        "schema {schema:?} must be 1-63 of a-z, 0-9 and _, not starting with a digit"
+    );
+    Ok(())
+}
+
+impl fmt::Debug for PgOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgOptions")
+            .field("url", &redact(&self.url))
+            .field("schema", &self.schema)
+            .field("pool_size", &self.pool_size)
+            .finish()
+    }
+}
+
+/// The URL with any password replaced by `***` (URL userinfo and `password=` pairs).
+fn redact(url: &str) -> String {
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@')
+            && let Some(colon) = rest[..at].find(':')
+        {
+            let start = scheme_end + 3 + colon + 1;
+            let end = scheme_end + 3 + at;
+            return format!("{}***{}", &url[..start], &url[end..]);
+        }
+        return url.to_owned();
+    }
+    url.split(' ')
+        .map(|pair| {
+            if pair.starts_with("password=") {
+                "password=***"
+            } else {
+                pair
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_password() {
+        let url = PgOptions::new("postgres://chat:s3cret@db:5432/chat?sslmode=disable");
+        let kv = PgOptions::new("host=db user=chat password=s3cret dbname=chat");
+        for options in [url, kv] {
+            let shown = format!("{options:?}");
+            assert!(!shown.contains("s3cret"), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+        let plain = format!("{:?}", PgOptions::new("postgres://chat@db/chat"));
+        assert!(plain.contains("postgres://chat@db/chat"));
+    }
+
+    #[test]
+    fn a_schema_that_would_need_quoting_is_refused() {
+        for bad in [
+            "",
+            "Public",
+            "a-b",
+            "1abc",
+            "x; DROP TABLE t",
+            &"a".repeat(64),
+        ] {
+            assert!(validate_schema(bad).is_err(), "{bad:?}");
+        }
+        assert!(validate_schema("cw_test_01").is_ok());
+    }
+
+    #[test]
+    fn the_schema_goes_on_the_search_path_of_every_connection() {
+        let options = PgOptions {
+            schema: Some("tenant_a".into()),
+            ..PgOptions::new("postgres://u@localhost/db?options=-c%20statement_timeout%3D5s")
+        };
+        let config = options.pg_config().expect("config");
+        assert_eq!(
+            config.get_options(),
+            Some("-c statement_timeout=5s -c search_path=tenant_a")
+        );
+        assert_eq!(config.get_application_name(), Some("chatwire"));
+        let listener = listener_config(&config);
+        assert_eq!(listener.get_application_name(), Some("chatwire-listener"));
+    }
+}

@@ -1,0 +1,234 @@
+//! [`Store`] for [`PgStore`]: plain reads and single-statement writes run on a pooled client
+//! (autocommit, so committed on return); multi-statement writes open a transaction in their
+//! module. This file only routes: the SQL lives in the modules it calls.
+
+use async_trait::async_trait;
+use chatwire_core::{
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
+    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
+    Survey, SurveyResponse, Timestamp, TopicSettings,
+};
+use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult, Wakeup};
+use futures::stream::BoxStream;
+
+use crate::{
+    PgStore, chats, db, directory, error, outbox, queries, retry, sessions, surveys, topics,
+};
+
+impl PgStore {
+    async fn client(&self) -> StoreResult<deadpool_postgres::Client> {
+        self.pool.get().await.map_err(error::pool)
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn create_account(&self, account: &Account) -> StoreResult<()> {
+        directory::create_account(&self.client().await?, account).await
+    }
+
+    async fn get_account(&self, id: &AccountId) -> StoreResult<Account> {
+        queries::get_account(&self.client().await?, id).await
+    }
+
+    async fn list_accounts(&self) -> StoreResult<Vec<Account>> {
+        queries::list_accounts(&self.client().await?).await
+    }
+
+    async fn create_skill(&self, new: &NewSkill) -> StoreResult<Skill> {
+        directory::create_skill(&self.client().await?, new).await
+    }
+
+    async fn list_skills(&self, account: &AccountId) -> StoreResult<Vec<Skill>> {
+        queries::list_skills(&self.client().await?, account).await
+    }
+
+    async fn update_skill(&self, skill: &Skill) -> StoreResult<()> {
+        topics::update_skill(&self.client().await?, skill).await
+    }
+
+    async fn delete_skill(&self, account: &AccountId, id: SkillId) -> StoreResult<()> {
+        topics::delete_skill(&self.pool, account, id).await
+    }
+
+    async fn topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+    ) -> StoreResult<Option<TopicSettings>> {
+        topics::settings(&self.client().await?, account, id).await
+    }
+
+    async fn put_topic_settings(
+        &self,
+        account: &AccountId,
+        id: SkillId,
+        settings: &TopicSettings,
+    ) -> StoreResult<()> {
+        topics::put_settings(&self.client().await?, account, id, settings).await
+    }
+
+    async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent> {
+        directory::create_agent(&self.client().await?, new).await
+    }
+
+    async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
+        directory::update_agent(&self.client().await?, agent).await
+    }
+
+    async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent> {
+        queries::get_agent(&self.client().await?, account, id).await
+    }
+
+    async fn find_agent_by_login(&self, account: &AccountId, login: &str) -> StoreResult<Agent> {
+        queries::find_agent_by_login(&self.client().await?, account, login).await
+    }
+
+    async fn list_agents(&self, account: &AccountId) -> StoreResult<Vec<Agent>> {
+        queries::list_agents(&self.client().await?, account).await
+    }
+
+    async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey> {
+        // Validate before touching the database: a malformed key needs no round trip.
+        new.validate()?;
+        directory::create_app_key(&self.client().await?, new, now).await
+    }
+
+    async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
+        queries::find_app_key(&self.client().await?, key).await
+    }
+
+    #[tracing::instrument(skip_all, fields(account.id = %new.account, chat.id = %new.key))]
+    async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed> {
+        retry::retrying(|| chats::create_chat(&self.pool, &self.scope, new.clone(), now)).await
+    }
+
+    #[tracing::instrument(skip_all, fields(account.id = %account, chat.id = %key))]
+    async fn execute(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        cmd: ChatCommand,
+        now: Timestamp,
+    ) -> StoreResult<Committed> {
+        retry::retrying(|| chats::execute(&self.pool, &self.scope, account, key, cmd.clone(), now))
+            .await
+    }
+
+    async fn get_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Chat> {
+        queries::get_chat(&self.client().await?, account, key).await
+    }
+
+    async fn get_chat_by_num(&self, account: &AccountId, num: ChatNum) -> StoreResult<Chat> {
+        queries::get_chat_by_num(&self.client().await?, account, num).await
+    }
+
+    async fn events_since(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        from: EventId,
+        limit: u32,
+    ) -> StoreResult<Vec<ChatEvent>> {
+        queries::events_since(&self.client().await?, account, key, from, limit).await
+    }
+
+    async fn open_chats(&self) -> StoreResult<Vec<Chat>> {
+        queries::open_chats(&self.client().await?).await
+    }
+
+    async fn chats_of_agent(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        limit: u32,
+    ) -> StoreResult<Vec<Chat>> {
+        queries::chats_of_agent(&self.client().await?, account, agent, limit).await
+    }
+
+    async fn feed_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<FeedItem>> {
+        queries::feed_since(&self.client().await?, account, after, limit).await
+    }
+
+    async fn put_session(&self, session: &AuthSession) -> StoreResult<()> {
+        sessions::put(&self.client().await?, session).await
+    }
+
+    async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession> {
+        sessions::get(&self.client().await?, key_hash).await
+    }
+
+    async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()> {
+        sessions::delete_family(&self.client().await?, key_hash).await
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
+        sessions::delete_expired(&self.client().await?, now).await
+    }
+
+    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
+        surveys::create(&self.client().await?, survey).await
+    }
+
+    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
+        surveys::list(&self.client().await?, account).await
+    }
+
+    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
+        surveys::save_response(&self.client().await?, response).await
+    }
+
+    async fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> StoreResult<Vec<SurveyResponse>> {
+        surveys::responses(&self.client().await?, account, chat).await
+    }
+
+    async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId> {
+        outbox::enqueue(&self.client().await?, mail).await
+    }
+
+    async fn due_mail(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>> {
+        outbox::due(&self.client().await?, now, limit).await
+    }
+
+    async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()> {
+        outbox::mark_sent(&self.client().await?, id, at).await
+    }
+
+    async fn mark_mail_failed(
+        &self,
+        id: MailId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        error: &str,
+    ) -> StoreResult<()> {
+        outbox::mark_failed(&self.client().await?, id, attempts, retry_at, error).await
+    }
+
+    async fn mail_of_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> StoreResult<Vec<OutboxMail>> {
+        outbox::of_chat(&self.client().await?, account, key).await
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        db::rows(&self.client().await?, "SELECT 1", &[])
+            .await
+            .map(drop)
+    }
+
+    /// A new dedicated LISTEN connection per call; see the `listen` module.
+    async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {
+        Ok(Some(self.listener.subscribe().await))
+    }
+}

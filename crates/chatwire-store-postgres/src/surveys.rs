@@ -1,0 +1,73 @@
+//! Surveys and survey responses (JSON documents keyed by account).
+
+use chatwire_core::{AccountId, ChatKey, Survey, SurveyResponse};
+use chatwire_store::{StoreError, StoreResult};
+use deadpool_postgres::GenericClient;
+
+use crate::rows::{self, from_json, to_json};
+use crate::{db, error, queries};
+
+/// Inserts a survey and returns it with its id (taken from `survey_ids` first, so the stored
+/// document carries it).
+pub(crate) async fn create<C: GenericClient>(c: &C, survey: &Survey) -> StoreResult<Survey> {
+    queries::require_account(c, &survey.account).await?;
+    let row = db::one(c, "SELECT nextval('survey_ids')", &[], "survey id").await?;
+    let stored = Survey {
+        id: rows::get(&row, 0, "survey_ids")?,
+        ..survey.clone()
+    };
+    let kind = to_json(&stored.kind)?;
+    let sql = "INSERT INTO surveys (id, account_id, kind, json) VALUES ($1, $2, $3, $4)";
+    let params: db::Params<'_> = &[
+        &stored.id,
+        &stored.account.as_str(),
+        &kind.trim_matches('"'),
+        &to_json(&stored)?,
+    ];
+    db::exec(c, sql, params).await.map_err(error::pg)?;
+    Ok(stored)
+}
+
+/// An account's surveys, by id.
+pub(crate) async fn list<C: GenericClient>(c: &C, account: &AccountId) -> StoreResult<Vec<Survey>> {
+    let sql = "SELECT json FROM surveys WHERE account_id = $1 ORDER BY id";
+    db::rows(c, sql, &[&account.as_str()])
+        .await?
+        .iter()
+        .map(|r| from_json(rows::get(r, 0, "survey")?, "survey"))
+        .collect()
+}
+
+/// Stores a response; the survey must belong to the response's account.
+pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -> StoreResult<()> {
+    let check = "SELECT 1 FROM surveys WHERE id = $1 AND account_id = $2";
+    if !db::exists(c, check, &[&r.survey, &r.account.as_str()]).await? {
+        return Err(StoreError::NotFound("survey"));
+    }
+    let sql = "INSERT INTO survey_responses (account_id, survey_id, chat_key, json, submitted_at)
+               VALUES ($1, $2, $3, $4, $5)";
+    let params: db::Params<'_> = &[
+        &r.account.as_str(),
+        &r.survey,
+        &r.chat.as_ref().map(ChatKey::as_str),
+        &to_json(r)?,
+        &r.submitted_at.0,
+    ];
+    db::exec(c, sql, params).await.map_err(error::pg)?;
+    Ok(())
+}
+
+/// An account's responses, optionally about one chat, oldest first.
+pub(crate) async fn responses<C: GenericClient>(
+    c: &C,
+    account: &AccountId,
+    chat: Option<&ChatKey>,
+) -> StoreResult<Vec<SurveyResponse>> {
+    let sql = "SELECT json FROM survey_responses
+               WHERE account_id = $1 AND ($2::text IS NULL OR chat_key = $2) ORDER BY id";
+    db::rows(c, sql, &[&account.as_str(), &chat.map(ChatKey::as_str)])
+        .await?
+        .iter()
+        .map(|r| from_json(rows::get(r, 0, "survey response")?, "survey response"))
+        .collect()
+}

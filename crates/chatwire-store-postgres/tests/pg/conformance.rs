@@ -1,0 +1,108 @@
+//! The shared conformance suite on PostgreSQL, plus migrations (idempotent, race-free) and
+//! what a dead database looks like.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chatwire_store::{Store, conformance};
+use chatwire_store_postgres::{PgOptions, PgStore};
+
+use crate::common::{TestDb, account};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_story() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("story").await;
+    conformance::run_story(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_survey_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("surveys").await;
+    conformance::run_surveys(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_topic_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("topics").await;
+    conformance::run_topics(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_session_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("sessions").await;
+    conformance::run_sessions(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_outbox_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("outbox").await;
+    conformance::run_outbox(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_concurrency_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store: Arc<dyn Store> = Arc::new(db.store("concurrency").await);
+    conformance::run_concurrency(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn connecting_twice_to_one_schema_runs_each_migration_once() {
+    // Arrange: a schema with data in it.
+    let Some(db) = TestDb::new() else { return };
+    let first = db.store("mig1").await;
+    let acc = account(&first).await;
+
+    // Act: a second node connects, and the migrate command runs too.
+    let second = db.store("mig2").await;
+    let migrated = chatwire_store_postgres::migrate(&db.options("mig3"))
+        .await
+        .expect("migrate");
+
+    // Assert
+    assert_eq!(migrated, chatwire_store_postgres::schema_version());
+    assert_eq!(second.get_account(&acc).await.expect("same data").id, acc);
+    let raw = db.raw().await;
+    let sql = format!("SELECT COUNT(*) FROM {}.schema_migrations", db.schema);
+    let rows: i64 = raw.query_one(&sql, &[]).await.expect("count").get(0);
+    assert_eq!(rows, i64::from(chatwire_store_postgres::schema_version()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nodes_starting_at_once_on_a_fresh_schema_both_come_up() {
+    let Some(db) = TestDb::new() else { return };
+    let options = ["race1", "race2", "race3"].map(|app| db.options(app));
+    let (a, b, c) = tokio::join!(
+        PgStore::connect(&options[0]),
+        PgStore::connect(&options[1]),
+        PgStore::connect(&options[2]),
+    );
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    c.expect("third");
+    let acc = account(&a).await;
+    assert_eq!(b.get_account(&acc).await.expect("shared").id, acc);
+}
+
+#[tokio::test]
+async fn an_unreachable_database_fails_fast_instead_of_hanging() {
+    // Arrange: nothing listens on port 1.
+    let options = PgOptions::new("postgres://postgres@127.0.0.1:1/test?connect_timeout=2");
+
+    // Act
+    let started = Instant::now();
+    let outcome = PgStore::connect(&options).await;
+
+    // Assert
+    let err = outcome.expect_err("no database there");
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(format!("{err:#}").contains("cannot connect"), "{err:#}");
+}

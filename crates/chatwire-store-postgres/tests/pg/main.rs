@@ -1,0 +1,11 @@
+//! PostgreSQL integration tests, in one binary (one link, one build).
+//!
+//! They need a server: set `CHATWIRE_TEST_PG_URL` (e.g.
+//! `postgres://postgres@127.0.0.1:5432/test`). Without it every test prints a notice and
+//! passes, so `cargo test` works on machines without PostgreSQL. Each test works in a fresh
+//! schema of its own, so they run in parallel against one database and leave nothing behind.
+
+mod common;
+mod conformance;
+mod multi_node;
+mod wakeups;
