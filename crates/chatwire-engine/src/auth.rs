@@ -5,9 +5,12 @@
 //! the store keeps only their SHA-256. A login is one `Login` row keyed by the bearer, plus
 //! `LoginAlias` rows keyed by the CSRF token and the cookie (LivePerson lets either identify
 //! the login on refresh and logout). Bearer checks are cached for `directory_ttl`, so polling
-//! agents do not hit the database on every request.
+//! agents do not hit the database on every request. A logout on another node is reported by a
+//! wake-up and drops the login's cached sessions at once (`forget_session_family`); an epoch
+//! counter keeps a lookup that raced the drop from caching the deleted session.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 use std::time::Instant;
 
@@ -77,6 +80,8 @@ pub struct AgentPrincipal {
 #[derive(Debug, Default)]
 pub(crate) struct SessionCache {
     entries: RwLock<HashMap<String, (AuthSession, Instant)>>,
+    /// Bumped by every drop; a lookup that began before a drop is used but not cached.
+    epoch: AtomicU64,
 }
 
 /// SHA-256 hex of `kind:secret`; the kind prefix keeps a bearer from ever matching a CSRF row.
@@ -188,14 +193,15 @@ impl Engine {
             .unwrap_or_else(PoisonError::into_inner)
             .get(key_hash)
             .cloned();
+        let epoch = self.0.sessions.epoch.load(Ordering::SeqCst);
         let session = match hit.filter(|(_, at)| at.elapsed() < self.0.config.directory_ttl) {
             Some((s, _)) => s,
             None => match self.0.store.get_session(key_hash).await {
                 Ok(s) => {
-                    cache
-                        .write()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .insert(key_hash.to_owned(), (s.clone(), Instant::now()));
+                    let mut entries = cache.write().unwrap_or_else(PoisonError::into_inner);
+                    if self.0.sessions.epoch.load(Ordering::SeqCst) == epoch {
+                        entries.insert(key_hash.to_owned(), (s.clone(), Instant::now()));
+                    }
                     s
                 }
                 Err(chatwire_store::StoreError::NotFound(_)) => return Ok(None),
@@ -262,14 +268,7 @@ impl Engine {
     ) -> EngineResult<()> {
         let login = self.login_of(account, cookie, csrf).await?;
         self.0.store.delete_session_family(&login.key_hash).await?;
-        self.0
-            .sessions
-            .entries
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|k, (s, _)| {
-                k != &login.key_hash && s.parent.as_deref() != Some(&login.key_hash)
-            });
+        self.forget_session_family(&login.key_hash);
         self.set_availability(account, login.agent, Availability::Offline)
             .await?;
         Ok(())
@@ -330,6 +329,29 @@ impl Engine {
             }
             _ => Err(EngineError::NotFound("agent session")),
         }
+    }
+
+    /// Drops the cached session `key_hash` and those whose parent it is (a logout, here or on
+    /// another node).
+    pub(crate) fn forget_session_family(&self, key_hash: &str) {
+        self.0.sessions.epoch.fetch_add(1, Ordering::SeqCst);
+        self.0
+            .sessions
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|k, (s, _)| k != key_hash && s.parent.as_deref() != Some(key_hash));
+    }
+
+    /// Drops every cached session (wake-ups were lost).
+    pub(crate) fn forget_sessions(&self) {
+        self.0.sessions.epoch.fetch_add(1, Ordering::SeqCst);
+        self.0
+            .sessions
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     fn forget_session(&self, key_hash: &str) {

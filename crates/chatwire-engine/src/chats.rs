@@ -5,6 +5,8 @@
 //! its own task so that a client hanging up mid-request can never leave a committed change out
 //! of the in-memory tail.
 
+use std::sync::Arc;
+
 use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
 use chatwire_core::chat::{AssignedAgent, TypingSide};
 use chatwire_core::routing::{self, AgentLoad};
@@ -90,11 +92,16 @@ impl Engine {
     /// Takes a commit into the live tail and notifies the chat and its account.
     fn absorb(&self, committed: &Committed) {
         let tail = self.0.live.upsert(&committed.chat, self.now());
-        crate::live::lock(&tail).absorb(
-            &committed.chat,
-            &committed.events,
-            self.0.config.tail_window,
-        );
+        {
+            let mut t = crate::live::lock(&tail);
+            t.absorb(
+                &committed.chat,
+                &committed.events,
+                self.0.config.tail_window,
+            );
+            // The store's wake-up for this commit will find it done.
+            t.notified_revision = t.notified_revision.max(committed.chat.revision);
+        }
         self.0.waits.record(committed);
         self.mail_on_commit(committed);
         self.0
@@ -396,10 +403,32 @@ impl Engine {
         .await
     }
 
-    /// Records visitor activity on a chat (any visitor request keeps it alive).
+    /// Records visitor activity on a chat (any visitor request keeps it alive). In memory;
+    /// with a shared store also in the store, at most once per a quarter of the chat's timeout
+    /// (see `sweeper`), so other nodes' sweepers know the visitor is still there.
     pub fn touch_visitor(&self, account: &AccountId, key: &ChatKey) {
-        if let Some(tail) = self.0.live.get(account, key) {
-            crate::live::lock(&tail).last_visitor_activity = self.now();
+        let Some(tail) = self.0.live.get(account, key) else {
+            return;
+        };
+        let now = self.now();
+        let record = {
+            let mut t = crate::live::lock(&tail);
+            t.last_visitor_activity = now;
+            let due = now.millis_since(t.visitor_recorded_at)
+                >= crate::sweeper::record_every_ms(t.chat.chat_timeout_secs);
+            if due && self.is_shared() {
+                t.visitor_recorded_at = now;
+            }
+            due && self.is_shared()
+        };
+        if record && let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            // Off the request path: a poll must not wait for a write.
+            let (store, account, key) = (Arc::clone(&self.0.store), account.clone(), key.clone());
+            runtime.spawn(async move {
+                if let Err(e) = store.record_visitor_seen(&account, &key, now).await {
+                    tracing::warn!(chat.id = %key, error = %e, "cannot record the visitor's sighting");
+                }
+            });
         }
     }
 

@@ -3,9 +3,13 @@
 //! Reads are served from a per-account snapshot cache (`Arc<AccountDir>`, replaced on every
 //! write through the engine), because ring counts and visitor polls consult agents and keys on
 //! every request and must not hit the database. Snapshots older than `directory_ttl` are
-//! reloaded, so changes made elsewhere (the admin CLI, another node) show up within that time.
+//! reloaded, so changes made elsewhere (the admin CLI) show up within that time. With a shared
+//! store, another node's change is reported by a wake-up and drops the snapshot at once
+//! (`forget_directory`); an epoch counter keeps a load that raced such a drop from caching
+//! what it read before the change.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
@@ -31,6 +35,8 @@ pub(crate) struct AccountDir {
 pub(crate) struct Directory {
     accounts: RwLock<HashMap<AccountId, Arc<AccountDir>>>,
     app_keys: RwLock<HashMap<String, AppKey>>,
+    /// Bumped by every drop; a load that began before a drop is used but not cached.
+    epoch: AtomicU64,
 }
 
 /// What an admin supplies to create an agent (plain password; the engine hashes it).
@@ -79,6 +85,7 @@ impl Engine {
         if let Some(dir) = cached.filter(|d| d.loaded_at.elapsed() < self.0.config.directory_ttl) {
             return Ok(dir);
         }
+        let epoch = self.0.directory.epoch.load(Ordering::SeqCst);
         let store = &self.0.store;
         let account_row = store.get_account(account).await?;
         let skills = store.list_skills(account).await?;
@@ -100,8 +107,42 @@ impl Engine {
             .accounts
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        all.insert(account.clone(), Arc::clone(&dir));
+        if self.0.directory.epoch.load(Ordering::SeqCst) == epoch {
+            all.insert(account.clone(), Arc::clone(&dir));
+        }
         Ok(dir)
+    }
+
+    /// Drops the cached directory and app keys of `account` (changed on another node).
+    pub(crate) fn forget_directory(&self, account: &AccountId) {
+        let directory = &self.0.directory;
+        directory.epoch.fetch_add(1, Ordering::SeqCst);
+        directory
+            .accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(account);
+        directory
+            .app_keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, k| &k.account != account);
+    }
+
+    /// Drops every cached directory and app key (wake-ups were lost).
+    pub(crate) fn forget_directories(&self) {
+        let directory = &self.0.directory;
+        directory.epoch.fetch_add(1, Ordering::SeqCst);
+        directory
+            .accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        directory
+            .app_keys
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Applies `edit` to a copy of the account snapshot and publishes it.
@@ -322,6 +363,7 @@ impl Engine {
             .unwrap_or_else(PoisonError::into_inner)
             .get(key)
             .cloned();
+        let epoch = self.0.directory.epoch.load(Ordering::SeqCst);
         let found = match cached {
             Some(k) => k,
             None => match self.0.store.find_app_key(key).await {
@@ -332,7 +374,9 @@ impl Engine {
                         .app_keys
                         .write()
                         .unwrap_or_else(PoisonError::into_inner);
-                    keys.insert(k.key.clone(), k.clone());
+                    if self.0.directory.epoch.load(Ordering::SeqCst) == epoch {
+                        keys.insert(k.key.clone(), k.clone());
+                    }
                     k
                 }
                 Err(chatwire_store::StoreError::NotFound(_)) => {

@@ -13,6 +13,7 @@
 //! - `waits`: long-poll waits (many chats, ring count, account feed).
 //! - `sweeper`: chat timeouts and eviction of ended chats from memory.
 //! - `mail`: chat transcripts by e-mail: the request, the outbox, the SMTP mailer.
+//! - `wakeups`: several nodes on one database: other nodes' commits into memory and waiters.
 //! - `messages`: a chat as an agent's message list after a sequence cursor; transcripts.
 //! - `pickup`: SuperOffice-style queue use cases (sessions of an agent, pick up, transfers).
 //! - `presence`: chat presence (present ⇔ Online) per agent.
@@ -40,8 +41,10 @@ mod sweeper;
 mod topics;
 mod visitors;
 mod waits;
+mod wakeups;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chatwire_store::Store;
@@ -108,6 +111,10 @@ struct Inner {
     mail: mail::Outbox,
     config: EngineConfig,
     shutdown: CancellationToken,
+    /// Set at start when the store reports wake-ups: other nodes write it too.
+    shared: AtomicBool,
+    /// A wake-up could not be handled: re-sync everything at the next sweep.
+    resync_needed: AtomicBool,
 }
 
 /// The chat engine. Clone it freely; clones share everything.
@@ -141,18 +148,28 @@ impl Engine {
             mail: mail::Outbox::default(),
             config,
             shutdown: CancellationToken::new(),
+            shared: AtomicBool::new(false),
+            resync_needed: AtomicBool::new(false),
         }))
     }
 
-    /// Loads every open chat into memory and starts the sweeper and (when mail is configured)
-    /// the mailer. Call once at start.
+    /// Loads every open chat into memory and starts the sweeper, (when mail is configured) the
+    /// mailer, and (when the store is shared with other nodes) the task that takes in their
+    /// commits. Call once at start.
     pub async fn start(&self) -> EngineResult<()> {
+        // Listen before reading the open chats: a chat opened elsewhere in between is then
+        // reported afterwards, instead of being neither read nor reported.
+        let hints = self.0.store.wakeups().await?;
+        self.0.shared.store(hints.is_some(), Ordering::SeqCst);
         let now = self.now();
         let open = self.0.store.open_chats().await?;
         tracing::info!(open_chats = open.len(), "engine warmed up");
         for chat in &open {
             // Visitors get a full timeout after a restart: their polls could not reach us.
             self.0.live.upsert(chat, now);
+        }
+        if let Some(hints) = hints {
+            wakeups::spawn(self.clone(), hints);
         }
         sweeper::spawn(self.clone());
         mail::spawn(self.clone());

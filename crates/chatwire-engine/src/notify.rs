@@ -72,6 +72,15 @@ impl Notifier {
         }
     }
 
+    /// Whether anyone is subscribed to `topic` now.
+    pub fn is_watched(&self, topic: &Topic) -> bool {
+        self.topics
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(topic)
+            .is_some_and(|tx| tx.receiver_count() > 0)
+    }
+
     /// Topics currently registered (for tests and metrics).
     pub fn topic_count(&self) -> usize {
         self.topics

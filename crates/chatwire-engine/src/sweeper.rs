@@ -1,10 +1,25 @@
 //! Background sweeper: ends chats whose visitor went silent for `chatTimeout` (system message
-//! 6) and drops ended chats from memory once nobody has read them for a while.
+//! 6), drops ended chats from memory once nobody has read them for a while, and retries a
+//! re-sync with the shared store that a failed wake-up asked for.
+//!
+//! Visitor silence with several nodes: each node sees only the polls that reach it, so a node
+//! also records sightings in the store, at most every [`record_every_ms`] per chat
+//! (`Engine::touch_visitor`). A stored sighting may thus be up to that much older than the
+//! visitor's last request elsewhere, so a chat is ended only once both this node's own last
+//! sighting is `chatTimeout` old and the stored one is `chatTimeout` plus that margin old; the
+//! stored one is re-read just before ending it. With a store of its own (SQLite) a node sees
+//! every poll and nothing is stored or read.
 
-use chatwire_core::{ChatCommand, ChatState, DomainError};
+use chatwire_core::{AccountId, ChatCommand, ChatKey, ChatState, DomainError, Timestamp};
 
-use crate::live::lock;
+use crate::live::{Tail, lock};
 use crate::{Engine, EngineError};
+
+/// How often a visitor's sighting of one chat is recorded in a shared store: a quarter of its
+/// timeout, in milliseconds. Other nodes allow this much extra before trusting the record.
+pub(crate) fn record_every_ms(chat_timeout_secs: u32) -> i64 {
+    i64::from(chat_timeout_secs) * 1000 / 4
+}
 
 /// Starts the sweeper task; it stops at shutdown.
 pub(crate) fn spawn(engine: Engine) {
@@ -15,6 +30,7 @@ pub(crate) fn spawn(engine: Engine) {
         loop {
             tokio::select! {
                 _ = tick.tick() => {
+                    engine.resync_if_needed().await;
                     engine.sweep_once().await;
                     // Expired sessions are refused on read anyway; deleting them only keeps the
                     // table small, so once a minute is plenty (and costs no idle fsyncs).
@@ -31,6 +47,16 @@ pub(crate) fn spawn(engine: Engine) {
     });
 }
 
+/// Whether the visitor of `t` has been silent for its timeout at `now`, by what this node
+/// knows (its own sightings and the last stored one it read).
+fn silent(t: &Tail, now: Timestamp) -> bool {
+    let timeout = i64::from(t.chat.chat_timeout_secs) * 1000;
+    let margin = record_every_ms(t.chat.chat_timeout_secs);
+    t.chat.state != ChatState::Ended
+        && now.millis_since(t.last_visitor_activity) >= timeout
+        && now.millis_since(t.visitor_seen_elsewhere) >= timeout + margin
+}
+
 impl Engine {
     /// One sweep: time out silent chats, evict stale ended ones. Returns chats timed out.
     pub async fn sweep_once(&self) -> usize {
@@ -38,15 +64,15 @@ impl Engine {
         let mut expired = Vec::new();
         for tail in self.0.live.all() {
             let t = lock(&tail);
-            let idle_ms = now.millis_since(t.last_visitor_activity);
-            if t.chat.state != ChatState::Ended
-                && idle_ms >= i64::from(t.chat.chat_timeout_secs) * 1000
-            {
+            if silent(&t, now) {
                 expired.push((t.chat.account.clone(), t.chat.key.clone()));
             }
         }
         let mut ended = 0;
         for (account, key) in expired {
+            if self.is_shared() && !self.silent_everywhere(&account, &key, now).await {
+                continue;
+            }
             match self.commit(&account, &key, ChatCommand::Timeout).await {
                 Ok(_) => ended += 1,
                 Err(EngineError::Domain(DomainError::ChatEnded)) => {}
@@ -62,5 +88,26 @@ impl Engine {
             tracing::debug!(timed_out = ended, evicted, "sweep");
         }
         ended
+    }
+
+    /// Re-reads the stored sighting of a chat this node finds silent: `false` if another node
+    /// saw the visitor recently enough (remembered, so the next check waits), or if the store
+    /// cannot say (a chat is not ended on a guess).
+    async fn silent_everywhere(&self, account: &AccountId, key: &ChatKey, now: Timestamp) -> bool {
+        let seen = match self.0.store.visitor_seen(account, key).await {
+            Ok(seen) => seen,
+            Err(e) => {
+                tracing::warn!(chat.id = %key, error = %e, "cannot read the visitor's sighting");
+                return false;
+            }
+        };
+        let Some(tail) = self.0.live.get(account, key) else {
+            return false;
+        };
+        let mut t = lock(&tail);
+        if let Some(at) = seen {
+            t.visitor_seen_elsewhere = t.visitor_seen_elsewhere.max(at);
+        }
+        silent(&t, now)
     }
 }

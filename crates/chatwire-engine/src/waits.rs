@@ -51,6 +51,10 @@ impl Engine {
         viewer: Viewer,
         wait: Duration,
     ) -> Vec<EngineResult<ChatView>> {
+        if wait.is_zero() {
+            // A plain poll (the default): no notifier registrations to make and drop.
+            return self.read_chats(account, requests, viewer).await;
+        }
         let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
         loop {
             let mut receivers: Vec<_> = requests

@@ -15,7 +15,7 @@ use deadpool_postgres::{Pool, Transaction};
 use tokio_postgres::IsolationLevel;
 
 use crate::rows::{self, AGENT_COLUMNS, agent_column, chat_json};
-use crate::{db, error, queries, seq};
+use crate::{db, error, queries, seq, wake};
 
 /// Opens a chat: numbers it, writes the row and its opening events, commits.
 pub(crate) async fn create_chat(
@@ -44,7 +44,7 @@ pub(crate) async fn create_chat(
     db::exec(&tx, sql, params)
         .await
         .map_err(error::unique_as(|| "chat key exists".to_owned()))?;
-    seq::notify(&tx, scope, &chat).await?;
+    wake::notify_chat(&tx, scope, &chat).await?;
     let events = seq::append(&tx, &chat, events).await?;
     tx.commit().await.map_err(error::pg)?;
     Ok(Committed { chat, events })
@@ -89,7 +89,7 @@ pub(crate) async fn execute(
         &agent_column(&chat),
     ];
     db::exec(&tx, sql, params).await.map_err(error::pg)?;
-    seq::notify(&tx, scope, &chat).await?;
+    wake::notify_chat(&tx, scope, &chat).await?;
     let events = seq::append(&tx, &chat, events).await?;
     tx.commit().await.map_err(error::pg)?;
     Ok(Committed { chat, events })

@@ -16,12 +16,13 @@
 //! Map of the crate:
 //! - `options`: [`PgOptions`], the driver settings derived from it, URL redaction.
 //! - `migrate`: the embedded schema (`migrations/*.sql`), applied under an advisory lock.
-//! - `seq`: the global sequence counter (why it is correct, what it costs) and `pg_notify`.
+//! - `seq`: the global sequence counter (why it is correct, what it costs).
+//! - `wake`: the `pg_notify` payloads every notifying write sends, and their parsing.
 //! - `chats`: opening chats and executing commands (the transactional core).
 //! - `retry`: re-running a transaction rolled back for a deadlock or serialization failure.
 //! - `directory`: accounts, skills, agents, app keys.
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
-//! - `topics`, `sessions`, `surveys`, `outbox`: the smaller tables.
+//! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`: the smaller tables.
 //! - `listen`: the dedicated LISTEN connection behind [`chatwire_store::Store::wakeups`].
 //! - `rows`: rows to domain values and back; `db`: cached-statement helpers.
 //! - `error`: driver and pool errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
@@ -43,6 +44,8 @@ mod sessions;
 mod store;
 mod surveys;
 mod topics;
+mod visitors;
+mod wake;
 
 use std::fmt;
 use std::sync::Arc;

@@ -1,5 +1,5 @@
 //! Cross-node wake-ups: one dedicated (non-pooled) connection per subscriber that `LISTEN`s on
-//! [`seq::CHANNEL`] and turns notifications into [`Wakeup`]s.
+//! [`wake::CHANNEL`] and turns notifications into [`Wakeup`]s.
 //!
 //! Writers `pg_notify` inside their transaction (see `seq`), so a notification arrives only
 //! for a committed write. A notification sent while this connection is down is lost for good,
@@ -14,14 +14,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chatwire_core::{AccountId, ChatKey};
 use chatwire_store::Wakeup;
 use futures::channel::mpsc as unbounded;
 use futures::stream::{BoxStream, StreamExt};
 use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, NoTls};
 
-use crate::seq;
+use crate::wake;
 
 /// First pause before reconnecting, doubled after each failure.
 const MIN_BACKOFF: Duration = Duration::from_millis(100);
@@ -87,7 +86,7 @@ impl Session {
             .forward(forward);
         tokio::spawn(async move { drop(driver.await) });
         client
-            .batch_execute(&format!("LISTEN {}", seq::CHANNEL))
+            .batch_execute(&format!("LISTEN {}", wake::CHANNEL))
             .await?;
         Ok(Self {
             _client: client,
@@ -130,7 +129,7 @@ async fn run(listener: Listener, mut session: Option<Session>, tx: mpsc::Sender<
             };
             match message {
                 Some(Ok(AsyncMessage::Notification(n))) => {
-                    if let Some(w) = wakeup(&listener.scope, n.payload())
+                    if let Some(w) = wake::parse(&listener.scope, n.payload())
                         && tx.send(w).await.is_err()
                     {
                         return;
@@ -150,51 +149,5 @@ async fn run(listener: Listener, mut session: Option<Session>, tx: mpsc::Sender<
                 }
             }
         }
-    }
-}
-
-/// The wake-up a payload (`<schema> <account> <chat key>`, see `seq`) stands for: `None` for
-/// another schema's, `All` (with a warning) for one we cannot read, since then we do not know
-/// which chat changed.
-fn wakeup(scope: &str, payload: &str) -> Option<Wakeup> {
-    let mut parts = payload.splitn(3, ' ');
-    let (Some(schema), Some(account), Some(key)) = (parts.next(), parts.next(), parts.next())
-    else {
-        tracing::warn!(payload, "unreadable wake-up payload; waking everyone");
-        return Some(Wakeup::All);
-    };
-    if schema != scope {
-        return None;
-    }
-    match (AccountId::parse(account), ChatKey::parse(key)) {
-        (Ok(account), Ok(key)) => Some(Wakeup::Chat(account, key)),
-        _ => {
-            tracing::warn!(payload, "unreadable wake-up payload; waking everyone");
-            Some(Wakeup::All)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn payloads_of_our_schema_name_the_chat_and_others_are_ignored() {
-        let key = ChatKey::from_random(1, 2, 3);
-        let ours = format!("cw_a acc {key}");
-        let theirs = format!("cw_b acc {key}");
-        assert_eq!(
-            wakeup("cw_a", &ours),
-            Some(Wakeup::Chat(AccountId::parse("acc").expect("id"), key))
-        );
-        assert_eq!(wakeup("cw_a", &theirs), None);
-    }
-
-    #[test]
-    fn an_unreadable_payload_wakes_everyone() {
-        assert_eq!(wakeup("cw_a", "garbage"), Some(Wakeup::All));
-        assert_eq!(wakeup("cw_a", "cw_a acc not-a-key"), Some(Wakeup::All));
-        assert_eq!(wakeup("cw_a", "cw_a a-b-c! x"), Some(Wakeup::All));
     }
 }

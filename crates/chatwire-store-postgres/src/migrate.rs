@@ -13,7 +13,13 @@
 use anyhow::Context as _;
 
 /// Every migration, oldest first: version `i + 1` is `MIGRATIONS[i]`.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    (
+        "0002_cluster",
+        include_str!("../migrations/0002_cluster.sql"),
+    ),
+];
 
 /// The schema version this build writes and expects.
 pub(crate) fn latest() -> u32 {

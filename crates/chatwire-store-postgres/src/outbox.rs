@@ -1,5 +1,5 @@
-//! The mail outbox (`outbox` table): queueing, delivery bookkeeping, the due scan and the
-//! per-chat listing.
+//! The mail outbox (`outbox` table): queueing, delivery bookkeeping, the due scan, the claim
+//! that hands each due mail to one node's mailer, and the per-chat listing.
 //!
 //! Readiness is not stored: the due scan joins `chats` and takes only mails whose chat has
 //! ended, so the chat's committed state is the one source of truth (see `0001_init.sql`).
@@ -115,6 +115,37 @@ pub(crate) async fn due<C: GenericClient>(
          ORDER BY o.next_attempt_at, o.id LIMIT $2"
     );
     db::rows(c, &sql, &[&now.0, &i64::from(limit)])
+        .await?
+        .iter()
+        .map(mail)
+        .collect()
+}
+
+/// Claims due mails for one delivery attempt: selects them as [`due`] does, locking the rows
+/// and skipping rows another claimer has locked (`SKIP LOCKED`, so concurrent mailers on other
+/// nodes take different mails instead of queueing behind each other), and moves their next
+/// attempt to `lease_until` in the same statement. A mail a concurrent claim committed first
+/// is re-checked against the new `next_attempt_at` and so not taken twice.
+pub(crate) async fn claim<C: GenericClient>(
+    c: &C,
+    now: Timestamp,
+    lease_until: Timestamp,
+    limit: u32,
+) -> StoreResult<Vec<OutboxMail>> {
+    let sql = format!(
+        "WITH picked AS (
+             SELECT o.id, o.next_attempt_at AS due_at
+             FROM outbox o JOIN chats c ON c.key = o.chat_key
+             WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND c.state = 'ended'
+             ORDER BY o.next_attempt_at, o.id LIMIT $3
+             FOR UPDATE OF o SKIP LOCKED
+         ), claimed AS (
+             UPDATE outbox o SET next_attempt_at = $2 FROM picked WHERE o.id = picked.id
+             RETURNING {COLUMNS}, picked.due_at
+         )
+         SELECT * FROM claimed o ORDER BY o.due_at, o.id"
+    );
+    db::rows(c, &sql, &[&now.0, &lease_until.0, &i64::from(limit)])
         .await?
         .iter()
         .map(mail)

@@ -1,5 +1,4 @@
-//! The global sequence (`GlobalSeq`): numbering appended events in commit order, and the
-//! cross-node wake-up sent with them.
+//! The global sequence (`GlobalSeq`): numbering appended events in commit order.
 //!
 //! # Why a counter row, and why it is correct
 //!
@@ -32,21 +31,13 @@
 //! chat row → agent row → counter, in every transaction, so appenders cannot deadlock; the
 //! counter is always last, so nothing waits on anything while holding it.
 //!
-//! # Wake-ups
-//!
-//! `pg_notify('chatwire_events', '<schema> <account> <chat key>')` runs in the same
-//! transaction; PostgreSQL delivers it to listeners only at commit, and not at all on
-//! rollback. It is sent for every committed chat write (typing and info changes included, as
-//! the engine wakes local waiters for those too).
+//! The cross-node wake-up (`wake`) is queued in the same transaction, before the counter.
 
 use chatwire_core::{Chat, ChatEvent, GlobalSeq};
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::Transaction;
 
-use crate::{db, error, rows};
-
-/// The channel every node LISTENs on.
-pub(crate) const CHANNEL: &str = "chatwire_events";
+use crate::{db, rows};
 
 /// The seq the domain numbers events from inside the transaction, before the counter is taken.
 /// Only the events' `seq` fields depend on it (the chat's state does not; see the unit test),
@@ -103,22 +94,6 @@ pub(crate) async fn append(
     Ok(events)
 }
 
-/// Queues the cross-node wake-up for `chat`; delivered when (and if) the transaction commits.
-pub(crate) async fn notify(tx: &Transaction<'_>, scope: &str, chat: &Chat) -> StoreResult<()> {
-    let payload = payload(scope, chat);
-    let sql = "SELECT pg_notify($1, $2)";
-    db::exec(tx, sql, &[&CHANNEL, &payload])
-        .await
-        .map_err(error::pg)?;
-    Ok(())
-}
-
-/// `<schema> <account> <chat key>`: the schema first so nodes of other schemas in the same
-/// database (tests, tenants) ignore it. None of the three can contain a space.
-fn payload(scope: &str, chat: &Chat) -> String {
-    format!("{scope} {} {}", chat.account, chat.key)
-}
-
 #[cfg(test)]
 mod tests {
     use chatwire_core::{
@@ -173,14 +148,5 @@ mod tests {
         // Assert: renumbering the events afterwards is all the counter needs to do.
         assert_eq!(placeholder, real);
         assert_eq!(n, 3);
-    }
-
-    #[test]
-    fn the_payload_names_schema_account_and_chat() {
-        let (chat, _) = Chat::open(new_chat(), ChatNum(7), Timestamp(1)).expect("open");
-        assert_eq!(
-            payload("cw_a", &chat),
-            format!("cw_a acc {}", chat.key.as_str())
-        );
     }
 }

@@ -1,6 +1,8 @@
 //! [`Store`] for [`PgStore`]: plain reads and single-statement writes run on a pooled client
 //! (autocommit, so committed on return); multi-statement writes open a transaction in their
-//! module. This file only routes: the SQL lives in the modules it calls.
+//! module. Writes other nodes must hear about (directory, logout) run with their `wake`
+//! notification in one transaction opened here. This file only routes: the SQL lives in the
+//! modules it calls.
 
 use async_trait::async_trait;
 use chatwire_core::{
@@ -13,12 +15,27 @@ use futures::stream::BoxStream;
 
 use crate::{
     PgStore, chats, db, directory, error, outbox, queries, retry, sessions, surveys, topics,
+    visitors, wake,
 };
 
 impl PgStore {
     async fn client(&self) -> StoreResult<deadpool_postgres::Client> {
         self.pool.get().await.map_err(error::pool)
     }
+}
+
+/// Opens a transaction on `$client`, runs `$write` (an expression using `tx`) and then the
+/// wake-up `$notify` in it, and commits: the other nodes hear of the write exactly when it is
+/// visible, and never of one rolled back.
+macro_rules! notifying {
+    ($client:expr, |$tx:ident| $write:expr, $notify:expr) => {{
+        let mut client = $client;
+        let $tx = client.transaction().await.map_err(error::pg)?;
+        let out = $write.await?;
+        $notify.await?;
+        $tx.commit().await.map_err(error::pg)?;
+        Ok(out)
+    }};
 }
 
 #[async_trait]
@@ -36,7 +53,11 @@ impl Store for PgStore {
     }
 
     async fn create_skill(&self, new: &NewSkill) -> StoreResult<Skill> {
-        directory::create_skill(&self.client().await?, new).await
+        notifying!(
+            self.client().await?,
+            |tx| directory::create_skill(&tx, new),
+            wake::notify_directory(&tx, &self.scope, &new.account)
+        )
     }
 
     async fn list_skills(&self, account: &AccountId) -> StoreResult<Vec<Skill>> {
@@ -44,11 +65,15 @@ impl Store for PgStore {
     }
 
     async fn update_skill(&self, skill: &Skill) -> StoreResult<()> {
-        topics::update_skill(&self.client().await?, skill).await
+        notifying!(
+            self.client().await?,
+            |tx| topics::update_skill(&tx, skill),
+            wake::notify_directory(&tx, &self.scope, &skill.account)
+        )
     }
 
     async fn delete_skill(&self, account: &AccountId, id: SkillId) -> StoreResult<()> {
-        topics::delete_skill(&self.pool, account, id).await
+        topics::delete_skill(&self.pool, &self.scope, account, id).await
     }
 
     async fn topic_settings(
@@ -65,15 +90,27 @@ impl Store for PgStore {
         id: SkillId,
         settings: &TopicSettings,
     ) -> StoreResult<()> {
-        topics::put_settings(&self.client().await?, account, id, settings).await
+        notifying!(
+            self.client().await?,
+            |tx| topics::put_settings(&tx, account, id, settings),
+            wake::notify_directory(&tx, &self.scope, account)
+        )
     }
 
     async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent> {
-        directory::create_agent(&self.client().await?, new).await
+        notifying!(
+            self.client().await?,
+            |tx| directory::create_agent(&tx, new),
+            wake::notify_directory(&tx, &self.scope, &new.account)
+        )
     }
 
     async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
-        directory::update_agent(&self.client().await?, agent).await
+        notifying!(
+            self.client().await?,
+            |tx| directory::update_agent(&tx, agent),
+            wake::notify_directory(&tx, &self.scope, &agent.account)
+        )
     }
 
     async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent> {
@@ -91,7 +128,11 @@ impl Store for PgStore {
     async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey> {
         // Validate before touching the database: a malformed key needs no round trip.
         new.validate()?;
-        directory::create_app_key(&self.client().await?, new, now).await
+        notifying!(
+            self.client().await?,
+            |tx| directory::create_app_key(&tx, new, now),
+            wake::notify_directory(&tx, &self.scope, &new.account)
+        )
     }
 
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
@@ -164,7 +205,11 @@ impl Store for PgStore {
     }
 
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()> {
-        sessions::delete_family(&self.client().await?, key_hash).await
+        notifying!(
+            self.client().await?,
+            |tx| sessions::delete_family(&tx, key_hash),
+            wake::notify_session(&tx, &self.scope, key_hash)
+        )
     }
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
@@ -199,6 +244,15 @@ impl Store for PgStore {
         outbox::due(&self.client().await?, now, limit).await
     }
 
+    async fn claim_due_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMail>> {
+        outbox::claim(&self.client().await?, now, lease_until, limit).await
+    }
+
     async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()> {
         outbox::mark_sent(&self.client().await?, id, at).await
     }
@@ -219,6 +273,23 @@ impl Store for PgStore {
         key: &ChatKey,
     ) -> StoreResult<Vec<OutboxMail>> {
         outbox::of_chat(&self.client().await?, account, key).await
+    }
+
+    async fn record_visitor_seen(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        visitors::record(&self.client().await?, account, key, at).await
+    }
+
+    async fn visitor_seen(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> StoreResult<Option<Timestamp>> {
+        visitors::seen(&self.client().await?, account, key).await
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -5,7 +5,7 @@ use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::{GenericClient, Pool};
 
 use crate::rows::{self, from_json, to_json};
-use crate::{db, error, retry};
+use crate::{db, error, retry, wake};
 
 async fn require_skill<C: GenericClient>(
     c: &C,
@@ -43,12 +43,23 @@ pub(crate) async fn update_skill<C: GenericClient>(c: &C, skill: &Skill) -> Stor
 
 /// Deletes a skill with its settings and drops it from agents' skills, in one transaction.
 /// The id is never handed out again (identity column), so chats may keep it.
-pub(crate) async fn delete_skill(pool: &Pool, account: &AccountId, id: SkillId) -> StoreResult<()> {
+/// The other nodes are woken (`wake`) at commit.
+pub(crate) async fn delete_skill(
+    pool: &Pool,
+    scope: &str,
+    account: &AccountId,
+    id: SkillId,
+) -> StoreResult<()> {
     // Two concurrent deletes touch the same agents' rows, possibly in different orders.
-    retry::retrying(|| delete_skill_once(pool, account, id)).await
+    retry::retrying(|| delete_skill_once(pool, scope, account, id)).await
 }
 
-async fn delete_skill_once(pool: &Pool, account: &AccountId, id: SkillId) -> StoreResult<()> {
+async fn delete_skill_once(
+    pool: &Pool,
+    scope: &str,
+    account: &AccountId,
+    id: SkillId,
+) -> StoreResult<()> {
     let mut client = pool.get().await.map_err(error::pool)?;
     let tx = client.transaction().await.map_err(error::pg)?;
     require_skill(&tx, account, id).await?;
@@ -63,6 +74,7 @@ async fn delete_skill_once(pool: &Pool, account: &AccountId, id: SkillId) -> Sto
             .await
             .map_err(error::pg)?;
     }
+    wake::notify_directory(&tx, scope, account).await?;
     tx.commit().await.map_err(error::pg)
 }
 

@@ -1,5 +1,5 @@
-//! The mail outbox (`outbox` table): queueing and delivery bookkeeping run on the writer
-//! thread, the due scan and the per-chat listing on the read pool.
+//! The mail outbox (`outbox` table): queueing, claims and delivery bookkeeping run on the
+//! writer thread, the due scan and the per-chat listing on the read pool.
 //!
 //! Readiness is not stored: the due scan joins `chats` and takes only mails whose chat has
 //! ended, so the chat's committed state is the one source of truth (see `0004_outbox.sql`).
@@ -162,6 +162,27 @@ pub(crate) fn due(conn: &Connection, now: Timestamp, limit: u32) -> StoreResult<
          ORDER BY o.next_attempt_at, o.id LIMIT ?2"
     );
     all(conn, &sql, params![now.0, i64::from(limit)])
+}
+
+/// The due scan and the lease in one statement on the writer (so nothing can claim between
+/// them). Returns the claimed mails as stored afterwards, in due order.
+pub(crate) fn claim(
+    cx: &mut WriteCx<'_>,
+    now: Timestamp,
+    lease_until: Timestamp,
+    limit: u32,
+) -> StoreResult<Vec<OutboxMail>> {
+    let due = due(cx.conn, now, limit)?;
+    let sql = "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1";
+    let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
+    due.into_iter()
+        .map(|mut mail| {
+            stmt.execute(params![mail.id.0, lease_until.0])
+                .map_err(error::sql)?;
+            mail.next_attempt_at = lease_until;
+            Ok(mail)
+        })
+        .collect()
 }
 
 /// A chat's mails, oldest first.

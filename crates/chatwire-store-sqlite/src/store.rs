@@ -269,6 +269,22 @@ impl Store for SqliteStore {
         self.readers.run(move |c| outbox::due(c, now, limit)).await
     }
 
+    async fn claim_due_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMail>> {
+        // Most scans find nothing: answer those from the read pool, without a write
+        // transaction on the writer thread. The claim itself re-scans on the writer.
+        if self.due_mail(now, 1).await?.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.writer
+            .run(move |cx| outbox::claim(cx, now, lease_until, limit))
+            .await
+    }
+
     async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()> {
         self.writer
             .run(move |cx| outbox::mark_sent(cx, id, at))

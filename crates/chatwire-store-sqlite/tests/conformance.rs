@@ -104,6 +104,13 @@ async fn sqlite_store_passes_the_concurrency_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_hands_each_due_mail_to_one_claimer() {
+    let (_dir, path) = temp_db();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("open"));
+    conformance::run_mail_claims(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn everything_survives_a_reopen_and_appends_continue_where_they_stopped() {
     // Arrange: a directory, a chat with an accept and lines, then close the store.
     let (_dir, path) = temp_db();

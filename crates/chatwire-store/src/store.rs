@@ -41,12 +41,29 @@ pub struct NewSkill {
     pub welcome_message: String,
 }
 
-/// A hint from another node that something changed (PostgreSQL `NOTIFY`).
+/// A hint that something changed in a store other processes (nodes) write too (PostgreSQL
+/// `NOTIFY`). Sent only for committed writes, so whoever reads the store after receiving one
+/// sees the change. Every node also receives its own writes back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wakeup {
-    /// Events were appended to this chat.
-    Chat(AccountId, ChatKey),
-    /// The connection was re-established: anything may have changed.
+    /// A chat was written (opened, events appended, or info changed); it now has `revision`
+    /// (`Chat::revision`), so a reader holding that revision or a newer one can skip it.
+    Chat {
+        /// The chat's account.
+        account: AccountId,
+        /// The chat.
+        key: ChatKey,
+        /// The chat's revision as this write committed it.
+        revision: u64,
+    },
+    /// The account's directory changed: an agent (availability, skills, limits, names), a
+    /// skill or its topic settings, or an app key.
+    Directory(AccountId),
+    /// The session with this key hash was deleted, with every session whose parent it is
+    /// (`Store::delete_session_family`: a logout).
+    SessionFamily(String),
+    /// Hints may have been lost (the connection was re-established, or a reader fell behind):
+    /// anything may have changed.
     All,
 }
 
@@ -188,6 +205,19 @@ pub trait Store: Send + Sync + 'static {
     /// ended is read from the chat as committed, so a mail queued just before (or after) its
     /// chat ends is never missed.
     async fn due_mail(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>>;
+    /// Claims up to `limit` of the mails [`Store::due_mail`] would return at `now` (same order)
+    /// for one delivery attempt, and returns them as stored after the claim: each one's
+    /// `next_attempt_at` becomes `lease_until`, atomically with the selection, so no other
+    /// caller (another node's mailer) gets it again before the lease ends. The claimer then
+    /// records the outcome with [`Store::mark_mail_sent`] or [`Store::mark_mail_failed`]; if it
+    /// dies first, the mail is due again at `lease_until`. So the lease must outlast one delivery
+    /// attempt, or two mailers may both send it (delivery stays at least once).
+    async fn claim_due_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMail>>;
     /// Records that an SMTP server accepted the mail. `NotFound` if there is no such mail.
     async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()>;
     /// Records a failed attempt: the mail's attempt count becomes `attempts` and its last error
@@ -207,6 +237,30 @@ pub trait Store: Send + Sync + 'static {
         key: &ChatKey,
     ) -> StoreResult<Vec<OutboxMail>>;
 
+    /// Records that the chat's visitor was seen (made a request) at `at`, on some node; the
+    /// stored time only moves forward. Several nodes then agree on when a silent visitor's chat
+    /// times out although each sees only the polls that reach it. Callers throttle it (it is
+    /// a write per call). The default does nothing: a store that only one process uses (it has
+    /// no [`Store::wakeups`]) needs no shared record, the engine's memory is the whole truth.
+    async fn record_visitor_seen(
+        &self,
+        _account: &AccountId,
+        _key: &ChatKey,
+        _at: Timestamp,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// The latest time [`Store::record_visitor_seen`] recorded for the chat; `None` if never
+    /// (or if the store does not record it, the default).
+    async fn visitor_seen(
+        &self,
+        _account: &AccountId,
+        _key: &ChatKey,
+    ) -> StoreResult<Option<Timestamp>> {
+        Ok(None)
+    }
+
     /// Checks that the database answers (health checks). Backends may override with a cheaper
     /// query.
     async fn ping(&self) -> StoreResult<()> {
@@ -214,6 +268,9 @@ pub trait Store: Send + Sync + 'static {
     }
 
     /// Cross-process change hints (PostgreSQL `LISTEN`); `None` for single-process backends.
+    /// Returning `Some` also tells the engine that other processes write this store, so it
+    /// records shared state (visitor liveness) there. The stream is listening when this
+    /// returns: any write committed afterwards is reported.
     async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {
         Ok(None)
     }

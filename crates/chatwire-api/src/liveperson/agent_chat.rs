@@ -35,11 +35,18 @@ fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
     ))
 }
 
-/// The facts `info` shows beyond the chat (skill name, now); shared by both sides.
-pub(crate) async fn extras(state: &AppState, account: &AccountId, view: &ChatView) -> InfoExtras {
-    let skill_name = match view.chat.skill {
-        Some(id) => state.engine.skill(account, id).await.ok().map(|s| s.name),
-        None => None,
+/// The facts `info` shows beyond the chat (skill name, now); shared by both sides. Only the
+/// visitor side shows the skill name, so the agent side skips the directory lookup (the
+/// multi-chat poll would otherwise do it once per chat per request).
+pub(crate) async fn extras(
+    state: &AppState,
+    account: &AccountId,
+    view: &ChatView,
+    side: Side,
+) -> InfoExtras {
+    let skill_name = match (side, view.chat.skill) {
+        (Side::Visitor, Some(id)) => state.engine.skill(account, id).await.ok().map(|s| s.name),
+        _ => None,
     };
     InfoExtras {
         skill_name,
@@ -100,7 +107,7 @@ pub async fn get_chat(
     let key = chat_key(&chat)?;
     let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
-    let extras = extras(&state, &agent.who.account, &view).await;
+    let extras = extras(&state, &agent.who.account, &view, Side::Agent).await;
     Ok(LpReply::ok(
         format,
         chat_elem(&view, Side::Agent, &urls, &extras, EventIds::Attribute),
@@ -235,7 +242,7 @@ pub async fn get_info(
     let key = chat_key(&chat)?;
     let view = read(&state, &agent, &key, EventId(u32::MAX)).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
-    let extras = extras(&state, &agent.who.account, &view).await;
+    let extras = extras(&state, &agent.who.account, &view, Side::Agent).await;
     Ok(LpReply::ok(
         format,
         info_elem(&view.chat, Side::Agent, &urls, &extras),
@@ -453,6 +460,7 @@ pub async fn get_chats(
         unwrap_root: false,
         lists: &["chat"],
     };
+    let now = state.engine.now();
     let mut chats = Vec::with_capacity(keys.len());
     for (raw, entry) in keys.iter().zip(parsed) {
         let result = match entry {
@@ -464,7 +472,11 @@ pub async fn get_chats(
         };
         chats.push(match result {
             Ok((key, from, view)) => {
-                let extras = extras(&state, &agent.who.account, &view).await;
+                // The agent side shows no skill name, and one `now` serves the whole answer.
+                let extras = InfoExtras {
+                    skill_name: None,
+                    now,
+                };
                 let reader = Reader {
                     account: &agent.who.account,
                     side: Side::Agent,
@@ -484,17 +496,16 @@ pub async fn get_chats(
             Err(ApiError::Unavailable) => return Err(ApiError::Unavailable),
             Err(ApiError::Internal) => return Err(ApiError::Internal),
             Err(e) => {
-                let now = state.engine.now().0;
                 let elem = Elem::new("chat")
                     .field("chatSessionKey", (*raw).to_owned())
-                    .child(super::compat::error_elem(&e, now));
+                    .child(super::compat::error_elem(&e, now.0));
                 Bytes::from(render_item(&elem, format, opts))
             }
         });
     }
     Ok(LpRaw {
         format,
-        body: list_document("chats", "chat", &chats, format),
+        chunks: list_document("chats", "chat", chats, format),
     })
 }
 

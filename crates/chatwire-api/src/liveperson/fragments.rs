@@ -12,7 +12,9 @@
 //! until the next whole second of that count.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::fast::RandomState;
 use std::sync::Mutex;
 
 use axum::body::Bytes;
@@ -82,7 +84,7 @@ impl Entry {
 #[derive(Debug, Default)]
 pub struct FragmentCache {
     hasher: RandomState,
-    entries: Mutex<HashMap<u64, Entry>>,
+    entries: Mutex<HashMap<u64, Entry, RandomState>>,
 }
 
 impl FragmentCache {
@@ -143,7 +145,7 @@ impl FragmentCache {
         h.finish()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry, RandomState>> {
         // A panic while holding the lock leaves only a cache; keep using it.
         self.entries
             .lock()
@@ -151,12 +153,14 @@ impl FragmentCache {
     }
 }
 
-/// `e` as one item of a list: its JSON value (what goes inside the list's array) or its XML
-/// element.
+/// `e` as one item of a list: its XML element, or its JSON value (what goes inside the list's
+/// array) preceded by the `,` that separates it from the item before; [`list_document`] drops
+/// the first item's comma. Keeping the comma in the item spares a chunk per item.
 pub fn render_item(e: &Elem, format: Format, opts: JsonOptions<'_>) -> Vec<u8> {
     match format {
         Format::Json => {
             let mut out = Vec::with_capacity(4096);
+            out.push(b',');
             write_content(e, opts, &mut out);
             out
         }
@@ -168,51 +172,48 @@ pub fn render_item(e: &Elem, format: Format, opts: JsonOptions<'_>) -> Vec<u8> {
     }
 }
 
-/// The document `<root><item/>…</root>` of already rendered items, where `item` is a list
-/// name (always a JSON array) and `root` has nothing else: `{"root":{"item":[…]}}`.
-pub fn list_document(root: &str, item: &str, items: &[Bytes], format: Format) -> Vec<u8> {
-    let size: usize = items.iter().map(|i| i.len() + 1).sum::<usize>() + 2 * root.len() + 64;
-    let mut out = Vec::with_capacity(size);
+/// The chunks of the document `<root><item/>…</root>` made of [`render_item`]s, where `item`
+/// is a list name (always a JSON array) and `root` has nothing else: `{"root":{"item":[…]}}`.
+pub fn list_document(root: &str, item: &str, items: Vec<Bytes>, format: Format) -> Vec<Bytes> {
+    let mut head = Vec::with_capacity(64);
     if items.is_empty() {
         // What the element tree gives for an empty container.
         match format {
             Format::Json => {
-                out.push(b'{');
-                write_str(root, &mut out);
-                out.extend_from_slice(b":{}}");
+                head.push(b'{');
+                write_str(root, &mut head);
+                head.extend_from_slice(b":{}}");
             }
             Format::Xml => {
-                out.extend_from_slice(XML_DECLARATION.as_bytes());
-                out.extend_from_slice(format!("<{root}/>").as_bytes());
+                head.extend_from_slice(XML_DECLARATION.as_bytes());
+                head.extend_from_slice(format!("<{root}/>").as_bytes());
             }
         }
-        return out;
+        return vec![Bytes::from(head)];
     }
-    match format {
+    let tail = match format {
         Format::Json => {
-            out.push(b'{');
-            write_str(root, &mut out);
-            out.extend_from_slice(b":{");
-            write_str(item, &mut out);
-            out.extend_from_slice(b":[");
-            for (i, part) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(part);
-            }
-            out.extend_from_slice(b"]}}");
+            head.push(b'{');
+            write_str(root, &mut head);
+            head.extend_from_slice(b":{");
+            write_str(item, &mut head);
+            head.extend_from_slice(b":[");
+            Bytes::from_static(b"]}}")
         }
         Format::Xml => {
-            out.extend_from_slice(XML_DECLARATION.as_bytes());
-            out.extend_from_slice(format!("<{root}>").as_bytes());
-            for part in items {
-                out.extend_from_slice(part);
-            }
-            out.extend_from_slice(format!("</{root}>").as_bytes());
+            head.extend_from_slice(XML_DECLARATION.as_bytes());
+            head.extend_from_slice(format!("<{root}>").as_bytes());
+            Bytes::from(format!("</{root}>"))
         }
+    };
+    let mut chunks = Vec::with_capacity(items.len() + 2);
+    chunks.push(Bytes::from(head));
+    for (i, part) in items.into_iter().enumerate() {
+        let first_json = i == 0 && format == Format::Json;
+        chunks.push(if first_json { part.slice(1..) } else { part });
     }
-    out
+    chunks.push(tail);
+    chunks
 }
 
 /// Until when the rendered `duration` (whole seconds since the accept, while chatting) stays

@@ -61,7 +61,7 @@ pub async fn get_chat(
         .visitor_wait(&v.account, &key, &v.key.key, from_param(&q)?, wait)
         .await?;
     let urls = chat_urls(&base, &v.account, None, &key);
-    let extras = extras(&state, &v.account, &view).await;
+    let extras = extras(&state, &v.account, &view, Side::Visitor).await;
     Ok(LpReply::ok(
         format,
         chat_elem(&view, Side::Visitor, &urls, &extras, EventIds::Attribute),
@@ -164,7 +164,7 @@ pub async fn get_info(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let view = read(&state, &v, &key, EventId(u32::MAX)).await?;
-    let extras = extras(&state, &v.account, &view).await;
+    let extras = extras(&state, &v.account, &view, Side::Visitor).await;
     Ok(LpReply::ok(
         format,
         info_elem(

@@ -12,6 +12,12 @@
 //!
 //! The window is filled from the store lazily, on the first read that needs it, once per tail
 //! however many readers arrive together (`fill`).
+//!
+//! With several nodes on one database, commits made elsewhere reach the tails through the
+//! store's wake-ups (`refresh`): the chat is re-read and the missing events absorbed like a
+//! local commit, or, when too much is missing, the tail is replaced by an empty one that fills
+//! lazily. `notified_revision` remembers up to which revision waiters were woken, so a node's
+//! own commits coming back as wake-ups cost a comparison.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -20,6 +26,7 @@ use chatwire_core::{AccountId, Chat, ChatEvent, ChatKey, ChatState, EventId, Tim
 use tokio::sync::OnceCell;
 
 mod fill;
+mod refresh;
 
 /// One chat in memory.
 #[derive(Debug)]
@@ -37,8 +44,14 @@ pub(crate) struct Tail {
     /// Set once the fill from the store is done; readers that find it in progress wait for it
     /// instead of reading the store themselves (see `fill`).
     fill_gate: Arc<OnceCell<()>>,
-    /// Last visitor request on this chat (drives `chatTimeout`).
+    /// Last visitor request on this chat seen by this node (drives `chatTimeout`).
     pub(crate) last_visitor_activity: Timestamp,
+    /// The newest visitor sighting another node recorded in the store, as last read.
+    pub(crate) visitor_seen_elsewhere: Timestamp,
+    /// When this node last recorded a sighting in the store (throttles those writes).
+    pub(crate) visitor_recorded_at: Timestamp,
+    /// The highest revision for which this node has woken the chat's waiters.
+    pub(crate) notified_revision: u64,
     /// Last time anyone read it (drives eviction of ended chats).
     pub(crate) last_access: Timestamp,
 }
@@ -63,11 +76,15 @@ impl Tail {
             loaded: false,
             fill_gate: Arc::new(OnceCell::new()),
             last_visitor_activity: now,
+            visitor_seen_elsewhere: Timestamp(0),
+            visitor_recorded_at: Timestamp(0),
+            notified_revision: 0,
             last_access: now,
         }
     }
 
-    fn contiguous_next(&self) -> EventId {
+    /// One past the last event held without a gap: where a catch-up read starts.
+    pub(crate) fn contiguous_next(&self) -> EventId {
         self.recent.back().map_or(self.first_held, |e| e.id.next())
     }
 
@@ -185,6 +202,39 @@ impl Live {
                 .entry(chat.key.clone())
                 .or_insert_with(|| Arc::new(Mutex::new(Tail::new(chat.clone(), now)))),
         )
+    }
+
+    /// Replaces the tail of `chat` with an empty one (filled lazily) that keeps the old one's
+    /// activity times: for a tail too far behind to catch up event by event. Readers holding
+    /// the old tail finish on it; later ones get the new.
+    pub(crate) fn reset(&self, chat: &Chat, now: Timestamp) -> TailRef {
+        let mut accounts = self
+            .accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let chats = accounts.entry(chat.account.clone()).or_default();
+        let fresh = match chats.get(&chat.key) {
+            None => Tail::new(chat.clone(), now),
+            Some(old) => {
+                let old = lock(old);
+                let newest = if old.chat.revision > chat.revision {
+                    &old.chat
+                } else {
+                    chat
+                };
+                Tail {
+                    last_visitor_activity: old.last_visitor_activity,
+                    visitor_seen_elsewhere: old.visitor_seen_elsewhere,
+                    visitor_recorded_at: old.visitor_recorded_at,
+                    notified_revision: old.notified_revision,
+                    last_access: old.last_access,
+                    ..Tail::new(newest.clone(), now)
+                }
+            }
+        };
+        let tail = Arc::new(Mutex::new(fresh));
+        chats.insert(chat.key.clone(), Arc::clone(&tail));
+        tail
     }
 
     /// Snapshots of every chat of an account held in memory that is not ended.

@@ -11,6 +11,12 @@
 //! failed mail moves behind them (due mails go earliest `next_attempt_at` first), so one mail
 //! that keeps failing does not hold the others back.
 //!
+//! Several nodes: each node runs a mailer on the same outbox. A mailer takes mails one at a time
+//! with [`chatwire_store::Store::claim_due_mail`], which leases the mail to it for
+//! [`lease`] (ten SMTP timeouts): no other mailer gets it before the outcome is recorded or, if
+//! this node dies mid-attempt, before the lease runs out. One at a time, so a mailer that stops
+//! its scan after a failure leaves no other mail leased and idle.
+//!
 //! What it must not do: touch the HTTP layer or the live tails. It reads chats and events from
 //! the store, like any other background reader.
 
@@ -26,8 +32,11 @@ use super::MailConfig;
 use super::transcript::render;
 use crate::{Engine, EngineError, EngineResult};
 
-/// Mails taken per scan; the scan repeats at once while it comes back full.
-const BATCH: u32 = 50;
+/// How long a claimed mail is reserved for this mailer: one attempt (render, connect, send,
+/// record) must fit, whatever the SMTP server does within `timeout` per step.
+pub(crate) fn lease(config: &MailConfig) -> Duration {
+    config.timeout.saturating_mul(10)
+}
 /// Longest sleep between scans with nothing scheduled: bounds how late a retry scheduled by an
 /// earlier run of the server (not known to this one) can be.
 const POLL: Duration = Duration::from_secs(30);
@@ -120,25 +129,22 @@ impl Engine {
     /// Sends due mails until none is left or one fails and will be retried; returns that
     /// mail's retry time.
     async fn deliver_due(&self, smtp: &Transport) -> Option<Timestamp> {
+        let lease_ms = i64::try_from(lease(&self.0.config.mail).as_millis()).unwrap_or(i64::MAX);
         loop {
-            let due = match self.0.store.due_mail(self.now(), BATCH).await {
-                Ok(due) => due,
+            if self.0.shutdown.is_cancelled() {
+                return None;
+            }
+            let now = self.now();
+            let until = Timestamp(now.0.saturating_add(lease_ms));
+            let mail = match self.0.store.claim_due_mail(now, until, 1).await {
+                Ok(mut claimed) => claimed.pop()?,
                 Err(e) => {
                     tracing::warn!(error = %e, "reading the mail outbox failed");
                     return None;
                 }
             };
-            let full = due.len() >= BATCH as usize;
-            for mail in due {
-                if self.0.shutdown.is_cancelled() {
-                    return None;
-                }
-                if let Some(retry) = self.deliver(smtp, &mail).await {
-                    return Some(retry);
-                }
-            }
-            if !full {
-                return None;
+            if let Some(retry) = self.deliver(smtp, &mail).await {
+                return Some(retry);
             }
         }
     }

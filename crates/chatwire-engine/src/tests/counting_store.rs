@@ -123,6 +123,7 @@ impl Store for CountingStore {
         survey_responses['a, 'b](account: &'a AccountId, chat: Option<&'b ChatKey>) -> Vec<SurveyResponse>;
         enqueue_mail['a](mail: &'a OutboxMail) -> MailId;
         due_mail[](now: Timestamp, limit: u32) -> Vec<OutboxMail>;
+        claim_due_mail[](now: Timestamp, lease_until: Timestamp, limit: u32) -> Vec<OutboxMail>;
         mark_mail_sent[](id: MailId, at: Timestamp) -> ();
         mark_mail_failed['a](id: MailId, attempts: u32, retry_at: Option<Timestamp>, error: &'a str) -> ();
         mail_of_chat['a, 'b](account: &'a AccountId, key: &'b ChatKey) -> Vec<OutboxMail>;

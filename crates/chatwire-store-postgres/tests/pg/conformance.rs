@@ -52,6 +52,27 @@ async fn postgres_store_passes_the_concurrency_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_hands_each_due_mail_to_one_claimer() {
+    let Some(db) = TestDb::new() else { return };
+    let store: Arc<dyn Store> = Arc::new(db.store("claims").await);
+    conformance::run_mail_claims(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_keeps_the_visitors_last_sighting() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("seen").await;
+    conformance::run_visitor_seen(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_reports_every_write_nodes_must_hear_of() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("hints").await;
+    conformance::run_wakeups(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn connecting_twice_to_one_schema_runs_each_migration_once() {
     // Arrange: a schema with data in it.
     let Some(db) = TestDb::new() else { return };

@@ -220,3 +220,66 @@ async fn a_feed_cursor_never_skips_an_event_while_two_nodes_append() {
         "no gaps: {seen:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_nodes_mailers_claiming_at_once_take_each_mail_once() {
+    // Arrange: an ended chat with 30 mails due.
+    let Some(db) = TestDb::new() else { return };
+    let nodes = two_nodes(&db).await;
+    let acc = account(nodes[0].as_ref()).await;
+    let key = chat(nodes[0].as_ref(), &acc, 9).await;
+    let end = chatwire_core::ChatCommand::End {
+        by: chatwire_core::Actor::Visitor,
+    };
+    nodes[0]
+        .execute(&acc, &key, end, Timestamp(5))
+        .await
+        .expect("end");
+    for i in 0..30 {
+        let mail = chatwire_core::OutboxMail::transcript(
+            acc.clone(),
+            key.clone(),
+            &format!("r{i}@example.com"),
+            "Transcript",
+            None,
+            Timestamp(10 + i),
+        )
+        .expect("mail");
+        nodes[i as usize % 2]
+            .enqueue_mail(&mail)
+            .await
+            .expect("enqueue");
+    }
+
+    // Act: four mailers per node claim one mail at a time until none is left.
+    let mailers: Vec<_> = (0..8)
+        .map(|m| {
+            let store = Arc::clone(&nodes[m % 2]);
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let claimed = store
+                        .claim_due_mail(Timestamp(1_000), Timestamp(1_000_000), 1)
+                        .await
+                        .expect("claim");
+                    let Some(mail) = claimed.first() else { break };
+                    mine.push(mail.id);
+                    store
+                        .mark_mail_sent(mail.id, Timestamp(1_001))
+                        .await
+                        .expect("sent");
+                }
+                mine
+            })
+        })
+        .collect();
+    let mut taken = Vec::new();
+    for m in mailers {
+        taken.extend(m.await.expect("mailer"));
+    }
+
+    // Assert: 30 distinct mails, none taken twice.
+    let distinct: BTreeSet<_> = taken.iter().collect();
+    assert_eq!(taken.len(), 30, "taken: {taken:?}");
+    assert_eq!(distinct.len(), 30, "a mail went to two mailers");
+}

@@ -2,6 +2,11 @@
 //!
 //! It follows the same contract as the real backends (the conformance suite runs on it) and can
 //! simulate an outage ([`MemoryStore::set_unavailable`]) so tests can check the 503 path.
+//! Built with [`MemoryStore::with_wakeups`] it also reports its writes as [`Wakeup`]s, like
+//! PostgreSQL's `NOTIFY`, so two engines over one store behave like two nodes in one process.
+//!
+//! Submodules: `topics` (skill edits, topic settings), `outbox` (mail queue, visitor
+//! liveness), `surveys`, `wakeups` (the broadcast behind [`Store::wakeups`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,15 +16,18 @@ use async_trait::async_trait;
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, ChatState, DecisionContext, EventId, GlobalSeq, MailId, MailStatus, NewAgent,
-    NewAppKey, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
-    TopicSettings,
+    ChatNum, ChatState, DecisionContext, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
+use futures::stream::BoxStream;
 
 use crate::store::decide_and_apply;
-use crate::{Committed, FeedItem, NewSkill, Store, StoreError, StoreResult, acting_agent};
+use crate::{Committed, FeedItem, NewSkill, Store, StoreError, StoreResult, Wakeup, acting_agent};
 
+mod outbox;
+mod surveys;
 mod topics;
+mod wakeups;
 
 #[derive(Default)]
 struct Inner {
@@ -35,6 +43,7 @@ struct Inner {
     topic_settings: BTreeMap<SkillId, TopicSettings>,
     survey_responses: Vec<SurveyResponse>,
     outbox: BTreeMap<MailId, OutboxMail>,
+    visitor_seen: HashMap<ChatKey, Timestamp>,
     last_id: i64,
     last_seq: i64,
 }
@@ -96,12 +105,23 @@ impl Inner {
 pub struct MemoryStore {
     inner: Mutex<Inner>,
     unavailable: AtomicBool,
+    /// Where writes are reported, when built [`MemoryStore::with_wakeups`].
+    wakeups: Option<wakeups::Sender>,
 }
 
 impl MemoryStore {
-    /// An empty store.
+    /// An empty store, for one engine: it reports no wake-ups, like SQLite.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty store that reports every committed write through [`Store::wakeups`], like
+    /// PostgreSQL: share one between several engines to run them as nodes of one cluster.
+    pub fn with_wakeups() -> Self {
+        Self {
+            wakeups: Some(wakeups::Sender::new()),
+            ..Self::default()
+        }
     }
 
     /// Makes every call fail with [`StoreError::Unavailable`] (or succeed again).
@@ -165,6 +185,7 @@ impl Store for MemoryStore {
             welcome_message: new.welcome_message.clone(),
         };
         inner.skills.insert(skill.id, skill.clone());
+        self.emit(Wakeup::Directory(skill.account.clone()));
         Ok(skill)
     }
 
@@ -179,11 +200,17 @@ impl Store for MemoryStore {
     }
 
     async fn update_skill(&self, skill: &Skill) -> StoreResult<()> {
-        self.lock()?.update_skill(skill)
+        let mut inner = self.lock()?;
+        inner.update_skill(skill)?;
+        self.emit(Wakeup::Directory(skill.account.clone()));
+        Ok(())
     }
 
     async fn delete_skill(&self, account: &AccountId, id: SkillId) -> StoreResult<()> {
-        self.lock()?.delete_skill(account, id)
+        let mut inner = self.lock()?;
+        inner.delete_skill(account, id)?;
+        self.emit(Wakeup::Directory(account.clone()));
+        Ok(())
     }
 
     async fn topic_settings(
@@ -205,6 +232,7 @@ impl Store for MemoryStore {
         let mut inner = self.lock()?;
         inner.skill_of(account, id)?;
         inner.topic_settings.insert(id, settings.clone());
+        self.emit(Wakeup::Directory(account.clone()));
         Ok(())
     }
 
@@ -237,6 +265,7 @@ impl Store for MemoryStore {
             enabled: true,
         };
         inner.agents.insert(agent.id, agent.clone());
+        self.emit(Wakeup::Directory(agent.account.clone()));
         Ok(agent)
     }
 
@@ -249,6 +278,7 @@ impl Store for MemoryStore {
         {
             Some(slot) => {
                 *slot = agent.clone();
+                self.emit(Wakeup::Directory(agent.account.clone()));
                 Ok(())
             }
             None => Err(StoreError::NotFound("agent")),
@@ -302,6 +332,7 @@ impl Store for MemoryStore {
             created_at: now,
         };
         inner.app_keys.insert(key.key.clone(), key.clone());
+        self.emit(Wakeup::Directory(key.account.clone()));
         Ok(key)
     }
 
@@ -325,7 +356,9 @@ impl Store for MemoryStore {
         let (mut chat, changes) = Chat::open(new, num, now)?;
         let events = chat.apply_changes(changes, now, GlobalSeq(inner.last_seq + 1));
         inner.chat_nums.insert(num, chat.key.clone());
-        Ok(inner.record(chat, events))
+        let committed = inner.record(chat, events);
+        self.emit_chat(&committed.chat);
+        Ok(committed)
     }
 
     async fn execute(
@@ -345,7 +378,9 @@ impl Store for MemoryStore {
         };
         let first_seq = GlobalSeq(inner.last_seq + 1);
         let events = decide_and_apply(&mut chat, cmd, &ctx, now, first_seq)?;
-        Ok(inner.record(chat, events))
+        let committed = inner.record(chat, events);
+        self.emit_chat(&committed.chat);
+        Ok(committed)
     }
 
     async fn get_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Chat> {
@@ -446,9 +481,11 @@ impl Store for MemoryStore {
     }
 
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()> {
-        self.lock()?
+        let mut inner = self.lock()?;
+        inner
             .sessions
             .retain(|k, s| k != key_hash && s.parent.as_deref() != Some(key_hash));
+        self.emit(Wakeup::SessionFamily(key_hash.to_owned()));
         Ok(())
     }
 
@@ -460,39 +497,15 @@ impl Store for MemoryStore {
     }
 
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
-        let mut inner = self.lock()?;
-        if !inner.accounts.contains_key(&survey.account) {
-            return Err(StoreError::NotFound("account"));
-        }
-        let stored = Survey {
-            id: inner.next_id(),
-            ..survey.clone()
-        };
-        inner.surveys.insert(stored.id, stored.clone());
-        Ok(stored)
+        self.lock()?.create_survey(survey)
     }
 
     async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
-        Ok(self
-            .lock()?
-            .surveys
-            .values()
-            .filter(|s| &s.account == account)
-            .cloned()
-            .collect())
+        Ok(self.lock()?.list_surveys(account))
     }
 
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        if inner
-            .surveys
-            .get(&response.survey)
-            .is_none_or(|s| s.account != response.account)
-        {
-            return Err(StoreError::NotFound("survey"));
-        }
-        inner.survey_responses.push(response.clone());
-        Ok(())
+        self.lock()?.save_survey_response(response)
     }
 
     async fn survey_responses(
@@ -500,62 +513,28 @@ impl Store for MemoryStore {
         account: &AccountId,
         chat: Option<&ChatKey>,
     ) -> StoreResult<Vec<SurveyResponse>> {
-        let inner = self.lock()?;
-        Ok(inner
-            .survey_responses
-            .iter()
-            .filter(|r| &r.account == account && chat.is_none_or(|c| r.chat.as_ref() == Some(c)))
-            .cloned()
-            .collect())
+        Ok(self.lock()?.survey_responses(account, chat))
     }
 
     async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId> {
-        let mut inner = self.lock()?;
-        if !inner.accounts.contains_key(&mail.account) {
-            return Err(StoreError::NotFound("account"));
-        }
-        inner.chat(&mail.account, &mail.chat)?;
-        let id = MailId(inner.next_id());
-        let stored = OutboxMail {
-            id,
-            status: MailStatus::Pending,
-            attempts: 0,
-            sent_at: None,
-            last_error: None,
-            ..mail.clone()
-        };
-        inner.outbox.insert(id, stored);
-        Ok(id)
+        self.lock()?.enqueue_mail(mail)
     }
 
     async fn due_mail(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>> {
-        let inner = self.lock()?;
-        let ended = |m: &OutboxMail| {
-            inner
-                .chats
-                .get(&m.chat)
-                .is_some_and(|(c, _)| c.state == ChatState::Ended)
-        };
-        let mut due: Vec<OutboxMail> = inner
-            .outbox
-            .values()
-            .filter(|m| m.status == MailStatus::Pending && m.next_attempt_at <= now && ended(m))
-            .cloned()
-            .collect();
-        due.sort_by_key(|m| (m.next_attempt_at, m.id));
-        due.truncate(limit as usize);
-        Ok(due)
+        Ok(self.lock()?.due_mail(now, limit))
+    }
+
+    async fn claim_due_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMail>> {
+        Ok(self.lock()?.claim_due_mail(now, lease_until, limit))
     }
 
     async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        let mail = inner
-            .outbox
-            .get_mut(&id)
-            .ok_or(StoreError::NotFound("mail"))?;
-        mail.status = MailStatus::Sent;
-        mail.sent_at = Some(at);
-        Ok(())
+        self.lock()?.mark_mail_sent(id, at)
     }
 
     async fn mark_mail_failed(
@@ -565,18 +544,7 @@ impl Store for MemoryStore {
         retry_at: Option<Timestamp>,
         error: &str,
     ) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        let mail = inner
-            .outbox
-            .get_mut(&id)
-            .ok_or(StoreError::NotFound("mail"))?;
-        mail.attempts = attempts;
-        mail.last_error = Some(error.to_owned());
-        match retry_at {
-            Some(at) => mail.next_attempt_at = at,
-            None => mail.status = MailStatus::Failed,
-        }
-        Ok(())
+        self.lock()?.mark_mail_failed(id, attempts, retry_at, error)
     }
 
     async fn mail_of_chat(
@@ -591,6 +559,27 @@ impl Store for MemoryStore {
             .filter(|m| &m.account == account && &m.chat == key)
             .cloned()
             .collect())
+    }
+
+    async fn record_visitor_seen(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        self.lock()?.record_visitor_seen(account, key, at)
+    }
+
+    async fn visitor_seen(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> StoreResult<Option<Timestamp>> {
+        self.lock()?.visitor_seen(account, key)
+    }
+
+    async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {
+        Ok(self.wakeups.as_ref().map(wakeups::Sender::subscribe))
     }
 }
 

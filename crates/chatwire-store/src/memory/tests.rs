@@ -36,6 +36,27 @@ async fn memory_store_passes_the_outbox_checks() {
 }
 
 #[tokio::test]
+async fn memory_store_hands_each_due_mail_to_one_claimer() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    conformance::run_mail_claims(store).await;
+}
+
+#[tokio::test]
+async fn memory_store_keeps_the_visitors_last_sighting() {
+    conformance::run_visitor_seen(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
+async fn a_memory_store_with_wakeups_reports_every_write() {
+    conformance::run_wakeups(&MemoryStore::with_wakeups()).await;
+}
+
+#[tokio::test]
+async fn a_plain_memory_store_reports_no_wakeups() {
+    assert!(MemoryStore::new().wakeups().await.expect("call").is_none());
+}
+
+#[tokio::test]
 async fn outage_is_reported_as_unavailable() {
     let store = MemoryStore::new();
     store.set_unavailable(true);

@@ -105,10 +105,13 @@ async fn each_reader_and_format_gets_its_own_render_and_duration_keeps_counting(
         .header(ACCEPT, "application/xml")
         .send()
         .await
-        .expect("xml poll")
-        .text()
-        .await
-        .expect("xml body");
+        .expect("xml poll");
+    let length = xml
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let xml = xml.text().await.expect("xml body");
     let second_session = app.lp_agent("agent1").await;
     let other = poll(&app, &second_session, &key, 100).await;
     tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;

@@ -1,0 +1,130 @@
+//! Catching the live tails up with commits made by other nodes (reported by the store's
+//! wake-ups, see `crate::wakeups`).
+//!
+//! A chat write elsewhere makes this node re-read the chat and absorb the events it misses,
+//! exactly like a local commit, before waking the chat's waiters: a woken waiter re-samples
+//! memory and must find the event there. A tail more than a window behind is replaced by an
+//! empty one that fills lazily, so catching up never costs more than one bounded read. After a
+//! lost connection every open chat is re-read in one query and lagging tails are replaced.
+//!
+//! What it must not do: wake anyone before memory holds the change, or read the store for a
+//! revision this node has already woken its waiters for (its own commits come back too).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chatwire_core::{AccountId, ChatKey, ChatState};
+use chatwire_store::{Committed, StoreError};
+
+use super::{TailRef, lock};
+use crate::{Engine, EngineResult, Topic};
+
+impl Engine {
+    /// A chat was committed (here or elsewhere) at `revision`: bring memory up to it, then wake
+    /// the chat's and the account's waiters. A revision already woken for costs nothing more.
+    pub(crate) async fn chat_changed(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        revision: u64,
+    ) -> EngineResult<()> {
+        let tail = match self.0.live.get(account, key) {
+            Some(tail) if lock(&tail).notified_revision >= revision => return Ok(()),
+            Some(tail) => tail,
+            None => {
+                // Not held: a chat opened on another node (it must enter the index, or ring
+                // counts here would not see it), or an ended chat evicted here. Ended chats
+                // never change again, so one nobody here watches is not loaded back.
+                let chat = match self.0.store.get_chat(account, key).await {
+                    Ok(chat) => chat,
+                    Err(StoreError::NotFound(_)) => return Ok(()),
+                    Err(e) => return Err(e.into()),
+                };
+                let watched = self.0.notifier.is_watched(&Topic::Chat(key.clone()));
+                if chat.state == ChatState::Ended && !watched {
+                    self.0.notifier.notify(&Topic::Account(account.clone()));
+                    return Ok(());
+                }
+                self.0.live.upsert(&chat, self.now())
+            }
+        };
+        self.catch_up(&tail, revision).await?;
+        self.0.notifier.notify(&Topic::Chat(key.clone()));
+        self.0.notifier.notify(&Topic::Account(account.clone()));
+        Ok(())
+    }
+
+    /// Brings one tail up to at least `revision`: the chat as committed (unless memory already
+    /// has that revision) and every event it lacks, or a fresh empty tail when more than a
+    /// window is missing. Marks the revision as woken; the caller wakes.
+    async fn catch_up(&self, tail: &TailRef, revision: u64) -> EngineResult<()> {
+        let held = lock(tail).chat.clone();
+        let chat = if held.revision >= revision {
+            held
+        } else {
+            self.0.store.get_chat(&held.account, &held.key).await?
+        };
+        let window = self.0.config.tail_window;
+        let from = lock(tail).contiguous_next();
+        let missing = chat.next_event_id.0.saturating_sub(from.0);
+        let tail = if usize::try_from(missing).unwrap_or(usize::MAX) > window {
+            self.0.live.reset(&chat, self.now())
+        } else {
+            let events = if missing == 0 {
+                Vec::new()
+            } else {
+                self.0
+                    .store
+                    .events_since(&chat.account, &chat.key, from, missing)
+                    .await?
+            };
+            lock(tail).absorb(&chat, &events, window);
+            // Accepts made elsewhere count for this node's wait estimates too.
+            self.0.waits.record(&Committed {
+                chat: chat.clone(),
+                events,
+            });
+            Arc::clone(tail)
+        };
+        let mut t = lock(&tail);
+        t.notified_revision = t.notified_revision.max(chat.revision);
+        Ok(())
+    }
+
+    /// After lost wake-ups: re-reads every open chat (one query), brings the index and the
+    /// tails up to it, re-reads chats held as open that have ended meanwhile, forgets every
+    /// cached directory and session, then wakes every waiter so each re-samples.
+    pub(crate) async fn resync_all(&self) -> EngineResult<()> {
+        let now = self.now();
+        let open = self.0.store.open_chats().await?;
+        let mut still_open = HashSet::with_capacity(open.len());
+        for chat in &open {
+            still_open.insert(chat.key.clone());
+            let mut tail = self.0.live.upsert(chat, now);
+            let lagging = {
+                let t = lock(&tail);
+                t.contiguous_next() < t.chat.next_event_id
+            };
+            if lagging {
+                // Cheaper than a read per chat: the window refills when someone reads it.
+                tail = self.0.live.reset(chat, now);
+            }
+            let mut t = lock(&tail);
+            t.notified_revision = t.notified_revision.max(t.chat.revision);
+        }
+        for tail in self.0.live.all() {
+            let gone = {
+                let t = lock(&tail);
+                t.chat.state != ChatState::Ended && !still_open.contains(&t.chat.key)
+            };
+            if gone {
+                // Ended elsewhere (ended chats are not in `open`): read how.
+                self.catch_up(&tail, u64::MAX).await?;
+            }
+        }
+        self.forget_directories();
+        self.forget_sessions();
+        self.0.notifier.notify_all();
+        Ok(())
+    }
+}

@@ -1,0 +1,230 @@
+//! Conformance for what only matters when several processes share one store: the visitor
+//! liveness record ([`run_visitor_seen`]), the mail claim under concurrent mailers
+//! ([`run_mail_claims`], every backend), and the change hints ([`run_wakeups`], for stores that
+//! have them).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chatwire_core::{ChatCommand, MailId, OutboxMail, Timestamp};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+use super::{account, agent, chat_key, line, new_chat};
+use crate::{NewSkill, Store, StoreError, Wakeup};
+
+/// The visitor's last-seen time: absent at first, only moves forward, scoped to the account.
+/// Only for backends that implement it (the default keeps nothing).
+pub async fn run_visitor_seen(store: &dyn Store) {
+    // Arrange
+    let acc = account(store, "v").await;
+    let other = account(store, "w").await;
+    let key = store
+        .create_chat(new_chat(&acc, None, 601), Timestamp(1_000))
+        .await
+        .expect("open")
+        .chat
+        .key;
+
+    // Act + Assert
+    assert_eq!(store.visitor_seen(&acc, &key).await.expect("read"), None);
+    for at in [5_000, 4_000] {
+        store
+            .record_visitor_seen(&acc, &key, Timestamp(at))
+            .await
+            .expect("record");
+    }
+    assert_eq!(
+        store.visitor_seen(&acc, &key).await.expect("read"),
+        Some(Timestamp(5_000)),
+        "an older sighting (a slower node) does not move it back"
+    );
+    store
+        .record_visitor_seen(&acc, &key, Timestamp(6_000))
+        .await
+        .expect("record");
+    assert_eq!(
+        store.visitor_seen(&acc, &key).await.expect("read"),
+        Some(Timestamp(6_000))
+    );
+    assert!(matches!(
+        store
+            .record_visitor_seen(&other, &key, Timestamp(7_000))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.visitor_seen(&acc, &chat_key(602)).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+/// Mailers racing for the same due mails: each mail is handed out once per lease, in due
+/// order, and is due again when the lease runs out (its claimer died).
+pub async fn run_mail_claims(store: Arc<dyn Store>) {
+    // Arrange: an ended chat with six mails due at 100..=600 (earlier than anything else the
+    // suite queues, so the server-wide claim takes ours first).
+    let acc = account(store.as_ref(), "q").await;
+    let key = store
+        .create_chat(new_chat(&acc, None, 603), Timestamp(1))
+        .await
+        .expect("open")
+        .chat
+        .key;
+    let end = ChatCommand::End {
+        by: chatwire_core::Actor::Visitor,
+    };
+    store
+        .execute(&acc, &key, end, Timestamp(2))
+        .await
+        .expect("end");
+    let mut ours = Vec::new();
+    for i in 1..=6 {
+        let mail = OutboxMail::transcript(
+            acc.clone(),
+            key.clone(),
+            &format!("m{i}@example.com"),
+            "Transcript",
+            None,
+            Timestamp(i * 100),
+        )
+        .expect("mail");
+        ours.push(store.enqueue_mail(&mail).await.expect("enqueue"));
+    }
+
+    // Act: one claim, then eight claimers at once.
+    let (now, lease) = (Timestamp(700), Timestamp(50_000));
+    let first = store.claim_due_mail(now, lease, 1).await.expect("claim");
+    let racers: Vec<_> = (0..8)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.claim_due_mail(now, lease, 2).await })
+        })
+        .collect();
+    let mut raced: Vec<MailId> = Vec::new();
+    for r in racers {
+        raced.extend(r.await.expect("task").expect("claim").iter().map(|m| m.id));
+    }
+
+    // Assert: the earliest first, with its lease; the rest exactly once among the racers.
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].id, ours[0], "earliest next attempt first");
+    assert_eq!(
+        first[0].next_attempt_at, lease,
+        "returned as stored: leased"
+    );
+    raced.retain(|id| ours.contains(id));
+    raced.sort();
+    assert_eq!(raced, ours[1..].to_vec(), "every other mail, each once");
+    let again = store.claim_due_mail(now, lease, 10).await.expect("claim");
+    assert!(again.iter().all(|m| !ours.contains(&m.id)), "all leased");
+    // The lease runs out (a crashed mailer): due again, attempts untouched.
+    let due: Vec<OutboxMail> = store
+        .due_mail(lease, 10_000)
+        .await
+        .expect("due")
+        .into_iter()
+        .filter(|m| ours.contains(&m.id))
+        .collect();
+    assert_eq!(due.len(), 6);
+    assert!(due.iter().all(|m| m.attempts == 0));
+}
+
+/// Waits (at most five seconds) for the first hint `wanted` accepts.
+async fn expect_hint(
+    hints: &mut BoxStream<'static, Wakeup>,
+    what: &str,
+    wanted: impl Fn(&Wakeup) -> bool,
+) {
+    let found = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(w) = hints.next().await {
+            if wanted(&w) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(found, Ok(true), "no wake-up for {what}");
+}
+
+/// Every kind of write a node must hear about yields its hint, after the write returns.
+/// Only for backends whose [`Store::wakeups`] is `Some`.
+pub async fn run_wakeups(store: &dyn Store) {
+    // Arrange
+    let mut hints = store
+        .wakeups()
+        .await
+        .expect("wakeups")
+        .expect("this backend reports wake-ups");
+    let acc = account(store, "h").await;
+
+    // Act + Assert: chat writes carry the revision they committed.
+    let opened = store
+        .create_chat(new_chat(&acc, None, 604), Timestamp(1))
+        .await
+        .expect("open")
+        .chat;
+    let chat_hint = |revision: u64| {
+        let (acc, key) = (acc.clone(), opened.key.clone());
+        move |w: &Wakeup| {
+            *w == Wakeup::Chat {
+                account: acc.clone(),
+                key: key.clone(),
+                revision,
+            }
+        }
+    };
+    expect_hint(&mut hints, "opening a chat", chat_hint(opened.revision)).await;
+    let lined = store
+        .execute(
+            &acc,
+            &opened.key,
+            line(chatwire_core::Actor::Visitor, "hi"),
+            Timestamp(2),
+        )
+        .await
+        .expect("line")
+        .chat;
+    expect_hint(&mut hints, "a line", chat_hint(lined.revision)).await;
+
+    // Directory writes name the account.
+    let directory = |what: &'static str| {
+        let acc = acc.clone();
+        (what, move |w: &Wakeup| *w == Wakeup::Directory(acc.clone()))
+    };
+    let mut someone = agent(store, &acc, "hinted", vec![], 1).await;
+    let (what, wanted) = directory("a new agent");
+    expect_hint(&mut hints, what, wanted).await;
+    someone.availability = chatwire_core::Availability::Online;
+    store.update_agent(&someone).await.expect("update agent");
+    let (what, wanted) = directory("an agent's availability");
+    expect_hint(&mut hints, what, wanted).await;
+    let skill = store
+        .create_skill(&NewSkill {
+            account: acc.clone(),
+            name: "Hinted".into(),
+            description: String::new(),
+            welcome_message: String::new(),
+        })
+        .await
+        .expect("skill");
+    let (what, wanted) = directory("a new skill");
+    expect_hint(&mut hints, what, wanted).await;
+    store
+        .delete_skill(&acc, skill.id)
+        .await
+        .expect("delete skill");
+    let (what, wanted) = directory("a deleted skill");
+    expect_hint(&mut hints, what, wanted).await;
+
+    // A logout names the session family.
+    store
+        .delete_session_family("family-hash")
+        .await
+        .expect("delete family");
+    expect_hint(&mut hints, "a logout", |w| {
+        *w == Wakeup::SessionFamily("family-hash".into())
+    })
+    .await;
+}

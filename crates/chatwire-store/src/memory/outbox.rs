@@ -1,0 +1,113 @@
+//! The mail outbox and visitor liveness for the in-memory store: queueing, the due scan, the
+//! claim that hands a mail to one mailer at a time, delivery bookkeeping, and the shared
+//! "visitor last seen" record.
+
+use chatwire_core::{AccountId, ChatKey, ChatState, MailId, MailStatus, OutboxMail, Timestamp};
+
+use super::Inner;
+use crate::{StoreError, StoreResult};
+
+impl Inner {
+    pub(super) fn enqueue_mail(&mut self, mail: &OutboxMail) -> StoreResult<MailId> {
+        if !self.accounts.contains_key(&mail.account) {
+            return Err(StoreError::NotFound("account"));
+        }
+        self.chat(&mail.account, &mail.chat)?;
+        let id = MailId(self.next_id());
+        let stored = OutboxMail {
+            id,
+            status: MailStatus::Pending,
+            attempts: 0,
+            sent_at: None,
+            last_error: None,
+            ..mail.clone()
+        };
+        self.outbox.insert(id, stored);
+        Ok(id)
+    }
+
+    pub(super) fn due_mail(&self, now: Timestamp, limit: u32) -> Vec<OutboxMail> {
+        let ended = |m: &OutboxMail| {
+            self.chats
+                .get(&m.chat)
+                .is_some_and(|(c, _)| c.state == ChatState::Ended)
+        };
+        let mut due: Vec<OutboxMail> = self
+            .outbox
+            .values()
+            .filter(|m| m.status == MailStatus::Pending && m.next_attempt_at <= now && ended(m))
+            .cloned()
+            .collect();
+        due.sort_by_key(|m| (m.next_attempt_at, m.id));
+        due.truncate(limit as usize);
+        due
+    }
+
+    /// The due scan and the lease in one step (the caller holds the store's lock).
+    pub(super) fn claim_due_mail(
+        &mut self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Vec<OutboxMail> {
+        let mut claimed = self.due_mail(now, limit);
+        for mail in &mut claimed {
+            mail.next_attempt_at = lease_until;
+            if let Some(stored) = self.outbox.get_mut(&mail.id) {
+                stored.next_attempt_at = lease_until;
+            }
+        }
+        claimed
+    }
+
+    pub(super) fn mark_mail_sent(&mut self, id: MailId, at: Timestamp) -> StoreResult<()> {
+        let mail = self
+            .outbox
+            .get_mut(&id)
+            .ok_or(StoreError::NotFound("mail"))?;
+        mail.status = MailStatus::Sent;
+        mail.sent_at = Some(at);
+        Ok(())
+    }
+
+    pub(super) fn mark_mail_failed(
+        &mut self,
+        id: MailId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        error: &str,
+    ) -> StoreResult<()> {
+        let mail = self
+            .outbox
+            .get_mut(&id)
+            .ok_or(StoreError::NotFound("mail"))?;
+        mail.attempts = attempts;
+        mail.last_error = Some(error.to_owned());
+        match retry_at {
+            Some(at) => mail.next_attempt_at = at,
+            None => mail.status = MailStatus::Failed,
+        }
+        Ok(())
+    }
+
+    pub(super) fn record_visitor_seen(
+        &mut self,
+        account: &AccountId,
+        key: &ChatKey,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        self.chat(account, key)?;
+        let seen = self.visitor_seen.entry(key.clone()).or_insert(at);
+        *seen = (*seen).max(at);
+        Ok(())
+    }
+
+    pub(super) fn visitor_seen(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> StoreResult<Option<Timestamp>> {
+        self.chat(account, key)?;
+        Ok(self.visitor_seen.get(key).copied())
+    }
+}

@@ -1,0 +1,52 @@
+//! Survey definitions and submitted surveys for the in-memory store.
+
+use chatwire_core::{AccountId, ChatKey, Survey, SurveyResponse};
+
+use super::Inner;
+use crate::{StoreError, StoreResult};
+
+impl Inner {
+    pub(super) fn create_survey(&mut self, survey: &Survey) -> StoreResult<Survey> {
+        if !self.accounts.contains_key(&survey.account) {
+            return Err(StoreError::NotFound("account"));
+        }
+        let stored = Survey {
+            id: self.next_id(),
+            ..survey.clone()
+        };
+        self.surveys.insert(stored.id, stored.clone());
+        Ok(stored)
+    }
+
+    pub(super) fn list_surveys(&self, account: &AccountId) -> Vec<Survey> {
+        self.surveys
+            .values()
+            .filter(|s| &s.account == account)
+            .cloned()
+            .collect()
+    }
+
+    pub(super) fn save_survey_response(&mut self, response: &SurveyResponse) -> StoreResult<()> {
+        if self
+            .surveys
+            .get(&response.survey)
+            .is_none_or(|s| s.account != response.account)
+        {
+            return Err(StoreError::NotFound("survey"));
+        }
+        self.survey_responses.push(response.clone());
+        Ok(())
+    }
+
+    pub(super) fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> Vec<SurveyResponse> {
+        self.survey_responses
+            .iter()
+            .filter(|r| &r.account == account && chat.is_none_or(|c| r.chat.as_ref() == Some(c)))
+            .cloned()
+            .collect()
+    }
+}
