@@ -27,7 +27,7 @@ impl Engine {
             let exhausted = view.events.is_empty() || view.next >= view.chat.next_event_id;
             out.extend(view.events.into_iter().filter(|e| e.seq > after));
             if exhausted || view.next <= from {
-                return Ok((view.chat, out));
+                return Ok((std::sync::Arc::unwrap_or_clone(view.chat), out));
             }
             from = view.next;
         }

@@ -5,6 +5,8 @@
 //! Access rules (who may read which chat) and visibility (agent-only events) are decided here,
 //! once for both dialects.
 
+use std::sync::Arc;
+
 use std::time::Duration;
 
 use chatwire_core::routing;
@@ -25,8 +27,8 @@ pub enum Viewer {
 /// A chat and a page of its events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatView {
-    /// The chat as of this read.
-    pub chat: Chat,
+    /// The chat as of this read (shared with the engine's memory: cheap to take).
+    pub chat: Arc<Chat>,
     /// Events with id `>= from` visible to the viewer, oldest first.
     pub events: Vec<ChatEvent>,
     /// The cursor for the next read: one past the last event scanned (visible or not), or the
@@ -38,7 +40,7 @@ impl Engine {
     /// A chat, from memory when held (loaded into memory otherwise).
     pub async fn chat(&self, account: &AccountId, key: &ChatKey) -> EngineResult<Chat> {
         if let Some(tail) = self.0.live.get(account, key) {
-            return Ok(lock(&tail).chat.clone());
+            return Ok(Chat::clone(&lock(&tail).chat));
         }
         let chat = self.0.store.get_chat(account, key).await?;
         self.0.live.upsert(&chat, self.now());

@@ -259,7 +259,7 @@ pub async fn get_visitor_name(
     let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
     Ok(LpReply::ok(
         format,
-        Elem::leaf("visitorName", view.chat.visitor_name),
+        Elem::leaf("visitorName", view.chat.visitor_name.clone()),
     ))
 }
 

@@ -249,7 +249,7 @@ mod tests {
         let (mut chat, _) = Chat::open(new, ChatNum(1), Timestamp(1)).expect("open");
         chat.accepted_at = Some(Timestamp(10_000));
         let view = ChatView {
-            chat,
+            chat: chat.into(),
             events: vec![],
             next: EventId(0),
         };
@@ -266,7 +266,7 @@ mod tests {
             Some(Timestamp(11_000))
         );
         let mut ended = view;
-        ended.chat.ended_at = Some(Timestamp(20_000));
+        std::sync::Arc::make_mut(&mut ended.chat).ended_at = Some(Timestamp(20_000));
         assert_eq!(valid_until(&ended, Timestamp(30_000)), None);
     }
 }

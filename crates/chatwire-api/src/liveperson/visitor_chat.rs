@@ -187,7 +187,7 @@ pub async fn get_visitor_name(
     let view = read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
     Ok(LpReply::ok(
         format,
-        Elem::leaf("visitorName", view.chat.visitor_name),
+        Elem::leaf("visitorName", view.chat.visitor_name.clone()),
     ))
 }
 

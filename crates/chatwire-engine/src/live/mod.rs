@@ -31,8 +31,9 @@ mod refresh;
 /// One chat in memory.
 #[derive(Debug)]
 pub(crate) struct Tail {
-    /// The newest committed chat.
-    pub(crate) chat: Chat,
+    /// The newest committed chat, shared with the views read from it (a poll of 50 chats
+    /// would otherwise copy 50 chats with all their strings).
+    pub(crate) chat: Arc<Chat>,
     /// Contiguous events `[first_held, contiguous_next)`, newest last.
     recent: VecDeque<ChatEvent>,
     /// Events committed past a gap, waiting for the gap to fill.
@@ -69,7 +70,7 @@ impl Tail {
     fn new(chat: Chat, now: Timestamp) -> Self {
         let next = chat.next_event_id;
         Self {
-            chat,
+            chat: Arc::new(chat),
             recent: VecDeque::new(),
             pending: BTreeMap::new(),
             first_held: next,
@@ -100,7 +101,7 @@ impl Tail {
     /// Takes in a commit's chat and events.
     pub(crate) fn absorb(&mut self, chat: &Chat, events: &[ChatEvent], window: usize) {
         if chat.revision >= self.chat.revision {
-            self.chat = chat.clone();
+            self.chat = Arc::new(chat.clone());
         }
         for e in events {
             if e.id >= self.contiguous_next() {
@@ -135,7 +136,7 @@ impl Tail {
         if let Some(first) = events.first() {
             self.first_held = first.id;
         }
-        let chat = self.chat.clone();
+        let chat = Arc::clone(&self.chat);
         self.absorb(&chat, events, window);
         self.absorb(&chat, &held, window);
     }
@@ -187,7 +188,7 @@ impl Live {
         if let Some(tail) = self.get(&chat.account, &chat.key) {
             let mut t = lock(&tail);
             if chat.revision > t.chat.revision {
-                t.chat = chat.clone();
+                t.chat = Arc::new(chat.clone());
             }
             drop(t);
             return tail;
@@ -228,7 +229,7 @@ impl Live {
                     visitor_recorded_at: old.visitor_recorded_at,
                     notified_revision: old.notified_revision,
                     last_access: old.last_access,
-                    ..Tail::new(newest.clone(), now)
+                    ..Tail::new(Chat::clone(newest), now)
                 }
             }
         };
@@ -245,7 +246,7 @@ impl Live {
                 .values()
                 .filter_map(|t| {
                     let t = lock(t);
-                    (t.chat.state != ChatState::Ended).then(|| t.chat.clone())
+                    (t.chat.state != ChatState::Ended).then(|| Chat::clone(&t.chat))
                 })
                 .collect()
         })

@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chatwire_core::{AccountId, ChatKey, ChatState};
+use chatwire_core::{AccountId, Chat, ChatKey, ChatState};
 use chatwire_store::{Committed, StoreError};
 
 use super::{TailRef, lock};
@@ -62,7 +62,7 @@ impl Engine {
         let chat = if held.revision >= revision {
             held
         } else {
-            self.0.store.get_chat(&held.account, &held.key).await?
+            Arc::new(self.0.store.get_chat(&held.account, &held.key).await?)
         };
         let window = self.0.config.tail_window;
         let from = lock(tail).contiguous_next();
@@ -81,7 +81,7 @@ impl Engine {
             lock(tail).absorb(&chat, &events, window);
             // Accepts made elsewhere count for this node's wait estimates too.
             self.0.waits.record(&Committed {
-                chat: chat.clone(),
+                chat: Chat::clone(&chat),
                 events,
             });
             Arc::clone(tail)
