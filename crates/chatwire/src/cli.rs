@@ -21,9 +21,17 @@ pub struct Cli {
     /// Data directory (overrides database.data_dir).
     #[arg(long, global = true)]
     pub data_dir: Option<String>,
-    /// Database URL (overrides database.url), e.g. sqlite:///var/lib/chatwire/chatwire.db.
+    /// Database URL (overrides database.url), e.g. sqlite:///var/lib/chatwire/chatwire.db or
+    /// postgres://chatwire@db:5432/chatwire (prefer CHATWIRE__DATABASE__URL for one with a
+    /// password: flags show in `ps`).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
+    /// PostgreSQL schema (overrides database.schema).
+    #[arg(long, global = true)]
+    pub database_schema: Option<String>,
+    /// PostgreSQL connections per node (overrides database.pool_size).
+    #[arg(long, global = true)]
+    pub database_pool_size: Option<usize>,
     /// What to do.
     #[command(subcommand)]
     pub cmd: Cmd,
@@ -192,6 +200,14 @@ impl Cli {
         if let Some(url) = &self.database_url {
             settings.database.url.clone_from(url);
         }
+        if let Some(schema) = &self.database_schema {
+            settings.database.schema.clone_from(schema);
+        }
+        if let Some(size) = self.database_pool_size {
+            settings.database.pool_size = size;
+        }
+        // Flags can break what the file and environment had right: check again.
+        settings.validate()?;
         Ok(settings)
     }
 }
@@ -212,21 +228,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Cmd::Serve(args) => serve(cli.settings()?, args).await,
-        Cmd::Migrate => {
-            let settings = cli.settings()?;
-            match settings.database_target()? {
-                DatabaseTarget::Sqlite(path) => {
-                    let version = chatwire_store_sqlite::migrate(&path)
-                        .with_context(|| format!("migrating {}", path.display()))?;
-                    println!("database {} is at schema version {version}", path.display());
-                }
-            }
-            Ok(())
-        }
-        Cmd::Account(cmd) => admin_account(&engine(&cli)?, cmd).await,
-        Cmd::Skill(cmd) => admin_skill(&engine(&cli)?, cmd).await,
-        Cmd::Agent(cmd) => admin_agent(&engine(&cli)?, cmd).await,
-        Cmd::AppKey(cmd) => admin_app_key(&engine(&cli)?, cmd).await,
+        Cmd::Migrate => migrate(&cli.settings()?).await,
+        Cmd::Account(cmd) => admin_account(&engine(&cli).await?, cmd).await,
+        Cmd::Skill(cmd) => admin_skill(&engine(&cli).await?, cmd).await,
+        Cmd::Agent(cmd) => admin_agent(&engine(&cli).await?, cmd).await,
+        Cmd::AppKey(cmd) => admin_app_key(&engine(&cli).await?, cmd).await,
     }
 }
 
@@ -261,12 +267,32 @@ async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<()> {
     server.run(shutdown_signal()).await
 }
 
-fn engine(cli: &Cli) -> anyhow::Result<Engine> {
+async fn engine(cli: &Cli) -> anyhow::Result<Engine> {
     let settings = cli.settings()?;
     Ok(Engine::new(
-        open_store(&settings)?,
+        open_store(&settings).await?,
         settings.engine_config()?,
     ))
+}
+
+/// `chatwire migrate`: brings the schema up to date without starting a server. Servers migrate
+/// at start anyway; this is for deployments that upgrade the schema as a separate step.
+async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    match settings.database_target()? {
+        DatabaseTarget::Sqlite(path) => {
+            let version = chatwire_store_sqlite::migrate(&path)
+                .with_context(|| format!("migrating {}", path.display()))?;
+            println!("database {} is at schema version {version}", path.display());
+        }
+        DatabaseTarget::Postgres(options) => {
+            let schema = options.schema.as_deref().unwrap_or("(default)");
+            let version = chatwire_store_postgres::migrate(&options)
+                .await
+                .with_context(|| format!("migrating PostgreSQL schema {schema}"))?;
+            println!("PostgreSQL schema {schema} is at schema version {version}");
+        }
+    }
+    Ok(())
 }
 
 fn account_id(id: &str) -> anyhow::Result<AccountId> {

@@ -1,5 +1,13 @@
 //! The demo account (`serve --demo`): seeded idempotently, so restarts keep its chats and any
 //! changes, and documented in the README.
+//!
+//! Several nodes on one PostgreSQL schema may seed at the same moment. Whoever creates the
+//! account seeds the rest; a node that finds the account already there first waits (briefly)
+//! for the app key, which is seeded last, so it does not add a second copy of the surveys
+//! (nothing in the store makes those unique). Everything else with a unique name tolerates the
+//! Conflict a concurrent seed causes.
+
+use std::time::Duration;
 
 use chatwire_engine::core::{AccountId, NewAppKey};
 use chatwire_engine::{Engine, EngineError, NewAgentInput, NewSkillInput};
@@ -18,11 +26,17 @@ const AGENTS: [(&str, &[&str], i32); 3] = [
     ("agent3", &["Support"], -1),
 ];
 
-/// Creates whatever part of the demo account is missing.
+/// How long a node that finds the demo account already created waits for another node's seed
+/// to finish before repairing whatever is missing itself.
+const CONCURRENT_SEED_WAIT: Duration = Duration::from_secs(10);
+
+/// Creates whatever part of the demo account is missing; safe when several nodes sharing one
+/// database run it at once.
 pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
     let account = AccountId::parse(ACCOUNT)?;
     match engine.create_account(ACCOUNT, "chatwire demo").await {
-        Ok(_) | Err(EngineError::Conflict(_)) => {}
+        Ok(_) => {}
+        Err(EngineError::Conflict(_)) => wait_for_other_seed(engine, &account).await,
         Err(e) => return Err(e),
     }
     for name in ["Sales", "Support"] {
@@ -32,7 +46,7 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
                 description: format!("{name} questions"),
                 welcome_message: String::new(),
             };
-            engine.create_skill(&account, input).await?;
+            tolerate_conflict(engine.create_skill(&account, input).await)?;
         }
     }
     for (login, skills, max_chats) in AGENTS {
@@ -50,7 +64,7 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
             skills: skills.iter().map(|s| (*s).to_owned()).collect(),
             is_admin: login == "agent1",
         };
-        engine.create_agent(&account, input).await?;
+        tolerate_conflict(engine.create_agent(&account, input).await)?;
     }
     let existing = engine.surveys(&account).await?;
     for survey in crate::demo_surveys::surveys(&account) {
@@ -64,9 +78,28 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
         name: "demo web site".into(),
         can_read_feed: true,
     };
-    match engine.create_app_key(&key).await {
+    tolerate_conflict(engine.create_app_key(&key).await)
+}
+
+/// A Conflict means another seed created the same thing first: the goal is met.
+fn tolerate_conflict<T>(result: Result<T, EngineError>) -> Result<(), EngineError> {
+    match result {
         Ok(_) | Err(EngineError::Conflict(_)) => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+/// Waits until the app key (the last thing seeded) exists, or [`CONCURRENT_SEED_WAIT`] passes.
+/// On a restart it exists at once; when another node is seeding right now, this lets it finish
+/// instead of racing it to create the surveys twice.
+async fn wait_for_other_seed(engine: &Engine, account: &AccountId) {
+    let deadline = tokio::time::Instant::now() + CONCURRENT_SEED_WAIT;
+    while engine.check_app_key(account, APP_KEY).await.is_err() {
+        if tokio::time::Instant::now() >= deadline {
+            tracing::warn!("the demo account exists without its app key; completing it");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

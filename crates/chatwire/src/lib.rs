@@ -25,11 +25,23 @@ use crate::settings::{DatabaseTarget, Settings};
 
 /// Opens the configured store, creating and migrating it as needed. The only place that knows
 /// which backends exist.
-pub fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+///
+/// PostgreSQL: connects (failing within seconds when the server is unreachable), creates the
+/// schema if missing and applies migrations under an advisory lock, so several nodes may start
+/// at once on one schema.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     match settings.database_target()? {
         DatabaseTarget::Sqlite(path) => {
             let store = chatwire_store_sqlite::SqliteStore::open(&path)
                 .with_context(|| format!("opening SQLite database {}", path.display()))?;
+            Ok(Arc::new(store))
+        }
+        DatabaseTarget::Postgres(options) => {
+            // The context names the schema, never the URL (it may hold a password).
+            let schema = options.schema.as_deref().unwrap_or("(default)");
+            let store = chatwire_store_postgres::PgStore::connect(&options)
+                .await
+                .with_context(|| format!("opening PostgreSQL schema {schema}"))?;
             Ok(Arc::new(store))
         }
     }
@@ -48,7 +60,7 @@ impl Server {
     /// listener. Binding before running means callers know the port without sleeping.
     pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
         settings.validate()?;
-        let store = open_store(&settings)?;
+        let store = open_store(&settings).await?;
         let engine = Engine::new(store, settings.engine_config()?);
         if demo {
             demo::seed(&engine)

@@ -1,9 +1,12 @@
 //! [`Settings`]: every tunable, with defaults in one place (`Default` impls).
 //!
 //! Layering, lowest first: defaults → TOML file → `CHATWIRE__SECTION__KEY` environment → flags
-//! (applied by the CLI). Loading never writes files.
+//! (applied by the CLI). Loading never writes files. `[database]` (backend choice, PostgreSQL
+//! options, URL redaction) lives in `database`.
 
-use std::path::{Path, PathBuf};
+mod database;
+
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -12,8 +15,10 @@ use chatwire_api::base_url::IpNet;
 use chatwire_engine::{EngineConfig, MailConfig};
 use serde::{Deserialize, Serialize};
 
+pub use self::database::{DatabaseSettings, DatabaseTarget};
+
 /// The documented example configuration, printed by `chatwire default-config`.
-pub const EXAMPLE: &str = include_str!("../../../chatwire.example.toml");
+pub const EXAMPLE: &str = include_str!("../../../../chatwire.example.toml");
 
 /// All settings.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -79,25 +84,6 @@ impl TlsSettings {
     /// Whether HTTPS is on.
     pub fn enabled(&self) -> bool {
         self.self_signed || (!self.cert.is_empty() && !self.key.is_empty())
-    }
-}
-
-/// `[database]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DatabaseSettings {
-    /// Data directory.
-    pub data_dir: String,
-    /// Database URL; empty for the SQLite file in `data_dir`.
-    pub url: String,
-}
-
-impl Default for DatabaseSettings {
-    fn default() -> Self {
-        Self {
-            data_dir: "./data".into(),
-            url: String::new(),
-        }
     }
 }
 
@@ -283,13 +269,6 @@ impl Default for LogSettings {
     }
 }
 
-/// Which database to open.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DatabaseTarget {
-    /// An SQLite file.
-    Sqlite(PathBuf),
-}
-
 impl Settings {
     /// Loads defaults, then `file` (if given), then the environment.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
@@ -416,113 +395,11 @@ impl Settings {
         })
     }
 
-    /// The database to open, from `database.url` or the data directory. Unknown schemes are
-    /// refused loudly rather than guessed at.
+    /// The database to open, from `database.url` or the data directory.
     pub fn database_target(&self) -> anyhow::Result<DatabaseTarget> {
-        let url = self.database.url.trim();
-        if url.is_empty() {
-            return Ok(DatabaseTarget::Sqlite(
-                Path::new(&self.database.data_dir).join("chatwire.db"),
-            ));
-        }
-        if let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        {
-            return Ok(DatabaseTarget::Sqlite(PathBuf::from(path)));
-        }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            anyhow::bail!(
-                "PostgreSQL is not supported by this build yet; use sqlite:// or leave database.url empty"
-            );
-        }
-        anyhow::bail!("database.url must start with sqlite:// (got {url:?})")
+        self.database.target()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_example_config_parses_and_equals_the_defaults() {
-        let parsed: Settings = toml::from_str(EXAMPLE).expect("example parses");
-        assert_eq!(parsed, Settings::default());
-    }
-
-    #[test]
-    fn defaults_validate_and_use_sqlite_in_the_data_dir() {
-        let s = Settings::default();
-        s.validate().expect("valid");
-        assert_eq!(
-            s.database_target().expect("target"),
-            DatabaseTarget::Sqlite(PathBuf::from("./data/chatwire.db"))
-        );
-    }
-
-    #[test]
-    fn bad_values_are_refused_with_a_reason() {
-        let mut s = Settings::default();
-        s.server.listen = "nowhere".into();
-        assert!(s.validate().is_err());
-        let mut s = Settings::default();
-        s.database.url = "mysql://x".into();
-        assert!(s.validate().is_err());
-        let mut s = Settings::default();
-        s.server.trusted_proxies = vec!["not-an-ip".into()];
-        assert!(s.validate().is_err());
-        let mut s = Settings::default();
-        s.server.tls.cert = "only-cert.pem".into();
-        assert!(s.validate().is_err());
-        let mut s = Settings::default();
-        s.mail.from = "not a mailbox".into();
-        assert!(s.validate().is_err());
-        let mut s = Settings::default();
-        s.mail.max_attempts = 0;
-        assert!(s.validate().is_err());
-    }
-
-    #[test]
-    fn mail_settings_reach_the_engine_and_the_password_is_not_printed() {
-        let mut s = Settings::default();
-        s.mail.smtp_host = " smtp.example.com ".into();
-        s.mail.smtp_port = 587;
-        s.mail.starttls = true;
-        s.mail.password = "hunter2".into();
-        let mail = s.engine_config().expect("valid").mail;
-        assert!(mail.enabled());
-        assert_eq!(
-            (mail.smtp_host.as_str(), mail.smtp_port),
-            ("smtp.example.com", 587)
-        );
-        assert!(!format!("{s:?}").contains("hunter2"));
-        assert!(!toml::to_string(&s).expect("toml").contains("hunter2"));
-        assert!(
-            !Settings::default()
-                .engine_config()
-                .expect("valid")
-                .mail
-                .enabled()
-        );
-    }
-
-    #[test]
-    fn a_file_and_the_environment_layer_over_defaults() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let path = dir.path().join("c.toml");
-        std::fs::write(
-            &path,
-            "[server]\nlisten = \"127.0.0.1:9999\"\n[engine]\ntail_window = 64\n",
-        )
-        .expect("write");
-        let s = Settings::load(Some(&path)).expect("load");
-        assert_eq!(s.server.listen, "127.0.0.1:9999");
-        assert_eq!(s.engine.tail_window, 64);
-        assert_eq!(s.log, LogSettings::default());
-        std::fs::write(&path, "[server]\nlisen = \"typo\"\n").expect("write");
-        assert!(
-            Settings::load(Some(&path)).is_err(),
-            "unknown keys are errors, not silently ignored"
-        );
-    }
-}
+mod tests;

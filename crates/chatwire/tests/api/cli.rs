@@ -107,3 +107,64 @@ fn admin_commands_create_what_serve_then_uses() {
     let (ok, _, err) = run(&mut d(&["account", "create", "bad id!"]));
     assert!(!ok && err.contains("account id"), "{err}");
 }
+
+#[test]
+fn check_config_accepts_postgres_and_never_prints_the_password() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (ok, out, err) = run(chatwire(dir.path())
+        .args(["--database-schema", "chat_prod", "check-config"])
+        .env(
+            "CHATWIRE__DATABASE__URL",
+            "postgres://chat:s3cret@db:5432/chat",
+        )
+        .env("CHATWIRE__DATABASE__POOL_SIZE", "32"));
+    assert!(ok, "{err}");
+    assert!(
+        !out.contains("s3cret") && !err.contains("s3cret"),
+        "{out}{err}"
+    );
+    assert!(out.contains("postgres://chat:***@db:5432/chat"), "{out}");
+    assert!(
+        out.contains("schema = \"chat_prod\"") && out.contains("pool_size = 32"),
+        "{out}"
+    );
+    let (ok, _, err) = run(chatwire(dir.path())
+        .args(["--database-schema", "Not-Valid", "check-config"])
+        .env("CHATWIRE__DATABASE__URL", "postgres://chat:s3cret@db/chat"));
+    assert!(!ok && err.contains("database.schema"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+}
+
+#[test]
+fn migrate_and_admin_commands_work_on_a_postgres_schema() {
+    let Some(url) = crate::helpers::pg::url() else {
+        crate::helpers::pg::say_skipped();
+        return;
+    };
+    let schema = crate::helpers::pg::fresh_schema();
+    let _drop = crate::helpers::pg::SchemaGuard::new(&url, &schema);
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = |args: &[&str]| {
+        let mut c = chatwire(dir.path());
+        c.args(["--database-url", &url, "--database-schema", &schema])
+            .args(args);
+        c
+    };
+    let (ok, out, err) = run(&mut d(&["migrate"]));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!("schema {schema} is at schema version")),
+        "{out}"
+    );
+    assert!(
+        run(&mut d(&["migrate"])).0,
+        "migrating twice changes nothing"
+    );
+    assert!(run(&mut d(&["account", "create", "acme", "--name", "ACME"])).0);
+    let (ok, accounts, err) = run(&mut d(&["account", "list"]));
+    assert!(ok && accounts.contains("acme"), "{accounts}{err}");
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing written to a data directory"
+    );
+}

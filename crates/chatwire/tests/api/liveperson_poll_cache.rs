@@ -118,6 +118,7 @@ async fn each_reader_and_format_gets_its_own_render_and_duration_keeps_counting(
     let later = poll(&app, &agent, &key, 100).await;
 
     // Assert
+    assert_eq!(length, Some(xml.len()), "a length, not chunked encoding");
     assert!(
         xml.starts_with("<?xml") && xml.contains("<chats><chat>"),
         "{xml}"

@@ -1,5 +1,8 @@
 //! The one end-to-end test binary: real servers on port 0 with temporary data directories,
-//! driven over HTTP (and the real `chatwire` executable for the CLI).
+//! driven over HTTP (and the real `chatwire` executable for the CLI, kill -9 and multi-node).
+//!
+//! Backend: SQLite by default; with `CHATWIRE_TEST_PG_URL=postgres://…` every server runs on a
+//! fresh schema of that PostgreSQL database instead, and the multi-node tests run too.
 
 mod cli;
 mod durability;
@@ -16,6 +19,8 @@ mod liveperson_snapshots_visitor;
 mod liveperson_snapshots_visitor_extras;
 mod liveperson_visitor;
 mod lp;
+mod multi_node;
+mod multi_node_outage;
 mod realtime;
 mod restart;
 mod server;

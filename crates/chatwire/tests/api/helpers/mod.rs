@@ -1,4 +1,14 @@
-//! `spawn_app()` and [`TestApp`]: a real server on 127.0.0.1:0 over a fresh SQLite file.
+//! `spawn_app()` and [`TestApp`]: a real server on 127.0.0.1:0 over a fresh database: an SQLite
+//! file in a temporary directory, or, when `CHATWIRE_TEST_PG_URL` is set, a fresh schema of that
+//! PostgreSQL database (so the whole suite runs on either backend).
+//!
+//! Submodules: [`pg`] (schemas), [`process`] (real `chatwire` processes), [`http`] (plain calls
+//! to such a process), [`proxy`] (a TCP proxy to cut a server off from PostgreSQL).
+
+pub(crate) mod http;
+pub(crate) mod pg;
+pub(crate) mod process;
+pub(crate) mod proxy;
 
 use std::path::{Path, PathBuf};
 
@@ -16,19 +26,34 @@ pub(crate) struct TestApp {
     pub(crate) client: reqwest::Client,
     /// The server's engine, to arrange state not yet reachable over HTTP.
     pub(crate) engine: Engine,
-    /// The data directory (kept alive by `_dir` unless given by the caller).
+    /// The data directory (kept alive by `kept` unless given by the caller).
     pub(crate) data_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
-    _dir: Option<tempfile::TempDir>,
+    kept: KeptData,
 }
 
-/// Settings for a test server over `data_dir`.
+/// What outlives a stopped server so another can start over it: the temporary data directory
+/// and the PostgreSQL schema. Dropping it deletes both.
+#[derive(Default)]
+pub(crate) struct KeptData {
+    _dir: Option<tempfile::TempDir>,
+    _schema: Option<pg::SchemaGuard>,
+}
+
+/// Settings for a test server over `data_dir`: its SQLite file, or on PostgreSQL the schema
+/// named after the directory (so a restart over the same directory finds the same data).
 pub(crate) fn test_settings(data_dir: &Path) -> Settings {
     let mut s = Settings::default();
     s.server.listen = "127.0.0.1:0".into();
     s.server.shutdown_grace_secs = 2;
     s.database.data_dir = data_dir.to_string_lossy().into_owned();
+    if let Some(url) = pg::url() {
+        s.database.url = url;
+        s.database.schema = pg::schema_for(data_dir);
+        // Tests run two at a time against one server: keep each node's share small.
+        s.database.pool_size = 8;
+    }
     s
 }
 
@@ -37,13 +62,17 @@ pub(crate) async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().to_path_buf();
     let mut app = spawn_with(test_settings(&path)).await;
-    app._dir = Some(dir);
+    app.kept._dir = Some(dir);
     app
 }
 
 /// Starts a demo server with these settings.
 pub(crate) async fn spawn_with(settings: Settings) -> TestApp {
     let data_dir = PathBuf::from(&settings.database.data_dir);
+    // A schema the suite made up is the suite's to drop; one a test named is the test's.
+    let schema = settings.database.schema.clone();
+    let schema = (!settings.database.url.is_empty() && schema.starts_with(pg::SCHEMA_PREFIX))
+        .then(|| pg::SchemaGuard::new(&settings.database.url, &schema));
     let scheme = if settings.server.tls.enabled() {
         "https"
     } else {
@@ -67,12 +96,15 @@ pub(crate) async fn spawn_with(settings: Settings) -> TestApp {
         data_dir,
         stop: Some(stop),
         task: Some(task),
-        _dir: None,
+        kept: KeptData {
+            _dir: None,
+            _schema: schema,
+        },
     }
 }
 
 impl TestApp {
-    /// Stops the server gracefully and waits for it (the SQLite file is closed afterwards).
+    /// Stops the server gracefully and waits for it (the database is closed afterwards).
     pub(crate) async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -84,11 +116,11 @@ impl TestApp {
         }
     }
 
-    /// Stops the server but keeps its data directory for a restart.
-    pub(crate) async fn stop_keeping_data(mut self) -> Option<tempfile::TempDir> {
-        let dir = self._dir.take();
+    /// Stops the server but keeps its data directory (and schema) for a restart.
+    pub(crate) async fn stop_keeping_data(mut self) -> KeptData {
+        let kept = std::mem::take(&mut self.kept);
         self.stop().await;
-        dir
+        kept
     }
 
     /// GET `path` and return status and body.

@@ -1,0 +1,87 @@
+//! Settings: defaults, layering, validation and secrets that must not be printed.
+
+use std::path::PathBuf;
+
+use super::*;
+
+#[test]
+fn the_example_config_parses_and_equals_the_defaults() {
+    let parsed: Settings = toml::from_str(EXAMPLE).expect("example parses");
+    assert_eq!(parsed, Settings::default());
+}
+
+#[test]
+fn defaults_validate_and_use_sqlite_in_the_data_dir() {
+    let s = Settings::default();
+    s.validate().expect("valid");
+    assert_eq!(
+        s.database_target().expect("target"),
+        DatabaseTarget::Sqlite(PathBuf::from("./data/chatwire.db"))
+    );
+}
+
+#[test]
+fn bad_values_are_refused_with_a_reason() {
+    let mut s = Settings::default();
+    s.server.listen = "nowhere".into();
+    assert!(s.validate().is_err());
+    let mut s = Settings::default();
+    s.database.url = "mysql://x".into();
+    assert!(s.validate().is_err());
+    let mut s = Settings::default();
+    s.server.trusted_proxies = vec!["not-an-ip".into()];
+    assert!(s.validate().is_err());
+    let mut s = Settings::default();
+    s.server.tls.cert = "only-cert.pem".into();
+    assert!(s.validate().is_err());
+    let mut s = Settings::default();
+    s.mail.from = "not a mailbox".into();
+    assert!(s.validate().is_err());
+    let mut s = Settings::default();
+    s.mail.max_attempts = 0;
+    assert!(s.validate().is_err());
+}
+
+#[test]
+fn mail_settings_reach_the_engine_and_the_password_is_not_printed() {
+    let mut s = Settings::default();
+    s.mail.smtp_host = " smtp.example.com ".into();
+    s.mail.smtp_port = 587;
+    s.mail.starttls = true;
+    s.mail.password = "hunter2".into();
+    let mail = s.engine_config().expect("valid").mail;
+    assert!(mail.enabled());
+    assert_eq!(
+        (mail.smtp_host.as_str(), mail.smtp_port),
+        ("smtp.example.com", 587)
+    );
+    assert!(!format!("{s:?}").contains("hunter2"));
+    assert!(!toml::to_string(&s).expect("toml").contains("hunter2"));
+    assert!(
+        !Settings::default()
+            .engine_config()
+            .expect("valid")
+            .mail
+            .enabled()
+    );
+}
+
+#[test]
+fn a_file_and_the_environment_layer_over_defaults() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        "[server]\nlisten = \"127.0.0.1:9999\"\n[engine]\ntail_window = 64\n",
+    )
+    .expect("write");
+    let s = Settings::load(Some(&path)).expect("load");
+    assert_eq!(s.server.listen, "127.0.0.1:9999");
+    assert_eq!(s.engine.tail_window, 64);
+    assert_eq!(s.log, LogSettings::default());
+    std::fs::write(&path, "[server]\nlisen = \"typo\"\n").expect("write");
+    assert!(
+        Settings::load(Some(&path)).is_err(),
+        "unknown keys are errors, not silently ignored"
+    );
+}
