@@ -65,17 +65,31 @@ impl Engine {
         from: EventId,
         viewer: Viewer,
     ) -> EngineResult<ChatView> {
+        self.read_chat_at(account, key, from, viewer, self.now())
+            .await
+    }
+
+    /// [`Self::read_chat`] at a given `now` (a multi-chat read takes the clock once, not once
+    /// per chat).
+    async fn read_chat_at(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        from: EventId,
+        viewer: Viewer,
+        now: chatwire_core::Timestamp,
+    ) -> EngineResult<ChatView> {
         let tail = match self.0.live.get(account, key) {
             Some(tail) => tail,
             None => {
                 let chat = self.0.store.get_chat(account, key).await?;
-                self.0.live.upsert(&chat, self.now())
+                self.0.live.upsert(&chat, now)
             }
         };
         let limit = self.0.config.max_events_per_read;
         let (chat, read) = {
             let mut t = lock(&tail);
-            t.last_access = self.now();
+            t.last_access = now;
             (t.chat.clone(), t.read(from, limit as usize))
         };
         self.check_access(account, &chat, viewer).await?;
@@ -110,9 +124,10 @@ impl Engine {
         requests: &[(ChatKey, EventId)],
         viewer: Viewer,
     ) -> Vec<EngineResult<ChatView>> {
+        let now = self.now();
         let mut out = Vec::with_capacity(requests.len());
         for (key, from) in requests {
-            out.push(self.read_chat(account, key, *from, viewer).await);
+            out.push(self.read_chat_at(account, key, *from, viewer, now).await);
         }
         out
     }

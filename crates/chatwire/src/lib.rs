@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Extension;
+use axum_server::accept::NoDelayAcceptor;
 use chatwire_api::base_url::ListenerScheme;
 use chatwire_api::{AppState, app};
 use chatwire_engine::Engine;
@@ -110,15 +111,19 @@ impl Server {
             engine.shutdown();
             stopper.graceful_shutdown(Some(grace));
         });
+        // TCP_NODELAY: an answer written in several pieces (cached fragments) must not wait
+        // for the client's delayed ACK (40 ms) before its last piece leaves (Nagle).
         let result = match tls {
             Some(config) => {
                 axum_server::from_tcp_rustls(self.listener, config)
+                    .map(|tls| tls.acceptor(NoDelayAcceptor::new()))
                     .handle(handle)
                     .serve(service)
                     .await
             }
             None => {
                 axum_server::from_tcp(self.listener)
+                    .acceptor(NoDelayAcceptor::new())
                     .handle(handle)
                     .serve(service)
                     .await

@@ -19,14 +19,25 @@ impl<S: Send + Sync> FromRequestParts<S> for LpQuery {
 }
 
 fn decode(s: &str) -> String {
-    // Byte-wise, so a `%` next to multi-byte characters can never split a character.
+    if !s.contains(['%', '+']) {
+        // Nothing encoded: already valid UTF-8.
+        return s.to_owned();
+    }
+    // Byte-wise, so a `%` next to multi-byte characters can never split a character; runs
+    // without escapes are copied whole (a poll's key list is kilobytes of them).
     let bytes = s.as_bytes();
     let hex = |b: u8| char::from(b).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| b == b'%' || b == b'+')
+            .unwrap_or(bytes.len() - i);
+        out.extend_from_slice(&bytes[i..i + run]);
+        i += run;
+        match bytes.get(i) {
+            Some(b'%') if i + 2 < bytes.len() => {
                 if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
                     out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
                     i += 3;
@@ -34,12 +45,13 @@ fn decode(s: &str) -> String {
                 }
                 out.push(b'%');
             }
-            b'+' => out.push(b' '),
-            b => out.push(b),
+            Some(b'+') => out.push(b' '),
+            Some(&b) => out.push(b),
+            None => break,
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl LpQuery {
