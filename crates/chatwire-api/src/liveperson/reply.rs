@@ -1,14 +1,8 @@
 //! [`LpReply`]: a LivePerson response in the request's format, with status and `Location`.
 
-use std::collections::VecDeque;
-use std::convert::Infallible;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use http_body::{Frame, SizeHint};
 
 use super::wire::{Elem, JsonOptions, KeyStyle, to_xml, write_json};
 use crate::negotiate::Format;
@@ -99,13 +93,16 @@ impl IntoResponse for LpReply {
             }
             Format::Xml => to_xml(&self.root).into_bytes(),
         };
-        respond(self.status, self.format, Body::from(body), self.location)
+        respond(self.status, self.format, body, self.location)
     }
 }
 
 /// A body already rendered in `format` as a list of chunks (see [`super::fragments`]), sent
-/// like an [`LpReply`]. The chunks go to the socket as they are (vectored writes), so a large
-/// answer assembled from cached fragments is never copied into one buffer.
+/// like an [`LpReply`].
+///
+/// The chunks are copied into one buffer: measured on scenario (a), one 135 KB write costs
+/// ~15% less server CPU than handing hyper 52 chunks, which it writes 16 iovecs at a time, each
+/// write pushing its own TCP segments.
 #[derive(Debug)]
 pub struct LpRaw {
     /// Response format the body is in.
@@ -116,12 +113,21 @@ pub struct LpRaw {
 
 impl IntoResponse for LpRaw {
     fn into_response(self) -> Response {
-        let body = Body::new(Chunks::new(self.chunks));
+        let len = self.chunks.iter().map(Bytes::len).sum();
+        let mut body = Vec::with_capacity(len);
+        for chunk in &self.chunks {
+            body.extend_from_slice(chunk);
+        }
         respond(StatusCode::OK, self.format, body, None)
     }
 }
 
-fn respond(status: StatusCode, format: Format, body: Body, location: Option<String>) -> Response {
+fn respond(
+    status: StatusCode,
+    format: Format,
+    body: Vec<u8>,
+    location: Option<String>,
+) -> Response {
     let mut resp = (status, body).into_response();
     let headers = resp.headers_mut();
     headers.insert(
@@ -135,46 +141,4 @@ fn respond(status: StatusCode, format: Format, body: Body, location: Option<Stri
     }
     resp.extensions_mut().insert(super::compat::DialectBody);
     resp
-}
-
-/// An HTTP body of ready chunks with an exact length, so hyper still sends `Content-Length`
-/// (not chunked transfer encoding, which some LivePerson clients never saw).
-#[derive(Debug)]
-struct Chunks {
-    chunks: VecDeque<Bytes>,
-    remaining: u64,
-}
-
-impl Chunks {
-    fn new(chunks: Vec<Bytes>) -> Self {
-        let remaining = chunks.iter().map(|c| c.len() as u64).sum();
-        Self {
-            chunks: chunks.into_iter().filter(|c| !c.is_empty()).collect(),
-            remaining,
-        }
-    }
-}
-
-impl http_body::Body for Chunks {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        let next = self.chunks.pop_front();
-        if let Some(chunk) = &next {
-            self.remaining -= chunk.len() as u64;
-        }
-        Poll::Ready(next.map(|c| Ok(Frame::data(c))))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.chunks.is_empty()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.remaining)
-    }
 }
