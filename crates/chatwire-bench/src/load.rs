@@ -48,9 +48,10 @@ struct WorkerTally {
     first_error: Option<String>,
 }
 
-/// Drives `target` with requests from `next(worker, iteration)`, expecting `expect`.
+/// Drives `targets` (worker `i` connects to `targets[i % len]`: one server, or the nodes of
+/// one cluster) with requests from `next(worker, iteration)`, expecting `expect`.
 pub(crate) async fn closed_loop<F>(
-    target: &Target,
+    targets: &[Target],
     load: Load,
     label: &str,
     expect: StatusCode,
@@ -61,8 +62,8 @@ where
     F: Fn(usize, u64) -> Req + Send + Sync + 'static,
 {
     let mut conns = Vec::with_capacity(load.concurrency);
-    for _ in 0..load.concurrency {
-        conns.push(Conn::open(target).await?);
+    for i in 0..load.concurrency {
+        conns.push(Conn::open(&targets[i % targets.len()]).await?);
     }
     let next = Arc::new(next);
     let done = Arc::new(AtomicU64::new(0));

@@ -74,6 +74,11 @@ struct RunArgs {
     /// Drive this running `serve --demo` server (http://host:port).
     #[arg(long, conflicts_with = "spawn", required_unless_present = "spawn")]
     server: Option<String>,
+    /// Another node of the same cluster as --server (same PostgreSQL database): (a), (b) and
+    /// (d) spread their connections over both nodes; (e) appends through this node while the
+    /// polls are parked on --server (cross-node wake-up latency).
+    #[arg(long, requires = "server")]
+    peer: Option<String>,
     /// The running server's pid, for its CPU and memory figures (with --server).
     #[arg(long, requires = "server")]
     server_pid: Option<u32>,
@@ -170,7 +175,11 @@ async fn run(args: RunArgs) -> Result<()> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         ..Report::default()
     };
-    let mut ctx = Ctx::new(target, pid, agent, sizes, report);
+    let peer = args.peer.as_deref().map(Target::parse).transpose()?;
+    if let Some(p) = &args.peer {
+        eprintln!("chatwire-bench: and its peer node {p}");
+    }
+    let mut ctx = Ctx::new(target, peer, pid, agent, sizes, report);
     let order = if args.scenario.contains(&Scenario::All) {
         vec![
             Scenario::A,

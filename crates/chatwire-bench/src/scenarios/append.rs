@@ -34,7 +34,7 @@ pub(crate) async fn writers(ctx: &mut Ctx) -> Result<()> {
         let reqs = reqs.clone();
         rounds.push(
             closed_loop(
-                &ctx.target,
+                &ctx.nodes(),
                 load,
                 &format!("(d) {n} writers {r}"),
                 StatusCode::CREATED,

@@ -52,6 +52,9 @@ pub(crate) struct Sizes {
 pub(crate) struct Ctx {
     /// The server under test.
     pub(crate) target: Target,
+    /// Another node of the same cluster (same database), when given: (a), (b) and (d) spread
+    /// their connections over both nodes, and (e) appends through it (cross-node wake-ups).
+    pub(crate) peer: Option<Target>,
     /// Its pid, when known (CPU and memory figures).
     pub(crate) server_pid: Option<u32>,
     /// agent3, Online.
@@ -67,6 +70,7 @@ impl Ctx {
     /// A context over a provisioned agent.
     pub(crate) const fn new(
         target: Target,
+        peer: Option<Target>,
         server_pid: Option<u32>,
         agent: Agent,
         sizes: Sizes,
@@ -74,12 +78,20 @@ impl Ctx {
     ) -> Self {
         Self {
             target,
+            peer,
             server_pid,
             agent,
             sizes,
             report,
             short: None,
         }
+    }
+
+    /// The nodes a closed-loop load spreads over: the server, and the peer when given.
+    pub(crate) fn nodes(&self) -> Vec<Target> {
+        std::iter::once(self.target.clone())
+            .chain(self.peer.clone())
+            .collect()
     }
 
     /// The closed-loop load of (a)–(c).

@@ -188,8 +188,9 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     }
     let early = answered.load(Ordering::Relaxed);
 
-    // Wake them: one append per chat, one at a time.
-    let mut writer = Conn::open(&ctx.target).await?;
+    // Wake them: one append per chat, one at a time; through the peer node when given, so each
+    // wake-up crosses nodes (commit on the peer, NOTIFY, catch-up and wake here).
+    let mut writer = Conn::open(ctx.peer.as_ref().unwrap_or(&ctx.target)).await?;
     let mut sent = Vec::with_capacity(n_chats);
     let mut appends = Vec::with_capacity(n_chats);
     let mut acked = Vec::with_capacity(n_chats);
@@ -255,7 +256,14 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     }
     let row = Row {
         id: "e".into(),
-        what: format!("{waiters} parked long-polls ({per_chat}/chat), append → response"),
+        what: format!(
+            "{waiters} parked long-polls ({per_chat}/chat), append{} → response",
+            if ctx.peer.is_some() {
+                " on the peer node"
+            } else {
+                ""
+            }
+        ),
         unit: "wake-ups",
         summary,
         rounds: Vec::new(),

@@ -68,15 +68,15 @@ async fn probe(target: &Target, req: &Req, chats: usize, events: usize) -> Resul
     Ok(reply)
 }
 
-async fn drive(ctx: &Ctx, target: &Target, label: &str, req: Req) -> Result<Outcome> {
-    let pid = if target.addr == ctx.target.addr {
+async fn drive(ctx: &Ctx, targets: &[Target], label: &str, req: Req) -> Result<Outcome> {
+    let pid = if targets.first().is_some_and(|t| t.addr == ctx.target.addr) {
         ctx.server_pid
     } else {
         // The baseline runs inside this process: its CPU is in the client column.
         None
     };
     closed_loop(
-        target,
+        targets,
         ctx.poll_load(),
         label,
         StatusCode::OK,
@@ -98,8 +98,16 @@ pub(crate) async fn nothing_new(ctx: &mut Ctx) -> Result<()> {
     let base = baseline::start(reply.body.clone(), content_type)?;
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for r in 1..=ctx.sizes.rounds {
-        ours.push(drive(ctx, &ctx.target, &format!("(a) chatwire {r}"), req.clone()).await?);
-        theirs.push(drive(ctx, &base.target, &format!("(a) baseline {r}"), req.clone()).await?);
+        ours.push(drive(ctx, &ctx.nodes(), &format!("(a) chatwire {r}"), req.clone()).await?);
+        theirs.push(
+            drive(
+                ctx,
+                std::slice::from_ref(&base.target),
+                &format!("(a) baseline {r}"),
+                req.clone(),
+            )
+            .await?,
+        );
     }
     drop(base);
     let n = chats.len();
@@ -137,7 +145,7 @@ pub(crate) async fn one_new_each(ctx: &mut Ctx) -> Result<()> {
     probe(&ctx.target, &req, chats.len(), 1).await?;
     let mut rounds = Vec::new();
     for r in 1..=ctx.sizes.rounds {
-        rounds.push(drive(ctx, &ctx.target, &format!("(b) chatwire {r}"), req.clone()).await?);
+        rounds.push(drive(ctx, &ctx.nodes(), &format!("(b) chatwire {r}"), req.clone()).await?);
     }
     let n = chats.len();
     ctx.report.rows.push(Row::from_rounds(
@@ -177,13 +185,21 @@ pub(crate) async fn history(ctx: &mut Ctx) -> Result<()> {
         s.push(
             drive(
                 ctx,
-                &ctx.target,
+                &ctx.nodes(),
                 &format!("(c) short {r}"),
                 short_req.clone(),
             )
             .await?,
         );
-        l.push(drive(ctx, &ctx.target, &format!("(c) long {r}"), long_req.clone()).await?);
+        l.push(
+            drive(
+                ctx,
+                &ctx.nodes(),
+                &format!("(c) long {r}"),
+                long_req.clone(),
+            )
+            .await?,
+        );
     }
     let n = short.len();
     let short_events = short.first().map_or(0, |c| c.next);
