@@ -12,7 +12,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use chatwire_api::liveperson::types::{EventIds, event_elem};
-use chatwire_api::liveperson::wire::{Elem, JsonOptions, KeyStyle, to_json_with, to_xml};
+use chatwire_api::liveperson::wire::{
+    Elem, JsonOptions, KeyStyle, to_json_with, to_xml, write_json,
+};
 use chatwire_engine::core::{
     AgentId, ChatEvent, EventId, EventKind, GlobalSeq, Line, LineSource, LineSubType, TextType,
     Timestamp,
@@ -61,16 +63,22 @@ fn page(events: &[ChatEvent]) -> Elem {
         .children(events.iter().map(|e| event_elem(e, EventIds::Attribute)))
 }
 
-fn json(root: &Elem) -> String {
-    to_json_with(
-        root,
-        JsonOptions {
-            style: KeyStyle::Attributes,
-            unwrap_root: false,
-            lists: &[],
-        },
-    )
-    .to_string()
+const OPTS: JsonOptions<'static> = JsonOptions {
+    style: KeyStyle::Attributes,
+    unwrap_root: false,
+    lists: &[],
+};
+
+/// What the server sends: the infoset written straight to bytes.
+fn json(root: &Elem) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 * 1024);
+    write_json(root, OPTS, &mut out);
+    out
+}
+
+/// The reference path (a `serde_json::Value` tree, then text), kept for comparison.
+fn json_via_value(root: &Elem) -> String {
+    to_json_with(root, OPTS).to_string()
 }
 
 fn encoding(c: &mut Criterion) {
@@ -80,6 +88,9 @@ fn encoding(c: &mut Criterion) {
     group.throughput(Throughput::Elements(100));
     group.bench_function("infoset", |b| b.iter(|| page(black_box(&events))));
     group.bench_function("json", |b| b.iter(|| json(black_box(&root))));
+    group.bench_function("json_via_value", |b| {
+        b.iter(|| json_via_value(black_box(&root)))
+    });
     group.bench_function("xml", |b| b.iter(|| to_xml(black_box(&root))));
     group.finish();
     eprintln!(
