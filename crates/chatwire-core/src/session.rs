@@ -17,6 +17,24 @@ pub enum SessionKind {
     AgentSession,
 }
 
+impl SessionKind {
+    /// The stored name (`login`, `login_alias`, `agent_session`), the same in every backend.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::LoginAlias => "login_alias",
+            Self::AgentSession => "agent_session",
+        }
+    }
+
+    /// Parses a stored name; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Login, Self::LoginAlias, Self::AgentSession]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
 /// A stored session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthSession {

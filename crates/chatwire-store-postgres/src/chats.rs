@@ -1,33 +1,41 @@
-//! The chat writes: opening a chat and executing a command on it, each one transaction that
-//! decides against the chat as committed and appends the outcome (see `seq` for the numbering
-//! and the lock order).
+//! The chat writes: opening a chat and executing a command on it, each inside a transaction
+//! (a savepoint of a batch, see `batch`) that decides against the chat as committed; `seq`
+//! numbers the events at the batch's end (and documents the lock order).
 //!
 //! Semantics follow `chatwire_store::memory` and the SQLite backend: the same existence checks
 //! in the same order, the same `NotFound` names and `Conflict` cases.
 
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
-    AccountId, Agent, AgentId, Chat, ChatCommand, ChatKey, ChatNum, DecisionContext, NewChat,
-    Timestamp,
+    AccountId, Agent, AgentId, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum, DecisionContext,
+    NewChat, Timestamp,
 };
-use chatwire_store::{Committed, StoreResult, acting_agent, decide_and_apply};
-use deadpool_postgres::{Pool, Transaction};
+use chatwire_store::{StoreResult, acting_agent, decide_and_apply};
+use deadpool_postgres::Transaction;
 use tokio_postgres::IsolationLevel;
 
 use crate::rows::{self, AGENT_COLUMNS, agent_column, chat_json};
 use crate::{db, error, queries, seq, wake};
 
-/// Opens a chat: numbers it, writes the row and its opening events, commits.
-pub(crate) async fn create_chat(
-    pool: &Pool,
+/// A chat write done inside a transaction, before its events are numbered.
+#[derive(Debug)]
+pub(crate) struct Written {
+    /// The chat as written.
+    pub(crate) chat: Chat,
+    /// Its new events, numbered [`seq::PLACEHOLDER`] until the batch's end.
+    pub(crate) events: Vec<ChatEvent>,
+}
+
+/// Opens a chat inside `tx`: numbers it and writes its row. Returns the chat and its opening
+/// events, not yet numbered (the batch numbers every event at its end, see `batch`).
+pub(crate) async fn create_in(
+    tx: &Transaction<'_>,
     scope: &str,
     new: NewChat,
     now: Timestamp,
-) -> StoreResult<Committed> {
-    let mut client = pool.get().await.map_err(error::pool)?;
-    let tx = begin(&mut client).await?;
-    queries::require_account(&tx, &new.account).await?;
-    let row = db::one(&tx, "SELECT nextval('chat_nums')", &[], "chat number").await?;
+) -> StoreResult<Written> {
+    queries::require_account(tx, &new.account).await?;
+    let row = db::one(tx, "SELECT nextval('chat_nums')", &[], "chat number").await?;
     let num: i64 = rows::get(&row, 0, "chat_nums")?;
     let (mut chat, changes) = Chat::open(new, ChatNum(num), now)?;
     let events = chat.apply_changes(changes, now, seq::PLACEHOLDER);
@@ -41,41 +49,38 @@ pub(crate) async fn create_chat(
         &agent_column(&chat),
         &chat_json(&chat)?,
     ];
-    db::exec(&tx, sql, params)
+    db::exec(tx, sql, params)
         .await
         .map_err(error::unique_as(|| "chat key exists".to_owned()))?;
-    wake::notify_chat(&tx, scope, &chat).await?;
-    let events = seq::append(&tx, &chat, events).await?;
-    tx.commit().await.map_err(error::pg)?;
-    Ok(Committed { chat, events })
+    wake::notify_chat(tx, scope, &chat).await?;
+    Ok(Written { chat, events })
 }
 
-/// Decides `cmd` against the chat as committed and writes the outcome, in one transaction.
-pub(crate) async fn execute(
-    pool: &Pool,
+/// Decides `cmd` inside `tx` against the chat as committed (including earlier writes of the
+/// same batch) and writes the chat row. Returns the chat and its new events, not yet numbered.
+pub(crate) async fn execute_in(
+    tx: &Transaction<'_>,
     scope: &str,
     account: &AccountId,
     key: &ChatKey,
     cmd: ChatCommand,
     now: Timestamp,
-) -> StoreResult<Committed> {
-    let mut client = pool.get().await.map_err(error::pool)?;
-    let tx = begin(&mut client).await?;
+) -> StoreResult<Written> {
     // FOR NO KEY UPDATE is the lock an UPDATE of non-key columns takes anyway: it queues
     // every other writer of this chat behind us (on any node) and makes it re-read the row as
     // we commit it, but unlike FOR UPDATE it does not block the foreign-key checks of outbox
     // and survey inserts that only reference the chat.
     let sql = "SELECT chat_json FROM chats WHERE key = $1 AND account_id = $2 FOR NO KEY UPDATE";
-    let row = db::one(&tx, sql, &[&key.as_str(), &account.as_str()], "chat").await?;
+    let row = db::one(tx, sql, &[&key.as_str(), &account.as_str()], "chat").await?;
     let mut chat = rows::chat_from_json(rows::get(&row, 0, "chat")?)?;
     let ctx = match acting_agent(&cmd) {
         Some(id) => DecisionContext {
             agent: Some(AgentLoad {
-                agent: lock_agent(&tx, account, id).await?,
+                agent: lock_agent(tx, account, id).await?,
                 // Counted after the agent's lock is ours: any accept of this agent that
                 // committed before has released it, and READ COMMITTED gives this statement
                 // a fresh snapshot that includes it. So capacity holds across nodes.
-                active_chats: queries::active_chats(&tx, id).await?,
+                active_chats: queries::active_chats(tx, id).await?,
             }),
         },
         None => DecisionContext::default(),
@@ -88,17 +93,15 @@ pub(crate) async fn execute(
         &chat.state.as_str(),
         &agent_column(&chat),
     ];
-    db::exec(&tx, sql, params).await.map_err(error::pg)?;
-    wake::notify_chat(&tx, scope, &chat).await?;
-    let events = seq::append(&tx, &chat, events).await?;
-    tx.commit().await.map_err(error::pg)?;
-    Ok(Committed { chat, events })
+    db::exec(tx, sql, params).await.map_err(error::pg)?;
+    wake::notify_chat(tx, scope, &chat).await?;
+    Ok(Written { chat, events })
 }
 
 /// Opens a READ COMMITTED transaction whatever the server's default isolation: the lock
 /// waits in `execute` and the counter in `seq` rely on each statement re-reading the rows it
 /// waited for as committed, where REPEATABLE READ would fail them with 40001 instead.
-async fn begin(client: &mut deadpool_postgres::Client) -> StoreResult<Transaction<'_>> {
+pub(crate) async fn begin(client: &mut deadpool_postgres::Client) -> StoreResult<Transaction<'_>> {
     client
         .build_transaction()
         .isolation_level(IsolationLevel::ReadCommitted)

@@ -28,6 +28,7 @@
 //! - `error`: driver and pool errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `store`: the `Store` impl, routing each method.
 
+mod batch;
 mod chats;
 mod db;
 mod directory;
@@ -68,6 +69,8 @@ const POOL_TIMEOUT: Duration = Duration::from_secs(5);
 /// out (each is verified with an empty query first) and replaced.
 pub struct PgStore {
     pool: Pool,
+    /// This store's writer task: chat writes are group-committed (`batch`).
+    batcher: batch::Batcher,
     listener: listen::Listener,
     /// The schema the tables are in; tags this store's wake-ups.
     scope: Arc<str>,
@@ -97,6 +100,7 @@ impl PgStore {
         drop(client);
         tracing::info!(db.schema = %scope, db.pool_size = options.pool_size, "PostgreSQL store open");
         Ok(Self {
+            batcher: batch::Batcher::spawn(pool.clone(), scope.to_string()),
             pool,
             listener: listen::Listener::new(options::listener_config(&config), Arc::clone(&scope)),
             scope,

@@ -21,22 +21,27 @@
 //! no gaps either.
 //!
 //! The price: event-appending commits are serialised cluster-wide, each holding the counter
-//! for one statement plus its commit (one WAL flush). That is the throughput bound of the
-//! backend, roughly 1 / (statement + fsync) appends per second whatever the node count.
+//! for one statement plus its commit (one WAL flush). So each node commits its chat writes in
+//! batches (`batch`: group commit, one counter bump and one flush for every write queued
+//! meanwhile), and the bound is batches, not lines: roughly (writes per batch) / (statement +
+//! fsync) appends per second.
 //! Everything else (locking the chat and agent rows, deciding, rewriting the chat) happens
 //! before the counter is taken, so it runs in parallel.
 //!
 //! # Lock order
 //!
-//! chat row → agent row → counter, in every transaction, so appenders cannot deadlock; the
-//! counter is always last, so nothing waits on anything while holding it.
+//! chat row → agent row → counter within each write, and the counter once, last, per batch,
+//! so nothing waits on anything while holding it. A batch locks its chats in the order its
+//! writes arrived, so two nodes' batches can deadlock over two chats; PostgreSQL detects it
+//! (40P01) and the losing batch is run again whole (`batch`), never half-applied.
 //!
 //! The cross-node wake-up (`wake`) is queued in the same transaction, before the counter.
 
-use chatwire_core::{Chat, ChatEvent, GlobalSeq};
+use chatwire_core::GlobalSeq;
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::Transaction;
 
+use crate::chats::Written;
 use crate::{db, rows};
 
 /// The seq the domain numbers events from inside the transaction, before the counter is taken.
@@ -44,40 +49,42 @@ use crate::{db, rows};
 /// and [`append`] overwrites them with the counter's numbers.
 pub(crate) const PLACEHOLDER: GlobalSeq = GlobalSeq(0);
 
-/// Takes the counter, inserts `events` of `chat` with their final seqs, returns them so.
-/// Must be the last statement before `COMMIT` (see the module docs).
-pub(crate) async fn append(
-    tx: &Transaction<'_>,
-    chat: &Chat,
-    mut events: Vec<ChatEvent>,
-) -> StoreResult<Vec<ChatEvent>> {
-    if events.is_empty() {
-        return Ok(events);
+/// Numbers every event of `writes` (in order: the batch's order) with the next global
+/// sequence numbers and inserts them, in one statement that is the LAST of the transaction
+/// before `COMMIT` (see the module doc for why).
+pub(crate) async fn append(tx: &Transaction<'_>, writes: &mut [Written]) -> StoreResult<()> {
+    let total: usize = writes.iter().map(|w| w.events.len()).sum();
+    if total == 0 {
+        return Ok(());
     }
-    let n = i64::try_from(events.len()).map_err(|e| StoreError::Other(e.into()))?;
-    let ids = events
-        .iter()
-        .map(|e| i32::try_from(e.id.0))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| StoreError::Other(e.into()))?;
-    let ats: Vec<i64> = events.iter().map(|e| e.at.0).collect();
-    let kinds = events
-        .iter()
-        .map(|e| rows::kind_json(&e.kind))
-        .collect::<StoreResult<Vec<_>>>()?;
+    let n = i64::try_from(total).map_err(|e| StoreError::Other(e.into()))?;
+    let mut nums = Vec::with_capacity(total);
+    let mut accounts = Vec::with_capacity(total);
+    let mut ids = Vec::with_capacity(total);
+    let mut ats = Vec::with_capacity(total);
+    let mut kinds = Vec::with_capacity(total);
+    for w in writes.iter() {
+        for e in &w.events {
+            nums.push(w.chat.num.0);
+            accounts.push(w.chat.account.as_str());
+            ids.push(i32::try_from(e.id.0).map_err(|e| StoreError::Other(e.into()))?);
+            ats.push(e.at.0);
+            kinds.push(rows::kind_json(&e.kind)?);
+        }
+    }
     // One statement: the counter is held for as short a time as possible.
     let sql = "WITH counter AS (
                    UPDATE event_seq SET last = last + $1 RETURNING last
                ), inserted AS (
                    INSERT INTO chat_events (seq, chat_num, event_id, account_id, at, kind_json)
-                   SELECT counter.last - $1 + e.ord, $2, e.id, $3, e.at, e.kind
+                   SELECT counter.last - $1 + e.ord, e.num, e.id, e.account, e.at, e.kind
                    FROM counter,
-                        unnest($4::int4[], $5::int8[], $6::text[])
-                            WITH ORDINALITY AS e (id, at, kind, ord)
+                        unnest($2::int8[], $3::text[], $4::int4[], $5::int8[], $6::text[])
+                            WITH ORDINALITY AS e (num, account, id, at, kind, ord)
                    RETURNING 1
                )
                SELECT counter.last, (SELECT COUNT(*) FROM inserted) FROM counter";
-    let params: db::Params<'_> = &[&n, &chat.num.0, &chat.account.as_str(), &ids, &ats, &kinds];
+    let params: db::Params<'_> = &[&n, &nums, &accounts, &ids, &ats, &kinds];
     let row = db::opt(tx, sql, params)
         .await?
         .ok_or_else(|| StoreError::Other(anyhow::anyhow!("the event_seq row is missing")))?;
@@ -88,17 +95,18 @@ pub(crate) async fn append(
             "inserted {inserted} of {n} events"
         )));
     }
-    for (e, seq) in events.iter_mut().zip(last - n + 1..) {
+    let events = writes.iter_mut().flat_map(|w| w.events.iter_mut());
+    for (seq, e) in (last - n + 1..).zip(events) {
         e.seq = GlobalSeq(seq);
     }
-    Ok(events)
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use chatwire_core::{
-        AccountId, Actor, ChatCommand, ChatKey, ChatNum, ChatRequest, DecisionContext, LineSubType,
-        NewChat, TextType, Timestamp,
+        AccountId, Actor, Chat, ChatCommand, ChatKey, ChatNum, ChatRequest, DecisionContext,
+        LineSubType, NewChat, TextType, Timestamp,
     };
 
     use super::*;

@@ -7,21 +7,8 @@ use deadpool_postgres::GenericClient;
 use crate::error::{self, corrupt};
 use crate::{db, rows};
 
-fn kind_text(kind: SessionKind) -> &'static str {
-    match kind {
-        SessionKind::Login => "login",
-        SessionKind::LoginAlias => "login_alias",
-        SessionKind::AgentSession => "agent_session",
-    }
-}
-
 fn kind_from(text: &str) -> StoreResult<SessionKind> {
-    match text {
-        "login" => Ok(SessionKind::Login),
-        "login_alias" => Ok(SessionKind::LoginAlias),
-        "agent_session" => Ok(SessionKind::AgentSession),
-        other => Err(corrupt("session", format!("kind {other:?}"))),
-    }
+    SessionKind::parse(text).ok_or_else(|| corrupt("session", format!("kind {text:?}")))
 }
 
 /// Inserts or replaces a session (keyed by its hash).
@@ -35,7 +22,7 @@ pub(crate) async fn put<C: GenericClient>(c: &C, s: &AuthSession) -> StoreResult
                    created_at = excluded.created_at, expires_at = excluded.expires_at";
     let params: db::Params<'_> = &[
         &s.key_hash,
-        &kind_text(s.kind),
+        &s.kind.as_str(),
         &s.account.as_str(),
         &s.agent.0,
         &s.parent,
@@ -92,7 +79,7 @@ mod tests {
             SessionKind::LoginAlias,
             SessionKind::AgentSession,
         ] {
-            assert_eq!(kind_from(kind_text(kind)).expect("known"), kind);
+            assert_eq!(kind_from(kind.as_str()).expect("known"), kind);
         }
         assert!(matches!(kind_from("cookie"), Err(StoreError::Other(_))));
     }

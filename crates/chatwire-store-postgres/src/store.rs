@@ -13,9 +13,9 @@ use chatwire_core::{
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult, Wakeup};
 use futures::stream::BoxStream;
 
+use crate::batch::Write;
 use crate::{
-    PgStore, chats, db, directory, error, outbox, queries, retry, sessions, surveys, topics,
-    visitors, wake,
+    PgStore, db, directory, error, outbox, queries, sessions, surveys, topics, visitors, wake,
 };
 
 impl PgStore {
@@ -141,7 +141,7 @@ impl Store for PgStore {
 
     #[tracing::instrument(skip_all, fields(account.id = %new.account, chat.id = %new.key))]
     async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed> {
-        retry::retrying(|| chats::create_chat(&self.pool, &self.scope, new.clone(), now)).await
+        self.batcher.run(Write::Create(Box::new(new)), now).await
     }
 
     #[tracing::instrument(skip_all, fields(account.id = %account, chat.id = %key))]
@@ -152,8 +152,12 @@ impl Store for PgStore {
         cmd: ChatCommand,
         now: Timestamp,
     ) -> StoreResult<Committed> {
-        retry::retrying(|| chats::execute(&self.pool, &self.scope, account, key, cmd.clone(), now))
-            .await
+        let write = Write::Execute {
+            account: account.clone(),
+            key: key.clone(),
+            cmd,
+        };
+        self.batcher.run(write, now).await
     }
 
     async fn get_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Chat> {

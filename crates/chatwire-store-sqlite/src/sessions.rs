@@ -7,23 +7,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::error;
 use crate::writer::WriteCx;
 
-fn kind_text(kind: SessionKind) -> &'static str {
-    match kind {
-        SessionKind::Login => "login",
-        SessionKind::LoginAlias => "login_alias",
-        SessionKind::AgentSession => "agent_session",
-    }
-}
-
 fn kind_from(text: &str) -> StoreResult<SessionKind> {
-    match text {
-        "login" => Ok(SessionKind::Login),
-        "login_alias" => Ok(SessionKind::LoginAlias),
-        "agent_session" => Ok(SessionKind::AgentSession),
-        other => Err(StoreError::Other(anyhow::anyhow!(
-            "unknown session kind {other:?} in the database"
-        ))),
-    }
+    SessionKind::parse(text).ok_or_else(|| {
+        StoreError::Other(anyhow::anyhow!(
+            "unknown session kind {text:?} in the database"
+        ))
+    })
 }
 
 /// Inserts or replaces a session.
@@ -34,7 +23,7 @@ pub(crate) fn put(cx: &mut WriteCx<'_>, s: &AuthSession) -> StoreResult<()> {
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
     stmt.execute(params![
         s.key_hash,
-        kind_text(s.kind),
+        s.kind.as_str(),
         s.account.as_str(),
         s.agent.0,
         s.parent,
