@@ -5,8 +5,6 @@
 //! its own task so that a client hanging up mid-request can never leave a committed change out
 //! of the in-memory tail.
 
-use std::sync::Arc;
-
 use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
 use chatwire_core::chat::{AssignedAgent, TypingSide};
 use chatwire_core::routing::{self, AgentLoad};
@@ -423,10 +421,18 @@ impl Engine {
         };
         if record && let Ok(runtime) = tokio::runtime::Handle::try_current() {
             // Off the request path: a poll must not wait for a write.
-            let (store, account, key) = (Arc::clone(&self.0.store), account.clone(), key.clone());
+            let (engine, account, key) = (self.clone(), account.clone(), key.clone());
             runtime.spawn(async move {
-                if let Err(e) = store.record_visitor_seen(&account, &key, now).await {
+                if let Err(e) = engine.0.store.record_visitor_seen(&account, &key, now).await {
                     tracing::warn!(chat.id = %key, error = %e, "cannot record the visitor's sighting");
+                    // Not recorded: let the next visitor request try again at once, or other
+                    // nodes' stored sighting could lag by more than the margin they allow.
+                    if let Some(tail) = engine.0.live.get(&account, &key) {
+                        let mut t = crate::live::lock(&tail);
+                        if t.visitor_recorded_at == now {
+                            t.visitor_recorded_at = chatwire_core::Timestamp(0);
+                        }
+                    }
                 }
             });
         }

@@ -15,7 +15,7 @@
 //! when it cannot commit every write of it gets the error: nothing is half-applied.
 
 use chatwire_core::{AccountId, ChatCommand, ChatKey, NewChat, Timestamp};
-use chatwire_store::{Committed, StoreError, StoreResult};
+use chatwire_store::{Committed, StoreError, StoreResult, acting_agent};
 use deadpool_postgres::{Pool, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
@@ -124,6 +124,7 @@ async fn attempt(
 ) -> StoreResult<Vec<StoreResult<Committed>>> {
     let mut client = pool.get().await.map_err(error::pool)?;
     let mut tx = chats::begin(&mut client).await?;
+    lock_in_order(&tx, writes).await?;
     let mut done: Vec<Written> = Vec::with_capacity(writes.len());
     // Per write: Ok(index into `done`) or its own error.
     let mut slots: Vec<StoreResult<usize>> = Vec::with_capacity(writes.len());
@@ -161,6 +162,35 @@ async fn attempt(
             })
         })
         .collect())
+}
+
+/// Takes, up front and in one global order (chats by key, then agents by id), every row lock
+/// the batch's writes will take, so two nodes' batches queue behind each other instead of
+/// deadlocking (which PostgreSQL would only break after `deadlock_timeout`, stalling every write
+/// of the node meanwhile). The writes then take the same locks again, which they already hold.
+async fn lock_in_order(tx: &Transaction<'_>, writes: &[(Write, Timestamp)]) -> StoreResult<()> {
+    let mut keys: Vec<&str> = Vec::new();
+    let mut agents: Vec<i64> = Vec::new();
+    for (write, _) in writes {
+        if let Write::Execute { key, cmd, .. } = write {
+            keys.push(key.as_str());
+            agents.extend(acting_agent(cmd).map(|a| a.0));
+        }
+    }
+    if keys.is_empty() {
+        return Ok(());
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let sql = "SELECT num FROM chats WHERE key = ANY($1) ORDER BY key FOR NO KEY UPDATE";
+    tx.query(sql, &[&keys]).await.map_err(error::pg)?;
+    if !agents.is_empty() {
+        agents.sort_unstable();
+        agents.dedup();
+        let sql = "SELECT id FROM agents WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE";
+        tx.query(sql, &[&agents]).await.map_err(error::pg)?;
+    }
+    Ok(())
 }
 
 async fn one(

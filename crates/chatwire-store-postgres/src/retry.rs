@@ -1,8 +1,8 @@
 //! Running a whole write transaction again when PostgreSQL rolled it back for a serialization
 //! failure or a deadlock (SQLSTATE 40001 / 40P01).
 //!
-//! Our lock order (chat → agent → counter, see `seq`) makes deadlocks between appenders
-//! impossible, and READ COMMITTED raises no serialization failures for our statements; but a
+//! Our lock order (a batch's chats by key, then its agents by id, then the counter; see
+//! `seq`) makes deadlocks between appenders impossible, and READ COMMITTED raises no serialization failures for our statements; but a
 //! deadlock with an unforeseen path (an operator's script, a future change) should cost a
 //! retry, not a 500. Only a transaction that did not commit is retried, so nothing is applied
 //! twice.

@@ -30,10 +30,11 @@
 //!
 //! # Lock order
 //!
-//! chat row → agent row → counter within each write, and the counter once, last, per batch,
-//! so nothing waits on anything while holding it. A batch locks its chats in the order its
-//! writes arrived, so two nodes' batches can deadlock over two chats; PostgreSQL detects it
-//! (40P01) and the losing batch is run again whole (`batch`), never half-applied.
+//! A batch first locks all its chats (by key) and then all its acting agents (by id), in that
+//! one global order, and takes the counter once, last, so nothing waits on anything while
+//! holding it and two nodes' batches queue instead of deadlocking. Should a deadlock still
+//! happen (an operator's script), PostgreSQL breaks it (40P01) and the losing batch is run
+//! again whole (`batch`, `retry`), never half-applied.
 //!
 //! The cross-node wake-up (`wake`) is queued in the same transaction, before the counter.
 

@@ -111,8 +111,9 @@ impl Server {
             engine.shutdown();
             stopper.graceful_shutdown(Some(grace));
         });
-        // TCP_NODELAY: an answer written in several pieces (cached fragments) must not wait
-        // for the client's delayed ACK (40 ms) before its last piece leaves (Nagle).
+        // TCP_NODELAY: an answer hyper writes in more than one `write` (headers and a large
+        // body, a body of several chunks) must not wait for the client's delayed ACK (40 ms)
+        // before its last piece leaves (Nagle). Measured on the 50-chat poll: 1.8k → 14k req/s.
         let result = match tls {
             Some(config) => {
                 axum_server::from_tcp_rustls(self.listener, config)

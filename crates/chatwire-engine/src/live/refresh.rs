@@ -79,6 +79,12 @@ impl Engine {
                     .await?
             };
             lock(tail).absorb(&chat, &events, window);
+            // A re-sync may have replaced this chat's tail while the reads above were in
+            // flight; the new one must get the events too (absorbing is idempotent).
+            let current = self.0.live.upsert(&chat, self.now());
+            if !Arc::ptr_eq(&current, tail) {
+                lock(&current).absorb(&chat, &events, window);
+            }
             // Accepts made elsewhere count for this node's wait estimates too.
             self.0.waits.record(&Committed {
                 chat: Chat::clone(&chat),
