@@ -219,14 +219,7 @@ pub fn list_document(root: &str, item: &str, items: Vec<Bytes>, format: Format) 
 /// Until when the rendered `duration` (whole seconds since the accept, while chatting) stays
 /// what it is at `now`; `None` when it cannot change (not accepted, or ended).
 fn valid_until(view: &ChatView, now: Timestamp) -> Option<Timestamp> {
-    let chat = &view.chat;
-    let start = chat.accepted_at?;
-    if chat.ended_at.is_some() {
-        return None;
-    }
-    // Saturating, as in `info_fields`: before the accept (clock skew) the duration shows 0.
-    let elapsed = now.millis_since(start);
-    Some(Timestamp(start.0 + (elapsed / 1000 + 1) * 1000))
+    super::types::next_duration_tick(&view.chat, now)
 }
 
 #[cfg(test)]

@@ -121,6 +121,25 @@ pub const fn rt_session_id(chat: &Chat) -> i64 {
     4_294_967_296 + chat.num.0
 }
 
+/// `duration`: whole seconds since the accept, up to the end (0 before any accept; never
+/// negative). The rendered-chat cache derives its validity from this same rule
+/// ([`next_duration_tick`]).
+pub fn duration_secs(chat: &Chat, now: Timestamp) -> i64 {
+    chat.accepted_at.map_or(0, |start| {
+        chat.ended_at.unwrap_or(now).millis_since(start) / 1000
+    })
+}
+
+/// When [`duration_secs`] will next show another value, `None` if it never will (not
+/// accepted, or ended).
+pub fn next_duration_tick(chat: &Chat, now: Timestamp) -> Option<Timestamp> {
+    let start = chat.accepted_at?;
+    if chat.ended_at.is_some() {
+        return None;
+    }
+    Some(Timestamp(start.0 + (duration_secs(chat, now) + 1) * 1000))
+}
+
 /// The info fields (without links). On the agent side every field is always present, as the
 /// Scala client requires; on the visitor side agent fields appear once an agent has accepted.
 pub fn info_fields(mut elem: Elem, chat: &Chat, side: Side, extras: &InfoExtras) -> Elem {
@@ -140,11 +159,9 @@ pub fn info_fields(mut elem: Elem, chat: &Chat, side: Side, extras: &InfoExtras)
         (None, Side::Agent) => elem = elem.field("agentName", "").field("agentId", 0),
         (None, Side::Visitor) => {}
     }
-    let duration_ms = chat.accepted_at.map_or(0, |start| {
-        chat.ended_at.unwrap_or(extras.now).millis_since(start)
-    });
+
     elem.field("startTime", lp_time(chat.started_at))
-        .field("duration", duration_ms / 1000)
+        .field("duration", duration_secs(chat, extras.now))
         .field("lastUpdate", lp_time(chat.last_update))
         .field("chatTimeout", i64::from(chat.chat_timeout_secs))
         .field("visitorId", chat.visitor_id)
