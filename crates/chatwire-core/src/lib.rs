@@ -10,10 +10,12 @@
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
+//! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write).
 //! - [`error`]: [`DomainError`], business failures only (no status codes).
 //!
 //! This crate does no I/O and depends on no runtime: every rule here is unit-tested in-process.
 
+pub mod access;
 pub mod account;
 pub mod agent;
 pub mod chat;

@@ -5,6 +5,7 @@
 //! its own task so that a client hanging up mid-request can never leave a committed change out
 //! of the in-memory tail.
 
+use chatwire_core::access::ChatAction;
 use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
 use chatwire_core::chat::{AssignedAgent, TypingSide};
 use chatwire_core::routing::{self, AgentLoad};
@@ -231,8 +232,11 @@ impl Engine {
         author: Actor,
         line: LineInput,
     ) -> EngineResult<Committed> {
-        if author == Actor::Visitor {
-            self.touch_visitor(account, key);
+        match &author {
+            Actor::Visitor => self.touch_visitor(account, key),
+            Actor::Agent { id, .. } => {
+                self.readable_chat(account, key, *id).await?;
+            }
         }
         let mut line = line;
         if line.text_type == TextType::Html {
@@ -256,6 +260,7 @@ impl Engine {
         agent: AgentId,
         url: String,
     ) -> EngineResult<Committed> {
+        self.readable_chat(account, key, agent).await?;
         let me = self.assigned(account, agent).await?;
         self.commit(account, key, ChatCommand::PushUrl { agent: me, url })
             .await
@@ -268,6 +273,9 @@ impl Engine {
         key: &ChatKey,
         by: Actor,
     ) -> EngineResult<Committed> {
+        if let Actor::Agent { id, .. } = &by {
+            self.readable_chat(account, key, *id).await?;
+        }
         self.commit(account, key, ChatCommand::End { by }).await
     }
 
@@ -281,6 +289,7 @@ impl Engine {
         to: TransferTo,
         text: String,
     ) -> EngineResult<Committed> {
+        self.readable_chat(account, key, agent).await?;
         let me = self.assigned(account, agent).await?;
         let target = match to {
             TransferTo::Agent(id) => {
@@ -333,6 +342,7 @@ impl Engine {
         key: &ChatKey,
         agent: AgentId,
     ) -> EngineResult<Committed> {
+        self.readable_chat(account, key, agent).await?;
         self.commit(account, key, ChatCommand::RejectTransfer { agent })
             .await
     }
@@ -345,9 +355,11 @@ impl Engine {
         key: &ChatKey,
         agent: AgentId,
     ) -> EngineResult<Committed> {
-        let record = self.agent(account, agent).await?;
         let chat = self.chat(account, key).await?;
-        if !record.is_admin && !chat.is_handled_by(agent) {
+        if !self
+            .authorize(account, &chat, agent, ChatAction::Requeue)
+            .await?
+        {
             return Err(DomainError::NotParticipant.into());
         }
         self.commit(account, key, ChatCommand::Requeue).await
@@ -389,7 +401,7 @@ impl Engine {
         agent: AgentId,
         typing: Typing,
     ) -> EngineResult<Committed> {
-        let chat = self.chat(account, key).await?;
+        let chat = self.readable_chat(account, key, agent).await?;
         if !chat.is_handled_by(agent) {
             return Err(DomainError::NotParticipant.into());
         }

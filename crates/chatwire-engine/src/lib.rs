@@ -2,6 +2,7 @@
 //!
 //! Map:
 //! - [`Engine`]: the handle HTTP code holds; cheap to clone.
+//! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
 //! - [`auth`]: agent login, refresh, logout, bearer checks, agent sessions.
 //! - `directory`: accounts, skills, agents, app keys (cached; writes go through the store).
 //! - `chats`: chat commands (request, accept, lines, end, transfer, typing, name).
@@ -22,6 +23,7 @@
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
 
+mod access;
 pub mod auth;
 mod chats;
 mod clock;

@@ -1,11 +1,13 @@
 //! SuperOffice-style queue use cases over the shared chat commands: the sessions an agent may
 //! see, pick-up that answers "nothing" rather than failing when a chat has left the queue,
 //! transfers addressed by user name or id, accepting and rejecting pending transfers as no-ops
-//! when nothing is pending, and closing a session.
+//! when nothing is pending, and closing a session. Every "nothing happens" is only for an agent
+//! who may read the chat (`access`); a chat the agent may not read is refused first.
 //!
 //! The rules are the engine's (routing, `Chat::decide`); this module only chooses which command
 //! a request means and which refusals are "nothing happened".
 
+use chatwire_core::access::ChatAction;
 use chatwire_core::{
     AccountId, Actor, Agent, AgentId, Chat, ChatKey, ChatState, DomainError, TransferTarget,
 };
@@ -45,15 +47,25 @@ impl Engine {
             .collect())
     }
 
-    /// Picks up a chat from the queue. `None` when it is not waiting (taken, ended), including
-    /// when another agent wins the race.
+    /// Picks up a chat from the queue (only agents it is routed to take it: `Chat::decide`).
+    /// `None` when it is not waiting (taken, ended), including when another agent wins the
+    /// race, for an agent whose sessions it is among or who may read it; for anyone else the
+    /// chat is hidden and the pick-up refused.
     pub async fn pick_up(
         &self,
         account: &AccountId,
         agent: AgentId,
         key: &ChatKey,
     ) -> EngineResult<Option<Chat>> {
-        if self.chat(account, key).await?.state != ChatState::Waiting {
+        let chat = self.chat(account, key).await?;
+        if chat.state != ChatState::Waiting {
+            // Gone from the queue: the agents whose sessions list showed it learn only that
+            // (they lost the race); for anyone else the chat is hidden.
+            let me = self.agent(account, agent).await?;
+            if !me.is_admin && !is_session_of(&me, &chat) {
+                self.authorize(account, &chat, agent, ChatAction::Read)
+                    .await?;
+            }
             return Ok(None);
         }
         match self.accept(account, agent, key).await {
@@ -80,7 +92,9 @@ impl Engine {
     }
 
     /// Transfers a chat the agent handles to another agent (by login name or id). A chat the
-    /// agent does not handle is left as it is (SuperOffice: "nothing happens").
+    /// agent may read but does not handle is left as it is (SuperOffice: "nothing happens");
+    /// a chat the agent may not read is refused, and so is a transfer to oneself (as
+    /// LivePerson refuses it).
     pub async fn transfer_to_agent(
         &self,
         account: &AccountId,
@@ -89,10 +103,18 @@ impl Engine {
         to: &str,
     ) -> EngineResult<Chat> {
         let chat = self.chat(account, key).await?;
-        if !chat.is_handled_by(agent) {
+        let handles = self
+            .authorize(account, &chat, agent, ChatAction::Transfer)
+            .await?;
+        let target = self.agent_by_login_or_id(account, to).await?;
+        if target.id == agent {
+            return Err(
+                DomainError::invalid("transfer", "cannot transfer a chat to yourself").into(),
+            );
+        }
+        if !handles {
             return Ok(chat);
         }
-        let target = self.agent_by_login_or_id(account, to).await?;
         let done = self
             .transfer(
                 account,
@@ -105,8 +127,9 @@ impl Engine {
         Ok(done.chat)
     }
 
-    /// Accepts a pending transfer (to this agent, or to a skill the agent may take). Without a
-    /// pending transfer nothing happens.
+    /// Accepts a pending transfer: a personal one by its target, a skill one by an agent of
+    /// the skill (routing decides, in `Chat::decide`). Without a pending transfer nothing
+    /// happens, for an agent who may read the chat; a chat the agent may not read is refused.
     pub async fn accept_transfer(
         &self,
         account: &AccountId,
@@ -114,13 +137,16 @@ impl Engine {
         key: &ChatKey,
     ) -> EngineResult<Chat> {
         let chat = self.chat(account, key).await?;
+        self.authorize(account, &chat, agent, ChatAction::Take)
+            .await?;
         if chat.transfer.is_none() || chat.state != ChatState::Waiting {
             return Ok(chat);
         }
         Ok(self.accept(account, agent, key).await?.chat)
     }
 
-    /// Declines a personal transfer to this agent. Without one nothing happens.
+    /// Declines a personal transfer to this agent. Without one nothing happens, for an agent
+    /// who may read the chat; a chat the agent may not read is refused.
     pub async fn decline_transfer(
         &self,
         account: &AccountId,
@@ -136,15 +162,16 @@ impl Engine {
         }
     }
 
-    /// Closes a session: the handling agent ends it; an ended chat stays ended. Anyone else is
-    /// refused (`NotParticipant`).
+    /// Closes a session: the handling agent ends it; an ended chat stays ended (for an agent
+    /// who may read it). Anyone else is refused (`NotParticipant`, or `Forbidden` for a chat
+    /// they may not read).
     pub async fn close_session(
         &self,
         account: &AccountId,
         agent: AgentId,
         key: &ChatKey,
     ) -> EngineResult<()> {
-        let chat = self.chat(account, key).await?;
+        let chat = self.readable_chat(account, key, agent).await?;
         if chat.state == ChatState::Ended {
             return Ok(());
         }

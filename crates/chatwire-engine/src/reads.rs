@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
+use chatwire_core::access::ChatAction;
 use chatwire_core::routing;
 use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey, EventId};
 
@@ -132,10 +133,11 @@ impl Engine {
         out
     }
 
-    /// Whether `viewer` may read `chat`. Agents read chats they handle or handled, chats
-    /// ringing for them, and chats they transferred away; admins read every chat of the
-    /// account. Another agent's chat is `Forbidden` (nothing of it is returned).
-    async fn check_access(
+    /// Whether `viewer` may read `chat` (`chatwire_core::access::may_read`): agents read chats
+    /// they handle or handled, chats ringing for or transferred to them, and chats they
+    /// transferred away; admins read every chat of the account. Any other chat is `Forbidden`
+    /// and nothing of it is returned.
+    pub(crate) async fn check_access(
         &self,
         account: &AccountId,
         chat: &Chat,
@@ -144,21 +146,9 @@ impl Engine {
         let Viewer::Agent(agent) = viewer else {
             return Ok(());
         };
-        let mine = chat.agent.as_ref().is_some_and(|a| a.id == agent)
-            || chat
-                .transfer
-                .as_ref()
-                .and_then(|t| t.from.as_ref())
-                .is_some_and(|f| f.id == agent);
-        if mine {
-            return Ok(());
-        }
-        let load = self.agent_load(account, agent).await?;
-        if load.agent.is_admin || routing::is_routed_to(&load, chat) {
-            Ok(())
-        } else {
-            Err(EngineError::Forbidden("this chat belongs to another agent"))
-        }
+        self.authorize(account, chat, agent, ChatAction::Read)
+            .await
+            .map(|_| ())
     }
 
     /// How many chats this agent may accept now (LivePerson ring count).

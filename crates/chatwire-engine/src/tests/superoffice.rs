@@ -68,7 +68,7 @@ async fn events_after_a_sequence_number_are_exactly_the_new_ones() {
 }
 
 #[tokio::test]
-async fn transfers_by_login_name_are_accepted_or_declined_and_foreign_ones_do_nothing() {
+async fn transfers_by_login_name_are_accepted_or_declined_and_foreign_ones_are_refused() {
     // Arrange
     let f = fixture().await;
     let key = f.request("Sales").await;
@@ -78,11 +78,10 @@ async fn transfers_by_login_name_are_accepted_or_declined_and_foreign_ones_do_no
         .expect("pick up");
 
     // Act
-    let untouched = f
+    let foreign = f
         .engine
         .transfer_to_agent(&f.account, f.agents[2], &key, "agent1")
-        .await
-        .expect("no-op");
+        .await;
     let moved = f
         .engine
         .transfer_to_agent(&f.account, f.agents[1], &key, "agent1")
@@ -95,12 +94,12 @@ async fn transfers_by_login_name_are_accepted_or_declined_and_foreign_ones_do_no
         .expect("decline");
     let nothing_pending = f
         .engine
-        .accept_transfer(&f.account, f.agents[0], &key)
+        .accept_transfer(&f.account, f.agents[1], &key)
         .await
         .expect("no-op");
 
     // Assert
-    assert_eq!(untouched.state, ChatState::Chatting);
+    assert!(matches!(foreign, Err(EngineError::Forbidden(_))));
     assert_eq!(moved.state, ChatState::Waiting);
     assert!(declined.is_handled_by(f.agents[1]), "back to the sender");
     assert!(nothing_pending.is_handled_by(f.agents[1]));

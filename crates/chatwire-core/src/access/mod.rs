@@ -1,0 +1,96 @@
+//! Who may do what to a chat, once for both dialects and every route (docs/security.md, "Who
+//! may do what to a chat"). Pure: the engine gathers the acting agent's record and load, this
+//! module answers.
+//!
+//! - **Read** (see the chat, its events, its entity): the agent handling it or who handled it,
+//!   the agent a transfer comes from, the target of a personal transfer, an agent it rings for
+//!   (routing), or an admin of its account.
+//! - **Act as its agent** (lines, URLs, typing, end, transfer): only the agent handling it.
+//! - **Take it** (pick up, accept a transfer): only an agent it is routed to (personal transfer:
+//!   the target; skill transfer or queue: Online agents of the skill other than the sender).
+//! - **Decline a transfer**: only the target of a personal transfer.
+//! - **Requeue** (SuperOffice reset): the agent handling it or an admin.
+//!
+//! An agent who may not read a chat learns nothing of it ([`Verdict::Hidden`]); one who may
+//! read it but not do this gets [`Verdict::ReadOnly`], which a use case turns into a refusal or,
+//! where SuperOffice documents one, a "nothing happens" answer.
+//! There is no topic-manager role: admins are the only agents with rights over others' chats.
+
+use crate::chat::{Chat, TransferTarget};
+use crate::routing::{self, AgentLoad};
+use crate::{Agent, AgentId};
+
+/// What an agent asks of a chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatAction {
+    /// Read it (events, info, entity, transcript).
+    Read,
+    /// Write as its agent: a line, a URL, typing, ending it.
+    Write,
+    /// Transfer it to a skill or another agent.
+    Transfer,
+    /// Take it: pick it up from the queue or accept a pending transfer.
+    Take,
+    /// Decline a personal transfer.
+    DeclineTransfer,
+    /// Put it back in the queue.
+    Requeue,
+}
+
+/// The answer for one agent, chat and action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The agent may do it.
+    Allowed,
+    /// The agent may read the chat but not do this.
+    ReadOnly,
+    /// The agent may not even read the chat: nothing of it may be returned.
+    Hidden,
+}
+
+/// Whether `agent` is one of the chat's people: the agent handling or having handled it, the
+/// agent a pending transfer comes from, or the target of a pending personal transfer.
+pub fn is_involved(agent: AgentId, chat: &Chat) -> bool {
+    let handler = chat.agent.as_ref().is_some_and(|a| a.id == agent);
+    let transfer = chat.transfer.as_ref().is_some_and(|t| {
+        t.from.as_ref().is_some_and(|f| f.id == agent)
+            || matches!(t.target, TransferTarget::Agent { id, .. } if id == agent)
+    });
+    handler || transfer
+}
+
+/// Whether `load.agent` may read `chat` (see the module rules).
+pub fn may_read(load: &AgentLoad, chat: &Chat) -> bool {
+    let agent = &load.agent;
+    chat.account == agent.account
+        && (is_involved(agent.id, chat) || agent.is_admin || routing::is_routed_to(load, chat))
+}
+
+/// Decides whether `load.agent` may do `action` to `chat`.
+pub fn verdict(load: &AgentLoad, chat: &Chat, action: ChatAction) -> Verdict {
+    if !may_read(load, chat) {
+        return Verdict::Hidden;
+    }
+    let agent = &load.agent;
+    let allowed = match action {
+        ChatAction::Read => true,
+        ChatAction::Write | ChatAction::Transfer => chat.is_handled_by(agent.id),
+        ChatAction::Take => routing::is_routed_to(load, chat),
+        ChatAction::DeclineTransfer => is_personal_target(agent, chat),
+        ChatAction::Requeue => agent.is_admin || chat.is_handled_by(agent.id),
+    };
+    if allowed {
+        Verdict::Allowed
+    } else {
+        Verdict::ReadOnly
+    }
+}
+
+fn is_personal_target(agent: &Agent, chat: &Chat) -> bool {
+    chat.transfer
+        .as_ref()
+        .is_some_and(|t| matches!(t.target, TransferTarget::Agent { id, .. } if id == agent.id))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,158 @@
+//! Unit tests of the access rules: one chat, the agents around it, each action.
+
+use super::*;
+use crate::{ChatState, SkillId};
+use crate::chat::test_support::{agent, waiting_chat};
+use crate::chat::{AssignedAgent, PendingTransfer};
+
+fn load(id: i64, skills: &[i64]) -> AgentLoad {
+    AgentLoad {
+        agent: agent(id, skills),
+        active_chats: 0,
+    }
+}
+
+fn admin(id: i64) -> AgentLoad {
+    let mut l = load(id, &[]);
+    l.agent.is_admin = true;
+    l
+}
+
+fn assigned(id: i64) -> AssignedAgent {
+    AssignedAgent {
+        id: AgentId(id),
+        name: format!("Agent{id}"),
+    }
+}
+
+/// A Sales (10) chat agent 1 is chatting in.
+fn chatting_with_1() -> Chat {
+    let mut chat = waiting_chat(Some(10));
+    chat.state = ChatState::Chatting;
+    chat.agent = Some(assigned(1));
+    chat
+}
+
+/// A Sales chat agent 1 transferred to `target`, waiting.
+fn transferred_by_1(target: TransferTarget) -> Chat {
+    let mut chat = waiting_chat(Some(10));
+    chat.agent = None;
+    chat.transfer = Some(PendingTransfer {
+        target,
+        from: Some(assigned(1)),
+    });
+    chat
+}
+
+fn to_agent(id: i64) -> TransferTarget {
+    TransferTarget::Agent {
+        id: AgentId(id),
+        name: format!("Agent{id}"),
+    }
+}
+
+#[test]
+fn another_agent_of_the_same_skill_may_neither_read_nor_take_a_chat_in_progress() {
+    let chat = chatting_with_1();
+    let other = load(2, &[10]);
+    for action in [
+        ChatAction::Read,
+        ChatAction::Write,
+        ChatAction::Transfer,
+        ChatAction::Take,
+        ChatAction::DeclineTransfer,
+        ChatAction::Requeue,
+    ] {
+        assert_eq!(verdict(&other, &chat, action), Verdict::Hidden, "{action:?}");
+    }
+}
+
+#[test]
+fn the_handling_agent_writes_transfers_and_requeues_but_does_not_take_it_again() {
+    let chat = chatting_with_1();
+    let me = load(1, &[10]);
+    assert_eq!(verdict(&me, &chat, ChatAction::Write), Verdict::Allowed);
+    assert_eq!(verdict(&me, &chat, ChatAction::Transfer), Verdict::Allowed);
+    assert_eq!(verdict(&me, &chat, ChatAction::Requeue), Verdict::Allowed);
+    assert_eq!(verdict(&me, &chat, ChatAction::Take), Verdict::ReadOnly);
+    assert_eq!(
+        verdict(&me, &chat, ChatAction::DeclineTransfer),
+        Verdict::ReadOnly
+    );
+}
+
+#[test]
+fn an_admin_reads_and_requeues_another_agents_chat_but_does_not_write_in_it() {
+    let chat = chatting_with_1();
+    let boss = admin(9);
+    assert_eq!(verdict(&boss, &chat, ChatAction::Read), Verdict::Allowed);
+    assert_eq!(verdict(&boss, &chat, ChatAction::Requeue), Verdict::Allowed);
+    assert_eq!(verdict(&boss, &chat, ChatAction::Write), Verdict::ReadOnly);
+    assert_eq!(verdict(&boss, &chat, ChatAction::Transfer), Verdict::ReadOnly);
+}
+
+#[test]
+fn a_personal_transfer_is_taken_or_declined_by_its_target_only() {
+    let chat = transferred_by_1(to_agent(3));
+    let target = load(3, &[]);
+    let bystander = load(2, &[10]);
+    let sender = load(1, &[10]);
+    assert_eq!(verdict(&target, &chat, ChatAction::Take), Verdict::Allowed);
+    assert_eq!(
+        verdict(&target, &chat, ChatAction::DeclineTransfer),
+        Verdict::Allowed
+    );
+    assert_eq!(verdict(&bystander, &chat, ChatAction::Take), Verdict::Hidden);
+    assert_eq!(verdict(&sender, &chat, ChatAction::Read), Verdict::Allowed);
+    assert_eq!(verdict(&sender, &chat, ChatAction::Take), Verdict::ReadOnly);
+    assert_eq!(
+        verdict(&sender, &chat, ChatAction::DeclineTransfer),
+        Verdict::ReadOnly
+    );
+}
+
+#[test]
+fn a_skill_transfer_is_taken_by_agents_of_the_skill_other_than_the_sender() {
+    let chat = transferred_by_1(TransferTarget::Skill {
+        id: SkillId(10),
+        name: "Sales".into(),
+    });
+    assert_eq!(
+        verdict(&load(2, &[10]), &chat, ChatAction::Take),
+        Verdict::Allowed
+    );
+    assert_eq!(
+        verdict(&load(3, &[11]), &chat, ChatAction::Take),
+        Verdict::Hidden
+    );
+    assert_eq!(
+        verdict(&load(1, &[10]), &chat, ChatAction::Take),
+        Verdict::ReadOnly
+    );
+    assert_eq!(
+        verdict(&load(2, &[10]), &chat, ChatAction::DeclineTransfer),
+        Verdict::ReadOnly,
+        "only personal transfers are declined"
+    );
+}
+
+#[test]
+fn a_waiting_chat_is_taken_by_online_agents_of_its_skill() {
+    let chat = waiting_chat(Some(10));
+    let mut away = load(2, &[10]);
+    away.agent.availability = crate::Availability::Away;
+    assert_eq!(
+        verdict(&load(2, &[10]), &chat, ChatAction::Take),
+        Verdict::Allowed
+    );
+    assert_eq!(verdict(&away, &chat, ChatAction::Take), Verdict::Hidden);
+    assert_eq!(verdict(&admin(9), &chat, ChatAction::Take), Verdict::ReadOnly);
+}
+
+#[test]
+fn an_agent_of_another_account_may_not_read_even_as_admin() {
+    let chat = chatting_with_1();
+    let mut stranger = admin(1);
+    stranger.agent.account = crate::AccountId::parse("2000").expect("id");
+    assert_eq!(verdict(&stranger, &chat, ChatAction::Read), Verdict::Hidden);
+}

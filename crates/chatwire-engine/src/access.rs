@@ -1,0 +1,66 @@
+//! Access checks of agent requests on one chat, for every route of both dialects: the rules are
+//! `chatwire_core::access`; this module gathers the agent's record and load from memory and
+//! turns a [`Verdict::Hidden`] into the one refusal every dialect shows for a chat the agent may
+//! not read (`Forbidden`, nothing of the chat in it).
+//!
+//! A use case checks before it acts: a hidden chat is refused before any "nothing happens"
+//! answer or entity could reveal it. What an agent who may read the chat may not do is left to
+//! `Chat::decide` (so the refusals keep their meaning: ended, wrong state, not a participant)
+//! or, for SuperOffice's documented no-ops, to the use case.
+
+use chatwire_core::access::{self, ChatAction, Verdict};
+use chatwire_core::{AccountId, AgentId, Chat, ChatKey};
+
+use crate::{Engine, EngineError, EngineResult};
+
+/// The refusal for a chat the agent may not read (the same for every route).
+pub(crate) fn hidden() -> EngineError {
+    EngineError::Forbidden("this chat belongs to another agent")
+}
+
+impl Engine {
+    /// What `agent` may do to `chat` (see `chatwire_core::access`).
+    pub async fn chat_verdict(
+        &self,
+        account: &AccountId,
+        chat: &Chat,
+        agent: AgentId,
+        action: ChatAction,
+    ) -> EngineResult<Verdict> {
+        // The common case (an agent reading their own chat) needs no directory or load.
+        if action == ChatAction::Read && access::is_involved(agent, chat) {
+            return Ok(Verdict::Allowed);
+        }
+        let load = self.agent_load(account, agent).await?;
+        Ok(access::verdict(&load, chat, action))
+    }
+
+    /// Refuses a chat `agent` may not read; otherwise whether they may do `action` (`false`:
+    /// they may read it but not do this).
+    pub(crate) async fn authorize(
+        &self,
+        account: &AccountId,
+        chat: &Chat,
+        agent: AgentId,
+        action: ChatAction,
+    ) -> EngineResult<bool> {
+        match self.chat_verdict(account, chat, agent, action).await? {
+            Verdict::Hidden => Err(hidden()),
+            Verdict::ReadOnly => Ok(false),
+            Verdict::Allowed => Ok(true),
+        }
+    }
+
+    /// The chat, when `agent` may read it; refused otherwise (before anything acts on it).
+    pub(crate) async fn readable_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        agent: AgentId,
+    ) -> EngineResult<Chat> {
+        let chat = self.chat(account, key).await?;
+        self.authorize(account, &chat, agent, ChatAction::Read)
+            .await?;
+        Ok(chat)
+    }
+}

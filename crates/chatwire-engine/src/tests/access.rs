@@ -1,0 +1,251 @@
+//! Engine tests of who may act on a chat (`access`): the hijack sequence of issue 11, refusals
+//! that reveal nothing, SuperOffice's no-ops kept only for agents who may read the chat, and
+//! transfers taken only by their target.
+//!
+//! Fixture agents: 0 = agent1 (Sales+Support), 1 = agent2 (Sales), 2 = agent3 (Support).
+
+use chatwire_core::{Actor, AgentId, ChatKey, ChatState, DomainError, Typing};
+
+use super::{Fixture, fixture};
+use crate::{EngineError, LineInput, TransferTo};
+
+/// A Sales chat agent2 (index 1) has picked up.
+async fn chat_of_agent2(f: &Fixture) -> ChatKey {
+    let key = f.request("Sales").await;
+    f.engine
+        .pick_up(&f.account, f.agents[1], &key)
+        .await
+        .expect("pick up")
+        .expect("taken");
+    key
+}
+
+async fn revision(f: &Fixture, key: &ChatKey) -> u64 {
+    f.engine.chat(&f.account, key).await.expect("chat").revision
+}
+
+fn hidden<T: std::fmt::Debug>(result: &Result<T, EngineError>) -> bool {
+    matches!(result, Err(EngineError::Forbidden(_)))
+}
+
+async fn make_admin(f: &Fixture, agent: AgentId) {
+    let mut record = f.engine.agent(&f.account, agent).await.expect("agent");
+    record.is_admin = true;
+    f.engine.update_agent(&record).await.expect("admin");
+}
+
+#[tokio::test]
+async fn the_hijack_sequence_is_refused_and_changes_nothing() {
+    // Arrange: agent1 shares agent2's skill but has nothing to do with the chat.
+    let f = fixture().await;
+    let key = chat_of_agent2(&f).await;
+    let before = revision(&f, &key).await;
+    let thief = f.agents[0];
+
+    // Act
+    let transfer = f
+        .engine
+        .transfer_to_agent(&f.account, thief, &key, "agent1")
+        .await;
+    let accept = f.engine.accept_transfer(&f.account, thief, &key).await;
+    let decline = f.engine.decline_transfer(&f.account, thief, &key).await;
+    let lp_transfer = f
+        .engine
+        .transfer(
+            &f.account,
+            &key,
+            thief,
+            TransferTo::Agent(thief),
+            String::new(),
+        )
+        .await;
+
+    // Assert
+    assert!(hidden(&transfer), "{transfer:?}");
+    assert!(hidden(&accept), "{accept:?}");
+    assert!(hidden(&decline), "{decline:?}");
+    assert!(hidden(&lp_transfer), "{lp_transfer:?}");
+    let chat = f.engine.chat(&f.account, &key).await.expect("chat");
+    assert_eq!(chat.revision, before, "nothing changed");
+    assert!(chat.is_handled_by(f.agents[1]));
+}
+
+#[tokio::test]
+async fn every_agent_action_on_a_chat_the_agent_may_not_read_is_refused() {
+    // Arrange
+    let f = fixture().await;
+    let key = chat_of_agent2(&f).await;
+    let before = revision(&f, &key).await;
+    let (a, e, other) = (&f.account, &f.engine, f.agents[2]);
+    let me = Actor::Agent {
+        id: other,
+        name: "agent3-nick".into(),
+    };
+
+    // Act
+    let results = [
+        e.post_line(a, &key, me.clone(), LineInput::plain("hi"))
+            .await
+            .map(|_| ()),
+        e.push_url(a, &key, other, "https://example.com".into())
+            .await
+            .map(|_| ()),
+        e.end_chat(a, &key, me).await.map(|_| ()),
+        e.set_agent_typing(a, &key, other, Typing::Typing)
+            .await
+            .map(|_| ()),
+        e.requeue(a, &key, other).await.map(|_| ()),
+        e.reject_transfer(a, &key, other).await.map(|_| ()),
+        e.close_session(a, other, &key).await,
+        e.pick_up(a, other, &key).await.map(|_| ()),
+    ];
+
+    // Assert
+    for (i, r) in results.iter().enumerate() {
+        assert!(hidden(r), "action {i}: {r:?}");
+    }
+    assert_eq!(revision(&f, &key).await, before);
+}
+
+#[tokio::test]
+async fn a_transfer_to_oneself_is_refused_even_for_the_handling_agent() {
+    // Arrange
+    let f = fixture().await;
+    let key = chat_of_agent2(&f).await;
+
+    // Act
+    let own = f
+        .engine
+        .transfer_to_agent(&f.account, f.agents[1], &key, "agent2")
+        .await;
+
+    // Assert
+    assert!(
+        matches!(own, Err(EngineError::Domain(DomainError::Invalid { .. }))),
+        "{own:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_reads_and_requeues_but_transfers_only_as_a_no_op() {
+    // Arrange
+    let f = fixture().await;
+    make_admin(&f, f.agents[2]).await;
+    let key = chat_of_agent2(&f).await;
+    let before = revision(&f, &key).await;
+
+    // Act
+    let no_op = f
+        .engine
+        .transfer_to_agent(&f.account, f.agents[2], &key, "agent1")
+        .await
+        .expect("no-op for a reader");
+    let to_self = f
+        .engine
+        .transfer_to_agent(&f.account, f.agents[2], &key, "agent3")
+        .await;
+    let unchanged = revision(&f, &key).await;
+    let requeued = f.engine.requeue(&f.account, &key, f.agents[2]).await;
+
+    // Assert
+    assert!(no_op.is_handled_by(f.agents[1]));
+    assert!(matches!(to_self, Err(EngineError::Domain(_))));
+    assert_eq!(unchanged, before);
+    assert_eq!(
+        requeued.expect("admin requeues").chat.state,
+        ChatState::Waiting
+    );
+}
+
+#[tokio::test]
+async fn a_personal_transfer_is_accepted_by_its_target_and_by_nobody_else() {
+    // Arrange: agent2 hands the chat to agent3 personally.
+    let f = fixture().await;
+    let key = chat_of_agent2(&f).await;
+    f.engine
+        .transfer_to_agent(&f.account, f.agents[1], &key, "agent3")
+        .await
+        .expect("transfer");
+    let pending = revision(&f, &key).await;
+
+    // Act
+    let bystander = f
+        .engine
+        .accept_transfer(&f.account, f.agents[0], &key)
+        .await;
+    let sender = f
+        .engine
+        .accept_transfer(&f.account, f.agents[1], &key)
+        .await;
+    let after_refusals = revision(&f, &key).await;
+    let target = f
+        .engine
+        .accept_transfer(&f.account, f.agents[2], &key)
+        .await
+        .expect("target accepts");
+
+    // Assert
+    assert!(hidden(&bystander), "{bystander:?}");
+    assert!(
+        matches!(sender, Err(EngineError::Domain(DomainError::NotRoutable))),
+        "{sender:?}"
+    );
+    assert_eq!(after_refusals, pending);
+    assert!(target.is_handled_by(f.agents[2]));
+}
+
+#[tokio::test]
+async fn a_skill_transfer_is_accepted_only_by_an_agent_of_that_skill() {
+    // Arrange: agent1 (Sales+Support) takes a Support chat and sends it to Support.
+    let f = fixture().await;
+    let key = f.request("Support").await;
+    f.engine
+        .pick_up(&f.account, f.agents[0], &key)
+        .await
+        .expect("pick up");
+    let support = f
+        .engine
+        .skill_by_name_or_id(&f.account, "Support")
+        .await
+        .expect("skill");
+    f.engine
+        .transfer(
+            &f.account,
+            &key,
+            f.agents[0],
+            TransferTo::Skill(support.id),
+            String::new(),
+        )
+        .await
+        .expect("transfer");
+
+    // Act
+    let sales_only = f
+        .engine
+        .accept_transfer(&f.account, f.agents[1], &key)
+        .await;
+    let support_agent = f
+        .engine
+        .accept_transfer(&f.account, f.agents[2], &key)
+        .await
+        .expect("accept");
+
+    // Assert
+    assert!(hidden(&sales_only), "{sales_only:?}");
+    assert!(support_agent.is_handled_by(f.agents[2]));
+}
+
+#[tokio::test]
+async fn a_pick_up_lost_to_a_colleague_of_the_skill_answers_none_but_others_are_refused() {
+    // Arrange
+    let f = fixture().await;
+    let key = chat_of_agent2(&f).await;
+
+    // Act
+    let colleague = f.engine.pick_up(&f.account, f.agents[0], &key).await;
+    let stranger = f.engine.pick_up(&f.account, f.agents[2], &key).await;
+
+    // Assert
+    assert!(matches!(colleague, Ok(None)), "{colleague:?}");
+    assert!(hidden(&stranger), "{stranger:?}");
+}
