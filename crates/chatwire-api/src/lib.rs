@@ -5,6 +5,7 @@
 //! - [`base_url`]: [`BaseUrl`], the scheme and host absolute links are built from.
 //! - [`error`]: [`ApiError`], mapping engine failures to statuses.
 //! - [`trace`]: the request span (route template, not raw path).
+//! - [`routes`]: [`RouteTable`], how routers are built and list their routes ([`routes()`]).
 //! - [`liveperson`], [`superoffice`]: the two wire dialects.
 //!
 //! Handlers call the [`chatwire_engine::Engine`], never a store.
@@ -14,6 +15,7 @@ pub mod error;
 pub mod feed;
 pub mod liveperson;
 pub mod negotiate;
+pub mod routes;
 pub mod state;
 pub mod superoffice;
 pub mod trace;
@@ -21,10 +23,10 @@ pub mod trace;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 
 pub use base_url::{BaseUrl, HttpSettings};
 pub use error::ApiError;
+pub use routes::{Route, RouteTable};
 pub use state::AppState;
 
 /// The complete router over `state`.
@@ -35,7 +37,7 @@ pub fn app(state: AppState) -> Router {
         .map_request(liveperson::compat::prepare)
         .service(liveperson::router().with_state(state.clone()));
     Router::new()
-        .route("/healthz", get(health))
+        .merge(own_table().into_router())
         .merge(feed::router())
         // SuperOffice paths (`/api/v1/…`, `/{account}/api/v1/…`) never match LivePerson's
         // (`/api/account/…`, `/csdr/…`); what they do not match falls through to LivePerson.
@@ -43,6 +45,20 @@ pub fn app(state: AppState) -> Router {
         .fallback_service(liveperson)
         .layer(trace::layer())
         .with_state(state)
+}
+
+/// The routes outside the dialects.
+fn own_table() -> RouteTable {
+    RouteTable::new().get("/healthz", health)
+}
+
+/// Every route of [`app`] (method and path template), as its routers registered them.
+pub fn routes() -> Vec<Route> {
+    let mut all = own_table().into_routes();
+    all.extend(feed::table().into_routes());
+    all.extend(superoffice::table().into_routes());
+    all.extend(liveperson::table().into_routes());
+    all
 }
 
 /// `GET /healthz`: 200 when the store answers, 503 otherwise (load balancers take the node out).

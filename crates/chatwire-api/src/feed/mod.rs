@@ -18,7 +18,6 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
 use chatwire_engine::core::{AccountId, GlobalSeq};
 use chatwire_engine::{Engine, FeedReader};
 
@@ -28,15 +27,20 @@ use crate::{ApiError, AppState};
 
 /// The routes of chatwire's own API.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/chatwire/v1/accounts/{account}/feed", get(get_feed))
-        .route(
+    table().into_router()
+}
+
+/// Every route of chatwire's own API.
+pub fn table() -> crate::routes::RouteTable {
+    crate::routes::RouteTable::new()
+        .get("/chatwire/v1/accounts/{account}/feed", get_feed)
+        .get(
             "/chatwire/v1/accounts/{account}/feed/stream",
-            get(sse::feed_stream),
+            sse::feed_stream,
         )
-        .route(
+        .get(
             "/chatwire/v1/accounts/{account}/chats/{chat}/stream",
-            get(sse::chat_stream),
+            sse::chat_stream,
         )
 }
 

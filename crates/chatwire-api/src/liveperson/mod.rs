@@ -24,170 +24,133 @@ pub mod visitor_chat;
 pub mod wire;
 
 use axum::Router;
-use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::routes::RouteTable;
 
-/// The LivePerson routes (paths as clients send them, after `compat::prepare`).
+/// The LivePerson router (paths as clients send them, after `compat::prepare`).
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/account/{account}/service/{service}/baseURI",
-            get(domain::get_service_base_uri),
-        )
-        .route(
-            "/csdr/account/{account}/service/baseURI",
-            get(domain::get_all_base_uris),
-        )
-        .route(
-            "/csdr/account/{account}/service/{service}/baseURI",
-            get(domain::get_service_base_uri),
-        )
-        .route(
-            "/csdr/account/{account}/service/{service}/baseURI.lpCsds",
-            get(domain::get_lpcsds),
-        )
-        .merge(agent_routes())
+    table()
+        .into_router()
         .fallback(not_found)
         .layer(axum::middleware::from_fn(compat::render_errors))
 }
 
+/// Every LivePerson route.
+pub fn table() -> RouteTable {
+    RouteTable::new()
+        .get(
+            "/api/account/{account}/service/{service}/baseURI",
+            domain::get_service_base_uri,
+        )
+        .get(
+            "/csdr/account/{account}/service/baseURI",
+            domain::get_all_base_uris,
+        )
+        .get(
+            "/csdr/account/{account}/service/{service}/baseURI",
+            domain::get_service_base_uri,
+        )
+        .get(
+            "/csdr/account/{account}/service/{service}/baseURI.lpCsds",
+            domain::get_lpcsds,
+        )
+        .merge(agent_routes())
+}
+
 /// Login Service API and Chat Agent API routes.
-fn agent_routes() -> Router<AppState> {
+fn agent_routes() -> RouteTable {
     use agent_chat as c;
     use agent_session as s;
     const A: &str = "/api/account/{account}";
     const S: &str = "/api/account/{account}/agentSession/{asid}";
     const C: &str = "/api/account/{account}/agentSession/{asid}/chat/{chat}";
-    Router::new()
-        .route(&format!("{A}/login"), post(login::post_login))
-        .route(&format!("{A}/refresh"), post(login::post_refresh))
-        .route(&format!("{A}/logout"), post(login::post_logout))
-        .route(
-            &format!("{A}/chat/request"),
-            post(visitor::post_chat_request),
-        )
+    RouteTable::new()
+        .post(&format!("{A}/login"), login::post_login)
+        .post(&format!("{A}/refresh"), login::post_refresh)
+        .post(&format!("{A}/logout"), login::post_logout)
+        .post(&format!("{A}/chat/request"), visitor::post_chat_request)
         .merge(visitor_routes())
-        .route(&format!("{A}/agentSession"), post(s::post_agent_session))
-        .route(S, get(s::get_agent_session))
-        .route(
-            &format!("{S}/availability"),
-            get(s::get_availability).put(s::put_availability),
-        )
-        .route(
-            &format!("{S}/availableAgents"),
-            get(s::get_available_agents),
-        )
-        .route(
-            &format!("{S}/chat/availableSlots"),
-            get(s::get_available_slots),
-        )
-        .route(&format!("{S}/info"), get(s::get_agent_info))
-        .route(
-            &format!("{S}/incomingRequests"),
-            get(s::get_incoming_requests).post(s::post_incoming_requests),
-        )
-        .route(&format!("{S}/chatSessions"), get(s::get_chat_sessions))
-        .route(&format!("{S}/chat"), get(c::get_chats))
-        .route(C, get(c::get_chat))
-        .route(
-            &format!("{C}/events"),
-            get(c::get_events).post(c::post_event),
-        )
-        .route(&format!("{C}/info"), get(c::get_info))
-        .route(&format!("{C}/info/visitorName"), get(c::get_visitor_name))
-        .route(
-            &format!("{C}/info/visitorTyping"),
-            get(c::get_visitor_typing),
-        )
-        .route(
-            &format!("{C}/info/agentTyping"),
-            get(c::get_agent_typing).put(c::put_agent_typing),
-        )
-        .route(
-            &format!("{C}/transfer"),
-            get(c::get_transfer).post(c::post_transfer),
-        )
-        .route(&format!("{C}/events/{{event}}"), get(c::get_event))
-        .route(
-            &format!("{C}/survey"),
-            get(agent_extras::get_agent_survey).put(agent_extras::put_agent_survey),
-        )
-        .route(
+        .post(&format!("{A}/agentSession"), s::post_agent_session)
+        .get(S, s::get_agent_session)
+        .get(&format!("{S}/availability"), s::get_availability)
+        .put(&format!("{S}/availability"), s::put_availability)
+        .get(&format!("{S}/availableAgents"), s::get_available_agents)
+        .get(&format!("{S}/chat/availableSlots"), s::get_available_slots)
+        .get(&format!("{S}/info"), s::get_agent_info)
+        .get(&format!("{S}/incomingRequests"), s::get_incoming_requests)
+        .post(&format!("{S}/incomingRequests"), s::post_incoming_requests)
+        .get(&format!("{S}/chatSessions"), s::get_chat_sessions)
+        .get(&format!("{S}/chat"), c::get_chats)
+        .get(C, c::get_chat)
+        .get(&format!("{C}/events"), c::get_events)
+        .post(&format!("{C}/events"), c::post_event)
+        .get(&format!("{C}/info"), c::get_info)
+        .get(&format!("{C}/info/visitorName"), c::get_visitor_name)
+        .get(&format!("{C}/info/visitorTyping"), c::get_visitor_typing)
+        .get(&format!("{C}/info/agentTyping"), c::get_agent_typing)
+        .put(&format!("{C}/info/agentTyping"), c::put_agent_typing)
+        .get(&format!("{C}/transfer"), c::get_transfer)
+        .post(&format!("{C}/transfer"), c::post_transfer)
+        .get(&format!("{C}/events/{{event}}"), c::get_event)
+        .get(&format!("{C}/survey"), agent_extras::get_agent_survey)
+        .put(&format!("{C}/survey"), agent_extras::put_agent_survey)
+        .get(
             &format!("{S}/participantExtendedInfo/{{participant}}"),
-            get(agent_extras::get_participant_info),
+            agent_extras::get_participant_info,
         )
-        .route(
+        .get(
             &format!("{S}/visits/visit/{{visit}}"),
-            get(agent_extras::get_visit),
+            agent_extras::get_visit,
         )
-        .route(
+        .get(
             &format!("{S}/visits/visit/{{visit}}/info"),
-            get(agent_extras::get_visit_info),
+            agent_extras::get_visit_info,
         )
-        .route(
+        .get(
             &format!("{S}/visits/visit/{{visit}}/customVariables"),
-            get(agent_extras::get_visit_custom_variables),
+            agent_extras::get_visit_custom_variables,
         )
 }
 
 /// Server Chat API (visitor) routes, except the chat request (in `agent_routes` order).
-fn visitor_routes() -> Router<AppState> {
+fn visitor_routes() -> RouteTable {
     use visitor_account as a;
     use visitor_chat as v;
     const A: &str = "/api/account/{account}";
     const V: &str = "/api/account/{account}/chat/{chat}";
-    Router::new()
-        .route(A, get(a::get_account_root))
-        .route(
+    RouteTable::new()
+        .get(A, a::get_account_root)
+        .post(
             &format!("{A}/app/engagement/visitors"),
-            post(engagement::post_engagement),
+            engagement::post_engagement,
         )
-        .route(&format!("{A}/chat/availability"), get(a::get_availability))
-        .route(
-            &format!("{A}/chat/availableSlots"),
-            get(a::get_available_slots),
-        )
-        .route(
+        .get(&format!("{A}/chat/availability"), a::get_availability)
+        .get(&format!("{A}/chat/availableSlots"), a::get_available_slots)
+        .get(
             &format!("{A}/chat/estimatedWaitTime"),
-            get(a::get_estimated_wait_time),
+            a::get_estimated_wait_time,
         )
-        .route(&format!("{A}/chat/preSurvey"), get(a::get_pre_survey))
-        .route(
-            &format!("{A}/chat/offlineSurvey"),
-            get(a::get_offline_survey).put(a::put_offline_survey),
-        )
-        .route(V, get(v::get_chat))
-        .route(
-            &format!("{V}/events"),
-            get(v::get_events).post(v::post_event),
-        )
-        .route(&format!("{V}/events/{{event}}"), get(v::get_event))
-        .route(&format!("{V}/info"), get(v::get_info))
-        .route(
-            &format!("{V}/info/visitorName"),
-            get(v::get_visitor_name).put(v::put_visitor_name),
-        )
-        .route(
-            &format!("{V}/info/visitorTyping"),
-            get(v::get_visitor_typing).put(v::put_visitor_typing),
-        )
-        .route(&format!("{V}/info/agentTyping"), get(v::get_agent_typing))
-        .route(
-            &format!("{V}/exitSurvey"),
-            get(v::get_exit_survey).put(v::put_exit_survey),
-        )
-        .route(
-            &format!("{V}/customVariables"),
-            axum::routing::put(v::put_custom_variables),
-        )
-        .route(
-            &format!("{V}/transcriptRequest"),
-            axum::routing::put(v::put_transcript_request),
-        )
-        .route(
+        .get(&format!("{A}/chat/preSurvey"), a::get_pre_survey)
+        .get(&format!("{A}/chat/offlineSurvey"), a::get_offline_survey)
+        .put(&format!("{A}/chat/offlineSurvey"), a::put_offline_survey)
+        .get(V, v::get_chat)
+        .get(&format!("{V}/events"), v::get_events)
+        .post(&format!("{V}/events"), v::post_event)
+        .get(&format!("{V}/events/{{event}}"), v::get_event)
+        .get(&format!("{V}/info"), v::get_info)
+        .get(&format!("{V}/info/visitorName"), v::get_visitor_name)
+        .put(&format!("{V}/info/visitorName"), v::put_visitor_name)
+        .get(&format!("{V}/info/visitorTyping"), v::get_visitor_typing)
+        .put(&format!("{V}/info/visitorTyping"), v::put_visitor_typing)
+        .get(&format!("{V}/info/agentTyping"), v::get_agent_typing)
+        .get(&format!("{V}/exitSurvey"), v::get_exit_survey)
+        .put(&format!("{V}/exitSurvey"), v::put_exit_survey)
+        .put(&format!("{V}/customVariables"), v::put_custom_variables)
+        .put(&format!("{V}/transcriptRequest"), v::put_transcript_request)
+        .put(
             &format!("{V}/transcriptWithSubjectRequest"),
-            axum::routing::put(v::put_transcript_request),
+            v::put_transcript_request,
         )
 }
 

@@ -30,97 +30,90 @@ pub mod types_topic;
 pub mod xml;
 
 use axum::Router;
-use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::routes::RouteTable;
 
 /// The SuperOffice routes, under both roots, with the dialect's error envelope.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(routes("/api/v1"))
-        .merge(routes("/{account}/api/v1"))
+    table()
+        .into_router()
         .layer(axum::middleware::from_fn(compat::render_errors))
 }
 
+/// Every SuperOffice route, under both roots.
+pub fn table() -> RouteTable {
+    routes("/api/v1").merge(routes("/{account}/api/v1"))
+}
+
 /// Every route under one root.
-fn routes(root: &str) -> Router<AppState> {
+fn routes(root: &str) -> RouteTable {
     use rest as r;
     let cs = format!("{root}/ChatSession");
     let ct = format!("{root}/ChatTopic");
-    Router::new()
-        .route(
+    RouteTable::new()
+        .post(
             &format!("{root}/Agents/Chat/{{method}}"),
-            post(agent::post_method).get(agent::describe_method),
+            agent::post_method,
         )
-        .route(&cs, get(r::get_sessions).post(r::post_session))
-        .route(&format!("{cs}/default"), get(r::get_session_default))
-        .route(
-            &format!("{cs}/ForCurrentUser"),
-            get(r::get_sessions_for_user),
+        .get(
+            &format!("{root}/Agents/Chat/{{method}}"),
+            agent::describe_method,
         )
-        .route(&format!("{cs}/Pickup"), post(r::post_pickup_first))
-        .route(
-            &format!("{cs}/{{id}}"),
-            get(r::get_session)
-                .put(r::put_session)
-                .patch(r::put_session)
-                .delete(r::delete_session),
-        )
-        .route(
-            &format!("{cs}/{{id}}/TransferTo/{{to}}"),
-            post(r::post_transfer),
-        )
-        .route(
+        .get(&cs, r::get_sessions)
+        .post(&cs, r::post_session)
+        .get(&format!("{cs}/default"), r::get_session_default)
+        .get(&format!("{cs}/ForCurrentUser"), r::get_sessions_for_user)
+        .post(&format!("{cs}/Pickup"), r::post_pickup_first)
+        .get(&format!("{cs}/{{id}}"), r::get_session)
+        .put(&format!("{cs}/{{id}}"), r::put_session)
+        .patch(&format!("{cs}/{{id}}"), r::put_session)
+        .delete(&format!("{cs}/{{id}}"), r::delete_session)
+        .post(&format!("{cs}/{{id}}/TransferTo/{{to}}"), r::post_transfer)
+        .post(
             &format!("{cs}/{{id}}/AcceptTransfer"),
-            post(r::post_accept_transfer),
+            r::post_accept_transfer,
         )
-        .route(
+        .post(
             &format!("{cs}/{{id}}/RejectTransfer"),
-            post(r::post_reject_transfer),
+            r::post_reject_transfer,
         )
-        .route(&format!("{cs}/{{id}}/Pickup"), post(r::post_pickup))
-        .route(&format!("{cs}/{{id}}/Reset"), post(r::post_reset))
-        .route(&format!("{cs}/{{id}}/Transcript"), post(r::post_transcript))
-        .route(
-            &format!("{cs}/{{id}}/Messages"),
-            get(r::get_messages).post(r::post_message),
-        )
-        .route(&ct, post(r::post_topic))
-        .route(&format!("{ct}/default"), get(r::get_topic_default))
-        .route(&format!("{ct}/ForCurrentUser"), get(r::get_topics_for_user))
-        .route(&format!("{ct}/UserAgents"), get(r::get_user_agents))
-        .route(
-            &format!("{ct}/{{id}}"),
-            get(r::get_topic)
-                .put(r::put_topic)
-                .patch(r::put_topic)
-                .delete(r::delete_topic),
-        )
-        .route(
-            &format!("{ct}/{{id}}/Sessions"),
-            get(r::get_topic_sessions).post(r::post_topic_session),
-        )
-        .route(&format!("{ct}/{{id}}/IsOpen"), get(r::get_topic_is_open))
-        .route(
-            &format!("{ct}/{{id}}/UserAgent"),
-            get(r::get_topic_agents)
-                .put(r::put_topic_agents)
-                .post(r::post_topic_agent),
-        )
-        .route(
+        .post(&format!("{cs}/{{id}}/Pickup"), r::post_pickup)
+        .post(&format!("{cs}/{{id}}/Reset"), r::post_reset)
+        .post(&format!("{cs}/{{id}}/Transcript"), r::post_transcript)
+        .get(&format!("{cs}/{{id}}/Messages"), r::get_messages)
+        .post(&format!("{cs}/{{id}}/Messages"), r::post_message)
+        .post(&ct, r::post_topic)
+        .get(&format!("{ct}/default"), r::get_topic_default)
+        .get(&format!("{ct}/ForCurrentUser"), r::get_topics_for_user)
+        .get(&format!("{ct}/UserAgents"), r::get_user_agents)
+        .get(&format!("{ct}/{{id}}"), r::get_topic)
+        .put(&format!("{ct}/{{id}}"), r::put_topic)
+        .patch(&format!("{ct}/{{id}}"), r::put_topic)
+        .delete(&format!("{ct}/{{id}}"), r::delete_topic)
+        .get(&format!("{ct}/{{id}}/Sessions"), r::get_topic_sessions)
+        .post(&format!("{ct}/{{id}}/Sessions"), r::post_topic_session)
+        .get(&format!("{ct}/{{id}}/IsOpen"), r::get_topic_is_open)
+        .get(&format!("{ct}/{{id}}/UserAgent"), r::get_topic_agents)
+        .put(&format!("{ct}/{{id}}/UserAgent"), r::put_topic_agents)
+        .post(&format!("{ct}/{{id}}/UserAgent"), r::post_topic_agent)
+        .get(
             &format!("{ct}/{{id}}/UserAgent/{{user}}"),
-            get(r::get_topic_agent)
-                .put(r::put_topic_agent)
-                .delete(r::delete_topic_agent),
+            r::get_topic_agent,
         )
-        .route(&format!("{root}/Presence/GetAll"), get(r::get_presence))
-        .route(&format!("{root}/Presence/SaveAll"), post(r::post_presence))
-        .route(&format!("{root}/ChatPresence/GetAll"), get(r::get_presence))
-        .route(
-            &format!("{root}/ChatPresence/SaveAll"),
-            post(r::post_presence),
+        .put(
+            &format!("{ct}/{{id}}/UserAgent/{{user}}"),
+            r::put_topic_agent,
         )
-        .route(&format!("{root}/{{*rest}}"), axum::routing::any(not_found))
+        .delete(
+            &format!("{ct}/{{id}}/UserAgent/{{user}}"),
+            r::delete_topic_agent,
+        )
+        .get(&format!("{root}/Presence/GetAll"), r::get_presence)
+        .post(&format!("{root}/Presence/SaveAll"), r::post_presence)
+        .get(&format!("{root}/ChatPresence/GetAll"), r::get_presence)
+        .post(&format!("{root}/ChatPresence/SaveAll"), r::post_presence)
+        .any(&format!("{root}/{{*rest}}"), not_found)
 }
 
 /// SuperOffice's answer to an unknown resource under the API root.

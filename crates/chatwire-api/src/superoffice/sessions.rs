@@ -32,7 +32,8 @@ pub async fn chat_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Chat, A
 }
 
 /// A chat as a `ChatSessionEntity`. With `strict`, a chat the agent may not read is refused;
-/// otherwise (lists, results of actions that hand the chat away) it is shown without messages.
+/// otherwise (lists, results of actions that hand the chat away) it is shown without messages,
+/// session key or customer details (the key would let anyone act as the visitor).
 pub async fn entity(
     state: &AppState,
     who: &SoAgent,
@@ -46,11 +47,30 @@ pub async fn entity(
         .await;
     let (chat, events) = match read {
         Ok((c, events)) => (c, events),
-        Err(EngineError::Forbidden(_)) if !strict => (chat.clone(), Vec::new()),
+        Err(EngineError::Forbidden(_)) if !strict => {
+            let agents = engine.agents(&who.account).await?;
+            let mut e = convert::session(chat, &agents, &[], ctx.dates);
+            redact(&mut e);
+            return Ok(e);
+        }
         Err(e) => return Err(e.into()),
     };
     let agents = engine.agents(&who.account).await?;
     Ok(convert::session(&chat, &agents, &events, ctx.dates))
+}
+
+/// Blanks what only an agent who may read the chat may see.
+fn redact(e: &mut super::types::ChatSessionEntity) {
+    for field in [
+        &mut e.session_key,
+        &mut e.customer_name,
+        &mut e.customer_host,
+        &mut e.customer_email,
+        &mut e.customer_phone,
+        &mut e.customer_company_name,
+    ] {
+        field.clear();
+    }
 }
 
 /// One session in the response.
