@@ -184,7 +184,8 @@ pub enum AppKeyCmd {
         /// Label.
         #[arg(long, default_value = "")]
         name: String,
-        /// May read the account-wide event feed.
+        /// May read the account-wide event feed (every chat, agent-only events included): a
+        /// server-side key, never one that ships in a web page.
         #[arg(long)]
         feed: bool,
     },

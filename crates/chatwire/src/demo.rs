@@ -16,8 +16,11 @@ use chatwire_engine::{Engine, EngineError, NewAgentInput, NewSkillInput};
 pub const ACCOUNT: &str = "1000";
 /// Demo password of every demo agent.
 pub const PASSWORD: &str = "demo-pass";
-/// Demo visitor app key.
+/// Demo visitor app key: ships in web pages, so it opens chats but never reads the feed.
 pub const APP_KEY: &str = "demo-app-key";
+/// Demo back-office key with the feed right (every chat of the account, agent-only events
+/// included): a server-side secret, never for a web page.
+pub const FEED_KEY: &str = "demo-feed-key";
 
 /// Agents: login, skills, maxChats.
 const AGENTS: [(&str, &[&str], i32); 3] = [
@@ -72,11 +75,19 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
             engine.create_survey(&account, survey).await?;
         }
     }
+    let feed = NewAppKey {
+        key: FEED_KEY.into(),
+        account: account.clone(),
+        name: "demo back office (feed)".into(),
+        can_read_feed: true,
+    };
+    tolerate_conflict(engine.create_app_key(&feed).await)?;
+    // Seeded last: other nodes wait for it (see `wait_for_other_seed`).
     let key = NewAppKey {
         key: APP_KEY.into(),
         account,
         name: "demo web site".into(),
-        can_read_feed: true,
+        can_read_feed: false,
     };
     tolerate_conflict(engine.create_app_key(&key).await)
 }
@@ -108,6 +119,6 @@ pub fn banner(base: &str) -> String {
     format!(
         "demo account ready at {base}/api/account/{ACCOUNT}\n  \
          agents: agent1 (Sales+Support, max 4, admin), agent2 (Sales, max 2), agent3 (Support, unlimited)\n  \
-         password: {PASSWORD}   visitor app key: {APP_KEY}"
+         password: {PASSWORD}   visitor app key: {APP_KEY}   feed key (server-side only): {FEED_KEY}"
     )
 }

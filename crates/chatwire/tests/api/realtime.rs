@@ -157,12 +157,22 @@ async fn the_account_feed_is_for_admins_and_feed_app_keys_only() {
     );
     assert_eq!(
         app.client
-            .get(format!("{feed}&appKey=demo-app-key"))
+            .get(format!("{feed}&appKey=demo-feed-key"))
             .send()
             .await
             .expect("feed")
             .status(),
         200
+    );
+    assert_eq!(
+        app.client
+            .get(format!("{feed}&appKey=demo-app-key"))
+            .send()
+            .await
+            .expect("feed")
+            .status(),
+        403,
+        "the demo's public visitor key must not read the feed"
     );
     assert_eq!(
         app.client.get(&feed).send().await.expect("feed").status(),
@@ -253,7 +263,7 @@ async fn a_chat_stream_resumed_with_last_event_id_has_no_gap_and_no_duplicate() 
 
     // The feed stream resumes the same way by sequence number.
     let feed_url = format!(
-        "{}/chatwire/v1/accounts/1000/feed/stream?appKey=demo-app-key",
+        "{}/chatwire/v1/accounts/1000/feed/stream?appKey=demo-feed-key",
         app.address
     );
     let all = sse_events(app.client.get(&feed_url).send().await.expect("feed"), 6).await;
