@@ -64,11 +64,7 @@ fn attacks(guard: Guard) -> Vec<(Intruder, u16)> {
 }
 
 /// The credentials of an intruder of a guard: headers and the login whose path ids it uses.
-fn credentials<'w>(
-    w: &'w World,
-    guard: Guard,
-    who: Intruder,
-) -> (Vec<(String, String)>, &'w Creds) {
+fn credentials(w: &World, guard: Guard, who: Intruder) -> (Vec<(String, String)>, &Creds) {
     let h = |k: &str, v: String| vec![(k.to_owned(), v)];
     let key = |k: &str| h("authorization", format!("LivePerson appKey={k}"));
     let bearer = |c: &Creds| h("authorization", format!("Bearer {}", c.bearer));

@@ -1,9 +1,9 @@
 //! Unit tests of the access rules: one chat, the agents around it, each action.
 
 use super::*;
-use crate::{ChatState, SkillId};
 use crate::chat::test_support::{agent, waiting_chat};
 use crate::chat::{AssignedAgent, PendingTransfer};
+use crate::{ChatState, SkillId};
 
 fn load(id: i64, skills: &[i64]) -> AgentLoad {
     AgentLoad {
@@ -63,7 +63,11 @@ fn another_agent_of_the_same_skill_may_neither_read_nor_take_a_chat_in_progress(
         ChatAction::DeclineTransfer,
         ChatAction::Requeue,
     ] {
-        assert_eq!(verdict(&other, &chat, action), Verdict::Hidden, "{action:?}");
+        assert_eq!(
+            verdict(&other, &chat, action),
+            Verdict::Hidden,
+            "{action:?}"
+        );
     }
 }
 
@@ -88,7 +92,10 @@ fn an_admin_reads_and_requeues_another_agents_chat_but_does_not_write_in_it() {
     assert_eq!(verdict(&boss, &chat, ChatAction::Read), Verdict::Allowed);
     assert_eq!(verdict(&boss, &chat, ChatAction::Requeue), Verdict::Allowed);
     assert_eq!(verdict(&boss, &chat, ChatAction::Write), Verdict::ReadOnly);
-    assert_eq!(verdict(&boss, &chat, ChatAction::Transfer), Verdict::ReadOnly);
+    assert_eq!(
+        verdict(&boss, &chat, ChatAction::Transfer),
+        Verdict::ReadOnly
+    );
 }
 
 #[test]
@@ -102,7 +109,10 @@ fn a_personal_transfer_is_taken_or_declined_by_its_target_only() {
         verdict(&target, &chat, ChatAction::DeclineTransfer),
         Verdict::Allowed
     );
-    assert_eq!(verdict(&bystander, &chat, ChatAction::Take), Verdict::Hidden);
+    assert_eq!(
+        verdict(&bystander, &chat, ChatAction::Take),
+        Verdict::Hidden
+    );
     assert_eq!(verdict(&sender, &chat, ChatAction::Read), Verdict::Allowed);
     assert_eq!(verdict(&sender, &chat, ChatAction::Take), Verdict::ReadOnly);
     assert_eq!(
@@ -146,7 +156,10 @@ fn a_waiting_chat_is_taken_by_online_agents_of_its_skill() {
         Verdict::Allowed
     );
     assert_eq!(verdict(&away, &chat, ChatAction::Take), Verdict::Hidden);
-    assert_eq!(verdict(&admin(9), &chat, ChatAction::Take), Verdict::ReadOnly);
+    assert_eq!(
+        verdict(&admin(9), &chat, ChatAction::Take),
+        Verdict::ReadOnly
+    );
 }
 
 #[test]

@@ -73,7 +73,10 @@ async fn the_demo_account_is_seeded_and_seeding_twice_changes_nothing() {
         .check_app_key(&account, "demo-feed-key")
         .await
         .expect("feed key");
-    assert!(!visitor_key.can_read_feed, "a key for web pages never reads the feed");
+    assert!(
+        !visitor_key.can_read_feed,
+        "a key for web pages never reads the feed"
+    );
     assert!(feed_key.can_read_feed);
     chatwire::demo::seed(&app.engine).await.expect("idempotent");
     assert_eq!(app.engine.agents(&account).await.expect("agents").len(), 3);
