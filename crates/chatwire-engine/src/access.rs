@@ -35,6 +35,18 @@ impl Engine {
         Ok(access::verdict(&load, chat, action))
     }
 
+    /// Whether a session list may show `agent` the chat's key and customer details
+    /// (`chatwire_core::access::may_see_queue_details`).
+    pub async fn may_see_queue_details(
+        &self,
+        account: &AccountId,
+        chat: &Chat,
+        agent: AgentId,
+    ) -> EngineResult<bool> {
+        let load = self.agent_load(account, agent).await?;
+        Ok(access::may_see_queue_details(&load, chat))
+    }
+
     /// Refuses a chat `agent` may not read; otherwise whether they may do `action` (`false`:
     /// they may read it but not do this).
     pub(crate) async fn authorize(

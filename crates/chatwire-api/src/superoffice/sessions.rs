@@ -33,7 +33,8 @@ pub async fn chat_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Chat, A
 
 /// A chat as a `ChatSessionEntity`. With `strict`, a chat the agent may not read is refused;
 /// otherwise (lists, results of actions that hand the chat away) it is shown without messages,
-/// session key or customer details (the key would let anyone act as the visitor).
+/// and, unless it waits in the agent's queue, without session key or customer details (the
+/// key would let anyone act as the visitor).
 pub async fn entity(
     state: &AppState,
     who: &SoAgent,
@@ -50,7 +51,12 @@ pub async fn entity(
         Err(EngineError::Forbidden(_)) if !strict => {
             let agents = engine.agents(&who.account).await?;
             let mut e = convert::session(chat, &agents, &[], ctx.dates);
-            redact(&mut e);
+            if !engine
+                .may_see_queue_details(&who.account, chat, who.agent.id)
+                .await?
+            {
+                redact(&mut e);
+            }
             return Ok(e);
         }
         Err(e) => return Err(e.into()),

@@ -63,8 +63,14 @@ fn attacks(guard: Guard) -> Vec<(Intruder, u16)> {
     }
 }
 
-/// The credentials of an intruder of a guard: headers and the login whose path ids it uses.
-fn credentials(w: &World, guard: Guard, who: Intruder) -> (Vec<(String, String)>, &Creds) {
+/// The credentials of an intruder of a guard (`lp`: a LivePerson route, which takes bearers,
+/// not Basic): headers and the login whose path ids it uses.
+fn credentials(
+    w: &World,
+    guard: Guard,
+    who: Intruder,
+    lp: bool,
+) -> (Vec<(String, String)>, &Creds) {
     let h = |k: &str, v: String| vec![(k.to_owned(), v)];
     let key = |k: &str| h("authorization", format!("LivePerson appKey={k}"));
     let bearer = |c: &Creds| h("authorization", format!("Bearer {}", c.bearer));
@@ -78,7 +84,8 @@ fn credentials(w: &World, guard: Guard, who: Intruder) -> (Vec<(String, String)>
         (_, KeyWithoutFeed) => (key(APP_KEY), &w.owner),
         (Guard::LoginCookie, WrongSecret) => (cookie_of("no-such-cookie"), &w.owner),
         (Guard::LoginCookie, Revoked) => (cookie(&w.revoked), &w.revoked),
-        (_, WrongSecret) => (basic_or_bearer(&w.owner.login), &w.owner),
+        (_, WrongSecret) if lp => (h("authorization", "Bearer no-such-bearer".into()), &w.owner),
+        (_, WrongSecret) => (wrong_password(&w.owner.login), &w.owner),
         (_, OtherAccount) => (bearer(&w.stranger), &w.stranger),
         (_, Revoked) => (bearer(&w.revoked), &w.revoked),
         (_, Colleague) => (bearer(&w.colleague), &w.colleague),
@@ -89,9 +96,8 @@ fn cookie_of(value: &str) -> Vec<(String, String)> {
     vec![("cookie".to_owned(), format!("Session_id={value}"))]
 }
 
-/// The chat agent's login with a wrong password (Basic, for SuperOffice) and a made-up bearer
-/// (LivePerson ignores Basic, so that one is what it sees).
-fn basic_or_bearer(login: &str) -> Vec<(String, String)> {
+/// The chat agent's login with a wrong password (SuperOffice Basic).
+fn wrong_password(login: &str) -> Vec<(String, String)> {
     let basic = base64(&format!("{login}:wrong-password"));
     vec![("authorization".to_owned(), format!("Basic {basic}"))]
 }
@@ -184,7 +190,8 @@ async fn attack(
     failures: &mut Vec<String>,
 ) {
     for (who, want) in attacks(guard) {
-        let (headers, creds) = credentials(w, guard, who);
+        let lp = template.starts_with("/api/account/");
+        let (headers, creds) = credentials(w, guard, who, lp);
         let csrf = match who {
             Nobody => "",
             WrongSecret => "no-such-csrf-token",

@@ -16,7 +16,7 @@
 //! where SuperOffice documents one, a "nothing happens" answer.
 //! There is no topic-manager role: admins are the only agents with rights over others' chats.
 
-use crate::chat::{Chat, TransferTarget};
+use crate::chat::{Chat, ChatState, TransferTarget};
 use crate::routing::{self, AgentLoad};
 use crate::{Agent, AgentId};
 
@@ -64,6 +64,21 @@ pub fn may_read(load: &AgentLoad, chat: &Chat) -> bool {
     let agent = &load.agent;
     chat.account == agent.account
         && (is_involved(agent.id, chat) || agent.is_admin || routing::is_routed_to(load, chat))
+}
+
+/// Whether a session list may show `load.agent` the chat's details (key, customer) without
+/// their being able to read it: a chat waiting in the queue of one of their skills (not a
+/// personal transfer to someone else) is theirs to take, so they see who waits.
+pub fn may_see_queue_details(load: &AgentLoad, chat: &Chat) -> bool {
+    let agent = &load.agent;
+    let queued = chat.state == ChatState::Waiting
+        && chat.account == agent.account
+        && !chat
+            .transfer
+            .as_ref()
+            .is_some_and(|t| matches!(t.target, TransferTarget::Agent { .. }))
+        && chat.skill.is_none_or(|s| agent.has_skill(s));
+    queued || may_read(load, chat)
 }
 
 /// Decides whether `load.agent` may do `action` to `chat`.

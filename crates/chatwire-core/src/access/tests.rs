@@ -169,3 +169,19 @@ fn an_agent_of_another_account_may_not_read_even_as_admin() {
     stranger.agent.account = crate::AccountId::parse("2000").expect("id");
     assert_eq!(verdict(&stranger, &chat, ChatAction::Read), Verdict::Hidden);
 }
+
+#[test]
+fn a_session_list_shows_queue_details_to_skill_members_but_not_a_colleagues_chat() {
+    let mut offline = load(2, &[10]);
+    offline.agent.availability = crate::Availability::Offline;
+    assert!(may_see_queue_details(&offline, &waiting_chat(Some(10))));
+    assert!(!may_see_queue_details(
+        &load(3, &[11]),
+        &waiting_chat(Some(10))
+    ));
+    assert!(!may_see_queue_details(&load(2, &[10]), &chatting_with_1()));
+    assert!(!may_see_queue_details(
+        &load(2, &[10]),
+        &transferred_by_1(to_agent(3))
+    ));
+}
