@@ -137,7 +137,7 @@ impl Engine {
     /// they handle or handled, chats ringing for or transferred to them, and chats they
     /// transferred away; admins read every chat of the account. Any other chat is `Forbidden`
     /// and nothing of it is returned.
-    pub(crate) async fn check_access(
+    async fn check_access(
         &self,
         account: &AccountId,
         chat: &Chat,
