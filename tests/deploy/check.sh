@@ -26,7 +26,7 @@ dockerfile_env() {
     /^FROM / { val = "" }
     { for (i = 1; i <= NF; i++) if (index($i, name "=") == 1) val = substr($i, length(name) + 2) }
     END { print val }
-  ' "$DOCKERFILE"
+  ' <<<"$joined"
 }
 
 # `chatwire check-config` output with the given environment (and no inherited CHATWIRE_*).
@@ -36,7 +36,9 @@ check_config() {
 
 echo "-- Dockerfile"
 # What the image promises, checked on the recipe itself (whether or not it can be built here).
-last_stage=$(awk '/^FROM /{ buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$DOCKERFILE")
+# Instructions continued over several lines (`\` at the end) are joined into one.
+joined=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$DOCKERFILE")
+last_stage=$(awk '/^FROM /{ buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' <<<"$joined")
 [ "$(grep -c '^FROM ' "$DOCKERFILE")" -ge 2 ] || fail "Dockerfile: not multi-stage"
 grep -qE '^FROM debian:[^ ]*-slim' <<<"$last_stage" || fail "Dockerfile: the runtime stage is not debian-slim"
 user=$(grep -E '^USER ' <<<"$last_stage" | tail -n1 | awk '{print $2}')
