@@ -37,11 +37,12 @@ fn say_skipped() {
     static SAID: std::sync::Once = std::sync::Once::new();
     SAID.call_once(|| {
         use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
+        // One write, so the line is not interleaved with other output.
+        let line = format!(
             "SKIPPED chatwire-store-postgres tests: need PostgreSQL; \
-             set {URL_VAR}=postgres://user@host:5432/db to run them"
+             set {URL_VAR}=postgres://user@host:5432/db to run them\n"
         );
+        let _ = std::io::stderr().write_all(line.as_bytes());
     });
 }
 

@@ -94,7 +94,9 @@ pub(crate) fn available() -> bool {
             use std::io::Write as _;
             let thread = std::thread::current();
             let test = thread.name().unwrap_or("a transcript test");
-            let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+            // One write, so the line is not interleaved with other output.
+            let line = format!("SKIPPED {test}: {why}\n");
+            let _ = std::io::stderr().write_all(line.as_bytes());
             false
         }
     }
