@@ -17,19 +17,34 @@ let server = null; // the chatwire child process
 /** The server's log lines, for printing on failure. */
 export const serverLog = [];
 
-// The shared reference sits next to the repository (../shared); CI clones elsewhere on the same
-// machine, where it is /work/shared. The first that exists wins; a clear error otherwise.
-export function findShared(file) {
-  const candidates = [
-    path.join(HERE, '..', '..', '..', 'shared', 'clients', file),
-    path.join('/work', 'shared', 'clients', file),
-  ];
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) {
-    console.error(`cannot find LivePerson's collection ${file}; looked in:\n  ${candidates.join('\n  ')}`);
-    process.exit(2);
+// LivePerson's collections are LivePerson's files, so they are not copied into the repository.
+// They are read from the folder named by CHATWIRE_LP_CLIENTS, else from the shared reference
+// beside the repository (../shared/clients relative to the repository root).
+/** The variable that names the folder holding LivePerson's collections. */
+export const CLIENTS_VAR = 'CHATWIRE_LP_CLIENTS';
+
+/**
+ * The path of LivePerson's collection `file`. When the folder or the file is absent, prints a
+ * SKIPPED line and ends the process with status 0: the suite cannot run, which is not a failure
+ * of chatwire. A folder named by the variable but lacking the file is a mistake: status 2.
+ */
+export function findShared(file, suite) {
+  const named = process.env[CLIENTS_VAR];
+  if (named) {
+    const p = path.resolve(named, file);
+    if (!fs.existsSync(p)) {
+      console.error(`${CLIENTS_VAR}=${named} does not hold LivePerson's collection ${JSON.stringify(file)}`);
+      process.exit(2);
+    }
+    return p;
   }
-  return found;
+  const beside = path.join(REPO, '..', 'shared', 'clients', file);
+  if (fs.existsSync(beside)) return beside;
+  log(
+    `SKIPPED ${suite}: LivePerson's collection ${JSON.stringify(file)} not found ` +
+      `(set ${CLIENTS_VAR}=<folder> or put ../shared/clients beside the repo)`,
+  );
+  process.exit(0);
 }
 
 export function log(msg) {

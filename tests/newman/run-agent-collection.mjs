@@ -8,10 +8,12 @@
 //   cd tests/newman && npm ci && node run-agent-collection.mjs
 // Environment:
 //   CHATWIRE_BIN               server binary (default: <repo>/target/debug/chatwire)
-//   CHATWIRE_AGENT_COLLECTION  collection file (default: LivePerson's published collection in
-//                              the shared reference next to the repository,
-//                              ../shared/clients/Chat Agent API collection.postman_collection.json;
-//                              it is LivePerson's file, so it is read from there, not copied in)
+//   CHATWIRE_AGENT_COLLECTION  collection file (default: LivePerson's file
+//                              "Chat Agent API collection.postman_collection.json" in the folder named by
+//                              CHATWIRE_LP_CLIENTS, else in ../shared/clients beside the repository;
+//                              it is LivePerson's file, so it is read from there, not copied in;
+//                              absent, the script prints a SKIPPED line and exits 0)
+//   CHATWIRE_LP_CLIENTS        the folder holding LivePerson's collections
 //   NEWMAN_CLI=1               also print newman's own CLI report
 //   KEEP_TMP=1                 keep the temporary directory (always kept on failure); its
 //                              exchanges.json holds every request and response newman made
@@ -72,7 +74,7 @@ const REPO = path.resolve(HERE, '..', '..');
 
 const COLLECTION_FILE =
   process.env.CHATWIRE_AGENT_COLLECTION ||
-  findShared('Chat Agent API collection.postman_collection.json');
+  findShared('Chat Agent API collection.postman_collection.json', "LivePerson's Chat Agent API collection");
 const ACCOUNT = '1000';
 const DEMO_APP_KEY = 'demo-app-key'; // seeded by `serve --demo`
 

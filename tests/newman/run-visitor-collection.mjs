@@ -9,10 +9,12 @@
 //   cd tests/newman && npm ci && node run-visitor-collection.mjs
 // Environment:
 //   CHATWIRE_BIN                 server binary (default: <repo>/target/debug/chatwire)
-//   CHATWIRE_VISITOR_COLLECTION  collection file (default: LivePerson's published collection in
-//                                the shared reference next to the repository,
-//                                ../shared/clients/ServerChatAPI.postman_collection; it is
-//                                LivePerson's file, so it is read from there, not copied in)
+//   CHATWIRE_VISITOR_COLLECTION  collection file (default: LivePerson's file
+//                                ServerChatAPI.postman_collection in the folder named by
+//                                CHATWIRE_LP_CLIENTS, else in ../shared/clients beside the repository;
+//                                it is LivePerson's file, so it is read from there, not copied in;
+//                                absent, the script prints a SKIPPED line and exits 0)
+//   CHATWIRE_LP_CLIENTS          the folder holding LivePerson's collections
 //   NEWMAN_CLI=1                 also print newman's own CLI report
 //   KEEP_TMP=1                   keep the temporary directory (always kept on failure); its
 //                                exchanges.json holds every request and response newman made
@@ -93,7 +95,7 @@ const REPO = path.resolve(HERE, '..', '..');
 
 const COLLECTION_FILE =
   process.env.CHATWIRE_VISITOR_COLLECTION ||
-  findShared('ServerChatAPI.postman_collection');
+  findShared('ServerChatAPI.postman_collection', "LivePerson's Server Chat API (visitor) collection");
 const ACCOUNT = '1000'; // the demo account
 const APP_KEY = 'demo-app-key'; // seeded by `serve --demo`
 const AGENT = { username: 'agent1', password: 'demo-pass' }; // demo agent with Sales + Support

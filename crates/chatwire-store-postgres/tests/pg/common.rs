@@ -31,6 +31,21 @@ fn unique() -> String {
     )
 }
 
+/// Says, once per run, that the tests are skipped, where a person running `cargo test` sees it
+/// (the harness captures `eprintln!` of passing tests, but not writes to the stderr handle).
+fn say_skipped() {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write as _;
+        // One write, so the line is not interleaved with other output.
+        let line = format!(
+            "SKIPPED chatwire-store-postgres tests: need PostgreSQL; \
+             set {URL_VAR}=postgres://user@host:5432/db to run them\n"
+        );
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    });
+}
+
 /// One test's schema in the shared test database; dropped (best effort) when this is.
 pub(crate) struct TestDb {
     url: String,
@@ -46,7 +61,7 @@ impl TestDb {
                 schema: format!("cw_test_{}", unique()),
             }),
             _ => {
-                eprintln!("skipped: {URL_VAR} is not set (PostgreSQL tests skipped)");
+                say_skipped();
                 None
             }
         }

@@ -1,8 +1,11 @@
 //! A real SMTP server for tests: Python's `aiosmtpd` on a free port, writing each message it
 //! receives, decoded, to a JSON file the tests poll for.
 //!
-//! Needs `python3` with `aiosmtpd` (installed with pip on first use if missing; `.ci/run`
-//! installs it up front). Without them the tests that use it fail with a message saying so.
+//! Needs a Python 3 that imports `aiosmtpd`: the interpreter named by `CHATWIRE_TEST_PYTHON`
+//! (`.ci/run` creates a virtual environment with aiosmtpd and names its interpreter), else
+//! `python3`. Nothing is installed here: the tests never touch the system's Python. Without
+//! aiosmtpd the tests that need it print a `SKIPPED` line and pass, unless the variable named
+//! an interpreter, which then must have it (the run asked for these tests).
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
@@ -48,34 +51,54 @@ sys.stdin.read()
 controller.stop()
 "#;
 
-/// Checks once per test binary that `python3 -c "import aiosmtpd"` works, installing aiosmtpd
-/// with pip if it does not.
-pub(crate) fn ensure_aiosmtpd() {
+/// The variable naming the Python interpreter the sink runs on.
+pub(crate) const PYTHON_VAR: &str = "CHATWIRE_TEST_PYTHON";
+
+/// The interpreter to run the sink with, and whether the caller named it.
+fn python() -> (String, bool) {
+    match std::env::var(PYTHON_VAR) {
+        Ok(p) if !p.trim().is_empty() => (p, true),
+        _ => ("python3".to_owned(), false),
+    }
+}
+
+/// Whether the sink can run here, checked once per test binary. When it cannot, a test calls
+/// this first and returns: this prints a `SKIPPED` line for it (to the stderr handle, past the
+/// harness's capture) — or panics when `CHATWIRE_TEST_PYTHON` named an interpreter without
+/// aiosmtpd, since then the run asked for these tests.
+pub(crate) fn available() -> bool {
     static CHECKED: OnceLock<Result<(), String>> = OnceLock::new();
-    let importable = || {
-        Command::new("python3")
+    let outcome = CHECKED.get_or_init(|| {
+        let (python, named) = python();
+        let imports = Command::new(&python)
             .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
-            .is_ok_and(|s| s.success())
-    };
-    let outcome = CHECKED.get_or_init(|| {
-        if importable() {
-            return Ok(());
-        }
-        let _ = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "aiosmtpd"])
-            .status();
-        if importable() {
-            Ok(())
-        } else {
-            Err("these tests need python3 with aiosmtpd \
-                 (python3 -m pip install aiosmtpd); it is missing and could not be installed"
-                .to_owned())
+            .is_ok_and(|s| s.success());
+        match (imports, named) {
+            (true, _) => Ok(()),
+            (false, true) => panic!(
+                "{PYTHON_VAR}={python} cannot import aiosmtpd \
+                 (install it there: {python} -m pip install aiosmtpd)"
+            ),
+            (false, false) => Err(format!(
+                "needs Python's aiosmtpd: python3 cannot import it; set {PYTHON_VAR} to a \
+                 Python that can (./.ci/run creates one in target/pyenv)"
+            )),
         }
     });
-    if let Err(why) = outcome {
-        panic!("{why}");
+    match outcome {
+        Ok(()) => true,
+        Err(why) => {
+            use std::io::Write as _;
+            let thread = std::thread::current();
+            let test = thread.name().unwrap_or("a transcript test");
+            // One write, so the line is not interleaved with other output.
+            let line = format!("SKIPPED {test}: {why}\n");
+            let _ = std::io::stderr().write_all(line.as_bytes());
+            false
+        }
     }
 }
 
@@ -92,20 +115,20 @@ pub(crate) struct SmtpSink {
 }
 
 impl SmtpSink {
-    /// Starts the sink on `port` and waits (up to 30 s) until it listens.
+    /// Starts the sink on `port` and waits (up to 30 s) until it listens. Call [`available`]
+    /// first: this panics when the sink cannot start.
     pub(crate) fn start(port: u16) -> Self {
-        ensure_aiosmtpd();
         let dir = tempfile::tempdir().expect("mailbox dir");
         let script = dir.path().join("sink.py");
         std::fs::write(&script, SINK).expect("write sink script");
-        let mut child = Command::new("python3")
+        let mut child = Command::new(python().0)
             .arg(&script)
             .arg(port.to_string())
             .arg(dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .expect("python3 starts");
+            .expect("the Python interpreter starts");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {

@@ -1,8 +1,8 @@
 //! Chat transcripts by e-mail, delivered to a real SMTP server: Python's `aiosmtpd`, started
 //! here on a free port, decoding each message it receives into a JSON file we poll for.
 //!
-//! Needs `python3` with `aiosmtpd` (installed with pip on first use if missing; `.ci/run`
-//! installs it up front). Without them these tests fail with a message saying so.
+//! Needs a Python with `aiosmtpd` (see `smtp.rs`: `CHATWIRE_TEST_PYTHON`, else `python3`);
+//! without it these tests print a `SKIPPED` line and pass.
 
 use std::path::Path;
 use std::time::Duration;
@@ -15,7 +15,7 @@ use chatwire_engine::{ChatRequestInput, LineInput, TranscriptRequest, Viewer};
 use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_with, test_settings};
-use crate::smtp::{SmtpSink, free_port};
+use crate::smtp::{SmtpSink, available as smtp_available, free_port};
 
 /// A demo server whose mail goes to 127.0.0.1:`port`, retrying every 100-400 ms.
 async fn app_mailing_to(port: u16, data: &Path) -> TestApp {
@@ -95,6 +95,9 @@ fn clock_utc_plus_2(at_ms: i64) -> String {
 
 #[tokio::test]
 async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_visible_lines() {
+    if !smtp_available() {
+        return;
+    }
     // Arrange: SMTP up; a chat with lines both ways, one of them for agents only.
     let port = free_port();
     let sink = SmtpSink::start(port);
@@ -248,6 +251,9 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
 
 #[tokio::test]
 async fn a_transcript_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_by_a_retry() {
+    if !smtp_available() {
+        return;
+    }
     // Arrange: SMTP down (nothing listens on the port yet); an ended chat.
     let port = free_port();
     let data = tempfile::tempdir().expect("data dir");
@@ -327,6 +333,9 @@ async fn a_transcript_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_by
 #[tokio::test]
 async fn the_two_sided_http_flow_ends_with_the_transcript_in_the_mailbox() {
     use serde_json::json;
+    if !smtp_available() {
+        return;
+    }
     let port = free_port();
     let sink = SmtpSink::start(port);
     let data = tempfile::tempdir().expect("data");

@@ -26,10 +26,11 @@ pub(crate) fn say_skipped() {
     use std::io::Write as _;
     let thread = std::thread::current();
     let test = thread.name().unwrap_or("a PostgreSQL test");
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED {test}: needs PostgreSQL; set {URL_VAR}=postgres://user@host:5432/db to run it"
+    // One write, so the line is not interleaved with other output.
+    let line = format!(
+        "SKIPPED {test}: needs PostgreSQL; set {URL_VAR}=postgres://user@host:5432/db to run it\n"
     );
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// The schema of the server over `data_dir` (the same for a restart over it).
