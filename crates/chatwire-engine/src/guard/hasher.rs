@@ -3,7 +3,7 @@
 //! Each check fills ~19 MiB of argon2 memory and ~20 ms of one core. Run per request on an
 //! unbounded pool, a flood of wrong passwords grows the process by gigabytes (and glibc keeps
 //! freed blocks in its per-thread arenas). So checks run on a fixed set of worker threads
-//! (`hash_workers`, default: the core count), each reusing one preallocated argon2 memory
+//! (`hash_workers`, default: one less than the cores), each reusing one preallocated argon2 memory
 //! block for its whole life, behind a queue of `hash_queue` jobs. A check that finds the queue
 //! full, or waits longer than `hash_queue_wait`, fails with [`EngineError::Busy`] at once:
 //! resident memory stays at `workers × 19 MiB` however many requests arrive.
@@ -50,10 +50,15 @@ impl std::fmt::Debug for PasswordGate {
 }
 
 impl PasswordGate {
-    /// A gate of `workers` threads (0: one per core) and `queue` waiting checks.
+    /// A gate of `workers` threads (0: one less than the cores, at least one) and `queue`
+    /// waiting checks.
     pub(crate) fn new(workers: usize, queue: usize, wait: Duration) -> Self {
         let workers = if workers == 0 {
-            std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+            // One core stays free for serving: a flood of wrong passwords then slows logins,
+            // not the agents and visitors already in.
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1))
+                .max(1)
         } else {
             workers
         };

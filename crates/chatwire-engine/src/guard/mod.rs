@@ -28,7 +28,7 @@ use std::time::Duration;
 /// Limits on password checking and request rates (the binary fills them from `[throttle]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuardConfig {
-    /// Password checks running at once; 0: one per core.
+    /// Password checks running at once; 0: one less than the cores (at least one).
     pub hash_workers: usize,
     /// Password checks waiting for a worker; beyond, `Busy` (503 + `Retry-After`).
     pub hash_queue: usize,

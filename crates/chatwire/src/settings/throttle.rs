@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub struct ThrottleSettings {
     /// Whether the login and chat request limits apply.
     pub enabled: bool,
-    /// Password checks at once; 0: one per core.
+    /// Password checks at once; 0: one less than the cores (at least one).
     pub hash_workers: usize,
     /// Password checks waiting for a worker before 503.
     pub hash_queue: usize,
