@@ -8,7 +8,9 @@
 //! full, or waits longer than `hash_queue_wait`, fails with [`EngineError::Busy`] at once:
 //! resident memory stays at `workers × 19 MiB` however many requests arrive.
 //!
-//! Workers start at the first check and stop when the engine is dropped (the queue's sender
+//! Workers run at a lower CPU priority (nice 10 on Linux) than request handling, so checks
+//! queue behind serving, not the reverse. They start at the first check and stop when the
+//! engine is dropped (the queue's sender
 //! goes with it). What it must not do: block an async thread, or hash for a caller who has
 //! already given up (a job whose requester timed out is skipped).
 
@@ -125,6 +127,7 @@ impl PasswordGate {
 
 /// A worker: takes checks until the queue's sender is dropped, reusing one memory block.
 fn work(jobs: &Mutex<Receiver<Job>>) {
+    lower_priority();
     let mut blocks = Vec::new();
     loop {
         let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
@@ -134,6 +137,20 @@ fn work(jobs: &Mutex<Receiver<Job>>) {
         }
         let matches = password::verify_with(&job.password, &job.hash, &mut blocks);
         let _ = job.reply.send(matches);
+    }
+}
+
+/// Makes this thread yield the CPU to request handling (nice 10): on a busy machine a flood of
+/// wrong passwords then slows password checks, not the requests of clients already logged in.
+/// Best effort: where the OS refuses, the thread keeps the normal priority.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // On Linux, PRIO_PROCESS with a thread id sets that thread's nice value only.
+        let tid = rustix::thread::gettid();
+        if let Err(e) = rustix::process::setpriority_process(Some(tid), 10) {
+            tracing::debug!(error = %e, "cannot lower the password worker's priority");
+        }
     }
 }
 
