@@ -8,9 +8,10 @@
 //!   `credential_cache_entries` of them (when full, expired ones are dropped; if none are, the
 //!   login is simply not cached).
 //! - An entry remembers the agent and the password hash it verified against. A hit counts only
-//!   while the agent is still enabled and still has that hash in the directory, so a password
-//!   change or a disable (here, from the admin CLI, or on another node: the directory follows
-//!   them within `directory_ttl` or at the node's wake-up) ends it. The caller checks that.
+//!   while the agent is still enabled, under that login name, with that hash in the directory,
+//!   so a password change, rename or disable (here, from the admin CLI, or on another node: the
+//!   directory follows them within `directory_ttl` or at the node's wake-up) ends it. The
+//!   caller checks that.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};

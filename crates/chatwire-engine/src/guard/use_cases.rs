@@ -32,7 +32,11 @@ impl Engine {
         let tag = guard.credentials.tag(account, login, password);
         if let Some(hit) = guard.credentials.get(&tag, self.now().0) {
             match self.agent(account, hit.agent).await {
-                Ok(agent) if agent.enabled && agent.password_hash == hit.password_hash => {
+                Ok(agent)
+                    if agent.enabled
+                        && agent.password_hash == hit.password_hash
+                        && agent.login_name.eq_ignore_ascii_case(login) =>
+                {
                     return Ok(agent);
                 }
                 Ok(_) | Err(EngineError::NotFound(_)) => guard.credentials.remove(&tag),
@@ -40,7 +44,9 @@ impl Engine {
             }
         }
         let config = &guard.config;
-        let user_key = format!("{account}\u{0}{}", login.to_lowercase());
+        // Hashed: login names an attacker makes up must not make the table's keys large.
+        let user_key =
+            crate::auth::key_hash("login", &format!("{account}:{}", login.to_lowercase()));
         let address = from.map(address_key);
         if config.throttle {
             let now = self.now().0;
