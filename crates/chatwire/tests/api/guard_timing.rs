@@ -15,7 +15,7 @@ use serde_json::json;
 use crate::guard_flood::HEAVY;
 use crate::helpers::{TestApp, spawn_with, test_settings};
 
-const ROUNDS: usize = 40;
+const ROUNDS: usize = 60;
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
