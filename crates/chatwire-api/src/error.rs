@@ -35,6 +35,16 @@ pub enum ApiError {
     NotAcceptable,
     /// 413: the request body is too large.
     PayloadTooLarge,
+    /// 429: too many requests from this client, login or key; retry after that many seconds.
+    TooManyRequests {
+        /// Seconds for `Retry-After`.
+        retry_after_secs: u64,
+    },
+    /// 503: every password worker is taken; retry after that many seconds.
+    Busy {
+        /// Seconds for `Retry-After`.
+        retry_after_secs: u64,
+    },
     /// 503: the store is unreachable.
     Unavailable,
     /// 500: a bug; details logged, not shown.
@@ -52,7 +62,8 @@ impl ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } | Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,10 +81,42 @@ impl ApiError {
             }
             Self::NotAcceptable => "none of the formats in Accept is available (use JSON or XML)",
             Self::PayloadTooLarge => "the request body is too large",
+            Self::TooManyRequests { .. } => {
+                "too many requests, retry after the time in Retry-After"
+            }
+            Self::Busy { .. } => "too many logins at once, retry after the time in Retry-After",
             Self::Unavailable => "the service is temporarily unavailable, retry later",
             Self::Internal => "internal server error",
         }
     }
+
+    /// Seconds the client should wait before retrying, for `Retry-After`.
+    pub const fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
+    /// Adds `Retry-After` to `response` when this error has one (every dialect's renderer).
+    pub fn add_retry_after(&self, response: &mut Response) {
+        if let Some(secs) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+    }
+}
+
+/// Whole seconds, rounded up, at least 1 (`Retry-After: 0` would invite an immediate retry).
+fn ceil_secs(d: std::time::Duration) -> u64 {
+    d.as_millis()
+        .div_ceil(1000)
+        .max(1)
+        .try_into()
+        .unwrap_or(u64::MAX)
 }
 
 impl From<EngineError> for ApiError {
@@ -95,6 +138,12 @@ impl From<EngineError> for ApiError {
             EngineError::Forbidden(why) => Self::Forbidden(why.to_owned()),
             EngineError::Conflict(why) => Self::Conflict(why),
             EngineError::NothingToDo(why) => Self::Conflict(why.to_owned()),
+            EngineError::TooManyRequests { retry_after } => Self::TooManyRequests {
+                retry_after_secs: ceil_secs(retry_after),
+            },
+            EngineError::Busy { retry_after } => Self::Busy {
+                retry_after_secs: ceil_secs(retry_after),
+            },
             EngineError::Unavailable(src) => {
                 tracing::error!(error = format!("{src:#}"), "store unavailable");
                 Self::Unavailable
@@ -120,6 +169,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": { "message": self.message(), "status": self.status().as_u16() } });
         let mut response = (self.status(), Json(body)).into_response();
+        self.add_retry_after(&mut response);
         response.extensions_mut().insert(ErrorDetails {
             error: std::sync::Arc::new(self),
         });

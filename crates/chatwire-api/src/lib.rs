@@ -3,6 +3,7 @@
 //! Map:
 //! - [`state`]: [`AppState`], the engine plus the HTTP settings every handler can reach.
 //! - [`base_url`]: [`BaseUrl`], the scheme and host absolute links are built from.
+//! - [`client_addr`]: the client's address (peer, or behind trusted proxies, forwarded).
 //! - [`error`]: [`ApiError`], mapping engine failures to statuses.
 //! - [`trace`]: the request span (route template, not raw path).
 //! - [`routes`]: [`RouteTable`], how routers are built and list their routes ([`routes()`]).
@@ -11,6 +12,7 @@
 //! Handlers call the [`chatwire_engine::Engine`], never a store.
 
 pub mod base_url;
+pub mod client_addr;
 pub mod error;
 pub mod feed;
 pub mod liveperson;

@@ -68,6 +68,11 @@ pub(crate) fn spawn(bin: &Path, data_parent: Option<&Path>) -> Result<Spawned> {
         .arg(data.path())
         .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
         .env("CHATWIRE__LOG__FORMAT", "json")
+        // Provisioning opens up to thousands of chats from one address with one app key, far
+        // past the default chat request limits; the throttle stays on (set
+        // CHATWIRE__THROTTLE__ENABLED=false to compare without it).
+        .env("CHATWIRE__THROTTLE__CHAT_REQUESTS_PER_ADDRESS", "1000000")
+        .env("CHATWIRE__THROTTLE__CHAT_REQUESTS_PER_APP_KEY", "1000000")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

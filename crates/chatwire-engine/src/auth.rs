@@ -106,8 +106,7 @@ impl Engine {
         username: &str,
         password: &str,
     ) -> EngineResult<LoginGrant> {
-        let agent = self.authenticate(account, username, password).await?;
-        self.open_login(agent).await
+        self.login_from(account, username, password, None).await
     }
 
     /// Logs a bot in with configured application credentials.
@@ -138,7 +137,7 @@ impl Engine {
         self.open_login(agent).await
     }
 
-    async fn open_login(&self, agent: Agent) -> EngineResult<LoginGrant> {
+    pub(crate) async fn open_login(&self, agent: Agent) -> EngineResult<LoginGrant> {
         let (bearer, csrf, cookie) = (
             self.random_token(32)?,
             self.random_token(32)?,

@@ -290,31 +290,14 @@ impl Engine {
         Ok(agents)
     }
 
-    /// Checks a login. Unknown login, disabled agent and wrong password all answer the same
-    /// `Unauthorized`, so a caller cannot probe which logins exist.
+    /// Checks a login with no client address known (see [`Engine::authenticate_from`]).
     pub async fn authenticate(
         &self,
         account: &AccountId,
         login: &str,
         password: &str,
     ) -> EngineResult<Agent> {
-        let agent = match self.agent_by_login(account, login).await {
-            Ok(agent) if agent.enabled => Some(agent),
-            Ok(_) | Err(EngineError::NotFound(_)) => None,
-            Err(e) => return Err(e),
-        };
-        let hash = agent
-            .as_ref()
-            .map(|a| a.password_hash.clone())
-            .unwrap_or_default();
-        let password = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-            .await
-            .map_err(|e| EngineError::Internal(e.into()))?;
-        match agent {
-            Some(agent) if ok => Ok(agent),
-            _ => Err(EngineError::Unauthorized("invalid login name or password")),
-        }
+        self.authenticate_from(account, login, password, None).await
     }
 
     /// Replaces an agent's record (availability, limits, skills, names) and wakes the account.

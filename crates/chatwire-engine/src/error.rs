@@ -28,6 +28,18 @@ pub enum EngineError {
     /// Nothing to do (e.g. accepting when no chat rings).
     #[error("{0}")]
     NothingToDo(&'static str),
+    /// Too many requests from this client, login or key; retry after the given time (429).
+    #[error("too many requests")]
+    TooManyRequests {
+        /// When the caller may try again.
+        retry_after: std::time::Duration,
+    },
+    /// Every password worker is taken; retry after the given time (503).
+    #[error("busy")]
+    Busy {
+        /// When the caller may try again.
+        retry_after: std::time::Duration,
+    },
     /// The store is unreachable; retry later (503).
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),

@@ -19,6 +19,7 @@
 //! - `pickup`: SuperOffice-style queue use cases (sessions of an agent, pick up, transfers).
 //! - `presence`: chat presence (present ⇔ Online) per agent.
 //! - `topics`: skills as SuperOffice chat topics: an agent's topics, membership.
+//! - `guard`: bounded password checks, the verified-login cache, throttles.
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
@@ -29,6 +30,7 @@ mod chats;
 mod clock;
 mod directory;
 mod error;
+mod guard;
 mod html;
 mod live;
 mod mail;
@@ -57,6 +59,7 @@ pub use chatwire_core as core;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use directory::{NewAgentInput, NewSkillInput};
 pub use error::{EngineError, EngineResult};
+pub use guard::GuardConfig;
 pub use mail::{DEFAULT_SUBJECT, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest};
 pub use notify::{Notifier, Topic};
 pub use presence::Presence;
@@ -84,6 +87,8 @@ pub struct EngineConfig {
     pub app_logins: Vec<auth::AppLogin>,
     /// SMTP for chat transcripts; off by default.
     pub mail: MailConfig,
+    /// Bounded password checks, the verified-login cache and throttles.
+    pub guard: GuardConfig,
 }
 
 impl Default for EngineConfig {
@@ -98,6 +103,7 @@ impl Default for EngineConfig {
             login_ttl: Duration::from_secs(8 * 3600),
             app_logins: Vec::new(),
             mail: MailConfig::default(),
+            guard: GuardConfig::default(),
         }
     }
 }
@@ -111,6 +117,7 @@ struct Inner {
     sessions: auth::SessionCache,
     waits: visitors::WaitStats,
     mail: mail::Outbox,
+    guard: guard::Guard,
     config: EngineConfig,
     shutdown: CancellationToken,
     /// Set at start when the store reports wake-ups: other nodes write it too.
@@ -148,6 +155,7 @@ impl Engine {
             sessions: auth::SessionCache::default(),
             waits: visitors::WaitStats::default(),
             mail: mail::Outbox::default(),
+            guard: guard::Guard::new(&config.guard),
             config,
             shutdown: CancellationToken::new(),
             shared: AtomicBool::new(false),

@@ -91,6 +91,8 @@ fn internal_code(e: &ApiError) -> i64 {
         ApiError::Conflict(_) => 30,
         ApiError::NotAcceptable => 21,
         ApiError::PayloadTooLarge => 22,
+        ApiError::TooManyRequests { .. } => 29,
+        ApiError::Busy { .. } => 51,
         ApiError::Unavailable => 50,
         ApiError::Internal => 1,
     }
@@ -121,6 +123,7 @@ pub fn render_error(e: &ApiError, format: Format) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),
     );
+    e.add_retry_after(&mut resp);
     resp
 }
 

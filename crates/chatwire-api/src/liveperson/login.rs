@@ -9,6 +9,7 @@ use chatwire_engine::auth::{AppCredentials, LoginGrant};
 use super::body::LpBody;
 use super::reply::LpReply;
 use super::wire::Elem;
+use crate::client_addr::ClientAddr;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 
@@ -76,6 +77,7 @@ pub async fn post_login(
     format: Format,
     base: BaseUrl,
     Path(account): Path<String>,
+    ClientAddr(from): ClientAddr,
     body: LpBody,
 ) -> Result<Response, ApiError> {
     // XML clients send `<login><username>…</username>…</login>`: read inside the wrapper.
@@ -87,7 +89,7 @@ pub async fn post_login(
         Some(password) => {
             state
                 .engine
-                .login(&account_id, &username, &password)
+                .login_from(&account_id, &username, &password, from)
                 .await?
         }
         None => {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::body::{LpBody, one_or_many, scalar_text};
 use super::types::chat_urls;
 use super::visitor_auth::LpVisitor;
-use crate::base_url::PeerIp;
+use crate::client_addr::ClientAddr;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// Reads the request fields of `{"request":{…}}` (names as documented; numbers may be text).
@@ -150,13 +150,16 @@ pub async fn post_chat_request(
     visitor: LpVisitor,
     base: BaseUrl,
     headers: HeaderMap,
-    peer: PeerIp,
+    ClientAddr(from): ClientAddr,
     body: LpBody,
 ) -> Result<Response, ApiError> {
-    let mut input = parse_request(&body, &headers, peer.0.map(|ip| ip.to_string()))?;
+    let mut input = parse_request(&body, &headers, from.map(|ip| ip.to_string()))?;
     // The chat belongs to the app key that opened it: only that key may act as its visitor.
     input.request.app_key = Some(visitor.key.key.clone());
-    let committed = state.engine.request_chat(&visitor.account, input).await?;
+    let committed = state
+        .engine
+        .request_chat_from(&visitor.account, input, from)
+        .await?;
     let url = chat_urls(&base, &visitor.account, None, &committed.chat.key).chat;
     let mut resp = StatusCode::CREATED.into_response();
     if let Ok(v) = HeaderValue::from_str(&url) {

@@ -3,7 +3,8 @@
 //! - Account: the `{account}` path segment (`/Cust12345/api/v1/…`), else the configured
 //!   default account (`[superoffice] default_account`) for plain `/api/v1/…`.
 //! - `Authorization: Basic base64(login:password)` checks the agent's password
-//!   ([`chatwire_engine::Engine::authenticate`]); `Bearer <token>` and `SOTicket <token>` take
+//!   ([`chatwire_engine::Engine::authenticate_from`], with the client's address for the
+//!   throttles; a login verified recently is answered from the engine's cache); `Bearer <token>` and `SOTicket <token>` take
 //!   the bearer of a chatwire agent login (`POST /api/account/{account}/login`). Schemes are
 //!   case-insensitive. Anything else, or nothing, is 401.
 //! - `SO-AppToken`, when sent, must be a visitor app key of the account (401 otherwise).
@@ -13,6 +14,7 @@ use axum::http::request::Parts;
 use chatwire_engine::Engine;
 use chatwire_engine::core::{AccountId, Agent};
 
+use crate::client_addr::ClientAddr;
 use crate::liveperson::auth::authorization;
 use crate::{ApiError, AppState};
 
@@ -23,6 +25,8 @@ pub struct SoAgent {
     pub account: AccountId,
     /// The agent's record as of this request.
     pub agent: Agent,
+    /// The client's address (throttles count chats it opens).
+    pub from: Option<std::net::IpAddr>,
 }
 
 /// The account of a SuperOffice request.
@@ -52,6 +56,10 @@ impl FromRequestParts<AppState> for SoAgent {
             .await
             .map_err(|_| ApiError::NotFound("no such resource".into()))?;
         let account = request_account(&params, state)?;
+        let ClientAddr(from) = match ClientAddr::from_request_parts(parts, state).await {
+            Ok(addr) => addr,
+            Err(never) => match never {},
+        };
         let engine = &state.engine;
         let agent = if let Some(basic) = authorization(&parts.headers, "Basic") {
             let decoded = decode_base64(&basic)
@@ -60,7 +68,10 @@ impl FromRequestParts<AppState> for SoAgent {
             let (login, password) = decoded
                 .split_once(':')
                 .ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
-            engine.authenticate(&account, login, password).await?
+            // Verified logins are cached in the engine: a polling client costs no argon2.
+            engine
+                .authenticate_from(&account, login, password, from)
+                .await?
         } else if let Some(token) = authorization(&parts.headers, "Bearer")
             .or_else(|| authorization(&parts.headers, "SOTicket"))
         {
@@ -80,7 +91,11 @@ impl FromRequestParts<AppState> for SoAgent {
                 .await
                 .map_err(|_| ApiError::Unauthorized("unknown SO-AppToken".into()))?;
         }
-        Ok(Self { account, agent })
+        Ok(Self {
+            account,
+            agent,
+            from,
+        })
     }
 }
 

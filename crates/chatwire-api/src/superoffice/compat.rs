@@ -28,7 +28,8 @@ pub const fn error_type(e: &ApiError) -> &'static str {
         ApiError::Conflict(_) => "InvalidOperationException",
         ApiError::NotAcceptable => "NotSupportedException",
         ApiError::PayloadTooLarge => "RequestTooLargeException",
-        ApiError::Unavailable => "SoServiceUnavailableException",
+        ApiError::TooManyRequests { .. } => "TooManyRequestsException",
+        ApiError::Busy { .. } | ApiError::Unavailable => "SoServiceUnavailableException",
         ApiError::Internal => "Exception",
     }
 }
@@ -50,6 +51,7 @@ pub fn render_error(e: &ApiError, format: Format) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),
     );
+    e.add_retry_after(&mut resp);
     if e.status() == StatusCode::UNAUTHORIZED {
         resp.headers_mut().insert(
             header::WWW_AUTHENTICATE,

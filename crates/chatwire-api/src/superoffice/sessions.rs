@@ -145,7 +145,10 @@ pub async fn open_session(
         },
         ..ChatRequestInput::default()
     };
-    let committed = state.engine.request_chat(&who.account, input).await?;
+    let committed = state
+        .engine
+        .request_chat_from(&who.account, input, who.from)
+        .await?;
     reply_entity(state, who, ctx, &committed.chat).await
 }
 

@@ -522,6 +522,7 @@ async fn unknown_skill_in_a_request_is_not_found() {
 mod access;
 mod auth_and_waits;
 mod counting_store;
+mod guard;
 mod multi_node;
 mod superoffice;
 mod superoffice_waits;

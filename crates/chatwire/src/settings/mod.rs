@@ -5,6 +5,7 @@
 //! options, URL redaction) lives in `database`.
 
 mod database;
+mod throttle;
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use chatwire_engine::{EngineConfig, MailConfig};
 use serde::{Deserialize, Serialize};
 
 pub use self::database::{DatabaseSettings, DatabaseTarget};
+pub use self::throttle::ThrottleSettings;
 
 /// The documented example configuration, printed by `chatwire default-config`.
 pub const EXAMPLE: &str = include_str!("../../../../chatwire.example.toml");
@@ -38,6 +40,8 @@ pub struct Settings {
     pub superoffice: SuperOfficeSettings,
     /// Logging.
     pub log: LogSettings,
+    /// Password check bounds and throttles.
+    pub throttle: ThrottleSettings,
 }
 
 /// `[server]`.
@@ -392,6 +396,7 @@ impl Settings {
             directory_ttl: Duration::from_millis(e.directory_ttl_ms),
             max_wait: Duration::from_secs(e.max_wait_secs),
             mail,
+            guard: self.throttle.config()?,
         })
     }
 

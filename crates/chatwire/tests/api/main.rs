@@ -6,6 +6,9 @@
 
 mod cli;
 mod durability;
+mod guard_flood;
+mod guard_throttle;
+mod guard_timing;
 mod helpers;
 mod liveperson_agent;
 mod liveperson_agent_extras;

@@ -53,6 +53,11 @@ impl Database {
     /// `chatwire serve --demo` on a free port over this database, through `pg_url` instead of
     /// the database's own URL when given. Not yet listening: see [`Starting::wait`].
     pub(crate) fn spawn(&self, pg_url: Option<&str>) -> Starting {
+        self.spawn_with_env(pg_url, &[])
+    }
+
+    /// [`Database::spawn`] with extra `CHATWIRE__…` settings in the environment.
+    pub(crate) fn spawn_with_env(&self, pg_url: Option<&str>, env: &[(&str, &str)]) -> Starting {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_chatwire"));
         for (k, _) in std::env::vars() {
             if k.starts_with("CHATWIRE__") {
@@ -65,6 +70,7 @@ impl Database {
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
+        cmd.envs(env.iter().copied());
         if let Some((url, schema)) = &self.pg {
             cmd.env("CHATWIRE__DATABASE__URL", pg_url.unwrap_or(url))
                 .env("CHATWIRE__DATABASE__SCHEMA", schema)
@@ -118,6 +124,11 @@ pub(crate) struct Node {
 }
 
 impl Node {
+    /// The process id (to read its memory in `/proc`).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGKILL (std's `Child::kill` on Unix), then reap.
     pub(crate) fn kill(&mut self) {
         let _ = self.child.kill();

@@ -1,0 +1,176 @@
+//! [`Limiter`]: fixed-window counters per key (a client address, a login, an app key), with
+//! bounded memory.
+//!
+//! A key may have `limit` events per window; the window starts at the key's first event and
+//! the key is refused until it ends (`Retry-After` is the time left). Nothing is permanent: a
+//! window always ends. Windows are measured on the engine's clock, so tests can move time.
+//!
+//! Memory: at most `max_keys` keys. When full, keys whose window has ended are dropped; if none
+//! has, a new key is not tracked (it is let through and counted later) rather than evicting a
+//! counted one, which would let an attacker with many addresses reset someone else's counter.
+//! Such a purge runs at most once a second, so a flood of new keys costs one scan per second.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+/// One key's window.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start_ms: i64,
+    count: u32,
+}
+
+/// The counters of one kind of event (see the module docs).
+#[derive(Debug)]
+pub(crate) struct Limiter {
+    window_ms: i64,
+    max_keys: usize,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    windows: HashMap<String, Window>,
+    /// A purge that freed nothing waits until then before scanning again.
+    next_purge_ms: i64,
+}
+
+impl Limiter {
+    /// Counters with windows of `window`, tracking at most `max_keys` keys.
+    pub(crate) fn new(window: Duration, max_keys: usize) -> Self {
+        Self {
+            window_ms: i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1),
+            max_keys,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Refuses (with the time left) when `key` already had `limit` events in its window;
+    /// counts nothing.
+    pub(crate) fn check(&self, key: &str, limit: u32, now_ms: i64) -> Result<(), Duration> {
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        match state.windows.get(key) {
+            Some(w) if self.open(w, now_ms) && w.count >= limit => Err(self.left(w, now_ms)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts one event for `key`; refuses (without counting) when its window is full.
+    pub(crate) fn hit(&self, key: &str, limit: u32, now_ms: i64) -> Result<(), Duration> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(w) = state.windows.get_mut(key) {
+            if !self.open(w, now_ms) {
+                *w = Window {
+                    start_ms: now_ms,
+                    count: 0,
+                };
+            }
+            if w.count >= limit {
+                return Err(self.left(w, now_ms));
+            }
+            w.count += 1;
+            return Ok(());
+        }
+        if limit == 0 {
+            return Err(Duration::from_millis(self.window_ms.unsigned_abs()));
+        }
+        if state.windows.len() >= self.max_keys {
+            if now_ms < state.next_purge_ms {
+                return Ok(());
+            }
+            state
+                .windows
+                .retain(|_, w| now_ms < w.start_ms.saturating_add(self.window_ms));
+            if state.windows.len() >= self.max_keys {
+                state.next_purge_ms = now_ms.saturating_add(1_000);
+                tracing::warn!(
+                    keys = state.windows.len(),
+                    "throttle table full: new clients are not counted until windows end"
+                );
+                return Ok(());
+            }
+        }
+        state.windows.insert(
+            key.to_owned(),
+            Window {
+                start_ms: now_ms,
+                count: 1,
+            },
+        );
+        Ok(())
+    }
+
+    /// Forgets `key` (a login that succeeded starts over).
+    pub(crate) fn clear(&self, key: &str) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .windows
+            .remove(key);
+    }
+
+    fn open(&self, w: &Window, now_ms: i64) -> bool {
+        now_ms < w.start_ms.saturating_add(self.window_ms)
+    }
+
+    fn left(&self, w: &Window, now_ms: i64) -> Duration {
+        let end = w.start_ms.saturating_add(self.window_ms);
+        Duration::from_millis(end.saturating_sub(now_ms).max(1).unsigned_abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_refused_after_its_limit_until_the_window_ends() {
+        let limiter = Limiter::new(Duration::from_secs(10), 100);
+
+        assert!(limiter.hit("a", 2, 0).is_ok());
+        assert!(limiter.hit("a", 2, 1_000).is_ok());
+        assert_eq!(
+            limiter.hit("a", 2, 4_000),
+            Err(Duration::from_millis(6_000))
+        );
+        assert_eq!(limiter.check("a", 2, 9_999), Err(Duration::from_millis(1)));
+        assert!(
+            limiter.hit("b", 2, 4_000).is_ok(),
+            "other keys are not affected"
+        );
+
+        assert!(limiter.check("a", 2, 10_000).is_ok());
+        assert!(limiter.hit("a", 2, 10_000).is_ok());
+    }
+
+    #[test]
+    fn check_counts_nothing_and_clear_starts_over() {
+        let limiter = Limiter::new(Duration::from_secs(10), 100);
+        for _ in 0..5 {
+            assert!(limiter.check("a", 1, 0).is_ok());
+        }
+        assert!(limiter.hit("a", 1, 0).is_ok());
+        assert!(limiter.check("a", 1, 0).is_err());
+
+        limiter.clear("a");
+
+        assert!(limiter.check("a", 1, 0).is_ok());
+    }
+
+    #[test]
+    fn the_table_never_grows_past_its_bound_and_ended_windows_make_room() {
+        let limiter = Limiter::new(Duration::from_secs(10), 3);
+        for key in ["a", "b", "c", "d", "e"] {
+            assert!(limiter.hit(key, 1, 0).is_ok());
+        }
+        assert!(limiter.state.lock().expect("lock").windows.len() <= 3);
+        assert!(limiter.hit("a", 1, 0).is_err(), "tracked keys stay counted");
+
+        assert!(limiter.hit("f", 1, 10_000).is_ok());
+        assert!(
+            limiter.hit("f", 1, 10_001).is_err(),
+            "f is tracked after the purge"
+        );
+    }
+}
