@@ -5,6 +5,7 @@
 //! options, URL redaction) lives in `database`.
 
 mod database;
+mod limits;
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use chatwire_engine::{EngineConfig, MailConfig};
 use serde::{Deserialize, Serialize};
 
 pub use self::database::{DatabaseSettings, DatabaseTarget};
+pub use self::limits::LimitsSettings;
 
 /// The documented example configuration, printed by `chatwire default-config`.
 pub const EXAMPLE: &str = include_str!("../../../../chatwire.example.toml");
@@ -38,6 +40,8 @@ pub struct Settings {
     pub superoffice: SuperOfficeSettings,
     /// Logging.
     pub log: LogSettings,
+    /// Request and connection limits.
+    pub limits: LimitsSettings,
 }
 
 /// `[server]`.
@@ -322,6 +326,7 @@ impl Settings {
         }
         self.database_target()?;
         self.engine_config()?;
+        self.limits.validate()?;
         Ok(())
     }
 
