@@ -40,7 +40,7 @@ pub struct RequestLimits {
 impl Default for RequestLimits {
     fn default() -> Self {
         Self {
-            // A 100-key multi-chat poll is ~6.6 KB of target (tests/api/limits.rs measures it).
+            // A 100-key multi-chat poll is ~6.5 KB of target (tests/api/limits.rs measures it).
             max_uri_bytes: 16 * 1024,
             max_header_bytes: 32 * 1024,
             max_headers: 100,
@@ -74,8 +74,9 @@ pub fn dialect_of(path: &str) -> Dialect {
 }
 
 /// `e` rendered as the error of the dialect `path` belongs to, in the format the request asks
-/// for (LivePerson: `.xml`/`.json` suffix, else `Accept`; SuperOffice: `Accept`).
-pub fn error_for(path: &str, headers: &HeaderMap, e: &ApiError) -> Response {
+/// for (LivePerson: `.xml`/`.json` suffix, else `Accept`; SuperOffice: `Accept`), with
+/// `status` (which may differ from `e`'s own, e.g. 414 for a `BadRequest`).
+pub fn error_for(path: &str, headers: &HeaderMap, e: &ApiError, status: StatusCode) -> Response {
     let accept = Format::from_accept(headers).unwrap_or_default();
     match dialect_of(path) {
         Dialect::LivePerson => {
@@ -87,30 +88,18 @@ pub fn error_for(path: &str, headers: &HeaderMap, e: &ApiError) -> Response {
             } else {
                 accept
             };
-            crate::liveperson::compat::render_error(e, format)
+            with_status(crate::liveperson::compat::render_error(e, format), status)
         }
-        Dialect::SuperOffice => crate::superoffice::compat::render_error(e, accept),
+        Dialect::SuperOffice => {
+            with_status(crate::superoffice::compat::render_error(e, accept), status)
+        }
+        // The same envelope `ApiError` renders by default, with the status sent.
         Dialect::Chatwire => {
-            let mut resp = ApiError::into_response(clone_error(e));
-            // Outside the dialect routers nothing reads the details; do not leak them on.
-            resp.extensions_mut().remove::<crate::error::ErrorDetails>();
-            resp
+            let body = serde_json::json!({
+                "error": { "message": e.message(), "status": status.as_u16() }
+            });
+            (status, axum::Json(body)).into_response()
         }
-    }
-}
-
-fn clone_error(e: &ApiError) -> ApiError {
-    match e {
-        ApiError::BadRequest(m) => ApiError::BadRequest(m.clone()),
-        ApiError::Unauthorized(m) => ApiError::Unauthorized(m.clone()),
-        ApiError::Forbidden(m) => ApiError::Forbidden(m.clone()),
-        ApiError::NotFound(m) => ApiError::NotFound(m.clone()),
-        ApiError::Conflict(m) => ApiError::Conflict(m.clone()),
-        ApiError::InvalidCsrf => ApiError::InvalidCsrf,
-        ApiError::NotAcceptable => ApiError::NotAcceptable,
-        ApiError::PayloadTooLarge => ApiError::PayloadTooLarge,
-        ApiError::Unavailable => ApiError::Unavailable,
-        ApiError::Internal => ApiError::Internal,
     }
 }
 
@@ -161,14 +150,8 @@ pub async fn enforce(State(limits): State<RequestLimits>, req: Request, next: Ne
         })
     };
     if let Some((status, message)) = refusal {
-        return with_status(
-            error_for(
-                req.uri().path(),
-                req.headers(),
-                &ApiError::BadRequest(message),
-            ),
-            status,
-        );
+        let e = ApiError::BadRequest(message);
+        return error_for(req.uri().path(), req.headers(), &e, status);
     }
     // Cheap clones (a shared buffer and one header value) kept only to render a bare error.
     let uri = req.uri().clone();
@@ -191,7 +174,7 @@ pub async fn enforce(State(limits): State<RequestLimits>, req: Request, next: Ne
             s if s.is_server_error() => ApiError::Internal,
             _ => ApiError::BadRequest("bad request".into()),
         };
-        let mut out = with_status(error_for(uri.path(), &headers, &e), status);
+        let mut out = error_for(uri.path(), &headers, &e, status);
         // Keep what the original answer said about how to proceed (`Allow` on a 405).
         for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
             if let Some(v) = resp.headers().get(&name) {
@@ -241,7 +224,9 @@ mod tests {
             "/api/account/1/chat/x.xml",
             &HeaderMap::new(),
             &ApiError::BadRequest("x".into()),
+            StatusCode::URI_TOO_LONG,
         );
+        assert_eq!(resp.status(), StatusCode::URI_TOO_LONG);
         let ct = resp
             .headers()
             .get(header::CONTENT_TYPE)

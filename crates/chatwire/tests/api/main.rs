@@ -7,6 +7,7 @@
 mod cli;
 mod durability;
 mod helpers;
+mod limits;
 mod liveperson_agent;
 mod liveperson_agent_extras;
 mod liveperson_flow;
