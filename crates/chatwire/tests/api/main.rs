@@ -35,3 +35,4 @@ mod superoffice_snapshots_sessions;
 mod superoffice_snapshots_topics;
 mod transcript;
 mod wire_snap;
+mod xml_chars;
