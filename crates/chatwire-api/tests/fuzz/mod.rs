@@ -115,7 +115,7 @@ pub(crate) async fn fixture() -> Fixture {
         &app,
         "POST",
         "/api/account/1000/login",
-        &[json_ct.clone()],
+        std::slice::from_ref(&json_ct),
         br#"{"username":"agent1","password":"pw"}"#.to_vec(),
     )
     .await

@@ -58,6 +58,29 @@ async fn a_stalled_half_header_connection_is_closed_by_the_header_timeout() {
 }
 
 #[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_by_the_same_timeout() {
+    // Arrange: one complete request on a keep-alive connection, then silence.
+    let dir = tempfile::tempdir().expect("dir");
+    let mut settings = test_settings(dir.path());
+    settings.limits.header_read_timeout_secs = 1;
+    let app = spawn_with(settings).await;
+    let mut conn = TcpStream::connect(host_port(&app)).await.expect("connect");
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+
+    // Act: read the answer, then wait for the close (10 s: a generous margin over 1 s).
+    let mut buf = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut buf)).await;
+
+    // Assert
+    assert!(closed.is_ok(), "the idle connection was closed");
+    let answer = String::from_utf8_lossy(&buf);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn with_2000_stalled_connections_open_a_normal_request_is_answered_within_a_second() {
     // Arrange: this process holds both ends of every connection.
     chatwire::conn::raise_fd_limit();
@@ -97,7 +120,7 @@ async fn a_100_key_multi_chat_url_fits_and_a_101_key_one_is_refused_in_liveperso
     // Arrange: keys as long as real ones (`H` + 19 digits + `-` + 32 hex + `K` + 7 digits).
     let app = spawn_app().await;
     let agent = app.lp_agent("agent1").await;
-    let key = |i: usize| format!("H{:019}-{:032x}K{:07}", i, i, i);
+    let key = |i: usize| format!("H{i:019}-{i:032x}K{i:07}");
     let url = |n: usize| {
         let keys: Vec<String> = (0..n).map(key).collect();
         let froms: Vec<&str> = (0..n).map(|_| "0").collect();
