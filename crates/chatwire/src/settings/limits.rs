@@ -92,3 +92,31 @@ impl LimitsSettings {
         Duration::from_secs(self.header_read_timeout_secs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_validate_and_reach_the_api_unchanged() {
+        let s = LimitsSettings::default();
+        s.validate().expect("valid");
+        assert_eq!(s.request_limits(), RequestLimits::default());
+    }
+
+    #[test]
+    fn limits_that_would_refuse_ordinary_requests_are_refused() {
+        for change in [
+            |s: &mut LimitsSettings| s.header_read_timeout_secs = 0,
+            |s: &mut LimitsSettings| s.max_connections = 0,
+            |s: &mut LimitsSettings| s.max_uri_bytes = 100,
+            |s: &mut LimitsSettings| s.max_header_bytes = 1000,
+            |s: &mut LimitsSettings| s.liveperson_body_bytes = 10,
+            |s: &mut LimitsSettings| s.max_chat_session_keys = 0,
+        ] {
+            let mut s = LimitsSettings::default();
+            change(&mut s);
+            assert!(s.validate().is_err(), "{s:?}");
+        }
+    }
+}
