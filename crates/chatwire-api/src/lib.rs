@@ -7,6 +7,7 @@
 //! - [`error`]: [`ApiError`], mapping engine failures to statuses.
 //! - [`trace`]: the request span (route template, not raw path).
 //! - [`routes`]: [`RouteTable`], how routers are built and list their routes ([`routes()`]).
+//! - [`limits`]: request size limits and the dialect of a path (errors outside the routers).
 //! - [`liveperson`], [`superoffice`]: the two wire dialects.
 //!
 //! Handlers call the [`chatwire_engine::Engine`], never a store.
@@ -15,6 +16,7 @@ pub mod base_url;
 pub mod client_addr;
 pub mod error;
 pub mod feed;
+pub mod limits;
 pub mod liveperson;
 pub mod negotiate;
 pub mod routes;
@@ -23,7 +25,7 @@ pub mod superoffice;
 pub mod trace;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 
 pub use base_url::{BaseUrl, HttpSettings};
@@ -35,16 +37,23 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     // The LivePerson router sits behind `compat::prepare`, which rewrites suffixes and method
     // overrides *before* routing; a router layer would run after route matching.
+    let limits = state.limits;
     let liveperson = tower::ServiceBuilder::new()
         .map_request(liveperson::compat::prepare)
-        .service(liveperson::router().with_state(state.clone()));
+        .service(
+            liveperson::router()
+                .layer(DefaultBodyLimit::max(limits.liveperson_body_bytes))
+                .with_state(state.clone()),
+        );
     Router::new()
         .merge(own_table().into_router())
         .merge(feed::router())
+        .layer(DefaultBodyLimit::max(limits.chatwire_body_bytes))
         // SuperOffice paths (`/api/v1/…`, `/{account}/api/v1/…`) never match LivePerson's
         // (`/api/account/…`, `/csdr/…`); what they do not match falls through to LivePerson.
-        .merge(superoffice::router())
+        .merge(superoffice::router().layer(DefaultBodyLimit::max(limits.superoffice_body_bytes)))
         .fallback_service(liveperson)
+        .layer(axum::middleware::from_fn_with_state(limits, limits::enforce))
         .layer(trace::layer())
         .with_state(state)
 }

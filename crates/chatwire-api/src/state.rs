@@ -19,15 +19,27 @@ pub struct Inner {
     pub http: HttpSettings,
     /// Rendered LivePerson chat resources, reused while unchanged.
     pub fragments: crate::liveperson::fragments::FragmentCache,
+    /// Request size limits (`[limits]`).
+    pub limits: crate::limits::RequestLimits,
 }
 
 impl AppState {
     /// State over `engine` with `http` settings.
     pub fn new(engine: Engine, http: HttpSettings) -> Self {
+        Self::with_limits(engine, http, crate::limits::RequestLimits::default())
+    }
+
+    /// State over `engine` with `http` settings and request `limits`.
+    pub fn with_limits(
+        engine: Engine,
+        http: HttpSettings,
+        limits: crate::limits::RequestLimits,
+    ) -> Self {
         Self(Arc::new(Inner {
             engine,
             http,
             fragments: crate::liveperson::fragments::FragmentCache::default(),
+            limits,
         }))
     }
 }

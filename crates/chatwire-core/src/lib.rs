@@ -11,6 +11,7 @@
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write).
+//! - [`text`]: which characters text may hold (XML 1.0's), checked at input, dropped at output.
 //! - [`error`]: [`DomainError`], business failures only (no status codes).
 //!
 //! This crate does no I/O and depends on no runtime: every rule here is unit-tested in-process.
@@ -27,6 +28,7 @@ pub mod routing;
 pub mod session;
 pub mod skill;
 pub mod survey;
+pub mod text;
 pub mod time;
 
 pub use account::{Account, AppKey, NewAppKey};

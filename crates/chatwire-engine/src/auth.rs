@@ -9,10 +9,8 @@
 //! wake-up and drops the login's cached sessions at once (`forget_session_family`); an epoch
 //! counter keeps a lookup that raced the drop from caching the deleted session.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{PoisonError, RwLock};
-use std::time::Instant;
+use std::sync::PoisonError;
+use std::sync::atomic::Ordering;
 
 use chatwire_core::{AccountId, Agent, AgentId, AuthSession, Availability, SessionKind};
 use sha2::{Digest, Sha256};
@@ -76,13 +74,7 @@ pub struct AgentPrincipal {
     pub login: String,
 }
 
-/// Cache of session lookups.
-#[derive(Debug, Default)]
-pub(crate) struct SessionCache {
-    entries: RwLock<HashMap<String, (AuthSession, Instant)>>,
-    /// Bumped by every drop; a lookup that began before a drop is used but not cached.
-    epoch: AtomicU64,
-}
+pub(crate) use crate::session_cache::SessionCache;
 
 /// SHA-256 hex of `kind:secret`; the kind prefix keeps a bearer from ever matching a CSRF row.
 pub(crate) fn key_hash(kind: &str, secret: &str) -> String {
@@ -199,7 +191,10 @@ impl Engine {
                 Ok(s) => {
                     let mut entries = cache.write().unwrap_or_else(PoisonError::into_inner);
                     if self.0.sessions.epoch.load(Ordering::SeqCst) == epoch {
-                        entries.insert(key_hash.to_owned(), (s.clone(), Instant::now()));
+                        let ttl = self.0.config.directory_ttl;
+                        self.0
+                            .sessions
+                            .insert(&mut entries, key_hash, s.clone(), ttl);
                     }
                     s
                 }

@@ -40,6 +40,7 @@ pub mod password;
 mod pickup;
 mod presence;
 mod reads;
+mod session_cache;
 mod surveys;
 mod sweeper;
 mod topics;

@@ -20,10 +20,17 @@ pub enum Topic {
     Account(AccountId),
 }
 
+/// Below this many topics nothing is reaped on subscribe.
+const REAP_FLOOR: usize = 1024;
+
 /// The table of topics and their watch channels.
 #[derive(Debug, Default)]
 pub struct Notifier {
     topics: Mutex<HashMap<Topic, watch::Sender<u64>>>,
+    /// Topic count at which `subscribe` next drops unwatched topics: a topic that is never
+    /// notified (a long-poll on a chat that does not exist, or ends without another event)
+    /// would otherwise stay forever. Doubling it keeps the reaping amortised O(1).
+    reap_at: std::sync::atomic::AtomicUsize,
 }
 
 impl Notifier {
@@ -38,10 +45,16 @@ impl Notifier {
             .topics
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        topics
+        let rx = topics
             .entry(topic)
             .or_insert_with(|| watch::channel(0).0)
-            .subscribe()
+            .subscribe();
+        use std::sync::atomic::Ordering::Relaxed;
+        if topics.len() >= self.reap_at.load(Relaxed).max(REAP_FLOOR) {
+            topics.retain(|_, tx| tx.receiver_count() > 0);
+            self.reap_at.store(topics.len().saturating_mul(2), Relaxed);
+        }
+        rx
     }
 
     /// Wakes every current subscriber of `topic`.
@@ -107,6 +120,27 @@ mod tests {
             .await
             .expect("woken")
             .expect("sender alive");
+    }
+
+    #[test]
+    fn topics_subscribed_once_and_never_notified_do_not_accumulate() {
+        // Arrange: one long-lived waiter.
+        let n = Notifier::new();
+        let _live = n.subscribe(topic());
+
+        // Act: 20,000 waits on distinct chats that never change, each given up.
+        for i in 0..20_000_u64 {
+            let key = chatwire_core::ChatKey::from_random(i, u128::from(i), 7);
+            drop(n.subscribe(Topic::Chat(key)));
+        }
+
+        // Assert
+        assert!(
+            n.topic_count() <= 2 * REAP_FLOOR,
+            "{} topics",
+            n.topic_count()
+        );
+        assert!(n.is_watched(&topic()), "a watched topic is kept");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The chatwire server as a library, so tests launch exactly what the binary runs.
 //!
 //! Map: [`settings`] (configuration), [`cli`] (commands), [`tls`], [`telemetry`], [`demo`],
-//! and [`Server`]: bind, then run until shutdown.
+//! [`conn`] (connection limits) and [`Server`]: bind, then run until shutdown.
 
 pub mod cli;
+pub mod conn;
 pub mod demo;
 pub mod demo_surveys;
 pub mod settings;
@@ -16,7 +17,6 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Extension;
-use axum_server::accept::NoDelayAcceptor;
 use chatwire_api::base_url::ListenerScheme;
 use chatwire_api::{AppState, app};
 use chatwire_engine::Engine;
@@ -69,7 +69,11 @@ impl Server {
                 .context("seeding the demo account")?;
         }
         engine.start().await.context("starting the engine")?;
-        let state = AppState::new(engine.clone(), settings.http()?);
+        let state = AppState::with_limits(
+            engine.clone(),
+            settings.http()?,
+            settings.limits.request_limits(),
+        );
         let listener = std::net::TcpListener::bind(&settings.server.listen)
             .with_context(|| format!("binding {}", settings.server.listen))?;
         listener.set_nonblocking(true)?;
@@ -111,23 +115,26 @@ impl Server {
             engine.shutdown();
             stopper.graceful_shutdown(Some(grace));
         });
-        // TCP_NODELAY: an answer hyper writes in more than one `write` (headers and a large
-        // body, a body of several chunks) must not wait for the client's delayed ACK (40 ms)
-        // before its last piece leaves (Nagle). Measured on the 50-chat poll: 1.8k → 14k req/s.
+        // TCP_NODELAY (set by the acceptor): an answer hyper writes in more than one `write`
+        // (headers and a large body, a body of several chunks) must not wait for the client's
+        // delayed ACK (40 ms) before its last piece leaves (Nagle). Measured on the 50-chat
+        // poll: 1.8k → 14k req/s.
+        let fds = conn::raise_fd_limit();
+        let cap = conn::connection_cap(self.settings.limits.max_connections, fds);
+        tracing::info!(fd_soft_limit = ?fds, max_connections = cap, "connection limits");
+        let acceptor = conn::CappedAcceptor::new(cap);
+        let limits = &self.settings.limits;
         let result = match tls {
             Some(config) => {
-                axum_server::from_tcp_rustls(self.listener, config)
-                    .map(|tls| tls.acceptor(NoDelayAcceptor::new()))
-                    .handle(handle)
-                    .serve(service)
-                    .await
+                let mut server = axum_server::from_tcp_rustls(self.listener, config)
+                    .map(|tls| tls.acceptor(acceptor));
+                conn::configure_http(server.http_builder(), limits);
+                server.handle(handle).serve(service).await
             }
             None => {
-                axum_server::from_tcp(self.listener)
-                    .acceptor(NoDelayAcceptor::new())
-                    .handle(handle)
-                    .serve(service)
-                    .await
+                let mut server = axum_server::from_tcp(self.listener).acceptor(acceptor);
+                conn::configure_http(server.http_builder(), limits);
+                server.handle(handle).serve(service).await
             }
         };
         self.engine.shutdown();

@@ -407,10 +407,11 @@ pub async fn get_chats(
     if keys.is_empty() {
         return Err(ApiError::BadRequest("chatSessionKeys is required".into()));
     }
-    if keys.len() > 100 {
-        return Err(ApiError::BadRequest(
-            "at most 100 chatSessionKeys per request".into(),
-        ));
+    let most = state.limits.max_chat_session_keys;
+    if keys.len() > most {
+        return Err(ApiError::BadRequest(format!(
+            "at most {most} chatSessionKeys per request"
+        )));
     }
     let froms: Vec<&str> = q
         .get("fromEventIds")

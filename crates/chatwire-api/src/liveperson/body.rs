@@ -10,9 +10,6 @@ use super::wire::{KeyStyle, parse_xml, to_json};
 use crate::error::ApiError;
 use crate::negotiate::Format;
 
-/// Largest accepted request body.
-pub const MAX_BODY: usize = 256 * 1024;
-
 /// A decoded request body; `Value::Null` when empty.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LpBody(pub Value);
@@ -34,10 +31,10 @@ impl<S: Send + Sync> FromRequest<S> for LpBody {
 }
 
 /// Decodes a body per its format.
+///
+/// The size limit is the router's `DefaultBodyLimit` (`limits.liveperson_body_bytes`), applied
+/// while the body is read.
 pub fn decode(headers: &axum::http::HeaderMap, bytes: &[u8]) -> Result<Value, ApiError> {
-    if bytes.len() > MAX_BODY {
-        return Err(ApiError::PayloadTooLarge);
-    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }

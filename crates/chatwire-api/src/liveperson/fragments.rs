@@ -27,6 +27,12 @@ use crate::negotiate::Format;
 
 /// How many fragments are kept; past it, half are dropped (cheap, and a miss only re-renders).
 const CAPACITY: usize = 16_384;
+/// How many bytes of fragments are kept; past it, half are dropped. The count alone does not
+/// bound memory: a reader picks `from`, `Host` (the links' base) and the format, so one chat
+/// of long lines could fill every slot with a large rendering (issue 11).
+const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Larger renderings are served but not kept.
+const MAX_ENTRY_BYTES: usize = 1024 * 1024;
 
 /// Who reads a chat, and how it is rendered: everything besides the chat that a fragment
 /// depends on.
@@ -81,13 +87,45 @@ impl Entry {
 }
 
 /// Rendered chat resources by reader and revision. Shared by all requests of a server.
-#[derive(Debug, Default)]
+/// Bounded in entries and in bytes.
+#[derive(Debug)]
 pub struct FragmentCache {
     hasher: RandomState,
-    entries: Mutex<HashMap<u64, Entry, RandomState>>,
+    entries: Mutex<Slots>,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+#[derive(Debug, Default)]
+struct Slots {
+    map: HashMap<u64, Entry, RandomState>,
+    /// Sum of the kept fragments' lengths.
+    bytes: usize,
+}
+
+impl Default for FragmentCache {
+    fn default() -> Self {
+        Self::with_bounds(CAPACITY, MAX_BYTES)
+    }
 }
 
 impl FragmentCache {
+    /// A cache keeping at most `max_entries` fragments and `max_bytes` bytes of them.
+    pub fn with_bounds(max_entries: usize, max_bytes: usize) -> Self {
+        Self {
+            hasher: RandomState::default(),
+            entries: Mutex::new(Slots::default()),
+            max_entries,
+            max_bytes,
+        }
+    }
+
+    /// Fragments kept and their total size in bytes.
+    pub fn held(&self) -> (usize, usize) {
+        let slots = self.lock();
+        (slots.map.len(), slots.bytes)
+    }
+
     /// The rendered chat for `reader`: cached when still exact, else `render()`ed and kept.
     pub fn get_or_render(
         &self,
@@ -99,12 +137,17 @@ impl FragmentCache {
         let slot = self.slot(reader, &view.chat.key);
         if let Some(hit) = self
             .lock()
+            .map
             .get(&slot)
             .filter(|e| e.serves(reader, view, extras))
         {
             return hit.bytes.clone();
         }
         let bytes = Bytes::from(render());
+        let len = bytes.len();
+        if len > MAX_ENTRY_BYTES.min(self.max_bytes) {
+            return bytes;
+        }
         let entry = Entry {
             account: reader.account.clone(),
             chat: view.chat.key.clone(),
@@ -119,16 +162,22 @@ impl FragmentCache {
             valid_until: valid_until(view, extras.now),
             bytes: bytes.clone(),
         };
-        let mut entries = self.lock();
-        if entries.len() >= CAPACITY {
+        let mut slots = self.lock();
+        while !slots.map.is_empty()
+            && (slots.map.len() >= self.max_entries || slots.bytes + len > self.max_bytes)
+        {
             let mut n = 0_u32;
-            entries.retain(|_, _| {
+            slots.map.retain(|_, _| {
                 n += 1;
                 n.is_multiple_of(2)
             });
+            slots.bytes = slots.map.values().map(|e| e.bytes.len()).sum();
         }
         // A colliding slot is simply overwritten: `serves` checks every field on a hit.
-        entries.insert(slot, entry);
+        if let Some(old) = slots.map.insert(slot, entry) {
+            slots.bytes -= old.bytes.len();
+        }
+        slots.bytes += len;
         bytes
     }
 
@@ -145,7 +194,7 @@ impl FragmentCache {
         h.finish()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry, RandomState>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
         // A panic while holding the lock leaves only a cache; keep using it.
         self.entries
             .lock()
@@ -225,6 +274,77 @@ fn valid_until(view: &ChatView, now: Timestamp) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn chat_view() -> ChatView {
+        use chatwire_engine::core::{Chat, ChatNum, ChatRequest, NewChat};
+        let new = NewChat {
+            key: ChatKey::from_random(1, 2, 3),
+            account: AccountId::parse("1").expect("account"),
+            skill: None,
+            visitor_name: "v".into(),
+            visitor_id: 1,
+            chat_timeout_secs: 40,
+            pre_chat_lines: vec![],
+            request: ChatRequest::default(),
+        };
+        let (chat, _) = Chat::open(new, ChatNum(1), Timestamp(1)).expect("open");
+        ChatView {
+            chat: chat.into(),
+            events: vec![],
+            next: EventId(0),
+        }
+    }
+
+    #[test]
+    fn readers_choosing_cursors_and_hosts_cannot_grow_the_cache_past_its_bounds() {
+        // Arrange: a small cache, and readers that each pick a new cursor and base URL.
+        let cache = FragmentCache::with_bounds(64, 100_000);
+        let view = chat_view();
+        let account = AccountId::parse("1").expect("account");
+        let extras = InfoExtras::default();
+
+        // Act: 2,000 distinct readers, each rendering 3 KB.
+        for i in 0..2_000_u32 {
+            let base = format!("http://host{i}");
+            let reader = Reader {
+                account: &account,
+                side: Side::Agent,
+                asid: Some(1),
+                base: &base,
+                format: Format::Xml,
+                ids: EventIds::Attribute,
+                from: EventId(i),
+            };
+            cache.get_or_render(&reader, &view, &extras, || vec![b'x'; 3_000]);
+        }
+
+        // Assert
+        let (entries, bytes) = cache.held();
+        assert!(entries <= 64, "{entries} entries");
+        assert!(bytes <= 100_000, "{bytes} bytes");
+        assert_eq!(bytes, entries * 3_000, "the byte count is exact");
+    }
+
+    #[test]
+    fn a_rendering_larger_than_an_entry_may_be_is_served_but_not_kept() {
+        let cache = FragmentCache::with_bounds(64, 100_000);
+        let view = chat_view();
+        let account = AccountId::parse("1").expect("account");
+        let reader = Reader {
+            account: &account,
+            side: Side::Visitor,
+            asid: None,
+            base: "http://h",
+            format: Format::Json,
+            ids: EventIds::Attribute,
+            from: EventId(0),
+        };
+        let served = cache.get_or_render(&reader, &view, &InfoExtras::default(), || {
+            vec![b'y'; 200_000]
+        });
+        assert_eq!(served.len(), 200_000);
+        assert_eq!(cache.held(), (0, 0));
+    }
 
     #[test]
     fn a_chatting_chat_is_valid_until_its_duration_ticks() {

@@ -12,9 +12,6 @@ use serde_json::{Map, Value};
 
 use crate::ApiError;
 
-/// Largest request body accepted.
-const MAX_BODY: usize = 1 << 20;
-
 /// A decoded request body (or any object inside one), keys lowercased.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields(pub Value);
@@ -29,12 +26,16 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| ApiError::PayloadTooLarge)?;
-        if bytes.len() > MAX_BODY {
-            return Err(ApiError::PayloadTooLarge);
-        }
+        // The size limit is the router's `DefaultBodyLimit` (`limits.superoffice_body_bytes`).
+        // Only that limit is "too large"; a body that cannot be read (a malformed chunked
+        // encoding, a connection cut mid-body) is the client's malformed request.
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest(format!("could not read the request body: {e}"))
+            }
+        })?;
         Self::decode(&ct, &bytes)
     }
 }

@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 
+use chatwire_engine::core::text::is_xml_char;
 use serde_json::Value;
 
 /// The data namespace of SuperOffice carriers.
@@ -97,7 +98,9 @@ fn element(out: &mut String, name: &str, value: &Value) {
     }
 }
 
-/// A primitive as escaped element text.
+/// A primitive as escaped element text. Characters XML 1.0 cannot carry are dropped
+/// (`chatwire_core::text`): input refuses them; this keeps older data from breaking the
+/// document.
 fn text(v: &Value) -> String {
     let raw = match v {
         Value::String(s) => s.clone(),
@@ -109,6 +112,7 @@ fn text(v: &Value) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            c if !is_xml_char(c) => {}
             _ => out.push(c),
         }
     }

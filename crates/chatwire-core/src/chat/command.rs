@@ -133,11 +133,12 @@ fn system_line(id: SystemMessageId, text: impl Into<String>) -> Change {
     Change::Event(EventKind::Line(Line::system(id, text)))
 }
 
-/// Checks line text: not blank, at most [`MAX_LINE_CHARS`].
+/// Checks line text: not blank, at most [`MAX_LINE_CHARS`], only characters XML can carry.
 pub(crate) fn validate_text(text: &str) -> Result<(), DomainError> {
     if text.trim().is_empty() {
         return Err(DomainError::invalid("text", "must not be empty"));
     }
+    crate::text::check_xml_text("text", text)?;
     if text.chars().count() > MAX_LINE_CHARS {
         return Err(DomainError::invalid(
             "text",
@@ -147,9 +148,15 @@ pub(crate) fn validate_text(text: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// Checks a visitor name: 1-100 characters, not blank, no control characters.
+/// Checks a visitor name: 1-100 characters, not blank, no control characters, nothing XML
+/// cannot carry (U+FFFE, U+FFFF).
 pub(crate) fn validate_name(name: &str) -> Result<(), DomainError> {
-    if name.trim().is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.trim().is_empty()
+        || name.chars().count() > 100
+        || name
+            .chars()
+            .any(|c| c.is_control() || !crate::text::is_xml_char(c))
+    {
         return Err(DomainError::invalid(
             "visitorName",
             "must be 1-100 characters and not blank",
@@ -371,6 +378,7 @@ impl Chat {
                 "must be at most 20000 characters",
             ));
         }
+        crate::text::check_xml_text("text", &text)?;
         let (id, line) = match &target {
             TransferTarget::Skill { name, .. } => (
                 SystemMessageId::TRANSFER_SKILL,

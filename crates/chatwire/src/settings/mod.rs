@@ -6,6 +6,7 @@
 
 mod database;
 mod throttle;
+mod limits;
 
 use std::path::Path;
 use std::time::Duration;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::database::{DatabaseSettings, DatabaseTarget};
 pub use self::throttle::ThrottleSettings;
+pub use self::limits::LimitsSettings;
 
 /// The documented example configuration, printed by `chatwire default-config`.
 pub const EXAMPLE: &str = include_str!("../../../../chatwire.example.toml");
@@ -42,6 +44,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// Password check bounds and throttles.
     pub throttle: ThrottleSettings,
+    /// Request and connection limits.
+    pub limits: LimitsSettings,
 }
 
 /// `[server]`.
@@ -326,6 +330,7 @@ impl Settings {
         }
         self.database_target()?;
         self.engine_config()?;
+        self.limits.validate()?;
         Ok(())
     }
 

@@ -8,6 +8,7 @@
 //! Request bodies go the other way: XML is parsed into an [`Elem`] and mapped to the same JSON
 //! value a JSON client would send, so one extraction path serves both formats.
 
+use chatwire_engine::core::text::xml_safe;
 use serde_json::{Map, Value};
 
 mod json;
@@ -238,7 +239,9 @@ pub fn to_xml(root: &Elem) -> String {
     out
 }
 
-/// Appends `e` as an XML element (no declaration).
+/// Appends `e` as an XML element (no declaration). Characters XML 1.0 cannot carry are
+/// dropped from values (`chatwire_core::text`): input refuses them, this keeps older data and
+/// echoed input (an unknown `chatSessionKey`) from breaking the document.
 pub fn write_xml(e: &Elem, out: &mut String) {
     out.push('<');
     out.push_str(&e.name);
@@ -246,7 +249,7 @@ pub fn write_xml(e: &Elem, out: &mut String) {
         out.push(' ');
         out.push_str(k);
         out.push_str("=\"");
-        out.push_str(&quick_xml::escape::escape(v.to_text()));
+        out.push_str(&quick_xml::escape::escape(xml_safe(&v.to_text())));
         out.push('"');
     }
     if e.text.is_none() && e.children.is_empty() {
@@ -255,7 +258,7 @@ pub fn write_xml(e: &Elem, out: &mut String) {
     }
     out.push('>');
     if let Some(t) = &e.text {
-        out.push_str(&quick_xml::escape::escape(t.to_text()));
+        out.push_str(&quick_xml::escape::escape(xml_safe(&t.to_text())));
     }
     for c in &e.children {
         write_xml(c, out);
