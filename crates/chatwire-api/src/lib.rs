@@ -5,6 +5,7 @@
 //! - [`base_url`]: [`BaseUrl`], the scheme and host absolute links are built from.
 //! - [`error`]: [`ApiError`], mapping engine failures to statuses.
 //! - [`trace`]: the request span (route template, not raw path).
+//! - [`landing`]: the page at `/` for people.
 //! - [`liveperson`], [`superoffice`]: the two wire dialects.
 //!
 //! Handlers call the [`chatwire_engine::Engine`], never a store.
@@ -12,6 +13,7 @@
 pub mod base_url;
 pub mod error;
 pub mod feed;
+pub mod landing;
 pub mod liveperson;
 pub mod negotiate;
 pub mod state;
@@ -35,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .map_request(liveperson::compat::prepare)
         .service(liveperson::router().with_state(state.clone()));
     Router::new()
+        .route("/", get(landing::page))
         .route("/healthz", get(health))
         .merge(feed::router())
         // SuperOffice paths (`/api/v1/…`, `/{account}/api/v1/…`) never match LivePerson's
