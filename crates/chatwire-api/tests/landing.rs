@@ -23,7 +23,9 @@ async fn the_root_is_an_html_page_naming_the_server_its_version_and_its_endpoint
         .await
         .expect("resp");
     assert_eq!(resp.status(), StatusCode::OK);
-    let content_type = resp.headers()[header::CONTENT_TYPE].to_str().expect("ascii");
+    let content_type = resp.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .expect("ascii");
     assert!(content_type.starts_with("text/html"), "{content_type}");
     let body = axum::body::to_bytes(resp.into_body(), 1 << 16)
         .await

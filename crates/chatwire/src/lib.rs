@@ -3,6 +3,7 @@
 //! Map: [`settings`] (configuration), [`cli`] (commands), [`tls`], [`telemetry`], [`demo`],
 //! and [`Server`]: bind, then run until shutdown.
 
+pub mod admin_open;
 pub mod cli;
 pub mod demo;
 pub mod demo_surveys;
