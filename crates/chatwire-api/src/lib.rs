@@ -4,7 +4,9 @@
 //! - [`state`]: [`AppState`], the engine plus the HTTP settings every handler can reach.
 //! - [`base_url`]: [`BaseUrl`], the scheme and host absolute links are built from.
 //! - [`error`]: [`ApiError`], mapping engine failures to statuses.
-//! - [`trace`]: the request span (route template, not raw path).
+//! - [`trace`]: the access log line, request id and request metrics (route template, not raw
+//!   path).
+//! - [`metrics`]: `/metrics`, Prometheus text.
 //! - [`landing`]: the page at `/` for people.
 //! - [`liveperson`], [`superoffice`]: the two wire dialects.
 //!
@@ -15,6 +17,7 @@ pub mod error;
 pub mod feed;
 pub mod landing;
 pub mod liveperson;
+pub mod metrics;
 pub mod negotiate;
 pub mod state;
 pub mod superoffice;
@@ -35,16 +38,24 @@ pub fn app(state: AppState) -> Router {
     // overrides *before* routing; a router layer would run after route matching.
     let liveperson = tower::ServiceBuilder::new()
         .map_request(liveperson::compat::prepare)
-        .service(liveperson::router().with_state(state.clone()));
+        .service(
+            liveperson::router()
+                .layer(axum::middleware::from_fn(trace::record_route))
+                .with_state(state.clone()),
+        );
     Router::new()
         .route("/", get(landing::page))
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics::scrape))
         .merge(feed::router())
         // SuperOffice paths (`/api/v1/…`, `/{account}/api/v1/…`) never match LivePerson's
         // (`/api/account/…`, `/csdr/…`); what they do not match falls through to LivePerson.
         .merge(superoffice::router())
         .fallback_service(liveperson)
-        .layer(trace::layer())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            trace::access,
+        ))
         .with_state(state)
 }
 

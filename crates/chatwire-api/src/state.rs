@@ -19,15 +19,34 @@ pub struct Inner {
     pub http: HttpSettings,
     /// Rendered LivePerson chat resources, reused while unchanged.
     pub fragments: crate::liveperson::fragments::FragmentCache,
+    /// This node's Prometheus metrics (`/metrics`).
+    pub metrics: crate::metrics::Metrics,
+    /// Request ids for requests that bring none.
+    pub request_ids: crate::trace::RequestIds,
 }
 
 impl AppState {
-    /// State over `engine` with `http` settings.
+    /// State over `engine` with `http` settings and fresh metrics.
     pub fn new(engine: Engine, http: HttpSettings) -> Self {
+        Self::with_metrics(engine, http, crate::metrics::Metrics::new())
+    }
+
+    /// State sharing `metrics` with whoever else records into them (the binary hands the same
+    /// metrics to the store wrapper that times store calls).
+    pub fn with_metrics(
+        engine: Engine,
+        http: HttpSettings,
+        metrics: crate::metrics::Metrics,
+    ) -> Self {
+        // A random prefix keeps two nodes' request ids apart; without randomness, a fixed one
+        // still leaves ids unique within this process.
+        let prefix = engine.random_token(4).unwrap_or_else(|_| "0".to_owned());
         Self(Arc::new(Inner {
             engine,
             http,
             fragments: crate::liveperson::fragments::FragmentCache::default(),
+            metrics,
+            request_ids: crate::trace::RequestIds::new(prefix),
         }))
     }
 }

@@ -18,6 +18,7 @@
 //! - `pickup`: SuperOffice-style queue use cases (sessions of an agent, pick up, transfers).
 //! - `presence`: chat presence (present ⇔ Online) per agent.
 //! - `topics`: skills as SuperOffice chat topics: an agent's topics, membership.
+//! - `stats`: counts for operators (chats by state, waiters, outbox backlog, store pool).
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
@@ -36,6 +37,7 @@ pub mod password;
 mod pickup;
 mod presence;
 mod reads;
+mod stats;
 mod surveys;
 mod sweeper;
 mod topics;
@@ -59,6 +61,7 @@ pub use mail::{DEFAULT_SUBJECT, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, Transcript
 pub use notify::{Notifier, Topic};
 pub use presence::Presence;
 pub use reads::{ChatView, Viewer};
+pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
 pub use waits::{FeedReader, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).

@@ -62,7 +62,13 @@ impl Server {
     /// listener. Binding before running means callers know the port without sleeping.
     pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
         settings.validate()?;
-        let store = open_store(&settings).await?;
+        // One metrics registry per server: the store wrapper times store calls into it, the
+        // HTTP layer records requests and serves it at `/metrics`.
+        let metrics = chatwire_api::metrics::Metrics::new();
+        let store: Arc<dyn Store> = Arc::new(chatwire_store::timed::Timed::new(
+            open_store(&settings).await?,
+            metrics.store_observer(),
+        ));
         let engine = Engine::new(store, settings.engine_config()?);
         if demo {
             demo::seed(&engine)
@@ -70,7 +76,7 @@ impl Server {
                 .context("seeding the demo account")?;
         }
         engine.start().await.context("starting the engine")?;
-        let state = AppState::new(engine.clone(), settings.http()?);
+        let state = AppState::with_metrics(engine.clone(), settings.http()?, metrics);
         let listener = std::net::TcpListener::bind(&settings.server.listen)
             .with_context(|| format!("binding {}", settings.server.listen))?;
         listener.set_nonblocking(true)?;
