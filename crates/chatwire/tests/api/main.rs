@@ -5,6 +5,7 @@
 //! fresh schema of that PostgreSQL database instead, and the multi-node tests run too.
 
 mod cli;
+mod cli_ops;
 mod durability;
 mod helpers;
 mod liveperson_agent;
@@ -19,6 +20,7 @@ mod liveperson_snapshots_visitor;
 mod liveperson_snapshots_visitor_extras;
 mod liveperson_visitor;
 mod lp;
+mod metrics;
 mod multi_node;
 mod multi_node_outage;
 mod realtime;
