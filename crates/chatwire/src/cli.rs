@@ -58,6 +58,16 @@ pub enum Cmd {
     Serve(ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Copy the SQLite database to a new FILE, consistent while the server runs.
+    Backup {
+        /// The backup file to create (never overwritten).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup FILE (refused while a server has it open).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Print the documented default configuration.
     DefaultConfig,
     /// Load and validate the configuration, print the result.
@@ -250,6 +260,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Cmd::Serve(args) => serve(cli.settings()?, args).await,
         Cmd::Migrate => migrate(&cli.settings()?).await,
+        Cmd::Backup { file } => crate::backup::backup(&cli.settings()?, file),
+        Cmd::Restore { file } => crate::backup::restore(&cli.settings()?, file),
         Cmd::Account(a) => admin_account(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::Skill(a) => admin_skill(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::Agent(a) => admin_agent(&engine(&cli, a.create).await?, &a.cmd).await,

@@ -4,6 +4,7 @@
 //! and [`Server`]: bind, then run until shutdown.
 
 pub mod admin_open;
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod demo_surveys;
