@@ -45,6 +45,8 @@ mod sessions;
 mod store;
 mod surveys;
 mod tls;
+#[cfg(test)]
+mod tls_tests;
 mod topics;
 mod visitors;
 mod wake;
