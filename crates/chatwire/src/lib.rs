@@ -106,6 +106,10 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let tls = tls::config(&self.settings.server.tls).await?;
+        // Reloads the certificate on SIGHUP or file change while serving; stops with `run`.
+        let _reload = tls
+            .as_ref()
+            .and_then(|config| tls::watch(config, &self.settings.server.tls));
         let scheme = ListenerScheme(if tls.is_some() { "https" } else { "http" });
         let router = app(self.state).layer(Extension(scheme));
         let service = router.into_make_service_with_connect_info::<SocketAddr>();

@@ -35,5 +35,6 @@ mod superoffice_snapshots_rest;
 mod superoffice_snapshots_rest_topics;
 mod superoffice_snapshots_sessions;
 mod superoffice_snapshots_topics;
+mod tls_reload;
 mod transcript;
 mod wire_snap;
