@@ -411,3 +411,44 @@ impl Store for Timed {
         self.inner.pool_status()
     }
 }
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::conformance;
+    use crate::memory::MemoryStore;
+
+    /// Counts calls by operation.
+    #[derive(Debug, Default)]
+    struct Counts(Mutex<HashMap<&'static str, usize>>);
+
+    impl StoreObserver for Counts {
+        fn observe(&self, operation: &'static str, _elapsed: Duration) {
+            *self.0.lock().expect("counts").entry(operation).or_default() += 1;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_timed_store_passes_the_conformance_suite_and_reports_every_call() {
+        let counts = Arc::new(Counts::default());
+        let timed = Timed::new(Arc::new(MemoryStore::new()), counts.clone());
+        conformance::run_story(&timed).await;
+        conformance::run_outbox(&timed).await;
+        conformance::run_sessions(&timed).await;
+        let counts = counts.0.lock().expect("counts");
+        for operation in ["create_chat", "execute", "events_since", "enqueue_mail"] {
+            assert!(
+                counts.get(operation).is_some_and(|n| *n > 0),
+                "{operation}: {counts:?}"
+            );
+        }
+        assert_eq!(
+            timed.pool_status(),
+            None,
+            "delegated: the memory store has no pool"
+        );
+    }
+}
