@@ -102,7 +102,11 @@ fn ca(name: &str) -> (rcgen::Certificate, KeyPair) {
 fn start() -> Option<(Cluster, PathBuf)> {
     let bin = server_bin_dir()?;
     let run_as = match uid_of(None)? {
-        0 => Some(uid_of(Some("postgres"))?),
+        // As root: only with a postgres user and `runuser` to become it.
+        0 => {
+            Command::new("runuser").arg("--help").output().ok()?;
+            Some(uid_of(Some("postgres"))?)
+        }
         _ => None,
     };
     let dir = tempfile::tempdir().expect("tmp");
@@ -192,7 +196,7 @@ async fn encrypted(url: &str) -> anyhow::Result<bool> {
 async fn verify_full_with_the_servers_ca_connects_encrypted_and_a_wrong_ca_is_refused() {
     let Some((cluster, ca_pem)) = start() else {
         println!(
-            "SKIPPED tls_tests: PostgreSQL's initdb/pg_ctl (or, as root, a postgres user) not found"
+            "SKIPPED tls_tests: PostgreSQL's initdb/pg_ctl (or, as root, a postgres user and runuser) not found"
         );
         return;
     };
