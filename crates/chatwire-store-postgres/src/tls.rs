@@ -1,7 +1,10 @@
 //! TLS to PostgreSQL with rustls, configured the libpq way from the connection URL:
-//! `sslmode` = `disable` | `prefer` (the default, as in libpq) | `require` | `verify-ca` |
-//! `verify-full`, and `sslrootcert` = a PEM file of trusted CAs (`system`, or absent, for the
+//! `sslmode` = `disable` (the default) | `prefer` | `require` | `verify-ca` | `verify-full`, and `sslrootcert` = a PEM file of trusted CAs (`system`, or absent, for the
 //! Mozilla roots bundled in `webpki-roots`).
+//!
+//! Unlike libpq (whose default is `prefer`), a URL without `sslmode` does not use TLS: that is
+//! what chatwire did before TLS existed (docs/operations.md says why it stays so for now). Ask
+//! for TLS explicitly.
 //!
 //! As in libpq, `prefer` and `require` encrypt without checking who answers (they protect
 //! against eavesdropping, not impersonation); `verify-ca` checks the certificate chain;
@@ -32,9 +35,9 @@ use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect};
 /// `sslmode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SslMode {
-    /// Never TLS.
+    /// Never TLS (the default when the URL names no `sslmode`).
     Disable,
-    /// TLS when the server offers it, unverified (libpq's default).
+    /// TLS when the server offers it, unverified.
     Prefer,
     /// TLS or no connection, unverified.
     Require,
@@ -105,7 +108,7 @@ pub(crate) fn split(url: &str) -> anyhow::Result<(String, TlsOptions)> {
         }
         kept.join(" ")
     };
-    let mode = mode.unwrap_or(SslMode::Prefer);
+    let mode = mode.unwrap_or(SslMode::Disable);
     let driver_mode = match mode {
         SslMode::Disable => "disable",
         SslMode::Prefer => "prefer",
@@ -417,13 +420,13 @@ mod tests {
     }
 
     #[test]
-    fn without_sslmode_tls_is_preferred_as_in_libpq() {
+    fn without_sslmode_there_is_no_tls_and_prefer_must_be_asked_for() {
         let (url, tls) = split("postgres://u@db/chat").expect("parses");
-        assert_eq!(url, "postgres://u@db/chat?sslmode=prefer");
-        assert_eq!(tls.mode, SslMode::Prefer);
-        let (url, tls) = split("postgres://u@db/chat?sslmode=disable").expect("parses");
         assert_eq!(url, "postgres://u@db/chat?sslmode=disable");
         assert_eq!(tls.mode, SslMode::Disable);
+        let (url, tls) = split("postgres://u@db/chat?sslmode=prefer").expect("parses");
+        assert_eq!(url, "postgres://u@db/chat?sslmode=prefer");
+        assert_eq!(tls.mode, SslMode::Prefer);
     }
 
     #[test]

@@ -217,7 +217,12 @@ async fn verify_full_with_the_servers_ca_connects_encrypted_and_a_wrong_ca_is_re
             .await
             .expect("require")
     );
-    assert!(encrypted(&base).await.expect("prefer is the default"));
+    assert!(
+        encrypted(&format!("{base}?sslmode=prefer"))
+            .await
+            .expect("prefer")
+    );
+    assert!(!encrypted(&base).await.expect("no sslmode: no TLS"));
     assert!(
         !encrypted(&format!("{base}?sslmode=disable"))
             .await
