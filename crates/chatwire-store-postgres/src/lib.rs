@@ -15,6 +15,8 @@
 //!
 //! Map of the crate:
 //! - `options`: [`PgOptions`], the driver settings derived from it, URL redaction.
+//! - `tls`: `sslmode` / `sslrootcert` from the URL, the rustls connector; `tls_verify`: the
+//!   verifiers for `prefer`/`require` (none) and `verify-ca` (chain only).
 //! - `migrate`: the embedded schema (`migrations/*.sql`), applied under an advisory lock.
 //! - `seq`: the global sequence counter (why it is correct, what it costs).
 //! - `wake`: the `pg_notify` payloads every notifying write sends, and their parsing.
@@ -47,6 +49,7 @@ mod surveys;
 mod tls;
 #[cfg(test)]
 mod tls_tests;
+mod tls_verify;
 mod topics;
 mod visitors;
 mod wake;
