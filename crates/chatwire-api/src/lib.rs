@@ -5,7 +5,10 @@
 //! - [`base_url`]: [`BaseUrl`], the scheme and host absolute links are built from.
 //! - [`client_addr`]: the client's address (peer, or behind trusted proxies, forwarded).
 //! - [`error`]: [`ApiError`], mapping engine failures to statuses.
-//! - [`trace`]: the request span (route template, not raw path).
+//! - [`trace`]: the access log line, request id and request metrics (route template, not raw
+//!   path).
+//! - [`metrics`]: `/metrics`, Prometheus text.
+//! - [`landing`]: the page at `/` for people.
 //! - [`routes`]: [`RouteTable`], how routers are built and list their routes ([`routes()`]).
 //! - [`limits`]: request size limits and the dialect of a path (errors outside the routers).
 //! - [`liveperson`], [`superoffice`]: the two wire dialects.
@@ -16,8 +19,10 @@ pub mod base_url;
 pub mod client_addr;
 pub mod error;
 pub mod feed;
+pub mod landing;
 pub mod limits;
 pub mod liveperson;
+pub mod metrics;
 pub mod negotiate;
 pub mod routes;
 pub mod state;
@@ -43,6 +48,7 @@ pub fn app(state: AppState) -> Router {
         .service(
             liveperson::router()
                 .layer(DefaultBodyLimit::max(limits.liveperson_body_bytes))
+                .layer(axum::middleware::from_fn(trace::record_route))
                 .with_state(state.clone()),
         );
     Router::new()
@@ -54,13 +60,20 @@ pub fn app(state: AppState) -> Router {
         .merge(superoffice::router().layer(DefaultBodyLimit::max(limits.superoffice_body_bytes)))
         .fallback_service(liveperson)
         .layer(axum::middleware::from_fn_with_state(limits, limits::enforce))
-        .layer(trace::layer())
+        // Outermost, so refusals of the limits layer are logged and counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            trace::access,
+        ))
         .with_state(state)
 }
 
 /// The routes outside the dialects.
 fn own_table() -> RouteTable {
-    RouteTable::new().get("/healthz", health)
+    RouteTable::new()
+        .get("/", landing::page)
+        .get("/healthz", health)
+        .get("/metrics", metrics::scrape)
 }
 
 /// Every route of [`app`] (method and path template), as its routers registered them.

@@ -21,25 +21,42 @@ pub struct Inner {
     pub fragments: crate::liveperson::fragments::FragmentCache,
     /// Request size limits (`[limits]`).
     pub limits: crate::limits::RequestLimits,
+    /// This node's Prometheus metrics (`/metrics`).
+    pub metrics: crate::metrics::Metrics,
+    /// Request ids for requests that bring none.
+    pub request_ids: crate::trace::RequestIds,
 }
 
 impl AppState {
-    /// State over `engine` with `http` settings.
+    /// State over `engine` with `http` settings and fresh metrics.
     pub fn new(engine: Engine, http: HttpSettings) -> Self {
-        Self::with_limits(engine, http, crate::limits::RequestLimits::default())
+        Self::with_parts(
+            engine,
+            http,
+            crate::limits::RequestLimits::default(),
+            crate::metrics::Metrics::new(),
+        )
     }
 
-    /// State over `engine` with `http` settings and request `limits`.
-    pub fn with_limits(
+    /// State over `engine` with `http` settings, request `limits`, and `metrics` shared with
+    /// whoever else records into them (the binary hands the same metrics to the store wrapper
+    /// that times store calls).
+    pub fn with_parts(
         engine: Engine,
         http: HttpSettings,
         limits: crate::limits::RequestLimits,
+        metrics: crate::metrics::Metrics,
     ) -> Self {
+        // A random prefix keeps two nodes' request ids apart; without randomness, a fixed one
+        // still leaves ids unique within this process.
+        let prefix = engine.random_token(4).unwrap_or_else(|_| "0".to_owned());
         Self(Arc::new(Inner {
             engine,
             http,
             fragments: crate::liveperson::fragments::FragmentCache::default(),
             limits,
+            metrics,
+            request_ids: crate::trace::RequestIds::new(prefix),
         }))
     }
 }

@@ -1,30 +1,126 @@
-//! The request span: method, route template (`MatchedPath`, low cardinality) and status.
+//! The access layer: one log line and one metrics sample per request, and a request id.
+//!
+//! The line (`info`, target `chatwire::access`) carries the method, the route template
+//! (`MatchedPath`: `/api/account/{account}/chat/{chat}`, never the raw path, so no chat keys,
+//! no query string and no app keys), the status, the duration in milliseconds and the request
+//! id. No header is logged (Authorization holds credentials). Probes (`/healthz`, `/metrics`)
+//! log at `debug` so a load balancer polling every second does not drown the log.
+//!
+//! The request id is the caller's `X-Request-Id` when it is a short token (so a proxy's id
+//! follows the request through), otherwise one generated here; it is returned in the response
+//! and set on the request span, so every line logged while handling the request carries it.
 
-use axum::extract::MatchedPath;
-use axum::http::Request;
-use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
-use tower_http::trace::{MakeSpan, TraceLayer};
-use tracing::Span;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
-/// Builds spans for requests.
-#[derive(Debug, Clone, Copy)]
-pub struct RequestSpan;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing::Instrument as _;
 
-impl<B> MakeSpan<B> for RequestSpan {
-    fn make_span(&mut self, request: &Request<B>) -> Span {
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map_or("unmatched", MatchedPath::as_str);
-        if route == "/healthz" {
-            tracing::debug_span!("request", http.method = %request.method(), http.route = route)
-        } else {
-            tracing::info_span!("request", http.method = %request.method(), http.route = route)
+use crate::AppState;
+
+/// The request id header, in and out.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Longest caller-supplied request id kept.
+const MAX_REQUEST_ID: usize = 64;
+
+/// Request ids of this process: a random prefix (ids of two nodes differ) and a counter.
+#[derive(Debug)]
+pub struct RequestIds {
+    prefix: String,
+    next: AtomicU64,
+}
+
+impl RequestIds {
+    /// Ids `{prefix}-1`, `{prefix}-2`, …
+    pub fn new(prefix: String) -> Self {
+        Self {
+            prefix,
+            next: AtomicU64::new(1),
+        }
+    }
+
+    /// The caller's id when usable, else a new one.
+    fn for_request(&self, given: Option<&HeaderValue>) -> String {
+        match given.and_then(|v| v.to_str().ok()) {
+            Some(id) if is_token(id) => id.to_owned(),
+            _ => format!(
+                "{}-{}",
+                self.prefix,
+                self.next.fetch_add(1, Ordering::Relaxed)
+            ),
         }
     }
 }
 
-/// The tracing layer for the whole app.
-pub fn layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RequestSpan> {
-    TraceLayer::new_for_http().make_span_with(RequestSpan)
+/// 1-64 of `A-Z a-z 0-9 - _ . :`: enough for UUIDs and proxies' ids, nothing that could
+/// forge a log line.
+fn is_token(id: &str) -> bool {
+    (1..=MAX_REQUEST_ID).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// The route template a nested router matched, carried out on the response (the LivePerson
+/// router runs as the fallback service, so the outer layer never sees its `MatchedPath`).
+pub async fn record_route(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(route);
+    }
+    response
+}
+
+/// The access middleware (see the module docs).
+pub async fn access(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let outer_route = request.extensions().get::<MatchedPath>().cloned();
+    let id = state
+        .request_ids
+        .for_request(request.headers().get(REQUEST_ID));
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut response = next.run(request).instrument(span).await;
+    let elapsed = started.elapsed();
+    let route = outer_route
+        .as_ref()
+        .or_else(|| response.extensions().get::<MatchedPath>())
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let status = response.status().as_u16();
+    state
+        .metrics
+        .record_request(method.as_str(), &route, status, elapsed);
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    if route == "/healthz" || route == "/metrics" {
+        tracing::debug!(target: "chatwire::access", %method, %route, status, ms, request_id = %id, "request");
+    } else {
+        tracing::info!(target: "chatwire::access", %method, %route, status, ms, request_id = %id, "request");
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_callers_short_token_id_is_kept_and_anything_else_replaced() {
+        let ids = RequestIds::new("n1".into());
+        let keep = HeaderValue::from_static("3f2a-9c:proxy.7");
+        assert_eq!(ids.for_request(Some(&keep)), "3f2a-9c:proxy.7");
+        let forged = HeaderValue::from_static("x status=200");
+        assert_eq!(ids.for_request(Some(&forged)), "n1-1");
+        let long = HeaderValue::from_str(&"a".repeat(65)).expect("header");
+        assert_eq!(ids.for_request(Some(&long)), "n1-2");
+        assert_eq!(ids.for_request(None), "n1-3");
+    }
 }

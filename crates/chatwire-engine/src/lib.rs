@@ -20,6 +20,7 @@
 //! - `presence`: chat presence (present ⇔ Online) per agent.
 //! - `topics`: skills as SuperOffice chat topics: an agent's topics, membership.
 //! - `guard`: bounded password checks, the verified-login cache, throttles.
+//! - `stats`: counts for operators (chats by state, waiters, outbox backlog, store pool).
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
@@ -41,6 +42,7 @@ mod pickup;
 mod presence;
 mod reads;
 mod session_cache;
+mod stats;
 mod surveys;
 mod sweeper;
 mod topics;
@@ -65,6 +67,7 @@ pub use mail::{DEFAULT_SUBJECT, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, Transcript
 pub use notify::{Notifier, Topic};
 pub use presence::Presence;
 pub use reads::{ChatView, Viewer};
+pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
 pub use waits::{FeedReader, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).

@@ -94,6 +94,17 @@ impl Notifier {
             .is_some_and(|tx| tx.receiver_count() > 0)
     }
 
+    /// Waiters registered now, over every topic: parked long-polls and open event streams
+    /// (for metrics).
+    pub fn waiter_count(&self) -> usize {
+        self.topics
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .values()
+            .map(watch::Sender::receiver_count)
+            .sum()
+    }
+
     /// Topics currently registered (for tests and metrics).
     pub fn topic_count(&self) -> usize {
         self.topics
@@ -141,6 +152,18 @@ mod tests {
             n.topic_count()
         );
         assert!(n.is_watched(&topic()), "a watched topic is kept");
+    }
+
+    #[test]
+    fn the_waiter_count_is_the_receivers_alive_now() {
+        let n = Notifier::new();
+        let first = n.subscribe(topic());
+        let second = n.subscribe(topic());
+        assert_eq!(n.waiter_count(), 2);
+        drop(first);
+        assert_eq!(n.waiter_count(), 1);
+        drop(second);
+        assert_eq!(n.waiter_count(), 0);
     }
 
     #[test]

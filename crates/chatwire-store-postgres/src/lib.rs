@@ -15,6 +15,8 @@
 //!
 //! Map of the crate:
 //! - `options`: [`PgOptions`], the driver settings derived from it, URL redaction.
+//! - `tls`: `sslmode` / `sslrootcert` from the URL, the rustls connector; `tls_verify`: the
+//!   verifiers for `prefer`/`require` (none) and `verify-ca` (chain only).
 //! - `migrate`: the embedded schema (`migrations/*.sql`), applied under an advisory lock.
 //! - `seq`: the global sequence counter (why it is correct, what it costs).
 //! - `wake`: the `pg_notify` payloads every notifying write sends, and their parsing.
@@ -44,6 +46,10 @@ mod seq;
 mod sessions;
 mod store;
 mod surveys;
+mod tls;
+#[cfg(test)]
+mod tls_tests;
+mod tls_verify;
 mod topics;
 mod visitors;
 mod wake;
@@ -54,9 +60,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use tokio_postgres::NoTls;
 
 pub use crate::options::PgOptions;
+pub use crate::tls::{SslMode, TlsOptions};
 
 /// How long a caller waits for a pooled connection, for a new connection, or for the check of
 /// an idle one, before the store answers `Unavailable`: a dead database must not hang requests.
@@ -84,7 +90,8 @@ impl PgStore {
     /// seconds, or its schema is from a newer chatwire.
     pub async fn connect(options: &PgOptions) -> anyhow::Result<Self> {
         let config = options.pg_config()?;
-        let pool = build_pool(config.clone(), options.pool_size)?;
+        let tls = options.tls()?;
+        let pool = build_pool(config.clone(), tls.clone(), options.pool_size)?;
         let mut client = pool
             .get()
             .await
@@ -102,7 +109,11 @@ impl PgStore {
         Ok(Self {
             batcher: batch::Batcher::spawn(pool.clone(), scope.to_string()),
             pool,
-            listener: listen::Listener::new(options::listener_config(&config), Arc::clone(&scope)),
+            listener: listen::Listener::new(
+                options::listener_config(&config),
+                tls,
+                Arc::clone(&scope),
+            ),
             scope,
         })
     }
@@ -126,7 +137,7 @@ impl fmt::Debug for PgStore {
 /// (the `chatwire migrate` command). Returns the schema version now in force. Safe to run
 /// while servers use the schema.
 pub async fn migrate(options: &PgOptions) -> anyhow::Result<u32> {
-    let pool = build_pool(options.pg_config()?, 1)?;
+    let pool = build_pool(options.pg_config()?, options.tls()?, 1)?;
     let mut client = pool
         .get()
         .await
@@ -140,13 +151,17 @@ pub fn schema_version() -> u32 {
     migrate::latest()
 }
 
-fn build_pool(config: tokio_postgres::Config, size: usize) -> anyhow::Result<Pool> {
+fn build_pool(
+    config: tokio_postgres::Config,
+    tls: tls::MakeTls,
+    size: usize,
+) -> anyhow::Result<Pool> {
     anyhow::ensure!(size > 0, "the PostgreSQL pool size must be at least 1");
     // Verified costs one empty query per checkout; in exchange a connection killed by a
     // database restart is replaced before use instead of failing the first request on it.
     let manager = Manager::from_config(
         config,
-        NoTls,
+        tls,
         ManagerConfig {
             recycling_method: RecyclingMethod::Verified,
         },

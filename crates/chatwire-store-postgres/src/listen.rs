@@ -18,7 +18,9 @@ use chatwire_store::Wakeup;
 use futures::channel::mpsc as unbounded;
 use futures::stream::{BoxStream, StreamExt};
 use tokio::sync::mpsc;
-use tokio_postgres::{AsyncMessage, NoTls};
+use tokio_postgres::AsyncMessage;
+
+use crate::tls::MakeTls;
 
 use crate::wake;
 
@@ -36,13 +38,14 @@ const BUFFER: usize = 1024;
 #[derive(Clone)]
 pub(crate) struct Listener {
     config: tokio_postgres::Config,
+    tls: MakeTls,
     scope: Arc<str>,
 }
 
 impl Listener {
     /// A listener connecting with `config` and keeping notifications of schema `scope`.
-    pub(crate) fn new(config: tokio_postgres::Config, scope: Arc<str>) -> Self {
-        Self { config, scope }
+    pub(crate) fn new(config: tokio_postgres::Config, tls: MakeTls, scope: Arc<str>) -> Self {
+        Self { config, tls, scope }
     }
 
     /// An endless stream of wake-ups. It is listening when this returns (if the database is
@@ -50,7 +53,7 @@ impl Listener {
     /// `All` once connected.
     pub(crate) async fn subscribe(&self) -> BoxStream<'static, Wakeup> {
         let (tx, rx) = mpsc::channel(BUFFER);
-        let first = match Session::open(&self.config).await {
+        let first = match Session::open(&self.config, &self.tls).await {
             Ok(session) => Some(session),
             Err(why) => {
                 tracing::warn!(error = %why, "cannot LISTEN yet; retrying in the background");
@@ -71,14 +74,14 @@ struct Session {
 }
 
 impl Session {
-    async fn open(config: &tokio_postgres::Config) -> anyhow::Result<Self> {
-        tokio::time::timeout(OPEN_TIMEOUT, Self::open_now(config))
+    async fn open(config: &tokio_postgres::Config, tls: &MakeTls) -> anyhow::Result<Self> {
+        tokio::time::timeout(OPEN_TIMEOUT, Self::open_now(config, tls.clone()))
             .await
             .map_err(|_| anyhow::anyhow!("connect + LISTEN took over {OPEN_TIMEOUT:?}"))?
     }
 
-    async fn open_now(config: &tokio_postgres::Config) -> anyhow::Result<Self> {
-        let (client, mut connection) = config.connect(NoTls).await?;
+    async fn open_now(config: &tokio_postgres::Config, tls: MakeTls) -> anyhow::Result<Self> {
+        let (client, mut connection) = config.connect(tls).await?;
         let (forward, messages) = unbounded::unbounded();
         // Ends when the connection does (the stream yields None) or nobody reads any more.
         let driver = futures::stream::poll_fn(move |cx| connection.poll_message(cx))
@@ -105,7 +108,7 @@ async fn run(listener: Listener, mut session: Option<Session>, tx: mpsc::Sender<
                 () = tx.closed() => return,
                 () = tokio::time::sleep(backoff) => {}
             }
-            match Session::open(&listener.config).await {
+            match Session::open(&listener.config, &listener.tls).await {
                 Ok(s) => {
                     tracing::info!("LISTEN connection re-established");
                     backoff = MIN_BACKOFF;

@@ -51,8 +51,9 @@ impl PgOptions {
     /// the pool ever opens, reconnects included, at no extra round trip).
     pub(crate) fn pg_config(&self) -> anyhow::Result<tokio_postgres::Config> {
         // Deliberately no `{e}` of the URL itself: it may carry a password.
-        let mut config = tokio_postgres::Config::from_str(&self.url)
-            .context("the PostgreSQL URL does not parse")?;
+        let (url, _) = crate::tls::split(&self.url)?;
+        let mut config =
+            tokio_postgres::Config::from_str(&url).context("the PostgreSQL URL does not parse")?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -69,6 +70,24 @@ impl PgOptions {
             config.options(&options);
         }
         Ok(config)
+    }
+}
+
+impl PgOptions {
+    /// Checks the URL (TLS options included) and the schema without connecting; reads no
+    /// file (a CA file named by `sslrootcert` is read at connect).
+    pub fn check(&self) -> anyhow::Result<()> {
+        self.pg_config().map(|_| ())
+    }
+
+    /// The TLS settings of the URL (`sslmode`, `sslrootcert`).
+    pub fn tls_options(&self) -> anyhow::Result<crate::tls::TlsOptions> {
+        crate::tls::split(&self.url).map(|(_, tls)| tls)
+    }
+
+    /// The TLS connector for the URL's `sslmode` and `sslrootcert`.
+    pub(crate) fn tls(&self) -> anyhow::Result<crate::tls::MakeTls> {
+        crate::tls::MakeTls::new(&self.tls_options()?)
     }
 }
 

@@ -40,6 +40,16 @@ macro_rules! notifying {
 
 #[async_trait]
 impl Store for PgStore {
+    fn pool_status(&self) -> Option<chatwire_store::PoolStatus> {
+        let status = self.pool.status();
+        Some(chatwire_store::PoolStatus {
+            max_size: status.max_size,
+            size: status.size,
+            available: status.available,
+            waiting: status.waiting,
+        })
+    }
+
     async fn create_account(&self, account: &Account) -> StoreResult<()> {
         directory::create_account(&self.client().await?, account).await
     }

@@ -12,6 +12,7 @@
 //! read-only connections on tokio's blocking threads and never wait for the writer (WAL).
 //!
 //! Map of the crate:
+//! - `backup`: online backup and restore of the file (SQLite's backup API).
 //! - `conn`: opening connections and the pragmas the guarantees rest on (WAL, FULL sync).
 //! - `migrate`: the embedded schema (`migrations/*.sql`), versioned by `PRAGMA user_version`.
 //! - `writer`: the writer thread, group commit, savepoints, replies after commit.
@@ -30,6 +31,7 @@
 //! (A second process is tolerated, not fast: SQLite's lock serialises it, and the writer reads
 //! the last sequence under that lock at each batch.)
 
+mod backup;
 mod conn;
 mod error;
 mod migrate;
@@ -50,6 +52,7 @@ use std::sync::Arc;
 
 use chatwire_store::StoreResult;
 
+pub use crate::backup::{Copied, backup, restore};
 use crate::reader::Readers;
 use crate::writer::Writer;
 

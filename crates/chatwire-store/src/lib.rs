@@ -13,6 +13,7 @@
 
 mod error;
 mod store;
+pub mod timed;
 
 #[cfg(feature = "testing")]
 pub mod conformance;
@@ -20,4 +21,6 @@ pub mod conformance;
 pub mod memory;
 
 pub use error::{StoreError, StoreResult};
-pub use store::{Committed, FeedItem, NewSkill, Store, Wakeup, acting_agent, decide_and_apply};
+pub use store::{
+    Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup, acting_agent, decide_and_apply,
+};

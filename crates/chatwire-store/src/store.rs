@@ -76,6 +76,19 @@ pub fn acting_agent(cmd: &ChatCommand) -> Option<AgentId> {
     }
 }
 
+/// A connection pool's use at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Most connections the pool opens.
+    pub max_size: usize,
+    /// Connections open now.
+    pub size: usize,
+    /// Open connections idle now.
+    pub available: usize,
+    /// Callers waiting for a connection now.
+    pub waiting: usize,
+}
+
 /// Persistence of chatwire's domain. Implementations: in-memory (tests), SQLite, PostgreSQL.
 ///
 /// Every method is scoped by account where the domain is; asking for another account's object
@@ -273,6 +286,12 @@ pub trait Store: Send + Sync + 'static {
     /// returns: any write committed afterwards is reported.
     async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {
         Ok(None)
+    }
+
+    /// How the backend's connection pool is used now, for `/metrics`; `None` for a backend
+    /// without one (SQLite has one writer thread and a fixed read pool).
+    fn pool_status(&self) -> Option<PoolStatus> {
+        None
     }
 }
 

@@ -9,33 +9,47 @@ use chatwire_engine::{Engine, NewAgentInput, NewSkillInput};
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::{DatabaseTarget, EXAMPLE, Settings};
-use crate::{Server, demo, open_store, shutdown_signal, telemetry};
+use crate::{Server, demo, shutdown_signal, telemetry};
 
-/// chatwire: a self-hosted live-chat server speaking the LivePerson and SuperOffice chat APIs.
+/// What `chatwire --help` says the program is.
+const ABOUT: &str = "chatwire: a self-hosted live-chat server speaking the LivePerson legacy chat \
+                     and SuperOffice WebAPI chat APIs, on SQLite or PostgreSQL.";
+
+/// Printed after the options in `chatwire --help`.
+const AFTER_HELP: &str = "Start with `chatwire serve --demo`, then open the printed address in a \
+                          browser. Configuration: a TOML file (`chatwire default-config`), then \
+                          CHATWIRE__SECTION__KEY environment variables, then the options above. \
+                          Errors print on one line; CHATWIRE_BACKTRACE=1 with RUST_BACKTRACE=1 \
+                          adds a backtrace.";
+
+/// The parsed command line.
 #[derive(Debug, Parser)]
-#[command(name = "chatwire", version, about)]
+#[command(name = "chatwire", version, about = ABOUT, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
     /// TOML configuration file (see `chatwire default-config`).
-    #[arg(long, global = true, env = "CHATWIRE_CONFIG")]
+    #[arg(long, global = true, env = "CHATWIRE_CONFIG", help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
     /// Data directory (overrides database.data_dir).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub data_dir: Option<String>,
     /// Database URL (overrides database.url), e.g. sqlite:///var/lib/chatwire/chatwire.db or
     /// postgres://chatwire@db:5432/chatwire (prefer CHATWIRE__DATABASE__URL for one with a
     /// password: flags show in `ps`).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub database_url: Option<String>,
     /// PostgreSQL schema (overrides database.schema).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub database_schema: Option<String>,
     /// PostgreSQL connections per node (overrides database.pool_size).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub database_pool_size: Option<usize>,
     /// What to do.
     #[command(subcommand)]
     pub cmd: Cmd,
 }
+
+/// The help heading of the options every command takes, apart from the command's own.
+const GLOBAL: &str = "Global options";
 
 /// Commands.
 #[derive(Debug, Subcommand)]
@@ -44,22 +58,28 @@ pub enum Cmd {
     Serve(ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Copy the SQLite database to a new FILE, consistent while the server runs.
+    Backup {
+        /// The backup file to create (never overwritten).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup FILE (refused while a server has it open).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Print the documented default configuration.
     DefaultConfig,
     /// Load and validate the configuration, print the result.
     CheckConfig,
     /// Manage accounts.
-    #[command(subcommand)]
-    Account(AccountCmd),
+    Account(Admin<AccountCmd>),
     /// Manage skills (SuperOffice chat topics).
-    #[command(subcommand)]
-    Skill(SkillCmd),
+    Skill(Admin<SkillCmd>),
     /// Manage agents.
-    #[command(subcommand)]
-    Agent(AgentCmd),
+    Agent(Admin<AgentCmd>),
     /// Manage visitor app keys.
-    #[command(subcommand)]
-    AppKey(AppKeyCmd),
+    AppKey(Admin<AppKeyCmd>),
 }
 
 /// `serve` flags.
@@ -83,6 +103,17 @@ pub struct ServeArgs {
     /// Public base URL for links (overrides server.public_url).
     #[arg(long)]
     pub public_url: Option<String>,
+}
+
+/// An admin command group and the options it shares.
+#[derive(Debug, Args)]
+pub struct Admin<C: Subcommand> {
+    /// Create the database if it does not exist (without it, a missing database is an error).
+    #[arg(long, global = true)]
+    pub create: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub cmd: C,
 }
 
 /// Account commands.
@@ -230,10 +261,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Cmd::Serve(args) => serve(cli.settings()?, args).await,
         Cmd::Migrate => migrate(&cli.settings()?).await,
-        Cmd::Account(cmd) => admin_account(&engine(&cli).await?, cmd).await,
-        Cmd::Skill(cmd) => admin_skill(&engine(&cli).await?, cmd).await,
-        Cmd::Agent(cmd) => admin_agent(&engine(&cli).await?, cmd).await,
-        Cmd::AppKey(cmd) => admin_app_key(&engine(&cli).await?, cmd).await,
+        Cmd::Backup { file } => crate::backup::backup(&cli.settings()?, file),
+        Cmd::Restore { file } => crate::backup::restore(&cli.settings()?, file),
+        Cmd::Account(a) => admin_account(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Skill(a) => admin_skill(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Agent(a) => admin_agent(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::AppKey(a) => admin_app_key(&engine(&cli, a.create).await?, &a.cmd).await,
     }
 }
 
@@ -268,12 +301,8 @@ async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<()> {
     server.run(shutdown_signal()).await
 }
 
-async fn engine(cli: &Cli) -> anyhow::Result<Engine> {
-    let settings = cli.settings()?;
-    Ok(Engine::new(
-        open_store(&settings).await?,
-        settings.engine_config()?,
-    ))
+async fn engine(cli: &Cli, create: bool) -> anyhow::Result<Engine> {
+    crate::admin_open::engine(&cli.settings()?, create).await
 }
 
 /// `chatwire migrate`: brings the schema up to date without starting a server. Servers migrate

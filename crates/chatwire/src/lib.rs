@@ -3,6 +3,8 @@
 //! Map: [`settings`] (configuration), [`cli`] (commands), [`tls`], [`telemetry`], [`demo`],
 //! [`conn`] (connection limits) and [`Server`]: bind, then run until shutdown.
 
+pub mod admin_open;
+pub mod backup;
 pub mod cli;
 pub mod conn;
 pub mod demo;
@@ -61,7 +63,13 @@ impl Server {
     /// listener. Binding before running means callers know the port without sleeping.
     pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
         settings.validate()?;
-        let store = open_store(&settings).await?;
+        // One metrics registry per server: the store wrapper times store calls into it, the
+        // HTTP layer records requests and serves it at `/metrics`.
+        let metrics = chatwire_api::metrics::Metrics::new();
+        let store: Arc<dyn Store> = Arc::new(chatwire_store::timed::Timed::new(
+            open_store(&settings).await?,
+            metrics.store_observer(),
+        ));
         let engine = Engine::new(store, settings.engine_config()?);
         if demo {
             demo::seed(&engine)
@@ -69,10 +77,11 @@ impl Server {
                 .context("seeding the demo account")?;
         }
         engine.start().await.context("starting the engine")?;
-        let state = AppState::with_limits(
+        let state = AppState::with_parts(
             engine.clone(),
             settings.http()?,
             settings.limits.request_limits(),
+            metrics,
         );
         let listener = std::net::TcpListener::bind(&settings.server.listen)
             .with_context(|| format!("binding {}", settings.server.listen))?;
@@ -102,6 +111,10 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let tls = tls::config(&self.settings.server.tls).await?;
+        // Reloads the certificate on SIGHUP or file change while serving; stops with `run`.
+        let _reload = tls
+            .as_ref()
+            .and_then(|config| tls::watch(config, &self.settings.server.tls));
         let scheme = ListenerScheme(if tls.is_some() { "https" } else { "http" });
         let router = app(self.state).layer(Extension(scheme));
         let service = router.into_make_service_with_connect_info::<SocketAddr>();

@@ -1,8 +1,25 @@
-//! The `chatwire` binary: parse the command line and run it. Everything else is in the library.
+//! The `chatwire` binary: parse the command line, run it, and print a failure as one readable
+//! line. Everything else is in the library.
+
+use std::process::ExitCode;
 
 use clap::Parser as _;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    chatwire::cli::run(chatwire::cli::Cli::parse()).await
+async fn main() -> ExitCode {
+    match chatwire::cli::run(chatwire::cli::Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Not `main() -> anyhow::Result`: that prints `{:?}`, a backtrace whenever
+            // RUST_BACKTRACE happens to be set. A backtrace is for developers who ask for it.
+            eprintln!(
+                "{}",
+                chatwire::telemetry::error_report(
+                    &e,
+                    std::env::var_os("CHATWIRE_BACKTRACE").as_deref()
+                )
+            );
+            ExitCode::FAILURE
+        }
+    }
 }

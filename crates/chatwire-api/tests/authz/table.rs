@@ -31,7 +31,9 @@ use Guard::{Admin, Agent, AppKey, Chat, ChatStream, Feed, LoginCookie, Methods, 
 /// Routes outside the SuperOffice roots, by their full template.
 #[rustfmt::skip]
 pub(crate) const ROUTES: &[(&str, &str, Guard)] = &[
+    ("GET", "/", Public("the landing page for people: names the server and its version")),
     ("GET", "/healthz", Public("load balancers probe it")),
+    ("GET", "/metrics", Public("Prometheus scrapes it; counts only, no chat content (docs/operations.md: expose to monitoring only)")),
     ("GET", "/chatwire/v1/accounts/{account}/feed", Feed),
     ("GET", "/chatwire/v1/accounts/{account}/feed/stream", Feed),
     ("GET", "/chatwire/v1/accounts/{account}/chats/{chat}/stream", ChatStream),

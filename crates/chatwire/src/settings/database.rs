@@ -6,7 +6,6 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr as _;
 
 use anyhow::Context as _;
 use chatwire_store_postgres::PgOptions;
@@ -89,10 +88,6 @@ impl DatabaseSettings {
     }
 
     fn postgres(&self, url: &str) -> anyhow::Result<PgOptions> {
-        // Parsed here only to refuse a broken URL at `check-config` time; the driver's message
-        // names the bad part, never the password.
-        tokio_postgres::Config::from_str(url)
-            .context("database.url is not a valid PostgreSQL URL")?;
         let schema = self.schema.trim();
         let schema = if schema.is_empty() {
             None
@@ -101,11 +96,17 @@ impl DatabaseSettings {
             Some(schema.to_owned())
         };
         anyhow::ensure!(self.pool_size > 0, "database.pool_size must be at least 1");
-        Ok(PgOptions {
+        let options = PgOptions {
             url: url.to_owned(),
             schema,
             pool_size: self.pool_size,
-        })
+        };
+        // Parsed here only to refuse a broken URL (or sslmode) at `check-config` time; the
+        // driver's message names the bad part, never the password.
+        options
+            .check()
+            .context("database.url is not a valid PostgreSQL URL")?;
+        Ok(options)
     }
 }
 

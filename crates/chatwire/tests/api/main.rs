@@ -4,7 +4,9 @@
 //! Backend: SQLite by default; with `CHATWIRE_TEST_PG_URL=postgres://…` every server runs on a
 //! fresh schema of that PostgreSQL database instead, and the multi-node tests run too.
 
+mod backup;
 mod cli;
+mod cli_ops;
 mod durability;
 mod guard_flood;
 mod guard_throttle;
@@ -23,6 +25,7 @@ mod liveperson_snapshots_visitor;
 mod liveperson_snapshots_visitor_extras;
 mod liveperson_visitor;
 mod lp;
+mod metrics;
 mod multi_node;
 mod multi_node_outage;
 mod realtime;
@@ -36,6 +39,7 @@ mod superoffice_snapshots_rest;
 mod superoffice_snapshots_rest_topics;
 mod superoffice_snapshots_sessions;
 mod superoffice_snapshots_topics;
+mod tls_reload;
 mod transcript;
 mod wire_snap;
 mod xml_chars;

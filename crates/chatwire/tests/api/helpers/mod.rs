@@ -8,6 +8,7 @@
 pub(crate) mod http;
 pub(crate) mod pg;
 pub(crate) mod process;
+pub(crate) mod prom;
 pub(crate) mod proxy;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,250 @@
+//! `GET /metrics`: Prometheus text (format 0.0.4) for this node.
+//!
+//! What is counted where: HTTP requests by route template and status (with latency
+//! histograms) are recorded by the access layer ([`crate::trace`]); store call latency by the
+//! [`chatwire_store::timed::Timed`] wrapper the binary puts around the store (this module is its
+//! observer); chats by state, parked waiters, the mail outbox backlog and the PostgreSQL pool
+//! are read from the engine at scrape time. No global registry: [`Metrics`] lives in
+//! [`crate::AppState`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use chatwire_engine::Engine;
+use chatwire_store::timed::StoreObserver;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::prometheus_text;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::{Registry, Unit};
+
+use crate::{ApiError, AppState};
+
+/// Upper bounds (seconds) of the request latency buckets: a millisecond to a long-poll's minute.
+const REQUEST_BUCKETS: [f64; 15] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+
+/// Upper bounds (seconds) of the store latency buckets: 100 µs to a stalled 2.5 s.
+const STORE_BUCKETS: [f64; 14] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+/// Labels of a request count.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+/// Labels of a request latency histogram.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+/// One label, e.g. `state="waiting"` or `operation="execute"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct StateLabel {
+    state: &'static str,
+}
+
+/// The `operation` label of store latency.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct OperationLabel {
+    operation: &'static str,
+}
+
+type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
+
+/// This node's metrics. Cloning shares them.
+#[derive(Debug, Clone)]
+pub struct Metrics(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    request_seconds: Histograms<RouteLabels>,
+    store_seconds: Histograms<OperationLabel>,
+    chats: Family<StateLabel, Gauge>,
+    waiters: Gauge,
+    outbox_depth: Gauge,
+    outbox_oldest: Gauge<f64, std::sync::atomic::AtomicU64>,
+    pool: Family<StateLabel, Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// Empty metrics, registered under the `chatwire_` prefix.
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("chatwire");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let request_seconds: Histograms<RouteLabels> =
+            Family::new_with_constructor(|| Histogram::new(REQUEST_BUCKETS));
+        let store_seconds: Histograms<OperationLabel> =
+            Family::new_with_constructor(|| Histogram::new(STORE_BUCKETS));
+        let chats = Family::<StateLabel, Gauge>::default();
+        let waiters = Gauge::default();
+        let outbox_depth = Gauge::default();
+        let outbox_oldest = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        let pool = Family::<StateLabel, Gauge>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by method, route template and status",
+            requests.clone(),
+        );
+        registry.register_with_unit(
+            "http_request_duration",
+            "Time to answer an HTTP request (to its headers; long-polls include the wait)",
+            Unit::Seconds,
+            request_seconds.clone(),
+        );
+        registry.register_with_unit(
+            "store_operation_duration",
+            "Time of a store call, by Store method",
+            Unit::Seconds,
+            store_seconds.clone(),
+        );
+        registry.register(
+            "chats",
+            "Chats held in memory by state (every open chat; ended ones until evicted)",
+            chats.clone(),
+        );
+        registry.register(
+            "parked_waiters",
+            "Parked long-polls and open event streams",
+            waiters.clone(),
+        );
+        registry.register(
+            "outbox_due_mails",
+            "Transcript mails due to be sent and not yet sent (counted up to 1000)",
+            outbox_depth.clone(),
+        );
+        registry.register_with_unit(
+            "outbox_oldest_due_mail_age",
+            "Age of the oldest transcript mail waiting to be sent; 0 when none is",
+            Unit::Seconds,
+            outbox_oldest.clone(),
+        );
+        registry.register(
+            "store_pool_connections",
+            "PostgreSQL pool: max (limit), open, idle, and waiting (callers queued for one)",
+            pool.clone(),
+        );
+        Self(Arc::new(Inner {
+            registry,
+            requests,
+            request_seconds,
+            store_seconds,
+            chats,
+            waiters,
+            outbox_depth,
+            outbox_oldest,
+            pool,
+        }))
+    }
+
+    /// Counts one answered request and its latency.
+    pub fn record_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        let inner = &self.0;
+        inner
+            .requests
+            .get_or_create(&RequestLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+                status,
+            })
+            .inc();
+        inner
+            .request_seconds
+            .get_or_create(&RouteLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+            })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The observer to hand to [`chatwire_store::timed::Timed`].
+    pub fn store_observer(&self) -> Arc<dyn StoreObserver> {
+        Arc::new(self.clone())
+    }
+
+    /// Reads the engine's gauges, then renders everything as Prometheus text.
+    pub async fn render(&self, engine: &Engine) -> Result<String, std::fmt::Error> {
+        let inner = &self.0;
+        let stats = engine.stats();
+        for (state, n) in [
+            ("waiting", stats.waiting),
+            ("chatting", stats.chatting),
+            ("ended", stats.ended_in_memory),
+        ] {
+            inner
+                .chats
+                .get_or_create(&StateLabel { state })
+                .set(gauge(n));
+        }
+        inner.waiters.set(gauge(stats.waiters));
+        // A store that does not answer leaves the last values: `/healthz` reports the outage.
+        match engine.outbox_backlog().await {
+            Ok(backlog) => {
+                inner.outbox_depth.set(i64::from(backlog.depth));
+                inner.outbox_oldest.set(backlog.oldest_age.as_secs_f64());
+            }
+            Err(e) => tracing::debug!(error = %e, "metrics: outbox backlog unavailable"),
+        }
+        if let Some(pool) = engine.store_pool() {
+            for (state, n) in [
+                ("max", pool.max_size),
+                ("open", pool.size),
+                ("idle", pool.available),
+                ("waiting", pool.waiting),
+            ] {
+                inner
+                    .pool
+                    .get_or_create(&StateLabel { state })
+                    .set(gauge(n));
+            }
+        }
+        let mut out = String::with_capacity(8 * 1024);
+        prometheus_text::encode(&mut out, &inner.registry)?;
+        Ok(out)
+    }
+}
+
+impl StoreObserver for Metrics {
+    fn observe(&self, operation: &'static str, elapsed: Duration) {
+        self.0
+            .store_seconds
+            .get_or_create(&OperationLabel { operation })
+            .observe(elapsed.as_secs_f64());
+    }
+}
+
+fn gauge(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// `GET /metrics`.
+pub async fn scrape(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+    let body = state.metrics.render(&state.engine).await.map_err(|e| {
+        tracing::error!(error = %e, "rendering metrics");
+        ApiError::Internal
+    })?;
+    Ok((
+        [(header::CONTENT_TYPE, prometheus_text::CONTENT_TYPE)],
+        body,
+    ))
+}
