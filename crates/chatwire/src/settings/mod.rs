@@ -5,8 +5,8 @@
 //! options, URL redaction) lives in `database`.
 
 mod database;
-mod throttle;
 mod limits;
+mod throttle;
 
 use std::path::Path;
 use std::time::Duration;
@@ -18,8 +18,8 @@ use chatwire_engine::{EngineConfig, MailConfig};
 use serde::{Deserialize, Serialize};
 
 pub use self::database::{DatabaseSettings, DatabaseTarget};
-pub use self::throttle::ThrottleSettings;
 pub use self::limits::LimitsSettings;
+pub use self::throttle::ThrottleSettings;
 
 /// The documented example configuration, printed by `chatwire default-config`.
 pub const EXAMPLE: &str = include_str!("../../../../chatwire.example.toml");
