@@ -322,7 +322,7 @@ async function main() {
   const password = `pw-${process.pid}-${Date.now()}`;
 
   // 1. Provision before serving.
-  cli(['account', 'create', ACCOUNT, '--name', 'newman']);
+  cli(['account', 'create', ACCOUNT, '--name', 'newman', '--create']);
   cli(['skill', 'create', '--account', ACCOUNT, 'Sales']);
   cli(['skill', 'create', '--account', ACCOUNT, 'Support']);
   cli(['agent', 'create', '--account', ACCOUNT, '--login', 'BotUser', '--max-chats=-1', '--skill', 'Sales', '--skill', 'Support'], {
