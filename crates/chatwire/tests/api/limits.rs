@@ -117,6 +117,35 @@ async fn an_http2_connection_that_never_sends_a_request_is_closed_by_the_header_
 }
 
 #[tokio::test]
+async fn a_busy_keep_alive_connection_outlives_the_first_request_deadline() {
+    // Arrange: a 1 s timeout; requests 600 ms apart on one connection, so the last comes
+    // well after the first-request deadline (1 s from accept) but never idles past hyper's.
+    let dir = tempfile::tempdir().expect("dir");
+    let mut settings = test_settings(dir.path());
+    settings.limits.header_read_timeout_secs = 1;
+    let app = spawn_with(settings).await;
+    let mut conn = TcpStream::connect(host_port(&app)).await.expect("connect");
+
+    // Act / Assert: each request is answered on the same connection.
+    for i in 0..4 {
+        if i > 0 {
+            tokio::time::sleep(Duration::from_millis(600)).await;
+        }
+        conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .expect("write");
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), conn.read(&mut buf))
+            .await
+            .expect("answered in time")
+            .expect("read");
+        let answer = String::from_utf8_lossy(&buf[..n]);
+        assert!(answer.starts_with("HTTP/1.1 200"), "request {i}: {answer}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed_by_the_same_timeout() {
     // Arrange: one complete request on a keep-alive connection, then silence.
     let dir = tempfile::tempdir().expect("dir");
