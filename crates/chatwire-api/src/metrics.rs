@@ -38,7 +38,7 @@ const STORE_BUCKETS: [f64; 14] = [
 /// Labels of a request count.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
 }
@@ -46,7 +46,7 @@ struct RequestLabels {
 /// Labels of a request latency histogram.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct RouteLabels {
-    method: String,
+    method: &'static str,
     route: String,
 }
 
@@ -157,13 +157,15 @@ impl Metrics {
         }))
     }
 
-    /// Counts one answered request and its latency.
+    /// Counts one answered request and its latency. `route` must be a route template (or one
+    /// fixed word for what matched none); `method` is cut down by [`method_label`].
     pub fn record_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let inner = &self.0;
+        let method = method_label(method);
         inner
             .requests
             .get_or_create(&RequestLabels {
-                method: method.to_owned(),
+                method,
                 route: route.to_owned(),
                 status,
             })
@@ -171,7 +173,7 @@ impl Metrics {
         inner
             .request_seconds
             .get_or_create(&RouteLabels {
-                method: method.to_owned(),
+                method,
                 route: route.to_owned(),
             })
             .observe(elapsed.as_secs_f64());
@@ -233,6 +235,22 @@ impl StoreObserver for Metrics {
     }
 }
 
+/// The `method` label: the standard methods chatwire serves, anything else `other`. HTTP
+/// accepts any token as a method, so the raw method would let an unauthenticated client
+/// create one series per invented method.
+fn method_label(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "HEAD" => "HEAD",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    }
+}
+
 fn gauge(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -247,4 +265,60 @@ pub async fn scrape(State(state): State<AppState>) -> Result<impl IntoResponse, 
         [(header::CONTENT_TYPE, prometheus_text::CONTENT_TYPE)],
         body,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(metrics: &Metrics) -> String {
+        let mut out = String::new();
+        prometheus_text::encode(&mut out, &metrics.0.registry).expect("encode");
+        out
+    }
+
+    #[test]
+    fn invented_methods_share_one_other_series_and_standard_ones_keep_their_name() {
+        // Arrange
+        let metrics = Metrics::new();
+
+        // Act
+        for method in ["FOO", "BAR", "get", "PRI", "GET", "OPTIONS"] {
+            metrics.record_request(method, "unmatched", 404, Duration::from_millis(1));
+        }
+
+        // Assert
+        let text = rendered(&metrics);
+        assert!(!text.contains("FOO") && !text.contains("BAR") && !text.contains("PRI"));
+        assert!(!text.contains("method=\"get\""), "{text}");
+        let total = |method: &str| {
+            text.lines()
+                .find(|l| {
+                    l.starts_with("chatwire_http_requests_total{")
+                        && l.contains(&format!("method=\"{method}\""))
+                })
+                .unwrap_or_else(|| panic!("no {method} series in {text}"))
+                .rsplit(' ')
+                .next()
+                .map(str::to_owned)
+        };
+        assert_eq!(total("other").as_deref(), Some("4"));
+        assert_eq!(total("GET").as_deref(), Some("1"));
+        assert_eq!(total("OPTIONS").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn every_method_label_is_one_of_eight_fixed_values() {
+        let allowed = [
+            "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "other",
+        ];
+        for method in [
+            "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE", "X",
+            "PROPFIND", "",
+        ] {
+            assert!(allowed.contains(&method_label(method)), "{method}");
+        }
+        assert_eq!(method_label("CONNECT"), "other");
+        assert_eq!(method_label("DELETE"), "DELETE");
+    }
 }

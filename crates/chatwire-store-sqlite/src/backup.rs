@@ -6,7 +6,8 @@
 //! began: every write acknowledged before the backup started is in it, none half-done, and
 //! writes committed during the copy are not. The copy is written beside the destination and
 //! renamed into place once complete and checked, so a crash never leaves a truncated backup
-//! under the final name.
+//! under the final name. The copy holds every chat and password hash, so it is created
+//! readable by its owner only (mode 0600 on Unix), whatever the umask.
 //!
 //! [`restore`] replaces the database with a backup, refusing while anyone else has the
 //! database open: it first takes SQLite's exclusive lock (`locking_mode=EXCLUSIVE`), which a
@@ -53,6 +54,7 @@ pub fn backup(db: &Path, dest: &Path) -> anyhow::Result<Copied> {
     // A leftover of an interrupted backup is ours to replace.
     let _ = std::fs::remove_file(&partial);
     let copied = (|| {
+        create_private(&partial)?;
         let mut out = Connection::open(&partial)
             .with_context(|| format!("creating {}", partial.display()))?;
         copy_all(&src, &mut out)?;
@@ -160,6 +162,20 @@ fn check(conn: &Connection) -> anyhow::Result<Copied> {
     })
 }
 
+/// Creates `path` empty, readable and writable by its owner only (Unix; elsewhere the
+/// platform's default). SQLite then takes the empty file as a new database, and its journal
+/// inherits the file's mode.
+fn create_private(path: &Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    Ok(())
+}
+
 /// `dest` + `.partial`.
 fn partial_name(dest: &Path) -> PathBuf {
     let mut name = dest.as_os_str().to_owned();
@@ -215,6 +231,24 @@ mod tests {
         assert!(backup(&db, &file).is_err(), "an existing file is kept");
         let restored = restore(&file, &dir.path().join("new").join("chatwire.db")).expect("ok");
         assert_eq!(restored.schema_version, made.schema_version);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_backup_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Arrange: the usual umask (022) would leave a new file world-readable (0644); the
+        // process umask is not changed here because other tests run in parallel threads.
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = database(dir.path());
+        let file = dir.path().join("private.db");
+
+        // Act
+        backup(&db, &file).expect("backup");
+
+        // Assert
+        let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "mode {:o}", mode & 0o777);
     }
 
     #[test]

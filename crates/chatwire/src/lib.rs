@@ -135,8 +135,8 @@ impl Server {
         let fds = conn::raise_fd_limit();
         let cap = conn::connection_cap(self.settings.limits.max_connections, fds);
         tracing::info!(fd_soft_limit = ?fds, max_connections = cap, "connection limits");
-        let acceptor = conn::CappedAcceptor::new(cap);
         let limits = &self.settings.limits;
+        let acceptor = conn::CappedAcceptor::new(cap, limits.header_read_timeout());
         let result = match tls {
             Some(config) => {
                 let mut server = axum_server::from_tcp_rustls(self.listener, config)

@@ -57,6 +57,94 @@ async fn a_stalled_half_header_connection_is_closed_by_the_header_timeout() {
     app.stop().await;
 }
 
+/// Connects with a 1 s header timeout, sends `opening` (maybe nothing), and returns how long
+/// the server took to close the connection (`None`: still open after 10 s, a generous margin).
+async fn time_to_close_after(opening: &[u8]) -> Option<Duration> {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut settings = test_settings(dir.path());
+    settings.limits.header_read_timeout_secs = 1;
+    let app = spawn_with(settings).await;
+    let mut conn = TcpStream::connect(host_port(&app)).await.expect("connect");
+    conn.write_all(opening).await.expect("write");
+    let started = Instant::now();
+    let mut buf = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut buf)).await;
+    let elapsed = started.elapsed();
+    app.stop().await;
+    closed.is_ok().then_some(elapsed)
+}
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed_by_the_header_timeout() {
+    // Act
+    let closed_after = time_to_close_after(b"").await;
+
+    // Assert
+    let elapsed = closed_after.expect("the server closed the silent connection");
+    assert!(
+        elapsed >= Duration::from_millis(500),
+        "closed by the timeout, not at once: {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_that_sends_part_of_the_http2_preface_is_closed_by_the_header_timeout() {
+    // Act
+    let closed_after = time_to_close_after(b"PRI * HT").await;
+
+    // Assert
+    let elapsed = closed_after.expect("the server closed the half-preface connection");
+    assert!(
+        elapsed >= Duration::from_millis(500),
+        "closed by the timeout, not at once: {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_http2_connection_that_never_sends_a_request_is_closed_by_the_header_timeout() {
+    // Act: the whole preface and an empty SETTINGS frame, then no request.
+    let closed_after = time_to_close_after(
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00",
+    )
+    .await;
+
+    // Assert
+    let elapsed = closed_after.expect("the server closed the request-less HTTP/2 connection");
+    assert!(
+        elapsed >= Duration::from_millis(500),
+        "closed by the timeout, not at once: {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_busy_keep_alive_connection_outlives_the_first_request_deadline() {
+    // Arrange: a 1 s timeout; requests 600 ms apart on one connection, so the last comes
+    // well after the first-request deadline (1 s from accept) but never idles past hyper's.
+    let dir = tempfile::tempdir().expect("dir");
+    let mut settings = test_settings(dir.path());
+    settings.limits.header_read_timeout_secs = 1;
+    let app = spawn_with(settings).await;
+    let mut conn = TcpStream::connect(host_port(&app)).await.expect("connect");
+
+    // Act / Assert: each request is answered on the same connection.
+    for i in 0..4 {
+        if i > 0 {
+            tokio::time::sleep(Duration::from_millis(600)).await;
+        }
+        conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .expect("write");
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), conn.read(&mut buf))
+            .await
+            .expect("answered in time")
+            .expect("read");
+        let answer = String::from_utf8_lossy(&buf[..n]);
+        assert!(answer.starts_with("HTTP/1.1 200"), "request {i}: {answer}");
+    }
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn an_idle_keep_alive_connection_is_closed_by_the_same_timeout() {
     // Arrange: one complete request on a keep-alive connection, then silence.

@@ -159,3 +159,41 @@ async fn a_parked_long_poll_shows_as_a_waiter_while_it_waits() {
     poll.abort();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn invented_methods_and_unknown_paths_add_no_series_of_their_own() {
+    // Arrange: an unauthenticated client invents methods and paths.
+    let app = spawn_app().await;
+    for i in 0..5 {
+        let method = reqwest::Method::from_bytes(format!("INVENTED{i}").as_bytes()).expect("token");
+        let resp = app
+            .client
+            .request(method, format!("{}/made-up-path-{i}", app.address))
+            .send()
+            .await
+            .expect("request");
+        assert!(resp.status().is_client_error(), "{}", resp.status());
+    }
+
+    // Act
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("body");
+
+    // Assert: one `other` method and no attacker-chosen text in any label.
+    let metrics = prom::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert!(
+        !text.contains("INVENTED") && !text.contains("made-up-path"),
+        "{text}"
+    );
+    let others = metrics.find("chatwire_http_requests_total", &[("method", "other")]);
+    let total: f64 = others.iter().map(|s| s.value).sum();
+    assert_eq!(total, 5.0, "{text}");
+    app.stop().await;
+}
