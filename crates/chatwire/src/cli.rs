@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use chatwire_engine::core::{AccountId, NewAppKey};
-use chatwire_engine::{Engine, NewAgentInput, NewSkillInput};
+
+use chatwire_engine::Engine;
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::{DatabaseTarget, EXAMPLE, Settings};
-use crate::{Server, demo, shutdown_signal, telemetry};
+use crate::{Server, admin, demo, shutdown_signal, telemetry};
 
 /// What `chatwire --help` says the program is.
 const ABOUT: &str = "chatwire: a self-hosted live-chat server speaking the LivePerson legacy chat \
@@ -263,10 +263,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Migrate => migrate(&cli.settings()?).await,
         Cmd::Backup { file } => crate::backup::backup(&cli.settings()?, file),
         Cmd::Restore { file } => crate::backup::restore(&cli.settings()?, file),
-        Cmd::Account(a) => admin_account(&engine(&cli, a.create).await?, &a.cmd).await,
-        Cmd::Skill(a) => admin_skill(&engine(&cli, a.create).await?, &a.cmd).await,
-        Cmd::Agent(a) => admin_agent(&engine(&cli, a.create).await?, &a.cmd).await,
-        Cmd::AppKey(a) => admin_app_key(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Account(a) => admin::account(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Skill(a) => admin::skill(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Agent(a) => admin::agent(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::AppKey(a) => admin::app_key(&engine(&cli, a.create).await?, &a.cmd).await,
     }
 }
 
@@ -322,105 +322,6 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
             println!("PostgreSQL schema {schema} is at schema version {version}");
         }
     }
-    Ok(())
-}
-
-fn account_id(id: &str) -> anyhow::Result<AccountId> {
-    AccountId::parse(id).map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-async fn admin_account(engine: &Engine, cmd: &AccountCmd) -> anyhow::Result<()> {
-    match cmd {
-        AccountCmd::Create { id, name } => {
-            let account = engine.create_account(id, name).await?;
-            println!("created account {}", account.id);
-        }
-        AccountCmd::List => {
-            for id in engine.account_ids().await? {
-                println!("{id}");
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn admin_skill(engine: &Engine, cmd: &SkillCmd) -> anyhow::Result<()> {
-    match cmd {
-        SkillCmd::Create {
-            account,
-            name,
-            description,
-            welcome,
-        } => {
-            let input = NewSkillInput {
-                name: name.clone(),
-                description: description.clone(),
-                welcome_message: welcome.clone(),
-            };
-            let skill = engine.create_skill(&account_id(account)?, input).await?;
-            println!("created skill {} ({})", skill.id, skill.name);
-        }
-        SkillCmd::List { account } => {
-            for s in engine.skills(&account_id(account)?).await? {
-                println!("{}\t{}", s.id, s.name);
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn admin_agent(engine: &Engine, cmd: &AgentCmd) -> anyhow::Result<()> {
-    match cmd {
-        AgentCmd::Create(a) => {
-            let nickname = a.nickname.clone().unwrap_or_else(|| a.login.clone());
-            let input = NewAgentInput {
-                login_name: a.login.clone(),
-                password: a.password.clone(),
-                display_name: a.display_name.clone().unwrap_or_else(|| nickname.clone()),
-                nickname,
-                email: a.email.clone(),
-                max_chats: a.max_chats,
-                skills: a.skills.clone(),
-                is_admin: a.admin,
-            };
-            let agent = engine.create_agent(&account_id(&a.account)?, input).await?;
-            println!("created agent {} ({})", agent.id, agent.login_name);
-        }
-        AgentCmd::List { account } => {
-            for a in engine.agents(&account_id(account)?).await? {
-                println!(
-                    "{}\t{}\t{}\tmaxChats={}\t{}",
-                    a.id,
-                    a.login_name,
-                    a.nickname,
-                    a.max_chats.as_wire(),
-                    a.availability
-                );
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn admin_app_key(engine: &Engine, cmd: &AppKeyCmd) -> anyhow::Result<()> {
-    let AppKeyCmd::Create {
-        account,
-        key,
-        name,
-        feed,
-    } = cmd;
-    let key = match key {
-        Some(k) => k.clone(),
-        None => engine.random_token(16)?,
-    };
-    let new = NewAppKey {
-        key,
-        account: account_id(account)?,
-        name: name.clone(),
-        can_read_feed: *feed,
-    };
-    let created = engine.create_app_key(&new).await?;
-    println!("{}", created.key);
     Ok(())
 }
 

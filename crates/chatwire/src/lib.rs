@@ -3,6 +3,7 @@
 //! Map: [`settings`] (configuration), [`cli`] (commands), [`tls`], [`telemetry`], [`demo`],
 //! [`conn`] (connection limits) and [`Server`]: bind, then run until shutdown.
 
+mod admin;
 pub mod admin_open;
 pub mod backup;
 pub mod cli;
