@@ -163,6 +163,18 @@ impl Store for Timed {
         result
     }
 
+    async fn set_app_key_feed(
+        &self,
+        account: &AccountId,
+        key: &str,
+        feed: bool,
+    ) -> StoreResult<()> {
+        let started = Instant::now();
+        let result = self.inner.set_app_key_feed(account, key, feed).await;
+        self.observer.observe("set_app_key_feed", started.elapsed());
+        result
+    }
+
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
         let started = Instant::now();
         let result = self.inner.find_app_key(key).await;
