@@ -28,6 +28,12 @@ pub const EXPOSED_WARNING: &str = "the demo account is reachable from other host
 passwords and feed key are published, so anyone who can reach this address can log in as its \
 agents and read every demo chat; listen on 127.0.0.1 or keep it behind a firewall";
 
+/// Whether a server listening on `addr` is reachable from other hosts (not loopback only), so
+/// `--demo` must warn with [`EXPOSED_WARNING`].
+pub fn is_exposed(addr: std::net::SocketAddr) -> bool {
+    !addr.ip().is_loopback()
+}
+
 /// Agents: login, skills, maxChats.
 const AGENTS: [(&str, &[&str], i32); 3] = [
     ("agent1", &["Sales", "Support"], 4),
@@ -130,4 +136,19 @@ pub fn banner(base: &str) -> String {
          agents: agent1 (Sales+Support, max 4, admin), agent2 (Sales, max 2), agent3 (Support, unlimited)\n  \
          password: {PASSWORD}   visitor app key: {APP_KEY}   feed key (server-side only): {FEED_KEY}"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_exposed;
+
+    #[test]
+    fn a_demo_on_any_address_but_loopback_counts_as_exposed() {
+        let parse = |a: &str| a.parse().expect("address");
+        assert!(!is_exposed(parse("127.0.0.1:8080")));
+        assert!(!is_exposed(parse("[::1]:8080")));
+        assert!(is_exposed(parse("0.0.0.0:8080")));
+        assert!(is_exposed(parse("[::]:8080")));
+        assert!(is_exposed(parse("192.168.1.5:8080")));
+    }
 }
