@@ -3,7 +3,11 @@
 # binary as a non-root user with its data in the /data volume.
 #
 #   docker build -t chatwire .
-#   docker run -d --name chatwire -p 8080:8080 -v chatwire-data:/data chatwire serve --demo
+#   docker run -d --name chatwire -p 127.0.0.1:8080:8080 -v chatwire-data:/data chatwire serve --demo
+#
+# The demo account's passwords and feed key are published: publish the port on the host's
+# loopback only (as above), never on a public address. Inside the container the server listens
+# on 0.0.0.0, so `serve --demo` prints a warning at start.
 #
 # Settings come from CHATWIRE__SECTION__KEY variables (or a TOML file mounted and named with
 # --config); the image sets the listen address and the data directory. See docs/deployment.md.

@@ -8,14 +8,25 @@
 //! `Chat::decide` (so the refusals keep their meaning: ended, wrong state, not a participant)
 //! or, for SuperOffice's documented no-ops, to the use case.
 
-use chatwire_core::access::{self, ChatAction, Verdict};
-use chatwire_core::{AccountId, AgentId, Chat, ChatKey};
+use chatwire_core::access::{self, ChatAction, ChatDisclosure, Verdict};
+use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey, GlobalSeq};
 
 use crate::{Engine, EngineError, EngineResult};
 
 /// The refusal for a chat the agent may not read (the same for every route).
 pub(crate) fn hidden() -> EngineError {
     EngineError::Forbidden("this chat belongs to another agent")
+}
+
+/// A chat with what an agent may be shown of it (`Engine::agent_chat_view`).
+#[derive(Debug, Clone)]
+pub struct AgentChatView {
+    /// The chat (its latest state when its events were read).
+    pub chat: Chat,
+    /// Its events as the agent sees them; empty unless `disclosure` is `Full`.
+    pub events: Vec<ChatEvent>,
+    /// Which details of the chat the answer may carry.
+    pub disclosure: ChatDisclosure,
 }
 
 impl Engine {
@@ -35,16 +46,32 @@ impl Engine {
         Ok(access::verdict(&load, chat, action))
     }
 
-    /// Whether a session list may show `agent` the chat's key and customer details
-    /// (`chatwire_core::access::may_see_queue_details`).
-    pub async fn may_see_queue_details(
+    /// A chat as `agent` may be shown it where a session is returned without refusing (lists,
+    /// results of actions that hand the chat away): with its events when they may read it,
+    /// otherwise without, and [`ChatDisclosure`] says which details the answer may carry.
+    pub async fn agent_chat_view(
         &self,
         account: &AccountId,
         chat: &Chat,
         agent: AgentId,
-    ) -> EngineResult<bool> {
+    ) -> EngineResult<AgentChatView> {
         let load = self.agent_load(account, agent).await?;
-        Ok(access::may_see_queue_details(&load, chat))
+        let disclosure = access::disclosure(&load, chat);
+        if disclosure != ChatDisclosure::Full {
+            return Ok(AgentChatView {
+                chat: chat.clone(),
+                events: Vec::new(),
+                disclosure,
+            });
+        }
+        let (chat, events) = self
+            .agent_events_after(account, &chat.key, agent, GlobalSeq(i64::MIN))
+            .await?;
+        Ok(AgentChatView {
+            chat,
+            events,
+            disclosure,
+        })
     }
 
     /// Refuses a chat `agent` may not read; otherwise whether they may do `action` (`false`:

@@ -1,17 +1,17 @@
-//! Chat use cases: request, accept, lines, end, transfer, requeue, name and typing.
+//! Chat use cases: request, accept, lines, end, name and typing (transfers and requeue are in
+//! `transfers`).
 //!
 //! Every write goes through [`Engine::commit`]: the store decides and persists atomically, then
 //! the commit is absorbed into the live tail and waiters are notified. The store call runs in
 //! its own task so that a client hanging up mid-request can never leave a committed change out
 //! of the in-memory tail.
 
-use chatwire_core::access::ChatAction;
 use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
 use chatwire_core::chat::{AssignedAgent, TypingSide};
 use chatwire_core::routing::{self, AgentLoad};
 use chatwire_core::{
-    AccountId, Actor, AgentId, Availability, ChatCommand, ChatKey, ChatRequest, DomainError,
-    LineSubType, NewChat, TextType, TransferTarget, Typing,
+    AccountId, Actor, AgentId, ChatCommand, ChatKey, ChatRequest, DomainError, LineSubType,
+    NewChat, TextType, Typing,
 };
 use chatwire_store::Committed;
 
@@ -57,15 +57,6 @@ impl LineInput {
             sub_type: LineSubType::Regular,
         }
     }
-}
-
-/// Where an agent transfers a chat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransferTo {
-    /// A skill's queue.
-    Skill(chatwire_core::SkillId),
-    /// One agent.
-    Agent(AgentId),
 }
 
 impl Engine {
@@ -279,92 +270,6 @@ impl Engine {
         self.commit(account, key, ChatCommand::End { by }).await
     }
 
-    /// Transfers a chat to a skill or an agent. A skill with no other agent able to take it is
-    /// refused, as LivePerson documents ("will result in an error").
-    pub async fn transfer(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        agent: AgentId,
-        to: TransferTo,
-        text: String,
-    ) -> EngineResult<Committed> {
-        self.readable_chat(account, key, agent).await?;
-        let me = self.assigned(account, agent).await?;
-        let target = match to {
-            TransferTo::Agent(id) => {
-                let target = self.agent(account, id).await?;
-                if !target.enabled {
-                    return Err(EngineError::NotFound("agent"));
-                }
-                TransferTarget::Agent {
-                    id,
-                    name: target.nickname,
-                }
-            }
-            TransferTo::Skill(id) => {
-                let skill = self.skill(account, id).await?;
-                let reachable = self.agents(account).await?.iter().any(|a| {
-                    a.id != agent
-                        && a.enabled
-                        && a.availability == Availability::Online
-                        && a.has_skill(id)
-                });
-                if !reachable {
-                    return Err(DomainError::invalid(
-                        "transfer",
-                        format!("no agent of skill {} is available", skill.name),
-                    )
-                    .into());
-                }
-                TransferTarget::Skill {
-                    id,
-                    name: skill.name,
-                }
-            }
-        };
-        self.commit(
-            account,
-            key,
-            ChatCommand::Transfer {
-                by: me,
-                target,
-                text,
-            },
-        )
-        .await
-    }
-
-    /// The target of a personal transfer declines it.
-    pub async fn reject_transfer(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        agent: AgentId,
-    ) -> EngineResult<Committed> {
-        self.readable_chat(account, key, agent).await?;
-        self.commit(account, key, ChatCommand::RejectTransfer { agent })
-            .await
-    }
-
-    /// Puts a chatting chat back in the queue (SuperOffice `ResetChatSession`); only its
-    /// agent or an admin may.
-    pub async fn requeue(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        agent: AgentId,
-    ) -> EngineResult<Committed> {
-        let chat = self.chat(account, key).await?;
-        if !self
-            .authorize(account, &chat, agent, ChatAction::Requeue)
-            .await?
-        {
-            return Err(DomainError::NotParticipant.into());
-        }
-        self.commit(account, key, ChatCommand::Requeue).await
-    }
-
     /// Sets the visitor's display name.
     pub async fn set_visitor_name(
         &self,
@@ -450,7 +355,11 @@ impl Engine {
         }
     }
 
-    async fn assigned(&self, account: &AccountId, agent: AgentId) -> EngineResult<AssignedAgent> {
+    pub(crate) async fn assigned(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> EngineResult<AssignedAgent> {
         let record = self.agent(account, agent).await?;
         Ok(AssignedAgent {
             id: record.id,

@@ -335,6 +335,22 @@ impl Engine {
         Ok(key)
     }
 
+    /// Grants or withdraws an app key's feed right (`NotFound` if the key is not `account`'s).
+    pub async fn set_app_key_feed(
+        &self,
+        account: &AccountId,
+        key: &str,
+        can_read_feed: bool,
+    ) -> EngineResult<()> {
+        self.0
+            .store
+            .set_app_key_feed(account, key, can_read_feed)
+            .await?;
+        // The cached key must not keep a withdrawn right until a wake-up arrives.
+        self.forget_directory(account);
+        Ok(())
+    }
+
     /// Checks an app key for `account`. Unknown keys and keys of another account are both
     /// `Unauthorized`.
     pub async fn check_app_key(&self, account: &AccountId, key: &str) -> EngineResult<AppKey> {

@@ -46,6 +46,7 @@ mod stats;
 mod surveys;
 mod sweeper;
 mod topics;
+mod transfers;
 mod visitors;
 mod waits;
 mod wakeups;
@@ -57,7 +58,8 @@ use std::time::Duration;
 use chatwire_store::Store;
 use tokio_util::sync::CancellationToken;
 
-pub use chats::{ChatRequestInput, LineInput, TransferTo};
+pub use access::AgentChatView;
+pub use chats::{ChatRequestInput, LineInput};
 pub use chatwire_core as core;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use directory::{NewAgentInput, NewSkillInput};
@@ -68,6 +70,7 @@ pub use notify::{Notifier, Topic};
 pub use presence::Presence;
 pub use reads::{ChatView, Viewer};
 pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
+pub use transfers::TransferTo;
 pub use waits::{FeedReader, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).

@@ -106,14 +106,18 @@ impl Engine {
         let handles = self
             .authorize(account, &chat, agent, ChatAction::Transfer)
             .await?;
+        if !handles {
+            // A reader who may not transfer gets the documented no-op without the target being
+            // looked up, so the answer never tells whether a login exists.
+            let me = self.agent(account, agent).await?;
+            if names_agent(&me, to) {
+                return Err(to_yourself());
+            }
+            return Ok(chat);
+        }
         let target = self.agent_by_login_or_id(account, to).await?;
         if target.id == agent {
-            return Err(
-                DomainError::invalid("transfer", "cannot transfer a chat to yourself").into(),
-            );
-        }
-        if !handles {
-            return Ok(chat);
+            return Err(to_yourself());
         }
         let done = self
             .transfer(
@@ -192,4 +196,15 @@ fn is_session_of(agent: &Agent, chat: &Chat) -> bool {
             || matches!(t.target, TransferTarget::Agent { id, .. } if id == agent.id)
     });
     handled || transfer || chat.skill.is_none_or(|s| agent.has_skill(s))
+}
+
+fn to_yourself() -> EngineError {
+    DomainError::invalid("transfer", "cannot transfer a chat to yourself").into()
+}
+
+/// Whether `text` (a login or an id, as `agent_by_login_or_id` reads it) names `agent`.
+fn names_agent(agent: &Agent, text: &str) -> bool {
+    let text = text.trim();
+    agent.login_name.eq_ignore_ascii_case(text)
+        || text.parse::<i64>().is_ok_and(|id| id == agent.id.0)
 }

@@ -6,7 +6,7 @@
 
 use chatwire_core::{AccountId, Agent, AgentId, Skill, SkillId, TopicSettings};
 
-use crate::{Engine, EngineError, EngineResult};
+use crate::{Engine, EngineError, EngineResult, NewSkillInput};
 
 impl Engine {
     /// The skills an agent is a member of; every skill of the account for admins.
@@ -66,6 +66,18 @@ impl Engine {
 }
 
 impl Engine {
+    /// Creates a skill on behalf of agent `by`. Only admins may.
+    pub async fn create_topic(
+        &self,
+        account: &AccountId,
+        by: AgentId,
+        input: NewSkillInput,
+    ) -> EngineResult<Skill> {
+        self.require_admin(account, by, "only admins create chat topics")
+            .await?;
+        self.create_skill(account, input).await
+    }
+
     /// Replaces a skill's name, description and welcome message. Only admins (`by`) may.
     pub async fn update_topic(
         &self,

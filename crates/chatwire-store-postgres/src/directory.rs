@@ -5,7 +5,8 @@
 //! order, the same `NotFound` names and `Conflict` cases.
 
 use chatwire_core::{
-    Account, Agent, AgentId, AppKey, Availability, NewAgent, NewAppKey, Skill, SkillId, Timestamp,
+    Account, AccountId, Agent, AgentId, AppKey, Availability, NewAgent, NewAppKey, Skill, SkillId,
+    Timestamp,
 };
 use chatwire_store::{NewSkill, StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
@@ -127,6 +128,22 @@ pub(crate) async fn update_agent<C: GenericClient>(c: &C, agent: &Agent) -> Stor
         }))?;
     if changed == 0 {
         Err(StoreError::NotFound("agent"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Sets an app key's feed right; `NotFound` if the key is not `account`'s.
+pub(crate) async fn set_app_key_feed<C: GenericClient>(
+    c: &C,
+    account: &AccountId,
+    key: &str,
+    feed: bool,
+) -> StoreResult<()> {
+    let sql = "UPDATE app_keys SET can_read_feed = $3 WHERE key = $1 AND account_id = $2";
+    let params: db::Params<'_> = &[&key, &account.as_str(), &feed];
+    if db::exec(c, sql, params).await.map_err(error::pg)? == 0 {
+        Err(StoreError::NotFound("app key"))
     } else {
         Ok(())
     }

@@ -145,6 +145,19 @@ impl Store for PgStore {
         )
     }
 
+    async fn set_app_key_feed(
+        &self,
+        account: &AccountId,
+        key: &str,
+        feed: bool,
+    ) -> StoreResult<()> {
+        notifying!(
+            self.client().await?,
+            |tx| directory::set_app_key_feed(&tx, account, key, feed),
+            wake::notify_directory(&tx, &self.scope, account)
+        )
+    }
+
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
         queries::find_app_key(&self.client().await?, key).await
     }

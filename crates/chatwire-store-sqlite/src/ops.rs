@@ -141,6 +141,25 @@ pub(crate) fn update_agent(cx: &mut WriteCx<'_>, agent: &Agent) -> StoreResult<(
     }
 }
 
+/// Sets an app key's feed right; `NotFound` if the key is not `account`'s.
+pub(crate) fn set_app_key_feed(
+    cx: &mut WriteCx<'_>,
+    account: &AccountId,
+    key: &str,
+    feed: bool,
+) -> StoreResult<()> {
+    let sql = "UPDATE app_keys SET can_read_feed = ?3 WHERE key = ?1 AND account_id = ?2";
+    let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
+    let changed = stmt
+        .execute(params![key, account.as_str(), feed])
+        .map_err(error::sql)?;
+    if changed == 0 {
+        Err(StoreError::NotFound("app key"))
+    } else {
+        Ok(())
+    }
+}
+
 /// Inserts an app key (already validated by the caller); `Conflict` if the key exists.
 pub(crate) fn create_app_key(
     cx: &mut WriteCx<'_>,

@@ -124,6 +124,18 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn set_app_key_feed(
+        &self,
+        account: &AccountId,
+        key: &str,
+        feed: bool,
+    ) -> StoreResult<()> {
+        let (account, key) = (account.clone(), key.to_owned());
+        self.writer
+            .run(move |cx| ops::set_app_key_feed(cx, &account, &key, feed))
+            .await
+    }
+
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
         let key = key.to_owned();
         self.readers

@@ -145,6 +145,13 @@ pub trait Store: Send + Sync + 'static {
     async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey>;
     /// Finds an app key by its text.
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey>;
+    /// Grants or withdraws an app key's feed right; `NotFound` if the key is not `account`'s.
+    async fn set_app_key_feed(
+        &self,
+        account: &AccountId,
+        key: &str,
+        can_read_feed: bool,
+    ) -> StoreResult<()>;
 
     /// Opens a chat: assigns its number, writes the opening events. Durable on return.
     async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed>;

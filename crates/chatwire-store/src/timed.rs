@@ -86,6 +86,7 @@ timed_store! {
     async fn find_agent_by_login(&self, account: &AccountId, login: &str) -> StoreResult<Agent>;
     async fn list_agents(&self, account: &AccountId) -> StoreResult<Vec<Agent>>;
     async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey>;
+    async fn set_app_key_feed(&self, account: &AccountId, key: &str, can_read_feed: bool) -> StoreResult<()>;
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey>;
     async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed>;
     async fn execute(&self, account: &AccountId, key: &ChatKey, cmd: ChatCommand, now: Timestamp) -> StoreResult<Committed>;

@@ -297,6 +297,10 @@ async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<()> {
             url => url.trim_end_matches('/').to_owned(),
         };
         println!("{}", demo::banner(&base));
+        if demo::is_exposed(addr) {
+            tracing::warn!(%addr, "{}", demo::EXPOSED_WARNING);
+            eprintln!("warning: {}", demo::EXPOSED_WARNING);
+        }
     }
     server.run(shutdown_signal()).await
 }

@@ -22,6 +22,18 @@ pub const APP_KEY: &str = "demo-app-key";
 /// included): a server-side secret, never for a web page.
 pub const FEED_KEY: &str = "demo-feed-key";
 
+/// Printed at start when `--demo` listens beyond loopback: everything needed to act as the
+/// demo's agents or read every demo chat is public.
+pub const EXPOSED_WARNING: &str = "the demo account is reachable from other hosts: its \
+passwords and feed key are published, so anyone who can reach this address can log in as its \
+agents and read every demo chat; listen on 127.0.0.1 or keep it behind a firewall";
+
+/// Whether a server listening on `addr` is reachable from other hosts (not loopback only), so
+/// `--demo` must warn with [`EXPOSED_WARNING`].
+pub fn is_exposed(addr: std::net::SocketAddr) -> bool {
+    !addr.ip().is_loopback()
+}
+
 /// Agents: login, skills, maxChats.
 const AGENTS: [(&str, &[&str], i32); 3] = [
     ("agent1", &["Sales", "Support"], 4),
@@ -85,11 +97,14 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
     // Seeded last: other nodes wait for it (see `wait_for_other_seed`).
     let key = NewAppKey {
         key: APP_KEY.into(),
-        account,
+        account: account.clone(),
         name: "demo web site".into(),
         can_read_feed: false,
     };
-    tolerate_conflict(engine.create_app_key(&key).await)
+    tolerate_conflict(engine.create_app_key(&key).await)?;
+    // A data directory seeded by an older version has this public key with the feed right;
+    // the Conflict above leaves it as it is, so withdraw the right explicitly.
+    engine.set_app_key_feed(&account, APP_KEY, false).await
 }
 
 /// A Conflict means another seed created the same thing first: the goal is met.
@@ -121,4 +136,19 @@ pub fn banner(base: &str) -> String {
          agents: agent1 (Sales+Support, max 4, admin), agent2 (Sales, max 2), agent3 (Support, unlimited)\n  \
          password: {PASSWORD}   visitor app key: {APP_KEY}   feed key (server-side only): {FEED_KEY}"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_exposed;
+
+    #[test]
+    fn a_demo_on_any_address_but_loopback_counts_as_exposed() {
+        let parse = |a: &str| a.parse().expect("address");
+        assert!(!is_exposed(parse("127.0.0.1:8080")));
+        assert!(!is_exposed(parse("[::1]:8080")));
+        assert!(is_exposed(parse("0.0.0.0:8080")));
+        assert!(is_exposed(parse("[::]:8080")));
+        assert!(is_exposed(parse("192.168.1.5:8080")));
+    }
 }

@@ -2,10 +2,11 @@
 //! in `messages`), each over one engine use case. The REST routes (`rest.rs`) call the same
 //! functions.
 
+use chatwire_engine::core::access::ChatDisclosure;
 use chatwire_engine::core::{
     Actor, Chat, ChatNum, ChatRequest, DomainError, GlobalSeq, SkillId, TextType,
 };
-use chatwire_engine::{ChatRequestInput, EngineError, LineInput};
+use chatwire_engine::{AgentChatView, ChatRequestInput, EngineError, LineInput};
 use serde_json::Value;
 
 use super::auth::SoAgent;
@@ -32,9 +33,8 @@ pub async fn chat_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Chat, A
 }
 
 /// A chat as a `ChatSessionEntity`. With `strict`, a chat the agent may not read is refused;
-/// otherwise (lists, results of actions that hand the chat away) it is shown without messages,
-/// and, unless it waits in the agent's queue, without session key or customer details (the
-/// key would let anyone act as the visitor).
+/// otherwise (lists, results of actions that hand the chat away) it is shown with what the
+/// engine says the agent may see of it (`AgentChatView`).
 pub async fn entity(
     state: &AppState,
     who: &SoAgent,
@@ -43,30 +43,31 @@ pub async fn entity(
     strict: bool,
 ) -> Result<super::types::ChatSessionEntity, ApiError> {
     let engine = &state.engine;
-    let read = engine
-        .agent_events_after(&who.account, &chat.key, who.agent.id, GlobalSeq(i64::MIN))
-        .await;
-    let (chat, events) = match read {
-        Ok((c, events)) => (c, events),
-        Err(EngineError::Forbidden(_)) if !strict => {
-            let agents = engine.agents(&who.account).await?;
-            let mut e = convert::session(chat, &agents, &[], ctx.dates);
-            if !engine
-                .may_see_queue_details(&who.account, chat, who.agent.id)
-                .await?
-            {
-                redact(&mut e);
-            }
-            return Ok(e);
+    let view = if strict {
+        let (chat, events) = engine
+            .agent_events_after(&who.account, &chat.key, who.agent.id, GlobalSeq(i64::MIN))
+            .await?;
+        AgentChatView {
+            chat,
+            events,
+            disclosure: ChatDisclosure::Full,
         }
-        Err(e) => return Err(e.into()),
+    } else {
+        engine
+            .agent_chat_view(&who.account, chat, who.agent.id)
+            .await?
     };
     let agents = engine.agents(&who.account).await?;
-    Ok(convert::session(&chat, &agents, &events, ctx.dates))
+    let mut e = convert::session(&view.chat, &agents, &view.events, ctx.dates);
+    if view.disclosure == ChatDisclosure::Outline {
+        omit_details(&mut e);
+    }
+    Ok(e)
 }
 
-/// Blanks what only an agent who may read the chat may see.
-fn redact(e: &mut super::types::ChatSessionEntity) {
+/// Leaves out of an entity the session key and customer fields, which an
+/// [`ChatDisclosure::Outline`] view does not carry.
+fn omit_details(e: &mut super::types::ChatSessionEntity) {
     for field in [
         &mut e.session_key,
         &mut e.customer_name,

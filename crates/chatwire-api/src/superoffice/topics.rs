@@ -119,15 +119,15 @@ pub fn create_default(ctx: &SoCtx) -> Out {
 pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -> Out {
     let id = body.int("ChatTopicId")?.unwrap_or(0);
     let skill = if id == 0 {
-        if !who.agent.is_admin {
-            return Err(ApiError::Forbidden("only admins create chat topics".into()));
-        }
         let input = NewSkillInput {
             name: body.str("Name").unwrap_or_default(),
             description: body.str("Description").unwrap_or_default(),
             welcome_message: body.str("WelcomeMessage").unwrap_or_default(),
         };
-        state.engine.create_skill(&who.account, input).await?
+        state
+            .engine
+            .create_topic(&who.account, who.agent.id, input)
+            .await?
     } else {
         let current = skill_of(state, who, id).await?;
         let changed = Skill {

@@ -63,6 +63,9 @@ pub(crate) const APP_KEY: &str = "app-key-1000";
 pub(crate) const FEED_KEY: &str = "feed-key-1000";
 /// App key of account 2000.
 pub(crate) const OTHER_KEY: &str = "app-key-2000";
+/// A second visitor app key of account 1000 (another site of the same account, no feed right):
+/// it reaches a chat only with the chat's key, which is the chat's secret.
+pub(crate) const SECOND_KEY: &str = "app-key-1000-b";
 
 async fn agent(engine: &Engine, account: &AccountId, login: &str, admin: bool) -> i64 {
     let input = NewAgentInput {
@@ -143,6 +146,13 @@ pub(crate) async fn world() -> World {
         can_read_feed: true,
     };
     engine.create_app_key(&feed).await.expect("feed key");
+    let second = NewAppKey {
+        key: SECOND_KEY.into(),
+        account: account.clone(),
+        name: "second site".into(),
+        can_read_feed: false,
+    };
+    engine.create_app_key(&second).await.expect("second key");
     let admin = agent(&engine, &account, "agent1", true).await;
     let owner_id = agent(&engine, &account, "agent2", false).await;
     let colleague_id = agent(&engine, &account, "agent3", false).await;

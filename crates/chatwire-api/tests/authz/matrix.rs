@@ -1,10 +1,14 @@
 //! The matrix: every route of `chatwire_api::routes()` (and every SuperOffice agent method)
 //! attacked by every intruder its guard admits, asserting the refusal status, that nothing of
-//! the chat's visitor leaks, and that nothing changed.
+//! the chat's visitor leaks, that the chat's key (its secret: with any app key of the account
+//! it lets one act as the visitor) is never in an answer to a request that did not carry it,
+//! and that nothing changed.
 
 use std::collections::BTreeSet;
 
-use super::fixture::{APP_KEY, Creds, OTHER_KEY, Resp, SECRETS, World, send, world};
+use chatwire_engine::core::ChatKey;
+
+use super::fixture::{APP_KEY, Creds, OTHER_KEY, Resp, SECOND_KEY, SECRETS, World, send, world};
 use super::table::{Guard, METHODS, ROUTES, SO_ROOTS, SO_ROUTES};
 
 /// Who attacks.
@@ -24,10 +28,14 @@ enum Intruder {
     OtherAccountKey,
     /// A valid app key of the account without the feed right.
     KeyWithoutFeed,
+    /// A second visitor app key of the account (another site), guessing the chat's key: only
+    /// routes on one chat are attacked with it (the others are that key's to use).
+    SameAccountKey,
 }
 
 use Intruder::{
-    Colleague, KeyWithoutFeed, Nobody, OtherAccount, OtherAccountKey, Revoked, WrongSecret,
+    Colleague, KeyWithoutFeed, Nobody, OtherAccount, OtherAccountKey, Revoked, SameAccountKey,
+    WrongSecret,
 };
 
 /// The intruders a guard is attacked with and the status each must get.
@@ -44,7 +52,12 @@ fn attacks(guard: Guard) -> Vec<(Intruder, u16)> {
         Guard::Chat(status) => [agents, vec![(Colleague, status)]].concat(),
         Guard::Admin => [agents, vec![(Colleague, 403)]].concat(),
         Guard::LoginCookie => vec![(Nobody, 401), (WrongSecret, 401), (Revoked, 401)],
-        Guard::AppKey => vec![(Nobody, 401), (WrongSecret, 401), (OtherAccountKey, 401)],
+        Guard::AppKey => vec![
+            (Nobody, 401),
+            (WrongSecret, 401),
+            (OtherAccountKey, 401),
+            (SameAccountKey, 404),
+        ],
         Guard::Feed => vec![
             (Nobody, 401),
             (WrongSecret, 401),
@@ -59,6 +72,7 @@ fn attacks(guard: Guard) -> Vec<(Intruder, u16)> {
             (OtherAccountKey, 401),
             (Revoked, 401),
             (Colleague, 403),
+            (SameAccountKey, 404),
         ],
     }
 }
@@ -82,6 +96,7 @@ fn credentials(
         }
         (_, OtherAccountKey) => (key(OTHER_KEY), &w.owner),
         (_, KeyWithoutFeed) => (key(APP_KEY), &w.owner),
+        (_, SameAccountKey) => (key(SECOND_KEY), &w.owner),
         (Guard::LoginCookie, WrongSecret) => (cookie_of("no-such-cookie"), &w.owner),
         (Guard::LoginCookie, Revoked) => (cookie(&w.revoked), &w.revoked),
         (_, WrongSecret) if lp => (h("authorization", "Bearer no-such-bearer".into()), &w.owner),
@@ -124,8 +139,14 @@ fn base64(text: &str) -> String {
 }
 
 /// A concrete URI for a template, with the path ids of `who`.
-fn uri(w: &World, template: &str, who: &Creds, method: Option<&str>) -> String {
+fn uri(w: &World, template: &str, who: &Creds, method: Option<&str>, guess: bool) -> String {
     let topic = template.contains("/ChatTopic");
+    // A well-formed key of no chat, as someone without the chat's key would try.
+    let chat = if guess {
+        ChatKey::from_random(7, 7, 7)
+    } else {
+        w.chat.key.clone()
+    };
     let id = if topic { w.sales.0 } else { w.chat.num.0 };
     let path = template
         .replace("{account}", "1000")
@@ -134,16 +155,21 @@ fn uri(w: &World, template: &str, who: &Creds, method: Option<&str>) -> String {
         .replace("{to}", &who.login)
         .replace("{user}", "agent2")
         .replace("{event}", "0")
-        .replace("{visit}", &w.chat.key.visit_id())
+        .replace("{visit}", &chat.visit_id())
         .replace("{participant}", "participant-1")
         .replace("{service}", "agentVep")
-        .replace("{chat}", &w.chat.key.to_string())
+        .replace("{chat}", &chat.to_string())
         .replace("{asid}", &who.asid.to_string())
         .replace("{*rest}", "Nope");
-    let query = format!(
-        "chatSessionKeys={}&ChatSessionEntityId={}&ChatTopicEntityId={}",
-        w.chat.key, w.chat.num.0, w.sales.0
+    let mut query = format!(
+        "ChatSessionEntityId={}&ChatTopicEntityId={}",
+        w.chat.num.0, w.sales.0
     );
+    // Only the multi-chat poll reads keys from the query; elsewhere the key stays out of the
+    // request, so an answer that holds it leaked it.
+    if template.ends_with("/agentSession/{asid}/chat") {
+        query.push_str(&format!("&chatSessionKeys={chat}"));
+    }
     format!("{path}?{query}")
 }
 
@@ -164,12 +190,16 @@ fn body(w: &World, who: &Creds, csrf: &str) -> String {
         "event": {"@type": "line", "text": "hijacked"},
         "transfer": {"agent": {"id": who.id}},
         "agentTyping": "typing",
+        "visitorName": "Mallory",
+        "visitorTyping": "typing",
+        "customVariables": {"customVariable": [{"name": "x", "value": "y"}]},
+        "email": "mallory@example.com",
         "csrf": csrf,
     })
     .to_string()
 }
 
-fn check(label: &str, resp: &Resp, want: u16, failures: &mut Vec<String>) {
+fn check(label: &str, uri: &str, w: &World, resp: &Resp, want: u16, failures: &mut Vec<String>) {
     if resp.status.as_u16() != want {
         failures.push(format!(
             "{label}: {} (want {want}) {}",
@@ -178,6 +208,10 @@ fn check(label: &str, resp: &Resp, want: u16, failures: &mut Vec<String>) {
     }
     if let Some(s) = SECRETS.iter().find(|s| resp.text.contains(**s)) {
         failures.push(format!("{label}: leaks {s:?}"));
+    }
+    let key = w.chat.key.to_string();
+    if !uri.contains(&key) && resp.text.contains(&key) {
+        failures.push(format!("{label}: leaks the chat's key"));
     }
 }
 
@@ -190,6 +224,9 @@ async fn attack(
     failures: &mut Vec<String>,
 ) {
     for (who, want) in attacks(guard) {
+        if who == SameAccountKey && !template.contains("{chat}") {
+            continue;
+        }
         let lp = template.starts_with("/api/account/");
         let (headers, creds) = credentials(w, guard, who, lp);
         let csrf = match who {
@@ -199,19 +236,13 @@ async fn attack(
         };
         let before = w.fingerprint().await;
         let http = if method == "ANY" { "POST" } else { method };
-        let resp = send(
-            &w.app,
-            http,
-            &uri(w, template, creds, agent_method),
-            &headers,
-            &body(w, creds, csrf),
-        )
-        .await;
+        let uri = uri(w, template, creds, agent_method, who == SameAccountKey);
+        let resp = send(&w.app, http, &uri, &headers, &body(w, creds, csrf)).await;
         let label = format!(
             "{method} {template} {} as {who:?}",
             agent_method.unwrap_or("")
         );
-        check(&label, &resp, want, failures);
+        check(&label, &uri, w, &resp, want, failures);
         if w.fingerprint().await != before {
             failures.push(format!("{label}: changed something"));
         }

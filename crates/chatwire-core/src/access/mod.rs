@@ -81,6 +81,31 @@ pub fn may_see_queue_details(load: &AgentLoad, chat: &Chat) -> bool {
     queued || may_read(load, chat)
 }
 
+/// How much of a chat an agent is shown where a session is returned without refusing (session
+/// lists, the result of an action that handed the chat away).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatDisclosure {
+    /// Everything, messages included: the agent may read the chat.
+    Full,
+    /// The chat and its customer details (including its key) but no messages: it waits in one
+    /// of the agent's queues, so it is theirs to take.
+    QueueDetails,
+    /// Only that the chat exists and its state: no key (it lets anyone act as the visitor), no
+    /// customer details, no messages.
+    Outline,
+}
+
+/// How much of `chat` `load.agent` may be shown (see [`ChatDisclosure`]).
+pub fn disclosure(load: &AgentLoad, chat: &Chat) -> ChatDisclosure {
+    if may_read(load, chat) {
+        ChatDisclosure::Full
+    } else if may_see_queue_details(load, chat) {
+        ChatDisclosure::QueueDetails
+    } else {
+        ChatDisclosure::Outline
+    }
+}
+
 /// Decides whether `load.agent` may do `action` to `chat`.
 pub fn verdict(load: &AgentLoad, chat: &Chat, action: ChatAction) -> Verdict {
     if !may_read(load, chat) {

@@ -185,3 +185,24 @@ fn a_session_list_shows_queue_details_to_skill_members_but_not_a_colleagues_chat
         &transferred_by_1(to_agent(3))
     ));
 }
+
+#[test]
+fn a_session_list_shows_the_key_only_to_readers_and_to_agents_whose_queue_it_waits_in() {
+    let chatting = chatting_with_1();
+    let waiting = waiting_chat(Some(10));
+
+    assert_eq!(disclosure(&load(1, &[10]), &chatting), ChatDisclosure::Full);
+    assert_eq!(
+        disclosure(&load(2, &[10]), &chatting),
+        ChatDisclosure::Outline
+    );
+    assert_eq!(
+        disclosure(&load(3, &[20]), &waiting),
+        ChatDisclosure::Outline
+    );
+    assert_ne!(
+        disclosure(&load(2, &[10]), &waiting),
+        ChatDisclosure::Outline
+    );
+    assert_eq!(disclosure(&admin(9), &chatting), ChatDisclosure::Full);
+}

@@ -4,6 +4,7 @@
 //!
 //! Fixture agents: 0 = agent1 (Sales+Support), 1 = agent2 (Sales), 2 = agent3 (Support).
 
+use chatwire_core::access::ChatDisclosure;
 use chatwire_core::{Actor, AgentId, ChatKey, ChatState, DomainError, Typing};
 
 use super::{Fixture, fixture};
@@ -248,4 +249,52 @@ async fn a_pick_up_lost_to_a_colleague_of_the_skill_answers_none_but_others_are_
     // Assert
     assert!(matches!(colleague, Ok(None)), "{colleague:?}");
     assert!(hidden(&stranger), "{stranger:?}");
+}
+
+#[tokio::test]
+async fn a_reader_who_may_not_transfer_learns_nothing_of_which_logins_exist() {
+    // Arrange: agent3 is an admin (reads the chat) but does not handle it.
+    let f = fixture().await;
+    make_admin(&f, f.agents[2]).await;
+    let key = chat_of_agent2(&f).await;
+
+    // Act
+    let known = f
+        .engine
+        .transfer_to_agent(&f.account, f.agents[2], &key, "agent1")
+        .await;
+    let unknown = f
+        .engine
+        .transfer_to_agent(&f.account, f.agents[2], &key, "no-such-login")
+        .await;
+
+    // Assert: the same no-op either way, never a "not found".
+    assert!(known.is_ok(), "{known:?}");
+    assert!(unknown.is_ok(), "{unknown:?}");
+}
+
+#[tokio::test]
+async fn a_session_view_carries_the_key_and_messages_only_for_who_may_see_them() {
+    // Arrange: agent2 handles the chat; agent1 shares the skill but is not involved.
+    let f = fixture().await;
+    let key = chat_of_agent2(&f).await;
+    let chat = f.engine.chat(&f.account, &key).await.expect("chat");
+
+    // Act
+    let handler = f
+        .engine
+        .agent_chat_view(&f.account, &chat, f.agents[1])
+        .await
+        .expect("handler view");
+    let other = f
+        .engine
+        .agent_chat_view(&f.account, &chat, f.agents[0])
+        .await
+        .expect("outline view");
+
+    // Assert
+    assert_eq!(handler.disclosure, ChatDisclosure::Full);
+    assert!(!handler.events.is_empty());
+    assert_eq!(other.disclosure, ChatDisclosure::Outline);
+    assert!(other.events.is_empty());
 }

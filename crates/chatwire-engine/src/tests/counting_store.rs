@@ -107,6 +107,7 @@ impl Store for CountingStore {
         list_agents['a](account: &'a AccountId) -> Vec<Agent>;
         create_app_key['a](new: &'a NewAppKey, now: Timestamp) -> AppKey;
         find_app_key['a](key: &'a str) -> AppKey;
+        set_app_key_feed['a, 'b](account: &'a AccountId, key: &'b str, feed: bool) -> ();
         create_chat[](new: NewChat, now: Timestamp) -> Committed;
         execute['a, 'b](account: &'a AccountId, key: &'b ChatKey, cmd: ChatCommand, now: Timestamp) -> Committed;
         get_chat_by_num['a](account: &'a AccountId, num: ChatNum) -> Chat;

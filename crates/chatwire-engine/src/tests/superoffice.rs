@@ -210,3 +210,43 @@ async fn admins_edit_and_delete_topics_not_while_chats_are_open_and_hours_decide
     assert!(open_before, "no stored hours: open");
     assert!(!open_after, "hours enabled with every day off: closed");
 }
+
+#[tokio::test]
+async fn only_an_admin_creates_a_topic() {
+    // Arrange
+    let f = fixture().await;
+    let input = |name: &str| crate::NewSkillInput {
+        name: name.into(),
+        description: String::new(),
+        welcome_message: String::new(),
+    };
+    let before = f.engine.skills(&f.account).await.expect("skills").len();
+
+    // Act
+    let refused = f
+        .engine
+        .create_topic(&f.account, f.agents[1], input("Billing"))
+        .await;
+    let mut admin = f
+        .engine
+        .agent(&f.account, f.agents[0])
+        .await
+        .expect("agent");
+    admin.is_admin = true;
+    f.engine.update_agent(&admin).await.expect("admin");
+    let created = f
+        .engine
+        .create_topic(&f.account, f.agents[0], input("Returns"))
+        .await;
+
+    // Assert
+    assert!(
+        matches!(refused, Err(EngineError::Forbidden(_))),
+        "{refused:?}"
+    );
+    assert_eq!(created.expect("created").name, "Returns");
+    assert_eq!(
+        f.engine.skills(&f.account).await.expect("skills").len(),
+        before + 1
+    );
+}

@@ -238,6 +238,45 @@ pub async fn run_story(store: &dyn Store) {
         store.create_app_key(&app, Timestamp(3)).await,
         Err(StoreError::Conflict(_))
     ));
+    // The feed right is granted and withdrawn in place; only by the key's own account.
+    store
+        .set_app_key_feed(&acc, &key_text, true)
+        .await
+        .expect("grant feed");
+    assert!(
+        store
+            .find_app_key(&key_text)
+            .await
+            .expect("key")
+            .can_read_feed
+    );
+    store
+        .set_app_key_feed(&acc, &key_text, false)
+        .await
+        .expect("withdraw feed");
+    assert!(
+        !store
+            .find_app_key(&key_text)
+            .await
+            .expect("key")
+            .can_read_feed
+    );
+    let stranger = AccountId::parse(&unique("9")).expect("account id");
+    assert!(matches!(
+        store.set_app_key_feed(&stranger, &key_text, true).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.set_app_key_feed(&acc, "no-such-key", true).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(
+        !store
+            .find_app_key(&key_text)
+            .await
+            .expect("key")
+            .can_read_feed
+    );
 
     // Act: open a chat.
     let opened = store

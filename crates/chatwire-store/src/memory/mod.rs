@@ -336,6 +336,21 @@ impl Store for MemoryStore {
         Ok(key)
     }
 
+    async fn set_app_key_feed(
+        &self,
+        account: &AccountId,
+        key: &str,
+        feed: bool,
+    ) -> StoreResult<()> {
+        let mut inner = self.lock()?;
+        match inner.app_keys.get_mut(key) {
+            Some(k) if &k.account == account => k.can_read_feed = feed,
+            _ => return Err(StoreError::NotFound("app key")),
+        }
+        self.emit(Wakeup::Directory(account.clone()));
+        Ok(())
+    }
+
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
         self.lock()?
             .app_keys

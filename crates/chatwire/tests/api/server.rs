@@ -83,3 +83,26 @@ async fn the_demo_account_is_seeded_and_seeding_twice_changes_nothing() {
     assert_eq!(app.engine.skills(&account).await.expect("skills").len(), 2);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn reseeding_a_demo_whose_visitor_key_reads_the_feed_withdraws_that_right() {
+    // Arrange: the visitor key as an older seed left it, with the feed right.
+    let app = spawn_app().await;
+    let account = chatwire_engine::core::AccountId::parse("1000").expect("id");
+    app.engine
+        .set_app_key_feed(&account, "demo-app-key", true)
+        .await
+        .expect("old right");
+
+    // Act
+    chatwire::demo::seed(&app.engine).await.expect("reseed");
+
+    // Assert
+    let visitor_key = app
+        .engine
+        .check_app_key(&account, "demo-app-key")
+        .await
+        .expect("visitor key");
+    assert!(!visitor_key.can_read_feed);
+    app.stop().await;
+}
