@@ -65,16 +65,6 @@ impl Limiter {
         }
     }
 
-    /// Refuses (with the time left) when `key` already had `limit` events in its window;
-    /// counts nothing.
-    pub(crate) fn check(&self, key: &str, limit: u32, now_ms: i64) -> Result<(), Duration> {
-        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        match state.windows.get(key) {
-            Some(w) if self.open(w, now_ms) && w.count >= limit => Err(self.left(w, now_ms)),
-            _ => Ok(()),
-        }
-    }
-
     /// Counts one event for `key`; refuses (without counting) when its window is full.
     pub(crate) fn hit(&self, key: &str, limit: u32, now_ms: i64) -> Result<(), Duration> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -169,28 +159,24 @@ mod tests {
             limiter.hit("a", 2, 4_000),
             Err(Duration::from_millis(6_000))
         );
-        assert_eq!(limiter.check("a", 2, 9_999), Err(Duration::from_millis(1)));
+        assert_eq!(limiter.hit("a", 2, 9_999), Err(Duration::from_millis(1)));
         assert!(
             limiter.hit("b", 2, 4_000).is_ok(),
             "other keys are not affected"
         );
 
-        assert!(limiter.check("a", 2, 10_000).is_ok());
         assert!(limiter.hit("a", 2, 10_000).is_ok());
     }
 
     #[test]
-    fn check_counts_nothing_and_clear_starts_over() {
+    fn clear_starts_over() {
         let limiter = Limiter::new(Duration::from_secs(10), 100, Full::Admit);
-        for _ in 0..5 {
-            assert!(limiter.check("a", 1, 0).is_ok());
-        }
         assert!(limiter.hit("a", 1, 0).is_ok());
-        assert!(limiter.check("a", 1, 0).is_err());
+        assert!(limiter.hit("a", 1, 0).is_err());
 
         limiter.clear("a");
 
-        assert!(limiter.check("a", 1, 0).is_ok());
+        assert!(limiter.hit("a", 1, 0).is_ok());
     }
 
     #[test]

@@ -15,11 +15,11 @@ const LOGIN: &str = "/api/account/1000/login";
 const CHAT_REQUEST: &str = "/api/account/1000/chat/request?appKey=demo-app-key&v=1";
 const SO_METHOD: &str = "/api/v1/Agents/Chat";
 /// `agent1:demo-pass` and `agent1:wrong`.
-const BASIC_RIGHT: &str = "Basic YWdlbnQxOmRlbW8tcGFzcw==";
-const BASIC_WRONG: &str = "Basic YWdlbnQxOndyb25n";
+pub(crate) const BASIC_RIGHT: &str = "Basic YWdlbnQxOmRlbW8tcGFzcw==";
+pub(crate) const BASIC_WRONG: &str = "Basic YWdlbnQxOndyb25n";
 
 /// A demo server with `tune` applied to its settings (the directory lives as long as the app).
-async fn server(tune: impl FnOnce(&mut Settings)) -> (TestApp, tempfile::TempDir) {
+pub(crate) async fn server(tune: impl FnOnce(&mut Settings)) -> (TestApp, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = test_settings(dir.path());
     settings.throttle.login_failure_window_secs = 2;
@@ -29,7 +29,7 @@ async fn server(tune: impl FnOnce(&mut Settings)) -> (TestApp, tempfile::TempDir
 }
 
 /// Status, `Retry-After` and JSON body of a response.
-async fn parts(resp: reqwest::Response) -> (u16, Option<u64>, Value) {
+pub(crate) async fn parts(resp: reqwest::Response) -> (u16, Option<u64>, Value) {
     let status = resp.status().as_u16();
     let retry = resp
         .headers()
@@ -54,7 +54,7 @@ async fn lp_login(
     parts(req.send().await.expect("login")).await
 }
 
-async fn so_call(
+pub(crate) async fn so_call(
     app: &TestApp,
     auth: &str,
     method: &str,
