@@ -74,7 +74,7 @@ impl Engine {
     /// Settles a reserved attempt: a failure stays counted; a success clears the login's count
     /// and gives the address its event back; anything else (no worker free, a store error)
     /// is not a failure either and gives both back.
-    fn settle_login<T>(&self, attempt: Attempt, outcome: &EngineResult<T>) {
+    fn settle_login<T>(&self, attempt: &Attempt, outcome: &EngineResult<T>) {
         let guard = &self.0.guard;
         let now = self.now().0;
         let failed = matches!(outcome, Err(EngineError::Unauthorized(_)));
@@ -128,7 +128,7 @@ impl Engine {
         }
         let attempt = self.reserve_login(account, login, from, known)?;
         let outcome = self.verify_password(account, login, password, tag).await;
-        self.settle_login(attempt, &outcome);
+        self.settle_login(&attempt, &outcome);
         outcome
     }
 
@@ -188,7 +188,7 @@ impl Engine {
     ) -> EngineResult<LoginGrant> {
         let attempt = self.reserve_login(account, username, from, false)?;
         let outcome = self.check_app_login(account, username, creds).await;
-        self.settle_login(attempt, &outcome);
+        self.settle_login(&attempt, &outcome);
         self.open_login(outcome?).await
     }
 
