@@ -6,7 +6,8 @@
 //! The throttles are off, so every wrong password reaches the bounded password workers: the
 //! worst case for memory. Each of the 200 attackers sends its next request as soon as the
 //! previous one is answered, with no pause, for 5 s: 200 wrong-password requests in flight at
-//! every moment (the ones beyond the password queue answered 503 at once and sent again). The
+//! every moment (the ones beyond the password queue are answered 503 after the queue wait and
+//! sent again at once). The
 //! idle p99 is floored at 5 ms: an idle poll on this machine takes about 1 ms, and scheduler
 //! noise on a shared 2-core machine alone reaches a few ms.
 //! The password-heavy tests of this binary hold [`HEAVY`] so they do not measure each other.
