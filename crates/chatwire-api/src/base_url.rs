@@ -76,6 +76,8 @@ pub struct HttpSettings {
     pub public_url: Option<String>,
     /// Peers whose `X-Forwarded-*` headers are believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// The one header the trusted proxies write the client address into.
+    pub forwarded_header: crate::client_addr::ForwardedHeader,
     /// The account SuperOffice routes without an account segment (`/api/v1/…`) serve; empty
     /// for none (only `/{account}/api/v1/…` then).
     pub superoffice_default_account: String,
@@ -201,6 +203,7 @@ mod tests {
             public_url: None,
             trusted_proxies: vec![IpNet::parse("10.0.0.0/8").expect("net")],
             superoffice_default_account: String::new(),
+            ..HttpSettings::default()
         }
     }
 
@@ -210,6 +213,7 @@ mod tests {
             public_url: Some("https://chat.example.com/".into()),
             trusted_proxies: vec![],
             superoffice_default_account: String::new(),
+            ..HttpSettings::default()
         };
         let b = resolve(&s, None, "http", &headers(&[("host", "evil")]), None).expect("base");
         assert_eq!(b.0, "https://chat.example.com");

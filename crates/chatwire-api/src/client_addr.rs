@@ -3,10 +3,14 @@
 //!
 //! The TCP peer (axum `ConnectInfo`, which the server installs; in-process tests may lack it,
 //! then the address is unknown). When the peer is a configured trusted proxy
-//! (`server.trusted_proxies`), the client is the right-most address of `Forwarded` (`for=`)
-//! or, without it, `X-Forwarded-For` that is not itself a trusted proxy: each proxy appends the
-//! address it received from, so everything left of the first untrusted hop may be forged by the
-//! client. Anyone else's forwarding headers are ignored.
+//! (`server.trusted_proxies`), the client is the right-most address that is not itself a
+//! trusted proxy in the one header the proxies are configured to write
+//! (`server.forwarded_header`: `X-Forwarded-For` by default, or `Forwarded`): each proxy
+//! appends the address it received from, so everything left of the first untrusted hop may be
+//! forged by the client. The other header is never read: a proxy that appends to one passes
+//! the client's own copy of the other through, so reading it would let a client pick its
+//! address per request and escape the per-address throttles. Anyone else's forwarding headers
+//! are ignored.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -15,6 +19,29 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
 use crate::{AppState, HttpSettings};
+
+/// Which forwarding header the trusted proxies write (`server.forwarded_header`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For` (nginx `$proxy_add_x_forwarded_for`, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// `Forwarded: for=…` (RFC 7239).
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    /// Parses the setting's value, `x-forwarded-for` or `forwarded` (any case).
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(Self::XForwardedFor),
+            "forwarded" => Ok(Self::Forwarded),
+            other => Err(format!(
+                "forwarded header {other:?} must be \"x-forwarded-for\" or \"forwarded\""
+            )),
+        }
+    }
+}
 
 /// The client's address, `None` when not known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +73,10 @@ pub fn resolve(
     if !trusted(peer) {
         return Some(peer);
     }
-    let hops = forwarded_for(headers).unwrap_or_else(|| x_forwarded_for(headers));
+    let hops = match settings.forwarded_header {
+        ForwardedHeader::XForwardedFor => x_forwarded_for(headers),
+        ForwardedHeader::Forwarded => forwarded_for(headers),
+    };
     // Right to left: the first hop no trusted proxy vouches for is the client. A hop that does
     // not parse ends the walk: nothing left of it can be believed either.
     let mut client = peer;
@@ -60,18 +90,12 @@ pub fn resolve(
     Some(client)
 }
 
-/// The `for=` addresses of every `Forwarded` element, in order; `None` without the header.
-fn forwarded_for(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
-    let values: Vec<&str> = headers
+/// The `for=` addresses of every `Forwarded` element, in order.
+fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    headers
         .get_all("forwarded")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .collect();
-    if values.is_empty() {
-        return None;
-    }
-    let hops = values
-        .iter()
         .flat_map(|v| v.split(','))
         .map(|element| {
             element
@@ -80,8 +104,7 @@ fn forwarded_for(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
                 .find(|(k, _)| k.trim().eq_ignore_ascii_case("for"))
                 .and_then(|(_, v)| parse_node(v))
         })
-        .collect();
-    Some(hops)
+        .collect()
 }
 
 /// The addresses of every `X-Forwarded-For` header, in order.
@@ -154,7 +177,27 @@ mod tests {
     }
 
     #[test]
-    fn forwarded_wins_over_x_forwarded_for_and_its_node_forms_parse() {
+    fn by_default_a_forwarded_header_the_client_sent_is_ignored() {
+        // nginx appended the client to X-Forwarded-For and passed the client's own
+        // `Forwarded` through: believing it would let the client pick its address.
+        let h = headers(&[
+            ("forwarded", "for=198.51.100.77"),
+            ("x-forwarded-for", "203.0.113.9"),
+        ]);
+        assert_eq!(resolve(&settings(), ip("10.0.0.1"), &h), ip("203.0.113.9"));
+        let only_forwarded = headers(&[("forwarded", "for=198.51.100.77")]);
+        assert_eq!(
+            resolve(&settings(), ip("10.0.0.1"), &only_forwarded),
+            ip("10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn set_to_forwarded_only_forwarded_is_read_and_its_node_forms_parse() {
+        let s = HttpSettings {
+            forwarded_header: ForwardedHeader::Forwarded,
+            ..settings()
+        };
         let h = headers(&[
             ("x-forwarded-for", "6.6.6.6"),
             (
@@ -162,12 +205,24 @@ mod tests {
                 "for=6.6.6.6;proto=https, for=\"[2001:db8::7]:4711\";by=10.0.0.1",
             ),
         ]);
-        assert_eq!(resolve(&settings(), ip("10.0.0.1"), &h), ip("2001:db8::7"));
+        assert_eq!(resolve(&s, ip("10.0.0.1"), &h), ip("2001:db8::7"));
         let port = headers(&[("forwarded", "for=198.51.100.3:1234")]);
+        assert_eq!(resolve(&s, ip("10.0.0.1"), &port), ip("198.51.100.3"));
+        let xff_only = headers(&[("x-forwarded-for", "6.6.6.6")]);
+        assert_eq!(resolve(&s, ip("10.0.0.1"), &xff_only), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn the_setting_parses_both_names_in_any_case_and_refuses_others() {
         assert_eq!(
-            resolve(&settings(), ip("10.0.0.1"), &port),
-            ip("198.51.100.3")
+            ForwardedHeader::parse("X-Forwarded-For"),
+            Ok(ForwardedHeader::XForwardedFor)
         );
+        assert_eq!(
+            ForwardedHeader::parse("forwarded"),
+            Ok(ForwardedHeader::Forwarded)
+        );
+        assert!(ForwardedHeader::parse("x-real-ip").is_err());
     }
 
     #[test]

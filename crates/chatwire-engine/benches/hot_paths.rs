@@ -63,7 +63,7 @@ async fn chats(bed: &Bed, n: usize, lines: usize) -> Vec<(ChatKey, EventId)> {
     for _ in 0..n {
         let key = bed
             .engine
-            .request_chat(&bed.account, ChatRequestInput::default())
+            .request_chat_from(&bed.account, ChatRequestInput::default(), None)
             .await
             .expect("chat")
             .chat

@@ -82,12 +82,10 @@ pub(crate) fn key_hash(kind: &str, secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Equality of secrets in time independent of where they differ (`subtle`).
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 impl Engine {
@@ -101,13 +99,25 @@ impl Engine {
         self.login_from(account, username, password, None).await
     }
 
-    /// Logs a bot in with configured application credentials.
+    /// Logs a bot in with configured application credentials (throttled like
+    /// [`Engine::login_app_from`] with an unknown address).
     pub async fn login_app(
         &self,
         account: &AccountId,
         username: &str,
         creds: &AppCredentials,
     ) -> EngineResult<LoginGrant> {
+        self.login_app_from(account, username, creds, None).await
+    }
+
+    /// The enabled agent configured application credentials name; anything else is
+    /// `Unauthorized`.
+    pub(crate) async fn check_app_login(
+        &self,
+        account: &AccountId,
+        username: &str,
+        creds: &AppCredentials,
+    ) -> EngineResult<Agent> {
         let configured = self.0.config.app_logins.iter().find(|l| {
             &l.account == account
                 && l.username.eq_ignore_ascii_case(username)
@@ -126,7 +136,7 @@ impl Engine {
             }
             Err(e) => return Err(e),
         };
-        self.open_login(agent).await
+        Ok(agent)
     }
 
     pub(crate) async fn open_login(&self, agent: Agent) -> EngineResult<LoginGrant> {
@@ -369,5 +379,19 @@ mod tests {
         assert_ne!(a, key_hash("csrf", "x"));
         assert!(constant_time_eq(&a, &key_hash("bearer", "x")));
         assert!(!constant_time_eq(&a, "short"));
+        assert!(!constant_time_eq(&a, &key_hash("bearer", "y")));
+    }
+
+    #[test]
+    fn key_hashes_are_unchanged_since_they_are_stored_in_databases() {
+        // SHA-256 hex of "bearer:x" and of "csrf:" (as `sha256sum` gives), as stored before.
+        assert_eq!(
+            key_hash("bearer", "x"),
+            "d4f1bc0d3b812e6da2ed51b35ccb64de039912aed2469fd3fa71ca1a3786cd90"
+        );
+        assert_eq!(
+            key_hash("csrf", ""),
+            "2a495861508453f25630a33e7c1b6816807bf2e8fdd380cd1dc02646f1436096"
+        );
     }
 }

@@ -102,8 +102,9 @@ impl Engine {
             .notify(&Topic::Account(committed.chat.account.clone()));
     }
 
-    /// Opens a chat for a visitor and queues it for its skill.
-    pub async fn request_chat(
+    /// Opens a chat for a visitor and queues it for its skill, unthrottled: outside the
+    /// engine, chats are opened through [`Engine::request_chat_from`].
+    pub(crate) async fn request_chat(
         &self,
         account: &AccountId,
         input: ChatRequestInput,

@@ -65,12 +65,7 @@ pub fn verify_with(password: &str, hash: &str, blocks: &mut Vec<Block>) -> bool 
         &mut out,
         &mut blocks[..],
     );
-    hashed.is_ok()
-        && out
-            .iter()
-            .zip(expected.as_bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    hashed.is_ok() && bool::from(subtle::ConstantTimeEq::ct_eq(&out[..], expected.as_bytes()))
 }
 
 /// A hash with the parameters [`hash`] uses that no password matches (its output is not the

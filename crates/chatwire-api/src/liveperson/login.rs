@@ -105,7 +105,7 @@ pub async fn post_login(
             };
             state
                 .engine
-                .login_app(&account_id, &username, &creds)
+                .login_app_from(&account_id, &username, &creds, from)
                 .await?
         }
     };

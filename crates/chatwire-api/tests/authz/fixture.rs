@@ -176,7 +176,7 @@ pub(crate) async fn world() -> World {
         ..ChatRequestInput::default()
     };
     let key = engine
-        .request_chat(&account, request)
+        .request_chat_from(&account, request, None)
         .await
         .expect("chat")
         .chat

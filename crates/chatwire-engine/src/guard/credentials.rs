@@ -4,9 +4,13 @@
 //!
 //! - Keyed by a keyed hash (HMAC-SHA256 with a random per-process key) of account, login and
 //!   password: the cache never holds a password, and its keys are useless outside the process.
-//! - Only successes are cached; entries live `credential_cache_ttl`, at most
-//!   `credential_cache_entries` of them (when full, expired ones are dropped; if none are, the
-//!   login is simply not cached).
+//! - Only successes are cached. An entry is fresh while it was used within
+//!   `credential_cache_ttl` (each hit renews it: a polling client never falls out) and verified
+//!   with argon2 within [`MAX_AGE_MS`]; a stale entry still proves that these exact credentials
+//!   verified before, so the caller re-checks them with argon2 but lets them past the
+//!   login-failure lock (an attacker cannot lock out an agent whose password they do not know).
+//!   At most `credential_cache_entries` entries (when full, entries unused for the TTL are
+//!   dropped; if none are, the login is simply not cached).
 //! - An entry remembers the agent and the password hash it verified against. A hit counts only
 //!   while the agent is still enabled, under that login name, with that hash in the directory,
 //!   so a password change, rename or disable (here, from the admin CLI, or on another node: the
@@ -17,7 +21,12 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use chatwire_core::{AccountId, AgentId};
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+/// How long a cached verification is reused, however often it is used, before argon2 checks
+/// the password again (an hour).
+pub(crate) const MAX_AGE_MS: i64 = 3_600_000;
 
 /// A cached verification.
 #[derive(Debug, Clone)]
@@ -26,7 +35,22 @@ pub(crate) struct Verified {
     pub(crate) agent: AgentId,
     /// The hash the password matched; the entry is void once the agent's hash differs.
     pub(crate) password_hash: String,
-    at_ms: i64,
+    /// When argon2 verified it.
+    verified_ms: i64,
+    /// When it was last used.
+    used_ms: i64,
+}
+
+/// What the cache knows of a login attempt.
+#[derive(Debug, Clone)]
+pub(crate) enum Lookup {
+    /// Verified recently: no argon2 needed (the entry is renewed).
+    Fresh(Verified),
+    /// Verified before, but idle past the TTL or older than [`MAX_AGE_MS`]: check with argon2,
+    /// not subject to the login-failure lock.
+    Stale(Verified),
+    /// Never verified (or forgotten).
+    Miss,
 }
 
 /// Recently verified credentials (see the module docs).
@@ -61,16 +85,23 @@ impl CredentialCache {
         )
     }
 
-    /// A fresh entry for `tag`.
-    pub(crate) fn get(&self, tag: &[u8; 32], now_ms: i64) -> Option<Verified> {
+    /// What is known of `tag`; a fresh entry's TTL starts over (sliding expiry).
+    pub(crate) fn get(&self, tag: &[u8; 32], now_ms: i64) -> Lookup {
         if self.ttl_ms <= 0 {
-            return None;
+            return Lookup::Miss;
         }
-        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries
-            .get(tag)
-            .filter(|v| now_ms.saturating_sub(v.at_ms) < self.ttl_ms)
-            .cloned()
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        match entries.get_mut(tag) {
+            Some(v)
+                if now_ms.saturating_sub(v.used_ms) < self.ttl_ms
+                    && now_ms.saturating_sub(v.verified_ms) < MAX_AGE_MS =>
+            {
+                v.used_ms = now_ms;
+                Lookup::Fresh(v.clone())
+            }
+            Some(v) => Lookup::Stale(v.clone()),
+            None => Lookup::Miss,
+        }
     }
 
     /// Remembers a successful verification.
@@ -80,7 +111,7 @@ impl CredentialCache {
         }
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= self.max && !entries.contains_key(&tag) {
-            entries.retain(|_, v| now_ms.saturating_sub(v.at_ms) < self.ttl_ms);
+            entries.retain(|_, v| now_ms.saturating_sub(v.used_ms) < self.ttl_ms);
             if entries.len() >= self.max {
                 return;
             }
@@ -90,7 +121,8 @@ impl CredentialCache {
             Verified {
                 agent,
                 password_hash: password_hash.to_owned(),
-                at_ms: now_ms,
+                verified_ms: now_ms,
+                used_ms: now_ms,
             },
         );
     }
@@ -104,30 +136,23 @@ impl CredentialCache {
     }
 }
 
-/// HMAC-SHA256 (RFC 2104) of the length-prefixed `parts`, so `("ab","c")` and `("a","bc")`
-/// differ. Written out because the `hmac` crate in the tree needs a newer `sha2` than ours.
+/// HMAC-SHA256 of the length-prefixed `parts`, so `("ab","c")` and `("a","bc")` differ.
 fn hmac_sha256(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
-    let mut ipad = [0x36u8; 64];
-    let mut opad = [0x5cu8; 64];
-    for (i, b) in key.iter().enumerate() {
-        ipad[i] ^= b;
-        opad[i] ^= b;
-    }
-    let mut inner = Sha256::new();
-    inner.update(ipad);
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     for part in parts {
-        inner.update((part.len() as u64).to_le_bytes());
-        inner.update(part);
+        mac.update(&(part.len() as u64).to_le_bytes());
+        mac.update(part);
     }
-    let mut outer = Sha256::new();
-    outer.update(opad);
-    outer.update(inner.finalize());
-    outer.finalize().into()
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest;
 
     fn account() -> AccountId {
         AccountId::parse("1000").expect("account")
@@ -151,7 +176,8 @@ mod tests {
             .collect();
         let inner = Sha256::digest(&inner);
         let outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).chain(inner).collect();
-        let expected: [u8; 32] = Sha256::digest(&outer).into();
+        let mut expected = [0u8; 32];
+        expected.copy_from_slice(&Sha256::digest(&outer));
 
         assert_eq!(hmac_sha256(&key, &[data]), expected);
     }
@@ -168,15 +194,39 @@ mod tests {
         assert_ne!(tag, other.tag(&account(), "agent3", "pw"));
     }
 
+    fn fresh(lookup: &Lookup) -> bool {
+        matches!(lookup, Lookup::Fresh(_))
+    }
+
     #[test]
-    fn entries_expire_after_the_ttl() {
+    fn entries_go_stale_after_the_ttl_without_use() {
         let cache = CredentialCache::new([1; 32], 1_000, 10);
         let tag = cache.tag(&account(), "agent3", "pw");
 
         cache.put(tag, AgentId(3), "$hash", 5_000);
 
-        assert_eq!(cache.get(&tag, 5_999).map(|v| v.agent), Some(AgentId(3)));
-        assert!(cache.get(&tag, 6_000).is_none());
+        let Lookup::Fresh(hit) = cache.get(&tag, 5_999) else {
+            panic!("fresh");
+        };
+        assert_eq!(hit.agent, AgentId(3));
+        assert!(matches!(cache.get(&tag, 7_000), Lookup::Stale(_)));
+        let other = cache.tag(&account(), "agent3", "other");
+        assert!(matches!(cache.get(&other, 7_000), Lookup::Miss));
+    }
+
+    #[test]
+    fn each_hit_renews_an_entry_until_its_max_age() {
+        let cache = CredentialCache::new([1; 32], 1_000, 10);
+        let tag = cache.tag(&account(), "agent3", "pw");
+        cache.put(tag, AgentId(3), "$hash", 0);
+
+        let mut now = 0;
+        while now + 900 < MAX_AGE_MS {
+            now += 900;
+            assert!(fresh(&cache.get(&tag, now)), "polled every 0.9 s, at {now}");
+        }
+
+        assert!(matches!(cache.get(&tag, MAX_AGE_MS), Lookup::Stale(_)));
     }
 
     #[test]
@@ -190,11 +240,14 @@ mod tests {
         cache.put(tags[0], AgentId(1), "h", 0);
         cache.put(tags[1], AgentId(1), "h", 500);
         cache.put(tags[2], AgentId(1), "h", 600);
-        assert!(cache.get(&tags[2], 600).is_none(), "nothing had expired");
+        assert!(
+            matches!(cache.get(&tags[2], 600), Lookup::Miss),
+            "nothing had expired"
+        );
 
         cache.put(tags[2], AgentId(1), "h", 1_200);
-        assert!(cache.get(&tags[2], 1_200).is_some());
-        assert!(cache.get(&tags[0], 1_200).is_none());
+        assert!(fresh(&cache.get(&tags[2], 1_200)));
+        assert!(matches!(cache.get(&tags[0], 1_200), Lookup::Miss));
     }
 
     #[test]
@@ -202,6 +255,6 @@ mod tests {
         let cache = CredentialCache::new([1; 32], 0, 10);
         let tag = cache.tag(&account(), "agent3", "pw");
         cache.put(tag, AgentId(3), "h", 0);
-        assert!(cache.get(&tag, 0).is_none());
+        assert!(matches!(cache.get(&tag, 0), Lookup::Miss));
     }
 }

@@ -5,8 +5,11 @@
 //! freed blocks in its per-thread arenas). So checks run on a fixed set of worker threads
 //! (`hash_workers`, default: one less than the cores), each reusing one preallocated argon2 memory
 //! block for its whole life, behind a queue of `hash_queue` jobs. A check that finds the queue
-//! full, or waits longer than `hash_queue_wait`, fails with [`EngineError::Busy`] at once:
-//! resident memory stays at `workers × 19 MiB` however many requests arrive.
+//! full, or waits longer than `hash_queue_wait`, fails with [`EngineError::Busy`]: resident
+//! memory stays at `workers × 19 MiB` however many requests arrive. A check refused because the
+//! queue is full is answered only after `hash_queue_wait` (at most the 1 s `Retry-After`), as
+//! if it had queued: a refusal costs the server almost nothing, so a client that loops on
+//! refusals without that delay would turn them into a request flood that slows everyone.
 //!
 //! Workers run at a lower CPU priority (nice 10 on Linux) than request handling, so checks
 //! queue behind serving, not the reverse. They start at the first check and stop when the
@@ -83,6 +86,8 @@ impl PasswordGate {
         match self.sender()?.try_send(job) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
+                // A parked future, not a thread or argon2 memory (see the module docs).
+                tokio::time::sleep(self.wait.min(RETRY_AFTER)).await;
                 return Err(EngineError::Busy {
                     retry_after: RETRY_AFTER,
                 });

@@ -12,9 +12,12 @@
 //!   answer time does not tell which logins exist; they are throttled like real ones too.
 //! - A login (per account and login name) or a client address with too many failures in the
 //!   window is refused with `TooManyRequests` even with the right password until the window
-//!   ends: otherwise the lock would not slow guessing. The lock always ends; a cached
-//!   verification and bearer tokens keep working meanwhile, so a locked-out agent who is
-//!   already logged in is not interrupted.
+//!   ends: otherwise the lock would not slow guessing. The lock always ends; bearer tokens and
+//!   credentials that verified before in this process (their keyed hash is in the credential
+//!   cache) keep working meanwhile, so an attacker who does not know an agent's password cannot
+//!   lock out that agent's polling client. Attempts are counted before argon2 runs, so a burst
+//!   of concurrent guesses cannot overshoot the limit.
+//! - LivePerson application logins are counted like password logins.
 //! - IPv6 clients are counted per /64 (one host usually has a whole /64).
 
 mod credentials;
@@ -52,7 +55,9 @@ pub struct GuardConfig {
     pub chat_requests_per_app_key: u32,
     /// The window of the chat request counters.
     pub chat_request_window: Duration,
-    /// Most keys (addresses, logins, app keys) each counter table tracks.
+    /// Most keys each counter table tracks (one table each for logins, addresses with login
+    /// failures, addresses asking for chats, app keys). A full login failure table refuses
+    /// new keys (429) until windows end; a full chat table lets new keys through uncounted.
     pub max_tracked_keys: usize,
 }
 
@@ -82,8 +87,10 @@ pub(crate) struct Guard {
     config: GuardConfig,
     gate: hasher::PasswordGate,
     credentials: credentials::CredentialCache,
-    failures: throttle::Limiter,
-    chats: throttle::Limiter,
+    user_failures: throttle::Limiter,
+    address_failures: throttle::Limiter,
+    address_chats: throttle::Limiter,
+    app_key_chats: throttle::Limiter,
     dummy_hash: String,
 }
 
@@ -92,7 +99,17 @@ impl Guard {
     pub(crate) fn new(config: &GuardConfig) -> Self {
         // Without OS randomness the cache is keyed by a constant: its keys then only hide
         // passwords from a memory dump as well as SHA-256 does, which is still not plain text.
-        let key = crate::random_bytes::<32>().unwrap_or([0x5a; 32]);
+        let key = crate::random_bytes::<32>().unwrap_or_else(|e| {
+            tracing::warn!(
+                error = %e,
+                "no OS randomness for the credential cache key: using a constant key"
+            );
+            [0x5a; 32]
+        });
+        let failures =
+            |max| throttle::Limiter::new(config.login_failure_window, max, throttle::Full::Refuse);
+        let chats =
+            |max| throttle::Limiter::new(config.chat_request_window, max, throttle::Full::Admit);
         let ttl_ms = i64::try_from(config.credential_cache_ttl.as_millis()).unwrap_or(i64::MAX);
         Self {
             gate: hasher::PasswordGate::new(
@@ -105,8 +122,10 @@ impl Guard {
                 ttl_ms,
                 config.credential_cache_entries,
             ),
-            failures: throttle::Limiter::new(config.login_failure_window, config.max_tracked_keys),
-            chats: throttle::Limiter::new(config.chat_request_window, config.max_tracked_keys),
+            user_failures: failures(config.max_tracked_keys),
+            address_failures: failures(config.max_tracked_keys),
+            address_chats: chats(config.max_tracked_keys),
+            app_key_chats: chats(config.max_tracked_keys),
             dummy_hash: crate::password::dummy_hash(),
             config: config.clone(),
         }

@@ -5,10 +5,18 @@
 //! the key is refused until it ends (`Retry-After` is the time left). Nothing is permanent: a
 //! window always ends. Windows are measured on the engine's clock, so tests can move time.
 //!
-//! Memory: at most `max_keys` keys. When full, keys whose window has ended are dropped; if none
-//! has, a new key is not tracked (it is let through and counted later) rather than evicting a
-//! counted one, which would let an attacker with many addresses reset someone else's counter.
-//! Such a purge runs at most once a second, so a flood of new keys costs one scan per second.
+//! Memory: at most `max_keys` keys per table (one table per kind of key, so a flood of one kind
+//! never crowds out another). When full, keys whose window has ended are dropped; if none has,
+//! a new key is handled by the table's [`Full`] policy rather than evicting a counted one, which
+//! would let an attacker with many keys reset someone else's counter: login failure tables
+//! refuse the new key (fail closed: an attacked login can never escape its count), chat request
+//! tables let it through uncounted (a visitor's chat is not refused because of a flood from
+//! elsewhere). Such a purge runs at most once a second, so a flood of new keys costs one scan
+//! per second.
+//!
+//! Password attempts are counted *before* argon2 runs ([`Limiter::hit`] reserves one event) and
+//! given back on success ([`Limiter::release`]), so concurrent guesses beyond the limit are
+//! refused instead of all passing the check while the first ones are still hashing.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -21,11 +29,21 @@ struct Window {
     count: u32,
 }
 
+/// What a full table does with a key it does not track (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Full {
+    /// Refuse the event until windows end (login failures).
+    Refuse,
+    /// Let the event through uncounted (chat requests).
+    Admit,
+}
+
 /// The counters of one kind of event (see the module docs).
 #[derive(Debug)]
 pub(crate) struct Limiter {
     window_ms: i64,
     max_keys: usize,
+    when_full: Full,
     state: Mutex<State>,
 }
 
@@ -37,22 +55,13 @@ struct State {
 }
 
 impl Limiter {
-    /// Counters with windows of `window`, tracking at most `max_keys` keys.
-    pub(crate) fn new(window: Duration, max_keys: usize) -> Self {
+    /// Counters with windows of `window`, tracking at most `max_keys` keys, `when_full` beyond.
+    pub(crate) fn new(window: Duration, max_keys: usize, when_full: Full) -> Self {
         Self {
             window_ms: i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1),
             max_keys,
+            when_full,
             state: Mutex::new(State::default()),
-        }
-    }
-
-    /// Refuses (with the time left) when `key` already had `limit` events in its window;
-    /// counts nothing.
-    pub(crate) fn check(&self, key: &str, limit: u32, now_ms: i64) -> Result<(), Duration> {
-        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        match state.windows.get(key) {
-            Some(w) if self.open(w, now_ms) && w.count >= limit => Err(self.left(w, now_ms)),
-            _ => Ok(()),
         }
     }
 
@@ -75,9 +84,13 @@ impl Limiter {
         if limit == 0 {
             return Err(Duration::from_millis(self.window_ms.unsigned_abs()));
         }
+        let full = || match self.when_full {
+            Full::Admit => Ok(()),
+            Full::Refuse => Err(Duration::from_secs(1)),
+        };
         if state.windows.len() >= self.max_keys {
             if now_ms < state.next_purge_ms {
-                return Ok(());
+                return full();
             }
             state
                 .windows
@@ -86,9 +99,10 @@ impl Limiter {
                 state.next_purge_ms = now_ms.saturating_add(1_000);
                 tracing::warn!(
                     keys = state.windows.len(),
-                    "throttle table full: new clients are not counted until windows end"
+                    policy = ?self.when_full,
+                    "throttle table full: new keys are refused (Refuse) or not counted (Admit) until windows end"
                 );
-                return Ok(());
+                return full();
             }
         }
         state.windows.insert(
@@ -99,6 +113,17 @@ impl Limiter {
             },
         );
         Ok(())
+    }
+
+    /// Gives back one event counted by [`Limiter::hit`] (an attempt that turned out not to be
+    /// a failure), if its window is still open.
+    pub(crate) fn release(&self, key: &str, now_ms: i64) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(w) = state.windows.get_mut(key)
+            && self.open(w, now_ms)
+        {
+            w.count = w.count.saturating_sub(1);
+        }
     }
 
     /// Forgets `key` (a login that succeeded starts over).
@@ -126,7 +151,7 @@ mod tests {
 
     #[test]
     fn a_key_is_refused_after_its_limit_until_the_window_ends() {
-        let limiter = Limiter::new(Duration::from_secs(10), 100);
+        let limiter = Limiter::new(Duration::from_secs(10), 100, Full::Admit);
 
         assert!(limiter.hit("a", 2, 0).is_ok());
         assert!(limiter.hit("a", 2, 1_000).is_ok());
@@ -134,33 +159,67 @@ mod tests {
             limiter.hit("a", 2, 4_000),
             Err(Duration::from_millis(6_000))
         );
-        assert_eq!(limiter.check("a", 2, 9_999), Err(Duration::from_millis(1)));
+        assert_eq!(limiter.hit("a", 2, 9_999), Err(Duration::from_millis(1)));
         assert!(
             limiter.hit("b", 2, 4_000).is_ok(),
             "other keys are not affected"
         );
 
-        assert!(limiter.check("a", 2, 10_000).is_ok());
         assert!(limiter.hit("a", 2, 10_000).is_ok());
     }
 
     #[test]
-    fn check_counts_nothing_and_clear_starts_over() {
-        let limiter = Limiter::new(Duration::from_secs(10), 100);
-        for _ in 0..5 {
-            assert!(limiter.check("a", 1, 0).is_ok());
-        }
+    fn clear_starts_over() {
+        let limiter = Limiter::new(Duration::from_secs(10), 100, Full::Admit);
         assert!(limiter.hit("a", 1, 0).is_ok());
-        assert!(limiter.check("a", 1, 0).is_err());
+        assert!(limiter.hit("a", 1, 0).is_err());
 
         limiter.clear("a");
 
-        assert!(limiter.check("a", 1, 0).is_ok());
+        assert!(limiter.hit("a", 1, 0).is_ok());
+    }
+
+    #[test]
+    fn a_full_refusing_table_refuses_new_keys_but_keeps_counting_tracked_ones() {
+        let limiter = Limiter::new(Duration::from_secs(10), 2, Full::Refuse);
+        assert!(limiter.hit("victim", 3, 0).is_ok());
+        assert!(limiter.hit("spray-1", 3, 0).is_ok());
+
+        assert!(
+            limiter.hit("spray-2", 3, 0).is_err(),
+            "a new key is refused"
+        );
+        assert!(limiter.hit("victim", 3, 0).is_ok());
+        assert!(limiter.hit("victim", 3, 0).is_ok());
+        assert!(
+            limiter.hit("victim", 3, 0).is_err(),
+            "the attacked key stays counted and locks"
+        );
+        assert!(
+            limiter.hit("spray-2", 3, 10_000).is_ok(),
+            "room once windows end"
+        );
+    }
+
+    #[test]
+    fn reserved_events_refuse_concurrent_attempts_and_release_gives_one_back() {
+        let limiter = Limiter::new(Duration::from_secs(10), 100, Full::Refuse);
+        assert!(limiter.hit("a", 2, 0).is_ok());
+        assert!(limiter.hit("a", 2, 0).is_ok());
+        assert!(
+            limiter.hit("a", 2, 0).is_err(),
+            "a third attempt in flight is refused"
+        );
+
+        limiter.release("a", 0);
+
+        assert!(limiter.hit("a", 2, 0).is_ok());
+        assert!(limiter.hit("a", 2, 0).is_err());
     }
 
     #[test]
     fn the_table_never_grows_past_its_bound_and_ended_windows_make_room() {
-        let limiter = Limiter::new(Duration::from_secs(10), 3);
+        let limiter = Limiter::new(Duration::from_secs(10), 3, Full::Admit);
         for key in ["a", "b", "c", "d", "e"] {
             assert!(limiter.hit(key, 1, 0).is_ok());
         }

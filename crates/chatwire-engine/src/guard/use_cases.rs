@@ -7,7 +7,8 @@ use chatwire_core::{AccountId, Agent};
 use chatwire_store::Committed;
 
 use super::address_key;
-use crate::auth::LoginGrant;
+use super::credentials::Lookup;
+use crate::auth::{AppCredentials, LoginGrant};
 use crate::{ChatRequestInput, Engine, EngineError, EngineResult};
 
 /// Turns a limiter refusal into the error the dialects render as 429 + `Retry-After`.
@@ -15,12 +16,89 @@ fn too_many(retry_after: std::time::Duration) -> EngineError {
     EngineError::TooManyRequests { retry_after }
 }
 
+/// A login attempt counted as a failure in advance (before the check runs, so concurrent
+/// guesses beyond the limit are refused); settled once the outcome is known.
+struct Attempt {
+    /// The per-login key; `None` when not counted (throttle off, or verified before).
+    user: Option<String>,
+    /// The per-address key, when counted.
+    address: Option<String>,
+}
+
 impl Engine {
+    /// Counts a login attempt on `login` from `from` before it is checked; over either limit:
+    /// `TooManyRequests`, and nothing stays counted. `exempt`: the credentials verified before
+    /// in this process, so the attempt passes the lock uncounted.
+    fn reserve_login(
+        &self,
+        account: &AccountId,
+        login: &str,
+        from: Option<IpAddr>,
+        exempt: bool,
+    ) -> EngineResult<Attempt> {
+        let guard = &self.0.guard;
+        let config = &guard.config;
+        if !config.throttle || exempt {
+            return Ok(Attempt {
+                user: None,
+                address: None,
+            });
+        }
+        let now = self.now().0;
+        // Hashed: login names an attacker makes up must not make the table's keys large.
+        let user = crate::auth::key_hash("login", &format!("{account}:{}", login.to_lowercase()));
+        guard
+            .user_failures
+            .hit(&user, config.login_failures_per_user, now)
+            .map_err(too_many)?;
+        let address = match from.map(address_key) {
+            Some(address) => {
+                if let Err(retry) =
+                    guard
+                        .address_failures
+                        .hit(&address, config.login_failures_per_address, now)
+                {
+                    guard.user_failures.release(&user, now);
+                    return Err(too_many(retry));
+                }
+                Some(address)
+            }
+            None => None,
+        };
+        Ok(Attempt {
+            user: Some(user),
+            address,
+        })
+    }
+
+    /// Settles a reserved attempt: a failure stays counted; a success clears the login's count
+    /// and gives the address its event back; anything else (no worker free, a store error)
+    /// is not a failure either and gives both back.
+    fn settle_login<T>(&self, attempt: &Attempt, outcome: &EngineResult<T>) {
+        let guard = &self.0.guard;
+        let now = self.now().0;
+        let failed = matches!(outcome, Err(EngineError::Unauthorized(_)));
+        if failed {
+            return;
+        }
+        if let Some(user) = &attempt.user {
+            if outcome.is_ok() {
+                guard.user_failures.clear(user);
+            } else {
+                guard.user_failures.release(user, now);
+            }
+        }
+        if let Some(address) = &attempt.address {
+            guard.address_failures.release(address, now);
+        }
+    }
+
     /// Checks a login from `from`. Unknown login, disabled agent and wrong password all answer
     /// the same `Unauthorized` after the same argon2 work, so a caller cannot probe which
-    /// logins exist. A login verified within `credential_cache_ttl` is answered from the cache
-    /// (no argon2, no throttle: the caller proved the password). Too many failures for the
-    /// login or the address: `TooManyRequests`. No free password worker: `Busy`.
+    /// logins exist. A login used within `credential_cache_ttl` (sliding) is answered from the
+    /// cache (no argon2, no throttle: the caller proved the password); one that verified
+    /// before is checked again but not refused by the lock. Too many failures for the login or
+    /// the address: `TooManyRequests`. No free password worker: `Busy`.
     pub async fn authenticate_from(
         &self,
         account: &AccountId,
@@ -30,37 +108,40 @@ impl Engine {
     ) -> EngineResult<Agent> {
         let guard = &self.0.guard;
         let tag = guard.credentials.tag(account, login, password);
-        if let Some(hit) = guard.credentials.get(&tag, self.now().0) {
+        let mut known = false;
+        let lookup = guard.credentials.get(&tag, self.now().0);
+        if let Lookup::Fresh(hit) | Lookup::Stale(hit) = &lookup {
             match self.agent(account, hit.agent).await {
                 Ok(agent)
                     if agent.enabled
                         && agent.password_hash == hit.password_hash
                         && agent.login_name.eq_ignore_ascii_case(login) =>
                 {
-                    return Ok(agent);
+                    if matches!(lookup, Lookup::Fresh(_)) {
+                        return Ok(agent);
+                    }
+                    known = true;
                 }
                 Ok(_) | Err(EngineError::NotFound(_)) => guard.credentials.remove(&tag),
                 Err(e) => return Err(e),
             }
         }
-        let config = &guard.config;
-        // Hashed: login names an attacker makes up must not make the table's keys large.
-        let user_key =
-            crate::auth::key_hash("login", &format!("{account}:{}", login.to_lowercase()));
-        let address = from.map(address_key);
-        if config.throttle {
-            let now = self.now().0;
-            guard
-                .failures
-                .check(&user_key, config.login_failures_per_user, now)
-                .map_err(too_many)?;
-            if let Some(address) = &address {
-                guard
-                    .failures
-                    .check(address, config.login_failures_per_address, now)
-                    .map_err(too_many)?;
-            }
-        }
+        let attempt = self.reserve_login(account, login, from, known)?;
+        let outcome = self.verify_password(account, login, password, tag).await;
+        self.settle_login(&attempt, &outcome);
+        outcome
+    }
+
+    /// The argon2 check of a login (against the dummy hash when there is no such enabled
+    /// agent); a success is cached under `tag`.
+    async fn verify_password(
+        &self,
+        account: &AccountId,
+        login: &str,
+        password: &str,
+        tag: [u8; 32],
+    ) -> EngineResult<Agent> {
+        let guard = &self.0.guard;
         let agent = match self.agent_by_login(account, login).await {
             Ok(agent) if agent.enabled => Some(agent),
             Ok(_) | Err(EngineError::NotFound(_)) => None,
@@ -72,28 +153,12 @@ impl Engine {
         let matches = guard.gate.verify(password, hash).await?;
         match agent {
             Some(agent) if matches => {
-                guard.failures.clear(&user_key);
                 guard
                     .credentials
                     .put(tag, agent.id, &agent.password_hash, self.now().0);
                 Ok(agent)
             }
-            _ => {
-                if config.throttle {
-                    // Counting past the limit is refused, which is what a lock means here:
-                    // the error to return is still `Unauthorized` for this attempt.
-                    let now = self.now().0;
-                    let _ = guard
-                        .failures
-                        .hit(&user_key, config.login_failures_per_user, now);
-                    if let Some(address) = &address {
-                        let _ = guard
-                            .failures
-                            .hit(address, config.login_failures_per_address, now);
-                    }
-                }
-                Err(EngineError::Unauthorized("invalid login name or password"))
-            }
+            _ => Err(EngineError::Unauthorized("invalid login name or password")),
         }
     }
 
@@ -112,8 +177,24 @@ impl Engine {
         self.open_login(agent).await
     }
 
+    /// Logs a bot in with configured application credentials, from `from`; failures are
+    /// counted and locked exactly like password failures of the same login.
+    pub async fn login_app_from(
+        &self,
+        account: &AccountId,
+        username: &str,
+        creds: &AppCredentials,
+        from: Option<IpAddr>,
+    ) -> EngineResult<LoginGrant> {
+        let attempt = self.reserve_login(account, username, from, false)?;
+        let outcome = self.check_app_login(account, username, creds).await;
+        self.settle_login(&attempt, &outcome);
+        self.open_login(outcome?).await
+    }
+
     /// Opens a chat asked for from `from`, counted per client address and per app key
-    /// (`input.request.app_key`); over either limit: `TooManyRequests`, and no chat.
+    /// (`input.request.app_key`); over either limit: `TooManyRequests`, and no chat. This is
+    /// the only way the HTTP layer opens chats.
     pub async fn request_chat_from(
         &self,
         account: &AccountId,
@@ -126,13 +207,13 @@ impl Engine {
             let now = self.now().0;
             if let Some(ip) = from {
                 guard
-                    .chats
+                    .address_chats
                     .hit(&address_key(ip), config.chat_requests_per_address, now)
                     .map_err(too_many)?;
             }
             if let Some(key) = &input.request.app_key {
                 guard
-                    .chats
+                    .app_key_chats
                     .hit(
                         &format!("{account}\u{0}{key}"),
                         config.chat_requests_per_app_key,

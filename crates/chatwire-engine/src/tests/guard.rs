@@ -14,7 +14,9 @@ use crate::{
 };
 
 /// An engine with the fixture's directory and small limits over a 60 s window.
-async fn guarded(guard: GuardConfig) -> (Engine, Arc<ManualClock>, chatwire_core::AccountId) {
+pub(super) async fn guarded(
+    guard: GuardConfig,
+) -> (Engine, Arc<ManualClock>, chatwire_core::AccountId) {
     let clock = Arc::new(ManualClock::new(Timestamp(1_700_000_000_000)));
     let config = EngineConfig {
         guard,
@@ -25,7 +27,7 @@ async fn guarded(guard: GuardConfig) -> (Engine, Arc<ManualClock>, chatwire_core
     (engine, clock, account)
 }
 
-fn small_limits() -> GuardConfig {
+pub(super) fn small_limits() -> GuardConfig {
     GuardConfig {
         login_failures_per_user: 3,
         login_failures_per_address: 5,
@@ -37,7 +39,7 @@ fn small_limits() -> GuardConfig {
     }
 }
 
-fn ip(text: &str) -> Option<IpAddr> {
+pub(super) fn ip(text: &str) -> Option<IpAddr> {
     Some(text.parse().expect("ip"))
 }
 
@@ -173,7 +175,7 @@ async fn a_cached_login_stops_working_when_the_password_changes_or_the_agent_is_
 }
 
 #[tokio::test]
-async fn a_cached_login_expires_with_its_ttl() {
+async fn an_idle_cached_login_is_checked_again_after_its_ttl_but_not_refused_by_the_lock() {
     let (engine, clock, account) = guarded(GuardConfig {
         credential_cache_ttl: Duration::from_secs(30),
         ..small_limits()
@@ -187,22 +189,29 @@ async fn a_cached_login_expires_with_its_ttl() {
     for login in ["a", "b", "c", "d", "e"] {
         let _ = engine.authenticate_from(&account, login, "x", office).await;
     }
-    clock.advance_ms(29_999);
+    clock.advance_ms(30_000);
     assert!(
         engine
             .authenticate_from(&account, "agent3", "demo-pass", office)
             .await
-            .is_ok()
+            .is_ok(),
+        "verified before: argon2 again, past the address lock"
     );
 
-    clock.advance_ms(1);
-    let expired = engine
-        .authenticate_from(&account, "agent3", "demo-pass", office)
+    let mut agent3 = engine
+        .agent_by_login(&account, "agent3")
+        .await
+        .expect("agent3");
+    agent3.password_hash = password::hash("new-pass").expect("hash");
+    engine.update_agent(&agent3).await.expect("update");
+    clock.advance_ms(10_000);
+    let changed = engine
+        .authenticate_from(&account, "agent3", "new-pass", office)
         .await;
 
     assert!(
-        matches!(expired, Err(EngineError::TooManyRequests { .. })),
-        "{expired:?}"
+        matches!(changed, Err(EngineError::TooManyRequests { .. })),
+        "new credentials never verified here are locked like any: {changed:?}"
     );
 }
 

@@ -523,6 +523,7 @@ mod access;
 mod auth_and_waits;
 mod counting_store;
 mod guard;
+mod guard_locks;
 mod multi_node;
 mod superoffice;
 mod superoffice_waits;

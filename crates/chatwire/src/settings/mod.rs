@@ -58,6 +58,9 @@ pub struct ServerSettings {
     pub public_url: String,
     /// Trusted proxy networks.
     pub trusted_proxies: Vec<String>,
+    /// The header the trusted proxies write the client address into: `x-forwarded-for` or
+    /// `forwarded`; only that one is read.
+    pub forwarded_header: String,
     /// Seconds in-flight requests get at shutdown.
     pub shutdown_grace_secs: u64,
     /// TLS.
@@ -70,6 +73,7 @@ impl Default for ServerSettings {
             listen: "127.0.0.1:8080".into(),
             public_url: String::new(),
             trusted_proxies: Vec::new(),
+            forwarded_header: "x-forwarded-for".into(),
             shutdown_grace_secs: 10,
             tls: TlsSettings::default(),
         }
@@ -356,9 +360,13 @@ impl Settings {
             chatwire_engine::core::AccountId::parse(default_account)
                 .map_err(|e| anyhow::anyhow!("superoffice.default_account: {e}"))?;
         }
+        let forwarded_header =
+            chatwire_api::client_addr::ForwardedHeader::parse(&self.server.forwarded_header)
+                .map_err(|e| anyhow::anyhow!("server.forwarded_header: {e}"))?;
         Ok(HttpSettings {
             public_url,
             trusted_proxies,
+            forwarded_header,
             superoffice_default_account: default_account.to_owned(),
         })
     }

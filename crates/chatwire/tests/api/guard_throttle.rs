@@ -9,27 +9,33 @@ use chatwire::settings::Settings;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde_json::{Value, json};
 
+use crate::guard_flood::HEAVY;
 use crate::helpers::{TestApp, spawn_with, test_settings};
 
 const LOGIN: &str = "/api/account/1000/login";
 const CHAT_REQUEST: &str = "/api/account/1000/chat/request?appKey=demo-app-key&v=1";
 const SO_METHOD: &str = "/api/v1/Agents/Chat";
 /// `agent1:demo-pass` and `agent1:wrong`.
-const BASIC_RIGHT: &str = "Basic YWdlbnQxOmRlbW8tcGFzcw==";
-const BASIC_WRONG: &str = "Basic YWdlbnQxOndyb25n";
+pub(crate) const BASIC_RIGHT: &str = "Basic YWdlbnQxOmRlbW8tcGFzcw==";
+pub(crate) const BASIC_WRONG: &str = "Basic YWdlbnQxOndyb25n";
 
-/// A demo server with `tune` applied to its settings (the directory lives as long as the app).
-async fn server(tune: impl FnOnce(&mut Settings)) -> (TestApp, tempfile::TempDir) {
+/// What a test keeps while its server runs: the directory, and [`HEAVY`] (these tests run
+/// password checks, which would skew the flood and timing measurements running beside them).
+pub(crate) type Held = (tempfile::TempDir, tokio::sync::MutexGuard<'static, ()>);
+
+/// A demo server with `tune` applied to its settings (keep the [`Held`] as long as the app).
+pub(crate) async fn server(tune: impl FnOnce(&mut Settings)) -> (TestApp, Held) {
+    let heavy = HEAVY.lock().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = test_settings(dir.path());
     settings.throttle.login_failure_window_secs = 2;
     settings.throttle.chat_request_window_secs = 2;
     tune(&mut settings);
-    (spawn_with(settings).await, dir)
+    (spawn_with(settings).await, (dir, heavy))
 }
 
 /// Status, `Retry-After` and JSON body of a response.
-async fn parts(resp: reqwest::Response) -> (u16, Option<u64>, Value) {
+pub(crate) async fn parts(resp: reqwest::Response) -> (u16, Option<u64>, Value) {
     let status = resp.status().as_u16();
     let retry = resp
         .headers()
@@ -54,7 +60,7 @@ async fn lp_login(
     parts(req.send().await.expect("login")).await
 }
 
-async fn so_call(
+pub(crate) async fn so_call(
     app: &TestApp,
     auth: &str,
     method: &str,

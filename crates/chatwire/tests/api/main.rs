@@ -9,6 +9,7 @@ mod cli;
 mod cli_ops;
 mod durability;
 mod guard_flood;
+mod guard_proxy;
 mod guard_throttle;
 mod guard_timing;
 mod helpers;

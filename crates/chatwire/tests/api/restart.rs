@@ -16,7 +16,7 @@ async fn chats_and_their_events_survive_a_restart() {
     };
     let key = app
         .engine
-        .request_chat(&account, input)
+        .request_chat_from(&account, input, None)
         .await
         .expect("chat")
         .chat

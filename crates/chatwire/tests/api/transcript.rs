@@ -45,7 +45,7 @@ async fn accepted_chat(app: &TestApp) -> (ChatKey, chatwire_engine::core::AgentI
     };
     let key = app
         .engine
-        .request_chat(&account, input)
+        .request_chat_from(&account, input, None)
         .await
         .expect("chat")
         .chat
@@ -159,7 +159,7 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
     // scanned with ours in the outbox, and would have sent ours first had it been due.
     let other = app
         .engine
-        .request_chat(&account, ChatRequestInput::default())
+        .request_chat_from(&account, ChatRequestInput::default(), None)
         .await
         .expect("second chat")
         .chat
