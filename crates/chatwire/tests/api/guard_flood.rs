@@ -7,9 +7,14 @@
 //! worst case for memory. Each of the 200 attackers sends its next request as soon as the
 //! previous one is answered, with no pause, for 5 s: 200 wrong-password requests in flight at
 //! every moment (the ones beyond the password queue are answered 503 after the queue wait and
-//! sent again at once). The
-//! idle p99 is floored at 5 ms: an idle poll on this machine takes about 1 ms, and scheduler
-//! noise on a shared 2-core machine alone reaches a few ms.
+//! sent again at once).
+//!
+//! The idle p99 is floored at 25 ms. Quiet, this machine measures an idle p99 of 5-6 ms and
+//! 7.5-10 ms under the flood (within 2x); but the suite also runs on a busy 2-core CI machine,
+//! where other tests' processes alone push a poll's p99 past 30 ms, and a speed target must not
+//! be a flaky unit test (the project's rule: speed is measured by the load generator). The
+//! floored bound still fails on what the issue found (p99 27 ms -> 2.4 s, password checks
+//! starving everyone else).
 //! The password-heavy tests of this binary hold [`HEAVY`] so they do not measure each other.
 
 use std::sync::Arc;
@@ -139,7 +144,7 @@ async fn flood_and_check(node: &Node, poll: Poll, attack: Attack) {
         after >> 20,
         idle_rss >> 20
     );
-    let allowed = 2 * idle_p99.max(Duration::from_millis(5));
+    let allowed = 2 * idle_p99.max(Duration::from_millis(25));
     assert!(
         flood_p99 <= allowed,
         "poll p99 {flood_p99:?} under the flood, idle {idle_p99:?}"
