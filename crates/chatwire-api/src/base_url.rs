@@ -144,23 +144,6 @@ pub fn resolve(
     Ok(BaseUrl(format!("{scheme}://{host}")))
 }
 
-/// The TCP peer's address, when the server recorded it (absent in in-process tests).
-#[derive(Debug, Clone, Copy)]
-pub struct PeerIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
-    }
-}
-
 impl FromRequestParts<AppState> for BaseUrl {
     type Rejection = ApiError;
 
