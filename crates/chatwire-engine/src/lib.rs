@@ -2,6 +2,8 @@
 //!
 //! Map:
 //! - [`Engine`]: the handle HTTP code holds; cheap to clone.
+//! - `caller`: who is calling ([`Caller`], [`AgentPrincipal`], [`VisitorCaller`]); use cases
+//!   take one and decide access on it.
 //! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
 //! - [`auth`]: agent login, refresh, logout, bearer checks, agent sessions.
 //! - `directory`: accounts, skills, agents, app keys (cached; writes go through the store).
@@ -27,6 +29,7 @@
 
 mod access;
 pub mod auth;
+mod caller;
 mod chats;
 mod clock;
 mod directory;
@@ -59,6 +62,7 @@ use chatwire_store::Store;
 use tokio_util::sync::CancellationToken;
 
 pub use access::AgentChatView;
+pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::{ChatRequestInput, LineInput};
 pub use chatwire_core as core;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -1,0 +1,82 @@
+//! Who is calling: the identities every use case takes and decides access on.
+//!
+//! HTTP code authenticates a request (bearer, Basic password, app key) through the engine and
+//! gets one of these back; it then hands it, unchanged, to the use case. A caller is therefore
+//! proof that the engine checked the credential: [`VisitorCaller`] can only be made by the
+//! engine ([`Engine::visitor_caller`]), and [`AgentPrincipal`] comes from `bearer`, `login` or
+//! `authenticate`. What the caller may do to a chat, the account feed or the directory is
+//! decided by the use case, never by the dialect.
+//!
+//! - [`AgentPrincipal`]: an agent of an account (human or bot login) with their login session;
+//!   admins and topic managers are agents whose record says so (looked up by the use case).
+//! - [`VisitorCaller`]: a visitor application holding an app key of an account; the chat it
+//!   acts on is the use case's argument, and the use case checks the key may act on it.
+//! - [`Caller`]: either, for use cases both may call (the account feed, chat streams).
+
+use chatwire_core::{AccountId, AppKey};
+
+pub use crate::auth::AgentPrincipal;
+use crate::{Engine, EngineResult};
+
+/// A visitor application that presented a valid app key of [`VisitorCaller::account`].
+#[derive(Debug, Clone)]
+pub struct VisitorCaller {
+    /// Private so that only the engine makes one (after checking the key).
+    key: AppKey,
+}
+
+impl VisitorCaller {
+    /// The account the key belongs to.
+    pub fn account(&self) -> &AccountId {
+        &self.key.account
+    }
+
+    /// The app key's record (as of the request).
+    pub fn app_key(&self) -> &AppKey {
+        &self.key
+    }
+}
+
+/// Anyone who may call a use case open to agents and visitor applications alike.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// A logged-in agent.
+    Agent(AgentPrincipal),
+    /// A visitor application with its app key.
+    Visitor(VisitorCaller),
+}
+
+impl Caller {
+    /// The account the caller belongs to.
+    pub fn account(&self) -> &AccountId {
+        match self {
+            Self::Agent(a) => &a.account,
+            Self::Visitor(v) => v.account(),
+        }
+    }
+}
+
+impl From<AgentPrincipal> for Caller {
+    fn from(agent: AgentPrincipal) -> Self {
+        Self::Agent(agent)
+    }
+}
+
+impl From<VisitorCaller> for Caller {
+    fn from(visitor: VisitorCaller) -> Self {
+        Self::Visitor(visitor)
+    }
+}
+
+impl Engine {
+    /// The visitor application holding `key` on `account`: unknown keys, and keys of another
+    /// account, are `Unauthorized`.
+    pub async fn visitor_caller(
+        &self,
+        account: &AccountId,
+        key: &str,
+    ) -> EngineResult<VisitorCaller> {
+        let key = self.check_app_key(account, key).await?;
+        Ok(VisitorCaller { key })
+    }
+}
