@@ -19,6 +19,7 @@ pub mod base_url;
 pub mod client_addr;
 pub mod error;
 pub mod feed;
+pub mod http;
 pub mod landing;
 pub mod limits;
 pub mod liveperson;

@@ -2,7 +2,7 @@
 //!
 //! What is counted where: HTTP requests by route template and status (with latency
 //! histograms) are recorded by the access layer ([`crate::trace`]); store call latency by the
-//! [`chatwire_store::timed::Timed`] wrapper the binary puts around the store (this module is its
+//! `chatwire_store::timed::Timed` wrapper the binary puts around the store (this module is its
 //! observer); chats by state, parked waiters, the mail outbox backlog and the PostgreSQL pool
 //! are read from the engine at scrape time. No global registry: [`Metrics`] lives in
 //! [`crate::AppState`].
@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use chatwire_engine::Engine;
-use chatwire_store::timed::StoreObserver;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::prometheus_text;
 use prometheus_client::metrics::counter::Counter;
@@ -179,9 +178,13 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// The observer to hand to [`chatwire_store::timed::Timed`].
-    pub fn store_observer(&self) -> Arc<dyn StoreObserver> {
-        Arc::new(self.clone())
+    /// Records how long one store operation took (the binary's store wrapper calls this, so
+    /// that the HTTP layer needs no store types).
+    pub fn observe_store(&self, operation: &'static str, elapsed: Duration) {
+        self.0
+            .store_seconds
+            .get_or_create(&OperationLabel { operation })
+            .observe(elapsed.as_secs_f64());
     }
 
     /// Reads the engine's gauges, then renders everything as Prometheus text.
@@ -223,15 +226,6 @@ impl Metrics {
         let mut out = String::with_capacity(8 * 1024);
         prometheus_text::encode(&mut out, &inner.registry)?;
         Ok(out)
-    }
-}
-
-impl StoreObserver for Metrics {
-    fn observe(&self, operation: &'static str, elapsed: Duration) {
-        self.0
-            .store_seconds
-            .get_or_create(&OperationLabel { operation })
-            .observe(elapsed.as_secs_f64());
     }
 }
 

@@ -34,9 +34,9 @@ pub mod time;
 pub use account::{Account, AppKey, NewAppKey};
 pub use agent::{Agent, Availability, MaxChats, NewAgent};
 pub use chat::{
-    Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, DecisionContext, EndCause,
-    EventKind, Line, LineSource, LineSubType, NewChat, StateChange, SystemMessageId, TextType,
-    TransferTarget, Typing,
+    Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, Committed,
+    DecisionContext, EndCause, EventKind, FeedItem, Line, LineSource, LineSubType, NewChat,
+    StateChange, SystemMessageId, TextType, TransferTarget, Typing,
 };
 pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};

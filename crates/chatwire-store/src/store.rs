@@ -10,23 +10,7 @@ use futures::stream::BoxStream;
 
 use crate::StoreResult;
 
-/// The outcome of a successful chat write: the chat as committed and the events appended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Committed {
-    /// The chat after the write.
-    pub chat: Chat,
-    /// The events appended, in id order (may be empty for info-only changes).
-    pub events: Vec<ChatEvent>,
-}
-
-/// One entry of the account-wide feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedItem {
-    /// The chat the event belongs to.
-    pub chat: ChatKey,
-    /// The event.
-    pub event: ChatEvent,
-}
+pub use chatwire_core::{Committed, FeedItem};
 
 /// What an admin supplies to create a skill.
 #[derive(Debug, Clone, PartialEq, Eq)]

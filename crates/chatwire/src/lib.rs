@@ -69,7 +69,7 @@ impl Server {
         let metrics = chatwire_api::metrics::Metrics::new();
         let store: Arc<dyn Store> = Arc::new(chatwire_store::timed::Timed::new(
             open_store(&settings).await?,
-            metrics.store_observer(),
+            Arc::new(telemetry::StoreTimings(metrics.clone())),
         ));
         let engine = Engine::new(store, settings.engine_config()?);
         if demo {

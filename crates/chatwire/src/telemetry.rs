@@ -1,6 +1,7 @@
 //! Logging setup: an `EnvFilter` (RUST_LOG wins over the configured filter) and a compact or
 //! JSON formatter on stderr. Colour codes only when stderr is a terminal and `NO_COLOR` is
 //! unset or empty (<https://no-color.org>), so a log written to a file or a journal stays plain.
+//! Also [`StoreTimings`]: store call latency into the `/metrics` registry.
 
 use std::io::IsTerminal as _;
 
@@ -10,6 +11,18 @@ use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
 use crate::settings::LogSettings;
+
+/// Hands each store call's latency (timed by `chatwire_store::timed::Timed`) to the HTTP layer's
+/// metrics registry. It lives here, in the one crate that knows both, so that the HTTP layer
+/// needs no store types.
+#[derive(Debug, Clone)]
+pub struct StoreTimings(pub chatwire_api::metrics::Metrics);
+
+impl chatwire_store::timed::StoreObserver for StoreTimings {
+    fn observe(&self, operation: &'static str, elapsed: std::time::Duration) {
+        self.0.observe_store(operation, elapsed);
+    }
+}
 
 /// Installs the global subscriber once; later calls are no-ops (tests launch many servers).
 pub fn init(log: &LogSettings) {

@@ -21,8 +21,8 @@ use axum::http::HeaderMap;
 use chatwire_engine::core::{AccountId, GlobalSeq};
 use chatwire_engine::{Engine, FeedReader};
 
-use crate::liveperson::auth::authorization;
-use crate::liveperson::query::LpQuery;
+use crate::http::auth::authorization;
+use crate::http::query::Query;
 use crate::{ApiError, AppState};
 
 /// The routes of chatwire's own API.
@@ -49,7 +49,7 @@ pub(crate) async fn caller(
     state: &AppState,
     account: &AccountId,
     headers: &HeaderMap,
-    q: &LpQuery,
+    q: &Query,
 ) -> Result<FeedReader, ApiError> {
     if let Some(bearer) = authorization(headers, "Bearer") {
         let who = state.engine.bearer(account, &bearer).await?;
@@ -77,7 +77,7 @@ async fn get_feed(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    q: LpQuery,
+    q: Query,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let account = Engine::parse_account(&account)?;
     let reader = caller(&state, &account, &headers, &q).await?;

@@ -19,8 +19,8 @@ use futures::stream::{self, StreamExt};
 
 use super::caller;
 use super::types::{event_json, feed_item};
-use crate::liveperson::agent_chat::chat_key;
-use crate::liveperson::query::LpQuery;
+use crate::http::path::chat_key;
+use crate::http::query::Query;
 use crate::{ApiError, AppState};
 
 /// How long one wait inside a stream lasts before it re-checks shutdown.
@@ -49,7 +49,7 @@ pub(crate) async fn feed_stream(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    q: LpQuery,
+    q: Query,
 ) -> Result<Response, ApiError> {
     let account = Engine::parse_account(&account)?;
     let reader = caller(&state, &account, &headers, &q).await?;
@@ -95,7 +95,7 @@ pub(crate) async fn chat_stream(
     State(state): State<AppState>,
     Path((account, chat)): Path<(String, String)>,
     headers: HeaderMap,
-    q: LpQuery,
+    q: Query,
 ) -> Result<Response, ApiError> {
     let account: AccountId = Engine::parse_account(&account)?;
     let key: ChatKey = chat_key(&chat)?;

@@ -4,14 +4,14 @@ use chatwire_engine::core::chat::EndCause;
 use chatwire_engine::core::{
     ChatEvent, EventKind, LineSource, LineSubType, TextType, TransferTarget,
 };
-use chatwire_store::FeedItem;
+use chatwire_engine::core::FeedItem;
 use serde_json::{Value, json};
 
-use crate::liveperson::types::lp_time;
+use crate::http::time::iso_millis;
 
 /// An event as JSON: `seq`, `id`, `time`, `type` and the kind's fields.
 pub(crate) fn event_json(e: &ChatEvent) -> Value {
-    let mut v = json!({ "seq": e.seq.0, "id": e.id.0, "time": lp_time(e.at) });
+    let mut v = json!({ "seq": e.seq.0, "id": e.id.0, "time": iso_millis(e.at) });
     let fields = match &e.kind {
         EventKind::State(s) => json!({
             "type": "state",

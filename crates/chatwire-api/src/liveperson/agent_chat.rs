@@ -15,17 +15,13 @@ use super::query::LpQuery;
 use super::reply::{LpRaw, LpReply};
 use super::types::{EventIds, InfoExtras, Side, chat_elem, chat_urls, events_elem, info_elem};
 use super::wire::{Elem, JsonOptions, KeyStyle};
+use crate::http::path::chat_key;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 use axum::body::Bytes;
 
 /// Path of chat-level routes.
 pub type ChatPath = Path<(String, i64, String)>;
-
-/// Parses a chat key from the path; malformed keys are simply not found.
-pub fn chat_key(raw: &str) -> Result<ChatKey, ApiError> {
-    ChatKey::parse(raw).map_err(|_| ApiError::NotFound("chat not found".into()))
-}
 
 fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
     Ok(EventId(

@@ -7,14 +7,16 @@ use axum::response::Response;
 use chatwire_engine::Viewer;
 use chatwire_engine::core::{Chat, EventId, SurveyKind};
 
-use super::agent_chat::{ChatPath, chat_key};
+use super::agent_chat::ChatPath;
 use super::auth::LpAgent;
 use super::body::LpBody;
 use super::compat::empty;
 use super::reply::LpReply;
 use super::survey::{parse_answers, survey_elem};
-use super::types::{agent_session_url, lp_time};
+use super::types::agent_session_url;
 use super::wire::Elem;
+use crate::http::path::chat_key;
+use crate::http::time::iso_millis;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 
@@ -173,8 +175,8 @@ pub async fn get_visit_info(
         ("company", req.customer_company.clone()),
     ]);
     let time = pairs(vec![
-        ("startTime", Some(lp_time(chat.started_at))),
-        ("lastUpdate", Some(lp_time(chat.last_update))),
+        ("startTime", Some(iso_millis(chat.started_at))),
+        ("lastUpdate", Some(iso_millis(chat.last_update))),
     ]);
     let in_chat = chat.is_handled_by(agent.who.agent);
     let root = Elem::new("visitInfo")
@@ -204,7 +206,7 @@ pub async fn get_visit_custom_variables(
             .attr("source", "chat-request")
             .attr("scope", "visit")
             .field("name", v.name.clone())
-            .field("time", lp_time(chat.started_at))
+            .field("time", iso_millis(chat.started_at))
             .field("displayName", v.name.clone())
             .field("value", v.value.clone())
     });

@@ -12,9 +12,9 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::types::lp_time;
 use super::wire::{Elem, KeyStyle, to_json, to_xml};
 use crate::error::{ApiError, ErrorDetails};
+use crate::http::time::iso_millis;
 use crate::negotiate::Format;
 
 /// Rewrites a request before routing (suffix → format, method override).
@@ -101,7 +101,7 @@ fn internal_code(e: &ApiError) -> i64 {
 /// The LivePerson error element.
 pub fn error_elem(e: &ApiError, now_ms: i64) -> Elem {
     let mut elem = Elem::new("error")
-        .field("time", lp_time(chatwire_engine::core::Timestamp(now_ms)))
+        .field("time", iso_millis(chatwire_engine::core::Timestamp(now_ms)))
         .field("message", e.message())
         .field("internalCode", internal_code(e));
     if matches!(e, ApiError::InvalidCsrf | ApiError::Unauthorized(_)) {

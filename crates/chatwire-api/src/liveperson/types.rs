@@ -9,14 +9,7 @@ use chatwire_engine::core::{
 };
 
 use super::wire::Elem;
-
-/// `2015-08-30T18:06:02.001+00:00`: ISO 8601, milliseconds, numeric offset (UTC).
-pub fn lp_time(t: Timestamp) -> String {
-    chrono::DateTime::from_timestamp_millis(t.millis())
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3f+00:00")
-        .to_string()
-}
+use crate::http::time::iso_millis;
 
 /// How an event's id and type are keyed: attributes (`"@id":"3"`) on the chat resources,
 /// plain keys with a numeric id (`"id":3`) in the multi-chat retrieve (seed 002).
@@ -56,7 +49,7 @@ pub fn event_elem(e: &ChatEvent, ids: EventIds) -> Elem {
         EventIds::Attribute => elem.attr("id", e.id.0.to_string()).attr("type", typ),
         EventIds::PlainNumeric => elem.attr("id", i64::from(e.id.0)).attr("type", typ),
     };
-    elem = elem.field("time", lp_time(e.at));
+    elem = elem.field("time", iso_millis(e.at));
     match &e.kind {
         EventKind::State(StateChange { state, .. }) => elem.field("state", state.as_str()),
         EventKind::Line(line) => elem
@@ -160,9 +153,9 @@ pub fn info_fields(mut elem: Elem, chat: &Chat, side: Side, extras: &InfoExtras)
         (None, Side::Visitor) => {}
     }
 
-    elem.field("startTime", lp_time(chat.started_at))
+    elem.field("startTime", iso_millis(chat.started_at))
         .field("duration", duration_secs(chat, extras.now))
-        .field("lastUpdate", lp_time(chat.last_update))
+        .field("lastUpdate", iso_millis(chat.last_update))
         .field("chatTimeout", i64::from(chat.chat_timeout_secs))
         .field("visitorId", chat.visitor_id)
         .field("agentTyping", chat.agent_typing.as_str())
@@ -301,18 +294,4 @@ pub fn chat_elem(
         .children(links)
         .child(events_elem(view, urls, ids))
         .child(info_elem(&view.chat, side, urls, extras))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_have_millis_and_a_numeric_offset() {
-        assert_eq!(
-            lp_time(Timestamp(1_440_947_162_001)),
-            "2015-08-30T15:06:02.001+00:00"
-        );
-        assert_eq!(lp_time(Timestamp(0)), "1970-01-01T00:00:00.000+00:00");
-    }
 }

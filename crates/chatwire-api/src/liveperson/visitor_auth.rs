@@ -5,8 +5,8 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use chatwire_engine::core::{AccountId, AppKey};
 
-use super::auth::{authorization, path_account};
-use super::query::LpQuery;
+use crate::http;
+use crate::http::query::Query;
 use crate::{ApiError, AppState};
 
 /// A visitor application with a valid app key for the path's account.
@@ -16,26 +16,6 @@ pub struct LpVisitor {
     pub account: AccountId,
     /// The key used.
     pub key: AppKey,
-}
-
-fn app_key_of(parts: &Parts) -> Option<String> {
-    if let Some(v) = authorization(&parts.headers, "LivePerson") {
-        let key = v.split(',').find_map(|p| {
-            p.trim()
-                .strip_prefix("appKey=")
-                .map(|k| k.trim_matches('"').to_owned())
-        });
-        if key.is_some() {
-            return key;
-        }
-    }
-    if let Some(v) = authorization(&parts.headers, "Bearer") {
-        return Some(v);
-    }
-    LpQuery::parse(parts.uri.query().unwrap_or(""))
-        .get("appKey")
-        .map(str::to_owned)
-        .filter(|k| !k.is_empty())
 }
 
 impl FromRequestParts<AppState> for LpVisitor {
@@ -48,9 +28,10 @@ impl FromRequestParts<AppState> for LpVisitor {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::NotFound("no such resource".into()))?;
-        let account = path_account(&params)?;
+        let account = http::path::account(&params)?;
         state.engine.account(&account).await?;
-        let key = app_key_of(parts).ok_or_else(|| {
+        let query = Query::parse(parts.uri.query().unwrap_or(""));
+        let key = http::auth::app_key(&parts.headers, &query, true).ok_or_else(|| {
             ApiError::Unauthorized(
                 "missing app key (Authorization: LivePerson appKey=…, or ?appKey=)".into(),
             )

@@ -8,7 +8,7 @@ use axum::response::Response;
 use chatwire_engine::ChatView;
 use chatwire_engine::core::{Actor, ChatKey, EventId, SurveyKind};
 
-use super::agent_chat::{PostedEvent, chat_key, extras, parse_event, typing};
+use super::agent_chat::{PostedEvent, extras, parse_event, typing};
 use super::body::{LpBody, one_or_many, scalar_text};
 use super::compat::empty;
 use super::query::LpQuery;
@@ -18,6 +18,7 @@ use super::types::{EventIds, Side, chat_elem, chat_urls, event_elem, events_elem
 use super::visitor_account::survey_context;
 use super::visitor_auth::LpVisitor;
 use super::wire::Elem;
+use crate::http::path::chat_key;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 

@@ -15,7 +15,7 @@ use chatwire_engine::Engine;
 use chatwire_engine::core::{AccountId, Agent};
 
 use crate::client_addr::ClientAddr;
-use crate::liveperson::auth::authorization;
+use crate::http::auth::{authorization, basic_credentials};
 use crate::{ApiError, AppState};
 
 /// An authenticated agent of the request's account.
@@ -62,15 +62,11 @@ impl FromRequestParts<AppState> for SoAgent {
         };
         let engine = &state.engine;
         let agent = if let Some(basic) = authorization(&parts.headers, "Basic") {
-            let decoded = decode_base64(&basic)
-                .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
-            let (login, password) = decoded
-                .split_once(':')
+            let (login, password) = basic_credentials(&basic)
                 .ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
             // Verified logins are cached in the engine: a polling client costs no argon2.
             engine
-                .authenticate_from(&account, login, password, from)
+                .authenticate_from(&account, &login, &password, from)
                 .await?
         } else if let Some(token) = authorization(&parts.headers, "Bearer")
             .or_else(|| authorization(&parts.headers, "SOTicket"))
@@ -96,52 +92,5 @@ impl FromRequestParts<AppState> for SoAgent {
             agent,
             from,
         })
-    }
-}
-
-/// Standard base64 (padding optional); `None` when malformed.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    fn sextet(c: u8) -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' | b'-' => Some(62),
-            b'/' | b'_' => Some(63),
-            _ => None,
-        }
-    }
-    let clean = text.trim().trim_end_matches('=').as_bytes();
-    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-    for chunk in clean.chunks(4) {
-        let mut acc = 0u32;
-        for &c in chunk {
-            acc = (acc << 6) | sextet(c)?;
-        }
-        let bytes = (acc << (6 * (4 - chunk.len()))).to_be_bytes();
-        match chunk.len() {
-            4 => out.extend_from_slice(&bytes[1..4]),
-            3 => out.extend_from_slice(&bytes[1..3]),
-            2 => out.push(bytes[1]),
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_decodes_with_and_without_padding() {
-        assert_eq!(
-            decode_base64("dGplMDpUamUw").as_deref(),
-            Some(&b"tje0:Tje0"[..])
-        );
-        assert_eq!(decode_base64("YQ==").as_deref(), Some(&b"a"[..]));
-        assert_eq!(decode_base64("YWI").as_deref(), Some(&b"ab"[..]));
-        assert_eq!(decode_base64("Y"), None);
-        assert_eq!(decode_base64("**"), None);
     }
 }

@@ -169,22 +169,11 @@ fn lower_keys(v: Value) -> Value {
 /// `a=1&Message.Message=hi` → `{"a":"1","Message":{"Message":"hi"}}` (dots nest).
 fn form(text: &str) -> Value {
     let mut root = Map::new();
-    for pair in text.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (decode_component(k), decode_component(v));
+    for (k, v) in crate::http::query::Query::parse(text).0 {
         let path: Vec<&str> = k.split(['.', '[', ']']).filter(|s| !s.is_empty()).collect();
         set_path(&mut root, &path, v);
     }
     Value::Object(root)
-}
-
-const fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
 
 fn set_path(map: &mut Map<String, Value>, path: &[&str], v: String) {
@@ -205,27 +194,6 @@ fn set_path(map: &mut Map<String, Value>, path: &[&str], v: String) {
             }
         }
     }
-}
-
-fn decode_component(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// XML → tree: the root element is unwrapped; elements with children become objects (a name

@@ -4,6 +4,7 @@
 
 mod command;
 mod event;
+mod outcome;
 mod request;
 
 pub use command::MAX_LINE_CHARS;
@@ -12,6 +13,7 @@ pub use event::{
     ChatEvent, EndCause, EventKind, Line, LineSource, LineSubType, StateChange, SystemMessageId,
     TextType, TransferTarget,
 };
+pub use outcome::{Committed, FeedItem};
 pub use request::{
     ChatRequest, CustomVariable, DEFAULT_CHAT_TIMEOUT_SECS, MAX_CHAT_TIMEOUT_SECS, NewChat,
     ROUTING_GREETING, SurveyAnswer,

@@ -1,0 +1,77 @@
+//! The one decoder of query strings and `application/x-www-form-urlencoded` bodies, tolerant as
+//! LivePerson clients need (spec §0 rule 8): they send `login??v=1`, `from=4?v=1&NC=true`,
+//! cache busters, and repeat keys. Only the parameters a handler asks for are read; everything
+//! else is ignored, and numbers are read as their leading digits.
+
+use axum::extract::{FromRequestParts, RawQuery};
+use axum::http::request::Parts;
+
+/// Decoded `key=value` pairs in request order, with lenient accessors.
+#[derive(Debug, Clone, Default)]
+pub struct Query(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let RawQuery(raw) = RawQuery::from_request_parts(parts, state).await?;
+        Ok(Self::parse(raw.as_deref().unwrap_or("")))
+    }
+}
+
+impl Query {
+    /// Parses `a=1&b=2`; a leading `?` on a key (from `login??v=1`) is dropped.
+    pub fn parse(raw: &str) -> Self {
+        // `form_urlencoded` keeps malformed escapes as they are and never splits a character.
+        let pairs = form_urlencoded::parse(raw.as_bytes())
+            .map(|(k, v)| (k.trim_start_matches('?').to_owned(), v.into_owned()))
+            .collect();
+        Self(pairs)
+    }
+
+    /// The first value of `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `key` as a non-negative integer from its leading digits (`"4?v=1"` → 4). A value that
+    /// starts with no digit is an error.
+    pub fn leading_u32(&self, key: &str) -> Result<Option<u32>, String> {
+        let Some(v) = self.get(key).map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
+        digits
+            .parse::<u32>()
+            .map(Some)
+            .map_err(|_| format!("{key} must be a non-negative number"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn junk_is_tolerated() {
+        let q = Query::parse("from=4?v=1&NC=true&__d=67376");
+        assert_eq!(q.leading_u32("from"), Ok(Some(4)));
+        assert_eq!(Query::parse("?v=1&NC=true").get("v"), Some("1"));
+        assert_eq!(Query::parse("").leading_u32("from"), Ok(None));
+        assert!(Query::parse("from=abc").leading_u32("from").is_err());
+        assert_eq!(
+            Query::parse("chatSessionKeys=A%2CB").get("chatSessionKeys"),
+            Some("A,B")
+        );
+        assert_eq!(Query::parse("x=%zz").get("x"), Some("%zz"));
+        assert_eq!(
+            Query::parse("x=%é%").get("x"),
+            Some("%é%"),
+            "never splits a character"
+        );
+        assert_eq!(Query::parse("x=a+b%20c").get("x"), Some("a b c"));
+    }
+}
