@@ -1,5 +1,5 @@
 //! Criterion benches of LivePerson response encoding: a page of 100 line events (the agent
-//! `events` resource) rendered by chatwire-api's public `liveperson::types` and `wire`:
+//! `events` resource) rendered by chatwire-api's public `liveperson::views` and `wire`:
 //! - `lp_events_page_100/infoset`: engine events → the XML infoset (`Elem`);
 //! - `lp_events_page_100/json`: infoset → mapped JSON text (what `LpReply` sends for JSON);
 //! - `lp_events_page_100/xml`: infoset → XML text.
@@ -11,7 +11,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use chatwire_api::liveperson::types::{EventIds, event_elem};
+use chatwire_api::liveperson::views::View;
+use chatwire_api::liveperson::views::events::{EventIds, EventView};
 use chatwire_api::liveperson::wire::{
     Elem, JsonOptions, KeyStyle, to_json_with, to_xml, write_json,
 };
@@ -55,12 +56,18 @@ fn events() -> Vec<ChatEvent> {
         .collect()
 }
 
-/// The agent `events` resource over `events` (as `types::events_elem` builds it).
+/// The agent `events` resource over `events` (as `views::events::EventsPage` builds it).
 fn page(events: &[ChatEvent]) -> Elem {
     Elem::new("events")
         .child(Elem::link(format!("{CHAT}/events"), "self"))
         .child(Elem::link(format!("{CHAT}/events?from=100"), "next"))
-        .children(events.iter().map(|e| event_elem(e, EventIds::Attribute)))
+        .children(events.iter().map(|event| {
+            EventView {
+                event,
+                ids: EventIds::Attribute,
+            }
+            .render()
+        }))
 }
 
 const OPTS: JsonOptions<'static> = JsonOptions {

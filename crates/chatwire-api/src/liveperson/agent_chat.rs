@@ -3,33 +3,25 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chatwire_engine::core::{
-    AccountId, Actor, ChatKey, EventId, LineSubType, SkillId, TextType, Typing,
-};
-use chatwire_engine::{ChatView, LineInput, TransferTo, Viewer};
+use chatwire_engine::core::{AccountId, Actor, ChatKey, EventId};
+use chatwire_engine::{ChatView, Viewer};
 
 use super::auth::LpAgent;
 use super::body::LpBody;
-use super::fragments::{Reader, list_document, render_item};
+use super::input::{AskedChats, PostedEvent, event_id, from_param, parse_event, typing};
 use super::query::LpQuery;
 use super::reply::{LpRaw, LpReply};
-use super::types::{EventIds, InfoExtras, Side, chat_elem, chat_urls, events_elem, info_elem};
-use super::wire::{Elem, JsonOptions, KeyStyle};
+use super::views::Leaf;
+use super::views::chat::{ChatInfo, ChatResource, InfoExtras, Side, chat_urls};
+use super::views::chat_list::ChatList;
+use super::views::events::{EventIds, EventView, EventsPage};
+use super::views::transfer::{TransferOutcome, TransferSkills};
 use crate::http::path::chat_key;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
-use axum::body::Bytes;
 
 /// Path of chat-level routes.
 pub type ChatPath = Path<(String, i64, String)>;
-
-fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
-    Ok(EventId(
-        q.leading_u32("from")
-            .map_err(ApiError::BadRequest)?
-            .unwrap_or(0),
-    ))
-}
 
 /// The facts `info` shows beyond the chat (skill name, now); shared by both sides. Only the
 /// visitor side shows the skill name, so the agent side skips the directory lookup (the
@@ -104,10 +96,14 @@ pub async fn get_chat(
     let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
     let extras = extras(&state, &agent.who.account, &view, Side::Agent).await;
-    Ok(LpReply::ok(
-        format,
-        chat_elem(&view, Side::Agent, &urls, &extras, EventIds::Attribute),
-    ))
+    let resource = ChatResource {
+        read: &view,
+        side: Side::Agent,
+        urls: &urls,
+        extras: &extras,
+        ids: EventIds::Attribute,
+    };
+    Ok(LpReply::ok(format, &resource))
 }
 
 /// `GET /agentSession/{asid}/chat/{chatId}/events[?from=N]`.
@@ -122,72 +118,12 @@ pub async fn get_events(
     let key = chat_key(&chat)?;
     let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
-    Ok(LpReply::ok(
-        format,
-        events_elem(&view, &urls, EventIds::Attribute),
-    ))
-}
-
-/// Parses a posted event: a line (`textType` plain, html, rich-content; `subType` REGULAR or
-/// ONLY_TO_REP) or `state: ended`. One event per POST.
-pub enum PostedEvent {
-    /// A line.
-    Line(LineInput),
-    /// End the chat.
-    End,
-}
-
-/// Reads `{"event":{…}}` (or XML `<event type=…>`).
-pub fn parse_event(body: &LpBody, agent_side: bool) -> Result<PostedEvent, ApiError> {
-    if body
-        .at(&[&["event"]])
-        .is_some_and(serde_json::Value::is_array)
-    {
-        return Err(ApiError::BadRequest("one event per request".into()));
-    }
-    let typ = body.required(&[&["event"], &["@type", "type"]], "event.@type")?;
-    match typ.as_str() {
-        "line" => {
-            let text = body.required(&[&["event"], &["text"]], "event.text")?;
-            let text_type = match body.str_at(&[&["event"], &["textType"]]).as_deref() {
-                None | Some("plain") => TextType::Plain,
-                Some("html") if agent_side => TextType::Html,
-                Some("rich-content") if agent_side => TextType::RichContent,
-                Some("html" | "rich-content") => TextType::Plain,
-                Some(other) => {
-                    return Err(ApiError::BadRequest(format!("unknown textType {other:?}")));
-                }
-            };
-            let sub_type = match body.str_at(&[&["event"], &["subType"]]).as_deref() {
-                None | Some("REGULAR") => LineSubType::Regular,
-                Some("ONLY_TO_REP") if agent_side => LineSubType::OnlyToRep,
-                Some(other) => {
-                    return Err(ApiError::BadRequest(format!(
-                        "unsupported subType {other:?}"
-                    )));
-                }
-            };
-            let json = body.at(&[&["event"], &["json"]]).map(ToString::to_string);
-            Ok(PostedEvent::Line(LineInput {
-                text,
-                text_type,
-                json,
-                sub_type,
-            }))
-        }
-        "state" => match body
-            .required(&[&["event"], &["state"]], "event.state")?
-            .as_str()
-        {
-            "ended" => Ok(PostedEvent::End),
-            other => Err(ApiError::BadRequest(format!(
-                "a client may only set state \"ended\", not {other:?}"
-            ))),
-        },
-        other => Err(ApiError::BadRequest(format!(
-            "unsupported event type {other:?}; use line or state"
-        ))),
-    }
+    let page = EventsPage {
+        read: &view,
+        urls: &urls,
+        ids: EventIds::Attribute,
+    };
+    Ok(LpReply::ok(format, &page))
 }
 
 /// `POST /agentSession/{asid}/chat/{chatId}/events`: add a line (201 `chatEventLocation`) or
@@ -219,11 +155,10 @@ pub async fn post_event(
     };
     let first = committed.events.first().map_or(0, |e| e.id.0);
     let urls = chat_urls(&base, account, Some(agent.asid), &key);
-    let url = format!("{}/events/{first}", urls.chat);
     Ok(LpReply::created(
         format,
-        Elem::new(root).child(Elem::link(url.clone(), "location")),
-        url,
+        root,
+        urls.sub(&format!("events/{first}")),
     ))
 }
 
@@ -239,10 +174,13 @@ pub async fn get_info(
     let view = read(&state, &agent, &key, EventId(u32::MAX)).await?;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
     let extras = extras(&state, &agent.who.account, &view, Side::Agent).await;
-    Ok(LpReply::ok(
-        format,
-        info_elem(&view.chat, Side::Agent, &urls, &extras),
-    ))
+    let info = ChatInfo {
+        chat: &view.chat,
+        side: Side::Agent,
+        urls: &urls,
+        extras: &extras,
+    };
+    Ok(LpReply::ok(format, &info))
 }
 
 /// `GET …/info/visitorName`.
@@ -253,10 +191,8 @@ pub async fn get_visitor_name(
     Path((_, _, chat)): ChatPath,
 ) -> Result<LpReply, ApiError> {
     let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("visitorName", view.chat.visitor_name.clone()),
-    ))
+    let name = view.chat.visitor_name.clone();
+    Ok(LpReply::ok(format, &Leaf::new("visitorName", name)))
 }
 
 /// `GET …/info/visitorTyping`.
@@ -267,10 +203,8 @@ pub async fn get_visitor_typing(
     Path((_, _, chat)): ChatPath,
 ) -> Result<LpReply, ApiError> {
     let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("visitorTyping", view.chat.visitor_typing.as_str()),
-    ))
+    let typing = view.chat.visitor_typing.as_str();
+    Ok(LpReply::ok(format, &Leaf::new("visitorTyping", typing)))
 }
 
 /// `GET …/info/agentTyping`.
@@ -281,21 +215,8 @@ pub async fn get_agent_typing(
     Path((_, _, chat)): ChatPath,
 ) -> Result<LpReply, ApiError> {
     let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("agentTyping", view.chat.agent_typing.as_str()),
-    ))
-}
-
-/// Parses a typing value.
-pub fn typing(value: &str) -> Result<Typing, ApiError> {
-    match value {
-        "typing" => Ok(Typing::Typing),
-        "not-typing" => Ok(Typing::NotTyping),
-        other => Err(ApiError::BadRequest(format!(
-            "typing must be \"typing\" or \"not-typing\", not {other:?}"
-        ))),
-    }
+    let typing = view.chat.agent_typing.as_str();
+    Ok(LpReply::ok(format, &Leaf::new("agentTyping", typing)))
 }
 
 /// `PUT …/info/agentTyping` with `{"agentTyping":"typing"}`: 201 per the doc, echoing the value.
@@ -312,11 +233,8 @@ pub async fn put_agent_typing(
         .engine
         .set_agent_typing(&agent.who.account, &key, agent.who.agent, value)
         .await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("agentTyping", committed.chat.agent_typing.as_str()),
-    )
-    .status(StatusCode::CREATED))
+    let typing = committed.chat.agent_typing.as_str();
+    Ok(LpReply::ok(format, &Leaf::new("agentTyping", typing)).status(StatusCode::CREATED))
 }
 
 /// `GET …/chat/{chatId}/transfer`: skills the chat can go to, with their online agents
@@ -333,13 +251,7 @@ pub async fn get_transfer(
         .engine
         .transfer_skills(&agent.who.account, agent.who.agent)
         .await?;
-    let entries = skills.into_iter().map(|(skill, online)| {
-        Elem::new("skill")
-            .field("id", skill.id.0.to_string())
-            .field("name", skill.name)
-            .field("onlineAgents", online.to_string())
-    });
-    Ok(LpReply::ok(format, Elem::new("transfer").children(entries)).with_list("skill"))
+    Ok(LpReply::ok(format, &TransferSkills { skills: &skills }))
 }
 
 /// `POST …/chat/{chatId}/transfer` with `{"transfer":{"skill":{"id":2}|"agent":{"id":6},"text":…}}`
@@ -353,33 +265,19 @@ pub async fn post_transfer(
     body: LpBody,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let to_agent = body.int_at(&[&["transfer"], &["agent"], &["id"]])?;
-    let to_skill = body.int_at(&[&["transfer"], &["skill"], &["id"]])?;
-    let target = match (to_agent, to_skill) {
-        (Some(a), _) => TransferTo::Agent(chatwire_engine::core::AgentId(a)),
-        (None, Some(s)) => TransferTo::Skill(SkillId(s)),
-        (None, None) => {
-            return Err(ApiError::BadRequest(
-                "transfer needs skill.id or agent.id".into(),
-            ));
-        }
-    };
-    let text = body.str_at(&[&["transfer"], &["text"]]).unwrap_or_default();
-    match state
+    let (target, text) = super::input::transfer(&body)?;
+    let outcome = match state
         .engine
         .transfer(&agent.who.account, &key, agent.who.agent, target, text)
         .await
     {
-        Ok(_) => Ok(LpReply::ok(format, Elem::new("transfer")).status(StatusCode::OK)),
+        Ok(_) => TransferOutcome::Done,
         Err(chatwire_engine::EngineError::Domain(
             e @ chatwire_engine::core::DomainError::Invalid { .. },
-        )) => Ok(LpReply::ok(
-            format,
-            Elem::new("transfer").field("errormsg", e.to_string()),
-        )
-        .status(StatusCode::BAD_REQUEST)),
-        Err(e) => Err(e.into()),
-    }
+        )) => TransferOutcome::Refused(e.to_string()),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(LpReply::ok(format, &outcome).status(outcome.status()))
 }
 
 /// `GET /agentSession/{asid}/chat?chatSessionKeys=K1,K2&fromEventIds=E1,E2`: many chats in one
@@ -393,117 +291,26 @@ pub async fn get_chats(
     base: BaseUrl,
     q: LpQuery,
 ) -> Result<LpRaw, ApiError> {
-    let keys: Vec<&str> = q
-        .get("chatSessionKeys")
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .collect();
-    if keys.is_empty() {
-        return Err(ApiError::BadRequest("chatSessionKeys is required".into()));
-    }
-    let most = state.limits.max_chat_session_keys;
-    if keys.len() > most {
-        return Err(ApiError::BadRequest(format!(
-            "at most {most} chatSessionKeys per request"
-        )));
-    }
-    let froms: Vec<&str> = q
-        .get("fromEventIds")
-        .map(|f| f.split(',').map(str::trim).collect())
-        .unwrap_or_default();
-    if !froms.is_empty() && froms.len() != keys.len() {
-        return Err(ApiError::BadRequest(format!(
-            "fromEventIds has {} entries but chatSessionKeys has {}",
-            froms.len(),
-            keys.len()
-        )));
-    }
-    // Parse every entry first; the valid ones are read (or waited on) together.
-    let mut parsed: Vec<Result<(ChatKey, EventId), ApiError>> = Vec::with_capacity(keys.len());
-    for (i, raw) in keys.iter().enumerate() {
-        let from = match froms.get(i).copied().filter(|f| !f.is_empty()) {
-            Some(f) => {
-                // Leading digits, as for `from` (clients append `?v=1` to the last value).
-                let digits: String = f.chars().take_while(char::is_ascii_digit).collect();
-                digits.parse::<u32>().map(EventId).map_err(|_| {
-                    ApiError::BadRequest(format!("fromEventIds entry {f:?} is not a number"))
-                })?
-            }
-            None => EventId(0),
-        };
-        parsed.push(chat_key(raw).map(|k| (k, from)));
-    }
-    let requests: Vec<(ChatKey, EventId)> = parsed
-        .iter()
-        .filter_map(|p| p.as_ref().ok().cloned())
-        .collect();
+    let asked = AskedChats::parse(&q, state.limits.max_chat_session_keys)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));
-    let mut views = state
+    let reads = state
         .engine
         .wait_chats(
             &agent.who.account,
-            &requests,
+            &asked.requests(),
             Viewer::Agent(agent.who.agent),
             wait,
         )
-        .await
-        .into_iter();
-    // Every chat is rendered once per revision and reader, then reused (fragments.rs): an
-    // unchanged poll answer is assembled from cached bytes.
-    let opts = JsonOptions {
-        style: KeyStyle::Plain,
-        unwrap_root: false,
-        lists: &["chat"],
-    };
-    let now = state.engine.now();
-    let mut chats = Vec::with_capacity(keys.len());
-    for (raw, entry) in keys.iter().zip(parsed) {
-        let result = match entry {
-            Ok((key, from)) => match views.next() {
-                Some(view) => view.map(|v| (key, from, v)).map_err(ApiError::from),
-                None => Err(ApiError::Internal),
-            },
-            Err(e) => Err(e),
-        };
-        chats.push(match result {
-            Ok((key, from, view)) => {
-                // The agent side shows no skill name, and one `now` serves the whole answer.
-                let extras = InfoExtras {
-                    skill_name: None,
-                    now,
-                };
-                let reader = Reader {
-                    account: &agent.who.account,
-                    side: Side::Agent,
-                    asid: Some(agent.asid),
-                    base: &base.0,
-                    format,
-                    ids: EventIds::PlainNumeric,
-                    from,
-                };
-                state.fragments.get_or_render(&reader, &view, &extras, || {
-                    let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
-                    let elem =
-                        chat_elem(&view, Side::Agent, &urls, &extras, EventIds::PlainNumeric);
-                    render_item(&elem, format, opts)
-                })
-            }
-            Err(ApiError::Unavailable) => return Err(ApiError::Unavailable),
-            Err(ApiError::Internal) => return Err(ApiError::Internal),
-            Err(e) => {
-                let elem = Elem::new("chat")
-                    .field("chatSessionKey", (*raw).to_owned())
-                    .child(super::compat::error_elem(&e, now.0));
-                Bytes::from(render_item(&elem, format, opts))
-            }
-        });
-    }
-    Ok(LpRaw {
+        .await;
+    let entries = asked.answer(reads)?;
+    let list = ChatList {
+        account: &agent.who.account,
+        asid: agent.asid,
+        base: &base,
         format,
-        chunks: list_document("chats", "chat", chats, format),
-    })
+        now: state.engine.now(),
+    };
+    Ok(list.render(&state.fragments, entries))
 }
 
 /// `GET …/chat/{chatId}/events/{eventId}`: one event (the `Location` of a posted line).
@@ -514,17 +321,13 @@ pub async fn get_event(
     Path((_, _, chat, event)): Path<(String, i64, String, String)>,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let id = event
-        .parse::<u32>()
-        .map_err(|_| ApiError::NotFound("event not found".into()))?;
-    let view = read(&state, &agent, &key, EventId(id)).await?;
+    let id = event_id(&event)?;
+    let view = read(&state, &agent, &key, id).await?;
     let event = view
         .events
         .iter()
-        .find(|e| e.id.0 == id)
+        .find(|e| e.id == id)
         .ok_or_else(|| ApiError::NotFound("event not found".into()))?;
-    Ok(LpReply::ok(
-        format,
-        super::types::event_elem(event, EventIds::Attribute),
-    ))
+    let ids = EventIds::Attribute;
+    Ok(LpReply::ok(format, &EventView { event, ids }))
 }

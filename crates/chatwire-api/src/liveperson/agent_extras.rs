@@ -12,11 +12,11 @@ use super::auth::LpAgent;
 use super::body::LpBody;
 use super::compat::empty;
 use super::reply::LpReply;
-use super::survey::{parse_answers, survey_elem};
-use super::types::agent_session_url;
-use super::wire::Elem;
+use super::survey::parse_answers;
+use super::views::chat::agent_session_url;
+use super::views::survey::SurveyView;
+use super::views::visit::{ParticipantInfo, VisitCustomVariables, VisitInfo, visit_links};
 use crate::http::path::chat_key;
-use crate::http::time::iso_millis;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 
@@ -44,7 +44,7 @@ pub async fn get_agent_survey(
         .engine
         .survey_of(&agent.who.account, SurveyKind::Agent, name)
         .await?;
-    Ok(LpReply::ok(format, survey_elem(&survey)))
+    Ok(LpReply::ok(format, &SurveyView(&survey)))
 }
 
 /// `PUT …/chat/{chatId}/survey` with `{"survey":{"id":…,"question":[{"id":…,"answer":…}]}}`:
@@ -85,25 +85,11 @@ pub async fn get_participant_info(
         .chain(ringing.iter())
         .find(|c| c.request.participant_id.as_deref() == Some(participant.as_str()))
         .ok_or_else(|| ApiError::NotFound("participant not found in this agent's chats".into()))?;
-    let req = &chat.request;
-    let info = Elem::new("authenticatedParticipantInfo")
-        .field("isUserAuthenticated", true)
-        .field("participantId", participant.clone())
-        .opt_field("customerId", req.visitor_session_id.clone())
-        .field("userName", chat.visitor_name.clone())
-        .opt_field("accountName", req.customer_company.clone());
-    let mut root = Elem::new("participantExtendedInfo").child(info);
-    if req.customer_email.is_some() || req.customer_phone.is_some() {
-        let contact = Elem::new("contacts")
-            .opt_field("email", req.customer_email.clone())
-            .opt_field("phone", req.customer_phone.clone());
-        root = root.child(
-            Elem::new("authenticatedPersonalInfo")
-                .field("name", chat.visitor_name.clone())
-                .child(contact),
-        );
-    }
-    Ok(LpReply::ok(format, root).unwrapped().with_list("contacts"))
+    let view = ParticipantInfo {
+        participant: &participant,
+        chat,
+    };
+    Ok(LpReply::ok(format, &view))
 }
 
 /// The chat behind a visit id, if this agent may read it.
@@ -131,19 +117,7 @@ pub async fn get_visit(
 ) -> Result<LpReply, ApiError> {
     chat_of_visit(&state, &agent, &visit).await?;
     let url = visit_url(&base, &agent, &visit);
-    let root = Elem::new("visitId")
-        .child(Elem::link(format!("{url}/info"), "info"))
-        .child(Elem::link(
-            format!("{url}/customVariables"),
-            "custom-variables",
-        ));
-    Ok(LpReply::ok(format, root))
-}
-
-fn info_item(name: &str, value: String) -> Elem {
-    let mut e = Elem::new("info").attr("name", name);
-    e.text = Some(value.into());
-    e
+    Ok(LpReply::ok(format, &visit_links(url)))
 }
 
 /// `GET …/visits/visit/{visitId}/info`: session, visitor and time facts of the visit.
@@ -155,41 +129,12 @@ pub async fn get_visit_info(
     Path((_, _, visit)): Path<(String, i64, String)>,
 ) -> Result<LpReply, ApiError> {
     let chat = chat_of_visit(&state, &agent, &visit).await?;
-    let req = &chat.request;
-    let pairs = |items: Vec<(&str, Option<String>)>| {
-        items
-            .into_iter()
-            .filter_map(|(n, v)| v.map(|v| info_item(n, v)))
-            .collect::<Vec<_>>()
+    let view = VisitInfo {
+        chat: &chat,
+        in_current_chat: chat.is_handled_by(agent.who.agent),
+        url: &visit_url(&base, &agent, &visit),
     };
-    let session = pairs(vec![
-        ("ip", req.visitor_ip.clone()),
-        ("userAgent", req.user_agent.clone()),
-        ("referrer", req.referrer.clone()),
-        ("language", req.language.clone()),
-    ]);
-    let visitor = pairs(vec![
-        ("name", Some(chat.visitor_name.clone())),
-        ("email", req.customer_email.clone()),
-        ("phone", req.customer_phone.clone()),
-        ("company", req.customer_company.clone()),
-    ]);
-    let time = pairs(vec![
-        ("startTime", Some(iso_millis(chat.started_at))),
-        ("lastUpdate", Some(iso_millis(chat.last_update))),
-    ]);
-    let in_chat = chat.is_handled_by(agent.who.agent);
-    let root = Elem::new("visitInfo")
-        .child(Elem::link(
-            format!("{}/info", visit_url(&base, &agent, &visit)),
-            "self",
-        ))
-        .field("isInCurrentChat", in_chat)
-        .field("visitorId", chat.visitor_id)
-        .child(Elem::new("sessionInfo").children(session))
-        .child(Elem::new("visitorInfo").children(visitor))
-        .child(Elem::new("time").children(time));
-    Ok(LpReply::ok(format, root))
+    Ok(LpReply::ok(format, &view))
 }
 
 /// `GET …/visits/visit/{visitId}/customVariables`: the variables sent with the chat request.
@@ -201,20 +146,9 @@ pub async fn get_visit_custom_variables(
     Path((_, _, visit)): Path<(String, i64, String)>,
 ) -> Result<LpReply, ApiError> {
     let chat = chat_of_visit(&state, &agent, &visit).await?;
-    let vars = chat.request.custom_variables.iter().map(|v| {
-        Elem::new("customVariable")
-            .attr("source", "chat-request")
-            .attr("scope", "visit")
-            .field("name", v.name.clone())
-            .field("time", iso_millis(chat.started_at))
-            .field("displayName", v.name.clone())
-            .field("value", v.value.clone())
-    });
-    let root = Elem::new("customVariables")
-        .child(Elem::link(
-            format!("{}/customVariables", visit_url(&base, &agent, &visit)),
-            "self",
-        ))
-        .children(vars);
-    Ok(LpReply::ok(format, root))
+    let view = VisitCustomVariables {
+        chat: &chat,
+        url: &visit_url(&base, &agent, &visit),
+    };
+    Ok(LpReply::ok(format, &view))
 }

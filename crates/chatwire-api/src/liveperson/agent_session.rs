@@ -3,14 +3,17 @@
 
 use axum::extract::{Query, State};
 use chatwire_engine::Engine;
-use chatwire_engine::core::{Agent, Availability};
+use chatwire_engine::core::{AccountId, Agent, Availability, SkillId};
 use serde::Deserialize;
 
 use super::auth::{LpAgent, LpLogin};
 use super::body::LpBody;
 use super::reply::LpReply;
-use super::types::{ChatUrls, agent_session_url, chat_urls};
-use super::wire::Elem;
+use super::views::Leaf;
+use super::views::agent_session::{
+    AgentInfo, AvailabilityView, AvailableAgents, ChatSessions, IncomingRequests, session_links,
+};
+use super::views::chat::{agent_session_url, chat_urls};
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 
@@ -25,34 +28,13 @@ pub async fn post_agent_session(
 ) -> Result<LpReply, ApiError> {
     let asid = state.engine.open_agent_session(&login.who).await?;
     let url = agent_session_url(&base, &login.who.account, asid);
-    let root = Elem::new("agentSessionLocation").child(Elem::link(url.clone(), "location"));
-    Ok(LpReply::created(format, root, url))
+    Ok(LpReply::created(format, "agentSessionLocation", url))
 }
 
 /// `GET /agentSession/{asid}`: the agent session's links (root `agentSessionId`).
 pub async fn get_agent_session(agent: LpAgent, format: Format, base: BaseUrl) -> LpReply {
     let url = agent_session_url(&base, &agent.who.account, agent.asid);
-    let links = [
-        ("", "self"),
-        ("/availability", "availability"),
-        ("/incomingRequests", "incoming-requests"),
-        ("/chatSessions", "chat-sessions"),
-        ("/info", "info"),
-        ("/availableAgents", "available-agents"),
-        ("/chat/availableSlots", "chat-available-slots"),
-    ];
-    let root = Elem::new("agentSessionId").children(
-        links
-            .iter()
-            .map(|(path, rel)| Elem::link(format!("{url}{path}"), rel)),
-    );
-    LpReply::ok(format, root)
-}
-
-fn availability_elem(a: Availability) -> Elem {
-    Elem::new("availability")
-        .field("chat", a.as_str())
-        .field("voice", "Offline")
+    LpReply::ok(format, &session_links(url))
 }
 
 /// `GET /agentSession/{asid}/availability`.
@@ -65,7 +47,11 @@ pub async fn get_availability(
         .engine
         .agent(&agent.who.account, agent.who.agent)
         .await?;
-    Ok(LpReply::ok(format, availability_elem(record.availability)))
+    let view = AvailabilityView {
+        chat: record.availability,
+        with_voice: true,
+    };
+    Ok(LpReply::ok(format, &view))
 }
 
 /// `PUT /agentSession/{asid}/availability` with `{"availability":{"chat":"Online"}}`: 200 and
@@ -82,18 +68,11 @@ pub async fn put_availability(
         .engine
         .set_availability(&agent.who.account, agent.who.agent, to)
         .await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::new("availability").field("chat", record.availability.as_str()),
-    ))
-}
-
-fn skills_info(agent: &Agent, skills: &[chatwire_engine::core::Skill]) -> Elem {
-    Elem::new("skillsInfo").children(skills.iter().filter(|s| agent.has_skill(s.id)).map(|s| {
-        Elem::new("skillInfo")
-            .field("id", s.id.0.to_string())
-            .field("name", s.name.clone())
-    }))
+    let view = AvailabilityView {
+        chat: record.availability,
+        with_voice: false,
+    };
+    Ok(LpReply::ok(format, &view))
 }
 
 /// `GET /agentSession/{asid}/info`: the agent's own record.
@@ -107,26 +86,12 @@ pub async fn get_agent_info(
     let record = state.engine.agent(account, agent.who.agent).await?;
     let skills = state.engine.skills(account).await?;
     let url = format!("{}/info", agent_session_url(&base, account, agent.asid));
-    let root = Elem::new("info")
-        .child(Elem::link(url, "self"))
-        .field("agentName", record.nickname.clone())
-        .field("displayName", record.display_name.clone())
-        .field("loginName", record.login_name.clone())
-        .field("id", record.id.0.to_string())
-        .field("maxChats", record.max_chats.as_wire().to_string())
-        .child(availability_elem(record.availability))
-        .child(skills_info(&record, &skills));
-    Ok(LpReply::ok(format, root).with_list("skillInfo"))
-}
-
-/// Numeric availability codes of `availableAgents` (spec §2.2.5).
-const fn state_code(a: Availability) -> &'static str {
-    match a {
-        Availability::Offline => "1",
-        Availability::Online => "2",
-        Availability::Occupied => "3",
-        Availability::Away => "4",
-    }
+    let view = AgentInfo {
+        agent: &record,
+        skills: &skills,
+        url: &url,
+    };
+    Ok(LpReply::ok(format, &view))
 }
 
 /// Filters of `availableAgents`.
@@ -162,6 +127,27 @@ pub async fn get_available_agents(
         None => None,
     };
     let skills = state.engine.skills(account).await?;
+    let agents = listed_agents(&state, account, skill, wanted).await?;
+    let next = format!(
+        "{}/availableAgents?timeStamp={}",
+        agent_session_url(&base, account, agent.asid),
+        state.engine.now().0
+    );
+    let view = AvailableAgents {
+        agents: &agents,
+        skills: &skills,
+        next: &next,
+    };
+    Ok(LpReply::ok(format, &view))
+}
+
+/// The enabled agents matching the filters, each with its active chat count.
+async fn listed_agents(
+    state: &AppState,
+    account: &AccountId,
+    skill: Option<SkillId>,
+    wanted: Option<Availability>,
+) -> Result<Vec<(Agent, u32)>, ApiError> {
     let mut agents = Vec::new();
     for a in state.engine.agents(account).await? {
         if !a.enabled
@@ -171,43 +157,9 @@ pub async fn get_available_agents(
             continue;
         }
         let load = state.engine.agent_load(account, a.id).await?;
-        agents.push(
-            Elem::new("agent")
-                .attr("chatState", state_code(a.availability))
-                .attr("id", a.id.0.to_string())
-                .attr("maxChats", a.max_chats.as_wire().to_string())
-                .attr("voiceState", "1")
-                .field("email", a.email.clone())
-                .field("nickname", a.nickname.clone())
-                .field(
-                    "privilegeGroup",
-                    if a.is_admin {
-                        "administrators"
-                    } else {
-                        "agents"
-                    },
-                )
-                .child(
-                    Elem::new("skills").children(
-                        a.skills
-                            .iter()
-                            .map(|s| Elem::leaf("skill", s.0.to_string())),
-                    ),
-                )
-                .field("userName", a.login_name.clone())
-                .field("chats", i64::from(load.active_chats))
-                .child(skills_info(&a, &skills)),
-        );
+        agents.push((a, load.active_chats));
     }
-    let next = format!(
-        "{}/availableAgents?timeStamp={}",
-        agent_session_url(&base, account, agent.asid),
-        state.engine.now().0
-    );
-    let root = Elem::new("availableAgents")
-        .child(Elem::new("agents").children(agents))
-        .child(Elem::link(next, "next"));
-    Ok(LpReply::ok(format, root))
+    Ok(agents)
 }
 
 /// Filters of `availableSlots`.
@@ -223,11 +175,7 @@ pub struct SlotsQuery {
 }
 
 /// Resolves slot filters and asks the engine; `-1` means unlimited.
-pub async fn slots(
-    state: &AppState,
-    account: &chatwire_engine::core::AccountId,
-    q: &SlotsQuery,
-) -> Result<i64, ApiError> {
+pub async fn slots(state: &AppState, account: &AccountId, q: &SlotsQuery) -> Result<i64, ApiError> {
     if let Some(w) = q.max_wait_time.as_deref().filter(|w| !w.is_empty()) {
         let ok = w.trim().parse::<u32>().is_ok_and(|w| w <= 86_400);
         if !ok {
@@ -261,7 +209,7 @@ pub async fn get_available_slots(
     Query(q): Query<SlotsQuery>,
 ) -> Result<LpReply, ApiError> {
     let n = slots(&state, &agent.who.account, &q).await?;
-    Ok(LpReply::ok(format, Elem::leaf("availableSlots", n)))
+    Ok(LpReply::ok(format, &Leaf::new("availableSlots", n)))
 }
 
 /// `GET /agentSession/{asid}/incomingRequests`: the ring count (a string), with a link to
@@ -279,18 +227,12 @@ pub async fn get_incoming_requests(
         .engine
         .wait_ring_count(&agent.who.account, agent.who.agent, wait)
         .await?;
-    let mut root = Elem::new("incomingRequests");
-    if count > 0 {
-        let url = format!(
-            "{}/incomingRequests",
-            agent_session_url(&base, &agent.who.account, agent.asid)
-        );
-        root = root.child(Elem::link(url, "incoming-requests"));
-    }
-    Ok(LpReply::ok(
-        format,
-        root.field("ringingCount", count.to_string()),
-    ))
+    let url = agent_session_url(&base, &agent.who.account, agent.asid);
+    let view = IncomingRequests {
+        count,
+        url: format!("{url}/incomingRequests"),
+    };
+    Ok(LpReply::ok(format, &view))
 }
 
 /// `POST /agentSession/{asid}/incomingRequests`: accepts the next chat ringing for this agent.
@@ -306,14 +248,9 @@ pub async fn post_incoming_requests(
         .engine
         .accept_next(&agent.who.account, agent.who.agent)
         .await?;
-    let urls: ChatUrls = chat_urls(
-        &base,
-        &agent.who.account,
-        Some(agent.asid),
-        &committed.chat.key,
-    );
-    let root = Elem::new("chatLocation").child(Elem::link(urls.chat.clone(), "location"));
-    Ok(LpReply::created(format, root, urls.chat))
+    let key = &committed.chat.key;
+    let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), key);
+    Ok(LpReply::created(format, "chatLocation", urls.chat))
 }
 
 /// `GET /agentSession/{asid}/chatSessions`: the chats this agent handles or handled (for
@@ -328,16 +265,12 @@ pub async fn get_chat_sessions(
         .engine
         .chats_of_agent(&agent.who.account, agent.who.agent, 100)
         .await?;
-    let sessions = chats.iter().map(|c| {
-        let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &c.key);
-        Elem::new("chatSession")
-            .child(Elem::link(urls.chat, "chat-session"))
-            .field("chatSessionKey", c.key.as_str())
-            .field("startTime", c.started_at.millis())
-    });
-    Ok(
-        LpReply::ok(format, Elem::new("chatSessions").children(sessions))
-            .plain()
-            .with_list("chatSession"),
-    )
+    let chats: Vec<_> = chats
+        .into_iter()
+        .map(|c| {
+            let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &c.key);
+            (c, urls)
+        })
+        .collect();
+    Ok(LpReply::ok(format, &ChatSessions { chats: &chats }))
 }

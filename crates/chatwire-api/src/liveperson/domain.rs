@@ -6,14 +6,11 @@ use axum::extract::{Path, Query};
 use serde::Deserialize;
 
 use super::reply::LpReply;
-use super::wire::Elem;
+use super::views::login::{AllBaseUris, LpCsds, SERVICES, ServiceBaseUri};
 use crate::error::ApiError;
 use crate::negotiate::Format;
 use crate::{AppState, BaseUrl};
 use chatwire_engine::Engine;
-
-/// Services this server answers for (names are case-sensitive, as LivePerson's).
-pub const SERVICES: [&str; 4] = ["agentVep", "conversationVep", "adminArea", "smt"];
 
 /// Query of the lookups (`version=1.0`; ignored).
 #[derive(Debug, Deserialize)]
@@ -40,13 +37,6 @@ fn known_service(service: &str) -> Result<(), ApiError> {
     }
 }
 
-fn base_uri_elem(name: &str, service: &str, account: &str, host: &str) -> Elem {
-    Elem::new(name)
-        .field("service", service)
-        .field("account", account)
-        .field("baseURI", host)
-}
-
 /// `GET /api/account/{account}/service/{service}/baseURI.json?version=1.0` and
 /// `GET /csdr/account/{account}/service/{service}/baseURI.json`: one service's host.
 pub async fn get_service_base_uri(
@@ -58,9 +48,12 @@ pub async fn get_service_base_uri(
 ) -> Result<LpReply, ApiError> {
     let account = known_account(&state, &account).await?;
     known_service(&service)?;
-    // JSON is the bare object `{"service","account","baseURI"}` (no root key).
-    let elem = base_uri_elem("baseURI", &service, &account, base.host());
-    Ok(LpReply::ok(format, elem).unwrapped())
+    let view = ServiceBaseUri {
+        service: &service,
+        account: &account,
+        host: base.host(),
+    };
+    Ok(LpReply::ok(format, &view))
 }
 
 /// `GET /csdr/account/{account}/service/baseURI.json`: every service's host.
@@ -71,15 +64,11 @@ pub async fn get_all_base_uris(
     Path(account): Path<String>,
 ) -> Result<LpReply, ApiError> {
     let account = known_account(&state, &account).await?;
-    let entries = SERVICES
-        .iter()
-        .map(|s| base_uri_elem("baseURIs", s, &account, base.host()));
-    // JSON `{"baseURIs":[…]}`: the root element only names the XML document.
-    Ok(
-        LpReply::ok(format, Elem::new("serviceBaseURIs").children(entries))
-            .unwrapped()
-            .with_list("baseURIs"),
-    )
+    let view = AllBaseUris {
+        account: &account,
+        host: base.host(),
+    };
+    Ok(LpReply::ok(format, &view))
 }
 
 /// `GET /csdr/account/{site}/service/{service}/baseURI.lpCsds`: the legacy lpTag lookup,
@@ -92,6 +81,5 @@ pub async fn get_lpcsds(
 ) -> Result<LpReply, ApiError> {
     known_account(&state, &account).await?;
     known_service(&service)?;
-    let data = Elem::new("lpData").field("lpServer", base.host());
-    Ok(LpReply::ok(format, Elem::new("ResultSet").child(data)).with_list("lpData"))
+    Ok(LpReply::ok(format, &LpCsds { host: base.host() }))
 }

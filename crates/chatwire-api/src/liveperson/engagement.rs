@@ -12,12 +12,9 @@ use chatwire_engine::core::Skill;
 
 use super::body::{LpBody, one_or_many, scalar_text};
 use super::reply::LpReply;
-use super::wire::Elem;
+use super::views::account::{Engagement, EngagementIds};
 use crate::negotiate::Format;
 use crate::{ApiError, AppState};
-
-/// How long an issued engagement is valid, seconds.
-const VALID_FOR_SECS: i64 = 1800;
 
 /// `POST /api/account/{account}/app/engagement/visitors`.
 pub async fn post_engagement(
@@ -56,39 +53,20 @@ pub async fn post_engagement(
         None => false,
     };
     let token = |n: usize| state.engine.random_token(n);
-    let visitor_id = token(12)?;
-    let session_id = token(12)?;
-    let page_id = token(8)?;
-    // Context ids count up per engagement; the clock's milliseconds keep them distinct.
-    let context_id = state.engine.now().0 % 1_000_000_000;
-    let mut root = Elem::new("engagement")
-        .field(
-            "status",
-            if available {
-                "AVAILABLE"
-            } else {
-                "NOT_AVAILABLE"
-            },
-        )
-        .field("sessionId", session_id)
-        .field("visitorId", visitor_id)
-        .field("pageId", page_id);
-    if let (true, Some(skill)) = (available, skill) {
-        let language = body
-            .str_at(&[&["appDetails"], &["language"]])
-            .unwrap_or_else(|| "en-US".into());
-        // Engagement and campaign ids derive from the skill: one engagement per skill.
-        let details = Elem::new("engagementDetails")
-            .field("campaignId", skill.id.0 * 10 + 1)
-            .field("engagementId", skill.id.0 * 10 + 2)
-            .field("contextId", context_id.to_string())
-            .field("windowId", skill.id.0 * 10 + 3)
-            .field("language", language)
-            .field("engagementRevision", 1)
-            .field("validForSeconds", VALID_FOR_SECS)
-            .field("skillId", skill.id.0)
-            .field("skillName", skill.name.clone());
-        root = root.child(details);
-    }
-    Ok(LpReply::ok(format, root).unwrapped())
+    let ids = EngagementIds {
+        visitor_id: token(12)?,
+        session_id: token(12)?,
+        page_id: token(8)?,
+        // Context ids count up per engagement; the clock's milliseconds keep them distinct.
+        context_id: state.engine.now().0 % 1_000_000_000,
+    };
+    let language = body
+        .str_at(&[&["appDetails"], &["language"]])
+        .unwrap_or_else(|| "en-US".into());
+    let view = Engagement {
+        available_skill: skill.filter(|_| available),
+        ids,
+        language,
+    };
+    Ok(LpReply::ok(format, &view))
 }

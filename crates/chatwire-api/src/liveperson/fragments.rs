@@ -13,16 +13,16 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Mutex;
 
 use foldhash::fast::RandomState;
-use std::sync::Mutex;
 
 use axum::body::Bytes;
 use chatwire_engine::ChatView;
 use chatwire_engine::core::{AccountId, ChatKey, EventId, Timestamp};
 
-use super::types::{EventIds, InfoExtras, Side};
-use super::wire::{Elem, JsonOptions, XML_DECLARATION, write_content, write_str, write_xml};
+use super::views::chat::{InfoExtras, Side, next_duration_tick};
+use super::views::events::EventIds;
 use crate::negotiate::Format;
 
 /// How many fragments are kept; past it, half are dropped (cheap, and a miss only re-renders).
@@ -202,73 +202,10 @@ impl FragmentCache {
     }
 }
 
-/// `e` as one item of a list: its XML element, or its JSON value (what goes inside the list's
-/// array) preceded by the `,` that separates it from the item before; [`list_document`] drops
-/// the first item's comma. Keeping the comma in the item spares a chunk per item.
-pub fn render_item(e: &Elem, format: Format, opts: JsonOptions<'_>) -> Vec<u8> {
-    match format {
-        Format::Json => {
-            let mut out = Vec::with_capacity(4096);
-            out.push(b',');
-            write_content(e, opts, &mut out);
-            out
-        }
-        Format::Xml => {
-            let mut out = String::with_capacity(4096);
-            write_xml(e, &mut out);
-            out.into_bytes()
-        }
-    }
-}
-
-/// The chunks of the document `<root><item/>…</root>` made of [`render_item`]s, where `item`
-/// is a list name (always a JSON array) and `root` has nothing else: `{"root":{"item":[…]}}`.
-pub fn list_document(root: &str, item: &str, items: Vec<Bytes>, format: Format) -> Vec<Bytes> {
-    let mut head = Vec::with_capacity(64);
-    if items.is_empty() {
-        // What the element tree gives for an empty container.
-        match format {
-            Format::Json => {
-                head.push(b'{');
-                write_str(root, &mut head);
-                head.extend_from_slice(b":{}}");
-            }
-            Format::Xml => {
-                head.extend_from_slice(XML_DECLARATION.as_bytes());
-                head.extend_from_slice(format!("<{root}/>").as_bytes());
-            }
-        }
-        return vec![Bytes::from(head)];
-    }
-    let tail = match format {
-        Format::Json => {
-            head.push(b'{');
-            write_str(root, &mut head);
-            head.extend_from_slice(b":{");
-            write_str(item, &mut head);
-            head.extend_from_slice(b":[");
-            Bytes::from_static(b"]}}")
-        }
-        Format::Xml => {
-            head.extend_from_slice(XML_DECLARATION.as_bytes());
-            head.extend_from_slice(format!("<{root}>").as_bytes());
-            Bytes::from(format!("</{root}>"))
-        }
-    };
-    let mut chunks = Vec::with_capacity(items.len() + 2);
-    chunks.push(Bytes::from(head));
-    for (i, part) in items.into_iter().enumerate() {
-        let first_json = i == 0 && format == Format::Json;
-        chunks.push(if first_json { part.slice(1..) } else { part });
-    }
-    chunks.push(tail);
-    chunks
-}
-
 /// Until when the rendered `duration` (whole seconds since the accept, while chatting) stays
 /// what it is at `now`; `None` when it cannot change (not accepted, or ended).
 fn valid_until(view: &ChatView, now: Timestamp) -> Option<Timestamp> {
-    super::types::next_duration_tick(&view.chat, now)
+    next_duration_tick(&view.chat, now)
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chatwire_engine::Engine;
-use chatwire_engine::auth::{AppCredentials, LoginGrant};
+use chatwire_engine::auth::AppCredentials;
 
 use super::body::LpBody;
 use super::reply::LpReply;
-use super::wire::Elem;
+use super::views::login::LoginAnswer;
 use crate::client_addr::ClientAddr;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
@@ -21,53 +21,6 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|pair| pair.trim().strip_prefix("Session_id=").map(str::to_owned))
-}
-
-fn login_elem(grant: &LoginGrant, account: &str, base: &BaseUrl, now_ms: i64) -> Elem {
-    let agent = &grant.agent;
-    let base_uris = super::domain::SERVICES.into_iter().map(|service| {
-        Elem::new("baseURIs")
-            .field("account", account)
-            .field("baseURI", base.host())
-            .field("service", service)
-    });
-    let privileges = if agent.is_admin {
-        vec![1_i64, 2, 3]
-    } else {
-        vec![1_i64]
-    };
-    let config = Elem::new("config")
-        .field("loginName", agent.login_name.clone())
-        .field("userId", agent.id.0.to_string())
-        .children(
-            privileges
-                .into_iter()
-                .map(|p| Elem::leaf("userPrivileges", p)),
-        )
-        .field("serverCurrentTime", now_ms)
-        .field("timeDiff", 0)
-        .field("serverTimeZoneName", "UTC")
-        .field("serverTimeGMTDiff", 0)
-        .field("isLPA", false)
-        .field("isAdmin", agent.is_admin)
-        .field("accountTimeZoneId", "UTC");
-    let groups = Elem::new("agentGroupsData")
-        .child(
-            Elem::new("items")
-                .field("id", -1)
-                .field("deleted", false)
-                .field("name", "Main Group"),
-        )
-        .field("revision", 1);
-    Elem::new("login")
-        .field("csrf", grant.csrf.clone())
-        .field("wsuk", (now_ms % 1_000_000_000).to_string())
-        .child(config)
-        .child(Elem::new("csdsCollectionResponse").children(base_uris))
-        .child(Elem::new("accountData").child(groups))
-        .field("sessionTTl", grant.ttl_ms.to_string())
-        // The doc notes that the bearer comes last.
-        .field("bearer", grant.bearer.clone())
 }
 
 /// `POST /api/account/{account}/login`: user login (`username` + `password`) or application
@@ -109,15 +62,13 @@ pub async fn post_login(
                 .await?
         }
     };
-    let elem = login_elem(&grant, &account, &base, state.engine.now().0);
-    // The login answer is a bare object (`{"csrf":…,"bearer":…}`), list-valued where clients
-    // iterate.
-    let mut resp = LpReply::ok(format, elem)
-        .unwrapped()
-        .with_list("baseURIs")
-        .with_list("items")
-        .with_list("userPrivileges")
-        .into_response();
+    let answer = LoginAnswer {
+        grant: &grant,
+        account: &account,
+        host: base.host(),
+        now_ms: state.engine.now().0,
+    };
+    let mut resp = LpReply::ok(format, &answer).into_response();
     let cookie = format!(
         "Session_id={}; Path=/api/account/{account}; HttpOnly; SameSite=Lax",
         grant.cookie

@@ -1,7 +1,9 @@
 //! The LivePerson legacy chat dialect: Login API, Chat Agent API and (later) Server Chat API.
 //!
-//! Map: `compat` (suffixes, method override, error envelope), `wire` (XML infoset ↔ JSON/XML),
-//! `body` (request decoding), `reply` (responses), `types` (LivePerson shapes of engine values).
+//! Map: `compat` (suffixes, method override, error envelope), `wire` (XML infoset ↔ JSON/XML
+//! byte writers), `body` and `input` (request decoding into typed inputs), `views` (typed answer
+//! structs, one render each into `wire`), `reply` (responses), `fragments` (the per-revision
+//! render cache of the multi-chat retrieve). Handler files read extract → engine → view.
 
 pub mod agent_chat;
 pub mod agent_extras;
@@ -12,11 +14,12 @@ pub mod compat;
 pub mod domain;
 pub mod engagement;
 pub mod fragments;
+pub mod input;
 pub mod login;
 pub mod query;
 pub mod reply;
 pub mod survey;
-pub mod types;
+pub mod views;
 pub mod visitor;
 pub mod visitor_account;
 pub mod visitor_auth;

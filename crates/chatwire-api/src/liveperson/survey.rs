@@ -1,51 +1,10 @@
-//! LivePerson survey wire form (spec §4.2), shared by the agent survey and the visitor's
-//! pre-chat, offline and exit surveys: `{"survey":{"id","title","header","questions":{"question":[…]}}}`.
+//! Submitted survey answers (spec §4.2), shared by the agent survey and the visitor's offline
+//! and exit surveys; the survey definitions render in `views::survey`.
 
-use chatwire_engine::core::Survey;
 use chatwire_engine::core::chat::SurveyAnswer;
 
 use super::body::{LpBody, one_or_many, scalar_text};
-use super::wire::Elem;
 use crate::ApiError;
-
-/// Renders a survey definition.
-pub fn survey_elem(survey: &Survey) -> Elem {
-    let mut questions: Vec<_> = survey.questions.iter().collect();
-    questions.sort_by_key(|q| q.order);
-    let questions = questions.into_iter().map(|q| {
-        let entries = q.entries.iter().map(|e| {
-            let logic = Elem::new("logic").children(
-                e.show_logic_ids
-                    .iter()
-                    .map(|id| Elem::leaf("showLogicId", *id)),
-            );
-            let entry = Elem::new("entry")
-                .field("value", e.value.clone())
-                .field("displayValue", e.display_value.clone())
-                .field("checked", e.checked);
-            if e.show_logic_ids.is_empty() {
-                entry
-            } else {
-                entry.child(logic)
-            }
-        });
-        let question = Elem::new("question")
-            .field("id", q.id)
-            .opt_field("logicId", q.logic_id)
-            .field("order", i64::from(q.order))
-            .field("mandatory", q.mandatory)
-            .field("type", q.kind.as_str())
-            .opt_field("validationType", q.validation.map(|v| v.as_str()))
-            .field("label", q.label.clone());
-        // Entries sit directly in the question (spec §4.2: `entry[]`); text questions have none.
-        question.children(entries)
-    });
-    Elem::new("survey")
-        .field("id", survey.id)
-        .field("title", survey.title.clone())
-        .field("header", survey.header.clone())
-        .child(Elem::new("questions").children(questions))
-}
 
 /// Reads submitted answers: `{"survey":{"id":S,"question":[{"id":Q,"answer":"x"|["a","b"]}]}}`;
 /// a single question may be an object (Postman), and `questions.question` is read too.

@@ -9,7 +9,7 @@ use chatwire_engine::core::chat::{CustomVariable, MAX_CHAT_TIMEOUT_SECS, SurveyA
 use serde_json::Value;
 
 use super::body::{LpBody, one_or_many, scalar_text};
-use super::types::chat_urls;
+use super::views::chat::chat_urls;
 use super::visitor_auth::LpVisitor;
 use crate::client_addr::ClientAddr;
 use crate::{ApiError, AppState, BaseUrl};

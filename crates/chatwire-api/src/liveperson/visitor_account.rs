@@ -10,32 +10,18 @@ use super::body::{LpBody, scalar_text};
 use super::compat::empty;
 use super::query::LpQuery;
 use super::reply::LpReply;
-use super::survey::{parse_answers, survey_elem};
+use super::survey::parse_answers;
+use super::views::Leaf;
+use super::views::account::account_root;
+use super::views::survey::SurveyView;
 use super::visitor_auth::LpVisitor;
-use super::wire::Elem;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// `GET /api/account/{account}`: the account root and its rels (lpTag navigates only by rel).
 pub async fn get_account_root(visitor: LpVisitor, format: Format, base: BaseUrl) -> LpReply {
-    let root = base.join(&format!("/api/account/{}", visitor.account));
-    let rels = [
-        ("", "self"),
-        ("/agentSession", "agent-session"),
-        ("/chat/request", "chat-request"),
-        ("/chat/availability", "chat-availability"),
-        ("/chat/availableSlots", "chat-available-slots"),
-        ("/chat/estimatedWaitTime", "chat-estimatedWaitTime"),
-        ("/chat/preSurvey", "prechat-survey"),
-        ("/chat/offlineSurvey", "chat-offline-survey"),
-    ];
-    let elem = Elem::new("account")
-        .attr("id", visitor.account.to_string())
-        .children(
-            rels.iter()
-                .map(|(path, rel)| Elem::link(format!("{root}{path}"), rel)),
-        );
-    LpReply::ok(format, elem)
+    let url = base.join(&format!("/api/account/{}", visitor.account));
+    LpReply::ok(format, &account_root(visitor.account.to_string(), url))
 }
 
 /// The `skill` / `agent` / `maxWaitTime` filters shared by the availability calls.
@@ -91,7 +77,7 @@ pub async fn get_availability(
         .engine
         .visitor_availability(&visitor.account, f.skill, f.agent, f.max_wait)
         .await?;
-    Ok(LpReply::ok(format, Elem::leaf("availability", available)))
+    Ok(LpReply::ok(format, &Leaf::new("availability", available)))
 }
 
 /// `GET /chat/availableSlots?skill=&maxWaitTime=` or `?agent=`: `-1` is unlimited.
@@ -106,10 +92,8 @@ pub async fn get_available_slots(
         .engine
         .available_slots(&visitor.account, f.skill, f.agent)
         .await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("availableSlots", slots.map_or(-1, i64::from)),
-    ))
+    let slots = slots.map_or(-1, i64::from);
+    Ok(LpReply::ok(format, &Leaf::new("availableSlots", slots)))
 }
 
 /// `GET /chat/estimatedWaitTime?skill=`: seconds; 0 now, -1 nobody online, -2 no data.
@@ -129,7 +113,7 @@ pub async fn get_estimated_wait_time(
         .engine
         .estimated_wait(&visitor.account, f.skill)
         .await?;
-    Ok(LpReply::ok(format, Elem::leaf("estimatedWaitTime", secs)))
+    Ok(LpReply::ok(format, &Leaf::new("estimatedWaitTime", secs)))
 }
 
 /// `surveyName` wins, then `surveyApiId`.
@@ -150,7 +134,7 @@ pub async fn get_pre_survey(
         .engine
         .survey_of(&visitor.account, SurveyKind::PreChat, survey_name(&q))
         .await?;
-    Ok(LpReply::ok(format, survey_elem(&survey)))
+    Ok(LpReply::ok(format, &SurveyView(&survey)))
 }
 
 /// `GET /chat/offlineSurvey`: the "leave a message" survey.
@@ -164,7 +148,7 @@ pub async fn get_offline_survey(
         .engine
         .survey_of(&visitor.account, SurveyKind::Offline, survey_name(&q))
         .await?;
-    Ok(LpReply::ok(format, survey_elem(&survey)))
+    Ok(LpReply::ok(format, &SurveyView(&survey)))
 }
 
 /// Context fields LivePerson clients send next to survey answers, kept with the submission.

@@ -8,30 +8,27 @@ use axum::response::Response;
 use chatwire_engine::ChatView;
 use chatwire_engine::core::{Actor, ChatKey, EventId, SurveyKind};
 
-use super::agent_chat::{PostedEvent, extras, parse_event, typing};
-use super::body::{LpBody, one_or_many, scalar_text};
+use super::agent_chat::extras;
+use super::body::LpBody;
 use super::compat::empty;
+use super::input::{
+    PostedEvent, custom_variables, event_id, from_param, parse_event, transcript_request, typing,
+};
 use super::query::LpQuery;
 use super::reply::LpReply;
-use super::survey::{parse_answers, survey_elem};
-use super::types::{EventIds, Side, chat_elem, chat_urls, event_elem, events_elem, info_elem};
+use super::survey::parse_answers;
+use super::views::Leaf;
+use super::views::chat::{ChatInfo, ChatResource, Side, chat_urls};
+use super::views::events::{EventIds, EventView, EventsPage};
+use super::views::survey::SurveyView;
 use super::visitor_account::survey_context;
 use super::visitor_auth::LpVisitor;
-use super::wire::Elem;
 use crate::http::path::chat_key;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// Path of visitor chat routes.
 pub type VisitorChatPath = Path<(String, String)>;
-
-fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
-    Ok(EventId(
-        q.leading_u32("from")
-            .map_err(ApiError::BadRequest)?
-            .unwrap_or(0),
-    ))
-}
 
 async fn read(
     state: &AppState,
@@ -63,10 +60,14 @@ pub async fn get_chat(
         .await?;
     let urls = chat_urls(&base, &v.account, None, &key);
     let extras = extras(&state, &v.account, &view, Side::Visitor).await;
-    Ok(LpReply::ok(
-        format,
-        chat_elem(&view, Side::Visitor, &urls, &extras, EventIds::Attribute),
-    ))
+    let resource = ChatResource {
+        read: &view,
+        side: Side::Visitor,
+        urls: &urls,
+        extras: &extras,
+        ids: EventIds::Attribute,
+    };
+    Ok(LpReply::ok(format, &resource))
 }
 
 /// `GET /chat/{chatId}/events[?from=N]`.
@@ -84,14 +85,13 @@ pub async fn get_events(
         .engine
         .visitor_wait(&v.account, &key, &v.key.key, from_param(&q)?, wait)
         .await?;
-    Ok(LpReply::ok(
-        format,
-        events_elem(
-            &view,
-            &chat_urls(&base, &v.account, None, &key),
-            EventIds::Attribute,
-        ),
-    ))
+    let urls = chat_urls(&base, &v.account, None, &key);
+    let page = EventsPage {
+        read: &view,
+        urls: &urls,
+        ids: EventIds::Attribute,
+    };
+    Ok(LpReply::ok(format, &page))
 }
 
 /// `GET /chat/{chatId}/events/{eventId}`: one event the visitor may see.
@@ -102,16 +102,15 @@ pub async fn get_event(
     Path((_, chat, event)): Path<(String, String, String)>,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let id = event
-        .parse::<u32>()
-        .map_err(|_| ApiError::NotFound("event not found".into()))?;
-    let view = read(&state, &v, &key, EventId(id)).await?;
-    let found = view
+    let id = event_id(&event)?;
+    let view = read(&state, &v, &key, id).await?;
+    let event = view
         .events
         .iter()
-        .find(|e| e.id.0 == id)
+        .find(|e| e.id == id)
         .ok_or_else(|| ApiError::NotFound("event not found".into()))?;
-    Ok(LpReply::ok(format, event_elem(found, EventIds::Attribute)))
+    let ids = EventIds::Attribute;
+    Ok(LpReply::ok(format, &EventView { event, ids }))
 }
 
 /// `POST /chat/{chatId}/events`: a line (always plain on this side) or `state: ended`. 201 +
@@ -144,15 +143,9 @@ pub async fn post_event(
         }
     };
     let first = committed.events.first().map_or(0, |e| e.id.0);
-    let url = format!(
-        "{}/events/{first}",
-        chat_urls(&base, &v.account, None, &key).chat
-    );
-    Ok(LpReply::created(
-        format,
-        Elem::new("chatEventLocation").child(Elem::link(url.clone(), "location")),
-        url,
-    ))
+    let urls = chat_urls(&base, &v.account, None, &key);
+    let url = urls.sub(&format!("events/{first}"));
+    Ok(LpReply::created(format, "chatEventLocation", url))
 }
 
 /// `GET /chat/{chatId}/info`: plain `href`/`rel` keys here (Postman reads `info.link[1]["href"]`).
@@ -166,16 +159,14 @@ pub async fn get_info(
     let key = chat_key(&chat)?;
     let view = read(&state, &v, &key, EventId(u32::MAX)).await?;
     let extras = extras(&state, &v.account, &view, Side::Visitor).await;
-    Ok(LpReply::ok(
-        format,
-        info_elem(
-            &view.chat,
-            Side::Visitor,
-            &chat_urls(&base, &v.account, None, &key),
-            &extras,
-        ),
-    )
-    .plain())
+    let urls = chat_urls(&base, &v.account, None, &key);
+    let info = ChatInfo {
+        chat: &view.chat,
+        side: Side::Visitor,
+        urls: &urls,
+        extras: &extras,
+    };
+    Ok(LpReply::ok(format, &info))
 }
 
 /// `GET /chat/{chatId}/info/visitorName`.
@@ -186,10 +177,8 @@ pub async fn get_visitor_name(
     Path((_, chat)): VisitorChatPath,
 ) -> Result<LpReply, ApiError> {
     let view = read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("visitorName", view.chat.visitor_name.clone()),
-    ))
+    let name = view.chat.visitor_name.clone();
+    Ok(LpReply::ok(format, &Leaf::new("visitorName", name)))
 }
 
 /// `PUT /chat/{chatId}/info/visitorName` with `{"visitorName":"Natalie"}`: **200** (the CaféX
@@ -211,10 +200,8 @@ pub async fn put_visitor_name(
         .engine
         .set_visitor_name(&v.account, &key, name)
         .await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("visitorName", committed.chat.visitor_name),
-    ))
+    let name = committed.chat.visitor_name.clone();
+    Ok(LpReply::ok(format, &Leaf::new("visitorName", name)))
 }
 
 /// `GET /chat/{chatId}/info/visitorTyping`.
@@ -225,10 +212,8 @@ pub async fn get_visitor_typing(
     Path((_, chat)): VisitorChatPath,
 ) -> Result<LpReply, ApiError> {
     let view = read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("visitorTyping", view.chat.visitor_typing.as_str()),
-    ))
+    let typing = view.chat.visitor_typing.as_str();
+    Ok(LpReply::ok(format, &Leaf::new("visitorTyping", typing)))
 }
 
 /// `PUT /chat/{chatId}/info/visitorTyping` with `{"visitorTyping":"typing"}`: 200.
@@ -249,10 +234,8 @@ pub async fn put_visitor_typing(
         .engine
         .set_visitor_typing(&v.account, &key, value)
         .await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("visitorTyping", committed.chat.visitor_typing.as_str()),
-    ))
+    let typing = committed.chat.visitor_typing.as_str();
+    Ok(LpReply::ok(format, &Leaf::new("visitorTyping", typing)))
 }
 
 /// `GET /chat/{chatId}/info/agentTyping`.
@@ -263,10 +246,8 @@ pub async fn get_agent_typing(
     Path((_, chat)): VisitorChatPath,
 ) -> Result<LpReply, ApiError> {
     let view = read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    Ok(LpReply::ok(
-        format,
-        Elem::leaf("agentTyping", view.chat.agent_typing.as_str()),
-    ))
+    let typing = view.chat.agent_typing.as_str();
+    Ok(LpReply::ok(format, &Leaf::new("agentTyping", typing)))
 }
 
 /// `GET /chat/{chatId}/exitSurvey[?surveyName=|surveyApiId=]`.
@@ -286,7 +267,7 @@ pub async fn get_exit_survey(
         .engine
         .survey_of(&v.account, SurveyKind::Exit, name)
         .await?;
-    Ok(LpReply::ok(format, survey_elem(&survey)))
+    Ok(LpReply::ok(format, &SurveyView(&survey)))
 }
 
 /// `PUT /chat/{chatId}/exitSurvey`: validated and stored with the chat; 200.
@@ -321,24 +302,7 @@ pub async fn put_custom_variables(
     body: LpBody,
 ) -> Result<Response, ApiError> {
     let key = chat_key(&chat)?;
-    let list = body
-        .at(&[&["customVariables"], &["customVariable"]])
-        .ok_or_else(|| {
-            ApiError::BadRequest(
-                "the body must be {\"customVariables\":{\"customVariable\":[…]}}".into(),
-            )
-        })?;
-    let mut vars = Vec::new();
-    for item in one_or_many(Some(list)) {
-        let name = item
-            .get("name")
-            .and_then(scalar_text)
-            .ok_or_else(|| ApiError::BadRequest("every custom variable needs a name".into()))?;
-        vars.push(chatwire_engine::core::chat::CustomVariable {
-            name,
-            value: item.get("value").and_then(scalar_text).unwrap_or_default(),
-        });
-    }
+    let vars = custom_variables(&body)?;
     state
         .engine
         .set_custom_variables(&v.account, &key, &v.key.key, vars)
@@ -356,26 +320,12 @@ pub async fn put_transcript_request(
     body: LpBody,
 ) -> Result<Response, ApiError> {
     let key = chat_key(&chat)?;
-    let body = body.unwrap_root(&[
-        "transcriptRequest",
-        "transcriptWithSubjectRequest",
-        "transcript",
-    ]);
-    let email = body.required(&[&["email"]], "email")?;
-    let timezone_offset_ms = body.int_at(&[&["timezoneOffset"]])?;
-    let subject = body
-        .str_at(&[&["subject"]])
-        .filter(|s| !s.trim().is_empty());
+    let request = transcript_request(body)?;
     state
         .engine
         .visitor_chat(&v.account, &key, &v.key.key)
         .await?;
     state.engine.touch_visitor(&v.account, &key);
-    let request = chatwire_engine::TranscriptRequest {
-        email,
-        subject,
-        timezone_offset_ms,
-    };
     state
         .engine
         .request_transcript(&v.account, &key, request)

@@ -1,0 +1,250 @@
+//! Typed inputs of the chat-level calls, read from the query or the body before the engine is
+//! asked: the `from` cursor, posted events, typing values, transfer targets, the multi-chat
+//! retrieve's keys and cursors, custom variables and transcript requests. Malformed input is a
+//! 400 here, never an engine call.
+
+use chatwire_engine::core::chat::CustomVariable;
+use chatwire_engine::core::{AgentId, ChatKey, EventId, LineSubType, SkillId, TextType, Typing};
+use chatwire_engine::{ChatView, EngineResult, LineInput, TranscriptRequest, TransferTo};
+
+use super::body::{LpBody, one_or_many, scalar_text};
+use super::query::LpQuery;
+use super::views::chat_list::ChatEntry;
+use crate::ApiError;
+use crate::http::path::chat_key;
+
+/// The `from` cursor (leading digits; clients append `?v=1`), 0 when absent.
+pub fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
+    Ok(EventId(
+        q.leading_u32("from")
+            .map_err(ApiError::BadRequest)?
+            .unwrap_or(0),
+    ))
+}
+
+/// An event id from the path; one that is not a number names no event (404).
+pub fn event_id(raw: &str) -> Result<EventId, ApiError> {
+    raw.parse::<u32>()
+        .map(EventId)
+        .map_err(|_| ApiError::NotFound("event not found".into()))
+}
+
+/// A posted event: a line (`textType` plain, html, rich-content; `subType` REGULAR or
+/// ONLY_TO_REP) or `state: ended`. One event per POST.
+pub enum PostedEvent {
+    /// A line.
+    Line(LineInput),
+    /// End the chat.
+    End,
+}
+
+fn parse_line(body: &LpBody, agent_side: bool) -> Result<LineInput, ApiError> {
+    let text = body.required(&[&["event"], &["text"]], "event.text")?;
+    let text_type = match body.str_at(&[&["event"], &["textType"]]).as_deref() {
+        None | Some("plain") => TextType::Plain,
+        Some("html") if agent_side => TextType::Html,
+        Some("rich-content") if agent_side => TextType::RichContent,
+        Some("html" | "rich-content") => TextType::Plain,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!("unknown textType {other:?}")));
+        }
+    };
+    let sub_type = match body.str_at(&[&["event"], &["subType"]]).as_deref() {
+        None | Some("REGULAR") => LineSubType::Regular,
+        Some("ONLY_TO_REP") if agent_side => LineSubType::OnlyToRep,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "unsupported subType {other:?}"
+            )));
+        }
+    };
+    let json = body.at(&[&["event"], &["json"]]).map(ToString::to_string);
+    Ok(LineInput {
+        text,
+        text_type,
+        json,
+        sub_type,
+    })
+}
+
+/// Reads `{"event":{…}}` (or XML `<event type=…>`).
+pub fn parse_event(body: &LpBody, agent_side: bool) -> Result<PostedEvent, ApiError> {
+    if body
+        .at(&[&["event"]])
+        .is_some_and(serde_json::Value::is_array)
+    {
+        return Err(ApiError::BadRequest("one event per request".into()));
+    }
+    let typ = body.required(&[&["event"], &["@type", "type"]], "event.@type")?;
+    match typ.as_str() {
+        "line" => parse_line(body, agent_side).map(PostedEvent::Line),
+        "state" => match body
+            .required(&[&["event"], &["state"]], "event.state")?
+            .as_str()
+        {
+            "ended" => Ok(PostedEvent::End),
+            other => Err(ApiError::BadRequest(format!(
+                "a client may only set state \"ended\", not {other:?}"
+            ))),
+        },
+        other => Err(ApiError::BadRequest(format!(
+            "unsupported event type {other:?}; use line or state"
+        ))),
+    }
+}
+
+/// Parses a typing value.
+pub fn typing(value: &str) -> Result<Typing, ApiError> {
+    match value {
+        "typing" => Ok(Typing::Typing),
+        "not-typing" => Ok(Typing::NotTyping),
+        other => Err(ApiError::BadRequest(format!(
+            "typing must be \"typing\" or \"not-typing\", not {other:?}"
+        ))),
+    }
+}
+
+/// `{"transfer":{"skill":{"id":2}|"agent":{"id":6},"text":…}}`: the target (agent wins when
+/// both are given) and the note.
+pub fn transfer(body: &LpBody) -> Result<(TransferTo, String), ApiError> {
+    let to_agent = body.int_at(&[&["transfer"], &["agent"], &["id"]])?;
+    let to_skill = body.int_at(&[&["transfer"], &["skill"], &["id"]])?;
+    let target = match (to_agent, to_skill) {
+        (Some(a), _) => TransferTo::Agent(AgentId(a)),
+        (None, Some(s)) => TransferTo::Skill(SkillId(s)),
+        (None, None) => {
+            return Err(ApiError::BadRequest(
+                "transfer needs skill.id or agent.id".into(),
+            ));
+        }
+    };
+    let text = body.str_at(&[&["transfer"], &["text"]]).unwrap_or_default();
+    Ok((target, text))
+}
+
+/// The chats a multi-chat retrieve asks for, in order: each key as sent, parsed with its
+/// cursor or refused on its own.
+pub struct AskedChats {
+    entries: Vec<(String, Result<(ChatKey, EventId), ApiError>)>,
+}
+
+impl AskedChats {
+    /// Reads `chatSessionKeys=K1,K2&fromEventIds=E1,E2`. A missing `fromEventIds` list or
+    /// entry reads from 0; no keys, more than `most` keys, lists of different lengths or a
+    /// cursor that is not a number are a 400 for the whole request.
+    pub fn parse(q: &LpQuery, most: usize) -> Result<Self, ApiError> {
+        let keys: Vec<&str> = q
+            .get("chatSessionKeys")
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .collect();
+        if keys.is_empty() {
+            return Err(ApiError::BadRequest("chatSessionKeys is required".into()));
+        }
+        if keys.len() > most {
+            return Err(ApiError::BadRequest(format!(
+                "at most {most} chatSessionKeys per request"
+            )));
+        }
+        let froms: Vec<&str> = q
+            .get("fromEventIds")
+            .map(|f| f.split(',').map(str::trim).collect())
+            .unwrap_or_default();
+        if !froms.is_empty() && froms.len() != keys.len() {
+            return Err(ApiError::BadRequest(format!(
+                "fromEventIds has {} entries but chatSessionKeys has {}",
+                froms.len(),
+                keys.len()
+            )));
+        }
+        let mut entries = Vec::with_capacity(keys.len());
+        for (i, raw) in keys.iter().enumerate() {
+            let from = match froms.get(i).copied().filter(|f| !f.is_empty()) {
+                Some(f) => {
+                    // Leading digits, as for `from` (clients append `?v=1` to the last value).
+                    let digits: String = f.chars().take_while(char::is_ascii_digit).collect();
+                    digits.parse::<u32>().map(EventId).map_err(|_| {
+                        ApiError::BadRequest(format!("fromEventIds entry {f:?} is not a number"))
+                    })?
+                }
+                None => EventId(0),
+            };
+            entries.push(((*raw).to_owned(), chat_key(raw).map(|k| (k, from))));
+        }
+        Ok(Self { entries })
+    }
+
+    /// The well-formed keys with their cursors, to read (or wait on) together.
+    pub fn requests(&self) -> Vec<(ChatKey, EventId)> {
+        self.entries
+            .iter()
+            .filter_map(|(_, parsed)| parsed.as_ref().ok().cloned())
+            .collect()
+    }
+
+    /// Pairs every asked chat with its read (`reads` answers [`Self::requests`] in order). A
+    /// chat the engine refuses is reported in its own entry; an unavailable store or an
+    /// internal error fails the whole answer.
+    pub fn answer(self, reads: Vec<EngineResult<ChatView>>) -> Result<Vec<ChatEntry>, ApiError> {
+        let mut reads = reads.into_iter();
+        self.entries
+            .into_iter()
+            .map(|(raw, parsed)| {
+                let read = parsed.and_then(|(key, from)| match reads.next() {
+                    Some(read) => read.map(|read| (key, from, read)).map_err(ApiError::from),
+                    None => Err(ApiError::Internal),
+                });
+                match read {
+                    Ok((key, from, read)) => Ok(ChatEntry::Read { key, from, read }),
+                    Err(e @ (ApiError::Unavailable | ApiError::Internal)) => Err(e),
+                    Err(error) => Ok(ChatEntry::Refused { raw, error }),
+                }
+            })
+            .collect()
+    }
+}
+
+/// `{"customVariables":{"customVariable":[{"name","value"}]}}` (one variable may be an object).
+pub fn custom_variables(body: &LpBody) -> Result<Vec<CustomVariable>, ApiError> {
+    let list = body
+        .at(&[&["customVariables"], &["customVariable"]])
+        .ok_or_else(|| {
+            ApiError::BadRequest(
+                "the body must be {\"customVariables\":{\"customVariable\":[…]}}".into(),
+            )
+        })?;
+    let mut vars = Vec::new();
+    for item in one_or_many(Some(list)) {
+        let name = item
+            .get("name")
+            .and_then(scalar_text)
+            .ok_or_else(|| ApiError::BadRequest("every custom variable needs a name".into()))?;
+        vars.push(CustomVariable {
+            name,
+            value: item.get("value").and_then(scalar_text).unwrap_or_default(),
+        });
+    }
+    Ok(vars)
+}
+
+/// `{"email":…,"timezoneOffset":-7200000[,"subject":…]}`, at the top or inside a
+/// `transcriptRequest` / `transcriptWithSubjectRequest` / `transcript` root.
+pub fn transcript_request(body: LpBody) -> Result<TranscriptRequest, ApiError> {
+    let body = body.unwrap_root(&[
+        "transcriptRequest",
+        "transcriptWithSubjectRequest",
+        "transcript",
+    ]);
+    let email = body.required(&[&["email"]], "email")?;
+    let timezone_offset_ms = body.int_at(&[&["timezoneOffset"]])?;
+    let subject = body
+        .str_at(&[&["subject"]])
+        .filter(|s| !s.trim().is_empty());
+    Ok(TranscriptRequest {
+        email,
+        subject,
+        timezone_offset_ms,
+    })
+}

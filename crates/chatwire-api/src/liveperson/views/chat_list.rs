@@ -1,0 +1,178 @@
+//! The multi-chat retrieve document (seed 002): `{"chats":{"chat":[…]}}` with plain keys and
+//! numeric event ids, one entry per asked key in the order asked. A chat entry is rendered once
+//! per revision and reader and then reused from the [`FragmentCache`]: an unchanged poll answer
+//! is assembled from cached bytes, which is why this view writes bytes rather than one tree.
+
+use axum::body::Bytes;
+use chatwire_engine::ChatView;
+use chatwire_engine::core::{AccountId, ChatKey, EventId, Timestamp};
+
+use super::View;
+use super::chat::{ChatResource, InfoExtras, Side, chat_urls};
+use super::events::EventIds;
+use crate::liveperson::compat::error_elem;
+use crate::liveperson::fragments::{FragmentCache, Reader};
+use crate::liveperson::reply::LpRaw;
+use crate::liveperson::wire::{
+    Elem, JsonOptions, KeyStyle, XML_DECLARATION, write_content, write_str, write_xml,
+};
+use crate::negotiate::Format;
+use crate::{ApiError, BaseUrl};
+
+/// The JSON options of every entry: plain keys, `chat` always an array.
+const OPTS: JsonOptions<'static> = JsonOptions {
+    style: KeyStyle::Plain,
+    unwrap_root: false,
+    lists: &["chat"],
+};
+
+/// One asked chat: read, or refused (unknown, not this agent's, malformed) without revealing
+/// anything but the key the client sent.
+#[derive(Debug)]
+pub enum ChatEntry {
+    /// The chat as read from `from`.
+    Read {
+        /// The chat's key.
+        key: ChatKey,
+        /// The cursor asked for.
+        from: EventId,
+        /// What the read returned.
+        read: ChatView,
+    },
+    /// `{"chatSessionKey":…,"error":{…}}`.
+    Refused {
+        /// The key exactly as sent.
+        raw: String,
+        /// Why.
+        error: ApiError,
+    },
+}
+
+/// Who reads the list and how: the agent session the links hang off, the base URL, the format,
+/// and one `now` for every entry's `duration`.
+#[derive(Debug, Clone, Copy)]
+pub struct ChatList<'a> {
+    /// The agent's account.
+    pub account: &'a AccountId,
+    /// The agent session.
+    pub asid: i64,
+    /// `https://host` of the links.
+    pub base: &'a BaseUrl,
+    /// JSON or XML.
+    pub format: Format,
+    /// Now, for `duration` and error times.
+    pub now: Timestamp,
+}
+
+impl ChatList<'_> {
+    /// The whole answer, each read entry taken from `cache` while still exact.
+    pub fn render(&self, cache: &FragmentCache, entries: Vec<ChatEntry>) -> LpRaw {
+        let items = entries
+            .into_iter()
+            .map(|entry| match entry {
+                ChatEntry::Read { key, from, read } => self.chat(cache, &key, from, &read),
+                ChatEntry::Refused { raw, error } => {
+                    let elem = Elem::new("chat")
+                        .field("chatSessionKey", raw)
+                        .child(error_elem(&error, self.now.0));
+                    Bytes::from(render_item(&elem, self.format, OPTS))
+                }
+            })
+            .collect();
+        LpRaw {
+            format: self.format,
+            chunks: list_document("chats", "chat", items, self.format),
+        }
+    }
+
+    fn chat(&self, cache: &FragmentCache, key: &ChatKey, from: EventId, read: &ChatView) -> Bytes {
+        // The agent side shows no skill name, and one `now` serves the whole answer.
+        let extras = InfoExtras {
+            skill_name: None,
+            now: self.now,
+        };
+        let reader = Reader {
+            account: self.account,
+            side: Side::Agent,
+            asid: Some(self.asid),
+            base: &self.base.0,
+            format: self.format,
+            ids: EventIds::PlainNumeric,
+            from,
+        };
+        cache.get_or_render(&reader, read, &extras, || {
+            let urls = chat_urls(self.base, self.account, Some(self.asid), key);
+            let resource = ChatResource {
+                read,
+                side: Side::Agent,
+                urls: &urls,
+                extras: &extras,
+                ids: EventIds::PlainNumeric,
+            };
+            render_item(&resource.render(), self.format, OPTS)
+        })
+    }
+}
+
+/// `e` as one item of a list: its XML element, or its JSON value (what goes inside the list's
+/// array) preceded by the `,` that separates it from the item before; [`list_document`] drops
+/// the first item's comma. Keeping the comma in the item spares a chunk per item.
+pub fn render_item(e: &Elem, format: Format, opts: JsonOptions<'_>) -> Vec<u8> {
+    match format {
+        Format::Json => {
+            let mut out = Vec::with_capacity(4096);
+            out.push(b',');
+            write_content(e, opts, &mut out);
+            out
+        }
+        Format::Xml => {
+            let mut out = String::with_capacity(4096);
+            write_xml(e, &mut out);
+            out.into_bytes()
+        }
+    }
+}
+
+/// The chunks of the document `<root><item/>…</root>` made of [`render_item`]s, where `item`
+/// is a list name (always a JSON array) and `root` has nothing else: `{"root":{"item":[…]}}`.
+pub fn list_document(root: &str, item: &str, items: Vec<Bytes>, format: Format) -> Vec<Bytes> {
+    let mut head = Vec::with_capacity(64);
+    if items.is_empty() {
+        // What the element tree gives for an empty container.
+        match format {
+            Format::Json => {
+                head.push(b'{');
+                write_str(root, &mut head);
+                head.extend_from_slice(b":{}}");
+            }
+            Format::Xml => {
+                head.extend_from_slice(XML_DECLARATION.as_bytes());
+                head.extend_from_slice(format!("<{root}/>").as_bytes());
+            }
+        }
+        return vec![Bytes::from(head)];
+    }
+    let tail = match format {
+        Format::Json => {
+            head.push(b'{');
+            write_str(root, &mut head);
+            head.extend_from_slice(b":{");
+            write_str(item, &mut head);
+            head.extend_from_slice(b":[");
+            Bytes::from_static(b"]}}")
+        }
+        Format::Xml => {
+            head.extend_from_slice(XML_DECLARATION.as_bytes());
+            head.extend_from_slice(format!("<{root}>").as_bytes());
+            Bytes::from(format!("</{root}>"))
+        }
+    };
+    let mut chunks = Vec::with_capacity(items.len() + 2);
+    chunks.push(Bytes::from(head));
+    for (i, part) in items.into_iter().enumerate() {
+        let first_json = i == 0 && format == Format::Json;
+        chunks.push(if first_json { part.slice(1..) } else { part });
+    }
+    chunks.push(tail);
+    chunks
+}
