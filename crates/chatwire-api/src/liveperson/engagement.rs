@@ -16,6 +16,20 @@ use super::views::account::{Engagement, EngagementIds};
 use crate::negotiate::Format;
 use crate::{ApiError, AppState};
 
+/// The engagement's skill: the first of the app's `consumerSections` that names a skill of the
+/// account, else the account's first skill.
+fn engagement_skill<'a>(body: &LpBody, skills: &'a [Skill]) -> Option<&'a Skill> {
+    one_or_many(body.at(&[&["consumerSections"]]))
+        .into_iter()
+        .filter_map(scalar_text)
+        .find_map(|sec| {
+            skills
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(sec.trim()))
+        })
+        .or_else(|| skills.first())
+}
+
 /// `POST /api/account/{account}/app/engagement/visitors`.
 pub async fn post_engagement(
     State(state): State<AppState>,
@@ -31,18 +45,7 @@ pub async fn post_engagement(
         ));
     }
     let skills = state.engine.skills(&account).await?;
-    let sections: Vec<String> = one_or_many(body.at(&[&["consumerSections"]]))
-        .into_iter()
-        .filter_map(scalar_text)
-        .collect();
-    let skill: Option<&Skill> = sections
-        .iter()
-        .find_map(|sec| {
-            skills
-                .iter()
-                .find(|s| s.name.eq_ignore_ascii_case(sec.trim()))
-        })
-        .or_else(|| skills.first());
+    let skill = engagement_skill(&body, &skills);
     let available = match skill {
         Some(s) => {
             state
@@ -60,13 +63,12 @@ pub async fn post_engagement(
         // Context ids count up per engagement; the clock's milliseconds keep them distinct.
         context_id: state.engine.now().0 % 1_000_000_000,
     };
-    let language = body
-        .str_at(&[&["appDetails"], &["language"]])
-        .unwrap_or_else(|| "en-US".into());
     let view = Engagement {
         available_skill: skill.filter(|_| available),
         ids,
-        language,
+        language: body
+            .str_at(&[&["appDetails"], &["language"]])
+            .unwrap_or_else(|| "en-US".into()),
     };
     Ok(LpReply::ok(format, &view))
 }

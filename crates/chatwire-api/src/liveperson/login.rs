@@ -23,6 +23,40 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .find_map(|pair| pair.trim().strip_prefix("Session_id=").map(str::to_owned))
 }
 
+/// How a login proves itself: a user's password, or an application's four keys.
+enum Credentials {
+    Password(String),
+    App(AppCredentials),
+}
+
+/// `username` and the credentials of a login body.
+fn credentials(body: &LpBody) -> Result<(String, Credentials), ApiError> {
+    let username = body.required(&[&["username"]], "username")?;
+    if let Some(password) = body.str_at(&[&["password"]]) {
+        return Ok((username, Credentials::Password(password)));
+    }
+    let field = |name: &str| body.str_at(&[&[name]]).unwrap_or_default();
+    if field("appKey").is_empty() {
+        return Err(ApiError::BadRequest("the body must contain password, or appKey with secret, accessToken and accessTokenSecret".into()));
+    }
+    let creds = AppCredentials {
+        app_key: field("appKey"),
+        secret: field("secret"),
+        access_token: field("accessToken"),
+        access_token_secret: field("accessTokenSecret"),
+    };
+    Ok((username, Credentials::App(creds)))
+}
+
+/// Sets the `Session_id` cookie refresh and logout read, scoped to the account's path.
+fn set_session_cookie(resp: &mut Response, account: &str, cookie: &str) {
+    let cookie =
+        format!("Session_id={cookie}; Path=/api/account/{account}; HttpOnly; SameSite=Lax");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+}
+
 /// `POST /api/account/{account}/login`: user login (`username` + `password`) or application
 /// login (`username` + `appKey` + `secret` + `accessToken` + `accessTokenSecret`).
 pub async fn post_login(
@@ -37,27 +71,15 @@ pub async fn post_login(
     let body = body.unwrap_root(&["login"]);
     let account_id = Engine::parse_account(&account)?;
     state.engine.account(&account_id).await?;
-    let username = body.required(&[&["username"]], "username")?;
-    let grant = match body.str_at(&[&["password"]]) {
-        Some(password) => {
-            state
-                .engine
+    let (username, creds) = credentials(&body)?;
+    let grant = match creds {
+        Credentials::Password(password) => {
+            (state.engine)
                 .login_from(&account_id, &username, &password, from)
                 .await?
         }
-        None => {
-            let field = |name: &str| body.str_at(&[&[name]]).unwrap_or_default();
-            if field("appKey").is_empty() {
-                return Err(ApiError::BadRequest("the body must contain password, or appKey with secret, accessToken and accessTokenSecret".into()));
-            }
-            let creds = AppCredentials {
-                app_key: field("appKey"),
-                secret: field("secret"),
-                access_token: field("accessToken"),
-                access_token_secret: field("accessTokenSecret"),
-            };
-            state
-                .engine
+        Credentials::App(creds) => {
+            (state.engine)
                 .login_app_from(&account_id, &username, &creds, from)
                 .await?
         }
@@ -69,13 +91,7 @@ pub async fn post_login(
         now_ms: state.engine.now().0,
     };
     let mut resp = LpReply::ok(format, &answer).into_response();
-    let cookie = format!(
-        "Session_id={}; Path=/api/account/{account}; HttpOnly; SameSite=Lax",
-        grant.cookie
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        resp.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    set_session_cookie(&mut resp, &account, &grant.cookie);
     Ok(resp)
 }
 
