@@ -122,10 +122,13 @@ pub fn transfer(body: &LpBody) -> Result<(TransferTo, String), ApiError> {
     Ok((target, text))
 }
 
+/// One asked chat: the key as sent, and its parsed key and cursor (or why it is refused).
+type Asked = (String, Result<(ChatKey, EventId), ApiError>);
+
 /// The chats a multi-chat retrieve asks for, in order: each key as sent, parsed with its
 /// cursor or refused on its own.
 pub struct AskedChats {
-    entries: Vec<(String, Result<(ChatKey, EventId), ApiError>)>,
+    entries: Vec<Asked>,
 }
 
 impl AskedChats {

@@ -200,7 +200,7 @@ pub async fn put_visitor_name(
         .engine
         .set_visitor_name(&v.account, &key, name)
         .await?;
-    let name = committed.chat.visitor_name.clone();
+    let name = committed.chat.visitor_name;
     Ok(LpReply::ok(format, &Leaf::new("visitorName", name)))
 }
 
