@@ -14,6 +14,96 @@ use super::visitor_auth::LpVisitor;
 use crate::client_addr::ClientAddr;
 use crate::{ApiError, AppState, BaseUrl};
 
+/// The fields of `{"request":{…}}` (names as documented; numbers may be text).
+struct RequestFields<'a>(&'a LpBody);
+
+impl RequestFields<'_> {
+    /// A trimmed, non-empty text field.
+    fn text(&self, name: &str) -> Option<String> {
+        self.0
+            .str_at(&[&["request"], &[name]])
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A number field (a number or its text).
+    fn number(&self, name: &'static str) -> Result<Option<i64>, ApiError> {
+        self.0.int_at(&[&["request"], &[name]])
+    }
+
+    /// `maxWaitTime`, 0–86400 seconds.
+    fn max_wait(&self) -> Result<Option<u32>, ApiError> {
+        match self.number("maxWaitTime")? {
+            Some(w) if !(0..=86_400).contains(&w) => {
+                Err(ApiError::BadRequest("maxWaitTime must be 0-86400".into()))
+            }
+            w => Ok(w.and_then(|w| u32::try_from(w).ok())),
+        }
+    }
+
+    /// `interactionTimeout`, 1 second up to the longest chat timeout.
+    fn timeout(&self) -> Result<Option<u32>, ApiError> {
+        match self.number("interactionTimeout")? {
+            Some(t) if t < 1 || t > i64::from(MAX_CHAT_TIMEOUT_SECS) => Err(ApiError::BadRequest(
+                "interactionTimeout must be 1-86400 seconds".into(),
+            )),
+            t => Ok(t.and_then(|t| u32::try_from(t).ok())),
+        }
+    }
+
+    /// `visitorId`, a number sent as text.
+    fn visitor_id(&self) -> Result<Option<i64>, ApiError> {
+        self.text("visitorId")
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| ApiError::BadRequest("visitorId must be a number".into()))
+            })
+            .transpose()
+    }
+}
+
+/// What the chat request tells of the visitor and where they come from; the user agent and
+/// address fall back to the HTTP request's.
+fn chat_request(
+    f: &RequestFields<'_>,
+    routing: (Option<String>, Option<String>, Option<u32>),
+    headers: &HeaderMap,
+    peer_ip: Option<String>,
+) -> Result<ChatRequest, ApiError> {
+    let (skill_name, agent_login, max_wait_time) = routing;
+    let header_agent = || {
+        headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let body = f.0;
+    Ok(ChatRequest {
+        skill_name,
+        agent_login,
+        max_wait_time,
+        visitor_ip: f.text("visitorIp").or(peer_ip),
+        user_agent: f.text("userAgent").or_else(header_agent),
+        referrer: f.text("chatReferrer"),
+        visitor_session_id: f.text("visitorSessionId"),
+        engagement_id: f.number("engagementId")?,
+        campaign_id: f.number("campaignId")?,
+        language: f.text("language"),
+        le_visitor_id: f.text("LETagVisitorId"),
+        le_session_id: f.text("LETagSessionId"),
+        le_context_id: f.number("LETagContextId")?,
+        participant_id: f.text("participantId"),
+        conversation_id: f.text("conversationId"),
+        sso_key: f.text("ssoKey"),
+        customer_email: f.text("email"),
+        customer_phone: f.text("phone"),
+        customer_company: f.text("company"),
+        survey: survey_answers(body.at(&[&["request"], &["survey"]])),
+        custom_variables: custom_variables(body.at(&[&["request"], &["customVariables"]])),
+        app_key: None,
+    })
+}
+
 /// Reads the request fields of `{"request":{…}}` (names as documented; numbers may be text).
 fn parse_request(
     body: &LpBody,
@@ -25,73 +115,21 @@ fn parse_request(
             "the body must be {\"request\":{…}}".into(),
         ));
     }
-    let s = |name: &str| {
-        body.str_at(&[&["request"], &[name]])
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let n = |name: &'static str| body.int_at(&[&["request"], &[name]]);
-    let skill = s("skill").or_else(|| s("skillId"));
-    let agent = s("agent");
-    if agent.is_some() && (skill.is_some() || s("serviceQueue").is_some()) {
+    let f = RequestFields(body);
+    let skill = f.text("skill").or_else(|| f.text("skillId"));
+    let agent = f.text("agent");
+    if agent.is_some() && (skill.is_some() || f.text("serviceQueue").is_some()) {
         return Err(ApiError::BadRequest(
             "agent cannot be combined with skill or serviceQueue".into(),
         ));
     }
-    let max_wait = match n("maxWaitTime")? {
-        Some(w) if !(0..=86_400).contains(&w) => {
-            return Err(ApiError::BadRequest("maxWaitTime must be 0-86400".into()));
-        }
-        w => w.and_then(|w| u32::try_from(w).ok()),
-    };
-    let timeout = match n("interactionTimeout")? {
-        Some(t) if t < 1 || t > i64::from(MAX_CHAT_TIMEOUT_SECS) => {
-            return Err(ApiError::BadRequest(
-                "interactionTimeout must be 1-86400 seconds".into(),
-            ));
-        }
-        t => t.and_then(|t| u32::try_from(t).ok()),
-    };
-    let request = ChatRequest {
-        skill_name: skill.clone(),
-        agent_login: agent,
-        max_wait_time: max_wait,
-        visitor_ip: s("visitorIp").or(peer_ip),
-        user_agent: s("userAgent").or_else(|| {
-            headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        }),
-        referrer: s("chatReferrer"),
-        visitor_session_id: s("visitorSessionId"),
-        engagement_id: n("engagementId")?,
-        campaign_id: n("campaignId")?,
-        language: s("language"),
-        le_visitor_id: s("LETagVisitorId"),
-        le_session_id: s("LETagSessionId"),
-        le_context_id: n("LETagContextId")?,
-        participant_id: s("participantId"),
-        conversation_id: s("conversationId"),
-        sso_key: s("ssoKey"),
-        customer_email: s("email"),
-        customer_phone: s("phone"),
-        customer_company: s("company"),
-        survey: survey_answers(body.at(&[&["request"], &["survey"]])),
-        custom_variables: custom_variables(body.at(&[&["request"], &["customVariables"]])),
-        app_key: None,
-    };
-    let visitor_id = match s("visitorId") {
-        Some(v) => Some(
-            v.parse::<i64>()
-                .map_err(|_| ApiError::BadRequest("visitorId must be a number".into()))?,
-        ),
-        None => None,
-    };
+    let max_wait = f.max_wait()?;
+    let timeout = f.timeout()?;
+    let request = chat_request(&f, (skill.clone(), agent, max_wait), headers, peer_ip)?;
     Ok(ChatRequestInput {
         skill,
         visitor_name: None,
-        visitor_id,
+        visitor_id: f.visitor_id()?,
         chat_timeout_secs: timeout,
         pre_chat_lines: pre_chat_lines(body.at(&[&["request"], &["preChatLines"]])),
         request,
