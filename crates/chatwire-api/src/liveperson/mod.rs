@@ -18,7 +18,6 @@ pub mod input;
 pub mod login;
 pub mod query;
 pub mod reply;
-pub mod survey;
 pub mod views;
 pub mod visitor;
 pub mod visitor_account;

@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chatwire_engine::core::{AccountId, AgentId, SkillId, SurveyKind};
 
-use super::body::{LpBody, scalar_text};
+use super::body::LpBody;
 use super::compat::empty;
+use super::input::{parse_answers, survey_context};
 use super::query::LpQuery;
 use super::reply::LpReply;
-use super::survey::parse_answers;
 use super::views::Leaf;
 use super::views::account::account_root;
 use super::views::survey::SurveyView;
@@ -149,31 +149,6 @@ pub async fn get_offline_survey(
         .survey_of(&visitor.account, SurveyKind::Offline, survey_name(&q))
         .await?;
     Ok(LpReply::ok(format, &SurveyView(&survey)))
-}
-
-/// Context fields LivePerson clients send next to survey answers, kept with the submission.
-pub fn survey_context(body: &LpBody) -> Vec<(String, String)> {
-    const KEYS: [&str; 10] = [
-        "LETagVisitorId",
-        "LETagSessionId",
-        "LETagContextId",
-        "skill",
-        "userAgent",
-        "visitorId",
-        "visitorIp",
-        "chatRefferer",
-        "chatReferrer",
-        "visitorSessionId",
-    ];
-    let survey = body.at(&[&["survey"]]);
-    KEYS.iter()
-        .filter_map(|k| {
-            survey
-                .and_then(|s| s.get(*k))
-                .and_then(scalar_text)
-                .map(|v| ((*k).to_owned(), v))
-        })
-        .collect()
 }
 
 /// `PUT /chat/offlineSurvey`: validated and stored for the account's agents; 200.

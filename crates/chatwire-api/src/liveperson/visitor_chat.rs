@@ -12,16 +12,15 @@ use super::agent_chat::extras;
 use super::body::LpBody;
 use super::compat::empty;
 use super::input::{
-    PostedEvent, custom_variables, event_id, from_param, parse_event, transcript_request, typing,
+    PostedEvent, custom_variables, event_id, from_param, parse_answers, parse_event,
+    survey_context, transcript_request, typing,
 };
 use super::query::LpQuery;
 use super::reply::LpReply;
-use super::survey::parse_answers;
 use super::views::Leaf;
 use super::views::chat::{ChatInfo, ChatResource, Side, chat_urls};
 use super::views::events::{EventIds, EventView, EventsPage};
 use super::views::survey::SurveyView;
-use super::visitor_account::survey_context;
 use super::visitor_auth::LpVisitor;
 use crate::http::path::chat_key;
 use crate::negotiate::Format;

@@ -1,10 +1,11 @@
 //! Submitted survey answers (spec §4.2), shared by the agent survey and the visitor's offline
-//! and exit surveys; the survey definitions render in `views::survey`.
+//! and exit surveys, with the context fields clients send next to them; the survey definitions
+//! render in `views::survey`.
 
 use chatwire_engine::core::chat::SurveyAnswer;
 
-use super::body::{LpBody, one_or_many, scalar_text};
 use crate::ApiError;
+use crate::liveperson::body::{LpBody, one_or_many, scalar_text};
 
 /// Reads submitted answers: `{"survey":{"id":S,"question":[{"id":Q,"answer":"x"|["a","b"]}]}}`;
 /// a single question may be an object (Postman), and `questions.question` is read too.
@@ -39,6 +40,31 @@ pub fn parse_answers(body: &LpBody) -> Result<(Option<i64>, Vec<SurveyAnswer>), 
         });
     }
     Ok((id, answers))
+}
+
+/// Context fields LivePerson clients send next to survey answers, kept with the submission.
+pub fn survey_context(body: &LpBody) -> Vec<(String, String)> {
+    const KEYS: [&str; 10] = [
+        "LETagVisitorId",
+        "LETagSessionId",
+        "LETagContextId",
+        "skill",
+        "userAgent",
+        "visitorId",
+        "visitorIp",
+        "chatRefferer",
+        "chatReferrer",
+        "visitorSessionId",
+    ];
+    let survey = body.at(&[&["survey"]]);
+    KEYS.iter()
+        .filter_map(|k| {
+            survey
+                .and_then(|s| s.get(*k))
+                .and_then(scalar_text)
+                .map(|v| ((*k).to_owned(), v))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,97 @@
+//! The multi-chat retrieve's request (seed 002): `chatSessionKeys` with their `fromEventIds`,
+//! each key parsed or refused on its own, and the pairing of the engine's reads with them.
+
+use chatwire_engine::core::{ChatKey, EventId};
+use chatwire_engine::{ChatView, EngineResult};
+
+use crate::ApiError;
+use crate::http::path::chat_key;
+use crate::liveperson::query::LpQuery;
+use crate::liveperson::views::chat_list::ChatEntry;
+
+/// One asked chat: the key as sent, and its parsed key and cursor (or why it is refused).
+type Asked = (String, Result<(ChatKey, EventId), ApiError>);
+
+/// The chats a multi-chat retrieve asks for, in order: each key as sent, parsed with its
+/// cursor or refused on its own.
+pub struct AskedChats {
+    entries: Vec<Asked>,
+}
+
+impl AskedChats {
+    /// Reads `chatSessionKeys=K1,K2&fromEventIds=E1,E2`. A missing `fromEventIds` list or
+    /// entry reads from 0; no keys, more than `most` keys, lists of different lengths or a
+    /// cursor that is not a number are a 400 for the whole request.
+    pub fn parse(q: &LpQuery, most: usize) -> Result<Self, ApiError> {
+        let keys: Vec<&str> = q
+            .get("chatSessionKeys")
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .collect();
+        if keys.is_empty() {
+            return Err(ApiError::BadRequest("chatSessionKeys is required".into()));
+        }
+        if keys.len() > most {
+            return Err(ApiError::BadRequest(format!(
+                "at most {most} chatSessionKeys per request"
+            )));
+        }
+        let froms: Vec<&str> = q
+            .get("fromEventIds")
+            .map(|f| f.split(',').map(str::trim).collect())
+            .unwrap_or_default();
+        if !froms.is_empty() && froms.len() != keys.len() {
+            return Err(ApiError::BadRequest(format!(
+                "fromEventIds has {} entries but chatSessionKeys has {}",
+                froms.len(),
+                keys.len()
+            )));
+        }
+        let mut entries = Vec::with_capacity(keys.len());
+        for (i, raw) in keys.iter().enumerate() {
+            let from = match froms.get(i).copied().filter(|f| !f.is_empty()) {
+                Some(f) => {
+                    // Leading digits, as for `from` (clients append `?v=1` to the last value).
+                    let digits: String = f.chars().take_while(char::is_ascii_digit).collect();
+                    digits.parse::<u32>().map(EventId).map_err(|_| {
+                        ApiError::BadRequest(format!("fromEventIds entry {f:?} is not a number"))
+                    })?
+                }
+                None => EventId(0),
+            };
+            entries.push(((*raw).to_owned(), chat_key(raw).map(|k| (k, from))));
+        }
+        Ok(Self { entries })
+    }
+
+    /// The well-formed keys with their cursors, to read (or wait on) together.
+    pub fn requests(&self) -> Vec<(ChatKey, EventId)> {
+        self.entries
+            .iter()
+            .filter_map(|(_, parsed)| parsed.as_ref().ok().cloned())
+            .collect()
+    }
+
+    /// Pairs every asked chat with its read (`reads` answers [`Self::requests`] in order). A
+    /// chat the engine refuses is reported in its own entry; an unavailable store or an
+    /// internal error fails the whole answer.
+    pub fn answer(self, reads: Vec<EngineResult<ChatView>>) -> Result<Vec<ChatEntry>, ApiError> {
+        let mut reads = reads.into_iter();
+        self.entries
+            .into_iter()
+            .map(|(raw, parsed)| {
+                let read = parsed.and_then(|(key, from)| match reads.next() {
+                    Some(read) => read.map(|read| (key, from, read)).map_err(ApiError::from),
+                    None => Err(ApiError::Internal),
+                });
+                match read {
+                    Ok((key, from, read)) => Ok(ChatEntry::Read { key, from, read }),
+                    Err(e @ (ApiError::Unavailable | ApiError::Internal)) => Err(e),
+                    Err(error) => Ok(ChatEntry::Refused { raw, error }),
+                }
+            })
+            .collect()
+    }
+}
