@@ -8,6 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
 use chatwire_core::chat::{CustomVariable, SurveyAnswer};
+use chatwire_core::routing;
 use chatwire_core::{
     AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventId, EventKind,
     SkillId, SurveyKind,
@@ -107,11 +108,11 @@ impl Engine {
             return Ok(load.agent.availability == Availability::Online
                 && load.free_slots().is_none_or(|n| n > 0));
         }
-        let online = self.agents(account).await?.iter().any(|a| {
-            a.enabled
-                && a.availability == Availability::Online
-                && skill.is_none_or(|s| a.has_skill(s))
-        });
+        let online = self
+            .agents(account)
+            .await?
+            .iter()
+            .any(|a| routing::is_available_for(a, skill));
         Ok(match max_wait {
             None => online,
             Some(0) => {
@@ -140,11 +141,7 @@ impl Engine {
             .agents(account)
             .await?
             .iter()
-            .filter(|a| {
-                a.enabled
-                    && a.availability == Availability::Online
-                    && skill.is_none_or(|s| a.has_skill(s))
-            })
+            .filter(|a| routing::is_available_for(a, skill))
             .count();
         if online == 0 {
             return Ok(-1);

@@ -163,14 +163,11 @@ pub async fn get_available_agents(
     };
     let skills = state.engine.skills(account).await?;
     let mut agents = Vec::new();
-    for a in state.engine.agents(account).await? {
-        if !a.enabled
-            || skill.is_some_and(|s| !a.has_skill(s))
-            || wanted.is_some_and(|w| w != a.availability)
-        {
+    for load in state.engine.enabled_agent_loads(account).await? {
+        let a = &load.agent;
+        if skill.is_some_and(|s| !a.has_skill(s)) || wanted.is_some_and(|w| w != a.availability) {
             continue;
         }
-        let load = state.engine.agent_load(account, a.id).await?;
         agents.push(
             Elem::new("agent")
                 .attr("chatState", state_code(a.availability))
@@ -196,7 +193,7 @@ pub async fn get_available_agents(
                 )
                 .field("userName", a.login_name.clone())
                 .field("chats", i64::from(load.active_chats))
-                .child(skills_info(&a, &skills)),
+                .child(skills_info(a, &skills)),
         );
     }
     let next = format!(
