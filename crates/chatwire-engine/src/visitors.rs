@@ -129,6 +129,26 @@ impl Engine {
         })
     }
 
+    /// What an availability question (LivePerson `availability`, `availableSlots`,
+    /// `availableAgents`; visitor or agent side) names: the skill by name or id and the agent
+    /// by login name, `None` where it names none. Unknown ones are `NotFound`.
+    pub async fn availability_filter(
+        &self,
+        account: &AccountId,
+        skill: Option<&str>,
+        agent: Option<&str>,
+    ) -> EngineResult<(Option<SkillId>, Option<AgentId>)> {
+        let skill = match skill {
+            Some(name) => Some(self.skill_by_name_or_id(account, name).await?.id),
+            None => None,
+        };
+        let agent = match agent {
+            Some(login) => Some(self.agent_by_login(account, login).await?.id),
+            None => None,
+        };
+        Ok((skill, agent))
+    }
+
     /// Estimated wait in seconds for a new chat: 0 when an agent has a free slot now, -1 when
     /// nobody with the skill is Online, -2 when there is no accept history to estimate from;
     /// otherwise the average recent wait times the queue ahead, shared among the Online agents.

@@ -150,10 +150,11 @@ pub async fn get_available_agents(
     Query(q): Query<AgentsQuery>,
 ) -> Result<LpReply, ApiError> {
     let account = &agent.who.account;
-    let skill = match q.skill.as_deref().filter(|s| !s.is_empty()) {
-        Some(name) => Some(state.engine.skill_by_name_or_id(account, name).await?.id),
-        None => None,
-    };
+    let skill = q.skill.as_deref().filter(|s| !s.is_empty());
+    let (skill, _) = state
+        .engine
+        .availability_filter(account, skill, None)
+        .await?;
     let wanted = match q.chat_state.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
             s.parse::<Availability>()
@@ -238,14 +239,10 @@ pub async fn slots(
             "agent cannot be combined with skill or maxWaitTime".into(),
         ));
     }
-    let skill = match skill {
-        Some(name) => Some(state.engine.skill_by_name_or_id(account, name).await?.id),
-        None => None,
-    };
-    let agent = match agent {
-        Some(login) => Some(state.engine.agent_by_login(account, login).await?.id),
-        None => None,
-    };
+    let (skill, agent) = state
+        .engine
+        .availability_filter(account, skill, agent)
+        .await?;
     let free = state.engine.available_slots(account, skill, agent).await?;
     Ok(free.map_or(-1, i64::from))
 }
