@@ -68,9 +68,8 @@ fn zone_label(zone: FixedOffset) -> String {
     format!("UTC{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60)
 }
 
-/// Escapes text for HTML element content and attribute values. Written out rather than taken
-/// from quick-xml: XML's `&apos;` is not HTML 4, which older mail readers render, so `'`
-/// becomes `&#39;` (and every transcript with an apostrophe keeps its bytes).
+/// Escapes text for HTML element content and attribute values; `'` as `&#39;`, since HTML 4
+/// mail readers know no XML `&apos;` (why quick-xml's escaper is not used here).
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
