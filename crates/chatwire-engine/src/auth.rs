@@ -79,7 +79,7 @@ pub(crate) use crate::session_cache::SessionCache;
 /// SHA-256 hex of `kind:secret`; the kind prefix keeps a bearer from ever matching a CSRF row.
 pub(crate) fn key_hash(kind: &str, secret: &str) -> String {
     let digest = Sha256::digest(format!("{kind}:{secret}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(digest)
 }
 
 /// Equality of secrets in time independent of where they differ (`subtle`).

@@ -160,12 +160,7 @@ impl Engine {
     /// The agent's record and current load, from memory.
     pub async fn agent_load(&self, account: &AccountId, agent: AgentId) -> EngineResult<AgentLoad> {
         let agent = self.agent(account, agent).await?;
-        let open = self.0.live.open_chats(account);
-        let active = open.iter().filter(|c| c.is_handled_by(agent.id)).count();
-        Ok(AgentLoad {
-            agent,
-            active_chats: u32::try_from(active).unwrap_or(u32::MAX),
-        })
+        Ok(AgentLoad::count(agent, &self.0.live.open_chats(account)))
     }
 
     /// Accepts the next chat ringing for this agent (personal transfers first, then oldest).
@@ -208,10 +203,7 @@ impl Engine {
                 .map(|s| s.welcome_message),
             None => None,
         };
-        let me = AssignedAgent {
-            id: record.id,
-            name: record.nickname,
-        };
+        let me = record.as_assigned();
         self.commit(account, key, ChatCommand::Accept { agent: me, welcome })
             .await
     }
@@ -361,10 +353,6 @@ impl Engine {
         account: &AccountId,
         agent: AgentId,
     ) -> EngineResult<AssignedAgent> {
-        let record = self.agent(account, agent).await?;
-        Ok(AssignedAgent {
-            id: record.id,
-            name: record.nickname,
-        })
+        Ok(self.agent(account, agent).await?.as_assigned())
     }
 }

@@ -76,7 +76,7 @@ pub use reads::{ChatView, Viewer};
 pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
 pub use transfers::TransferTo;
 pub use chatwire_store::PoolStatus;
-pub use waits::{FeedReader, wait_secs};
+pub use waits::{FeedReader, parse_wait, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).
 #[derive(Debug, Clone)]

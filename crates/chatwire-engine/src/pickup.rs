@@ -9,7 +9,7 @@
 
 use chatwire_core::access::ChatAction;
 use chatwire_core::{
-    AccountId, Actor, Agent, AgentId, Chat, ChatKey, ChatState, DomainError, TransferTarget,
+    AccountId, Agent, AgentId, Chat, ChatKey, ChatState, DomainError, TransferTarget,
 };
 
 use crate::{Engine, EngineError, EngineResult, TransferTo};
@@ -179,11 +179,7 @@ impl Engine {
         if chat.state == ChatState::Ended {
             return Ok(());
         }
-        let me = self.agent(account, agent).await?;
-        let by = Actor::Agent {
-            id: me.id,
-            name: me.nickname,
-        };
+        let by = self.agent(account, agent).await?.as_actor();
         self.end_chat(account, key, by).await.map(|_| ())
     }
 }

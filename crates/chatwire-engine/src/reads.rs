@@ -183,10 +183,10 @@ impl Engine {
         let open = self.0.live.open_chats(account);
         let mut free: u64 = 0;
         let mut waiting: u64 = 0;
+        // One agent asked for: that agent whatever its skills; else anyone with the skill.
+        let skill_asked = if agent.is_some() { None } else { skill };
         for a in self.agents(account).await? {
-            let wanted =
-                agent.map_or_else(|| skill.is_none_or(|s| a.has_skill(s)), |id| id == a.id);
-            if !wanted || !a.enabled || a.availability != chatwire_core::Availability::Online {
+            if agent.is_some_and(|id| id != a.id) || !routing::is_available_for(&a, skill_asked) {
                 continue;
             }
             let load = self.agent_load(account, a.id).await?;
@@ -222,12 +222,7 @@ impl Engine {
         for skill in self.skills(account).await? {
             let online = agents
                 .iter()
-                .filter(|a| {
-                    a.id != agent
-                        && a.enabled
-                        && a.availability == chatwire_core::Availability::Online
-                        && a.has_skill(skill.id)
-                })
+                .filter(|a| a.id != agent && routing::is_available_for(a, Some(skill.id)))
                 .count();
             if online > 0 {
                 out.push((skill, u32::try_from(online).unwrap_or(u32::MAX)));

@@ -3,9 +3,8 @@
 //! (`chats::accept`, `pickup`).
 
 use chatwire_core::access::ChatAction;
-use chatwire_core::{
-    AccountId, AgentId, Availability, ChatCommand, ChatKey, DomainError, TransferTarget,
-};
+use chatwire_core::routing;
+use chatwire_core::{AccountId, AgentId, ChatCommand, ChatKey, DomainError, TransferTarget};
 use chatwire_store::Committed;
 
 use crate::{Engine, EngineError, EngineResult};
@@ -45,12 +44,11 @@ impl Engine {
             }
             TransferTo::Skill(id) => {
                 let skill = self.skill(account, id).await?;
-                let reachable = self.agents(account).await?.iter().any(|a| {
-                    a.id != agent
-                        && a.enabled
-                        && a.availability == Availability::Online
-                        && a.has_skill(id)
-                });
+                let reachable = self
+                    .agents(account)
+                    .await?
+                    .iter()
+                    .any(|a| a.id != agent && routing::is_available_for(a, Some(id)));
                 if !reachable {
                     return Err(DomainError::invalid(
                         "transfer",

@@ -8,6 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
 use chatwire_core::chat::{CustomVariable, SurveyAnswer};
+use chatwire_core::routing;
 use chatwire_core::{
     AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventId, EventKind,
     SkillId, SurveyKind,
@@ -107,11 +108,11 @@ impl Engine {
             return Ok(load.agent.availability == Availability::Online
                 && load.free_slots().is_none_or(|n| n > 0));
         }
-        let online = self.agents(account).await?.iter().any(|a| {
-            a.enabled
-                && a.availability == Availability::Online
-                && skill.is_none_or(|s| a.has_skill(s))
-        });
+        let online = self
+            .agents(account)
+            .await?
+            .iter()
+            .any(|a| routing::is_available_for(a, skill));
         Ok(match max_wait {
             None => online,
             Some(0) => {
@@ -128,6 +129,26 @@ impl Engine {
         })
     }
 
+    /// What an availability question (LivePerson `availability`, `availableSlots`,
+    /// `availableAgents`; visitor or agent side) names: the skill by name or id and the agent
+    /// by login name, `None` where it names none. Unknown ones are `NotFound`.
+    pub async fn availability_filter(
+        &self,
+        account: &AccountId,
+        skill: Option<&str>,
+        agent: Option<&str>,
+    ) -> EngineResult<(Option<SkillId>, Option<AgentId>)> {
+        let skill = match skill {
+            Some(name) => Some(self.skill_by_name_or_id(account, name).await?.id),
+            None => None,
+        };
+        let agent = match agent {
+            Some(login) => Some(self.agent_by_login(account, login).await?.id),
+            None => None,
+        };
+        Ok((skill, agent))
+    }
+
     /// Estimated wait in seconds for a new chat: 0 when an agent has a free slot now, -1 when
     /// nobody with the skill is Online, -2 when there is no accept history to estimate from;
     /// otherwise the average recent wait times the queue ahead, shared among the Online agents.
@@ -140,11 +161,7 @@ impl Engine {
             .agents(account)
             .await?
             .iter()
-            .filter(|a| {
-                a.enabled
-                    && a.availability == Availability::Online
-                    && skill.is_none_or(|s| a.has_skill(s))
-            })
+            .filter(|a| routing::is_available_for(a, skill))
             .count();
         if online == 0 {
             return Ok(-1);

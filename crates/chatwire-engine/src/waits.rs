@@ -136,11 +136,16 @@ impl Engine {
     }
 }
 
+/// A long-poll wait as clients write it (`wait=25`): whole seconds, 0 or more, blanks around
+/// ignored; `None` for anything else. The one parser of `wait`: what a bad value means is the
+/// caller's (no wait in [`wait_secs`]; SuperOffice refuses it).
+pub fn parse_wait(text: &str) -> Option<Duration> {
+    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
 /// A wait parsed from a query value in seconds (`wait=25`); absent or unparsable is no wait.
 pub fn wait_secs(value: Option<&str>) -> Duration {
-    value
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(Duration::ZERO, Duration::from_secs)
+    value.and_then(parse_wait).unwrap_or(Duration::ZERO)
 }
 
 /// Who reads the account feed.

@@ -3,9 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chatwire_engine::core::{
-    AccountId, Actor, ChatKey, EventId, LineSubType, SkillId, TextType, Typing,
-};
+use chatwire_engine::core::{AccountId, ChatKey, EventId, LineSubType, SkillId, TextType, Typing};
 use chatwire_engine::{ChatView, LineInput, TransferTo, Viewer};
 
 use super::auth::LpAgent;
@@ -202,11 +200,11 @@ pub async fn post_event(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let account = &agent.who.account;
-    let record = state.engine.agent(account, agent.who.agent).await?;
-    let me = Actor::Agent {
-        id: record.id,
-        name: record.nickname,
-    };
+    let me = state
+        .engine
+        .agent(account, agent.who.agent)
+        .await?
+        .as_actor();
     let (committed, root) = match parse_event(&body, true)? {
         PostedEvent::Line(line) => (
             state.engine.post_line(account, &key, me, line).await?,

@@ -4,7 +4,7 @@
 
 use chatwire_engine::core::access::ChatDisclosure;
 use chatwire_engine::core::{
-    Actor, Chat, ChatNum, ChatRequest, DomainError, GlobalSeq, SkillId, TextType,
+    Chat, ChatNum, ChatRequest, DomainError, GlobalSeq, SkillId, TextType,
 };
 use chatwire_engine::{AgentChatView, ChatRequestInput, EngineError, LineInput};
 use serde_json::Value;
@@ -274,10 +274,7 @@ pub async fn add_message(
     let text = msg.str("Message").unwrap_or_default();
     let engine = &state.engine;
     let committed = if kind.is_empty() || kind.eq_ignore_ascii_case("ToCustomer") || kind == "1" {
-        let author = Actor::Agent {
-            id: who.agent.id,
-            name: who.agent.nickname.clone(),
-        };
+        let author = who.agent.as_actor();
         let mut line = LineInput::plain(text);
         line.text_type = TextType::Plain;
         engine

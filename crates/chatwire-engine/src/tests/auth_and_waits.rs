@@ -167,3 +167,15 @@ async fn the_account_feed_lists_every_event_in_sequence_and_waits_for_the_next()
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].chat, a);
 }
+
+#[test]
+fn a_wait_is_whole_seconds_and_anything_else_is_no_wait() {
+    assert_eq!(crate::parse_wait(" 25 "), Some(Duration::from_secs(25)));
+    assert_eq!(crate::parse_wait("0"), Some(Duration::ZERO));
+    for bad in ["", "-5", "1.5", "later"] {
+        assert_eq!(crate::parse_wait(bad), None, "{bad:?}");
+    }
+    assert_eq!(crate::wait_secs(Some("later")), Duration::ZERO);
+    assert_eq!(crate::wait_secs(None), Duration::ZERO);
+    assert_eq!(crate::wait_secs(Some("3")), Duration::from_secs(3));
+}
