@@ -65,6 +65,7 @@ pub use access::AgentChatView;
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::{ChatRequestInput, LineInput};
 pub use chatwire_core as core;
+pub use chatwire_store::PoolStatus;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use directory::{NewAgentInput, NewSkillInput};
 pub use error::{EngineError, EngineResult};
@@ -75,7 +76,6 @@ pub use presence::Presence;
 pub use reads::{ChatView, Viewer};
 pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
 pub use transfers::TransferTo;
-pub use chatwire_store::PoolStatus;
 pub use waits::{FeedReader, parse_wait, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).
