@@ -283,22 +283,6 @@ impl Engine {
             .await
     }
 
-    /// Sets the visitor's typing indicator.
-    pub async fn set_visitor_typing(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        typing: Typing,
-    ) -> EngineResult<Committed> {
-        self.touch_visitor(account, key);
-        self.commit(
-            account,
-            key,
-            ChatCommand::SetTyping(TypingSide::Visitor, typing),
-        )
-        .await
-    }
-
     /// Sets the agent's typing indicator; only the handling agent may.
     pub async fn set_agent_typing(
         &self,

@@ -3,6 +3,7 @@
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
+use chatwire_engine::VisitorCaller;
 use chatwire_engine::core::{AccountId, AppKey};
 
 use super::auth::{authorization, path_account};
@@ -14,8 +15,10 @@ use crate::{ApiError, AppState};
 pub struct LpVisitor {
     /// The account.
     pub account: AccountId,
-    /// The key used.
+    /// The key used (the record of `caller`, for the chat reads that take the raw key).
     pub key: AppKey,
+    /// The caller the engine checked; visitor use cases take it and decide access.
+    pub caller: VisitorCaller,
 }
 
 fn app_key_of(parts: &Parts) -> Option<String> {
@@ -55,7 +58,11 @@ impl FromRequestParts<AppState> for LpVisitor {
                 "missing app key (Authorization: LivePerson appKey=…, or ?appKey=)".into(),
             )
         })?;
-        let key = state.engine.check_app_key(&account, &key).await?;
-        Ok(Self { account, key })
+        let caller = state.engine.visitor_caller(&account, &key).await?;
+        Ok(Self {
+            account,
+            key: caller.app_key().clone(),
+            caller,
+        })
     }
 }

@@ -528,3 +528,4 @@ mod multi_node;
 mod superoffice;
 mod superoffice_waits;
 mod tail_fill;
+mod visitor_caller;
