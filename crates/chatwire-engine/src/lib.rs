@@ -75,6 +75,7 @@ pub use notify::{Notifier, Topic};
 pub use presence::Presence;
 pub use reads::{ChatView, Viewer};
 pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
+pub use topics::TopicRights;
 pub use transfers::TransferTo;
 pub use waits::wait_secs;
 

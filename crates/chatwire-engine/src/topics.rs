@@ -8,6 +8,33 @@ use chatwire_core::{AccountId, Agent, AgentId, Skill, SkillId, TopicSettings};
 
 use crate::{Engine, EngineError, EngineResult, NewSkillInput};
 
+/// What an agent may do in a topic (SuperOffice `ChatTopicAgent`'s `Can*` flags): members
+/// listen, respond and are notified; admins manage every topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicRights {
+    /// Sees the topic's chats.
+    pub listen: bool,
+    /// Answers the topic's chats.
+    pub respond: bool,
+    /// Changes the topic and its members.
+    pub manage: bool,
+    /// Is notified of the topic's new chats.
+    pub notify: bool,
+}
+
+impl TopicRights {
+    /// The rights of `agent` in `topic`.
+    pub fn of(agent: &Agent, topic: SkillId) -> Self {
+        let member = agent.has_skill(topic);
+        Self {
+            listen: member,
+            respond: member,
+            manage: agent.is_admin,
+            notify: member,
+        }
+    }
+}
+
 impl Engine {
     /// The skills an agent is a member of; every skill of the account for admins.
     pub async fn topics_for_agent(

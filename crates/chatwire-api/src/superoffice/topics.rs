@@ -1,10 +1,9 @@
 //! Chat topic methods of the agent API (spec §1, #17–#30): topics are skills, topic user agents
-//! are skill members (`CanRespond` ⇔ member; `CanListen` and `CanNotify` follow membership,
-//! `CanManage` is admin rights).
+//! are skill members; the `Can*` flags render the engine's `TopicRights`.
 
-use chatwire_engine::NewSkillInput;
 use chatwire_engine::core::opening_hours::TopicSettings;
 use chatwire_engine::core::{Agent, Skill, SkillId};
+use chatwire_engine::{NewSkillInput, TopicRights};
 
 use super::auth::SoAgent;
 use super::body::Fields;
@@ -83,14 +82,14 @@ pub async fn skill_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Skill,
 }
 
 fn topic_agent(topic: i64, agent: &Agent) -> ChatTopicAgent {
-    let member = agent.has_skill(SkillId(topic));
+    let rights = TopicRights::of(agent, SkillId(topic));
     ChatTopicAgent {
         topic_id: topic,
         user: Some(associate(agent)),
-        can_listen: member,
-        can_respond: member,
-        can_manage: agent.is_admin,
-        can_notify: member,
+        can_listen: rights.listen,
+        can_respond: rights.respond,
+        can_manage: rights.manage,
+        can_notify: rights.notify,
     }
 }
 
