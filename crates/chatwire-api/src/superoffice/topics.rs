@@ -67,7 +67,7 @@ async fn save_settings(
     }
     state
         .engine
-        .save_topic_settings(&who.account, who.agent.id, skill.id, &settings)
+        .save_topic_settings(&who.caller, skill.id, &settings)
         .await?;
     Ok(())
 }
@@ -123,10 +123,7 @@ pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -
             description: body.str("Description").unwrap_or_default(),
             welcome_message: body.str("WelcomeMessage").unwrap_or_default(),
         };
-        state
-            .engine
-            .create_topic(&who.account, who.agent.id, input)
-            .await?
+        state.engine.create_topic(&who.caller, input).await?
     } else {
         let current = skill_of(state, who, id).await?;
         let changed = Skill {
@@ -139,10 +136,7 @@ pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -
                 .unwrap_or_else(|| current.welcome_message.clone()),
             ..current
         };
-        state
-            .engine
-            .update_topic(&who.account, who.agent.id, &changed)
-            .await?
+        state.engine.update_topic(&who.caller, &changed).await?
     };
     save_settings(state, who, &skill, body).await?;
     ctx.ok("ChatTopicEntity", &entity_of(state, who, &skill).await?)
@@ -152,10 +146,7 @@ pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -
 /// while chats are open in the topic. 204.
 pub async fn delete(state: &AppState, who: &SoAgent, id: i64) -> Out {
     let skill = skill_of(state, who, id).await?;
-    state
-        .engine
-        .delete_topic(&who.account, who.agent.id, skill.id)
-        .await?;
+    state.engine.delete_topic(&who.caller, skill.id).await?;
     Ok(SoReply::NoContent)
 }
 
@@ -175,10 +166,7 @@ pub async fn is_open(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> O
 
 /// #23 `ChatTopicsForUser`.
 pub async fn for_user(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out {
-    let skills = state
-        .engine
-        .topics_for_agent(&who.account, who.agent.id)
-        .await?;
+    let skills = state.engine.topics_for_agent(&who.caller).await?;
     let mut out = Vec::with_capacity(skills.len());
     for skill in &skills {
         out.push(entity_of(state, who, skill).await?);
@@ -313,7 +301,7 @@ async fn set_member(
     let member = roles.bool("CanRespond")?.unwrap_or(true);
     Ok(state
         .engine
-        .set_topic_member(&who.account, who.agent.id, skill.id, target.id, member)
+        .set_topic_member(&who.caller, skill.id, target.id, member)
         .await?)
 }
 
@@ -336,7 +324,7 @@ pub async fn put_topic_agents(
         if !keep.contains(&member.id) {
             state
                 .engine
-                .set_topic_member(&who.account, who.agent.id, skill.id, member.id, false)
+                .set_topic_member(&who.caller, skill.id, member.id, false)
                 .await?;
         }
     }
@@ -352,7 +340,7 @@ pub async fn delete_topic_agent(state: &AppState, who: &SoAgent, topic: i64, use
         .await?;
     state
         .engine
-        .set_topic_member(&who.account, who.agent.id, skill.id, target.id, false)
+        .set_topic_member(&who.caller, skill.id, target.id, false)
         .await?;
     Ok(SoReply::NoContent)
 }

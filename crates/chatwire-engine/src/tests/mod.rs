@@ -81,6 +81,15 @@ async fn populate(engine: &Engine) -> (AccountId, Vec<AgentId>) {
 }
 
 impl Fixture {
+    /// Agent `agent` of the fixture's account as a caller (as a password check gives it).
+    fn caller(&self, agent: AgentId) -> crate::AgentPrincipal {
+        crate::AgentPrincipal {
+            account: self.account.clone(),
+            agent,
+            login: None,
+        }
+    }
+
     async fn request(&self, skill: &str) -> ChatKey {
         let input = ChatRequestInput {
             skill: Some(skill.into()),
