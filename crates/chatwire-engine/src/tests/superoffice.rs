@@ -25,7 +25,7 @@ async fn pick_up_takes_a_waiting_chat_once_and_then_answers_none() {
         .expect("pick up");
     let none_left = f
         .engine
-        .pick_up_first(&f.account, f.agents[0])
+        .pick_up_first(&f.caller(f.agents[0]))
         .await
         .expect("first");
 
@@ -80,21 +80,21 @@ async fn transfers_by_login_name_are_accepted_or_declined_and_foreign_ones_are_r
     // Act
     let foreign = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[2], &key, "agent1")
+        .transfer_to_agent(&f.caller(f.agents[2]), &key, "agent1")
         .await;
     let moved = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[1], &key, "agent1")
+        .transfer_to_agent(&f.caller(f.agents[1]), &key, "agent1")
         .await
         .expect("transfer");
     let declined = f
         .engine
-        .decline_transfer(&f.account, f.agents[0], &key)
+        .decline_transfer(&f.caller(f.agents[0]), &key)
         .await
         .expect("decline");
     let nothing_pending = f
         .engine
-        .accept_transfer(&f.account, f.agents[1], &key)
+        .accept_transfer(&f.caller(f.agents[1]), &key)
         .await
         .expect("no-op");
 
@@ -112,12 +112,12 @@ async fn presence_is_online_and_only_admins_change_others_or_topic_members() {
 
     // Act
     f.engine
-        .set_presence(&f.account, f.agents[1], f.agents[1], false)
+        .set_presence(&f.caller(f.agents[1]), f.agents[1], false)
         .await
         .expect("own presence");
     let foreign = f
         .engine
-        .set_presence(&f.account, f.agents[1], f.agents[2], false)
+        .set_presence(&f.caller(f.agents[1]), f.agents[2], false)
         .await;
     let member = f
         .engine
