@@ -268,8 +268,9 @@ impl Engine {
         self.commit(account, key, ChatCommand::End { by }).await
     }
 
-    /// Sets the visitor's display name.
-    pub async fn set_visitor_name(
+    /// Sets the visitor's display name (callers have checked who may: the visitor through
+    /// `Engine::visitor_set_name`, an agent through [`Engine::agent_set_visitor_name`]).
+    pub(crate) async fn set_visitor_name(
         &self,
         account: &AccountId,
         key: &ChatKey,
@@ -278,6 +279,18 @@ impl Engine {
         self.touch_visitor(account, key);
         self.commit(account, key, ChatCommand::SetVisitorName(name))
             .await
+    }
+
+    /// An agent corrects the visitor's name (SuperOffice `CustomerName`); refused for a chat
+    /// the agent may not read.
+    pub async fn agent_set_visitor_name(
+        &self,
+        who: &AgentPrincipal,
+        key: &ChatKey,
+        name: String,
+    ) -> EngineResult<Committed> {
+        self.readable_chat(&who.account, key, who.agent).await?;
+        self.set_visitor_name(&who.account, key, name).await
     }
 
     /// Sets the agent's typing indicator; only the handling agent may.

@@ -106,7 +106,7 @@ pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -
         Some(n) if n.trim() != chat.visitor_name => {
             state
                 .engine
-                .set_visitor_name(&who.account, &chat.key, n)
+                .agent_set_visitor_name(&who.caller, &chat.key, n)
                 .await?
                 .chat
         }
