@@ -50,6 +50,7 @@ mod surveys;
 mod sweeper;
 mod topics;
 mod transfers;
+mod visitor_writes;
 mod visitors;
 mod waits;
 mod wakeups;
@@ -75,8 +76,9 @@ pub use notify::{Notifier, Topic};
 pub use presence::Presence;
 pub use reads::{ChatView, Viewer};
 pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
+pub use topics::TopicRights;
 pub use transfers::TransferTo;
-pub use waits::{FeedReader, parse_wait, wait_secs};
+pub use waits::{parse_wait, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).
 #[derive(Debug, Clone)]

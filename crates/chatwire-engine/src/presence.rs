@@ -8,7 +8,7 @@
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{AccountId, Agent, AgentId, Availability};
 
-use crate::{Engine, EngineError, EngineResult};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
 /// One agent's presence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,12 +51,12 @@ impl Engine {
     /// admins anyone's. Another agent's presence is `Forbidden` for non-admins.
     pub async fn set_presence(
         &self,
-        account: &AccountId,
-        by: AgentId,
+        by: &AgentPrincipal,
         target: AgentId,
         present: bool,
     ) -> EngineResult<Agent> {
-        if by != target && !self.agent(account, by).await?.is_admin {
+        let account = &by.account;
+        if by.agent != target && !self.agent(account, by.agent).await?.is_admin {
             return Err(EngineError::Forbidden(
                 "only admins set other agents' presence",
             ));

@@ -296,10 +296,7 @@ pub async fn post_incoming_requests(
     base: BaseUrl,
     _body: LpBody,
 ) -> Result<LpReply, ApiError> {
-    let committed = state
-        .engine
-        .accept_next(&agent.who.account, agent.who.agent)
-        .await?;
+    let committed = state.engine.accept_next(&agent.who).await?;
     let urls: ChatUrls = chat_urls(
         &base,
         &agent.who.account,
@@ -318,10 +315,7 @@ pub async fn get_chat_sessions(
     format: Format,
     base: BaseUrl,
 ) -> Result<LpReply, ApiError> {
-    let chats = state
-        .engine
-        .chats_of_agent(&agent.who.account, agent.who.agent, 100)
-        .await?;
+    let chats = state.engine.chats_of_agent(&agent.who, 100).await?;
     let sessions = chats.iter().map(|c| {
         let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &c.key);
         Elem::new("chatSession")

@@ -197,7 +197,7 @@ pub async fn put_offline_survey(
     let (id, answers) = parse_answers(&body)?;
     state
         .engine
-        .submit_offline_survey(&visitor.account, id, answers, survey_context(&body))
+        .submit_offline_survey(&visitor.caller, id, answers, survey_context(&body))
         .await?;
     Ok(empty(StatusCode::OK))
 }
