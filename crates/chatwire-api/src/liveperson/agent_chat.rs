@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chatwire_engine::core::{AccountId, Actor, ChatKey, EventId};
+use chatwire_engine::core::{AccountId, ChatKey, EventId};
 use chatwire_engine::{ChatView, Viewer};
 
 use super::auth::LpAgent;
@@ -138,11 +138,11 @@ pub async fn post_event(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let account = &agent.who.account;
-    let record = state.engine.agent(account, agent.who.agent).await?;
-    let me = Actor::Agent {
-        id: record.id,
-        name: record.nickname,
-    };
+    let me = state
+        .engine
+        .agent(account, agent.who.agent)
+        .await?
+        .as_actor();
     let (committed, root) = match parse_event(&body, true)? {
         PostedEvent::Line(line) => (
             state.engine.post_line(account, &key, me, line).await?,
@@ -231,7 +231,7 @@ pub async fn put_agent_typing(
     let value = typing(&body.required(&[&["agentTyping"]], "agentTyping")?)?;
     let committed = state
         .engine
-        .set_agent_typing(&agent.who.account, &key, agent.who.agent, value)
+        .set_agent_typing(&agent.who, &key, value)
         .await?;
     let typing = committed.chat.agent_typing.as_str();
     Ok(LpReply::ok(format, &Leaf::new("agentTyping", typing)).status(StatusCode::CREATED))
@@ -247,10 +247,7 @@ pub async fn get_transfer(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     read(&state, &agent, &key, EventId(u32::MAX)).await?;
-    let skills = state
-        .engine
-        .transfer_skills(&agent.who.account, agent.who.agent)
-        .await?;
+    let skills = state.engine.transfer_skills(&agent.who).await?;
     Ok(LpReply::ok(format, &TransferSkills { skills: &skills }))
 }
 
@@ -266,11 +263,7 @@ pub async fn post_transfer(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let (target, text) = super::input::transfer(&body)?;
-    let outcome = match state
-        .engine
-        .transfer(&agent.who.account, &key, agent.who.agent, target, text)
-        .await
-    {
+    let outcome = match state.engine.transfer(&agent.who, &key, target, text).await {
         Ok(_) => TransferOutcome::Done,
         Err(chatwire_engine::EngineError::Domain(
             e @ chatwire_engine::core::DomainError::Invalid { .. },

@@ -3,7 +3,7 @@
 
 use axum::extract::{Query, State};
 use chatwire_engine::Engine;
-use chatwire_engine::core::{AccountId, Agent, Availability, SkillId};
+use chatwire_engine::core::{AccountId, Availability};
 use serde::Deserialize;
 
 use super::auth::{LpAgent, LpLogin};
@@ -115,10 +115,11 @@ pub async fn get_available_agents(
     Query(q): Query<AgentsQuery>,
 ) -> Result<LpReply, ApiError> {
     let account = &agent.who.account;
-    let skill = match q.skill.as_deref().filter(|s| !s.is_empty()) {
-        Some(name) => Some(state.engine.skill_by_name_or_id(account, name).await?.id),
-        None => None,
-    };
+    let skill = q.skill.as_deref().filter(|s| !s.is_empty());
+    let (skill, _) = state
+        .engine
+        .availability_filter(account, skill, None)
+        .await?;
     let wanted = match q.chat_state.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
             s.parse::<Availability>()
@@ -127,7 +128,11 @@ pub async fn get_available_agents(
         None => None,
     };
     let skills = state.engine.skills(account).await?;
-    let agents = listed_agents(&state, account, skill, wanted).await?;
+    let mut agents = state.engine.enabled_agent_loads(account).await?;
+    agents.retain(|load| {
+        let a = &load.agent;
+        skill.is_none_or(|s| a.has_skill(s)) && wanted.is_none_or(|w| w == a.availability)
+    });
     let next = format!(
         "{}/availableAgents?timeStamp={}",
         agent_session_url(&base, account, agent.asid),
@@ -139,27 +144,6 @@ pub async fn get_available_agents(
         next: &next,
     };
     Ok(LpReply::ok(format, &view))
-}
-
-/// The enabled agents matching the filters, each with its active chat count.
-async fn listed_agents(
-    state: &AppState,
-    account: &AccountId,
-    skill: Option<SkillId>,
-    wanted: Option<Availability>,
-) -> Result<Vec<(Agent, u32)>, ApiError> {
-    let mut agents = Vec::new();
-    for a in state.engine.agents(account).await? {
-        if !a.enabled
-            || skill.is_some_and(|s| !a.has_skill(s))
-            || wanted.is_some_and(|w| w != a.availability)
-        {
-            continue;
-        }
-        let load = state.engine.agent_load(account, a.id).await?;
-        agents.push((a, load.active_chats));
-    }
-    Ok(agents)
 }
 
 /// Filters of `availableSlots`.
@@ -189,14 +173,10 @@ pub async fn slots(state: &AppState, account: &AccountId, q: &SlotsQuery) -> Res
             "agent cannot be combined with skill or maxWaitTime".into(),
         ));
     }
-    let skill = match skill {
-        Some(name) => Some(state.engine.skill_by_name_or_id(account, name).await?.id),
-        None => None,
-    };
-    let agent = match agent {
-        Some(login) => Some(state.engine.agent_by_login(account, login).await?.id),
-        None => None,
-    };
+    let (skill, agent) = state
+        .engine
+        .availability_filter(account, skill, agent)
+        .await?;
     let free = state.engine.available_slots(account, skill, agent).await?;
     Ok(free.map_or(-1, i64::from))
 }
@@ -244,10 +224,7 @@ pub async fn post_incoming_requests(
     base: BaseUrl,
     _body: LpBody,
 ) -> Result<LpReply, ApiError> {
-    let committed = state
-        .engine
-        .accept_next(&agent.who.account, agent.who.agent)
-        .await?;
+    let committed = state.engine.accept_next(&agent.who).await?;
     let key = &committed.chat.key;
     let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), key);
     Ok(LpReply::created(format, "chatLocation", urls.chat))
@@ -261,10 +238,7 @@ pub async fn get_chat_sessions(
     format: Format,
     base: BaseUrl,
 ) -> Result<LpReply, ApiError> {
-    let chats = state
-        .engine
-        .chats_of_agent(&agent.who.account, agent.who.agent, 100)
-        .await?;
+    let chats = state.engine.chats_of_agent(&agent.who, 100).await?;
     let chats: Vec<_> = chats
         .into_iter()
         .map(|c| {

@@ -191,12 +191,7 @@ pub async fn save_presence(state: &AppState, who: &SoAgent, list: &[Fields]) -> 
             .ok_or_else(|| ApiError::BadRequest("ChatPresence.Present is required".into()))?;
         state
             .engine
-            .set_presence(
-                &who.account,
-                who.agent.id,
-                chatwire_engine::core::AgentId(target),
-                present,
-            )
+            .set_presence(&who.caller, chatwire_engine::core::AgentId(target), present)
             .await?;
     }
     Ok(SoReply::NoContent)

@@ -22,17 +22,18 @@ use crate::{ApiError, AppState};
 pub fn wait_param(ctx: &SoCtx, body: Option<&Fields>) -> Result<Duration, ApiError> {
     let bad = || ApiError::BadRequest("Wait must be a whole number of seconds (0 or more)".into());
     let secs = match body.map(|b| b.int("Wait")).transpose() {
-        Ok(Some(Some(secs))) => Some(secs),
-        Ok(_) => match ctx.param("wait").map(str::trim).filter(|w| !w.is_empty()) {
-            Some(w) => Some(w.parse::<i64>().map_err(|_| bad())?),
-            None => None,
-        },
+        Ok(Some(Some(secs))) => secs,
+        Ok(_) => {
+            return match ctx.param("wait").filter(|w| !w.trim().is_empty()) {
+                Some(w) => chatwire_engine::parse_wait(w).ok_or_else(bad),
+                None => Ok(Duration::ZERO),
+            };
+        }
         Err(_) => return Err(bad()),
     };
-    match secs {
-        None => Ok(Duration::ZERO),
-        Some(s) => u64::try_from(s).map(Duration::from_secs).map_err(|_| bad()),
-    }
+    u64::try_from(secs)
+        .map(Duration::from_secs)
+        .map_err(|_| bad())
 }
 
 /// #15 `GetChatMessages`: messages with id greater than `after`, oldest first; with a `wait`,

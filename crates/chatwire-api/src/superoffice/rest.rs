@@ -328,10 +328,7 @@ pub async fn get_topic_sessions(
     State(st): State<AppState>,
 ) -> Out {
     let topic = t::skill_of(&st, &who, int(&p, "id")?).await?;
-    let chats = st
-        .engine
-        .sessions_for_agent(&who.account, who.agent.id)
-        .await?;
+    let chats = st.engine.sessions_for_agent(&who.caller).await?;
     let mut out = Vec::new();
     for chat in chats.iter().filter(|c| c.skill == Some(topic.id)) {
         out.push(s::entity(&st, &who, &ctx, chat, false).await?);

@@ -4,7 +4,7 @@
 
 use chatwire_engine::core::access::ChatDisclosure;
 use chatwire_engine::core::{
-    Actor, Chat, ChatNum, ChatRequest, DomainError, GlobalSeq, SkillId, TextType,
+    Chat, ChatNum, ChatRequest, DomainError, GlobalSeq, SkillId, TextType,
 };
 use chatwire_engine::{AgentChatView, ChatRequestInput, EngineError, LineInput};
 use serde_json::Value;
@@ -106,7 +106,7 @@ pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -
         Some(n) if n.trim() != chat.visitor_name => {
             state
                 .engine
-                .set_visitor_name(&who.account, &chat.key, n)
+                .agent_set_visitor_name(&who.caller, &chat.key, n)
                 .await?
                 .chat
         }
@@ -156,10 +156,7 @@ pub async fn open_session(
 /// #5 `DeleteChatSessionEntity`: ends the session (chat logs are kept).
 pub async fn delete(state: &AppState, who: &SoAgent, id: i64) -> Out {
     let chat = chat_of(state, who, id).await?;
-    state
-        .engine
-        .close_session(&who.account, who.agent.id, &chat.key)
-        .await?;
+    state.engine.close_session(&who.caller, &chat.key).await?;
     Ok(SoReply::NoContent)
 }
 
@@ -172,10 +169,7 @@ pub async fn get(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
 
 /// #7 `ChatSessionsForUser`.
 pub async fn for_user(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out {
-    let chats = state
-        .engine
-        .sessions_for_agent(&who.account, who.agent.id)
-        .await?;
+    let chats = state.engine.sessions_for_agent(&who.caller).await?;
     let mut out = Vec::with_capacity(chats.len());
     for chat in &chats {
         out.push(entity(state, who, ctx, chat, false).await?);
@@ -188,7 +182,7 @@ pub async fn transfer(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, to:
     let chat = chat_of(state, who, id).await?;
     let chat = state
         .engine
-        .transfer_to_agent(&who.account, who.agent.id, &chat.key, to)
+        .transfer_to_agent(&who.caller, &chat.key, to)
         .await?;
     reply_entity(state, who, ctx, &chat).await
 }
@@ -196,10 +190,7 @@ pub async fn transfer(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, to:
 /// #9 `AcceptChatSessionTransfer`.
 pub async fn accept_transfer(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
     let chat = chat_of(state, who, id).await?;
-    let chat = state
-        .engine
-        .accept_transfer(&who.account, who.agent.id, &chat.key)
-        .await?;
+    let chat = state.engine.accept_transfer(&who.caller, &chat.key).await?;
     reply_entity(state, who, ctx, &chat).await
 }
 
@@ -208,7 +199,7 @@ pub async fn reject_transfer(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i
     let chat = chat_of(state, who, id).await?;
     let chat = state
         .engine
-        .decline_transfer(&who.account, who.agent.id, &chat.key)
+        .decline_transfer(&who.caller, &chat.key)
         .await?;
     reply_entity(state, who, ctx, &chat).await
 }
@@ -228,11 +219,7 @@ pub async fn pick_up(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> O
 
 /// #12 `PickUpFirstChatSession`: `null` when nothing waits for this agent.
 pub async fn pick_up_first(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out {
-    match state
-        .engine
-        .pick_up_first(&who.account, who.agent.id)
-        .await?
-    {
+    match state.engine.pick_up_first(&who.caller).await? {
         Some(chat) => reply_entity(state, who, ctx, &chat).await,
         None => ctx.ok("ChatSessionEntity", &Value::Null),
     }
@@ -241,10 +228,7 @@ pub async fn pick_up_first(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out 
 /// #13 `ResetChatSession`: back to the queue.
 pub async fn reset(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
     let chat = chat_of(state, who, id).await?;
-    let done = state
-        .engine
-        .requeue(&who.account, &chat.key, who.agent.id)
-        .await?;
+    let done = state.engine.requeue(&who.caller, &chat.key).await?;
     reply_entity(state, who, ctx, &done.chat).await
 }
 
@@ -274,10 +258,7 @@ pub async fn add_message(
     let text = msg.str("Message").unwrap_or_default();
     let engine = &state.engine;
     let committed = if kind.is_empty() || kind.eq_ignore_ascii_case("ToCustomer") || kind == "1" {
-        let author = Actor::Agent {
-            id: who.agent.id,
-            name: who.agent.nickname.clone(),
-        };
+        let author = who.agent.as_actor();
         let mut line = LineInput::plain(text);
         line.text_type = TextType::Plain;
         engine
@@ -290,9 +271,7 @@ pub async fn add_message(
             .str("SpecialParam")
             .filter(|u| !u.trim().is_empty())
             .unwrap_or(text);
-        engine
-            .push_url(&who.account, &chat.key, who.agent.id, url)
-            .await?
+        engine.push_url(&who.caller, &chat.key, url).await?
     } else {
         return Err(ApiError::BadRequest(format!(
             "an agent adds messages of Type ToCustomer (or Special/Url), not {kind}"

@@ -1,10 +1,9 @@
 //! Chat topic methods of the agent API (spec §1, #17–#30): topics are skills, topic user agents
-//! are skill members (`CanRespond` ⇔ member; `CanListen` and `CanNotify` follow membership,
-//! `CanManage` is admin rights).
+//! are skill members; the `Can*` flags render the engine's `TopicRights`.
 
-use chatwire_engine::NewSkillInput;
 use chatwire_engine::core::opening_hours::TopicSettings;
 use chatwire_engine::core::{Agent, Skill, SkillId};
+use chatwire_engine::{NewSkillInput, TopicRights};
 
 use super::auth::SoAgent;
 use super::body::Fields;
@@ -68,7 +67,7 @@ async fn save_settings(
     }
     state
         .engine
-        .save_topic_settings(&who.account, who.agent.id, skill.id, &settings)
+        .save_topic_settings(&who.caller, skill.id, &settings)
         .await?;
     Ok(())
 }
@@ -83,14 +82,14 @@ pub async fn skill_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Skill,
 }
 
 fn topic_agent(topic: i64, agent: &Agent) -> ChatTopicAgent {
-    let member = agent.has_skill(SkillId(topic));
+    let rights = TopicRights::of(agent, SkillId(topic));
     ChatTopicAgent {
         topic_id: topic,
         user: Some(associate(agent)),
-        can_listen: member,
-        can_respond: member,
-        can_manage: agent.is_admin,
-        can_notify: member,
+        can_listen: rights.listen,
+        can_respond: rights.respond,
+        can_manage: rights.manage,
+        can_notify: rights.notify,
     }
 }
 
@@ -124,10 +123,7 @@ pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -
             description: body.str("Description").unwrap_or_default(),
             welcome_message: body.str("WelcomeMessage").unwrap_or_default(),
         };
-        state
-            .engine
-            .create_topic(&who.account, who.agent.id, input)
-            .await?
+        state.engine.create_topic(&who.caller, input).await?
     } else {
         let current = skill_of(state, who, id).await?;
         let changed = Skill {
@@ -140,10 +136,7 @@ pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -
                 .unwrap_or_else(|| current.welcome_message.clone()),
             ..current
         };
-        state
-            .engine
-            .update_topic(&who.account, who.agent.id, &changed)
-            .await?
+        state.engine.update_topic(&who.caller, &changed).await?
     };
     save_settings(state, who, &skill, body).await?;
     ctx.ok("ChatTopicEntity", &entity_of(state, who, &skill).await?)
@@ -153,10 +146,7 @@ pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -
 /// while chats are open in the topic. 204.
 pub async fn delete(state: &AppState, who: &SoAgent, id: i64) -> Out {
     let skill = skill_of(state, who, id).await?;
-    state
-        .engine
-        .delete_topic(&who.account, who.agent.id, skill.id)
-        .await?;
+    state.engine.delete_topic(&who.caller, skill.id).await?;
     Ok(SoReply::NoContent)
 }
 
@@ -176,10 +166,7 @@ pub async fn is_open(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> O
 
 /// #23 `ChatTopicsForUser`.
 pub async fn for_user(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out {
-    let skills = state
-        .engine
-        .topics_for_agent(&who.account, who.agent.id)
-        .await?;
+    let skills = state.engine.topics_for_agent(&who.caller).await?;
     let mut out = Vec::with_capacity(skills.len());
     for skill in &skills {
         out.push(entity_of(state, who, skill).await?);
@@ -314,7 +301,7 @@ async fn set_member(
     let member = roles.bool("CanRespond")?.unwrap_or(true);
     Ok(state
         .engine
-        .set_topic_member(&who.account, who.agent.id, skill.id, target.id, member)
+        .set_topic_member(&who.caller, skill.id, target.id, member)
         .await?)
 }
 
@@ -337,7 +324,7 @@ pub async fn put_topic_agents(
         if !keep.contains(&member.id) {
             state
                 .engine
-                .set_topic_member(&who.account, who.agent.id, skill.id, member.id, false)
+                .set_topic_member(&who.caller, skill.id, member.id, false)
                 .await?;
         }
     }
@@ -353,7 +340,7 @@ pub async fn delete_topic_agent(state: &AppState, who: &SoAgent, topic: i64, use
         .await?;
     state
         .engine
-        .set_topic_member(&who.account, who.agent.id, skill.id, target.id, false)
+        .set_topic_member(&who.caller, skill.id, target.id, false)
         .await?;
     Ok(SoReply::NoContent)
 }

@@ -1,6 +1,7 @@
 //! Agent-session answers of the Chat Agent API (spec §2.2.1–§2.2.10): the session's links,
 //! availability, the agent's own info, available agents, the ring count, chat sessions.
 
+use chatwire_engine::core::routing::AgentLoad;
 use chatwire_engine::core::{Agent, Availability, Chat, Skill};
 
 use super::chat::ChatUrls;
@@ -104,7 +105,7 @@ const fn state_code(a: Availability) -> &'static str {
 #[derive(Debug, Clone, Copy)]
 pub struct AvailableAgents<'a> {
     /// Each listed agent with its active chat count.
-    pub agents: &'a [(Agent, u32)],
+    pub agents: &'a [AgentLoad],
     /// The account's skills.
     pub skills: &'a [Skill],
     /// The `next` link.
@@ -139,7 +140,10 @@ impl AvailableAgents<'_> {
 
 impl View for AvailableAgents<'_> {
     fn render(&self) -> Elem {
-        let agents = self.agents.iter().map(|(a, chats)| self.agent(a, *chats));
+        let agents = self
+            .agents
+            .iter()
+            .map(|load| self.agent(&load.agent, load.active_chats));
         Elem::new("availableAgents")
             .child(Elem::new("agents").children(agents))
             .child(Elem::link(self.next.to_owned(), "next"))
