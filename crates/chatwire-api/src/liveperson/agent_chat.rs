@@ -1,5 +1,6 @@
 //! Chat Agent API, chat level (spec §2.2.11–§2.2.22): chat resource, events, lines and end,
-//! chat info, visitor name, typing, transfer, and the multi-chat retrieve (seed 002).
+//! chat info, visitor name, typing, and the multi-chat retrieve (seed 002); transfers are in
+//! `agent_transfer`.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,7 +16,6 @@ use super::views::Leaf;
 use super::views::chat::{ChatInfo, ChatResource, InfoExtras, Side, chat_urls};
 use super::views::chat_list::ChatList;
 use super::views::events::{EventIds, EventView, EventsPage};
-use super::views::transfer::{TransferOutcome, TransferSkills};
 use crate::http::path::chat_key;
 use crate::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
@@ -66,7 +66,7 @@ async fn read_waiting(
     Ok(view.ok_or(ApiError::Internal)??)
 }
 
-async fn read(
+pub(crate) async fn read(
     state: &AppState,
     agent: &LpAgent,
     key: &ChatKey,
@@ -235,42 +235,6 @@ pub async fn put_agent_typing(
         .await?;
     let typing = committed.chat.agent_typing.as_str();
     Ok(LpReply::ok(format, &Leaf::new("agentTyping", typing)).status(StatusCode::CREATED))
-}
-
-/// `GET …/chat/{chatId}/transfer`: skills the chat can go to, with their online agents
-/// (other than this agent).
-pub async fn get_transfer(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    Path((_, _, chat)): ChatPath,
-) -> Result<LpReply, ApiError> {
-    let key = chat_key(&chat)?;
-    read(&state, &agent, &key, EventId(u32::MAX)).await?;
-    let skills = state.engine.transfer_skills(&agent.who).await?;
-    Ok(LpReply::ok(format, &TransferSkills { skills: &skills }))
-}
-
-/// `POST …/chat/{chatId}/transfer` with `{"transfer":{"skill":{"id":2}|"agent":{"id":6},"text":…}}`
-/// (agent wins when both are given): 200. An unavailable target answers
-/// `{"transfer":{"errormsg":…}}` with 400, the shape a Scala client models.
-pub async fn post_transfer(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    Path((_, _, chat)): ChatPath,
-    body: LpBody,
-) -> Result<LpReply, ApiError> {
-    let key = chat_key(&chat)?;
-    let (target, text) = super::input::transfer(&body)?;
-    let outcome = match state.engine.transfer(&agent.who, &key, target, text).await {
-        Ok(_) => TransferOutcome::Done,
-        Err(chatwire_engine::EngineError::Domain(
-            e @ chatwire_engine::core::DomainError::Invalid { .. },
-        )) => TransferOutcome::Refused(e.to_string()),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(LpReply::ok(format, &outcome).status(outcome.status()))
 }
 
 /// `GET /agentSession/{asid}/chat?chatSessionKeys=K1,K2&fromEventIds=E1,E2`: many chats in one

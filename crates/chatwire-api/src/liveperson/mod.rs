@@ -8,6 +8,7 @@
 pub mod agent_chat;
 pub mod agent_extras;
 pub mod agent_session;
+pub mod agent_transfer;
 pub mod auth;
 pub mod body;
 pub mod compat;
@@ -23,6 +24,7 @@ pub mod visitor;
 pub mod visitor_account;
 pub mod visitor_auth;
 pub mod visitor_chat;
+pub mod visitor_extras;
 pub mod wire;
 
 use axum::Router;
@@ -92,8 +94,8 @@ fn agent_routes() -> RouteTable {
         .get(&format!("{C}/info/visitorTyping"), c::get_visitor_typing)
         .get(&format!("{C}/info/agentTyping"), c::get_agent_typing)
         .put(&format!("{C}/info/agentTyping"), c::put_agent_typing)
-        .get(&format!("{C}/transfer"), c::get_transfer)
-        .post(&format!("{C}/transfer"), c::post_transfer)
+        .get(&format!("{C}/transfer"), agent_transfer::get_transfer)
+        .post(&format!("{C}/transfer"), agent_transfer::post_transfer)
         .get(&format!("{C}/events/{{event}}"), c::get_event)
         .get(&format!("{C}/survey"), agent_extras::get_agent_survey)
         .put(&format!("{C}/survey"), agent_extras::put_agent_survey)
@@ -119,6 +121,7 @@ fn agent_routes() -> RouteTable {
 fn visitor_routes() -> RouteTable {
     use visitor_account as a;
     use visitor_chat as v;
+    use visitor_extras as x;
     const A: &str = "/api/account/{account}";
     const V: &str = "/api/account/{account}/chat/{chat}";
     RouteTable::new()
@@ -146,13 +149,13 @@ fn visitor_routes() -> RouteTable {
         .get(&format!("{V}/info/visitorTyping"), v::get_visitor_typing)
         .put(&format!("{V}/info/visitorTyping"), v::put_visitor_typing)
         .get(&format!("{V}/info/agentTyping"), v::get_agent_typing)
-        .get(&format!("{V}/exitSurvey"), v::get_exit_survey)
-        .put(&format!("{V}/exitSurvey"), v::put_exit_survey)
-        .put(&format!("{V}/customVariables"), v::put_custom_variables)
-        .put(&format!("{V}/transcriptRequest"), v::put_transcript_request)
+        .get(&format!("{V}/exitSurvey"), x::get_exit_survey)
+        .put(&format!("{V}/exitSurvey"), x::put_exit_survey)
+        .put(&format!("{V}/customVariables"), x::put_custom_variables)
+        .put(&format!("{V}/transcriptRequest"), x::put_transcript_request)
         .put(
             &format!("{V}/transcriptWithSubjectRequest"),
-            v::put_transcript_request,
+            x::put_transcript_request,
         )
 }
 

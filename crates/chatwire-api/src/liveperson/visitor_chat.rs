@@ -1,26 +1,20 @@
-//! Server Chat API, chat level (spec §2.3.8–§2.3.20): the chat resource (fixed link order),
-//! events, lines and end, info, visitor name and typing, agent typing, exit survey, custom
-//! variables. Every call checks that the app key owns the chat and counts as visitor activity.
+//! Server Chat API, chat level (spec §2.3.8–§2.3.16): the chat resource (fixed link order),
+//! events, lines and end, info, visitor name and typing, agent typing (exit survey, custom
+//! variables and transcripts are in `visitor_extras`). Every call checks that the app key owns
+//! the chat and counts as visitor activity.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
 use chatwire_engine::ChatView;
-use chatwire_engine::core::{ChatKey, EventId, SurveyKind};
+use chatwire_engine::core::{ChatKey, EventId};
 
 use super::agent_chat::extras;
 use super::body::LpBody;
-use super::compat::empty;
-use super::input::{
-    PostedEvent, custom_variables, event_id, from_param, parse_answers, parse_event,
-    survey_context, transcript_request, typing,
-};
+use super::input::{PostedEvent, event_id, from_param, parse_event, typing};
 use super::query::LpQuery;
 use super::reply::LpReply;
 use super::views::Leaf;
 use super::views::chat::{ChatInfo, ChatResource, Side, chat_urls};
 use super::views::events::{EventIds, EventView, EventsPage};
-use super::views::survey::SurveyView;
 use super::visitor_auth::LpVisitor;
 use crate::http::path::chat_key;
 use crate::negotiate::Format;
@@ -29,7 +23,7 @@ use crate::{ApiError, AppState, BaseUrl};
 /// Path of visitor chat routes.
 pub type VisitorChatPath = Path<(String, String)>;
 
-async fn read(
+pub(crate) async fn read(
     state: &AppState,
     v: &LpVisitor,
     key: &ChatKey,
@@ -227,75 +221,4 @@ pub async fn get_agent_typing(
     let view = read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
     let typing = view.chat.agent_typing.as_str();
     Ok(LpReply::ok(format, &Leaf::new("agentTyping", typing)))
-}
-
-/// `GET /chat/{chatId}/exitSurvey[?surveyName=|surveyApiId=]`.
-pub async fn get_exit_survey(
-    State(state): State<AppState>,
-    v: LpVisitor,
-    format: Format,
-    Path((_, chat)): VisitorChatPath,
-    q: LpQuery,
-) -> Result<LpReply, ApiError> {
-    read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    let name = q
-        .get("surveyName")
-        .or_else(|| q.get("surveyApiId"))
-        .filter(|s| !s.is_empty());
-    let survey = state
-        .engine
-        .survey_of(&v.account, SurveyKind::Exit, name)
-        .await?;
-    Ok(LpReply::ok(format, &SurveyView(&survey)))
-}
-
-/// `PUT /chat/{chatId}/exitSurvey`: validated and stored with the chat; 200.
-pub async fn put_exit_survey(
-    State(state): State<AppState>,
-    v: LpVisitor,
-    Path((_, chat)): VisitorChatPath,
-    body: LpBody,
-) -> Result<Response, ApiError> {
-    let key = chat_key(&chat)?;
-    let (id, answers) = parse_answers(&body)?;
-    state
-        .engine
-        .submit_exit_survey(&v.caller, &key, id, answers, survey_context(&body))
-        .await?;
-    Ok(empty(StatusCode::OK))
-}
-
-/// `PUT /chat/{chatId}/customVariables` with `{"customVariables":{"customVariable":[{"name","value"}]}}`:
-/// adds or replaces them on the chat (agents see them under the visit); 200.
-pub async fn put_custom_variables(
-    State(state): State<AppState>,
-    v: LpVisitor,
-    Path((_, chat)): VisitorChatPath,
-    body: LpBody,
-) -> Result<Response, ApiError> {
-    let key = chat_key(&chat)?;
-    let vars = custom_variables(&body)?;
-    state
-        .engine
-        .set_custom_variables(&v.caller, &key, vars)
-        .await?;
-    Ok(empty(StatusCode::OK))
-}
-
-/// `PUT /chat/{chatId}/transcriptRequest` with `{"email":…,"timezoneOffset":-7200000}` and
-/// `PUT …/transcriptWithSubjectRequest` (the same plus `subject`): the transcript is mailed once
-/// the chat has ended (at once if it has); 200.
-pub async fn put_transcript_request(
-    State(state): State<AppState>,
-    v: LpVisitor,
-    Path((_, chat)): VisitorChatPath,
-    body: LpBody,
-) -> Result<Response, ApiError> {
-    let key = chat_key(&chat)?;
-    let request = transcript_request(body)?;
-    state
-        .engine
-        .request_transcript(&v.caller, &key, request)
-        .await?;
-    Ok(empty(StatusCode::OK))
 }
