@@ -9,12 +9,12 @@ use std::sync::{Mutex, PoisonError};
 
 use chatwire_core::chat::{CustomVariable, SurveyAnswer};
 use chatwire_core::{
-    AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventId, EventKind,
-    SkillId, SurveyKind,
+    AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventKind, SkillId,
+    SurveyKind,
 };
 use chatwire_store::Committed;
 
-use crate::{ChatView, Engine, EngineError, EngineResult, Viewer};
+use crate::{Engine, EngineError, EngineResult};
 
 /// Accepts remembered per account and skill for the estimate.
 pub(crate) const WAIT_SAMPLES: usize = 50;
@@ -59,6 +59,17 @@ impl WaitStats {
     }
 }
 
+/// Whether `app_key` may act as `chat`'s visitor: the key that opened it (any key of the account
+/// for chats opened otherwise). Another key's chat is `Forbidden`.
+pub(crate) fn visitor_may_act(chat: &Chat, app_key: &str) -> EngineResult<()> {
+    match &chat.request.app_key {
+        Some(owner) if owner != app_key => Err(EngineError::Forbidden(
+            "this chat was opened with another app key",
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl Engine {
     /// The chat, if `app_key` may act as its visitor: the key that opened it (any key of the
     /// account for chats opened otherwise). Another key's chat is `Forbidden`.
@@ -69,26 +80,8 @@ impl Engine {
         app_key: &str,
     ) -> EngineResult<Chat> {
         let chat = self.chat(account, key).await?;
-        match &chat.request.app_key {
-            Some(owner) if owner != app_key => Err(EngineError::Forbidden(
-                "this chat was opened with another app key",
-            )),
-            _ => Ok(chat),
-        }
-    }
-
-    /// A visitor's read of their chat: checks ownership, counts as activity (keeps the chat
-    /// from timing out), and hides agent-only events.
-    pub async fn visitor_read(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        app_key: &str,
-        from: EventId,
-    ) -> EngineResult<ChatView> {
-        self.visitor_chat(account, key, app_key).await?;
-        self.touch_visitor(account, key);
-        self.read_chat(account, key, from, Viewer::Visitor).await
+        visitor_may_act(&chat, app_key)?;
+        Ok(chat)
     }
 
     /// Whether a visitor can chat now (LivePerson `chat/availability`). With an agent: that
