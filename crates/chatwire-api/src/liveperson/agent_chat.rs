@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chatwire_engine::core::{AccountId, ChatKey, EventId};
-use chatwire_engine::{ChatView, Viewer};
+use chatwire_engine::{Caller, ChatView, Cursor};
 
 use super::auth::LpAgent;
 use super::body::LpBody;
@@ -51,19 +51,11 @@ async fn read_waiting(
     q: &LpQuery,
 ) -> Result<ChatView, ApiError> {
     let wait = chatwire_engine::wait_secs(q.get("wait"));
-    let requests = [(key.clone(), from)];
-    let view = state
+    let caller = Caller::Agent(agent.who.clone());
+    Ok(state
         .engine
-        .wait_chats(
-            &agent.who.account,
-            &requests,
-            Viewer::Agent(agent.who.agent),
-            wait,
-        )
-        .await
-        .into_iter()
-        .next();
-    Ok(view.ok_or(ApiError::Internal)??)
+        .read_events(&caller, key, Cursor::From(from), wait)
+        .await?)
 }
 
 pub(crate) async fn read(
@@ -72,14 +64,10 @@ pub(crate) async fn read(
     key: &ChatKey,
     from: EventId,
 ) -> Result<ChatView, ApiError> {
+    let caller = Caller::Agent(agent.who.clone());
     Ok(state
         .engine
-        .read_chat(
-            &agent.who.account,
-            key,
-            from,
-            Viewer::Agent(agent.who.agent),
-        )
+        .read_events(&caller, key, Cursor::From(from), std::time::Duration::ZERO)
         .await?)
 }
 
@@ -250,14 +238,10 @@ pub async fn get_chats(
 ) -> Result<LpRaw, ApiError> {
     let asked = AskedChats::parse(&q, state.limits.max_chat_session_keys)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));
+    let caller = Caller::Agent(agent.who.clone());
     let reads = state
         .engine
-        .wait_chats(
-            &agent.who.account,
-            &asked.requests(),
-            Viewer::Agent(agent.who.agent),
-            wait,
-        )
+        .read_events_many(&caller, &asked.requests(), wait)
         .await;
     let entries = asked.answer(reads)?;
     let list = ChatList {

@@ -4,14 +4,14 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chatwire_engine::Viewer;
 use chatwire_engine::core::{Chat, EventId, SurveyKind};
 
-use super::agent_chat::ChatPath;
+use super::agent_chat::{ChatPath, read};
 use super::auth::LpAgent;
 use super::body::LpBody;
 use super::compat::empty;
 use super::input::parse_answers;
+use super::query::LpQuery;
 use super::reply::LpReply;
 use super::views::chat::agent_session_url;
 use super::views::survey::SurveyView;
@@ -27,18 +27,10 @@ pub async fn get_agent_survey(
     agent: LpAgent,
     format: Format,
     Path((_, _, chat)): ChatPath,
-    q: super::query::LpQuery,
+    q: LpQuery,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    state
-        .engine
-        .read_chat(
-            &agent.who.account,
-            &key,
-            EventId(u32::MAX),
-            Viewer::Agent(agent.who.agent),
-        )
-        .await?;
+    read(&state, &agent, &key, EventId(u32::MAX)).await?;
     let name = q.get("surveyApiId").or_else(|| q.get("surveyName"));
     let survey = state
         .engine

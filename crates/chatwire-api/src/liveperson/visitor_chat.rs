@@ -3,9 +3,11 @@
 //! variables and transcripts are in `visitor_extras`). Every call checks that the app key owns
 //! the chat and counts as visitor activity.
 
+use std::time::Duration;
+
 use axum::extract::{Path, State};
-use chatwire_engine::ChatView;
 use chatwire_engine::core::{ChatKey, EventId};
+use chatwire_engine::{Caller, ChatView, Cursor};
 
 use super::agent_chat::extras;
 use super::body::LpBody;
@@ -23,16 +25,29 @@ use crate::{ApiError, AppState, BaseUrl};
 /// Path of visitor chat routes.
 pub type VisitorChatPath = Path<(String, String)>;
 
+/// A read of the visitor's chat from `from`, waiting up to `wait` when nothing is new.
+async fn read_waiting(
+    state: &AppState,
+    v: &LpVisitor,
+    key: &ChatKey,
+    from: EventId,
+    wait: Duration,
+) -> Result<ChatView, ApiError> {
+    let caller = Caller::Visitor(v.caller.clone());
+    Ok(state
+        .engine
+        .read_events(&caller, key, Cursor::From(from), wait)
+        .await?)
+}
+
+/// A read of the visitor's chat from `from`, now.
 pub(crate) async fn read(
     state: &AppState,
     v: &LpVisitor,
     key: &ChatKey,
     from: EventId,
 ) -> Result<ChatView, ApiError> {
-    Ok(state
-        .engine
-        .visitor_read(&v.account, key, &v.key.key, from)
-        .await?)
+    read_waiting(state, v, key, from, Duration::ZERO).await
 }
 
 /// `GET /chat/{chatId}[?from=N]`: links `[self, events, info, next, transcript-request,
@@ -47,10 +62,7 @@ pub async fn get_chat(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));
-    let view = state
-        .engine
-        .visitor_wait(&v.account, &key, &v.key.key, from_param(&q)?, wait)
-        .await?;
+    let view = read_waiting(&state, &v, &key, from_param(&q)?, wait).await?;
     let urls = chat_urls(&base, &v.account, None, &key);
     let extras = extras(&state, &v.account, &view, Side::Visitor).await;
     let resource = ChatResource {
@@ -74,10 +86,7 @@ pub async fn get_events(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));
-    let view = state
-        .engine
-        .visitor_wait(&v.account, &key, &v.key.key, from_param(&q)?, wait)
-        .await?;
+    let view = read_waiting(&state, &v, &key, from_param(&q)?, wait).await?;
     let urls = chat_urls(&base, &v.account, None, &key);
     let page = EventsPage {
         read: &view,

@@ -3,19 +3,26 @@
 //! seconds, makes the call answer as soon as a message newer than `After` exists, or `[]` when
 //! the (server-clamped) wait is over; without it nothing waits, as in SuperOffice.
 //!
-//! What it must not do: decide when to wake (the engine's `wait_agent_events_after`); this only
-//! turns events into SuperOffice messages, and keeps waiting while the new events are none.
+//! What it must not do: decide when to wake or what is new (the engine's one cursor read,
+//! `Engine::read_events_by_num` with `Cursor::After`); this only turns events into SuperOffice
+//! messages.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chatwire_engine::core::GlobalSeq;
+use chatwire_engine::core::{ChatNum, GlobalSeq};
+use chatwire_engine::{Caller, Cursor};
 
 use super::auth::SoAgent;
 use super::body::Fields;
 use super::convert;
 use super::reply::SoCtx;
-use super::sessions::{Out, chat_of};
+use super::sessions::{Out, unknown_session};
 use crate::{ApiError, AppState};
+
+/// The engine caller of a SuperOffice request (as the extractor got it from the engine).
+pub fn caller_of(who: &SoAgent) -> Caller {
+    Caller::Agent(who.caller.clone())
+}
 
 /// The long-poll asked for: the body's `Wait` when present, else the query's `wait`; absent is
 /// no wait. Anything but a whole number of seconds ≥ 0 is a 400.
@@ -46,25 +53,17 @@ pub async fn messages(
     after: i64,
     wait: Duration,
 ) -> Out {
-    let chat = chat_of(state, who, id).await?;
     let engine = &state.engine;
-    let deadline = Instant::now() + engine.clamp_wait(wait);
-    let mut cursor = GlobalSeq(after);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let (chat, events) = engine
-            .wait_agent_events_after(&who.account, &chat.key, who.agent.id, cursor, left)
-            .await?;
-        let agents = engine.agents(&who.account).await?;
-        let out: Vec<_> = events
-            .iter()
-            .filter_map(|e| convert::message(&chat, &agents, e, ctx.dates))
-            .collect();
-        match events.last() {
-            // Only events that are no message (state changes): wait on past them. The client's
-            // cursor does not move, which is right: there was nothing for it to see.
-            Some(last) if out.is_empty() && !left.is_zero() => cursor = last.seq,
-            _ => return ctx.ok("ChatMessage", &out),
-        }
-    }
+    let cursor = Cursor::After(GlobalSeq(after));
+    let view = engine
+        .read_events_by_num(&caller_of(who), ChatNum(id), cursor, wait)
+        .await
+        .map_err(|e| unknown_session(id, e))?;
+    let agents = engine.agents(&who.account).await?;
+    let out: Vec<_> = view
+        .events
+        .iter()
+        .filter_map(|e| convert::message(&view.chat, &agents, e, ctx.dates))
+        .collect();
+    ctx.ok("ChatMessage", &out)
 }
