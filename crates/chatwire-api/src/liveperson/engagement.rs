@@ -30,6 +30,18 @@ fn engagement_skill<'a>(body: &LpBody, skills: &'a [Skill]) -> Option<&'a Skill>
         .or_else(|| skills.first())
 }
 
+/// Fresh visitor, session, page and context ids for one engagement.
+fn issue_ids(state: &AppState) -> Result<EngagementIds, ApiError> {
+    let token = |n: usize| state.engine.random_token(n);
+    Ok(EngagementIds {
+        visitor_id: token(12)?,
+        session_id: token(12)?,
+        page_id: token(8)?,
+        // Context ids count up per engagement; the clock's milliseconds keep them distinct.
+        context_id: state.engine.now().0 % 1_000_000_000,
+    })
+}
+
 /// `POST /api/account/{account}/app/engagement/visitors`.
 pub async fn post_engagement(
     State(state): State<AppState>,
@@ -55,17 +67,9 @@ pub async fn post_engagement(
         }
         None => false,
     };
-    let token = |n: usize| state.engine.random_token(n);
-    let ids = EngagementIds {
-        visitor_id: token(12)?,
-        session_id: token(12)?,
-        page_id: token(8)?,
-        // Context ids count up per engagement; the clock's milliseconds keep them distinct.
-        context_id: state.engine.now().0 % 1_000_000_000,
-    };
     let view = Engagement {
         available_skill: skill.filter(|_| available),
-        ids,
+        ids: issue_ids(&state)?,
         language: body
             .str_at(&[&["appDetails"], &["language"]])
             .unwrap_or_else(|| "en-US".into()),

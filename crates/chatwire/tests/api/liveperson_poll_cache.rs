@@ -1,4 +1,4 @@
-//! The multi-chat retrieve answers from rendered fragments it reuses (liveperson/fragments.rs);
+//! The multi-chat retrieve answers from rendered fragments it reuses (liveperson/fragments/);
 //! these tests pin that reuse never shows anything a fresh render would not: every change to a
 //! chat, the reader, the format and the clock-driven `duration` shows on the next poll.
 
