@@ -74,12 +74,14 @@ pub async fn post_login(
     let (username, creds) = credentials(&body)?;
     let grant = match creds {
         Credentials::Password(password) => {
-            (state.engine)
+            state
+                .engine
                 .login_from(&account_id, &username, &password, from)
                 .await?
         }
         Credentials::App(creds) => {
-            (state.engine)
+            state
+                .engine
                 .login_app_from(&account_id, &username, &creds, from)
                 .await?
         }

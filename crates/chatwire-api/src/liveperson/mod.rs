@@ -3,7 +3,10 @@
 //! Map: `compat` (suffixes, method override, error envelope), `wire` (XML infoset ↔ JSON/XML
 //! byte writers), `body` and `input` (request decoding into typed inputs), `views` (typed answer
 //! structs, one render each into `wire`), `reply` (responses), `fragments` (the per-revision
-//! render cache of the multi-chat retrieve). Handler files read extract → engine → view.
+//! render cache of the multi-chat retrieve). Handler files read extract → engine → view:
+//! `login` and `domain` (Login API, CSDS); `agent_session`, `agent_chat`, `agent_transfer`,
+//! `agent_extras` (Chat Agent API, caller from `auth`); `visitor`, `visitor_account`,
+//! `visitor_chat`, `visitor_extras`, `engagement` (Server Chat API, caller from `visitor_auth`).
 
 pub mod agent_chat;
 pub mod agent_extras;
