@@ -107,3 +107,19 @@ pub async fn describe_method(Path(path): Path<Vec<(String, String)>>, ctx: SoCtx
         &json!({ "POST": format!("Chat agent method {method}; POST its parameters as the body") }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_each_method_once_and_finds_it_in_any_case() {
+        let mut names = METHODS.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), OPERATIONS.len());
+        let found = operation("getCHATmessages").map(|op| op.name).ok();
+        assert_eq!(found, Some("GetChatMessages"));
+        assert!(operation("GetChatSession").is_err());
+    }
+}

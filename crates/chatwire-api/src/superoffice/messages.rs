@@ -178,3 +178,20 @@ impl Answer for AddChatMessage {
         ctx.ok("ChatMessage", &message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn after_is_an_integer_or_its_text_and_absent_or_empty_is_zero() {
+        assert_eq!(parse_after(None).ok(), Some(0));
+        assert_eq!(parse_after(Some(&json!(7))).ok(), Some(7));
+        assert_eq!(parse_after(Some(&json!(" 7 "))).ok(), Some(7));
+        assert_eq!(parse_after(Some(&json!(""))).ok(), Some(0));
+        assert!(parse_after(Some(&json!("x"))).is_err());
+        assert!(parse_after(Some(&json!(1.5))).is_err());
+    }
+}

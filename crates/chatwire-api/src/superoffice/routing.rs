@@ -9,6 +9,35 @@ use super::operation::{Answer, Call, Out, method};
 use super::sessions::{chat_of, reply_entity};
 use crate::ApiError;
 
+/// A change of who handles a session.
+enum Handover {
+    /// Offer it to another agent (login or id).
+    To(String),
+    /// Take the transfer offered to the caller.
+    Accept,
+    /// Decline the transfer offered to the caller.
+    Decline,
+    /// Put it back in the queue.
+    Requeue,
+}
+
+/// Hands session `id` over as `how` says and answers the session as it is afterwards.
+async fn hand_over(Call { state, who, ctx }: Call<'_>, id: i64, how: Handover) -> Out {
+    let chat = chat_of(state, who, id).await?;
+    let (engine, account, me) = (&state.engine, &who.account, who.agent.id);
+    let chat = match how {
+        Handover::To(to) => {
+            engine
+                .transfer_to_agent(account, me, &chat.key, &to)
+                .await?
+        }
+        Handover::Accept => engine.accept_transfer(account, me, &chat.key).await?,
+        Handover::Decline => engine.decline_transfer(account, me, &chat.key).await?,
+        Handover::Requeue => engine.requeue(account, &chat.key, me).await?.chat,
+    };
+    reply_entity(state, who, ctx, &chat).await
+}
+
 /// #8 `TransferChatSession`: offers the session to another agent.
 pub struct TransferChatSession {
     /// The session (`ChatSessionId`; REST `{id}`).
@@ -27,13 +56,8 @@ method!(TransferChatSession, |body, _| {
 });
 
 impl Answer for TransferChatSession {
-    async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
-        let chat = chat_of(state, who, self.id).await?;
-        let chat = state
-            .engine
-            .transfer_to_agent(&who.account, who.agent.id, &chat.key, &self.to)
-            .await?;
-        reply_entity(state, who, ctx, &chat).await
+    async fn answer(self, c: Call<'_>) -> Out {
+        hand_over(c, self.id, Handover::To(self.to)).await
     }
 }
 
@@ -47,13 +71,8 @@ method!(AcceptChatSessionTransfer, |body, _| Ok(Self {
 }));
 
 impl Answer for AcceptChatSessionTransfer {
-    async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
-        let chat = chat_of(state, who, self.id).await?;
-        let chat = state
-            .engine
-            .accept_transfer(&who.account, who.agent.id, &chat.key)
-            .await?;
-        reply_entity(state, who, ctx, &chat).await
+    async fn answer(self, c: Call<'_>) -> Out {
+        hand_over(c, self.id, Handover::Accept).await
     }
 }
 
@@ -67,13 +86,8 @@ method!(RejectChatSessionTransfer, |body, _| Ok(Self {
 }));
 
 impl Answer for RejectChatSessionTransfer {
-    async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
-        let chat = chat_of(state, who, self.id).await?;
-        let chat = state
-            .engine
-            .decline_transfer(&who.account, who.agent.id, &chat.key)
-            .await?;
-        reply_entity(state, who, ctx, &chat).await
+    async fn answer(self, c: Call<'_>) -> Out {
+        hand_over(c, self.id, Handover::Decline).await
     }
 }
 
@@ -127,12 +141,7 @@ method!(ResetChatSession, |body, _| Ok(Self {
 }));
 
 impl Answer for ResetChatSession {
-    async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
-        let chat = chat_of(state, who, self.id).await?;
-        let done = state
-            .engine
-            .requeue(&who.account, &chat.key, who.agent.id)
-            .await?;
-        reply_entity(state, who, ctx, &done.chat).await
+    async fn answer(self, c: Call<'_>) -> Out {
+        hand_over(c, self.id, Handover::Requeue).await
     }
 }
