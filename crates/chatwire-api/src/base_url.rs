@@ -4,9 +4,9 @@
 //! `X-Forwarded-Proto` / `X-Forwarded-Host` are honoured only when the TCP peer is a configured
 //! trusted proxy, because anyone else could use them to make us emit links to their host.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 
@@ -16,56 +16,30 @@ use crate::{ApiError, AppState};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListenerScheme(pub &'static str);
 
-/// An IP network (`10.0.0.0/8`, `::1/128`, or a bare address).
+/// An IP network (`10.0.0.0/8`, `::1/128`, or a bare address), as `ipnet` parses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpNet {
-    addr: IpAddr,
-    prefix: u8,
-}
+pub struct IpNet(ipnet::IpNet);
 
 impl IpNet {
-    /// Parses `addr` or `addr/prefix`.
+    /// Parses `addr` or `addr/prefix`; a bare address is the network of that one address.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let (addr, prefix) = match s.trim().split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (s.trim(), None),
-        };
-        let addr: IpAddr = addr
+        let net = s.trim();
+        let addr = net.split_once('/').map_or(net, |(addr, _)| addr);
+        let ip: IpAddr = addr
             .parse()
             .map_err(|_| format!("not an IP address: {s}"))?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= max)
-                .ok_or_else(|| format!("bad prefix in {s}"))?,
-            None => max,
-        };
-        Ok(Self { addr, prefix })
+        if addr.len() == net.len() {
+            return Ok(Self(ip.into()));
+        }
+        net.parse()
+            .map(Self)
+            .map_err(|_| format!("bad prefix in {s}"))
     }
 
-    /// Whether `ip` is inside this network.
+    /// Whether `ip` is inside this network. An IPv4 peer of a dual-stack listener arrives as
+    /// `::ffff:a.b.c.d` and counts as its IPv4 address.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
-            v4 @ IpAddr::V4(_) => v4,
-        };
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
+        self.0.contains(&ip.to_canonical())
     }
 }
 
@@ -100,6 +74,14 @@ impl BaseUrl {
     }
 }
 
+impl HttpSettings {
+    /// Whether the TCP peer `ip` is one of the trusted proxies, whose forwarding headers are
+    /// believed (here and in [`crate::client_addr`]).
+    pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|n| n.contains(ip))
+    }
+}
+
 /// Decides the base URL from settings, peer and headers (pure, for testing).
 pub fn resolve(
     settings: &HttpSettings,
@@ -111,7 +93,7 @@ pub fn resolve(
     if let Some(url) = &settings.public_url {
         return Ok(BaseUrl(url.trim_end_matches('/').to_owned()));
     }
-    let trusted = peer.is_some_and(|ip| settings.trusted_proxies.iter().any(|n| n.contains(ip)));
+    let trusted = peer.is_some_and(|ip| settings.is_trusted_proxy(ip));
     let header = |name: &str| {
         headers
             .get(name)
@@ -151,10 +133,7 @@ impl FromRequestParts<AppState> for BaseUrl {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+        let peer = crate::client_addr::peer_ip(parts);
         let scheme = parts
             .extensions
             .get::<ListenerScheme>()
@@ -270,5 +249,14 @@ mod tests {
                 .contains("::ffff:127.0.0.1".parse().expect("ip"))
         );
         assert!(IpNet::parse("10.0.0.0/33").is_err());
+        assert!(IpNet::parse("10.0.0.0/x").is_err());
+        assert!(IpNet::parse("not-an-ip").is_err());
+        let host_bits = IpNet::parse(" 10.1.2.3/8 ").expect("net");
+        assert!(host_bits.contains("10.9.9.9".parse().expect("ip")));
+        assert!(
+            IpNet::parse("2001:db8::/32")
+                .expect("net")
+                .contains("2001:db8:1::5".parse().expect("ip"))
+        );
     }
 }

@@ -54,12 +54,16 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        Ok(Self(resolve(&state.http, peer, &parts.headers)))
+        Ok(Self(resolve(&state.http, peer_ip(parts), &parts.headers)))
     }
+}
+
+/// The TCP peer's address (axum `ConnectInfo`), `None` when the server installed none.
+pub fn peer_ip(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
 /// The client address from the peer and its forwarding headers (pure, for testing).
@@ -68,7 +72,7 @@ pub fn resolve(
     peer: Option<IpAddr>,
     headers: &HeaderMap,
 ) -> Option<IpAddr> {
-    let trusted = |ip: IpAddr| settings.trusted_proxies.iter().any(|n| n.contains(ip));
+    let trusted = |ip: IpAddr| settings.is_trusted_proxy(ip);
     let peer = peer?;
     if !trusted(peer) {
         return Some(peer);

@@ -81,13 +81,7 @@ pub fn error_for(path: &str, headers: &HeaderMap, e: &ApiError, status: StatusCo
     match dialect_of(path) {
         Dialect::LivePerson => {
             let last = path.rsplit('/').next().unwrap_or("");
-            let format = if last.ends_with(".xml") {
-                Format::Xml
-            } else if last.ends_with(".json") {
-                Format::Json
-            } else {
-                accept
-            };
+            let format = crate::liveperson::compat::format_suffix(last).map_or(accept, |(_, f)| f);
             with_status(crate::liveperson::compat::render_error(e, format), status)
         }
         Dialect::SuperOffice => {

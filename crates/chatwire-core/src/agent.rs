@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::chat::{Actor, AssignedAgent};
 use crate::{AccountId, AgentId, DomainError, SkillId};
 
 /// An agent's chat availability. `Offline` is the state of an agent who never logged in or
@@ -123,6 +124,21 @@ impl Agent {
     pub fn has_skill(&self, skill: SkillId) -> bool {
         self.skills.contains(&skill)
     }
+
+    /// This agent as a chat shows it (the handling agent, a line's `by`): its id under its
+    /// nickname, the name visitors see. Both dialects and the engine take it from here.
+    pub fn as_assigned(&self) -> AssignedAgent {
+        AssignedAgent {
+            id: self.id,
+            name: self.nickname.clone(),
+        }
+    }
+
+    /// This agent as the author of what it writes or does on a chat (a line, the end).
+    pub fn as_actor(&self) -> Actor {
+        let AssignedAgent { id, name } = self.as_assigned();
+        Actor::Agent { id, name }
+    }
 }
 
 /// What an admin supplies to create an [`Agent`].
@@ -149,6 +165,25 @@ pub struct NewAgent {
 }
 
 impl NewAgent {
+    /// The agent this creates under `id`, as every store records it: a new agent starts
+    /// Offline (it has never logged in) and enabled.
+    pub fn to_agent(&self, id: AgentId) -> Agent {
+        Agent {
+            id,
+            account: self.account.clone(),
+            login_name: self.login_name.clone(),
+            password_hash: self.password_hash.clone(),
+            nickname: self.nickname.clone(),
+            display_name: self.display_name.clone(),
+            email: self.email.clone(),
+            max_chats: self.max_chats,
+            skills: self.skills.clone(),
+            availability: Availability::Offline,
+            is_admin: self.is_admin,
+            enabled: true,
+        }
+    }
+
     /// Checks the login name and names.
     pub fn validate(&self) -> Result<(), DomainError> {
         let login_ok = (1..=100).contains(&self.login_name.chars().count())
@@ -197,6 +232,35 @@ mod tests {
         assert_eq!(two.free(1), Some(1));
         assert_eq!(two.free(5), Some(0));
         assert!(!MaxChats::from(0).has_room(0));
+    }
+
+    #[test]
+    fn a_new_agent_starts_offline_and_enabled_and_writes_under_its_nickname() {
+        let new = NewAgent {
+            account: AccountId::parse("1000").expect("account"),
+            login_name: "ann".into(),
+            password_hash: "$argon2id$x".into(),
+            nickname: "Ann".into(),
+            display_name: "Ann Smith".into(),
+            email: String::new(),
+            max_chats: MaxChats::from(3),
+            skills: vec![SkillId(4)],
+            is_admin: false,
+        };
+        let agent = new.to_agent(AgentId(9));
+        assert_eq!(agent.availability, Availability::Offline);
+        assert!(agent.enabled);
+        assert_eq!(
+            (agent.id, agent.skills.as_slice()),
+            (AgentId(9), &[SkillId(4)][..])
+        );
+        assert_eq!(
+            agent.as_actor(),
+            Actor::Agent {
+                id: AgentId(9),
+                name: "Ann".into()
+            }
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::chat::{Chat, ChatState, TransferTarget};
-use crate::{Agent, Availability, DomainError};
+use crate::{Agent, Availability, DomainError, SkillId};
 
 /// An agent and the number of chats they handle now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,18 @@ pub struct AgentLoad {
 }
 
 impl AgentLoad {
+    /// `agent` with the number of `open` chats it handles now.
+    pub fn count<'a>(agent: Agent, open: impl IntoIterator<Item = &'a Chat>) -> Self {
+        let active = open
+            .into_iter()
+            .filter(|c| c.is_handled_by(agent.id))
+            .count();
+        Self {
+            agent,
+            active_chats: u32::try_from(active).unwrap_or(u32::MAX),
+        }
+    }
+
     /// Free slots; `None` is unlimited.
     pub fn free_slots(&self) -> Option<u32> {
         if matches!(
@@ -31,6 +43,15 @@ impl AgentLoad {
         }
         self.agent.max_chats.free(self.active_chats)
     }
+}
+
+/// Whether `agent` takes new chats of `skill` (of any skill when `None`): enabled, Online and
+/// answering it. The one filter behind "is anyone there" for visitors (availability, estimated
+/// wait, free slots) and for agents (transfer targets).
+pub fn is_available_for(agent: &Agent, skill: Option<SkillId>) -> bool {
+    agent.enabled
+        && agent.availability == Availability::Online
+        && skill.is_none_or(|s| agent.has_skill(s))
 }
 
 /// Whether the chat is routed to this agent, ignoring capacity.
@@ -120,6 +141,30 @@ mod tests {
         AgentLoad {
             agent: a,
             active_chats: active,
+        }
+    }
+
+    #[test]
+    fn only_enabled_online_agents_with_the_skill_are_available() {
+        let online = agent(1, &[10]);
+        assert!(is_available_for(&online, Some(SkillId(10))));
+        assert!(is_available_for(&online, None));
+        assert!(!is_available_for(&online, Some(SkillId(11))));
+        let disabled = Agent {
+            enabled: false,
+            ..online.clone()
+        };
+        assert!(!is_available_for(&disabled, None));
+        for other in [
+            Availability::Away,
+            Availability::Occupied,
+            Availability::Offline,
+        ] {
+            let a = Agent {
+                availability: other,
+                ..online.clone()
+            };
+            assert!(!is_available_for(&a, None), "{other}");
         }
     }
 

@@ -70,8 +70,9 @@ pub struct AgentPrincipal {
     pub account: AccountId,
     /// Agent.
     pub agent: AgentId,
-    /// The login's key hash (agent sessions hang off it).
-    pub login: String,
+    /// The login's key hash (agent sessions hang off it); `None` for a request that proved
+    /// the password itself (SuperOffice Basic), which has no login session.
+    pub login: Option<String>,
 }
 
 pub(crate) use crate::session_cache::SessionCache;
@@ -79,7 +80,7 @@ pub(crate) use crate::session_cache::SessionCache;
 /// SHA-256 hex of `kind:secret`; the kind prefix keeps a bearer from ever matching a CSRF row.
 pub(crate) fn key_hash(kind: &str, secret: &str) -> String {
     let digest = Sha256::digest(format!("{kind}:{secret}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(digest)
 }
 
 /// Equality of secrets in time independent of where they differ (`subtle`).
@@ -288,16 +289,15 @@ impl Engine {
         Ok(AgentPrincipal {
             account: login.account,
             agent: login.agent,
-            login: login.key_hash,
+            login: Some(login.key_hash),
         })
     }
 
     /// Opens a LivePerson agent session for a logged-in agent; returns its numeric id.
     pub async fn open_agent_session(&self, who: &AgentPrincipal) -> EngineResult<i64> {
-        let login = self
-            .session(&who.login)
-            .await?
-            .ok_or(EngineError::Unauthorized("invalid or expired bearer"))?;
+        let unauthorized = || EngineError::Unauthorized("invalid or expired bearer");
+        let login_hash = who.login.as_deref().ok_or_else(unauthorized)?;
+        let login = self.session(login_hash).await?.ok_or_else(unauthorized)?;
         let [a, b, c, d, e, f, g, h] = crate::random_bytes::<8>()?;
         // Ten digits, like LivePerson's (e.g. 1027882276); the id is not a secret, the bearer is.
         let id = 1_000_000_000
@@ -308,7 +308,7 @@ impl Engine {
             kind: SessionKind::AgentSession,
             account: who.account.clone(),
             agent: who.agent,
-            parent: Some(who.login.clone()),
+            parent: Some(login_hash.to_owned()),
             data: String::new(),
             created_at: self.now(),
             expires_at: login.expires_at,

@@ -3,15 +3,18 @@
 //! HTTP code authenticates a request (bearer, Basic password, app key) through the engine and
 //! gets one of these back; it then hands it, unchanged, to the use case. A caller is therefore
 //! proof that the engine checked the credential: [`VisitorCaller`] can only be made by the
-//! engine ([`Engine::visitor_caller`]), and [`AgentPrincipal`] comes from `bearer`, `login` or
-//! `authenticate`. What the caller may do to a chat, the account feed or the directory is
-//! decided by the use case, never by the dialect.
+//! engine ([`Engine::visitor_caller`]), and [`AgentPrincipal`] comes from
+//! [`Engine::bearer`] (a login session) or [`Engine::authenticate_caller_from`] (a password
+//! sent with the request, no session). What the caller may do to a chat, the account feed or
+//! the directory is decided by the use case, never by the dialect: visitor writes check the
+//! app key in `visitor_writes`, agent use cases go through `access`, admin-only changes through
+//! `topics`/`presence`, and the feed through [`Engine::check_feed_reader`].
 //!
 //! - [`AgentPrincipal`]: an agent of an account (human or bot login) with their login session;
 //!   admins and topic managers are agents whose record says so (looked up by the use case).
 //! - [`VisitorCaller`]: a visitor application holding an app key of an account; the chat it
 //!   acts on is the use case's argument, and the use case checks the key may act on it.
-//! - [`Caller`]: either, for use cases both may call (the account feed, chat streams).
+//! - [`Caller`]: either, for use cases both may call (the account feed).
 
 use chatwire_core::{AccountId, AppKey};
 

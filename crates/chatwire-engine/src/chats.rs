@@ -15,7 +15,7 @@ use chatwire_core::{
 };
 use chatwire_store::Committed;
 
-use crate::{Engine, EngineError, EngineResult, Topic, random_bytes};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult, Topic, random_bytes};
 
 /// A visitor's chat request, as the dialects parse it.
 #[derive(Debug, Clone, Default)]
@@ -160,21 +160,13 @@ impl Engine {
     /// The agent's record and current load, from memory.
     pub async fn agent_load(&self, account: &AccountId, agent: AgentId) -> EngineResult<AgentLoad> {
         let agent = self.agent(account, agent).await?;
-        let open = self.0.live.open_chats(account);
-        let active = open.iter().filter(|c| c.is_handled_by(agent.id)).count();
-        Ok(AgentLoad {
-            agent,
-            active_chats: u32::try_from(active).unwrap_or(u32::MAX),
-        })
+        Ok(AgentLoad::count(agent, &self.0.live.open_chats(account)))
     }
 
     /// Accepts the next chat ringing for this agent (personal transfers first, then oldest).
     /// Losing a race to another agent moves on to the next candidate.
-    pub async fn accept_next(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-    ) -> EngineResult<Committed> {
+    pub async fn accept_next(&self, who: &AgentPrincipal) -> EngineResult<Committed> {
+        let (account, agent) = (&who.account, who.agent);
         let load = self.agent_load(account, agent).await?;
         routing::check_capacity(&load)?;
         let open = self.0.live.open_chats(account);
@@ -208,10 +200,7 @@ impl Engine {
                 .map(|s| s.welcome_message),
             None => None,
         };
-        let me = AssignedAgent {
-            id: record.id,
-            name: record.nickname,
-        };
+        let me = record.as_assigned();
         self.commit(account, key, ChatCommand::Accept { agent: me, welcome })
             .await
     }
@@ -247,11 +236,11 @@ impl Engine {
     /// An agent pushes a URL to the visitor.
     pub async fn push_url(
         &self,
-        account: &AccountId,
+        who: &AgentPrincipal,
         key: &ChatKey,
-        agent: AgentId,
         url: String,
     ) -> EngineResult<Committed> {
+        let (account, agent) = (&who.account, who.agent);
         self.readable_chat(account, key, agent).await?;
         let me = self.assigned(account, agent).await?;
         self.commit(account, key, ChatCommand::PushUrl { agent: me, url })
@@ -271,8 +260,9 @@ impl Engine {
         self.commit(account, key, ChatCommand::End { by }).await
     }
 
-    /// Sets the visitor's display name.
-    pub async fn set_visitor_name(
+    /// Sets the visitor's display name (callers have checked who may: the visitor through
+    /// `Engine::visitor_set_name`, an agent through [`Engine::agent_set_visitor_name`]).
+    pub(crate) async fn set_visitor_name(
         &self,
         account: &AccountId,
         key: &ChatKey,
@@ -283,30 +273,26 @@ impl Engine {
             .await
     }
 
-    /// Sets the visitor's typing indicator.
-    pub async fn set_visitor_typing(
+    /// An agent corrects the visitor's name (SuperOffice `CustomerName`); refused for a chat
+    /// the agent may not read.
+    pub async fn agent_set_visitor_name(
         &self,
-        account: &AccountId,
+        who: &AgentPrincipal,
         key: &ChatKey,
-        typing: Typing,
+        name: String,
     ) -> EngineResult<Committed> {
-        self.touch_visitor(account, key);
-        self.commit(
-            account,
-            key,
-            ChatCommand::SetTyping(TypingSide::Visitor, typing),
-        )
-        .await
+        self.readable_chat(&who.account, key, who.agent).await?;
+        self.set_visitor_name(&who.account, key, name).await
     }
 
     /// Sets the agent's typing indicator; only the handling agent may.
     pub async fn set_agent_typing(
         &self,
-        account: &AccountId,
+        who: &AgentPrincipal,
         key: &ChatKey,
-        agent: AgentId,
         typing: Typing,
     ) -> EngineResult<Committed> {
+        let (account, agent) = (&who.account, who.agent);
         let chat = self.readable_chat(account, key, agent).await?;
         if !chat.is_handled_by(agent) {
             return Err(DomainError::NotParticipant.into());
@@ -361,10 +347,6 @@ impl Engine {
         account: &AccountId,
         agent: AgentId,
     ) -> EngineResult<AssignedAgent> {
-        let record = self.agent(account, agent).await?;
-        Ok(AssignedAgent {
-            id: record.id,
-            name: record.nickname,
-        })
+        Ok(self.agent(account, agent).await?.as_assigned())
     }
 }

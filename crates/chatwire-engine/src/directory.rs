@@ -408,7 +408,7 @@ impl Engine {
         let mut buf = vec![0u8; bytes];
         getrandom::fill(&mut buf)
             .map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
-        Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+        Ok(hex::encode(buf))
     }
 
     /// Validates and parses an account id from a URL.

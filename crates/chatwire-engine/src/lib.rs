@@ -50,6 +50,7 @@ mod surveys;
 mod sweeper;
 mod topics;
 mod transfers;
+mod visitor_writes;
 mod visitors;
 mod waits;
 mod wakeups;
@@ -65,6 +66,7 @@ pub use access::AgentChatView;
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::{ChatRequestInput, LineInput};
 pub use chatwire_core as core;
+pub use chatwire_store::PoolStatus;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use directory::{NewAgentInput, NewSkillInput};
 pub use error::{EngineError, EngineResult};
@@ -74,9 +76,9 @@ pub use notify::{Notifier, Topic};
 pub use presence::Presence;
 pub use reads::{ChatView, Viewer};
 pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
+pub use topics::TopicRights;
 pub use transfers::TransferTo;
-pub use chatwire_store::PoolStatus;
-pub use waits::{FeedReader, wait_secs};
+pub use waits::{parse_wait, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).
 #[derive(Debug, Clone)]

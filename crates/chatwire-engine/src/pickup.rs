@@ -9,10 +9,10 @@
 
 use chatwire_core::access::ChatAction;
 use chatwire_core::{
-    AccountId, Actor, Agent, AgentId, Chat, ChatKey, ChatState, DomainError, TransferTarget,
+    AccountId, Agent, AgentId, Chat, ChatKey, ChatState, DomainError, TransferTarget,
 };
 
-use crate::{Engine, EngineError, EngineResult, TransferTo};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult, TransferTo};
 
 impl Engine {
     /// An agent by login name (case-insensitive) or, failing that, by numeric id text.
@@ -34,11 +34,8 @@ impl Engine {
     /// Open chats the agent may see as sessions, by number: chats in their skills or with no
     /// skill, chats they handle, and chats transferred to or from them; admins see every open
     /// chat of the account.
-    pub async fn sessions_for_agent(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-    ) -> EngineResult<Vec<Chat>> {
+    pub async fn sessions_for_agent(&self, who: &AgentPrincipal) -> EngineResult<Vec<Chat>> {
+        let (account, agent) = (&who.account, who.agent);
         let me = self.agent(account, agent).await?;
         Ok(self
             .open_chats(account)
@@ -79,12 +76,8 @@ impl Engine {
 
     /// Picks up the first chat waiting for this agent (personal transfers first, then the
     /// longest waiting). `None` when nothing waits.
-    pub async fn pick_up_first(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-    ) -> EngineResult<Option<Chat>> {
-        match self.accept_next(account, agent).await {
+    pub async fn pick_up_first(&self, who: &AgentPrincipal) -> EngineResult<Option<Chat>> {
+        match self.accept_next(who).await {
             Ok(c) => Ok(Some(c.chat)),
             Err(EngineError::NothingToDo(_)) => Ok(None),
             Err(e) => Err(e),
@@ -97,11 +90,11 @@ impl Engine {
     /// LivePerson refuses it).
     pub async fn transfer_to_agent(
         &self,
-        account: &AccountId,
-        agent: AgentId,
+        who: &AgentPrincipal,
         key: &ChatKey,
         to: &str,
     ) -> EngineResult<Chat> {
+        let (account, agent) = (&who.account, who.agent);
         let chat = self.chat(account, key).await?;
         let handles = self
             .authorize(account, &chat, agent, ChatAction::Transfer)
@@ -120,13 +113,7 @@ impl Engine {
             return Err(to_yourself());
         }
         let done = self
-            .transfer(
-                account,
-                key,
-                agent,
-                TransferTo::Agent(target.id),
-                String::new(),
-            )
+            .transfer(who, key, TransferTo::Agent(target.id), String::new())
             .await?;
         Ok(done.chat)
     }
@@ -134,12 +121,8 @@ impl Engine {
     /// Accepts a pending transfer: a personal one by its target, a skill one by an agent of
     /// the skill (routing decides, in `Chat::decide`). Without a pending transfer nothing
     /// happens, for an agent who may read the chat; a chat the agent may not read is refused.
-    pub async fn accept_transfer(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-        key: &ChatKey,
-    ) -> EngineResult<Chat> {
+    pub async fn accept_transfer(&self, who: &AgentPrincipal, key: &ChatKey) -> EngineResult<Chat> {
+        let (account, agent) = (&who.account, who.agent);
         let chat = self.chat(account, key).await?;
         self.authorize(account, &chat, agent, ChatAction::Take)
             .await?;
@@ -153,10 +136,10 @@ impl Engine {
     /// who may read the chat; a chat the agent may not read is refused.
     pub async fn decline_transfer(
         &self,
-        account: &AccountId,
-        agent: AgentId,
+        who: &AgentPrincipal,
         key: &ChatKey,
     ) -> EngineResult<Chat> {
+        let (account, agent) = (&who.account, who.agent);
         match self.reject_transfer(account, key, agent).await {
             Ok(c) => Ok(c.chat),
             Err(EngineError::Domain(DomainError::NoPendingTransfer | DomainError::ChatEnded)) => {
@@ -169,21 +152,13 @@ impl Engine {
     /// Closes a session: the handling agent ends it; an ended chat stays ended (for an agent
     /// who may read it). Anyone else is refused (`NotParticipant`, or `Forbidden` for a chat
     /// they may not read).
-    pub async fn close_session(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-        key: &ChatKey,
-    ) -> EngineResult<()> {
+    pub async fn close_session(&self, who: &AgentPrincipal, key: &ChatKey) -> EngineResult<()> {
+        let (account, agent) = (&who.account, who.agent);
         let chat = self.readable_chat(account, key, agent).await?;
         if chat.state == ChatState::Ended {
             return Ok(());
         }
-        let me = self.agent(account, agent).await?;
-        let by = Actor::Agent {
-            id: me.id,
-            name: me.nickname,
-        };
+        let by = self.agent(account, agent).await?.as_actor();
         self.end_chat(account, key, by).await.map(|_| ())
     }
 }

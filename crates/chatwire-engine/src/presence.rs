@@ -1,12 +1,14 @@
 //! Chat presence (SuperOffice `ChatPresence`): whether agents take chats, mapped onto
-//! availability (present ⇔ Online), with each agent's ongoing chats and skills.
+//! availability (present ⇔ Online), with each agent's ongoing chats and skills; and the list of
+//! enabled agents with their load it is built from.
 //!
 //! What it must not do: decide routing; availability changes go through
 //! [`Engine::set_availability`] like LivePerson's.
 
+use chatwire_core::routing::AgentLoad;
 use chatwire_core::{AccountId, Agent, AgentId, Availability};
 
-use crate::{Engine, EngineError, EngineResult};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
 /// One agent's presence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,33 +22,41 @@ pub struct Presence {
 }
 
 impl Engine {
+    /// Every enabled agent of the account with its load (the chats it handles now), by id: the
+    /// one list behind LivePerson `availableAgents` and SuperOffice presence.
+    pub async fn enabled_agent_loads(&self, account: &AccountId) -> EngineResult<Vec<AgentLoad>> {
+        let agents = self.agents(account).await?;
+        let open = self.0.live.open_chats(account);
+        Ok(agents
+            .into_iter()
+            .filter(|a| a.enabled)
+            .map(|a| AgentLoad::count(a, &open))
+            .collect())
+    }
+
     /// The presence of every enabled agent of the account, by id.
     pub async fn presences(&self, account: &AccountId) -> EngineResult<Vec<Presence>> {
-        let mut out = Vec::new();
-        for agent in self.agents(account).await? {
-            if !agent.enabled {
-                continue;
-            }
-            let load = self.agent_load(account, agent.id).await?;
-            out.push(Presence {
-                present: agent.availability == Availability::Online,
+        let loads = self.enabled_agent_loads(account).await?;
+        Ok(loads
+            .into_iter()
+            .map(|load| Presence {
+                present: load.agent.availability == Availability::Online,
                 ongoing_chats: load.active_chats,
-                agent,
-            });
-        }
-        Ok(out)
+                agent: load.agent,
+            })
+            .collect())
     }
 
     /// Sets `target`'s presence: present is Online, absent Offline. Agents set their own;
     /// admins anyone's. Another agent's presence is `Forbidden` for non-admins.
     pub async fn set_presence(
         &self,
-        account: &AccountId,
-        by: AgentId,
+        by: &AgentPrincipal,
         target: AgentId,
         present: bool,
     ) -> EngineResult<Agent> {
-        if by != target && !self.agent(account, by).await?.is_admin {
+        let account = &by.account;
+        if by.agent != target && !self.agent(account, by.agent).await?.is_admin {
             return Err(EngineError::Forbidden(
                 "only admins set other agents' presence",
             ));

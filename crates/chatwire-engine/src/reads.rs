@@ -14,7 +14,7 @@ use chatwire_core::routing;
 use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey, EventId};
 
 use crate::live::{TailRead, lock};
-use crate::{Engine, EngineError, EngineResult, Topic};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult, Topic};
 
 /// Who is reading, which decides access and which events are visible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,11 +158,8 @@ impl Engine {
     }
 
     /// The chats ringing for this agent now, in pick order.
-    pub async fn ringing_chats(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-    ) -> EngineResult<Vec<Chat>> {
+    pub async fn ringing_chats(&self, who: &AgentPrincipal) -> EngineResult<Vec<Chat>> {
+        let (account, agent) = (&who.account, who.agent);
         let load = self.agent_load(account, agent).await?;
         let open = self.0.live.open_chats(account);
         Ok(routing::pick_order(&load, &open)
@@ -183,10 +180,10 @@ impl Engine {
         let open = self.0.live.open_chats(account);
         let mut free: u64 = 0;
         let mut waiting: u64 = 0;
+        // One agent asked for: that agent whatever its skills; else anyone with the skill.
+        let skill_asked = if agent.is_some() { None } else { skill };
         for a in self.agents(account).await? {
-            let wanted =
-                agent.map_or_else(|| skill.is_none_or(|s| a.has_skill(s)), |id| id == a.id);
-            if !wanted || !a.enabled || a.availability != chatwire_core::Availability::Online {
+            if agent.is_some_and(|id| id != a.id) || !routing::is_available_for(&a, skill_asked) {
                 continue;
             }
             let load = self.agent_load(account, a.id).await?;
@@ -214,20 +211,15 @@ impl Engine {
     /// other than `agent`, with that count.
     pub async fn transfer_skills(
         &self,
-        account: &AccountId,
-        agent: AgentId,
+        who: &AgentPrincipal,
     ) -> EngineResult<Vec<(chatwire_core::Skill, u32)>> {
+        let (account, agent) = (&who.account, who.agent);
         let agents = self.agents(account).await?;
         let mut out = Vec::new();
         for skill in self.skills(account).await? {
             let online = agents
                 .iter()
-                .filter(|a| {
-                    a.id != agent
-                        && a.enabled
-                        && a.availability == chatwire_core::Availability::Online
-                        && a.has_skill(skill.id)
-                })
+                .filter(|a| a.id != agent && routing::is_available_for(a, Some(skill.id)))
                 .count();
             if online > 0 {
                 out.push((skill, u32::try_from(online).unwrap_or(u32::MAX)));
@@ -238,14 +230,10 @@ impl Engine {
 
     /// The chat behind a LivePerson visit id (`H…K…`, derived from the chat key) that `agent`
     /// may read: among the agent's chats, the chats ringing for them and the open chats.
-    pub async fn chat_of_visit(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-        visit: &str,
-    ) -> EngineResult<Chat> {
-        let mut candidates = self.chats_of_agent(account, agent, 200).await?;
-        candidates.extend(self.ringing_chats(account, agent).await?);
+    pub async fn chat_of_visit(&self, who: &AgentPrincipal, visit: &str) -> EngineResult<Chat> {
+        let (account, agent) = (&who.account, who.agent);
+        let mut candidates = self.chats_of_agent(who, 200).await?;
+        candidates.extend(self.ringing_chats(who).await?);
         candidates.extend(self.open_chats(account));
         for chat in candidates.into_iter().filter(|c| c.key.visit_id() == visit) {
             if self
@@ -269,10 +257,10 @@ impl Engine {
     /// Chats the agent handled, most recent first.
     pub async fn chats_of_agent(
         &self,
-        account: &AccountId,
-        agent: AgentId,
+        who: &AgentPrincipal,
         limit: u32,
     ) -> EngineResult<Vec<Chat>> {
+        let (account, agent) = (&who.account, who.agent);
         Ok(self.0.store.chats_of_agent(account, agent, limit).await?)
     }
 

@@ -4,7 +4,7 @@
 use chatwire_core::chat::SurveyAnswer;
 use chatwire_core::{AccountId, AgentId, ChatKey, Survey, SurveyKind, SurveyResponse};
 
-use crate::{Engine, EngineError, EngineResult};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
 impl Engine {
     /// Stores a survey definition for the account.
@@ -41,12 +41,12 @@ impl Engine {
     /// The agent submits the wrap-up survey of a chat they handle or handled.
     pub async fn submit_agent_survey(
         &self,
-        account: &AccountId,
+        who: &AgentPrincipal,
         key: &ChatKey,
-        agent: AgentId,
         survey_id: Option<i64>,
         answers: Vec<SurveyAnswer>,
     ) -> EngineResult<()> {
+        let (account, agent) = (&who.account, who.agent);
         let chat = self.chat(account, key).await?;
         if chat.agent.as_ref().is_none_or(|a| a.id != agent) {
             return Err(EngineError::Forbidden(

@@ -6,16 +6,40 @@
 
 use chatwire_core::{AccountId, Agent, AgentId, Skill, SkillId, TopicSettings};
 
-use crate::{Engine, EngineError, EngineResult, NewSkillInput};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult, NewSkillInput};
+
+/// What an agent may do in a topic (SuperOffice `ChatTopicAgent`'s `Can*` flags): members
+/// listen, respond and are notified; admins manage every topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicRights {
+    /// Sees the topic's chats.
+    pub listen: bool,
+    /// Answers the topic's chats.
+    pub respond: bool,
+    /// Changes the topic and its members.
+    pub manage: bool,
+    /// Is notified of the topic's new chats.
+    pub notify: bool,
+}
+
+impl TopicRights {
+    /// The rights of `agent` in `topic`.
+    pub fn of(agent: &Agent, topic: SkillId) -> Self {
+        let member = agent.has_skill(topic);
+        Self {
+            listen: member,
+            respond: member,
+            manage: agent.is_admin,
+            notify: member,
+        }
+    }
+}
 
 impl Engine {
     /// The skills an agent is a member of; every skill of the account for admins.
-    pub async fn topics_for_agent(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-    ) -> EngineResult<Vec<Skill>> {
-        let me = self.agent(account, agent).await?;
+    pub async fn topics_for_agent(&self, who: &AgentPrincipal) -> EngineResult<Vec<Skill>> {
+        let account = &who.account;
+        let me = self.agent(account, who.agent).await?;
         Ok(self
             .skills(account)
             .await?
@@ -39,18 +63,17 @@ impl Engine {
             .collect())
     }
 
-    /// Adds `target` to (or removes it from) `skill`'s members. Only admins (`by`) may.
+    /// Adds `target` to (or removes it from) `skill`'s members. Only admins may.
     pub async fn set_topic_member(
         &self,
-        account: &AccountId,
-        by: AgentId,
+        by: &AgentPrincipal,
         skill: SkillId,
         target: AgentId,
         member: bool,
     ) -> EngineResult<Agent> {
-        if !self.agent(account, by).await?.is_admin {
-            return Err(EngineError::Forbidden("only admins change topic members"));
-        }
+        let account = &by.account;
+        self.require_admin(by, "only admins change topic members")
+            .await?;
         self.skill(account, skill).await?;
         let mut agent = self.agent(account, target).await?;
         if agent.has_skill(skill) != member {
@@ -69,23 +92,19 @@ impl Engine {
     /// Creates a skill on behalf of agent `by`. Only admins may.
     pub async fn create_topic(
         &self,
-        account: &AccountId,
-        by: AgentId,
+        by: &AgentPrincipal,
         input: NewSkillInput,
     ) -> EngineResult<Skill> {
-        self.require_admin(account, by, "only admins create chat topics")
+        let account = &by.account;
+        self.require_admin(by, "only admins create chat topics")
             .await?;
         self.create_skill(account, input).await
     }
 
-    /// Replaces a skill's name, description and welcome message. Only admins (`by`) may.
-    pub async fn update_topic(
-        &self,
-        account: &AccountId,
-        by: AgentId,
-        skill: &Skill,
-    ) -> EngineResult<Skill> {
-        self.require_admin(account, by, "only admins change chat topics")
+    /// Replaces a skill's name, description and welcome message. Only admins may.
+    pub async fn update_topic(&self, by: &AgentPrincipal, skill: &Skill) -> EngineResult<Skill> {
+        let account = &by.account;
+        self.require_admin(by, "only admins change chat topics")
             .await?;
         Skill::validate_name(&skill.name)?;
         self.skill(account, skill.id).await?;
@@ -103,15 +122,11 @@ impl Engine {
         Ok(skill)
     }
 
-    /// Deletes a skill (and its settings; agents lose it). Only admins (`by`) may, and only
+    /// Deletes a skill (and its settings; agents lose it). Only admins may, and only
     /// while no open chat is in it: a waiting chat would otherwise ring for nobody.
-    pub async fn delete_topic(
-        &self,
-        account: &AccountId,
-        by: AgentId,
-        id: SkillId,
-    ) -> EngineResult<()> {
-        self.require_admin(account, by, "only admins delete chat topics")
+    pub async fn delete_topic(&self, by: &AgentPrincipal, id: SkillId) -> EngineResult<()> {
+        let account = &by.account;
+        self.require_admin(by, "only admins delete chat topics")
             .await?;
         self.skill(account, id).await?;
         let open = self.0.live.open_chats(account);
@@ -147,15 +162,15 @@ impl Engine {
             .unwrap_or_default())
     }
 
-    /// Replaces a skill's topic settings. Only admins (`by`) may.
+    /// Replaces a skill's topic settings. Only admins may.
     pub async fn save_topic_settings(
         &self,
-        account: &AccountId,
-        by: AgentId,
+        by: &AgentPrincipal,
         id: SkillId,
         settings: &TopicSettings,
     ) -> EngineResult<()> {
-        self.require_admin(account, by, "only admins change chat topics")
+        let account = &by.account;
+        self.require_admin(by, "only admins change chat topics")
             .await?;
         self.skill(account, id).await?;
         Ok(self
@@ -173,13 +188,9 @@ impl Engine {
             .is_open_at(self.now()))
     }
 
-    async fn require_admin(
-        &self,
-        account: &AccountId,
-        by: AgentId,
-        why: &'static str,
-    ) -> EngineResult<()> {
-        if self.agent(account, by).await?.is_admin {
+    /// Refuses (`Forbidden`, saying `why`) an agent who is not an admin of their account.
+    async fn require_admin(&self, by: &AgentPrincipal, why: &'static str) -> EngineResult<()> {
+        if self.agent(&by.account, by.agent).await?.is_admin {
             Ok(())
         } else {
             Err(EngineError::Forbidden(why))

@@ -3,12 +3,11 @@
 //! (`chats::accept`, `pickup`).
 
 use chatwire_core::access::ChatAction;
-use chatwire_core::{
-    AccountId, AgentId, Availability, ChatCommand, ChatKey, DomainError, TransferTarget,
-};
+use chatwire_core::routing;
+use chatwire_core::{AccountId, AgentId, ChatCommand, ChatKey, DomainError, TransferTarget};
 use chatwire_store::Committed;
 
-use crate::{Engine, EngineError, EngineResult};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
 /// Where an agent transfers a chat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,12 +23,12 @@ impl Engine {
     /// refused, as LivePerson documents ("will result in an error").
     pub async fn transfer(
         &self,
-        account: &AccountId,
+        who: &AgentPrincipal,
         key: &ChatKey,
-        agent: AgentId,
         to: TransferTo,
         text: String,
     ) -> EngineResult<Committed> {
+        let (account, agent) = (&who.account, who.agent);
         self.readable_chat(account, key, agent).await?;
         let me = self.assigned(account, agent).await?;
         let target = match to {
@@ -45,12 +44,11 @@ impl Engine {
             }
             TransferTo::Skill(id) => {
                 let skill = self.skill(account, id).await?;
-                let reachable = self.agents(account).await?.iter().any(|a| {
-                    a.id != agent
-                        && a.enabled
-                        && a.availability == Availability::Online
-                        && a.has_skill(id)
-                });
+                let reachable = self
+                    .agents(account)
+                    .await?
+                    .iter()
+                    .any(|a| a.id != agent && routing::is_available_for(a, Some(id)));
                 if !reachable {
                     return Err(DomainError::invalid(
                         "transfer",
@@ -90,12 +88,8 @@ impl Engine {
 
     /// Puts a chatting chat back in the queue (SuperOffice `ResetChatSession`); only its
     /// agent or an admin may.
-    pub async fn requeue(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        agent: AgentId,
-    ) -> EngineResult<Committed> {
+    pub async fn requeue(&self, who: &AgentPrincipal, key: &ChatKey) -> EngineResult<Committed> {
+        let (account, agent) = (&who.account, who.agent);
         let chat = self.chat(account, key).await?;
         if !self
             .authorize(account, &chat, agent, ChatAction::Requeue)

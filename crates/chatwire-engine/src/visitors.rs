@@ -8,13 +8,14 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
 use chatwire_core::chat::{CustomVariable, SurveyAnswer};
+use chatwire_core::routing;
 use chatwire_core::{
     AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventId, EventKind,
     SkillId, SurveyKind,
 };
 use chatwire_store::Committed;
 
-use crate::{ChatView, Engine, EngineError, EngineResult, Viewer};
+use crate::{ChatView, Engine, EngineResult, Viewer, VisitorCaller};
 
 /// Accepts remembered per account and skill for the estimate.
 pub(crate) const WAIT_SAMPLES: usize = 50;
@@ -60,8 +61,9 @@ impl WaitStats {
 }
 
 impl Engine {
-    /// The chat, if `app_key` may act as its visitor: the key that opened it (any key of the
-    /// account for chats opened otherwise). Another key's chat is `Forbidden`.
+    /// The chat, if `app_key` may act as its visitor (see `visitor_writes::may_act_on`).
+    /// Another key's chat is `Forbidden`. For reads and streams that hold a raw app key; use
+    /// cases that write take a [`VisitorCaller`] and check through `own_chat`.
     pub async fn visitor_chat(
         &self,
         account: &AccountId,
@@ -69,12 +71,8 @@ impl Engine {
         app_key: &str,
     ) -> EngineResult<Chat> {
         let chat = self.chat(account, key).await?;
-        match &chat.request.app_key {
-            Some(owner) if owner != app_key => Err(EngineError::Forbidden(
-                "this chat was opened with another app key",
-            )),
-            _ => Ok(chat),
-        }
+        crate::visitor_writes::may_act_on(app_key, &chat)?;
+        Ok(chat)
     }
 
     /// A visitor's read of their chat: checks ownership, counts as activity (keeps the chat
@@ -107,11 +105,11 @@ impl Engine {
             return Ok(load.agent.availability == Availability::Online
                 && load.free_slots().is_none_or(|n| n > 0));
         }
-        let online = self.agents(account).await?.iter().any(|a| {
-            a.enabled
-                && a.availability == Availability::Online
-                && skill.is_none_or(|s| a.has_skill(s))
-        });
+        let online = self
+            .agents(account)
+            .await?
+            .iter()
+            .any(|a| routing::is_available_for(a, skill));
         Ok(match max_wait {
             None => online,
             Some(0) => {
@@ -128,6 +126,26 @@ impl Engine {
         })
     }
 
+    /// What an availability question (LivePerson `availability`, `availableSlots`,
+    /// `availableAgents`; visitor or agent side) names: the skill by name or id and the agent
+    /// by login name, `None` where it names none. Unknown ones are `NotFound`.
+    pub async fn availability_filter(
+        &self,
+        account: &AccountId,
+        skill: Option<&str>,
+        agent: Option<&str>,
+    ) -> EngineResult<(Option<SkillId>, Option<AgentId>)> {
+        let skill = match skill {
+            Some(name) => Some(self.skill_by_name_or_id(account, name).await?.id),
+            None => None,
+        };
+        let agent = match agent {
+            Some(login) => Some(self.agent_by_login(account, login).await?.id),
+            None => None,
+        };
+        Ok((skill, agent))
+    }
+
     /// Estimated wait in seconds for a new chat: 0 when an agent has a free slot now, -1 when
     /// nobody with the skill is Online, -2 when there is no accept history to estimate from;
     /// otherwise the average recent wait times the queue ahead, shared among the Online agents.
@@ -140,11 +158,7 @@ impl Engine {
             .agents(account)
             .await?
             .iter()
-            .filter(|a| {
-                a.enabled
-                    && a.availability == Availability::Online
-                    && skill.is_none_or(|s| a.has_skill(s))
-            })
+            .filter(|a| routing::is_available_for(a, skill))
             .count();
         if online == 0 {
             return Ok(-1);
@@ -169,18 +183,18 @@ impl Engine {
         Ok((avg_ms.saturating_mul(ahead) / agents + 999) / 1000)
     }
 
-    /// Stores an offline ("leave a message") survey: validated against the account's offline
-    /// survey, kept for the account's agents with the context the visitor sent.
+    /// Stores an offline ("leave a message") survey of the visitor's account: validated
+    /// against the account's offline survey, kept for its agents with the context sent.
     pub async fn submit_offline_survey(
         &self,
-        account: &AccountId,
+        visitor: &VisitorCaller,
         survey_id: Option<i64>,
         answers: Vec<SurveyAnswer>,
         context: Vec<(String, String)>,
     ) -> EngineResult<()> {
         let survey = self
             .survey_of(
-                account,
+                visitor.account(),
                 SurveyKind::Offline,
                 survey_id.map(|i| i.to_string()).as_deref(),
             )
@@ -188,18 +202,17 @@ impl Engine {
         self.submit(survey, None, None, answers, context).await
     }
 
-    /// Stores the visitor's exit survey of their chat.
+    /// Stores the visitor's exit survey of their chat (refused unless `visitor` may act on it).
     pub async fn submit_exit_survey(
         &self,
-        account: &AccountId,
+        visitor: &VisitorCaller,
         key: &ChatKey,
-        app_key: &str,
         survey_id: Option<i64>,
         answers: Vec<SurveyAnswer>,
         context: Vec<(String, String)>,
     ) -> EngineResult<()> {
-        self.visitor_chat(account, key, app_key).await?;
-        self.touch_visitor(account, key);
+        let account = visitor.account();
+        self.own_chat(visitor, key).await?;
         let survey = self
             .survey_of(
                 account,
@@ -211,17 +224,20 @@ impl Engine {
             .await
     }
 
-    /// The visitor adds or replaces custom variables on their chat.
+    /// The visitor adds or replaces custom variables on their chat (refused unless `visitor`
+    /// may act on it).
     pub async fn set_custom_variables(
         &self,
-        account: &AccountId,
+        visitor: &VisitorCaller,
         key: &ChatKey,
-        app_key: &str,
         vars: Vec<CustomVariable>,
     ) -> EngineResult<Committed> {
-        self.visitor_chat(account, key, app_key).await?;
-        self.touch_visitor(account, key);
-        self.commit(account, key, ChatCommand::SetCustomVariables(vars))
-            .await
+        self.own_chat(visitor, key).await?;
+        self.commit(
+            visitor.account(),
+            key,
+            ChatCommand::SetCustomVariables(vars),
+        )
+        .await
     }
 }

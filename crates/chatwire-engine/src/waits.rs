@@ -12,7 +12,7 @@ use chatwire_store::FeedItem;
 use futures::future::select_all;
 use tokio::sync::watch;
 
-use crate::{ChatView, Engine, EngineResult, Topic, Viewer};
+use crate::{Caller, ChatView, Engine, EngineResult, Topic, Viewer};
 
 impl Engine {
     /// The wait a client asked for, clamped to the configured maximum.
@@ -94,15 +94,18 @@ impl Engine {
         }
     }
 
-    /// The account feed after `after` (every event of every chat, in sequence order); when
-    /// empty, waits up to `wait` for the next commit in the account.
+    /// The caller's account feed after `after` (every event of every chat, in sequence
+    /// order); when empty, waits up to `wait` for the next commit in the account. Refused
+    /// unless the caller may read the feed ([`Engine::check_feed_reader`]).
     pub async fn feed(
         &self,
-        account: &AccountId,
+        caller: &Caller,
         after: GlobalSeq,
         limit: u32,
         wait: Duration,
     ) -> EngineResult<Vec<FeedItem>> {
+        self.check_feed_reader(caller).await?;
+        let account = caller.account();
         let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
         let limit = limit.clamp(1, self.0.config.max_events_per_read);
         loop {
@@ -136,33 +139,25 @@ impl Engine {
     }
 }
 
-/// A wait parsed from a query value in seconds (`wait=25`); absent or unparsable is no wait.
-pub fn wait_secs(value: Option<&str>) -> Duration {
-    value
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(Duration::ZERO, Duration::from_secs)
+/// A long-poll wait as clients write it (`wait=25`): whole seconds, 0 or more, blanks around
+/// ignored; `None` for anything else. The one parser of `wait`: what a bad value means is the
+/// caller's (no wait in [`wait_secs`]; SuperOffice refuses it).
+pub fn parse_wait(text: &str) -> Option<Duration> {
+    text.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-/// Who reads the account feed.
-#[derive(Debug, Clone)]
-pub enum FeedReader {
-    /// A logged-in agent (must be an admin).
-    Agent(AgentId),
-    /// A visitor app key (must have the feed right).
-    AppKey(String),
+/// A wait parsed from a query value in seconds (`wait=25`); absent or unparsable is no wait.
+pub fn wait_secs(value: Option<&str>) -> Duration {
+    value.and_then(parse_wait).unwrap_or(Duration::ZERO)
 }
 
 impl Engine {
-    /// Checks that `reader` may read the account-wide feed: admin agents, and app keys granted
-    /// the feed right. Others are `Forbidden`; unknown keys `Unauthorized`.
-    pub async fn check_feed_reader(
-        &self,
-        account: &AccountId,
-        reader: &FeedReader,
-    ) -> EngineResult<()> {
-        let allowed = match reader {
-            FeedReader::Agent(id) => self.agent(account, *id).await?.is_admin,
-            FeedReader::AppKey(key) => self.check_app_key(account, key).await?.can_read_feed,
+    /// Checks that `caller` may read its account's feed: admin agents, and app keys granted
+    /// the feed right. Others are `Forbidden`.
+    pub async fn check_feed_reader(&self, caller: &Caller) -> EngineResult<()> {
+        let allowed = match caller {
+            Caller::Agent(who) => self.agent(&who.account, who.agent).await?.is_admin,
+            Caller::Visitor(visitor) => visitor.app_key().can_read_feed,
         };
         if allowed {
             Ok(())

@@ -5,8 +5,7 @@
 //! order, the same `NotFound` names and `Conflict` cases.
 
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, Availability, NewAgent, NewAppKey, Skill, SkillId,
-    Timestamp,
+    Account, AccountId, Agent, AgentId, AppKey, NewAgent, NewAppKey, Skill, SkillId, Timestamp,
 };
 use chatwire_store::{NewSkill, StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
@@ -54,23 +53,10 @@ pub(crate) async fn create_skill<C: GenericClient>(c: &C, new: &NewSkill) -> Sto
     })
 }
 
-/// Inserts an agent, offline and enabled; `Conflict` if the login name is taken.
+/// Inserts an agent as [`NewAgent::to_agent`] makes it; `Conflict` if the login name is taken.
 pub(crate) async fn create_agent<C: GenericClient>(c: &C, new: &NewAgent) -> StoreResult<Agent> {
     queries::require_account(c, &new.account).await?;
-    let mut agent = Agent {
-        id: AgentId(0),
-        account: new.account.clone(),
-        login_name: new.login_name.clone(),
-        password_hash: new.password_hash.clone(),
-        nickname: new.nickname.clone(),
-        display_name: new.display_name.clone(),
-        email: new.email.clone(),
-        max_chats: new.max_chats,
-        skills: new.skills.clone(),
-        availability: Availability::Offline,
-        is_admin: new.is_admin,
-        enabled: true,
-    };
+    let mut agent = new.to_agent(AgentId(0));
     let sql = "INSERT INTO agents (account_id, login_name, password_hash, nickname, display_name,
                    email, max_chats, skills, availability, is_admin, enabled)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";

@@ -6,9 +6,8 @@
 
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, Availability, Chat, ChatCommand, ChatEvent,
-    ChatKey, ChatNum, DecisionContext, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, SkillId,
-    Timestamp,
+    Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
+    DecisionContext, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, SkillId, Timestamp,
 };
 use chatwire_store::{
     Committed, NewSkill, StoreError, StoreResult, acting_agent, decide_and_apply,
@@ -67,23 +66,10 @@ pub(crate) fn create_skill(cx: &mut WriteCx<'_>, new: &NewSkill) -> StoreResult<
     })
 }
 
-/// Inserts an agent, offline and enabled; `Conflict` if the login name is taken.
+/// Inserts an agent as [`NewAgent::to_agent`] makes it; `Conflict` if the login name is taken.
 pub(crate) fn create_agent(cx: &mut WriteCx<'_>, new: &NewAgent) -> StoreResult<Agent> {
     require_account(cx, &new.account)?;
-    let mut agent = Agent {
-        id: AgentId(0),
-        account: new.account.clone(),
-        login_name: new.login_name.clone(),
-        password_hash: new.password_hash.clone(),
-        nickname: new.nickname.clone(),
-        display_name: new.display_name.clone(),
-        email: new.email.clone(),
-        max_chats: new.max_chats,
-        skills: new.skills.clone(),
-        availability: Availability::Offline,
-        is_admin: new.is_admin,
-        enabled: true,
-    };
+    let mut agent = new.to_agent(AgentId(0));
     let sql = "INSERT INTO agents (account_id, login_name, password_hash, nickname, display_name,
                    email, max_chats, skills_json, availability, is_admin, enabled)
                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";

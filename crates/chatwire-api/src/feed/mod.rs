@@ -19,9 +19,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chatwire_engine::core::{AccountId, GlobalSeq};
-use chatwire_engine::{Engine, FeedReader};
+use chatwire_engine::{Caller, Engine};
 
-use crate::http::auth::authorization;
+use crate::http::auth::{app_key, authorization};
 use crate::http::query::Query;
 use crate::{ApiError, AppState};
 
@@ -44,32 +44,22 @@ pub fn table() -> crate::routes::RouteTable {
         )
 }
 
-/// The caller of a chatwire API request: an agent bearer or an app key.
+/// The caller of a chatwire API request: an agent bearer or an app key, as the engine
+/// checked it (what the caller may read is decided by the use case).
 pub(crate) async fn caller(
     state: &AppState,
     account: &AccountId,
     headers: &HeaderMap,
     q: &Query,
-) -> Result<FeedReader, ApiError> {
+) -> Result<Caller, ApiError> {
     if let Some(bearer) = authorization(headers, "Bearer") {
-        let who = state.engine.bearer(account, &bearer).await?;
-        return Ok(FeedReader::Agent(who.agent));
+        return Ok(state.engine.bearer(account, &bearer).await?.into());
     }
-    let key = authorization(headers, "LivePerson")
-        .and_then(|v| {
-            v.split(',').find_map(|p| {
-                p.trim()
-                    .strip_prefix("appKey=")
-                    .map(|k| k.trim_matches('"').to_owned())
-            })
-        })
-        .or_else(|| q.get("appKey").map(str::to_owned))
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            ApiError::Unauthorized("send Authorization: Bearer <login bearer> or an app key".into())
-        })?;
-    state.engine.check_app_key(account, &key).await?;
-    Ok(FeedReader::AppKey(key))
+    // A bearer here is an agent's login, never an app key.
+    let key = app_key(headers, q, false).ok_or_else(|| {
+        ApiError::Unauthorized("send Authorization: Bearer <login bearer> or an app key".into())
+    })?;
+    Ok(state.engine.visitor_caller(account, &key).await?.into())
 }
 
 /// `GET /chatwire/v1/accounts/{account}/feed`.
@@ -80,8 +70,9 @@ async fn get_feed(
     q: Query,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let account = Engine::parse_account(&account)?;
-    let reader = caller(&state, &account, &headers, &q).await?;
-    state.engine.check_feed_reader(&account, &reader).await?;
+    let caller = caller(&state, &account, &headers, &q).await?;
+    // Refused before the query is looked at (the feed use case checks again).
+    state.engine.check_feed_reader(&caller).await?;
     let after = match q.get("after").filter(|a| !a.is_empty()) {
         Some(a) => a
             .trim()
@@ -96,7 +87,7 @@ async fn get_feed(
     let items = state
         .engine
         .feed(
-            &account,
+            &caller,
             GlobalSeq(after),
             limit,
             chatwire_engine::wait_secs(q.get("wait")),

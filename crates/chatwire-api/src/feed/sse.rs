@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chatwire_engine::core::{AccountId, ChatKey, ChatState, EventId, GlobalSeq};
-use chatwire_engine::{Engine, FeedReader, Viewer};
+use chatwire_engine::{Caller, Engine, Viewer};
 use futures::Stream;
 use futures::stream::{self, StreamExt};
 
@@ -52,20 +52,20 @@ pub(crate) async fn feed_stream(
     q: Query,
 ) -> Result<Response, ApiError> {
     let account = Engine::parse_account(&account)?;
-    let reader = caller(&state, &account, &headers, &q).await?;
-    state.engine.check_feed_reader(&account, &reader).await?;
+    let caller = caller(&state, &account, &headers, &q).await?;
+    state.engine.check_feed_reader(&caller).await?;
     let after = last_event_id(&headers)
         .or_else(|| q.get("after").and_then(|a| a.trim().parse().ok()))
         .unwrap_or(0);
     let engine = state.engine.clone();
     let stream = stream::unfold(
-        (engine, account, GlobalSeq(after)),
-        |(engine, account, cursor)| async move {
+        (engine, caller, GlobalSeq(after)),
+        |(engine, caller, cursor)| async move {
             loop {
                 if engine.shutdown_token().is_cancelled() {
                     return None;
                 }
-                match engine.feed(&account, cursor, 100, STREAM_WAIT).await {
+                match engine.feed(&caller, cursor, 100, STREAM_WAIT).await {
                     Ok(items) if items.is_empty() => {}
                     Ok(items) => {
                         let next = items.last().map_or(cursor, |i| i.event.seq);
@@ -78,7 +78,7 @@ pub(crate) async fn feed_stream(
                                     .data(feed_item(i).to_string()))
                             })
                             .collect();
-                        return Some((stream::iter(events), (engine, account, next)));
+                        return Some((stream::iter(events), (engine, caller, next)));
                     }
                     // The store is down: end the stream; the client reconnects with its cursor.
                     Err(_) => return None,
@@ -100,8 +100,8 @@ pub(crate) async fn chat_stream(
     let account: AccountId = Engine::parse_account(&account)?;
     let key: ChatKey = chat_key(&chat)?;
     let (viewer, app_key) = match caller(&state, &account, &headers, &q).await? {
-        FeedReader::Agent(id) => (Viewer::Agent(id), None),
-        FeedReader::AppKey(k) => (Viewer::Visitor, Some(k)),
+        Caller::Agent(who) => (Viewer::Agent(who.agent), None),
+        Caller::Visitor(visitor) => (Viewer::Visitor, Some(visitor.app_key().key.clone())),
     };
     let from = match last_event_id(&headers) {
         Some(last) => EventId(u32::try_from(last.saturating_add(1)).unwrap_or(u32::MAX)),

@@ -1,10 +1,10 @@
 //! JSON shapes of chatwire's own API: one event, with its chat and sequence.
 
+use chatwire_engine::core::FeedItem;
 use chatwire_engine::core::chat::EndCause;
 use chatwire_engine::core::{
     ChatEvent, EventKind, LineSource, LineSubType, TextType, TransferTarget,
 };
-use chatwire_engine::core::FeedItem;
 use serde_json::{Value, json};
 
 use crate::http::time::iso_millis;

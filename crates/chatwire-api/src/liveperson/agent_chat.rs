@@ -3,9 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chatwire_engine::core::{
-    AccountId, Actor, ChatKey, EventId, LineSubType, SkillId, TextType, Typing,
-};
+use chatwire_engine::core::{AccountId, ChatKey, EventId, LineSubType, SkillId, TextType, Typing};
 use chatwire_engine::{ChatView, LineInput, TransferTo, Viewer};
 
 use super::auth::LpAgent;
@@ -202,11 +200,11 @@ pub async fn post_event(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let account = &agent.who.account;
-    let record = state.engine.agent(account, agent.who.agent).await?;
-    let me = Actor::Agent {
-        id: record.id,
-        name: record.nickname,
-    };
+    let me = state
+        .engine
+        .agent(account, agent.who.agent)
+        .await?
+        .as_actor();
     let (committed, root) = match parse_event(&body, true)? {
         PostedEvent::Line(line) => (
             state.engine.post_line(account, &key, me, line).await?,
@@ -310,7 +308,7 @@ pub async fn put_agent_typing(
     let value = typing(&body.required(&[&["agentTyping"]], "agentTyping")?)?;
     let committed = state
         .engine
-        .set_agent_typing(&agent.who.account, &key, agent.who.agent, value)
+        .set_agent_typing(&agent.who, &key, value)
         .await?;
     Ok(LpReply::ok(
         format,
@@ -329,10 +327,7 @@ pub async fn get_transfer(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     read(&state, &agent, &key, EventId(u32::MAX)).await?;
-    let skills = state
-        .engine
-        .transfer_skills(&agent.who.account, agent.who.agent)
-        .await?;
+    let skills = state.engine.transfer_skills(&agent.who).await?;
     let entries = skills.into_iter().map(|(skill, online)| {
         Elem::new("skill")
             .field("id", skill.id.0.to_string())
@@ -365,11 +360,7 @@ pub async fn post_transfer(
         }
     };
     let text = body.str_at(&[&["transfer"], &["text"]]).unwrap_or_default();
-    match state
-        .engine
-        .transfer(&agent.who.account, &key, agent.who.agent, target, text)
-        .await
-    {
+    match state.engine.transfer(&agent.who, &key, target, text).await {
         Ok(_) => Ok(LpReply::ok(format, Elem::new("transfer")).status(StatusCode::OK)),
         Err(chatwire_engine::EngineError::Domain(
             e @ chatwire_engine::core::DomainError::Invalid { .. },

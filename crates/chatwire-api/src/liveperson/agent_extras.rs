@@ -59,7 +59,7 @@ pub async fn put_agent_survey(
     let (id, answers) = parse_answers(&body)?;
     state
         .engine
-        .submit_agent_survey(&agent.who.account, &key, agent.who.agent, id, answers)
+        .submit_agent_survey(&agent.who, &key, id, answers)
         .await?;
     Ok(empty(StatusCode::OK))
 }
@@ -72,14 +72,8 @@ pub async fn get_participant_info(
     format: Format,
     Path((_, _, participant)): Path<(String, i64, String)>,
 ) -> Result<LpReply, ApiError> {
-    let chats = state
-        .engine
-        .chats_of_agent(&agent.who.account, agent.who.agent, 200)
-        .await?;
-    let ringing = state
-        .engine
-        .ringing_chats(&agent.who.account, agent.who.agent)
-        .await?;
+    let chats = state.engine.chats_of_agent(&agent.who, 200).await?;
+    let ringing = state.engine.ringing_chats(&agent.who).await?;
     let chat = chats
         .iter()
         .chain(ringing.iter())
@@ -108,10 +102,7 @@ pub async fn get_participant_info(
 
 /// The chat behind a visit id, if this agent may read it.
 async fn chat_of_visit(state: &AppState, agent: &LpAgent, visit: &str) -> Result<Chat, ApiError> {
-    Ok(state
-        .engine
-        .chat_of_visit(&agent.who.account, agent.who.agent, visit)
-        .await?)
+    Ok(state.engine.chat_of_visit(&agent.who, visit).await?)
 }
 
 fn visit_url(base: &BaseUrl, agent: &LpAgent, visit: &str) -> String {

@@ -150,10 +150,11 @@ pub async fn get_available_agents(
     Query(q): Query<AgentsQuery>,
 ) -> Result<LpReply, ApiError> {
     let account = &agent.who.account;
-    let skill = match q.skill.as_deref().filter(|s| !s.is_empty()) {
-        Some(name) => Some(state.engine.skill_by_name_or_id(account, name).await?.id),
-        None => None,
-    };
+    let skill = q.skill.as_deref().filter(|s| !s.is_empty());
+    let (skill, _) = state
+        .engine
+        .availability_filter(account, skill, None)
+        .await?;
     let wanted = match q.chat_state.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
             s.parse::<Availability>()
@@ -163,14 +164,11 @@ pub async fn get_available_agents(
     };
     let skills = state.engine.skills(account).await?;
     let mut agents = Vec::new();
-    for a in state.engine.agents(account).await? {
-        if !a.enabled
-            || skill.is_some_and(|s| !a.has_skill(s))
-            || wanted.is_some_and(|w| w != a.availability)
-        {
+    for load in state.engine.enabled_agent_loads(account).await? {
+        let a = &load.agent;
+        if skill.is_some_and(|s| !a.has_skill(s)) || wanted.is_some_and(|w| w != a.availability) {
             continue;
         }
-        let load = state.engine.agent_load(account, a.id).await?;
         agents.push(
             Elem::new("agent")
                 .attr("chatState", state_code(a.availability))
@@ -196,7 +194,7 @@ pub async fn get_available_agents(
                 )
                 .field("userName", a.login_name.clone())
                 .field("chats", i64::from(load.active_chats))
-                .child(skills_info(&a, &skills)),
+                .child(skills_info(a, &skills)),
         );
     }
     let next = format!(
@@ -241,14 +239,10 @@ pub async fn slots(
             "agent cannot be combined with skill or maxWaitTime".into(),
         ));
     }
-    let skill = match skill {
-        Some(name) => Some(state.engine.skill_by_name_or_id(account, name).await?.id),
-        None => None,
-    };
-    let agent = match agent {
-        Some(login) => Some(state.engine.agent_by_login(account, login).await?.id),
-        None => None,
-    };
+    let (skill, agent) = state
+        .engine
+        .availability_filter(account, skill, agent)
+        .await?;
     let free = state.engine.available_slots(account, skill, agent).await?;
     Ok(free.map_or(-1, i64::from))
 }
@@ -302,10 +296,7 @@ pub async fn post_incoming_requests(
     base: BaseUrl,
     _body: LpBody,
 ) -> Result<LpReply, ApiError> {
-    let committed = state
-        .engine
-        .accept_next(&agent.who.account, agent.who.agent)
-        .await?;
+    let committed = state.engine.accept_next(&agent.who).await?;
     let urls: ChatUrls = chat_urls(
         &base,
         &agent.who.account,
@@ -324,10 +315,7 @@ pub async fn get_chat_sessions(
     format: Format,
     base: BaseUrl,
 ) -> Result<LpReply, ApiError> {
-    let chats = state
-        .engine
-        .chats_of_agent(&agent.who.account, agent.who.agent, 100)
-        .await?;
+    let chats = state.engine.chats_of_agent(&agent.who, 100).await?;
     let sessions = chats.iter().map(|c| {
         let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &c.key);
         Elem::new("chatSession")

@@ -17,6 +17,15 @@ use crate::error::{ApiError, ErrorDetails};
 use crate::http::time::iso_millis;
 use crate::negotiate::Format;
 
+/// A last path segment's format suffix: `(stem, format)` for `chat.json` / `chat.xml` (the stem
+/// may be empty), `None` without one. The one reading of the suffix, before routing and when a
+/// limit answers before it.
+pub fn format_suffix(segment: &str) -> Option<(&str, Format)> {
+    [(".json", Format::Json), (".xml", Format::Xml)]
+        .into_iter()
+        .find_map(|(suffix, f)| segment.strip_suffix(suffix).map(|stem| (stem, f)))
+}
+
 /// Rewrites a request before routing (suffix → format, method override).
 pub fn prepare(mut req: Request) -> Request {
     // Clients write `…/visitors/?v=1.0`: a trailing slash names the same resource.
@@ -38,13 +47,9 @@ pub fn prepare(mut req: Request) -> Request {
     let mut format = None;
     let path = req.uri().path();
     let last = path.rsplit('/').next().unwrap_or("");
-    let stripped = [(".json", Format::Json), (".xml", Format::Xml)]
-        .into_iter()
-        .find_map(|(suffix, f)| {
-            last.strip_suffix(suffix)
-                .filter(|stem| !stem.is_empty())
-                .map(|_| (path.len() - suffix.len(), f))
-        });
+    let stripped = format_suffix(last)
+        .filter(|(stem, _)| !stem.is_empty())
+        .map(|(stem, f)| (path.len() - last.len() + stem.len(), f));
     if let Some((cut, f)) = stripped {
         format = Some(f);
         let new_path = &path[..cut];

@@ -153,12 +153,10 @@ pub async fn post_chat_request(
     ClientAddr(from): ClientAddr,
     body: LpBody,
 ) -> Result<Response, ApiError> {
-    let mut input = parse_request(&body, &headers, from.map(|ip| ip.to_string()))?;
-    // The chat belongs to the app key that opened it: only that key may act as its visitor.
-    input.request.app_key = Some(visitor.key.key.clone());
+    let input = parse_request(&body, &headers, from.map(|ip| ip.to_string()))?;
     let committed = state
         .engine
-        .request_chat_from(&visitor.account, input, from)
+        .visitor_request_chat(&visitor.caller, input, from)
         .await?;
     let url = chat_urls(&base, &visitor.account, None, &committed.chat.key).chat;
     let mut resp = StatusCode::CREATED.into_response();

@@ -64,14 +64,10 @@ async fn filters(state: &AppState, account: &AccountId, q: &LpQuery) -> Result<F
             "serviceQueue needs maxWaitTime".into(),
         ));
     }
-    let skill = match skill_name {
-        Some(name) => Some(state.engine.skill_by_name_or_id(account, name).await?.id),
-        None => None,
-    };
-    let agent = match agent_login {
-        Some(login) => Some(state.engine.agent_by_login(account, login).await?.id),
-        None => None,
-    };
+    let (skill, agent) = state
+        .engine
+        .availability_filter(account, skill_name, agent_login)
+        .await?;
     Ok(Filters {
         skill,
         agent,
@@ -201,7 +197,7 @@ pub async fn put_offline_survey(
     let (id, answers) = parse_answers(&body)?;
     state
         .engine
-        .submit_offline_survey(&visitor.account, id, answers, survey_context(&body))
+        .submit_offline_survey(&visitor.caller, id, answers, survey_context(&body))
         .await?;
     Ok(empty(StatusCode::OK))
 }

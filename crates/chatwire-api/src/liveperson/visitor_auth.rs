@@ -3,6 +3,7 @@
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
+use chatwire_engine::VisitorCaller;
 use chatwire_engine::core::{AccountId, AppKey};
 
 use crate::http;
@@ -14,8 +15,10 @@ use crate::{ApiError, AppState};
 pub struct LpVisitor {
     /// The account.
     pub account: AccountId,
-    /// The key used.
+    /// The key used (the record of `caller`, for the chat reads that take the raw key).
     pub key: AppKey,
+    /// The caller the engine checked; visitor use cases take it and decide access.
+    pub caller: VisitorCaller,
 }
 
 impl FromRequestParts<AppState> for LpVisitor {
@@ -36,7 +39,11 @@ impl FromRequestParts<AppState> for LpVisitor {
                 "missing app key (Authorization: LivePerson appKey=…, or ?appKey=)".into(),
             )
         })?;
-        let key = state.engine.check_app_key(&account, &key).await?;
-        Ok(Self { account, key })
+        let caller = state.engine.visitor_caller(&account, &key).await?;
+        Ok(Self {
+            account,
+            key: caller.app_key().clone(),
+            caller,
+        })
     }
 }

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chatwire_engine::ChatView;
-use chatwire_engine::core::{Actor, ChatKey, EventId, SurveyKind};
+use chatwire_engine::core::{ChatKey, EventId, SurveyKind};
 
 use super::agent_chat::{PostedEvent, extras, parse_event, typing};
 use super::body::{LpBody, one_or_many, scalar_text};
@@ -125,23 +125,14 @@ pub async fn post_event(
     body: LpBody,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    state
-        .engine
-        .visitor_chat(&v.account, &key, &v.key.key)
-        .await?;
     let committed = match parse_event(&body, false)? {
         PostedEvent::Line(line) => {
             state
                 .engine
-                .post_line(&v.account, &key, Actor::Visitor, line)
+                .visitor_post_line(&v.caller, &key, line)
                 .await?
         }
-        PostedEvent::End => {
-            state
-                .engine
-                .end_chat(&v.account, &key, Actor::Visitor)
-                .await?
-        }
+        PostedEvent::End => state.engine.visitor_end_chat(&v.caller, &key).await?,
     };
     let first = committed.events.first().map_or(0, |e| e.id.0);
     let url = format!(
@@ -203,14 +194,7 @@ pub async fn put_visitor_name(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let name = body.required(&[&["visitorName"]], "visitorName")?;
-    state
-        .engine
-        .visitor_chat(&v.account, &key, &v.key.key)
-        .await?;
-    let committed = state
-        .engine
-        .set_visitor_name(&v.account, &key, name)
-        .await?;
+    let committed = state.engine.visitor_set_name(&v.caller, &key, name).await?;
     Ok(LpReply::ok(
         format,
         Elem::leaf("visitorName", committed.chat.visitor_name),
@@ -241,13 +225,9 @@ pub async fn put_visitor_typing(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let value = typing(&body.required(&[&["visitorTyping"]], "visitorTyping")?)?;
-    state
-        .engine
-        .visitor_chat(&v.account, &key, &v.key.key)
-        .await?;
     let committed = state
         .engine
-        .set_visitor_typing(&v.account, &key, value)
+        .set_visitor_typing(&v.caller, &key, value)
         .await?;
     Ok(LpReply::ok(
         format,
@@ -300,14 +280,7 @@ pub async fn put_exit_survey(
     let (id, answers) = parse_answers(&body)?;
     state
         .engine
-        .submit_exit_survey(
-            &v.account,
-            &key,
-            &v.key.key,
-            id,
-            answers,
-            survey_context(&body),
-        )
+        .submit_exit_survey(&v.caller, &key, id, answers, survey_context(&body))
         .await?;
     Ok(empty(StatusCode::OK))
 }
@@ -341,7 +314,7 @@ pub async fn put_custom_variables(
     }
     state
         .engine
-        .set_custom_variables(&v.account, &key, &v.key.key, vars)
+        .set_custom_variables(&v.caller, &key, vars)
         .await?;
     Ok(empty(StatusCode::OK))
 }
@@ -366,11 +339,6 @@ pub async fn put_transcript_request(
     let subject = body
         .str_at(&[&["subject"]])
         .filter(|s| !s.trim().is_empty());
-    state
-        .engine
-        .visitor_chat(&v.account, &key, &v.key.key)
-        .await?;
-    state.engine.touch_visitor(&v.account, &key);
     let request = chatwire_engine::TranscriptRequest {
         email,
         subject,
@@ -378,7 +346,7 @@ pub async fn put_transcript_request(
     };
     state
         .engine
-        .request_transcript(&v.account, &key, request)
+        .request_transcript(&v.caller, &key, request)
         .await?;
     Ok(empty(StatusCode::OK))
 }

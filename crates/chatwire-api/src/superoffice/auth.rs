@@ -3,7 +3,7 @@
 //! - Account: the `{account}` path segment (`/Cust12345/api/v1/…`), else the configured
 //!   default account (`[superoffice] default_account`) for plain `/api/v1/…`.
 //! - `Authorization: Basic base64(login:password)` checks the agent's password
-//!   ([`chatwire_engine::Engine::authenticate_from`], with the client's address for the
+//!   ([`chatwire_engine::Engine::authenticate_caller_from`], with the client's address for the
 //!   throttles; a login verified recently is answered from the engine's cache); `Bearer <token>` and `SOTicket <token>` take
 //!   the bearer of a chatwire agent login (`POST /api/account/{account}/login`). Schemes are
 //!   case-insensitive. Anything else, or nothing, is 401.
@@ -11,8 +11,8 @@
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
-use chatwire_engine::Engine;
 use chatwire_engine::core::{AccountId, Agent};
+use chatwire_engine::{AgentPrincipal, Engine};
 
 use crate::client_addr::ClientAddr;
 use crate::http::auth::{authorization, basic_credentials};
@@ -25,6 +25,8 @@ pub struct SoAgent {
     pub account: AccountId,
     /// The agent's record as of this request.
     pub agent: Agent,
+    /// The caller the engine checked (bearer or password); agent use cases take it.
+    pub caller: AgentPrincipal,
     /// The client's address (throttles count chats it opens).
     pub from: Option<std::net::IpAddr>,
 }
@@ -61,18 +63,19 @@ impl FromRequestParts<AppState> for SoAgent {
             Err(never) => match never {},
         };
         let engine = &state.engine;
-        let agent = if let Some(basic) = authorization(&parts.headers, "Basic") {
+        let (caller, agent) = if let Some(basic) = authorization(&parts.headers, "Basic") {
             let (login, password) = basic_credentials(&basic)
                 .ok_or_else(|| ApiError::Unauthorized("malformed Basic credentials".into()))?;
             // Verified logins are cached in the engine: a polling client costs no argon2.
             engine
-                .authenticate_from(&account, &login, &password, from)
+                .authenticate_caller_from(&account, &login, &password, from)
                 .await?
         } else if let Some(token) = authorization(&parts.headers, "Bearer")
             .or_else(|| authorization(&parts.headers, "SOTicket"))
         {
             let who = engine.bearer(&account, &token).await?;
-            engine.agent(&account, who.agent).await?
+            let agent = engine.agent(&account, who.agent).await?;
+            (who, agent)
         } else {
             return Err(ApiError::Unauthorized(
                 "missing Authorization (Basic, Bearer or SOTicket)".into(),
@@ -90,6 +93,7 @@ impl FromRequestParts<AppState> for SoAgent {
         Ok(Self {
             account,
             agent,
+            caller,
             from,
         })
     }

@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use chatwire_engine::core::{Actor, DomainError, GlobalSeq, TextType};
+use chatwire_engine::core::{DomainError, GlobalSeq, TextType};
 use chatwire_engine::{EngineError, LineInput};
 use serde_json::Value;
 
@@ -26,17 +26,18 @@ use crate::ApiError;
 pub fn wait_param(ctx: &SoCtx, body: Option<&Fields>) -> Result<Duration, ApiError> {
     let bad = || ApiError::BadRequest("Wait must be a whole number of seconds (0 or more)".into());
     let secs = match body.map(|b| b.int("Wait")).transpose() {
-        Ok(Some(Some(secs))) => Some(secs),
-        Ok(_) => match ctx.param("wait").map(str::trim).filter(|w| !w.is_empty()) {
-            Some(w) => Some(w.parse::<i64>().map_err(|_| bad())?),
-            None => None,
-        },
+        Ok(Some(Some(secs))) => secs,
+        Ok(_) => {
+            return match ctx.param("wait").filter(|w| !w.trim().is_empty()) {
+                Some(w) => chatwire_engine::parse_wait(w).ok_or_else(bad),
+                None => Ok(Duration::ZERO),
+            };
+        }
         Err(_) => return Err(bad()),
     };
-    match secs {
-        None => Ok(Duration::ZERO),
-        Some(s) => u64::try_from(s).map(Duration::from_secs).map_err(|_| bad()),
-    }
+    u64::try_from(secs)
+        .map(Duration::from_secs)
+        .map_err(|_| bad())
 }
 
 /// `After`, the one parser of both wire forms: an integer, or its text with any whitespace
@@ -143,10 +144,7 @@ impl Answer for AddChatMessage {
         let engine = &state.engine;
         let committed = if kind.is_empty() || kind.eq_ignore_ascii_case("ToCustomer") || kind == "1"
         {
-            let author = Actor::Agent {
-                id: who.agent.id,
-                name: who.agent.nickname.clone(),
-            };
+            let author = who.agent.as_actor();
             let mut line = LineInput::plain(text);
             line.text_type = TextType::Plain;
             engine
@@ -159,9 +157,7 @@ impl Answer for AddChatMessage {
                 .str("SpecialParam")
                 .filter(|u| !u.trim().is_empty())
                 .unwrap_or(text);
-            engine
-                .push_url(&who.account, &chat.key, who.agent.id, url)
-                .await?
+            engine.push_url(&who.caller, &chat.key, url).await?
         } else {
             return Err(ApiError::BadRequest(format!(
                 "an agent adds messages of Type ToCustomer (or Special/Url), not {kind}"

@@ -47,7 +47,7 @@ impl Answer for SaveChatPresence {
                 .ok_or_else(|| ApiError::BadRequest("ChatPresence.Present is required".into()))?;
             state
                 .engine
-                .set_presence(&who.account, who.agent.id, AgentId(target), present)
+                .set_presence(&who.caller, AgentId(target), present)
                 .await?;
         }
         Ok(SoReply::NoContent)

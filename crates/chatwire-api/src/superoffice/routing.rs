@@ -24,16 +24,12 @@ enum Handover {
 /// Hands session `id` over as `how` says and answers the session as it is afterwards.
 async fn hand_over(Call { state, who, ctx }: Call<'_>, id: i64, how: Handover) -> Out {
     let chat = chat_of(state, who, id).await?;
-    let (engine, account, me) = (&state.engine, &who.account, who.agent.id);
+    let (engine, me) = (&state.engine, &who.caller);
     let chat = match how {
-        Handover::To(to) => {
-            engine
-                .transfer_to_agent(account, me, &chat.key, &to)
-                .await?
-        }
-        Handover::Accept => engine.accept_transfer(account, me, &chat.key).await?,
-        Handover::Decline => engine.decline_transfer(account, me, &chat.key).await?,
-        Handover::Requeue => engine.requeue(account, &chat.key, me).await?.chat,
+        Handover::To(to) => engine.transfer_to_agent(me, &chat.key, &to).await?,
+        Handover::Accept => engine.accept_transfer(me, &chat.key).await?,
+        Handover::Decline => engine.decline_transfer(me, &chat.key).await?,
+        Handover::Requeue => engine.requeue(me, &chat.key).await?.chat,
     };
     reply_entity(state, who, ctx, &chat).await
 }
@@ -120,11 +116,7 @@ method!(PickUpFirstChatSession, |_, _| Ok(Self));
 
 impl Answer for PickUpFirstChatSession {
     async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
-        match state
-            .engine
-            .pick_up_first(&who.account, who.agent.id)
-            .await?
-        {
+        match state.engine.pick_up_first(&who.caller).await? {
             Some(chat) => reply_entity(state, who, ctx, &chat).await,
             None => ctx.ok("ChatSessionEntity", &Value::Null),
         }

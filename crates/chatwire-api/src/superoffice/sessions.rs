@@ -155,7 +155,7 @@ impl Answer for SaveChatSessionEntity {
             Some(n) if n.trim() != chat.visitor_name => {
                 state
                     .engine
-                    .set_visitor_name(&who.account, &chat.key, n)
+                    .agent_set_visitor_name(&who.caller, &chat.key, n)
                     .await?
                     .chat
             }
@@ -178,10 +178,7 @@ method!(DeleteChatSessionEntity, |_, ctx| Ok(Self {
 impl Answer for DeleteChatSessionEntity {
     async fn answer(self, Call { state, who, .. }: Call<'_>) -> Out {
         let chat = chat_of(state, who, self.id).await?;
-        state
-            .engine
-            .close_session(&who.account, who.agent.id, &chat.key)
-            .await?;
+        state.engine.close_session(&who.caller, &chat.key).await?;
         Ok(SoReply::NoContent)
     }
 }
@@ -236,10 +233,7 @@ async fn sessions_of(
     Call { state, who, ctx }: Call<'_>,
     topic: Option<SkillId>,
 ) -> Result<Vec<ChatSessionEntity>, ApiError> {
-    let chats = state
-        .engine
-        .sessions_for_agent(&who.account, who.agent.id)
-        .await?;
+    let chats = state.engine.sessions_for_agent(&who.caller).await?;
     let mut out = Vec::with_capacity(chats.len());
     for chat in chats.iter().filter(|c| topic.is_none() || c.skill == topic) {
         out.push(entity(state, who, ctx, chat, false).await?);

@@ -1,8 +1,8 @@
 //! Who is in a chat topic (spec §1 #17 and #24–#30; REST `ChatTopic/UserAgents`,
-//! `ChatTopic/{id}/UserAgent…`): topic user agents are skill members (`CanRespond` ⇔ member;
-//! `CanListen` and `CanNotify` follow membership, `CanManage` is admin rights), and the list of
-//! agents with a chat licence.
+//! `ChatTopic/{id}/UserAgent…`): topic user agents are skill members; the `Can*` flags render
+//! the engine's `TopicRights`. Also the list of agents with a chat licence.
 
+use chatwire_engine::TopicRights;
 use chatwire_engine::core::{Agent, SkillId};
 
 use super::body::Fields;
@@ -14,14 +14,14 @@ use super::types::{ChatTopicAgent, MdoListItem};
 use crate::ApiError;
 
 fn topic_agent(topic: i64, agent: &Agent) -> ChatTopicAgent {
-    let member = agent.has_skill(SkillId(topic));
+    let rights = TopicRights::of(agent, SkillId(topic));
     ChatTopicAgent {
         topic_id: topic,
         user: Some(associate(agent)),
-        can_listen: member,
-        can_respond: member,
-        can_manage: agent.is_admin,
-        can_notify: member,
+        can_listen: rights.listen,
+        can_respond: rights.respond,
+        can_manage: rights.manage,
+        can_notify: rights.notify,
     }
 }
 
@@ -235,7 +235,7 @@ async fn set_member(
     let member = roles.bool("CanRespond")?.unwrap_or(true);
     Ok(state
         .engine
-        .set_topic_member(&who.account, who.agent.id, skill.id, target.id, member)
+        .set_topic_member(&who.caller, skill.id, target.id, member)
         .await?)
 }
 
@@ -265,7 +265,7 @@ impl Answer for UpdateChatTopicUserAgents {
             if !keep.contains(&member.id) {
                 state
                     .engine
-                    .set_topic_member(&who.account, who.agent.id, skill.id, member.id, false)
+                    .set_topic_member(&who.caller, skill.id, member.id, false)
                     .await?;
             }
         }
@@ -294,7 +294,7 @@ impl Answer for DeleteChatTopicUserAgent {
             .await?;
         state
             .engine
-            .set_topic_member(&who.account, who.agent.id, skill.id, target.id, false)
+            .set_topic_member(&who.caller, skill.id, target.id, false)
             .await?;
         Ok(SoReply::NoContent)
     }

@@ -66,7 +66,7 @@ async fn save_settings(
     }
     state
         .engine
-        .save_topic_settings(&who.account, who.agent.id, skill.id, &settings)
+        .save_topic_settings(&who.caller, skill.id, &settings)
         .await?;
     Ok(())
 }
@@ -112,10 +112,7 @@ impl Answer for SaveChatTopicEntity {
                 description: body.str("Description").unwrap_or_default(),
                 welcome_message: body.str("WelcomeMessage").unwrap_or_default(),
             };
-            state
-                .engine
-                .create_topic(&who.account, who.agent.id, input)
-                .await?
+            state.engine.create_topic(&who.caller, input).await?
         } else {
             let current = skill_of(state, who, id).await?;
             let changed = Skill {
@@ -128,10 +125,7 @@ impl Answer for SaveChatTopicEntity {
                     .unwrap_or_else(|| current.welcome_message.clone()),
                 ..current
             };
-            state
-                .engine
-                .update_topic(&who.account, who.agent.id, &changed)
-                .await?
+            state.engine.update_topic(&who.caller, &changed).await?
         };
         save_settings(state, who, &skill, body).await?;
         ctx.ok("ChatTopicEntity", &entity_of(state, who, &skill).await?)
@@ -151,10 +145,7 @@ method!(DeleteChatTopicEntity, |_, ctx| Ok(Self {
 impl Answer for DeleteChatTopicEntity {
     async fn answer(self, Call { state, who, .. }: Call<'_>) -> Out {
         let skill = skill_of(state, who, self.id).await?;
-        state
-            .engine
-            .delete_topic(&who.account, who.agent.id, skill.id)
-            .await?;
+        state.engine.delete_topic(&who.caller, skill.id).await?;
         Ok(SoReply::NoContent)
     }
 }
@@ -199,10 +190,7 @@ method!(ChatTopicsForUser, |_, _| Ok(Self));
 
 impl Answer for ChatTopicsForUser {
     async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
-        let skills = state
-            .engine
-            .topics_for_agent(&who.account, who.agent.id)
-            .await?;
+        let skills = state.engine.topics_for_agent(&who.caller).await?;
         let mut out = Vec::with_capacity(skills.len());
         for skill in &skills {
             out.push(entity_of(state, who, skill).await?);

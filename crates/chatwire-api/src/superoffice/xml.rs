@@ -7,9 +7,11 @@
 //! Key order is the JSON's (serde_json keeps insertion order), so XML and JSON list the same
 //! properties in the same order.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use chatwire_engine::core::text::is_xml_char;
+use chatwire_engine::core::text::xml_safe;
+use quick_xml::escape::partial_escape;
 use serde_json::Value;
 
 /// The data namespace of SuperOffice carriers.
@@ -103,20 +105,11 @@ fn element(out: &mut String, name: &str, value: &Value) {
 /// document.
 fn text(v: &Value) -> String {
     let raw = match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s.as_str()),
+        other => Cow::Owned(other.to_string()),
     };
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if !is_xml_char(c) => {}
-            _ => out.push(c),
-        }
-    }
-    out
+    // `&`, `<` and `>` only: quotes stay as they are in element text.
+    partial_escape(xml_safe(&raw)).into_owned()
 }
 
 #[cfg(test)]
@@ -133,6 +126,12 @@ mod tests {
         assert!(xml.contains("<Id>1</Id><User i:nil=\"true\" />"), "{xml}");
         assert!(xml.contains("<a:int>1</a:int><a:int>2</a:int>"), "{xml}");
         assert!(xml.contains("<Name>a&lt;b</Name></ChatPresence>"), "{xml}");
+    }
+
+    #[test]
+    fn text_escapes_markup_keeps_quotes_and_drops_what_xml_cannot_carry() {
+        let xml = to_xml("Line", &json!({"T": "a&b>c\"d'e\u{1}f"}));
+        assert!(xml.contains("<T>a&amp;b&gt;c\"d'ef</T>"), "{xml}");
     }
 
     #[test]

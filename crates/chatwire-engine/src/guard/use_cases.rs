@@ -8,7 +8,7 @@ use chatwire_store::Committed;
 
 use super::address_key;
 use super::credentials::Lookup;
-use crate::auth::{AppCredentials, LoginGrant};
+use crate::auth::{AgentPrincipal, AppCredentials, LoginGrant};
 use crate::{ChatRequestInput, Engine, EngineError, EngineResult};
 
 /// Turns a limiter refusal into the error the dialects render as 429 + `Retry-After`.
@@ -130,6 +130,26 @@ impl Engine {
         let outcome = self.verify_password(account, login, password, tag).await;
         self.settle_login(&attempt, &outcome);
         outcome
+    }
+
+    /// Like [`Engine::authenticate_from`], as the caller the agent's use cases take (with no
+    /// login session: the request proved the password itself) and the agent's record.
+    pub async fn authenticate_caller_from(
+        &self,
+        account: &AccountId,
+        login: &str,
+        password: &str,
+        from: Option<IpAddr>,
+    ) -> EngineResult<(AgentPrincipal, Agent)> {
+        let agent = self
+            .authenticate_from(account, login, password, from)
+            .await?;
+        let caller = AgentPrincipal {
+            account: agent.account.clone(),
+            agent: agent.id,
+            login: None,
+        };
+        Ok((caller, agent))
     }
 
     /// The argon2 check of a login (against the dummy hash when there is no such enabled

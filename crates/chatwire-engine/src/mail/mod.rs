@@ -1,7 +1,8 @@
 //! Chat transcripts by e-mail: the visitor's request, the durable outbox it goes into, and the
 //! mailer that sends it over SMTP once the chat has ended.
 //!
-//! Flow: [`Engine::request_transcript`] validates the address and queues an
+//! Flow: [`Engine::request_transcript`] (`visitor_writes`: the visitor may act on the chat)
+//! hands over to `Engine::queue_transcript`, which validates the address and queues an
 //! [`OutboxMail`](chatwire_core::OutboxMail) in the store (durable on return). The store reports
 //! a mail as due once its chat has ended, so the request may come before or after the end, and
 //! a restart loses nothing. Every chat end (agent, visitor, timeout: anything that goes through
@@ -184,7 +185,7 @@ impl Engine {
     /// subject with a line break or over 200 characters, or an offset beyond ±14 hours;
     /// `Conflict` once the chat has queued [`MAX_TRANSCRIPTS_PER_CHAT`] mails.
     /// Durable on return.
-    pub async fn request_transcript(
+    pub(crate) async fn queue_transcript(
         &self,
         account: &AccountId,
         key: &ChatKey,

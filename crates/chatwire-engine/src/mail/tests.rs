@@ -65,7 +65,7 @@ async fn a_request_is_queued_and_becomes_due_when_the_chat_ends() {
 
     // Act
     engine
-        .request_transcript(&account, &key, request("visitor@example.com"))
+        .queue_transcript(&account, &key, request("visitor@example.com"))
         .await
         .expect("queued");
 
@@ -110,7 +110,7 @@ async fn a_given_subject_is_kept_and_a_blank_one_is_the_default() {
             ..request(email)
         };
         engine
-            .request_transcript(&account, &key, req)
+            .queue_transcript(&account, &key, req)
             .await
             .expect("queued");
     }
@@ -132,18 +132,18 @@ async fn asking_again_for_the_same_address_queues_one_mail_and_a_chat_has_a_cap(
     // Act: a retried PUT, differently cased, then more addresses than the cap.
     for email in ["v@example.com", "V@Example.com"] {
         engine
-            .request_transcript(&account, &key, request(email))
+            .queue_transcript(&account, &key, request(email))
             .await
             .expect("queued");
     }
     for i in 1..crate::mail::MAX_TRANSCRIPTS_PER_CHAT {
         engine
-            .request_transcript(&account, &key, request(&format!("v{i}@example.com")))
+            .queue_transcript(&account, &key, request(&format!("v{i}@example.com")))
             .await
             .expect("under the cap");
     }
     let over = engine
-        .request_transcript(&account, &key, request("one-more@example.com"))
+        .queue_transcript(&account, &key, request("one-more@example.com"))
         .await;
 
     // Assert
@@ -168,7 +168,7 @@ async fn bad_addresses_and_injected_headers_are_refused_as_invalid() {
         "v@localhost",
     ] {
         let r = engine
-            .request_transcript(&account, &key, request(email))
+            .queue_transcript(&account, &key, request(email))
             .await;
         assert!(invalid(r), "{email:?}");
     }
@@ -177,15 +177,13 @@ async fn bad_addresses_and_injected_headers_are_refused_as_invalid() {
         ..request("v@example.com")
     };
     assert!(invalid(
-        engine.request_transcript(&account, &key, injected).await
+        engine.queue_transcript(&account, &key, injected).await
     ));
     let far = TranscriptRequest {
         timezone_offset_ms: Some(100_000_000),
         ..request("v@example.com")
     };
-    assert!(invalid(
-        engine.request_transcript(&account, &key, far).await
-    ));
+    assert!(invalid(engine.queue_transcript(&account, &key, far).await));
     assert!(
         engine
             .transcript_mails(&account, &key)
@@ -202,7 +200,7 @@ async fn an_unknown_chat_is_not_found() {
     let unknown = ChatKey::from_random(7, 7, 7);
     assert!(matches!(
         engine
-            .request_transcript(&account, &unknown, request("v@example.com"))
+            .queue_transcript(&account, &unknown, request("v@example.com"))
             .await,
         Err(EngineError::NotFound(_))
     ));
@@ -212,7 +210,7 @@ async fn an_unknown_chat_is_not_found() {
 async fn without_an_smtp_host_requests_are_refused_not_queued() {
     let (engine, _, account, key) = engine_with(MailConfig::default()).await;
     let refused = engine
-        .request_transcript(&account, &key, request("v@example.com"))
+        .queue_transcript(&account, &key, request("v@example.com"))
         .await;
     assert!(
         matches!(&refused, Err(EngineError::NothingToDo(why)) if why.contains("not configured")),
@@ -233,7 +231,7 @@ async fn an_unreachable_smtp_server_is_retried_then_given_up_with_the_error_kept
     let (engine, _, account, key) = engine_with(unreachable_smtp()).await;
     engine.start().await.expect("start");
     engine
-        .request_transcript(&account, &key, request("visitor@example.com"))
+        .queue_transcript(&account, &key, request("visitor@example.com"))
         .await
         .expect("queued");
 

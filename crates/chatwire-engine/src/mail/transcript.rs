@@ -68,7 +68,8 @@ fn zone_label(zone: FixedOffset) -> String {
     format!("UTC{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60)
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values; `'` as `&#39;`, since HTML 4
+/// mail readers know no XML `&apos;` (why quick-xml's escaper is not used here).
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -46,16 +46,15 @@ async fn the_hijack_sequence_is_refused_and_changes_nothing() {
     // Act
     let transfer = f
         .engine
-        .transfer_to_agent(&f.account, thief, &key, "agent1")
+        .transfer_to_agent(&f.caller(thief), &key, "agent1")
         .await;
-    let accept = f.engine.accept_transfer(&f.account, thief, &key).await;
-    let decline = f.engine.decline_transfer(&f.account, thief, &key).await;
+    let accept = f.engine.accept_transfer(&f.caller(thief), &key).await;
+    let decline = f.engine.decline_transfer(&f.caller(thief), &key).await;
     let lp_transfer = f
         .engine
         .transfer(
-            &f.account,
+            &f.caller(thief),
             &key,
-            thief,
             TransferTo::Agent(thief),
             String::new(),
         )
@@ -88,16 +87,16 @@ async fn every_agent_action_on_a_chat_the_agent_may_not_read_is_refused() {
         e.post_line(a, &key, me.clone(), LineInput::plain("hi"))
             .await
             .map(|_| ()),
-        e.push_url(a, &key, other, "https://example.com".into())
+        e.push_url(&f.caller(other), &key, "https://example.com".into())
             .await
             .map(|_| ()),
         e.end_chat(a, &key, me).await.map(|_| ()),
-        e.set_agent_typing(a, &key, other, Typing::Typing)
+        e.set_agent_typing(&f.caller(other), &key, Typing::Typing)
             .await
             .map(|_| ()),
-        e.requeue(a, &key, other).await.map(|_| ()),
+        e.requeue(&f.caller(other), &key).await.map(|_| ()),
         e.reject_transfer(a, &key, other).await.map(|_| ()),
-        e.close_session(a, other, &key).await,
+        e.close_session(&f.caller(other), &key).await,
         e.pick_up(a, other, &key).await.map(|_| ()),
     ];
 
@@ -117,7 +116,7 @@ async fn a_transfer_to_oneself_is_refused_even_for_the_handling_agent() {
     // Act
     let own = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[1], &key, "agent2")
+        .transfer_to_agent(&f.caller(f.agents[1]), &key, "agent2")
         .await;
 
     // Assert
@@ -138,15 +137,15 @@ async fn an_admin_reads_and_requeues_but_transfers_only_as_a_no_op() {
     // Act
     let no_op = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[2], &key, "agent1")
+        .transfer_to_agent(&f.caller(f.agents[2]), &key, "agent1")
         .await
         .expect("no-op for a reader");
     let to_self = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[2], &key, "agent3")
+        .transfer_to_agent(&f.caller(f.agents[2]), &key, "agent3")
         .await;
     let unchanged = revision(&f, &key).await;
-    let requeued = f.engine.requeue(&f.account, &key, f.agents[2]).await;
+    let requeued = f.engine.requeue(&f.caller(f.agents[2]), &key).await;
 
     // Assert
     assert!(no_op.is_handled_by(f.agents[1]));
@@ -164,24 +163,18 @@ async fn a_personal_transfer_is_accepted_by_its_target_and_by_nobody_else() {
     let f = fixture().await;
     let key = chat_of_agent2(&f).await;
     f.engine
-        .transfer_to_agent(&f.account, f.agents[1], &key, "agent3")
+        .transfer_to_agent(&f.caller(f.agents[1]), &key, "agent3")
         .await
         .expect("transfer");
     let pending = revision(&f, &key).await;
 
     // Act
-    let bystander = f
-        .engine
-        .accept_transfer(&f.account, f.agents[0], &key)
-        .await;
-    let sender = f
-        .engine
-        .accept_transfer(&f.account, f.agents[1], &key)
-        .await;
+    let bystander = f.engine.accept_transfer(&f.caller(f.agents[0]), &key).await;
+    let sender = f.engine.accept_transfer(&f.caller(f.agents[1]), &key).await;
     let after_refusals = revision(&f, &key).await;
     let target = f
         .engine
-        .accept_transfer(&f.account, f.agents[2], &key)
+        .accept_transfer(&f.caller(f.agents[2]), &key)
         .await
         .expect("target accepts");
 
@@ -211,9 +204,8 @@ async fn a_skill_transfer_is_accepted_only_by_an_agent_of_that_skill() {
         .expect("skill");
     f.engine
         .transfer(
-            &f.account,
+            &f.caller(f.agents[0]),
             &key,
-            f.agents[0],
             TransferTo::Skill(support.id),
             String::new(),
         )
@@ -221,13 +213,10 @@ async fn a_skill_transfer_is_accepted_only_by_an_agent_of_that_skill() {
         .expect("transfer");
 
     // Act
-    let sales_only = f
-        .engine
-        .accept_transfer(&f.account, f.agents[1], &key)
-        .await;
+    let sales_only = f.engine.accept_transfer(&f.caller(f.agents[1]), &key).await;
     let support_agent = f
         .engine
-        .accept_transfer(&f.account, f.agents[2], &key)
+        .accept_transfer(&f.caller(f.agents[2]), &key)
         .await
         .expect("accept");
 
@@ -261,11 +250,11 @@ async fn a_reader_who_may_not_transfer_learns_nothing_of_which_logins_exist() {
     // Act
     let known = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[2], &key, "agent1")
+        .transfer_to_agent(&f.caller(f.agents[2]), &key, "agent1")
         .await;
     let unknown = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[2], &key, "no-such-login")
+        .transfer_to_agent(&f.caller(f.agents[2]), &key, "no-such-login")
         .await;
 
     // Assert: the same no-op either way, never a "not found".

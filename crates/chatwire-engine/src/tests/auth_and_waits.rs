@@ -132,9 +132,22 @@ async fn the_account_feed_lists_every_event_in_sequence_and_waits_for_the_next()
     let f = fixture().await;
     let a = f.request("Sales").await;
     f.request("Support").await;
+    let new = chatwire_core::NewAppKey {
+        key: "feed-reader".into(),
+        account: f.account.clone(),
+        name: "feed".into(),
+        can_read_feed: true,
+    };
+    f.engine.create_app_key(&new).await.expect("app key");
+    let reader: crate::Caller = f
+        .engine
+        .visitor_caller(&f.account, "feed-reader")
+        .await
+        .expect("caller")
+        .into();
     let all = f
         .engine
-        .feed(&f.account, chatwire_core::GlobalSeq(0), 100, Duration::ZERO)
+        .feed(&reader, chatwire_core::GlobalSeq(0), 100, Duration::ZERO)
         .await
         .expect("feed");
     assert_eq!(all.len(), 4);
@@ -142,15 +155,15 @@ async fn the_account_feed_lists_every_event_in_sequence_and_waits_for_the_next()
     let last = all.last().expect("items").event.seq;
     let empty = f
         .engine
-        .feed(&f.account, last, 100, Duration::from_millis(30))
+        .feed(&reader, last, 100, Duration::from_millis(30))
         .await
         .expect("deadline");
     assert!(empty.is_empty());
     let waiter = {
-        let (engine, account) = (f.engine.clone(), f.account.clone());
+        let (engine, reader) = (f.engine.clone(), reader.clone());
         tokio::spawn(async move {
             engine
-                .feed(&account, last, 100, Duration::from_secs(30))
+                .feed(&reader, last, 100, Duration::from_secs(30))
                 .await
         })
     };
@@ -166,4 +179,16 @@ async fn the_account_feed_lists_every_event_in_sequence_and_waits_for_the_next()
         .expect("feed");
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].chat, a);
+}
+
+#[test]
+fn a_wait_is_whole_seconds_and_anything_else_is_no_wait() {
+    assert_eq!(crate::parse_wait(" 25 "), Some(Duration::from_secs(25)));
+    assert_eq!(crate::parse_wait("0"), Some(Duration::ZERO));
+    for bad in ["", "-5", "1.5", "later"] {
+        assert_eq!(crate::parse_wait(bad), None, "{bad:?}");
+    }
+    assert_eq!(crate::wait_secs(Some("later")), Duration::ZERO);
+    assert_eq!(crate::wait_secs(None), Duration::ZERO);
+    assert_eq!(crate::wait_secs(Some("3")), Duration::from_secs(3));
 }

@@ -81,6 +81,15 @@ async fn populate(engine: &Engine) -> (AccountId, Vec<AgentId>) {
 }
 
 impl Fixture {
+    /// Agent `agent` of the fixture's account as a caller (as a password check gives it).
+    fn caller(&self, agent: AgentId) -> crate::AgentPrincipal {
+        crate::AgentPrincipal {
+            account: self.account.clone(),
+            agent,
+            login: None,
+        }
+    }
+
     async fn request(&self, skill: &str) -> ChatKey {
         let input = ChatRequestInput {
             skill: Some(skill.into()),
@@ -120,10 +129,8 @@ async fn futures_counts(f: &Fixture) -> Vec<u32> {
 async fn first_accept_wins_and_the_loser_is_told_nothing_rings() {
     let f = fixture().await;
     let key = f.request("Sales").await;
-    let (a, b) = tokio::join!(
-        f.engine.accept_next(&f.account, f.agents[0]),
-        f.engine.accept_next(&f.account, f.agents[1])
-    );
+    let (first, second) = (f.caller(f.agents[0]), f.caller(f.agents[1]));
+    let (a, b) = tokio::join!(f.engine.accept_next(&first), f.engine.accept_next(&second));
     let winners = [&a, &b].iter().filter(|r| r.is_ok()).count();
     assert_eq!(winners, 1);
     let loser = if a.is_ok() { b } else { a };
@@ -145,11 +152,11 @@ async fn capacity_stops_ringing_and_accepting() {
         .await
         .expect("away");
     f.engine
-        .accept_next(&f.account, f.agents[1])
+        .accept_next(&f.caller(f.agents[1]))
         .await
         .expect("first");
     f.engine
-        .accept_next(&f.account, f.agents[1])
+        .accept_next(&f.caller(f.agents[1]))
         .await
         .expect("second");
     assert_eq!(
@@ -159,7 +166,7 @@ async fn capacity_stops_ringing_and_accepting() {
             .expect("count"),
         0
     );
-    let third = f.engine.accept_next(&f.account, f.agents[1]).await;
+    let third = f.engine.accept_next(&f.caller(f.agents[1])).await;
     assert!(matches!(
         third,
         Err(EngineError::Domain(DomainError::AgentAtCapacity {
@@ -174,7 +181,7 @@ async fn each_side_reads_exactly_the_new_events_by_cursor_and_private_lines_stay
     let f = fixture().await;
     let key = f.request("Sales").await;
     f.engine
-        .accept_next(&f.account, f.agents[1])
+        .accept_next(&f.caller(f.agents[1]))
         .await
         .expect("accept");
     let agent = Actor::Agent {
@@ -318,14 +325,13 @@ async fn transfer_to_a_skill_rings_its_agents_but_not_the_sender() {
     let f = fixture().await;
     let key = f.request("Sales").await;
     f.engine
-        .accept_next(&f.account, f.agents[0])
+        .accept_next(&f.caller(f.agents[0]))
         .await
         .expect("accept");
     f.engine
         .transfer(
-            &f.account,
+            &f.caller(f.agents[0]),
             &key,
-            f.agents[0],
             TransferTo::Skill(
                 f.engine
                     .skill_by_name_or_id(&f.account, "Support")
@@ -339,7 +345,7 @@ async fn transfer_to_a_skill_rings_its_agents_but_not_the_sender() {
         .expect("transfer");
     assert_eq!(futures_counts(&f).await, vec![0, 0, 1]);
     f.engine
-        .accept_next(&f.account, f.agents[2])
+        .accept_next(&f.caller(f.agents[2]))
         .await
         .expect("agent3 accepts");
     let chat = f.engine.chat(&f.account, &key).await.expect("chat");
@@ -351,7 +357,7 @@ async fn transfer_to_a_skill_nobody_can_take_is_refused() {
     let f = fixture().await;
     let key = f.request("Support").await;
     f.engine
-        .accept_next(&f.account, f.agents[2])
+        .accept_next(&f.caller(f.agents[2]))
         .await
         .expect("accept");
     f.engine
@@ -371,9 +377,8 @@ async fn transfer_to_a_skill_nobody_can_take_is_refused() {
     let refused = f
         .engine
         .transfer(
-            &f.account,
+            &f.caller(f.agents[2]),
             &key,
-            f.agents[2],
             TransferTo::Skill(sales),
             String::new(),
         )
@@ -496,7 +501,7 @@ async fn a_restarted_engine_sees_open_chats_and_routes_them() {
         1
     );
     fresh
-        .accept_next(&f.account, f.agents[2])
+        .accept_next(&f.caller(f.agents[2]))
         .await
         .expect("accept");
     assert_eq!(
@@ -528,3 +533,4 @@ mod multi_node;
 mod superoffice;
 mod superoffice_waits;
 mod tail_fill;
+mod visitor_caller;

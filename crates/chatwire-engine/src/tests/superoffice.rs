@@ -25,7 +25,7 @@ async fn pick_up_takes_a_waiting_chat_once_and_then_answers_none() {
         .expect("pick up");
     let none_left = f
         .engine
-        .pick_up_first(&f.account, f.agents[0])
+        .pick_up_first(&f.caller(f.agents[0]))
         .await
         .expect("first");
 
@@ -80,21 +80,21 @@ async fn transfers_by_login_name_are_accepted_or_declined_and_foreign_ones_are_r
     // Act
     let foreign = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[2], &key, "agent1")
+        .transfer_to_agent(&f.caller(f.agents[2]), &key, "agent1")
         .await;
     let moved = f
         .engine
-        .transfer_to_agent(&f.account, f.agents[1], &key, "agent1")
+        .transfer_to_agent(&f.caller(f.agents[1]), &key, "agent1")
         .await
         .expect("transfer");
     let declined = f
         .engine
-        .decline_transfer(&f.account, f.agents[0], &key)
+        .decline_transfer(&f.caller(f.agents[0]), &key)
         .await
         .expect("decline");
     let nothing_pending = f
         .engine
-        .accept_transfer(&f.account, f.agents[1], &key)
+        .accept_transfer(&f.caller(f.agents[1]), &key)
         .await
         .expect("no-op");
 
@@ -112,16 +112,16 @@ async fn presence_is_online_and_only_admins_change_others_or_topic_members() {
 
     // Act
     f.engine
-        .set_presence(&f.account, f.agents[1], f.agents[1], false)
+        .set_presence(&f.caller(f.agents[1]), f.agents[1], false)
         .await
         .expect("own presence");
     let foreign = f
         .engine
-        .set_presence(&f.account, f.agents[1], f.agents[2], false)
+        .set_presence(&f.caller(f.agents[1]), f.agents[2], false)
         .await;
     let member = f
         .engine
-        .set_topic_member(&f.account, f.agents[1], SkillId(1), f.agents[2], true)
+        .set_topic_member(&f.caller(f.agents[1]), SkillId(1), f.agents[2], true)
         .await;
     let presences = f.engine.presences(&f.account).await.expect("presences");
 
@@ -164,21 +164,15 @@ async fn admins_edit_and_delete_topics_not_while_chats_are_open_and_hours_decide
     };
 
     // Act
-    let not_admin = f
-        .engine
-        .update_topic(&f.account, f.agents[1], &rename)
-        .await;
+    let not_admin = f.engine.update_topic(&f.caller(f.agents[1]), &rename).await;
     let renamed = f
         .engine
-        .update_topic(&f.account, admin.id, &rename)
+        .update_topic(&f.caller(admin.id), &rename)
         .await
         .expect("rename");
-    let busy = f
-        .engine
-        .delete_topic(&f.account, admin.id, support.id)
-        .await;
+    let busy = f.engine.delete_topic(&f.caller(admin.id), support.id).await;
     f.engine
-        .delete_topic(&f.account, admin.id, sales.id)
+        .delete_topic(&f.caller(admin.id), sales.id)
         .await
         .expect("delete");
     let open_before = f
@@ -187,7 +181,7 @@ async fn admins_edit_and_delete_topics_not_while_chats_are_open_and_hours_decide
         .await
         .expect("open?");
     f.engine
-        .save_topic_settings(&f.account, admin.id, support.id, &closed)
+        .save_topic_settings(&f.caller(admin.id), support.id, &closed)
         .await
         .expect("save");
     let open_after = f
@@ -225,7 +219,7 @@ async fn only_an_admin_creates_a_topic() {
     // Act
     let refused = f
         .engine
-        .create_topic(&f.account, f.agents[1], input("Billing"))
+        .create_topic(&f.caller(f.agents[1]), input("Billing"))
         .await;
     let mut admin = f
         .engine
@@ -236,7 +230,7 @@ async fn only_an_admin_creates_a_topic() {
     f.engine.update_agent(&admin).await.expect("admin");
     let created = f
         .engine
-        .create_topic(&f.account, f.agents[0], input("Returns"))
+        .create_topic(&f.caller(f.agents[0]), input("Returns"))
         .await;
 
     // Assert

@@ -250,20 +250,7 @@ impl Store for MemoryStore {
                 new.login_name
             )));
         }
-        let agent = Agent {
-            id: AgentId(inner.next_id()),
-            account: new.account.clone(),
-            login_name: new.login_name.clone(),
-            password_hash: new.password_hash.clone(),
-            nickname: new.nickname.clone(),
-            display_name: new.display_name.clone(),
-            email: new.email.clone(),
-            max_chats: new.max_chats,
-            skills: new.skills.clone(),
-            availability: chatwire_core::Availability::Offline,
-            is_admin: new.is_admin,
-            enabled: true,
-        };
+        let agent = new.to_agent(AgentId(inner.next_id()));
         inner.agents.insert(agent.id, agent.clone());
         self.emit(Wakeup::Directory(agent.account.clone()));
         Ok(agent)

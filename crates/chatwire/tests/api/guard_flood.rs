@@ -129,8 +129,10 @@ async fn flood_and_check(node: &Node, poll: Poll, attack: Attack) {
         peak >> 20,
         after >> 20
     );
+    // A few checks prove the flood got through to argon2; how many fit in the window depends on
+    // the machine's load (9 to 18 with other builds running on 2 cores, hundreds when quiet).
     assert!(
-        wrong > 20,
+        wrong >= 4,
         "the flood reached the password check ({wrong} × 401)"
     );
     assert_eq!(

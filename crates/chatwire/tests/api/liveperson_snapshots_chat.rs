@@ -146,8 +146,13 @@ async fn chat_methods(fmt: Fmt) {
 
     // Info and its parts; the visitor is typing.
     let (account, key) = ids(&key_a);
+    let visitor = app
+        .engine
+        .visitor_caller(&account, "demo-app-key")
+        .await
+        .expect("app key");
     app.engine
-        .set_visitor_typing(&account, &key, Typing::Typing)
+        .set_visitor_typing(&visitor, &key, Typing::Typing)
         .await
         .expect("typing");
     w.check("chat_info", get(&format!("{chat}/info"), Q), 200)

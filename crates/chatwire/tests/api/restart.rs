@@ -35,10 +35,12 @@ async fn chats_and_their_events_survive_a_restart() {
         )
         .await
         .expect("online");
-    app.engine
-        .accept_next(&account, agent3)
-        .await
-        .expect("accept");
+    let caller = chatwire_engine::AgentPrincipal {
+        account: account.clone(),
+        agent: agent3,
+        login: None,
+    };
+    app.engine.accept_next(&caller).await.expect("accept");
     for i in 0..5 {
         app.engine
             .post_line(

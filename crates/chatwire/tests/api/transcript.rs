@@ -11,7 +11,7 @@ use chatwire_engine::core::{
     AccountId, Actor, Availability, ChatKey, EventId, EventKind, LineSubType, MailStatus,
     OutboxMail, TextType,
 };
-use chatwire_engine::{ChatRequestInput, LineInput, TranscriptRequest, Viewer};
+use chatwire_engine::{ChatRequestInput, LineInput, TranscriptRequest, Viewer, VisitorCaller};
 use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_with, test_settings};
@@ -72,6 +72,14 @@ async fn mails(app: &TestApp, key: &ChatKey) -> Vec<OutboxMail> {
         .transcript_mails(&demo(), key)
         .await
         .expect("outbox")
+}
+
+/// The seeded visitor application (its key may act on chats opened without one).
+async fn visitor(app: &TestApp, account: &AccountId) -> VisitorCaller {
+    app.engine
+        .visitor_caller(account, "demo-app-key")
+        .await
+        .expect("seeded app key")
 }
 
 fn request(email: &str, subject: Option<&str>) -> TranscriptRequest {
@@ -147,7 +155,7 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
     // Act 1: ask for the transcript while the chat is open.
     app.engine
         .request_transcript(
-            &account,
+            &visitor(&app, &account).await,
             &key,
             request("visitor@example.com", Some("Your chat with ACME")),
         )
@@ -169,7 +177,11 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
         .await
         .expect("end second chat");
     app.engine
-        .request_transcript(&account, &other, request("other@example.com", None))
+        .request_transcript(
+            &visitor(&app, &account).await,
+            &other,
+            request("other@example.com", None),
+        )
         .await
         .expect("second transcript");
     let first = sink.wait_for(1, Duration::from_secs(30)).await;
@@ -280,7 +292,11 @@ async fn a_transcript_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_by
 
     // Act 1: request the transcript of the ended chat.
     app.engine
-        .request_transcript(&account, &key, request("visitor@example.com", None))
+        .request_transcript(
+            &visitor(&app, &account).await,
+            &key,
+            request("visitor@example.com", None),
+        )
         .await
         .expect("queued even though SMTP is down");
 
