@@ -11,8 +11,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chatwire_core::{AccountId, Actor, ChatKey, EventId};
-use chatwire_engine::{ChatRequestInput, Engine, EngineConfig, LineInput, NewSkillInput, Viewer};
+use chatwire_core::{AccountId, Actor, ChatKey, EventId, NewAppKey};
+use chatwire_engine::{
+    Caller, ChatRequestInput, Cursor, Engine, EngineConfig, LineInput, NewSkillInput,
+};
 use chatwire_store_sqlite::SqliteStore;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use tokio::runtime::Runtime;
@@ -20,6 +22,8 @@ use tokio::runtime::Runtime;
 struct Bed {
     engine: Engine,
     account: AccountId,
+    /// The visitor application the polls read as.
+    visitor: Caller,
     _dir: tempfile::TempDir,
 }
 
@@ -50,9 +54,23 @@ async fn bed() -> Bed {
         )
         .await
         .expect("skill");
+    let key = NewAppKey {
+        key: "bench-visitor-key".into(),
+        account: account.clone(),
+        name: "bench".into(),
+        can_read_feed: false,
+    };
+    engine.create_app_key(&key).await.expect("app key");
+    let visitor = Caller::Visitor(
+        engine
+            .visitor_caller(&account, &key.key)
+            .await
+            .expect("visitor"),
+    );
     Bed {
         engine,
         account,
+        visitor,
         _dir: dir,
     }
 }
@@ -90,7 +108,7 @@ async fn chats(bed: &Bed, n: usize, lines: usize) -> Vec<(ChatKey, EventId)> {
         }
         let next = bed
             .engine
-            .read_chat(&bed.account, &key, EventId(0), Viewer::Visitor)
+            .read_events(&bed.visitor, &key, Cursor::From(EventId(0)), Duration::ZERO)
             .await
             .expect("read");
         out.push((key, next.chat.next_event_id));
@@ -108,7 +126,7 @@ fn empty_poll(c: &mut Criterion) {
         b.to_async(&rt).iter(|| async {
             let views = bed
                 .engine
-                .read_chats(&bed.account, &cursors, Viewer::Visitor)
+                .read_events_many(&bed.visitor, &cursors, Duration::ZERO)
                 .await;
             assert!(
                 views
@@ -132,7 +150,7 @@ fn history_independence(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(history), &asked, |b, asked| {
             b.to_async(&rt).iter(|| async {
                 bed.engine
-                    .read_chats(&bed.account, asked, Viewer::Visitor)
+                    .read_events_many(&bed.visitor, asked, Duration::ZERO)
                     .await
             });
         });

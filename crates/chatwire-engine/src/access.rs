@@ -9,7 +9,7 @@
 //! or, for SuperOffice's documented no-ops, to the use case.
 
 use chatwire_core::access::{self, ChatAction, ChatDisclosure, Verdict};
-use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey, GlobalSeq};
+use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey};
 
 use crate::{Engine, EngineError, EngineResult};
 
@@ -64,9 +64,7 @@ impl Engine {
                 disclosure,
             });
         }
-        let (chat, events) = self
-            .agent_events_after(account, &chat.key, agent, GlobalSeq(i64::MIN))
-            .await?;
+        let (chat, events) = self.agent_history(account, &chat.key, agent).await?;
         Ok(AgentChatView {
             chat,
             events,

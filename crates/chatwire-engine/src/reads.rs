@@ -1,41 +1,12 @@
-//! Reading chats: single and multi-chat polls, ring counts, agent chat lists, long-poll waits.
-//!
-//! Polls are answered from the live tail when they can be (nothing new, or inside the window)
-//! and from the store otherwise; either way a poll's cost is O(chats asked + events returned).
-//! Access rules (who may read which chat) and visibility (agent-only events) are decided here,
-//! once for both dialects.
-
-use std::sync::Arc;
-
-use std::time::Duration;
+//! Reading chats and the queue: a chat's snapshot, ring counts, free slots, transfer skills,
+//! agent chat lists. Reading a chat's *events* (polls and waits) is `cursor`'s.
 
 use chatwire_core::access::ChatAction;
 use chatwire_core::routing;
-use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey, EventId};
+use chatwire_core::{AccountId, AgentId, Chat, ChatKey};
 
-use crate::live::{TailRead, lock};
-use crate::{AgentPrincipal, Engine, EngineError, EngineResult, Topic};
-
-/// Who is reading, which decides access and which events are visible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    /// The visitor of the chat (the dialect has checked that it is theirs).
-    Visitor,
-    /// An agent of the account.
-    Agent(AgentId),
-}
-
-/// A chat and a page of its events.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChatView {
-    /// The chat as of this read (shared with the engine's memory: cheap to take).
-    pub chat: Arc<Chat>,
-    /// Events with id `>= from` visible to the viewer, oldest first.
-    pub events: Vec<ChatEvent>,
-    /// The cursor for the next read: one past the last event scanned (visible or not), or the
-    /// requested `from` when nothing new exists.
-    pub next: EventId,
-}
+use crate::live::lock;
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
 impl Engine {
     /// A chat, from memory when held (loaded into memory otherwise).
@@ -46,109 +17,6 @@ impl Engine {
         let chat = self.0.store.get_chat(account, key).await?;
         self.0.live.upsert(&chat, self.now());
         Ok(chat)
-    }
-
-    /// A chat by its SuperOffice number.
-    pub async fn chat_by_num(
-        &self,
-        account: &AccountId,
-        num: chatwire_core::ChatNum,
-    ) -> EngineResult<Chat> {
-        let chat = self.0.store.get_chat_by_num(account, num).await?;
-        self.chat(account, &chat.key).await
-    }
-
-    /// Reads a chat and its events from `from`, as `viewer` may see them.
-    pub async fn read_chat(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        from: EventId,
-        viewer: Viewer,
-    ) -> EngineResult<ChatView> {
-        self.read_chat_at(account, key, from, viewer, self.now())
-            .await
-    }
-
-    /// [`Self::read_chat`] at a given `now` (a multi-chat read takes the clock once, not once
-    /// per chat).
-    async fn read_chat_at(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        from: EventId,
-        viewer: Viewer,
-        now: chatwire_core::Timestamp,
-    ) -> EngineResult<ChatView> {
-        let tail = match self.0.live.get(account, key) {
-            Some(tail) => tail,
-            None => {
-                let chat = self.0.store.get_chat(account, key).await?;
-                self.0.live.upsert(&chat, now)
-            }
-        };
-        let limit = self.0.config.max_events_per_read;
-        let (chat, read) = {
-            let mut t = lock(&tail);
-            t.last_access = now;
-            (t.chat.clone(), t.read(from, limit as usize))
-        };
-        self.check_access(account, &chat, viewer).await?;
-        let events = match read {
-            TailRead::Hit(events) => events,
-            TailRead::Miss => {
-                // Single-flight: readers of a cold chat share one store read of the window.
-                self.fill_tail(account, key, &tail).await?;
-                let second = lock(&tail).read(from, limit as usize);
-                match second {
-                    TailRead::Hit(events) => events,
-                    TailRead::Miss => self.0.store.events_since(account, key, from, limit).await?,
-                }
-            }
-        };
-        let next = events.last().map_or(from, |e| e.id.next());
-        let events = match viewer {
-            Viewer::Visitor => events
-                .into_iter()
-                .filter(ChatEvent::visible_to_visitor)
-                .collect(),
-            Viewer::Agent(_) => events,
-        };
-        Ok(ChatView { chat, events, next })
-    }
-
-    /// Reads many chats at once (LivePerson multi-chat retrieve): one result per request, in
-    /// order, so one unknown or foreign key fails alone.
-    pub async fn read_chats(
-        &self,
-        account: &AccountId,
-        requests: &[(ChatKey, EventId)],
-        viewer: Viewer,
-    ) -> Vec<EngineResult<ChatView>> {
-        let now = self.now();
-        let mut out = Vec::with_capacity(requests.len());
-        for (key, from) in requests {
-            out.push(self.read_chat_at(account, key, *from, viewer, now).await);
-        }
-        out
-    }
-
-    /// Whether `viewer` may read `chat` (`chatwire_core::access::may_read`): agents read chats
-    /// they handle or handled, chats ringing for or transferred to them, and chats they
-    /// transferred away; admins read every chat of the account. Any other chat is `Forbidden`
-    /// and nothing of it is returned.
-    async fn check_access(
-        &self,
-        account: &AccountId,
-        chat: &Chat,
-        viewer: Viewer,
-    ) -> EngineResult<()> {
-        let Viewer::Agent(agent) = viewer else {
-            return Ok(());
-        };
-        self.authorize(account, chat, agent, ChatAction::Read)
-            .await
-            .map(|_| ())
     }
 
     /// How many chats this agent may accept now (LivePerson ring count).
@@ -237,7 +105,7 @@ impl Engine {
         candidates.extend(self.open_chats(account));
         for chat in candidates.into_iter().filter(|c| c.key.visit_id() == visit) {
             if self
-                .check_access(account, &chat, Viewer::Agent(agent))
+                .authorize(account, &chat, agent, ChatAction::Read)
                 .await
                 .is_ok()
             {
@@ -262,34 +130,5 @@ impl Engine {
     ) -> EngineResult<Vec<Chat>> {
         let (account, agent) = (&who.account, who.agent);
         Ok(self.0.store.chats_of_agent(account, agent, limit).await?)
-    }
-
-    /// Like [`Engine::read_chat`], but when nothing is new waits up to `wait` for an event.
-    /// Registers before sampling, so an event committed in between is never missed; returns
-    /// early (empty) at shutdown.
-    pub async fn wait_chat(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        from: EventId,
-        viewer: Viewer,
-        wait: Duration,
-    ) -> EngineResult<ChatView> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            let mut woken = self.0.notifier.subscribe(Topic::Chat(key.clone()));
-            let view = self.read_chat(account, key, from, viewer).await?;
-            if !view.events.is_empty() || view.next > from || wait.is_zero() {
-                return Ok(view);
-            }
-            tokio::select! {
-                changed = tokio::time::timeout_at(deadline, woken.changed()) => {
-                    if !matches!(changed, Ok(Ok(()))) {
-                        return Ok(view);
-                    }
-                }
-                () = self.0.shutdown.cancelled() => return Ok(view),
-            }
-        }
     }
 }

@@ -10,12 +10,12 @@ use std::sync::{Mutex, PoisonError};
 use chatwire_core::chat::{CustomVariable, SurveyAnswer};
 use chatwire_core::routing;
 use chatwire_core::{
-    AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventId, EventKind,
-    SkillId, SurveyKind,
+    AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventKind, SkillId,
+    SurveyKind,
 };
 use chatwire_store::Committed;
 
-use crate::{ChatView, Engine, EngineResult, Viewer, VisitorCaller};
+use crate::{Engine, EngineResult, VisitorCaller};
 
 /// Accepts remembered per account and skill for the estimate.
 pub(crate) const WAIT_SAMPLES: usize = 50;
@@ -73,20 +73,6 @@ impl Engine {
         let chat = self.chat(account, key).await?;
         crate::visitor_writes::may_act_on(app_key, &chat)?;
         Ok(chat)
-    }
-
-    /// A visitor's read of their chat: checks ownership, counts as activity (keeps the chat
-    /// from timing out), and hides agent-only events.
-    pub async fn visitor_read(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        app_key: &str,
-        from: EventId,
-    ) -> EngineResult<ChatView> {
-        self.visitor_chat(account, key, app_key).await?;
-        self.touch_visitor(account, key);
-        self.read_chat(account, key, from, Viewer::Visitor).await
     }
 
     /// Whether a visitor can chat now (LivePerson `chat/availability`). With an agent: that

@@ -7,12 +7,12 @@
 
 use std::time::Duration;
 
-use chatwire_core::{AccountId, AgentId, ChatKey, EventId, GlobalSeq};
+use chatwire_core::{AccountId, AgentId, GlobalSeq};
 use chatwire_store::FeedItem;
 use futures::future::select_all;
 use tokio::sync::watch;
 
-use crate::{Caller, ChatView, Engine, EngineResult, Topic, Viewer};
+use crate::{Caller, Engine, EngineResult, Topic};
 
 impl Engine {
     /// The wait a client asked for, clamped to the configured maximum.
@@ -21,7 +21,7 @@ impl Engine {
     }
 
     /// Waits until any receiver changes, the deadline passes, or shutdown; `true` if woken.
-    async fn wait_any(
+    pub(crate) async fn wait_any(
         &self,
         receivers: &mut [watch::Receiver<u64>],
         deadline: tokio::time::Instant,
@@ -38,42 +38,6 @@ impl Engine {
             (res, _, _) = changed => res.is_ok() && !self.0.shutdown.is_cancelled(),
             () = tokio::time::sleep_until(deadline) => false,
             () = self.0.shutdown.cancelled() => false,
-        }
-    }
-
-    /// Reads many chats; when none has anything new, waits up to `wait` for one to change.
-    /// Results are as [`Engine::read_chats`]; a failing entry (unknown, forbidden) does not
-    /// stop the wait for the others.
-    pub async fn wait_chats(
-        &self,
-        account: &AccountId,
-        requests: &[(ChatKey, EventId)],
-        viewer: Viewer,
-        wait: Duration,
-    ) -> Vec<EngineResult<ChatView>> {
-        if wait.is_zero() {
-            // A plain poll (the default): no notifier registrations to make and drop.
-            return self.read_chats(account, requests, viewer).await;
-        }
-        let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
-        loop {
-            let mut receivers: Vec<_> = requests
-                .iter()
-                .map(|(k, _)| self.0.notifier.subscribe(Topic::Chat(k.clone())))
-                .collect();
-            let views = self.read_chats(account, requests, viewer).await;
-            let anything = views.iter().zip(requests).any(|(v, (_, from))| {
-                v.as_ref()
-                    .is_ok_and(|v| !v.events.is_empty() || v.next > *from)
-            });
-            let all_failed = views.iter().all(Result::is_err);
-            if anything
-                || all_failed
-                || wait.is_zero()
-                || !self.wait_any(&mut receivers, deadline).await
-            {
-                return views;
-            }
         }
     }
 
@@ -117,26 +81,6 @@ impl Engine {
             }
         }
     }
-
-    /// Like [`Engine::visitor_read`], waiting up to `wait` when nothing is new.
-    pub async fn visitor_wait(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        app_key: &str,
-        from: EventId,
-        wait: Duration,
-    ) -> EngineResult<ChatView> {
-        self.visitor_chat(account, key, app_key).await?;
-        self.touch_visitor(account, key);
-        let views = self
-            .wait_chats(account, &[(key.clone(), from)], Viewer::Visitor, wait)
-            .await;
-        views
-            .into_iter()
-            .next()
-            .unwrap_or(Err(crate::EngineError::NotFound("chat")))
-    }
 }
 
 /// A long-poll wait as clients write it (`wait=25`): whole seconds, 0 or more, blanks around
@@ -165,33 +109,6 @@ impl Engine {
             Err(crate::EngineError::Forbidden(
                 "the account feed is for admins and app keys with the feed right",
             ))
-        }
-    }
-}
-
-impl Engine {
-    /// Like [`Engine::agent_events_after`] (SuperOffice `GetChatMessages`), but when no event
-    /// has `seq > after`, waits up to `wait` (clamped) for one. Register-then-sample, like every
-    /// wait here; returns what it has (possibly nothing) at the deadline or at shutdown.
-    pub async fn wait_agent_events_after(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        agent: AgentId,
-        after: GlobalSeq,
-        wait: Duration,
-    ) -> EngineResult<(chatwire_core::Chat, Vec<chatwire_core::ChatEvent>)> {
-        if wait.is_zero() {
-            // No registration: a plain read leaves nothing behind in the notifier.
-            return self.agent_events_after(account, key, agent, after).await;
-        }
-        let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
-        loop {
-            let mut receivers = [self.0.notifier.subscribe(Topic::Chat(key.clone()))];
-            let (chat, events) = self.agent_events_after(account, key, agent, after).await?;
-            if !events.is_empty() || !self.wait_any(&mut receivers, deadline).await {
-                return Ok((chat, events));
-            }
         }
     }
 }

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chatwire_engine::core::{AccountId, ChatKey, ChatState, EventId, GlobalSeq};
-use chatwire_engine::{Caller, Engine, Viewer};
+use chatwire_engine::{Cursor, Engine};
 use futures::Stream;
 use futures::stream::{self, StreamExt};
 
@@ -99,10 +99,7 @@ pub(crate) async fn chat_stream(
 ) -> Result<Response, ApiError> {
     let account: AccountId = Engine::parse_account(&account)?;
     let key: ChatKey = chat_key(&chat)?;
-    let (viewer, app_key) = match caller(&state, &account, &headers, &q).await? {
-        Caller::Agent(who) => (Viewer::Agent(who.agent), None),
-        Caller::Visitor(visitor) => (Viewer::Visitor, Some(visitor.app_key().key.clone())),
-    };
+    let reader = caller(&state, &account, &headers, &q).await?;
     let from = match last_event_id(&headers) {
         Some(last) => EventId(u32::try_from(last.saturating_add(1)).unwrap_or(u32::MAX)),
         None => EventId(
@@ -112,40 +109,23 @@ pub(crate) async fn chat_stream(
         ),
     };
     // Check access once up front, so a refused stream is a proper error response.
-    match &app_key {
-        Some(k) => state
-            .engine
-            .visitor_chat(&account, &key, k)
-            .await
-            .map(|_| ())?,
-        None => state
-            .engine
-            .read_chat(&account, &key, EventId(u32::MAX), viewer)
-            .await
-            .map(|_| ())?,
-    }
+    let end = Cursor::From(EventId(u32::MAX));
+    state
+        .engine
+        .read_events(&reader, &key, end, Duration::ZERO)
+        .await?;
     let engine = state.engine.clone();
     let stream = stream::unfold(
-        (engine, account, key, from, false),
-        move |(engine, account, key, from, done)| {
-            let (viewer, app_key) = (viewer, app_key.clone());
+        (engine, reader, key, from, false),
+        move |(engine, reader, key, from, done)| {
             async move {
                 loop {
                     if done || engine.shutdown_token().is_cancelled() {
                         return None;
                     }
-                    let view = match &app_key {
-                        Some(k) => {
-                            engine
-                                .visitor_wait(&account, &key, k, from, STREAM_WAIT)
-                                .await
-                        }
-                        None => engine
-                            .wait_chats(&account, &[(key.clone(), from)], viewer, STREAM_WAIT)
-                            .await
-                            .into_iter()
-                            .next()?,
-                    };
+                    let view = engine
+                        .read_events(&reader, &key, Cursor::From(from), STREAM_WAIT)
+                        .await;
                     let Ok(view) = view else { return None };
                     let ended = view.chat.state == ChatState::Ended;
                     if view.next > from || ended {
@@ -164,7 +144,7 @@ pub(crate) async fn chat_stream(
                             && (view.events.is_empty() || view.next >= view.chat.next_event_id);
                         return Some((
                             stream::iter(events),
-                            (engine, account, key, view.next.max(from), finished),
+                            (engine, reader, key, view.next.max(from), finished),
                         ));
                     }
                 }

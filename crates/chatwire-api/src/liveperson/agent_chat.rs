@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chatwire_engine::core::{AccountId, ChatKey, EventId, LineSubType, SkillId, TextType, Typing};
-use chatwire_engine::{ChatView, LineInput, TransferTo, Viewer};
+use chatwire_engine::{Caller, ChatView, Cursor, LineInput, TransferTo};
 
 use super::auth::LpAgent;
 use super::body::LpBody;
@@ -57,19 +57,11 @@ async fn read_waiting(
     q: &LpQuery,
 ) -> Result<ChatView, ApiError> {
     let wait = chatwire_engine::wait_secs(q.get("wait"));
-    let requests = [(key.clone(), from)];
-    let view = state
+    let caller = Caller::Agent(agent.who.clone());
+    Ok(state
         .engine
-        .wait_chats(
-            &agent.who.account,
-            &requests,
-            Viewer::Agent(agent.who.agent),
-            wait,
-        )
-        .await
-        .into_iter()
-        .next();
-    Ok(view.ok_or(ApiError::Internal)??)
+        .read_events(&caller, key, Cursor::From(from), wait)
+        .await?)
 }
 
 async fn read(
@@ -78,14 +70,10 @@ async fn read(
     key: &ChatKey,
     from: EventId,
 ) -> Result<ChatView, ApiError> {
+    let caller = Caller::Agent(agent.who.clone());
     Ok(state
         .engine
-        .read_chat(
-            &agent.who.account,
-            key,
-            from,
-            Viewer::Agent(agent.who.agent),
-        )
+        .read_events(&caller, key, Cursor::From(from), std::time::Duration::ZERO)
         .await?)
 }
 
@@ -431,14 +419,10 @@ pub async fn get_chats(
         .filter_map(|p| p.as_ref().ok().cloned())
         .collect();
     let wait = chatwire_engine::wait_secs(q.get("wait"));
+    let caller = Caller::Agent(agent.who.clone());
     let mut views = state
         .engine
-        .wait_chats(
-            &agent.who.account,
-            &requests,
-            Viewer::Agent(agent.who.agent),
-            wait,
-        )
+        .read_events_many(&caller, &requests, wait)
         .await
         .into_iter();
     // Every chat is rendered once per revision and reader, then reused (fragments.rs): an

@@ -4,8 +4,8 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chatwire_engine::Viewer;
 use chatwire_engine::core::{Chat, EventId, SurveyKind};
+use chatwire_engine::{Caller, Cursor};
 
 use super::agent_chat::ChatPath;
 use super::auth::LpAgent;
@@ -30,13 +30,14 @@ pub async fn get_agent_survey(
     q: super::query::LpQuery,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
+    let caller = Caller::Agent(agent.who.clone());
     state
         .engine
-        .read_chat(
-            &agent.who.account,
+        .read_events(
+            &caller,
             &key,
-            EventId(u32::MAX),
-            Viewer::Agent(agent.who.agent),
+            Cursor::From(EventId(u32::MAX)),
+            std::time::Duration::ZERO,
         )
         .await?;
     let name = q.get("surveyApiId").or_else(|| q.get("surveyName"));

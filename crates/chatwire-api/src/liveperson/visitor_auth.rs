@@ -4,7 +4,7 @@
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use chatwire_engine::VisitorCaller;
-use chatwire_engine::core::{AccountId, AppKey};
+use chatwire_engine::core::AccountId;
 
 use crate::http;
 use crate::http::query::Query;
@@ -15,8 +15,6 @@ use crate::{ApiError, AppState};
 pub struct LpVisitor {
     /// The account.
     pub account: AccountId,
-    /// The key used (the record of `caller`, for the chat reads that take the raw key).
-    pub key: AppKey,
     /// The caller the engine checked; visitor use cases take it and decide access.
     pub caller: VisitorCaller,
 }
@@ -40,10 +38,6 @@ impl FromRequestParts<AppState> for LpVisitor {
             )
         })?;
         let caller = state.engine.visitor_caller(&account, &key).await?;
-        Ok(Self {
-            account,
-            key: caller.app_key().clone(),
-            caller,
-        })
+        Ok(Self { account, caller })
     }
 }

@@ -2,11 +2,13 @@
 //! events, lines and end, info, visitor name and typing, agent typing, exit survey, custom
 //! variables. Every call checks that the app key owns the chat and counts as visitor activity.
 
+use std::time::Duration;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chatwire_engine::ChatView;
 use chatwire_engine::core::{ChatKey, EventId, SurveyKind};
+use chatwire_engine::{Caller, ChatView, Cursor};
 
 use super::agent_chat::{PostedEvent, extras, parse_event, typing};
 use super::body::{LpBody, one_or_many, scalar_text};
@@ -33,15 +35,18 @@ fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
     ))
 }
 
+/// A read of the visitor's chat from `from`, waiting up to `wait` when nothing is new.
 async fn read(
     state: &AppState,
     v: &LpVisitor,
     key: &ChatKey,
     from: EventId,
+    wait: Duration,
 ) -> Result<ChatView, ApiError> {
+    let caller = Caller::Visitor(v.caller.clone());
     Ok(state
         .engine
-        .visitor_read(&v.account, key, &v.key.key, from)
+        .read_events(&caller, key, Cursor::From(from), wait)
         .await?)
 }
 
@@ -57,10 +62,7 @@ pub async fn get_chat(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));
-    let view = state
-        .engine
-        .visitor_wait(&v.account, &key, &v.key.key, from_param(&q)?, wait)
-        .await?;
+    let view = read(&state, &v, &key, from_param(&q)?, wait).await?;
     let urls = chat_urls(&base, &v.account, None, &key);
     let extras = extras(&state, &v.account, &view, Side::Visitor).await;
     Ok(LpReply::ok(
@@ -80,10 +82,7 @@ pub async fn get_events(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));
-    let view = state
-        .engine
-        .visitor_wait(&v.account, &key, &v.key.key, from_param(&q)?, wait)
-        .await?;
+    let view = read(&state, &v, &key, from_param(&q)?, wait).await?;
     Ok(LpReply::ok(
         format,
         events_elem(
@@ -105,7 +104,7 @@ pub async fn get_event(
     let id = event
         .parse::<u32>()
         .map_err(|_| ApiError::NotFound("event not found".into()))?;
-    let view = read(&state, &v, &key, EventId(id)).await?;
+    let view = read(&state, &v, &key, EventId(id), Duration::ZERO).await?;
     let found = view
         .events
         .iter()
@@ -155,7 +154,7 @@ pub async fn get_info(
     Path((_, chat)): VisitorChatPath,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let view = read(&state, &v, &key, EventId(u32::MAX)).await?;
+    let view = read(&state, &v, &key, EventId(u32::MAX), Duration::ZERO).await?;
     let extras = extras(&state, &v.account, &view, Side::Visitor).await;
     Ok(LpReply::ok(
         format,
@@ -176,7 +175,14 @@ pub async fn get_visitor_name(
     format: Format,
     Path((_, chat)): VisitorChatPath,
 ) -> Result<LpReply, ApiError> {
-    let view = read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
+    let view = read(
+        &state,
+        &v,
+        &chat_key(&chat)?,
+        EventId(u32::MAX),
+        Duration::ZERO,
+    )
+    .await?;
     Ok(LpReply::ok(
         format,
         Elem::leaf("visitorName", view.chat.visitor_name.clone()),
@@ -208,7 +214,14 @@ pub async fn get_visitor_typing(
     format: Format,
     Path((_, chat)): VisitorChatPath,
 ) -> Result<LpReply, ApiError> {
-    let view = read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
+    let view = read(
+        &state,
+        &v,
+        &chat_key(&chat)?,
+        EventId(u32::MAX),
+        Duration::ZERO,
+    )
+    .await?;
     Ok(LpReply::ok(
         format,
         Elem::leaf("visitorTyping", view.chat.visitor_typing.as_str()),
@@ -242,7 +255,14 @@ pub async fn get_agent_typing(
     format: Format,
     Path((_, chat)): VisitorChatPath,
 ) -> Result<LpReply, ApiError> {
-    let view = read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
+    let view = read(
+        &state,
+        &v,
+        &chat_key(&chat)?,
+        EventId(u32::MAX),
+        Duration::ZERO,
+    )
+    .await?;
     Ok(LpReply::ok(
         format,
         Elem::leaf("agentTyping", view.chat.agent_typing.as_str()),
@@ -257,7 +277,14 @@ pub async fn get_exit_survey(
     Path((_, chat)): VisitorChatPath,
     q: LpQuery,
 ) -> Result<LpReply, ApiError> {
-    read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
+    read(
+        &state,
+        &v,
+        &chat_key(&chat)?,
+        EventId(u32::MAX),
+        Duration::ZERO,
+    )
+    .await?;
     let name = q
         .get("surveyName")
         .or_else(|| q.get("surveyApiId"))

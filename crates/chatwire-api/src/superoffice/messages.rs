@@ -5,20 +5,20 @@
 //! Long-poll: `Wait` (RPC body) or `wait` (query), in whole seconds, makes `GetChatMessages`
 //! answer as soon as a message newer than `After` exists, or `[]` when the (server-clamped)
 //! wait is over; without it nothing waits, as in SuperOffice. What it must not do: decide when
-//! to wake (the engine's `wait_agent_events_after`); this only turns events into SuperOffice
-//! messages, and keeps waiting while the new events are none.
+//! to wake or what is new (the engine's one cursor read, `Engine::read_events_by_num` with
+//! `Cursor::After`); this only turns events into SuperOffice messages.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chatwire_engine::core::{DomainError, GlobalSeq, TextType};
-use chatwire_engine::{EngineError, LineInput};
+use chatwire_engine::core::{ChatNum, DomainError, GlobalSeq, TextType};
+use chatwire_engine::{Cursor, EngineError, LineInput};
 use serde_json::Value;
 
 use super::body::{Fields, int_value};
 use super::convert;
 use super::operation::{Answer, Call, Out, method};
 use super::reply::SoCtx;
-use super::sessions::chat_of;
+use super::sessions::{chat_of, unknown_session};
 use crate::ApiError;
 
 /// The long-poll asked for: the body's `Wait` when present, else the query's `wait`; absent is
@@ -96,27 +96,19 @@ method!(GetChatMessages, |body, ctx| {
 
 impl Answer for GetChatMessages {
     async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
-        let chat = chat_of(state, who, self.id).await?;
         let engine = &state.engine;
-        let deadline = Instant::now() + engine.clamp_wait(self.wait);
-        let mut cursor = GlobalSeq(self.after);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let (chat, events) = engine
-                .wait_agent_events_after(&who.account, &chat.key, who.agent.id, cursor, left)
-                .await?;
-            let agents = engine.agents(&who.account).await?;
-            let out: Vec<_> = events
-                .iter()
-                .filter_map(|e| convert::message(&chat, &agents, e, ctx.dates))
-                .collect();
-            match events.last() {
-                // Only events that are no message (state changes): wait on past them. The
-                // client's cursor does not move, which is right: there was nothing for it to see.
-                Some(last) if out.is_empty() && !left.is_zero() => cursor = last.seq,
-                _ => return ctx.ok("ChatMessage", &out),
-            }
-        }
+        let cursor = Cursor::After(GlobalSeq(self.after));
+        let view = engine
+            .read_events_by_num(&who.engine_caller(), ChatNum(self.id), cursor, self.wait)
+            .await
+            .map_err(|e| unknown_session(self.id, e))?;
+        let agents = engine.agents(&who.account).await?;
+        let out: Vec<_> = view
+            .events
+            .iter()
+            .filter_map(|e| convert::message(&view.chat, &agents, e, ctx.dates))
+            .collect();
+        ctx.ok("ChatMessage", &out)
     }
 }
 

@@ -3,9 +3,11 @@
 //! customer, renaming its customer, ending it, and the agent's list. Who handles a session is
 //! `routing`; its messages are `messages`.
 
+use std::time::Duration;
+
 use chatwire_engine::core::access::ChatDisclosure;
 use chatwire_engine::core::{Chat, ChatNum, ChatRequest, GlobalSeq, SkillId};
-use chatwire_engine::{AgentChatView, ChatRequestInput, EngineError};
+use chatwire_engine::{AgentChatView, ChatRequestInput, Cursor, EngineError};
 
 use super::auth::SoAgent;
 use super::body::Fields;
@@ -22,12 +24,15 @@ pub async fn chat_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Chat, A
         .engine
         .chat_by_num(&who.account, ChatNum(id))
         .await
-        .map_err(|e| match e {
-            EngineError::NotFound(_) => {
-                ApiError::NotFound(format!("ChatSession id {id} not found"))
-            }
-            other => other.into(),
-        })
+        .map_err(|e| unknown_session(id, e))
+}
+
+/// An engine error of a request on ChatSession `id`: not found is that session's 404.
+pub fn unknown_session(id: i64, e: EngineError) -> ApiError {
+    match e {
+        EngineError::NotFound(_) => ApiError::NotFound(format!("ChatSession id {id} not found")),
+        other => other.into(),
+    }
 }
 
 /// A chat as a `ChatSessionEntity`. With `strict`, a chat the agent may not read is refused;
@@ -42,12 +47,13 @@ pub async fn entity(
 ) -> Result<ChatSessionEntity, ApiError> {
     let engine = &state.engine;
     let view = if strict {
-        let (chat, events) = engine
-            .agent_events_after(&who.account, &chat.key, who.agent.id, GlobalSeq(i64::MIN))
+        let whole = Cursor::After(GlobalSeq(i64::MIN));
+        let view = engine
+            .read_events(&who.engine_caller(), &chat.key, whole, Duration::ZERO)
             .await?;
         AgentChatView {
-            chat,
-            events,
+            chat: std::sync::Arc::unwrap_or_clone(view.chat),
+            events: view.events,
             disclosure: ChatDisclosure::Full,
         }
     } else {

@@ -27,7 +27,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
-use chatwire_core::{AccountId, Chat, ChatEvent, ChatKey, ChatState, EventId, Timestamp};
+use chatwire_core::{
+    AccountId, Chat, ChatEvent, ChatKey, ChatNum, ChatState, EventId, GlobalSeq, Timestamp,
+};
 use tokio::sync::OnceCell;
 
 mod fill;
@@ -162,6 +164,18 @@ impl Tail {
         let skip = (from.0 - self.first_held.0) as usize;
         TailRead::Hit(self.recent.iter().skip(skip).take(limit).cloned().collect())
     }
+
+    /// The id of the first event with `seq > after`, if the window reaches back far enough to
+    /// tell (it holds the chat from its first event, or an event at or before `after`).
+    pub(crate) fn first_after(&self, after: GlobalSeq) -> Option<EventId> {
+        let reaches =
+            self.first_held == EventId(0) || self.recent.front().is_some_and(|e| e.seq <= after);
+        if !self.loaded || !reaches {
+            return None;
+        }
+        let found = self.recent.iter().find(|e| e.seq > after);
+        Some(found.map_or_else(|| self.contiguous_next(), |e| e.id))
+    }
 }
 
 /// A shared handle on one tail.
@@ -176,6 +190,8 @@ pub(crate) fn lock(tail: &TailRef) -> MutexGuard<'_, Tail> {
 #[derive(Debug, Default)]
 pub(crate) struct Live {
     accounts: RwLock<FastMap<AccountId, FastMap<ChatKey, TailRef>>>,
+    /// The key of every chat held, by SuperOffice chat number (a number never changes chats).
+    nums: RwLock<FastMap<AccountId, FastMap<ChatNum, ChatKey>>>,
 }
 
 impl Live {
@@ -186,6 +202,21 @@ impl Live {
             .get(account)
             .and_then(|chats| chats.get(key))
             .cloned()
+    }
+
+    /// The key of the chat with number `num`, if held in memory.
+    pub(crate) fn key_of_num(&self, account: &AccountId, num: ChatNum) -> Option<ChatKey> {
+        let nums = self.nums.read().unwrap_or_else(PoisonError::into_inner);
+        nums.get(account).and_then(|n| n.get(&num)).cloned()
+    }
+
+    /// Remembers `chat`'s number (for a chat put in memory).
+    pub(crate) fn remember_num(&self, chat: &Chat) {
+        let mut nums = self.nums.write().unwrap_or_else(PoisonError::into_inner);
+        nums.entry(chat.account.clone())
+            .or_default()
+            .entry(chat.num)
+            .or_insert_with(|| chat.key.clone());
     }
 
     /// The tail of `chat`, inserting it if absent; the newest revision wins either way.
@@ -203,11 +234,14 @@ impl Live {
             .write()
             .unwrap_or_else(PoisonError::into_inner);
         let chats = accounts.entry(chat.account.clone()).or_default();
-        Arc::clone(
+        let tail = Arc::clone(
             chats
                 .entry(chat.key.clone())
                 .or_insert_with(|| Arc::new(Mutex::new(Tail::new(chat.clone(), now)))),
-        )
+        );
+        drop(accounts);
+        self.remember_num(chat);
+        tail
     }
 
     /// Replaces the tail of `chat` with an empty one (filled lazily) that keeps the old one's
@@ -240,6 +274,8 @@ impl Live {
         };
         let tail = Arc::new(Mutex::new(fresh));
         chats.insert(chat.key.clone(), Arc::clone(&tail));
+        drop(accounts);
+        self.remember_num(chat);
         tail
     }
 
@@ -272,14 +308,27 @@ impl Live {
             .accounts
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let mut dropped = 0;
+        let mut dropped = Vec::new();
         for chats in accounts.values_mut() {
-            let before = chats.len();
-            chats.retain(|_, t| !evict(&lock(t)));
-            dropped += before - chats.len();
+            chats.retain(|_, t| {
+                let t = lock(t);
+                let gone = evict(&t);
+                if gone {
+                    dropped.push((t.chat.account.clone(), t.chat.num));
+                }
+                !gone
+            });
         }
         accounts.retain(|_, chats| !chats.is_empty());
-        dropped
+        drop(accounts);
+        let mut nums = self.nums.write().unwrap_or_else(PoisonError::into_inner);
+        for (account, num) in &dropped {
+            if let Some(n) = nums.get_mut(account) {
+                n.remove(num);
+            }
+        }
+        nums.retain(|_, n| !n.is_empty());
+        dropped.len()
     }
 }
 

@@ -5,7 +5,8 @@ use std::time::Duration;
 use chatwire_core::{AccountId, Actor, EventId};
 
 use super::fixture;
-use crate::{EngineError, LineInput, Viewer};
+use super::readers::Who;
+use crate::{EngineError, LineInput};
 
 #[tokio::test]
 async fn a_bearer_expires_after_its_ttl_unless_refreshed() {
@@ -67,13 +68,13 @@ async fn a_multi_chat_wait_returns_when_any_of_its_chats_gets_an_event() {
     let b = f.request("Sales").await;
     let next_a = f
         .engine
-        .read_chat(&f.account, &a, EventId(0), Viewer::Visitor)
+        .poll(&f.account, &a, EventId(0), Who::Visitor)
         .await
         .expect("read")
         .next;
     let next_b = f
         .engine
-        .read_chat(&f.account, &b, EventId(0), Viewer::Visitor)
+        .poll(&f.account, &b, EventId(0), Who::Visitor)
         .await
         .expect("read")
         .next;
@@ -85,7 +86,7 @@ async fn a_multi_chat_wait_returns_when_any_of_its_chats_gets_an_event() {
         );
         tokio::spawn(async move {
             engine
-                .wait_chats(&account, &reqs, Viewer::Visitor, Duration::from_secs(30))
+                .poll_many(&account, &reqs, Who::Visitor, Duration::from_secs(30))
                 .await
         })
     };

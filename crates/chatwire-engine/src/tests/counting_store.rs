@@ -1,5 +1,5 @@
 //! A [`Store`] for tests that forwards to a [`MemoryStore`] and counts the reads the live tails
-//! exist to avoid (`get_chat`, `events_since`); it can also slow those reads down, or hold one
+//! exist to avoid (`get_chat`, `get_chat_by_num`, `events_since`); it can also slow those reads down, or hold one
 //! history read open, so tests can line readers and commits up deterministically.
 //!
 //! `Store` is an `async_trait`, which the engine does not depend on; the forwarding methods
@@ -35,6 +35,7 @@ type Hold = (oneshot::Sender<()>, oneshot::Receiver<()>);
 pub(super) struct CountingStore {
     inner: MemoryStore,
     get_chat: AtomicUsize,
+    get_chat_by_num: AtomicUsize,
     events_since: AtomicUsize,
     delay_ms: AtomicU64,
     hold_from_start: Mutex<Option<Hold>>,
@@ -49,6 +50,11 @@ impl CountingStore {
     /// How many `get_chat` calls were made.
     pub(super) fn get_chat_calls(&self) -> usize {
         self.get_chat.load(Ordering::SeqCst)
+    }
+
+    /// How many `get_chat_by_num` calls were made.
+    pub(super) fn get_chat_by_num_calls(&self) -> usize {
+        self.get_chat_by_num.load(Ordering::SeqCst)
     }
 
     /// Makes every later `get_chat` / `events_since` take this long (so concurrent readers
@@ -110,7 +116,6 @@ impl Store for CountingStore {
         set_app_key_feed['a, 'b](account: &'a AccountId, key: &'b str, feed: bool) -> ();
         create_chat[](new: NewChat, now: Timestamp) -> Committed;
         execute['a, 'b](account: &'a AccountId, key: &'b ChatKey, cmd: ChatCommand, now: Timestamp) -> Committed;
-        get_chat_by_num['a](account: &'a AccountId, num: ChatNum) -> Chat;
         open_chats[]() -> Vec<Chat>;
         chats_of_agent['a](account: &'a AccountId, agent: AgentId, limit: u32) -> Vec<Chat>;
         feed_since['a](account: &'a AccountId, after: GlobalSeq, limit: u32) -> Vec<FeedItem>;
@@ -145,6 +150,22 @@ impl Store for CountingStore {
             self.get_chat.fetch_add(1, Ordering::SeqCst);
             self.delay().await;
             self.inner.get_chat(account, key).await
+        })
+    }
+
+    fn get_chat_by_num<'s, 'a, 'at>(
+        &'s self,
+        account: &'a AccountId,
+        num: ChatNum,
+    ) -> Fut<'at, Chat>
+    where
+        's: 'at,
+        'a: 'at,
+        Self: 'at,
+    {
+        Box::pin(async move {
+            self.get_chat_by_num.fetch_add(1, Ordering::SeqCst);
+            self.inner.get_chat_by_num(account, num).await
         })
     }
 

@@ -11,8 +11,9 @@ use chatwire_store::memory::MemoryStore;
 
 use crate::{
     ChatRequestInput, Engine, EngineConfig, EngineError, LineInput, ManualClock, NewAgentInput,
-    NewSkillInput, TransferTo, Viewer,
+    NewSkillInput, TransferTo,
 };
+use readers::Who;
 
 struct Fixture {
     engine: Engine,
@@ -190,7 +191,7 @@ async fn each_side_reads_exactly_the_new_events_by_cursor_and_private_lines_stay
     };
     let before = f
         .engine
-        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .poll(&f.account, &key, EventId(0), Who::Visitor)
         .await
         .expect("read");
     f.engine
@@ -212,14 +213,14 @@ async fn each_side_reads_exactly_the_new_events_by_cursor_and_private_lines_stay
 
     let visitor = f
         .engine
-        .read_chat(&f.account, &key, before.next, Viewer::Visitor)
+        .poll(&f.account, &key, before.next, Who::Visitor)
         .await
         .expect("visitor poll");
     let texts: Vec<String> = visitor.events.iter().filter_map(line_text).collect();
     assert_eq!(texts, vec!["hello", "hi!"]);
     let agent_view = f
         .engine
-        .read_chat(&f.account, &key, before.next, Viewer::Agent(f.agents[1]))
+        .poll(&f.account, &key, before.next, Who::Agent(f.agents[1]))
         .await
         .expect("agent poll");
     assert_eq!(agent_view.events.len(), 3);
@@ -229,7 +230,7 @@ async fn each_side_reads_exactly_the_new_events_by_cursor_and_private_lines_stay
     );
     let again = f
         .engine
-        .read_chat(&f.account, &key, visitor.next, Viewer::Visitor)
+        .poll(&f.account, &key, visitor.next, Who::Visitor)
         .await
         .expect("empty poll");
     assert!(again.events.is_empty());
@@ -249,19 +250,19 @@ async fn polls_inside_the_window_never_touch_the_store() {
     let key = f.request("Sales").await;
     let first = f
         .engine
-        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .poll(&f.account, &key, EventId(0), Who::Visitor)
         .await
         .expect("warm");
     f.store.set_unavailable(true);
     let empty = f
         .engine
-        .read_chat(&f.account, &key, first.next, Viewer::Visitor)
+        .poll(&f.account, &key, first.next, Who::Visitor)
         .await
         .expect("memory only");
     assert!(empty.events.is_empty());
     let again = f
         .engine
-        .read_chat(&f.account, &key, EventId(1), Viewer::Visitor)
+        .poll(&f.account, &key, EventId(1), Who::Visitor)
         .await
         .expect("window");
     assert_eq!(again.events.len(), 1);
@@ -283,12 +284,12 @@ async fn agents_cannot_read_chats_that_are_not_theirs() {
     // agent2 has no Support skill: the chat does not ring for them and stays hidden.
     let read = f
         .engine
-        .read_chat(&f.account, &key, EventId(0), Viewer::Agent(f.agents[1]))
+        .poll(&f.account, &key, EventId(0), Who::Agent(f.agents[1]))
         .await;
     assert!(matches!(read, Err(EngineError::Forbidden(_))));
     assert!(
         f.engine
-            .read_chat(&f.account, &key, EventId(0), Viewer::Agent(f.agents[2]))
+            .poll(&f.account, &key, EventId(0), Who::Agent(f.agents[2]))
             .await
             .is_ok()
     );
@@ -310,7 +311,7 @@ async fn a_silent_visitor_times_out_with_system_message_6() {
     assert_eq!(f.engine.sweep_once().await, 1);
     let view = f
         .engine
-        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .poll(&f.account, &key, EventId(0), Who::Visitor)
         .await
         .expect("read");
     assert_eq!(view.chat.state, ChatState::Ended);
@@ -410,7 +411,7 @@ async fn a_parked_waiter_returns_when_a_line_is_posted() {
     let key = f.request("Sales").await;
     let next = f
         .engine
-        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .poll(&f.account, &key, EventId(0), Who::Visitor)
         .await
         .expect("read")
         .next;
@@ -418,13 +419,7 @@ async fn a_parked_waiter_returns_when_a_line_is_posted() {
         let (engine, account, key) = (f.engine.clone(), f.account.clone(), key.clone());
         tokio::spawn(async move {
             engine
-                .wait_chat(
-                    &account,
-                    &key,
-                    next,
-                    Viewer::Visitor,
-                    Duration::from_secs(30),
-                )
+                .poll_wait(&account, &key, next, Who::Visitor, Duration::from_secs(30))
                 .await
         })
     };
@@ -447,17 +442,17 @@ async fn a_waiter_returns_empty_at_its_deadline_and_at_shutdown() {
     let key = f.request("Sales").await;
     let next = f
         .engine
-        .read_chat(&f.account, &key, EventId(0), Viewer::Visitor)
+        .poll(&f.account, &key, EventId(0), Who::Visitor)
         .await
         .expect("read")
         .next;
     let view = f
         .engine
-        .wait_chat(
+        .poll_wait(
             &f.account,
             &key,
             next,
-            Viewer::Visitor,
+            Who::Visitor,
             Duration::from_millis(50),
         )
         .await
@@ -467,13 +462,7 @@ async fn a_waiter_returns_empty_at_its_deadline_and_at_shutdown() {
         let (engine, account, key) = (f.engine.clone(), f.account.clone(), key.clone());
         tokio::spawn(async move {
             engine
-                .wait_chat(
-                    &account,
-                    &key,
-                    next,
-                    Viewer::Visitor,
-                    Duration::from_secs(600),
-                )
+                .poll_wait(&account, &key, next, Who::Visitor, Duration::from_secs(600))
                 .await
         })
     };
@@ -530,6 +519,7 @@ mod counting_store;
 mod guard;
 mod guard_locks;
 mod multi_node;
+mod readers;
 mod superoffice;
 mod superoffice_waits;
 mod tail_fill;

@@ -11,8 +11,9 @@ use chatwire_core::{Availability, EventId, Timestamp};
 use chatwire_store::memory::MemoryStore;
 use chatwire_store::{Store, Wakeup};
 
+use super::readers::Who;
 use super::{Fixture, populate};
-use crate::{Engine, EngineConfig, EngineError, LineInput, ManualClock, Viewer};
+use crate::{Engine, EngineConfig, EngineError, LineInput, ManualClock};
 
 /// How long a test waits for another node to catch up before it fails.
 const PROMPTLY: Duration = Duration::from_secs(2);
@@ -70,7 +71,7 @@ async fn a_long_poll_on_one_node_returns_a_line_posted_through_the_other() {
     let from = b.chat(&f.account, &key).await.expect("chat").next_event_id;
     let (acc, k) = (f.account.clone(), key.clone());
     let poll = tokio::spawn(async move {
-        b.wait_chat(&acc, &k, from, Viewer::Agent(f.agents[0]), LONG_POLL)
+        b.poll_wait(&acc, &k, from, Who::Agent(f.agents[0]), LONG_POLL)
             .await
     });
     settle().await;
@@ -192,7 +193,7 @@ async fn after_lost_wakeups_a_reconnect_makes_parked_waiters_resample() {
     let (acc, k, agent) = (f.account.clone(), key.clone(), f.agents[0]);
     let b2 = b.clone();
     let poll = tokio::spawn(async move {
-        b2.wait_chat(&acc, &k, from, Viewer::Agent(agent), LONG_POLL)
+        b2.poll_wait(&acc, &k, from, Who::Agent(agent), LONG_POLL)
             .await
     });
     settle().await;
@@ -242,7 +243,7 @@ async fn visitor_polls_on_one_node_keep_the_other_from_timing_the_chat_out() {
     // Act: 30 s in, the visitor polls A (only); 20 s later both nodes sweep.
     f.clock.advance_ms(30_000);
     f.engine
-        .visitor_read(&f.account, &key, "any-key", EventId(0))
+        .poll(&f.account, &key, EventId(0), Who::Visitor)
         .await
         .expect("visitor poll");
     eventually("A recorded the sighting", || async {

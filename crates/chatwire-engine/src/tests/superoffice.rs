@@ -1,6 +1,8 @@
 //! Engine tests of the SuperOffice-style use cases: pick-up, messages after a sequence
 //! cursor, transfers by user name, presence, topic membership, topic edits and opening hours.
 
+use std::time::Duration;
+
 use chatwire_core::{Actor, ChatState, GlobalSeq, Skill, SkillId, TopicSettings};
 
 use super::fixture;
@@ -46,7 +48,7 @@ async fn events_after_a_sequence_number_are_exactly_the_new_ones() {
         .expect("pick up");
     let (_, before) = f
         .engine
-        .agent_events_after(&f.account, &key, f.agents[1], GlobalSeq(0))
+        .messages_after(&f.account, &key, f.agents[1], GlobalSeq(0), Duration::ZERO)
         .await
         .expect("read");
     let cursor = before.last().map(|e| e.seq).expect("events");
@@ -58,7 +60,7 @@ async fn events_after_a_sequence_number_are_exactly_the_new_ones() {
     // Act
     let (_, after) = f
         .engine
-        .agent_events_after(&f.account, &key, f.agents[1], cursor)
+        .messages_after(&f.account, &key, f.agents[1], cursor, Duration::ZERO)
         .await
         .expect("read");
 

@@ -8,7 +8,8 @@ use chatwire_core::{Actor, ChatKey, EventKind, GlobalSeq};
 
 use super::counting_store::counted;
 use super::fixture;
-use crate::{Engine, EngineResult, LineInput};
+use super::readers::Who;
+use crate::{Cursor, Engine, EngineResult, LineInput};
 
 /// The newest `seq` of the chat as the agent sees it.
 async fn last_seq(
@@ -17,7 +18,7 @@ async fn last_seq(
     agent: chatwire_core::AgentId,
 ) -> GlobalSeq {
     let (_, events) = engine
-        .agent_events_after(f.0, f.1, agent, GlobalSeq(0))
+        .messages_after(f.0, f.1, agent, GlobalSeq(0), Duration::ZERO)
         .await
         .expect("read");
     events.last().expect("events").seq
@@ -37,7 +38,7 @@ fn park(
     let (engine, account, key) = (engine.clone(), account.clone(), key.clone());
     tokio::spawn(async move {
         engine
-            .wait_agent_events_after(&account, &key, agent, after, wait)
+            .messages_after(&account, &key, agent, after, wait)
             .await
     })
 }
@@ -108,7 +109,7 @@ async fn a_messages_wait_with_nothing_new_is_empty_at_its_deadline_or_at_shutdow
     let started = Instant::now();
     let (_, at_deadline) = f
         .engine
-        .wait_agent_events_after(&f.account, &key, agent, after, Duration::from_millis(100))
+        .messages_after(&f.account, &key, agent, after, Duration::from_millis(100))
         .await
         .expect("deadline");
     let waited = started.elapsed();
@@ -135,68 +136,88 @@ async fn a_messages_wait_with_nothing_new_is_empty_at_its_deadline_or_at_shutdow
 }
 
 #[tokio::test]
-async fn a_line_committed_between_the_sample_and_the_wait_still_wakes_the_messages_wait() {
-    // Arrange: a chat longer than the tail window, so the wait's sample reads the history page
-    // from the store; that read is held once it has its answer (the sample is then complete,
-    // without the line) while a line is committed, then released into the wait.
+async fn a_poll_by_number_reads_no_store_and_a_wait_pass_reads_only_what_is_new() {
+    // Arrange: a chat longer than the tail window, polled SuperOffice-style (by number, with an
+    // `After` cursor) as a client does, once it has caught up.
     let c = counted().await;
     let input = crate::ChatRequestInput {
         skill: Some("Sales".into()),
         ..crate::ChatRequestInput::default()
     };
-    let key = c
+    let chat = c
         .engine
         .request_chat(&c.account, input)
         .await
         .expect("request")
-        .chat
-        .key;
+        .chat;
     let agent = c.agents[1];
     c.engine
-        .pick_up(&c.account, agent, &key)
+        .pick_up(&c.account, agent, &chat.key)
         .await
         .expect("pick up");
     for i in 0..300 {
         c.engine
             .post_line(
                 &c.account,
-                &key,
+                &chat.key,
                 Actor::Visitor,
                 LineInput::plain(format!("line {i}")),
             )
             .await
             .expect("line");
     }
-    let after = last_seq(&c.engine, (&c.account, &key), agent).await;
-    let (reached, release) = c.store.hold_next_full_read();
-    let waiter = park(
-        &c.engine,
-        &c.account,
-        &key,
-        agent,
-        after,
-        Duration::from_secs(30),
+    let after = last_seq(&c.engine, (&c.account, &chat.key), agent).await;
+    let caller = c.engine.caller_for(&c.account, Who::Agent(agent)).await;
+    let before = (
+        c.store.get_chat_by_num_calls(),
+        c.store.get_chat_calls(),
+        c.store.events_since_calls(),
     );
-    reached.await.expect("the sample read the store");
 
-    // Act
+    // Act: ten empty polls, then a wait woken by one line.
+    for _ in 0..10 {
+        let view = c
+            .engine
+            .read_events_by_num(&caller, chat.num, Cursor::After(after), Duration::ZERO)
+            .await
+            .expect("poll");
+        assert!(view.events.is_empty());
+    }
+    let waiter = {
+        let (engine, caller) = (c.engine.clone(), caller.clone());
+        let wait = Duration::from_secs(30);
+        tokio::spawn(async move {
+            engine
+                .read_events_by_num(&caller, chat.num, Cursor::After(after), wait)
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
     c.engine
         .post_line(
             &c.account,
-            &key,
+            &chat.key,
             Actor::Visitor,
             LineInput::plain("in between"),
         )
         .await
         .expect("line");
-    release.send(()).expect("release");
-    let (_, events) = tokio::time::timeout(Duration::from_secs(5), waiter)
+    let view = tokio::time::timeout(Duration::from_secs(5), waiter)
         .await
         .expect("woken, not left to its 30 s deadline")
         .expect("task")
         .expect("events");
 
-    // Assert
-    assert_eq!(events.len(), 1);
-    assert_eq!(text(&events[0]), "in between");
+    // Assert: the number was mapped in memory and every pass was answered from the tail.
+    assert_eq!(view.events.len(), 1);
+    assert_eq!(text(&view.events[0]), "in between");
+    let now = (
+        c.store.get_chat_by_num_calls(),
+        c.store.get_chat_calls(),
+        c.store.events_since_calls(),
+    );
+    assert_eq!(
+        now, before,
+        "(get_chat_by_num, get_chat, events_since) calls"
+    );
 }

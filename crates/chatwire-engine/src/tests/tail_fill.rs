@@ -7,7 +7,8 @@ use chatwire_core::{Actor, ChatKey, EventId};
 use futures::future::join_all;
 
 use super::counting_store::{Counted, counted};
-use crate::{ChatRequestInput, LineInput, Viewer};
+use super::readers::Who;
+use crate::{ChatRequestInput, LineInput};
 
 const READERS: usize = 10;
 
@@ -36,7 +37,7 @@ async fn concurrent_readers_of_a_cold_chat_cause_one_store_read_of_its_window() 
     // Act
     let reads = join_all((0..READERS).map(|_| {
         c.engine
-            .read_chat(&c.account, &key, EventId(0), Viewer::Agent(c.agents[0]))
+            .poll(&c.account, &key, EventId(0), Who::Agent(c.agents[0]))
     }))
     .await;
 
@@ -69,10 +70,10 @@ async fn long_polls_parked_on_a_cold_chat_wake_on_an_append_with_one_store_read(
             let (engine, account, key) = (c.engine.clone(), c.account.clone(), key.clone());
             tokio::spawn(async move {
                 engine
-                    .wait_chats(
+                    .poll_many(
                         &account,
                         &[(key, next)],
-                        Viewer::Visitor,
+                        Who::Visitor,
                         Duration::from_secs(30),
                     )
                     .await
@@ -111,11 +112,7 @@ async fn a_fill_keeps_events_appended_while_its_store_read_was_in_flight() {
     let (reached, release) = c.store.hold_next_full_read();
     let reader = {
         let (engine, account, key) = (c.engine.clone(), c.account.clone(), key.clone());
-        tokio::spawn(async move {
-            engine
-                .read_chat(&account, &key, EventId(0), Viewer::Visitor)
-                .await
-        })
+        tokio::spawn(async move { engine.poll(&account, &key, EventId(0), Who::Visitor).await })
     };
     reached.await.expect("the fill read the store");
 
@@ -129,7 +126,7 @@ async fn a_fill_keeps_events_appended_while_its_store_read_was_in_flight() {
     let calls = c.store.events_since_calls();
     let again = c
         .engine
-        .read_chat(&c.account, &key, EventId(0), Viewer::Visitor)
+        .poll(&c.account, &key, EventId(0), Who::Visitor)
         .await
         .expect("read");
 

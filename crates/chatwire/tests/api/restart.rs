@@ -1,9 +1,9 @@
 //! Data written before a restart is there after it, and ids continue where they stopped.
 
 use chatwire_engine::core::{AccountId, Actor, ChatState, EventId, EventKind};
-use chatwire_engine::{ChatRequestInput, LineInput, Viewer};
+use chatwire_engine::{ChatRequestInput, Cursor, LineInput};
 
-use crate::helpers::{spawn_app, spawn_with, test_settings};
+use crate::helpers::{agent_caller, spawn_app, spawn_with, test_settings};
 
 #[tokio::test]
 async fn chats_and_their_events_survive_a_restart() {
@@ -54,7 +54,12 @@ async fn chats_and_their_events_survive_a_restart() {
     }
     let before = app
         .engine
-        .read_chat(&account, &key, EventId(0), Viewer::Agent(agent3))
+        .read_events(
+            &agent_caller(&account, agent3),
+            &key,
+            Cursor::From(EventId(0)),
+            std::time::Duration::ZERO,
+        )
         .await
         .expect("read");
     let data = app.data_dir.clone();
@@ -66,7 +71,12 @@ async fn chats_and_their_events_survive_a_restart() {
     // Assert: same chat, same events, still chatting with agent3, ids continue.
     let after = app
         .engine
-        .read_chat(&account, &key, EventId(0), Viewer::Agent(agent3))
+        .read_events(
+            &agent_caller(&account, agent3),
+            &key,
+            Cursor::From(EventId(0)),
+            std::time::Duration::ZERO,
+        )
         .await
         .expect("read after restart");
     assert_eq!(after.events, before.events);

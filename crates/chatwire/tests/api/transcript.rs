@@ -11,10 +11,10 @@ use chatwire_engine::core::{
     AccountId, Actor, Availability, ChatKey, EventId, EventKind, LineSubType, MailStatus,
     OutboxMail, TextType,
 };
-use chatwire_engine::{ChatRequestInput, LineInput, TranscriptRequest, Viewer, VisitorCaller};
+use chatwire_engine::{ChatRequestInput, Cursor, LineInput, TranscriptRequest, VisitorCaller};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_with, test_settings};
+use crate::helpers::{TestApp, agent_caller, spawn_with, test_settings};
 use crate::smtp::{SmtpSink, available as smtp_available, free_port};
 
 /// A demo server whose mail goes to 127.0.0.1:`port`, retrying every 100-400 ms.
@@ -215,7 +215,12 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
     let html = mail["html"].as_str().expect("text/html part");
     let events = app
         .engine
-        .read_chat(&account, &key, EventId(0), Viewer::Agent(agent3))
+        .read_events(
+            &agent_caller(&account, agent3),
+            &key,
+            Cursor::From(EventId(0)),
+            Duration::ZERO,
+        )
         .await
         .expect("events")
         .events;

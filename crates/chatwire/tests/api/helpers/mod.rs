@@ -143,3 +143,16 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// An agent of `account` as an engine caller, for tests that read through the engine directly
+/// (reads do not use the login session).
+pub(crate) fn agent_caller(
+    account: &chatwire_engine::core::AccountId,
+    agent: chatwire_engine::core::AgentId,
+) -> chatwire_engine::Caller {
+    chatwire_engine::Caller::Agent(chatwire_engine::AgentPrincipal {
+        account: account.clone(),
+        agent,
+        login: None,
+    })
+}
