@@ -31,15 +31,7 @@ method!(CreateDefaultChatTopicAgent, |_, _| Ok(Self));
 
 impl Answer for CreateDefaultChatTopicAgent {
     async fn answer(self, c: Call<'_>) -> Out {
-        let a = ChatTopicAgent {
-            topic_id: 0,
-            user: None,
-            can_listen: false,
-            can_respond: false,
-            can_manage: false,
-            can_notify: false,
-        };
-        c.ctx.ok("ChatTopicAgent", &a)
+        c.ctx.ok("ChatTopicAgent", &ChatTopicAgent::default())
     }
 }
 
