@@ -12,7 +12,7 @@
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use chatwire_engine::core::{AccountId, Agent};
-use chatwire_engine::{AgentPrincipal, Engine};
+use chatwire_engine::{AgentPrincipal, Caller, Engine};
 
 use crate::client_addr::ClientAddr;
 use crate::http::auth::{authorization, basic_credentials};
@@ -29,6 +29,14 @@ pub struct SoAgent {
     pub caller: AgentPrincipal,
     /// The client's address (throttles count chats it opens).
     pub from: Option<std::net::IpAddr>,
+}
+
+impl SoAgent {
+    /// The engine caller of this request, for the use cases every kind of caller may call
+    /// (the cursor read).
+    pub fn engine_caller(&self) -> Caller {
+        Caller::Agent(self.caller.clone())
+    }
 }
 
 /// The account of a SuperOffice request.

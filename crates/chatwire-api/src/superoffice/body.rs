@@ -73,17 +73,7 @@ impl Fields {
 
     /// An integer property (number or numeric text); absent or empty is `None`.
     pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| bad(name, "an integer")),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => s
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| bad(name, "an integer")),
-            Some(_) => Err(bad(name, "an integer")),
-        }
+        self.get(name).map_or(Ok(None), |v| int_value(name, v))
     }
 
     /// An integer property that must be present.
@@ -134,6 +124,22 @@ impl Fields {
     /// This body as a list (a bare JSON array, or an XML `ArrayOfX`).
     pub fn as_list(&self) -> Vec<Self> {
         items(&self.0)
+    }
+}
+
+/// The integer in property `name`'s value: a number, or numeric text with whitespace around
+/// it; empty text or `null` is `None`, anything else a 400 naming the property.
+pub fn int_value(name: &str, value: &Value) -> Result<Option<i64>, ApiError> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Number(n) => n.as_i64().map(Some).ok_or_else(|| bad(name, "an integer")),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| bad(name, "an integer")),
+        _ => Err(bad(name, "an integer")),
     }
 }
 

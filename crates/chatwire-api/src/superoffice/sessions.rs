@@ -1,25 +1,22 @@
-//! Chat session methods of the agent API (spec §1, #3–#16 and #31; #15 `GetChatMessages` is
-//! in `messages`), each over one engine use case. The REST routes (`rest.rs`) call the same
-//! functions.
+//! Chat sessions as entities (spec §1 #3–#7 and #31; REST `ChatSession`, `ChatSession/{id}`,
+//! `ChatTopic/{id}/Sessions`): showing a chat as a `ChatSessionEntity`, opening one for a
+//! customer, renaming its customer, ending it, and the agent's list. Who handles a session is
+//! `routing`; its messages are `messages`.
 
 use std::time::Duration;
 
 use chatwire_engine::core::access::ChatDisclosure;
-use chatwire_engine::core::{
-    Chat, ChatNum, ChatRequest, DomainError, GlobalSeq, SkillId, TextType,
-};
-use chatwire_engine::{AgentChatView, ChatRequestInput, Cursor, EngineError, LineInput};
-use serde_json::Value;
+use chatwire_engine::core::{Chat, ChatNum, ChatRequest, GlobalSeq, SkillId};
+use chatwire_engine::{AgentChatView, ChatRequestInput, Cursor, EngineError};
 
 use super::auth::SoAgent;
 use super::body::Fields;
 use super::convert;
-use super::messages::caller_of;
+use super::operation::{Answer, Call, Out, method};
 use super::reply::{SoCtx, SoReply};
+use super::topics::skill_of;
+use super::types::ChatSessionEntity;
 use crate::{ApiError, AppState};
-
-/// What every method returns.
-pub type Out = Result<SoReply, ApiError>;
 
 /// The chat with SuperOffice number `id` (404 when unknown).
 pub async fn chat_of(state: &AppState, who: &SoAgent, id: i64) -> Result<Chat, ApiError> {
@@ -47,12 +44,12 @@ pub async fn entity(
     ctx: &SoCtx,
     chat: &Chat,
     strict: bool,
-) -> Result<super::types::ChatSessionEntity, ApiError> {
+) -> Result<ChatSessionEntity, ApiError> {
     let engine = &state.engine;
     let view = if strict {
         let whole = Cursor::After(GlobalSeq(i64::MIN));
         let view = engine
-            .read_events(&caller_of(who), &chat.key, whole, Duration::ZERO)
+            .read_events(&who.engine_caller(), &chat.key, whole, Duration::ZERO)
             .await?;
         AgentChatView {
             chat: std::sync::Arc::unwrap_or_clone(view.chat),
@@ -74,7 +71,7 @@ pub async fn entity(
 
 /// Leaves out of an entity the session key and customer fields, which an
 /// [`ChatDisclosure::Outline`] view does not carry.
-fn omit_details(e: &mut super::types::ChatSessionEntity) {
+fn omit_details(e: &mut ChatSessionEntity) {
     for field in [
         &mut e.session_key,
         &mut e.customer_name,
@@ -93,43 +90,10 @@ pub async fn reply_entity(state: &AppState, who: &SoAgent, ctx: &SoCtx, chat: &C
     ctx.ok("ChatSessionEntity", &e)
 }
 
-/// #3 `CreateDefaultChatSessionEntity`.
-pub fn create_default(ctx: &SoCtx) -> Out {
-    ctx.ok("ChatSessionEntity", &convert::default_session(ctx.dates))
-}
-
-/// #4 `SaveChatSessionEntity`: `ChatSessionId` 0 opens a chat in `TopicId`'s queue with the
-/// customer fields; otherwise the customer name is updated (the one customer field a chat
-/// lets change).
-pub async fn save(state: &AppState, who: &SoAgent, ctx: &SoCtx, body: &Fields) -> Out {
-    let id = body.int("ChatSessionId")?.unwrap_or(0);
-    if id == 0 {
-        return open_session(state, who, ctx, body.int("TopicId")?.unwrap_or(0), body).await;
-    }
-    let chat = chat_of(state, who, id).await?;
-    entity(state, who, ctx, &chat, true).await?;
-    let name = body.str("CustomerName").filter(|n| !n.trim().is_empty());
-    let chat = match name {
-        Some(n) if n.trim() != chat.visitor_name => {
-            state
-                .engine
-                .agent_set_visitor_name(&who.caller, &chat.key, n)
-                .await?
-                .chat
-        }
-        _ => chat,
-    };
-    reply_entity(state, who, ctx, &chat).await
-}
-
-/// Opens a chat for a customer in a topic's queue (#4 with id 0, #31).
-pub async fn open_session(
-    state: &AppState,
-    who: &SoAgent,
-    ctx: &SoCtx,
-    topic: i64,
-    customer: &Fields,
-) -> Out {
+/// Opens a chat for a customer in a topic's queue (`topic` 0: no topic) with the customer
+/// fields of `customer`.
+async fn open_session(c: Call<'_>, topic: i64, customer: &Fields) -> Out {
+    let Call { state, who, ctx } = c;
     let skill = if topic == 0 {
         None
     } else {
@@ -160,137 +124,141 @@ pub async fn open_session(
     reply_entity(state, who, ctx, &committed.chat).await
 }
 
-/// #5 `DeleteChatSessionEntity`: ends the session (chat logs are kept).
-pub async fn delete(state: &AppState, who: &SoAgent, id: i64) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    state.engine.close_session(&who.caller, &chat.key).await?;
-    Ok(SoReply::NoContent)
+/// #3 `CreateDefaultChatSessionEntity` (REST `GET ChatSession/default`).
+pub struct CreateDefaultChatSessionEntity;
+method!(CreateDefaultChatSessionEntity, |_, _| Ok(Self));
+
+impl Answer for CreateDefaultChatSessionEntity {
+    async fn answer(self, c: Call<'_>) -> Out {
+        c.ctx
+            .ok("ChatSessionEntity", &convert::default_session(c.ctx.dates))
+    }
 }
 
-/// #6 `GetChatSessionEntity`.
-pub async fn get(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    let e = entity(state, who, ctx, &chat, true).await?;
-    ctx.ok("ChatSessionEntity", &e)
+/// #4 `SaveChatSessionEntity` (REST `POST ChatSession`, `PUT`/`PATCH ChatSession/{id}`): the
+/// entity itself. `ChatSessionId` 0 opens a chat in `TopicId`'s queue with the customer fields;
+/// otherwise the customer name is updated (the one customer field a chat lets change).
+pub struct SaveChatSessionEntity {
+    /// The `ChatSessionEntity` as sent (REST `PUT` sets its id from the path).
+    pub entity: Fields,
+}
+method!(SaveChatSessionEntity, |body, _| Ok(Self {
+    entity: body.clone()
+}));
+
+impl Answer for SaveChatSessionEntity {
+    async fn answer(self, c: Call<'_>) -> Out {
+        let Call { state, who, ctx } = c;
+        let body = &self.entity;
+        let id = body.int("ChatSessionId")?.unwrap_or(0);
+        if id == 0 {
+            return open_session(c, body.int("TopicId")?.unwrap_or(0), body).await;
+        }
+        let chat = chat_of(state, who, id).await?;
+        entity(state, who, ctx, &chat, true).await?;
+        let name = body.str("CustomerName").filter(|n| !n.trim().is_empty());
+        let chat = match name {
+            Some(n) if n.trim() != chat.visitor_name => {
+                state
+                    .engine
+                    .agent_set_visitor_name(&who.caller, &chat.key, n)
+                    .await?
+                    .chat
+            }
+            _ => chat,
+        };
+        reply_entity(state, who, ctx, &chat).await
+    }
 }
 
-/// #7 `ChatSessionsForUser`.
-pub async fn for_user(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out {
+/// #5 `DeleteChatSessionEntity` (REST `DELETE ChatSession/{id}`): ends the session (chat logs
+/// are kept). 204.
+pub struct DeleteChatSessionEntity {
+    /// The session (RPC: query `ChatSessionEntityId`).
+    pub id: i64,
+}
+method!(DeleteChatSessionEntity, |_, ctx| Ok(Self {
+    id: ctx.require_int("ChatSessionEntityId")?
+}));
+
+impl Answer for DeleteChatSessionEntity {
+    async fn answer(self, Call { state, who, .. }: Call<'_>) -> Out {
+        let chat = chat_of(state, who, self.id).await?;
+        state.engine.close_session(&who.caller, &chat.key).await?;
+        Ok(SoReply::NoContent)
+    }
+}
+
+/// #6 `GetChatSessionEntity` (REST `GET ChatSession/{id}`): refused for a chat the agent may
+/// not read.
+pub struct GetChatSessionEntity {
+    /// The session (RPC: query `ChatSessionEntityId`).
+    pub id: i64,
+}
+method!(GetChatSessionEntity, |_, ctx| Ok(Self {
+    id: ctx.require_int("ChatSessionEntityId")?
+}));
+
+impl Answer for GetChatSessionEntity {
+    async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
+        let chat = chat_of(state, who, self.id).await?;
+        let e = entity(state, who, ctx, &chat, true).await?;
+        ctx.ok("ChatSessionEntity", &e)
+    }
+}
+
+/// #7 `ChatSessionsForUser` (REST `GET ChatSession/ForCurrentUser`, and `GET ChatSession` as
+/// OData): the agent's open sessions.
+pub struct ChatSessionsForUser;
+method!(ChatSessionsForUser, |_, _| Ok(Self));
+
+impl Answer for ChatSessionsForUser {
+    async fn answer(self, c: Call<'_>) -> Out {
+        let list = sessions_of(c, None).await?;
+        c.ctx.ok("ChatSessionEntity", &list)
+    }
+}
+
+/// REST `GET ChatTopic/{id}/Sessions` (no `IChatAgent` method): the agent's open sessions in
+/// one topic (404 for an unknown topic).
+pub struct SessionsInTopic {
+    /// The topic.
+    pub topic: i64,
+}
+
+impl Answer for SessionsInTopic {
+    async fn answer(self, c: Call<'_>) -> Out {
+        let topic = skill_of(c.state, c.who, self.topic).await?;
+        let list = sessions_of(c, Some(topic.id)).await?;
+        c.ctx.ok("ChatSessionEntity", &list)
+    }
+}
+
+/// The agent's open sessions as entities, all or those of one topic.
+async fn sessions_of(
+    Call { state, who, ctx }: Call<'_>,
+    topic: Option<SkillId>,
+) -> Result<Vec<ChatSessionEntity>, ApiError> {
     let chats = state.engine.sessions_for_agent(&who.caller).await?;
     let mut out = Vec::with_capacity(chats.len());
-    for chat in &chats {
+    for chat in chats.iter().filter(|c| topic.is_none() || c.skill == topic) {
         out.push(entity(state, who, ctx, chat, false).await?);
     }
-    ctx.ok("ChatSessionEntity", &out)
+    Ok(out)
 }
 
-/// #8 `TransferChatSession`.
-pub async fn transfer(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, to: &str) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    let chat = state
-        .engine
-        .transfer_to_agent(&who.caller, &chat.key, to)
-        .await?;
-    reply_entity(state, who, ctx, &chat).await
+/// #31 `CreateChatSessionForTopic` (REST `POST ChatTopic/{id}/Sessions`): a chat without
+/// customer details in the topic's queue.
+pub struct CreateChatSessionForTopic {
+    /// The topic (`ChatTopicId`).
+    pub topic: i64,
 }
+method!(CreateChatSessionForTopic, |body, _| Ok(Self {
+    topic: body.require_int("ChatTopicId")?
+}));
 
-/// #9 `AcceptChatSessionTransfer`.
-pub async fn accept_transfer(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    let chat = state.engine.accept_transfer(&who.caller, &chat.key).await?;
-    reply_entity(state, who, ctx, &chat).await
-}
-
-/// #10 `RejectChatSessionTransfer`.
-pub async fn reject_transfer(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    let chat = state
-        .engine
-        .decline_transfer(&who.caller, &chat.key)
-        .await?;
-    reply_entity(state, who, ctx, &chat).await
-}
-
-/// #11 `PickUpChatSession`: `null` when the chat was not in the queue.
-pub async fn pick_up(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    match state
-        .engine
-        .pick_up(&who.account, who.agent.id, &chat.key)
-        .await?
-    {
-        Some(chat) => reply_entity(state, who, ctx, &chat).await,
-        None => ctx.ok("ChatSessionEntity", &Value::Null),
+impl Answer for CreateChatSessionForTopic {
+    async fn answer(self, c: Call<'_>) -> Out {
+        open_session(c, self.topic, &Fields::default()).await
     }
-}
-
-/// #12 `PickUpFirstChatSession`: `null` when nothing waits for this agent.
-pub async fn pick_up_first(state: &AppState, who: &SoAgent, ctx: &SoCtx) -> Out {
-    match state.engine.pick_up_first(&who.caller).await? {
-        Some(chat) => reply_entity(state, who, ctx, &chat).await,
-        None => ctx.ok("ChatSessionEntity", &Value::Null),
-    }
-}
-
-/// #13 `ResetChatSession`: back to the queue.
-pub async fn reset(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    let done = state.engine.requeue(&who.caller, &chat.key).await?;
-    reply_entity(state, who, ctx, &done.chat).await
-}
-
-/// #14 `GetChatTranscript`: a JSON string (or `<string>`).
-pub async fn transcript(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64, html: bool) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    let text = state
-        .engine
-        .chat_transcript(&who.account, &chat.key, who.agent.id, html)
-        .await?;
-    ctx.ok("string", &text)
-}
-
-/// #16 `AddChatMessage`: an agent line (`Type` `ToCustomer`, the default) or a pushed URL
-/// (`Special` + `Url`, the URL in `SpecialParam` or `Message`). Other types are refused: the
-/// customer and the server write those.
-pub async fn add_message(
-    state: &AppState,
-    who: &SoAgent,
-    ctx: &SoCtx,
-    id: i64,
-    msg: &Fields,
-) -> Out {
-    let chat = chat_of(state, who, id).await?;
-    let kind = msg.str("Type").unwrap_or_default();
-    let special = msg.str("SpecialType").unwrap_or_default();
-    let text = msg.str("Message").unwrap_or_default();
-    let engine = &state.engine;
-    let committed = if kind.is_empty() || kind.eq_ignore_ascii_case("ToCustomer") || kind == "1" {
-        let author = who.agent.as_actor();
-        let mut line = LineInput::plain(text);
-        line.text_type = TextType::Plain;
-        engine
-            .post_line(&who.account, &chat.key, author, line)
-            .await?
-    } else if (kind.eq_ignore_ascii_case("Special") || kind == "3")
-        && (special.eq_ignore_ascii_case("Url") || special == "2")
-    {
-        let url = msg
-            .str("SpecialParam")
-            .filter(|u| !u.trim().is_empty())
-            .unwrap_or(text);
-        engine.push_url(&who.caller, &chat.key, url).await?
-    } else {
-        return Err(ApiError::BadRequest(format!(
-            "an agent adds messages of Type ToCustomer (or Special/Url), not {kind}"
-        )));
-    };
-    let agents = engine.agents(&who.account).await?;
-    let message = committed
-        .events
-        .iter()
-        .find_map(|e| convert::message(&committed.chat, &agents, e, ctx.dates))
-        .ok_or_else(|| {
-            EngineError::Domain(DomainError::invalid("message", "nothing was stored"))
-        })?;
-    ctx.ok("ChatMessage", &message)
 }

@@ -184,8 +184,8 @@ pub struct ChatPresence {
     pub field_properties: FieldProperties,
 }
 
-/// `ChatTopicAgent` (spec §2.4).
-#[derive(Debug, Clone, Serialize)]
+/// `ChatTopicAgent` (spec §2.4); the default is `CreateDefaultChatTopicAgent`'s.
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ChatTopicAgent {
     /// Skill id.
