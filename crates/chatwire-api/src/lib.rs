@@ -4,27 +4,27 @@
 //! - [`state`]: [`AppState`], the engine plus the HTTP settings every handler can reach.
 //! - [`base_url`]: [`BaseUrl`], the scheme and host absolute links are built from.
 //! - [`client_addr`]: the client's address (peer, or behind trusted proxies, forwarded).
-//! - [`error`]: [`ApiError`], mapping engine failures to statuses.
+//! - [`http`]: plumbing every surface shares: [`ApiError`] and the engine-failure → status
+//!   mapping, content negotiation, credentials in headers, the query/form decoder, path
+//!   parameters, time formats. No dialect imports another; they share this.
 //! - [`trace`]: the access log line, request id and request metrics (route template, not raw
 //!   path).
 //! - [`metrics`]: `/metrics`, Prometheus text.
 //! - [`landing`]: the page at `/` for people.
 //! - [`routes`]: [`RouteTable`], how routers are built and list their routes ([`routes()`]).
 //! - [`limits`]: request size limits and the dialect of a path (errors outside the routers).
-//! - [`liveperson`], [`superoffice`]: the two wire dialects.
+//! - [`liveperson`], [`superoffice`]: the two wire dialects; [`feed`]: chatwire's own API.
 //!
 //! Handlers call the [`chatwire_engine::Engine`], never a store.
 
 pub mod base_url;
 pub mod client_addr;
-pub mod error;
 pub mod feed;
 pub mod http;
 pub mod landing;
 pub mod limits;
 pub mod liveperson;
 pub mod metrics;
-pub mod negotiate;
 pub mod routes;
 pub mod state;
 pub mod superoffice;
@@ -35,7 +35,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 
 pub use base_url::{BaseUrl, HttpSettings};
-pub use error::ApiError;
+pub use http::error::ApiError;
 pub use routes::{Route, RouteTable};
 pub use state::AppState;
 

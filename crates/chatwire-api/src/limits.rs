@@ -15,8 +15,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::ApiError;
-use crate::negotiate::Format;
+use crate::http::error::ApiError;
+use crate::http::negotiate::Format;
 
 /// Sizes a request may have; the server's `[limits]` settings fill it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,8 +17,6 @@ pub struct Inner {
     pub engine: Engine,
     /// HTTP-level settings (public URL, trusted proxies).
     pub http: HttpSettings,
-    /// Rendered LivePerson chat resources, reused while unchanged.
-    pub fragments: crate::liveperson::fragments::FragmentCache,
     /// Request size limits (`[limits]`).
     pub limits: crate::limits::RequestLimits,
     /// This node's Prometheus metrics (`/metrics`).
@@ -53,7 +51,6 @@ impl AppState {
         Self(Arc::new(Inner {
             engine,
             http,
-            fragments: crate::liveperson::fragments::FragmentCache::default(),
             limits,
             metrics,
             request_ids: crate::trace::RequestIds::new(prefix),

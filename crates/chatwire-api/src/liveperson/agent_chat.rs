@@ -2,6 +2,9 @@
 //! chat info, visitor name, typing, and the multi-chat retrieve (seed 002); transfers are in
 //! `agent_transfer`.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chatwire_engine::core::{AccountId, ChatKey, EventId};
@@ -9,15 +12,16 @@ use chatwire_engine::{Caller, ChatView, Cursor};
 
 use super::auth::LpAgent;
 use super::body::LpBody;
+use super::fragments::FragmentCache;
 use super::input::{AskedChats, PostedEvent, event_id, from_param, parse_event, typing};
-use super::query::LpQuery;
 use super::reply::{LpRaw, LpReply};
 use super::views::Leaf;
 use super::views::chat::{ChatInfo, ChatResource, InfoExtras, Side, chat_urls};
 use super::views::chat_list::ChatList;
 use super::views::events::{EventIds, EventView, EventsPage};
+use crate::http::negotiate::Format;
 use crate::http::path::chat_key;
-use crate::negotiate::Format;
+use crate::http::query::Query;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// Path of chat-level routes.
@@ -48,7 +52,7 @@ async fn read_waiting(
     agent: &LpAgent,
     key: &ChatKey,
     from: EventId,
-    q: &LpQuery,
+    q: &Query,
 ) -> Result<ChatView, ApiError> {
     let wait = chatwire_engine::wait_secs(q.get("wait"));
     let caller = Caller::Agent(agent.who.clone());
@@ -78,7 +82,7 @@ pub async fn get_chat(
     format: Format,
     base: BaseUrl,
     Path((_, _, chat)): ChatPath,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
@@ -101,7 +105,7 @@ pub async fn get_events(
     format: Format,
     base: BaseUrl,
     Path((_, _, chat)): ChatPath,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
@@ -231,10 +235,11 @@ pub async fn put_agent_typing(
 /// its own `chat` entry as `{"chatSessionKey":…,"error":{…}}` without revealing anything.
 pub async fn get_chats(
     State(state): State<AppState>,
+    Extension(fragments): Extension<Arc<FragmentCache>>,
     agent: LpAgent,
     format: Format,
     base: BaseUrl,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpRaw, ApiError> {
     let asked = AskedChats::parse(&q, state.limits.max_chat_session_keys)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));
@@ -251,7 +256,7 @@ pub async fn get_chats(
         format,
         now: state.engine.now(),
     };
-    Ok(list.render(&state.fragments, entries))
+    Ok(list.render(&fragments, entries))
 }
 
 /// `GET …/chat/{chatId}/events/{eventId}`: one event (the `Location` of a posted line).

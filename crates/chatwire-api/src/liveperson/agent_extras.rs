@@ -11,13 +11,13 @@ use super::auth::LpAgent;
 use super::body::LpBody;
 use super::compat::empty;
 use super::input::parse_answers;
-use super::query::LpQuery;
 use super::reply::LpReply;
 use super::views::chat::agent_session_url;
 use super::views::survey::SurveyView;
 use super::views::visit::{ParticipantInfo, VisitCustomVariables, VisitInfo, visit_links};
+use crate::http::negotiate::Format;
 use crate::http::path::chat_key;
-use crate::negotiate::Format;
+use crate::http::query::Query;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// `GET …/chat/{chatId}/survey`: the account's agent survey (the `surveyApiId`/`surveyName`
@@ -27,7 +27,7 @@ pub async fn get_agent_survey(
     agent: LpAgent,
     format: Format,
     Path((_, _, chat)): ChatPath,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     read(&state, &agent, &key, EventId(u32::MAX)).await?;

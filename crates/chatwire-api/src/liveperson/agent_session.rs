@@ -14,7 +14,7 @@ use super::views::agent_session::{
     AgentInfo, AvailabilityView, AvailableAgents, ChatSessions, IncomingRequests, session_links,
 };
 use super::views::chat::{agent_session_url, chat_urls};
-use crate::negotiate::Format;
+use crate::http::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// `POST /agentSession`: opens an agent session. Any `loginData` is accepted and ignored
@@ -199,7 +199,7 @@ pub async fn get_incoming_requests(
     agent: LpAgent,
     format: Format,
     base: BaseUrl,
-    q: super::query::LpQuery,
+    q: crate::http::query::Query,
 ) -> Result<LpReply, ApiError> {
     // Long-poll when asked: answer as soon as something rings (`wait=<seconds>`).
     let wait = chatwire_engine::wait_secs(q.get("wait"));

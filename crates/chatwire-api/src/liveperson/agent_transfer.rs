@@ -10,8 +10,8 @@ use super::auth::LpAgent;
 use super::body::LpBody;
 use super::reply::LpReply;
 use super::views::transfer::{TransferOutcome, TransferSkills};
+use crate::http::negotiate::Format;
 use crate::http::path::chat_key;
-use crate::negotiate::Format;
 use crate::{ApiError, AppState};
 
 /// `GET …/chat/{chatId}/transfer`: skills the chat can go to, with their online agents

@@ -7,8 +7,8 @@ use axum::extract::{FromRequest, Request};
 use serde_json::Value;
 
 use super::wire::{KeyStyle, parse_xml, to_json};
-use crate::error::ApiError;
-use crate::negotiate::Format;
+use crate::http::error::ApiError;
+use crate::http::negotiate::Format;
 
 /// A decoded request body; `Value::Null` when empty.
 #[derive(Debug, Clone, PartialEq)]

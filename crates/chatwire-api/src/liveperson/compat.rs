@@ -13,9 +13,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::wire::{Elem, KeyStyle, to_json, to_xml};
-use crate::error::{ApiError, ErrorDetails};
+use crate::http::error::{ApiError, ErrorDetails};
+use crate::http::negotiate::Format;
 use crate::http::time::iso_millis;
-use crate::negotiate::Format;
 
 /// A last path segment's format suffix: `(stem, format)` for `chat.json` / `chat.xml` (the stem
 /// may be empty), `None` without one. The one reading of the suffix, before routing and when a

@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::reply::LpReply;
 use super::views::login::{AllBaseUris, LpCsds, SERVICES, ServiceBaseUri};
-use crate::error::ApiError;
-use crate::negotiate::Format;
+use crate::http::error::ApiError;
+use crate::http::negotiate::Format;
 use crate::{AppState, BaseUrl};
 use chatwire_engine::Engine;
 

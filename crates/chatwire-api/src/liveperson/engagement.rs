@@ -13,7 +13,7 @@ use chatwire_engine::core::Skill;
 use super::body::{LpBody, one_or_many, scalar_text};
 use super::reply::LpReply;
 use super::views::account::{Engagement, EngagementIds};
-use crate::negotiate::Format;
+use crate::http::negotiate::Format;
 use crate::{ApiError, AppState};
 
 /// The engagement's skill: the first of the app's `consumerSections` that names a skill of the

@@ -10,7 +10,7 @@ use super::body::LpBody;
 use super::reply::LpReply;
 use super::views::login::LoginAnswer;
 use crate::client_addr::ClientAddr;
-use crate::negotiate::Format;
+use crate::http::negotiate::Format;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// The `Session_id` cookie value, if sent.

@@ -20,7 +20,6 @@ pub mod engagement;
 pub mod fragments;
 pub mod input;
 pub mod login;
-pub mod query;
 pub mod reply;
 pub mod views;
 pub mod visitor;
@@ -37,9 +36,12 @@ use crate::routes::RouteTable;
 
 /// The LivePerson router (paths as clients send them, after `compat::prepare`).
 pub fn router() -> Router<AppState> {
+    // The render cache is the dialect's own: one per router, reached as an extension.
+    let fragments = std::sync::Arc::new(fragments::FragmentCache::default());
     table()
         .into_router()
         .fallback(not_found)
+        .layer(axum::Extension(fragments))
         .layer(axum::middleware::from_fn(compat::render_errors))
 }
 

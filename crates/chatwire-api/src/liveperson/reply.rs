@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::views::{Location, Shape, View};
 use super::wire::{Elem, JsonOptions, to_xml, write_json};
-use crate::negotiate::Format;
+use crate::http::negotiate::Format;
 
 /// A view's tree plus how to send it.
 #[derive(Debug)]

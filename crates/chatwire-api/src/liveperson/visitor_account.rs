@@ -9,13 +9,13 @@ use chatwire_engine::core::{AccountId, AgentId, SkillId, SurveyKind};
 use super::body::LpBody;
 use super::compat::empty;
 use super::input::{parse_answers, survey_context};
-use super::query::LpQuery;
 use super::reply::LpReply;
 use super::views::Leaf;
 use super::views::account::account_root;
 use super::views::survey::SurveyView;
 use super::visitor_auth::LpVisitor;
-use crate::negotiate::Format;
+use crate::http::negotiate::Format;
+use crate::http::query::Query;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// `GET /api/account/{account}`: the account root and its rels (lpTag navigates only by rel).
@@ -31,7 +31,7 @@ struct Filters {
     max_wait: Option<u32>,
 }
 
-async fn filters(state: &AppState, account: &AccountId, q: &LpQuery) -> Result<Filters, ApiError> {
+async fn filters(state: &AppState, account: &AccountId, q: &Query) -> Result<Filters, ApiError> {
     let skill_name = q.get("skill").map(str::trim).filter(|s| !s.is_empty());
     let agent_login = q.get("agent").map(str::trim).filter(|s| !s.is_empty());
     let max_wait = q.leading_u32("maxWaitTime").map_err(ApiError::BadRequest)?;
@@ -66,7 +66,7 @@ pub async fn get_availability(
     State(state): State<AppState>,
     visitor: LpVisitor,
     format: Format,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let f = filters(&state, &visitor.account, &q).await?;
     let available = state
@@ -81,7 +81,7 @@ pub async fn get_available_slots(
     State(state): State<AppState>,
     visitor: LpVisitor,
     format: Format,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let f = filters(&state, &visitor.account, &q).await?;
     let slots = state
@@ -97,7 +97,7 @@ pub async fn get_estimated_wait_time(
     State(state): State<AppState>,
     visitor: LpVisitor,
     format: Format,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     if q.get("agent").is_some_and(|a| !a.is_empty()) {
         return Err(ApiError::BadRequest(
@@ -113,7 +113,7 @@ pub async fn get_estimated_wait_time(
 }
 
 /// `surveyName` wins, then `surveyApiId`.
-fn survey_name(q: &LpQuery) -> Option<&str> {
+fn survey_name(q: &Query) -> Option<&str> {
     q.get("surveyName")
         .or_else(|| q.get("surveyApiId"))
         .filter(|s| !s.is_empty())
@@ -124,7 +124,7 @@ pub async fn get_pre_survey(
     State(state): State<AppState>,
     visitor: LpVisitor,
     format: Format,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let survey = state
         .engine
@@ -138,7 +138,7 @@ pub async fn get_offline_survey(
     State(state): State<AppState>,
     visitor: LpVisitor,
     format: Format,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let survey = state
         .engine

@@ -12,14 +12,14 @@ use chatwire_engine::{Caller, ChatView, Cursor};
 use super::agent_chat::extras;
 use super::body::LpBody;
 use super::input::{PostedEvent, event_id, from_param, parse_event, typing};
-use super::query::LpQuery;
 use super::reply::LpReply;
 use super::views::Leaf;
 use super::views::chat::{ChatInfo, ChatResource, Side, chat_urls};
 use super::views::events::{EventIds, EventView, EventsPage};
 use super::visitor_auth::LpVisitor;
+use crate::http::negotiate::Format;
 use crate::http::path::chat_key;
-use crate::negotiate::Format;
+use crate::http::query::Query;
 use crate::{ApiError, AppState, BaseUrl};
 
 /// Path of visitor chat routes.
@@ -58,7 +58,7 @@ pub async fn get_chat(
     format: Format,
     base: BaseUrl,
     Path((_, chat)): VisitorChatPath,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));
@@ -82,7 +82,7 @@ pub async fn get_events(
     format: Format,
     base: BaseUrl,
     Path((_, chat)): VisitorChatPath,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let wait = chatwire_engine::wait_secs(q.get("wait"));

@@ -9,13 +9,13 @@ use chatwire_engine::core::{EventId, SurveyKind};
 use super::body::LpBody;
 use super::compat::empty;
 use super::input::{custom_variables, parse_answers, survey_context, transcript_request};
-use super::query::LpQuery;
 use super::reply::LpReply;
 use super::views::survey::SurveyView;
 use super::visitor_auth::LpVisitor;
 use super::visitor_chat::{VisitorChatPath, read};
+use crate::http::negotiate::Format;
 use crate::http::path::chat_key;
-use crate::negotiate::Format;
+use crate::http::query::Query;
 use crate::{ApiError, AppState};
 
 /// `GET /chat/{chatId}/exitSurvey[?surveyName=|surveyApiId=]`.
@@ -24,7 +24,7 @@ pub async fn get_exit_survey(
     v: LpVisitor,
     format: Format,
     Path((_, chat)): VisitorChatPath,
-    q: LpQuery,
+    q: Query,
 ) -> Result<LpReply, ApiError> {
     read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
     let name = q

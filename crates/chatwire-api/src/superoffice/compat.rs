@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::xml;
-use crate::error::{ApiError, ErrorDetails};
-use crate::negotiate::Format;
+use crate::http::error::{ApiError, ErrorDetails};
+use crate::http::negotiate::Format;
 
 /// Where errors say they come from.
 pub const ERROR_SOURCE: &str = "chatwire.SuperOffice";

@@ -18,7 +18,7 @@ use super::compat::DialectBody;
 use super::dates::Dates;
 use super::xml;
 use crate::ApiError;
-use crate::negotiate::Format;
+use crate::http::negotiate::Format;
 
 /// What a SuperOffice request asks about its response.
 #[derive(Debug, Clone, Default)]

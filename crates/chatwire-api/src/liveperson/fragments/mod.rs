@@ -23,7 +23,7 @@ use chatwire_engine::core::{AccountId, ChatKey, EventId, Timestamp};
 
 use super::views::chat::{InfoExtras, Side, next_duration_tick};
 use super::views::events::EventIds;
-use crate::negotiate::Format;
+use crate::http::negotiate::Format;
 
 /// How many fragments are kept; past it, half are dropped (cheap, and a miss only re-renders).
 const CAPACITY: usize = 16_384;

@@ -6,7 +6,7 @@ use chatwire_engine::{ChatView, EngineResult};
 
 use crate::ApiError;
 use crate::http::path::chat_key;
-use crate::liveperson::query::LpQuery;
+use crate::http::query::Query;
 use crate::liveperson::views::chat_list::ChatEntry;
 
 /// One asked chat: the key as sent, and its parsed key and cursor (or why it is refused).
@@ -22,7 +22,7 @@ impl AskedChats {
     /// Reads `chatSessionKeys=K1,K2&fromEventIds=E1,E2`. A missing `fromEventIds` list or
     /// entry reads from 0; no keys, more than `most` keys, lists of different lengths or a
     /// cursor that is not a number are a 400 for the whole request.
-    pub fn parse(q: &LpQuery, most: usize) -> Result<Self, ApiError> {
+    pub fn parse(q: &Query, most: usize) -> Result<Self, ApiError> {
         let keys: Vec<&str> = q
             .get("chatSessionKeys")
             .unwrap_or("")

@@ -17,11 +17,11 @@ use chatwire_engine::core::{AgentId, EventId, LineSubType, SkillId, TextType, Ty
 use chatwire_engine::{LineInput, TranscriptRequest, TransferTo};
 
 use super::body::{LpBody, one_or_many, scalar_text};
-use super::query::LpQuery;
 use crate::ApiError;
+use crate::http::query::Query;
 
 /// The `from` cursor (leading digits; clients append `?v=1`), 0 when absent.
-pub fn from_param(q: &LpQuery) -> Result<EventId, ApiError> {
+pub fn from_param(q: &Query) -> Result<EventId, ApiError> {
     Ok(EventId(
         q.leading_u32("from")
             .map_err(ApiError::BadRequest)?

@@ -10,13 +10,13 @@ use chatwire_engine::core::{AccountId, ChatKey, EventId, Timestamp};
 use super::View;
 use super::chat::{ChatResource, InfoExtras, Side, chat_urls};
 use super::events::EventIds;
+use crate::http::negotiate::Format;
 use crate::liveperson::compat::error_elem;
 use crate::liveperson::fragments::{FragmentCache, Reader};
 use crate::liveperson::reply::LpRaw;
 use crate::liveperson::wire::{
     Elem, JsonOptions, KeyStyle, XML_DECLARATION, write_content, write_str, write_xml,
 };
-use crate::negotiate::Format;
 use crate::{ApiError, BaseUrl};
 
 /// The JSON options of every entry: plain keys, `chat` always an array.
