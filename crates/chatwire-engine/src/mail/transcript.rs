@@ -118,7 +118,10 @@ fn entry(event: &ChatEvent, zone: FixedOffset) -> Option<Entry> {
     let (who, plain, html) = match &event.kind {
         EventKind::Line(line) => {
             let (plain, html) = match line.text_type {
-                TextType::Html => (html_to_text(&line.text), crate::html::sanitize(&line.text)),
+                TextType::Html => (
+                    html_to_text(&line.text),
+                    crate::chats::html::sanitize(&line.text),
+                ),
                 TextType::Plain | TextType::RichContent => {
                     (line.text.clone(), escape(&line.text).replace('\n', "<br>"))
                 }

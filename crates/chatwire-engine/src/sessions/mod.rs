@@ -8,6 +8,15 @@
 //! agents do not hit the database on every request. A logout on another node is reported by a
 //! wake-up and drops the login's cached sessions at once (`forget_session_family`); an epoch
 //! counter keeps a lookup that raced the drop from caching the deleted session.
+//!
+//! - `cache`: bearer lookups kept for the directory TTL, bounded.
+//! - `password`: argon2id hashing and verification.
+//! - `guard`: bounded password checks, the verified-login cache, login and chat-request
+//!   throttles (and the use cases that take the client address).
+
+pub(crate) mod cache;
+pub(crate) mod guard;
+pub mod password;
 
 use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
@@ -75,7 +84,7 @@ pub struct AgentPrincipal {
     pub login: Option<String>,
 }
 
-pub(crate) use crate::session_cache::SessionCache;
+pub(crate) use cache::SessionCache;
 
 /// SHA-256 hex of `kind:secret`; the kind prefix keeps a bearer from ever matching a CSRF row.
 pub(crate) fn key_hash(kind: &str, secret: &str) -> String {

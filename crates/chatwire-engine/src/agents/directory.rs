@@ -19,7 +19,8 @@ use chatwire_core::{
 };
 use chatwire_store::NewSkill;
 
-use crate::{Engine, EngineError, EngineResult, Topic, password};
+use crate::sessions::password;
+use crate::{Engine, EngineError, EngineResult, Topic};
 
 /// One account's directory snapshot.
 #[derive(Debug, Clone)]
@@ -423,6 +424,24 @@ impl Engine {
                 Err(DomainError::invalid("availability", "must be Online, Away or Occupied").into())
             }
             ok => Ok(ok),
+        }
+    }
+}
+
+impl Engine {
+    /// An agent by login name (case-insensitive) or, failing that, by numeric id text.
+    pub async fn agent_by_login_or_id(
+        &self,
+        account: &AccountId,
+        name_or_id: &str,
+    ) -> EngineResult<Agent> {
+        let text = name_or_id.trim();
+        match self.agent_by_login(account, text).await {
+            Err(EngineError::NotFound(_)) => match text.parse::<i64>() {
+                Ok(id) => self.agent(account, AgentId(id)).await,
+                Err(_) => Err(EngineError::NotFound("agent")),
+            },
+            other => other,
         }
     }
 }

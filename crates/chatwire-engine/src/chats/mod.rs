@@ -1,17 +1,36 @@
-//! Chat use cases: request, accept, lines, end, name and typing (transfers and requeue are in
-//! `transfers`).
+//! Chats: the commands on one chat, who may issue them, and reading it.
+//!
+//! - this file: request, accept, lines, push URL, end, close, name, typing, visitor activity;
+//!   the one write path ([`Engine::commit`]).
+//! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
+//! - `visitor_writes`: what a visitor application may do to a chat (its app key owns it).
+//! - `transfers`: transfers, accepting and declining them, requeue.
+//! - `reads`: a chat's snapshot, the chat of a visit, open chats, an agent's past chats.
+//! - `cursor`: the one cursor read of a chat's events, with an optional wait.
+//! - `transcript`: the chat as text or HTML for agents.
+//! - `html`: sanitising agent HTML lines.
 //!
 //! Every write goes through [`Engine::commit`]: the store decides and persists atomically, then
 //! the commit is absorbed into the live tail and waiters are notified. The store call runs in
 //! its own task so that a client hanging up mid-request can never leave a committed change out
 //! of the in-memory tail.
 
+pub(crate) mod access;
+pub(crate) mod cursor;
+pub(crate) mod html;
+mod reads;
+mod transcript;
+mod transfers;
+pub(crate) mod visitor_writes;
+
+pub use transfers::TransferTo;
+
 use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
 use chatwire_core::chat::{AssignedAgent, TypingSide};
-use chatwire_core::routing::{self, AgentLoad};
+use chatwire_core::routing;
 use chatwire_core::{
-    AccountId, Actor, AgentId, ChatCommand, ChatKey, ChatRequest, DomainError, LineSubType,
-    NewChat, TextType, Typing,
+    AccountId, Actor, AgentId, ChatCommand, ChatKey, ChatRequest, ChatState, DomainError,
+    LineSubType, NewChat, TextType, Typing,
 };
 use chatwire_store::Committed;
 
@@ -83,7 +102,7 @@ impl Engine {
     fn absorb(&self, committed: &Committed) {
         let tail = self.0.live.upsert(&committed.chat, self.now());
         {
-            let mut t = crate::live::lock(&tail);
+            let mut t = crate::runtime::live::lock(&tail);
             t.absorb(
                 &committed.chat,
                 &committed.events,
@@ -157,12 +176,6 @@ impl Engine {
         .map_err(|e| EngineError::Internal(e.into()))?
     }
 
-    /// The agent's record and current load, from memory.
-    pub async fn agent_load(&self, account: &AccountId, agent: AgentId) -> EngineResult<AgentLoad> {
-        let agent = self.agent(account, agent).await?;
-        Ok(AgentLoad::count(agent, &self.0.live.open_chats(account)))
-    }
-
     /// Accepts the next chat ringing for this agent (personal transfers first, then oldest).
     /// Losing a race to another agent moves on to the next candidate.
     pub async fn accept_next(&self, who: &AgentPrincipal) -> EngineResult<Committed> {
@@ -221,7 +234,7 @@ impl Engine {
         }
         let mut line = line;
         if line.text_type == TextType::Html {
-            line.text = crate::html::sanitize(&line.text);
+            line.text = crate::chats::html::sanitize(&line.text);
         }
         let cmd = ChatCommand::PostLine {
             author,
@@ -314,10 +327,10 @@ impl Engine {
         };
         let now = self.now();
         let record = {
-            let mut t = crate::live::lock(&tail);
+            let mut t = crate::runtime::live::lock(&tail);
             t.last_visitor_activity = now;
             let due = now.millis_since(t.visitor_recorded_at)
-                >= crate::sweeper::record_every_ms(t.chat.chat_timeout_secs);
+                >= crate::runtime::sweeper::record_every_ms(t.chat.chat_timeout_secs);
             if due && self.is_shared() {
                 t.visitor_recorded_at = now;
             }
@@ -332,7 +345,7 @@ impl Engine {
                     // Not recorded: let the next visitor request try again at once, or other
                     // nodes' stored sighting could lag by more than the margin they allow.
                     if let Some(tail) = engine.0.live.get(&account, &key) {
-                        let mut t = crate::live::lock(&tail);
+                        let mut t = crate::runtime::live::lock(&tail);
                         if t.visitor_recorded_at == now {
                             t.visitor_recorded_at = chatwire_core::Timestamp(0);
                         }
@@ -348,5 +361,20 @@ impl Engine {
         agent: AgentId,
     ) -> EngineResult<AssignedAgent> {
         Ok(self.agent(account, agent).await?.as_assigned())
+    }
+}
+
+impl Engine {
+    /// Closes a session: the handling agent ends it; an ended chat stays ended (for an agent
+    /// who may read it). Anyone else is refused (`NotParticipant`, or `Forbidden` for a chat
+    /// they may not read).
+    pub async fn close_session(&self, who: &AgentPrincipal, key: &ChatKey) -> EngineResult<()> {
+        let (account, agent) = (&who.account, who.agent);
+        let chat = self.readable_chat(account, key, agent).await?;
+        if chat.state == ChatState::Ended {
+            return Ok(());
+        }
+        let by = self.agent(account, agent).await?.as_actor();
+        self.end_chat(account, key, by).await.map(|_| ())
     }
 }

@@ -1,0 +1,14 @@
+//! Agents and the directory they live in: accounts, skills, agents, visitor app keys (a cached
+//! snapshot per account), agent availability, and chat presence.
+//!
+//! - `directory`: the per-account snapshot cache and its use cases.
+//! - `presence`: SuperOffice chat presence (present ⇔ Online), enabled agents with their load.
+//!
+//! Rules owned here: login names unique per account and matched case-insensitively, which
+//! availability values an agent may set, an app key belongs to one account, presence changes
+//! are an admin's or the agent's own.
+
+pub(crate) mod directory;
+mod presence;
+
+pub use presence::Presence;
