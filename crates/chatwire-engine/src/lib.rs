@@ -51,8 +51,7 @@ use std::time::Duration;
 use chatwire_store::Store;
 use tokio_util::sync::CancellationToken;
 
-pub use agents::Presence;
-pub use agents::directory::{NewAgentInput, NewSkillInput};
+pub use agents::{NewAgentInput, NewSkillInput, Presence};
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::access::AgentChatView;
 pub use chats::cursor::{ChatView, Cursor};
