@@ -214,11 +214,7 @@ pub async fn reject_transfer(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i
 /// #11 `PickUpChatSession`: `null` when the chat was not in the queue.
 pub async fn pick_up(state: &AppState, who: &SoAgent, ctx: &SoCtx, id: i64) -> Out {
     let chat = chat_of(state, who, id).await?;
-    match state
-        .engine
-        .pick_up(&who.account, who.agent.id, &chat.key)
-        .await?
-    {
+    match state.engine.pick_up(&who.caller, &chat.key).await? {
         Some(chat) => reply_entity(state, who, ctx, &chat).await,
         None => ctx.ok("ChatSessionEntity", &Value::Null),
     }
@@ -265,12 +261,9 @@ pub async fn add_message(
     let text = msg.str("Message").unwrap_or_default();
     let engine = &state.engine;
     let committed = if kind.is_empty() || kind.eq_ignore_ascii_case("ToCustomer") || kind == "1" {
-        let author = who.agent.as_actor();
         let mut line = LineInput::plain(text);
         line.text_type = TextType::Plain;
-        engine
-            .post_line(&who.account, &chat.key, author, line)
-            .await?
+        engine.agent_post_line(&who.caller, &chat.key, line).await?
     } else if (kind.eq_ignore_ascii_case("Special") || kind == "3")
         && (special.eq_ignore_ascii_case("Url") || special == "2")
     {

@@ -1,7 +1,8 @@
 //! Chats: the commands on one chat, who may issue them, and reading it.
 //!
-//! - this file: request, accept, lines, push URL, end, close, name, typing, visitor activity;
-//!   the one write path ([`Engine::commit`]).
+//! - this file: request, accept, lines, end, visitor name, visitor activity; the one write
+//!   path ([`Engine::commit`]).
+//! - `agent_writes`: what an agent does to a chat (lines, URL, end, close, name, typing).
 //! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
 //! - `visitor_writes`: what a visitor application may do to a chat (its app key owns it).
 //! - `transfers`: transfers, accepting and declining them, requeue.
@@ -16,6 +17,7 @@
 //! of the in-memory tail.
 
 pub(crate) mod access;
+mod agent_writes;
 pub(crate) mod cursor;
 pub(crate) mod html;
 mod reads;
@@ -25,12 +27,12 @@ pub(crate) mod visitor_writes;
 
 pub use transfers::TransferTo;
 
+use chatwire_core::chat::AssignedAgent;
 use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
-use chatwire_core::chat::{AssignedAgent, TypingSide};
 use chatwire_core::routing;
 use chatwire_core::{
-    AccountId, Actor, AgentId, ChatCommand, ChatKey, ChatRequest, ChatState, DomainError,
-    LineSubType, NewChat, TextType, Typing,
+    AccountId, Actor, AgentId, ChatCommand, ChatKey, ChatRequest, DomainError, LineSubType,
+    NewChat, TextType,
 };
 use chatwire_store::Committed;
 
@@ -218,8 +220,9 @@ impl Engine {
             .await
     }
 
-    /// Posts a line as the visitor or an agent.
-    pub async fn post_line(
+    /// Posts a line as the visitor or an agent. Crate-only: the caller-taking use cases
+    /// ([`Engine::agent_post_line`], [`Engine::visitor_post_line`]) decide who may.
+    pub(crate) async fn post_line(
         &self,
         account: &AccountId,
         key: &ChatKey,
@@ -246,22 +249,9 @@ impl Engine {
         self.commit(account, key, cmd).await
     }
 
-    /// An agent pushes a URL to the visitor.
-    pub async fn push_url(
-        &self,
-        who: &AgentPrincipal,
-        key: &ChatKey,
-        url: String,
-    ) -> EngineResult<Committed> {
-        let (account, agent) = (&who.account, who.agent);
-        self.readable_chat(account, key, agent).await?;
-        let me = self.assigned(account, agent).await?;
-        self.commit(account, key, ChatCommand::PushUrl { agent: me, url })
-            .await
-    }
-
-    /// Ends a chat.
-    pub async fn end_chat(
+    /// Ends a chat. Crate-only: the caller-taking use cases ([`Engine::agent_end_chat`],
+    /// [`Engine::visitor_end_chat`]) decide who may.
+    pub(crate) async fn end_chat(
         &self,
         account: &AccountId,
         key: &ChatKey,
@@ -284,38 +274,6 @@ impl Engine {
         self.touch_visitor(account, key);
         self.commit(account, key, ChatCommand::SetVisitorName(name))
             .await
-    }
-
-    /// An agent corrects the visitor's name (SuperOffice `CustomerName`); refused for a chat
-    /// the agent may not read.
-    pub async fn agent_set_visitor_name(
-        &self,
-        who: &AgentPrincipal,
-        key: &ChatKey,
-        name: String,
-    ) -> EngineResult<Committed> {
-        self.readable_chat(&who.account, key, who.agent).await?;
-        self.set_visitor_name(&who.account, key, name).await
-    }
-
-    /// Sets the agent's typing indicator; only the handling agent may.
-    pub async fn set_agent_typing(
-        &self,
-        who: &AgentPrincipal,
-        key: &ChatKey,
-        typing: Typing,
-    ) -> EngineResult<Committed> {
-        let (account, agent) = (&who.account, who.agent);
-        let chat = self.readable_chat(account, key, agent).await?;
-        if !chat.is_handled_by(agent) {
-            return Err(DomainError::NotParticipant.into());
-        }
-        self.commit(
-            account,
-            key,
-            ChatCommand::SetTyping(TypingSide::Agent, typing),
-        )
-        .await
     }
 
     /// Records visitor activity on a chat (any visitor request keeps it alive). In memory;
@@ -364,17 +322,4 @@ impl Engine {
     }
 }
 
-impl Engine {
-    /// Closes a session: the handling agent ends it; an ended chat stays ended (for an agent
-    /// who may read it). Anyone else is refused (`NotParticipant`, or `Forbidden` for a chat
-    /// they may not read).
-    pub async fn close_session(&self, who: &AgentPrincipal, key: &ChatKey) -> EngineResult<()> {
-        let (account, agent) = (&who.account, who.agent);
-        let chat = self.readable_chat(account, key, agent).await?;
-        if chat.state == ChatState::Ended {
-            return Ok(());
-        }
-        let by = self.agent(account, agent).await?.as_actor();
-        self.end_chat(account, key, by).await.map(|_| ())
-    }
-}
+impl Engine {}

@@ -7,9 +7,7 @@
 //! a request means and which refusals are "nothing happened".
 
 use chatwire_core::access::ChatAction;
-use chatwire_core::{
-    AccountId, Agent, AgentId, Chat, ChatKey, ChatState, DomainError, TransferTarget,
-};
+use chatwire_core::{Agent, Chat, ChatKey, ChatState, DomainError, TransferTarget};
 
 use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
@@ -31,12 +29,8 @@ impl Engine {
     /// `None` when it is not waiting (taken, ended), including when another agent wins the
     /// race, for an agent whose sessions it is among or who may read it; for anyone else the
     /// chat is hidden and the pick-up refused.
-    pub async fn pick_up(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-        key: &ChatKey,
-    ) -> EngineResult<Option<Chat>> {
+    pub async fn pick_up(&self, who: &AgentPrincipal, key: &ChatKey) -> EngineResult<Option<Chat>> {
+        let (account, agent) = (&who.account, who.agent);
         let chat = self.chat(account, key).await?;
         if chat.state != ChatState::Waiting {
             // Gone from the queue: the agents whose sessions list showed it learn only that
