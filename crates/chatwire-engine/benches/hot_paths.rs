@@ -11,9 +11,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chatwire_core::{AccountId, Actor, ChatKey, EventId, NewAppKey};
+use chatwire_core::{AccountId, ChatKey, EventId, NewAppKey};
 use chatwire_engine::{
-    Caller, ChatRequestInput, Cursor, Engine, EngineConfig, LineInput, NewSkillInput,
+    Caller, ChatRequestInput, Cursor, Engine, EngineConfig, LineInput, NewSkillInput, VisitorCaller,
 };
 use chatwire_store_sqlite::SqliteStore;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -24,6 +24,8 @@ struct Bed {
     account: AccountId,
     /// The visitor application the polls read as.
     visitor: Caller,
+    /// The same application, writing visitor lines.
+    writer: VisitorCaller,
     _dir: tempfile::TempDir,
 }
 
@@ -61,16 +63,16 @@ async fn bed() -> Bed {
         can_read_feed: false,
     };
     engine.create_app_key(&key).await.expect("app key");
-    let visitor = Caller::Visitor(
-        engine
-            .visitor_caller(&account, &key.key)
-            .await
-            .expect("visitor"),
-    );
+    let writer = engine
+        .visitor_caller(&account, &key.key)
+        .await
+        .expect("visitor");
+    let visitor = Caller::Visitor(writer.clone());
     Bed {
         engine,
         account,
         visitor,
+        writer,
         _dir: dir,
     }
 }
@@ -88,16 +90,11 @@ async fn chats(bed: &Bed, n: usize, lines: usize) -> Vec<(ChatKey, EventId)> {
             .key;
         let mut writers = Vec::new();
         for w in 0..16 {
-            let (engine, account, key) = (bed.engine.clone(), bed.account.clone(), key.clone());
+            let (engine, writer, key) = (bed.engine.clone(), bed.writer.clone(), key.clone());
             writers.push(tokio::spawn(async move {
                 for i in (w..lines).step_by(16) {
                     engine
-                        .post_line(
-                            &account,
-                            &key,
-                            Actor::Visitor,
-                            LineInput::plain(format!("line {i}")),
-                        )
+                        .visitor_post_line(&writer, &key, LineInput::plain(format!("line {i}")))
                         .await
                         .expect("line");
                 }
@@ -173,22 +170,21 @@ fn appends(c: &mut Criterion) {
     group.throughput(Throughput::Elements(64 * per_writer));
     group.bench_function("fsyncd_lines", |b| {
         b.to_async(&rt).iter_custom(|iters| {
-            let (engine, account, keys) = (bed.engine.clone(), bed.account.clone(), keys.clone());
+            let (engine, writer, keys) = (bed.engine.clone(), bed.writer.clone(), keys.clone());
             async move {
                 let start = Instant::now();
                 for _ in 0..iters {
                     let tasks: Vec<_> = keys
                         .iter()
                         .map(|key| {
-                            let (engine, account, key) =
-                                (engine.clone(), account.clone(), key.clone());
+                            let (engine, writer, key) =
+                                (engine.clone(), writer.clone(), key.clone());
                             tokio::spawn(async move {
                                 for i in 0..per_writer {
                                     engine
-                                        .post_line(
-                                            &account,
+                                        .visitor_post_line(
+                                            &writer,
                                             &key,
-                                            Actor::Visitor,
                                             LineInput::plain(format!("l{i}")),
                                         )
                                         .await

@@ -18,7 +18,7 @@
 
 use chatwire_core::{AccountId, AppKey};
 
-pub use crate::auth::AgentPrincipal;
+pub use crate::sessions::AgentPrincipal;
 use crate::{Engine, EngineResult};
 
 /// A visitor application that presented a valid app key of [`VisitorCaller::account`].

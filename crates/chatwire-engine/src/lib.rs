@@ -1,60 +1,48 @@
 //! chatwire's application services: every use case both wire dialects share.
 //!
-//! Map:
-//! - [`Engine`]: the handle HTTP code holds; cheap to clone.
+//! Map (one module per domain noun; each owns the rules named in its `//!`):
+//! - [`Engine`]: the facade, the one handle HTTP code holds; cheap to clone. Every use case is
+//!   a method on it, implemented in the module of its domain.
 //! - `caller`: who is calling ([`Caller`], [`AgentPrincipal`], [`VisitorCaller`]); use cases
 //!   take one and decide access on it.
-//! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
-//! - [`auth`]: agent login, refresh, logout, bearer checks, agent sessions.
-//! - `directory`: accounts, skills, agents, app keys (cached; writes go through the store).
-//! - `chats`: chat commands (request, accept, lines, end, transfer, typing, name).
-//! - `reads`: chat views, multi-chat polls, ring counts, long-poll waits.
-//! - `live`: the in-memory tails that keep polls off the database.
-//! - [`notify`]: register-then-sample wake-ups; notified only after commits.
-//! - `surveys`: survey lookup and validated submissions.
-//! - `visitors`: visitor access, availability, estimated wait, visitor surveys.
-//! - `waits`: long-poll waits (many chats, ring count, account feed).
-//! - `sweeper`: chat timeouts and eviction of ended chats from memory.
+//! - `chats`: commands on a chat (request, accept, lines, end, transfer, typing, name), who may
+//!   read or act on it (`access`, `visitor_writes`), chat reads and the one cursor read.
+//! - `queue`: routing as seen from outside: load, ring counts (and their wait), ringing chats,
+//!   free slots, availability and estimated wait, pick-up.
+//! - `agents`: the directory (accounts, skills, agents, app keys; cached) and chat presence.
+//! - `sessions`: agent login, refresh, logout, bearer checks, agent sessions, the session
+//!   cache, password hashing and the guard (bounded checks, throttles). Public names also at
+//!   [`auth`].
+//! - `surveys`: survey lookup and validated submissions (agent, offline, exit).
 //! - `mail`: chat transcripts by e-mail: the request, the outbox, the SMTP mailer.
-//! - `wakeups`: several nodes on one database: other nodes' commits into memory and waiters.
-//! - `messages`: a chat as an agent's message list after a sequence cursor; transcripts.
-//! - `pickup`: SuperOffice-style queue use cases (sessions of an agent, pick up, transfers).
-//! - `presence`: chat presence (present ⇔ Online) per agent.
-//! - `topics`: skills as SuperOffice chat topics: an agent's topics, membership.
-//! - `guard`: bounded password checks, the verified-login cache, throttles.
-//! - `stats`: counts for operators (chats by state, waiters, outbox backlog, store pool).
+//! - `topics`: skills as SuperOffice chat topics: an agent's topics, membership, settings.
+//! - `feed`: the account feed, its wait and who may read it.
+//! - `runtime`: what the domains run on: clock, in-memory tails, notifier, waits, other nodes'
+//!   wake-ups, sweeper, operator stats.
+//! - `error`: [`EngineError`].
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
 
-mod access;
-pub mod auth;
+mod agents;
 mod caller;
 mod chats;
-mod clock;
-mod cursor;
-mod directory;
 mod error;
-mod guard;
-mod html;
-mod live;
+mod feed;
 mod mail;
-mod messages;
-pub mod notify;
-pub mod password;
-mod pickup;
-mod presence;
-mod reads;
-mod session_cache;
-mod stats;
+mod queue;
+mod runtime;
+mod sessions;
 mod surveys;
-mod sweeper;
 mod topics;
-mod transfers;
-mod visitor_writes;
-mod visitors;
-mod waits;
-mod wakeups;
+
+/// The public names of `sessions` (login grants, app credentials, the agent principal), at
+/// the path HTTP code and settings import them from.
+pub mod auth {
+    pub use crate::sessions::{AgentPrincipal, AppCredentials, AppLogin, LoginGrant};
+}
+pub use runtime::notify;
+pub use sessions::password;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,23 +51,21 @@ use std::time::Duration;
 use chatwire_store::Store;
 use tokio_util::sync::CancellationToken;
 
-pub use access::AgentChatView;
+pub use agents::{NewAgentInput, NewSkillInput, Presence};
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};
-pub use chats::{ChatRequestInput, LineInput};
+pub use chats::access::AgentChatView;
+pub use chats::cursor::{ChatView, Cursor};
+pub use chats::{ChatRequestInput, LineInput, TransferTo};
 pub use chatwire_core as core;
 pub use chatwire_store::PoolStatus;
-pub use clock::{Clock, ManualClock, SystemClock};
-pub use cursor::{ChatView, Cursor};
-pub use directory::{NewAgentInput, NewSkillInput};
 pub use error::{EngineError, EngineResult};
-pub use guard::GuardConfig;
 pub use mail::{DEFAULT_SUBJECT, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest};
-pub use notify::{Notifier, Topic};
-pub use presence::Presence;
-pub use stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
+pub use runtime::clock::{Clock, ManualClock, SystemClock};
+pub use runtime::notify::{Notifier, Topic};
+pub use runtime::stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
+pub use runtime::waits::{parse_wait, wait_secs};
+pub use sessions::guard::GuardConfig;
 pub use topics::TopicRights;
-pub use transfers::TransferTo;
-pub use waits::{parse_wait, wait_secs};
 
 /// Tunables of the engine (the binary fills them from configuration).
 #[derive(Debug, Clone)]
@@ -99,7 +85,7 @@ pub struct EngineConfig {
     /// Lifetime of an agent login unless refreshed (LivePerson `sessionTTl`, 8 h).
     pub login_ttl: Duration,
     /// Bots allowed to log in with application credentials instead of a password.
-    pub app_logins: Vec<auth::AppLogin>,
+    pub app_logins: Vec<sessions::AppLogin>,
     /// SMTP for chat transcripts; off by default.
     pub mail: MailConfig,
     /// Bounded password checks, the verified-login cache and throttles.
@@ -127,12 +113,12 @@ struct Inner {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     notifier: Notifier,
-    live: live::Live,
-    directory: directory::Directory,
-    sessions: auth::SessionCache,
-    waits: visitors::WaitStats,
+    live: runtime::live::Live,
+    directory: agents::directory::Directory,
+    sessions: sessions::SessionCache,
+    waits: queue::WaitStats,
     mail: mail::Outbox,
-    guard: guard::Guard,
+    guard: sessions::guard::Guard,
     config: EngineConfig,
     shutdown: CancellationToken,
     /// Set at start when the store reports wake-ups: other nodes write it too.
@@ -165,12 +151,12 @@ impl Engine {
             store,
             clock,
             notifier: Notifier::new(),
-            live: live::Live::default(),
-            directory: directory::Directory::default(),
-            sessions: auth::SessionCache::default(),
-            waits: visitors::WaitStats::default(),
+            live: runtime::live::Live::default(),
+            directory: agents::directory::Directory::default(),
+            sessions: sessions::SessionCache::default(),
+            waits: queue::WaitStats::default(),
             mail: mail::Outbox::default(),
-            guard: guard::Guard::new(&config.guard),
+            guard: sessions::guard::Guard::new(&config.guard),
             config,
             shutdown: CancellationToken::new(),
             shared: AtomicBool::new(false),
@@ -194,9 +180,9 @@ impl Engine {
             self.0.live.upsert(chat, now);
         }
         if let Some(hints) = hints {
-            wakeups::spawn(self.clone(), hints);
+            runtime::wakeups::spawn(self.clone(), hints);
         }
-        sweeper::spawn(self.clone());
+        runtime::sweeper::spawn(self.clone());
         mail::spawn(self.clone());
         Ok(())
     }

@@ -1,10 +1,14 @@
-//! Survey use cases: finding the survey of a kind (or by name), and submitting answers, which
-//! are validated against the survey and stored.
+//! Surveys: finding the survey of a kind (or by name), and submitting answers, validated
+//! against the survey and stored: the agent's survey of a chat, the visitor's offline ("leave
+//! a message") and exit surveys, and the responses agents read.
+//!
+//! Rules owned here: answers must fit their survey; an exit survey is only for a visitor whose
+//! app key may act on the chat (checked through `chats::visitor_writes`).
 
 use chatwire_core::chat::SurveyAnswer;
 use chatwire_core::{AccountId, AgentId, ChatKey, Survey, SurveyKind, SurveyResponse};
 
-use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult, VisitorCaller};
 
 impl Engine {
     /// Stores a survey definition for the account.
@@ -95,5 +99,48 @@ impl Engine {
         chat: Option<&ChatKey>,
     ) -> EngineResult<Vec<SurveyResponse>> {
         Ok(self.0.store.survey_responses(account, chat).await?)
+    }
+}
+
+impl Engine {
+    /// Stores an offline ("leave a message") survey of the visitor's account: validated
+    /// against the account's offline survey, kept for its agents with the context sent.
+    pub async fn submit_offline_survey(
+        &self,
+        visitor: &VisitorCaller,
+        survey_id: Option<i64>,
+        answers: Vec<SurveyAnswer>,
+        context: Vec<(String, String)>,
+    ) -> EngineResult<()> {
+        let survey = self
+            .survey_of(
+                visitor.account(),
+                SurveyKind::Offline,
+                survey_id.map(|i| i.to_string()).as_deref(),
+            )
+            .await?;
+        self.submit(survey, None, None, answers, context).await
+    }
+
+    /// Stores the visitor's exit survey of their chat (refused unless `visitor` may act on it).
+    pub async fn submit_exit_survey(
+        &self,
+        visitor: &VisitorCaller,
+        key: &ChatKey,
+        survey_id: Option<i64>,
+        answers: Vec<SurveyAnswer>,
+        context: Vec<(String, String)>,
+    ) -> EngineResult<()> {
+        let account = visitor.account();
+        self.own_chat(visitor, key).await?;
+        let survey = self
+            .survey_of(
+                account,
+                SurveyKind::Exit,
+                survey_id.map(|i| i.to_string()).as_deref(),
+            )
+            .await?;
+        self.submit(survey, Some(key.clone()), None, answers, context)
+            .await
     }
 }

@@ -130,18 +130,13 @@ pub async fn post_event(
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
     let account = &agent.who.account;
-    let me = state
-        .engine
-        .agent(account, agent.who.agent)
-        .await?
-        .as_actor();
     let (committed, root) = match parse_event(&body, true)? {
         PostedEvent::Line(line) => (
-            state.engine.post_line(account, &key, me, line).await?,
+            state.engine.agent_post_line(&agent.who, &key, line).await?,
             "chatEventLocation",
         ),
         PostedEvent::End => (
-            state.engine.end_chat(account, &key, me).await?,
+            state.engine.agent_end_chat(&agent.who, &key).await?,
             "chatLocation",
         ),
     };

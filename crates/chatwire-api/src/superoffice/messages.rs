@@ -136,12 +136,9 @@ impl Answer for AddChatMessage {
         let engine = &state.engine;
         let committed = if kind.is_empty() || kind.eq_ignore_ascii_case("ToCustomer") || kind == "1"
         {
-            let author = who.agent.as_actor();
             let mut line = LineInput::plain(text);
             line.text_type = TextType::Plain;
-            engine
-                .post_line(&who.account, &chat.key, author, line)
-                .await?
+            engine.agent_post_line(&who.caller, &chat.key, line).await?
         } else if (kind.eq_ignore_ascii_case("Special") || kind == "3")
             && (special.eq_ignore_ascii_case("Url") || special == "2")
         {

@@ -99,11 +99,7 @@ method!(PickUpChatSession, |body, _| Ok(Self {
 impl Answer for PickUpChatSession {
     async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
         let chat = chat_of(state, who, self.id).await?;
-        match state
-            .engine
-            .pick_up(&who.account, who.agent.id, &chat.key)
-            .await?
-        {
+        match state.engine.pick_up(&who.caller, &chat.key).await? {
             Some(chat) => reply_entity(state, who, ctx, &chat).await,
             None => ctx.ok("ChatSessionEntity", &Value::Null),
         }

@@ -181,14 +181,19 @@ pub(crate) async fn world() -> World {
         .expect("chat")
         .chat
         .key;
-    let owner_agent = chatwire_engine::core::AgentId(owner_id);
-    engine
-        .pick_up(&account, owner_agent, &key)
-        .await
-        .expect("pick up");
+    let owner_agent = chatwire_engine::AgentPrincipal {
+        account: account.clone(),
+        agent: chatwire_engine::core::AgentId(owner_id),
+        login: None,
+    };
+    engine.pick_up(&owner_agent, &key).await.expect("pick up");
     let line = chatwire_engine::LineInput::plain("my order number is 42");
+    let visitor = engine
+        .visitor_caller(&account, APP_KEY)
+        .await
+        .expect("app key");
     engine
-        .post_line(&account, &key, chatwire_engine::core::Actor::Visitor, line)
+        .visitor_post_line(&visitor, &key, line)
         .await
         .expect("line");
     let chat = engine.chat(&account, &key).await.expect("chat");

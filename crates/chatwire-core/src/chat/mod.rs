@@ -3,6 +3,7 @@
 //! command does.
 
 mod command;
+mod decide;
 mod event;
 mod outcome;
 mod request;

@@ -5,7 +5,7 @@
 //! Fixture agents: 0 = agent1 (Sales+Support), 1 = agent2 (Sales), 2 = agent3 (Support).
 
 use chatwire_core::access::ChatDisclosure;
-use chatwire_core::{Actor, AgentId, ChatKey, ChatState, DomainError, Typing};
+use chatwire_core::{AgentId, ChatKey, ChatState, DomainError, Typing};
 
 use super::{Fixture, fixture};
 use crate::{EngineError, LineInput, TransferTo};
@@ -14,7 +14,7 @@ use crate::{EngineError, LineInput, TransferTo};
 async fn chat_of_agent2(f: &Fixture) -> ChatKey {
     let key = f.request("Sales").await;
     f.engine
-        .pick_up(&f.account, f.agents[1], &key)
+        .pick_up(&f.caller(f.agents[1]), &key)
         .await
         .expect("pick up")
         .expect("taken");
@@ -77,27 +77,23 @@ async fn every_agent_action_on_a_chat_the_agent_may_not_read_is_refused() {
     let key = chat_of_agent2(&f).await;
     let before = revision(&f, &key).await;
     let (a, e, other) = (&f.account, &f.engine, f.agents[2]);
-    let me = Actor::Agent {
-        id: other,
-        name: "agent3-nick".into(),
-    };
 
     // Act
     let results = [
-        e.post_line(a, &key, me.clone(), LineInput::plain("hi"))
+        e.agent_post_line(&f.caller(other), &key, LineInput::plain("hi"))
             .await
             .map(|_| ()),
         e.push_url(&f.caller(other), &key, "https://example.com".into())
             .await
             .map(|_| ()),
-        e.end_chat(a, &key, me).await.map(|_| ()),
+        e.agent_end_chat(&f.caller(other), &key).await.map(|_| ()),
         e.set_agent_typing(&f.caller(other), &key, Typing::Typing)
             .await
             .map(|_| ()),
         e.requeue(&f.caller(other), &key).await.map(|_| ()),
         e.reject_transfer(a, &key, other).await.map(|_| ()),
         e.close_session(&f.caller(other), &key).await,
-        e.pick_up(a, other, &key).await.map(|_| ()),
+        e.pick_up(&f.caller(other), &key).await.map(|_| ()),
     ];
 
     // Assert
@@ -194,7 +190,7 @@ async fn a_skill_transfer_is_accepted_only_by_an_agent_of_that_skill() {
     let f = fixture().await;
     let key = f.request("Support").await;
     f.engine
-        .pick_up(&f.account, f.agents[0], &key)
+        .pick_up(&f.caller(f.agents[0]), &key)
         .await
         .expect("pick up");
     let support = f
@@ -232,8 +228,8 @@ async fn a_pick_up_lost_to_a_colleague_of_the_skill_answers_none_but_others_are_
     let key = chat_of_agent2(&f).await;
 
     // Act
-    let colleague = f.engine.pick_up(&f.account, f.agents[0], &key).await;
-    let stranger = f.engine.pick_up(&f.account, f.agents[2], &key).await;
+    let colleague = f.engine.pick_up(&f.caller(f.agents[0]), &key).await;
+    let stranger = f.engine.pick_up(&f.caller(f.agents[2]), &key).await;
 
     // Assert
     assert!(matches!(colleague, Ok(None)), "{colleague:?}");

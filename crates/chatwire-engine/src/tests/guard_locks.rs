@@ -9,7 +9,7 @@ use chatwire_store::memory::MemoryStore;
 
 use super::guard::{guarded, ip, small_limits};
 use super::populate;
-use crate::auth::{AppCredentials, AppLogin};
+use crate::sessions::{AppCredentials, AppLogin};
 use crate::{Engine, EngineConfig, EngineError, GuardConfig, ManualClock};
 
 #[tokio::test]

@@ -17,12 +17,12 @@ async fn pick_up_takes_a_waiting_chat_once_and_then_answers_none() {
     // Act
     let first = f
         .engine
-        .pick_up(&f.account, f.agents[1], &key)
+        .pick_up(&f.caller(f.agents[1]), &key)
         .await
         .expect("pick up");
     let second = f
         .engine
-        .pick_up(&f.account, f.agents[0], &key)
+        .pick_up(&f.caller(f.agents[0]), &key)
         .await
         .expect("pick up");
     let none_left = f
@@ -43,7 +43,7 @@ async fn events_after_a_sequence_number_are_exactly_the_new_ones() {
     let f = fixture().await;
     let key = f.request("Sales").await;
     f.engine
-        .pick_up(&f.account, f.agents[1], &key)
+        .pick_up(&f.caller(f.agents[1]), &key)
         .await
         .expect("pick up");
     let (_, before) = f
@@ -75,7 +75,7 @@ async fn transfers_by_login_name_are_accepted_or_declined_and_foreign_ones_are_r
     let f = fixture().await;
     let key = f.request("Sales").await;
     f.engine
-        .pick_up(&f.account, f.agents[1], &key)
+        .pick_up(&f.caller(f.agents[1]), &key)
         .await
         .expect("pick up");
 

@@ -57,7 +57,7 @@ async fn a_parked_messages_wait_returns_the_line_committed_after_it() {
     let key = f.request("Sales").await;
     let agent = f.agents[1];
     f.engine
-        .pick_up(&f.account, agent, &key)
+        .pick_up(&f.caller(agent), &key)
         .await
         .expect("pick up");
     let after = last_seq(&f.engine, (&f.account, &key), agent).await;
@@ -100,7 +100,7 @@ async fn a_messages_wait_with_nothing_new_is_empty_at_its_deadline_or_at_shutdow
     let key = f.request("Sales").await;
     let agent = f.agents[1];
     f.engine
-        .pick_up(&f.account, agent, &key)
+        .pick_up(&f.caller(agent), &key)
         .await
         .expect("pick up");
     let after = last_seq(&f.engine, (&f.account, &key), agent).await;
@@ -152,7 +152,14 @@ async fn a_poll_by_number_reads_no_store_and_a_wait_pass_reads_only_what_is_new(
         .chat;
     let agent = c.agents[1];
     c.engine
-        .pick_up(&c.account, agent, &chat.key)
+        .pick_up(
+            &crate::AgentPrincipal {
+                account: c.account.clone(),
+                agent,
+                login: None,
+            },
+            &chat.key,
+        )
         .await
         .expect("pick up");
     for i in 0..300 {

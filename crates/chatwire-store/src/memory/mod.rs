@@ -5,100 +5,33 @@
 //! Built with [`MemoryStore::with_wakeups`] it also reports its writes as [`Wakeup`]s, like
 //! PostgreSQL's `NOTIFY`, so two engines over one store behave like two nodes in one process.
 //!
-//! Submodules: `topics` (skill edits, topic settings), `outbox` (mail queue, visitor
-//! liveness), `surveys`, `wakeups` (the broadcast behind [`Store::wakeups`]).
+//! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
+//! agents, app keys), `chats` (commands and chat reads), `topics` (skill edits, topic
+//! settings), `outbox` (mail queue, visitor liveness), `surveys`, `wakeups` (the broadcast
+//! behind [`Store::wakeups`]).
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
-use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, ChatState, DecisionContext, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
+    Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
-use crate::store::decide_and_apply;
-use crate::{Committed, FeedItem, NewSkill, Store, StoreError, StoreResult, Wakeup, acting_agent};
+use crate::{Committed, FeedItem, NewSkill, Store, StoreError, StoreResult, Wakeup};
 
+mod chats;
+mod directory;
+mod inner;
 mod outbox;
 mod surveys;
 mod topics;
 mod wakeups;
 
-#[derive(Default)]
-struct Inner {
-    accounts: BTreeMap<AccountId, Account>,
-    skills: BTreeMap<SkillId, Skill>,
-    agents: BTreeMap<AgentId, Agent>,
-    app_keys: HashMap<String, AppKey>,
-    chats: HashMap<ChatKey, (Chat, Vec<ChatEvent>)>,
-    chat_nums: HashMap<ChatNum, ChatKey>,
-    feed: Vec<(AccountId, FeedItem)>,
-    sessions: HashMap<String, AuthSession>,
-    surveys: BTreeMap<i64, Survey>,
-    topic_settings: BTreeMap<SkillId, TopicSettings>,
-    survey_responses: Vec<SurveyResponse>,
-    outbox: BTreeMap<MailId, OutboxMail>,
-    visitor_seen: HashMap<ChatKey, Timestamp>,
-    last_id: i64,
-    last_seq: i64,
-}
-
-impl Inner {
-    fn next_id(&mut self) -> i64 {
-        self.last_id += 1;
-        self.last_id
-    }
-
-    fn chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<&(Chat, Vec<ChatEvent>)> {
-        self.chats
-            .get(key)
-            .filter(|(c, _)| &c.account == account)
-            .ok_or(StoreError::NotFound("chat"))
-    }
-
-    fn load_of(&self, account: &AccountId, agent: AgentId) -> StoreResult<AgentLoad> {
-        let agent = self
-            .agents
-            .get(&agent)
-            .filter(|a| &a.account == account)
-            .ok_or(StoreError::NotFound("agent"))?
-            .clone();
-        let active = self
-            .chats
-            .values()
-            .filter(|(c, _)| c.is_handled_by(agent.id))
-            .count();
-        Ok(AgentLoad {
-            agent,
-            active_chats: u32::try_from(active).unwrap_or(u32::MAX),
-        })
-    }
-
-    fn record(&mut self, chat: Chat, events: Vec<ChatEvent>) -> Committed {
-        if let Some(last) = events.last() {
-            self.last_seq = last.seq.0;
-        }
-        for e in &events {
-            let item = FeedItem {
-                chat: chat.key.clone(),
-                event: e.clone(),
-            };
-            self.feed.push((chat.account.clone(), item));
-        }
-        let entry = self
-            .chats
-            .entry(chat.key.clone())
-            .or_insert_with(|| (chat.clone(), Vec::new()));
-        entry.0 = chat.clone();
-        entry.1.extend(events.iter().cloned());
-        Committed { chat, events }
-    }
-}
+use inner::Inner;
 
 /// The in-memory store.
 #[derive(Default)]
@@ -142,15 +75,7 @@ impl MemoryStore {
 #[async_trait]
 impl Store for MemoryStore {
     async fn create_account(&self, account: &Account) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        if inner.accounts.contains_key(&account.id) {
-            return Err(StoreError::Conflict(format!(
-                "account {} exists",
-                account.id
-            )));
-        }
-        inner.accounts.insert(account.id.clone(), account.clone());
-        Ok(())
+        self.insert_account(account)
     }
 
     async fn get_account(&self, id: &AccountId) -> StoreResult<Account> {
@@ -166,27 +91,7 @@ impl Store for MemoryStore {
     }
 
     async fn create_skill(&self, new: &NewSkill) -> StoreResult<Skill> {
-        let mut inner = self.lock()?;
-        if !inner.accounts.contains_key(&new.account) {
-            return Err(StoreError::NotFound("account"));
-        }
-        let taken = inner
-            .skills
-            .values()
-            .any(|s| s.account == new.account && s.name.eq_ignore_ascii_case(&new.name));
-        if taken {
-            return Err(StoreError::Conflict(format!("skill {} exists", new.name)));
-        }
-        let skill = Skill {
-            id: SkillId(inner.next_id()),
-            account: new.account.clone(),
-            name: new.name.clone(),
-            description: new.description.clone(),
-            welcome_message: new.welcome_message.clone(),
-        };
-        inner.skills.insert(skill.id, skill.clone());
-        self.emit(Wakeup::Directory(skill.account.clone()));
-        Ok(skill)
+        self.insert_skill(new)
     }
 
     async fn list_skills(&self, account: &AccountId) -> StoreResult<Vec<Skill>> {
@@ -237,39 +142,11 @@ impl Store for MemoryStore {
     }
 
     async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent> {
-        let mut inner = self.lock()?;
-        if !inner.accounts.contains_key(&new.account) {
-            return Err(StoreError::NotFound("account"));
-        }
-        let taken = inner.agents.values().any(|a| {
-            a.account == new.account && a.login_name.eq_ignore_ascii_case(&new.login_name)
-        });
-        if taken {
-            return Err(StoreError::Conflict(format!(
-                "login name {} is taken",
-                new.login_name
-            )));
-        }
-        let agent = new.to_agent(AgentId(inner.next_id()));
-        inner.agents.insert(agent.id, agent.clone());
-        self.emit(Wakeup::Directory(agent.account.clone()));
-        Ok(agent)
+        self.insert_agent(new)
     }
 
     async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        match inner
-            .agents
-            .get_mut(&agent.id)
-            .filter(|a| a.account == agent.account)
-        {
-            Some(slot) => {
-                *slot = agent.clone();
-                self.emit(Wakeup::Directory(agent.account.clone()));
-                Ok(())
-            }
-            None => Err(StoreError::NotFound("agent")),
-        }
+        self.replace_agent(agent)
     }
 
     async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent> {
@@ -303,24 +180,7 @@ impl Store for MemoryStore {
     }
 
     async fn create_app_key(&self, new: &NewAppKey, now: Timestamp) -> StoreResult<AppKey> {
-        new.validate()?;
-        let mut inner = self.lock()?;
-        if !inner.accounts.contains_key(&new.account) {
-            return Err(StoreError::NotFound("account"));
-        }
-        if inner.app_keys.contains_key(&new.key) {
-            return Err(StoreError::Conflict("app key exists".into()));
-        }
-        let key = AppKey {
-            key: new.key.clone(),
-            account: new.account.clone(),
-            name: new.name.clone(),
-            can_read_feed: new.can_read_feed,
-            created_at: now,
-        };
-        inner.app_keys.insert(key.key.clone(), key.clone());
-        self.emit(Wakeup::Directory(key.account.clone()));
-        Ok(key)
+        self.insert_app_key(new, now)
     }
 
     async fn set_app_key_feed(
@@ -329,13 +189,7 @@ impl Store for MemoryStore {
         key: &str,
         feed: bool,
     ) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        match inner.app_keys.get_mut(key) {
-            Some(k) if &k.account == account => k.can_read_feed = feed,
-            _ => return Err(StoreError::NotFound("app key")),
-        }
-        self.emit(Wakeup::Directory(account.clone()));
-        Ok(())
+        self.grant_feed(account, key, feed)
     }
 
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
@@ -347,20 +201,7 @@ impl Store for MemoryStore {
     }
 
     async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed> {
-        let mut inner = self.lock()?;
-        if !inner.accounts.contains_key(&new.account) {
-            return Err(StoreError::NotFound("account"));
-        }
-        if inner.chats.contains_key(&new.key) {
-            return Err(StoreError::Conflict("chat key exists".into()));
-        }
-        let num = ChatNum(inner.next_id());
-        let (mut chat, changes) = Chat::open(new, num, now)?;
-        let events = chat.apply_changes(changes, now, GlobalSeq(inner.last_seq + 1));
-        inner.chat_nums.insert(num, chat.key.clone());
-        let committed = inner.record(chat, events);
-        self.emit_chat(&committed.chat);
-        Ok(committed)
+        self.insert_chat(new, now)
     }
 
     async fn execute(
@@ -370,19 +211,7 @@ impl Store for MemoryStore {
         cmd: ChatCommand,
         now: Timestamp,
     ) -> StoreResult<Committed> {
-        let mut inner = self.lock()?;
-        let mut chat = inner.chat(account, key)?.0.clone();
-        let ctx = match acting_agent(&cmd) {
-            Some(agent) => DecisionContext {
-                agent: Some(inner.load_of(account, agent)?),
-            },
-            None => DecisionContext::default(),
-        };
-        let first_seq = GlobalSeq(inner.last_seq + 1);
-        let events = decide_and_apply(&mut chat, cmd, &ctx, now, first_seq)?;
-        let committed = inner.record(chat, events);
-        self.emit_chat(&committed.chat);
-        Ok(committed)
+        self.run_command(account, key, cmd, now)
     }
 
     async fn get_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Chat> {
@@ -390,12 +219,7 @@ impl Store for MemoryStore {
     }
 
     async fn get_chat_by_num(&self, account: &AccountId, num: ChatNum) -> StoreResult<Chat> {
-        let inner = self.lock()?;
-        let key = inner
-            .chat_nums
-            .get(&num)
-            .ok_or(StoreError::NotFound("chat"))?;
-        Ok(inner.chat(account, key)?.0.clone())
+        self.chat_by_num(account, num)
     }
 
     async fn events_since(
@@ -405,29 +229,11 @@ impl Store for MemoryStore {
         from: EventId,
         limit: u32,
     ) -> StoreResult<Vec<ChatEvent>> {
-        let inner = self.lock()?;
-        let (_, events) = inner.chat(account, key)?;
-        let start = usize::try_from(from.0)
-            .unwrap_or(usize::MAX)
-            .min(events.len());
-        Ok(events[start..]
-            .iter()
-            .take(limit as usize)
-            .cloned()
-            .collect())
+        self.events_from(account, key, from, limit)
     }
 
     async fn open_chats(&self) -> StoreResult<Vec<Chat>> {
-        let inner = self.lock()?;
-        let mut open: Vec<Chat> = inner
-            .chats
-            .values()
-            .map(|(c, _)| c)
-            .filter(|c| c.state != ChatState::Ended)
-            .cloned()
-            .collect();
-        open.sort_by_key(|c| c.num);
-        Ok(open)
+        self.all_open_chats()
     }
 
     async fn chats_of_agent(
@@ -436,17 +242,7 @@ impl Store for MemoryStore {
         agent: AgentId,
         limit: u32,
     ) -> StoreResult<Vec<Chat>> {
-        let inner = self.lock()?;
-        let mut chats: Vec<Chat> = inner
-            .chats
-            .values()
-            .map(|(c, _)| c)
-            .filter(|c| &c.account == account && c.agent.as_ref().is_some_and(|a| a.id == agent))
-            .cloned()
-            .collect();
-        chats.sort_by_key(|c| std::cmp::Reverse(c.num));
-        chats.truncate(limit as usize);
-        Ok(chats)
+        self.handled_by(account, agent, limit)
     }
 
     async fn feed_since(
@@ -455,16 +251,7 @@ impl Store for MemoryStore {
         after: GlobalSeq,
         limit: u32,
     ) -> StoreResult<Vec<FeedItem>> {
-        let inner = self.lock()?;
-        let start = inner
-            .feed
-            .partition_point(|(_, item)| item.event.seq <= after);
-        Ok(inner.feed[start..]
-            .iter()
-            .filter(|(a, _)| a == account)
-            .take(limit as usize)
-            .map(|(_, item)| item.clone())
-            .collect())
+        self.feed_after(account, after, limit)
     }
 
     async fn put_session(&self, session: &AuthSession) -> StoreResult<()> {

@@ -200,15 +200,13 @@ async fn visitor_request_rings_accept_and_lines_flow_with_exact_cursors() {
             .as_str()
             .is_some_and(|h| h.ends_with("/events/5"))
     );
-    app.engine
-        .post_line(
-            &chatwire_engine::core::AccountId::parse("1000").expect("id"),
-            &chatwire_engine::core::ChatKey::parse(key_of(&chat_url)).expect("key"),
-            chatwire_engine::core::Actor::Visitor,
-            chatwire_engine::LineInput::plain("I need a bigger plan"),
-        )
-        .await
-        .expect("visitor line");
+    crate::helpers::visitor_post(
+        &app.engine,
+        &chatwire_engine::core::AccountId::parse("1000").expect("id"),
+        &chatwire_engine::core::ChatKey::parse(key_of(&chat_url)).expect("key"),
+        chatwire_engine::LineInput::plain("I need a bigger plan"),
+    )
+    .await;
     let (_, page) = app.lp_get(&agent, &format!("{next}&v=1&NC=true")).await;
     let new: Vec<String> = events(&page["chat"]["events"]["event"])
         .iter()

@@ -4,10 +4,10 @@
 //! status and exactly the new events.
 
 use chatwire_engine::LineInput;
-use chatwire_engine::core::{AccountId, Actor, ChatKey};
+use chatwire_engine::core::{AccountId, ChatKey};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, visitor_post};
 use crate::lp::{ACCOUNT, Agent, key_of};
 
 /// `event` as a list, whatever its JSON form (absent, one object, array).
@@ -94,15 +94,13 @@ async fn say(app: &TestApp, agent: &Agent, chat: &str, text: &str) -> String {
 }
 
 async fn visitor_says(app: &TestApp, chat: &str, text: &str) {
-    app.engine
-        .post_line(
-            &AccountId::parse("1000").expect("account"),
-            &ChatKey::parse(key_of(chat)).expect("key"),
-            Actor::Visitor,
-            LineInput::plain(text),
-        )
-        .await
-        .expect("visitor line");
+    visitor_post(
+        &app.engine,
+        &AccountId::parse("1000").expect("account"),
+        &ChatKey::parse(key_of(chat)).expect("key"),
+        LineInput::plain(text),
+    )
+    .await;
 }
 
 /// The multi-chat retrieve; returns each chat's events (as briefs) and its next cursor.

@@ -4,10 +4,10 @@
 //! end, and the chat-level error envelopes. One scenario per format on a fresh demo server.
 
 use chatwire_engine::LineInput;
-use chatwire_engine::core::{AccountId, Actor, ChatKey, Typing};
+use chatwire_engine::core::{AccountId, ChatKey, Typing};
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, visitor_post};
 use crate::liveperson_snapshots::{Q, agent_in};
 use crate::lp::{ACCOUNT, key_of};
 use crate::wire_snap::{Fmt, Req, Wire};
@@ -21,10 +21,7 @@ fn ids(key: &str) -> (AccountId, ChatKey) {
 
 async fn visitor_line(app: &TestApp, key: &str, text: &str) {
     let (account, key) = ids(key);
-    app.engine
-        .post_line(&account, &key, Actor::Visitor, LineInput::plain(text))
-        .await
-        .expect("visitor line");
+    visitor_post(&app.engine, &account, &key, LineInput::plain(text)).await;
 }
 
 /// A line event in both formats.

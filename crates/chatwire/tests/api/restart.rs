@@ -1,9 +1,9 @@
 //! Data written before a restart is there after it, and ids continue where they stopped.
 
-use chatwire_engine::core::{AccountId, Actor, ChatState, EventId, EventKind};
+use chatwire_engine::core::{AccountId, ChatState, EventId, EventKind};
 use chatwire_engine::{ChatRequestInput, Cursor, LineInput};
 
-use crate::helpers::{agent_caller, spawn_app, spawn_with, test_settings};
+use crate::helpers::{agent_caller, spawn_app, spawn_with, test_settings, visitor_post};
 
 #[tokio::test]
 async fn chats_and_their_events_survive_a_restart() {
@@ -42,15 +42,13 @@ async fn chats_and_their_events_survive_a_restart() {
     };
     app.engine.accept_next(&caller).await.expect("accept");
     for i in 0..5 {
-        app.engine
-            .post_line(
-                &account,
-                &key,
-                Actor::Visitor,
-                LineInput::plain(format!("line {i}")),
-            )
-            .await
-            .expect("line");
+        visitor_post(
+            &app.engine,
+            &account,
+            &key,
+            LineInput::plain(format!("line {i}")),
+        )
+        .await;
     }
     let before = app
         .engine
@@ -90,11 +88,7 @@ async fn chats_and_their_events_survive_a_restart() {
             .availability,
         chatwire_engine::core::Availability::Online
     );
-    let more = app
-        .engine
-        .post_line(&account, &key, Actor::Visitor, LineInput::plain("after"))
-        .await
-        .expect("line");
+    let more = visitor_post(&app.engine, &account, &key, LineInput::plain("after")).await;
     assert_eq!(more.events[0].id, after.next);
     assert!(more.events[0].seq > after.events.last().expect("events").seq);
     assert!(matches!(&more.events[0].kind, EventKind::Line(l) if l.text == "after"));

@@ -8,13 +8,15 @@ use std::path::Path;
 use std::time::Duration;
 
 use chatwire_engine::core::{
-    AccountId, Actor, Availability, ChatKey, EventId, EventKind, LineSubType, MailStatus,
-    OutboxMail, TextType,
+    AccountId, Availability, ChatKey, EventId, EventKind, LineSubType, MailStatus, OutboxMail,
+    TextType,
 };
-use chatwire_engine::{ChatRequestInput, Cursor, LineInput, TranscriptRequest, VisitorCaller};
+use chatwire_engine::{
+    AgentPrincipal, ChatRequestInput, Cursor, LineInput, TranscriptRequest, VisitorCaller,
+};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, agent_caller, spawn_with, test_settings};
+use crate::helpers::{TestApp, agent_caller, spawn_with, test_settings, visitor_post};
 use crate::smtp::{SmtpSink, available as smtp_available, free_port};
 
 /// A demo server whose mail goes to 127.0.0.1:`port`, retrying every 100-400 ms.
@@ -74,6 +76,15 @@ async fn mails(app: &TestApp, key: &ChatKey) -> Vec<OutboxMail> {
         .expect("outbox")
 }
 
+/// Agent `agent` of `account` as the caller of agent writes.
+fn agent_principal(account: &AccountId, agent: chatwire_engine::core::AgentId) -> AgentPrincipal {
+    AgentPrincipal {
+        account: account.clone(),
+        agent,
+        login: None,
+    }
+}
+
 /// The seeded visitor application (its key may act on chats opened without one).
 async fn visitor(app: &TestApp, account: &AccountId) -> VisitorCaller {
     app.engine
@@ -113,26 +124,16 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
     let app = app_mailing_to(port, data.path()).await;
     let account = demo();
     let (key, agent3) = accepted_chat(&app).await;
-    let agent = Actor::Agent {
-        id: agent3,
-        name: "Agent 3".into(),
-    };
+    let agent = agent_principal(&account, agent3);
+    visitor_post(
+        &app.engine,
+        &account,
+        &key,
+        LineInput::plain("Hello, my order is late"),
+    )
+    .await;
     app.engine
-        .post_line(
-            &account,
-            &key,
-            Actor::Visitor,
-            LineInput::plain("Hello, my order is late"),
-        )
-        .await
-        .expect("visitor line");
-    app.engine
-        .post_line(
-            &account,
-            &key,
-            agent.clone(),
-            LineInput::plain("Sorry! Let me check."),
-        )
+        .agent_post_line(&agent, &key, LineInput::plain("Sorry! Let me check."))
         .await
         .expect("agent line");
     let private = LineInput {
@@ -140,7 +141,7 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
         ..LineInput::plain("note to self: refund without asking")
     };
     app.engine
-        .post_line(&account, &key, agent.clone(), private)
+        .agent_post_line(&agent, &key, private)
         .await
         .expect("private line");
     let html = LineInput {
@@ -148,7 +149,7 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
         ..LineInput::plain("It ships <b>today</b>.")
     };
     app.engine
-        .post_line(&account, &key, agent.clone(), html)
+        .agent_post_line(&agent, &key, html)
         .await
         .expect("html line");
 
@@ -173,7 +174,7 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
         .chat
         .key;
     app.engine
-        .end_chat(&account, &other, Actor::Visitor)
+        .visitor_end_chat(&visitor(&app, &account).await, &other)
         .await
         .expect("end second chat");
     app.engine
@@ -198,10 +199,7 @@ async fn a_transcript_requested_during_the_chat_arrives_after_it_ends_with_only_
     );
 
     // Act 2: the agent ends the chat.
-    app.engine
-        .end_chat(&account, &key, agent)
-        .await
-        .expect("end");
+    app.engine.agent_end_chat(&agent, &key).await.expect("end");
 
     // Assert 2: the transcript arrives with every visible line, in the visitor's time zone.
     let all = sink.wait_for(2, Duration::from_secs(30)).await;
@@ -277,21 +275,9 @@ async fn a_transcript_waits_in_the_outbox_while_smtp_is_down_and_is_delivered_by
     let app = app_mailing_to(port, data.path()).await;
     let account = demo();
     let (key, agent3) = accepted_chat(&app).await;
+    visitor_post(&app.engine, &account, &key, LineInput::plain("Thanks, bye")).await;
     app.engine
-        .post_line(
-            &account,
-            &key,
-            Actor::Visitor,
-            LineInput::plain("Thanks, bye"),
-        )
-        .await
-        .expect("line");
-    let agent = Actor::Agent {
-        id: agent3,
-        name: "Agent 3".into(),
-    };
-    app.engine
-        .end_chat(&account, &key, agent)
+        .agent_end_chat(&agent_principal(&account, agent3), &key)
         .await
         .expect("end");
 

@@ -156,3 +156,28 @@ pub(crate) fn agent_caller(
         login: None,
     })
 }
+
+/// The seeded demo app key, as the visitor application holding it (visitor writes take one).
+pub(crate) async fn demo_visitor(
+    engine: &Engine,
+    account: &chatwire_engine::core::AccountId,
+) -> chatwire_engine::VisitorCaller {
+    engine
+        .visitor_caller(account, "demo-app-key")
+        .await
+        .expect("seeded app key")
+}
+
+/// A visitor line posted through the seeded demo app key, as the visitor application would.
+pub(crate) async fn visitor_post(
+    engine: &Engine,
+    account: &chatwire_engine::core::AccountId,
+    key: &chatwire_engine::core::ChatKey,
+    line: chatwire_engine::LineInput,
+) -> chatwire_store::Committed {
+    let visitor = demo_visitor(engine, account).await;
+    engine
+        .visitor_post_line(&visitor, key, line)
+        .await
+        .expect("visitor line")
+}

@@ -1,5 +1,5 @@
 //! What a visitor application does to a chat: open it, post a line, end it, set the visitor's
-//! name and typing, ask for the transcript by mail. Every use case takes the
+//! name, typing and custom variables, ask for the transcript by mail. Every use case takes the
 //! [`VisitorCaller`] and checks here that its app key may act on the chat, so no HTTP route can
 //! forget the check; a write also counts as visitor activity (keeps the chat from timing out).
 //!
@@ -9,8 +9,8 @@
 
 use std::net::IpAddr;
 
-use chatwire_core::chat::TypingSide;
-use chatwire_core::{Actor, Chat, ChatCommand, ChatKey, Typing};
+use chatwire_core::chat::{CustomVariable, TypingSide};
+use chatwire_core::{AccountId, Actor, Chat, ChatCommand, ChatKey, Typing};
 use chatwire_store::Committed;
 
 use crate::{
@@ -115,5 +115,38 @@ impl Engine {
     ) -> EngineResult<()> {
         self.own_chat(visitor, key).await?;
         self.queue_transcript(visitor.account(), key, request).await
+    }
+}
+
+impl Engine {
+    /// The chat, if `app_key` may act as its visitor (see `visitor_writes::may_act_on`).
+    /// Another key's chat is `Forbidden`. For reads and streams that hold a raw app key; use
+    /// cases that write take a [`VisitorCaller`] and check through `own_chat`.
+    pub async fn visitor_chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        app_key: &str,
+    ) -> EngineResult<Chat> {
+        let chat = self.chat(account, key).await?;
+        crate::chats::visitor_writes::may_act_on(app_key, &chat)?;
+        Ok(chat)
+    }
+
+    /// The visitor adds or replaces custom variables on their chat (refused unless `visitor`
+    /// may act on it).
+    pub async fn set_custom_variables(
+        &self,
+        visitor: &VisitorCaller,
+        key: &ChatKey,
+        vars: Vec<CustomVariable>,
+    ) -> EngineResult<Committed> {
+        self.own_chat(visitor, key).await?;
+        self.commit(
+            visitor.account(),
+            key,
+            ChatCommand::SetCustomVariables(vars),
+        )
+        .await
     }
 }

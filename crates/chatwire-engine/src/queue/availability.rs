@@ -1,21 +1,17 @@
-//! Visitor-side use cases: who may act as a chat's visitor, reads that keep a chat alive,
-//! availability and estimated wait time, offline/exit surveys, custom variables.
+//! Whether a visitor can chat now: availability (LivePerson `chat/availability`), what an
+//! availability question names, and the estimated wait time.
 //!
 //! Estimated wait time comes from the queue and the waits of recently accepted chats, kept in
-//! memory per account and skill (the last [`WAIT_SAMPLES`] accepts).
+//! memory per account and skill (the last [`WAIT_SAMPLES`] accepts, [`WaitStats`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
-use chatwire_core::chat::{CustomVariable, SurveyAnswer};
 use chatwire_core::routing;
-use chatwire_core::{
-    AccountId, AgentId, Availability, Chat, ChatCommand, ChatKey, ChatState, EventKind, SkillId,
-    SurveyKind,
-};
+use chatwire_core::{AccountId, AgentId, Availability, ChatState, EventKind, SkillId};
 use chatwire_store::Committed;
 
-use crate::{Engine, EngineResult, VisitorCaller};
+use crate::{Engine, EngineResult};
 
 /// Accepts remembered per account and skill for the estimate.
 pub(crate) const WAIT_SAMPLES: usize = 50;
@@ -61,20 +57,6 @@ impl WaitStats {
 }
 
 impl Engine {
-    /// The chat, if `app_key` may act as its visitor (see `visitor_writes::may_act_on`).
-    /// Another key's chat is `Forbidden`. For reads and streams that hold a raw app key; use
-    /// cases that write take a [`VisitorCaller`] and check through `own_chat`.
-    pub async fn visitor_chat(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        app_key: &str,
-    ) -> EngineResult<Chat> {
-        let chat = self.chat(account, key).await?;
-        crate::visitor_writes::may_act_on(app_key, &chat)?;
-        Ok(chat)
-    }
-
     /// Whether a visitor can chat now (LivePerson `chat/availability`). With an agent: that
     /// agent is Online with a free slot. With `max_wait` 0: someone with the skill has a free
     /// slot now. Without `max_wait`: someone with the skill is Online, whatever the queue.
@@ -167,63 +149,5 @@ impl Engine {
         let ahead = i64::try_from(queued + 1).unwrap_or(i64::MAX);
         let agents = i64::try_from(online).unwrap_or(1).max(1);
         Ok((avg_ms.saturating_mul(ahead) / agents + 999) / 1000)
-    }
-
-    /// Stores an offline ("leave a message") survey of the visitor's account: validated
-    /// against the account's offline survey, kept for its agents with the context sent.
-    pub async fn submit_offline_survey(
-        &self,
-        visitor: &VisitorCaller,
-        survey_id: Option<i64>,
-        answers: Vec<SurveyAnswer>,
-        context: Vec<(String, String)>,
-    ) -> EngineResult<()> {
-        let survey = self
-            .survey_of(
-                visitor.account(),
-                SurveyKind::Offline,
-                survey_id.map(|i| i.to_string()).as_deref(),
-            )
-            .await?;
-        self.submit(survey, None, None, answers, context).await
-    }
-
-    /// Stores the visitor's exit survey of their chat (refused unless `visitor` may act on it).
-    pub async fn submit_exit_survey(
-        &self,
-        visitor: &VisitorCaller,
-        key: &ChatKey,
-        survey_id: Option<i64>,
-        answers: Vec<SurveyAnswer>,
-        context: Vec<(String, String)>,
-    ) -> EngineResult<()> {
-        let account = visitor.account();
-        self.own_chat(visitor, key).await?;
-        let survey = self
-            .survey_of(
-                account,
-                SurveyKind::Exit,
-                survey_id.map(|i| i.to_string()).as_deref(),
-            )
-            .await?;
-        self.submit(survey, Some(key.clone()), None, answers, context)
-            .await
-    }
-
-    /// The visitor adds or replaces custom variables on their chat (refused unless `visitor`
-    /// may act on it).
-    pub async fn set_custom_variables(
-        &self,
-        visitor: &VisitorCaller,
-        key: &ChatKey,
-        vars: Vec<CustomVariable>,
-    ) -> EngineResult<Committed> {
-        self.own_chat(visitor, key).await?;
-        self.commit(
-            visitor.account(),
-            key,
-            ChatCommand::SetCustomVariables(vars),
-        )
-        .await
     }
 }

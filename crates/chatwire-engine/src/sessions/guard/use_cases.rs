@@ -8,7 +8,7 @@ use chatwire_store::Committed;
 
 use super::address_key;
 use super::credentials::Lookup;
-use crate::auth::{AgentPrincipal, AppCredentials, LoginGrant};
+use crate::sessions::{AgentPrincipal, AppCredentials, LoginGrant};
 use crate::{ChatRequestInput, Engine, EngineError, EngineResult};
 
 /// Turns a limiter refusal into the error the dialects render as 429 + `Retry-After`.
@@ -46,7 +46,8 @@ impl Engine {
         }
         let now = self.now().0;
         // Hashed: login names an attacker makes up must not make the table's keys large.
-        let user = crate::auth::key_hash("login", &format!("{account}:{}", login.to_lowercase()));
+        let user =
+            crate::sessions::key_hash("login", &format!("{account}:{}", login.to_lowercase()));
         guard
             .user_failures
             .hit(&user, config.login_failures_per_user, now)

@@ -12,7 +12,7 @@
 
 use chatwire_core::{AccountId, ChatCommand, ChatKey, ChatState, DomainError, Timestamp};
 
-use crate::live::{Tail, lock};
+use crate::runtime::live::{Tail, lock};
 use crate::{Engine, EngineError};
 
 /// How often a visitor's sighting of one chat is recorded in a shared store: a quarter of its

@@ -1,5 +1,5 @@
 //! Catching the live tails up with commits made by other nodes (reported by the store's
-//! wake-ups, see `crate::wakeups`).
+//! wake-ups, see `crate::runtime::wakeups`).
 //!
 //! A chat write elsewhere makes this node re-read the chat and absorb the events it misses,
 //! exactly like a local commit, before waking the chat's waiters: a woken waiter re-samples

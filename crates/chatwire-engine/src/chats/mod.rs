@@ -1,17 +1,38 @@
-//! Chat use cases: request, accept, lines, end, name and typing (transfers and requeue are in
-//! `transfers`).
+//! Chats: the commands on one chat, who may issue them, and reading it.
+//!
+//! - this file: request, accept, lines, end, visitor name, visitor activity; the one write
+//!   path ([`Engine::commit`]).
+//! - `agent_writes`: what an agent does to a chat (lines, URL, end, close, name, typing).
+//! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
+//! - `visitor_writes`: what a visitor application may do to a chat (its app key owns it).
+//! - `transfers`: transfers, accepting and declining them, requeue.
+//! - `reads`: a chat's snapshot, the chat of a visit, open chats, an agent's past chats.
+//! - `cursor`: the one cursor read of a chat's events, with an optional wait.
+//! - `transcript`: the chat as text or HTML for agents.
+//! - `html`: sanitising agent HTML lines.
 //!
 //! Every write goes through [`Engine::commit`]: the store decides and persists atomically, then
 //! the commit is absorbed into the live tail and waiters are notified. The store call runs in
 //! its own task so that a client hanging up mid-request can never leave a committed change out
 //! of the in-memory tail.
 
+pub(crate) mod access;
+mod agent_writes;
+pub(crate) mod cursor;
+pub(crate) mod html;
+mod reads;
+mod transcript;
+mod transfers;
+pub(crate) mod visitor_writes;
+
+pub use transfers::TransferTo;
+
+use chatwire_core::chat::AssignedAgent;
 use chatwire_core::chat::DEFAULT_CHAT_TIMEOUT_SECS;
-use chatwire_core::chat::{AssignedAgent, TypingSide};
-use chatwire_core::routing::{self, AgentLoad};
+use chatwire_core::routing;
 use chatwire_core::{
     AccountId, Actor, AgentId, ChatCommand, ChatKey, ChatRequest, DomainError, LineSubType,
-    NewChat, TextType, Typing,
+    NewChat, TextType,
 };
 use chatwire_store::Committed;
 
@@ -83,7 +104,7 @@ impl Engine {
     fn absorb(&self, committed: &Committed) {
         let tail = self.0.live.upsert(&committed.chat, self.now());
         {
-            let mut t = crate::live::lock(&tail);
+            let mut t = crate::runtime::live::lock(&tail);
             t.absorb(
                 &committed.chat,
                 &committed.events,
@@ -157,12 +178,6 @@ impl Engine {
         .map_err(|e| EngineError::Internal(e.into()))?
     }
 
-    /// The agent's record and current load, from memory.
-    pub async fn agent_load(&self, account: &AccountId, agent: AgentId) -> EngineResult<AgentLoad> {
-        let agent = self.agent(account, agent).await?;
-        Ok(AgentLoad::count(agent, &self.0.live.open_chats(account)))
-    }
-
     /// Accepts the next chat ringing for this agent (personal transfers first, then oldest).
     /// Losing a race to another agent moves on to the next candidate.
     pub async fn accept_next(&self, who: &AgentPrincipal) -> EngineResult<Committed> {
@@ -205,8 +220,9 @@ impl Engine {
             .await
     }
 
-    /// Posts a line as the visitor or an agent.
-    pub async fn post_line(
+    /// Posts a line as the visitor or an agent. Crate-only: the caller-taking use cases
+    /// ([`Engine::agent_post_line`], [`Engine::visitor_post_line`]) decide who may.
+    pub(crate) async fn post_line(
         &self,
         account: &AccountId,
         key: &ChatKey,
@@ -221,7 +237,7 @@ impl Engine {
         }
         let mut line = line;
         if line.text_type == TextType::Html {
-            line.text = crate::html::sanitize(&line.text);
+            line.text = crate::chats::html::sanitize(&line.text);
         }
         let cmd = ChatCommand::PostLine {
             author,
@@ -233,22 +249,9 @@ impl Engine {
         self.commit(account, key, cmd).await
     }
 
-    /// An agent pushes a URL to the visitor.
-    pub async fn push_url(
-        &self,
-        who: &AgentPrincipal,
-        key: &ChatKey,
-        url: String,
-    ) -> EngineResult<Committed> {
-        let (account, agent) = (&who.account, who.agent);
-        self.readable_chat(account, key, agent).await?;
-        let me = self.assigned(account, agent).await?;
-        self.commit(account, key, ChatCommand::PushUrl { agent: me, url })
-            .await
-    }
-
-    /// Ends a chat.
-    pub async fn end_chat(
+    /// Ends a chat. Crate-only: the caller-taking use cases ([`Engine::agent_end_chat`],
+    /// [`Engine::visitor_end_chat`]) decide who may.
+    pub(crate) async fn end_chat(
         &self,
         account: &AccountId,
         key: &ChatKey,
@@ -273,38 +276,6 @@ impl Engine {
             .await
     }
 
-    /// An agent corrects the visitor's name (SuperOffice `CustomerName`); refused for a chat
-    /// the agent may not read.
-    pub async fn agent_set_visitor_name(
-        &self,
-        who: &AgentPrincipal,
-        key: &ChatKey,
-        name: String,
-    ) -> EngineResult<Committed> {
-        self.readable_chat(&who.account, key, who.agent).await?;
-        self.set_visitor_name(&who.account, key, name).await
-    }
-
-    /// Sets the agent's typing indicator; only the handling agent may.
-    pub async fn set_agent_typing(
-        &self,
-        who: &AgentPrincipal,
-        key: &ChatKey,
-        typing: Typing,
-    ) -> EngineResult<Committed> {
-        let (account, agent) = (&who.account, who.agent);
-        let chat = self.readable_chat(account, key, agent).await?;
-        if !chat.is_handled_by(agent) {
-            return Err(DomainError::NotParticipant.into());
-        }
-        self.commit(
-            account,
-            key,
-            ChatCommand::SetTyping(TypingSide::Agent, typing),
-        )
-        .await
-    }
-
     /// Records visitor activity on a chat (any visitor request keeps it alive). In memory;
     /// with a shared store also in the store, at most once per a quarter of the chat's timeout
     /// (see `sweeper`), so other nodes' sweepers know the visitor is still there.
@@ -314,10 +285,10 @@ impl Engine {
         };
         let now = self.now();
         let record = {
-            let mut t = crate::live::lock(&tail);
+            let mut t = crate::runtime::live::lock(&tail);
             t.last_visitor_activity = now;
             let due = now.millis_since(t.visitor_recorded_at)
-                >= crate::sweeper::record_every_ms(t.chat.chat_timeout_secs);
+                >= crate::runtime::sweeper::record_every_ms(t.chat.chat_timeout_secs);
             if due && self.is_shared() {
                 t.visitor_recorded_at = now;
             }
@@ -332,7 +303,7 @@ impl Engine {
                     // Not recorded: let the next visitor request try again at once, or other
                     // nodes' stored sighting could lag by more than the margin they allow.
                     if let Some(tail) = engine.0.live.get(&account, &key) {
-                        let mut t = crate::live::lock(&tail);
+                        let mut t = crate::runtime::live::lock(&tail);
                         if t.visitor_recorded_at == now {
                             t.visitor_recorded_at = chatwire_core::Timestamp(0);
                         }
@@ -350,3 +321,5 @@ impl Engine {
         Ok(self.agent(account, agent).await?.as_assigned())
     }
 }
+
+impl Engine {}

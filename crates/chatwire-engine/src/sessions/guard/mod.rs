@@ -126,7 +126,7 @@ impl Guard {
             address_failures: failures(config.max_tracked_keys),
             address_chats: chats(config.max_tracked_keys),
             app_key_chats: chats(config.max_tracked_keys),
-            dummy_hash: crate::password::dummy_hash(),
+            dummy_hash: crate::sessions::password::dummy_hash(),
             config: config.clone(),
         }
     }

@@ -11,7 +11,7 @@ use chatwire_core::access::ChatAction;
 use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey, EventId, GlobalSeq, Timestamp};
 
 use super::ChatView;
-use crate::live::{TailRead, TailRef, lock};
+use crate::runtime::live::{TailRead, TailRef, lock};
 use crate::{Caller, Engine, EngineResult};
 
 /// Who reads, as far as access and visibility go.
@@ -62,7 +62,7 @@ impl Engine {
                 .authorize(account, chat, agent, ChatAction::Read)
                 .await
                 .map(|_| ()),
-            Reader::Visitor(app_key) => crate::visitor_writes::may_act_on(app_key, chat),
+            Reader::Visitor(app_key) => crate::chats::visitor_writes::may_act_on(app_key, chat),
         }
     }
 

@@ -1,22 +1,28 @@
-//! Reading chats and the queue: a chat's snapshot, ring counts, free slots, transfer skills,
-//! agent chat lists. Reading a chat's *events* (polls and waits) is `cursor`'s.
+//! The queue and routing as agents and visitors see it: an agent's load and ring count (with
+//! its wait), the chats ringing for an agent, free slots, transfer skills, availability and
+//! estimated wait (`availability`), and taking chats from the queue (`claim`).
+//!
+//! Rules owned here: which queued chats ring for whom and in which order (applying
+//! `chatwire_core::routing`), how free slots and the estimated wait are counted, and which
+//! pick-up refusals mean "nothing happened". Committing an accept is `chats`'.
 
-use chatwire_core::access::ChatAction;
-use chatwire_core::routing;
-use chatwire_core::{AccountId, AgentId, Chat, ChatKey};
+mod availability;
+mod claim;
 
-use crate::live::lock;
-use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
+pub(crate) use availability::WaitStats;
+
+use std::time::Duration;
+
+use chatwire_core::routing::{self, AgentLoad};
+use chatwire_core::{AccountId, AgentId, Chat};
+
+use crate::{AgentPrincipal, Engine, EngineResult, Topic};
 
 impl Engine {
-    /// A chat, from memory when held (loaded into memory otherwise).
-    pub async fn chat(&self, account: &AccountId, key: &ChatKey) -> EngineResult<Chat> {
-        if let Some(tail) = self.0.live.get(account, key) {
-            return Ok(Chat::clone(&lock(&tail).chat));
-        }
-        let chat = self.0.store.get_chat(account, key).await?;
-        self.0.live.upsert(&chat, self.now());
-        Ok(chat)
+    /// The agent's record and current load, from memory.
+    pub async fn agent_load(&self, account: &AccountId, agent: AgentId) -> EngineResult<AgentLoad> {
+        let agent = self.agent(account, agent).await?;
+        Ok(AgentLoad::count(agent, &self.0.live.open_chats(account)))
     }
 
     /// How many chats this agent may accept now (LivePerson ring count).
@@ -96,39 +102,20 @@ impl Engine {
         Ok(out)
     }
 
-    /// The chat behind a LivePerson visit id (`H…K…`, derived from the chat key) that `agent`
-    /// may read: among the agent's chats, the chats ringing for them and the open chats.
-    pub async fn chat_of_visit(&self, who: &AgentPrincipal, visit: &str) -> EngineResult<Chat> {
-        let (account, agent) = (&who.account, who.agent);
-        let mut candidates = self.chats_of_agent(who, 200).await?;
-        candidates.extend(self.ringing_chats(who).await?);
-        candidates.extend(self.open_chats(account));
-        for chat in candidates.into_iter().filter(|c| c.key.visit_id() == visit) {
-            if self
-                .authorize(account, &chat, agent, ChatAction::Read)
-                .await
-                .is_ok()
-            {
-                return Ok(chat);
+    /// The ring count; when nothing rings, waits up to `wait` for something to.
+    pub async fn wait_ring_count(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        wait: Duration,
+    ) -> EngineResult<u32> {
+        let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
+        loop {
+            let mut receivers = [self.0.notifier.subscribe(Topic::Account(account.clone()))];
+            let count = self.ring_count(account, agent).await?;
+            if count > 0 || wait.is_zero() || !self.wait_any(&mut receivers, deadline).await {
+                return Ok(count);
             }
         }
-        Err(EngineError::NotFound("visit"))
-    }
-
-    /// Every open chat of the account (queue and in progress).
-    pub fn open_chats(&self, account: &AccountId) -> Vec<Chat> {
-        let mut chats = self.0.live.open_chats(account);
-        chats.sort_by_key(|c| c.num);
-        chats
-    }
-
-    /// Chats the agent handled, most recent first.
-    pub async fn chats_of_agent(
-        &self,
-        who: &AgentPrincipal,
-        limit: u32,
-    ) -> EngineResult<Vec<Chat>> {
-        let (account, agent) = (&who.account, who.agent);
-        Ok(self.0.store.chats_of_agent(account, agent, limit).await?)
     }
 }

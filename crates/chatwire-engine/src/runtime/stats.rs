@@ -8,7 +8,7 @@ use std::time::Duration;
 use chatwire_core::ChatState;
 use chatwire_store::PoolStatus;
 
-use crate::live::lock;
+use crate::runtime::live::lock;
 use crate::{Engine, EngineResult};
 
 /// Most due mails counted per look at the outbox: the backlog gauge saturates there rather than

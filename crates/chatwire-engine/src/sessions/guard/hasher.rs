@@ -23,7 +23,8 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use crate::{EngineError, EngineResult, password};
+use crate::sessions::password;
+use crate::{EngineError, EngineResult};
 
 /// How long a refused caller is told to wait.
 const RETRY_AFTER: Duration = Duration::from_secs(1);

@@ -1,0 +1,88 @@
+//! The in-memory store's state: every table behind one mutex, the id and sequence counters,
+//! and recording a commit (chat, events, feed) the way the real backends do in one transaction.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chatwire_core::routing::AgentLoad;
+use chatwire_core::{
+    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatEvent, ChatKey, ChatNum,
+    MailId, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+};
+
+use crate::{Committed, FeedItem, StoreError, StoreResult};
+
+/// Every table of the store, behind the store's one mutex.
+#[derive(Default)]
+pub(super) struct Inner {
+    pub(super) accounts: BTreeMap<AccountId, Account>,
+    pub(super) skills: BTreeMap<SkillId, Skill>,
+    pub(super) agents: BTreeMap<AgentId, Agent>,
+    pub(super) app_keys: HashMap<String, AppKey>,
+    pub(super) chats: HashMap<ChatKey, (Chat, Vec<ChatEvent>)>,
+    pub(super) chat_nums: HashMap<ChatNum, ChatKey>,
+    pub(super) feed: Vec<(AccountId, FeedItem)>,
+    pub(super) sessions: HashMap<String, AuthSession>,
+    pub(super) surveys: BTreeMap<i64, Survey>,
+    pub(super) topic_settings: BTreeMap<SkillId, TopicSettings>,
+    pub(super) survey_responses: Vec<SurveyResponse>,
+    pub(super) outbox: BTreeMap<MailId, OutboxMail>,
+    pub(super) visitor_seen: HashMap<ChatKey, Timestamp>,
+    pub(super) last_id: i64,
+    pub(super) last_seq: i64,
+}
+
+impl Inner {
+    pub(super) fn next_id(&mut self) -> i64 {
+        self.last_id += 1;
+        self.last_id
+    }
+
+    pub(super) fn chat(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> StoreResult<&(Chat, Vec<ChatEvent>)> {
+        self.chats
+            .get(key)
+            .filter(|(c, _)| &c.account == account)
+            .ok_or(StoreError::NotFound("chat"))
+    }
+
+    pub(super) fn load_of(&self, account: &AccountId, agent: AgentId) -> StoreResult<AgentLoad> {
+        let agent = self
+            .agents
+            .get(&agent)
+            .filter(|a| &a.account == account)
+            .ok_or(StoreError::NotFound("agent"))?
+            .clone();
+        let active = self
+            .chats
+            .values()
+            .filter(|(c, _)| c.is_handled_by(agent.id))
+            .count();
+        Ok(AgentLoad {
+            agent,
+            active_chats: u32::try_from(active).unwrap_or(u32::MAX),
+        })
+    }
+
+    pub(super) fn record(&mut self, chat: Chat, events: Vec<ChatEvent>) -> Committed {
+        if let Some(last) = events.last() {
+            self.last_seq = last.seq.0;
+        }
+        for e in &events {
+            let item = FeedItem {
+                chat: chat.key.clone(),
+                event: e.clone(),
+            };
+            self.feed.push((chat.account.clone(), item));
+        }
+        let entry = self
+            .chats
+            .entry(chat.key.clone())
+            .or_insert_with(|| (chat.clone(), Vec::new()));
+        entry.0 = chat.clone();
+        entry.1.extend(events.iter().cloned());
+        Committed { chat, events }
+    }
+}
