@@ -9,7 +9,7 @@ use chatwire_engine::core::{AccountId, AgentId, SkillId, SurveyKind};
 use super::body::LpBody;
 use super::compat::empty;
 use super::input::{parse_answers, survey_context};
-use super::reply::LpReply;
+use super::reply::{LpAnswer, LpReply};
 use super::views::Leaf;
 use super::views::account::account_root;
 use super::views::survey::SurveyView;
@@ -120,29 +120,26 @@ fn survey_name(q: &Query) -> Option<&str> {
 }
 
 /// `GET /chat/preSurvey`: the pre-chat survey (answers travel in the chat request).
-pub async fn get_pre_survey(
-    State(state): State<AppState>,
-    visitor: LpVisitor,
-    format: Format,
-    q: Query,
-) -> Result<LpReply, ApiError> {
-    let survey = state
-        .engine
-        .survey_of(&visitor.account, SurveyKind::PreChat, survey_name(&q))
-        .await?;
-    Ok(LpReply::ok(format, &SurveyView(&survey)))
+pub async fn get_pre_survey(s: State<AppState>, v: LpVisitor, f: Format, q: Query) -> LpAnswer {
+    survey(s, v, f, q, SurveyKind::PreChat).await
 }
 
 /// `GET /chat/offlineSurvey`: the "leave a message" survey.
-pub async fn get_offline_survey(
+pub async fn get_offline_survey(s: State<AppState>, v: LpVisitor, f: Format, q: Query) -> LpAnswer {
+    survey(s, v, f, q, SurveyKind::Offline).await
+}
+
+/// The account's survey of `kind` the query names (`surveyName` wins, then `surveyApiId`).
+async fn survey(
     State(state): State<AppState>,
     visitor: LpVisitor,
     format: Format,
     q: Query,
-) -> Result<LpReply, ApiError> {
-    let survey = state
-        .engine
-        .survey_of(&visitor.account, SurveyKind::Offline, survey_name(&q))
+    kind: SurveyKind,
+) -> LpAnswer {
+    let engine = &state.engine;
+    let survey = engine
+        .survey_of(&visitor.account, kind, survey_name(&q))
         .await?;
     Ok(LpReply::ok(format, &SurveyView(&survey)))
 }
