@@ -7,6 +7,8 @@
 //! `login` and `domain` (Login API, CSDS); `agent_session`, `agent_chat`, `agent_transfer`,
 //! `agent_extras` (Chat Agent API, caller from `auth`); `visitor`, `visitor_account`,
 //! `visitor_chat`, `visitor_extras`, `engagement` (Server Chat API, caller from `visitor_auth`).
+//! `chat_read` answers the chat-level reads both sides share (chat resource, events, info and its
+//! fields), so `agent_chat` and `visitor_chat` differ only in who reads.
 
 pub mod agent_chat;
 pub mod agent_extras;
