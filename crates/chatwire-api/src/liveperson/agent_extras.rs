@@ -32,7 +32,7 @@ pub async fn get_agent_survey(
     q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    ChatReader::agent(&state, &agent, chat.clone())
+    ChatReader::agent(&state, &agent, chat)
         .current(&key)
         .await?;
     let name = q.get("surveyApiId").or_else(|| q.get("surveyName"));

@@ -24,7 +24,7 @@ pub async fn get_transfer(
     Path((_, _, chat)): ChatPath,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    ChatReader::agent(&state, &agent, chat.clone())
+    ChatReader::agent(&state, &agent, chat)
         .current(&key)
         .await?;
     let skills = state.engine.transfer_skills(&agent.who).await?;

@@ -28,9 +28,7 @@ pub async fn get_exit_survey(
     q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    ChatReader::visitor(&state, &v, chat.clone())
-        .current(&key)
-        .await?;
+    ChatReader::visitor(&state, &v, chat).current(&key).await?;
     let name = q
         .get("surveyName")
         .or_else(|| q.get("surveyApiId"))
