@@ -1,10 +1,29 @@
 //! Path parameters every surface names the same way: `{account}` and chat keys.
 
-use axum::extract::RawPathParams;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
 use chatwire_engine::Engine;
 use chatwire_engine::core::{AccountId, ChatKey};
 
 use crate::ApiError;
+
+/// The path parameters of a request, for the auth extractors; none (no route) is 404.
+pub async fn params<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<RawPathParams, ApiError> {
+    RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::NotFound("no such resource".into()))
+}
+
+/// The account a request's path names, for the auth extractors (404 when missing or malformed).
+pub async fn request_account<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<AccountId, ApiError> {
+    account(&params(parts, state).await?)
+}
 
 /// The account named in the path (`{account}`); a missing or malformed one is 404.
 pub fn account(params: &RawPathParams) -> Result<AccountId, ApiError> {

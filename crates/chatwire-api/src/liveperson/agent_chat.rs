@@ -7,18 +7,16 @@ use std::sync::Arc;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chatwire_engine::core::{AccountId, ChatKey, EventId};
-use chatwire_engine::{Caller, ChatView, Cursor};
+use chatwire_engine::Caller;
 
 use super::auth::LpAgent;
 use super::body::LpBody;
+use super::chat_read::{AgentChat, InfoField};
 use super::fragments::FragmentCache;
-use super::input::{AskedChats, PostedEvent, event_id, from_param, parse_event, typing};
-use super::reply::{LpRaw, LpReply};
-use super::views::Leaf;
-use super::views::chat::{ChatInfo, ChatResource, InfoExtras, Side, chat_urls};
+use super::input::{AskedChats, PostedEvent, parse_event, typing};
+use super::reply::{LpAnswer, LpRaw, LpReply};
+use super::views::chat::chat_urls;
 use super::views::chat_list::ChatList;
-use super::views::events::{EventIds, EventView, EventsPage};
 use crate::http::negotiate::Format;
 use crate::http::path::chat_key;
 use crate::http::query::Query;
@@ -27,95 +25,19 @@ use crate::{ApiError, AppState, BaseUrl};
 /// Path of chat-level routes.
 pub type ChatPath = Path<(String, i64, String)>;
 
-/// The facts `info` shows beyond the chat (skill name, now); shared by both sides. Only the
-/// visitor side shows the skill name, so the agent side skips the directory lookup (the
-/// multi-chat poll would otherwise do it once per chat per request).
-pub(crate) async fn extras(
-    state: &AppState,
-    account: &AccountId,
-    view: &ChatView,
-    side: Side,
-) -> InfoExtras {
-    let skill_name = match (side, view.chat.skill) {
-        (Side::Visitor, Some(id)) => state.engine.skill(account, id).await.ok().map(|s| s.name),
-        _ => None,
-    };
-    InfoExtras {
-        skill_name,
-        now: state.engine.now(),
-    }
-}
-
-/// A read that long-polls when the query asks (`wait=<seconds>`, clamped by the server).
-async fn read_waiting(
-    state: &AppState,
-    agent: &LpAgent,
-    key: &ChatKey,
-    from: EventId,
-    q: &Query,
-) -> Result<ChatView, ApiError> {
-    let wait = chatwire_engine::wait_secs(q.get("wait"));
-    let caller = Caller::Agent(agent.who.clone());
-    Ok(state
-        .engine
-        .read_events(&caller, key, Cursor::From(from), wait)
-        .await?)
-}
-
-pub(crate) async fn read(
-    state: &AppState,
-    agent: &LpAgent,
-    key: &ChatKey,
-    from: EventId,
-) -> Result<ChatView, ApiError> {
-    let caller = Caller::Agent(agent.who.clone());
-    Ok(state
-        .engine
-        .read_events(&caller, key, Cursor::From(from), std::time::Duration::ZERO)
-        .await?)
-}
-
 /// `GET /agentSession/{asid}/chat/{chatId}[?from=N]`: links, events from `N`, info.
-pub async fn get_chat(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    base: BaseUrl,
-    Path((_, _, chat)): ChatPath,
-    q: Query,
-) -> Result<LpReply, ApiError> {
-    let key = chat_key(&chat)?;
-    let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
-    let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
-    let extras = extras(&state, &agent.who.account, &view, Side::Agent).await;
-    let resource = ChatResource {
-        read: &view,
-        side: Side::Agent,
-        urls: &urls,
-        extras: &extras,
-        ids: EventIds::Attribute,
-    };
-    Ok(LpReply::ok(format, &resource))
+pub async fn get_chat(AgentChat(chat): AgentChat, f: Format, base: BaseUrl, q: Query) -> LpAnswer {
+    chat.resource(f, &base, &q).await
 }
 
 /// `GET /agentSession/{asid}/chat/{chatId}/events[?from=N]`.
 pub async fn get_events(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
+    AgentChat(chat): AgentChat,
+    f: Format,
     base: BaseUrl,
-    Path((_, _, chat)): ChatPath,
     q: Query,
-) -> Result<LpReply, ApiError> {
-    let key = chat_key(&chat)?;
-    let view = read_waiting(&state, &agent, &key, from_param(&q)?, &q).await?;
-    let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
-    let page = EventsPage {
-        read: &view,
-        urls: &urls,
-        ids: EventIds::Attribute,
-    };
-    Ok(LpReply::ok(format, &page))
+) -> LpAnswer {
+    chat.events(f, &base, &q).await
 }
 
 /// `POST /agentSession/{asid}/chat/{chatId}/events`: add a line (201 `chatEventLocation`) or
@@ -150,60 +72,13 @@ pub async fn post_event(
 }
 
 /// `GET /agentSession/{asid}/chat/{chatId}/info`.
-pub async fn get_info(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    base: BaseUrl,
-    Path((_, _, chat)): ChatPath,
-) -> Result<LpReply, ApiError> {
-    let key = chat_key(&chat)?;
-    let view = read(&state, &agent, &key, EventId(u32::MAX)).await?;
-    let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &key);
-    let extras = extras(&state, &agent.who.account, &view, Side::Agent).await;
-    let info = ChatInfo {
-        chat: &view.chat,
-        side: Side::Agent,
-        urls: &urls,
-        extras: &extras,
-    };
-    Ok(LpReply::ok(format, &info))
+pub async fn get_info(AgentChat(chat): AgentChat, f: Format, base: BaseUrl) -> LpAnswer {
+    chat.info(f, &base).await
 }
 
-/// `GET …/info/visitorName`.
-pub async fn get_visitor_name(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    Path((_, _, chat)): ChatPath,
-) -> Result<LpReply, ApiError> {
-    let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    let name = view.chat.visitor_name.clone();
-    Ok(LpReply::ok(format, &Leaf::new("visitorName", name)))
-}
-
-/// `GET …/info/visitorTyping`.
-pub async fn get_visitor_typing(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    Path((_, _, chat)): ChatPath,
-) -> Result<LpReply, ApiError> {
-    let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    let typing = view.chat.visitor_typing.as_str();
-    Ok(LpReply::ok(format, &Leaf::new("visitorTyping", typing)))
-}
-
-/// `GET …/info/agentTyping`.
-pub async fn get_agent_typing(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    Path((_, _, chat)): ChatPath,
-) -> Result<LpReply, ApiError> {
-    let view = read(&state, &agent, &chat_key(&chat)?, EventId(u32::MAX)).await?;
-    let typing = view.chat.agent_typing.as_str();
-    Ok(LpReply::ok(format, &Leaf::new("agentTyping", typing)))
+/// `GET …/info/visitorName`, `…/info/visitorTyping`, `…/info/agentTyping`.
+pub async fn get_info_field(AgentChat(chat): AgentChat, f: Format, field: InfoField) -> LpAnswer {
+    chat.field(f, field).await
 }
 
 /// `PUT …/info/agentTyping` with `{"agentTyping":"typing"}`: 201 per the doc, echoing the value.
@@ -213,15 +88,13 @@ pub async fn put_agent_typing(
     format: Format,
     Path((_, _, chat)): ChatPath,
     body: LpBody,
-) -> Result<LpReply, ApiError> {
+) -> LpAnswer {
     let key = chat_key(&chat)?;
     let value = typing(&body.required(&[&["agentTyping"]], "agentTyping")?)?;
-    let committed = state
-        .engine
-        .set_agent_typing(&agent.who, &key, value)
-        .await?;
-    let typing = committed.chat.agent_typing.as_str();
-    Ok(LpReply::ok(format, &Leaf::new("agentTyping", typing)).status(StatusCode::CREATED))
+    let engine = &state.engine;
+    let committed = engine.set_agent_typing(&agent.who, &key, value).await?;
+    let leaf = InfoField::AgentTyping.leaf(&committed.chat);
+    Ok(LpReply::ok(format, &leaf).status(StatusCode::CREATED))
 }
 
 /// `GET /agentSession/{asid}/chat?chatSessionKeys=K1,K2&fromEventIds=E1,E2`: many chats in one
@@ -256,19 +129,9 @@ pub async fn get_chats(
 
 /// `GET …/chat/{chatId}/events/{eventId}`: one event (the `Location` of a posted line).
 pub async fn get_event(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    Path((_, _, chat, event)): Path<(String, i64, String, String)>,
-) -> Result<LpReply, ApiError> {
-    let key = chat_key(&chat)?;
-    let id = event_id(&event)?;
-    let view = read(&state, &agent, &key, id).await?;
-    let event = view
-        .events
-        .iter()
-        .find(|e| e.id == id)
-        .ok_or_else(|| ApiError::NotFound("event not found".into()))?;
-    let ids = EventIds::Attribute;
-    Ok(LpReply::ok(format, &EventView { event, ids }))
+    AgentChat(chat): AgentChat,
+    f: Format,
+    Path((_, _, _, event)): Path<(String, i64, String, String)>,
+) -> LpAnswer {
+    chat.event(f, &event).await
 }

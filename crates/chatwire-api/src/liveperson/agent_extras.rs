@@ -1,22 +1,24 @@
 //! Chat Agent API extras (spec §2.2.23–§2.2.26): the agent (wrap-up) survey, authenticated
 //! participant info, and the visit resources of a chat.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::Response;
-use chatwire_engine::core::{Chat, EventId, SurveyKind};
+use chatwire_engine::core::{Chat, SurveyKind};
 
-use super::agent_chat::{ChatPath, read};
+use super::agent_chat::ChatPath;
 use super::auth::LpAgent;
 use super::body::LpBody;
+use super::chat_read::ChatReader;
 use super::compat::empty;
 use super::input::parse_answers;
-use super::reply::LpReply;
+use super::reply::{LpAnswer, LpReply};
 use super::views::chat::agent_session_url;
 use super::views::survey::SurveyView;
 use super::views::visit::{ParticipantInfo, VisitCustomVariables, VisitInfo, visit_links};
 use crate::http::negotiate::Format;
-use crate::http::path::chat_key;
+use crate::http::path::{self, chat_key};
 use crate::http::query::Query;
 use crate::{ApiError, AppState, BaseUrl};
 
@@ -30,7 +32,9 @@ pub async fn get_agent_survey(
     q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    read(&state, &agent, &key, EventId(u32::MAX)).await?;
+    ChatReader::agent(&state, &agent, chat)
+        .current(&key)
+        .await?;
     let name = q.get("surveyApiId").or_else(|| q.get("surveyName"));
     let survey = state
         .engine
@@ -78,60 +82,73 @@ pub async fn get_participant_info(
     Ok(LpReply::ok(format, &view))
 }
 
-/// The chat behind a visit id, if this agent may read it.
-async fn chat_of_visit(state: &AppState, agent: &LpAgent, visit: &str) -> Result<Chat, ApiError> {
-    Ok(state.engine.chat_of_visit(&agent.who, visit).await?)
+/// The visit a route names (`…/visits/visit/{visit}`) as seen by the calling agent; its chat is
+/// looked up when answering (after the other extractors, as the routes always have).
+pub struct AgentVisit {
+    state: AppState,
+    agent: LpAgent,
+    visit: String,
 }
 
-fn visit_url(base: &BaseUrl, agent: &LpAgent, visit: &str) -> String {
-    format!(
-        "{}/visits/visit/{visit}",
-        agent_session_url(base, &agent.who.account, agent.asid)
-    )
+impl FromRequestParts<AppState> for AgentVisit {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let agent = LpAgent::from_request_parts(parts, state).await?;
+        let params = path::params(parts, state).await?;
+        let visit = params.iter().find(|(k, _)| *k == "visit").map(|(_, v)| v);
+        let visit = visit.unwrap_or_default().to_owned();
+        let state = state.clone();
+        Ok(Self {
+            state,
+            agent,
+            visit,
+        })
+    }
+}
+
+impl AgentVisit {
+    /// The chat behind the visit id, if this agent may read it.
+    async fn chat(&self) -> Result<Chat, ApiError> {
+        let engine = &self.state.engine;
+        Ok(engine.chat_of_visit(&self.agent.who, &self.visit).await?)
+    }
+
+    /// `…/agentSession/{asid}/visits/visit/{visit}`.
+    fn url(&self, base: &BaseUrl) -> String {
+        let session = agent_session_url(base, &self.agent.who.account, self.agent.asid);
+        format!("{session}/visits/visit/{}", self.visit)
+    }
 }
 
 /// `GET /agentSession/{asid}/visits/visit/{visitId}`: the visit's links (root `visitId`).
-pub async fn get_visit(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    base: BaseUrl,
-    Path((_, _, visit)): Path<(String, i64, String)>,
-) -> Result<LpReply, ApiError> {
-    chat_of_visit(&state, &agent, &visit).await?;
-    let url = visit_url(&base, &agent, &visit);
-    Ok(LpReply::ok(format, &visit_links(url)))
+pub async fn get_visit(visit: AgentVisit, format: Format, base: BaseUrl) -> LpAnswer {
+    visit.chat().await?;
+    Ok(LpReply::ok(format, &visit_links(visit.url(&base))))
 }
 
 /// `GET …/visits/visit/{visitId}/info`: session, visitor and time facts of the visit.
-pub async fn get_visit_info(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    base: BaseUrl,
-    Path((_, _, visit)): Path<(String, i64, String)>,
-) -> Result<LpReply, ApiError> {
-    let chat = chat_of_visit(&state, &agent, &visit).await?;
+pub async fn get_visit_info(visit: AgentVisit, format: Format, base: BaseUrl) -> LpAnswer {
+    let chat = visit.chat().await?;
+    let in_current_chat = chat.is_handled_by(visit.agent.who.agent);
+    let url = visit.url(&base);
     let view = VisitInfo {
         chat: &chat,
-        in_current_chat: chat.is_handled_by(agent.who.agent),
-        url: &visit_url(&base, &agent, &visit),
+        in_current_chat,
+        url: &url,
     };
     Ok(LpReply::ok(format, &view))
 }
 
 /// `GET …/visits/visit/{visitId}/customVariables`: the variables sent with the chat request.
-pub async fn get_visit_custom_variables(
-    State(state): State<AppState>,
-    agent: LpAgent,
-    format: Format,
-    base: BaseUrl,
-    Path((_, _, visit)): Path<(String, i64, String)>,
-) -> Result<LpReply, ApiError> {
-    let chat = chat_of_visit(&state, &agent, &visit).await?;
-    let view = VisitCustomVariables {
-        chat: &chat,
-        url: &visit_url(&base, &agent, &visit),
-    };
-    Ok(LpReply::ok(format, &view))
+pub async fn get_visit_custom_variables(v: AgentVisit, f: Format, base: BaseUrl) -> LpAnswer {
+    let chat = v.chat().await?;
+    let url = v.url(&base);
+    Ok(LpReply::ok(
+        f,
+        &VisitCustomVariables {
+            chat: &chat,
+            url: &url,
+        },
+    ))
 }

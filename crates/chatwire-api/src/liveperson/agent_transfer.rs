@@ -3,11 +3,12 @@
 
 use axum::extract::{Path, State};
 use chatwire_engine::EngineError;
-use chatwire_engine::core::{DomainError, EventId};
+use chatwire_engine::core::DomainError;
 
-use super::agent_chat::{ChatPath, read};
+use super::agent_chat::ChatPath;
 use super::auth::LpAgent;
 use super::body::LpBody;
+use super::chat_read::ChatReader;
 use super::reply::LpReply;
 use super::views::transfer::{TransferOutcome, TransferSkills};
 use crate::http::negotiate::Format;
@@ -23,7 +24,9 @@ pub async fn get_transfer(
     Path((_, _, chat)): ChatPath,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    read(&state, &agent, &key, EventId(u32::MAX)).await?;
+    ChatReader::agent(&state, &agent, chat)
+        .current(&key)
+        .await?;
     let skills = state.engine.transfer_skills(&agent.who).await?;
     Ok(LpReply::ok(format, &TransferSkills { skills: &skills }))
 }

@@ -1,7 +1,7 @@
 //! Who is calling: [`LpAgent`] (bearer + agent session). The `Authorization` header name and
 //! scheme are matched case-insensitively (clients send `AUTHORIZATION: bearer …`).
 
-use axum::extract::{FromRequestParts, RawPathParams};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chatwire_engine::auth::AgentPrincipal;
 
@@ -23,10 +23,7 @@ impl FromRequestParts<AppState> for LpLogin {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound("no such resource".into()))?;
-        let account = path::account(&params)?;
+        let account = path::request_account(parts, state).await?;
         let bearer = authorization(&parts.headers, "Bearer")
             .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer header".into()))?;
         let who = state.engine.bearer(&account, &bearer).await?;
@@ -51,9 +48,7 @@ impl FromRequestParts<AppState> for LpAgent {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let LpLogin { who } = LpLogin::from_request_parts(parts, state).await?;
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound("no such resource".into()))?;
+        let params = path::params(parts, state).await?;
         let asid = params
             .iter()
             .find(|(k, _)| *k == "asid")

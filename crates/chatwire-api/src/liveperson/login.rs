@@ -1,10 +1,11 @@
 //! Login Service API (spec §1.3): `POST /login`, `/refresh`, `/logout`.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chatwire_engine::Engine;
 use chatwire_engine::auth::AppCredentials;
+use chatwire_engine::core::AccountId;
 
 use super::body::LpBody;
 use super::reply::LpReply;
@@ -97,53 +98,50 @@ pub async fn post_login(
     Ok(resp)
 }
 
-async fn login_session_call(
-    state: &AppState,
-    account: &str,
-    headers: &HeaderMap,
-    body: &LpBody,
-) -> Result<
-    (
-        chatwire_engine::core::AccountId,
-        Option<String>,
-        Option<String>,
-    ),
-    ApiError,
-> {
-    let account = Engine::parse_account(account)?;
-    let cookie = session_cookie(headers);
-    let csrf = body.str_at(&[&["csrf"]]);
-    state.engine.account(&account).await?;
-    Ok((account, cookie, csrf))
+/// A call on an existing login (`/refresh`, `/logout`): the path's account, the `Session_id`
+/// cookie and the body's `csrf`, read in the order the routes always have (path, headers, body,
+/// then the account checked).
+pub struct LoginSession {
+    account: AccountId,
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+impl FromRequest<AppState> for LoginSession {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let Path(account) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("no such resource".into()))?;
+        let cookie = session_cookie(&parts.headers);
+        let body = LpBody::from_request(Request::from_parts(parts, body), state).await?;
+        let account = Engine::parse_account(&account)?;
+        let csrf = body.str_at(&[&["csrf"]]);
+        state.engine.account(&account).await?;
+        Ok(Self {
+            account,
+            cookie,
+            csrf,
+        })
+    }
 }
 
 /// `POST /api/account/{account}/refresh` with `{"csrf":…}` and the `Session_id` cookie:
 /// extends the login; 200 with an empty body.
-pub async fn post_refresh(
-    State(state): State<AppState>,
-    Path(account): Path<String>,
-    headers: HeaderMap,
-    body: LpBody,
-) -> Result<StatusCode, ApiError> {
-    let (account, cookie, csrf) = login_session_call(&state, &account, &headers, &body).await?;
-    state
-        .engine
-        .refresh(&account, cookie.as_deref(), csrf.as_deref())
-        .await?;
+pub async fn post_refresh(State(state): State<AppState>, s: LoginSession) -> LoginStatus {
+    let (cookie, csrf) = (s.cookie.as_deref(), s.csrf.as_deref());
+    state.engine.refresh(&s.account, cookie, csrf).await?;
     Ok(StatusCode::OK)
 }
 
 /// `POST /api/account/{account}/logout`: revokes the bearer; 200 with an empty body.
-pub async fn post_logout(
-    State(state): State<AppState>,
-    Path(account): Path<String>,
-    headers: HeaderMap,
-    body: LpBody,
-) -> Result<StatusCode, ApiError> {
-    let (account, cookie, csrf) = login_session_call(&state, &account, &headers, &body).await?;
-    state
-        .engine
-        .logout(&account, cookie.as_deref(), csrf.as_deref())
-        .await?;
+pub async fn post_logout(State(state): State<AppState>, s: LoginSession) -> LoginStatus {
+    let (cookie, csrf) = (s.cookie.as_deref(), s.csrf.as_deref());
+    state.engine.logout(&s.account, cookie, csrf).await?;
     Ok(StatusCode::OK)
 }
+
+/// What `/refresh` and `/logout` answer: 200 with an empty body, or the error.
+pub type LoginStatus = Result<StatusCode, ApiError>;

@@ -7,6 +7,8 @@
 //! `login` and `domain` (Login API, CSDS); `agent_session`, `agent_chat`, `agent_transfer`,
 //! `agent_extras` (Chat Agent API, caller from `auth`); `visitor`, `visitor_account`,
 //! `visitor_chat`, `visitor_extras`, `engagement` (Server Chat API, caller from `visitor_auth`).
+//! `chat_read` answers the chat-level reads both sides share (chat resource, events, info and its
+//! fields), so `agent_chat` and `visitor_chat` differ only in who reads.
 
 pub mod agent_chat;
 pub mod agent_extras;
@@ -14,6 +16,7 @@ pub mod agent_session;
 pub mod agent_transfer;
 pub mod auth;
 pub mod body;
+pub mod chat_read;
 pub mod compat;
 pub mod domain;
 pub mod engagement;
@@ -95,9 +98,9 @@ fn agent_routes() -> RouteTable {
         .get(&format!("{C}/events"), c::get_events)
         .post(&format!("{C}/events"), c::post_event)
         .get(&format!("{C}/info"), c::get_info)
-        .get(&format!("{C}/info/visitorName"), c::get_visitor_name)
-        .get(&format!("{C}/info/visitorTyping"), c::get_visitor_typing)
-        .get(&format!("{C}/info/agentTyping"), c::get_agent_typing)
+        .get(&format!("{C}/info/visitorName"), c::get_info_field)
+        .get(&format!("{C}/info/visitorTyping"), c::get_info_field)
+        .get(&format!("{C}/info/agentTyping"), c::get_info_field)
         .put(&format!("{C}/info/agentTyping"), c::put_agent_typing)
         .get(&format!("{C}/transfer"), agent_transfer::get_transfer)
         .post(&format!("{C}/transfer"), agent_transfer::post_transfer)
@@ -149,11 +152,11 @@ fn visitor_routes() -> RouteTable {
         .post(&format!("{V}/events"), v::post_event)
         .get(&format!("{V}/events/{{event}}"), v::get_event)
         .get(&format!("{V}/info"), v::get_info)
-        .get(&format!("{V}/info/visitorName"), v::get_visitor_name)
-        .put(&format!("{V}/info/visitorName"), v::put_visitor_name)
-        .get(&format!("{V}/info/visitorTyping"), v::get_visitor_typing)
-        .put(&format!("{V}/info/visitorTyping"), v::put_visitor_typing)
-        .get(&format!("{V}/info/agentTyping"), v::get_agent_typing)
+        .get(&format!("{V}/info/visitorName"), v::get_info_field)
+        .put(&format!("{V}/info/visitorName"), v::put_info_field)
+        .get(&format!("{V}/info/visitorTyping"), v::get_info_field)
+        .put(&format!("{V}/info/visitorTyping"), v::put_info_field)
+        .get(&format!("{V}/info/agentTyping"), v::get_info_field)
         .get(&format!("{V}/exitSurvey"), x::get_exit_survey)
         .put(&format!("{V}/exitSurvey"), x::put_exit_survey)
         .put(&format!("{V}/customVariables"), x::put_custom_variables)

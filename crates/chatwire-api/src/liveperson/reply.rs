@@ -23,6 +23,9 @@ pub struct LpReply {
     pub format: Format,
 }
 
+/// What most LivePerson handlers answer: a reply, or the error the dialect renders.
+pub type LpAnswer = Result<LpReply, crate::ApiError>;
+
 impl LpReply {
     /// A 200 with `view`.
     pub fn ok(format: Format, view: &impl View) -> Self {

@@ -1,15 +1,16 @@
 //! Server Chat API, account level (spec §1.6, §2.3.0–§2.3.6): the account root with its rels,
 //! availability, available slots, estimated wait time, pre-chat and offline surveys.
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::Response;
 use chatwire_engine::core::{AccountId, AgentId, SkillId, SurveyKind};
 
 use super::body::LpBody;
 use super::compat::empty;
 use super::input::{parse_answers, survey_context};
-use super::reply::LpReply;
+use super::reply::{LpAnswer, LpReply};
 use super::views::Leaf;
 use super::views::account::account_root;
 use super::views::survey::SurveyView;
@@ -61,35 +62,48 @@ async fn filters(state: &AppState, account: &AccountId, q: &Query) -> Result<Fil
     })
 }
 
+/// A visitor's availability question (`availability`, `availableSlots`): the account and its
+/// filters resolved, read after the caller is checked.
+pub struct AvailabilityAsk {
+    account: AccountId,
+    filters: Filters,
+}
+
+impl FromRequestParts<AppState> for AvailabilityAsk {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let visitor = LpVisitor::from_request_parts(parts, state).await?;
+        let q = match Query::from_request_parts(parts, state).await {
+            Ok(q) => q,
+            Err(never) => match never {},
+        };
+        let filters = filters(state, &visitor.account, &q).await?;
+        let account = visitor.account;
+        Ok(Self { account, filters })
+    }
+}
+
 /// `GET /chat/availability?skill=&maxWaitTime=` or `?agent=`: `{"availability":true}`.
-pub async fn get_availability(
-    State(state): State<AppState>,
-    visitor: LpVisitor,
-    format: Format,
-    q: Query,
-) -> Result<LpReply, ApiError> {
-    let f = filters(&state, &visitor.account, &q).await?;
-    let available = state
-        .engine
-        .visitor_availability(&visitor.account, f.skill, f.agent, f.max_wait)
+pub async fn get_availability(s: State<AppState>, f: Format, ask: AvailabilityAsk) -> LpAnswer {
+    let Filters {
+        skill,
+        agent,
+        max_wait,
+    } = ask.filters;
+    let engine = &s.engine;
+    let available = engine
+        .visitor_availability(&ask.account, skill, agent, max_wait)
         .await?;
-    Ok(LpReply::ok(format, &Leaf::new("availability", available)))
+    Ok(LpReply::ok(f, &Leaf::new("availability", available)))
 }
 
 /// `GET /chat/availableSlots?skill=&maxWaitTime=` or `?agent=`: `-1` is unlimited.
-pub async fn get_available_slots(
-    State(state): State<AppState>,
-    visitor: LpVisitor,
-    format: Format,
-    q: Query,
-) -> Result<LpReply, ApiError> {
-    let f = filters(&state, &visitor.account, &q).await?;
-    let slots = state
-        .engine
-        .available_slots(&visitor.account, f.skill, f.agent)
-        .await?;
+pub async fn get_available_slots(s: State<AppState>, f: Format, ask: AvailabilityAsk) -> LpAnswer {
+    let (skill, agent) = (ask.filters.skill, ask.filters.agent);
+    let slots = s.engine.available_slots(&ask.account, skill, agent).await?;
     let slots = slots.map_or(-1, i64::from);
-    Ok(LpReply::ok(format, &Leaf::new("availableSlots", slots)))
+    Ok(LpReply::ok(f, &Leaf::new("availableSlots", slots)))
 }
 
 /// `GET /chat/estimatedWaitTime?skill=`: seconds; 0 now, -1 nobody online, -2 no data.
@@ -120,29 +134,26 @@ fn survey_name(q: &Query) -> Option<&str> {
 }
 
 /// `GET /chat/preSurvey`: the pre-chat survey (answers travel in the chat request).
-pub async fn get_pre_survey(
-    State(state): State<AppState>,
-    visitor: LpVisitor,
-    format: Format,
-    q: Query,
-) -> Result<LpReply, ApiError> {
-    let survey = state
-        .engine
-        .survey_of(&visitor.account, SurveyKind::PreChat, survey_name(&q))
-        .await?;
-    Ok(LpReply::ok(format, &SurveyView(&survey)))
+pub async fn get_pre_survey(s: State<AppState>, v: LpVisitor, f: Format, q: Query) -> LpAnswer {
+    survey(s, v, f, q, SurveyKind::PreChat).await
 }
 
 /// `GET /chat/offlineSurvey`: the "leave a message" survey.
-pub async fn get_offline_survey(
+pub async fn get_offline_survey(s: State<AppState>, v: LpVisitor, f: Format, q: Query) -> LpAnswer {
+    survey(s, v, f, q, SurveyKind::Offline).await
+}
+
+/// The account's survey of `kind` the query names (`surveyName` wins, then `surveyApiId`).
+async fn survey(
     State(state): State<AppState>,
     visitor: LpVisitor,
     format: Format,
     q: Query,
-) -> Result<LpReply, ApiError> {
-    let survey = state
-        .engine
-        .survey_of(&visitor.account, SurveyKind::Offline, survey_name(&q))
+    kind: SurveyKind,
+) -> LpAnswer {
+    let engine = &state.engine;
+    let survey = engine
+        .survey_of(&visitor.account, kind, survey_name(&q))
         .await?;
     Ok(LpReply::ok(format, &SurveyView(&survey)))
 }

@@ -1,7 +1,7 @@
 //! Visitor-side authentication (spec §0 rule 7): `Authorization: LivePerson appKey=<key>`, the
 //! `appKey` query parameter, or `Authorization: Bearer <key>`. Unknown keys are 401.
 
-use axum::extract::{FromRequestParts, RawPathParams};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chatwire_engine::VisitorCaller;
 use chatwire_engine::core::AccountId;
@@ -26,10 +26,7 @@ impl FromRequestParts<AppState> for LpVisitor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound("no such resource".into()))?;
-        let account = http::path::account(&params)?;
+        let account = http::path::request_account(parts, state).await?;
         state.engine.account(&account).await?;
         let query = Query::parse(parts.uri.query().unwrap_or(""));
         let key = http::auth::app_key(&parts.headers, &query, true).ok_or_else(|| {

@@ -1,20 +1,21 @@
 //! Server Chat API, what a visitor adds to a chat (spec §2.3.17–§2.3.20): the exit survey,
 //! custom variables, and transcript requests. The engine checks that the app key owns the chat.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chatwire_engine::core::{EventId, SurveyKind};
+use chatwire_engine::core::{ChatKey, SurveyKind};
 
 use super::body::LpBody;
+use super::chat_read::ChatReader;
 use super::compat::empty;
 use super::input::{custom_variables, parse_answers, survey_context, transcript_request};
 use super::reply::LpReply;
 use super::views::survey::SurveyView;
 use super::visitor_auth::LpVisitor;
-use super::visitor_chat::{VisitorChatPath, read};
+use super::visitor_chat::VisitorChatPath;
 use crate::http::negotiate::Format;
-use crate::http::path::chat_key;
+use crate::http::path::{self, chat_key};
 use crate::http::query::Query;
 use crate::{ApiError, AppState};
 
@@ -26,7 +27,8 @@ pub async fn get_exit_survey(
     Path((_, chat)): VisitorChatPath,
     q: Query,
 ) -> Result<LpReply, ApiError> {
-    read(&state, &v, &chat_key(&chat)?, EventId(u32::MAX)).await?;
+    let key = chat_key(&chat)?;
+    ChatReader::visitor(&state, &v, chat).current(&key).await?;
     let name = q
         .get("surveyName")
         .or_else(|| q.get("surveyApiId"))
@@ -38,18 +40,36 @@ pub async fn get_exit_survey(
     Ok(LpReply::ok(format, &SurveyView(&survey)))
 }
 
-/// `PUT /chat/{chatId}/exitSurvey`: validated and stored with the chat; 200.
-pub async fn put_exit_survey(
-    State(state): State<AppState>,
+/// A visitor's write to the chat a route names: the caller, the chat key and the body, read in
+/// the order the routes always have (caller, path, body, then the key parsed).
+pub struct VisitorWrite {
     v: LpVisitor,
-    Path((_, chat)): VisitorChatPath,
+    key: ChatKey,
     body: LpBody,
-) -> Result<Response, ApiError> {
-    let key = chat_key(&chat)?;
-    let (id, answers) = parse_answers(&body)?;
-    state
-        .engine
-        .submit_exit_survey(&v.caller, &key, id, answers, survey_context(&body))
+}
+
+impl FromRequest<AppState> for VisitorWrite {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let v = LpVisitor::from_request_parts(&mut parts, state).await?;
+        let params = path::params(&mut parts, state).await?;
+        let chat = params.iter().find(|(k, _)| *k == "chat").map(|(_, c)| c);
+        let chat = chat.unwrap_or_default().to_owned();
+        let body = LpBody::from_request(Request::from_parts(parts, body), state).await?;
+        let key = chat_key(&chat)?;
+        Ok(Self { v, key, body })
+    }
+}
+
+/// `PUT /chat/{chatId}/exitSurvey`: validated and stored with the chat; 200.
+pub async fn put_exit_survey(s: State<AppState>, w: VisitorWrite) -> Result<Response, ApiError> {
+    let (id, answers) = parse_answers(&w.body)?;
+    let context = survey_context(&w.body);
+    let engine = &s.engine;
+    engine
+        .submit_exit_survey(&w.v.caller, &w.key, id, answers, context)
         .await?;
     Ok(empty(StatusCode::OK))
 }
@@ -57,16 +77,13 @@ pub async fn put_exit_survey(
 /// `PUT /chat/{chatId}/customVariables` with `{"customVariables":{"customVariable":[{"name","value"}]}}`:
 /// adds or replaces them on the chat (agents see them under the visit); 200.
 pub async fn put_custom_variables(
-    State(state): State<AppState>,
-    v: LpVisitor,
-    Path((_, chat)): VisitorChatPath,
-    body: LpBody,
+    s: State<AppState>,
+    w: VisitorWrite,
 ) -> Result<Response, ApiError> {
-    let key = chat_key(&chat)?;
-    let vars = custom_variables(&body)?;
-    state
-        .engine
-        .set_custom_variables(&v.caller, &key, vars)
+    let vars = custom_variables(&w.body)?;
+    let engine = &s.engine;
+    engine
+        .set_custom_variables(&w.v.caller, &w.key, vars)
         .await?;
     Ok(empty(StatusCode::OK))
 }
@@ -75,16 +92,13 @@ pub async fn put_custom_variables(
 /// `PUT …/transcriptWithSubjectRequest` (the same plus `subject`): the transcript is mailed once
 /// the chat has ended (at once if it has); 200.
 pub async fn put_transcript_request(
-    State(state): State<AppState>,
-    v: LpVisitor,
-    Path((_, chat)): VisitorChatPath,
-    body: LpBody,
+    s: State<AppState>,
+    w: VisitorWrite,
 ) -> Result<Response, ApiError> {
-    let key = chat_key(&chat)?;
-    let request = transcript_request(body)?;
-    state
-        .engine
-        .request_transcript(&v.caller, &key, request)
+    let request = transcript_request(w.body)?;
+    let engine = &s.engine;
+    engine
+        .request_transcript(&w.v.caller, &w.key, request)
         .await?;
     Ok(empty(StatusCode::OK))
 }

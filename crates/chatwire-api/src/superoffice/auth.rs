@@ -16,6 +16,7 @@ use chatwire_engine::{AgentPrincipal, Caller, Engine};
 
 use crate::client_addr::ClientAddr;
 use crate::http::auth::{authorization, basic_credentials};
+use crate::http::path;
 use crate::{ApiError, AppState};
 
 /// An authenticated agent of the request's account.
@@ -62,10 +63,7 @@ impl FromRequestParts<AppState> for SoAgent {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound("no such resource".into()))?;
-        let account = request_account(&params, state)?;
+        let account = request_account(&path::params(parts, state).await?, state)?;
         let ClientAddr(from) = match ClientAddr::from_request_parts(parts, state).await {
             Ok(addr) => addr,
             Err(never) => match never {},
