@@ -19,13 +19,15 @@ pub fn authorization(headers: &HeaderMap, scheme: &str) -> Option<String> {
 }
 
 /// Base64 with padding optional, as clients send it.
-const LENIENT: GeneralPurposeConfig =
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
 
 /// `login:password` of a Basic credential (standard or URL-safe base64, padding optional);
 /// `None` when it is not base64, not UTF-8 or has no colon.
 pub fn basic_credentials(value: &str) -> Option<(String, String)> {
-    let value = value.trim();
+    // Any number of trailing `=` was accepted before the crate decoded these.
+    let value = value.trim().trim_end_matches('=');
     let bytes = GeneralPurpose::new(&alphabet::STANDARD, LENIENT)
         .decode(value)
         .or_else(|_| GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT).decode(value))
@@ -87,6 +89,12 @@ mod tests {
         assert_eq!(basic_credentials("YTpi"), pair("a", "b"));
         assert_eq!(basic_credentials("YTo="), pair("a", ""));
         assert_eq!(basic_credentials("YTo"), pair("a", ""));
+        assert_eq!(basic_credentials("YTo==="), pair("a", ""), "extra padding");
+        assert_eq!(
+            basic_credentials("YTp"),
+            pair("a", ""),
+            "non-zero trailing bits"
+        );
         // `a:?>` is `YTo/Pg` in the standard alphabet and `YTo_Pg` in the URL-safe one.
         assert_eq!(basic_credentials("YTo_Pg"), pair("a", "?>"));
         assert_eq!(basic_credentials("Y"), None);

@@ -31,7 +31,7 @@ pub struct AgentChatView {
 
 impl Engine {
     /// What `agent` may do to `chat` (see `chatwire_core::access`).
-    pub async fn chat_verdict(
+    pub(crate) async fn chat_verdict(
         &self,
         account: &AccountId,
         chat: &Chat,

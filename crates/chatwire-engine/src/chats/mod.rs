@@ -199,7 +199,7 @@ impl Engine {
     }
 
     /// Accepts one specific chat (SuperOffice pick-up, accept transfer).
-    pub async fn accept(
+    pub(crate) async fn accept(
         &self,
         account: &AccountId,
         agent: AgentId,
@@ -279,7 +279,7 @@ impl Engine {
     /// Records visitor activity on a chat (any visitor request keeps it alive). In memory;
     /// with a shared store also in the store, at most once per a quarter of the chat's timeout
     /// (see `sweeper`), so other nodes' sweepers know the visitor is still there.
-    pub fn touch_visitor(&self, account: &AccountId, key: &ChatKey) {
+    pub(crate) fn touch_visitor(&self, account: &AccountId, key: &ChatKey) {
         let Some(tail) = self.0.live.get(account, key) else {
             return;
         };
@@ -321,5 +321,3 @@ impl Engine {
         Ok(self.agent(account, agent).await?.as_assigned())
     }
 }
-
-impl Engine {}

@@ -81,7 +81,7 @@ impl Engine {
     }
 
     /// The target of a personal transfer declines it.
-    pub async fn reject_transfer(
+    pub(crate) async fn reject_transfer(
         &self,
         account: &AccountId,
         key: &ChatKey,

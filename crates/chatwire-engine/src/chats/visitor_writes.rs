@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use chatwire_core::chat::{CustomVariable, TypingSide};
-use chatwire_core::{AccountId, Actor, Chat, ChatCommand, ChatKey, Typing};
+use chatwire_core::{Actor, Chat, ChatCommand, ChatKey, Typing};
 use chatwire_store::Committed;
 
 use crate::{
@@ -119,20 +119,6 @@ impl Engine {
 }
 
 impl Engine {
-    /// The chat, if `app_key` may act as its visitor (see `visitor_writes::may_act_on`).
-    /// Another key's chat is `Forbidden`. For reads and streams that hold a raw app key; use
-    /// cases that write take a [`VisitorCaller`] and check through `own_chat`.
-    pub async fn visitor_chat(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        app_key: &str,
-    ) -> EngineResult<Chat> {
-        let chat = self.chat(account, key).await?;
-        crate::chats::visitor_writes::may_act_on(app_key, &chat)?;
-        Ok(chat)
-    }
-
     /// The visitor adds or replaces custom variables on their chat (refused unless `visitor`
     /// may act on it).
     pub async fn set_custom_variables(

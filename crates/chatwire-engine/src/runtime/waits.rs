@@ -52,5 +52,3 @@ pub fn parse_wait(text: &str) -> Option<Duration> {
 pub fn wait_secs(value: Option<&str>) -> Duration {
     value.and_then(parse_wait).unwrap_or(Duration::ZERO)
 }
-
-impl Engine {}

@@ -63,9 +63,10 @@ async fn accepted_chat(app: &TestApp) -> (ChatKey, chatwire_engine::core::AgentI
         .await
         .expect("online");
     app.engine
-        .accept(&account, agent3, &key)
+        .pick_up(&crate::helpers::agent_principal(&account, agent3), &key)
         .await
-        .expect("accept");
+        .expect("accept")
+        .expect("the chat was waiting");
     (key, agent3)
 }
 

@@ -150,11 +150,19 @@ pub(crate) fn agent_caller(
     account: &chatwire_engine::core::AccountId,
     agent: chatwire_engine::core::AgentId,
 ) -> chatwire_engine::Caller {
-    chatwire_engine::Caller::Agent(chatwire_engine::AgentPrincipal {
+    chatwire_engine::Caller::Agent(agent_principal(account, agent))
+}
+
+/// An agent of `account` as the engine's agent principal (no login session).
+pub(crate) fn agent_principal(
+    account: &chatwire_engine::core::AccountId,
+    agent: chatwire_engine::core::AgentId,
+) -> chatwire_engine::AgentPrincipal {
+    chatwire_engine::AgentPrincipal {
         account: account.clone(),
         agent,
         login: None,
-    })
+    }
 }
 
 /// The seeded demo app key, as the visitor application holding it (visitor writes take one).
