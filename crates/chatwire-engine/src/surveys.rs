@@ -8,7 +8,7 @@
 use chatwire_core::chat::SurveyAnswer;
 use chatwire_core::{AccountId, AgentId, ChatKey, Survey, SurveyKind, SurveyResponse};
 
-use crate::{AgentPrincipal, Engine, EngineError, EngineResult, VisitorCaller};
+use crate::{AgentPrincipal, Caller, Engine, EngineError, EngineResult, VisitorCaller};
 
 impl Engine {
     /// Stores a survey definition for the account.
@@ -23,6 +23,20 @@ impl Engine {
     /// The account's surveys.
     pub async fn surveys(&self, account: &AccountId) -> EngineResult<Vec<Survey>> {
         Ok(self.0.store.list_surveys(account).await?)
+    }
+
+    /// The survey of `kind` (by name or id, else the first) for the chat `key`, refused when
+    /// `caller` may not read the chat (agent surveys for its agent, exit surveys for its
+    /// visitor's app key).
+    pub async fn survey_of_chat(
+        &self,
+        caller: &Caller,
+        key: &ChatKey,
+        kind: SurveyKind,
+        name: Option<&str>,
+    ) -> EngineResult<Survey> {
+        self.check_chat_access(caller, key).await?;
+        self.survey_of(caller.account(), kind, name).await
     }
 
     /// The survey of `kind` named `name` (case-insensitive), or the account's first of that

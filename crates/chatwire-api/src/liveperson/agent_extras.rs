@@ -10,7 +10,6 @@ use chatwire_engine::core::{Chat, SurveyKind};
 use super::agent_chat::ChatPath;
 use super::auth::LpAgent;
 use super::body::LpBody;
-use super::chat_read::ChatReader;
 use super::compat::empty;
 use super::input::parse_answers;
 use super::reply::{LpAnswer, LpReply};
@@ -21,6 +20,7 @@ use crate::http::negotiate::Format;
 use crate::http::path::{self, chat_key};
 use crate::http::query::Query;
 use crate::{ApiError, AppState, BaseUrl};
+use chatwire_engine::Caller;
 
 /// `GET …/chat/{chatId}/survey`: the account's agent survey (the `surveyApiId`/`surveyName`
 /// query selects another agent survey by id or name).
@@ -32,13 +32,11 @@ pub async fn get_agent_survey(
     q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    ChatReader::agent(&state, &agent, chat)
-        .current(&key)
-        .await?;
     let name = q.get("surveyApiId").or_else(|| q.get("surveyName"));
+    let caller = Caller::Agent(agent.who.clone());
     let survey = state
         .engine
-        .survey_of(&agent.who.account, SurveyKind::Agent, name)
+        .survey_of_chat(&caller, &key, SurveyKind::Agent, name)
         .await?;
     Ok(LpReply::ok(format, &SurveyView(&survey)))
 }

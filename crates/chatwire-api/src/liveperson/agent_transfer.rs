@@ -8,7 +8,6 @@ use chatwire_engine::core::DomainError;
 use super::agent_chat::ChatPath;
 use super::auth::LpAgent;
 use super::body::LpBody;
-use super::chat_read::ChatReader;
 use super::reply::LpReply;
 use super::views::transfer::{TransferOutcome, TransferSkills};
 use crate::http::negotiate::Format;
@@ -24,10 +23,10 @@ pub async fn get_transfer(
     Path((_, _, chat)): ChatPath,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    ChatReader::agent(&state, &agent, chat)
-        .current(&key)
+    let skills = state
+        .engine
+        .transfer_skills_of_chat(&agent.who, &key)
         .await?;
-    let skills = state.engine.transfer_skills(&agent.who).await?;
     Ok(LpReply::ok(format, &TransferSkills { skills: &skills }))
 }
 

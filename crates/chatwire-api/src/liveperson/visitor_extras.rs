@@ -7,7 +7,6 @@ use axum::response::Response;
 use chatwire_engine::core::{ChatKey, SurveyKind};
 
 use super::body::LpBody;
-use super::chat_read::ChatReader;
 use super::compat::empty;
 use super::input::{custom_variables, parse_answers, survey_context, transcript_request};
 use super::reply::LpReply;
@@ -18,6 +17,7 @@ use crate::http::negotiate::Format;
 use crate::http::path::{self, chat_key};
 use crate::http::query::Query;
 use crate::{ApiError, AppState};
+use chatwire_engine::Caller;
 
 /// `GET /chat/{chatId}/exitSurvey[?surveyName=|surveyApiId=]`.
 pub async fn get_exit_survey(
@@ -28,14 +28,18 @@ pub async fn get_exit_survey(
     q: Query,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    ChatReader::visitor(&state, &v, chat).current(&key).await?;
     let name = q
         .get("surveyName")
         .or_else(|| q.get("surveyApiId"))
         .filter(|s| !s.is_empty());
     let survey = state
         .engine
-        .survey_of(&v.account, SurveyKind::Exit, name)
+        .survey_of_chat(
+            &Caller::Visitor(v.caller.clone()),
+            &key,
+            SurveyKind::Exit,
+            name,
+        )
         .await?;
     Ok(LpReply::ok(format, &SurveyView(&survey)))
 }

@@ -14,9 +14,9 @@ pub(crate) use availability::WaitStats;
 use std::time::Duration;
 
 use chatwire_core::routing::{self, AgentLoad};
-use chatwire_core::{AccountId, AgentId, Chat};
+use chatwire_core::{AccountId, AgentId, Chat, ChatKey};
 
-use crate::{AgentPrincipal, Engine, EngineResult, Topic};
+use crate::{AgentPrincipal, Caller, Engine, EngineResult, Topic};
 
 impl Engine {
     /// The agent's record and current load, from memory.
@@ -79,6 +79,18 @@ impl Engine {
         Ok(Some(
             u32::try_from(free.saturating_sub(waiting)).unwrap_or(u32::MAX),
         ))
+    }
+
+    /// The skills `who` may transfer the chat `key` to (refused when they may not read it): the
+    /// LivePerson `transfer` resource of a chat.
+    pub async fn transfer_skills_of_chat(
+        &self,
+        who: &AgentPrincipal,
+        key: &ChatKey,
+    ) -> EngineResult<Vec<(chatwire_core::Skill, u32)>> {
+        self.check_chat_access(&Caller::Agent(who.clone()), key)
+            .await?;
+        self.transfer_skills(who).await
     }
 
     /// Skills a chat can be transferred to by `agent`: those with at least one Online agent

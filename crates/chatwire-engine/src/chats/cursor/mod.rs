@@ -108,6 +108,19 @@ impl Engine {
         }
     }
 
+    /// Refuses a chat `caller` may not read, exactly as a read of it would (a visitor's check
+    /// counts as activity, like their reads). For use cases about a chat that read none of it.
+    pub(crate) async fn check_chat_access(
+        &self,
+        caller: &Caller,
+        key: &ChatKey,
+    ) -> EngineResult<()> {
+        let end = Cursor::From(EventId(u32::MAX));
+        self.read_events(caller, key, end, Duration::ZERO)
+            .await
+            .map(|_| ())
+    }
+
     /// [`Self::read_events`] of the chat with SuperOffice number `num` (mapped to its key in
     /// memory; the store is asked only for a chat not held there).
     pub async fn read_events_by_num(
