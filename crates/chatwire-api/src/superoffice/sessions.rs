@@ -57,9 +57,7 @@ pub async fn entity(
             disclosure: ChatDisclosure::Full,
         }
     } else {
-        engine
-            .agent_chat_view(&who.account, chat, who.agent.id)
-            .await?
+        engine.agent_chat_view(&who.caller, chat).await?
     };
     let agents = engine.agents(&who.account).await?;
     let mut e = convert::session(&view.chat, &agents, &view.events, ctx.dates);
