@@ -9,6 +9,7 @@
 //! - [`session`]: authentication sessions (hashes only).
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
+//! - [`mailbox`]: mails delivered locally when no SMTP server is configured.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write).
 //! - [`text`]: which characters text may hold (XML 1.0's), checked at input, dropped at output.
@@ -22,6 +23,7 @@ pub mod agent;
 pub mod chat;
 pub mod error;
 pub mod ids;
+pub mod mailbox;
 pub mod opening_hours;
 pub mod outbox;
 pub mod routing;
@@ -40,6 +42,7 @@ pub use chat::{
 };
 pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};
+pub use mailbox::{MailboxId, MailboxMail};
 pub use opening_hours::{DayHours, OpeningHours, TopicSettings};
 pub use outbox::{MailId, MailStatus, OutboxMail};
 pub use session::{AuthSession, SessionKind};

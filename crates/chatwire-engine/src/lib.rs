@@ -59,7 +59,9 @@ pub use chats::{ChatRequestInput, LineInput, TransferTo};
 pub use chatwire_core as core;
 pub use chatwire_store::PoolStatus;
 pub use error::{EngineError, EngineResult};
-pub use mail::{DEFAULT_SUBJECT, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest};
+pub use mail::{
+    DEFAULT_SUBJECT, MAX_MAILBOX_PAGE, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest,
+};
 pub use runtime::clock::{Clock, ManualClock, SystemClock};
 pub use runtime::notify::{Notifier, Topic};
 pub use runtime::stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};

@@ -36,6 +36,7 @@ mod db;
 mod directory;
 mod error;
 mod listen;
+mod mailbox;
 mod migrate;
 mod options;
 mod outbox;

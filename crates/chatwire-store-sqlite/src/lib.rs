@@ -34,6 +34,7 @@
 mod backup;
 mod conn;
 mod error;
+mod mailbox;
 mod migrate;
 mod ops;
 mod outbox;

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_surveys.sql"),
     include_str!("../migrations/0004_outbox.sql"),
     include_str!("../migrations/0005_topics.sql"),
+    include_str!("../migrations/0006_mailbox.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -78,9 +79,9 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 12,
+            tables, 13,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox, topic_settings, skill_tombstones"
+             survey_responses, outbox, topic_settings, skill_tombstones, mailbox"
         );
     }
 

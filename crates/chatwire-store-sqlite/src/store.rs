@@ -6,12 +6,12 @@
 use async_trait::async_trait;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
-    Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, ops, outbox, queries, sessions, surveys, topics};
+use crate::{SqliteStore, mailbox, ops, outbox, queries, sessions, surveys, topics};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -324,6 +324,23 @@ impl Store for SqliteStore {
         let (account, key) = (account.clone(), key.clone());
         self.readers
             .run(move |c| outbox::of_chat(c, &account, &key))
+            .await
+    }
+
+    async fn deliver_to_mailbox(&self, mail: &MailboxMail) -> StoreResult<MailboxId> {
+        let mail = mail.clone();
+        self.writer.run(move |cx| mailbox::deliver(cx, &mail)).await
+    }
+
+    async fn mailbox(
+        &self,
+        account: &AccountId,
+        after: MailboxId,
+        limit: u32,
+    ) -> StoreResult<Vec<MailboxMail>> {
+        let account = account.clone();
+        self.readers
+            .run(move |c| mailbox::page(c, &account, after, limit))
             .await
     }
 }

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
-    Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use chatwire_store::memory::MemoryStore;
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
@@ -133,6 +133,8 @@ impl Store for CountingStore {
         mark_mail_sent[](id: MailId, at: Timestamp) -> ();
         mark_mail_failed['a](id: MailId, attempts: u32, retry_at: Option<Timestamp>, error: &'a str) -> ();
         mail_of_chat['a, 'b](account: &'a AccountId, key: &'b ChatKey) -> Vec<OutboxMail>;
+        deliver_to_mailbox['a](mail: &'a MailboxMail) -> MailboxId;
+        mailbox['a](account: &'a AccountId, after: MailboxId, limit: u32) -> Vec<MailboxMail>;
     }
 
     fn get_chat<'s, 'a, 'b, 'at>(

@@ -33,6 +33,7 @@ async fn memory_store_passes_the_session_checks() {
 #[tokio::test]
 async fn memory_store_passes_the_outbox_checks() {
     conformance::run_outbox(&MemoryStore::new()).await;
+    conformance::run_mailbox(&MemoryStore::new()).await;
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ mod liveperson_snapshots_visitor;
 mod liveperson_snapshots_visitor_extras;
 mod liveperson_visitor;
 mod lp;
+mod mailbox;
 mod metrics;
 mod multi_node;
 mod multi_node_outage;
