@@ -19,6 +19,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_cluster",
         include_str!("../migrations/0002_cluster.sql"),
     ),
+    (
+        "0003_chat_query",
+        include_str!("../migrations/0003_chat_query.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

@@ -5,6 +5,7 @@
 //! modules it calls.
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
@@ -212,6 +213,10 @@ impl Store for PgStore {
         limit: u32,
     ) -> StoreResult<Vec<Chat>> {
         queries::chats_of_agent(&self.client().await?, account, agent, limit).await
+    }
+
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>> {
+        crate::chat_query::query_chats(&self.client().await?, query).await
     }
 
     async fn feed_since(

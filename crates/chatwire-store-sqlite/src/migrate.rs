@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_surveys.sql"),
     include_str!("../migrations/0004_outbox.sql"),
     include_str!("../migrations/0005_topics.sql"),
+    include_str!("../migrations/0006_chat_query.sql"),
 ];
 
 /// The schema version this build writes and expects.
