@@ -211,7 +211,7 @@ mod tests {
         };
         let fixed = OpeningHours {
             time_zone: None,
-            ..oslo.clone()
+            ..oslo
         };
 
         // Act / Assert: the week before, 15:30 UTC is 16:30 local (closed), 07:30 UTC 08:30.

@@ -95,7 +95,7 @@ fn order_puts_unset_first_breaks_ties_by_number_and_pages() {
     let b = chat(2, Some(10), 100);
     let c = handled_by(chat(3, Some(10), 100), 7, Some(400));
     let account = a.account.clone();
-    let all = [c.clone(), a.clone(), b.clone()];
+    let all = [c, a, b];
     let mut q = query(&account, None);
     q.order = vec![ChatOrder {
         field: ChatField::EndedAt,
