@@ -60,7 +60,8 @@ async fn agents_list_what_they_handled_and_the_open_chats_of_their_skills() {
             (b, ChatDisclosure::Outline, false)
         ]
     );
-    assert_eq!(of_agent3, [(c, ChatDisclosure::QueueDetails, false)]);
+    // C rings for agent3 (Online, Support): an agent it is routed to may read it.
+    assert_eq!(of_agent3, [(c, ChatDisclosure::Full, true)]);
     assert!(
         ended_of_agent1.is_empty(),
         "agent1 handled nothing that ended"
