@@ -6,6 +6,8 @@
 //! - [`account`], [`skill`], [`agent`]: the directory of an account (agents, skills, visitor app keys).
 //! - [`chat`]: the chat aggregate, its append-only event log, and `Chat::decide`, the only place
 //!   where chat state changes are decided.
+//! - [`chat_query`]: a typed query over an account's chats (scope, filter, order, page) that
+//!   every store backend runs the same way.
 //! - [`session`]: authentication sessions (hashes only).
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
@@ -21,6 +23,7 @@ pub mod access;
 pub mod account;
 pub mod agent;
 pub mod chat;
+pub mod chat_query;
 pub mod error;
 pub mod ids;
 pub mod mailbox;

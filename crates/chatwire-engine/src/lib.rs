@@ -54,6 +54,7 @@ use tokio_util::sync::CancellationToken;
 pub use agents::{NewAgentInput, NewSkillInput, Presence};
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::access::AgentChatView;
+pub use chats::archive::{ArchivePage, MAX_ARCHIVE_PAGE};
 pub use chats::cursor::{ChatView, Cursor};
 pub use chats::{ChatRequestInput, LineInput, TransferTo};
 pub use chatwire_core as core;

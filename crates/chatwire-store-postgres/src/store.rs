@@ -5,6 +5,7 @@
 //! modules it calls.
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
@@ -213,6 +214,10 @@ impl Store for PgStore {
         limit: u32,
     ) -> StoreResult<Vec<Chat>> {
         queries::chats_of_agent(&self.client().await?, account, agent, limit).await
+    }
+
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>> {
+        crate::chat_query::query_chats(&self.client().await?, query).await
     }
 
     async fn feed_since(

@@ -4,6 +4,7 @@
 //! cloned into the jobs because both sides run on other threads ('static closures).
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
@@ -204,6 +205,13 @@ impl Store for SqliteStore {
         let account = account.clone();
         self.readers
             .run(move |c| queries::chats_of_agent(c, &account, agent, limit))
+            .await
+    }
+
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>> {
+        let query = query.clone();
+        self.readers
+            .run(move |c| crate::chat_query::query_chats(c, &query))
             .await
     }
 

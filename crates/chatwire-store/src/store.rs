@@ -1,6 +1,7 @@
 //! The [`Store`] trait: the domain operations chatwire persists.
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
@@ -169,6 +170,10 @@ pub trait Store: Send + Sync + 'static {
         agent: AgentId,
         limit: u32,
     ) -> StoreResult<Vec<Chat>>;
+    /// One page of an account's chats, open and ended, as `query` asks (scope, filter, order,
+    /// page; semantics in `chatwire_core::chat_query`). SQL backends answer from indexed
+    /// columns with bound parameters, never by reading every chat.
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>>;
     /// Events of every chat of an account with seq `> after`, in seq order, at most `limit`.
     async fn feed_since(
         &self,

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
@@ -95,6 +96,7 @@ timed_store! {
     async fn events_since(&self, account: &AccountId, key: &ChatKey, from: EventId, limit: u32) -> StoreResult<Vec<ChatEvent>>;
     async fn open_chats(&self) -> StoreResult<Vec<Chat>>;
     async fn chats_of_agent(&self, account: &AccountId, agent: AgentId, limit: u32) -> StoreResult<Vec<Chat>>;
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>>;
     async fn feed_since(&self, account: &AccountId, after: GlobalSeq, limit: u32) -> StoreResult<Vec<FeedItem>>;
     async fn put_session(&self, session: &AuthSession) -> StoreResult<()>;
     async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession>;

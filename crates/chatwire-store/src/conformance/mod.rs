@@ -7,12 +7,14 @@
 //! several processes share) what a cluster of nodes needs. Each call
 //! creates its own accounts with random ids, so the suite can run against a shared database.
 
+mod chat_queries;
 mod concurrency;
 mod fixtures;
 mod sessions;
 mod story;
 mod surveys;
 mod topics;
+pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
 pub use sessions::run_sessions;
 pub use story::run_story;

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
@@ -243,6 +244,11 @@ impl Store for MemoryStore {
         limit: u32,
     ) -> StoreResult<Vec<Chat>> {
         self.handled_by(account, agent, limit)
+    }
+
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>> {
+        let inner = self.lock()?;
+        Ok(query.run(inner.chats.values().map(|(chat, _)| chat)))
     }
 
     async fn feed_since(
