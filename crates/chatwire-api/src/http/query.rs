@@ -56,12 +56,19 @@ impl Query {
         let Some(v) = self.get(key).map(str::trim).filter(|v| !v.is_empty()) else {
             return Ok(None);
         };
-        let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
-        digits
+        leading_digits(v)
             .parse::<u32>()
             .map(Some)
             .map_err(|_| format!("{key} must be a non-negative number"))
     }
+}
+
+/// The digits `value` starts with (`"4?v=1"` → `"4"`), borrowed: no copy per value.
+pub fn leading_digits(value: &str) -> &str {
+    let end = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    &value[..end]
 }
 
 #[cfg(test)]

@@ -6,23 +6,24 @@ use chatwire_engine::{ChatView, EngineResult};
 
 use crate::ApiError;
 use crate::http::path::chat_key;
-use crate::http::query::Query;
+use crate::http::query::{Query, leading_digits};
 use crate::liveperson::views::chat_list::ChatEntry;
 
-/// One asked chat: the key as sent, and its parsed key and cursor (or why it is refused).
-type Asked = (String, Result<(ChatKey, EventId), ApiError>);
+/// One asked chat: the key as sent (borrowed from the query: only a refused key is ever
+/// copied), and its parsed key and cursor (or why it is refused).
+type Asked<'q> = (&'q str, Result<(ChatKey, EventId), ApiError>);
 
 /// The chats a multi-chat retrieve asks for, in order: each key as sent, parsed with its
 /// cursor or refused on its own.
-pub struct AskedChats {
-    entries: Vec<Asked>,
+pub struct AskedChats<'q> {
+    entries: Vec<Asked<'q>>,
 }
 
-impl AskedChats {
+impl<'q> AskedChats<'q> {
     /// Reads `chatSessionKeys=K1,K2&fromEventIds=E1,E2`. A missing `fromEventIds` list or
     /// entry reads from 0; no keys, more than `most` keys, lists of different lengths or a
     /// cursor that is not a number are a 400 for the whole request.
-    pub fn parse(q: &Query, most: usize) -> Result<Self, ApiError> {
+    pub fn parse(q: &'q Query, most: usize) -> Result<Self, ApiError> {
         let keys: Vec<&str> = q
             .get("chatSessionKeys")
             .unwrap_or("")
@@ -54,14 +55,13 @@ impl AskedChats {
             let from = match froms.get(i).copied().filter(|f| !f.is_empty()) {
                 Some(f) => {
                     // Leading digits, as for `from` (clients append `?v=1` to the last value).
-                    let digits: String = f.chars().take_while(char::is_ascii_digit).collect();
-                    digits.parse::<u32>().map(EventId).map_err(|_| {
+                    leading_digits(f).parse::<u32>().map(EventId).map_err(|_| {
                         ApiError::BadRequest(format!("fromEventIds entry {f:?} is not a number"))
                     })?
                 }
                 None => EventId(0),
             };
-            entries.push(((*raw).to_owned(), chat_key(raw).map(|k| (k, from))));
+            entries.push((*raw, chat_key(raw).map(|k| (k, from))));
         }
         Ok(Self { entries })
     }
@@ -89,7 +89,10 @@ impl AskedChats {
                 match read {
                     Ok((key, from, read)) => Ok(ChatEntry::Read { key, from, read }),
                     Err(e @ (ApiError::Unavailable | ApiError::Internal)) => Err(e),
-                    Err(error) => Ok(ChatEntry::Refused { raw, error }),
+                    Err(error) => Ok(ChatEntry::Refused {
+                        raw: raw.to_owned(),
+                        error,
+                    }),
                 }
             })
             .collect()
