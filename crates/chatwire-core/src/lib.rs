@@ -11,6 +11,8 @@
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write).
+//! - [`opening_hours`], [`topic_options`]: a skill's SuperOffice topic settings (hours, widget,
+//!   bot, alerts, tickets).
 //! - [`text`]: which characters text may hold (XML 1.0's), checked at input, dropped at output.
 //! - [`error`]: [`DomainError`], business failures only (no status codes).
 //!
@@ -30,6 +32,7 @@ pub mod skill;
 pub mod survey;
 pub mod text;
 pub mod time;
+pub mod topic_options;
 
 pub use account::{Account, AppKey, NewAppKey};
 pub use agent::{Agent, Availability, MaxChats, NewAgent};
