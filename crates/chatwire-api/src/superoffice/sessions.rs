@@ -137,12 +137,11 @@ async fn open_session(c: Call<'_>, topic: i64, customer: &Fields) -> Out {
 /// session always has one); a different `TopicId` is refused, since moving a session between
 /// queues is a transfer, not an edit.
 fn customer_update(body: &Fields, chat: &Chat) -> Result<CustomerUpdate, ApiError> {
-    if let Some(topic) = body.int("TopicId")? {
-        if topic != chat.skill.map_or(0, |s| s.0) {
-            return Err(ApiError::BadRequest(
-                "TopicId of an existing session cannot be changed".into(),
-            ));
-        }
+    let current = chat.skill.map_or(0, |s| s.0);
+    if body.int("TopicId")?.is_some_and(|topic| topic != current) {
+        return Err(ApiError::BadRequest(
+            "TopicId of an existing session cannot be changed".into(),
+        ));
     }
     let int32 = |name: &str| -> Result<Option<i32>, ApiError> {
         body.int(name)?

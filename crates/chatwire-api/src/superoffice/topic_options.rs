@@ -339,7 +339,7 @@ pub fn write(e: &mut ChatTopicEntity, o: &TopicOptions) {
 mod tests {
     use super::*;
 
-    fn fields(v: Value) -> Fields {
+    fn fields(v: &Value) -> Fields {
         Fields::decode("application/json", v.to_string().as_bytes()).expect("json")
     }
 
@@ -348,7 +348,7 @@ mod tests {
         let mut o = TopicOptions::default();
         read(
             &mut o,
-            &fields(json!({
+            &fields(&json!({
                 "Widget": {"Color": "#ff0000", "RequiredFields": "Email, Phone", "Theme": "modern",
                            "AutoFaqCategory": {"KbCategoryId": 4, "Name": "FAQ"}},
                 "BotEnabled": true, "BotSettings": {"BotName": "Robbie", "BotRegisterScriptId": 7},
@@ -359,7 +359,7 @@ mod tests {
         .expect("read");
         assert_eq!(o.widget.required_fields, RequiredFields(9));
         assert_eq!(o.widget.theme, WidgetTheme::Modern);
-        read(&mut o, &fields(json!({"Widget": {"Font": "Arial"}}))).expect("partial");
+        read(&mut o, &fields(&json!({"Widget": {"Font": "Arial"}}))).expect("partial");
         let mut e = ChatTopicEntity::new(1, String::new(), String::new(), String::new());
         write(&mut e, &o);
         assert_eq!(e.widget["Color"], "#ff0000");
@@ -378,7 +378,7 @@ mod tests {
         let mut again = TopicOptions::default();
         read(
             &mut again,
-            &fields(serde_json::to_value(&e).expect("entity")),
+            &fields(&serde_json::to_value(&e).expect("entity")),
         )
         .expect("round trip");
         assert_eq!(again, o, "an entity read back stores the same options");
@@ -387,15 +387,15 @@ mod tests {
     #[test]
     fn unknown_enum_names_are_refused() {
         let mut o = TopicOptions::default();
-        assert!(read(&mut o, &fields(json!({"Widget": {"Size": "Huge"}}))).is_err());
+        assert!(read(&mut o, &fields(&json!({"Widget": {"Size": "Huge"}}))).is_err());
         assert!(
             read(
                 &mut o,
-                &fields(json!({"Widget": {"RequiredFields": "Shoe"}}))
+                &fields(&json!({"Widget": {"RequiredFields": "Shoe"}}))
             )
             .is_err()
         );
-        assert!(read(&mut o, &fields(json!({"WarnNewChatMinutes": "x"}))).is_err());
+        assert!(read(&mut o, &fields(&json!({"WarnNewChatMinutes": "x"}))).is_err());
     }
 
     #[test]

@@ -62,8 +62,8 @@ pub enum ChatCommand {
         agent: AssignedAgent,
         /// The author shown (the agent's nickname, or the topic's bot name for a bot).
         by: String,
-        /// The message as posted.
-        special: super::Special,
+        /// The message as posted (boxed: commands stay small).
+        special: Box<super::Special>,
         /// Option labels, for an options message.
         options: Vec<String>,
     },
@@ -106,8 +106,9 @@ pub enum ChatCommand {
     Requeue,
     /// Set the visitor's display name.
     SetVisitorName(String),
-    /// Correct or record customer details (SuperOffice `SaveChatSessionEntity`).
-    UpdateCustomer(super::CustomerUpdate),
+    /// Correct or record customer details (SuperOffice `SaveChatSessionEntity`; boxed:
+    /// commands stay small).
+    UpdateCustomer(Box<super::CustomerUpdate>),
     /// Add or replace custom variables (by name) on the chat.
     SetCustomVariables(Vec<super::CustomVariable>),
     /// Set a typing indicator.
@@ -122,7 +123,7 @@ pub enum Change {
     /// Set the visitor name.
     VisitorName(String),
     /// Set customer details.
-    Customer(super::CustomerUpdate),
+    Customer(Box<super::CustomerUpdate>),
     /// Set a typing indicator.
     Typing(TypingSide, Typing),
     /// Add or replace custom variables by name.

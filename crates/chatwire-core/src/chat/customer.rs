@@ -94,9 +94,9 @@ impl CustomerUpdate {
 }
 
 /// `Some(text)`, or `None` for empty text (a cleared detail).
-fn detail(text: String) -> Option<String> {
-    let text = text.trim().to_owned();
-    (!text.is_empty()).then_some(text)
+fn detail(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 impl Chat {
@@ -107,16 +107,16 @@ impl Chat {
             self.visitor_name = name.trim().to_owned();
         }
         if let Some(v) = u.email {
-            req.customer_email = detail(v);
+            req.customer_email = detail(&v);
         }
         if let Some(v) = u.phone {
-            req.customer_phone = detail(v);
+            req.customer_phone = detail(&v);
         }
         if let Some(v) = u.company {
-            req.customer_company = detail(v);
+            req.customer_company = detail(&v);
         }
         if let Some(v) = u.host {
-            req.visitor_ip = detail(v);
+            req.visitor_ip = detail(&v);
         }
         let notes = &mut req.notes;
         if let Some(v) = u.alias {

@@ -60,7 +60,7 @@ impl Chat {
                 options,
             } => {
                 self.require_handler(agent.id)?;
-                let line = special.into_line(agent.id, by, &options)?;
+                let line = (*special).into_line(agent.id, by, &options)?;
                 Ok(vec![
                     Change::Event(EventKind::Line(line)),
                     Change::Typing(TypingSide::Agent, Typing::NotTyping),

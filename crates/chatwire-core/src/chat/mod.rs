@@ -177,7 +177,7 @@ impl Chat {
                     events.push(event);
                 }
                 Change::VisitorName(name) => self.visitor_name = name,
-                Change::Customer(update) => self.apply_customer(update),
+                Change::Customer(update) => self.apply_customer(*update),
                 Change::Typing(TypingSide::Agent, t) => self.agent_typing = t,
                 Change::Typing(TypingSide::Visitor, t) => self.visitor_typing = t,
                 Change::CustomVariables(vars) => {

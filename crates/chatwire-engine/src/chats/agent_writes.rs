@@ -128,7 +128,11 @@ impl Engine {
             return Ok(chat);
         }
         let done = self
-            .commit(&who.account, key, ChatCommand::UpdateCustomer(update))
+            .commit(
+                &who.account,
+                key,
+                ChatCommand::UpdateCustomer(Box::new(update)),
+            )
             .await?;
         Ok(done.chat)
     }

@@ -29,18 +29,17 @@ impl Engine {
         let chat = self.readable_chat(account, key, agent).await?;
         let me = self.assigned(account, agent).await?;
         let mut by = me.name.clone();
-        if matches!(special.kind, SpecialKind::BotMessage | SpecialKind::Options) {
-            if let Some(skill) = chat.skill {
-                let bot = self.topic_settings(account, skill).await?.options.bot;
-                if !bot.name.trim().is_empty() {
-                    by = bot.name.trim().to_owned();
-                }
+        let by_bot = matches!(special.kind, SpecialKind::BotMessage | SpecialKind::Options);
+        if let Some(skill) = chat.skill.filter(|_| by_bot) {
+            let bot = self.topic_settings(account, skill).await?.options.bot;
+            if !bot.name.trim().is_empty() {
+                by = bot.name.trim().to_owned();
             }
         }
         let cmd = ChatCommand::PostSpecial {
             agent: me,
             by,
-            special,
+            special: Box::new(special),
             options,
         };
         self.commit(account, key, cmd).await

@@ -54,7 +54,12 @@ pub async fn run_session_details(store: &dyn Store) {
     // Act
     let at = |ms: i64| Timestamp(1_000 + ms);
     store
-        .execute(&acc, &key, ChatCommand::UpdateCustomer(update), at(1))
+        .execute(
+            &acc,
+            &key,
+            ChatCommand::UpdateCustomer(Box::new(update)),
+            at(1),
+        )
         .await
         .expect("details");
     store
@@ -68,7 +73,7 @@ pub async fn run_session_details(store: &dyn Store) {
             ChatCommand::PostSpecial {
                 agent: me,
                 by: "Robbie".into(),
-                special: options.clone(),
+                special: Box::new(options.clone()),
                 options: vec!["A".into(), "B".into()],
             },
             at(3),

@@ -17,7 +17,7 @@ async fn id_of(w: &Wire<'_>, name: &str, auth: &str, method: &str, body: Value) 
     field(&ex, "ChatSessionId").parse().expect("id")
 }
 
-fn message(id: i64, m: Value) -> Value {
+fn message(id: i64, m: &Value) -> Value {
     json!({"ChatSessionId": id, "Message": m})
 }
 
@@ -110,7 +110,7 @@ async fn offers_and_messages(fmt: Fmt) {
         "add_options",
         AGENT2,
         "AddChatMessage",
-        message(2, options),
+        message(2, &options),
         200,
     )
     .await;
@@ -120,7 +120,7 @@ async fn offers_and_messages(fmt: Fmt) {
         "add_bot_message",
         AGENT2,
         "AddChatMessage",
-        message(2, bot),
+        message(2, &bot),
         200,
     )
     .await;
@@ -130,7 +130,7 @@ async fn offers_and_messages(fmt: Fmt) {
         "add_clicked_option",
         AGENT2,
         "AddChatMessage",
-        message(2, clicked),
+        message(2, &clicked),
         200,
     )
     .await;
@@ -140,7 +140,7 @@ async fn offers_and_messages(fmt: Fmt) {
         "add_note",
         AGENT2,
         "AddChatMessage",
-        message(2, note),
+        message(2, &note),
         200,
     )
     .await;
@@ -150,7 +150,7 @@ async fn offers_and_messages(fmt: Fmt) {
         "add_welcome",
         AGENT2,
         "AddChatMessage",
-        message(2, welcome),
+        message(2, &welcome),
         200,
     )
     .await;
@@ -160,7 +160,7 @@ async fn offers_and_messages(fmt: Fmt) {
         "add_to_user_visitor_chat",
         AGENT2,
         "AddChatMessage",
-        message(2, as_visitor),
+        message(2, &as_visitor),
         403,
     )
     .await;
@@ -170,7 +170,7 @@ async fn offers_and_messages(fmt: Fmt) {
         "add_invalid_type",
         AGENT2,
         "AddChatMessage",
-        message(2, invalid),
+        message(2, &invalid),
         400,
     )
     .await;
@@ -181,7 +181,7 @@ async fn offers_and_messages(fmt: Fmt) {
         "add_options_not_an_array",
         AGENT2,
         "AddChatMessage",
-        message(2, bad),
+        message(2, &bad),
         400,
     )
     .await;
@@ -236,7 +236,7 @@ async fn sessions_opened_for_customers(fmt: Fmt) {
         "add_to_user_relayed",
         AGENT2,
         "AddChatMessage",
-        message(id, line),
+        message(id, &line),
         200,
     )
     .await;
