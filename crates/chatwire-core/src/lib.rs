@@ -10,7 +10,8 @@
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
-//! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write).
+//! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write,
+//!   delete).
 //! - [`opening_hours`], [`topic_options`]: a skill's SuperOffice topic settings (hours, widget,
 //!   bot, alerts, tickets).
 //! - [`text`]: which characters text may hold (XML 1.0's), checked at input, dropped at output.
