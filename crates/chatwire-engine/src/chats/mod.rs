@@ -7,6 +7,8 @@
 //! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
 //! - `visitor_writes`: what a visitor application may do to a chat (its app key owns it).
 //! - `transfers`: transfers, accepting and declining them, requeue.
+//! - `archive`: a page of the chats an agent may list, open and ended (the store's indexed
+//!   chat query under the access rules).
 //! - `reads`: a chat's snapshot, the chat of a visit, open chats, an agent's past chats.
 //! - `cursor`: the one cursor read of a chat's events, with an optional wait.
 //! - `transcript`: the chat as text or HTML for agents.
@@ -19,6 +21,7 @@
 
 pub(crate) mod access;
 mod agent_writes;
+pub(crate) mod archive;
 pub(crate) mod cursor;
 pub(crate) mod html;
 mod messages;
