@@ -12,11 +12,16 @@
 // Node cannot load the ESM build: it is loaded with require() through createRequire.
 //
 // Sequence: `serve --demo` on a free port; a LivePerson visitor asks for a Sales chat; agent2
-// and agent1 (Basic auth, each with its own WebApi) go Online with SaveChatPresence; agent2
-// finds the session in ChatSessionsForUser, picks it up, adds a message, reads the messages
-// (After=0), the visitor answers through the LivePerson visitor API, GetChatMessages with
-// After = the last id returns exactly that line; agent2 transfers to agent1, who accepts;
-// transcripts as text and HTML.
+// (Basic auth, each agent with its own WebApi) goes Online with SaveChatPresence and agent1
+// stays absent (not present); agent2 finds the session in ChatSessionsForUser, picks it up,
+// adds a message, reads the messages (After=0), the visitor answers through the LivePerson
+// visitor API, GetChatMessages with After = the last id returns exactly that line; agent2
+// transfers to the absent agent1, who accepts; a second chat offered to agent1 is rejected
+// back to agent2; agent1 adds a bot Options message, which the LivePerson visitor reads as
+// numbered options; agent2 opens a session for a topic, saves every writable field, and
+// deletes it as its creator; agent1 (admin) deletes one agent2 opened; agent1 saves a topic's
+// widget, bot, alert and ticket settings and reads them back; transcripts as text and HTML.
+// Nothing is tolerated: every step must get the answer SuperOffice documents.
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -138,18 +143,15 @@ async function flow(base) {
   const agent2 = chatAgentFor(base, 'agent2');
   const agent1 = chatAgentFor(base, 'agent1');
 
-  // ChatPresence carries only UserId and Present: saving UserId 0 means "me", and each login
-  // going Online adds one present user to GetChatPresence's list of every agent.
-  let want = 0;
-  for (const [login, agent] of [['agent2', agent2], ['agent1', agent1]]) {
-    want += 1;
-    await step(`${login} goes Online`, 'SaveChatPresence + GetChatPresence', async () => {
-      await agent.saveChatPresenceAsync([{ userId: 0, present: true }]);
-      const presence = await agent.getChatPresenceAsync();
-      const present = presence.filter((p) => p.present === true).length;
-      return { result: `${present} of ${presence.length} present`, problem: present === want ? null : `want ${want} present` };
-    });
-  }
+  // ChatPresence carries only UserId and Present: saving UserId 0 means "me". agent2 goes
+  // Online; agent1 stays absent, so the offer below is made to an agent who is not present.
+  await step('agent2 goes Online, agent1 stays absent', 'SaveChatPresence + GetChatPresence', async () => {
+    await agent2.saveChatPresenceAsync([{ userId: 0, present: true }]);
+    await agent1.saveChatPresenceAsync([{ userId: 0, present: false }]);
+    const presence = await agent2.getChatPresenceAsync();
+    const present = presence.filter((p) => p.present === true).map((p) => p.displayName);
+    return { result: `present: ${present.join(', ') || 'nobody'}`, problem: present.length === 1 ? null : 'want exactly agent2 present' };
+  });
 
   let id = null;
   await step('session is listed', 'ChatSessionsForUser', async () => {
@@ -197,13 +199,77 @@ async function flow(base) {
     return { result: `${none.length} message(s)`, problem: none.length === 0 ? null : 'want none' };
   });
 
-  await step('agent2 transfers to agent1', 'TransferChatSession', async () => {
+  await step('agent2 transfers to absent agent1', 'TransferChatSession', async () => {
     const s = await agent2.transferChatSessionAsync(id, 'agent1');
     return { result: `transferTo=${s?.transferTo?.userName} status=${s?.status}`, problem: s?.transferTo?.userName === 'agent1' && s.status === 'InQueue' ? null : 'want InQueue, transferTo agent1' };
   });
-  await step('agent1 accepts', 'AcceptChatSessionTransfer', async () => {
+  await step('absent agent1 accepts', 'AcceptChatSessionTransfer', async () => {
     const s = await agent1.acceptChatSessionTransferAsync(id);
     return { result: `user=${s?.user?.userName} transferTo=${s?.transferTo?.userName ?? null}`, problem: s?.user?.userName === 'agent1' && !s.transferTo ? null : 'not handled by agent1' };
+  });
+
+  const secondReq = await visitor(base, 'POST', '/api/account/1000/chat/request?appKey=demo-app-key', { request: { skill: 'Sales' } });
+  record('visitor asks again', 'LP POST chat/request', `HTTP ${secondReq.status}`, secondReq.status === 201 ? null : 'want 201');
+  await step('absent agent1 rejects an offer', 'PickUpFirst + Transfer + RejectChatSessionTransfer', async () => {
+    const picked = await agent2.pickUpFirstChatSessionAsync();
+    const other = picked?.chatSessionId;
+    await agent2.transferChatSessionAsync(other, 'agent1');
+    const s = await agent1.rejectChatSessionTransferAsync(other);
+    return { result: `#${other} user=${s?.user?.userName} transferTo=${s?.transferTo?.userName ?? null}`, problem: s?.user?.userName === 'agent2' && !s.transferTo ? null : 'want it back with agent2' };
+  });
+
+  const OPTIONS = '["Prices","Support"]';
+  await step('agent1 adds bot options', 'AddChatMessage Special/Options', async () => {
+    const m = await agent1.addChatMessageAsync(id, { message: 'What do you need?', type: 'Special', specialType: 'Options', specialParam: OPTIONS });
+    const good = m?.type === 'Special' && m.specialType === 'Options' && m.specialParam === OPTIONS && m.message === 'What do you need?';
+    return { result: `#${m?.chatMessageId} ${m?.type}/${m?.specialType}`, problem: good ? null : `unexpected ${JSON.stringify(m)}` };
+  });
+  await step('the visitor reads the options', 'LP GET chat/events', async () => {
+    const resp = await visitor(base, 'GET', `${chatUrl}/events?v=1&NC=true`);
+    const body = await resp.json();
+    const lines = [body?.events?.event ?? []].flat().filter((e) => e['@type'] === 'line').map((e) => e.text);
+    const shown = lines.find((t) => t.startsWith('What do you need?'));
+    return { result: JSON.stringify(shown ?? null), problem: shown === 'What do you need?\n1. Prices\n2. Support' ? null : `no numbered options in ${JSON.stringify(lines)}` };
+  });
+
+  let opened = null;
+  await step('agent2 opens a session for a topic', 'CreateChatSessionForTopic', async () => {
+    opened = await agent2.createChatSessionForTopicAsync(1);
+    return { result: `#${opened?.chatSessionId} ${opened?.status}`, problem: opened?.status === 'InQueue' ? null : 'want InQueue' };
+  });
+  await step('agent2 saves every writable field', 'SaveChatSessionEntity', async () => {
+    const want = { customerName: 'Ada Lovelace', customerAlias: 'Ada', customerEmail: 'ada@example.com', customerPhone: '+47 12 34 56 78', customerCompanyName: 'Analytical Engines', customerConsented: true, alertLevel: 2, rating: 4, chatbotIsActive: true };
+    const s = await agent2.saveChatSessionEntityAsync({ ...opened, ...want });
+    const wrong = Object.entries(want).filter(([k, v]) => s?.[k] !== v).map(([k]) => k);
+    return { result: `#${s?.chatSessionId} ${s?.customerName} <${s?.customerEmail}> rating=${s?.rating}`, problem: wrong.length === 0 ? null : `not saved: ${wrong.join(', ')}` };
+  });
+  await step('its creator deletes it', 'DeleteChatSessionEntity + GetChatSessionEntity', async () => {
+    await agent2.deleteChatSessionEntityAsync(opened.chatSessionId);
+    const s = await agent2.getChatSessionEntityAsync(opened.chatSessionId);
+    return { result: `status=${s?.status}`, problem: s?.status === 'Closed' ? null : 'want Closed' };
+  });
+  await step('an admin deletes another agent\'s session', 'CreateChatSessionForTopic + DeleteChatSessionEntity', async () => {
+    const other = await agent2.createChatSessionForTopicAsync(1);
+    await agent1.deleteChatSessionEntityAsync(other.chatSessionId);
+    const s = await agent1.getChatSessionEntityAsync(other.chatSessionId);
+    return { result: `#${other.chatSessionId} status=${s?.status}`, problem: s?.status === 'Closed' ? null : 'want Closed' };
+  });
+
+  await step('agent1 saves topic settings', 'GetChatTopicEntity + SaveChatTopicEntity + GetChatTopicEntity', async () => {
+    const t = await agent1.getChatTopicEntityAsync(1);
+    t.widget.color = '#004f9f';
+    t.widget.theme = 'Modern';
+    t.botEnabled = true;
+    t.botSettings.botName = 'Robbie';
+    t.alertRecipient = 'lead@example.com';
+    t.warnNewChatMinutes = 2;
+    t.ticketEnabled = true;
+    t.widgetRatingText = 'How did we do?';
+    await agent1.saveChatTopicEntityAsync(t);
+    const r = await agent1.getChatTopicEntityAsync(1);
+    const checks = { color: r?.widget?.color === '#004f9f', theme: r?.widget?.theme === 'Modern', bot: r?.botEnabled === true && r?.botSettings?.botName === 'Robbie', alert: r?.alertRecipient === 'lead@example.com' && r?.warnNewChatMinutes === 2, ticket: r?.ticketEnabled === true, rating: r?.widgetRatingText === 'How did we do?' };
+    const wrong = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
+    return { result: `widget ${r?.widget?.color}/${r?.widget?.theme}, bot ${r?.botSettings?.botName}`, problem: wrong.length === 0 ? null : `not as saved: ${wrong.join(', ')}` };
   });
 
   for (const html of [false, true]) {

@@ -273,7 +273,7 @@ async fn a_session_is_picked_up_answered_and_read_after_a_cursor() {
     let refused = call(
         &app,
         "AddChatMessage",
-        &format!(r#"{{"ChatSessionId":{id},"Message":{{"Message":"x","Type":"ToUser"}}}}"#),
+        &format!(r#"{{"ChatSessionId":{id},"Message":{{"Message":"x","Type":"Invalid"}}}}"#),
     )
     .await;
 

@@ -50,6 +50,7 @@ fn events() -> Vec<ChatEvent> {
                     system_message: None,
                     sub_type: LineSubType::Regular,
                     agent: agent.then_some(AgentId(3)),
+                    special: None,
                 }),
             }
         })

@@ -13,7 +13,10 @@
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`mailbox`]: mails delivered locally when no SMTP server is configured.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
-//! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write).
+//! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write,
+//!   delete).
+//! - [`opening_hours`], [`topic_options`]: a skill's SuperOffice topic settings (hours, widget,
+//!   bot, alerts, tickets).
 //! - [`text`]: which characters text may hold (XML 1.0's), checked at input, dropped at output.
 //! - [`error`]: [`DomainError`], business failures only (no status codes).
 //!
@@ -35,6 +38,7 @@ pub mod skill;
 pub mod survey;
 pub mod text;
 pub mod time;
+pub mod topic_options;
 
 pub use account::{Account, AppKey, NewAppKey};
 pub use agent::{Agent, Availability, MaxChats, NewAgent};

@@ -104,6 +104,9 @@ pub struct TopicSettings {
     /// The dialect's other settings as it wrote them (JSON text), opaque here.
     #[serde(default)]
     pub extra: String,
+    /// Widget, bot, alert and ticket settings (`crate::topic_options`).
+    #[serde(default)]
+    pub options: crate::topic_options::TopicOptions,
 }
 
 impl TopicSettings {

@@ -1,10 +1,13 @@
 //! Routing rules, once for both dialects: which waiting chats ring which agent, whether an
 //! agent may accept, and capacity.
 //!
-//! - A chat transferred to an agent personally rings only that agent, when Online or Occupied.
+//! - A chat transferred to an agent personally is an offer to that agent: it rings only them,
+//!   whatever their presence (Online, Occupied, Away or Offline), so the agent a colleague named
+//!   can always take or decline it (SuperOffice `AcceptChatSessionTransfer`, LivePerson accept).
 //! - Any other waiting chat rings Online agents with the chat's skill (any agent when the chat
 //!   has no skill), except the agent who transferred it away.
-//! - Away and Offline agents ring for nothing. Nobody rings beyond `maxChats`.
+//! - Away and Offline agents ring for nothing else; Occupied agents only for offers. Nobody
+//!   rings beyond `maxChats`.
 
 use serde::{Deserialize, Serialize};
 
@@ -62,13 +65,9 @@ pub fn is_routed_to(load: &AgentLoad, chat: &Chat) -> bool {
     }
     if let Some(pending) = &chat.transfer {
         match &pending.target {
-            TransferTarget::Agent { id, .. } => {
-                return *id == agent.id
-                    && matches!(
-                        agent.availability,
-                        Availability::Online | Availability::Occupied
-                    );
-            }
+            // An offer by name: presence decides what rings from the queue, not whether the
+            // named agent may answer a colleague's offer.
+            TransferTarget::Agent { id, .. } => return *id == agent.id,
             TransferTarget::Skill { .. } => {
                 if pending.from.as_ref().is_some_and(|f| f.id == agent.id) {
                     return false;
@@ -99,12 +98,31 @@ pub fn check_accept(load: &AgentLoad, chat: &Chat) -> Result<(), DomainError> {
     check_capacity(load)
 }
 
-/// The ring count: how many of `chats` this agent may accept now, i.e. the routed waiting
-/// chats, bounded by the agent's free slots.
+/// Whether `chat` waits as an offer to `agent` by name (a pending personal transfer to them).
+pub fn is_offered_to(agent: &Agent, chat: &Chat) -> bool {
+    chat.state == ChatState::Waiting
+        && chat
+            .transfer
+            .as_ref()
+            .is_some_and(|t| matches!(t.target, TransferTarget::Agent { id, .. } if id == agent.id))
+}
+
+/// The ring count: how many of `chats` this agent may accept now. Queue chats are bounded by
+/// the free slots of the agent's presence (none when Away or Offline), offers by name only by
+/// `maxChats`.
 pub fn ring_count<'a>(load: &AgentLoad, chats: impl IntoIterator<Item = &'a Chat>) -> u32 {
-    let routed = chats.into_iter().filter(|c| is_routed_to(load, c)).count();
-    let routed = u32::try_from(routed).unwrap_or(u32::MAX);
-    load.free_slots().map_or(routed, |free| routed.min(free))
+    let (mut offers, mut queued) = (0_u32, 0_u32);
+    for chat in chats.into_iter().filter(|c| is_routed_to(load, c)) {
+        if is_offered_to(&load.agent, chat) {
+            offers = offers.saturating_add(1);
+        } else {
+            queued = queued.saturating_add(1);
+        }
+    }
+    let queued = load.free_slots().map_or(queued, |free| queued.min(free));
+    let total = offers.saturating_add(queued);
+    let room = load.agent.max_chats.free(load.active_chats);
+    room.map_or(total, |room| total.min(room))
 }
 
 /// The order in which an agent taking "the next chat" gets them: personal transfers first,
@@ -226,7 +244,7 @@ mod tests {
     }
 
     #[test]
-    fn personal_transfer_rings_only_the_target_even_when_occupied() {
+    fn personal_transfer_rings_only_the_target_whatever_their_presence() {
         let mut chat = waiting_chat(Some(10));
         chat.transfer = Some(PendingTransfer {
             target: TransferTarget::Agent {
@@ -238,10 +256,32 @@ mod tests {
                 name: "a2".into(),
             }),
         });
-        assert!(is_routed_to(&load(Availability::Occupied, 2, 0), &chat));
+        for presence in [
+            Availability::Online,
+            Availability::Occupied,
+            Availability::Away,
+            Availability::Offline,
+        ] {
+            let target = load(presence, 2, 0);
+            assert!(is_routed_to(&target, &chat), "{presence}");
+            assert_eq!(check_accept(&target, &chat), Ok(()), "{presence}");
+            assert_eq!(ring_count(&target, [&chat]), 1, "{presence}");
+        }
+        assert_eq!(
+            check_accept(&load(Availability::Away, 2, 2), &chat),
+            Err(DomainError::AgentAtCapacity { active: 2, max: 2 }),
+            "maxChats still holds"
+        );
+        assert_eq!(ring_count(&load(Availability::Away, 2, 2), [&chat]), 0);
         let mut other = load(Availability::Online, 2, 0);
         other.agent.id = AgentId(3);
         assert!(!is_routed_to(&other, &chat));
+        let queued = waiting_chat(Some(10));
+        assert_eq!(
+            ring_count(&load(Availability::Away, 2, 0), [&chat, &queued]),
+            1,
+            "an Away agent rings for the offer, not for the queue"
+        );
     }
 
     #[test]

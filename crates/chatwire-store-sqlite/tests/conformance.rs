@@ -80,6 +80,7 @@ async fn sqlite_store_passes_the_topic_checks() {
     let (_dir, path) = temp_db();
     let store = SqliteStore::open(&path).expect("open");
     conformance::run_topics(&store).await;
+    conformance::run_session_details(&store).await;
 }
 
 #[tokio::test]

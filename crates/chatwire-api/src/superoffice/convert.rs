@@ -78,6 +78,16 @@ pub fn message(
             .unwrap_or_default()
     };
     let (kind, special, message, author, param) = match &event.kind {
+        EventKind::Line(line) if line.special.is_some() => {
+            let posted = line.special.as_ref()?;
+            (
+                "Special",
+                super::special::special_name(posted.kind),
+                posted.message.clone(),
+                line.by.clone(),
+                posted.param.clone(),
+            )
+        }
         EventKind::Line(line) => {
             let (kind, special) = match (line.source, line.sub_type, line.system_message) {
                 (LineSource::Agent, LineSubType::Regular, _) => ("ToCustomer", "None"),
@@ -160,12 +170,12 @@ pub fn session(
         topic_id: chat.skill.map_or(0, |s| s.0),
         user: chat.agent.as_ref().and_then(|a| find(a.id)),
         person: None,
-        customer_alias: String::new(),
+        customer_alias: req.notes.customer_alias.clone(),
         customer_host: req.visitor_ip.clone().unwrap_or_default(),
         customer_name: chat.visitor_name.clone(),
         customer_email: req.customer_email.clone().unwrap_or_default(),
         customer_phone: req.customer_phone.clone().unwrap_or_default(),
-        customer_consented: false,
+        customer_consented: req.notes.customer_consented,
         customer_company_name: req.customer_company.clone().unwrap_or_default(),
         status: status(chat),
         first_message: first.unwrap_or_default(),
@@ -177,7 +187,7 @@ pub fn session(
         when_fetched: dates.format(None),
         session_key: chat.key.to_string(),
         initial_queue_pos: 0,
-        alert_level: 0,
+        alert_level: i64::from(req.notes.alert_level),
         rank: 0,
         flags: flags(chat),
         contact: None,
@@ -185,8 +195,8 @@ pub fn session(
         sale: None,
         ticket: None,
         transfer_to,
-        chatbot_is_active: false,
-        rating: 0,
+        chatbot_is_active: req.notes.bot_active,
+        rating: i64::from(req.notes.rating),
         table_right: TableRight::FULL,
         field_properties: FieldProperties::new(),
     }

@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use chatwire_engine::core::chat::{Special, SpecialKind};
 use chatwire_engine::core::{ChatNum, DomainError, GlobalSeq, TextType};
 use chatwire_engine::{Cursor, EngineError, LineInput};
 use serde_json::Value;
@@ -19,6 +20,7 @@ use super::convert;
 use super::operation::{Answer, Call, Out, method};
 use super::reply::SoCtx;
 use super::sessions::{chat_of, unknown_session};
+use super::special::{self, MessageType};
 use crate::ApiError;
 
 /// The long-poll asked for: the body's `Wait` when present, else the query's `wait`; absent is
@@ -112,9 +114,11 @@ impl Answer for GetChatMessages {
     }
 }
 
-/// #16 `AddChatMessage`: an agent line (`Type` `ToCustomer`, the default) or a pushed URL
-/// (`Special` + `Url`, the URL in `SpecialParam` or `Message`). Other types are refused: the
-/// customer and the server write those.
+/// #16 `AddChatMessage`: a message of any type an agent may add (docs/superoffice.md,
+/// "Messages an agent adds"): `ToCustomer` (the default) posts an agent line; `ToUser` relays
+/// a customer line into a session an agent opened for them; `Special` + `Url` pushes a URL (in
+/// `SpecialParam` or `Message`); any other `Special` posts that special message (`Options`
+/// with its JSON array of options in `SpecialParam`).
 pub struct AddChatMessage {
     /// The session (`ChatSessionId`; REST `{id}`).
     pub id: i64,
@@ -130,27 +134,42 @@ impl Answer for AddChatMessage {
     async fn answer(self, Call { state, who, ctx }: Call<'_>) -> Out {
         let msg = &self.message;
         let chat = chat_of(state, who, self.id).await?;
-        let kind = msg.str("Type").unwrap_or_default();
-        let special = msg.str("SpecialType").unwrap_or_default();
+        let kind = special::parse_type(msg.str("Type").as_deref())?;
         let text = msg.str("Message").unwrap_or_default();
+        let param = msg.str("SpecialParam").unwrap_or_default();
         let engine = &state.engine;
-        let committed = if kind.is_empty() || kind.eq_ignore_ascii_case("ToCustomer") || kind == "1"
-        {
-            let mut line = LineInput::plain(text);
-            line.text_type = TextType::Plain;
-            engine.agent_post_line(&who.caller, &chat.key, line).await?
-        } else if (kind.eq_ignore_ascii_case("Special") || kind == "3")
-            && (special.eq_ignore_ascii_case("Url") || special == "2")
-        {
-            let url = msg
-                .str("SpecialParam")
-                .filter(|u| !u.trim().is_empty())
-                .unwrap_or(text);
-            engine.push_url(&who.caller, &chat.key, url).await?
-        } else {
-            return Err(ApiError::BadRequest(format!(
-                "an agent adds messages of Type ToCustomer (or Special/Url), not {kind}"
-            )));
+        let committed = match kind {
+            MessageType::ToCustomer => {
+                let mut line = LineInput::plain(text);
+                line.text_type = TextType::Plain;
+                engine.agent_post_line(&who.caller, &chat.key, line).await?
+            }
+            MessageType::ToUser => {
+                engine
+                    .relay_customer_line(&who.caller, &chat.key, text)
+                    .await?
+            }
+            MessageType::Special => {
+                let kind = special::parse_special(msg.str("SpecialType").as_deref())?;
+                if kind == SpecialKind::Url {
+                    let url = Some(param).filter(|u| !u.trim().is_empty()).unwrap_or(text);
+                    engine.push_url(&who.caller, &chat.key, url).await?
+                } else {
+                    let options = if kind == SpecialKind::Options {
+                        special::option_labels(&param)?
+                    } else {
+                        Vec::new()
+                    };
+                    let posted = Special {
+                        kind,
+                        message: text,
+                        param,
+                    };
+                    engine
+                        .agent_post_special(&who.caller, &chat.key, posted, options)
+                        .await?
+                }
+            }
         };
         let agents = engine.agents(&who.account).await?;
         let message = committed

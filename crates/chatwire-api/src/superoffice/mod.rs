@@ -14,7 +14,8 @@
 //! handles a session), `messages`, `topics`, `topic_members`. Wire plumbing: `compat` (format,
 //! error envelope), `auth` (Basic / Bearer / SOTicket, `SO-AppToken`), `body` (case-insensitive
 //! JSON / XML / form bodies), `reply` (`$select`, JSON / XML, 204), `xml` (DataContract output),
-//! `dates`, `hours` (opening hours), `patch` (JSON Patch), `types` + `types_topic` (wire
+//! `dates`, `special` (message types), `hours` (opening hours), `topic_options` (widget, bot, alert, ticket settings),
+//! `patch` (JSON Patch), `types` + `types_topic` (wire
 //! shapes), `convert` (engine values → shapes).
 //!
 //! What it must not do: decide anything about chats; business rules are the engine's.
@@ -37,7 +38,9 @@ pub mod rest;
 pub mod rest_shape;
 pub mod routing;
 pub mod sessions;
+pub mod special;
 pub mod topic_members;
+pub mod topic_options;
 pub mod topics;
 pub mod types;
 pub mod types_topic;

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use chatwire_engine::core::access::ChatDisclosure;
+use chatwire_engine::core::chat::CustomerUpdate;
 use chatwire_engine::core::{Chat, ChatNum, ChatRequest, GlobalSeq, SkillId};
 use chatwire_engine::{AgentChatView, ChatRequestInput, Cursor, EngineError};
 
@@ -88,7 +89,7 @@ pub async fn reply_entity(state: &AppState, who: &SoAgent, ctx: &SoCtx, chat: &C
 }
 
 /// Opens a chat for a customer in a topic's queue (`topic` 0: no topic) with the customer
-/// fields of `customer`.
+/// fields of `customer`, on the calling agent's behalf (`Engine::open_session_for_customer`).
 async fn open_session(c: Call<'_>, topic: i64, customer: &Fields) -> Out {
     let Call { state, who, ctx } = c;
     let skill = if topic == 0 {
@@ -116,9 +117,49 @@ async fn open_session(c: Call<'_>, topic: i64, customer: &Fields) -> Out {
     };
     let committed = state
         .engine
-        .request_chat_from(&who.account, input, who.from)
+        .open_session_for_customer(&who.caller, input, who.from)
         .await?;
-    reply_entity(state, who, ctx, &committed.chat).await
+    // The notes (alias, consent, alert level, rating, bot) are set as on a later save.
+    let update = customer_update(customer, &committed.chat)?;
+    let chat = state
+        .engine
+        .agent_update_customer(&who.caller, &committed.chat.key, update)
+        .await?;
+    reply_entity(state, who, ctx, &chat).await
+}
+
+/// The writable fields of a `ChatSessionEntity` body as a [`CustomerUpdate`] (see
+/// docs/superoffice.md, "Saving a session"): the customer texts, `CustomerConsented`,
+/// `AlertLevel`, `Rating` and `ChatbotIsActive`. A blank `CustomerName` keeps the name (a
+/// session always has one); a different `TopicId` is refused, since moving a session between
+/// queues is a transfer, not an edit.
+fn customer_update(body: &Fields, chat: &Chat) -> Result<CustomerUpdate, ApiError> {
+    let current = chat.skill.map_or(0, |s| s.0);
+    if body.int("TopicId")?.is_some_and(|topic| topic != current) {
+        return Err(ApiError::BadRequest(
+            "TopicId of an existing session cannot be changed".into(),
+        ));
+    }
+    let int32 = |name: &str| -> Result<Option<i32>, ApiError> {
+        body.int(name)?
+            .map(|v| {
+                i32::try_from(v)
+                    .map_err(|_| ApiError::BadRequest(format!("{name} must be a 32-bit integer")))
+            })
+            .transpose()
+    };
+    Ok(CustomerUpdate {
+        name: body.str("CustomerName").filter(|n| !n.trim().is_empty()),
+        email: body.str("CustomerEmail"),
+        phone: body.str("CustomerPhone"),
+        company: body.str("CustomerCompanyName"),
+        host: body.str("CustomerHost"),
+        alias: body.str("CustomerAlias"),
+        consented: body.bool("CustomerConsented")?,
+        alert_level: int32("AlertLevel")?,
+        rating: int32("Rating")?,
+        bot_active: body.bool("ChatbotIsActive")?,
+    })
 }
 
 /// #3 `CreateDefaultChatSessionEntity` (REST `GET ChatSession/default`).
@@ -134,7 +175,8 @@ impl Answer for CreateDefaultChatSessionEntity {
 
 /// #4 `SaveChatSessionEntity` (REST `POST ChatSession`, `PUT`/`PATCH ChatSession/{id}`): the
 /// entity itself. `ChatSessionId` 0 opens a chat in `TopicId`'s queue with the customer fields;
-/// otherwise the customer name is updated (the one customer field a chat lets change).
+/// otherwise every writable field sent is applied ([`customer_update`]); the others (state,
+/// dates, agents, messages, links) follow from what happens to the chat and are not written.
 pub struct SaveChatSessionEntity {
     /// The `ChatSessionEntity` as sent (REST `PUT` sets its id from the path).
     pub entity: Fields,
@@ -153,23 +195,18 @@ impl Answer for SaveChatSessionEntity {
         }
         let chat = chat_of(state, who, id).await?;
         entity(state, who, ctx, &chat, true).await?;
-        let name = body.str("CustomerName").filter(|n| !n.trim().is_empty());
-        let chat = match name {
-            Some(n) if n.trim() != chat.visitor_name => {
-                state
-                    .engine
-                    .agent_set_visitor_name(&who.caller, &chat.key, n)
-                    .await?
-                    .chat
-            }
-            _ => chat,
-        };
+        let update = customer_update(body, &chat)?;
+        let chat = state
+            .engine
+            .agent_update_customer(&who.caller, &chat.key, update)
+            .await?;
         reply_entity(state, who, ctx, &chat).await
     }
 }
 
 /// #5 `DeleteChatSessionEntity` (REST `DELETE ChatSession/{id}`): ends the session (chat logs
-/// are kept). 204.
+/// are kept); the engine decides who may (`Engine::close_session`: the handling agent, the
+/// agent who opened it, an admin or a topic manager). 204.
 pub struct DeleteChatSessionEntity {
     /// The session (RPC: query `ChatSessionEntityId`).
     pub id: i64,

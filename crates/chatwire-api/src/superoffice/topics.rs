@@ -1,6 +1,6 @@
 //! Chat topics (spec §1 #18–#23; REST `ChatTopic`, `ChatTopic/{id}`, `ChatTopic/{id}/IsOpen`,
 //! `ChatTopic/ForCurrentUser`): topics are skills, shown as `ChatTopicEntity` with their stored
-//! SuperOffice settings (opening hours). Who is in a topic is `topic_members`.
+//! SuperOffice settings (opening hours; widget, bot, alert and ticket options). Who is in a topic is `topic_members`.
 
 use chatwire_engine::NewSkillInput;
 use chatwire_engine::core::opening_hours::TopicSettings;
@@ -11,6 +11,7 @@ use super::body::Fields;
 use super::hours;
 use super::operation::{Answer, Call, Out, method};
 use super::reply::SoReply;
+use super::topic_options;
 use super::types_topic::ChatTopicEntity;
 use crate::{ApiError, AppState};
 
@@ -29,6 +30,7 @@ fn topic_entity(skill: &Skill, settings: &TopicSettings) -> ChatTopicEntity {
         settings.opening_hours.clone()
     };
     e.opening_hours = hours::render(&hours);
+    topic_options::write(&mut e, &settings.options);
     e
 }
 
@@ -42,7 +44,8 @@ async fn entity_of(
     Ok(topic_entity(skill, &settings))
 }
 
-/// Stores `OpeningHoursEnabled` / `OpeningHours` from `body` when it carries them.
+/// Stores the settings `body` carries: `OpeningHoursEnabled` / `OpeningHours` and the widget,
+/// bot, alert and ticket properties (`topic_options`); nothing is written when none changes.
 async fn save_settings(
     state: &AppState,
     who: &SoAgent,
@@ -50,24 +53,25 @@ async fn save_settings(
     body: &Fields,
 ) -> Result<(), ApiError> {
     let enabled = body.bool("OpeningHoursEnabled")?;
-    let given = body.get("OpeningHours").is_some();
-    if enabled.is_none() && !given {
-        return Ok(());
+    let mut before = state.engine.topic_settings(&who.account, skill.id).await?;
+    if before == TopicSettings::default() {
+        // A topic nobody has set hours for has the default entity's hours.
+        before.opening_hours = hours::default_hours();
     }
-    let mut settings = state.engine.topic_settings(&who.account, skill.id).await?;
-    if settings == TopicSettings::default() {
-        settings.opening_hours = hours::default_hours();
-    }
+    let mut settings = before.clone();
+    topic_options::read(&mut settings.options, body)?;
     if let Some(on) = enabled {
         settings.opening_hours_enabled = on;
     }
-    if given {
+    if body.get("OpeningHours").is_some() {
         settings.opening_hours = hours::parse(&body.obj("OpeningHours"), &settings.opening_hours)?;
     }
-    state
-        .engine
-        .save_topic_settings(&who.caller, skill.id, &settings)
-        .await?;
+    if settings != before {
+        state
+            .engine
+            .save_topic_settings(&who.caller, skill.id, &settings)
+            .await?;
+    }
     Ok(())
 }
 

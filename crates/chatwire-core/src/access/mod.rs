@@ -3,18 +3,21 @@
 //! module answers.
 //!
 //! - **Read** (see the chat, its events, its entity): the agent handling it or who handled it,
-//!   the agent a transfer comes from, the target of a personal transfer, an agent it rings for
-//!   (routing), or an admin of its account.
+//!   the agent a transfer comes from, the target of a personal transfer, the agent who opened
+//!   it for a customer, an agent it rings for (routing), or an admin of its account.
 //! - **Act as its agent** (lines, URLs, typing, end, transfer): only the agent handling it.
 //! - **Take it** (pick up, accept a transfer): only an agent it is routed to (personal transfer:
-//!   the target; skill transfer or queue: Online agents of the skill other than the sender).
+//!   the target, whatever their presence; skill transfer or queue: Online agents of the skill
+//!   other than the sender).
 //! - **Decline a transfer**: only the target of a personal transfer.
 //! - **Requeue** (SuperOffice reset): the agent handling it or an admin.
+//! - **Delete** (SuperOffice `DeleteChatSessionEntity`: end it for good): the agent handling
+//!   it, the agent who opened it for a customer, or an admin; the engine adds topic managers
+//!   (`topics::TopicRights`).
 //!
 //! An agent who may not read a chat learns nothing of it ([`Verdict::Hidden`]); one who may
 //! read it but not do this gets [`Verdict::ReadOnly`], which a use case turns into a refusal or,
 //! where SuperOffice documents one, a "nothing happens" answer.
-//! There is no topic-manager role: admins are the only agents with rights over others' chats.
 
 use crate::chat::{Chat, ChatState, TransferTarget};
 use crate::routing::{self, AgentLoad};
@@ -35,6 +38,8 @@ pub enum ChatAction {
     DeclineTransfer,
     /// Put it back in the queue.
     Requeue,
+    /// End it on behalf of the account (SuperOffice `DeleteChatSessionEntity`).
+    Delete,
 }
 
 /// The answer for one agent, chat and action.
@@ -49,9 +54,11 @@ pub enum Verdict {
 }
 
 /// Whether `agent` is one of the chat's people: the agent handling or having handled it, the
-/// agent a pending transfer comes from, or the target of a pending personal transfer.
+/// agent a pending transfer comes from, the target of a pending personal transfer, or the
+/// agent who opened it for a customer.
 pub fn is_involved(agent: AgentId, chat: &Chat) -> bool {
-    let handler = chat.agent.as_ref().is_some_and(|a| a.id == agent);
+    let handler =
+        chat.agent.as_ref().is_some_and(|a| a.id == agent) || chat.request.opened_by == Some(agent);
     let transfer = chat.transfer.as_ref().is_some_and(|t| {
         t.from.as_ref().is_some_and(|f| f.id == agent)
             || matches!(t.target, TransferTarget::Agent { id, .. } if id == agent)
@@ -118,6 +125,11 @@ pub fn verdict(load: &AgentLoad, chat: &Chat, action: ChatAction) -> Verdict {
         ChatAction::Take => routing::is_routed_to(load, chat),
         ChatAction::DeclineTransfer => is_personal_target(agent, chat),
         ChatAction::Requeue => agent.is_admin || chat.is_handled_by(agent.id),
+        ChatAction::Delete => {
+            agent.is_admin
+                || chat.is_handled_by(agent.id)
+                || chat.request.opened_by == Some(agent.id)
+        }
     };
     if allowed {
         Verdict::Allowed

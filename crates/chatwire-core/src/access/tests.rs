@@ -62,6 +62,7 @@ fn another_agent_of_the_same_skill_may_neither_read_nor_take_a_chat_in_progress(
         ChatAction::Take,
         ChatAction::DeclineTransfer,
         ChatAction::Requeue,
+        ChatAction::Delete,
     ] {
         assert_eq!(
             verdict(&other, &chat, action),
@@ -143,6 +144,62 @@ fn a_skill_transfer_is_taken_by_agents_of_the_skill_other_than_the_sender() {
         verdict(&load(2, &[10]), &chat, ChatAction::DeclineTransfer),
         Verdict::ReadOnly,
         "only personal transfers are declined"
+    );
+}
+
+#[test]
+fn a_personal_transfer_is_taken_by_its_target_whatever_their_presence() {
+    let chat = transferred_by_1(to_agent(3));
+    for presence in [
+        crate::Availability::Away,
+        crate::Availability::Offline,
+        crate::Availability::Occupied,
+    ] {
+        let mut target = load(3, &[]);
+        target.agent.availability = presence;
+        assert_eq!(
+            verdict(&target, &chat, ChatAction::Take),
+            Verdict::Allowed,
+            "{presence}"
+        );
+        assert_eq!(
+            verdict(&target, &chat, ChatAction::DeclineTransfer),
+            Verdict::Allowed,
+            "{presence}"
+        );
+    }
+}
+
+#[test]
+fn a_session_is_deleted_by_its_handler_its_creator_or_an_admin_only() {
+    let mut opened = waiting_chat(Some(10));
+    opened.request.opened_by = Some(AgentId(5));
+    let creator = load(5, &[]);
+    assert_eq!(
+        verdict(&creator, &opened, ChatAction::Read),
+        Verdict::Allowed
+    );
+    assert_eq!(
+        verdict(&creator, &opened, ChatAction::Delete),
+        Verdict::Allowed
+    );
+    assert_eq!(
+        verdict(&admin(9), &opened, ChatAction::Delete),
+        Verdict::Allowed
+    );
+    let member = load(2, &[10]);
+    assert_eq!(
+        verdict(&member, &opened, ChatAction::Delete),
+        Verdict::ReadOnly,
+        "a colleague it rings for may read it, not delete it"
+    );
+    assert_eq!(
+        verdict(&load(1, &[10]), &chatting_with_1(), ChatAction::Delete),
+        Verdict::Allowed
+    );
+    assert_eq!(
+        verdict(&load(2, &[]), &opened, ChatAction::Delete),
+        Verdict::Hidden
     );
 }
 

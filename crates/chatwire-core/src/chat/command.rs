@@ -56,6 +56,17 @@ pub enum ChatCommand {
         /// Visibility.
         sub_type: LineSubType,
     },
+    /// The handling agent (or bot) posts a special message (`super::special`).
+    PostSpecial {
+        /// The agent.
+        agent: AssignedAgent,
+        /// The author shown (the agent's nickname, or the topic's bot name for a bot).
+        by: String,
+        /// The message as posted (boxed: commands stay small).
+        special: Box<super::Special>,
+        /// Option labels, for an options message.
+        options: Vec<String>,
+    },
     /// An agent pushes a URL to the visitor.
     PushUrl {
         /// The agent.
@@ -67,6 +78,13 @@ pub enum ChatCommand {
     End {
         /// Who ends it.
         by: Actor,
+    },
+    /// An agent who does not handle the chat closes it on behalf of the account (SuperOffice
+    /// `DeleteChatSessionEntity` by an admin, a topic manager or the agent who opened it; the
+    /// engine decides who may).
+    Close {
+        /// The closing agent.
+        by: AssignedAgent,
     },
     /// The server ends the chat after `chatTimeout` without visitor activity.
     Timeout,
@@ -88,6 +106,9 @@ pub enum ChatCommand {
     Requeue,
     /// Set the visitor's display name.
     SetVisitorName(String),
+    /// Correct or record customer details (SuperOffice `SaveChatSessionEntity`; boxed:
+    /// commands stay small).
+    UpdateCustomer(Box<super::CustomerUpdate>),
     /// Add or replace custom variables (by name) on the chat.
     SetCustomVariables(Vec<super::CustomVariable>),
     /// Set a typing indicator.
@@ -101,6 +122,8 @@ pub enum Change {
     Event(EventKind),
     /// Set the visitor name.
     VisitorName(String),
+    /// Set customer details.
+    Customer(Box<super::CustomerUpdate>),
     /// Set a typing indicator.
     Typing(TypingSide, Typing),
     /// Add or replace custom variables by name.

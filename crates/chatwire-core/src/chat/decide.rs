@@ -53,7 +53,30 @@ impl Chat {
                     by: agent.name,
                 })])
             }
+            ChatCommand::PostSpecial {
+                agent,
+                by,
+                special,
+                options,
+            } => {
+                self.require_handler(agent.id)?;
+                let line = (*special).into_line(agent.id, by, &options)?;
+                Ok(vec![
+                    Change::Event(EventKind::Line(line)),
+                    Change::Typing(TypingSide::Agent, Typing::NotTyping),
+                ])
+            }
             ChatCommand::End { by } => self.decide_end(&by),
+            ChatCommand::Close { by } => Ok(vec![
+                system_line(
+                    SystemMessageId::AGENT_ENDED,
+                    format!("{} has ended the chat.", by.name),
+                ),
+                Change::Event(EventKind::State(StateChange {
+                    state: ChatState::Ended,
+                    end_cause: Some(EndCause::Agent(by.id)),
+                })),
+            ]),
             ChatCommand::Timeout => Ok(vec![
                 system_line(SystemMessageId::DISCONNECTED, "The chat was disconnected."),
                 Change::Event(EventKind::State(StateChange {
@@ -73,6 +96,10 @@ impl Chat {
                         "Please wait for the next available agent.",
                     ),
                 ])
+            }
+            ChatCommand::UpdateCustomer(update) => {
+                update.validate()?;
+                Ok(vec![Change::Customer(update)])
             }
             ChatCommand::SetVisitorName(name) => {
                 validate_name(&name)?;
@@ -150,6 +177,7 @@ impl Chat {
             system_message: None,
             sub_type: LineSubType::Regular,
             agent: Some(agent.id),
+            special: None,
         });
         let mut changes = vec![
             Change::Transfer(None),
@@ -182,6 +210,7 @@ impl Chat {
                     system_message: None,
                     sub_type: LineSubType::Regular,
                     agent: None,
+                    special: None,
                 },
                 TypingSide::Visitor,
             ),
@@ -202,6 +231,7 @@ impl Chat {
                     system_message: None,
                     sub_type,
                     agent: Some(id),
+                    special: None,
                 };
                 (line, TypingSide::Agent)
             }

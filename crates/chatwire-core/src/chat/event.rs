@@ -116,6 +116,10 @@ pub struct Line {
     pub sub_type: LineSubType,
     /// The authoring agent, for agent lines.
     pub agent: Option<AgentId>,
+    /// The special message this line is, as posted (`super::special`); `None` for ordinary
+    /// lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special: Option<super::Special>,
 }
 
 impl Line {
@@ -130,6 +134,7 @@ impl Line {
             system_message: Some(id),
             sub_type: LineSubType::Regular,
             agent: None,
+            special: None,
         }
     }
 

@@ -3,13 +3,16 @@
 //! command does.
 
 mod command;
+mod customer;
 mod decide;
 mod event;
 mod outcome;
 mod request;
+mod special;
 
 pub use command::MAX_LINE_CHARS;
 pub use command::{Actor, Change, ChatCommand, DecisionContext, TypingSide};
+pub use customer::{CustomerUpdate, MAX_DETAIL_CHARS, SessionNotes};
 pub use event::{
     ChatEvent, EndCause, EventKind, Line, LineSource, LineSubType, StateChange, SystemMessageId,
     TextType, TransferTarget,
@@ -19,6 +22,7 @@ pub use request::{
     ChatRequest, CustomVariable, DEFAULT_CHAT_TIMEOUT_SECS, MAX_CHAT_TIMEOUT_SECS, NewChat,
     ROUTING_GREETING, SurveyAnswer,
 };
+pub use special::{Special, SpecialKind};
 
 use std::fmt;
 
@@ -173,6 +177,7 @@ impl Chat {
                     events.push(event);
                 }
                 Change::VisitorName(name) => self.visitor_name = name,
+                Change::Customer(update) => self.apply_customer(*update),
                 Change::Typing(TypingSide::Agent, t) => self.agent_typing = t,
                 Change::Typing(TypingSide::Visitor, t) => self.visitor_typing = t,
                 Change::CustomVariables(vars) => {

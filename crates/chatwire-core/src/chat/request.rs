@@ -82,6 +82,13 @@ pub struct ChatRequest {
     /// The visitor app key that opened the chat; only it may read and write the chat as the
     /// visitor (`None` for chats opened otherwise, e.g. by an agent).
     pub app_key: Option<String>,
+    /// The agent who opened the chat on a customer's behalf (SuperOffice
+    /// `SaveChatSessionEntity` / `CreateChatSessionForTopic`); `None` when a visitor asked for
+    /// it. Such a chat has no visitor client: it may be deleted by its creator, and the visitor
+    /// timeout does not end it ([`Chat::has_visitor_client`]).
+    pub opened_by: Option<crate::AgentId>,
+    /// What agents record about the session ([`super::SessionNotes`]).
+    pub notes: super::SessionNotes,
 }
 
 /// What the engine supplies to open a chat.
@@ -126,6 +133,12 @@ impl NewChat {
 }
 
 impl Chat {
+    /// Whether a visitor client speaks for this chat (and so keeps it alive by polling): false
+    /// for a chat an agent opened on a customer's behalf.
+    pub fn has_visitor_client(&self) -> bool {
+        self.request.opened_by.is_none()
+    }
+
     /// A chat in its initial state (no events yet) and the changes that open it:
     /// `state waiting`, the routing greeting (system message 4), then the pre-chat lines.
     pub fn open(

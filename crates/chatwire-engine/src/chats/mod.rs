@@ -3,6 +3,7 @@
 //! - this file: request, accept, lines, end, visitor name, visitor activity; the one write
 //!   path ([`Engine::commit`]).
 //! - `agent_writes`: what an agent does to a chat (lines, URL, end, close, name, typing).
+//! - `messages`: special messages and customer lines relayed into agent-opened sessions.
 //! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
 //! - `visitor_writes`: what a visitor application may do to a chat (its app key owns it).
 //! - `transfers`: transfers, accepting and declining them, requeue.
@@ -23,6 +24,7 @@ mod agent_writes;
 pub(crate) mod archive;
 pub(crate) mod cursor;
 pub(crate) mod html;
+mod messages;
 mod reads;
 mod transcript;
 mod transfers;

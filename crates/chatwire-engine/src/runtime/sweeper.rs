@@ -1,5 +1,6 @@
 //! Background sweeper: ends chats whose visitor went silent for `chatTimeout` (system message
-//! 6), drops ended chats from memory once nobody has read them for a while, and retries a
+//! 6; never a chat an agent opened for a customer, which has no visitor client to go silent:
+//! `Chat::has_visitor_client`), drops ended chats from memory once nobody has read them for a while, and retries a
 //! re-sync with the shared store that a failed wake-up asked for.
 //!
 //! Visitor silence with several nodes: each node sees only the polls that reach it, so a node
@@ -53,6 +54,7 @@ fn silent(t: &Tail, now: Timestamp) -> bool {
     let timeout = i64::from(t.chat.chat_timeout_secs) * 1000;
     let margin = record_every_ms(t.chat.chat_timeout_secs);
     t.chat.state != ChatState::Ended
+        && t.chat.has_visitor_client()
         && now.millis_since(t.last_visitor_activity) >= timeout
         && now.millis_since(t.visitor_seen_elsewhere) >= timeout + margin
 }

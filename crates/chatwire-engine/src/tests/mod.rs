@@ -522,6 +522,7 @@ mod guard_locks;
 mod multi_node;
 mod readers;
 mod superoffice;
+mod superoffice_sessions;
 mod superoffice_waits;
 mod tail_fill;
 mod visitor_caller;

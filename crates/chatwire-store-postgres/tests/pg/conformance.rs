@@ -28,6 +28,7 @@ async fn postgres_store_passes_the_topic_checks() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("topics").await;
     conformance::run_topics(&store).await;
+    conformance::run_session_details(&store).await;
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! [`run_story`] walks one realistic chat from account creation to the end; [`run_concurrency`]
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
+//! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
 //! [`run_mail_claims`] (every backend), [`run_visitor_seen`] and [`run_wakeups`] (backends that
 //! several processes share) what a cluster of nodes needs. Each call
 //! creates its own accounts with random ids, so the suite can run against a shared database.
@@ -10,12 +11,14 @@
 mod chat_queries;
 mod concurrency;
 mod fixtures;
+mod session_details;
 mod sessions;
 mod story;
 mod surveys;
 mod topics;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
+pub use session_details::run_session_details;
 pub use sessions::run_sessions;
 pub use story::run_story;
 pub use surveys::run_surveys;

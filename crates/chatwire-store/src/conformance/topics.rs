@@ -15,7 +15,8 @@ fn new_skill(account: &chatwire_core::AccountId, name: &str) -> NewSkill {
 }
 
 /// Skills are renamed and deleted per account; a delete removes the skill from agents and its
-/// settings, and its id is never given to a new skill; settings are opaque documents.
+/// settings, and its id is never given to a new skill; settings (hours, widget, bot, alerts,
+/// tickets) read back as stored.
 pub async fn run_topics(store: &dyn Store) {
     // Arrange
     let acc = account(store, "t").await;
@@ -74,6 +75,26 @@ pub async fn run_topics(store: &dyn Store) {
         stop: 7200,
     };
     settings.opening_hours.lunch = Some((5000, 6000));
+    let o = &mut settings.options;
+    o.widget.style.color = "#ff0000".into();
+    o.widget.required_fields = chatwire_core::topic_options::RequiredFields(9);
+    o.widget.theme = chatwire_core::topic_options::WidgetTheme::Modern;
+    o.widget.language = Some(chatwire_core::topic_options::ListEntry {
+        id: 2,
+        value: "Norsk".into(),
+        tooltip: String::new(),
+    });
+    o.bot.enabled = true;
+    o.bot.name = "Robbie".into();
+    o.bot.message_received_script_id = 12;
+    o.alerts.recipient = "boss@example.com".into();
+    o.alerts.warn_manager_new_chat_minutes = 5;
+    o.ticket.enabled = true;
+    o.ticket.priority = Some(chatwire_core::topic_options::ListEntry {
+        id: 3,
+        value: "High".into(),
+        tooltip: "urgent".into(),
+    });
     let default = TopicSettings::default();
     store
         .put_topic_settings(&acc, sales.id, &default)

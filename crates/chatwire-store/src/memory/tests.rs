@@ -23,6 +23,7 @@ async fn memory_store_passes_the_survey_checks() {
 #[tokio::test]
 async fn memory_store_passes_the_topic_checks() {
     conformance::run_topics(&MemoryStore::new()).await;
+    conformance::run_session_details(&MemoryStore::new()).await;
 }
 
 #[tokio::test]

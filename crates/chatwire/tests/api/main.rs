@@ -39,6 +39,7 @@ mod superoffice_flow;
 mod superoffice_long_poll;
 mod superoffice_snapshots;
 mod superoffice_snapshots_archive;
+mod superoffice_snapshots_offers;
 mod superoffice_snapshots_rest;
 mod superoffice_snapshots_rest_topics;
 mod superoffice_snapshots_sessions;

@@ -98,6 +98,7 @@ fn chat_request(
         survey: survey_answers(body.at(&[&["request"], &["survey"]])),
         custom_variables: custom_variables(body.at(&[&["request"], &["customVariables"]])),
         app_key: None,
+        ..ChatRequest::default()
     })
 }
 

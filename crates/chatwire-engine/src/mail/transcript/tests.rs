@@ -49,6 +49,7 @@ fn line(by: &str, source: LineSource, text: &str) -> Line {
         system_message: None,
         sub_type: LineSubType::Regular,
         agent: None,
+        special: None,
     }
 }
 
