@@ -12,6 +12,7 @@
 //! No SQL types appear here; row types stay in each backend.
 
 mod error;
+pub mod sql_chat_query;
 mod store;
 pub mod timed;
 
