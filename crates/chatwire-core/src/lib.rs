@@ -9,6 +9,7 @@
 //! - [`session`]: authentication sessions (hashes only).
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
+//! - [`identity`]: authenticated visitors (what a verified token says of them).
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write).
 //! - [`text`]: which characters text may hold (XML 1.0's), checked at input, dropped at output.
@@ -21,6 +22,7 @@ pub mod account;
 pub mod agent;
 pub mod chat;
 pub mod error;
+pub mod identity;
 pub mod ids;
 pub mod opening_hours;
 pub mod outbox;
@@ -34,9 +36,10 @@ pub mod time;
 pub use account::{Account, AppKey, NewAppKey};
 pub use agent::{Agent, Availability, MaxChats, NewAgent};
 pub use chat::{
-    Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, Committed,
-    DecisionContext, EndCause, EventKind, FeedItem, Line, LineSource, LineSubType, NewChat,
-    StateChange, SystemMessageId, TextType, TransferTarget, Typing,
+    Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, CollaborationMode,
+    Collaborator, Committed, DecisionContext, EndCause, EventKind, FeedItem, Line, LineSource,
+    LineSubType, NewChat, PreferredAgent, StateChange, SystemMessageId, TextType, TransferTarget,
+    Typing,
 };
 pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};

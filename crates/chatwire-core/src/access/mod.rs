@@ -10,6 +10,10 @@
 //!   the target; skill transfer or queue: Online agents of the skill other than the sender).
 //! - **Decline a transfer**: only the target of a personal transfer.
 //! - **Requeue** (SuperOffice reset): the agent handling it or an admin.
+//! - **Collaborate** (join as a supervisor to listen or write, leave, change mode): admins of
+//!   its account (the supervisors), other than the agent handling it. A supervisor who joined
+//!   reads the chat while they take part; one who joined to write also posts lines
+//!   (`Chat::decide`), and nothing else an agent does (typing, URLs, end, transfer).
 //!
 //! An agent who may not read a chat learns nothing of it ([`Verdict::Hidden`]); one who may
 //! read it but not do this gets [`Verdict::ReadOnly`], which a use case turns into a refusal or,
@@ -35,6 +39,8 @@ pub enum ChatAction {
     DeclineTransfer,
     /// Put it back in the queue.
     Requeue,
+    /// Join it as a supervisor (listen or write), change mode, or leave.
+    Collaborate,
 }
 
 /// The answer for one agent, chat and action.
@@ -63,7 +69,10 @@ pub fn is_involved(agent: AgentId, chat: &Chat) -> bool {
 pub fn may_read(load: &AgentLoad, chat: &Chat) -> bool {
     let agent = &load.agent;
     chat.account == agent.account
-        && (is_involved(agent.id, chat) || agent.is_admin || routing::is_routed_to(load, chat))
+        && (is_involved(agent.id, chat)
+            || agent.is_admin
+            || chat.collaboration_of(agent.id).is_some()
+            || routing::is_routed_to(load, chat))
 }
 
 /// Whether a session list may show `load.agent` the chat's details (key, customer) without
@@ -118,6 +127,7 @@ pub fn verdict(load: &AgentLoad, chat: &Chat, action: ChatAction) -> Verdict {
         ChatAction::Take => routing::is_routed_to(load, chat),
         ChatAction::DeclineTransfer => is_personal_target(agent, chat),
         ChatAction::Requeue => agent.is_admin || chat.is_handled_by(agent.id),
+        ChatAction::Collaborate => agent.is_admin && !chat.is_handled_by(agent.id),
     };
     if allowed {
         Verdict::Allowed

@@ -117,6 +117,20 @@ pub struct EngineSettings {
     pub directory_ttl_ms: u64,
     /// Longest long-poll wait (`wait=`) a client may ask for, seconds.
     pub max_wait_secs: u64,
+    /// How long a chat request naming an agent rings that agent alone before its skill, s.
+    pub agent_first_wait_secs: u64,
+    /// Which account may send chats to which (LivePerson `transferAccount`).
+    pub account_transfers: Vec<AccountTransferSettings>,
+}
+
+/// `[[engine.account_transfers]]`: account `from` may send chats to account `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountTransferSettings {
+    /// The sending account.
+    pub from: String,
+    /// The receiving account.
+    pub to: String,
 }
 
 impl Default for EngineSettings {
@@ -129,6 +143,8 @@ impl Default for EngineSettings {
             ended_retention_secs: d.ended_retention.as_secs(),
             directory_ttl_ms: u64::try_from(d.directory_ttl.as_millis()).unwrap_or(2000),
             max_wait_secs: d.max_wait.as_secs(),
+            agent_first_wait_secs: d.agent_first_wait.as_secs(),
+            account_transfers: Vec::new(),
         }
     }
 }
@@ -141,6 +157,8 @@ pub struct AuthSettings {
     pub login_ttl_secs: u64,
     /// Bots that log in with application credentials (LivePerson application login).
     pub app_logins: Vec<AppLoginSettings>,
+    /// Keys that verify authenticated visitors' tokens, one entry per account.
+    pub visitor_keys: Vec<VisitorKeySettings>,
 }
 
 impl Default for AuthSettings {
@@ -148,6 +166,7 @@ impl Default for AuthSettings {
         Self {
             login_ttl_secs: 8 * 3600,
             app_logins: Vec::new(),
+            visitor_keys: Vec::new(),
         }
     }
 }
@@ -168,6 +187,52 @@ pub struct AppLoginSettings {
     pub access_token: String,
     /// `accessTokenSecret`.
     pub access_token_secret: String,
+}
+
+/// `[[auth.visitor_keys]]`: how one account's authenticated visitors' tokens are verified
+/// (docs/liveperson.md, "Authenticated visitors").
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VisitorKeySettings {
+    /// Account id.
+    pub account: String,
+    /// `HS256` or `RS256`.
+    pub algorithm: String,
+    /// The HS256 secret (at least 32 bytes) or the RS256 public key in PEM, inline.
+    pub key: String,
+    /// A file holding the key instead (read at start).
+    pub key_file: String,
+    /// Required token issuer (`iss`); empty: not checked.
+    pub issuer: String,
+    /// Required token audience (`aud`); empty: not checked.
+    pub audience: String,
+}
+
+impl VisitorKeySettings {
+    /// The engine's form of this entry, with the key read from `key_file` when named.
+    fn config(&self) -> anyhow::Result<chatwire_engine::VisitorKeyConfig> {
+        let account = chatwire_engine::core::AccountId::parse(&self.account)
+            .map_err(|e| anyhow::anyhow!("auth.visitor_keys: {e}"))?;
+        let algorithm =
+            chatwire_engine::TokenAlgorithm::parse(&self.algorithm).ok_or_else(|| {
+                anyhow::anyhow!("auth.visitor_keys: algorithm must be HS256 or RS256")
+            })?;
+        let key = match (self.key.is_empty(), self.key_file.is_empty()) {
+            (false, true) => self.key.clone(),
+            (true, false) => std::fs::read_to_string(&self.key_file).map_err(|e| {
+                anyhow::anyhow!("auth.visitor_keys: reading {}: {e}", self.key_file)
+            })?,
+            _ => anyhow::bail!("auth.visitor_keys: give exactly one of key and key_file"),
+        };
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        Ok(chatwire_engine::VisitorKeyConfig {
+            account,
+            algorithm,
+            key,
+            issuer: some(&self.issuer),
+            audience: some(&self.audience),
+        })
+    }
 }
 
 /// `[superoffice]`.
@@ -322,6 +387,33 @@ impl Settings {
         if self.auth.login_ttl_secs == 0 {
             anyhow::bail!("auth.login_ttl_secs must be positive");
         }
+        let visitor_keys = self
+            .auth
+            .visitor_keys
+            .iter()
+            .map(VisitorKeySettings::config)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let accounts: std::collections::HashSet<_> =
+            visitor_keys.iter().map(|k| k.account.clone()).collect();
+        if accounts.len() != visitor_keys.len() {
+            anyhow::bail!("auth.visitor_keys: one entry per account");
+        }
+        chatwire_engine::check_visitor_keys(&visitor_keys).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let account_transfers = e
+            .account_transfers
+            .iter()
+            .map(|t| {
+                let parse = |id: &str| {
+                    chatwire_engine::core::AccountId::parse(id)
+                        .map_err(|err| anyhow::anyhow!("engine.account_transfers: {err}"))
+                };
+                let (from, to) = (parse(&t.from)?, parse(&t.to)?);
+                if from == to {
+                    anyhow::bail!("engine.account_transfers: {from} to itself");
+                }
+                Ok((from, to))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let mail = self.mail.config();
         mail.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(EngineConfig {
@@ -335,6 +427,9 @@ impl Settings {
             max_wait: Duration::from_secs(e.max_wait_secs),
             mail,
             guard: self.throttle.config()?,
+            visitor_keys,
+            agent_first_wait: Duration::from_secs(e.agent_first_wait_secs),
+            account_transfers,
         })
     }
 
