@@ -23,6 +23,7 @@ mod liveperson_snapshots;
 mod liveperson_snapshots_chat;
 mod liveperson_snapshots_extras;
 mod liveperson_snapshots_identity;
+mod liveperson_snapshots_routing;
 mod liveperson_snapshots_visitor;
 mod liveperson_snapshots_visitor_extras;
 mod liveperson_visitor;
