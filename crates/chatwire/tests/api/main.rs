@@ -38,6 +38,7 @@ mod smtp;
 mod superoffice_flow;
 mod superoffice_long_poll;
 mod superoffice_snapshots;
+mod superoffice_snapshots_listen;
 mod superoffice_snapshots_rest;
 mod superoffice_snapshots_rest_topics;
 mod superoffice_snapshots_sessions;
