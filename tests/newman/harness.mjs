@@ -1,9 +1,11 @@
 // Shared by the newman scripts: start and stop a real chatwire server, HTTPS calls without
 // certificate checks, logging, and the report table. The scripts keep only what is specific to
-// their collection (adjustments, expectations, provisioning).
+// their collection (expectations, provisioning), plus a plain-HTTP front for hosts a collection
+// reaches over plain HTTP.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,6 +165,33 @@ export function call(base, method, urlPath, { body, headers = {} } = {}) {
     req.on('error', reject);
     if (data) req.write(data);
     req.end();
+  });
+}
+
+/**
+ * A plain-HTTP front on a free local port that forwards every request, unchanged except for its
+ * `Host` (set to `host`, so the answer names the server's own TLS address), to `https://host`.
+ * It plays a host a collection reaches over plain HTTP (LivePerson's CSDS), so the request is
+ * sent as written. Resolves {port, close}.
+ */
+export function plainFront(host) {
+  return new Promise((resolve, reject) => {
+    const front = http.createServer((req, res) => {
+      const upstream = https.request(
+        { host: host.split(':')[0], port: Number(host.split(':')[1]), path: req.url, method: req.method, headers: { ...req.headers, host }, rejectUnauthorized: false },
+        (up) => {
+          res.writeHead(up.statusCode, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', (e) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`front: ${e.message}`);
+      });
+      req.pipe(upstream);
+    });
+    front.on('error', reject);
+    front.listen(0, '127.0.0.1', () => resolve({ port: front.address().port, close: () => new Promise((r) => front.close(r)) }));
   });
 }
 

@@ -6,10 +6,13 @@
 //! - [`account`], [`skill`], [`agent`]: the directory of an account (agents, skills, visitor app keys).
 //! - [`chat`]: the chat aggregate, its append-only event log, and `Chat::decide`, the only place
 //!   where chat state changes are decided.
+//! - [`chat_query`]: a typed query over an account's chats (scope, filter, order, page) that
+//!   every store backend runs the same way.
 //! - [`session`]: authentication sessions (hashes only).
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`identity`]: authenticated visitors (what a verified token says of them).
+//! - [`mailbox`]: mails delivered locally when no SMTP server is configured.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write).
 //! - [`text`]: which characters text may hold (XML 1.0's), checked at input, dropped at output.
@@ -21,9 +24,11 @@ pub mod access;
 pub mod account;
 pub mod agent;
 pub mod chat;
+pub mod chat_query;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod mailbox;
 pub mod opening_hours;
 pub mod outbox;
 pub mod routing;
@@ -43,6 +48,7 @@ pub use chat::{
 };
 pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};
+pub use mailbox::{MailboxId, MailboxMail};
 pub use opening_hours::{DayHours, OpeningHours, TopicSettings};
 pub use outbox::{MailId, MailStatus, OutboxMail};
 pub use session::{AuthSession, SessionKind};

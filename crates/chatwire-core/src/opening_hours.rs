@@ -1,6 +1,12 @@
 //! Opening hours of a skill (SuperOffice `ChatOpeningHours`) and the one decision made from
-//! them: is an instant within them, in the skill's time zone given as a fixed UTC offset; and
-//! [`TopicSettings`], the SuperOffice topic document they live in.
+//! them: is an instant within them, in the skill's time zone; and [`TopicSettings`], the
+//! SuperOffice topic document they live in.
+//!
+//! The time zone is an IANA name (`Europe/Oslo`) read with `jiff`'s bundled time-zone
+//! database, so local time follows the zone's rules, daylight saving included; without one,
+//! a fixed UTC offset (0 unless set) applies. Daylight-saving gaps and folds need no rule of
+//! their own here: an instant has exactly one local wall-clock time, and that is what is
+//! compared with the day's hours.
 //!
 //! What it must not do: parse wire formats (the dialect turns `"08:00:00"` / `"PT8H"` into
 //! seconds) or read clocks (the caller passes `now`).
@@ -24,25 +30,59 @@ pub struct DayHours {
     pub stop: u32,
 }
 
-/// A skill's weekly opening hours, evaluated in local time = UTC + `utc_offset_minutes`.
+/// A skill's weekly opening hours, evaluated in the local time of `time_zone` (or, without
+/// one, UTC + `utc_offset_minutes`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpeningHours {
     /// Monday first, Sunday last (SuperOffice's order).
     pub days: [DayHours; 7],
     /// A daily break (`start`, `stop` in seconds after midnight) on every open day, if any.
     pub lunch: Option<(u32, u32)>,
-    /// The skill's time zone as a fixed offset east of UTC, in minutes (no DST rules).
+    /// A fixed offset east of UTC, in minutes, used when there is no `time_zone`.
     pub utc_offset_minutes: i32,
+    /// The skill's IANA time zone (`Europe/Oslo`), whose rules (DST included) give local time.
+    /// Only names [`is_known_time_zone`] accepts are stored.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// Whether `name` is a time zone of the bundled IANA database (`Europe/Oslo`, `UTC`).
+pub fn is_known_time_zone(name: &str) -> bool {
+    jiff::tz::TimeZone::get(name).is_ok()
+}
+
+/// The weekday (Monday 0) and the second of the day of `now` in `zone`; `None` when the zone
+/// is unknown or the instant is out of the database's range.
+fn local_in_zone(zone: &str, now: Timestamp) -> Option<(usize, i64)> {
+    let tz = jiff::tz::TimeZone::get(zone).ok()?;
+    let at = jiff::Timestamp::from_millisecond(now.millis()).ok()?;
+    let local = at.to_zoned(tz);
+    let weekday = usize::try_from(local.weekday().to_monday_zero_offset()).ok()?;
+    let t = local.time();
+    let second = i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second());
+    Some((weekday, second))
 }
 
 impl OpeningHours {
-    /// Whether `now` falls within the opening hours (and outside lunch) in local time.
-    pub fn is_open_at(&self, now: Timestamp) -> bool {
+    /// The weekday (Monday 0) and second of the day of `now` in this skill's local time.
+    fn local(&self, now: Timestamp) -> (usize, i64) {
+        if let Some(local) = self
+            .time_zone
+            .as_deref()
+            .and_then(|zone| local_in_zone(zone, now))
+        {
+            return local;
+        }
         let local = now.millis().div_euclid(1000) + i64::from(self.utc_offset_minutes) * 60;
         let day = local.div_euclid(DAY);
-        let second = local.rem_euclid(DAY);
         // 1970-01-01 was a Thursday: index 3 with Monday = 0.
         let weekday = usize::try_from((day + 3).rem_euclid(7)).unwrap_or(0);
+        (weekday, local.rem_euclid(DAY))
+    }
+
+    /// Whether `now` falls within the opening hours (and outside lunch) in local time.
+    pub fn is_open_at(&self, now: Timestamp) -> bool {
+        let (weekday, second) = self.local(now);
         let hours = self.days[weekday];
         let within = |start: u32, stop: u32| (i64::from(start)..i64::from(stop)).contains(&second);
         hours.enabled
@@ -97,6 +137,7 @@ mod tests {
             days,
             lunch: None,
             utc_offset_minutes: 0,
+            time_zone: None,
         }
     }
 
@@ -144,6 +185,57 @@ mod tests {
         assert!(!east.is_open_at(monday_utc(14, 30)));
         assert!(!west.is_open_at(monday_utc(5, 0)));
         assert!(west.is_open_at(monday_utc(18, 0)));
+    }
+
+    /// `yyyy-mm-dd hh:mm` UTC.
+    fn utc(date: &str, hh: i64, mm: i64) -> Timestamp {
+        let day: jiff::civil::Date = date.parse().expect("date");
+        let midnight = day.to_zoned(jiff::tz::TimeZone::UTC).expect("midnight");
+        Timestamp(midnight.timestamp().as_millisecond() + (hh * 3600 + mm * 60) * 1000)
+    }
+
+    #[test]
+    fn a_time_zone_follows_daylight_saving_across_the_change() {
+        // Arrange: Oslo, open every day 08:00-16:00 local. Oslo moves from UTC+1 to UTC+2 at
+        // 01:00 UTC on Sunday 2024-03-31 and back at 01:00 UTC on Sunday 2024-10-27.
+        let open = DayHours {
+            enabled: true,
+            start: 8 * H,
+            stop: 16 * H,
+        };
+        let oslo = OpeningHours {
+            days: [open; 7],
+            lunch: None,
+            utc_offset_minutes: 60,
+            time_zone: Some("Europe/Oslo".into()),
+        };
+        let fixed = OpeningHours {
+            time_zone: None,
+            ..oslo
+        };
+
+        // Act / Assert: the week before, 15:30 UTC is 16:30 local (closed), 07:30 UTC 08:30.
+        assert!(!oslo.is_open_at(utc("2024-03-24", 15, 30)));
+        assert!(oslo.is_open_at(utc("2024-03-24", 7, 30)));
+        // After the change the same local hours are an hour earlier in UTC.
+        assert!(oslo.is_open_at(utc("2024-03-31", 6, 30)), "08:30 CEST");
+        assert!(!oslo.is_open_at(utc("2024-03-31", 14, 30)), "16:30 CEST");
+        assert!(
+            fixed.is_open_at(utc("2024-03-31", 14, 30)),
+            "a fixed offset misses DST"
+        );
+        // The day of the change itself: 01:30 UTC is 03:30 local (the gap skipped 02:xx).
+        assert!(!oslo.is_open_at(utc("2024-03-31", 1, 30)));
+        // And back in autumn: 07:30 UTC is 08:30 CET again.
+        assert!(oslo.is_open_at(utc("2024-10-27", 7, 30)));
+        assert!(!oslo.is_open_at(utc("2024-10-27", 6, 30)), "07:30 CET");
+    }
+
+    #[test]
+    fn known_time_zones_are_the_iana_names() {
+        assert!(is_known_time_zone("Europe/Oslo"));
+        assert!(is_known_time_zone("UTC"));
+        assert!(!is_known_time_zone("Mars/Olympus_Mons"));
     }
 
     #[test]

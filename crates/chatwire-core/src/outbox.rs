@@ -125,8 +125,11 @@ impl OutboxMail {
 }
 
 /// Checks an e-mail address the way a transcript request needs it: at most
-/// [`MAX_ADDRESS_CHARS`], exactly one `@` with something on both sides, a dot inside the domain,
-/// no whitespace or control characters anywhere. A CR or LF would let a client inject mail
+/// [`MAX_ADDRESS_CHARS`], exactly one `@` with something on both sides, a domain of host-name
+/// labels, no whitespace or control characters anywhere. A domain without a dot (`user@mailhost`,
+/// LivePerson's own placeholder `email@domain`) is a valid RFC 5321 address: it is accepted, and
+/// whether it can be delivered is the SMTP server's answer (with no SMTP server configured it
+/// goes to the local mailbox anyway). A CR or LF would let a client inject mail
 /// headers, so it is refused whatever else the text holds. Deliberately not a full RFC 5322
 /// parser: quoted local parts and address literals are refused.
 pub fn check_address(address: &str) -> Result<(), DomainError> {
@@ -153,8 +156,8 @@ pub fn check_address(address: &str) -> Result<(), DomainError> {
     if local.contains(['"', '(', ')', '<', '>', ',', ';', ':', '\\', '[', ']']) {
         return bad("the part before the @ has characters that need quoting");
     }
-    if !domain.contains('.') || !labels_ok {
-        return bad("the domain must be a host name with a dot, like example.com");
+    if !labels_ok {
+        return bad("the domain must be a host name, like example.com");
     }
     Ok(())
 }
@@ -188,6 +191,8 @@ mod tests {
             "first.last+tag@mail.example.co.uk",
             "a@b.io",
             "ünïcode@exämple.de",
+            "visitor@localhost",
+            "email@domain",
         ] {
             assert_eq!(check_address(ok), Ok(()), "{ok}");
         }
@@ -203,7 +208,6 @@ mod tests {
             "a@b@example.com",
             "@example.com",
             "visitor@",
-            "visitor@localhost",
             "visitor@.example.com",
             "visitor@example.com.",
             "visitor@exa..mple.com",

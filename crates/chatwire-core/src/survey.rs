@@ -151,23 +151,32 @@ pub struct Survey {
 }
 
 impl Survey {
-    /// Checks answers: every answered question exists and is answered by its rules; every
-    /// mandatory question that is shown is answered. Questions with a `logic_id` are shown only
-    /// when a chosen entry reveals them.
+    /// Checks answers: every answer to a question of the survey follows that question's rules
+    /// (one of its options, its free-text validation, one value unless it is a checkbox), and
+    /// every mandatory question that is shown is answered. Questions with a `logic_id` are shown
+    /// only when a chosen entry reveals them.
+    ///
+    /// Answers to question ids the survey lacks are not checked: the caller keeps them with the
+    /// response for audit, and they change nothing (LivePerson's own collection submits a
+    /// hard-coded question "123" to whatever exit survey it is given). An exit survey may be
+    /// declined: a submission that answers none of its questions is accepted as it is, since the
+    /// visitor could as well have closed the window; one that answers any of them is held to
+    /// every rule, mandatory questions included.
     pub fn validate(&self, answers: &[SurveyAnswer]) -> Result<(), DomainError> {
         let find = |id: &str| {
             self.questions
                 .iter()
                 .find(|q| q.id.to_string() == id.trim())
         };
+        let known: Vec<(&SurveyAnswer, &Question)> = answers
+            .iter()
+            .filter_map(|a| find(&a.question).map(|q| (a, q)))
+            .collect();
+        if self.kind == SurveyKind::Exit && known.is_empty() {
+            return Ok(());
+        }
         let mut revealed: Vec<i64> = Vec::new();
-        for a in answers {
-            let q = find(&a.question).ok_or_else(|| {
-                DomainError::invalid(
-                    "survey",
-                    format!("question {} is not in survey {}", a.question, self.id),
-                )
-            })?;
+        for (a, q) in known {
             let values: Vec<&str> = a
                 .answers
                 .iter()
@@ -345,10 +354,42 @@ mod tests {
                 .validate(&[ans("1", &["yes"]), ans("4", &["not an email"])])
                 .is_err()
         );
+    }
+
+    #[test]
+    fn answers_to_questions_the_survey_lacks_are_ignored_not_refused() {
+        assert_eq!(
+            survey().validate(&[ans("1", &["yes"]), ans("99", &["x"])]),
+            Ok(())
+        );
         assert!(
             survey()
-                .validate(&[ans("1", &["yes"]), ans("99", &["x"])])
-                .is_err()
+                .validate(&[ans("1", &["maybe"]), ans("99", &["x"])])
+                .is_err(),
+            "a known question's rule still holds beside an unknown one"
         );
+        assert!(
+            survey().validate(&[ans("99", &["x"])]).is_err(),
+            "a wrap-up survey's mandatory questions still need answers"
+        );
+    }
+
+    #[test]
+    fn an_exit_survey_may_be_declined_but_a_started_one_follows_every_rule() {
+        let exit = Survey {
+            kind: SurveyKind::Exit,
+            ..survey()
+        };
+        assert_eq!(exit.validate(&[]), Ok(()), "declined");
+        assert_eq!(
+            exit.validate(&[ans("123", &["answer1"])]),
+            Ok(()),
+            "only unknown ids: declined, kept for audit"
+        );
+        assert!(
+            exit.validate(&[ans("3", &["a"])]).is_err(),
+            "started: mandatory question 1 must be answered"
+        );
+        assert!(exit.validate(&[ans("1", &["maybe"])]).is_err());
     }
 }

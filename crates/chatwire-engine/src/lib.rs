@@ -56,12 +56,15 @@ use tokio_util::sync::CancellationToken;
 pub use agents::{NewAgentInput, NewSkillInput, Presence};
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::access::AgentChatView;
+pub use chats::archive::{ArchivePage, MAX_ARCHIVE_PAGE};
 pub use chats::cursor::{ChatView, Cursor};
 pub use chats::{AccountTransferTarget, ChatRequestInput, LineInput, TransferTo};
 pub use chatwire_core as core;
 pub use chatwire_store::PoolStatus;
 pub use error::{EngineError, EngineResult};
-pub use mail::{DEFAULT_SUBJECT, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest};
+pub use mail::{
+    DEFAULT_SUBJECT, MAX_MAILBOX_PAGE, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest,
+};
 pub use runtime::clock::{Clock, ManualClock, SystemClock};
 pub use runtime::notify::{Notifier, Topic};
 pub use runtime::stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};

@@ -180,12 +180,26 @@ impl Engine {
             .await?)
     }
 
-    /// Whether the skill serves chats now (its opening hours, in its UTC offset).
+    /// Whether the skill serves chats now (its opening hours, in its time zone).
     pub async fn is_topic_open(&self, account: &AccountId, id: SkillId) -> EngineResult<bool> {
         Ok(self
             .topic_settings(account, id)
             .await?
             .is_open_at(self.now()))
+    }
+
+    /// Whether a visitor asking for `skill` finds it outside its opening hours (never for no
+    /// skill): availability, free slots and the estimated wait all say "unavailable" then, on
+    /// both dialects, so clients offer the offline survey instead of a chat.
+    pub(crate) async fn is_closed_now(
+        &self,
+        account: &AccountId,
+        skill: Option<SkillId>,
+    ) -> EngineResult<bool> {
+        match skill {
+            Some(id) => Ok(!self.is_topic_open(account, id).await?),
+            None => Ok(false),
+        }
     }
 
     /// Refuses (`Forbidden`, saying `why`) an agent who is not an admin of their account.

@@ -14,7 +14,7 @@ use chatwire_store::{StoreResult, acting_agent, decide_and_apply};
 use deadpool_postgres::Transaction;
 use tokio_postgres::IsolationLevel;
 
-use crate::rows::{self, AGENT_COLUMNS, agent_column, chat_json};
+use crate::rows::{self, AGENT_COLUMNS, ChatColumns, agent_column, chat_json};
 use crate::{db, error, queries, seq, wake};
 
 /// A chat write done inside a transaction, before its events are numbered.
@@ -39,8 +39,10 @@ pub(crate) async fn create_in(
     let num: i64 = rows::get(&row, 0, "chat_nums")?;
     let (mut chat, changes) = Chat::open(new, ChatNum(num), now)?;
     let events = chat.apply_changes(changes, now, seq::PLACEHOLDER);
-    let sql = "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json)
-               VALUES ($1, $2, $3, $4, $5, $6)";
+    let sql = "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json, skill_id,
+                   requested_at, accepted_at, ended_at, visitor_name, transfer_from, transfer_to)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    let c = ChatColumns::of(&chat);
     let params: db::Params<'_> = &[
         &chat.num.0,
         &chat.key.as_str(),
@@ -48,6 +50,13 @@ pub(crate) async fn create_in(
         &chat.state.as_str(),
         &agent_column(&chat),
         &chat_json(&chat)?,
+        &c.skill_id,
+        &c.requested_at,
+        &c.accepted_at,
+        &c.ended_at,
+        &c.visitor_name,
+        &c.transfer_from,
+        &c.transfer_to,
     ];
     db::exec(tx, sql, params)
         .await
@@ -86,12 +95,23 @@ pub(crate) async fn execute_in(
         None => DecisionContext::default(),
     };
     let events = decide_and_apply(&mut chat, cmd, &ctx, now, seq::PLACEHOLDER)?;
-    let sql = "UPDATE chats SET chat_json = $2, state = $3, agent_id = $4 WHERE num = $1";
+    let sql = "UPDATE chats SET chat_json = $2, state = $3, agent_id = $4, skill_id = $5,
+                   requested_at = $6, accepted_at = $7, ended_at = $8, visitor_name = $9,
+                   transfer_from = $10, transfer_to = $11
+               WHERE num = $1";
+    let c = ChatColumns::of(&chat);
     let params: db::Params<'_> = &[
         &chat.num.0,
         &chat_json(&chat)?,
         &chat.state.as_str(),
         &agent_column(&chat),
+        &c.skill_id,
+        &c.requested_at,
+        &c.accepted_at,
+        &c.ended_at,
+        &c.visitor_name,
+        &c.transfer_from,
+        &c.transfer_to,
     ];
     db::exec(tx, sql, params).await.map_err(error::pg)?;
     wake::notify_chat(tx, scope, &chat).await?;

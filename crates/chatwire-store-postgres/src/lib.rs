@@ -22,6 +22,8 @@
 //! - `wake`: the `pg_notify` payloads every notifying write sends, and their parsing.
 //! - `chats`: opening chats and executing commands (the transactional core).
 //! - `retry`: re-running a transaction rolled back for a deadlock or serialization failure.
+//! - `chat_query`: the session archive query (`Store::query_chats`), one SELECT with bound
+//!   parameters over the chats columns of migration 0003.
 //! - `directory`: accounts, skills, agents, app keys.
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
 //! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`: the smaller tables.
@@ -31,11 +33,13 @@
 //! - `store`: the `Store` impl, routing each method.
 
 mod batch;
+mod chat_query;
 mod chats;
 mod db;
 mod directory;
 mod error;
 mod listen;
+mod mailbox;
 mod migrate;
 mod options;
 mod outbox;

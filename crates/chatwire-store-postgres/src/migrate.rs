@@ -19,6 +19,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_cluster",
         include_str!("../migrations/0002_cluster.sql"),
     ),
+    (
+        "0003_mailbox",
+        include_str!("../migrations/0003_mailbox.sql"),
+    ),
+    (
+        "0004_chat_query",
+        include_str!("../migrations/0004_chat_query.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

@@ -128,6 +128,35 @@ pub(crate) fn agent_column(chat: &Chat) -> Option<i64> {
     chat.agent.as_ref().map(|a| a.id.0)
 }
 
+/// The `chats` columns copied out of `chat_json` (migration 0003): everything a chat query
+/// filters, sorts or scopes on. Every chat write sets them with `chat_json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChatColumns {
+    pub(crate) skill_id: Option<i64>,
+    pub(crate) requested_at: i64,
+    pub(crate) accepted_at: Option<i64>,
+    pub(crate) ended_at: Option<i64>,
+    pub(crate) visitor_name: String,
+    pub(crate) transfer_from: Option<i64>,
+    pub(crate) transfer_to: Option<i64>,
+}
+
+impl ChatColumns {
+    /// The columns of `chat`.
+    pub(crate) fn of(chat: &Chat) -> Self {
+        let (from, to) = chatwire_core::chat_query::transfer_agents(chat);
+        Self {
+            skill_id: chat.skill.map(|s| s.0),
+            requested_at: chat.started_at.0,
+            accepted_at: chat.accepted_at.map(|t| t.0),
+            ended_at: chat.ended_at.map(|t| t.0),
+            visitor_name: chat.visitor_name.clone(),
+            transfer_from: from.map(|a| a.0),
+            transfer_to: to.map(|a| a.0),
+        }
+    }
+}
+
 /// Serialises a document column (surveys, topic settings).
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Other(e.into()))

@@ -5,17 +5,19 @@
 //! modules it calls.
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
-    Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult, Wakeup};
 use futures::stream::BoxStream;
 
 use crate::batch::Write;
 use crate::{
-    PgStore, db, directory, error, outbox, queries, sessions, surveys, topics, visitors, wake,
+    PgStore, db, directory, error, mailbox, outbox, queries, sessions, surveys, topics, visitors,
+    wake,
 };
 
 impl PgStore {
@@ -214,6 +216,10 @@ impl Store for PgStore {
         queries::chats_of_agent(&self.client().await?, account, agent, limit).await
     }
 
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>> {
+        crate::chat_query::query_chats(&self.client().await?, query).await
+    }
+
     async fn feed_since(
         &self,
         account: &AccountId,
@@ -300,6 +306,19 @@ impl Store for PgStore {
         key: &ChatKey,
     ) -> StoreResult<Vec<OutboxMail>> {
         outbox::of_chat(&self.client().await?, account, key).await
+    }
+
+    async fn deliver_to_mailbox(&self, mail: &MailboxMail) -> StoreResult<MailboxId> {
+        mailbox::deliver(&self.client().await?, mail).await
+    }
+
+    async fn mailbox(
+        &self,
+        account: &AccountId,
+        after: MailboxId,
+        limit: u32,
+    ) -> StoreResult<Vec<MailboxMail>> {
+        mailbox::page(&self.client().await?, account, after, limit).await
     }
 
     async fn record_visitor_seen(

@@ -19,6 +19,8 @@
 //! - `ops`: the write operations run inside the writer's transaction.
 //! - `reader`: the read-only connection pool.
 //! - `queries`: the SELECTs, shared by readers and the writer.
+//! - `chat_query`: the session archive query (`Store::query_chats`) compiled to one SELECT
+//!   with bound parameters over the chats columns of migration 0006.
 //! - `rows`: rows to domain values and back (JSON columns, enums as text).
 //! - `error`: rusqlite errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `sessions`: the authentication sessions table.
@@ -32,8 +34,10 @@
 //! the last sequence under that lock at each batch.)
 
 mod backup;
+mod chat_query;
 mod conn;
 mod error;
+mod mailbox;
 mod migrate;
 mod ops;
 mod outbox;

@@ -19,6 +19,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_surveys.sql"),
     include_str!("../migrations/0004_outbox.sql"),
     include_str!("../migrations/0005_topics.sql"),
+    include_str!("../migrations/0006_mailbox.sql"),
+    include_str!("../migrations/0007_chat_query.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -78,10 +80,85 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 12,
+            tables, 13,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox, topic_settings, skill_tombstones"
+             survey_responses, outbox, topic_settings, skill_tombstones, mailbox"
         );
+    }
+
+    #[test]
+    fn the_chat_query_migration_fills_its_columns_from_existing_chats() {
+        use chatwire_core::chat::{AssignedAgent, PendingTransfer};
+        use chatwire_core::{
+            AccountId, AgentId, Chat, ChatKey, ChatNum, ChatRequest, NewChat, SkillId, Timestamp,
+            TransferTarget,
+        };
+
+        // Arrange: a database at version 5 holding one chat, transferred by agent 7 to
+        // agent 8, with a skill, an end and a renamed visitor.
+        let mut conn = Connection::open_in_memory().expect("open");
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).expect("old migration");
+        }
+        conn.pragma_update(None, "user_version", 5)
+            .expect("version");
+        let new = NewChat {
+            key: ChatKey::from_random(1, 2, 3),
+            account: AccountId::parse("a1").expect("id"),
+            skill: Some(SkillId(4)),
+            visitor_name: "Ada".into(),
+            visitor_id: 1,
+            chat_timeout_secs: 40,
+            pre_chat_lines: vec![],
+            preferred_agent: None,
+            request: ChatRequest::default(),
+        };
+        let (mut chat, _) = Chat::open(new, ChatNum(9), Timestamp(1_000)).expect("chat");
+        chat.accepted_at = Some(Timestamp(2_000));
+        chat.ended_at = Some(Timestamp(3_000));
+        chat.transfer = Some(PendingTransfer {
+            target: TransferTarget::Agent {
+                id: AgentId(8),
+                name: "b".into(),
+            },
+            from: Some(AssignedAgent {
+                id: AgentId(7),
+                name: "a".into(),
+            }),
+        });
+        let json = serde_json::to_string(&chat).expect("json");
+        conn.execute_batch("INSERT INTO accounts VALUES ('a1', 'A', 1)")
+            .expect("account");
+        conn.execute(
+            "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json)
+             VALUES (9, 'k', 'a1', 'ended', NULL, ?1)",
+            [json],
+        )
+        .expect("chat");
+
+        // Act
+        run(&mut conn).expect("migrate");
+
+        // Assert
+        let row: (i64, i64, i64, i64, String, i64, i64) = conn
+            .query_row(
+                "SELECT skill_id, requested_at, accepted_at, ended_at, visitor_name,
+                        transfer_from, transfer_to FROM chats WHERE num = 9",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                },
+            )
+            .expect("row");
+        assert_eq!(row, (4, 1_000, 2_000, 3_000, "Ada".to_owned(), 7, 8));
     }
 
     #[test]

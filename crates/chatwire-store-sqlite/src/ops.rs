@@ -14,7 +14,7 @@ use chatwire_store::{
 };
 use rusqlite::params;
 
-use crate::rows::{agent_column, chat_json, kind_json, skills_json};
+use crate::rows::{ChatColumns, chat_json, kind_json, skills_json};
 use crate::writer::WriteCx;
 use crate::{error, queries};
 
@@ -188,16 +188,25 @@ pub(crate) fn create_chat(
         .map_err(error::sql)?;
     let (mut chat, changes) = Chat::open(new, ChatNum(num), now)?;
     let events = chat.apply_changes(changes, now, GlobalSeq(cx.last_seq + 1));
-    let sql = "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    let sql = "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json, skill_id,
+                   requested_at, accepted_at, ended_at, visitor_name, transfer_from, transfer_to)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    let cols = ChatColumns::of(&chat);
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
     stmt.execute(params![
         chat.num.0,
         chat.key.as_str(),
         chat.account.as_str(),
-        chat.state.as_str(),
-        agent_column(&chat),
+        cols.state,
+        cols.agent_id,
         chat_json(&chat)?,
+        cols.skill_id,
+        cols.requested_at,
+        cols.accepted_at,
+        cols.ended_at,
+        cols.visitor_name,
+        cols.transfer_from,
+        cols.transfer_to,
     ])
     .map_err(error::unique_as(|| "chat key exists".to_owned()))?;
     append(cx, &chat, &events)?;
@@ -223,23 +232,34 @@ pub(crate) fn execute(
         },
         None => DecisionContext::default(),
     };
-    let indexed_before = (chat.state, agent_column(&chat));
+    let indexed_before = ChatColumns::of(&chat);
     let events = decide_and_apply(&mut chat, cmd, &ctx, now, GlobalSeq(cx.last_seq + 1))?;
-    // Most writes are lines, which change neither indexed column; rewriting only chat_json
-    // then spares SQLite from touching the two chats indexes on every line.
+    // Most writes are lines, which change no indexed column; rewriting only chat_json then
+    // spares SQLite from touching the chats indexes on every line.
     let json = chat_json(&chat)?;
-    let updated = if indexed_before == (chat.state, agent_column(&chat)) {
+    let cols = ChatColumns::of(&chat);
+    let updated = if indexed_before == cols {
         let sql = "UPDATE chats SET chat_json = ?2 WHERE num = ?1";
         let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
         stmt.execute(params![chat.num.0, json])
     } else {
-        let sql = "UPDATE chats SET chat_json = ?2, state = ?3, agent_id = ?4 WHERE num = ?1";
+        let sql = "UPDATE chats SET chat_json = ?2, state = ?3, agent_id = ?4, skill_id = ?5,
+                       requested_at = ?6, accepted_at = ?7, ended_at = ?8, visitor_name = ?9,
+                       transfer_from = ?10, transfer_to = ?11
+                   WHERE num = ?1";
         let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
         stmt.execute(params![
             chat.num.0,
             json,
-            chat.state.as_str(),
-            agent_column(&chat)
+            cols.state,
+            cols.agent_id,
+            cols.skill_id,
+            cols.requested_at,
+            cols.accepted_at,
+            cols.ended_at,
+            cols.visitor_name,
+            cols.transfer_from,
+            cols.transfer_to,
         ])
     };
     updated.map_err(error::sql)?;

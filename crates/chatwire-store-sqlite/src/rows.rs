@@ -201,6 +201,39 @@ pub(crate) fn agent_column(chat: &Chat) -> Option<i64> {
     chat.agent.as_ref().map(|a| a.id.0)
 }
 
+/// The `chats` columns copied out of `chat_json` (migration 0006): everything a chat query
+/// filters, sorts or scopes on. A write rewrites them only when one of them changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChatColumns {
+    pub(crate) state: &'static str,
+    pub(crate) agent_id: Option<i64>,
+    pub(crate) skill_id: Option<i64>,
+    pub(crate) requested_at: i64,
+    pub(crate) accepted_at: Option<i64>,
+    pub(crate) ended_at: Option<i64>,
+    pub(crate) visitor_name: String,
+    pub(crate) transfer_from: Option<i64>,
+    pub(crate) transfer_to: Option<i64>,
+}
+
+impl ChatColumns {
+    /// The columns of `chat`.
+    pub(crate) fn of(chat: &Chat) -> Self {
+        let (from, to) = chatwire_core::chat_query::transfer_agents(chat);
+        Self {
+            state: chat.state.as_str(),
+            agent_id: agent_column(chat),
+            skill_id: chat.skill.map(|s| s.0),
+            requested_at: chat.started_at.0,
+            accepted_at: chat.accepted_at.map(|t| t.0),
+            ended_at: chat.ended_at.map(|t| t.0),
+            visitor_name: chat.visitor_name.clone(),
+            transfer_from: from.map(|a| a.0),
+            transfer_to: to.map(|a| a.0),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,14 +4,15 @@
 //! cloned into the jobs because both sides run on other threads ('static closures).
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
-    Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, ops, outbox, queries, sessions, surveys, topics};
+use crate::{SqliteStore, mailbox, ops, outbox, queries, sessions, surveys, topics};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -207,6 +208,13 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>> {
+        let query = query.clone();
+        self.readers
+            .run(move |c| crate::chat_query::query_chats(c, &query))
+            .await
+    }
+
     async fn feed_since(
         &self,
         account: &AccountId,
@@ -324,6 +332,23 @@ impl Store for SqliteStore {
         let (account, key) = (account.clone(), key.clone());
         self.readers
             .run(move |c| outbox::of_chat(c, &account, &key))
+            .await
+    }
+
+    async fn deliver_to_mailbox(&self, mail: &MailboxMail) -> StoreResult<MailboxId> {
+        let mail = mail.clone();
+        self.writer.run(move |cx| mailbox::deliver(cx, &mail)).await
+    }
+
+    async fn mailbox(
+        &self,
+        account: &AccountId,
+        after: MailboxId,
+        limit: u32,
+    ) -> StoreResult<Vec<MailboxMail>> {
+        let account = account.clone();
+        self.readers
+            .run(move |c| mailbox::page(c, &account, after, limit))
             .await
     }
 }

@@ -83,6 +83,13 @@ async fn sqlite_store_passes_the_topic_checks() {
     conformance::run_topics(&store).await;
 }
 
+#[tokio::test]
+async fn sqlite_store_passes_the_chat_query_checks() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).expect("open");
+    conformance::run_chat_queries(&store).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_store_passes_the_session_checks() {
     let (_dir, path) = temp_db();
@@ -95,6 +102,7 @@ async fn sqlite_store_passes_the_outbox_checks() {
     let (_dir, path) = temp_db();
     let store = SqliteStore::open(&path).expect("open");
     conformance::run_outbox(&store).await;
+    conformance::run_mailbox(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

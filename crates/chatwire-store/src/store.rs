@@ -1,10 +1,11 @@
 //! The [`Store`] trait: the domain operations chatwire persists.
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
-    Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -169,6 +170,10 @@ pub trait Store: Send + Sync + 'static {
         agent: AgentId,
         limit: u32,
     ) -> StoreResult<Vec<Chat>>;
+    /// One page of an account's chats, open and ended, as `query` asks (scope, filter, order,
+    /// page; semantics in `chatwire_core::chat_query`). SQL backends answer from indexed
+    /// columns with bound parameters, never by reading every chat.
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>>;
     /// Events of every chat of an account with seq `> after`, in seq order, at most `limit`.
     async fn feed_since(
         &self,
@@ -240,6 +245,19 @@ pub trait Store: Send + Sync + 'static {
         account: &AccountId,
         key: &ChatKey,
     ) -> StoreResult<Vec<OutboxMail>>;
+    /// Delivers an outbox mail to the local mailbox (no SMTP server configured): stores `mail`
+    /// and marks its outbox mail (`mail.outbox`) sent at `mail.delivered_at`, in one
+    /// transaction, so a crash leaves it either pending or delivered once. Returns the new
+    /// message's id (ids ascend in delivery order). `NotFound` if there is no such outbox mail
+    /// in `mail.account`. Durable on return.
+    async fn deliver_to_mailbox(&self, mail: &MailboxMail) -> StoreResult<MailboxId>;
+    /// An account's mailbox: messages with an id above `after`, oldest first, at most `limit`.
+    async fn mailbox(
+        &self,
+        account: &AccountId,
+        after: MailboxId,
+        limit: u32,
+    ) -> StoreResult<Vec<MailboxMail>>;
 
     /// Records that the chat's visitor was seen (made a request) at `at`, on some node; the
     /// stored time only moves forward. Several nodes then agree on when a silent visitor's chat

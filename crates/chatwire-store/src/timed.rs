@@ -11,10 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
-    Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -95,6 +96,7 @@ timed_store! {
     async fn events_since(&self, account: &AccountId, key: &ChatKey, from: EventId, limit: u32) -> StoreResult<Vec<ChatEvent>>;
     async fn open_chats(&self) -> StoreResult<Vec<Chat>>;
     async fn chats_of_agent(&self, account: &AccountId, agent: AgentId, limit: u32) -> StoreResult<Vec<Chat>>;
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>>;
     async fn feed_since(&self, account: &AccountId, after: GlobalSeq, limit: u32) -> StoreResult<Vec<FeedItem>>;
     async fn put_session(&self, session: &AuthSession) -> StoreResult<()>;
     async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession>;
@@ -110,6 +112,8 @@ timed_store! {
     async fn mark_mail_sent(&self, id: MailId, at: Timestamp) -> StoreResult<()>;
     async fn mark_mail_failed(&self, id: MailId, attempts: u32, retry_at: Option<Timestamp>, error: &str) -> StoreResult<()>;
     async fn mail_of_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Vec<OutboxMail>>;
+    async fn deliver_to_mailbox(&self, mail: &MailboxMail) -> StoreResult<MailboxId>;
+    async fn mailbox(&self, account: &AccountId, after: MailboxId, limit: u32) -> StoreResult<Vec<MailboxMail>>;
     async fn record_visitor_seen(&self, account: &AccountId, key: &ChatKey, at: Timestamp) -> StoreResult<()>;
     async fn visitor_seen(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Option<Timestamp>>;
     async fn ping(&self) -> StoreResult<()>;
@@ -150,6 +154,7 @@ mod tests {
         let timed = Timed::new(Arc::new(MemoryStore::new()), counts.clone());
         conformance::run_story(&timed).await;
         conformance::run_outbox(&timed).await;
+        conformance::run_mailbox(&timed).await;
         conformance::run_sessions(&timed).await;
         let counts = counts.0.lock().expect("counts");
         for operation in ["create_chat", "execute", "events_since", "enqueue_mail"] {

@@ -5,12 +5,15 @@
 //!   resumable exactly with `Last-Event-ID` (the last sequence number received);
 //! - `GET /chatwire/v1/accounts/{account}/chats/{chatId}/stream`: one chat's events as SSE for
 //!   its visitor (app key) or an agent who may read it, resumable with `Last-Event-ID` (the
-//!   last event id received).
+//!   last event id received);
+//! - `GET /chatwire/v1/accounts/{account}/mailbox?after=ID&limit=N`: the local mailbox (mail
+//!   delivered here when no SMTP server is configured), for admin agents (`mailbox`).
 //!
 //! The feed is for admin agents (`Authorization: Bearer <login bearer>`) and app keys with the
 //! feed right (`Authorization: LivePerson appKey=…` or `?appKey=`). Errors are
 //! `{"error":{"message","status"}}`.
 
+mod mailbox;
 mod sse;
 mod types;
 
@@ -41,6 +44,10 @@ pub fn table() -> crate::routes::RouteTable {
         .get(
             "/chatwire/v1/accounts/{account}/chats/{chat}/stream",
             sse::chat_stream,
+        )
+        .get(
+            "/chatwire/v1/accounts/{account}/mailbox",
+            mailbox::get_mailbox,
         )
 }
 

@@ -51,7 +51,7 @@ pub async fn post_event(
     body: LpBody,
 ) -> Result<LpReply, ApiError> {
     let key = chat_key(&chat)?;
-    let account = &agent.who.account;
+    let account = agent.who.account();
     let (committed, root) = match parse_event(&body, true)? {
         PostedEvent::Line(line) => (
             state.engine.agent_post_line(&agent.who, &key, line).await?,
@@ -118,7 +118,7 @@ pub async fn get_chats(
         .await;
     let entries = asked.answer(reads)?;
     let list = ChatList {
-        account: &agent.who.account,
+        account: agent.who.account(),
         asid: agent.asid,
         base: &base,
         format,

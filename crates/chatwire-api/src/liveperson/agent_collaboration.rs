@@ -25,7 +25,7 @@ use crate::http::path::chat_key;
 use crate::{ApiError, AppState, BaseUrl};
 
 fn channels_url(base: &BaseUrl, agent: &LpAgent, key: &chatwire_engine::core::ChatKey) -> String {
-    chat_urls(base, &agent.who.account, Some(agent.asid), key).sub("collaborationChannels")
+    chat_urls(base, agent.who.account(), Some(agent.asid), key).sub("collaborationChannels")
 }
 
 /// `GET …/chat/{chatId}/collaborationChannels`.
@@ -77,7 +77,7 @@ pub async fn post_channel(
     let url = format!(
         "{}/{}",
         channels_url(&base, &agent, &key),
-        agent.who.agent.0
+        agent.who.agent().0
     );
     Ok(LpReply::created(
         format,
@@ -93,7 +93,7 @@ pub async fn delete_channel(
     Path((_, _, chat, channel)): Path<(String, i64, String, String)>,
 ) -> Result<Response, ApiError> {
     let key = chat_key(&chat)?;
-    if channel.trim() != agent.who.agent.0.to_string() {
+    if channel.trim() != agent.who.agent().0.to_string() {
         // Another supervisor's channel: first the chat's own access answer, then a refusal.
         state.engine.collaborators(&agent.who, &key).await?;
         return Err(ApiError::NotFound("collaboration channel not found".into()));

@@ -114,7 +114,7 @@ impl AgentVisit {
 
     /// `…/agentSession/{asid}/visits/visit/{visit}`.
     fn url(&self, base: &BaseUrl) -> String {
-        let session = agent_session_url(base, &self.agent.who.account, self.agent.asid);
+        let session = agent_session_url(base, self.agent.who.account(), self.agent.asid);
         format!("{session}/visits/visit/{}", self.visit)
     }
 }
@@ -128,7 +128,7 @@ pub async fn get_visit(visit: AgentVisit, format: Format, base: BaseUrl) -> LpAn
 /// `GET …/visits/visit/{visitId}/info`: session, visitor and time facts of the visit.
 pub async fn get_visit_info(visit: AgentVisit, format: Format, base: BaseUrl) -> LpAnswer {
     let chat = visit.chat().await?;
-    let in_current_chat = chat.is_handled_by(visit.agent.who.agent);
+    let in_current_chat = chat.is_handled_by(visit.agent.who.agent());
     let url = visit.url(&base);
     let view = VisitInfo {
         chat: &chat,

@@ -3,11 +3,12 @@
 
 use axum::extract::{Query, State};
 use chatwire_engine::Engine;
-use chatwire_engine::core::{AccountId, Availability};
+use chatwire_engine::core::Availability;
 use serde::Deserialize;
 
 use super::auth::{LpAgent, LpLogin};
 use super::body::LpBody;
+use super::input::AvailabilityFilters;
 use super::reply::LpReply;
 use super::views::Leaf;
 use super::views::agent_session::{
@@ -27,13 +28,13 @@ pub async fn post_agent_session(
     _body: LpBody,
 ) -> Result<LpReply, ApiError> {
     let asid = state.engine.open_agent_session(&login.who).await?;
-    let url = agent_session_url(&base, &login.who.account, asid);
+    let url = agent_session_url(&base, login.who.account(), asid);
     Ok(LpReply::created(format, "agentSessionLocation", url))
 }
 
 /// `GET /agentSession/{asid}`: the agent session's links (root `agentSessionId`).
 pub async fn get_agent_session(agent: LpAgent, format: Format, base: BaseUrl) -> LpReply {
-    let url = agent_session_url(&base, &agent.who.account, agent.asid);
+    let url = agent_session_url(&base, agent.who.account(), agent.asid);
     LpReply::ok(format, &session_links(url))
 }
 
@@ -45,7 +46,7 @@ pub async fn get_availability(
 ) -> Result<LpReply, ApiError> {
     let record = state
         .engine
-        .agent(&agent.who.account, agent.who.agent)
+        .agent(agent.who.account(), agent.who.agent())
         .await?;
     let view = AvailabilityView {
         chat: record.availability,
@@ -66,7 +67,7 @@ pub async fn put_availability(
     let to = Engine::settable_availability(&value)?;
     let record = state
         .engine
-        .set_availability(&agent.who.account, agent.who.agent, to)
+        .set_availability(agent.who.account(), agent.who.agent(), to)
         .await?;
     let view = AvailabilityView {
         chat: record.availability,
@@ -82,8 +83,8 @@ pub async fn get_agent_info(
     format: Format,
     base: BaseUrl,
 ) -> Result<LpReply, ApiError> {
-    let account = &agent.who.account;
-    let record = state.engine.agent(account, agent.who.agent).await?;
+    let account = agent.who.account();
+    let record = state.engine.agent(account, agent.who.agent()).await?;
     let skills = state.engine.skills(account).await?;
     let url = format!("{}/info", agent_session_url(&base, account, agent.asid));
     let view = AgentInfo {
@@ -114,7 +115,7 @@ pub async fn get_available_agents(
     base: BaseUrl,
     Query(q): Query<AgentsQuery>,
 ) -> Result<LpReply, ApiError> {
-    let account = &agent.who.account;
+    let account = agent.who.account();
     let skill = q.skill.as_deref().filter(|s| !s.is_empty());
     let (skill, _) = state
         .engine
@@ -146,50 +147,25 @@ pub async fn get_available_agents(
     Ok(LpReply::ok(format, &view))
 }
 
-/// Filters of `availableSlots`.
-#[derive(Debug, Deserialize, Default)]
-pub struct SlotsQuery {
-    /// Skill name.
-    pub skill: Option<String>,
-    /// Seconds (0–86400); accepted for compatibility.
-    #[serde(rename = "maxWaitTime")]
-    pub max_wait_time: Option<String>,
-    /// Agent login name (exclusive with skill).
-    pub agent: Option<String>,
-}
-
-/// Resolves slot filters and asks the engine; `-1` means unlimited.
-pub async fn slots(state: &AppState, account: &AccountId, q: &SlotsQuery) -> Result<i64, ApiError> {
-    if let Some(w) = q.max_wait_time.as_deref().filter(|w| !w.is_empty()) {
-        let ok = w.trim().parse::<u32>().is_ok_and(|w| w <= 86_400);
-        if !ok {
-            return Err(ApiError::BadRequest("maxWaitTime must be 0-86400".into()));
-        }
-    }
-    let agent = q.agent.as_deref().filter(|a| !a.is_empty());
-    let skill = q.skill.as_deref().filter(|s| !s.is_empty());
-    if agent.is_some() && (skill.is_some() || q.max_wait_time.is_some()) {
-        return Err(ApiError::BadRequest(
-            "agent cannot be combined with skill or maxWaitTime".into(),
-        ));
-    }
-    let (skill, agent) = state
-        .engine
-        .availability_filter(account, skill, agent)
-        .await?;
-    let free = state.engine.available_slots(account, skill, agent).await?;
-    Ok(free.map_or(-1, i64::from))
-}
-
-/// `GET /agentSession/{asid}/chat/availableSlots?skill=&maxWaitTime=` or `?agent=`.
+/// `GET /agentSession/{asid}/chat/availableSlots?skill=&maxWaitTime=` or `?agent=`: `-1` is
+/// unlimited. The filters are read as on the visitor side (`AvailabilityFilters`).
 pub async fn get_available_slots(
     State(state): State<AppState>,
     agent: LpAgent,
     format: Format,
-    Query(q): Query<SlotsQuery>,
+    q: crate::http::query::Query,
 ) -> Result<LpReply, ApiError> {
-    let n = slots(&state, &agent.who.account, &q).await?;
-    Ok(LpReply::ok(format, &Leaf::new("availableSlots", n)))
+    let account = agent.who.account();
+    let asked = AvailabilityFilters::parse(&q)?;
+    let (skill, agent) = state
+        .engine
+        .availability_filter(account, asked.skill, asked.agent)
+        .await?;
+    let free = state.engine.available_slots(account, skill, agent).await?;
+    Ok(LpReply::ok(
+        format,
+        &Leaf::new("availableSlots", free.map_or(-1, i64::from)),
+    ))
 }
 
 /// `GET /agentSession/{asid}/incomingRequests`: the ring count (a string), with a link to
@@ -205,9 +181,9 @@ pub async fn get_incoming_requests(
     let wait = chatwire_engine::wait_secs(q.get("wait"));
     let count = state
         .engine
-        .wait_ring_count(&agent.who.account, agent.who.agent, wait)
+        .wait_ring_count(agent.who.account(), agent.who.agent(), wait)
         .await?;
-    let url = agent_session_url(&base, &agent.who.account, agent.asid);
+    let url = agent_session_url(&base, agent.who.account(), agent.asid);
     let view = IncomingRequests {
         count,
         url: format!("{url}/incomingRequests"),
@@ -226,7 +202,7 @@ pub async fn post_incoming_requests(
 ) -> Result<LpReply, ApiError> {
     let committed = state.engine.accept_next(&agent.who).await?;
     let key = &committed.chat.key;
-    let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), key);
+    let urls = chat_urls(&base, agent.who.account(), Some(agent.asid), key);
     Ok(LpReply::created(format, "chatLocation", urls.chat))
 }
 
@@ -242,7 +218,7 @@ pub async fn get_chat_sessions(
     let chats: Vec<_> = chats
         .into_iter()
         .map(|c| {
-            let urls = chat_urls(&base, &agent.who.account, Some(agent.asid), &c.key);
+            let urls = chat_urls(&base, agent.who.account(), Some(agent.asid), &c.key);
             (c, urls)
         })
         .collect();

@@ -122,7 +122,7 @@ impl ChatReader {
         Self {
             state: state.clone(),
             caller: Caller::Agent(agent.who.clone()),
-            account: agent.who.account.clone(),
+            account: agent.who.account().clone(),
             asid: Some(agent.asid),
             side: Side::Agent,
             chat,

@@ -9,7 +9,7 @@ use chatwire_engine::core::{AccountId, AgentId, SkillId, SurveyKind};
 
 use super::body::LpBody;
 use super::compat::empty;
-use super::input::{parse_answers, survey_context};
+use super::input::{AvailabilityFilters, parse_answers, survey_context};
 use super::reply::{LpAnswer, LpReply};
 use super::views::Leaf;
 use super::views::account::account_root;
@@ -25,7 +25,7 @@ pub async fn get_account_root(visitor: LpVisitor, format: Format, base: BaseUrl)
     LpReply::ok(format, &account_root(visitor.account.to_string(), url))
 }
 
-/// The `skill` / `agent` / `maxWaitTime` filters shared by the availability calls.
+/// The availability filters with their names resolved.
 struct Filters {
     skill: Option<SkillId>,
     agent: Option<AgentId>,
@@ -33,32 +33,15 @@ struct Filters {
 }
 
 async fn filters(state: &AppState, account: &AccountId, q: &Query) -> Result<Filters, ApiError> {
-    let skill_name = q.get("skill").map(str::trim).filter(|s| !s.is_empty());
-    let agent_login = q.get("agent").map(str::trim).filter(|s| !s.is_empty());
-    let max_wait = q.leading_u32("maxWaitTime").map_err(ApiError::BadRequest)?;
-    if max_wait.is_some_and(|w| w > 86_400) {
-        return Err(ApiError::BadRequest("maxWaitTime must be 0-86400".into()));
-    }
-    if agent_login.is_some()
-        && (skill_name.is_some() || max_wait.is_some() || q.get("serviceQueue").is_some())
-    {
-        return Err(ApiError::BadRequest(
-            "agent cannot be combined with skill, serviceQueue or maxWaitTime".into(),
-        ));
-    }
-    if q.get("serviceQueue").is_some_and(|s| !s.is_empty()) && max_wait.is_none() {
-        return Err(ApiError::BadRequest(
-            "serviceQueue needs maxWaitTime".into(),
-        ));
-    }
+    let asked = AvailabilityFilters::parse(q)?;
     let (skill, agent) = state
         .engine
-        .availability_filter(account, skill_name, agent_login)
+        .availability_filter(account, asked.skill, asked.agent)
         .await?;
     Ok(Filters {
         skill,
         agent,
-        max_wait,
+        max_wait: asked.max_wait,
     })
 }
 

@@ -80,7 +80,7 @@ impl FromRequestParts<AppState> for SoAgent {
             .or_else(|| authorization(&parts.headers, "SOTicket"))
         {
             let who = engine.bearer(&account, &token).await?;
-            let agent = engine.agent(&account, who.agent).await?;
+            let agent = engine.agent(&account, who.agent()).await?;
             (who, agent)
         } else {
             return Err(ApiError::Unauthorized(

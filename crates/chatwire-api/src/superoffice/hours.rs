@@ -1,10 +1,16 @@
 //! SuperOffice `ChatOpeningHours` on the wire ↔ the engine's `OpeningHours`.
 //!
 //! Times arrive as `"hh:mm:ss"` / `"h:m"` (.NET TimeSpan) or ISO 8601 durations (`"PT8H30M"`, what
-//! the TypeScript client sends back); they go out as `"hh:mm:ss"`. `TzLocation` is echoed but
-//! not interpreted (its offset units are undocumented): hours are evaluated in UTC.
+//! the TypeScript client sends back); they go out as `"hh:mm:ss"`.
+//!
+//! `TzLocation` (SuperOffice `TimeZoneData`) names the topic's time zone: chatwire reads an
+//! IANA name (`Europe/Oslo`) from its `TZLocationCode`, else its `Name`, and evaluates the hours
+//! with that zone's rules, daylight saving included (`chatwire_core::opening_hours`). A name
+//! the time-zone database does not know is a 400; `null` clears the zone (UTC); left out, the
+//! zone stays. SuperOffice's own rule tables (`TimeZoneSTDRules`/`TimeZoneDSTRules`) are not
+//! read: the database's rules replace them. It is written back with the name in both fields.
 
-use chatwire_engine::core::opening_hours::{DayHours, OpeningHours};
+use chatwire_engine::core::opening_hours::{DayHours, OpeningHours, is_known_time_zone};
 use serde_json::{Map, Value, json};
 
 use super::body::Fields;
@@ -87,7 +93,42 @@ pub fn parse(f: &Fields, current: &OpeningHours) -> Result<OpeningHours, ApiErro
     let start = seconds(f, "LunchStart")?.unwrap_or(ls);
     let stop = seconds(f, "LunchStop")?.unwrap_or(le);
     hours.lunch = lunch_on.then_some((start, stop));
+    if f.get("TzLocation").is_some() {
+        hours.time_zone = time_zone(&f.obj("TzLocation"))?;
+    }
     Ok(hours)
+}
+
+/// The IANA zone a `TimeZoneData` names (`TZLocationCode`, else `Name`); `None` when both
+/// are empty.
+fn time_zone(tz: &Fields) -> Result<Option<String>, ApiError> {
+    let given: Vec<String> = ["TZLocationCode", "Name"]
+        .iter()
+        .filter_map(|k| tz.str(k))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if given.is_empty() {
+        return Ok(None);
+    }
+    match given.iter().find(|z| is_known_time_zone(z)) {
+        Some(zone) => Ok(Some(zone.clone())),
+        None => Err(ApiError::BadRequest(format!(
+            "TzLocation: unknown time zone '{}' (give an IANA name such as Europe/Oslo in \
+             TZLocationCode or Name)",
+            given[0]
+        ))),
+    }
+}
+
+/// `TimeZoneData` for a zone name (`null` for none).
+fn render_zone(zone: Option<&str>) -> Value {
+    zone.map_or(Value::Null, |z| {
+        json!({
+            "TZLocationID": 0, "Name": z, "TZLocationCode": z, "TZLocationCities": "",
+            "IsoNumber": 0, "TimeZoneSTDRules": null, "TimeZoneDSTRules": null
+        })
+    })
 }
 
 fn hhmmss(secs: u32) -> String {
@@ -102,7 +143,7 @@ fn hhmmss(secs: u32) -> String {
 /// Writes `ChatOpeningHours`.
 pub fn render(hours: &OpeningHours) -> Value {
     let mut v = Map::new();
-    v.insert("TzLocation".into(), Value::Null);
+    v.insert("TzLocation".into(), render_zone(hours.time_zone.as_deref()));
     for (i, day) in DAYS.iter().enumerate() {
         let d = hours.days[i];
         v.insert(format!("{day}Enabled"), Value::Bool(d.enabled));
@@ -156,5 +197,29 @@ mod tests {
         assert_eq!(render(&h)["MonStart"], "08:30:00");
         assert!(parse(&fields(&json!({"MonStart":"noon"})), &default_hours()).is_err());
         assert!(parse(&fields(&json!({"MonStart":"25:00:00"})), &default_hours()).is_err());
+    }
+
+    #[test]
+    fn tz_location_names_an_iana_zone_kept_until_cleared() {
+        let oslo = json!({"TzLocation": {"TZLocationCode": "", "Name": "Europe/Oslo"}});
+        let h = parse(&fields(&oslo), &default_hours()).expect("parse");
+        assert_eq!(h.time_zone.as_deref(), Some("Europe/Oslo"));
+        assert_eq!(render(&h)["TzLocation"]["TZLocationCode"], "Europe/Oslo");
+        let kept = parse(&fields(&json!({"MonEnabled": true})), &h).expect("parse");
+        assert_eq!(kept.time_zone.as_deref(), Some("Europe/Oslo"));
+        let null = parse(&fields(&json!({"TzLocation": null})), &h).expect("parse");
+        assert_eq!(
+            null.time_zone.as_deref(),
+            Some("Europe/Oslo"),
+            "null is left out"
+        );
+        let blank = json!({"TzLocation": {"Name": ""}});
+        let cleared = parse(&fields(&blank), &h).expect("parse");
+        assert_eq!(cleared.time_zone, None);
+        let bad = json!({"TzLocation": {"TZLocationCode": "NO"}});
+        assert!(
+            parse(&fields(&bad), &h).is_err(),
+            "SuperOffice codes are not IANA names"
+        );
     }
 }

@@ -68,7 +68,7 @@ impl Answer for GetChatTranscript {
         let chat = chat_of(state, who, self.id).await?;
         let text = state
             .engine
-            .chat_transcript(&who.account, &chat.key, who.agent.id, self.html)
+            .chat_transcript(&who.caller, &chat.key, self.html)
             .await?;
         ctx.ok("string", &text)
     }

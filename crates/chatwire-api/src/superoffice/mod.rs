@@ -7,7 +7,8 @@
 //! One operation table: every `IChatAgent` method is a typed request (a struct named after the
 //! method) read once from either wire form and answered by one function (`operation`). The RPC
 //! form finds it by name in `agent::OPERATIONS`; the REST routes (`rest`) build the same
-//! requests from path, query and body, and add REST's own shapes (`rest_shape`).
+//! requests from path, query and body, and add REST's own shapes (`rest_shape`); the OData
+//! lists are the session archive (`archive`, options read by `odata`).
 //!
 //! Map: the methods by domain noun: `presence`, `sessions` (the session entity), `routing` (who
 //! handles a session), `messages`, `topics`, `topic_members`. Wire plumbing: `compat` (format,
@@ -19,6 +20,7 @@
 //! What it must not do: decide anything about chats; business rules are the engine's.
 
 pub mod agent;
+pub mod archive;
 pub mod auth;
 pub mod body;
 pub mod compat;
@@ -26,6 +28,7 @@ pub mod convert;
 pub mod dates;
 pub mod hours;
 pub mod messages;
+pub mod odata;
 pub mod operation;
 pub mod patch;
 pub mod presence;

@@ -1,22 +1,24 @@
 //! The REST chat resources (spec §4): `ChatSession…`, `ChatTopic…` and `Presence/…`. Each route
 //! reads its path, query and body into the typed request of an `IChatAgent` method (the same
 //! request the RPC form reads from its body, answered by the same function); what is REST's own
-//! is the shape around the answer (`rest_shape`: `_Links`, OData lists, JSON Patch).
+//! is the shape around the answer (`rest_shape`: `_Links`, JSON Patch) and the OData lists,
+//! which are the session archive (`archive`).
 
+use super::archive::SessionArchive;
 use super::body::Fields;
 use super::messages::{
     AddChatMessage, GetChatMessages, GetChatTranscript, parse_after, wait_param,
 };
 use super::operation::{AgentCall, Out, RoutedCall};
 use super::presence::{GetChatPresence, SaveChatPresence};
-use super::rest_shape::{api_root, merged_entity, odata, session_links, topic_links};
+use super::rest_shape::{api_root, merged_entity, session_links, topic_links};
 use super::routing::{
     AcceptChatSessionTransfer, PickUpChatSession, PickUpFirstChatSession,
     RejectChatSessionTransfer, ResetChatSession, TransferChatSession,
 };
 use super::sessions::{
     ChatSessionsForUser, CreateChatSessionForTopic, CreateDefaultChatSessionEntity,
-    DeleteChatSessionEntity, GetChatSessionEntity, SaveChatSessionEntity, SessionsInTopic,
+    DeleteChatSessionEntity, GetChatSessionEntity, SaveChatSessionEntity,
 };
 use super::topic_members::{
     AddChatTopicUserAgent, DeleteChatTopicUserAgent, GetChatTopicUserAgent,
@@ -51,7 +53,7 @@ pub fn routes(table: RouteTable, root: &str) -> RouteTable {
     table
         .get(&cs, |base: BaseUrl, r: RoutedCall| async move {
             let url = format!("{}/ChatSession", api_root(&base, &r));
-            odata(r.answer(ChatSessionsForUser).await, &url)
+            r.answer(SessionArchive { topic: None, url }).await
         })
         .post(
             &cs,
@@ -155,11 +157,12 @@ pub fn routes(table: RouteTable, root: &str) -> RouteTable {
             &ct_id("/Sessions"),
             |base: BaseUrl, r: RoutedCall| async move {
                 let topic = r.int("id")?;
-                let out = r.answer(SessionsInTopic { topic }).await;
-                odata(
-                    out,
-                    &format!("{}/ChatTopic/{topic}/Sessions", api_root(&base, &r)),
-                )
+                let url = format!("{}/ChatTopic/{topic}/Sessions", api_root(&base, &r));
+                r.answer(SessionArchive {
+                    topic: Some(topic),
+                    url,
+                })
+                .await
             },
         )
         .post(&ct_id("/Sessions"), |r: RoutedCall| async move {

@@ -1,7 +1,8 @@
 //! What REST answers carry that the RPC form's do not (spec §4): `_Links` (`Self`, `Archive`)
-//! on single entities, as SuperOffice's `…WithLinks` carriers do; OData lists
-//! (`{"odata.metadata": …, "value": [ChatSessionEntity…]}`, OData options ignored); and the
-//! entity a `PUT`/`PATCH` body stands for (a JSON Patch array applied to the current entity).
+//! on single entities, as SuperOffice's `…WithLinks` carriers do (`Archive` is the entity's
+//! archive list, as in SuperOffice's samples: `ChatSession` for a session, the topic's
+//! `Sessions` for a topic); and the entity a `PUT`/`PATCH` body stands for (a JSON Patch array
+//! applied to the current entity). The OData lists themselves are `archive`.
 
 use serde_json::{Value, json};
 
@@ -21,7 +22,7 @@ pub fn api_root(base: &BaseUrl, r: &RoutedCall) -> String {
 }
 
 /// Adds `_Links` to a single-entity answer.
-fn with_links(reply: SoReply, self_url: &str) -> SoReply {
+fn with_links(reply: SoReply, self_url: &str, archive_url: &str) -> SoReply {
     match reply {
         SoReply::Value {
             format,
@@ -31,7 +32,7 @@ fn with_links(reply: SoReply, self_url: &str) -> SoReply {
             if let Value::Object(map) = &mut value {
                 map.insert(
                     "_Links".into(),
-                    json!({ "Self": self_url, "Archive": format!("{self_url}/Archive") }),
+                    json!({ "Self": self_url, "Archive": archive_url }),
                 );
             }
             SoReply::Value {
@@ -52,7 +53,10 @@ pub fn session_links(out: Out, base: &BaseUrl, r: &RoutedCall) -> Out {
         SoReply::NoContent => None,
     };
     Ok(match id {
-        Some(id) => with_links(reply, &format!("{}/ChatSession/{id}", api_root(base, r))),
+        Some(id) => {
+            let archive = format!("{}/ChatSession", api_root(base, r));
+            with_links(reply, &format!("{archive}/{id}"), &archive)
+        }
         None => reply,
     })
 }
@@ -68,26 +72,8 @@ pub fn topic_links(out: Out, id: Option<i64>, base: &BaseUrl, r: &RoutedCall) ->
             .unwrap_or(0),
         SoReply::NoContent => 0,
     });
-    Ok(with_links(
-        reply,
-        &format!("{}/ChatTopic/{id}", api_root(base, r)),
-    ))
-}
-
-/// A list answer as an OData answer whose metadata is at `{url}/$metadata`.
-pub fn odata(out: Out, url: &str) -> Out {
-    match out? {
-        SoReply::Value {
-            format,
-            root,
-            value,
-        } => Ok(SoReply::Value {
-            format,
-            root,
-            value: json!({ "odata.metadata": format!("{url}/$metadata"), "value": value }),
-        }),
-        other => Ok(other),
-    }
+    let own = format!("{}/ChatTopic/{id}", api_root(base, r));
+    Ok(with_links(reply, &own, &format!("{own}/Sessions")))
 }
 
 /// The entity a `PUT`/`PATCH` body stands for: a JSON Patch array is applied to the current

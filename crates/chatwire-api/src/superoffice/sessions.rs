@@ -14,7 +14,6 @@ use super::body::Fields;
 use super::convert;
 use super::operation::{Answer, Call, Out, method};
 use super::reply::{SoCtx, SoReply};
-use super::topics::skill_of;
 use super::types::ChatSessionEntity;
 use crate::{ApiError, AppState};
 
@@ -57,9 +56,7 @@ pub async fn entity(
             disclosure: ChatDisclosure::Full,
         }
     } else {
-        engine
-            .agent_chat_view(&who.account, chat, who.agent.id)
-            .await?
+        engine.agent_chat_view(&who.caller, chat).await?
     };
     let agents = engine.agents(&who.account).await?;
     let mut e = convert::session(&view.chat, &agents, &view.events, ctx.dates);
@@ -207,41 +204,25 @@ impl Answer for GetChatSessionEntity {
     }
 }
 
-/// #7 `ChatSessionsForUser` (REST `GET ChatSession/ForCurrentUser`, and `GET ChatSession` as
-/// OData): the agent's open sessions.
+/// #7 `ChatSessionsForUser` (REST `GET ChatSession/ForCurrentUser`): the agent's open
+/// sessions. (The OData lists are the archive: `archive`.)
 pub struct ChatSessionsForUser;
 method!(ChatSessionsForUser, |_, _| Ok(Self));
 
 impl Answer for ChatSessionsForUser {
     async fn answer(self, c: Call<'_>) -> Out {
-        let list = sessions_of(c, None).await?;
+        let list = sessions_of(c).await?;
         c.ctx.ok("ChatSessionEntity", &list)
     }
 }
 
-/// REST `GET ChatTopic/{id}/Sessions` (no `IChatAgent` method): the agent's open sessions in
-/// one topic (404 for an unknown topic).
-pub struct SessionsInTopic {
-    /// The topic.
-    pub topic: i64,
-}
-
-impl Answer for SessionsInTopic {
-    async fn answer(self, c: Call<'_>) -> Out {
-        let topic = skill_of(c.state, c.who, self.topic).await?;
-        let list = sessions_of(c, Some(topic.id)).await?;
-        c.ctx.ok("ChatSessionEntity", &list)
-    }
-}
-
-/// The agent's open sessions as entities, all or those of one topic.
+/// The agent's open sessions as entities.
 async fn sessions_of(
     Call { state, who, ctx }: Call<'_>,
-    topic: Option<SkillId>,
 ) -> Result<Vec<ChatSessionEntity>, ApiError> {
     let chats = state.engine.sessions_for_agent(&who.caller).await?;
     let mut out = Vec::with_capacity(chats.len());
-    for chat in chats.iter().filter(|c| topic.is_none() || c.skill == topic) {
+    for chat in &chats {
         out.push(entity(state, who, ctx, chat, false).await?);
     }
     Ok(out)

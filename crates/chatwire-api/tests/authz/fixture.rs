@@ -181,11 +181,10 @@ pub(crate) async fn world() -> World {
         .expect("chat")
         .chat
         .key;
-    let owner_agent = chatwire_engine::AgentPrincipal {
-        account: account.clone(),
-        agent: chatwire_engine::core::AgentId(owner_id),
-        login: None,
-    };
+    let owner_agent = chatwire_engine::AgentPrincipal::for_tests(
+        &account,
+        chatwire_engine::core::AgentId(owner_id),
+    );
     engine.pick_up(&owner_agent, &key).await.expect("pick up");
     let line = chatwire_engine::LineInput::plain("my order number is 42");
     let visitor = engine

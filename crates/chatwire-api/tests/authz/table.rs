@@ -37,6 +37,7 @@ pub(crate) const ROUTES: &[(&str, &str, Guard)] = &[
     ("GET", "/chatwire/v1/accounts/{account}/feed", Feed),
     ("GET", "/chatwire/v1/accounts/{account}/feed/stream", Feed),
     ("GET", "/chatwire/v1/accounts/{account}/chats/{chat}/stream", ChatStream),
+    ("GET", "/chatwire/v1/accounts/{account}/mailbox", Admin),
     ("GET", "/api/account/{account}/service/{service}/baseURI", Public("LivePerson domain lookup: names hosts only")),
     ("GET", "/csdr/account/{account}/service/baseURI", Public("LivePerson domain lookup: names hosts only")),
     ("GET", "/csdr/account/{account}/service/{service}/baseURI", Public("LivePerson domain lookup: names hosts only")),

@@ -32,7 +32,7 @@ impl Chat {
         ctx: &DecisionContext,
     ) -> Result<Vec<Change>, DomainError> {
         if self.state == ChatState::Ended {
-            return Err(DomainError::ChatEnded);
+            return Self::decide_after_end(cmd);
         }
         match cmd {
             ChatCommand::Accept { agent, welcome } => self.decide_accept(agent, welcome, ctx),
@@ -129,6 +129,23 @@ impl Chat {
                 }
                 Ok(vec![Change::CustomVariables(vars)])
             }
+        }
+    }
+
+    /// An ended chat takes no more changes, except the metadata clients still send after the
+    /// end (LivePerson's own Postman collection ends the chat, then sets the visitor's name
+    /// and typing): the visitor's name is recorded, since it names the visitor in the chat's
+    /// history and transcript and touches nothing else; typing is accepted and changes nothing,
+    /// as nobody is left to see it (the end already set both sides to not typing). Both are
+    /// validated as on an open chat. Everything else is [`DomainError::ChatEnded`].
+    fn decide_after_end(cmd: ChatCommand) -> Result<Vec<Change>, DomainError> {
+        match cmd {
+            ChatCommand::SetVisitorName(name) => {
+                validate_name(&name)?;
+                Ok(vec![Change::VisitorName(name.trim().to_owned())])
+            }
+            ChatCommand::SetTyping(..) => Ok(Vec::new()),
+            _ => Err(DomainError::ChatEnded),
         }
     }
 

@@ -291,3 +291,57 @@ fn visitor_name_is_validated_and_trimmed() {
         .is_err()
     );
 }
+
+#[test]
+fn after_the_end_the_name_is_recorded_typing_changes_nothing_and_the_rest_is_refused() {
+    // Arrange: an ended chat whose agent was typing when it ended.
+    let mut chat = accepted(1);
+    let by = Actor::Agent {
+        id: AgentId(1),
+        name: "Agent1".into(),
+    };
+    run(
+        &mut chat,
+        ChatCommand::SetTyping(TypingSide::Agent, Typing::Typing),
+        &DecisionContext::default(),
+    )
+    .expect("typing");
+    run(
+        &mut chat,
+        ChatCommand::End { by },
+        &DecisionContext::default(),
+    )
+    .expect("end");
+    let ended = chat.clone();
+    let ctx = DecisionContext::default();
+
+    // Act + Assert: typing is accepted with no change and no event.
+    for side in [TypingSide::Visitor, TypingSide::Agent] {
+        assert_eq!(
+            ended.decide(ChatCommand::SetTyping(side, Typing::Typing), &ctx),
+            Ok(Vec::new())
+        );
+    }
+    assert_eq!(ended.agent_typing, Typing::NotTyping, "the end stopped it");
+
+    // The name is recorded (validated as on an open chat), with no event.
+    let events = run(
+        &mut chat,
+        ChatCommand::SetVisitorName(" visitor1 ".into()),
+        &ctx,
+    )
+    .expect("name after the end");
+    assert!(events.is_empty());
+    assert_eq!(chat.visitor_name, "visitor1");
+    assert_eq!(chat.state, ChatState::Ended);
+    assert!(matches!(
+        ended.decide(ChatCommand::SetVisitorName(String::new()), &ctx),
+        Err(DomainError::Invalid { .. })
+    ));
+
+    // Everything else stays refused.
+    assert_eq!(
+        ended.decide(ChatCommand::Requeue, &ctx),
+        Err(DomainError::ChatEnded)
+    );
+}

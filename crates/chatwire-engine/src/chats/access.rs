@@ -11,7 +11,7 @@
 use chatwire_core::access::{self, ChatAction, ChatDisclosure, Verdict};
 use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey};
 
-use crate::{Engine, EngineError, EngineResult};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
 /// The refusal for a chat the agent may not read (the same for every route).
 pub(crate) fn hidden() -> EngineError {
@@ -51,10 +51,10 @@ impl Engine {
     /// otherwise without, and [`ChatDisclosure`] says which details the answer may carry.
     pub async fn agent_chat_view(
         &self,
-        account: &AccountId,
+        who: &AgentPrincipal,
         chat: &Chat,
-        agent: AgentId,
     ) -> EngineResult<AgentChatView> {
+        let (account, agent) = (&who.account, who.agent);
         let load = self.agent_load(account, agent).await?;
         let disclosure = access::disclosure(&load, chat);
         if disclosure != ChatDisclosure::Full {

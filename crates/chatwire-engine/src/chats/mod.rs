@@ -6,6 +6,8 @@
 //! - `access`: who may read or act on a chat (rules in `chatwire_core::access`), per request.
 //! - `visitor_writes`: what a visitor application may do to a chat (its app key owns it).
 //! - `transfers`: transfers, accepting and declining them, requeue.
+//! - `archive`: a page of the chats an agent may list, open and ended (the store's indexed
+//!   chat query under the access rules).
 //! - `reads`: a chat's snapshot, the chat of a visit, open chats, an agent's past chats.
 //! - `cursor`: the one cursor read of a chat's events, with an optional wait.
 //! - `transcript`: the chat as text or HTML for agents.
@@ -20,6 +22,7 @@ pub(crate) mod access;
 mod account_transfer;
 pub use account_transfer::AccountTransferTarget;
 mod agent_writes;
+pub(crate) mod archive;
 mod collaboration;
 pub(crate) mod cursor;
 pub(crate) mod html;

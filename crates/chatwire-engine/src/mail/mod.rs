@@ -10,12 +10,14 @@
 //! (`transcript`), sends it, and records the outcome, backing off exponentially while the SMTP
 //! server is unreachable.
 //!
-//! With `smtp_host` empty, mail is off: requests are refused with a clear error rather than
-//! queued for a mailer that will never run.
+//! With `smtp_host` empty, mail still works: the mailer files each mail in the account's local
+//! mailbox (`mailbox`, in the store) instead of sending it, and admins read it through
+//! chatwire's own API. So a request is answered the same way whether or not SMTP is set up.
 //!
 //! What it must not do: know about HTTP or a dialect. The dialects call
 //! [`Engine::request_transcript`]; the mailer reads chats through the store.
 
+mod mailbox;
 mod sender;
 pub(crate) mod transcript;
 
@@ -34,6 +36,7 @@ use tokio::sync::Notify;
 
 use crate::{Engine, EngineError, EngineResult};
 
+pub use mailbox::MAX_MAILBOX_PAGE;
 pub(crate) use sender::spawn;
 
 /// The subject of a transcript mail when the visitor gives none.
@@ -46,7 +49,7 @@ pub const MAX_TRANSCRIPTS_PER_CHAT: usize = 5;
 /// SMTP settings of the mailer (the binary fills them from `[mail]`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct MailConfig {
-    /// SMTP server host name or address; empty turns mail off (transcript requests are refused).
+    /// SMTP server host name or address; empty delivers every mail to the local mailbox.
     pub smtp_host: String,
     /// SMTP port (25; 587 is usual with STARTTLS).
     pub smtp_port: u16,
@@ -106,7 +109,7 @@ impl fmt::Debug for MailConfig {
 }
 
 impl MailConfig {
-    /// Whether transcripts can be sent (an SMTP host is set).
+    /// Whether mail goes out over SMTP (an SMTP host is set); otherwise to the local mailbox.
     pub fn enabled(&self) -> bool {
         !self.smtp_host.trim().is_empty()
     }
@@ -174,14 +177,14 @@ pub(crate) struct Outbox {
 
 impl Engine {
     /// Queues a transcript of the chat for `email`; sent once the chat has ended (at once if it
-    /// already has), retried until the SMTP server takes it.
+    /// already has) over SMTP, retried until the SMTP server takes it, or filed in the local
+    /// mailbox when no SMTP server is configured.
     ///
     /// Idempotent: while a mail to the same address (ignoring case) is still pending for this
     /// chat, asking again queues nothing more (a client retrying its PUT gets one mail).
     ///
-    /// Errors: `NotFound` for an unknown chat; `NothingToDo` when mail is not configured on this
-    /// server (`mail.smtp_host` empty); `Domain(Invalid)` for an address that is not a plain
-    /// `local@host.domain` (at most 254 characters, no whitespace or control characters), a
+    /// Errors: `NotFound` for an unknown chat; `Domain(Invalid)` for an address that is not a
+    /// plain `local@host` (at most 254 characters, no whitespace or control characters), a
     /// subject with a line break or over 200 characters, or an offset beyond ±14 hours;
     /// `Conflict` once the chat has queued [`MAX_TRANSCRIPTS_PER_CHAT`] mails.
     /// Durable on return.
@@ -193,11 +196,6 @@ impl Engine {
     ) -> EngineResult<()> {
         self.chat(account, key).await?;
         self.touch_visitor(account, key);
-        if !self.0.config.mail.enabled() {
-            return Err(EngineError::NothingToDo(
-                "chat transcripts by e-mail are not configured on this server",
-            ));
-        }
         // Checked before trimming: a CR/LF anywhere is an injection attempt, not padding.
         let subject = request.subject.unwrap_or_default();
         check_subject(&subject)?;

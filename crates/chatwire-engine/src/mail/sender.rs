@@ -1,10 +1,13 @@
-//! The mailer: one background task that sends due outbox mails over SMTP, records the outcome,
-//! and backs off exponentially while the SMTP server is unreachable.
+//! The mailer: one background task that delivers due outbox mails, over SMTP when an SMTP
+//! server is configured and to the local mailbox (`super::mailbox`) otherwise, records the
+//! outcome, and backs off exponentially while the SMTP server (or the store) fails.
 //!
 //! Wake-ups: a chat's end and every new request notify [`super::Outbox::wake`] (a permit is kept
 //! when the mailer is busy, so none is lost); a retry wakes it when due; and a slow poll picks up
-//! retries scheduled by an earlier run of the server. Delivery is at least once: a crash between
-//! the SMTP server's "250 OK" and the store's "sent" sends that mail again at the next start.
+//! retries scheduled by an earlier run of the server. Delivery over SMTP is at least once: a
+//! crash between the SMTP server's "250 OK" and the store's "sent" sends that mail again at the
+//! next start. Delivery to the mailbox is exactly once: the store files the message and marks
+//! the mail sent in one transaction.
 //!
 //! A failure that will be retried ends the scan: the SMTP server is most likely down for every
 //! mail, so the rest wait for the next scan instead of each spending a connect timeout now. The
@@ -22,14 +25,14 @@
 
 use std::time::Duration;
 
-use chatwire_core::{EventId, OutboxMail, Timestamp};
+use chatwire_core::{Chat, EventId, OutboxMail, Timestamp};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::MailConfig;
-use super::transcript::render;
+use super::transcript::{Transcript, render};
 use crate::{Engine, EngineError, EngineResult};
 
 /// How long a claimed mail is reserved for this mailer: one attempt (render, connect, send,
@@ -73,41 +76,58 @@ pub(crate) fn transport(config: &MailConfig) -> EngineResult<Transport> {
     Ok(builder.build())
 }
 
-/// Starts the mailer when mail is configured; it stops at shutdown.
+/// Where the mailer delivers.
+pub(crate) enum Route {
+    /// To the configured SMTP server.
+    Smtp(Box<Transport>),
+    /// To the local mailbox in the store (no SMTP server configured).
+    Mailbox,
+}
+
+/// Starts the mailer; it stops at shutdown. With no SMTP host configured it delivers to the
+/// local mailbox.
 pub(crate) fn spawn(engine: Engine) {
     let config = &engine.0.config.mail;
-    if !config.enabled() {
-        tracing::info!("mail is not configured (mail.smtp_host is empty): no transcripts");
-        return;
-    }
-    let smtp = match transport(config) {
-        Ok(smtp) => smtp,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot set up the SMTP client: no transcripts");
-            return;
+    let route = if config.enabled() {
+        match transport(config) {
+            Ok(smtp) => {
+                tracing::info!(
+                    smtp.host = %config.smtp_host,
+                    smtp.port = config.smtp_port,
+                    smtp.starttls = config.starttls,
+                    "mailer started"
+                );
+                Route::Smtp(Box::new(smtp))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot set up the SMTP client: no transcripts");
+                return;
+            }
         }
+    } else {
+        tracing::info!(
+            "mail.smtp_host is empty: mail is delivered to the local mailbox \
+             (GET /chatwire/v1/accounts/{{account}}/mailbox)"
+        );
+        Route::Mailbox
     };
-    tracing::info!(
-        smtp.host = %config.smtp_host,
-        smtp.port = config.smtp_port,
-        smtp.starttls = config.starttls,
-        "mailer started"
-    );
-    tokio::spawn(async move { engine.run_mailer(&smtp).await });
+    tokio::spawn(async move { engine.run_mailer(&route).await });
 }
 
 /// Why one attempt failed, and whether trying again could help.
-struct Failure {
-    error: String,
-    permanent: bool,
+pub(super) struct Failure {
+    /// What went wrong, kept as the mail's last error.
+    pub(super) error: String,
+    /// Trying again cannot help (the chat is gone, an address is refused for good).
+    pub(super) permanent: bool,
 }
 
 impl Engine {
-    async fn run_mailer(&self, smtp: &Transport) {
+    async fn run_mailer(&self, route: &Route) {
         let mut next_retry: Option<Timestamp> = None;
         loop {
             let started = self.now();
-            let scheduled = self.deliver_due(smtp).await;
+            let scheduled = self.deliver_due(route).await;
             // A retry scheduled before this scan and due by its start was taken by it.
             next_retry = [next_retry.filter(|t| *t > started), scheduled]
                 .into_iter()
@@ -128,7 +148,7 @@ impl Engine {
 
     /// Sends due mails until none is left or one fails and will be retried; returns that
     /// mail's retry time.
-    async fn deliver_due(&self, smtp: &Transport) -> Option<Timestamp> {
+    async fn deliver_due(&self, route: &Route) -> Option<Timestamp> {
         let lease_ms = i64::try_from(lease(&self.0.config.mail).as_millis()).unwrap_or(i64::MAX);
         loop {
             if self.0.shutdown.is_cancelled() {
@@ -143,7 +163,7 @@ impl Engine {
                     return None;
                 }
             };
-            if let Some(retry) = self.deliver(smtp, &mail).await {
+            if let Some(retry) = self.deliver(route, &mail).await {
                 return Some(retry);
             }
         }
@@ -152,26 +172,31 @@ impl Engine {
     /// One attempt at one mail, recorded in the store. Returns the retry time if it failed
     /// and will be tried again.
     #[tracing::instrument(skip_all, fields(mail.id = mail.id.0, chat.id = %mail.chat))]
-    async fn deliver(&self, smtp: &Transport, mail: &OutboxMail) -> Option<Timestamp> {
-        let outcome = match self.transcript_message(mail).await {
-            Ok(message) => smtp.send(message).await.map(drop).map_err(|e| Failure {
-                permanent: e.is_permanent(),
-                error: format!("{e:#}"),
-            }),
-            Err(failure) => Err(failure),
+    async fn deliver(&self, route: &Route, mail: &OutboxMail) -> Option<Timestamp> {
+        let outcome = match route {
+            Route::Smtp(smtp) => self.send_smtp(smtp, mail).await,
+            // Filing the message records the mail as sent in the same transaction.
+            Route::Mailbox => self.deliver_locally(mail).await,
         };
-        let now = self.now();
         match outcome {
-            Ok(()) => {
-                tracing::info!("transcript sent");
-                if let Err(e) = self.0.store.mark_mail_sent(mail.id, now).await {
-                    // The mail went out but stays pending: it will be sent again (at least once).
-                    tracing::warn!(error = %e, "recording the sent transcript failed");
-                }
-                None
-            }
-            Err(failure) => self.record_failure(mail, &failure, now).await,
+            Ok(()) => None,
+            Err(failure) => self.record_failure(mail, &failure, self.now()).await,
         }
+    }
+
+    /// Sends one mail over SMTP and records it sent.
+    async fn send_smtp(&self, smtp: &Transport, mail: &OutboxMail) -> Result<(), Failure> {
+        let message = self.transcript_message(mail).await?;
+        smtp.send(message).await.map_err(|e| Failure {
+            permanent: e.is_permanent(),
+            error: format!("{e:#}"),
+        })?;
+        tracing::info!("transcript sent");
+        if let Err(e) = self.0.store.mark_mail_sent(mail.id, self.now()).await {
+            // The mail went out but stays pending: it will be sent again (at least once).
+            tracing::warn!(error = %e, "recording the sent transcript failed");
+        }
+        Ok(())
     }
 
     /// Records a failed attempt: a retry time with backoff, or giving up (permanent refusal, or
@@ -217,21 +242,23 @@ impl Engine {
         }
     }
 
-    /// The transcript of `mail`'s chat as a message. Errors are failures of this attempt:
-    /// permanent when the mail can never be built (the chat is gone, an address lettre refuses).
-    async fn transcript_message(&self, mail: &OutboxMail) -> Result<Message, Failure> {
+    /// The transcript of `mail`'s chat, rendered, with the chat it is of. Errors are failures
+    /// of this attempt: permanent when the chat is gone.
+    pub(super) async fn rendered_transcript(
+        &self,
+        mail: &OutboxMail,
+    ) -> Result<(Chat, Transcript), Failure> {
         let transient = |e: &dyn std::fmt::Display| Failure {
             error: e.to_string(),
             permanent: false,
         };
-        let permanent = |e: &dyn std::fmt::Display| Failure {
-            error: e.to_string(),
-            permanent: true,
-        };
         let chat = match self.0.store.get_chat(&mail.account, &mail.chat).await {
             Ok(chat) => chat,
             Err(chatwire_store::StoreError::NotFound(what)) => {
-                return Err(permanent(&format!("{what} not found")));
+                return Err(Failure {
+                    error: format!("{what} not found"),
+                    permanent: true,
+                });
             }
             Err(e) => return Err(transient(&e)),
         };
@@ -252,6 +279,17 @@ impl Engine {
             }
         }
         let body = render(&chat, &events, mail.timezone_offset_ms);
+        Ok((chat, body))
+    }
+
+    /// The transcript of `mail`'s chat as a message. Errors are failures of this attempt:
+    /// permanent when the mail can never be built (the chat is gone, an address lettre refuses).
+    async fn transcript_message(&self, mail: &OutboxMail) -> Result<Message, Failure> {
+        let permanent = |e: &dyn std::fmt::Display| Failure {
+            error: e.to_string(),
+            permanent: true,
+        };
+        let (chat, body) = self.rendered_transcript(mail).await?;
         let from = self
             .0
             .config

@@ -4,11 +4,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chatwire_core::{AccountId, Actor, ChatKey, DomainError, MailStatus, Timestamp};
+use chatwire_core::{AccountId, Actor, ChatKey, DomainError, MailStatus, MailboxId, Timestamp};
 use chatwire_store::Store;
 use chatwire_store::memory::MemoryStore;
 
-use crate::{ChatRequestInput, Engine, EngineConfig, EngineError, MailConfig, TranscriptRequest};
+use crate::{
+    AgentPrincipal, ChatRequestInput, Engine, EngineConfig, EngineError, MailConfig, NewAgentInput,
+    TranscriptRequest,
+};
 
 /// A port nothing listens on: bound, then released.
 fn closed_port() -> u16 {
@@ -165,7 +168,8 @@ async fn bad_addresses_and_injected_headers_are_refused_as_invalid() {
     for email in [
         "not-an-address",
         "v@example.com\r\nBcc: x@example.com",
-        "v@localhost",
+        "v@[127.0.0.1]",
+        "v@exa..mple.com",
     ] {
         let r = engine
             .queue_transcript(&account, &key, request(email))
@@ -207,22 +211,93 @@ async fn an_unknown_chat_is_not_found() {
 }
 
 #[tokio::test]
-async fn without_an_smtp_host_requests_are_refused_not_queued() {
+async fn without_an_smtp_host_mail_is_filed_in_the_local_mailbox_for_admins() {
+    // Arrange: no SMTP host, the mailer running, an admin and an ordinary agent.
     let (engine, _, account, key) = engine_with(MailConfig::default()).await;
-    let refused = engine
-        .queue_transcript(&account, &key, request("v@example.com"))
-        .await;
-    assert!(
-        matches!(&refused, Err(EngineError::NothingToDo(why)) if why.contains("not configured")),
-        "{refused:?}"
+    engine.start().await.expect("start");
+    let admin = principal(&engine, &account, "boss", true).await;
+    let agent = principal(&engine, &account, "worker", false).await;
+
+    // Act: the request is accepted as with SMTP, and the chat ends.
+    engine
+        .queue_transcript(&account, &key, request("email@domain"))
+        .await
+        .expect("queued without SMTP");
+    engine
+        .end_chat(&account, &key, Actor::Visitor)
+        .await
+        .expect("end");
+
+    // Assert: poll (no blind sleep) until the mailer has filed it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let filed = loop {
+        let page = engine
+            .mailbox(&admin, MailboxId(0), 10)
+            .await
+            .expect("admin reads");
+        if !page.is_empty() {
+            break page;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never filed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(filed.len(), 1);
+    assert_eq!(
+        (
+            filed[0].to.as_str(),
+            filed[0].subject.as_str(),
+            &filed[0].chat
+        ),
+        ("email@domain", crate::DEFAULT_SUBJECT, &key)
     );
+    assert!(!filed[0].text.is_empty() && filed[0].html.contains("<"));
+    let mails = engine
+        .transcript_mails(&account, &key)
+        .await
+        .expect("mails");
+    assert_eq!(mails[0].status, MailStatus::Sent, "filed once, as sent");
     assert!(
         engine
-            .transcript_mails(&account, &key)
+            .mailbox(&admin, filed[0].id, 10)
             .await
-            .expect("mails")
+            .expect("next page")
             .is_empty()
     );
+    assert!(matches!(
+        engine.mailbox(&agent, MailboxId(0), 10).await,
+        Err(EngineError::Forbidden(_))
+    ));
+    engine.shutdown();
+}
+
+/// A logged-in agent of `account` (an admin when `admin`).
+async fn principal(
+    engine: &Engine,
+    account: &AccountId,
+    login: &str,
+    admin: bool,
+) -> AgentPrincipal {
+    let agent = engine
+        .create_agent(
+            account,
+            NewAgentInput {
+                login_name: login.into(),
+                password: "long-enough-password".into(),
+                nickname: login.into(),
+                display_name: login.into(),
+                email: String::new(),
+                max_chats: 1,
+                skills: Vec::new(),
+                is_admin: admin,
+            },
+        )
+        .await
+        .expect("agent");
+    AgentPrincipal {
+        account: account.clone(),
+        agent: agent.id,
+        login: None,
+    }
 }
 
 #[tokio::test]

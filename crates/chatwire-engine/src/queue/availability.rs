@@ -60,7 +60,8 @@ impl Engine {
     /// Whether a visitor can chat now (LivePerson `chat/availability`). With an agent: that
     /// agent is Online with a free slot. With `max_wait` 0: someone with the skill has a free
     /// slot now. Without `max_wait`: someone with the skill is Online, whatever the queue.
-    /// Otherwise: the estimated wait is within `max_wait` seconds.
+    /// Otherwise: the estimated wait is within `max_wait` seconds. A skill outside its opening
+    /// hours is unavailable whatever its agents.
     pub async fn visitor_availability(
         &self,
         account: &AccountId,
@@ -68,6 +69,9 @@ impl Engine {
         agent: Option<AgentId>,
         max_wait: Option<u32>,
     ) -> EngineResult<bool> {
+        if agent.is_none() && self.is_closed_now(account, skill).await? {
+            return Ok(false);
+        }
         if let Some(agent) = agent {
             let load = self.agent_load(account, agent).await?;
             return Ok(load.agent.availability == Availability::Online
@@ -117,11 +121,15 @@ impl Engine {
     /// Estimated wait in seconds for a new chat: 0 when an agent has a free slot now, -1 when
     /// nobody with the skill is Online, -2 when there is no accept history to estimate from;
     /// otherwise the average recent wait times the queue ahead, shared among the Online agents.
+    /// A skill outside its opening hours is -1 (the service is unavailable).
     pub async fn estimated_wait(
         &self,
         account: &AccountId,
         skill: Option<SkillId>,
     ) -> EngineResult<i64> {
+        if self.is_closed_now(account, skill).await? {
+            return Ok(-1);
+        }
         let online = self
             .agents(account)
             .await?

@@ -46,13 +46,17 @@ impl Engine {
 
     /// Free chat slots (LivePerson `availableSlots`): the free capacity of Online agents with
     /// the skill (or the one agent asked for), less the chats already waiting for them.
-    /// `None` means unlimited (some such agent has `maxChats` -1).
+    /// `None` means unlimited (some such agent has `maxChats` -1). A skill outside its opening
+    /// hours has none.
     pub async fn available_slots(
         &self,
         account: &AccountId,
         skill: Option<chatwire_core::SkillId>,
         agent: Option<AgentId>,
     ) -> EngineResult<Option<u32>> {
+        if agent.is_none() && self.is_closed_now(account, skill).await? {
+            return Ok(Some(0));
+        }
         let open = self.0.live.open_chats(account);
         let mut free: u64 = 0;
         let mut waiting: u64 = 0;

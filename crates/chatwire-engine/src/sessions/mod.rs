@@ -71,16 +71,39 @@ pub struct LoginGrant {
     pub ttl_ms: i64,
 }
 
-/// An authenticated agent request.
+/// An authenticated agent request. Only the engine makes one (from a bearer, a verified
+/// password or an agent session), so holding one proves who calls: its fields are private.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentPrincipal {
-    /// Account.
-    pub account: AccountId,
-    /// Agent.
-    pub agent: AgentId,
+    pub(crate) account: AccountId,
+    pub(crate) agent: AgentId,
     /// The login's key hash (agent sessions hang off it); `None` for a request that proved
     /// the password itself (SuperOffice Basic), which has no login session.
-    pub login: Option<String>,
+    pub(crate) login: Option<String>,
+}
+
+impl AgentPrincipal {
+    /// The agent's account.
+    pub fn account(&self) -> &AccountId {
+        &self.account
+    }
+
+    /// The agent.
+    pub fn agent(&self) -> AgentId {
+        self.agent
+    }
+
+    /// An agent of `account` as already authenticated, for tests that drive the engine
+    /// directly (enabled by the `test-support` feature, which only dev-dependencies turn on,
+    /// so no server binary can forge a caller).
+    #[cfg(feature = "test-support")]
+    pub fn for_tests(account: &AccountId, agent: AgentId) -> Self {
+        Self {
+            account: account.clone(),
+            agent,
+            login: None,
+        }
+    }
 }
 
 pub(crate) use cache::SessionCache;

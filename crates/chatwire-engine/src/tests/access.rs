@@ -268,12 +268,12 @@ async fn a_session_view_carries_the_key_and_messages_only_for_who_may_see_them()
     // Act
     let handler = f
         .engine
-        .agent_chat_view(&f.account, &chat, f.agents[1])
+        .agent_chat_view(&f.caller(f.agents[1]), &chat)
         .await
         .expect("handler view");
     let other = f
         .engine
-        .agent_chat_view(&f.account, &chat, f.agents[0])
+        .agent_chat_view(&f.caller(f.agents[0]), &chat)
         .await
         .expect("outline view");
 

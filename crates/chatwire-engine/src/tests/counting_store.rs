@@ -12,10 +12,11 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
-    Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use chatwire_store::memory::MemoryStore;
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
@@ -118,6 +119,7 @@ impl Store for CountingStore {
         execute['a, 'b](account: &'a AccountId, key: &'b ChatKey, cmd: ChatCommand, now: Timestamp) -> Committed;
         open_chats[]() -> Vec<Chat>;
         chats_of_agent['a](account: &'a AccountId, agent: AgentId, limit: u32) -> Vec<Chat>;
+        query_chats['a](query: &'a ChatQuery) -> Vec<Chat>;
         feed_since['a](account: &'a AccountId, after: GlobalSeq, limit: u32) -> Vec<FeedItem>;
         put_session['a](session: &'a AuthSession) -> ();
         get_session['a](key_hash: &'a str) -> AuthSession;
@@ -133,6 +135,8 @@ impl Store for CountingStore {
         mark_mail_sent[](id: MailId, at: Timestamp) -> ();
         mark_mail_failed['a](id: MailId, attempts: u32, retry_at: Option<Timestamp>, error: &'a str) -> ();
         mail_of_chat['a, 'b](account: &'a AccountId, key: &'b ChatKey) -> Vec<OutboxMail>;
+        deliver_to_mailbox['a](mail: &'a MailboxMail) -> MailboxId;
+        mailbox['a](account: &'a AccountId, after: MailboxId, limit: u32) -> Vec<MailboxMail>;
     }
 
     fn get_chat<'s, 'a, 'b, 'at>(

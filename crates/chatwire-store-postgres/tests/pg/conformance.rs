@@ -30,6 +30,13 @@ async fn postgres_store_passes_the_topic_checks() {
     conformance::run_topics(&store).await;
 }
 
+#[tokio::test]
+async fn postgres_store_passes_the_chat_query_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("chat_queries").await;
+    conformance::run_chat_queries(&store).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_passes_the_session_checks() {
     let Some(db) = TestDb::new() else { return };
@@ -42,6 +49,7 @@ async fn postgres_store_passes_the_outbox_checks() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("outbox").await;
     conformance::run_outbox(&store).await;
+    conformance::run_mailbox(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -9,4 +9,5 @@ mod batching;
 mod common;
 mod conformance;
 mod multi_node;
+mod upgrade;
 mod wakeups;

@@ -2,26 +2,30 @@
 //!
 //! [`run_story`] walks one realistic chat from account creation to the end; [`run_concurrency`]
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
-//! [`run_surveys`], [`run_topics`] and [`run_outbox`] cover the smaller tables;
+//! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
 //! [`run_mail_claims`] (every backend), [`run_visitor_seen`] and [`run_wakeups`] (backends that
 //! several processes share) what a cluster of nodes needs. Each call
 //! creates its own accounts with random ids, so the suite can run against a shared database.
 
+mod chat_queries;
 mod concurrency;
 mod fixtures;
 mod sessions;
 mod story;
 mod surveys;
 mod topics;
+pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
 pub use sessions::run_sessions;
 pub use story::run_story;
 pub use surveys::run_surveys;
 pub use topics::run_topics;
 
+mod mailbox;
 mod outbox;
 mod shared;
 
+pub use mailbox::run_mailbox;
 pub use outbox::run_outbox;
 pub use shared::{run_mail_claims, run_visitor_seen, run_wakeups};
 

@@ -67,6 +67,7 @@ pub async fn run_topics(store: &dyn Store) {
         ..TopicSettings::default()
     };
     settings.opening_hours.utc_offset_minutes = -90;
+    settings.opening_hours.time_zone = Some("America/St_Johns".into());
     settings.opening_hours.days[2] = DayHours {
         enabled: true,
         start: 3600,

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatEvent, ChatKey, ChatNum,
-    MailId, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    MailId, MailboxId, MailboxMail, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 
 use crate::{Committed, FeedItem, StoreError, StoreResult};
@@ -26,6 +27,7 @@ pub(super) struct Inner {
     pub(super) topic_settings: BTreeMap<SkillId, TopicSettings>,
     pub(super) survey_responses: Vec<SurveyResponse>,
     pub(super) outbox: BTreeMap<MailId, OutboxMail>,
+    pub(super) mailbox: BTreeMap<MailboxId, MailboxMail>,
     pub(super) visitor_seen: HashMap<ChatKey, Timestamp>,
     pub(super) last_id: i64,
     pub(super) last_seq: i64,

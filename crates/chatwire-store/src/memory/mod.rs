@@ -7,17 +7,18 @@
 //!
 //! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
 //! agents, app keys), `chats` (commands and chat reads), `topics` (skill edits, topic
-//! settings), `outbox` (mail queue, visitor liveness), `surveys`, `wakeups` (the broadcast
+//! settings), `outbox` (mail queue, local mailbox, visitor liveness), `surveys`, `wakeups` (the broadcast
 //! behind [`Store::wakeups`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, NewAgent, NewAppKey, NewChat, OutboxMail, Skill, SkillId,
-    Survey, SurveyResponse, Timestamp, TopicSettings,
+    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
+    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -245,6 +246,11 @@ impl Store for MemoryStore {
         self.handled_by(account, agent, limit)
     }
 
+    async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>> {
+        let inner = self.lock()?;
+        Ok(query.run(inner.chats.values().map(|(chat, _)| chat)))
+    }
+
     async fn feed_since(
         &self,
         account: &AccountId,
@@ -334,6 +340,19 @@ impl Store for MemoryStore {
         error: &str,
     ) -> StoreResult<()> {
         self.lock()?.mark_mail_failed(id, attempts, retry_at, error)
+    }
+
+    async fn deliver_to_mailbox(&self, mail: &MailboxMail) -> StoreResult<MailboxId> {
+        self.lock()?.deliver_to_mailbox(mail)
+    }
+
+    async fn mailbox(
+        &self,
+        account: &AccountId,
+        after: MailboxId,
+        limit: u32,
+    ) -> StoreResult<Vec<MailboxMail>> {
+        Ok(self.lock()?.mailbox(account, after, limit))
     }
 
     async fn mail_of_chat(

@@ -1,8 +1,11 @@
 //! The mail outbox and visitor liveness for the in-memory store: queueing, the due scan, the
-//! claim that hands a mail to one mailer at a time, delivery bookkeeping, and the shared
-//! "visitor last seen" record.
+//! claim that hands a mail to one mailer at a time, delivery bookkeeping, the local mailbox,
+//! and the shared "visitor last seen" record.
 
-use chatwire_core::{AccountId, ChatKey, ChatState, MailId, MailStatus, OutboxMail, Timestamp};
+use chatwire_core::{
+    AccountId, ChatKey, ChatState, MailId, MailStatus, MailboxId, MailboxMail, OutboxMail,
+    Timestamp,
+};
 
 use super::Inner;
 use crate::{StoreError, StoreResult};
@@ -88,6 +91,35 @@ impl Inner {
             None => mail.status = MailStatus::Failed,
         }
         Ok(())
+    }
+
+    /// Marks the outbox mail sent and files the message, in one step under the lock.
+    pub(super) fn deliver_to_mailbox(&mut self, mail: &MailboxMail) -> StoreResult<MailboxId> {
+        let queued = self
+            .outbox
+            .get_mut(&mail.outbox)
+            .filter(|m| m.account == mail.account)
+            .ok_or(StoreError::NotFound("mail"))?;
+        queued.status = MailStatus::Sent;
+        queued.sent_at = Some(mail.delivered_at);
+        let id = MailboxId(self.next_id());
+        self.mailbox.insert(id, MailboxMail { id, ..mail.clone() });
+        Ok(id)
+    }
+
+    pub(super) fn mailbox(
+        &self,
+        account: &AccountId,
+        after: MailboxId,
+        limit: u32,
+    ) -> Vec<MailboxMail> {
+        self.mailbox
+            .range(MailboxId(after.0.saturating_add(1))..)
+            .map(|(_, m)| m)
+            .filter(|m| &m.account == account)
+            .take(limit as usize)
+            .cloned()
+            .collect()
     }
 
     pub(super) fn record_visitor_seen(

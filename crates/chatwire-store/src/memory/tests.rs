@@ -26,6 +26,11 @@ async fn memory_store_passes_the_topic_checks() {
 }
 
 #[tokio::test]
+async fn memory_store_passes_the_chat_query_checks() {
+    conformance::run_chat_queries(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
 async fn memory_store_passes_the_session_checks() {
     conformance::run_sessions(&MemoryStore::new()).await;
 }
@@ -33,6 +38,7 @@ async fn memory_store_passes_the_session_checks() {
 #[tokio::test]
 async fn memory_store_passes_the_outbox_checks() {
     conformance::run_outbox(&MemoryStore::new()).await;
+    conformance::run_mailbox(&MemoryStore::new()).await;
 }
 
 #[tokio::test]

@@ -489,6 +489,47 @@ async fn chat_methods(fmt: Fmt) {
         400,
     )
     .await;
+    // Answers to question ids the survey lacks (LivePerson's collection sends "123") are
+    // kept with the response and change nothing: a submission of only those is a declined
+    // survey, 200; beside a known question they do not excuse its rules.
+    w.check(
+        "visitor_exit_survey_put_unknown_question",
+        answers(&w, put(&w, &exit), exit_id, &[(123, "answer1")]),
+        200,
+    )
+    .await;
+    w.check(
+        "visitor_exit_survey_put_unknown_and_invalid",
+        answers(
+            &w,
+            put(&w, &exit),
+            exit_id,
+            &[(123, "answer1"), (1, "perhaps")],
+        ),
+        400,
+    )
+    .await;
+
+    // Metadata after the end (the collection's order): the name is recorded, typing is
+    // accepted and changes nothing (the answer says the visitor is not typing).
+    let set_name = w.body(
+        put(&w, &info("visitorName")),
+        &json!({"visitorName": "visitor1"}),
+        "<visitorName>visitor1</visitorName>",
+    );
+    let ex = w
+        .check("visitor_info_name_put_after_end", set_name, 200)
+        .await;
+    assert!(ex.body.contains("visitor1"), "{}", ex.body);
+    let typing = w.body(
+        put(&w, &info("visitorTyping")),
+        &json!({"visitorTyping": "typing"}),
+        "<visitorTyping>typing</visitorTyping>",
+    );
+    let ex = w
+        .check("visitor_info_typing_put_after_end", typing, 200)
+        .await;
+    assert!(ex.body.contains("not-typing"), "{}", ex.body);
 
     // Error envelopes.
     w.check(

@@ -1,7 +1,8 @@
 //! Wire snapshots of the Server Chat API beyond the main visitor scenario
 //! (`liveperson_snapshots_visitor`), in JSON and in XML: wait time, slots and availability
 //! when every agent of a skill is full (estimated wait -2: no accept history to estimate from),
-//! and the transcript requests. One scenario per format on a fresh demo server.
+//! the transcript requests with SMTP configured, and a transcript request with none (filed in
+//! the local mailbox). One scenario per format on a fresh demo server.
 
 use serde_json::json;
 
@@ -112,8 +113,16 @@ async fn transcript_requests(fmt: Fmt) {
     .await;
     w.check(
         "visitor_transcript_request_invalid_email",
-        transcript("transcriptRequest", json!({"email": "email@domain"})),
+        transcript("transcriptRequest", json!({"email": "email.domain"})),
         400,
+    )
+    .await;
+    // LivePerson's collection sends the placeholder "email@domain": a valid RFC 5321 address
+    // (a host without a dot), so it is queued; delivering is the SMTP server's business.
+    w.check(
+        "visitor_transcript_request_dotless_domain",
+        transcript("transcriptRequest", json!({"email": "email@domain"})),
+        200,
     )
     .await;
     let key = chatwire_engine::core::ChatKey::parse(key_of(&chat)).expect("key");
@@ -135,7 +144,8 @@ async fn transcript_requests(fmt: Fmt) {
         queued,
         [
             ("ada@example.com", "Your chat transcript"),
-            ("grace@example.com", subject)
+            ("grace@example.com", subject),
+            ("email@domain", "Your chat transcript")
         ]
     );
     app.stop().await;
@@ -149,4 +159,73 @@ async fn visitor_transcript_requests_match_the_json_snapshots() {
 #[tokio::test]
 async fn visitor_transcript_requests_match_the_xml_snapshots() {
     transcript_requests(Fmt::Xml).await;
+}
+
+async fn transcript_without_smtp(fmt: Fmt) {
+    // Arrange: the test settings name no SMTP server (as `serve --demo` with no config).
+    let app = spawn_app().await;
+    let w = Wire::new(&app, fmt);
+    let chat = app.lp_request_chat("Sales").await;
+    w.learn_chat(key_of(&chat), "A");
+    let body = w.body(
+        put(&w, &format!("{chat}/transcriptRequest")),
+        &json!({"email": "ada@example.com"}),
+        "<email>ada@example.com</email>",
+    );
+
+    // Act + Assert: the normal success answer, as with SMTP.
+    let ex = w
+        .check("visitor_transcript_request_no_smtp", body, 200)
+        .await;
+    assert!(ex.body.is_empty(), "{}", ex.body);
+
+    // The chat ends; the transcript is filed in the mailbox, which the admin reads.
+    let end = w.body(
+        visitor(Req::post(w.at(&format!("{chat}/events"), "v=1"))),
+        &json!({"event": {"@type": "state", "state": "ended"}}),
+        "<event type=\"state\"><state>ended</state></event>",
+    );
+    assert_eq!(w.call(end).await.status, 201);
+    let admin = app.lp_agent("agent1").await;
+    let url = format!("{}/chatwire/v1/accounts/1000/mailbox", app.address);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mail = loop {
+        let page: serde_json::Value = app
+            .client
+            .get(&url)
+            .bearer_auth(&admin.bearer)
+            .send()
+            .await
+            .expect("mailbox")
+            .json()
+            .await
+            .expect("json");
+        if let Some(first) = page["mail"].as_array().and_then(|m| m.first()) {
+            assert_eq!(page["next"], first["id"]);
+            break first.clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never filed: {page}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(mail["to"], "ada@example.com");
+    assert_eq!(mail["subject"], "Your chat transcript");
+    assert_eq!(mail["chatId"], key_of(&chat));
+    assert!(
+        mail["text"].as_str().is_some_and(|t| !t.is_empty()),
+        "{mail}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn visitor_transcript_without_smtp_matches_the_json_snapshots() {
+    transcript_without_smtp(Fmt::Json).await;
+}
+
+#[tokio::test]
+async fn visitor_transcript_without_smtp_matches_the_xml_snapshots() {
+    transcript_without_smtp(Fmt::Xml).await;
 }

@@ -35,11 +35,7 @@ async fn chats_and_their_events_survive_a_restart() {
         )
         .await
         .expect("online");
-    let caller = chatwire_engine::AgentPrincipal {
-        account: account.clone(),
-        agent: agent3,
-        login: None,
-    };
+    let caller = chatwire_engine::AgentPrincipal::for_tests(&account, agent3);
     app.engine.accept_next(&caller).await.expect("accept");
     for i in 0..5 {
         visitor_post(

@@ -79,11 +79,7 @@ async fn mails(app: &TestApp, key: &ChatKey) -> Vec<OutboxMail> {
 
 /// Agent `agent` of `account` as the caller of agent writes.
 fn agent_principal(account: &AccountId, agent: chatwire_engine::core::AgentId) -> AgentPrincipal {
-    AgentPrincipal {
-        account: account.clone(),
-        agent,
-        login: None,
-    }
+    AgentPrincipal::for_tests(account, agent)
 }
 
 /// The seeded visitor application (its key may act on chats opened without one).

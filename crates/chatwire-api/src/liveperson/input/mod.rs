@@ -1,13 +1,16 @@
 //! Typed inputs of the LivePerson calls, read from the query or the body before the engine is
 //! asked: the `from` cursor, posted events, typing values, transfer targets, custom variables
 //! and transcript requests here; the chat request in `chat_request`; the multi-chat
-//! retrieve's keys and cursors in `chats`; survey answers in `survey`. Malformed input is a 400
+//! retrieve's keys and cursors in `chats`; survey answers in `survey`; the availability
+//! filters of both sides in `availability`. Malformed input is a 400
 //! here, never an engine call.
 
+mod availability;
 mod chat_request;
 mod chats;
 mod survey;
 
+pub use availability::AvailabilityFilters;
 pub use chat_request::parse_request;
 pub use chats::AskedChats;
 pub use survey::{parse_answers, survey_context};

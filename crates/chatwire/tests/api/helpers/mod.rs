@@ -169,11 +169,7 @@ pub(crate) fn agent_principal(
     account: &chatwire_engine::core::AccountId,
     agent: chatwire_engine::core::AgentId,
 ) -> chatwire_engine::AgentPrincipal {
-    chatwire_engine::AgentPrincipal {
-        account: account.clone(),
-        agent,
-        login: None,
-    }
+    chatwire_engine::AgentPrincipal::for_tests(account, agent)
 }
 
 /// The seeded demo app key, as the visitor application holding it (visitor writes take one).

@@ -1,0 +1,123 @@
+//! Upgrading a schema written by an older chatwire: migration 0003 fills the chat query
+//! columns from the chats already stored, so the archive finds them by every field.
+
+use chatwire_core::chat::{AssignedAgent, PendingTransfer};
+use chatwire_core::chat_query::{ChatField, ChatFilter, ChatQuery, ChatScope, Cmp, FieldValue};
+use chatwire_core::{
+    AccountId, AgentId, Chat, ChatKey, ChatNum, ChatRequest, NewChat, SkillId, Timestamp,
+    TransferTarget,
+};
+use chatwire_store::Store;
+
+use crate::common::TestDb;
+
+/// A chat of account `a1` in skill 4 for "Ada", ended, with agent 7's transfer to agent 8
+/// still recorded.
+fn old_chat() -> Chat {
+    let new = NewChat {
+        key: ChatKey::from_random(1, 2, 3),
+        account: AccountId::parse("a1").expect("id"),
+        skill: Some(SkillId(4)),
+        visitor_name: "Ada".into(),
+        visitor_id: 1,
+        chat_timeout_secs: 40,
+        pre_chat_lines: vec![],
+        preferred_agent: None,
+        request: ChatRequest::default(),
+    };
+    let (mut chat, _) = Chat::open(new, ChatNum(9), Timestamp(1_000)).expect("chat");
+    chat.accepted_at = Some(Timestamp(2_000));
+    chat.ended_at = Some(Timestamp(3_000));
+    chat.transfer = Some(PendingTransfer {
+        target: TransferTarget::Agent {
+            id: AgentId(8),
+            name: "b".into(),
+        },
+        from: Some(AssignedAgent {
+            id: AgentId(7),
+            name: "a".into(),
+        }),
+    });
+    chat
+}
+
+#[tokio::test]
+async fn the_chat_query_migration_fills_its_columns_from_existing_chats() {
+    // Arrange: a schema at version 2 (migrations 0001 and 0002 as released) with one chat.
+    let Some(db) = TestDb::new() else { return };
+    let raw = db.raw().await;
+    let schema = &db.schema;
+    raw.batch_execute(&format!(
+        "CREATE SCHEMA {schema}; SET search_path TO {schema};"
+    ))
+    .await
+    .expect("schema");
+    raw.batch_execute(include_str!("../../migrations/0001_init.sql"))
+        .await
+        .expect("0001");
+    raw.batch_execute(include_str!("../../migrations/0002_cluster.sql"))
+        .await
+        .expect("0002");
+    raw.batch_execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
+         INSERT INTO schema_migrations (version, name) VALUES (1, '0001_init'), (2, '0002_cluster');
+         INSERT INTO accounts (id, name, created_at) VALUES ('a1', 'A', 1);",
+    )
+    .await
+    .expect("version 2");
+    let chat = old_chat();
+    let json = serde_json::to_string(&chat).expect("json");
+    raw.execute(
+        "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json)
+         VALUES (9, $1, 'a1', 'ended', NULL, $2)",
+        &[&chat.key.as_str(), &json],
+    )
+    .await
+    .expect("chat");
+
+    // Act: opening the store applies 0003 (mailbox) and 0004 (chat query columns).
+    let store = db.store("upgrade").await;
+
+    // Assert: the columns hold the chat's fields, so a query by them and by agent 8's
+    // transfer scope finds it.
+    let row = raw
+        .query_one(
+            "SELECT skill_id, requested_at, accepted_at, ended_at, visitor_name,
+                    transfer_from, transfer_to FROM chats WHERE num = 9",
+            &[],
+        )
+        .await
+        .expect("row");
+    let got: (i64, i64, i64, i64, String, i64, i64) = (
+        row.get(0),
+        row.get(1),
+        row.get(2),
+        row.get(3),
+        row.get(4),
+        row.get(5),
+        row.get(6),
+    );
+    assert_eq!(got, (4, 1_000, 2_000, 3_000, "Ada".to_owned(), 7, 8));
+    let by = |field, value| ChatFilter::Compare(field, Cmp::Eq, value);
+    let query = ChatQuery {
+        account: chat.account.clone(),
+        scope: ChatScope::Agent {
+            agent: AgentId(8),
+            skills: Vec::new(),
+        },
+        filter: Some(
+            by(ChatField::Skill, FieldValue::Int(4))
+                .and(by(ChatField::VisitorName, FieldValue::Text("Ada".into())))
+                .and(by(ChatField::EndedAt, FieldValue::Time(Timestamp(3_000)))),
+        ),
+        order: Vec::new(),
+        skip: 0,
+        limit: 10,
+    };
+    let found = store.query_chats(&query).await.expect("query");
+    assert_eq!(
+        found.iter().map(|c| c.num).collect::<Vec<_>>(),
+        [ChatNum(9)]
+    );
+}
