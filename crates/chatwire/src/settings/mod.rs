@@ -6,6 +6,7 @@
 
 mod database;
 mod limits;
+mod liveperson;
 mod mail;
 mod throttle;
 
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::database::{DatabaseSettings, DatabaseTarget};
 pub use self::limits::LimitsSettings;
+pub use self::liveperson::{AccountTransferSettings, VisitorKeySettings};
 pub use self::mail::MailSettings;
 pub use self::throttle::ThrottleSettings;
 
@@ -123,16 +125,6 @@ pub struct EngineSettings {
     pub account_transfers: Vec<AccountTransferSettings>,
 }
 
-/// `[[engine.account_transfers]]`: account `from` may send chats to account `to`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct AccountTransferSettings {
-    /// The sending account.
-    pub from: String,
-    /// The receiving account.
-    pub to: String,
-}
-
 impl Default for EngineSettings {
     fn default() -> Self {
         let d = EngineConfig::default();
@@ -187,52 +179,6 @@ pub struct AppLoginSettings {
     pub access_token: String,
     /// `accessTokenSecret`.
     pub access_token_secret: String,
-}
-
-/// `[[auth.visitor_keys]]`: how one account's authenticated visitors' tokens are verified
-/// (docs/liveperson.md, "Authenticated visitors").
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct VisitorKeySettings {
-    /// Account id.
-    pub account: String,
-    /// `HS256` or `RS256`.
-    pub algorithm: String,
-    /// The HS256 secret (at least 32 bytes) or the RS256 public key in PEM, inline.
-    pub key: String,
-    /// A file holding the key instead (read at start).
-    pub key_file: String,
-    /// Required token issuer (`iss`); empty: not checked.
-    pub issuer: String,
-    /// Required token audience (`aud`); empty: not checked.
-    pub audience: String,
-}
-
-impl VisitorKeySettings {
-    /// The engine's form of this entry, with the key read from `key_file` when named.
-    fn config(&self) -> anyhow::Result<chatwire_engine::VisitorKeyConfig> {
-        let account = chatwire_engine::core::AccountId::parse(&self.account)
-            .map_err(|e| anyhow::anyhow!("auth.visitor_keys: {e}"))?;
-        let algorithm =
-            chatwire_engine::TokenAlgorithm::parse(&self.algorithm).ok_or_else(|| {
-                anyhow::anyhow!("auth.visitor_keys: algorithm must be HS256 or RS256")
-            })?;
-        let key = match (self.key.is_empty(), self.key_file.is_empty()) {
-            (false, true) => self.key.clone(),
-            (true, false) => std::fs::read_to_string(&self.key_file).map_err(|e| {
-                anyhow::anyhow!("auth.visitor_keys: reading {}: {e}", self.key_file)
-            })?,
-            _ => anyhow::bail!("auth.visitor_keys: give exactly one of key and key_file"),
-        };
-        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-        Ok(chatwire_engine::VisitorKeyConfig {
-            account,
-            algorithm,
-            key,
-            issuer: some(&self.issuer),
-            audience: some(&self.audience),
-        })
-    }
 }
 
 /// `[superoffice]`.
@@ -387,33 +333,8 @@ impl Settings {
         if self.auth.login_ttl_secs == 0 {
             anyhow::bail!("auth.login_ttl_secs must be positive");
         }
-        let visitor_keys = self
-            .auth
-            .visitor_keys
-            .iter()
-            .map(VisitorKeySettings::config)
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let accounts: std::collections::HashSet<_> =
-            visitor_keys.iter().map(|k| k.account.clone()).collect();
-        if accounts.len() != visitor_keys.len() {
-            anyhow::bail!("auth.visitor_keys: one entry per account");
-        }
-        chatwire_engine::check_visitor_keys(&visitor_keys).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let account_transfers = e
-            .account_transfers
-            .iter()
-            .map(|t| {
-                let parse = |id: &str| {
-                    chatwire_engine::core::AccountId::parse(id)
-                        .map_err(|err| anyhow::anyhow!("engine.account_transfers: {err}"))
-                };
-                let (from, to) = (parse(&t.from)?, parse(&t.to)?);
-                if from == to {
-                    anyhow::bail!("engine.account_transfers: {from} to itself");
-                }
-                Ok((from, to))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let (visitor_keys, account_transfers) =
+            liveperson::engine_parts(&self.auth.visitor_keys, &e.account_transfers)?;
         let mail = self.mail.config();
         mail.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(EngineConfig {
