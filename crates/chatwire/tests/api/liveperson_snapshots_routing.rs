@@ -246,6 +246,23 @@ async fn account_transfer(fmt: Fmt) {
     let ex = w.call(chat_request(&w, "2000", "key-2000", &params)).await;
     assert_eq!(ex.status, 201, "{}", ex.body);
     w.learn_chat(key_of(&ex.location()), "B");
+    let partner = partner_agent(&w).await;
+    let (status, chat_b, _) = w
+        .app
+        .lp_post(
+            &partner,
+            &format!("{}/incomingRequests", partner.session),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "the partner's agent takes the new chat");
+    // The receiving agent sees where the chat comes from, with the note.
+    w.check(
+        "a2a_receiving_agent_events",
+        Req::get(w.at(&format!("{}/events", chat_b.expect("Location")), Q)).bearer(&partner.bearer),
+        200,
+    )
+    .await;
     let mut forged = params.clone();
     forged["a2aEventId"] = json!(1);
     w.check(
@@ -255,6 +272,48 @@ async fn account_transfer(fmt: Fmt) {
     )
     .await;
     app.stop().await;
+}
+
+/// b1 of account 2000, logged in with an agent session (learned as `[ASID_b1]`).
+async fn partner_agent(w: &Wire<'_>) -> Agent {
+    let login = w
+        .app
+        .client
+        .post(format!("{}/api/account/2000/login?v=1.3", w.app.address))
+        .json(&json!({"username": "b1", "password": "partner-pass"}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), 200);
+    let login: Value = login.json().await.expect("login json");
+    let bearer = login["bearer"].as_str().expect("bearer").to_owned();
+    let session = w
+        .app
+        .client
+        .post(format!(
+            "{}/api/account/2000/agentSession?{Q}",
+            w.app.address
+        ))
+        .bearer_auth(&bearer)
+        .json(&json!({"loginData": {}}))
+        .send()
+        .await
+        .expect("agent session");
+    assert_eq!(session.status(), 201);
+    let session = session
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("location")
+        .to_owned();
+    w.learn(&bearer, "[BEARER_b1]");
+    w.learn_session(&session, "b1");
+    Agent {
+        bearer,
+        csrf: String::new(),
+        cookie: String::new(),
+        session,
+    }
 }
 
 async fn collaboration(fmt: Fmt) {
