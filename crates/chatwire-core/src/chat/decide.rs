@@ -85,6 +85,43 @@ impl Chat {
                 })),
             ]),
             ChatCommand::Transfer { by, target, text } => self.decide_transfer(by, target, text),
+            ChatCommand::TransferAccount {
+                by,
+                account,
+                skill,
+                text,
+            } => self.decide_account_transfer(&by, account, skill, text),
+            ChatCommand::Collaborate { agent, mode } => {
+                if self.is_handled_by(agent.id) {
+                    return Err(DomainError::invalid(
+                        "collaborationChannel",
+                        "the agent handling the chat cannot join it as a supervisor",
+                    ));
+                }
+                if self.collaboration_of(agent.id) == mode {
+                    return Err(match mode {
+                        Some(_) => DomainError::invalid(
+                            "collaborationChannel",
+                            "already taking part in this mode",
+                        ),
+                        None => DomainError::NotParticipant,
+                    });
+                }
+                Ok(vec![Change::Event(EventKind::Collaboration {
+                    agent,
+                    mode,
+                })])
+            }
+            ChatCommand::ReleasePreferredAgent => {
+                self.require_state(ChatState::Waiting)?;
+                if self.preferred_agent.is_none() {
+                    return Err(DomainError::invalid(
+                        "agent",
+                        "the chat no longer waits for the agent it named",
+                    ));
+                }
+                Ok(vec![Change::PreferredAgent(None)])
+            }
             ChatCommand::RejectTransfer { agent } => self.decide_reject(agent),
             ChatCommand::Requeue => {
                 self.require_state(ChatState::Chatting)?;
@@ -215,7 +252,10 @@ impl Chat {
                 TypingSide::Visitor,
             ),
             Actor::Agent { id, name } => {
-                self.require_handler(id)?;
+                // The handling agent, or a supervisor who joined to write.
+                if self.collaboration_of(id) != Some(super::CollaborationMode::Write) {
+                    self.require_handler(id)?;
+                }
                 if text_type == TextType::RichContent && json.is_none() {
                     return Err(DomainError::invalid(
                         "json",
@@ -308,6 +348,42 @@ impl Chat {
             })),
             state(ChatState::Waiting),
             system_line(id, line),
+        ])
+    }
+
+    fn decide_account_transfer(
+        &self,
+        by: &AssignedAgent,
+        account: crate::AccountId,
+        skill: String,
+        text: String,
+    ) -> Result<Vec<Change>, DomainError> {
+        self.require_handler(by.id)?;
+        if account == self.account {
+            return Err(DomainError::invalid(
+                "transferAccount",
+                "the chat is already in this account: use transfer",
+            ));
+        }
+        if text.chars().count() > MAX_LINE_CHARS {
+            return Err(DomainError::invalid(
+                "text",
+                "must be at most 20000 characters",
+            ));
+        }
+        crate::text::check_xml_text("text", &text)?;
+        // The visitor reads the transfer, then the end; the agent's slot is free at once.
+        Ok(vec![
+            Change::Event(EventKind::AccountTransfer {
+                from: by.id,
+                account,
+                skill,
+                text,
+            }),
+            Change::Event(EventKind::State(StateChange {
+                state: ChatState::Ended,
+                end_cause: Some(EndCause::Agent(by.id)),
+            })),
         ])
     }
 

@@ -1,6 +1,8 @@
 //! Background sweeper: ends chats whose visitor went silent for `chatTimeout` (system message
 //! 6; never a chat an agent opened for a customer, which has no visitor client to go silent:
-//! `Chat::has_visitor_client`), drops ended chats from memory once nobody has read them for a while, and retries a
+//! `Chat::has_visitor_client`), lets chats that waited for a named agent long enough ring
+//! their skill (`queue`), drops ended chats from memory once nobody has read them for a while,
+//! and retries a
 //! re-sync with the shared store that a failed wake-up asked for.
 //!
 //! Visitor silence with several nodes: each node sees only the polls that reach it, so a node
@@ -70,6 +72,7 @@ impl Engine {
                 expired.push((t.chat.account.clone(), t.chat.key.clone()));
             }
         }
+        self.release_named_agents(now).await;
         let mut ended = 0;
         for (account, key) in expired {
             if self.is_shared() && !self.silent_everywhere(&account, &key, now).await {

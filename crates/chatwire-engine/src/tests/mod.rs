@@ -520,6 +520,7 @@ mod counting_store;
 mod guard;
 mod guard_locks;
 mod multi_node;
+mod named_agent;
 mod readers;
 mod superoffice;
 mod superoffice_sessions;
