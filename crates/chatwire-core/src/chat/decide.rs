@@ -4,23 +4,23 @@
 //! `decide` is pure: the store backend calls it inside its write transaction with the chat as
 //! committed, so two concurrent accepts can never both win, on one node or many.
 
-use super::command::{MAX_LINE_CHARS, validate_name, validate_text};
+use super::command::{validate_name, validate_text};
 use super::{
     Actor, AssignedAgent, Change, Chat, ChatCommand, ChatState, DecisionContext, EndCause,
-    EventKind, Line, LineSource, LineSubType, PendingTransfer, StateChange, SystemMessageId,
-    TextType, TransferTarget, Typing, TypingSide,
+    EventKind, Line, LineSource, LineSubType, StateChange, SystemMessageId, TextType, Typing,
+    TypingSide,
 };
 use crate::routing;
 use crate::{AgentId, DomainError};
 
-fn state(state: ChatState) -> Change {
+pub(super) fn state(state: ChatState) -> Change {
     Change::Event(EventKind::State(StateChange {
         state,
         end_cause: None,
     }))
 }
 
-fn system_line(id: SystemMessageId, text: impl Into<String>) -> Change {
+pub(super) fn system_line(id: SystemMessageId, text: impl Into<String>) -> Change {
     Change::Event(EventKind::Line(Line::system(id, text)))
 }
 
@@ -187,7 +187,7 @@ impl Chat {
         }
     }
 
-    fn require_handler(&self, agent: AgentId) -> Result<(), DomainError> {
+    pub(super) fn require_handler(&self, agent: AgentId) -> Result<(), DomainError> {
         if self.is_handled_by(agent) {
             Ok(())
         } else {
@@ -302,106 +302,6 @@ impl Chat {
                     ended(EndCause::Agent(*id)),
                 ])
             }
-        }
-    }
-
-    fn decide_transfer(
-        &self,
-        by: AssignedAgent,
-        target: TransferTarget,
-        text: String,
-    ) -> Result<Vec<Change>, DomainError> {
-        self.require_handler(by.id)?;
-        if matches!(&target, TransferTarget::Agent { id, .. } if *id == by.id) {
-            return Err(DomainError::invalid(
-                "transfer",
-                "cannot transfer a chat to yourself",
-            ));
-        }
-        if text.chars().count() > MAX_LINE_CHARS {
-            return Err(DomainError::invalid(
-                "text",
-                "must be at most 20000 characters",
-            ));
-        }
-        crate::text::check_xml_text("text", &text)?;
-        let (id, line) = match &target {
-            TransferTarget::Skill { name, .. } => (
-                SystemMessageId::TRANSFER_SKILL,
-                format!("Please hold while the chat is transferred to {name}."),
-            ),
-            TransferTarget::Agent { name, .. } => (
-                SystemMessageId::TRANSFER_AGENT,
-                format!("Please hold while the chat is transferred to {name}."),
-            ),
-        };
-        Ok(vec![
-            Change::Event(EventKind::Transfer {
-                from: Some(by.id),
-                to: target.clone(),
-                text,
-            }),
-            Change::Assign(None),
-            Change::Transfer(Some(PendingTransfer {
-                target,
-                from: Some(by),
-            })),
-            state(ChatState::Waiting),
-            system_line(id, line),
-        ])
-    }
-
-    fn decide_account_transfer(
-        &self,
-        by: &AssignedAgent,
-        account: crate::AccountId,
-        skill: String,
-        text: String,
-    ) -> Result<Vec<Change>, DomainError> {
-        self.require_handler(by.id)?;
-        if account == self.account {
-            return Err(DomainError::invalid(
-                "transferAccount",
-                "the chat is already in this account: use transfer",
-            ));
-        }
-        if text.chars().count() > MAX_LINE_CHARS {
-            return Err(DomainError::invalid(
-                "text",
-                "must be at most 20000 characters",
-            ));
-        }
-        crate::text::check_xml_text("text", &text)?;
-        // The visitor reads the transfer, then the end; the agent's slot is free at once.
-        Ok(vec![
-            Change::Event(EventKind::AccountTransfer {
-                from: by.id,
-                account,
-                skill,
-                text,
-            }),
-            Change::Event(EventKind::State(StateChange {
-                state: ChatState::Ended,
-                end_cause: Some(EndCause::Agent(by.id)),
-            })),
-        ])
-    }
-
-    fn decide_reject(&self, agent: AgentId) -> Result<Vec<Change>, DomainError> {
-        let Some(pending) = &self.transfer else {
-            return Err(DomainError::NoPendingTransfer);
-        };
-        if !matches!(pending.target, TransferTarget::Agent { id, .. } if id == agent) {
-            return Err(DomainError::NoPendingTransfer);
-        }
-        match &pending.from {
-            // Back to the agent who transferred it, who never stopped being responsible.
-            Some(from) => Ok(vec![
-                Change::Transfer(None),
-                Change::Assign(Some(from.clone())),
-                state(ChatState::Chatting),
-            ]),
-            None => Ok(vec![Change::Transfer(None)]),
         }
     }
 }

@@ -5,6 +5,7 @@
 mod command;
 mod customer;
 mod decide;
+mod decide_transfer;
 mod event;
 mod outcome;
 mod request;
