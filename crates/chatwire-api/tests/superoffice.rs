@@ -537,3 +537,29 @@ async fn rest_patch_takes_json_patch_arrays_with_test_ops() {
     .await;
     assert_eq!(moved.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_new_session_with_a_bad_field_is_refused_before_anything_is_opened() {
+    let app = setup().await;
+    let bad = call(
+        &app,
+        "SaveChatSessionEntity",
+        r#"{"ChatSessionId": 0, "TopicId": 1, "CustomerName": "Ada", "Rating": -1}"#,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.text);
+    let list = send(
+        &app,
+        "GET",
+        "/api/v1/ChatSession",
+        &[
+            ("authorization", BASIC),
+            ("accept", "application/json"),
+            ("host", "h"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert_eq!(list.json()["value"], json!([]), "no session was opened");
+}

@@ -11,7 +11,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chatwire_engine::core::CollaborationMode;
+use chatwire_engine::core::{AgentId, CollaborationMode};
 
 use super::agent_chat::ChatPath;
 use super::auth::LpAgent;
@@ -93,11 +93,11 @@ pub async fn delete_channel(
     Path((_, _, chat, channel)): Path<(String, i64, String, String)>,
 ) -> Result<Response, ApiError> {
     let key = chat_key(&chat)?;
-    if channel.trim() != agent.who.agent().0.to_string() {
-        // Another supervisor's channel: first the chat's own access answer, then a refusal.
-        state.engine.collaborators(&agent.who, &key).await?;
-        return Err(ApiError::NotFound("collaboration channel not found".into()));
-    }
-    state.engine.collaborate(&agent.who, &key, None).await?;
+    // A channel is named by its supervisor's agent id; anything else names no channel.
+    let channel = channel.trim().parse::<i64>().ok().map(AgentId);
+    state
+        .engine
+        .leave_collaboration(&agent.who, &key, channel)
+        .await?;
     Ok(empty(StatusCode::OK))
 }

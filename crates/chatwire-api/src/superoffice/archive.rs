@@ -24,6 +24,9 @@ use crate::ApiError;
 
 /// Rows in one page at most; `odata.nextLink` points past it.
 pub const PAGE_MAX: u64 = 500;
+/// Rows per page when `firstMessage` or `lastMessage` is selected (each needs the session's
+/// history read).
+const PAGE_MAX_WITH_MESSAGES: u64 = 50;
 
 /// What a column holds, for reading its literals and writing its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,10 +209,16 @@ impl Answer for SessionArchive {
             let mine = ChatFilter::Compare(ChatField::Skill, Cmp::Eq, FieldValue::Int(skill.id.0));
             filter = Some(filter.map_or_else(|| mine.clone(), |f| mine.clone().and(f)));
         }
-        let page = top.map_or(PAGE_MAX, |t| t.min(PAGE_MAX));
         let with_events = columns
             .iter()
             .any(|c| matches!(c.name, "firstMessage" | "lastMessage"));
+        // Message columns read each listed session's history: shorter pages.
+        let most = if with_events {
+            PAGE_MAX_WITH_MESSAGES
+        } else {
+            PAGE_MAX
+        };
+        let page = top.map_or(most, |t| t.min(most));
         let ask = ArchivePage {
             filter,
             order,

@@ -115,12 +115,16 @@ async fn open_session(c: Call<'_>, topic: i64, customer: &Fields) -> Out {
         },
         ..ChatRequestInput::default()
     };
+    // The notes (alias, consent, alert level, rating, bot) are set as on a later save; they
+    // are read and checked first, so a bad one opens no session.
+    let update = customer_fields(customer)?;
+    update
+        .validate()
+        .map_err(|e| ApiError::from(chatwire_engine::EngineError::from(e)))?;
     let committed = state
         .engine
         .open_session_for_customer(&who.caller, input, who.from)
         .await?;
-    // The notes (alias, consent, alert level, rating, bot) are set as on a later save.
-    let update = customer_update(customer, &committed.chat)?;
     let chat = state
         .engine
         .agent_update_customer(&who.caller, &committed.chat.key, update)
@@ -140,6 +144,11 @@ fn customer_update(body: &Fields, chat: &Chat) -> Result<CustomerUpdate, ApiErro
             "TopicId of an existing session cannot be changed".into(),
         ));
     }
+    customer_fields(body)
+}
+
+/// The customer fields of a saved entity (see [`customer_update`]).
+fn customer_fields(body: &Fields) -> Result<CustomerUpdate, ApiError> {
     let int32 = |name: &str| -> Result<Option<i32>, ApiError> {
         body.int(name)?
             .map(|v| {

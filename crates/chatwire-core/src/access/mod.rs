@@ -14,6 +14,8 @@
 //! - **Delete** (SuperOffice `DeleteChatSessionEntity`: end it for good): the agent handling
 //!   it, the agent who opened it for a customer, or an admin; the engine adds topic managers
 //!   (`topics::TopicRights`).
+//! - **Edit its customer's details** (SuperOffice `SaveChatSessionEntity`): as Delete, the
+//!   agent handling it, the agent who opened it for a customer, or an admin.
 //! - **Collaborate** (join as a supervisor to listen or write, leave, change mode): admins of
 //!   its account (the supervisors), other than the agent handling it. A supervisor who joined
 //!   reads the chat while they take part; one who joined to write also posts lines
@@ -46,6 +48,8 @@ pub enum ChatAction {
     Delete,
     /// Join it as a supervisor (listen or write), change mode, or leave.
     Collaborate,
+    /// Change what it records about its customer (SuperOffice `SaveChatSessionEntity`).
+    EditCustomer,
 }
 
 /// The answer for one agent, chat and action.
@@ -77,8 +81,9 @@ pub fn may_read(load: &AgentLoad, chat: &Chat) -> bool {
     let agent = &load.agent;
     chat.account == agent.account
         && (is_involved(agent.id, chat)
+            // Supervisors in a collaboration channel are admins: they read as admins, and
+            // one who lost the right no longer reads through an old channel.
             || agent.is_admin
-            || chat.collaboration_of(agent.id).is_some()
             || routing::is_routed_to(load, chat))
 }
 
@@ -134,7 +139,7 @@ pub fn verdict(load: &AgentLoad, chat: &Chat, action: ChatAction) -> Verdict {
         ChatAction::Take => routing::is_routed_to(load, chat),
         ChatAction::DeclineTransfer => is_personal_target(agent, chat),
         ChatAction::Requeue => agent.is_admin || chat.is_handled_by(agent.id),
-        ChatAction::Delete => {
+        ChatAction::Delete | ChatAction::EditCustomer => {
             agent.is_admin
                 || chat.is_handled_by(agent.id)
                 || chat.request.opened_by == Some(agent.id)

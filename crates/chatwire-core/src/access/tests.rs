@@ -171,36 +171,29 @@ fn a_personal_transfer_is_taken_by_its_target_whatever_their_presence() {
 }
 
 #[test]
-fn a_session_is_deleted_by_its_handler_its_creator_or_an_admin_only() {
-    let mut opened = waiting_chat(Some(10));
-    opened.request.opened_by = Some(AgentId(5));
-    let creator = load(5, &[]);
-    assert_eq!(
-        verdict(&creator, &opened, ChatAction::Read),
-        Verdict::Allowed
-    );
-    assert_eq!(
-        verdict(&creator, &opened, ChatAction::Delete),
-        Verdict::Allowed
-    );
-    assert_eq!(
-        verdict(&admin(9), &opened, ChatAction::Delete),
-        Verdict::Allowed
-    );
-    let member = load(2, &[10]);
-    assert_eq!(
-        verdict(&member, &opened, ChatAction::Delete),
-        Verdict::ReadOnly,
-        "a colleague it rings for may read it, not delete it"
-    );
-    assert_eq!(
-        verdict(&load(1, &[10]), &chatting_with_1(), ChatAction::Delete),
-        Verdict::Allowed
-    );
-    assert_eq!(
-        verdict(&load(2, &[]), &opened, ChatAction::Delete),
-        Verdict::Hidden
-    );
+fn a_session_is_deleted_or_its_customer_edited_by_its_handler_its_creator_or_an_admin_only() {
+    for action in [ChatAction::Delete, ChatAction::EditCustomer] {
+        let mut opened = waiting_chat(Some(10));
+        opened.request.opened_by = Some(AgentId(5));
+        let creator = load(5, &[]);
+        assert_eq!(
+            verdict(&creator, &opened, ChatAction::Read),
+            Verdict::Allowed
+        );
+        assert_eq!(verdict(&creator, &opened, action), Verdict::Allowed);
+        assert_eq!(verdict(&admin(9), &opened, action), Verdict::Allowed);
+        let member = load(2, &[10]);
+        assert_eq!(
+            verdict(&member, &opened, action),
+            Verdict::ReadOnly,
+            "a colleague it rings for may read it, not {action:?} it"
+        );
+        assert_eq!(
+            verdict(&load(1, &[10]), &chatting_with_1(), action),
+            Verdict::Allowed
+        );
+        assert_eq!(verdict(&load(2, &[]), &opened, action), Verdict::Hidden);
+    }
 }
 
 #[test]
@@ -344,13 +337,17 @@ fn only_admins_other_than_the_handler_collaborate_and_a_writer_posts_lines() {
 }
 
 #[test]
-fn a_supervisor_who_joined_reads_the_chat_while_taking_part() {
+fn a_channel_gives_no_read_right_of_its_own_only_the_admin_right_does() {
     let mut chat = chatting_with_1();
     let colleague = load(2, &[10]);
     assert!(!may_read(&colleague, &chat));
+    // A channel left behind by a supervisor who is no longer an admin reads nothing.
     chat.collaborators.push(crate::chat::Collaborator {
         agent: assigned(2),
         mode: crate::chat::CollaborationMode::Listen,
     });
-    assert!(may_read(&colleague, &chat));
+    assert!(!may_read(&colleague, &chat));
+    let mut supervisor = load(2, &[10]);
+    supervisor.agent.is_admin = true;
+    assert!(may_read(&supervisor, &chat));
 }

@@ -180,6 +180,15 @@ impl ChatScope {
 }
 
 impl ChatFilter {
+    /// Whether the filter compares `field` anywhere.
+    pub fn mentions(&self, field: ChatField) -> bool {
+        match self {
+            Self::And(a, b) | Self::Or(a, b) => a.mentions(field) || b.mentions(field),
+            Self::Not(a) => a.mentions(field),
+            Self::Compare(f, _, _) => *f == field,
+        }
+    }
+
     /// Whether `chat` passes the filter.
     pub fn matches(&self, chat: &Chat) -> bool {
         match self {

@@ -127,6 +127,14 @@ impl Engine {
         if update.is_noop_for(&chat) {
             return Ok(chat);
         }
+        // Reading the chat is not enough to rewrite its customer (a colleague it rings for,
+        // a former handler): only its agent, its opener or an admin.
+        if !self
+            .authorize(&who.account, &chat, who.agent, ChatAction::EditCustomer)
+            .await?
+        {
+            return Err(DomainError::NotParticipant.into());
+        }
         let done = self
             .commit(
                 &who.account,

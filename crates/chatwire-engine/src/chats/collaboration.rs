@@ -9,9 +9,9 @@
 //! (and other supervisors) see who listens, and the visitor never does.
 
 use chatwire_core::access::ChatAction;
-use chatwire_core::{Chat, ChatCommand, ChatKey, CollaborationMode, DomainError};
+use chatwire_core::{AgentId, Chat, ChatCommand, ChatKey, CollaborationMode, DomainError};
 
-use crate::{AgentPrincipal, Engine, EngineResult};
+use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
 impl Engine {
     /// The supervisor joins the chat in `mode`, changes to it, or (`None`) leaves. Joining in
@@ -38,6 +38,22 @@ impl Engine {
             .commit(account, key, ChatCommand::Collaborate { agent: me, mode })
             .await?;
         Ok(committed.chat)
+    }
+
+    /// The supervisor leaves the channel named `channel` (LivePerson names a channel by its
+    /// supervisor's agent id). Only one's own channel: another supervisor's is not found,
+    /// after the chat's own access answer (a chat the caller may not read is refused first).
+    pub async fn leave_collaboration(
+        &self,
+        who: &AgentPrincipal,
+        key: &ChatKey,
+        channel: Option<AgentId>,
+    ) -> EngineResult<Chat> {
+        if channel != Some(who.agent) {
+            self.readable_chat(&who.account, key, who.agent).await?;
+            return Err(EngineError::NotFound("collaboration channel not found"));
+        }
+        self.collaborate(who, key, None).await
     }
 
     /// The chat's supervisors, for an agent who may read it.

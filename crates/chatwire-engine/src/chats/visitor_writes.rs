@@ -3,8 +3,9 @@
 //! [`VisitorCaller`] and checks here that its app key may act on the chat, so no HTTP route can
 //! forget the check; a write also counts as visitor activity (keeps the chat from timing out).
 //!
-//! The rule: a chat opened with an app key belongs to that key; a chat opened otherwise (no key
-//! recorded) may be acted on by any key of its account. Keys of another account never get here
+//! The rule: a chat opened with an app key belongs to that key; a chat an agent opened for a
+//! customer (SuperOffice) has no visitor client, so no key speaks for it; any other chat opened
+//! without a key may be acted on by any key of its account. Keys of another account never get here
 //! (`Engine::visitor_caller` refuses them, and chats are looked up in the caller's account).
 
 use std::net::IpAddr;
@@ -20,6 +21,11 @@ use crate::{
 
 /// Refuses `chat` unless `app_key` may act as its visitor.
 pub(crate) fn may_act_on(app_key: &str, chat: &Chat) -> EngineResult<()> {
+    if !chat.has_visitor_client() {
+        return Err(EngineError::Forbidden(
+            "this chat was opened by an agent for a customer; no app key speaks for it",
+        ));
+    }
     match &chat.request.app_key {
         Some(owner) if owner != app_key => Err(EngineError::Forbidden(
             "this chat was opened with another app key",

@@ -269,3 +269,51 @@ async fn bot_messages_are_by_the_topics_bot_and_customer_lines_are_relayed_only_
     assert_eq!(line.source, LineSource::Visitor);
     assert!(matches!(impersonation, Err(EngineError::Forbidden(_))));
 }
+
+#[tokio::test]
+async fn no_app_key_speaks_for_a_session_an_agent_opened_for_a_customer() {
+    // Arrange
+    let f = fixture().await;
+    let opened = opened_by_agent2(&f).await;
+    let new = chatwire_core::NewAppKey {
+        key: "site-key-1".into(),
+        account: f.account.clone(),
+        name: "site".into(),
+        can_read_feed: false,
+    };
+    f.engine.create_app_key(&new).await.expect("app key");
+    let visitor = f
+        .engine
+        .visitor_caller(&f.account, "site-key-1")
+        .await
+        .expect("caller");
+
+    // Act
+    let post = f
+        .engine
+        .visitor_post_line(
+            &visitor,
+            &opened,
+            crate::LineInput::plain("I am the customer"),
+        )
+        .await;
+    let read = f
+        .engine
+        .read_events(
+            &crate::Caller::Visitor(visitor),
+            &opened,
+            crate::Cursor::From(chatwire_core::EventId(0)),
+            std::time::Duration::ZERO,
+        )
+        .await;
+
+    // Assert
+    assert!(
+        matches!(post, Err(crate::EngineError::Forbidden(_))),
+        "{post:?}"
+    );
+    assert!(
+        matches!(read, Err(crate::EngineError::Forbidden(_))),
+        "{read:?}"
+    );
+}

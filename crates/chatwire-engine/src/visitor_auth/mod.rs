@@ -122,7 +122,17 @@ impl VisitorKey {
             ),
         };
         let mut validation = Validation::new(algorithm);
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        // A configured issuer or audience must be *present* too: the crate compares them only
+        // when the token carries them, so without this a token that leaves them out passes.
+        let mut required = vec!["exp", "sub"];
+        if c.issuer.is_some() {
+            required.push("iss");
+        }
+        if c.audience.is_some() {
+            required.push("aud");
+        }
+        validation.set_required_spec_claims(&required);
+        validation.validate_nbf = true;
         validation.leeway = 60;
         if let Some(iss) = &c.issuer {
             validation.set_issuer(&[iss]);

@@ -138,6 +138,25 @@ async fn every_wrong_token_is_refused() {
         rs(&json!({"sub": "x", "aud": "other", "exp": exp(600)})),
         &two
     ));
+    // A configured issuer or audience must be there, not merely not wrong.
+    assert!(
+        refused(hs(&json!({"sub": "x", "exp": exp(600)}), SECRET), &a),
+        "no iss"
+    );
+    assert!(
+        refused(rs(&json!({"sub": "x", "exp": exp(600)})), &two),
+        "no aud"
+    );
+    assert!(
+        refused(
+            hs(
+                &json!({"sub": "x", "iss": iss, "exp": exp(600), "nbf": exp(3600)}),
+                SECRET
+            ),
+            &a
+        ),
+        "not yet valid"
+    );
     // An account with no key has no authenticated visitors.
     assert!(refused(
         rs(&json!({"sub": "x", "exp": exp(600)})),

@@ -8,14 +8,16 @@ use serde::{Deserialize, Serialize};
 
 /// `[[auth.visitor_keys]]`: how one account's authenticated visitors' tokens are verified
 /// (docs/liveperson.md, "Authenticated visitors").
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct VisitorKeySettings {
     /// Account id.
     pub account: String,
     /// `HS256` or `RS256`.
     pub algorithm: String,
-    /// The HS256 secret (at least 32 bytes) or the RS256 public key in PEM, inline.
+    /// The HS256 secret (at least 32 bytes) or the RS256 public key in PEM, inline. Redacted
+    /// in `Debug` and when the settings are printed (`check-config`): an HS256 key is a secret.
+    #[serde(serialize_with = "super::mail::redacted")]
     pub key: String,
     /// A file holding the key instead (read at start).
     pub key_file: String,
@@ -23,6 +25,26 @@ pub struct VisitorKeySettings {
     pub issuer: String,
     /// Required token audience (`aud`); empty: not checked.
     pub audience: String,
+}
+
+impl std::fmt::Debug for VisitorKeySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VisitorKeySettings")
+            .field("account", &self.account)
+            .field("algorithm", &self.algorithm)
+            .field(
+                "key",
+                &if self.key.is_empty() {
+                    ""
+                } else {
+                    "(redacted)"
+                },
+            )
+            .field("key_file", &self.key_file)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
 }
 
 impl VisitorKeySettings {
@@ -96,4 +118,22 @@ pub(super) fn engine_parts(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok((visitor_keys, account_transfers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_visitor_key_is_never_printed() {
+        let s = VisitorKeySettings {
+            account: "1000".into(),
+            algorithm: "HS256".into(),
+            key: "super-secret-hs256-key-of-32-bytes!!".into(),
+            ..VisitorKeySettings::default()
+        };
+        let shown = format!("{s:?} {}", toml::to_string(&s).expect("toml"));
+        assert!(!shown.contains("super-secret"), "{shown}");
+        assert!(shown.contains("(redacted)"), "{shown}");
+    }
 }

@@ -54,7 +54,10 @@ impl Default for MailSettings {
 }
 
 /// Serializes a secret as empty when it is, and as `(redacted)` otherwise.
-fn redacted<S: serde::Serializer>(secret: &str, serializer: S) -> Result<S::Ok, S::Error> {
+pub(super) fn redacted<S: serde::Serializer>(
+    secret: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(if secret.is_empty() { "" } else { "(redacted)" })
 }
 

@@ -73,10 +73,12 @@ async fn archive(fmt: Fmt) {
         200,
     )
     .await;
+    // Filtering or sorting on the customer name is an admin's (others see some sessions only
+    // in outline, without the name).
     rest(
         &w,
         "archive_filter",
-        AGENT2,
+        AGENT1,
         (
             get.clone(),
             "ChatSession?$filter=status%20eq%20'Closed'%20or%20(customerName%20eq%20'Ada'%20and%20whenRequested%20ge%202000-01-01)\
@@ -121,6 +123,15 @@ async fn archive(fmt: Fmt) {
         ),
         NONE,
         400,
+    )
+    .await;
+    rest(
+        &w,
+        "archive_error_403_customer_name",
+        AGENT2,
+        (get.clone(), "ChatSession?$filter=customerName%20ge%20'A'"),
+        NONE,
+        403,
     )
     .await;
     rest(

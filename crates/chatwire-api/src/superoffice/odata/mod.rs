@@ -15,6 +15,14 @@ use chatwire_engine::core::chat_query::{ChatFilter, ChatOrder, Cmp, FieldValue};
 use super::archive::{Column, Kind, column};
 use crate::ApiError;
 
+/// The longest `$filter` read, in bytes; a longer one is a 400 (bounded parse and query cost).
+const MAX_FILTER_BYTES: usize = 4096;
+/// The most comparisons in one `$filter` (each is one indexed predicate in the query).
+const MAX_COMPARISONS: usize = 64;
+/// The deepest nesting of parentheses and `not` (the reader recurses once per level, and so
+/// do the store's query compiler and the databases' own parsers).
+const MAX_DEPTH: usize = 16;
+
 fn bad(what: impl std::fmt::Display) -> ApiError {
     ApiError::BadRequest(format!("$filter: {what}"))
 }
@@ -138,6 +146,10 @@ fn literal(col: &Column, tok: &Token) -> Result<FieldValue, ApiError> {
 struct Reader {
     toks: Vec<Token>,
     at: usize,
+    /// Parentheses and `not`s open around the current position.
+    depth: usize,
+    /// Comparisons read so far.
+    comparisons: usize,
 }
 
 impl Reader {
@@ -169,14 +181,30 @@ impl Reader {
         Ok(left)
     }
 
+    /// One level deeper (a `not` or a `(`), refused past [`MAX_DEPTH`].
+    fn descend(&mut self) -> Result<(), ApiError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(bad(format!(
+                "nested more than {MAX_DEPTH} levels deep (parentheses and not)"
+            )));
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<ChatFilter, ApiError> {
         if self.peek_word("not") {
             self.at += 1;
-            return Ok(ChatFilter::Not(Box::new(self.unary()?)));
+            self.descend()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(ChatFilter::Not(Box::new(inner)));
         }
         match self.next() {
             Some(Token::Open) => {
+                self.descend()?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 match self.next() {
                     Some(Token::Close) => Ok(inner),
                     _ => Err(bad("a '(' is not closed")),
@@ -189,6 +217,10 @@ impl Reader {
     }
 
     fn comparison(&mut self, name: &str) -> Result<ChatFilter, ApiError> {
+        self.comparisons += 1;
+        if self.comparisons > MAX_COMPARISONS {
+            return Err(bad(format!("more than {MAX_COMPARISONS} comparisons")));
+        }
         let col = column(name).ok_or_else(|| bad(format!("unknown column '{name}'")))?;
         let field = col
             .field
@@ -223,9 +255,14 @@ impl Reader {
 
 /// Reads a `$filter` expression.
 pub fn parse_filter(text: &str) -> Result<ChatFilter, ApiError> {
+    if text.len() > MAX_FILTER_BYTES {
+        return Err(bad(format!("longer than {MAX_FILTER_BYTES} bytes")));
+    }
     let mut r = Reader {
         toks: tokens(text)?,
         at: 0,
+        depth: 0,
+        comparisons: 0,
     };
     let f = r.or()?;
     match r.toks.get(r.at) {

@@ -129,3 +129,25 @@ fn order_and_counts_read_or_refuse() {
     assert!(count("$top", Some("-1")).is_err());
     assert_eq!(count("$skip", None).expect("skip"), None);
 }
+
+#[test]
+fn hostile_filters_are_400s_not_a_deep_recursion() {
+    let refused = |f: &str| match parse_filter(f) {
+        Err(ApiError::BadRequest(why)) => why,
+        other => panic!("{f:.60}: want a 400, got {other:?}"),
+    };
+    let deep = format!(
+        "{}chatSessionId eq 1{}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    assert!(refused(&deep).contains("longer than"));
+    let deep = format!("{}chatSessionId eq 1{}", "(".repeat(17), ")".repeat(17));
+    assert!(refused(&deep).contains("nested"));
+    assert!(refused(&"not ".repeat(17)).contains("nested"));
+    let chain = vec!["chatSessionId eq 1"; 65].join(" or ");
+    assert!(refused(&chain).contains("comparisons"));
+    let ok = format!("{}chatSessionId eq 1{}", "(".repeat(16), ")".repeat(16));
+    assert!(parse_filter(&ok).is_ok());
+    assert!(parse_filter(&vec!["chatSessionId eq 1"; 64].join(" and ")).is_ok());
+}
