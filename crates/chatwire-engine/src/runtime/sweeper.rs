@@ -1,4 +1,4 @@
-//! Background sweeper: ends chats whose visitor went silent for `chatTimeout` (system message
+//! Background sweeper: runs agent liveness every few seconds (`agents::liveness`), ends chats whose visitor went silent for `chatTimeout` (system message
 //! 6; never a chat an agent opened for a customer, which has no visitor client to go silent:
 //! `Chat::has_visitor_client`), drops ended chats from memory once nobody has read them for a while, and retries a
 //! re-sync with the shared store that a failed wake-up asked for.
@@ -22,17 +22,27 @@ pub(crate) fn record_every_ms(chat_timeout_secs: u32) -> i64 {
     i64::from(chat_timeout_secs) * 1000 / 4
 }
 
+/// How often agent liveness (idle → Offline, requeue) is checked.
+const AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Starts the sweeper task; it stops at shutdown.
 pub(crate) fn spawn(engine: Engine) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(engine.0.config.sweep_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_session_sweep = std::time::Instant::now();
+        let mut last_agent_sweep = std::time::Instant::now();
         loop {
             tokio::select! {
                 _ = tick.tick() => {
                     engine.resync_if_needed().await;
                     engine.sweep_once().await;
+                    // Idle timeouts are a minute or more: a pass every few seconds is precise
+                    // enough and keeps account listings off the store.
+                    if last_agent_sweep.elapsed() >= AGENT_SWEEP_EVERY {
+                        last_agent_sweep = std::time::Instant::now();
+                        engine.sweep_agents().await;
+                    }
                     // Expired sessions are refused on read anyway; deleting them only keeps the
                     // table small, so once a minute is plenty (and costs no idle fsyncs).
                     if last_session_sweep.elapsed() >= std::time::Duration::from_secs(60) {
