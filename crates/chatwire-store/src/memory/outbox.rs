@@ -149,10 +149,10 @@ impl Inner {
         agent: AgentId,
         at: Timestamp,
     ) -> StoreResult<()> {
-        if !self
+        if self
             .agents
             .get(&agent)
-            .is_some_and(|a| &a.account == account)
+            .is_none_or(|a| &a.account != account)
         {
             return Err(StoreError::NotFound("agent"));
         }
