@@ -12,11 +12,16 @@
 //! [`Engine::set_availability`]). An agent never seen since this node started counts as seen
 //! at the first sweep, so a restart gives everyone a full idle timeout.
 //!
-//! Several nodes on one database: each node sees only the requests that reach it, so a node
-//! cannot tell that an agent is idle everywhere. Until sightings are shared through the store,
-//! the idle rule runs only with a store of its own (SQLite, memory); with a shared store
-//! (PostgreSQL wake-ups) agents go Offline by logout only. Requeue needs no sightings and runs
-//! everywhere (a chat requeued by another node first is skipped).
+//! Several nodes on one database (PostgreSQL): each node sees only the requests that reach
+//! it, so sightings are shared through the store as a coarse heartbeat: a node writes an
+//! agent's sighting (`Store::record_agent_seen`) at most every quarter of the idle timeout per
+//! agent ([`heartbeat_every_ms`]), never per request. A stored sighting may thus be up to that
+//! much older than the agent's last request elsewhere, so an agent goes Offline only once both
+//! this node's own last sighting is the idle timeout old and the stored one is the idle timeout
+//! plus that margin old (read just before deciding, once per account and sweep, and only when
+//! some agent looks idle here). With a store of its own (SQLite) a node sees every request and
+//! nothing is stored or read. Requeue needs no sightings: availability is in the store, and a
+//! chat another node requeued first is skipped.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -29,11 +34,26 @@ use crate::{Engine, EngineError};
 /// Per account, per agent: a time this node noted.
 type Marks = HashMap<AccountId, HashMap<AgentId, Timestamp>>;
 
+/// How often one agent's sighting is written to a shared store: a quarter of the idle
+/// timeout, in milliseconds. Other nodes allow this much extra before trusting the record.
+pub(crate) fn heartbeat_every_ms(idle_ms: i64) -> i64 {
+    idle_ms / 4
+}
+
+/// This node's view of one agent's requests.
+#[derive(Debug, Clone, Copy)]
+struct Sighting {
+    /// The last request seen here.
+    at: Timestamp,
+    /// When this node last wrote a heartbeat for the agent (shared stores only).
+    recorded: Option<Timestamp>,
+}
+
 /// This node's sightings of agents and when it first found them Offline with chats.
 #[derive(Debug, Default)]
 pub(crate) struct Liveness {
     /// Last authenticated request per agent.
-    seen: Mutex<Marks>,
+    seen: Mutex<HashMap<AccountId, HashMap<AgentId, Sighting>>>,
     /// When this node first found the agent Offline while still handling chats.
     offline_since: Mutex<Marks>,
 }
@@ -49,23 +69,57 @@ pub struct LivenessSweep {
 
 impl Liveness {
     /// Notes a request by `agent` at `now` (no allocation once the account is known).
-    fn touch(&self, account: &AccountId, agent: AgentId, now: Timestamp) {
+    /// `Some(every)` (a shared store): whether a heartbeat is due, last one `every` ms ago or
+    /// never; it then counts as written.
+    fn touch(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        now: Timestamp,
+        heartbeat: Option<i64>,
+    ) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(agents) = seen.get_mut(account) {
-            agents.insert(agent, now);
+        let agents = if let Some(agents) = seen.get_mut(account) {
+            agents
         } else {
-            seen.insert(account.clone(), HashMap::from([(agent, now)]));
+            seen.entry(account.clone()).or_default()
+        };
+        let sighting = agents.entry(agent).or_insert(Sighting {
+            at: now,
+            recorded: None,
+        });
+        sighting.at = sighting.at.max(now);
+        let Some(every) = heartbeat else {
+            return false;
+        };
+        let due = sighting
+            .recorded
+            .is_none_or(|last| now.millis_since(last) >= every);
+        if due {
+            sighting.recorded = Some(now);
         }
+        due
     }
 
     /// The last sighting, recording `now` as the first one when there is none.
     fn seen_or_now(&self, account: &AccountId, agent: AgentId, now: Timestamp) -> Timestamp {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        *seen
-            .entry(account.clone())
+        seen.entry(account.clone())
             .or_default()
             .entry(agent)
-            .or_insert(now)
+            .or_insert(Sighting {
+                at: now,
+                recorded: None,
+            })
+            .at
+    }
+
+    /// Takes in a sighting another node stored (it only moves the local one forward).
+    fn seen_elsewhere(&self, account: &AccountId, agent: AgentId, at: Timestamp) {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(s) = seen.get_mut(account).and_then(|a| a.get_mut(&agent)) {
+            s.at = s.at.max(at);
+        }
     }
 
     fn forget_seen(&self, account: &AccountId, agent: AgentId) {
@@ -101,9 +155,20 @@ impl Liveness {
 }
 
 impl Engine {
-    /// Notes that `agent` made an authenticated request now (in memory only).
-    pub(crate) fn touch_agent(&self, account: &AccountId, agent: AgentId) {
-        self.0.liveness.touch(account, agent, self.now());
+    /// Notes that `agent` made an authenticated request now: in memory, plus a heartbeat in a
+    /// shared store when one is due. A failed heartbeat is logged, never the request's error.
+    pub(crate) async fn touch_agent(&self, account: &AccountId, agent: AgentId) {
+        let now = self.now();
+        let heartbeat = self.is_shared().then(|| heartbeat_every_ms(self.idle_ms()));
+        if self.0.liveness.touch(account, agent, now, heartbeat)
+            && let Err(e) = self.0.store.record_agent_seen(account, agent, now).await
+        {
+            tracing::warn!(agent.id = agent.0, error = %e, "agent heartbeat failed");
+        }
+    }
+
+    fn idle_ms(&self) -> i64 {
+        i64::try_from(self.0.config.agent_idle_timeout.as_millis()).unwrap_or(i64::MAX)
     }
 
     /// One liveness pass over every account: idle agents go Offline, then chats of agents
@@ -142,26 +207,61 @@ impl Engine {
         account: &AccountId,
     ) -> Result<LivenessSweep, EngineError> {
         let now = self.now();
-        let config = &self.0.config;
-        let idle_ms = i64::try_from(config.agent_idle_timeout.as_millis()).unwrap_or(i64::MAX);
+        let idle_ms = self.idle_ms();
         let mut done = LivenessSweep::default();
-        // Without shared sightings, another node's agent would look idle here (module docs).
-        if idle_ms > 0 && !self.is_shared() {
-            for agent in self.agents(account).await? {
-                if agent.availability == Availability::Offline {
-                    continue;
-                }
-                let seen = self.0.liveness.seen_or_now(account, agent.id, now);
-                if now.millis_since(seen) >= idle_ms {
-                    self.set_availability(account, agent.id, Availability::Offline)
-                        .await?;
-                    self.0.liveness.forget_seen(account, agent.id);
-                    done.went_offline += 1;
-                }
+        if idle_ms > 0 {
+            let mut idle: Vec<AgentId> = self
+                .agents(account)
+                .await?
+                .iter()
+                .filter(|a| a.availability != Availability::Offline)
+                .filter(|a| {
+                    let seen = self.0.liveness.seen_or_now(account, a.id, now);
+                    now.millis_since(seen) >= idle_ms
+                })
+                .map(|a| a.id)
+                .collect();
+            if self.is_shared() && !idle.is_empty() {
+                idle = self.idle_everywhere(account, idle, now, idle_ms).await?;
+            }
+            for agent in idle {
+                self.set_availability(account, agent, Availability::Offline)
+                    .await?;
+                self.0.liveness.forget_seen(account, agent);
+                done.went_offline += 1;
             }
         }
         done.requeued = self.requeue_abandoned(account, now).await?;
         Ok(done)
+    }
+
+    /// Of the agents idle by this node's sightings, those other nodes have not seen either:
+    /// the stored heartbeat is the idle timeout plus the heartbeat margin old (module docs).
+    async fn idle_everywhere(
+        &self,
+        account: &AccountId,
+        idle: Vec<AgentId>,
+        now: Timestamp,
+        idle_ms: i64,
+    ) -> Result<Vec<AgentId>, EngineError> {
+        let stored: HashMap<AgentId, Timestamp> = self
+            .0
+            .store
+            .agents_seen(account)
+            .await?
+            .into_iter()
+            .collect();
+        let limit = idle_ms.saturating_add(heartbeat_every_ms(idle_ms));
+        Ok(idle
+            .into_iter()
+            .filter(|id| match stored.get(id) {
+                Some(at) if now.millis_since(*at) < limit => {
+                    self.0.liveness.seen_elsewhere(account, *id, *at);
+                    false
+                }
+                _ => true,
+            })
+            .collect())
     }
 
     /// Puts back in the queue the chats of agents Offline for at least `requeue_after`.

@@ -140,7 +140,7 @@ impl Engine {
         let mut agent = self.agent(account, id).await?;
         if to != Availability::Offline {
             // Becoming available (by the agent or an admin) starts a fresh idle timeout.
-            self.touch_agent(account, id);
+            self.touch_agent(account, id).await;
         }
         if agent.availability != to {
             agent.availability = to;

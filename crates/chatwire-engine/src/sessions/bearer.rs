@@ -114,7 +114,7 @@ impl Engine {
             .await?
             .filter(|s| s.kind == SessionKind::Login && &s.account == account)
             .ok_or(EngineError::Unauthorized("invalid or expired bearer"))?;
-        self.touch_agent(&login.account, login.agent);
+        self.touch_agent(&login.account, login.agent).await;
         Ok(AgentPrincipal {
             account: login.account,
             agent: login.agent,

@@ -146,7 +146,7 @@ impl Engine {
             .authenticate_from(account, login, password, from)
             .await?;
         // Each SuperOffice call carries the password: every one is a sign of life.
-        self.touch_agent(&agent.account, agent.id);
+        self.touch_agent(&agent.account, agent.id).await;
         let caller = AgentPrincipal {
             account: agent.account.clone(),
             agent: agent.id,
