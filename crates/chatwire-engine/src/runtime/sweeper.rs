@@ -22,7 +22,8 @@ pub(crate) fn record_every_ms(chat_timeout_secs: u32) -> i64 {
     i64::from(chat_timeout_secs) * 1000 / 4
 }
 
-/// How often agent liveness (idle → Offline, requeue) is checked.
+/// How often agent liveness (idle → Offline, requeue) is checked at most; a quarter of the idle
+/// timeout when that is shorter.
 const AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Starts the sweeper task; it stops at shutdown.
@@ -32,6 +33,12 @@ pub(crate) fn spawn(engine: Engine) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_session_sweep = std::time::Instant::now();
         let mut last_agent_sweep = std::time::Instant::now();
+        let idle = engine.0.config.agent_idle_timeout;
+        let agent_every = if idle.is_zero() {
+            AGENT_SWEEP_EVERY
+        } else {
+            AGENT_SWEEP_EVERY.min(idle / 4)
+        };
         loop {
             tokio::select! {
                 _ = tick.tick() => {
@@ -39,7 +46,7 @@ pub(crate) fn spawn(engine: Engine) {
                     engine.sweep_once().await;
                     // Idle timeouts are a minute or more: a pass every few seconds is precise
                     // enough and keeps account listings off the store.
-                    if last_agent_sweep.elapsed() >= AGENT_SWEEP_EVERY {
+                    if last_agent_sweep.elapsed() >= agent_every {
                         last_agent_sweep = std::time::Instant::now();
                         engine.sweep_agents().await;
                     }
