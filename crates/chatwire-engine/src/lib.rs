@@ -9,7 +9,8 @@
 //!   read or act on it (`access`, `visitor_writes`), chat reads and the one cursor read.
 //! - `queue`: routing as seen from outside: load, ring counts (and their wait), ringing chats,
 //!   free slots, availability and estimated wait, pick-up.
-//! - `agents`: the directory (accounts, skills, agents, app keys; cached) and chat presence.
+//! - `agents`: the directory (accounts, skills, agents, app keys; cached), chat presence and
+//!   liveness (idle agents go Offline, their chats are requeued).
 //! - `sessions`: agent login, refresh, logout, bearer checks, agent sessions, the session
 //!   cache, password hashing and the guard (bounded checks, throttles). Public names also at
 //!   [`auth`].
