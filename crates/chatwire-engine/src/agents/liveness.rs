@@ -5,7 +5,9 @@
 //!   `agent_idle_timeout` goes Offline, so a closed browser stops ringing and stops counting in
 //!   availability, slots, estimated wait and `availableAgents`;
 //! - the chats of an Offline agent (idle, or logged out) go back to their skill's queue once
-//!   the agent has been Offline for `requeue_after` (system message 23), or stay when that is 0.
+//!   the agent has been Offline, and has made no request, for `requeue_after` (system message
+//!   23), or stay when that is 0. An agent who chose Offline (SuperOffice "not present") to
+//!   finish their chats without new ones keeps calling, so keeps their chats.
 //!
 //! Sightings are kept in memory: the touch on every request is one map write, no store write.
 //! The store is written only when availability actually changes (through
@@ -14,14 +16,14 @@
 //!
 //! Several nodes on one database (PostgreSQL): each node sees only the requests that reach
 //! it, so sightings are shared through the store as a coarse heartbeat: a node writes an
-//! agent's sighting (`Store::record_agent_seen`) at most every quarter of the idle timeout per
-//! agent ([`heartbeat_every_ms`]), never per request. A stored sighting may thus be up to that
-//! much older than the agent's last request elsewhere, so an agent goes Offline only once both
-//! this node's own last sighting is the idle timeout old and the stored one is the idle timeout
-//! plus that margin old (read just before deciding, once per account and sweep, and only when
-//! some agent looks idle here). With a store of its own (SQLite) a node sees every request and
-//! nothing is stored or read. Requeue needs no sightings: availability is in the store, and a
-//! chat another node requeued first is skipped.
+//! agent's sighting (`Store::record_agent_seen`) at most every quarter of the idle timeout (or
+//! of the requeue delay, when shorter) per agent ([`heartbeat_every_ms`]), never per request.
+//! A stored sighting may thus be up to that much older than the agent's last request
+//! elsewhere, so an agent counts as silent for a period only once both this node's own last
+//! sighting and the stored one plus that margin are that old (read just before deciding, once
+//! per account and sweep, and only when some agent looks silent here). This gates both going
+//! Offline and requeueing. With a store of its own (SQLite) a node sees every request and
+//! nothing is stored or read. A chat another node requeued first is skipped.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -34,10 +36,15 @@ use crate::{Engine, EngineError};
 /// Per account, per agent: a time this node noted.
 type Marks = HashMap<AccountId, HashMap<AgentId, Timestamp>>;
 
-/// How often one agent's sighting is written to a shared store: a quarter of the idle
-/// timeout, in milliseconds. Other nodes allow this much extra before trusting the record.
-pub(crate) fn heartbeat_every_ms(idle_ms: i64) -> i64 {
-    idle_ms / 4
+/// How often one agent's sighting is written to a shared store: a quarter of the shorter of
+/// the idle timeout and the requeue delay (those of them not 0), in milliseconds; `None` when
+/// both are off. Other nodes allow this much extra before trusting the record.
+pub(crate) fn heartbeat_every_ms(idle_ms: i64, requeue_ms: i64) -> Option<i64> {
+    [idle_ms, requeue_ms]
+        .into_iter()
+        .filter(|ms| *ms > 0)
+        .min()
+        .map(|ms| ms / 4)
 }
 
 /// This node's view of one agent's requests.
@@ -122,13 +129,6 @@ impl Liveness {
         }
     }
 
-    fn forget_seen(&self, account: &AccountId, agent: AgentId) {
-        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(agents) = seen.get_mut(account) {
-            agents.remove(&agent);
-        }
-    }
-
     /// When the agent was first found Offline with chats (`now` if this is the first time).
     fn offline_since(&self, account: &AccountId, agent: AgentId, now: Timestamp) -> Timestamp {
         let mut marks = self
@@ -159,8 +159,10 @@ impl Engine {
     /// shared store when one is due. A failed heartbeat is logged, never the request's error.
     pub(crate) async fn touch_agent(&self, account: &AccountId, agent: AgentId) {
         let now = self.now();
-        let heartbeat = self.is_shared().then(|| heartbeat_every_ms(self.idle_ms()));
-        if self.0.liveness.touch(account, agent, now, heartbeat)
+        if self
+            .0
+            .liveness
+            .touch(account, agent, now, self.heartbeat_ms())
             && let Err(e) = self.0.store.record_agent_seen(account, agent, now).await
         {
             tracing::warn!(agent.id = agent.0, error = %e, "agent heartbeat failed");
@@ -169,6 +171,17 @@ impl Engine {
 
     fn idle_ms(&self) -> i64 {
         i64::try_from(self.0.config.agent_idle_timeout.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    fn requeue_ms(&self) -> i64 {
+        i64::try_from(self.0.config.requeue_after.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// The heartbeat period with a shared store; `None` with a store of its own.
+    fn heartbeat_ms(&self) -> Option<i64> {
+        self.is_shared()
+            .then(|| heartbeat_every_ms(self.idle_ms(), self.requeue_ms()))
+            .flatten()
     }
 
     /// One liveness pass over every account: idle agents go Offline, then chats of agents
@@ -222,12 +235,11 @@ impl Engine {
                 .map(|a| a.id)
                 .collect();
             if self.is_shared() && !idle.is_empty() {
-                idle = self.idle_everywhere(account, idle, now, idle_ms).await?;
+                idle = self.quiet_everywhere(account, idle, now, idle_ms).await?;
             }
             for agent in idle {
                 self.set_availability(account, agent, Availability::Offline)
                     .await?;
-                self.0.liveness.forget_seen(account, agent);
                 done.went_offline += 1;
             }
         }
@@ -235,14 +247,15 @@ impl Engine {
         Ok(done)
     }
 
-    /// Of the agents idle by this node's sightings, those other nodes have not seen either:
-    /// the stored heartbeat is the idle timeout plus the heartbeat margin old (module docs).
-    async fn idle_everywhere(
+    /// Of the agents quiet for `quiet_ms` by this node's sightings, those other nodes have not
+    /// seen either: the stored heartbeat is `quiet_ms` plus the heartbeat margin old (module
+    /// docs).
+    async fn quiet_everywhere(
         &self,
         account: &AccountId,
-        idle: Vec<AgentId>,
+        quiet: Vec<AgentId>,
         now: Timestamp,
-        idle_ms: i64,
+        quiet_ms: i64,
     ) -> Result<Vec<AgentId>, EngineError> {
         let stored: HashMap<AgentId, Timestamp> = self
             .0
@@ -251,8 +264,8 @@ impl Engine {
             .await?
             .into_iter()
             .collect();
-        let limit = idle_ms.saturating_add(heartbeat_every_ms(idle_ms));
-        Ok(idle
+        let limit = quiet_ms.saturating_add(self.heartbeat_ms().unwrap_or(0));
+        Ok(quiet
             .into_iter()
             .filter(|id| match stored.get(id) {
                 Some(at) if now.millis_since(*at) < limit => {
@@ -264,13 +277,15 @@ impl Engine {
             .collect())
     }
 
-    /// Puts back in the queue the chats of agents Offline for at least `requeue_after`.
+    /// Puts back in the queue the chats of agents who have been Offline, and silent, for at
+    /// least `requeue_after`. Silent matters: a SuperOffice agent who set themselves not
+    /// present to finish their chats without new ones keeps calling, and keeps their chats.
     async fn requeue_abandoned(
         &self,
         account: &AccountId,
         now: Timestamp,
     ) -> Result<usize, EngineError> {
-        let after_ms = i64::try_from(self.0.config.requeue_after.as_millis()).unwrap_or(i64::MAX);
+        let after_ms = self.requeue_ms();
         if after_ms == 0 {
             return Ok(0);
         }
@@ -288,10 +303,20 @@ impl Engine {
             .filter_map(|c| c.agent.map(|a| (c.key, a.id)))
             .filter(|(_, agent)| offline(*agent))
             .collect();
+        let mut due: Vec<AgentId> = abandoned.iter().map(|(_, agent)| *agent).collect();
+        due.sort_unstable();
+        due.dedup();
+        due.retain(|agent| {
+            let since = self.0.liveness.offline_since(account, *agent, now);
+            let seen = self.0.liveness.seen_or_now(account, *agent, now);
+            now.millis_since(since) >= after_ms && now.millis_since(seen) >= after_ms
+        });
+        if self.is_shared() && !due.is_empty() {
+            due = self.quiet_everywhere(account, due, now, after_ms).await?;
+        }
         let mut requeued = 0;
         for (key, agent) in abandoned {
-            let since = self.0.liveness.offline_since(account, agent, now);
-            if now.millis_since(since) < after_ms {
+            if !due.contains(&agent) {
                 continue;
             }
             match self.commit(account, &key, ChatCommand::Requeue).await {

@@ -183,3 +183,34 @@ async fn idle_timeout_zero_keeps_agents_online_and_logout_still_requeues() {
     let chat = f.engine.chat(&f.account, &key).await.expect("chat");
     assert_eq!(chat.state, ChatState::Waiting);
 }
+
+#[tokio::test]
+async fn an_agent_who_chose_offline_but_keeps_calling_keeps_their_chats() {
+    // SuperOffice "not present": no new chats, but the agent finishes the ones they have.
+    let f = super::fixture().await;
+    let key = f.request("Sales").await;
+    f.engine
+        .accept_next(&f.caller(f.agents[0]))
+        .await
+        .expect("accept");
+    f.engine
+        .set_presence(&f.caller(f.agents[0]), f.agents[0], false)
+        .await
+        .expect("not present");
+    for _ in 0..10 {
+        f.clock.advance_ms(30_000);
+        f.engine
+            .authenticate_caller_from(&f.account, "agent1", "demo-pass", None)
+            .await
+            .expect("password call");
+        assert_eq!(f.engine.sweep_agents().await.requeued, 0);
+    }
+    let chat = f.engine.chat(&f.account, &key).await.expect("chat");
+    assert_eq!(chat.agent.map(|a| a.id), Some(f.agents[0]), "still theirs");
+
+    // The agent stops calling: two minutes later the chat goes back to the queue.
+    f.clock.advance_ms(119_000);
+    assert_eq!(f.engine.sweep_agents().await.requeued, 0);
+    f.clock.advance_ms(1_000);
+    assert_eq!(f.engine.sweep_agents().await.requeued, 1);
+}
