@@ -184,25 +184,45 @@ impl Engine {
             .flatten()
     }
 
-    /// One liveness pass over every account: idle agents go Offline, then chats of agents
-    /// Offline for `requeue_after` go back to the queue. The sweeper runs it every few
-    /// seconds; tests call it directly.
+    /// One liveness pass over every account of the store: idle agents go Offline, then the
+    /// chats of agents Offline and silent for `requeue_after` go back to the queue. The
+    /// sweeper runs it once a minute (agents left Online by a restart, or by a node that
+    /// stopped); tests call it directly.
     pub async fn sweep_agents(&self) -> LivenessSweep {
-        let mut done = LivenessSweep::default();
-        let accounts = match self.0.store.list_accounts().await {
-            Ok(accounts) => accounts,
+        match self.0.store.list_accounts().await {
+            Ok(accounts) => {
+                self.sweep_accounts(accounts.into_iter().map(|a| a.id))
+                    .await
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "liveness sweep: cannot list accounts");
-                return done;
+                LivenessSweep::default()
             }
+        }
+    }
+
+    /// The same pass over the accounts with agents seen by this node only: what the sweeper
+    /// runs every few seconds, without listing (and reloading) every account of the store.
+    pub(crate) async fn sweep_known_agents(&self) -> LivenessSweep {
+        let known: Vec<AccountId> = {
+            let seen = self.0.liveness.seen.lock();
+            seen.unwrap_or_else(PoisonError::into_inner)
+                .keys()
+                .cloned()
+                .collect()
         };
+        self.sweep_accounts(known.into_iter()).await
+    }
+
+    async fn sweep_accounts(&self, accounts: impl Iterator<Item = AccountId>) -> LivenessSweep {
+        let mut done = LivenessSweep::default();
         for account in accounts {
-            match self.sweep_account_agents(&account.id).await {
+            match self.sweep_account_agents(&account).await {
                 Ok(one) => {
                     done.went_offline += one.went_offline;
                     done.requeued += one.requeued;
                 }
-                Err(e) => tracing::warn!(account = %account.id, error = %e, "liveness sweep"),
+                Err(e) => tracing::warn!(account = %account, error = %e, "liveness sweep"),
             }
         }
         if done != LivenessSweep::default() {

@@ -26,6 +26,10 @@ pub(crate) fn record_every_ms(chat_timeout_secs: u32) -> i64 {
 /// timeout when that is shorter.
 const AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How often the agent liveness pass covers every account of the store rather than those with
+/// agents seen here (agents left Online by a restart, or by a node that stopped).
+const FULL_AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Starts the sweeper task; it stops at shutdown.
 pub(crate) fn spawn(engine: Engine) {
     tokio::spawn(async move {
@@ -33,6 +37,7 @@ pub(crate) fn spawn(engine: Engine) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_session_sweep = std::time::Instant::now();
         let mut last_agent_sweep = std::time::Instant::now();
+        let mut last_full_agent_sweep = None::<std::time::Instant>;
         let idle = engine.0.config.agent_idle_timeout;
         let agent_every = if idle.is_zero() {
             AGENT_SWEEP_EVERY
@@ -48,7 +53,12 @@ pub(crate) fn spawn(engine: Engine) {
                     // enough and keeps account listings off the store.
                     if last_agent_sweep.elapsed() >= agent_every {
                         last_agent_sweep = std::time::Instant::now();
-                        engine.sweep_agents().await;
+                        if last_full_agent_sweep.is_none_or(|at| at.elapsed() >= FULL_AGENT_SWEEP_EVERY) {
+                            last_full_agent_sweep = Some(last_agent_sweep);
+                            engine.sweep_agents().await;
+                        } else {
+                            engine.sweep_known_agents().await;
+                        }
                     }
                     // Expired sessions are refused on read anyway; deleting them only keeps the
                     // table small, so once a minute is plenty (and costs no idle fsyncs).

@@ -214,3 +214,28 @@ async fn an_agent_who_chose_offline_but_keeps_calling_keeps_their_chats() {
     f.clock.advance_ms(1_000);
     assert_eq!(f.engine.sweep_agents().await.requeued, 1);
 }
+
+#[tokio::test]
+async fn the_frequent_pass_covers_agents_seen_here_and_the_full_one_every_account() {
+    // Arrange: the fixture's engine saw its agents go Online; a restarted engine over the same
+    // store has seen nobody.
+    let f = super::fixture().await;
+    let restarted = Engine::with_clock(f.store.clone(), EngineConfig::default(), f.clock.clone());
+
+    // Act + Assert: the restarted engine's frequent pass knows no account; its full pass
+    // notes everyone as seen now, a full timeout before they go Offline.
+    f.clock.advance_ms(60_000);
+    assert_eq!(restarted.sweep_known_agents().await, swept(0, 0));
+    assert_eq!(
+        restarted.sweep_agents().await,
+        swept(0, 0),
+        "first sighting"
+    );
+    f.clock.advance_ms(60_000);
+    assert_eq!(restarted.sweep_known_agents().await, swept(3, 0));
+
+    // The original engine's frequent pass covers its own account.
+    let g = super::fixture().await;
+    g.clock.advance_ms(60_000);
+    assert_eq!(g.engine.sweep_known_agents().await, swept(3, 0));
+}
