@@ -17,8 +17,8 @@ use chatwire_api::liveperson::wire::{
     Elem, JsonOptions, KeyStyle, to_json_with, to_xml, write_json,
 };
 use chatwire_engine::core::{
-    AgentId, ChatEvent, EventId, EventKind, GlobalSeq, Line, LineSource, LineSubType, TextType,
-    Timestamp,
+    AccountId, AgentId, Chat, ChatEvent, ChatKey, ChatNum, ChatRequest, EventId, EventKind,
+    GlobalSeq, Line, LineSource, LineSubType, NewChat, TextType, Timestamp,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -57,8 +57,24 @@ fn events() -> Vec<ChatEvent> {
         .collect()
 }
 
+/// The chat the events belong to (an event view names it only in account transfers).
+fn chat() -> Chat {
+    let new = NewChat {
+        key: ChatKey::from_random(1, 2, 3),
+        account: AccountId::parse("1000").expect("account"),
+        skill: None,
+        visitor_name: "visitor".into(),
+        visitor_id: 1,
+        chat_timeout_secs: 40,
+        pre_chat_lines: Vec::new(),
+        preferred_agent: None,
+        request: ChatRequest::default(),
+    };
+    Chat::open(new, ChatNum(1), Timestamp(0)).expect("open").0
+}
+
 /// The agent `events` resource over `events` (as `views::events::EventsPage` builds it).
-fn page(events: &[ChatEvent]) -> Elem {
+fn page(events: &[ChatEvent], chat: &Chat) -> Elem {
     Elem::new("events")
         .child(Elem::link(format!("{CHAT}/events"), "self"))
         .child(Elem::link(format!("{CHAT}/events?from=100"), "next"))
@@ -66,6 +82,8 @@ fn page(events: &[ChatEvent]) -> Elem {
             EventView {
                 event,
                 ids: EventIds::Attribute,
+                chat,
+                base: "http://127.0.0.1:8080",
             }
             .render()
         }))
@@ -91,10 +109,11 @@ fn json_via_value(root: &Elem) -> String {
 
 fn encoding(c: &mut Criterion) {
     let events = events();
-    let root = page(&events);
+    let chat = chat();
+    let root = page(&events, &chat);
     let mut group = c.benchmark_group("lp_events_page_100");
     group.throughput(Throughput::Elements(100));
-    group.bench_function("infoset", |b| b.iter(|| page(black_box(&events))));
+    group.bench_function("infoset", |b| b.iter(|| page(black_box(&events), &chat)));
     group.bench_function("json", |b| b.iter(|| json(black_box(&root))));
     group.bench_function("json_via_value", |b| {
         b.iter(|| json_via_value(black_box(&root)))

@@ -11,6 +11,7 @@
 //! - [`session`]: authentication sessions (hashes only).
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
+//! - [`identity`]: authenticated visitors (what a verified token says of them).
 //! - [`mailbox`]: mails delivered locally when no SMTP server is configured.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write,
@@ -28,6 +29,7 @@ pub mod agent;
 pub mod chat;
 pub mod chat_query;
 pub mod error;
+pub mod identity;
 pub mod ids;
 pub mod mailbox;
 pub mod opening_hours;
@@ -43,9 +45,10 @@ pub mod topic_options;
 pub use account::{Account, AppKey, NewAppKey};
 pub use agent::{Agent, Availability, MaxChats, NewAgent};
 pub use chat::{
-    Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, Committed,
-    DecisionContext, EndCause, EventKind, FeedItem, Line, LineSource, LineSubType, NewChat,
-    StateChange, SystemMessageId, TextType, TransferTarget, Typing,
+    Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, CollaborationMode,
+    Collaborator, Committed, DecisionContext, EndCause, EventKind, FeedItem, Line, LineSource,
+    LineSubType, NewChat, PreferredAgent, StateChange, SystemMessageId, TextType, TransferTarget,
+    Typing,
 };
 pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};

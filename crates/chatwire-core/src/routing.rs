@@ -6,6 +6,8 @@
 //!   can always take or decline it (SuperOffice `AcceptChatSessionTransfer`, LivePerson accept).
 //! - Any other waiting chat rings Online agents with the chat's skill (any agent when the chat
 //!   has no skill), except the agent who transferred it away.
+//! - A chat whose request named an agent rings only that agent (when Online) until the
+//!   engine's wait is over; then it rings as any chat of its skill.
 //! - Away and Offline agents ring for nothing else; Occupied agents only for offers. Nobody
 //!   rings beyond `maxChats`.
 
@@ -74,6 +76,10 @@ pub fn is_routed_to(load: &AgentLoad, chat: &Chat) -> bool {
                 }
             }
         }
+    }
+    if let Some(preferred) = &chat.preferred_agent {
+        // A request that named an agent rings that agent alone until the wait is over.
+        return preferred.id == agent.id && agent.availability == Availability::Online;
     }
     agent.availability == Availability::Online && chat.skill.is_none_or(|s| agent.has_skill(s))
 }
@@ -318,5 +324,43 @@ mod tests {
         let chats = [new, personal, old];
         let order = pick_order(&load(Availability::Online, -1, 0), &chats);
         assert_eq!(order, vec![&chats[1], &chats[2], &chats[0]]);
+    }
+
+    #[test]
+    fn a_named_agent_rings_alone_until_released_then_the_skill_rings() {
+        let mut chat = waiting_chat(Some(10));
+        chat.preferred_agent = Some(crate::chat::PreferredAgent {
+            id: AgentId(2),
+            until: crate::Timestamp(5_000),
+        });
+        let mut named = load(Availability::Online, -1, 0);
+        named.agent.id = AgentId(2);
+        let colleague = load(Availability::Online, -1, 0);
+        assert!(is_routed_to(&named, &chat));
+        assert!(!is_routed_to(&colleague, &chat), "the skill waits");
+        named.agent.availability = Availability::Occupied;
+        assert!(
+            !is_routed_to(&named, &chat),
+            "only an Online named agent rings"
+        );
+        let changes = chat
+            .decide(
+                crate::ChatCommand::ReleasePreferredAgent,
+                &Default::default(),
+            )
+            .expect("released");
+        chat.apply_changes(changes, crate::Timestamp(5_000), crate::GlobalSeq(10));
+        assert!(
+            is_routed_to(&colleague, &chat),
+            "after the wait the skill rings"
+        );
+        assert!(
+            chat.decide(
+                crate::ChatCommand::ReleasePreferredAgent,
+                &Default::default()
+            )
+            .is_err(),
+            "nothing left to release"
+        );
     }
 }

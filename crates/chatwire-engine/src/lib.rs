@@ -17,6 +17,7 @@
 //! - `surveys`: survey lookup and validated submissions (agent, offline, exit).
 //! - `mail`: chat transcripts by e-mail: the request, the outbox, the SMTP mailer.
 //! - `topics`: skills as SuperOffice chat topics: an agent's topics, membership, settings.
+//! - `visitor_auth`: authenticated visitors: tokens verified with each account's key.
 //! - `feed`: the account feed, its wait and who may read it.
 //! - `runtime`: what the domains run on: clock, in-memory tails, notifier, waits, other nodes'
 //!   wake-ups, sweeper, operator stats.
@@ -36,6 +37,7 @@ mod runtime;
 mod sessions;
 mod surveys;
 mod topics;
+mod visitor_auth;
 
 /// The public names of `sessions` (login grants, app credentials, the agent principal), at
 /// the path HTTP code and settings import them from.
@@ -57,7 +59,7 @@ pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::access::AgentChatView;
 pub use chats::archive::{ArchivePage, MAX_ARCHIVE_PAGE};
 pub use chats::cursor::{ChatView, Cursor};
-pub use chats::{ChatRequestInput, LineInput, TransferTo};
+pub use chats::{AccountTransferTarget, ChatRequestInput, LineInput, TransferTo};
 pub use chatwire_core as core;
 pub use chatwire_store::PoolStatus;
 pub use error::{EngineError, EngineResult};
@@ -70,6 +72,7 @@ pub use runtime::stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
 pub use runtime::waits::{parse_wait, wait_secs};
 pub use sessions::guard::GuardConfig;
 pub use topics::TopicRights;
+pub use visitor_auth::{TokenAlgorithm, VisitorKeyConfig, check_visitor_keys, participant_id};
 
 /// Tunables of the engine (the binary fills them from configuration).
 #[derive(Debug, Clone)]
@@ -98,6 +101,13 @@ pub struct EngineConfig {
     pub mail: MailConfig,
     /// Bounded password checks, the verified-login cache and throttles.
     pub guard: GuardConfig,
+    /// Per-account keys of authenticated visitors' tokens (none: every visitor is anonymous).
+    pub visitor_keys: Vec<VisitorKeyConfig>,
+    /// How long a chat request that names an agent rings that agent alone before its skill
+    /// (LivePerson chat request `agent`); 0 rings the skill at once.
+    pub agent_first_wait: Duration,
+    /// Which account may send chats to which (LivePerson `transferAccount`): `(from, to)`.
+    pub account_transfers: Vec<(chatwire_core::AccountId, chatwire_core::AccountId)>,
 }
 
 impl Default for EngineConfig {
@@ -115,6 +125,9 @@ impl Default for EngineConfig {
             app_logins: Vec::new(),
             mail: MailConfig::default(),
             guard: GuardConfig::default(),
+            visitor_keys: Vec::new(),
+            agent_first_wait: Duration::from_secs(30),
+            account_transfers: Vec::new(),
         }
     }
 }
@@ -130,6 +143,7 @@ struct Inner {
     waits: queue::WaitStats,
     mail: mail::Outbox,
     guard: sessions::guard::Guard,
+    visitor_keys: visitor_auth::VisitorKeys,
     config: EngineConfig,
     shutdown: CancellationToken,
     /// Set at start when the store reports wake-ups: other nodes write it too.
@@ -169,6 +183,14 @@ impl Engine {
             waits: queue::WaitStats::default(),
             mail: mail::Outbox::default(),
             guard: sessions::guard::Guard::new(&config.guard),
+            visitor_keys: visitor_auth::VisitorKeys::new(&config.visitor_keys).unwrap_or_else(
+                |e| {
+                    // The binary checks keys before it starts an engine; a test that passes a bad
+                    // one gets no authenticated visitors rather than a panic.
+                    tracing::error!(error = %e, "visitor keys ignored");
+                    visitor_auth::VisitorKeys::default()
+                },
+            ),
             config,
             shutdown: CancellationToken::new(),
             shared: AtomicBool::new(false),

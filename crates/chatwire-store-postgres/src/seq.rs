@@ -121,6 +121,7 @@ mod tests {
             visitor_id: 1,
             chat_timeout_secs: 40,
             pre_chat_lines: vec![],
+            preferred_agent: None,
             request: ChatRequest::default(),
         }
     }

@@ -112,6 +112,7 @@ mod tests {
             visitor_id: 1,
             chat_timeout_secs: 40,
             pre_chat_lines: vec![],
+            preferred_agent: None,
             request: ChatRequest::default(),
         };
         let (mut chat, changes) = Chat::open(new, ChatNum(7), Timestamp(1)).expect("open");

@@ -41,6 +41,7 @@ fn new_chat(account: &AccountId, seed: u64) -> NewChat {
         visitor_id: 42,
         chat_timeout_secs: 40,
         pre_chat_lines: vec![],
+        preferred_agent: None,
         request: ChatRequest::default(),
     }
 }

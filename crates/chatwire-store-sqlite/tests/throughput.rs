@@ -39,6 +39,7 @@ async fn appends_20k_lines_from_64_tasks() {
             visitor_id: 1,
             chat_timeout_secs: 40,
             pre_chat_lines: vec![],
+            preferred_agent: None,
             request: ChatRequest::default(),
         };
         keys.push(

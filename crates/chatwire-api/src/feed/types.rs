@@ -38,6 +38,24 @@ pub(crate) fn event_json(e: &ChatEvent) -> Value {
             },
             "text": text,
         }),
+        EventKind::Collaboration { agent, mode } => json!({
+            "type": "collaboration",
+            "agentId": agent.id.0,
+            "by": agent.name,
+            "mode": mode.map(|m| m.as_str()),
+        }),
+        EventKind::AccountTransfer {
+            from,
+            account,
+            skill,
+            text,
+        } => json!({
+            "type": "accountTransfer",
+            "fromAgentId": from.0,
+            "toAccount": account.as_str(),
+            "skill": skill,
+            "text": text,
+        }),
     };
     if let (Value::Object(map), Value::Object(extra)) = (&mut v, fields) {
         map.extend(extra);

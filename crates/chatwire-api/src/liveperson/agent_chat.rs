@@ -131,7 +131,8 @@ pub async fn get_chats(
 pub async fn get_event(
     AgentChat(chat): AgentChat,
     f: Format,
+    base: BaseUrl,
     Path((_, _, _, event)): Path<(String, i64, String, String)>,
 ) -> LpAnswer {
-    chat.event(f, &event).await
+    chat.event(f, &base, &event).await
 }

@@ -215,7 +215,7 @@ impl ChatReader {
     }
 
     /// `GET …/chat/{chatId}/events/{eventId}`: one event the caller may see.
-    pub async fn event(self, f: Format, event: &str) -> LpAnswer {
+    pub async fn event(self, f: Format, base: &BaseUrl, event: &str) -> LpAnswer {
         let key = chat_key(&self.chat)?;
         let id = event_id(event)?;
         let view = self.read(&key, id, Duration::ZERO).await?;
@@ -224,8 +224,13 @@ impl ChatReader {
             .iter()
             .find(|e| e.id == id)
             .ok_or_else(|| ApiError::NotFound("event not found".into()))?;
-        let ids = EventIds::Attribute;
-        Ok(LpReply::ok(f, &EventView { event, ids }))
+        let view = EventView {
+            event,
+            ids: EventIds::Attribute,
+            chat: &view.chat,
+            base: &base.0,
+        };
+        Ok(LpReply::ok(f, &view))
     }
 
     /// `GET …/chat/{chatId}/info`.

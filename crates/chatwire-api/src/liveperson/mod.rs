@@ -5,12 +5,14 @@
 //! structs, one render each into `wire`), `reply` (responses), `fragments` (the per-revision
 //! render cache of the multi-chat retrieve). Handler files read extract → engine → view:
 //! `login` and `domain` (Login API, CSDS); `agent_session`, `agent_chat`, `agent_transfer`,
+//! `agent_collaboration`,
 //! `agent_extras` (Chat Agent API, caller from `auth`); `visitor`, `visitor_account`,
-//! `visitor_chat`, `visitor_extras`, `engagement` (Server Chat API, caller from `visitor_auth`).
+//! `visitor_chat`, `visitor_extras`, `visitor_identity`, `engagement` (Server Chat API, caller from `visitor_auth`).
 //! `chat_read` answers the chat-level reads both sides share (chat resource, events, info and its
 //! fields), so `agent_chat` and `visitor_chat` differ only in who reads.
 
 pub mod agent_chat;
+pub mod agent_collaboration;
 pub mod agent_extras;
 pub mod agent_session;
 pub mod agent_transfer;
@@ -30,6 +32,7 @@ pub mod visitor_account;
 pub mod visitor_auth;
 pub mod visitor_chat;
 pub mod visitor_extras;
+pub mod visitor_identity;
 pub mod wire;
 
 use axum::Router;
@@ -104,7 +107,27 @@ fn agent_routes() -> RouteTable {
         .put(&format!("{C}/info/agentTyping"), c::put_agent_typing)
         .get(&format!("{C}/transfer"), agent_transfer::get_transfer)
         .post(&format!("{C}/transfer"), agent_transfer::post_transfer)
+        .get(
+            &format!("{C}/transferAccount"),
+            agent_transfer::get_transfer_account,
+        )
+        .post(
+            &format!("{C}/transferAccount"),
+            agent_transfer::post_transfer_account,
+        )
         .get(&format!("{C}/events/{{event}}"), c::get_event)
+        .get(
+            &format!("{C}/collaborationChannels"),
+            agent_collaboration::get_channels,
+        )
+        .post(
+            &format!("{C}/collaborationChannels"),
+            agent_collaboration::post_channel,
+        )
+        .delete(
+            &format!("{C}/collaborationChannels/{{channel}}"),
+            agent_collaboration::delete_channel,
+        )
         .get(&format!("{C}/survey"), agent_extras::get_agent_survey)
         .put(&format!("{C}/survey"), agent_extras::put_agent_survey)
         .get(
@@ -137,6 +160,10 @@ fn visitor_routes() -> RouteTable {
         .post(
             &format!("{A}/app/engagement/visitors"),
             engagement::post_engagement,
+        )
+        .post(
+            &format!("{A}/conversation"),
+            visitor_identity::post_conversation,
         )
         .get(&format!("{A}/chat/availability"), a::get_availability)
         .get(&format!("{A}/chat/availableSlots"), a::get_available_slots)

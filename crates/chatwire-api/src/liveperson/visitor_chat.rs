@@ -44,9 +44,10 @@ pub async fn get_events(
 pub async fn get_event(
     VisitorChat(chat): VisitorChat,
     f: Format,
+    base: BaseUrl,
     Path((_, _, event)): Path<(String, String, String)>,
 ) -> LpAnswer {
-    chat.event(f, &event).await
+    chat.event(f, &base, &event).await
 }
 
 /// `POST /chat/{chatId}/events`: a line (always plain on this side) or `state: ended`. 201 +

@@ -119,6 +119,20 @@ pub fn message(
                 target.clone(),
             )
         }
+        // SuperOffice has no accounts to go to: the nearest is a transfer, named by the skill and
+        // account the customer is sent to.
+        EventKind::AccountTransfer {
+            from,
+            account,
+            skill,
+            text,
+        } => (
+            "Special",
+            "TransferedSession",
+            text.clone(),
+            nick(*from),
+            format!("{skill} ({account})"),
+        ),
         EventKind::State(change) if change.state == ChatState::Ended => {
             let (special, author) = match change.end_cause {
                 Some(EndCause::Agent(id)) => ("ClosedByUser", nick(id)),
@@ -127,7 +141,8 @@ pub fn message(
             };
             ("Special", special, String::new(), author, String::new())
         }
-        EventKind::State(_) => return None,
+        // SuperOffice has no message for a supervisor listening in (docs/superoffice.md).
+        EventKind::State(_) | EventKind::Collaboration { .. } => return None,
     };
     Some(ChatMessage {
         chat_message_id: event.seq.0,

@@ -189,6 +189,8 @@ fn body(w: &World, who: &Creds, csrf: &str) -> String {
         "Name": "Renamed",
         "event": {"@type": "line", "text": "hijacked"},
         "transfer": {"agent": {"id": who.id}},
+        "transferAccount": {"account": {"id": "2000"}, "skill": {"id": w.sales.0}},
+        "collaborationChannel": {"mode": "write"},
         "agentTyping": "typing",
         "visitorName": "Mallory",
         "visitorTyping": "typing",

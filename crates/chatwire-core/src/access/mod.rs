@@ -14,6 +14,10 @@
 //! - **Delete** (SuperOffice `DeleteChatSessionEntity`: end it for good): the agent handling
 //!   it, the agent who opened it for a customer, or an admin; the engine adds topic managers
 //!   (`topics::TopicRights`).
+//! - **Collaborate** (join as a supervisor to listen or write, leave, change mode): admins of
+//!   its account (the supervisors), other than the agent handling it. A supervisor who joined
+//!   reads the chat while they take part; one who joined to write also posts lines
+//!   (`Chat::decide`), and nothing else an agent does (typing, URLs, end, transfer).
 //!
 //! An agent who may not read a chat learns nothing of it ([`Verdict::Hidden`]); one who may
 //! read it but not do this gets [`Verdict::ReadOnly`], which a use case turns into a refusal or,
@@ -40,6 +44,8 @@ pub enum ChatAction {
     Requeue,
     /// End it on behalf of the account (SuperOffice `DeleteChatSessionEntity`).
     Delete,
+    /// Join it as a supervisor (listen or write), change mode, or leave.
+    Collaborate,
 }
 
 /// The answer for one agent, chat and action.
@@ -70,7 +76,10 @@ pub fn is_involved(agent: AgentId, chat: &Chat) -> bool {
 pub fn may_read(load: &AgentLoad, chat: &Chat) -> bool {
     let agent = &load.agent;
     chat.account == agent.account
-        && (is_involved(agent.id, chat) || agent.is_admin || routing::is_routed_to(load, chat))
+        && (is_involved(agent.id, chat)
+            || agent.is_admin
+            || chat.collaboration_of(agent.id).is_some()
+            || routing::is_routed_to(load, chat))
 }
 
 /// Whether a session list may show `load.agent` the chat's details (key, customer) without
@@ -130,6 +139,7 @@ pub fn verdict(load: &AgentLoad, chat: &Chat, action: ChatAction) -> Verdict {
                 || chat.is_handled_by(agent.id)
                 || chat.request.opened_by == Some(agent.id)
         }
+        ChatAction::Collaborate => agent.is_admin && !chat.is_handled_by(agent.id),
     };
     if allowed {
         Verdict::Allowed

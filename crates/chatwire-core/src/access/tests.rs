@@ -263,3 +263,94 @@ fn a_session_list_shows_the_key_only_to_readers_and_to_agents_whose_queue_it_wai
     );
     assert_eq!(disclosure(&admin(9), &chatting), ChatDisclosure::Full);
 }
+
+#[test]
+fn only_admins_other_than_the_handler_collaborate_and_a_writer_posts_lines() {
+    use crate::chat::{ChatCommand, CollaborationMode, TextType};
+    let mut chat = chatting_with_1();
+    assert_eq!(
+        verdict(&admin(9), &chat, ChatAction::Collaborate),
+        Verdict::Allowed
+    );
+    assert_eq!(
+        verdict(&load(1, &[10]), &chat, ChatAction::Collaborate),
+        Verdict::ReadOnly,
+        "the handler does not supervise their own chat"
+    );
+    assert_eq!(
+        verdict(&load(2, &[10]), &chat, ChatAction::Collaborate),
+        Verdict::Hidden
+    );
+    let line = |id: i64| ChatCommand::PostLine {
+        author: crate::Actor::Agent {
+            id: AgentId(id),
+            name: format!("Agent{id}"),
+        },
+        text: "hello".into(),
+        text_type: TextType::Plain,
+        json: None,
+        sub_type: crate::LineSubType::Regular,
+    };
+    let ctx = Default::default();
+    let join = |mode| ChatCommand::Collaborate {
+        agent: assigned(9),
+        mode,
+    };
+    let changes = chat
+        .decide(join(Some(CollaborationMode::Listen)), &ctx)
+        .expect("joins");
+    chat.apply_changes(changes, crate::Timestamp(2_000), crate::GlobalSeq(10));
+    assert!(
+        chat.decide(line(9), &ctx).is_err(),
+        "a listener writes nothing"
+    );
+    assert!(
+        chat.decide(join(Some(CollaborationMode::Listen)), &ctx)
+            .is_err(),
+        "same mode twice"
+    );
+    let changes = chat
+        .decide(join(Some(CollaborationMode::Write)), &ctx)
+        .expect("switches");
+    chat.apply_changes(changes, crate::Timestamp(2_100), crate::GlobalSeq(11));
+    assert!(chat.decide(line(9), &ctx).is_ok(), "a writer posts lines");
+    assert!(
+        chat.decide(
+            ChatCommand::End {
+                by: crate::Actor::Agent {
+                    id: AgentId(9),
+                    name: "Agent9".into()
+                }
+            },
+            &ctx
+        )
+        .is_err(),
+        "but does not end the chat"
+    );
+    let changes = chat.decide(join(None), &ctx).expect("leaves");
+    chat.apply_changes(changes, crate::Timestamp(2_200), crate::GlobalSeq(12));
+    assert!(chat.collaborators.is_empty());
+    assert!(chat.decide(join(None), &ctx).is_err(), "not taking part");
+    assert!(
+        chat.decide(
+            ChatCommand::Collaborate {
+                agent: assigned(1),
+                mode: Some(CollaborationMode::Listen)
+            },
+            &ctx
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn a_supervisor_who_joined_reads_the_chat_while_taking_part() {
+    let mut chat = chatting_with_1();
+    let colleague = load(2, &[10]);
+    assert!(!may_read(&colleague, &chat));
+    chat.collaborators.push(crate::chat::Collaborator {
+        agent: assigned(2),
+        mode: crate::chat::CollaborationMode::Listen,
+    });
+    assert!(may_read(&colleague, &chat));
+}

@@ -97,6 +97,26 @@ pub enum ChatCommand {
         /// Note for the receiving agent.
         text: String,
     },
+    /// The handling agent sends the chat to another account's skill; the chat ends here.
+    TransferAccount {
+        /// The agent transferring (must be handling the chat).
+        by: AssignedAgent,
+        /// The account the visitor goes to.
+        account: crate::AccountId,
+        /// The skill name there.
+        skill: String,
+        /// Note for the receiving agent.
+        text: String,
+    },
+    /// A supervisor joins the chat in `mode`, changes mode, or (`None`) leaves it.
+    Collaborate {
+        /// The supervisor.
+        agent: AssignedAgent,
+        /// The new mode; `None` leaves.
+        mode: Option<super::CollaborationMode>,
+    },
+    /// The agent a chat request named did not take it within the wait: it now rings its skill.
+    ReleasePreferredAgent,
     /// The target of a personal transfer declines it.
     RejectTransfer {
         /// The declining agent.
@@ -132,6 +152,8 @@ pub enum Change {
     Assign(Option<AssignedAgent>),
     /// Start (or clear) a pending transfer.
     Transfer(Option<PendingTransfer>),
+    /// Set (or clear) the agent a chat rings first.
+    PreferredAgent(Option<super::PreferredAgent>),
 }
 
 /// Facts `decide` needs that live outside the chat, gathered by the store inside the same

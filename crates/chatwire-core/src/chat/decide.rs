@@ -4,23 +4,23 @@
 //! `decide` is pure: the store backend calls it inside its write transaction with the chat as
 //! committed, so two concurrent accepts can never both win, on one node or many.
 
-use super::command::{MAX_LINE_CHARS, validate_name, validate_text};
+use super::command::{validate_name, validate_text};
 use super::{
     Actor, AssignedAgent, Change, Chat, ChatCommand, ChatState, DecisionContext, EndCause,
-    EventKind, Line, LineSource, LineSubType, PendingTransfer, StateChange, SystemMessageId,
-    TextType, TransferTarget, Typing, TypingSide,
+    EventKind, Line, LineSource, LineSubType, StateChange, SystemMessageId, TextType, Typing,
+    TypingSide,
 };
 use crate::routing;
 use crate::{AgentId, DomainError};
 
-fn state(state: ChatState) -> Change {
+pub(super) fn state(state: ChatState) -> Change {
     Change::Event(EventKind::State(StateChange {
         state,
         end_cause: None,
     }))
 }
 
-fn system_line(id: SystemMessageId, text: impl Into<String>) -> Change {
+pub(super) fn system_line(id: SystemMessageId, text: impl Into<String>) -> Change {
     Change::Event(EventKind::Line(Line::system(id, text)))
 }
 
@@ -85,6 +85,43 @@ impl Chat {
                 })),
             ]),
             ChatCommand::Transfer { by, target, text } => self.decide_transfer(by, target, text),
+            ChatCommand::TransferAccount {
+                by,
+                account,
+                skill,
+                text,
+            } => self.decide_account_transfer(&by, account, skill, text),
+            ChatCommand::Collaborate { agent, mode } => {
+                if self.is_handled_by(agent.id) {
+                    return Err(DomainError::invalid(
+                        "collaborationChannel",
+                        "the agent handling the chat cannot join it as a supervisor",
+                    ));
+                }
+                if self.collaboration_of(agent.id) == mode {
+                    return Err(match mode {
+                        Some(_) => DomainError::invalid(
+                            "collaborationChannel",
+                            "already taking part in this mode",
+                        ),
+                        None => DomainError::NotParticipant,
+                    });
+                }
+                Ok(vec![Change::Event(EventKind::Collaboration {
+                    agent,
+                    mode,
+                })])
+            }
+            ChatCommand::ReleasePreferredAgent => {
+                self.require_state(ChatState::Waiting)?;
+                if self.preferred_agent.is_none() {
+                    return Err(DomainError::invalid(
+                        "agent",
+                        "the chat no longer waits for the agent it named",
+                    ));
+                }
+                Ok(vec![Change::PreferredAgent(None)])
+            }
             ChatCommand::RejectTransfer { agent } => self.decide_reject(agent),
             ChatCommand::Requeue => {
                 self.require_state(ChatState::Chatting)?;
@@ -150,7 +187,7 @@ impl Chat {
         }
     }
 
-    fn require_handler(&self, agent: AgentId) -> Result<(), DomainError> {
+    pub(super) fn require_handler(&self, agent: AgentId) -> Result<(), DomainError> {
         if self.is_handled_by(agent) {
             Ok(())
         } else {
@@ -215,7 +252,10 @@ impl Chat {
                 TypingSide::Visitor,
             ),
             Actor::Agent { id, name } => {
-                self.require_handler(id)?;
+                // The handling agent, or a supervisor who joined to write.
+                if self.collaboration_of(id) != Some(super::CollaborationMode::Write) {
+                    self.require_handler(id)?;
+                }
                 if text_type == TextType::RichContent && json.is_none() {
                     return Err(DomainError::invalid(
                         "json",
@@ -262,70 +302,6 @@ impl Chat {
                     ended(EndCause::Agent(*id)),
                 ])
             }
-        }
-    }
-
-    fn decide_transfer(
-        &self,
-        by: AssignedAgent,
-        target: TransferTarget,
-        text: String,
-    ) -> Result<Vec<Change>, DomainError> {
-        self.require_handler(by.id)?;
-        if matches!(&target, TransferTarget::Agent { id, .. } if *id == by.id) {
-            return Err(DomainError::invalid(
-                "transfer",
-                "cannot transfer a chat to yourself",
-            ));
-        }
-        if text.chars().count() > MAX_LINE_CHARS {
-            return Err(DomainError::invalid(
-                "text",
-                "must be at most 20000 characters",
-            ));
-        }
-        crate::text::check_xml_text("text", &text)?;
-        let (id, line) = match &target {
-            TransferTarget::Skill { name, .. } => (
-                SystemMessageId::TRANSFER_SKILL,
-                format!("Please hold while the chat is transferred to {name}."),
-            ),
-            TransferTarget::Agent { name, .. } => (
-                SystemMessageId::TRANSFER_AGENT,
-                format!("Please hold while the chat is transferred to {name}."),
-            ),
-        };
-        Ok(vec![
-            Change::Event(EventKind::Transfer {
-                from: Some(by.id),
-                to: target.clone(),
-                text,
-            }),
-            Change::Assign(None),
-            Change::Transfer(Some(PendingTransfer {
-                target,
-                from: Some(by),
-            })),
-            state(ChatState::Waiting),
-            system_line(id, line),
-        ])
-    }
-
-    fn decide_reject(&self, agent: AgentId) -> Result<Vec<Change>, DomainError> {
-        let Some(pending) = &self.transfer else {
-            return Err(DomainError::NoPendingTransfer);
-        };
-        if !matches!(pending.target, TransferTarget::Agent { id, .. } if id == agent) {
-            return Err(DomainError::NoPendingTransfer);
-        }
-        match &pending.from {
-            // Back to the agent who transferred it, who never stopped being responsible.
-            Some(from) => Ok(vec![
-                Change::Transfer(None),
-                Change::Assign(Some(from.clone())),
-                state(ChatState::Chatting),
-            ]),
-            None => Ok(vec![Change::Transfer(None)]),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentId, EventId, GlobalSeq, SkillId, Timestamp};
+use crate::{AccountId, AgentId, EventId, GlobalSeq, SkillId, Timestamp};
 
 use super::ChatState;
 
@@ -25,9 +25,9 @@ impl ChatEvent {
     /// lines and transfer notes are for agents only (LivePerson spec §3.1).
     pub fn visible_to_visitor(&self) -> bool {
         match &self.kind {
-            EventKind::State(_) | EventKind::Url { .. } => true,
+            EventKind::State(_) | EventKind::Url { .. } | EventKind::AccountTransfer { .. } => true,
             EventKind::Line(line) => line.visible_to_visitor(),
-            EventKind::Transfer { .. } => false,
+            EventKind::Transfer { .. } | EventKind::Collaboration { .. } => false,
         }
     }
 }
@@ -54,6 +54,25 @@ pub enum EventKind {
         /// Where the chat went.
         to: TransferTarget,
         /// Note for the receiving agent.
+        text: String,
+    },
+    /// A supervisor joined (`Some` mode), changed mode, or left (`None`); agents only.
+    Collaboration {
+        /// The supervisor.
+        agent: super::AssignedAgent,
+        /// How they take part from now on; `None`: they left.
+        mode: Option<super::CollaborationMode>,
+    },
+    /// The chat was sent to another account (LivePerson account-to-account transfer): the
+    /// visitor is to request a new chat there (`a2a-transfer`); the chat then ends.
+    AccountTransfer {
+        /// The agent who transferred.
+        from: AgentId,
+        /// The account the visitor goes to.
+        account: AccountId,
+        /// The skill (name) of that account the new chat asks for.
+        skill: String,
+        /// Note for the agents (shown to the receiving agent as a pre-chat line).
         text: String,
     },
 }

@@ -5,6 +5,7 @@
 mod command;
 mod customer;
 mod decide;
+mod decide_transfer;
 mod event;
 mod outcome;
 mod request;
@@ -18,9 +19,10 @@ pub use event::{
     TextType, TransferTarget,
 };
 pub use outcome::{Committed, FeedItem};
+
 pub use request::{
-    ChatRequest, CustomVariable, DEFAULT_CHAT_TIMEOUT_SECS, MAX_CHAT_TIMEOUT_SECS, NewChat,
-    ROUTING_GREETING, SurveyAnswer,
+    A2aSource, ChatRequest, CustomVariable, DEFAULT_CHAT_TIMEOUT_SECS, MAX_CHAT_TIMEOUT_SECS,
+    NewChat, ROUTING_GREETING, SurveyAnswer,
 };
 pub use special::{Special, SpecialKind};
 
@@ -101,6 +103,45 @@ pub struct PendingTransfer {
     pub from: Option<AssignedAgent>,
 }
 
+/// The agent a chat request named: the chat rings only them until `until`, then its skill
+/// (LivePerson chat request `agent`; the wait is the engine's `agent_first_wait`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreferredAgent {
+    /// The agent rung first.
+    pub id: AgentId,
+    /// When the chat stops waiting for them alone.
+    pub until: Timestamp,
+}
+
+/// How a second agent (a supervisor) takes part in a chat they do not handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollaborationMode {
+    /// Reads everything agents see; writes nothing, and the visitor is not told.
+    Listen,
+    /// Also writes lines, which the visitor sees as agent lines by the supervisor's name.
+    Write,
+}
+
+impl CollaborationMode {
+    /// The wire name (`listen`, `write`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Listen => "listen",
+            Self::Write => "write",
+        }
+    }
+}
+
+/// A supervisor taking part in a chat (LivePerson collaboration channel, SuperOffice "listen in").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collaborator {
+    /// The supervisor.
+    pub agent: AssignedAgent,
+    /// Listening or writing.
+    pub mode: CollaborationMode,
+}
+
 /// A chat: its identity, its current state (folded from events) and its info fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chat {
@@ -144,6 +185,13 @@ pub struct Chat {
     pub next_event_id: EventId,
     /// What the visitor sent with the chat request.
     pub request: ChatRequest,
+    /// Supervisors taking part (folded from collaboration events).
+    #[serde(default)]
+    pub collaborators: Vec<Collaborator>,
+    /// The agent the chat rings alone for now, when its request named one; cleared when an
+    /// agent takes it or the wait is over.
+    #[serde(default)]
+    pub preferred_agent: Option<PreferredAgent>,
     /// Bumped by every committed change; caches keep the highest revision they have seen, so
     /// concurrent commits applied out of order never roll a cached chat back.
     #[serde(default)]
@@ -198,8 +246,14 @@ impl Chat {
                     if self.agent != agent {
                         self.agent_typing = Typing::NotTyping;
                     }
+                    // Once taken, a chat no longer waits for the agent its request named (a
+                    // later transfer or requeue rings as usual).
+                    if agent.is_some() {
+                        self.preferred_agent = None;
+                    }
                     self.agent = agent;
                 }
+                Change::PreferredAgent(p) => self.preferred_agent = p,
                 Change::Transfer(t) => {
                     if let Some(PendingTransfer {
                         target: TransferTarget::Skill { id, .. },
@@ -239,13 +293,32 @@ impl Chat {
                     self.last_speaker = Some(line.source);
                 }
             }
-            EventKind::Url { .. } | EventKind::Transfer { .. } => {}
+            EventKind::Collaboration { agent, mode } => {
+                self.collaborators.retain(|c| c.agent.id != agent.id);
+                if let Some(mode) = mode {
+                    self.collaborators.push(Collaborator {
+                        agent: agent.clone(),
+                        mode: *mode,
+                    });
+                }
+            }
+            EventKind::Url { .. }
+            | EventKind::Transfer { .. }
+            | EventKind::AccountTransfer { .. } => {}
         }
     }
 
     /// The number of events in the log.
     pub const fn event_count(&self) -> u32 {
         self.next_event_id.0
+    }
+
+    /// How `agent` takes part as a supervisor, if they do.
+    pub fn collaboration_of(&self, agent: AgentId) -> Option<CollaborationMode> {
+        self.collaborators
+            .iter()
+            .find(|c| c.agent.id == agent)
+            .map(|c| c.mode)
     }
 
     /// Whether `agent` is the one handling this chat now.
@@ -289,6 +362,7 @@ pub(crate) mod test_support {
             visitor_id: 7,
             chat_timeout_secs: 40,
             pre_chat_lines: vec!["order 42".into()],
+            preferred_agent: None,
             request: ChatRequest::default(),
         }
     }

@@ -32,6 +32,18 @@ pub struct CustomVariable {
     pub value: String,
 }
 
+/// Where a chat comes from when it continues an account-to-account transfer (the chat
+/// request's `a2aSourceSiteId`, `a2aSourceSessionId`, `a2aEventId`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct A2aSource {
+    /// The source account.
+    pub source_account: String,
+    /// The source chat's number.
+    pub source_session: i64,
+    /// The id of the transfer event in the source chat.
+    pub event: u32,
+}
+
 /// Everything the visitor (or a SuperOffice session create) sent with the request that is not
 /// routing state. Stored as-is and shown in chat info.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -67,8 +79,14 @@ pub struct ChatRequest {
     pub participant_id: Option<String>,
     /// Authenticated visitor conversation id.
     pub conversation_id: Option<String>,
-    /// Single sign-on key.
+    /// Single sign-on key (a visitor's signed token is read from here; it is never stored
+    /// once verified).
     pub sso_key: Option<String>,
+    /// The account transfer this chat continues, checked by the engine before the chat opens.
+    pub a2a: Option<A2aSource>,
+    /// Who the visitor is, when the engine verified their token with the account's key;
+    /// `None` for anonymous visitors, whatever ids they sent.
+    pub authenticated: Option<crate::identity::AuthenticatedVisitor>,
     /// Customer e-mail (SuperOffice `CustomerEmail`, transcript default).
     pub customer_email: Option<String>,
     /// Customer phone (SuperOffice `CustomerPhone`).
@@ -108,6 +126,8 @@ pub struct NewChat {
     pub chat_timeout_secs: u32,
     /// Lines shown to agents before the chat (never to the visitor).
     pub pre_chat_lines: Vec<String>,
+    /// The agent the chat rings alone at first (the request named them), and until when.
+    pub preferred_agent: Option<super::PreferredAgent>,
     /// The rest of the request.
     pub request: ChatRequest,
 }
@@ -182,6 +202,8 @@ impl Chat {
             last_speaker: None,
             chat_timeout_secs: new.chat_timeout_secs,
             next_event_id: EventId(0),
+            preferred_agent: new.preferred_agent,
+            collaborators: Vec::new(),
             request: new.request,
             revision: 0,
         };

@@ -20,8 +20,11 @@
 //! of the in-memory tail.
 
 pub(crate) mod access;
+mod account_transfer;
+pub use account_transfer::AccountTransferTarget;
 mod agent_writes;
 pub(crate) mod archive;
+mod collaboration;
 pub(crate) mod cursor;
 pub(crate) mod html;
 mod messages;
@@ -135,6 +138,13 @@ impl Engine {
         account: &AccountId,
         input: ChatRequestInput,
     ) -> EngineResult<Committed> {
+        let mut input = input;
+        // Whoever calls, a visitor is authenticated only by a token verified here.
+        self.identify_visitor(account, &mut input.request)?;
+        if let Some(a2a) = &input.request.a2a {
+            let origin = self.check_a2a_source(account, a2a).await?;
+            input.pre_chat_lines.insert(0, origin);
+        }
         let skill = match input
             .skill
             .as_deref()
@@ -144,9 +154,13 @@ impl Engine {
             Some(name) => Some(self.skill_by_name_or_id(account, name).await?.id),
             None => None,
         };
-        if let Some(login) = &input.request.agent_login {
-            self.agent_by_login(account, login).await?;
-        }
+        let (skill, preferred_agent) = match &input.request.agent_login {
+            Some(login) => {
+                let agent = self.agent_by_login(account, login).await?;
+                self.named_agent_route(account, &agent, skill).await?
+            }
+            None => (skill, None),
+        };
         let [a0, a1, a2, a3, a4, a5, a6, a7, rest @ ..] = random_bytes::<32>()?;
         let a = u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]);
         let b = u128::from_le_bytes(
@@ -170,6 +184,7 @@ impl Engine {
             visitor_id: input.visitor_id.unwrap_or(generated_visitor),
             chat_timeout_secs: input.chat_timeout_secs.unwrap_or(DEFAULT_CHAT_TIMEOUT_SECS),
             pre_chat_lines: input.pre_chat_lines,
+            preferred_agent,
             request: input.request,
         };
         new.validate()?;

@@ -1,6 +1,7 @@
 //! The queue and routing as agents and visitors see it: an agent's load and ring count (with
 //! its wait), the chats ringing for an agent, free slots, transfer skills, availability and
-//! estimated wait (`availability`), and taking chats from the queue (`claim`).
+//! estimated wait (`availability`), taking chats from the queue (`claim`), and chat requests
+//! that name an agent (`named_agent`: that agent first, the skill after a wait).
 //!
 //! Rules owned here: which queued chats ring for whom and in which order (applying
 //! `chatwire_core::routing`), how free slots and the estimated wait are counted, and which
@@ -8,6 +9,7 @@
 
 mod availability;
 mod claim;
+mod named_agent;
 
 pub(crate) use availability::WaitStats;
 

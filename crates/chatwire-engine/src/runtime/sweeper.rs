@@ -1,6 +1,8 @@
 //! Background sweeper: runs agent liveness every few seconds (`agents::liveness`), ends chats whose visitor went silent for `chatTimeout` (system message
 //! 6; never a chat an agent opened for a customer, which has no visitor client to go silent:
-//! `Chat::has_visitor_client`), drops ended chats from memory once nobody has read them for a while, and retries a
+//! `Chat::has_visitor_client`), lets chats that waited for a named agent long enough ring
+//! their skill (`queue`), drops ended chats from memory once nobody has read them for a while,
+//! and retries a
 //! re-sync with the shared store that a failed wake-up asked for.
 //!
 //! Visitor silence with several nodes: each node sees only the polls that reach it, so a node
@@ -53,7 +55,9 @@ pub(crate) fn spawn(engine: Engine) {
                     // enough and keeps account listings off the store.
                     if last_agent_sweep.elapsed() >= agent_every {
                         last_agent_sweep = std::time::Instant::now();
-                        if last_full_agent_sweep.is_none_or(|at| at.elapsed() >= FULL_AGENT_SWEEP_EVERY) {
+                        let full_due = last_full_agent_sweep
+                            .is_none_or(|at| at.elapsed() >= FULL_AGENT_SWEEP_EVERY);
+                        if full_due {
                             last_full_agent_sweep = Some(last_agent_sweep);
                             engine.sweep_agents().await;
                         } else {
@@ -97,6 +101,7 @@ impl Engine {
                 expired.push((t.chat.account.clone(), t.chat.key.clone()));
             }
         }
+        self.release_named_agents(now).await;
         let mut ended = 0;
         for (account, key) in expired {
             if self.is_shared() && !self.silent_everywhere(&account, &key, now).await {

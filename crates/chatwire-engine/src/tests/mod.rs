@@ -521,6 +521,7 @@ mod guard;
 mod guard_locks;
 mod liveness;
 mod multi_node;
+mod named_agent;
 mod readers;
 mod superoffice;
 mod superoffice_sessions;

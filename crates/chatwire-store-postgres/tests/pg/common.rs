@@ -173,6 +173,7 @@ pub(crate) async fn chat(store: &dyn Store, account: &AccountId, seed: u64) -> C
         visitor_id: 42,
         chat_timeout_secs: 40,
         pre_chat_lines: vec![],
+        preferred_agent: None,
         request: ChatRequest::default(),
     };
     store

@@ -22,6 +22,7 @@ fn old_chat() -> Chat {
         visitor_id: 1,
         chat_timeout_secs: 40,
         pre_chat_lines: vec![],
+        preferred_agent: None,
         request: ChatRequest::default(),
     };
     let (mut chat, _) = Chat::open(new, ChatNum(9), Timestamp(1_000)).expect("chat");

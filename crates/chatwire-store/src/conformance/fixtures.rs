@@ -82,6 +82,7 @@ pub(super) fn new_chat(account: &AccountId, skill: Option<SkillId>, seed: u64) -
         visitor_id: 1_215_602_164_887_992,
         chat_timeout_secs: 40,
         pre_chat_lines: vec![],
+        preferred_agent: None,
         request: ChatRequest {
             language: Some("en-US".into()),
             ..ChatRequest::default()

@@ -7,6 +7,7 @@
 mod agents;
 mod database;
 mod limits;
+mod liveperson;
 mod mail;
 mod throttle;
 
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 pub use self::agents::AgentsSettings;
 pub use self::database::{DatabaseSettings, DatabaseTarget};
 pub use self::limits::LimitsSettings;
+pub use self::liveperson::{AccountTransferSettings, VisitorKeySettings};
 pub use self::mail::MailSettings;
 pub use self::throttle::ThrottleSettings;
 
@@ -121,6 +123,10 @@ pub struct EngineSettings {
     pub directory_ttl_ms: u64,
     /// Longest long-poll wait (`wait=`) a client may ask for, seconds.
     pub max_wait_secs: u64,
+    /// How long a chat request naming an agent rings that agent alone before its skill, s.
+    pub agent_first_wait_secs: u64,
+    /// Which account may send chats to which (LivePerson `transferAccount`).
+    pub account_transfers: Vec<AccountTransferSettings>,
 }
 
 impl Default for EngineSettings {
@@ -133,6 +139,8 @@ impl Default for EngineSettings {
             ended_retention_secs: d.ended_retention.as_secs(),
             directory_ttl_ms: u64::try_from(d.directory_ttl.as_millis()).unwrap_or(2000),
             max_wait_secs: d.max_wait.as_secs(),
+            agent_first_wait_secs: d.agent_first_wait.as_secs(),
+            account_transfers: Vec::new(),
         }
     }
 }
@@ -145,6 +153,8 @@ pub struct AuthSettings {
     pub login_ttl_secs: u64,
     /// Bots that log in with application credentials (LivePerson application login).
     pub app_logins: Vec<AppLoginSettings>,
+    /// Keys that verify authenticated visitors' tokens, one entry per account.
+    pub visitor_keys: Vec<VisitorKeySettings>,
 }
 
 impl Default for AuthSettings {
@@ -152,6 +162,7 @@ impl Default for AuthSettings {
         Self {
             login_ttl_secs: 8 * 3600,
             app_logins: Vec::new(),
+            visitor_keys: Vec::new(),
         }
     }
 }
@@ -327,6 +338,8 @@ impl Settings {
             anyhow::bail!("auth.login_ttl_secs must be positive");
         }
         let (agent_idle_timeout, requeue_after) = self.agents.durations();
+        let (visitor_keys, account_transfers) =
+            liveperson::engine_parts(&self.auth.visitor_keys, &e.account_transfers)?;
         let mail = self.mail.config();
         mail.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(EngineConfig {
@@ -342,6 +355,9 @@ impl Settings {
             max_wait: Duration::from_secs(e.max_wait_secs),
             mail,
             guard: self.throttle.config()?,
+            visitor_keys,
+            agent_first_wait: Duration::from_secs(e.agent_first_wait_secs),
+            account_transfers,
         })
     }
 

@@ -97,3 +97,44 @@ fn agent_liveness_settings_reach_the_engine() {
     assert_eq!(config.agent_idle_timeout, Duration::from_secs(90));
     assert_eq!(config.requeue_after, Duration::ZERO, "0 keeps chats");
 }
+
+#[test]
+fn visitor_keys_and_account_transfers_are_checked_at_start() {
+    let key = |algorithm: &str, key: &str| VisitorKeySettings {
+        account: "1000".into(),
+        algorithm: algorithm.into(),
+        key: key.into(),
+        ..VisitorKeySettings::default()
+    };
+    let secret = "0123456789abcdef0123456789abcdef";
+    let mut s = Settings::default();
+    s.auth.visitor_keys = vec![key("HS256", secret)];
+    let config = s.engine_config().expect("an HS256 secret of 32 bytes");
+    assert_eq!(config.visitor_keys.len(), 1);
+    for bad in [
+        vec![key("none", secret)],
+        vec![key("HS256", "short")],
+        vec![key("RS256", "not a PEM key")],
+        vec![key("HS256", secret), key("HS256", secret)],
+        vec![VisitorKeySettings {
+            key_file: "somewhere.pem".into(),
+            ..key("HS256", secret)
+        }],
+    ] {
+        let mut s = Settings::default();
+        s.auth.visitor_keys = bad;
+        assert!(s.engine_config().is_err());
+    }
+    let pair = |from: &str, to: &str| AccountTransferSettings {
+        from: from.into(),
+        to: to.into(),
+    };
+    let mut s = Settings::default();
+    s.engine.account_transfers = vec![pair("1000", "2000")];
+    assert_eq!(s.engine_config().expect("pair").account_transfers.len(), 1);
+    for bad in [pair("1000", "1000"), pair("1000", "not valid!")] {
+        let mut s = Settings::default();
+        s.engine.account_transfers = vec![bad];
+        assert!(s.engine_config().is_err());
+    }
+}

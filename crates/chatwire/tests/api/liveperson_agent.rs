@@ -137,8 +137,10 @@ async fn visitor_request_rings_accept_and_lines_flow_with_exact_cursors() {
             "events",
             "info",
             "next",
+            "collaboration-channels",
             "visit-id",
             "transfer",
+            "transfer-account",
             "agent-survey"
         ]
     );

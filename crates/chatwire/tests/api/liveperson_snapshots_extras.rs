@@ -1,7 +1,9 @@
 //! Wire snapshots of the Chat Agent API extras, in JSON and in XML: the agent survey
 //! (structure, submit by PUT and by POST + override, invalid answers), participant extended
 //! info, and the visit resources (visit, info, custom variables). One scenario per format on a
-//! fresh demo server, with a visitor who is authenticated and sends custom variables.
+//! fresh demo server, with a visitor who names a participant id without a token (so is not
+//! authenticated: `liveperson_snapshots_identity` has the authenticated case) and sends custom
+//! variables.
 
 use reqwest::Method;
 use serde_json::json;
@@ -47,7 +49,7 @@ fn answers(w: &Wire<'_>, req: Req, id: i64, answers: &[(i64, &[&str])]) -> Req {
 }
 
 async fn extras(fmt: Fmt) {
-    // Arrange: an authenticated visitor with contact details and custom variables; agent1
+    // Arrange: a visitor naming a participant, with contact details and custom variables; agent1
     // accepts the chat.
     let app = spawn_app().await;
     let w = Wire::new(&app, fmt);
@@ -199,8 +201,10 @@ async fn every_link_of_the_agent_chat_resource_leads_somewhere_that_answers() {
         "events",
         "info",
         "next",
+        "collaboration-channels",
         "visit-id",
         "transfer",
+        "transfer-account",
         "agent-survey",
     ]
     .iter()

@@ -12,6 +12,7 @@ fn chat_view() -> ChatView {
         visitor_id: 1,
         chat_timeout_secs: 40,
         pre_chat_lines: vec![],
+        preferred_agent: None,
         request: ChatRequest::default(),
     };
     let (chat, _) = Chat::open(new, ChatNum(1), Timestamp(1)).expect("open");
@@ -84,6 +85,7 @@ fn a_chatting_chat_is_valid_until_its_duration_ticks() {
         visitor_id: 1,
         chat_timeout_secs: 40,
         pre_chat_lines: vec![],
+        preferred_agent: None,
         request: ChatRequest::default(),
     };
     let (mut chat, _) = Chat::open(new, ChatNum(1), Timestamp(1)).expect("open");

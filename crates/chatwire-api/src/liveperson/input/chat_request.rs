@@ -5,7 +5,7 @@
 use axum::http::{HeaderMap, header};
 use chatwire_engine::ChatRequestInput;
 use chatwire_engine::core::ChatRequest;
-use chatwire_engine::core::chat::{CustomVariable, MAX_CHAT_TIMEOUT_SECS, SurveyAnswer};
+use chatwire_engine::core::chat::{A2aSource, CustomVariable, MAX_CHAT_TIMEOUT_SECS, SurveyAnswer};
 use serde_json::Value;
 
 use crate::ApiError;
@@ -45,6 +45,26 @@ impl RequestFields<'_> {
                 "interactionTimeout must be 1-86400 seconds".into(),
             )),
             t => Ok(t.and_then(|t| u32::try_from(t).ok())),
+        }
+    }
+
+    /// `a2aSourceSiteId`, `a2aSourceSessionId`, `a2aEventId`: all three (the chat continues an
+    /// account transfer; the engine checks them) or none.
+    fn a2a(&self) -> Result<Option<A2aSource>, ApiError> {
+        let site = self.text("a2aSourceSiteId");
+        let session = self.number("a2aSourceSessionId")?;
+        let event = self.number("a2aEventId")?;
+        match (site, session, event) {
+            (None, None, None) => Ok(None),
+            (Some(source_account), Some(source_session), Some(event)) => Ok(Some(A2aSource {
+                source_account,
+                source_session,
+                event: u32::try_from(event)
+                    .map_err(|_| ApiError::BadRequest("a2aEventId is not an event id".into()))?,
+            })),
+            _ => Err(ApiError::BadRequest(
+                "a2aSourceSiteId, a2aSourceSessionId and a2aEventId go together".into(),
+            )),
         }
     }
 
@@ -92,6 +112,8 @@ fn chat_request(
         participant_id: f.text("participantId"),
         conversation_id: f.text("conversationId"),
         sso_key: f.text("ssoKey"),
+        a2a: f.a2a()?,
+        authenticated: None,
         customer_email: f.text("email"),
         customer_phone: f.text("phone"),
         customer_company: f.text("company"),

@@ -174,3 +174,24 @@ pub fn transcript_request(body: LpBody) -> Result<TranscriptRequest, ApiError> {
         timezone_offset_ms,
     })
 }
+
+/// `{"transferAccount":{"account":{"id":"2000"}|"2000","skill":{"id":5}|{"name":"Sales"}|"Sales","text":…}}`
+/// (the body is undocumented; this is chatwire's, docs/liveperson.md): the account, the skill
+/// (id or name) and the note.
+pub fn account_transfer(body: &LpBody) -> Result<(String, String, String), ApiError> {
+    let root: &[&str] = &["transferAccount"];
+    let pick = |name: &str| {
+        body.str_at(&[root, &[name], &["id"]])
+            .or_else(|| body.str_at(&[root, &[name], &["name"]]))
+            .or_else(|| body.str_at(&[root, &[name]]))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let (Some(account), Some(skill)) = (pick("account"), pick("skill")) else {
+        return Err(ApiError::BadRequest(
+            "transferAccount needs account.id and skill.id (or skill.name)".into(),
+        ));
+    };
+    let text = body.str_at(&[root, &["text"]]).unwrap_or_default();
+    Ok((account, skill, text))
+}

@@ -61,6 +61,9 @@ pub struct ChatUrls {
     pub session: Option<String>,
     /// The chat's visit id (`H…K…`).
     pub visit_id: String,
+    /// The server's public base URL (`https://host`), for links out of the chat (an
+    /// account transfer names the other account's chat request).
+    pub base: String,
 }
 
 impl ChatUrls {
@@ -89,12 +92,14 @@ pub fn chat_urls(
                 chat: format!("{session}/chat/{key}"),
                 session: Some(session),
                 visit_id: key.visit_id(),
+                base: base.0.clone(),
             }
         }
         None => ChatUrls {
             chat: base.join(&format!("/api/account/{account}/chat/{key}")),
             session: None,
             visit_id: key.visit_id(),
+            base: base.0.clone(),
         },
     }
 }
@@ -211,11 +216,13 @@ impl ChatResource<'_> {
             Side::Agent => {
                 let session = urls.session.as_deref().unwrap_or_default();
                 vec![
+                    Elem::link(urls.sub("collaborationChannels"), "collaboration-channels"),
                     Elem::link(
                         format!("{session}/visits/visit/{}", urls.visit_id),
                         "visit-id",
                     ),
                     Elem::link(urls.sub("transfer"), "transfer"),
+                    Elem::link(urls.sub("transferAccount"), "transfer-account"),
                     Elem::link(urls.sub("survey"), "agent-survey"),
                 ]
             }

@@ -3,13 +3,14 @@
 
 use chatwire_engine::ChatView;
 use chatwire_engine::core::{
-    ChatEvent, EventKind, LineSource, LineSubType, StateChange, TextType, TransferTarget,
+    AccountId, Chat, ChatEvent, EventKind, LineSource, LineSubType, StateChange, TextType,
+    TransferTarget,
 };
 
 use super::View;
 use super::chat::ChatUrls;
 use crate::http::time::iso_millis;
-use crate::liveperson::wire::Elem;
+use crate::liveperson::wire::{Elem, Scalar};
 
 /// How an event's id and type are keyed: attributes (`"@id":"3"`) on the chat resources,
 /// plain keys with a numeric id (`"id":3`) in the multi-chat retrieve (seed 002).
@@ -44,6 +45,37 @@ pub struct EventView<'a> {
     pub event: &'a ChatEvent,
     /// Id style.
     pub ids: EventIds,
+    /// The chat the event belongs to (an account transfer names it to the other account).
+    pub chat: &'a Chat,
+    /// The server's public base URL (`https://host`).
+    pub base: &'a str,
+}
+
+/// `a2a-transfer` (spec §3.1; LivePerson's event sample): where the visitor requests the next
+/// chat, with the parameters to send along as they are.
+fn a2a_transfer(elem: Elem, view: &EventView<'_>, account: &AccountId, skill: &str) -> Elem {
+    let host = view
+        .base
+        .split_once("://")
+        .map_or(view.base, |(_, rest)| rest);
+    // Numeric ids are numbers on the wire, as in the sample; other account ids stay text.
+    let site = |a: &AccountId| {
+        a.as_str()
+            .parse::<i64>()
+            .map_or_else(|_| Scalar::from(a.as_str()), Scalar::from)
+    };
+    let params = Elem::new("chatRequestParameters")
+        .field("a2aEventId", i64::from(view.event.id.0))
+        .field("a2aSourceSessionId", view.chat.num.0)
+        .field("a2aSourceSiteId", site(&view.chat.account))
+        .field("skill", skill);
+    elem.field("domain", host)
+        .child(params)
+        .field("remoteSiteId", site(account))
+        .child(Elem::link(
+            format!("{}/api/account/{account}/chat/request", view.base),
+            "a2a-transfer",
+        ))
 }
 
 impl View for EventView<'_> {
@@ -53,6 +85,8 @@ impl View for EventView<'_> {
             EventKind::State(_) => "state",
             EventKind::Line(_) | EventKind::Transfer { .. } => "line",
             EventKind::Url { .. } => "url",
+            EventKind::AccountTransfer { .. } => "a2a-transfer",
+            EventKind::Collaboration { .. } => "collaboration",
         };
         let elem = match self.ids {
             EventIds::Attribute => Elem::new("event")
@@ -101,6 +135,20 @@ impl View for EventView<'_> {
                     .field("source", "system")
                     .field("subType", "ONLY_TO_REP")
             }
+            EventKind::AccountTransfer { account, skill, .. } => {
+                a2a_transfer(elem, self, account, skill)
+            }
+            // Agents only: a supervisor's channel (lpTag groups these by `channelID`).
+            EventKind::Collaboration { agent, mode } => {
+                let elem = elem
+                    .field("channelID", agent.id.0.to_string())
+                    .field("by", agent.name.clone())
+                    .field("agentId", agent.id.0);
+                match mode {
+                    Some(mode) => elem.field("state", "active").field("mode", mode.as_str()),
+                    None => elem.field("state", "ended"),
+                }
+            }
         }
     }
 }
@@ -127,6 +175,8 @@ impl View for EventsPage<'_> {
                 EventView {
                     event,
                     ids: self.ids,
+                    chat: &self.read.chat,
+                    base: &self.urls.base,
                 }
                 .render()
             }))

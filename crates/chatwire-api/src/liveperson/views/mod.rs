@@ -8,13 +8,14 @@
 //! Map: `chat` (chat resource, info, URLs), `events` (events and posted-event locations),
 //! `chat_list` (the multi-chat retrieve document, cached per revision), `agent_session`
 //! (session links, availability, agent info, available agents, ring count, chat sessions),
-//! `transfer`, `visit` (participant and visit resources), `account` (visitor account root,
+//! `transfer`, `collaboration` (supervisors' channels), `visit` (participant and visit resources), `account` (visitor account root,
 //! engagement), `login` (login answer, CSDS lookups), `survey`.
 
 pub mod account;
 pub mod agent_session;
 pub mod chat;
 pub mod chat_list;
+pub mod collaboration;
 pub mod events;
 pub mod login;
 pub mod survey;

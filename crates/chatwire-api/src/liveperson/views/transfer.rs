@@ -57,3 +57,43 @@ impl View for TransferOutcome {
         }
     }
 }
+
+/// `transferAccount` (GET): the accounts this chat can be sent to, each with its skills that
+/// have available agents (always lists).
+#[derive(Debug, Clone, Copy)]
+pub struct TransferAccounts<'a> {
+    /// Each account with its skills and their available agent counts.
+    pub accounts: &'a [chatwire_engine::AccountTransferTarget],
+}
+
+impl View for TransferAccounts<'_> {
+    fn render(&self) -> Elem {
+        Elem::new("transferAccount").children(self.accounts.iter().map(|(account, skills)| {
+            Elem::new("account")
+                .field("id", account.as_str())
+                .children(skills.iter().map(|(skill, online)| {
+                    Elem::new("skill")
+                        .field("id", skill.id.0.to_string())
+                        .field("name", skill.name.clone())
+                        .field("onlineAgents", online.to_string())
+                }))
+        }))
+    }
+
+    fn shape(&self) -> Shape {
+        Shape::listing(&["account", "skill"])
+    }
+}
+
+/// An account transfer's outcome: `{"transferAccount":{}}` (200) or
+/// `{"transferAccount":{"errormsg":…}}` (400), as for transfers.
+#[derive(Debug, Clone)]
+pub struct AccountTransferOutcome(pub TransferOutcome);
+
+impl View for AccountTransferOutcome {
+    fn render(&self) -> Elem {
+        let mut e = self.0.render();
+        e.name = "transferAccount".into();
+        e
+    }
+}

@@ -2,13 +2,15 @@
 //! info, and the visit resources (links, info, custom variables).
 
 use chatwire_engine::core::Chat;
+use chatwire_engine::core::identity::{CustomerInfo, DateParts, PersonalInfo};
 
 use super::{Links, Shape, View};
 use crate::http::time::iso_millis;
-use crate::liveperson::wire::Elem;
+use crate::liveperson::wire::{Elem, Scalar};
 
-/// `participantExtendedInfo` (a bare object): what the chat request told of an authenticated
-/// visitor; personal info only when a contact was given.
+/// `participantExtendedInfo` (a bare object): who the chat's visitor is. `isUserAuthenticated`
+/// is true, with the attributes of their token, only when the engine verified that token with
+/// the account's key; any other visitor is reported as not authenticated, with nothing else.
 #[derive(Debug, Clone, Copy)]
 pub struct ParticipantInfo<'a> {
     /// The participant id asked for.
@@ -17,27 +19,57 @@ pub struct ParticipantInfo<'a> {
     pub chat: &'a Chat,
 }
 
+fn date(name: &str, d: Option<DateParts>) -> Option<Elem> {
+    d.map(|d| {
+        Elem::new(name)
+            .field("year", i64::from(d.year))
+            .field("month", i64::from(d.month))
+            .field("day", i64::from(d.day))
+    })
+}
+
+fn customer_info(info: Elem, c: &CustomerInfo) -> Elem {
+    info.opt_field("balance", c.balance.clone().map(Scalar::Decimal))
+        .children(date("registrationDate", c.registration_date))
+        .children(date("lastPaymentDate", c.last_payment_date))
+        .opt_field("customerId", c.customer_id.clone())
+        .opt_field("customerStatus", c.status.clone())
+        .opt_field("customerType", c.kind.clone())
+        .opt_field("socialId", c.social_id.clone())
+        .opt_field("imei", c.imei.clone())
+        .opt_field("userName", c.user_name.clone())
+        .opt_field("companySize", c.company_size)
+        .opt_field("accountName", c.account_name.clone())
+        .opt_field("role", c.role.clone())
+}
+
+fn personal_info(p: &PersonalInfo) -> Elem {
+    let contacts = p.contacts.iter().map(|c| {
+        Elem::new("contacts")
+            .opt_field("email", c.email.clone())
+            .opt_field("phone", c.phone.clone())
+    });
+    Elem::new("authenticatedPersonalInfo")
+        .opt_field("name", p.first_name.clone())
+        .opt_field("surname", p.last_name.clone())
+        .children(contacts)
+}
+
 impl View for ParticipantInfo<'_> {
     fn render(&self) -> Elem {
-        let (chat, req) = (self.chat, &self.chat.request);
+        let who = self.chat.request.authenticated.as_ref();
         let info = Elem::new("authenticatedParticipantInfo")
-            .field("isUserAuthenticated", true)
-            .field("participantId", self.participant)
-            .opt_field("customerId", req.visitor_session_id.clone())
-            .field("userName", chat.visitor_name.clone())
-            .opt_field("accountName", req.customer_company.clone());
+            .field("isUserAuthenticated", who.is_some())
+            .field("participantId", self.participant);
+        let info = match who.and_then(|w| w.customer.as_ref()) {
+            Some(c) => customer_info(info, c),
+            None => info,
+        };
         let root = Elem::new("participantExtendedInfo").child(info);
-        if req.customer_email.is_none() && req.customer_phone.is_none() {
-            return root;
+        match who.and_then(|w| w.personal.as_ref()) {
+            Some(p) => root.child(personal_info(p)),
+            None => root,
         }
-        let contact = Elem::new("contacts")
-            .opt_field("email", req.customer_email.clone())
-            .opt_field("phone", req.customer_phone.clone());
-        root.child(
-            Elem::new("authenticatedPersonalInfo")
-                .field("name", chat.visitor_name.clone())
-                .child(contact),
-        )
     }
 
     fn shape(&self) -> Shape {
@@ -132,5 +164,27 @@ impl View for VisitCustomVariables<'_> {
         Elem::new("customVariables")
             .child(Elem::link(format!("{}/customVariables", self.url), "self"))
             .children(vars)
+    }
+}
+
+/// `conversation.json`'s answer (a bare object): the authenticated visitor's participant id
+/// and a new conversation id, both to be sent with the chat request.
+#[derive(Debug, Clone, Copy)]
+pub struct ConversationIds<'a> {
+    /// `participantId`.
+    pub participant_id: &'a str,
+    /// `conversationId`.
+    pub conversation_id: &'a str,
+}
+
+impl View for ConversationIds<'_> {
+    fn render(&self) -> Elem {
+        Elem::new("conversation")
+            .field("participantId", self.participant_id)
+            .field("conversationId", self.conversation_id)
+    }
+
+    fn shape(&self) -> Shape {
+        Shape::unwrapped(&[])
     }
 }

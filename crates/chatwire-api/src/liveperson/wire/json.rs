@@ -120,6 +120,11 @@ fn write_scalar(v: &Scalar, out: &mut Vec<u8>) {
         Scalar::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
         Scalar::Bool(true) => out.extend_from_slice(b"true"),
         Scalar::Bool(false) => out.extend_from_slice(b"false"),
+        // Only numbers the core produced get here; anything else is written as a string.
+        Scalar::Decimal(d) if d.parse::<serde_json::Number>().is_ok() => {
+            out.extend_from_slice(d.as_bytes());
+        }
+        Scalar::Decimal(d) => write_str(d, out),
     }
 }
 

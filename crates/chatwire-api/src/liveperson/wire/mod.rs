@@ -25,6 +25,8 @@ pub enum Scalar {
     Int(i64),
     /// A boolean.
     Bool(bool),
+    /// A decimal number, already in JSON number syntax (e.g. a balance, `-400.99`).
+    Decimal(String),
 }
 
 impl Scalar {
@@ -33,6 +35,9 @@ impl Scalar {
             Self::Str(s) => Value::String(s.clone()),
             Self::Int(i) => Value::from(*i),
             Self::Bool(b) => Value::Bool(*b),
+            Self::Decimal(d) => d
+                .parse::<serde_json::Number>()
+                .map_or_else(|_| Value::String(d.clone()), Value::Number),
         }
     }
 
@@ -41,6 +46,7 @@ impl Scalar {
             Self::Str(s) => s.clone(),
             Self::Int(i) => i.to_string(),
             Self::Bool(b) => b.to_string(),
+            Self::Decimal(d) => d.clone(),
         }
     }
 }

@@ -147,7 +147,13 @@ fn entry(event: &ChatEvent, zone: FixedOffset) -> Option<Entry> {
             let text = "The chat has ended.".to_owned();
             (None, text.clone(), text)
         }
-        EventKind::State(_) | EventKind::Transfer { .. } => return None,
+        EventKind::AccountTransfer { skill, .. } => {
+            let text = format!("The chat was transferred to {skill}.");
+            (None, text.clone(), escape(&text))
+        }
+        EventKind::State(_) | EventKind::Transfer { .. } | EventKind::Collaboration { .. } => {
+            return None;
+        }
     };
     Some(Entry {
         time,

@@ -20,6 +20,7 @@ fn chat() -> Chat {
         visitor_id: 1,
         chat_timeout_secs: 40,
         pre_chat_lines: vec![],
+        preferred_agent: None,
         request: chatwire_core::ChatRequest::default(),
     };
     let (mut chat, _) = Chat::open(new, chatwire_core::ChatNum(1), Timestamp(T0)).expect("open");

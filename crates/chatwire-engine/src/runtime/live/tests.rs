@@ -16,6 +16,7 @@ fn chat() -> Chat {
         visitor_id: 1,
         chat_timeout_secs: 40,
         pre_chat_lines: vec![],
+        preferred_agent: None,
         request: ChatRequest::default(),
     };
     Chat::open(new, ChatNum(1), Timestamp(0)).expect("open").0

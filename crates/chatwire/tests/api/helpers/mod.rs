@@ -67,6 +67,17 @@ pub(crate) async fn spawn_app() -> TestApp {
     app
 }
 
+/// Starts a demo server over a fresh temporary directory, with `configure` applied to the test
+/// settings first.
+pub(crate) async fn spawn_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = test_settings(dir.path());
+    configure(&mut settings);
+    let mut app = spawn_with(settings).await;
+    app.kept._dir = Some(dir);
+    app
+}
+
 /// Starts a demo server with these settings.
 pub(crate) async fn spawn_with(settings: Settings) -> TestApp {
     let data_dir = PathBuf::from(&settings.database.data_dir);
