@@ -32,6 +32,7 @@ mod lp;
 mod mailbox;
 mod metrics;
 mod multi_node;
+mod multi_node_liveness;
 mod multi_node_outage;
 mod opening_hours_snapshots;
 mod realtime;
