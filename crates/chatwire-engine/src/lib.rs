@@ -9,7 +9,8 @@
 //!   read or act on it (`access`, `visitor_writes`), chat reads and the one cursor read.
 //! - `queue`: routing as seen from outside: load, ring counts (and their wait), ringing chats,
 //!   free slots, availability and estimated wait, pick-up.
-//! - `agents`: the directory (accounts, skills, agents, app keys; cached) and chat presence.
+//! - `agents`: the directory (accounts, skills, agents, app keys; cached), chat presence and
+//!   liveness (idle agents go Offline, their chats are requeued).
 //! - `sessions`: agent login, refresh, logout, bearer checks, agent sessions, the session
 //!   cache, password hashing and the guard (bounded checks, throttles). Public names also at
 //!   [`auth`].
@@ -53,7 +54,7 @@ use std::time::Duration;
 use chatwire_store::Store;
 use tokio_util::sync::CancellationToken;
 
-pub use agents::{NewAgentInput, NewSkillInput, Presence};
+pub use agents::{LivenessSweep, NewAgentInput, NewSkillInput, Presence};
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::access::AgentChatView;
 pub use chats::archive::{ArchivePage, MAX_ARCHIVE_PAGE};
@@ -90,6 +91,10 @@ pub struct EngineConfig {
     pub max_wait: Duration,
     /// Lifetime of an agent login unless refreshed (LivePerson `sessionTTl`, 8 h).
     pub login_ttl: Duration,
+    /// An agent with no authenticated request for this long goes Offline; zero: never.
+    pub agent_idle_timeout: Duration,
+    /// An Offline agent's chats go back to their skill's queue after this long; zero: never.
+    pub requeue_after: Duration,
     /// Bots allowed to log in with application credentials instead of a password.
     pub app_logins: Vec<sessions::AppLogin>,
     /// SMTP for chat transcripts; off by default.
@@ -115,6 +120,8 @@ impl Default for EngineConfig {
             directory_ttl: Duration::from_secs(2),
             max_wait: Duration::from_secs(60),
             login_ttl: Duration::from_secs(8 * 3600),
+            agent_idle_timeout: Duration::from_secs(60),
+            requeue_after: Duration::from_secs(120),
             app_logins: Vec::new(),
             mail: MailConfig::default(),
             guard: GuardConfig::default(),
@@ -131,6 +138,7 @@ struct Inner {
     notifier: Notifier,
     live: runtime::live::Live,
     directory: agents::directory::Directory,
+    liveness: agents::liveness::Liveness,
     sessions: sessions::SessionCache,
     waits: queue::WaitStats,
     mail: mail::Outbox,
@@ -170,6 +178,7 @@ impl Engine {
             notifier: Notifier::new(),
             live: runtime::live::Live::default(),
             directory: agents::directory::Directory::default(),
+            liveness: agents::liveness::Liveness::default(),
             sessions: sessions::SessionCache::default(),
             waits: queue::WaitStats::default(),
             mail: mail::Outbox::default(),

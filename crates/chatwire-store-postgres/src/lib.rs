@@ -26,12 +26,14 @@
 //!   parameters over the chats columns of migration 0003.
 //! - `directory`: accounts, skills, agents, app keys.
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
-//! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`: the smaller tables.
+//! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`, `agent_seen`: the smaller
+//!   tables.
 //! - `listen`: the dedicated LISTEN connection behind [`chatwire_store::Store::wakeups`].
 //! - `rows`: rows to domain values and back; `db`: cached-statement helpers.
 //! - `error`: driver and pool errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `store`: the `Store` impl, routing each method.
 
+mod agent_seen;
 mod batch;
 mod chat_query;
 mod chats;

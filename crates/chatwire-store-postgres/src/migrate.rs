@@ -27,6 +27,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_chat_query",
         include_str!("../migrations/0004_chat_query.sql"),
     ),
+    (
+        "0005_agent_seen",
+        include_str!("../migrations/0005_agent_seen.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

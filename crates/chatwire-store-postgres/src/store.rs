@@ -16,8 +16,8 @@ use futures::stream::BoxStream;
 
 use crate::batch::Write;
 use crate::{
-    PgStore, db, directory, error, mailbox, outbox, queries, sessions, surveys, topics, visitors,
-    wake,
+    PgStore, agent_seen, db, directory, error, mailbox, outbox, queries, sessions, surveys, topics,
+    visitors, wake,
 };
 
 impl PgStore {
@@ -336,6 +336,19 @@ impl Store for PgStore {
         key: &ChatKey,
     ) -> StoreResult<Option<Timestamp>> {
         visitors::seen(&self.client().await?, account, key).await
+    }
+
+    async fn record_agent_seen(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        agent_seen::record(&self.client().await?, account, agent, at).await
+    }
+
+    async fn agents_seen(&self, account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>> {
+        agent_seen::all(&self.client().await?, account).await
     }
 
     async fn ping(&self) -> StoreResult<()> {

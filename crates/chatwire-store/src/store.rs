@@ -283,6 +283,26 @@ pub trait Store: Send + Sync + 'static {
         Ok(None)
     }
 
+    /// Records that the agent made a request at `at`, on some node; the stored time only moves
+    /// forward. Several nodes then agree on when an agent is idle although each sees only the
+    /// requests that reach it. Callers throttle it (a heartbeat, not a write per request).
+    /// `NotFound` for an agent outside the account. The default does nothing: a store that
+    /// only one process uses (no [`Store::wakeups`]) needs no shared record.
+    async fn record_agent_seen(
+        &self,
+        _account: &AccountId,
+        _agent: AgentId,
+        _at: Timestamp,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// Every sighting [`Store::record_agent_seen`] recorded for the account's agents, by agent
+    /// id (agents never recorded are absent; the default records nothing).
+    async fn agents_seen(&self, _account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>> {
+        Ok(Vec::new())
+    }
+
     /// Checks that the database answers (health checks). Backends may override with a cheaper
     /// query.
     async fn ping(&self) -> StoreResult<()> {

@@ -116,6 +116,8 @@ timed_store! {
     async fn mailbox(&self, account: &AccountId, after: MailboxId, limit: u32) -> StoreResult<Vec<MailboxMail>>;
     async fn record_visitor_seen(&self, account: &AccountId, key: &ChatKey, at: Timestamp) -> StoreResult<()>;
     async fn visitor_seen(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Option<Timestamp>>;
+    async fn record_agent_seen(&self, account: &AccountId, agent: AgentId, at: Timestamp) -> StoreResult<()>;
+    async fn agents_seen(&self, account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>>;
     async fn ping(&self) -> StoreResult<()>;
     {
         async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {

@@ -5,6 +5,7 @@
 //! - `accounts`: accounts and app keys (the feed right).
 //! - `skills`: skills, by id or by name.
 //! - `roster`: agents: creation, lookups, record and availability changes.
+//! - `liveness`: idle agents go Offline; an Offline agent's chats go back to the queue.
 //! - `presence`: SuperOffice chat presence (present ⇔ Online), enabled agents with their load.
 //!
 //! Rules owned here: login names unique per account and matched case-insensitively, which
@@ -13,10 +14,12 @@
 
 mod accounts;
 pub(crate) mod directory;
+pub(crate) mod liveness;
 mod presence;
 mod roster;
 mod skills;
 
+pub use liveness::LivenessSweep;
 pub use presence::Presence;
 pub use roster::NewAgentInput;
 pub use skills::NewSkillInput;

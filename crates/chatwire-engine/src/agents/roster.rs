@@ -138,6 +138,10 @@ impl Engine {
         to: Availability,
     ) -> EngineResult<Agent> {
         let mut agent = self.agent(account, id).await?;
+        if to != Availability::Offline {
+            // Becoming available (by the agent or an admin) starts a fresh idle timeout.
+            self.touch_agent(account, id).await;
+        }
         if agent.availability != to {
             agent.availability = to;
             self.update_agent(&agent).await?;

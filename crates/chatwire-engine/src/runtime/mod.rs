@@ -7,7 +7,7 @@
 //! - `notify`: register-then-sample wake-ups; notified only after commits.
 //! - `waits`: the long-poll wait every waiting use case builds on; the `wait` parser.
 //! - `wakeups`: several nodes on one database: other nodes' commits into memory and waiters.
-//! - `sweeper`: chat timeouts (visitor silence) and eviction of ended chats from memory.
+//! - `sweeper`: agent liveness passes, chat timeouts (visitor silence) and eviction of ended chats from memory.
 //! - `stats`: counts for operators (chats by state, waiters, outbox backlog, store pool).
 
 pub(crate) mod clock;

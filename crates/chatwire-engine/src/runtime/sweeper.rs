@@ -1,4 +1,4 @@
-//! Background sweeper: ends chats whose visitor went silent for `chatTimeout` (system message
+//! Background sweeper: runs agent liveness every few seconds (`agents::liveness`), ends chats whose visitor went silent for `chatTimeout` (system message
 //! 6; never a chat an agent opened for a customer, which has no visitor client to go silent:
 //! `Chat::has_visitor_client`), lets chats that waited for a named agent long enough ring
 //! their skill (`queue`), drops ended chats from memory once nobody has read them for a while,
@@ -24,17 +24,46 @@ pub(crate) fn record_every_ms(chat_timeout_secs: u32) -> i64 {
     i64::from(chat_timeout_secs) * 1000 / 4
 }
 
+/// How often agent liveness (idle → Offline, requeue) is checked at most; a quarter of the idle
+/// timeout when that is shorter.
+const AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How often the agent liveness pass covers every account of the store rather than those with
+/// agents seen here (agents left Online by a restart, or by a node that stopped).
+const FULL_AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Starts the sweeper task; it stops at shutdown.
 pub(crate) fn spawn(engine: Engine) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(engine.0.config.sweep_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_session_sweep = std::time::Instant::now();
+        let mut last_agent_sweep = std::time::Instant::now();
+        let mut last_full_agent_sweep = None::<std::time::Instant>;
+        let idle = engine.0.config.agent_idle_timeout;
+        let agent_every = if idle.is_zero() {
+            AGENT_SWEEP_EVERY
+        } else {
+            AGENT_SWEEP_EVERY.min(idle / 4)
+        };
         loop {
             tokio::select! {
                 _ = tick.tick() => {
                     engine.resync_if_needed().await;
                     engine.sweep_once().await;
+                    // Idle timeouts are a minute or more: a pass every few seconds is precise
+                    // enough and keeps account listings off the store.
+                    if last_agent_sweep.elapsed() >= agent_every {
+                        last_agent_sweep = std::time::Instant::now();
+                        let full_due = last_full_agent_sweep
+                            .is_none_or(|at| at.elapsed() >= FULL_AGENT_SWEEP_EVERY);
+                        if full_due {
+                            last_full_agent_sweep = Some(last_agent_sweep);
+                            engine.sweep_agents().await;
+                        } else {
+                            engine.sweep_known_agents().await;
+                        }
+                    }
                     // Expired sessions are refused on read anyway; deleting them only keeps the
                     // table small, so once a minute is plenty (and costs no idle fsyncs).
                     if last_session_sweep.elapsed() >= std::time::Duration::from_secs(60) {

@@ -1,6 +1,8 @@
 //! Using a login: bearer checks (cached, see `cache`), refresh, logout, LivePerson agent
 //! sessions, and dropping cached sessions when a logout happens on another node.
 //!
+//! Every accepted bearer counts as a sign of life of its agent (`agents::liveness`).
+//!
 //! Rules owned here: an expired or logged-out bearer is refused; refresh and logout accept the
 //! bearer, CSRF token or cookie of the login; logout sets the agent Offline.
 
@@ -112,6 +114,7 @@ impl Engine {
             .await?
             .filter(|s| s.kind == SessionKind::Login && &s.account == account)
             .ok_or(EngineError::Unauthorized("invalid or expired bearer"))?;
+        self.touch_agent(&login.account, login.agent).await;
         Ok(AgentPrincipal {
             account: login.account,
             agent: login.agent,

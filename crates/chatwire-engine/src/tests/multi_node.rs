@@ -266,3 +266,46 @@ async fn visitor_polls_on_one_node_keep_the_other_from_timing_the_chat_out() {
     f.clock.advance_ms(1_000);
     assert_eq!(b.sweep_once().await, 1, "50 s after the last sighting");
 }
+
+#[tokio::test]
+async fn an_agent_polling_only_the_other_node_stays_online_until_idle_everywhere() {
+    // Arrange: agent1 logs in and polls through B only; A runs the liveness sweeps.
+    let (f, b) = two_nodes().await;
+    let grant = b.login(&f.account, "agent1", "demo-pass").await;
+    let bearer = grant.expect("login").bearer;
+    let availability = |i: usize| {
+        let (engine, account, id) = (f.engine.clone(), f.account.clone(), f.agents[i]);
+        async move {
+            engine
+                .agent(&account, id)
+                .await
+                .expect("agent")
+                .availability
+        }
+    };
+
+    // Act: two minutes of polls on B, a sweep on A after each.
+    for _ in 0..6 {
+        f.clock.advance_ms(20_000);
+        b.bearer(&f.account, &bearer).await.expect("poll on B");
+        f.engine.sweep_agents().await;
+    }
+
+    // Assert: A trusted B's heartbeat for agent1, and set the silent agents Offline.
+    assert_eq!(availability(0).await, Availability::Online);
+    assert_eq!(availability(1).await, Availability::Offline);
+    assert_eq!(availability(2).await, Availability::Offline);
+
+    // Act + Assert: agent1 stops polling; A waits out the idle timeout plus the heartbeat
+    // margin (60 s + 15 s) after B's last heartbeat, then sets agent1 Offline.
+    f.clock.advance_ms(60_000);
+    f.engine.sweep_agents().await;
+    assert_eq!(
+        availability(0).await,
+        Availability::Online,
+        "within the margin"
+    );
+    f.clock.advance_ms(15_000);
+    assert_eq!(f.engine.sweep_agents().await.went_offline, 1);
+    assert_eq!(availability(0).await, Availability::Offline);
+}

@@ -75,6 +75,13 @@ async fn postgres_store_keeps_the_visitors_last_sighting() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_keeps_the_agents_last_sighting() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("agentseen").await;
+    conformance::run_agent_seen(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_reports_every_write_nodes_must_hear_of() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("hints").await;

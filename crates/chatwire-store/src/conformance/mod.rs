@@ -4,7 +4,7 @@
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
 //! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
-//! [`run_mail_claims`] (every backend), [`run_visitor_seen`] and [`run_wakeups`] (backends that
+//! [`run_mail_claims`] (every backend), [`run_visitor_seen`], [`run_agent_seen`] and [`run_wakeups`] (backends that
 //! several processes share) what a cluster of nodes needs. Each call
 //! creates its own accounts with random ids, so the suite can run against a shared database.
 
@@ -30,6 +30,6 @@ mod shared;
 
 pub use mailbox::run_mailbox;
 pub use outbox::run_outbox;
-pub use shared::{run_mail_claims, run_visitor_seen, run_wakeups};
+pub use shared::{run_agent_seen, run_mail_claims, run_visitor_seen, run_wakeups};
 
 use fixtures::{accept, account, agent, as_agent, chat_key, line, new_chat, unique};

@@ -1,5 +1,5 @@
 //! Conformance for what only matters when several processes share one store: the visitor
-//! liveness record ([`run_visitor_seen`]), the mail claim under concurrent mailers
+//! liveness record ([`run_visitor_seen`]), the agent liveness record ([`run_agent_seen`]), the mail claim under concurrent mailers
 //! ([`run_mail_claims`], every backend), and the change hints ([`run_wakeups`], for stores that
 //! have them).
 
@@ -12,6 +12,47 @@ use futures::stream::BoxStream;
 
 use super::{account, agent, chat_key, line, new_chat};
 use crate::{NewSkill, Store, StoreError, Wakeup};
+
+/// Agents' last-seen times: none at first, only moving forward, scoped to the account; an
+/// agent of another account is `NotFound`. Only for backends that implement it.
+pub async fn run_agent_seen(store: &dyn Store) {
+    // Arrange
+    let acc = account(store, "as").await;
+    let other = account(store, "at").await;
+    let first = agent(store, &acc, "seen1", vec![], 1).await.id;
+    let second = agent(store, &acc, "seen2", vec![], 1).await.id;
+    let stranger = agent(store, &other, "seen3", vec![], 1).await.id;
+
+    // Act + Assert
+    assert_eq!(store.agents_seen(&acc).await.expect("read"), vec![]);
+    for at in [5_000, 4_000] {
+        store
+            .record_agent_seen(&acc, first, Timestamp(at))
+            .await
+            .expect("record");
+    }
+    store
+        .record_agent_seen(&acc, second, Timestamp(3_000))
+        .await
+        .expect("record");
+    store
+        .record_agent_seen(&other, stranger, Timestamp(9_000))
+        .await
+        .expect("record");
+    let mut seen = store.agents_seen(&acc).await.expect("read");
+    seen.sort_unstable();
+    assert_eq!(
+        seen,
+        vec![(first, Timestamp(5_000)), (second, Timestamp(3_000))],
+        "an older sighting (a slower node) does not move it back; other accounts stay out"
+    );
+    assert!(matches!(
+        store
+            .record_agent_seen(&other, first, Timestamp(7_000))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
 
 /// The visitor's last-seen time: absent at first, only moves forward, scoped to the account.
 /// Only for backends that implement it (the default keeps nothing).

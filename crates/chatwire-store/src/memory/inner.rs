@@ -29,6 +29,7 @@ pub(super) struct Inner {
     pub(super) outbox: BTreeMap<MailId, OutboxMail>,
     pub(super) mailbox: BTreeMap<MailboxId, MailboxMail>,
     pub(super) visitor_seen: HashMap<ChatKey, Timestamp>,
+    pub(super) agent_seen: BTreeMap<AgentId, Timestamp>,
     pub(super) last_id: i64,
     pub(super) last_seq: i64,
 }

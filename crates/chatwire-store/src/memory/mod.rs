@@ -7,7 +7,7 @@
 //!
 //! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
 //! agents, app keys), `chats` (commands and chat reads), `topics` (skill edits, topic
-//! settings), `outbox` (mail queue, local mailbox, visitor liveness), `surveys`, `wakeups` (the broadcast
+//! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `wakeups` (the broadcast
 //! behind [`Store::wakeups`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -384,6 +384,19 @@ impl Store for MemoryStore {
         key: &ChatKey,
     ) -> StoreResult<Option<Timestamp>> {
         self.lock()?.visitor_seen(account, key)
+    }
+
+    async fn record_agent_seen(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        self.lock()?.record_agent_seen(account, agent, at)
+    }
+
+    async fn agents_seen(&self, account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>> {
+        Ok(self.lock()?.agents_seen(account))
     }
 
     async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {

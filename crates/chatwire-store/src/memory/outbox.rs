@@ -1,9 +1,9 @@
 //! The mail outbox and visitor liveness for the in-memory store: queueing, the due scan, the
 //! claim that hands a mail to one mailer at a time, delivery bookkeeping, the local mailbox,
-//! and the shared "visitor last seen" record.
+//! and the shared "visitor last seen" and "agent last seen" records.
 
 use chatwire_core::{
-    AccountId, ChatKey, ChatState, MailId, MailStatus, MailboxId, MailboxMail, OutboxMail,
+    AccountId, AgentId, ChatKey, ChatState, MailId, MailStatus, MailboxId, MailboxMail, OutboxMail,
     Timestamp,
 };
 
@@ -141,5 +141,31 @@ impl Inner {
     ) -> StoreResult<Option<Timestamp>> {
         self.chat(account, key)?;
         Ok(self.visitor_seen.get(key).copied())
+    }
+
+    pub(super) fn record_agent_seen(
+        &mut self,
+        account: &AccountId,
+        agent: AgentId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        if self
+            .agents
+            .get(&agent)
+            .is_none_or(|a| &a.account != account)
+        {
+            return Err(StoreError::NotFound("agent"));
+        }
+        let seen = self.agent_seen.entry(agent).or_insert(at);
+        *seen = (*seen).max(at);
+        Ok(())
+    }
+
+    pub(super) fn agents_seen(&self, account: &AccountId) -> Vec<(AgentId, Timestamp)> {
+        self.agent_seen
+            .iter()
+            .filter(|(id, _)| self.agents.get(id).is_some_and(|a| &a.account == account))
+            .map(|(id, at)| (*id, *at))
+            .collect()
     }
 }

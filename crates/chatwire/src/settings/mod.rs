@@ -4,6 +4,7 @@
 //! (applied by the CLI). Loading never writes files. `[database]` (backend choice, PostgreSQL
 //! options, URL redaction) lives in `database`.
 
+mod agents;
 mod database;
 mod limits;
 mod liveperson;
@@ -19,6 +20,7 @@ use chatwire_api::base_url::IpNet;
 use chatwire_engine::EngineConfig;
 use serde::{Deserialize, Serialize};
 
+pub use self::agents::AgentsSettings;
 pub use self::database::{DatabaseSettings, DatabaseTarget};
 pub use self::limits::LimitsSettings;
 pub use self::liveperson::{AccountTransferSettings, VisitorKeySettings};
@@ -40,6 +42,8 @@ pub struct Settings {
     pub engine: EngineSettings,
     /// Agent authentication.
     pub auth: AuthSettings,
+    /// Agent liveness: idle timeout and requeue delay.
+    pub agents: AgentsSettings,
     /// SMTP for chat transcripts.
     pub mail: MailSettings,
     /// The SuperOffice WebAPI dialect.
@@ -333,12 +337,15 @@ impl Settings {
         if self.auth.login_ttl_secs == 0 {
             anyhow::bail!("auth.login_ttl_secs must be positive");
         }
+        let (agent_idle_timeout, requeue_after) = self.agents.durations();
         let (visitor_keys, account_transfers) =
             liveperson::engine_parts(&self.auth.visitor_keys, &e.account_transfers)?;
         let mail = self.mail.config();
         mail.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(EngineConfig {
             login_ttl: Duration::from_secs(self.auth.login_ttl_secs),
+            agent_idle_timeout,
+            requeue_after,
             app_logins,
             tail_window: e.tail_window,
             max_events_per_read: e.max_events_per_read,

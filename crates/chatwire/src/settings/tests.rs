@@ -87,6 +87,18 @@ fn a_file_and_the_environment_layer_over_defaults() {
 }
 
 #[test]
+fn agent_liveness_settings_reach_the_engine() {
+    let d = Settings::default().engine_config().expect("defaults");
+    assert_eq!(d.agent_idle_timeout, Duration::from_secs(60));
+    assert_eq!(d.requeue_after, Duration::from_secs(120));
+    let s: Settings = toml::from_str("[agents]\nidle_timeout_secs = 90\nrequeue_after_secs = 0\n")
+        .expect("parses");
+    let config = s.engine_config().expect("valid");
+    assert_eq!(config.agent_idle_timeout, Duration::from_secs(90));
+    assert_eq!(config.requeue_after, Duration::ZERO, "0 keeps chats");
+}
+
+#[test]
 fn visitor_keys_and_account_transfers_are_checked_at_start() {
     let key = |algorithm: &str, key: &str| VisitorKeySettings {
         account: "1000".into(),

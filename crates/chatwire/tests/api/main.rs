@@ -4,6 +4,7 @@
 //! Backend: SQLite by default; with `CHATWIRE_TEST_PG_URL=postgres://…` every server runs on a
 //! fresh schema of that PostgreSQL database instead, and the multi-node tests run too.
 
+mod agent_liveness;
 mod backup;
 mod cli;
 mod cli_ops;
@@ -31,6 +32,7 @@ mod lp;
 mod mailbox;
 mod metrics;
 mod multi_node;
+mod multi_node_liveness;
 mod multi_node_outage;
 mod opening_hours_snapshots;
 mod realtime;

@@ -145,6 +145,8 @@ impl Engine {
         let agent = self
             .authenticate_from(account, login, password, from)
             .await?;
+        // Each SuperOffice call carries the password: every one is a sign of life.
+        self.touch_agent(&agent.account, agent.id).await;
         let caller = AgentPrincipal {
             account: agent.account.clone(),
             agent: agent.id,
