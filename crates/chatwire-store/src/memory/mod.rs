@@ -6,12 +6,12 @@
 //! PostgreSQL's `NOTIFY`, so two engines over one store behave like two nodes in one process.
 //!
 //! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
-//! agents, app keys), `chats` (commands and chat reads), `topics` (skill edits, topic
+//! agents, app keys), `handle` (building one, the simulated outage, the lock), `chats` (commands and chat reads), `topics` (skill edits, topic
 //! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `wakeups` (the broadcast
 //! behind [`Store::wakeups`]).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
 
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
@@ -26,6 +26,7 @@ use crate::{Committed, FeedItem, NewSkill, Store, StoreError, StoreResult, Wakeu
 
 mod chats;
 mod directory;
+mod handle;
 mod inner;
 mod outbox;
 mod surveys;
@@ -41,36 +42,6 @@ pub struct MemoryStore {
     unavailable: AtomicBool,
     /// Where writes are reported, when built [`MemoryStore::with_wakeups`].
     wakeups: Option<wakeups::Sender>,
-}
-
-impl MemoryStore {
-    /// An empty store, for one engine: it reports no wake-ups, like SQLite.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// An empty store that reports every committed write through [`Store::wakeups`], like
-    /// PostgreSQL: share one between several engines to run them as nodes of one cluster.
-    pub fn with_wakeups() -> Self {
-        Self {
-            wakeups: Some(wakeups::Sender::new()),
-            ..Self::default()
-        }
-    }
-
-    /// Makes every call fail with [`StoreError::Unavailable`] (or succeed again).
-    pub fn set_unavailable(&self, down: bool) {
-        self.unavailable.store(down, Ordering::SeqCst);
-    }
-
-    fn lock(&self) -> StoreResult<MutexGuard<'_, Inner>> {
-        if self.unavailable.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable(anyhow::anyhow!("simulated outage")));
-        }
-        self.inner
-            .lock()
-            .map_err(|_| StoreError::Other(anyhow::anyhow!("memory store poisoned")))
-    }
 }
 
 #[async_trait]
