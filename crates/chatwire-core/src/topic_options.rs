@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::DomainError;
+
 /// An entry of a SuperOffice list (`CustomerLanguage`, `TicketCategory`, `TicketPriority`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -252,4 +254,112 @@ pub struct TopicOptions {
     pub alerts: AlertSettings,
     /// Offline tickets.
     pub ticket: TicketSettings,
+}
+
+/// The longest text one topic option may hold, in characters (a widget message is the
+/// longest kind).
+pub const MAX_OPTION_CHARS: usize = 4000;
+/// The longest bot name: it becomes the author of the bot's lines, as an agent's name does.
+pub const MAX_BOT_NAME_CHARS: usize = 100;
+
+impl TopicOptions {
+    /// Refuses texts a topic's settings may not hold: longer than [`MAX_OPTION_CHARS`] (the bot
+    /// name: [`MAX_BOT_NAME_CHARS`]), or with control characters other than line breaks and
+    /// tabs, which XML answers cannot carry.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let (w, s) = (&self.widget, &self.widget.style);
+        let mut texts: Vec<(&'static str, &str)> = vec![
+            ("PreFormMessage", &w.pre_form_message),
+            ("PostFormHeader", &w.post_form_header),
+            ("PostFormMessage", &w.post_form_message),
+            ("LanguageIsoCode", &w.language_iso_code),
+            ("LogoName", &w.logo_name),
+            ("WelcomeTitle", &w.welcome_title),
+            ("WelcomeMessage", &w.welcome_message),
+            ("OfflineHeader", &w.offline_header),
+            ("OfflineMessage", &w.offline_message),
+            ("BadgeHeader", &w.badge_header),
+            ("CustomQueueText", &w.custom_queue_text),
+            ("RatingText", &w.rating_text),
+            ("Color", &s.color),
+            ("BadgeColor", &s.badge_color),
+            ("BadgeTextColor", &s.badge_text_color),
+            ("CustMsgColor", &s.cust_msg_color),
+            ("CustMsgTextColor", &s.cust_msg_text_color),
+            ("AgentMsgColor", &s.agent_msg_color),
+            ("AgentMsgTextColor", &s.agent_msg_text_color),
+            ("ButtonColor", &s.button_color),
+            ("ButtonTextColor", &s.button_text_color),
+            ("Font", &s.font),
+            ("FontSize", &s.font_size),
+            ("AlertRecipient", &self.alerts.recipient),
+        ];
+        let entries = [
+            w.language.as_ref(),
+            self.ticket.category.as_ref(),
+            self.ticket.priority.as_ref(),
+        ];
+        for e in entries.into_iter().flatten() {
+            texts.extend([
+                ("list entry value", e.value.as_str()),
+                ("list entry tooltip", &e.tooltip),
+            ]);
+        }
+        if let Some(k) = &w.auto_faq_category {
+            texts.extend([
+                ("AutoFaqCategory", k.name.as_str()),
+                ("AutoFaqCategory", &k.description),
+                ("AutoFaqCategory", &k.full_name),
+            ]);
+        }
+        if let Some(t) = &self.alerts.template {
+            texts.extend([
+                ("AlertTemplate", t.name.as_str()),
+                ("AlertTemplate", &t.description),
+            ]);
+        }
+        for (what, text) in texts {
+            check_text(what, text, MAX_OPTION_CHARS)?;
+        }
+        check_text("BotName", &self.bot.name, MAX_BOT_NAME_CHARS)
+    }
+}
+
+fn check_text(what: &'static str, text: &str, most: usize) -> Result<(), DomainError> {
+    if text.chars().count() > most {
+        return Err(DomainError::invalid(
+            what,
+            format!("must be at most {most} characters"),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(DomainError::invalid(
+            what,
+            "must not hold control characters",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_too_long_or_with_control_characters_are_refused() {
+        let mut o = TopicOptions::default();
+        assert!(o.validate().is_ok());
+        o.widget.welcome_message = "Hello\nthere\t!".into();
+        assert!(o.validate().is_ok(), "line breaks and tabs are text");
+        o.bot.name = "b".repeat(MAX_BOT_NAME_CHARS + 1);
+        assert!(o.validate().is_err());
+        o.bot.name = "Bot\u{1}".into();
+        assert!(o.validate().is_err());
+        o.bot.name = "Bot".into();
+        o.widget.style.font = "x".repeat(MAX_OPTION_CHARS + 1);
+        assert!(o.validate().is_err());
+    }
 }

@@ -173,6 +173,7 @@ impl Engine {
         self.require_admin(by, "only admins change chat topics")
             .await?;
         self.skill(account, id).await?;
+        settings.options.validate()?;
         Ok(self
             .0
             .store
