@@ -66,16 +66,14 @@ pub async fn get_participant_info(
     format: Format,
     Path((_, _, participant)): Path<(String, i64, String)>,
 ) -> Result<LpReply, ApiError> {
-    let chats = state.engine.chats_of_agent(&agent.who, 200).await?;
-    let ringing = state.engine.ringing_chats(&agent.who).await?;
-    let chat = chats
-        .iter()
-        .chain(ringing.iter())
-        .find(|c| c.request.participant_id.as_deref() == Some(participant.as_str()))
+    let chat = state
+        .engine
+        .chat_of_participant(&agent.who, &participant)
+        .await?
         .ok_or_else(|| ApiError::NotFound("participant not found in this agent's chats".into()))?;
     let view = ParticipantInfo {
         participant: &participant,
-        chat,
+        chat: &chat,
     };
     Ok(LpReply::ok(format, &view))
 }

@@ -53,4 +53,22 @@ impl Engine {
         let (account, agent) = (&who.account, who.agent);
         Ok(self.0.store.chats_of_agent(account, agent, limit).await?)
     }
+
+    /// The chat in which `who` meets the visitor with LivePerson participant id `participant`:
+    /// one of the chats the agent handled (the latest 200) or one ringing for them now.
+    /// `None` for any other: an agent learns of no other agent's visitors.
+    pub async fn chat_of_participant(
+        &self,
+        who: &AgentPrincipal,
+        participant: &str,
+    ) -> EngineResult<Option<Chat>> {
+        /// How many of the agent's own chats are searched (most recent first).
+        const RECENT_CHATS: u32 = 200;
+        let handled = self.chats_of_agent(who, RECENT_CHATS).await?;
+        let ringing = self.ringing_chats(who).await?;
+        Ok(handled
+            .into_iter()
+            .chain(ringing)
+            .find(|c| c.request.participant_id.as_deref() == Some(participant)))
+    }
 }
