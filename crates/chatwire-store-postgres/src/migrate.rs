@@ -31,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_agent_seen",
         include_str!("../migrations/0005_agent_seen.sql"),
     ),
+    (
+        "0006_agent_ring_outs",
+        include_str!("../migrations/0006_agent_ring_outs.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

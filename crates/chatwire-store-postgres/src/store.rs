@@ -351,6 +351,14 @@ impl Store for PgStore {
         agent_seen::all(&self.client().await?, account).await
     }
 
+    async fn add_ring_out(&self, account: &AccountId, agent: AgentId) -> StoreResult<u32> {
+        agent_seen::add_ring_out(&self.client().await?, account, agent).await
+    }
+
+    async fn clear_ring_outs(&self, account: &AccountId, agent: AgentId) -> StoreResult<()> {
+        agent_seen::clear_ring_outs(&self.client().await?, account, agent).await
+    }
+
     async fn ping(&self) -> StoreResult<()> {
         db::rows(&self.client().await?, "SELECT 1", &[])
             .await

@@ -303,6 +303,21 @@ pub trait Store: Send + Sync + 'static {
         Ok(Vec::new())
     }
 
+    /// Counts one more chat the agent let ring out (ring timeout) since they last took one, and
+    /// returns the new count, so that nodes agree on "N ring-outs in a row" whichever node saw
+    /// each. `NotFound` for an agent outside the account. The default counts nothing (returns
+    /// 0): a store only one process uses (no [`Store::wakeups`]) needs no shared count, the
+    /// engine keeps it in memory.
+    async fn add_ring_out(&self, _account: &AccountId, _agent: AgentId) -> StoreResult<u32> {
+        Ok(0)
+    }
+
+    /// Resets the agent's ring-out count (they took a chat, or went Away for it). Resetting a
+    /// count that is 0 is not an error. The default does nothing.
+    async fn clear_ring_outs(&self, _account: &AccountId, _agent: AgentId) -> StoreResult<()> {
+        Ok(())
+    }
+
     /// Checks that the database answers (health checks). Backends may override with a cheaper
     /// query.
     async fn ping(&self) -> StoreResult<()> {

@@ -118,6 +118,8 @@ timed_store! {
     async fn visitor_seen(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Option<Timestamp>>;
     async fn record_agent_seen(&self, account: &AccountId, agent: AgentId, at: Timestamp) -> StoreResult<()>;
     async fn agents_seen(&self, account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>>;
+    async fn add_ring_out(&self, account: &AccountId, agent: AgentId) -> StoreResult<u32>;
+    async fn clear_ring_outs(&self, account: &AccountId, agent: AgentId) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
     {
         async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {

@@ -523,6 +523,8 @@ mod liveness;
 mod multi_node;
 mod named_agent;
 mod readers;
+mod ring;
+mod ring_nodes;
 mod superoffice;
 mod superoffice_sessions;
 mod superoffice_waits;

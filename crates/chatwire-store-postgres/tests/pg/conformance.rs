@@ -82,6 +82,13 @@ async fn postgres_store_keeps_the_agents_last_sighting() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_counts_ring_outs_of_every_node() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("ringouts").await;
+    conformance::run_ring_outs(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_reports_every_write_nodes_must_hear_of() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("hints").await;

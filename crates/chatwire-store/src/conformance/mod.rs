@@ -30,6 +30,6 @@ mod shared;
 
 pub use mailbox::run_mailbox;
 pub use outbox::run_outbox;
-pub use shared::{run_agent_seen, run_mail_claims, run_visitor_seen, run_wakeups};
+pub use shared::{run_agent_seen, run_mail_claims, run_ring_outs, run_visitor_seen, run_wakeups};
 
 use fixtures::{accept, account, agent, as_agent, chat_key, line, new_chat, unique};

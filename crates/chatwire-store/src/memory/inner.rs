@@ -30,6 +30,7 @@ pub(super) struct Inner {
     pub(super) mailbox: BTreeMap<MailboxId, MailboxMail>,
     pub(super) visitor_seen: HashMap<ChatKey, Timestamp>,
     pub(super) agent_seen: BTreeMap<AgentId, Timestamp>,
+    pub(super) ring_outs: BTreeMap<AgentId, u32>,
     pub(super) last_id: i64,
     pub(super) last_seq: i64,
 }

@@ -370,6 +370,14 @@ impl Store for MemoryStore {
         Ok(self.lock()?.agents_seen(account))
     }
 
+    async fn add_ring_out(&self, account: &AccountId, agent: AgentId) -> StoreResult<u32> {
+        self.lock()?.add_ring_out(account, agent)
+    }
+
+    async fn clear_ring_outs(&self, account: &AccountId, agent: AgentId) -> StoreResult<()> {
+        self.lock()?.clear_ring_outs(account, agent)
+    }
+
     async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {
         Ok(self.wakeups.as_ref().map(wakeups::Sender::subscribe))
     }
