@@ -35,6 +35,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_agent_ring_outs",
         include_str!("../migrations/0006_agent_ring_outs.sql"),
     ),
+    (
+        "0007_app_logins",
+        include_str!("../migrations/0007_app_logins.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

@@ -7,17 +7,18 @@
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult, Wakeup};
 use futures::stream::BoxStream;
 
 use crate::batch::Write;
 use crate::{
-    PgStore, agent_seen, db, directory, error, mailbox, outbox, queries, sessions, surveys, topics,
-    visitors, wake,
+    PgStore, agent_seen, app_logins, db, directory, error, mailbox, outbox, queries, sessions,
+    surveys, topics, visitors, wake,
 };
 
 impl PgStore {
@@ -156,6 +157,36 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| directory::set_app_key_feed(&tx, account, key, feed),
+            wake::notify_directory(&tx, &self.scope, account)
+        )
+    }
+
+    async fn create_app_login(&self, new: &NewAppLogin) -> StoreResult<AppLoginRecord> {
+        new.validate()?;
+        notifying!(
+            self.client().await?,
+            |tx| app_logins::create(&tx, new),
+            wake::notify_directory(&tx, &self.scope, &new.account)
+        )
+    }
+
+    async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>> {
+        app_logins::list(&self.client().await?, account).await
+    }
+
+    async fn find_app_login(&self, account: &AccountId, key: &str) -> StoreResult<AppLoginRecord> {
+        app_logins::find(&self.client().await?, account, key).await
+    }
+
+    async fn revoke_app_login(
+        &self,
+        account: &AccountId,
+        id: i64,
+        at: Timestamp,
+    ) -> StoreResult<AppLoginRecord> {
+        notifying!(
+            self.client().await?,
+            |tx| app_logins::revoke(&tx, account, id, at),
             wake::notify_directory(&tx, &self.scope, account)
         )
     }

@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -191,6 +192,29 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()>;
     /// Deletes sessions expired at `now`; returns how many.
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+
+    /// Stores a bot's application login (its secrets already hashed by the engine), assigning
+    /// the id. `Conflict` when the account has (or had: revoked ones are kept) that app key;
+    /// `NotFound` for an agent outside the account. A directory change for other nodes.
+    async fn create_app_login(&self, new: &NewAppLogin) -> StoreResult<AppLoginRecord>;
+    /// The account's application logins, revoked ones included, by id.
+    async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>>;
+    /// The account's application login with this app key, revoked or not; `NotFound` if none.
+    async fn find_app_login(
+        &self,
+        account: &AccountId,
+        app_key: &str,
+    ) -> StoreResult<AppLoginRecord>;
+    /// Revokes an application login at `at` (kept, marked revoked; revoking again keeps the
+    /// first time) and, in the same transaction, deletes every session of its agent (the bot's
+    /// logins, their aliases and agent sessions). Returns the record. `NotFound` outside the
+    /// account. A directory change for other nodes, so they drop cached sessions at once.
+    async fn revoke_app_login(
+        &self,
+        account: &AccountId,
+        id: i64,
+        at: Timestamp,
+    ) -> StoreResult<AppLoginRecord>;
 
     /// Stores a survey definition, assigning its `id` (the argument's id is ignored).
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;

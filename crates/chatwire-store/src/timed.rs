@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -102,6 +103,10 @@ timed_store! {
     async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession>;
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()>;
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+    async fn create_app_login(&self, new: &NewAppLogin) -> StoreResult<AppLoginRecord>;
+    async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>>;
+    async fn find_app_login(&self, account: &AccountId, app_key: &str) -> StoreResult<AppLoginRecord>;
+    async fn revoke_app_login(&self, account: &AccountId, id: i64, at: Timestamp) -> StoreResult<AppLoginRecord>;
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
     async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;

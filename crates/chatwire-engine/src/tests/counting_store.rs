@@ -14,9 +14,10 @@ use std::time::Duration;
 
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use chatwire_store::memory::MemoryStore;
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
@@ -113,6 +114,10 @@ impl Store for CountingStore {
         find_agent_by_login['a, 'b](account: &'a AccountId, login: &'b str) -> Agent;
         list_agents['a](account: &'a AccountId) -> Vec<Agent>;
         create_app_key['a](new: &'a NewAppKey, now: Timestamp) -> AppKey;
+        create_app_login['a](new: &'a NewAppLogin) -> AppLoginRecord;
+        list_app_logins['a](account: &'a AccountId) -> Vec<AppLoginRecord>;
+        find_app_login['a, 'b](account: &'a AccountId, key: &'b str) -> AppLoginRecord;
+        revoke_app_login['a](account: &'a AccountId, id: i64, at: Timestamp) -> AppLoginRecord;
         find_app_key['a](key: &'a str) -> AppKey;
         set_app_key_feed['a, 'b](account: &'a AccountId, key: &'b str, feed: bool) -> ();
         create_chat[](new: NewChat, now: Timestamp) -> Committed;

@@ -43,6 +43,7 @@ async fn postgres_store_passes_the_session_checks() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("sessions").await;
     conformance::run_sessions(&store).await;
+    conformance::run_app_logins(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

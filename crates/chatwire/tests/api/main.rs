@@ -37,6 +37,7 @@ mod multi_node_outage;
 mod opening_hours_snapshots;
 mod realtime;
 mod restart;
+mod ring_and_sessions;
 mod server;
 mod smtp;
 mod superoffice_flow;
