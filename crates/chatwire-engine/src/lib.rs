@@ -42,7 +42,9 @@ mod visitor_auth;
 /// The public names of `sessions` (login grants, app credentials, the agent principal), at
 /// the path HTTP code and settings import them from.
 pub mod auth {
-    pub use crate::sessions::{AgentPrincipal, AppCredentials, AppLogin, LoginGrant};
+    pub use crate::sessions::{
+        AgentPrincipal, AppCredentials, AppLogin, AppLoginGrant, AppLoginView, LoginGrant,
+    };
 }
 pub use runtime::notify;
 pub use sessions::password;
@@ -231,6 +233,7 @@ impl Engine {
         if let Some(hints) = hints {
             runtime::wakeups::spawn(self.clone(), hints);
         }
+        self.seed_app_logins().await;
         runtime::sweeper::spawn(self.clone());
         mail::spawn(self.clone());
         Ok(())

@@ -231,6 +231,18 @@ impl Engine {
             .retain(|k, (s, _)| k != key_hash && s.parent.as_deref() != Some(key_hash));
     }
 
+    /// Drops the cached sessions of `account` (a directory change, here or on another node:
+    /// a revoked application login's sessions must stop working at once).
+    pub(crate) fn forget_account_sessions(&self, account: &AccountId) {
+        self.0.sessions.epoch.fetch_add(1, Ordering::SeqCst);
+        self.0
+            .sessions
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, (s, _)| &s.account != account);
+    }
+
     /// Drops every cached session (wake-ups were lost).
     pub(crate) fn forget_sessions(&self) {
         self.0.sessions.epoch.fetch_add(1, Ordering::SeqCst);

@@ -17,7 +17,7 @@ use super::{Fixture, populate};
 use crate::{Engine, EngineConfig, ManualClock};
 
 /// Node A (the fixture's engine) and node B on one store and clock; caches trusted an hour.
-async fn two_nodes(config: EngineConfig) -> (Fixture, Engine) {
+pub(super) async fn two_nodes(config: EngineConfig) -> (Fixture, Engine) {
     let store = Arc::new(MemoryStore::with_wakeups());
     let clock = Arc::new(ManualClock::new(Timestamp(1_700_000_000_000)));
     let config = EngineConfig {
