@@ -155,7 +155,8 @@ impl Default for EngineSettings {
 pub struct AuthSettings {
     /// Agent login lifetime without refresh, seconds (LivePerson `sessionTTl`).
     pub login_ttl_secs: u64,
-    /// Bots that log in with application credentials (LivePerson application login).
+    /// Bots that log in with application credentials (LivePerson application login): a seed
+    /// for the store, where admins manage them.
     pub app_logins: Vec<AppLoginSettings>,
     /// Keys that verify authenticated visitors' tokens, one entry per account.
     pub visitor_keys: Vec<VisitorKeySettings>,
@@ -171,7 +172,9 @@ impl Default for AuthSettings {
     }
 }
 
-/// `[[auth.app_logins]]`: one bot's credentials; `username` must be an agent of `account`.
+/// `[[auth.app_logins]]`: one bot's credentials, a seed imported into the store at start (or
+/// at the bot's first login) unless its app key is already stored; `username` must be an agent
+/// of `account`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AppLoginSettings {

@@ -34,6 +34,7 @@ mod metrics;
 mod multi_node;
 mod multi_node_liveness;
 mod multi_node_outage;
+mod multi_node_ring;
 mod opening_hours_snapshots;
 mod realtime;
 mod restart;
