@@ -11,7 +11,10 @@ use crate::writer::WriteCx;
 /// Columns in the order [`read`] takes them.
 const COLUMNS: &str = "id, account_id, agent_id, app_key, secret_hash, created_at, revoked_at";
 
-fn read(r: &Row<'_>) -> rusqlite::Result<(i64, String, i64, String, String, i64, Option<i64>)> {
+/// A raw `app_logins` row, in [`COLUMNS`] order.
+type Raw = (i64, String, i64, String, String, i64, Option<i64>);
+
+fn read(r: &Row<'_>) -> rusqlite::Result<Raw> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -23,9 +26,7 @@ fn read(r: &Row<'_>) -> rusqlite::Result<(i64, String, i64, String, String, i64,
     ))
 }
 
-fn record(
-    raw: (i64, String, i64, String, String, i64, Option<i64>),
-) -> StoreResult<AppLoginRecord> {
+fn record(raw: Raw) -> StoreResult<AppLoginRecord> {
     let (id, account, agent, app_key, secret_hash, created_at, revoked_at) = raw;
     Ok(AppLoginRecord {
         id,
