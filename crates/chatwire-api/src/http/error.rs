@@ -180,7 +180,12 @@ impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::Domain(d) => match d {
-                DomainError::Invalid { .. } => Self::BadRequest(d.to_string()),
+                // The dialects render it as any bad request (same status, same message);
+                // chatwire's own API also names the field.
+                DomainError::Invalid { what, .. } => Self::InvalidField {
+                    field: what.to_owned(),
+                    message: d.to_string(),
+                },
                 DomainError::ChatEnded
                 | DomainError::WrongState { .. }
                 | DomainError::AgentAtCapacity { .. }

@@ -21,6 +21,8 @@ pub mod openapi;
 pub mod page;
 mod reference;
 pub mod skills;
+mod survey_types;
+pub mod surveys;
 
 pub use openapi::{ErrorBody, ErrorDetail};
 
@@ -38,6 +40,26 @@ pub fn table() -> RouteTable {
         .post(
             "/chatwire/v1/accounts/{account}/skills",
             skills::create_skill,
+        )
+        .get(
+            "/chatwire/v1/accounts/{account}/surveys",
+            surveys::list_surveys,
+        )
+        .post(
+            "/chatwire/v1/accounts/{account}/surveys",
+            surveys::create_survey,
+        )
+        .get(
+            "/chatwire/v1/accounts/{account}/surveys/{surveyId}",
+            surveys::get_survey,
+        )
+        .put(
+            "/chatwire/v1/accounts/{account}/surveys/{surveyId}",
+            surveys::replace_survey,
+        )
+        .delete(
+            "/chatwire/v1/accounts/{account}/surveys/{surveyId}",
+            surveys::delete_survey,
         )
         .merge(crate::feed::table())
 }

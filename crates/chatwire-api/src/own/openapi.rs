@@ -54,6 +54,7 @@ pub struct ErrorDetail {
     tags(
         (name = "meta", description = "This API's own description"),
         (name = "skills", description = "Skills (SuperOffice chat topics)"),
+        (name = "surveys", description = "Pre-chat, offline, exit and agent surveys"),
         (name = "feed", description = "Account feed, server-sent events, local mailbox"),
     )
 )]
@@ -96,6 +97,7 @@ impl Modify for Security {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Frame::openapi();
     doc.merge(SkillsApi::openapi());
+    doc.merge(super::surveys::SurveysApi::openapi());
     doc.merge(crate::feed::FeedApi::openapi());
     doc
 }

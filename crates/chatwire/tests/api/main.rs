@@ -36,6 +36,7 @@ mod multi_node_liveness;
 mod multi_node_outage;
 mod opening_hours_snapshots;
 mod own_api;
+mod own_surveys;
 mod realtime;
 mod restart;
 mod server;
