@@ -62,4 +62,15 @@ pub fn table() -> RouteTable {
             surveys::delete_survey,
         )
         .merge(crate::feed::table())
+        // Anything else under /chatwire answers in this API's envelope, not LivePerson's (the
+        // dialect that catches every unmatched path).
+        .any("/chatwire/{*rest}", unknown_path)
+}
+
+/// An unknown path under `/chatwire`.
+async fn unknown_path(uri: axum::http::Uri) -> crate::ApiError {
+    crate::ApiError::NotFound(format!(
+        "no such resource: {} (see /chatwire/v1/docs)",
+        uri.path()
+    ))
 }

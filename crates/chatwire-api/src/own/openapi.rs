@@ -27,8 +27,9 @@ pub struct ErrorDetail {
     /// The HTTP status, repeated.
     pub status: u16,
     /// Stable code to branch on: `bad_request`, `invalid_field`, `unauthorized`,
-    /// `forbidden`, `not_found`, `conflict`, `payload_too_large`, `too_many_requests`,
-    /// `busy`, `unavailable`, `internal`.
+    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `not_acceptable`,
+    /// `payload_too_large`, `uri_too_long`, `headers_too_large`, `too_many_requests`, `busy`,
+    /// `unavailable`, `internal`.
     pub code: String,
     /// What to fix, for a person.
     pub message: String,

@@ -38,6 +38,7 @@ pub(crate) const ROUTES: &[(&str, &str, Guard)] = &[
     ("GET", "/chatwire/v1/accounts/{account}/feed/stream", Feed),
     ("GET", "/chatwire/v1/accounts/{account}/chats/{chat}/stream", ChatStream),
     ("GET", "/chatwire/v1/accounts/{account}/mailbox", Admin),
+    ("ANY", "/chatwire/{*rest}", Public("unknown paths of chatwire's own API: a 404 in its envelope")),
     ("GET", "/chatwire/v1/openapi.json", Public("the API's description, generated from the code: routes and shapes, no data")),
     ("GET", "/chatwire/v1/docs", Public("the API's reference page, rendered from openapi.json")),
     ("GET", "/chatwire/v1/accounts/{account}/skills", Admin),
