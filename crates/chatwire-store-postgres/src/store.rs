@@ -288,6 +288,14 @@ impl Store for PgStore {
         surveys::list(&self.client().await?, account).await
     }
 
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        surveys::update(&self.client().await?, survey).await
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        surveys::delete(&self.client().await?, account, id).await
+    }
+
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
         surveys::save_response(&self.client().await?, response).await
     }

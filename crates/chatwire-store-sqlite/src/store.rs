@@ -297,6 +297,20 @@ impl Store for SqliteStore {
         self.readers.run(move |c| surveys::list(c, &account)).await
     }
 
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        let survey = survey.clone();
+        self.writer
+            .run(move |cx| surveys::update(cx, &survey))
+            .await
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        let account = account.clone();
+        self.writer
+            .run(move |cx| surveys::delete(cx, &account, id))
+            .await
+    }
+
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
         let response = response.clone();
         self.writer

@@ -220,6 +220,12 @@ pub trait Store: Send + Sync + 'static {
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
     /// An account's surveys, by id.
     async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
+    /// Replaces a survey definition (kind, name, texts, questions, skill, active), keeping its
+    /// id and account. `NotFound` if there is no survey with that id in `survey.account`.
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()>;
+    /// Deletes a survey definition. `NotFound` if there is none with that id in the account;
+    /// `Conflict` if responses to it are stored (they refer to it: deactivate it instead).
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()>;
     /// Stores a submitted survey. Durable on return.
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
     /// An account's submitted surveys, oldest first; only those about `chat` when given.

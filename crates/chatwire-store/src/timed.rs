@@ -109,6 +109,8 @@ timed_store! {
     async fn revoke_app_login(&self, account: &AccountId, id: i64, at: Timestamp) -> StoreResult<AppLoginRecord>;
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
     async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()>;
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()>;
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
     async fn survey_responses(&self, account: &AccountId, chat: Option<&ChatKey>) -> StoreResult<Vec<SurveyResponse>>;
     async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId>;

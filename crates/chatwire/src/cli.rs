@@ -72,6 +72,8 @@ pub enum Cmd {
     DefaultConfig,
     /// Load and validate the configuration, print the result.
     CheckConfig,
+    /// Print the OpenAPI 3.1 document of chatwire's own API (`/chatwire/v1`) as JSON.
+    Openapi,
     /// Manage accounts.
     Account(Admin<AccountCmd>),
     /// Manage skills (SuperOffice chat topics).
@@ -80,6 +82,8 @@ pub enum Cmd {
     Agent(Admin<AgentCmd>),
     /// Manage visitor app keys.
     AppKey(Admin<AppKeyCmd>),
+    /// Manage surveys (pre-chat, offline, exit, agent).
+    Survey(Admin<crate::cli_surveys::SurveyCmd>),
 }
 
 /// `serve` flags.
@@ -251,6 +255,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{EXAMPLE}");
             Ok(())
         }
+        Cmd::Openapi => {
+            println!("{}", chatwire_api::own::openapi::document_text());
+            Ok(())
+        }
         Cmd::CheckConfig => {
             let settings = cli.settings()?;
             println!(
@@ -267,6 +275,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Skill(a) => admin::skill(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::Agent(a) => admin::agent(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::AppKey(a) => admin::app_key(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Survey(a) => crate::cli_surveys::survey(&engine(&cli, a.create).await?, &a.cmd).await,
     }
 }
 

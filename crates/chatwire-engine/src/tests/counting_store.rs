@@ -132,6 +132,8 @@ impl Store for CountingStore {
         delete_expired_sessions[](now: Timestamp) -> u64;
         create_survey['a](survey: &'a Survey) -> Survey;
         list_surveys['a](account: &'a AccountId) -> Vec<Survey>;
+        update_survey['a](survey: &'a Survey) -> ();
+        delete_survey['a](account: &'a AccountId, id: i64) -> ();
         save_survey_response['a](response: &'a SurveyResponse) -> ();
         survey_responses['a, 'b](account: &'a AccountId, chat: Option<&'b ChatKey>) -> Vec<SurveyResponse>;
         enqueue_mail['a](mail: &'a OutboxMail) -> MailId;

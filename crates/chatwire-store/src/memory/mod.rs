@@ -278,6 +278,14 @@ impl Store for MemoryStore {
         Ok(self.lock()?.list_surveys(account))
     }
 
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        self.lock()?.update_survey(survey)
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        self.lock()?.delete_survey(account, id)
+    }
+
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
         self.lock()?.save_survey_response(response)
     }

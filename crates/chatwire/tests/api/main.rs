@@ -36,6 +36,8 @@ mod multi_node_liveness;
 mod multi_node_outage;
 mod multi_node_ring;
 mod opening_hours_snapshots;
+mod own_api;
+mod own_surveys;
 mod realtime;
 mod restart;
 mod ring_and_sessions;
