@@ -4,9 +4,8 @@
 //!
 //! Rules owned here:
 //! - only admins of an account manage its application logins ([`Engine::create_app_login`],
-//!   [`Engine::app_logins`], [`Engine::revoke_app_login`]); the operator's own tools (the
-//!   binary's CLI, which owns the database) use the `operator_*` variants, as they do
-//!   `create_agent`;
+//!   [`Engine::app_logins`], [`Engine::revoke_app_login`] take an [`AdminCaller`]: an admin
+//!   agent of the account, or the local operator);
 //! - the app key names the credentials; the three secret parts are generated here (32 random
 //!   bytes each, hex), shown once, and stored only as one SHA-256 ([`secret_hash`]). A fast
 //!   hash is enough: generated secrets carry 256 bits of entropy, so there is nothing to
@@ -22,8 +21,8 @@
 use chatwire_core::{AccountId, AgentId, AppLoginRecord, NewAppLogin, Timestamp};
 use chatwire_store::StoreError;
 
-use super::{AgentPrincipal, AppCredentials, AppLogin, constant_time_eq, key_hash};
-use crate::{Engine, EngineError, EngineResult};
+use super::{AppCredentials, AppLogin, constant_time_eq, key_hash};
+use crate::{AdminCaller, Engine, EngineError, EngineResult};
 
 /// An application login as an admin sees it (never its secrets or their hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,51 +67,19 @@ pub(crate) fn secret_hash(creds: &AppCredentials) -> String {
 }
 
 impl Engine {
-    /// For an admin: creates application credentials for the bot agent `username` of the
-    /// admin's account, with `app_key` (or a generated one) and generated secrets, returned
-    /// once. `Forbidden` for non-admins, `NotFound` for an unknown agent, `Conflict` for an
-    /// app key the account has (or had), invalid input for a malformed app key.
+    /// Creates application credentials for the bot agent `username` of `account`, on behalf
+    /// of an admin of it (admin API, command line), with `app_key` (or a generated one) and
+    /// generated secrets, returned once. `NotFound` for an account the caller does not manage
+    /// or an unknown agent, `Conflict` for an app key the account has (or had), invalid input
+    /// (field `appKey`) for a malformed app key.
     pub async fn create_app_login(
         &self,
-        by: &AgentPrincipal,
-        username: &str,
-        app_key: Option<&str>,
-    ) -> EngineResult<AppLoginGrant> {
-        self.require_admin(by, "only admins manage application logins")
-            .await?;
-        self.operator_create_app_login(&by.account, username, app_key)
-            .await
-    }
-
-    /// For an admin: the application logins of the admin's account, revoked ones included,
-    /// by id. `Forbidden` for non-admins.
-    pub async fn app_logins(&self, by: &AgentPrincipal) -> EngineResult<Vec<AppLoginView>> {
-        self.require_admin(by, "only admins manage application logins")
-            .await?;
-        self.operator_app_logins(&by.account).await
-    }
-
-    /// For an admin: revokes application login `id` of the admin's account: its credentials
-    /// are refused from now on, on every node, and the bot's sessions end. Revoking twice is
-    /// not an error. `Forbidden` for non-admins, `NotFound` for an id not of the account.
-    pub async fn revoke_app_login(
-        &self,
-        by: &AgentPrincipal,
-        id: i64,
-    ) -> EngineResult<AppLoginView> {
-        self.require_admin(by, "only admins manage application logins")
-            .await?;
-        self.operator_revoke_app_login(&by.account, id).await
-    }
-
-    /// [`Engine::create_app_login`] for the operator's tools (no caller check: whoever runs
-    /// the binary owns the database, as with `create_agent`).
-    pub async fn operator_create_app_login(
-        &self,
+        by: &AdminCaller,
         account: &AccountId,
         username: &str,
         app_key: Option<&str>,
     ) -> EngineResult<AppLoginGrant> {
+        by.check_account(account)?;
         let agent = self.agent_by_login(account, username).await?;
         let credentials = AppCredentials {
             app_key: match app_key {
@@ -132,18 +99,21 @@ impl Engine {
         };
         new.validate()?;
         let record = self.0.store.create_app_login(&new).await?;
-        tracing::info!(account = %account, agent.id = agent.id.0, "application login created");
+        tracing::info!(account = %account, agent.id = agent.id.0, by = ?by.actor(), "application login created");
         Ok(AppLoginGrant {
             login: view(record, agent.login_name),
             credentials,
         })
     }
 
-    /// [`Engine::app_logins`] for the operator's tools.
-    pub async fn operator_app_logins(
+    /// The application logins of `account`, revoked ones included, by id, for an admin of it.
+    /// `NotFound` for an account the caller does not manage.
+    pub async fn app_logins(
         &self,
+        by: &AdminCaller,
         account: &AccountId,
     ) -> EngineResult<Vec<AppLoginView>> {
+        by.check_account(account)?;
         let records = self.0.store.list_app_logins(account).await?;
         let agents = self.agents(account).await?;
         Ok(records
@@ -159,12 +129,17 @@ impl Engine {
             .collect())
     }
 
-    /// [`Engine::revoke_app_login`] for the operator's tools.
-    pub async fn operator_revoke_app_login(
+    /// Revokes application login `id` of `account`, for an admin of it: its credentials are
+    /// refused from now on, on every node, and the bot's sessions end. Revoking twice is not
+    /// an error (the first time stays). `NotFound` for an account the caller does not manage
+    /// or an id not of the account.
+    pub async fn revoke_app_login(
         &self,
+        by: &AdminCaller,
         account: &AccountId,
         id: i64,
     ) -> EngineResult<AppLoginView> {
+        by.check_account(account)?;
         let record = self
             .0
             .store
@@ -173,7 +148,7 @@ impl Engine {
         // The store deleted the bot's sessions; this node's cache must not keep them either
         // (other nodes drop theirs on the directory wake-up).
         self.forget_account_sessions(account);
-        tracing::info!(account = %account, agent.id = record.agent.0, "application login revoked");
+        tracing::info!(account = %account, agent.id = record.agent.0, by = ?by.actor(), "application login revoked");
         let name = self
             .agent(account, record.agent)
             .await

@@ -1,5 +1,5 @@
-//! Bots' application logins in the store: admins create, list and revoke them (others are
-//! refused); a revoked login refuses its credentials and ends the bot's sessions, on this node
+//! Bots' application logins in the store: admins create, list and revoke them (callers of
+//! another account are refused); a revoked login refuses its credentials and ends the bot's sessions, on this node
 //! and on another one at once; configured logins are a seed imported at start or first use,
 //! and a revocation outlives a restart with the seed still configured.
 
@@ -11,10 +11,11 @@ use chatwire_store::memory::MemoryStore;
 use super::ring_nodes::two_nodes;
 use super::{Fixture, fixture, populate};
 use crate::sessions::{AppCredentials, AppLogin};
-use crate::{AgentPrincipal, Engine, EngineConfig, EngineError, ManualClock, NewAgentInput};
+use crate::{AdminCaller, Engine, EngineConfig, EngineError, ManualClock, NewAgentInput};
 
-/// Adds an admin agent to the fixture's account and returns them as a caller.
-async fn admin(f: &Fixture, engine: &Engine) -> AgentPrincipal {
+/// Adds an admin agent to the fixture's account and returns them as an admin caller (as the
+/// admin API makes one from their bearer).
+async fn admin(f: &Fixture, engine: &Engine) -> AdminCaller {
     let input = NewAgentInput {
         login_name: "boss".into(),
         password: "demo-pass".into(),
@@ -25,8 +26,13 @@ async fn admin(f: &Fixture, engine: &Engine) -> AgentPrincipal {
         skills: Vec::new(),
         is_admin: true,
     };
-    let boss = engine.create_agent(&f.account, input).await.expect("admin");
-    f.caller(boss.id)
+    engine.create_agent(&f.account, input).await.expect("admin");
+    let grant = engine.login(&f.account, "boss", "demo-pass").await;
+    let bearer = grant.expect("admin login").bearer;
+    engine
+        .admin_by_bearer(&f.account, &bearer)
+        .await
+        .expect("admin caller")
 }
 
 #[tokio::test]
@@ -38,7 +44,7 @@ async fn an_admin_creates_lists_and_revokes_a_bots_application_login() {
     // Act: the admin creates credentials for agent3; the bot logs in with them.
     let grant = f
         .engine
-        .create_app_login(&boss, "agent3", Some("bot-key"))
+        .create_app_login(&boss, &f.account, "agent3", Some("bot-key"))
         .await
         .expect("create");
     let creds = grant.credentials.clone();
@@ -60,31 +66,41 @@ async fn an_admin_creates_lists_and_revokes_a_bots_application_login() {
             "{user}"
         );
     }
-    let nobody = f.caller(f.agents[0]);
+    let other = f
+        .engine
+        .create_account("2000", "Other")
+        .await
+        .expect("account");
     for refused in [
-        f.engine.app_logins(&nobody).await.map(drop),
+        f.engine.app_logins(&boss, &other.id).await.map(drop),
         f.engine
-            .create_app_login(&nobody, "agent3", None)
+            .create_app_login(&boss, &other.id, "agent3", None)
             .await
             .map(drop),
         f.engine
-            .revoke_app_login(&nobody, grant.login.id)
+            .revoke_app_login(&boss, &other.id, grant.login.id)
             .await
             .map(drop),
     ] {
         assert!(
-            matches!(refused, Err(EngineError::Forbidden(_))),
+            matches!(refused, Err(EngineError::NotFound(_))),
             "{refused:?}"
         );
     }
-    let listed = f.engine.app_logins(&boss).await.expect("list");
+    let nobody = f.engine.login(&f.account, "agent1", "demo-pass").await;
+    let not_admin = f
+        .engine
+        .admin_by_bearer(&f.account, &nobody.expect("login").bearer)
+        .await;
+    assert!(matches!(not_admin, Err(EngineError::Forbidden(_))));
+    let listed = f.engine.app_logins(&boss, &f.account).await.expect("list");
     assert_eq!(listed, vec![grant.login.clone()]);
     assert_eq!(listed[0].username, "agent3");
 
     // Act: revoke.
     let revoked = f
         .engine
-        .revoke_app_login(&boss, grant.login.id)
+        .revoke_app_login(&boss, &f.account, grant.login.id)
         .await
         .expect("revoke");
 
@@ -99,10 +115,10 @@ async fn an_admin_creates_lists_and_revokes_a_bots_application_login() {
     );
     let reuse = f
         .engine
-        .create_app_login(&boss, "agent3", Some("bot-key"))
+        .create_app_login(&boss, &f.account, "agent3", Some("bot-key"))
         .await;
     assert!(matches!(reuse, Err(EngineError::Conflict(_))), "{reuse:?}");
-    let unknown = f.engine.revoke_app_login(&boss, i64::MAX).await;
+    let unknown = f.engine.revoke_app_login(&boss, &f.account, i64::MAX).await;
     assert!(matches!(unknown, Err(EngineError::NotFound(_))));
 }
 
@@ -154,13 +170,13 @@ async fn configured_logins_are_imported_once_and_a_revocation_outlives_a_restart
         agents,
     };
     let boss = admin(&f, &f.engine).await;
-    let listed = f.engine.app_logins(&boss).await.expect("list");
+    let listed = f.engine.app_logins(&boss, &f.account).await.expect("list");
     assert_eq!(listed.len(), 1, "imported once: {listed:?}");
     assert_eq!(listed[0].app_key, "seed-key");
 
     // Act: revoke, then restart again with the seed still configured.
     f.engine
-        .revoke_app_login(&boss, listed[0].id)
+        .revoke_app_login(&boss, &f.account, listed[0].id)
         .await
         .expect("revoke");
     let third = Engine::with_clock(f.store.clone(), seeded(&account), f.clock.clone());
@@ -181,7 +197,7 @@ async fn a_revocation_on_one_node_refuses_the_bot_on_the_other_at_once() {
     let boss = admin(&f, &f.engine).await;
     let grant = f
         .engine
-        .create_app_login(&boss, "agent3", None)
+        .create_app_login(&boss, &f.account, "agent3", None)
         .await
         .expect("create");
     let login = f
@@ -195,7 +211,7 @@ async fn a_revocation_on_one_node_refuses_the_bot_on_the_other_at_once() {
         .expect("cached on A");
 
     // Act: an admin revokes it through B.
-    b.revoke_app_login(&boss, grant.login.id)
+    b.revoke_app_login(&boss, &f.account, grant.login.id)
         .await
         .expect("revoke on B");
 
