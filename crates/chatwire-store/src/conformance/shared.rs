@@ -301,6 +301,24 @@ pub async fn run_wakeups(store: &dyn Store) {
         .expect("delete skill");
     let (what, wanted) = directory("a deleted skill");
     expect_hint(&mut hints, what, wanted).await;
+    let login = store
+        .create_app_login(&chatwire_core::NewAppLogin {
+            account: acc.clone(),
+            agent: someone.id,
+            app_key: "hinted-bot".into(),
+            secret_hash: "hash".into(),
+            created_at: Timestamp(1),
+        })
+        .await
+        .expect("app login");
+    let (what, wanted) = directory("a new application login");
+    expect_hint(&mut hints, what, wanted).await;
+    store
+        .revoke_app_login(&acc, login.id, Timestamp(2))
+        .await
+        .expect("revoke");
+    let (what, wanted) = directory("a revoked application login (its bot's sessions end)");
+    expect_hint(&mut hints, what, wanted).await;
 
     // A logout names the session family.
     store
