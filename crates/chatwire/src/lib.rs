@@ -7,6 +7,7 @@ mod admin;
 pub mod admin_open;
 pub mod backup;
 pub mod cli;
+mod cli_app_logins;
 mod cli_surveys;
 pub mod conn;
 pub mod demo;

@@ -16,6 +16,7 @@
 //!   `/chatwire/v1/docs`.
 
 pub mod admin;
+pub mod app_logins;
 pub mod json;
 pub mod openapi;
 pub mod page;
@@ -60,6 +61,12 @@ pub fn table() -> RouteTable {
         .delete(
             "/chatwire/v1/accounts/{account}/surveys/{surveyId}",
             surveys::delete_survey,
+        )
+        .get("/chatwire/v1/accounts/{account}/appLogins", app_logins::list_app_logins)
+        .post("/chatwire/v1/accounts/{account}/appLogins", app_logins::create_app_login)
+        .delete(
+            "/chatwire/v1/accounts/{account}/appLogins/{appLoginId}",
+            app_logins::revoke_app_login,
         )
         .merge(crate::feed::table())
         // Anything else under /chatwire answers in this API's envelope, not LivePerson's (the

@@ -56,6 +56,7 @@ pub struct ErrorDetail {
         (name = "meta", description = "This API's own description"),
         (name = "skills", description = "Skills (SuperOffice chat topics)"),
         (name = "surveys", description = "Pre-chat, offline, exit and agent surveys"),
+        (name = "appLogins", description = "Bots' application logins (LivePerson application login)"),
         (name = "feed", description = "Account feed, server-sent events, local mailbox"),
     )
 )]
@@ -99,6 +100,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Frame::openapi();
     doc.merge(SkillsApi::openapi());
     doc.merge(super::surveys::SurveysApi::openapi());
+    doc.merge(super::app_logins::AppLoginsApi::openapi());
     doc.merge(crate::feed::FeedApi::openapi());
     doc
 }

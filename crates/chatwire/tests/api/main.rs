@@ -37,6 +37,7 @@ mod multi_node_outage;
 mod multi_node_ring;
 mod opening_hours_snapshots;
 mod own_api;
+mod own_app_logins;
 mod own_surveys;
 mod realtime;
 mod restart;
