@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
+use chatwire_core::history::{ChatFact, Erased, HistoryQuery, OfflineMessage, VisitorRef};
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
@@ -98,6 +99,16 @@ timed_store! {
     async fn chats_of_agent(&self, account: &AccountId, agent: AgentId, limit: u32) -> StoreResult<Vec<Chat>>;
     async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>>;
     async fn feed_since(&self, account: &AccountId, after: GlobalSeq, limit: u32) -> StoreResult<Vec<FeedItem>>;
+    async fn search_chats(&self, query: &HistoryQuery) -> StoreResult<Vec<Chat>>;
+    async fn chat_facts(&self, account: &AccountId, from: Timestamp, to: Timestamp) -> StoreResult<Vec<ChatFact>>;
+    async fn offline_messages(&self, account: &AccountId, unhandled_only: bool, before: Option<i64>, limit: u32) -> StoreResult<Vec<OfflineMessage>>;
+    async fn mark_offline_handled(&self, account: &AccountId, id: i64, by: AgentId, at: Timestamp) -> StoreResult<OfflineMessage>;
+    async fn delete_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Erased>;
+    async fn erase_visitor(&self, account: &AccountId, who: &VisitorRef) -> StoreResult<Erased>;
+    async fn set_retention(&self, account: &AccountId, days: Option<u32>) -> StoreResult<()>;
+    async fn retention(&self, account: &AccountId) -> StoreResult<Option<u32>>;
+    async fn retention_policies(&self) -> StoreResult<Vec<(AccountId, u32)>>;
+    async fn sweep_retention(&self, account: &AccountId, ended_before: Timestamp, max_chats: u32) -> StoreResult<Erased>;
     async fn put_session(&self, session: &AuthSession) -> StoreResult<()>;
     async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession>;
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()>;

@@ -3,6 +3,7 @@
 //! [`run_story`] walks one realistic chat from account creation to the end; [`run_concurrency`]
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
+//! [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
 //! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
 //! [`run_mail_claims`] (every backend), [`run_visitor_seen`], [`run_agent_seen`] and [`run_wakeups`] (backends that
 //! several processes share) what a cluster of nodes needs. Each call
@@ -11,6 +12,7 @@
 mod chat_queries;
 mod concurrency;
 mod fixtures;
+mod history;
 mod session_details;
 mod sessions;
 mod story;
@@ -18,6 +20,7 @@ mod surveys;
 mod topics;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
+pub use history::{run_erasure, run_history};
 pub use session_details::run_session_details;
 pub use sessions::run_sessions;
 pub use story::run_story;

@@ -34,7 +34,8 @@ impl Inner {
         {
             return Err(StoreError::NotFound("survey"));
         }
-        self.survey_responses.push(response.clone());
+        let id = self.next_id();
+        self.survey_responses.push((id, response.clone()));
         Ok(())
     }
 
@@ -45,6 +46,7 @@ impl Inner {
     ) -> Vec<SurveyResponse> {
         self.survey_responses
             .iter()
+            .map(|(_, r)| r)
             .filter(|r| &r.account == account && chat.is_none_or(|c| r.chat.as_ref() == Some(c)))
             .cloned()
             .collect()
