@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_topics.sql"),
     include_str!("../migrations/0006_mailbox.sql"),
     include_str!("../migrations/0007_chat_query.sql"),
+    include_str!("../migrations/0010_history.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -80,9 +81,10 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 13,
+            tables, 21,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox, topic_settings, skill_tombstones, mailbox"
+             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, chat_facts, \
+             high_water, retention, and chat_lines_fts with its 4 FTS5 shadow tables"
         );
     }
 
