@@ -24,6 +24,8 @@
 //! - `retry`: re-running a transaction rolled back for a deadlock or serialization failure.
 //! - `chat_query`: the session archive query (`Store::query_chats`), one SELECT with bound
 //!   parameters over the chats columns of migration 0003.
+//! - `history`: history search (GIN full-text index), statistics' facts, offline messages,
+//!   deletion and retention (migration 0010).
 //! - `directory`: accounts, skills, agents, app keys.
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
 //! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`, `agent_seen`: the smaller
@@ -40,6 +42,7 @@ mod chats;
 mod db;
 mod directory;
 mod error;
+mod history;
 mod listen;
 mod mailbox;
 mod migrate;

@@ -31,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_agent_seen",
         include_str!("../migrations/0005_agent_seen.sql"),
     ),
+    (
+        "0010_history",
+        include_str!("../migrations/0010_history.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

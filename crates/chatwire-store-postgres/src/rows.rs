@@ -139,6 +139,7 @@ pub(crate) struct ChatColumns {
     pub(crate) visitor_name: String,
     pub(crate) transfer_from: Option<i64>,
     pub(crate) transfer_to: Option<i64>,
+    pub(crate) customer_email: Option<String>,
 }
 
 impl ChatColumns {
@@ -153,6 +154,11 @@ impl ChatColumns {
             visitor_name: chat.visitor_name.clone(),
             transfer_from: from.map(|a| a.0),
             transfer_to: to.map(|a| a.0),
+            customer_email: chat
+                .request
+                .customer_email
+                .as_deref()
+                .map(chatwire_core::history::VisitorRef::normalized_email),
         }
     }
 }
