@@ -13,7 +13,8 @@
 //! - [`landing`]: the page at `/` for people.
 //! - [`routes`]: [`RouteTable`], how routers are built and list their routes ([`routes()`]).
 //! - [`limits`]: request size limits and the dialect of a path (errors outside the routers).
-//! - [`liveperson`], [`superoffice`]: the two wire dialects; [`feed`]: chatwire's own API.
+//! - [`liveperson`], [`superoffice`]: the two wire dialects; [`own`]: chatwire's own API
+//!   (admin, history, statistics, OpenAPI) with [`feed`], its real-time part.
 //!
 //! Handlers call the [`chatwire_engine::Engine`], never a store.
 
@@ -25,6 +26,7 @@ pub mod landing;
 pub mod limits;
 pub mod liveperson;
 pub mod metrics;
+pub mod own;
 pub mod routes;
 pub mod state;
 pub mod superoffice;
@@ -54,7 +56,7 @@ pub fn app(state: AppState) -> Router {
         );
     Router::new()
         .merge(own_table().into_router())
-        .merge(feed::router())
+        .merge(own::table().into_router())
         .layer(DefaultBodyLimit::max(limits.chatwire_body_bytes))
         // SuperOffice paths (`/api/v1/…`, `/{account}/api/v1/…`) never match LivePerson's
         // (`/api/account/…`, `/csdr/…`); what they do not match falls through to LivePerson.
@@ -80,7 +82,7 @@ fn own_table() -> RouteTable {
 /// Every route of [`app`] (method and path template), as its routers registered them.
 pub fn routes() -> Vec<Route> {
     let mut all = own_table().into_routes();
-    all.extend(feed::table().into_routes());
+    all.extend(own::table().into_routes());
     all.extend(superoffice::table().into_routes());
     all.extend(liveperson::table().into_routes());
     all

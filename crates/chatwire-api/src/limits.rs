@@ -88,12 +88,7 @@ pub fn error_for(path: &str, headers: &HeaderMap, e: &ApiError, status: StatusCo
             with_status(crate::superoffice::compat::render_error(e, accept), status)
         }
         // The same envelope `ApiError` renders by default, with the status sent.
-        Dialect::Chatwire => {
-            let body = serde_json::json!({
-                "error": { "message": e.message(), "status": status.as_u16() }
-            });
-            (status, axum::Json(body)).into_response()
-        }
+        Dialect::Chatwire => (status, axum::Json(e.chatwire_body(status))).into_response(),
     }
 }
 

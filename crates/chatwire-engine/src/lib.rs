@@ -4,7 +4,8 @@
 //! - [`Engine`]: the facade, the one handle HTTP code holds; cheap to clone. Every use case is
 //!   a method on it, implemented in the module of its domain.
 //! - `caller`: who is calling ([`Caller`], [`AgentPrincipal`], [`VisitorCaller`]); use cases
-//!   take one and decide access on it.
+//!   take one and decide access on it. `admin_caller`: [`AdminCaller`], who may manage an
+//!   account (admin API, command line).
 //! - `chats`: commands on a chat (request, accept, lines, end, transfer, typing, name), who may
 //!   read or act on it (`access`, `visitor_writes`), chat reads and the one cursor read.
 //! - `queue`: routing as seen from outside: load, ring counts (and their wait), ringing chats,
@@ -28,6 +29,7 @@
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
 
+mod admin_caller;
 mod agents;
 mod caller;
 mod chats;
@@ -57,6 +59,7 @@ use std::time::Duration;
 use chatwire_store::Store;
 use tokio_util::sync::CancellationToken;
 
+pub use admin_caller::{AdminActor, AdminCaller, AdminScope};
 pub use agents::{LivenessSweep, NewAgentInput, NewSkillInput, Presence};
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};
 pub use chats::access::AgentChatView;

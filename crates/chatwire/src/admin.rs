@@ -39,11 +39,15 @@ pub(crate) async fn skill(engine: &Engine, cmd: &SkillCmd) -> anyhow::Result<()>
                 description: description.clone(),
                 welcome_message: welcome.clone(),
             };
-            let skill = engine.create_skill(&account_id(account)?, input).await?;
+            let by = engine.local_operator();
+            let skill = engine
+                .create_skill_as(&by, &account_id(account)?, input)
+                .await?;
             println!("created skill {} ({})", skill.id, skill.name);
         }
         SkillCmd::List { account } => {
-            for s in engine.skills(&account_id(account)?).await? {
+            let by = engine.local_operator();
+            for s in engine.skills_as(&by, &account_id(account)?).await? {
                 println!("{}\t{}", s.id, s.name);
             }
         }

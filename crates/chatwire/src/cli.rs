@@ -72,6 +72,8 @@ pub enum Cmd {
     DefaultConfig,
     /// Load and validate the configuration, print the result.
     CheckConfig,
+    /// Print the OpenAPI 3.1 document of chatwire's own API (`/chatwire/v1`) as JSON.
+    Openapi,
     /// Manage accounts.
     Account(Admin<AccountCmd>),
     /// Manage skills (SuperOffice chat topics).
@@ -249,6 +251,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.cmd {
         Cmd::DefaultConfig => {
             print!("{EXAMPLE}");
+            Ok(())
+        }
+        Cmd::Openapi => {
+            println!("{}", chatwire_api::own::openapi::document_text());
             Ok(())
         }
         Cmd::CheckConfig => {

@@ -4,7 +4,7 @@
 //!
 //! Answer: `{"mail":[{id, chatId, from, to, subject, text, html, deliveredAt}], "next": ID}`;
 //! `next` is the cursor for the following page (the last id, or `after` when the page is
-//! empty). Errors are chatwire's own `{"error":{"message","status"}}`.
+//! empty). Errors are chatwire's own `{"error":{"status","code","message","field"}}`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -22,7 +22,25 @@ use crate::{ApiError, AppState};
 const DEFAULT_LIMIT: u32 = 50;
 
 /// `GET /chatwire/v1/accounts/{account}/mailbox`.
-pub(super) async fn get_mailbox(
+#[utoipa::path(
+    get,
+    path = "/chatwire/v1/accounts/{account}/mailbox",
+    tag = "feed",
+    summary = "The local mailbox: mail delivered here because no SMTP server is configured",
+    params(
+        ("account" = String, Path, description = "Account id"),
+        ("after" = Option<i64>, Query, description = "Last mailbox id received (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Most messages (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "Messages after the cursor", body = super::doc::MailboxPage),
+        (status = 400, description = "Bad parameter", body = crate::own::ErrorBody),
+        (status = 401, description = "No or bad credentials", body = crate::own::ErrorBody),
+        (status = 403, description = "Not an admin", body = crate::own::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub(crate) async fn get_mailbox(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
@@ -33,16 +51,15 @@ pub(super) async fn get_mailbox(
         ApiError::Unauthorized("send Authorization: Bearer <an admin's login bearer>".into())
     })?;
     let who = state.engine.bearer(&account, &bearer).await?;
-    let after =
-        match q.get("after").map(str::trim).filter(|a| !a.is_empty()) {
-            Some(a) => a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                ApiError::BadRequest("after must be a mailbox id (0 or more)".into())
-            })?,
-            None => 0,
-        };
+    let after = match q.get("after").map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            ApiError::field_error("after", "after must be a mailbox id (0 or more)")
+        })?,
+        None => 0,
+    };
     let limit = q
         .leading_u32("limit")
-        .map_err(ApiError::BadRequest)?
+        .map_err(|m| ApiError::field_error("limit", m))?
         .unwrap_or(DEFAULT_LIMIT);
     let page = state.engine.mailbox(&who, MailboxId(after), limit).await?;
     let next = page.last().map_or(after, |m| m.id.0);

@@ -11,14 +11,16 @@
 //!
 //! The feed is for admin agents (`Authorization: Bearer <login bearer>`) and app keys with the
 //! feed right (`Authorization: LivePerson appKey=…` or `?appKey=`). Errors are
-//! `{"error":{"message","status"}}`.
+//! chatwire's own `{"error":{"status","code","message","field"}}`.
 
+mod doc;
 mod mailbox;
 mod sse;
 mod types;
 
+pub use doc::FeedApi;
+
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chatwire_engine::core::{AccountId, GlobalSeq};
@@ -28,12 +30,7 @@ use crate::http::auth::{app_key, authorization};
 use crate::http::query::Query;
 use crate::{ApiError, AppState};
 
-/// The routes of chatwire's own API.
-pub fn router() -> Router<AppState> {
-    table().into_router()
-}
-
-/// Every route of chatwire's own API.
+/// Every route of the feed (part of [`crate::own::table`]).
 pub fn table() -> crate::routes::RouteTable {
     crate::routes::RouteTable::new()
         .get("/chatwire/v1/accounts/{account}/feed", get_feed)
@@ -70,7 +67,28 @@ pub(crate) async fn caller(
 }
 
 /// `GET /chatwire/v1/accounts/{account}/feed`.
-async fn get_feed(
+#[utoipa::path(
+    get,
+    path = "/chatwire/v1/accounts/{account}/feed",
+    tag = "feed",
+    summary = "Every event of every chat of the account, in sequence order, from a cursor",
+    description = "For admin agents and app keys with the feed right. `wait` long-polls: the \
+                   answer comes when an event arrives or after `wait` seconds.",
+    params(
+        ("account" = String, Path, description = "Account id"),
+        ("after" = Option<i64>, Query, description = "Last sequence number received (default 0)"),
+        ("limit" = Option<u32>, Query, description = "Most events (default 100)"),
+        ("wait" = Option<u32>, Query, description = "Seconds to wait when nothing is new"),
+    ),
+    responses(
+        (status = 200, description = "Events after the cursor", body = doc::FeedPage),
+        (status = 400, description = "Bad parameter", body = crate::own::ErrorBody),
+        (status = 401, description = "No or bad credentials", body = crate::own::ErrorBody),
+        (status = 403, description = "Not allowed to read the feed", body = crate::own::ErrorBody),
+    ),
+    security(("bearer" = []), ("appKey" = []))
+)]
+pub(crate) async fn get_feed(
     State(state): State<AppState>,
     Path(account): Path<String>,
     headers: HeaderMap,
@@ -84,12 +102,12 @@ async fn get_feed(
         Some(a) => a
             .trim()
             .parse::<i64>()
-            .map_err(|_| ApiError::BadRequest("after must be a sequence number".into()))?,
+            .map_err(|_| ApiError::field_error("after", "after must be a sequence number"))?,
         None => 0,
     };
     let limit = q
         .leading_u32("limit")
-        .map_err(ApiError::BadRequest)?
+        .map_err(|m| ApiError::field_error("limit", m))?
         .unwrap_or(100);
     let items = state
         .engine

@@ -45,6 +45,25 @@ fn sse<S: Stream<Item = Result<Event, Infallible>> + Send + 'static>(stream: S) 
 
 /// `GET /chatwire/v1/accounts/{account}/feed/stream` (`Last-Event-ID` or `?after=` = the last
 /// sequence number seen).
+#[utoipa::path(
+    get,
+    path = "/chatwire/v1/accounts/{account}/feed/stream",
+    tag = "feed",
+    summary = "The account feed as server-sent events",
+    description = "Each event's `id:` is its sequence number; reconnect with `Last-Event-ID` \
+                   to continue exactly after it. Each `data:` is one feed event (JSON).",
+    params(
+        ("account" = String, Path, description = "Account id"),
+        ("after" = Option<i64>, Query, description = "Last sequence number received"),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Last sequence number received"),
+    ),
+    responses(
+        (status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
+        (status = 401, description = "No or bad credentials", body = crate::own::ErrorBody),
+        (status = 403, description = "Not allowed to read the feed", body = crate::own::ErrorBody),
+    ),
+    security(("bearer" = []), ("appKey" = []))
+)]
 pub(crate) async fn feed_stream(
     State(state): State<AppState>,
     Path(account): Path<String>,
@@ -91,6 +110,26 @@ pub(crate) async fn feed_stream(
 
 /// `GET /chatwire/v1/accounts/{account}/chats/{chatId}/stream` (`Last-Event-ID` = the last event
 /// id seen, or `?from=` = the first wanted).
+#[utoipa::path(
+    get,
+    path = "/chatwire/v1/accounts/{account}/chats/{chat}/stream",
+    tag = "feed",
+    summary = "One chat's events as server-sent events",
+    description = "For the chat's visitor (its app key) or an agent who may read the chat. \
+                   Each event's `id:` is its event id; the stream ends after the chat ends.",
+    params(
+        ("account" = String, Path, description = "Account id"),
+        ("chat" = String, Path, description = "Chat id"),
+        ("from" = Option<i64>, Query, description = "First event id wanted"),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Last event id received"),
+    ),
+    responses(
+        (status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
+        (status = 401, description = "No or bad credentials", body = crate::own::ErrorBody),
+        (status = 404, description = "No such chat for this caller", body = crate::own::ErrorBody),
+    ),
+    security(("bearer" = []), ("appKey" = []))
+)]
 pub(crate) async fn chat_stream(
     State(state): State<AppState>,
     Path((account, chat)): Path<(String, String)>,

@@ -6,8 +6,8 @@
 //! - Server faults (store down, bugs) get 503 or 500 with a generic message; the cause is
 //!   logged once, here, with the request span, and never sent to the client.
 //! - Each dialect renders the envelope (LivePerson `{"error":{…}}`, SuperOffice
-//!   `{"Error":true,…}`) in JSON or XML; this default rendering is plain JSON for routes
-//!   outside the dialects (health, fallback).
+//!   `{"Error":true,…}`) in JSON or XML; this default rendering is chatwire's own JSON
+//!   envelope `{"error":{"status","code","message","field"}}` for routes outside the dialects.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -20,6 +20,15 @@ use chatwire_engine::core::DomainError;
 pub enum ApiError {
     /// 400: malformed or invalid input.
     BadRequest(String),
+    /// 400: one named field of the request (body member or query parameter) is missing or
+    /// invalid. chatwire's own API names the field in its error; the dialects render it as a
+    /// plain bad request.
+    InvalidField {
+        /// The field, as the client spells it (`maxChats`, `skills[2]`, `limit`).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// 401: missing or invalid credentials.
     Unauthorized(String),
     /// 403: known caller, not allowed.
@@ -55,7 +64,7 @@ impl ApiError {
     /// The HTTP status of this error.
     pub const fn status(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::InvalidField { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) | Self::InvalidCsrf => StatusCode::UNAUTHORIZED,
             Self::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -75,7 +84,8 @@ impl ApiError {
             | Self::Unauthorized(m)
             | Self::Forbidden(m)
             | Self::NotFound(m)
-            | Self::Conflict(m) => m,
+            | Self::Conflict(m)
+            | Self::InvalidField { message: m, .. } => m,
             Self::InvalidCsrf => {
                 "CSRF token invalid! The CSRF token on request does not match the CSRF token on the session"
             }
@@ -88,6 +98,53 @@ impl ApiError {
             Self::Unavailable => "the service is temporarily unavailable, retry later",
             Self::Internal => "internal server error",
         }
+    }
+
+    /// A stable machine-readable code for chatwire's own API (`{"error":{"code":…}}`); clients
+    /// branch on it, not on the message.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::InvalidField { .. } => "invalid_field",
+            Self::Unauthorized(_) | Self::InvalidCsrf => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::NotAcceptable => "not_acceptable",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Busy { .. } => "busy",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The field the error is about, if one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::InvalidField { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// An [`ApiError::InvalidField`].
+    pub fn field_error(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidField {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// chatwire's own error envelope with `status` (which may differ from this error's, e.g.
+    /// 414 for a `BadRequest` refused by the limits layer):
+    /// `{"error":{"status","code","message","field"}}`, `field` null when none.
+    pub fn chatwire_body(&self, status: StatusCode) -> serde_json::Value {
+        serde_json::json!({ "error": {
+            "status": status.as_u16(),
+            "code": self.code(),
+            "message": self.message(),
+            "field": self.field(),
+        } })
     }
 
     /// Seconds the client should wait before retrying, for `Retry-After`.
@@ -167,7 +224,7 @@ pub struct ErrorDetails {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": { "message": self.message(), "status": self.status().as_u16() } });
+        let body = self.chatwire_body(self.status());
         let mut response = (self.status(), Json(body)).into_response();
         self.add_retry_after(&mut response);
         response.extensions_mut().insert(ErrorDetails {

@@ -90,7 +90,7 @@ fn internal_code(e: &ApiError) -> i64 {
     match e {
         ApiError::InvalidCsrf => 10,
         ApiError::NotFound(_) => 28,
-        ApiError::BadRequest(_) => 20,
+        ApiError::BadRequest(_) | ApiError::InvalidField { .. } => 20,
         ApiError::Unauthorized(_) => 11,
         ApiError::Forbidden(_) => 13,
         ApiError::Conflict(_) => 30,

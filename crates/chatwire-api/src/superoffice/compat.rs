@@ -21,7 +21,7 @@ pub const ERROR_SOURCE: &str = "chatwire.SuperOffice";
 /// `SoNotFoundException`; the others follow .NET's usual names).
 pub const fn error_type(e: &ApiError) -> &'static str {
     match e {
-        ApiError::BadRequest(_) => "ArgumentException",
+        ApiError::BadRequest(_) | ApiError::InvalidField { .. } => "ArgumentException",
         ApiError::Unauthorized(_) | ApiError::InvalidCsrf => "UnauthorizedAccessException",
         ApiError::Forbidden(_) => "SoAccessDeniedException",
         ApiError::NotFound(_) => "SoNotFoundException",

@@ -4,7 +4,7 @@
 use chatwire_core::{AccountId, Skill, SkillId};
 use chatwire_store::NewSkill;
 
-use crate::{Engine, EngineError, EngineResult};
+use crate::{AdminCaller, Engine, EngineError, EngineResult};
 
 /// What an admin supplies to create a skill.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +35,29 @@ impl Engine {
         let skill = self.0.store.create_skill(&new).await?;
         self.edit_dir(account, |d| d.skills.push(skill.clone()));
         Ok(skill)
+    }
+
+    /// Creates a skill on behalf of an admin of `account` (admin API, command line).
+    pub async fn create_skill_as(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+        input: NewSkillInput,
+    ) -> EngineResult<Skill> {
+        by.check_account(account)?;
+        self.create_skill(account, input).await
+    }
+
+    /// An account's skills, for an admin of it, by id.
+    pub async fn skills_as(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+    ) -> EngineResult<Vec<Skill>> {
+        by.check_account(account)?;
+        let mut skills = self.skills(account).await?;
+        skills.sort_by_key(|s| s.id);
+        Ok(skills)
     }
 
     /// An account's skills.

@@ -35,6 +35,7 @@ mod multi_node;
 mod multi_node_liveness;
 mod multi_node_outage;
 mod opening_hours_snapshots;
+mod own_api;
 mod realtime;
 mod restart;
 mod server;

@@ -1,0 +1,43 @@
+//! chatwire's own JSON API under `/chatwire/v1` (not a LivePerson or SuperOffice route): the
+//! admin API, history, statistics and the real-time feed ([`crate::feed`]), with the
+//! plumbing every route of it shares.
+//!
+//! Conventions (docs/api.md):
+//! - JSON in ([`json::JsonBody`], parsed after the caller is authenticated) and out;
+//!   member names in camelCase.
+//! - Every error is `{"error":{"status","code","message","field"}}` ([`crate::ApiError`]'s own
+//!   rendering); a bad body member or query parameter is `invalid_field` naming it.
+//! - Every list is paged: `?limit=&cursor=` in, `{"items":[…],"next":…}` out ([`page`]). The
+//!   feed and the mailbox keep their numeric `after`/`next` cursors.
+//! - Admin routes take an [`chatwire_engine::AdminCaller`] ([`admin::admin_caller`]); the
+//!   engine decides what it may do.
+//! - Each handler carries a `utoipa` annotation; [`openapi::document`] merges them into the
+//!   OpenAPI 3.1 document served at `/chatwire/v1/openapi.json` and rendered at
+//!   `/chatwire/v1/docs`.
+
+pub mod admin;
+pub mod json;
+pub mod openapi;
+pub mod page;
+mod reference;
+pub mod skills;
+
+pub use openapi::{ErrorBody, ErrorDetail};
+
+use crate::routes::RouteTable;
+
+/// Every route of chatwire's own API.
+pub fn table() -> RouteTable {
+    RouteTable::new()
+        .get("/chatwire/v1/openapi.json", openapi::openapi_json)
+        .get("/chatwire/v1/docs", openapi::reference_page)
+        .get(
+            "/chatwire/v1/accounts/{account}/skills",
+            skills::list_skills,
+        )
+        .post(
+            "/chatwire/v1/accounts/{account}/skills",
+            skills::create_skill,
+        )
+        .merge(crate::feed::table())
+}
