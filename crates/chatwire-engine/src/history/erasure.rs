@@ -15,7 +15,7 @@ use std::time::Duration;
 use chatwire_core::history::{Erased, VisitorRef};
 use chatwire_core::{AccountId, ChatKey, DomainError, Timestamp};
 
-use crate::{Caller, Engine, EngineResult};
+use crate::{AdminCaller, Engine, EngineResult};
 
 const DAY_MS: i64 = 86_400_000;
 /// Longest retention period, in days (100 years: "forever" is no period at all).
@@ -64,8 +64,13 @@ impl Engine {
 
     /// Deletes an ended chat of the caller's account with everything about it (admins only).
     /// `Conflict` while it is open; `NotFound` if the account has no such chat.
-    pub async fn delete_chat_record(&self, caller: &Caller, key: &ChatKey) -> EngineResult<Erased> {
-        let admin = self.history_admin(caller).await?;
+    pub async fn delete_chat_record(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> EngineResult<Erased> {
+        let admin = self.history_admin(by, account).await?;
         let erased = self.0.store.delete_chat(&admin.account, key).await?;
         self.forget(&admin.account, &erased);
         tracing::info!(account = %admin.account, chat.id = %key, events = erased.events, "chat deleted on request");
@@ -75,8 +80,13 @@ impl Engine {
     /// Deletes everything about a visitor of the caller's account (admins only): their chats,
     /// surveys, offline messages and, by e-mail, mail sent to them. `Conflict`, deleting
     /// nothing, while one of their chats is open.
-    pub async fn erase_visitor(&self, caller: &Caller, who: &VisitorRef) -> EngineResult<Erased> {
-        let admin = self.history_admin(caller).await?;
+    pub async fn erase_visitor(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+        who: &VisitorRef,
+    ) -> EngineResult<Erased> {
+        let admin = self.history_admin(by, account).await?;
         if let VisitorRef::Email(e) = who {
             let e = e.trim();
             if e.len() > 254
@@ -93,14 +103,23 @@ impl Engine {
     }
 
     /// The caller's account retention period in days; `None`: kept forever (admins only).
-    pub async fn retention(&self, caller: &Caller) -> EngineResult<Option<u32>> {
-        let admin = self.history_admin(caller).await?;
+    pub async fn retention(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+    ) -> EngineResult<Option<u32>> {
+        let admin = self.history_admin(by, account).await?;
         Ok(self.0.store.retention(&admin.account).await?)
     }
 
     /// Sets (1-36500 days) or clears the caller's account retention period (admins only).
-    pub async fn set_retention(&self, caller: &Caller, days: Option<u32>) -> EngineResult<()> {
-        let admin = self.history_admin(caller).await?;
+    pub async fn set_retention(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+        days: Option<u32>,
+    ) -> EngineResult<()> {
+        let admin = self.history_admin(by, account).await?;
         if days.is_some_and(|d| !(1..=MAX_RETENTION_DAYS).contains(&d)) {
             return Err(
                 DomainError::invalid("days", "must be 1-36500, or null to keep forever").into(),

@@ -3,7 +3,8 @@
 //!
 //! Rules owned here:
 //! - who may use them ([`Engine::history_admin`], the one access check of this module: an
-//!   admin agent of the account; extend it there when other admin callers exist);
+//!   [`AdminCaller`] that manages the account: an admin agent of it, the local operator, and
+//!   whatever `admin_caller` admits later);
 //! - what a valid request is (limits, ranges, cursors), refused as `DomainError::Invalid`
 //!   naming the field;
 //! - that a deleted chat leaves memory too (the live index forgets it).
@@ -24,7 +25,7 @@ pub use stats::{MAX_STATS_RANGE_DAYS, StatsQuery};
 
 use chatwire_core::{AccountId, AgentId, DomainError};
 
-use crate::{Caller, Engine, EngineError, EngineResult};
+use crate::{AdminCaller, Engine, EngineResult};
 
 /// Who passed [`Engine::history_admin`]: the account, and the admin agent when the caller is
 /// one (an admin acting through another kind of credential would have none).
@@ -37,20 +38,20 @@ pub struct HistoryAdmin {
 }
 
 impl Engine {
-    /// Checks that `caller` may read and delete its account's history, statistics and offline
-    /// messages: admin agents of the account. App keys and other agents are `Forbidden`.
-    pub async fn history_admin(&self, caller: &Caller) -> EngineResult<HistoryAdmin> {
-        match caller {
-            Caller::Agent(who) if self.agent(&who.account, who.agent).await?.is_admin => {
-                Ok(HistoryAdmin {
-                    account: who.account.clone(),
-                    agent: Some(who.agent),
-                })
-            }
-            _ => Err(EngineError::Forbidden(
-                "history, statistics and erasure are for the account's admins",
-            )),
-        }
+    /// Checks that `by` may read and delete `account`'s history, statistics and offline
+    /// messages: it must manage the account (`NotFound("account")` otherwise, so a caller of
+    /// another account learns nothing). The account must exist.
+    pub async fn history_admin(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+    ) -> EngineResult<HistoryAdmin> {
+        by.check_account(account)?;
+        self.account(account).await?;
+        Ok(HistoryAdmin {
+            account: account.clone(),
+            agent: by.agent(),
+        })
     }
 }
 

@@ -1,11 +1,11 @@
 //! Offline messages ("leave a message" surveys): listed newest first with an id cursor, and
 //! marked handled by an admin.
 
-use chatwire_core::DomainError;
 use chatwire_core::history::OfflineMessage;
+use chatwire_core::{AccountId, DomainError};
 
 use super::page_limit;
-use crate::{Caller, Engine, EngineResult};
+use crate::{AdminCaller, Engine, EngineResult};
 
 /// Most offline messages in one page.
 pub const MAX_OFFLINE_PAGE: u32 = 200;
@@ -15,12 +15,13 @@ impl Engine {
     /// next page (admins only). `cursor` is a `next` this returned.
     pub async fn offline_messages(
         &self,
-        caller: &Caller,
+        by: &AdminCaller,
+        account: &AccountId,
         unhandled_only: bool,
         cursor: Option<&str>,
         limit: Option<u32>,
     ) -> EngineResult<(Vec<OfflineMessage>, Option<String>)> {
-        let admin = self.history_admin(caller).await?;
+        let admin = self.history_admin(by, account).await?;
         let limit = page_limit(limit, 50, MAX_OFFLINE_PAGE)?;
         let before =
             match cursor {
@@ -47,10 +48,11 @@ impl Engine {
     /// marking it again keeps the first mark. `NotFound` if there is no such message.
     pub async fn mark_offline_handled(
         &self,
-        caller: &Caller,
+        by: &AdminCaller,
+        account: &AccountId,
         id: i64,
     ) -> EngineResult<OfflineMessage> {
-        let admin = self.history_admin(caller).await?;
+        let admin = self.history_admin(by, account).await?;
         // An admin without an agent identity (none exists yet) is recorded as agent 0.
         let by = admin.agent.unwrap_or(chatwire_core::AgentId(0));
         Ok(self

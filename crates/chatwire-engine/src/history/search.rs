@@ -3,12 +3,12 @@
 
 use chatwire_core::history::{HistoryCursor, HistoryQuery, MAX_HISTORY_PAGE, search_words};
 use chatwire_core::{
-    AgentId, Chat, ChatEvent, ChatKey, ChatState, DomainError, EventId, SkillId, SurveyResponse,
-    Timestamp,
+    AccountId, AgentId, Chat, ChatEvent, ChatKey, ChatState, DomainError, EventId, SkillId,
+    SurveyResponse, Timestamp,
 };
 
 use super::page_limit;
-use crate::{Caller, Engine, EngineResult};
+use crate::{AdminCaller, Engine, EngineResult};
 
 /// Longest search text, in characters.
 const MAX_QUERY_CHARS: usize = 500;
@@ -62,7 +62,7 @@ pub struct HistoryChat {
 
 impl HistoryFilter {
     /// The store query for `account`, or the first field that is wrong.
-    fn to_query(&self, account: chatwire_core::AccountId) -> EngineResult<HistoryQuery> {
+    fn to_query(&self, account: AccountId) -> EngineResult<HistoryQuery> {
         let limit = page_limit(self.limit, 50, MAX_HISTORY_PAGE)?;
         if let (Some(f), Some(t)) = (self.from, self.to) {
             if t <= f {
@@ -100,10 +100,11 @@ impl Engine {
     /// A page of the caller's account history (admins only).
     pub async fn history(
         &self,
-        caller: &Caller,
+        by: &AdminCaller,
+        account: &AccountId,
         filter: &HistoryFilter,
     ) -> EngineResult<HistoryPage> {
-        let admin = self.history_admin(caller).await?;
+        let admin = self.history_admin(by, account).await?;
         let mut q = filter.to_query(admin.account)?;
         let limit = q.limit as usize;
         // One more than asked tells whether there is a next page without a count.
@@ -120,8 +121,13 @@ impl Engine {
 
     /// One chat of the caller's account with all its events, surveys and transcript (admins
     /// only). `NotFound` for another account's chat.
-    pub async fn history_chat(&self, caller: &Caller, key: &ChatKey) -> EngineResult<HistoryChat> {
-        let admin = self.history_admin(caller).await?;
+    pub async fn history_chat(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+        key: &ChatKey,
+    ) -> EngineResult<HistoryChat> {
+        let admin = self.history_admin(by, account).await?;
         let account = &admin.account;
         let chat = self.0.store.get_chat(account, key).await?;
         let page = self.0.config.max_events_per_read.max(1);

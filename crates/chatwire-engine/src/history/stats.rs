@@ -2,9 +2,9 @@
 //! a time range, aggregated per hour, day, skill or agent (`chatwire_core::history::aggregate`).
 
 use chatwire_core::history::{StatsBy, StatsRow, aggregate};
-use chatwire_core::{AgentId, DomainError, SkillId, Timestamp};
+use chatwire_core::{AccountId, AgentId, DomainError, SkillId, Timestamp};
 
-use crate::{Caller, Engine, EngineResult};
+use crate::{AdminCaller, Engine, EngineResult};
 
 /// Longest range one statistics request covers, in days (a quarter): the facts of the range
 /// are read whole, so the range bounds the work.
@@ -29,8 +29,13 @@ pub struct StatsQuery {
 impl Engine {
     /// Statistics of the caller's account (admins only). Rows in key order; `by: Total`
     /// always gives one row.
-    pub async fn chat_stats(&self, caller: &Caller, q: &StatsQuery) -> EngineResult<Vec<StatsRow>> {
-        let admin = self.history_admin(caller).await?;
+    pub async fn chat_stats(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+        q: &StatsQuery,
+    ) -> EngineResult<Vec<StatsRow>> {
+        let admin = self.history_admin(by, account).await?;
         let to = q.to.unwrap_or_else(|| self.now());
         let from = q.from.unwrap_or(Timestamp(to.0 - DAY_MS));
         if to <= from {

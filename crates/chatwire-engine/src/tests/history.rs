@@ -5,19 +5,12 @@ use chatwire_core::history::{StatsBy, VisitorRef};
 use chatwire_core::{ChatState, DomainError};
 
 use super::*;
-use crate::{Caller, HistoryFilter, StatsQuery};
+use crate::{AdminCaller, HistoryFilter, StatsQuery};
 
 impl Fixture {
-    /// Makes agent `i` an admin and returns it as a caller.
-    async fn admin(&self, i: usize) -> Caller {
-        let mut a = self
-            .engine
-            .agent(&self.account, self.agents[i])
-            .await
-            .expect("agent");
-        a.is_admin = true;
-        self.engine.update_agent(&a).await.expect("admin");
-        Caller::Agent(self.caller(self.agents[i]))
+    /// An admin of every account (the command line's operator).
+    fn admin(&self) -> AdminCaller {
+        self.engine.local_operator()
     }
 
     /// A Sales chat accepted by agent 0, one agent line, then ended.
@@ -45,23 +38,33 @@ fn invalid_field(e: EngineError) -> &'static str {
 }
 
 #[tokio::test]
-async fn only_admins_read_history_and_bad_parameters_name_their_field() {
+async fn history_finds_words_and_bad_parameters_name_their_field() {
     let f = fixture().await;
     let key = f.ended_chat("the parcel never came").await;
-    let agent = Caller::Agent(f.caller(f.agents[1]));
-    let refused = f.engine.history(&agent, &HistoryFilter::default()).await;
-    assert!(matches!(refused, Err(EngineError::Forbidden(_))));
-    assert!(matches!(f.engine.run_retention().await, Ok(_)));
+    let nobody = AccountId::parse("nobody").expect("id");
+    let refused = f
+        .engine
+        .history(&f.admin(), &nobody, &HistoryFilter::default())
+        .await;
+    assert!(matches!(refused, Err(EngineError::NotFound(_))));
 
-    let admin = f.admin(1).await;
+    let admin = f.admin();
     let filter = HistoryFilter {
         q: Some("PARCEL".into()),
         ..HistoryFilter::default()
     };
-    let page = f.engine.history(&admin, &filter).await.expect("history");
+    let page = f
+        .engine
+        .history(&admin, &f.account, &filter)
+        .await
+        .expect("history");
     assert_eq!(page.chats.len(), 1);
     assert_eq!(page.next, None);
-    let record = f.engine.history_chat(&admin, &key).await.expect("record");
+    let record = f
+        .engine
+        .history_chat(&admin, &f.account, &key)
+        .await
+        .expect("record");
     assert!(record.events.len() >= 5, "{:?}", record.events);
     assert!(record.transcript.contains("the parcel never came"));
 
@@ -96,7 +99,11 @@ async fn only_admins_read_history_and_bad_parameters_name_their_field() {
             "to",
         ),
     ] {
-        let e = f.engine.history(&admin, &bad).await.expect_err("refused");
+        let e = f
+            .engine
+            .history(&admin, &f.account, &bad)
+            .await
+            .expect_err("refused");
         assert_eq!(invalid_field(e), field);
     }
 }
@@ -104,7 +111,7 @@ async fn only_admins_read_history_and_bad_parameters_name_their_field() {
 #[tokio::test]
 async fn history_pages_follow_the_cursor_to_the_end() {
     let f = fixture().await;
-    let admin = f.admin(0).await;
+    let admin = f.admin();
     for i in 0..5 {
         f.ended_chat(&format!("chat {i}")).await;
         f.clock.advance_ms(1_000);
@@ -115,7 +122,11 @@ async fn history_pages_follow_the_cursor_to_the_end() {
     };
     let mut seen = 0;
     loop {
-        let page = f.engine.history(&admin, &filter).await.expect("page");
+        let page = f
+            .engine
+            .history(&admin, &f.account, &filter)
+            .await
+            .expect("page");
         seen += page.chats.len();
         match page.next {
             Some(next) => filter.cursor = Some(next),
@@ -128,7 +139,7 @@ async fn history_pages_follow_the_cursor_to_the_end() {
 #[tokio::test]
 async fn statistics_count_from_the_store() {
     let f = fixture().await;
-    let admin = f.admin(0).await;
+    let admin = f.admin();
     f.ended_chat("hello").await;
     f.request("Support").await;
     let q = StatsQuery {
@@ -139,7 +150,11 @@ async fn statistics_count_from_the_store() {
         agent: None,
     };
     f.clock.advance_ms(1_000);
-    let rows = f.engine.chat_stats(&admin, &q).await.expect("stats");
+    let rows = f
+        .engine
+        .chat_stats(&admin, &f.account, &q)
+        .await
+        .expect("stats");
     assert_eq!(
         (rows[0].requested, rows[0].accepted, rows[0].lines),
         (2, 1, 1)
@@ -149,7 +164,12 @@ async fn statistics_count_from_the_store() {
         ..q
     };
     assert_eq!(
-        invalid_field(f.engine.chat_stats(&admin, &wide).await.expect_err("range")),
+        invalid_field(
+            f.engine
+                .chat_stats(&admin, &f.account, &wide)
+                .await
+                .expect_err("range")
+        ),
         "to"
     );
 }
@@ -157,14 +177,14 @@ async fn statistics_count_from_the_store() {
 #[tokio::test]
 async fn deleting_refuses_open_chats_and_forgets_deleted_ones() {
     let f = fixture().await;
-    let admin = f.admin(0).await;
+    let admin = f.admin();
     let open = f.request("Sales").await;
-    let refused = f.engine.delete_chat_record(&admin, &open).await;
+    let refused = f.engine.delete_chat_record(&admin, &f.account, &open).await;
     assert!(matches!(refused, Err(EngineError::Conflict(_))));
     let key = f.ended_chat("bye").await;
     let erased = f
         .engine
-        .delete_chat_record(&admin, &key)
+        .delete_chat_record(&admin, &f.account, &key)
         .await
         .expect("delete");
     assert_eq!(erased.chats, [key.clone()]);
@@ -174,7 +194,7 @@ async fn deleting_refuses_open_chats_and_forgets_deleted_ones() {
     ));
     let bad = f
         .engine
-        .erase_visitor(&admin, &VisitorRef::Email("nobody".into()))
+        .erase_visitor(&admin, &f.account, &VisitorRef::Email("nobody".into()))
         .await;
     assert_eq!(invalid_field(bad.expect_err("email")), "email");
     let chat = f.engine.chat(&f.account, &open).await.expect("open chat");
@@ -184,21 +204,27 @@ async fn deleting_refuses_open_chats_and_forgets_deleted_ones() {
 #[tokio::test]
 async fn retention_deletes_old_ended_chats_in_steps() {
     let f = fixture().await;
-    let admin = f.admin(0).await;
+    let admin = f.admin();
     for i in 0..3 {
         f.ended_chat(&format!("old {i}")).await;
     }
     assert_eq!(
         invalid_field(
             f.engine
-                .set_retention(&admin, Some(0))
+                .set_retention(&admin, &f.account, Some(0))
                 .await
                 .expect_err("0")
         ),
         "days"
     );
-    f.engine.set_retention(&admin, Some(1)).await.expect("set");
-    assert_eq!(f.engine.retention(&admin).await.expect("get"), Some(1));
+    f.engine
+        .set_retention(&admin, &f.account, Some(1))
+        .await
+        .expect("set");
+    assert_eq!(
+        f.engine.retention(&admin, &f.account).await.expect("get"),
+        Some(1)
+    );
     let young = f.engine.run_retention().await.expect("pass");
     assert!(young.erased.chats.is_empty(), "not a day old yet");
     f.clock.advance_ms(2 * 86_400_000);
@@ -206,7 +232,7 @@ async fn retention_deletes_old_ended_chats_in_steps() {
     assert_eq!(run.erased.chats.len(), 3);
     let page = f
         .engine
-        .history(&admin, &HistoryFilter::default())
+        .history(&admin, &f.account, &HistoryFilter::default())
         .await
         .expect("history");
     assert!(page.chats.is_empty());
