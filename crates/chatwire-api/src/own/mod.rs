@@ -16,6 +16,7 @@
 //!   `/chatwire/v1/docs`.
 
 pub mod admin;
+pub mod history;
 pub mod json;
 pub mod openapi;
 pub mod page;
@@ -39,5 +40,6 @@ pub fn table() -> RouteTable {
             "/chatwire/v1/accounts/{account}/skills",
             skills::create_skill,
         )
+        .merge(history::table())
         .merge(crate::feed::table())
 }

@@ -97,6 +97,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Frame::openapi();
     doc.merge(SkillsApi::openapi());
     doc.merge(crate::feed::FeedApi::openapi());
+    doc.merge(super::history::HistoryApi::openapi());
     doc
 }
 
