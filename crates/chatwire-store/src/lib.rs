@@ -12,6 +12,7 @@
 //! No SQL types appear here; row types stay in each backend.
 
 mod error;
+mod history;
 pub mod sql_chat_query;
 mod store;
 pub mod timed;
@@ -22,6 +23,7 @@ pub mod conformance;
 pub mod memory;
 
 pub use error::{StoreError, StoreResult};
+pub use history::HistoryStore;
 pub use store::{
     Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup, acting_agent, decide_and_apply,
 };

@@ -2,7 +2,6 @@
 
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
-use chatwire_core::history::{ChatFact, Erased, HistoryQuery, OfflineMessage, VisitorRef};
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
@@ -10,7 +9,7 @@ use chatwire_core::{
 };
 use futures::stream::BoxStream;
 
-use crate::StoreResult;
+use crate::{HistoryStore, StoreResult};
 
 pub use chatwire_core::{Committed, FeedItem};
 
@@ -76,11 +75,12 @@ pub struct PoolStatus {
 }
 
 /// Persistence of chatwire's domain. Implementations: in-memory (tests), SQLite, PostgreSQL.
+/// The history, statistics and erasure operations are its supertrait [`HistoryStore`].
 ///
 /// Every method is scoped by account where the domain is; asking for another account's object
 /// answers [`crate::StoreError::NotFound`], never the object.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: HistoryStore + Send + Sync + 'static {
     /// Creates an account. `Conflict` if the id exists.
     async fn create_account(&self, account: &Account) -> StoreResult<()>;
     /// Reads an account.
@@ -259,60 +259,6 @@ pub trait Store: Send + Sync + 'static {
         after: MailboxId,
         limit: u32,
     ) -> StoreResult<Vec<MailboxMail>>;
-
-    /// One page of an account's chat history, as `query` asks (filters, words, cursor;
-    /// semantics in `chatwire_core::history`): newest first, at most `query.limit`. SQL
-    /// backends answer from indexed columns and their full-text index.
-    async fn search_chats(&self, query: &HistoryQuery) -> StoreResult<Vec<Chat>>;
-    /// Statistics' raw data: one fact per chat of the account requested in `[from, to)`.
-    async fn chat_facts(
-        &self,
-        account: &AccountId,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> StoreResult<Vec<ChatFact>>;
-    /// The account's offline messages, newest first: ids below `before` (all when `None`),
-    /// only unhandled ones when `unhandled_only`, at most `limit`.
-    async fn offline_messages(
-        &self,
-        account: &AccountId,
-        unhandled_only: bool,
-        before: Option<i64>,
-        limit: u32,
-    ) -> StoreResult<Vec<OfflineMessage>>;
-    /// Marks an offline message handled by `by` at `at` (again: the first mark stays).
-    /// `NotFound` if the account has no offline message `id`.
-    async fn mark_offline_handled(
-        &self,
-        account: &AccountId,
-        id: i64,
-        by: AgentId,
-        at: Timestamp,
-    ) -> StoreResult<OfflineMessage>;
-    /// Deletes an ended chat with everything about it (events, search entries, survey
-    /// responses, mail) in one transaction. `NotFound` if it is not the account's, `Conflict`
-    /// if it is still open.
-    async fn delete_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Erased>;
-    /// Deletes everything about one visitor in one transaction: their chats as
-    /// [`Store::delete_chat`] does, their offline messages, and (by e-mail) mail sent to them.
-    /// `Conflict`, deleting nothing, if one of their chats is still open.
-    async fn erase_visitor(&self, account: &AccountId, who: &VisitorRef) -> StoreResult<Erased>;
-    /// Sets (`Some(days)`) or clears the account's retention period. `NotFound` if there is no
-    /// such account.
-    async fn set_retention(&self, account: &AccountId, days: Option<u32>) -> StoreResult<()>;
-    /// The account's retention period in days; `None`: kept forever.
-    async fn retention(&self, account: &AccountId) -> StoreResult<Option<u32>>;
-    /// Every account with a retention period, with it.
-    async fn retention_policies(&self) -> StoreResult<Vec<(AccountId, u32)>>;
-    /// One bounded step of retention: deletes up to `max_chats` of the account's chats that
-    /// ended before `ended_before` (oldest first), with everything about them, in one
-    /// transaction. Fewer than `max_chats` deleted means none are left.
-    async fn sweep_retention(
-        &self,
-        account: &AccountId,
-        ended_before: Timestamp,
-        max_chats: u32,
-    ) -> StoreResult<Erased>;
 
     /// Records that the chat's visitor was seen (made a request) at `at`, on some node; the
     /// stored time only moves forward. Several nodes then agree on when a silent visitor's chat

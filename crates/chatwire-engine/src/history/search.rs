@@ -64,10 +64,10 @@ impl HistoryFilter {
     /// The store query for `account`, or the first field that is wrong.
     fn to_query(&self, account: AccountId) -> EngineResult<HistoryQuery> {
         let limit = page_limit(self.limit, 50, MAX_HISTORY_PAGE)?;
-        if let (Some(f), Some(t)) = (self.from, self.to) {
-            if t <= f {
-                return Err(DomainError::invalid("to", "must be after from").into());
-            }
+        if let (Some(f), Some(t)) = (self.from, self.to)
+            && t <= f
+        {
+            return Err(DomainError::invalid("to", "must be after from").into());
         }
         let mut q = HistoryQuery::new(account, limit);
         q.from = self.from;

@@ -20,7 +20,7 @@ use chatwire_core::{
     OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use chatwire_store::memory::MemoryStore;
-use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
+use chatwire_store::{Committed, FeedItem, HistoryStore, NewSkill, Store, StoreResult};
 use tokio::sync::oneshot;
 
 use crate::{Engine, EngineConfig};
@@ -122,16 +122,6 @@ impl Store for CountingStore {
         chats_of_agent['a](account: &'a AccountId, agent: AgentId, limit: u32) -> Vec<Chat>;
         query_chats['a](query: &'a ChatQuery) -> Vec<Chat>;
         feed_since['a](account: &'a AccountId, after: GlobalSeq, limit: u32) -> Vec<FeedItem>;
-        search_chats['a](query: &'a HistoryQuery) -> Vec<Chat>;
-        chat_facts['a](account: &'a AccountId, from: Timestamp, to: Timestamp) -> Vec<ChatFact>;
-        offline_messages['a](account: &'a AccountId, unhandled_only: bool, before: Option<i64>, limit: u32) -> Vec<OfflineMessage>;
-        mark_offline_handled['a](account: &'a AccountId, id: i64, by: AgentId, at: Timestamp) -> OfflineMessage;
-        delete_chat['a, 'b](account: &'a AccountId, key: &'b ChatKey) -> Erased;
-        erase_visitor['a, 'b](account: &'a AccountId, who: &'b VisitorRef) -> Erased;
-        set_retention['a](account: &'a AccountId, days: Option<u32>) -> ();
-        retention['a](account: &'a AccountId) -> Option<u32>;
-        retention_policies[]() -> Vec<(AccountId, u32)>;
-        sweep_retention['a](account: &'a AccountId, ended_before: Timestamp, max_chats: u32) -> Erased;
         put_session['a](session: &'a AuthSession) -> ();
         get_session['a](key_hash: &'a str) -> AuthSession;
         delete_session_family['a](key_hash: &'a str) -> ();
@@ -233,5 +223,20 @@ pub(super) async fn counted() -> Counted {
         store,
         account,
         agents,
+    }
+}
+
+impl HistoryStore for CountingStore {
+    forward! {
+        search_chats['a](query: &'a HistoryQuery) -> Vec<Chat>;
+        chat_facts['a](account: &'a AccountId, from: Timestamp, to: Timestamp) -> Vec<ChatFact>;
+        offline_messages['a](account: &'a AccountId, unhandled_only: bool, before: Option<i64>, limit: u32) -> Vec<OfflineMessage>;
+        mark_offline_handled['a](account: &'a AccountId, id: i64, by: AgentId, at: Timestamp) -> OfflineMessage;
+        delete_chat['a, 'b](account: &'a AccountId, key: &'b ChatKey) -> Erased;
+        erase_visitor['a, 'b](account: &'a AccountId, who: &'b VisitorRef) -> Erased;
+        set_retention['a](account: &'a AccountId, days: Option<u32>) -> ();
+        retention['a](account: &'a AccountId) -> Option<u32>;
+        retention_policies[]() -> Vec<(AccountId, u32)>;
+        sweep_retention['a](account: &'a AccountId, ended_before: Timestamp, max_chats: u32) -> Erased;
     }
 }

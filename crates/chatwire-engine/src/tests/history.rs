@@ -187,7 +187,7 @@ async fn deleting_refuses_open_chats_and_forgets_deleted_ones() {
         .delete_chat_record(&admin, &f.account, &key)
         .await
         .expect("delete");
-    assert_eq!(erased.chats, [key.clone()]);
+    assert_eq!(erased.chats, std::slice::from_ref(&key));
     assert!(matches!(
         f.engine.chat(&f.account, &key).await,
         Err(EngineError::NotFound(_))

@@ -8,6 +8,7 @@
 //! - Deletion and retention: `erase`.
 
 mod erase;
+mod store;
 
 pub(crate) use erase::{delete_chat, erase_visitor, set_retention, sweep_retention};
 

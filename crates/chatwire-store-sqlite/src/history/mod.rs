@@ -10,6 +10,7 @@
 //! - Deletion and retention: `erase`.
 
 mod erase;
+mod store;
 
 pub(crate) use erase::{delete_chat, erase_visitor, set_retention, sweep_retention};
 
@@ -187,11 +188,14 @@ pub(crate) fn chat_facts(
     rows.map(|r| r.map_err(error::sql)).collect()
 }
 
-fn offline_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, Option<i64>, Option<i64>)> {
+/// An offline message row: id, JSON, handled at, handled by.
+type OfflineRow = (i64, String, Option<i64>, Option<i64>);
+
+fn offline_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OfflineRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
-fn to_offline(row: (i64, String, Option<i64>, Option<i64>)) -> StoreResult<OfflineMessage> {
+fn to_offline(row: &OfflineRow) -> StoreResult<OfflineMessage> {
     let response: SurveyResponse = serde_json::from_str(&row.1)
         .map_err(|e| StoreError::Other(anyhow::anyhow!("corrupt survey JSON: {e}")))?;
     Ok(OfflineMessage {
@@ -226,7 +230,7 @@ pub(crate) fn offline_messages(
             offline_row,
         )
         .map_err(error::sql)?;
-    rows.map(|r| r.map_err(error::sql).and_then(to_offline))
+    rows.map(|r| r.map_err(error::sql).and_then(|r| to_offline(&r)))
         .collect()
 }
 
@@ -255,7 +259,7 @@ pub(crate) fn mark_offline_handled(
                 .optional()
         })
         .map_err(error::sql)?;
-    to_offline(row.ok_or(StoreError::NotFound("offline message"))?)
+    to_offline(&row.ok_or(StoreError::NotFound("offline message"))?)
 }
 
 /// The account's retention period.

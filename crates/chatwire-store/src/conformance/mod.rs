@@ -11,6 +11,7 @@
 
 mod chat_queries;
 mod concurrency;
+mod erasure;
 mod fixtures;
 mod history;
 mod session_details;
@@ -20,7 +21,8 @@ mod surveys;
 mod topics;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
-pub use history::{run_erasure, run_history};
+pub use erasure::run_erasure;
+pub use history::run_history;
 pub use session_details::run_session_details;
 pub use sessions::run_sessions;
 pub use story::run_story;
