@@ -18,6 +18,8 @@ mod store;
 pub mod timed;
 
 #[cfg(feature = "testing")]
+pub mod bench;
+#[cfg(feature = "testing")]
 pub mod conformance;
 #[cfg(feature = "testing")]
 pub mod memory;
