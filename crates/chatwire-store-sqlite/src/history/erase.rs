@@ -46,12 +46,20 @@ fn erase_one(
         .map_err(error::sql)?;
     raise(cx, "seq", max_seq)?;
     raise(cx, "num", Some(num))?;
-    // The lines in the search index are exactly these (as migration 0010 and index_line chose).
-    let lines = "DELETE FROM chat_lines_fts WHERE rowid IN (
-                     SELECT seq FROM chat_events WHERE chat_num = ?1
-                        AND json_extract(kind_json, '$.kind') = 'line'
-                        AND json_extract(kind_json, '$.source') IN ('visitor', 'agent'))";
-    count(cx, lines, [num])?;
+    // The lines in the search index are exactly these (as migration 0010 and index_line
+    // chose); each is deleted by rowid, a point delete (FTS5 does not turn `rowid IN
+    // (subquery)` into lookups).
+    let lines: Vec<i64> = {
+        let sql = "SELECT seq FROM chat_events WHERE chat_num = ?1
+                      AND json_extract(kind_json, '$.kind') = 'line'
+                      AND json_extract(kind_json, '$.source') IN ('visitor', 'agent')";
+        let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
+        let rows = stmt.query_map([num], |r| r.get(0)).map_err(error::sql)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(error::sql)?
+    };
+    for seq in lines {
+        count(cx, "DELETE FROM chat_lines_fts WHERE rowid = ?1", [seq])?;
+    }
     erased.mailbox_mails += count(cx, "DELETE FROM mailbox WHERE chat_key = ?1", [key])?;
     erased.mails += count(cx, "DELETE FROM outbox WHERE chat_key = ?1", [key])?;
     let offline = "DELETE FROM survey_responses
