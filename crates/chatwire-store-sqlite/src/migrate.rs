@@ -164,6 +164,111 @@ mod tests {
     }
 
     #[test]
+    fn the_history_migration_fills_facts_search_and_survey_columns_from_existing_rows() {
+        use chatwire_core::{
+            AccountId, Chat, ChatKey, ChatNum, ChatRequest, EventKind, Line, LineSource, NewChat,
+            SystemMessageId, Timestamp,
+        };
+
+        // Arrange: a database at version 7 holding a chat with a system line, a visitor line
+        // and an agent line, and an offline survey response.
+        let mut conn = Connection::open_in_memory().expect("open");
+        for sql in &MIGRATIONS[..7] {
+            conn.execute_batch(sql).expect("old migration");
+        }
+        conn.pragma_update(None, "user_version", 7)
+            .expect("version");
+        let new = NewChat {
+            key: ChatKey::from_random(1, 2, 3),
+            account: AccountId::parse("a1").expect("id"),
+            skill: None,
+            visitor_name: "Ada".into(),
+            visitor_id: 42,
+            chat_timeout_secs: 40,
+            pre_chat_lines: vec![],
+            preferred_agent: None,
+            request: ChatRequest {
+                customer_email: Some(" Ada@Example.COM ".into()),
+                ..ChatRequest::default()
+            },
+        };
+        let (chat, _) = Chat::open(new, ChatNum(9), Timestamp(1_000)).expect("chat");
+        let json = serde_json::to_string(&chat).expect("json");
+        conn.execute_batch(
+            "INSERT INTO accounts VALUES ('a1', 'A', 1);
+             INSERT INTO surveys VALUES (1, 'a1', 'offline', '{}');",
+        )
+        .expect("account");
+        conn.execute(
+            "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json, requested_at)
+             VALUES (9, 'k', 'a1', 'waiting', NULL, ?1, 1000)",
+            [json],
+        )
+        .expect("chat");
+        let line = |source, text: &str| {
+            let mut l = Line::system(SystemMessageId::ROUTING, text);
+            l.source = source;
+            l.system_message = None;
+            serde_json::to_string(&EventKind::Line(l)).expect("json")
+        };
+        for (seq, kind) in [
+            (
+                1,
+                line(LineSource::System, "Thank you for choosing to chat"),
+            ),
+            (2, line(LineSource::Visitor, "Where is my refund?")),
+            (3, line(LineSource::Agent, "On its way")),
+        ] {
+            conn.execute(
+                "INSERT INTO chat_events VALUES (?1, 9, ?1 - 1, 'a1', 1000, ?2)",
+                rusqlite::params![seq, kind],
+            )
+            .expect("event");
+        }
+        let response = r#"{"survey":1,"kind":"offline","account":"a1","chat":null,"agent":null,
+            "answers":[{"question":"1","answers":["Nat@Example.com"]}],
+            "context":[["visitorId","42"]],"submitted_at":5}"#;
+        conn.execute(
+            "INSERT INTO survey_responses (account_id, survey_id, json, submitted_at)
+             VALUES ('a1', 1, ?1, 5)",
+            [response],
+        )
+        .expect("response");
+
+        // Act
+        run(&mut conn).expect("migrate");
+
+        // Assert
+        let q = |sql: &str| -> String {
+            conn.query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0))
+                .map(|v| format!("{v:?}"))
+                .expect(sql)
+        };
+        assert_eq!(q("SELECT visitor_id FROM chats"), "Integer(42)");
+        assert_eq!(
+            q("SELECT customer_email FROM chats"),
+            r#"Text("ada@example.com")"#
+        );
+        assert_eq!(
+            q("SELECT line_count FROM chat_facts WHERE num = 9"),
+            "Integer(2)"
+        );
+        assert_eq!(
+            q("SELECT rowid FROM chat_lines_fts WHERE chat_lines_fts MATCH '\"refund\"'"),
+            "Integer(2)"
+        );
+        assert_eq!(
+            q("SELECT COUNT(*) FROM chat_lines_fts WHERE chat_lines_fts MATCH '\"thank\"'"),
+            "Integer(0)",
+            "system lines are not indexed"
+        );
+        assert_eq!(
+            q("SELECT kind || ' ' || visitor_id || ' ' || email FROM survey_responses"),
+            r#"Text("offline 42 nat@example.com")"#
+        );
+    }
+
+    #[test]
     fn a_database_from_a_newer_release_is_refused() {
         let mut conn = Connection::open_in_memory().expect("open");
         conn.pragma_update(None, "user_version", latest() + 1)
