@@ -154,11 +154,7 @@ impl ChatColumns {
             visitor_name: chat.visitor_name.clone(),
             transfer_from: from.map(|a| a.0),
             transfer_to: to.map(|a| a.0),
-            customer_email: chat
-                .request
-                .customer_email
-                .as_deref()
-                .map(chatwire_core::history::VisitorRef::normalized_email),
+            customer_email: chatwire_core::history::visitor_email(chat),
         }
     }
 }

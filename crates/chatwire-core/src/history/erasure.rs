@@ -50,6 +50,34 @@ impl Erased {
     }
 }
 
+/// Whether an answer is an e-mail address (one `@`-separated word with a dotted domain).
+fn looks_like_email(v: &str) -> bool {
+    let v = v.trim();
+    v.split_once('@')
+        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !v.contains(' '))
+}
+
+/// The first answer of `answers` that is an e-mail address, normalised.
+fn first_email(answers: &[crate::chat::SurveyAnswer]) -> Option<String> {
+    answers
+        .iter()
+        .flat_map(|a| a.answers.iter())
+        .find(|v| looks_like_email(v))
+        .map(|v| VisitorRef::normalized_email(v))
+}
+
+/// The e-mail a chat knows its visitor by, normalised: the customer e-mail (SuperOffice
+/// `CustomerEmail`, LivePerson transcript default), else the first e-mail answer of the
+/// pre-chat survey. Erasure by e-mail finds chats by it (stores keep it in a column).
+pub fn visitor_email(chat: &crate::Chat) -> Option<String> {
+    chat.request
+        .customer_email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .map(VisitorRef::normalized_email)
+        .or_else(|| first_email(&chat.request.survey))
+}
+
 /// An offline message: a submitted offline survey, with whether an agent handled it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfflineMessage {
@@ -74,15 +102,7 @@ impl SurveyResponse {
 
     /// The first answer that is an e-mail address, normalised ([`VisitorRef::normalized_email`]).
     pub fn email(&self) -> Option<String> {
-        self.answers
-            .iter()
-            .flat_map(|a| a.answers.iter())
-            .find(|v| {
-                let v = v.trim();
-                v.split_once('@')
-                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !v.contains(' '))
-            })
-            .map(|v| VisitorRef::normalized_email(v))
+        first_email(&self.answers)
     }
 
     /// Sum and count of the numeric answers (ratings), for statistics; exit surveys only.

@@ -18,7 +18,7 @@ mod erasure;
 mod stats;
 mod text;
 
-pub use erasure::{Erased, OfflineMessage, VisitorRef};
+pub use erasure::{Erased, OfflineMessage, VisitorRef, visitor_email};
 pub use stats::{ChatFact, StatsBy, StatsKey, StatsRow, aggregate, percentile};
 pub use text::{MAX_SEARCH_WORDS, line_matches, search_words, searchable_text};
 

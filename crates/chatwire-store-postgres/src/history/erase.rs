@@ -98,13 +98,15 @@ pub(crate) async fn erase_visitor(
         VisitorRef::Id(id) => ("visitor_id", Box::new(*id)),
         VisitorRef::Email(e) => ("email", Box::new(VisitorRef::normalized_email(e))),
     };
-    let chat_column = if column == "email" {
-        "customer_email"
+    // By e-mail: the chat's visitor e-mail, or a transcript sent to it.
+    let theirs = if column == "email" {
+        "(customer_email = $2 OR key IN (SELECT chat_key FROM outbox
+            WHERE account_id = $1 AND ascii_lower(btrim(to_address)) = $2))"
     } else {
-        column
+        "visitor_id = $2"
     };
     let sql = format!(
-        "SELECT num, key, state FROM chats WHERE account_id = $1 AND {chat_column} = $2
+        "SELECT num, key, state FROM chats WHERE account_id = $1 AND {theirs}
          ORDER BY num FOR UPDATE"
     );
     let chats = chats_of(&tx, &sql, &[&a, arg.as_ref()]).await?;

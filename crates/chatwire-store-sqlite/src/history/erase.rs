@@ -116,7 +116,10 @@ pub(crate) fn erase_visitor(
             rusqlite::types::Value::Integer(*id),
         ),
         VisitorRef::Email(e) => (
-            "SELECT num, key, state FROM chats WHERE account_id = ?1 AND customer_email = ?2",
+            // The chat's visitor e-mail, or a transcript sent to it.
+            "SELECT num, key, state FROM chats WHERE account_id = ?1 AND (customer_email = ?2
+                OR key IN (SELECT chat_key FROM outbox
+                            WHERE account_id = ?1 AND lower(trim(to_address)) = ?2))",
             "email = ?2",
             rusqlite::types::Value::Text(VisitorRef::normalized_email(e)),
         ),

@@ -219,6 +219,45 @@ pub async fn run_erasure(store: &dyn Store) {
     assert!(next.chat.num > before, "chat numbers move on");
     assert!(next.events[0].seq.0 > last_seq, "sequence numbers move on");
 
+    // By e-mail, also the chats naming it only in their pre-chat survey, or whose
+    // transcript was sent to it.
+    let mut pre = new_chat(&acc, None, 940);
+    pre.request.survey = vec![chatwire_core::chat::SurveyAnswer {
+        question: "email".into(),
+        answers: vec!["Pre@Example.com".into()],
+    }];
+    let pre = store
+        .create_chat(pre, Timestamp(base))
+        .await
+        .expect("chat")
+        .chat
+        .key;
+    store
+        .execute(
+            &acc,
+            &pre,
+            ChatCommand::End { by: Actor::Visitor },
+            Timestamp(base + 1),
+        )
+        .await
+        .expect("end");
+    let mailed = chat(store, &acc, 941, base, 43, None, &["x"], true).await;
+    let to_pre = OutboxMail {
+        chat: mailed.clone(),
+        to: "pre@example.com".into(),
+        ..mail.clone()
+    };
+    store.enqueue_mail(&to_pre).await.expect("mail");
+    let erased = store
+        .erase_visitor(&acc, &VisitorRef::Email("pre@EXAMPLE.com".into()))
+        .await
+        .expect("erase by e-mail");
+    let mut got = erased.chats.clone();
+    got.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    let mut want = vec![pre, mailed];
+    want.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    assert_eq!((got, erased.mails), (want, 1));
+
     // Retention: set, listed, and a sweep in steps of two.
     assert!(matches!(
         store

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use chatwire_core::history::{
     ChatFact, Erased, HistoryQuery, OfflineMessage, VisitorRef, line_matches, searchable_text,
+    visitor_email,
 };
 use chatwire_core::{
     AccountId, AgentId, Chat, ChatEvent, ChatKey, ChatState, SurveyKind, Timestamp,
@@ -195,13 +196,16 @@ impl Inner {
             VisitorRef::Email(e) => Some(VisitorRef::normalized_email(e)),
             VisitorRef::Id(_) => None,
         };
+        // By e-mail: the chat's visitor e-mail, or a transcript sent to it.
+        let mailed: HashSet<&ChatKey> = self
+            .outbox
+            .values()
+            .filter(|m| &m.account == account && Some(VisitorRef::normalized_email(&m.to)) == email)
+            .map(|m| &m.chat)
+            .collect();
         let theirs = |c: &Chat| match who {
             VisitorRef::Id(id) => c.visitor_id == *id,
-            VisitorRef::Email(_) => c
-                .request
-                .customer_email
-                .as_deref()
-                .is_some_and(|m| Some(VisitorRef::normalized_email(m)) == email),
+            VisitorRef::Email(_) => visitor_email(c) == email || mailed.contains(&c.key),
         };
         let chats: Vec<&Chat> = self
             .chats
