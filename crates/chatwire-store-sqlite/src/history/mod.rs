@@ -145,7 +145,9 @@ pub(crate) fn search_chats(conn: &Connection, q: &HistoryQuery) -> StoreResult<V
     }
     sql.push_str(" ORDER BY requested_at DESC, num DESC LIMIT ?");
     args.push(Value::Integer(i64::from(q.limit)));
-    let mut stmt = conn.prepare_cached(&sql).map_err(error::sql)?;
+    // Not prepare_cached: the filters vary (up to 2^8 shapes), and caching them would evict
+    // the hot statements (as in chat_query).
+    let mut stmt = conn.prepare(&sql).map_err(error::sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(0))
         .map_err(error::sql)?;
