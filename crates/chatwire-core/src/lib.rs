@@ -10,6 +10,7 @@
 //!   every store backend runs the same way.
 //! - [`history`]: history search, statistics and erasure (what stores answer the same way).
 //! - [`session`]: authentication sessions (hashes only).
+//! - [`app_login`]: bots' application-login credentials as stored (secrets hashed).
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`identity`]: authenticated visitors (what a verified token says of them).
@@ -27,6 +28,7 @@
 pub mod access;
 pub mod account;
 pub mod agent;
+pub mod app_login;
 pub mod chat;
 pub mod chat_query;
 pub mod error;
@@ -46,6 +48,7 @@ pub mod topic_options;
 
 pub use account::{Account, AppKey, NewAppKey};
 pub use agent::{Agent, Availability, MaxChats, NewAgent};
+pub use app_login::{AppLoginRecord, NewAppLogin};
 pub use chat::{
     Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, CollaborationMode,
     Collaborator, Committed, DecisionContext, EndCause, EventKind, FeedItem, Line, LineSource,

@@ -27,6 +27,7 @@
 //! - `history`: history search (GIN full-text index), statistics' facts, offline messages,
 //!   deletion and retention (migration 0010).
 //! - `directory`: accounts, skills, agents, app keys.
+//! - `app_logins`: bots' application logins (revoking also ends the bot's sessions).
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
 //! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`, `agent_seen`: the smaller
 //!   tables.
@@ -36,6 +37,7 @@
 //! - `store`: the `Store` impl, routing each method.
 
 mod agent_seen;
+mod app_logins;
 mod batch;
 mod chat_query;
 mod chats;

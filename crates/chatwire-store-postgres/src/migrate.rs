@@ -32,6 +32,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0005_agent_seen.sql"),
     ),
     (
+        "0006_agent_ring_outs",
+        include_str!("../migrations/0006_agent_ring_outs.sql"),
+    ),
+    (
+        "0007_app_logins",
+        include_str!("../migrations/0007_app_logins.sql"),
+    ),
+    (
         "0010_history",
         include_str!("../migrations/0010_history.sql"),
     ),

@@ -26,6 +26,7 @@
 //! - `history`: history search (FTS5), statistics' facts, offline messages, deletion and
 //!   retention (migration 0010).
 //! - `sessions`: the authentication sessions table.
+//! - `app_logins`: bots' application logins (revoking also ends the bot's sessions).
 //! - `surveys`: survey definitions and responses (JSON documents).
 //! - `topics`: skill edits and deletes, SuperOffice topic settings (a JSON document per skill).
 //! - `outbox`: the mail outbox (transcripts owed, delivery attempts).
@@ -35,6 +36,7 @@
 //! (A second process is tolerated, not fast: SQLite's lock serialises it, and the writer reads
 //! the last sequence under that lock at each batch.)
 
+mod app_logins;
 mod backup;
 mod chat_query;
 mod conn;

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_topics.sql"),
     include_str!("../migrations/0006_mailbox.sql"),
     include_str!("../migrations/0007_chat_query.sql"),
+    include_str!("../migrations/0008_app_logins.sql"),
     include_str!("../migrations/0010_history.sql"),
 ];
 
@@ -81,10 +82,10 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 21,
+            tables, 22,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, chat_facts, \
-             high_water, retention, and chat_lines_fts with its 4 FTS5 shadow tables"
+             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, app_logins, \
+             chat_facts, high_water, retention, and chat_lines_fts with its 4 FTS5 shadow tables"
         );
     }
 
@@ -170,13 +171,14 @@ mod tests {
             SystemMessageId, Timestamp,
         };
 
-        // Arrange: a database at version 7 holding a chat with a system line, a visitor line
-        // and an agent line, and an offline survey response.
+        // Arrange: a database just before the history migration (the last one) holding a chat
+        // with a system line, a visitor line and an agent line, and an offline survey response.
         let mut conn = Connection::open_in_memory().expect("open");
-        for sql in &MIGRATIONS[..7] {
+        let before = MIGRATIONS.len() - 1;
+        for sql in &MIGRATIONS[..before] {
             conn.execute_batch(sql).expect("old migration");
         }
-        conn.pragma_update(None, "user_version", 7)
+        conn.pragma_update(None, "user_version", before)
             .expect("version");
         let new = NewChat {
             key: ChatKey::from_random(1, 2, 3),

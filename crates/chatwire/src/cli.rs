@@ -82,6 +82,8 @@ pub enum Cmd {
     Agent(Admin<AgentCmd>),
     /// Manage visitor app keys.
     AppKey(Admin<AppKeyCmd>),
+    /// Manage surveys (pre-chat, offline, exit, agent).
+    Survey(Admin<crate::cli_surveys::SurveyCmd>),
 }
 
 /// `serve` flags.
@@ -273,6 +275,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Skill(a) => admin::skill(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::Agent(a) => admin::agent(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::AppKey(a) => admin::app_key(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Survey(a) => crate::cli_surveys::survey(&engine(&cli, a.create).await?, &a.cmd).await,
     }
 }
 

@@ -7,6 +7,7 @@ mod admin;
 pub mod admin_open;
 pub mod backup;
 pub mod cli;
+mod cli_surveys;
 pub mod conn;
 pub mod demo;
 pub mod demo_surveys;

@@ -27,8 +27,9 @@ pub struct ErrorDetail {
     /// The HTTP status, repeated.
     pub status: u16,
     /// Stable code to branch on: `bad_request`, `invalid_field`, `unauthorized`,
-    /// `forbidden`, `not_found`, `conflict`, `payload_too_large`, `too_many_requests`,
-    /// `busy`, `unavailable`, `internal`.
+    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `not_acceptable`,
+    /// `payload_too_large`, `uri_too_long`, `headers_too_large`, `too_many_requests`, `busy`,
+    /// `unavailable`, `internal`.
     pub code: String,
     /// What to fix, for a person.
     pub message: String,
@@ -54,6 +55,7 @@ pub struct ErrorDetail {
     tags(
         (name = "meta", description = "This API's own description"),
         (name = "skills", description = "Skills (SuperOffice chat topics)"),
+        (name = "surveys", description = "Pre-chat, offline, exit and agent surveys"),
         (name = "feed", description = "Account feed, server-sent events, local mailbox"),
     )
 )]
@@ -96,6 +98,7 @@ impl Modify for Security {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Frame::openapi();
     doc.merge(SkillsApi::openapi());
+    doc.merge(super::surveys::SurveysApi::openapi());
     doc.merge(crate::feed::FeedApi::openapi());
     doc.merge(super::history::HistoryApi::openapi());
     doc

@@ -80,6 +80,8 @@ pub(super) async fn survey(store: &dyn Store, acc: &AccountId, kind: SurveyKind)
         title: String::new(),
         header: String::new(),
         questions: vec![],
+        skill: None,
+        active: true,
     };
     store.create_survey(&def).await.expect("survey").id
 }

@@ -2,6 +2,7 @@
 //!
 //! [`run_story`] walks one realistic chat from account creation to the end; [`run_concurrency`]
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
+//! [`run_app_logins`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
 //! [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
 //! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
@@ -9,6 +10,7 @@
 //! several processes share) what a cluster of nodes needs. Each call
 //! creates its own accounts with random ids, so the suite can run against a shared database.
 
+mod app_logins;
 mod chat_queries;
 mod concurrency;
 mod erasure;
@@ -19,6 +21,7 @@ mod sessions;
 mod story;
 mod surveys;
 mod topics;
+pub use app_logins::run_app_logins;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
 pub use erasure::run_erasure;
@@ -35,6 +38,6 @@ mod shared;
 
 pub use mailbox::run_mailbox;
 pub use outbox::run_outbox;
-pub use shared::{run_agent_seen, run_mail_claims, run_visitor_seen, run_wakeups};
+pub use shared::{run_agent_seen, run_mail_claims, run_ring_outs, run_visitor_seen, run_wakeups};
 
 use fixtures::{accept, account, agent, as_agent, chat_key, line, new_chat, unique};
