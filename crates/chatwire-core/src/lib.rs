@@ -8,6 +8,7 @@
 //!   where chat state changes are decided.
 //! - [`chat_query`]: a typed query over an account's chats (scope, filter, order, page) that
 //!   every store backend runs the same way.
+//! - [`history`]: history search, statistics and erasure (what stores answer the same way).
 //! - [`session`]: authentication sessions (hashes only).
 //! - [`app_login`]: bots' application-login credentials as stored (secrets hashed).
 //! - [`survey`]: survey forms and answer validation.
@@ -31,6 +32,7 @@ pub mod app_login;
 pub mod chat;
 pub mod chat_query;
 pub mod error;
+pub mod history;
 pub mod identity;
 pub mod ids;
 pub mod mailbox;

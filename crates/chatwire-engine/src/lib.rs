@@ -20,6 +20,8 @@
 //! - `topics`: skills as SuperOffice chat topics: an agent's topics, membership, settings.
 //! - `visitor_auth`: authenticated visitors: tokens verified with each account's key.
 //! - `feed`: the account feed, its wait and who may read it.
+//! - `history`: history search, statistics, offline messages, deletion, erasure and retention
+//!   (admins only).
 //! - `runtime`: what the domains run on: clock, in-memory tails, notifier, waits, other nodes'
 //!   wake-ups, sweeper, operator stats.
 //! - `error`: [`EngineError`].
@@ -33,6 +35,7 @@ mod caller;
 mod chats;
 mod error;
 mod feed;
+mod history;
 mod mail;
 mod queue;
 mod runtime;
@@ -68,6 +71,10 @@ pub use chats::{AccountTransferTarget, ChatRequestInput, LineInput, TransferTo};
 pub use chatwire_core as core;
 pub use chatwire_store::PoolStatus;
 pub use error::{EngineError, EngineResult};
+pub use history::{
+    HistoryAdmin, HistoryChat, HistoryFilter, HistoryPage, MAX_OFFLINE_PAGE, MAX_STATS_RANGE_DAYS,
+    RetentionConfig, RetentionRun, StatsQuery,
+};
 pub use mail::{
     DEFAULT_SUBJECT, MAX_MAILBOX_PAGE, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest,
 };
@@ -122,6 +129,8 @@ pub struct EngineConfig {
     pub agent_first_wait: Duration,
     /// Which account may send chats to which (LivePerson `transferAccount`): `(from, to)`.
     pub account_transfers: Vec<(chatwire_core::AccountId, chatwire_core::AccountId)>,
+    /// The retention sweep (per-account periods are in the store).
+    pub retention: RetentionConfig,
 }
 
 impl Default for EngineConfig {
@@ -145,6 +154,7 @@ impl Default for EngineConfig {
             visitor_keys: Vec::new(),
             agent_first_wait: Duration::from_secs(30),
             account_transfers: Vec::new(),
+            retention: RetentionConfig::default(),
         }
     }
 }
@@ -239,6 +249,7 @@ impl Engine {
         self.seed_app_logins().await;
         runtime::sweeper::spawn(self.clone());
         mail::spawn(self.clone());
+        history::spawn_retention(self.clone());
         Ok(())
     }
 

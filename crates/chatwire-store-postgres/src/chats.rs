@@ -15,7 +15,7 @@ use deadpool_postgres::Transaction;
 use tokio_postgres::IsolationLevel;
 
 use crate::rows::{self, AGENT_COLUMNS, ChatColumns, agent_column, chat_json};
-use crate::{db, error, queries, seq, wake};
+use crate::{db, error, history, queries, seq, wake};
 
 /// A chat write done inside a transaction, before its events are numbered.
 #[derive(Debug)]
@@ -40,8 +40,9 @@ pub(crate) async fn create_in(
     let (mut chat, changes) = Chat::open(new, ChatNum(num), now)?;
     let events = chat.apply_changes(changes, now, seq::PLACEHOLDER);
     let sql = "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json, skill_id,
-                   requested_at, accepted_at, ended_at, visitor_name, transfer_from, transfer_to)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+                   requested_at, accepted_at, ended_at, visitor_name, transfer_from, transfer_to,
+                   visitor_id, customer_email)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
     let c = ChatColumns::of(&chat);
     let params: db::Params<'_> = &[
         &chat.num.0,
@@ -57,10 +58,13 @@ pub(crate) async fn create_in(
         &c.visitor_name,
         &c.transfer_from,
         &c.transfer_to,
+        &chat.visitor_id,
+        &c.customer_email,
     ];
     db::exec(tx, sql, params)
         .await
         .map_err(error::unique_as(|| "chat key exists".to_owned()))?;
+    history::insert_facts(tx, &chat, &events).await?;
     wake::notify_chat(tx, scope, &chat).await?;
     Ok(Written { chat, events })
 }
@@ -94,10 +98,11 @@ pub(crate) async fn execute_in(
         },
         None => DecisionContext::default(),
     };
+    let facts_before = history::fact_columns(&chat);
     let events = decide_and_apply(&mut chat, cmd, &ctx, now, seq::PLACEHOLDER)?;
     let sql = "UPDATE chats SET chat_json = $2, state = $3, agent_id = $4, skill_id = $5,
                    requested_at = $6, accepted_at = $7, ended_at = $8, visitor_name = $9,
-                   transfer_from = $10, transfer_to = $11
+                   transfer_from = $10, transfer_to = $11, customer_email = $12
                WHERE num = $1";
     let c = ChatColumns::of(&chat);
     let params: db::Params<'_> = &[
@@ -112,8 +117,10 @@ pub(crate) async fn execute_in(
         &c.visitor_name,
         &c.transfer_from,
         &c.transfer_to,
+        &c.customer_email,
     ];
     db::exec(tx, sql, params).await.map_err(error::pg)?;
+    history::update_facts(tx, &chat, &events, facts_before).await?;
     wake::notify_chat(tx, scope, &chat).await?;
     Ok(Written { chat, events })
 }

@@ -24,6 +24,8 @@
 //! - `retry`: re-running a transaction rolled back for a deadlock or serialization failure.
 //! - `chat_query`: the session archive query (`Store::query_chats`), one SELECT with bound
 //!   parameters over the chats columns of migration 0003.
+//! - `history`: history search (GIN full-text index), statistics' facts, offline messages,
+//!   deletion and retention (migration 0008).
 //! - `directory`: accounts, skills, agents, app keys.
 //! - `app_logins`: bots' application logins (revoking also ends the bot's sessions).
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
@@ -42,6 +44,7 @@ mod chats;
 mod db;
 mod directory;
 mod error;
+mod history;
 mod listen;
 mod mailbox;
 mod migrate;

@@ -39,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_app_logins",
         include_str!("../migrations/0007_app_logins.sql"),
     ),
+    (
+        "0008_history",
+        include_str!("../migrations/0008_history.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

@@ -139,6 +139,7 @@ pub(crate) struct ChatColumns {
     pub(crate) visitor_name: String,
     pub(crate) transfer_from: Option<i64>,
     pub(crate) transfer_to: Option<i64>,
+    pub(crate) customer_email: Option<String>,
 }
 
 impl ChatColumns {
@@ -153,6 +154,7 @@ impl ChatColumns {
             visitor_name: chat.visitor_name.clone(),
             transfer_from: from.map(|a| a.0),
             transfer_to: to.map(|a| a.0),
+            customer_email: chatwire_core::history::visitor_email(chat),
         }
     }
 }

@@ -85,14 +85,24 @@ pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -
     if !db::exists(c, check, &[&r.survey, &r.account.as_str()]).await? {
         return Err(StoreError::NotFound("survey"));
     }
-    let sql = "INSERT INTO survey_responses (account_id, survey_id, chat_key, json, submitted_at)
-               VALUES ($1, $2, $3, $4, $5)";
+    // kind, visitor_id, email and the score are what offline messages, erasure and
+    // statistics query on (migration 0008).
+    let sql = "INSERT INTO survey_responses (account_id, survey_id, chat_key, json, submitted_at,
+                   kind, visitor_id, email, score_sum, score_count)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    let kind = to_json(&r.kind)?;
+    let (score_sum, score_count) = r.score();
     let params: db::Params<'_> = &[
         &r.account.as_str(),
         &r.survey,
         &r.chat.as_ref().map(ChatKey::as_str),
         &to_json(r)?,
         &r.submitted_at.0,
+        &kind.trim_matches('"'),
+        &r.visitor_id(),
+        &r.email(),
+        &score_sum,
+        &i64::from(score_count),
     ];
     db::exec(c, sql, params).await.map_err(error::pg)?;
     Ok(())

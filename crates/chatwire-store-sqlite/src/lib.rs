@@ -23,6 +23,8 @@
 //!   with bound parameters over the chats columns of migration 0006.
 //! - `rows`: rows to domain values and back (JSON columns, enums as text).
 //! - `error`: rusqlite errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
+//! - `history`: history search (FTS5), statistics' facts, offline messages, deletion and
+//!   retention (migration 0009).
 //! - `sessions`: the authentication sessions table.
 //! - `app_logins`: bots' application logins (revoking also ends the bot's sessions).
 //! - `surveys`: survey definitions and responses (JSON documents).
@@ -39,6 +41,7 @@ mod backup;
 mod chat_query;
 mod conn;
 mod error;
+mod history;
 mod mailbox;
 mod migrate;
 mod ops;

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_mailbox.sql"),
     include_str!("../migrations/0007_chat_query.sql"),
     include_str!("../migrations/0008_app_logins.sql"),
+    include_str!("../migrations/0009_history.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -81,9 +82,10 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 14,
+            tables, 22,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, app_logins"
+             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, app_logins, \
+             chat_facts, high_water, retention, and chat_lines_fts with its 4 FTS5 shadow tables"
         );
     }
 
@@ -160,6 +162,112 @@ mod tests {
             )
             .expect("row");
         assert_eq!(row, (4, 1_000, 2_000, 3_000, "Ada".to_owned(), 7, 8));
+    }
+
+    #[test]
+    fn the_history_migration_fills_facts_search_and_survey_columns_from_existing_rows() {
+        use chatwire_core::{
+            AccountId, Chat, ChatKey, ChatNum, ChatRequest, EventKind, Line, LineSource, NewChat,
+            SystemMessageId, Timestamp,
+        };
+
+        // Arrange: a database just before the history migration (the last one) holding a chat
+        // with a system line, a visitor line and an agent line, and an offline survey response.
+        let mut conn = Connection::open_in_memory().expect("open");
+        let before = MIGRATIONS.len() - 1;
+        for sql in &MIGRATIONS[..before] {
+            conn.execute_batch(sql).expect("old migration");
+        }
+        conn.pragma_update(None, "user_version", before)
+            .expect("version");
+        let new = NewChat {
+            key: ChatKey::from_random(1, 2, 3),
+            account: AccountId::parse("a1").expect("id"),
+            skill: None,
+            visitor_name: "Ada".into(),
+            visitor_id: 42,
+            chat_timeout_secs: 40,
+            pre_chat_lines: vec![],
+            preferred_agent: None,
+            request: ChatRequest {
+                customer_email: Some(" Ada@Example.COM ".into()),
+                ..ChatRequest::default()
+            },
+        };
+        let (chat, _) = Chat::open(new, ChatNum(9), Timestamp(1_000)).expect("chat");
+        let json = serde_json::to_string(&chat).expect("json");
+        conn.execute_batch(
+            "INSERT INTO accounts VALUES ('a1', 'A', 1);
+             INSERT INTO surveys VALUES (1, 'a1', 'offline', '{}');",
+        )
+        .expect("account");
+        conn.execute(
+            "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json, requested_at)
+             VALUES (9, 'k', 'a1', 'waiting', NULL, ?1, 1000)",
+            [json],
+        )
+        .expect("chat");
+        let line = |source, text: &str| {
+            let mut l = Line::system(SystemMessageId::ROUTING, text);
+            l.source = source;
+            l.system_message = None;
+            serde_json::to_string(&EventKind::Line(l)).expect("json")
+        };
+        for (seq, kind) in [
+            (
+                1,
+                line(LineSource::System, "Thank you for choosing to chat"),
+            ),
+            (2, line(LineSource::Visitor, "Where is my refund?")),
+            (3, line(LineSource::Agent, "On its way")),
+        ] {
+            conn.execute(
+                "INSERT INTO chat_events VALUES (?1, 9, ?1 - 1, 'a1', 1000, ?2)",
+                rusqlite::params![seq, kind],
+            )
+            .expect("event");
+        }
+        let response = r#"{"survey":1,"kind":"offline","account":"a1","chat":null,"agent":null,
+            "answers":[{"question":"1","answers":["Nat@Example.com"]}],
+            "context":[["visitorId","42"]],"submitted_at":5}"#;
+        conn.execute(
+            "INSERT INTO survey_responses (account_id, survey_id, json, submitted_at)
+             VALUES ('a1', 1, ?1, 5)",
+            [response],
+        )
+        .expect("response");
+
+        // Act
+        run(&mut conn).expect("migrate");
+
+        // Assert
+        let q = |sql: &str| -> String {
+            conn.query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0))
+                .map(|v| format!("{v:?}"))
+                .expect(sql)
+        };
+        assert_eq!(q("SELECT visitor_id FROM chats"), "Integer(42)");
+        assert_eq!(
+            q("SELECT customer_email FROM chats"),
+            r#"Text("ada@example.com")"#
+        );
+        assert_eq!(
+            q("SELECT line_count FROM chat_facts WHERE num = 9"),
+            "Integer(2)"
+        );
+        assert_eq!(
+            q("SELECT rowid FROM chat_lines_fts WHERE chat_lines_fts MATCH '\"refund\"'"),
+            "Integer(2)"
+        );
+        assert_eq!(
+            q("SELECT COUNT(*) FROM chat_lines_fts WHERE chat_lines_fts MATCH '\"thank\"'"),
+            "Integer(0)",
+            "system lines are not indexed"
+        );
+        assert_eq!(
+            q("SELECT kind || ' ' || visitor_id || ' ' || email FROM survey_responses"),
+            r#"Text("offline 42 nat@example.com")"#
+        );
     }
 
     #[test]

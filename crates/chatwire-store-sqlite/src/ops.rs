@@ -16,7 +16,7 @@ use rusqlite::params;
 
 use crate::rows::{ChatColumns, chat_json, kind_json, skills_json};
 use crate::writer::WriteCx;
-use crate::{error, queries};
+use crate::{error, history, queries};
 
 fn require_account(cx: &WriteCx<'_>, id: &AccountId) -> StoreResult<()> {
     if queries::account_exists(cx.conn, id)? {
@@ -183,14 +183,19 @@ pub(crate) fn create_chat(
     // MAX+1 is safe without a lock: this thread is the only writer and holds the write lock.
     let num: i64 = cx
         .conn
-        .prepare_cached("SELECT COALESCE(MAX(num), 0) + 1 FROM chats")
+        // Past deleted chats' numbers too (high_water, written by deletions).
+        .prepare_cached(
+            "SELECT MAX(COALESCE((SELECT MAX(num) FROM chats), 0),
+                        COALESCE((SELECT value FROM high_water WHERE name = 'num'), 0)) + 1",
+        )
         .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(error::sql)?;
     let (mut chat, changes) = Chat::open(new, ChatNum(num), now)?;
     let events = chat.apply_changes(changes, now, GlobalSeq(cx.last_seq + 1));
     let sql = "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json, skill_id,
-                   requested_at, accepted_at, ended_at, visitor_name, transfer_from, transfer_to)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+                   requested_at, accepted_at, ended_at, visitor_name, transfer_from, transfer_to,
+                   visitor_id, customer_email)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
     let cols = ChatColumns::of(&chat);
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
     stmt.execute(params![
@@ -207,8 +212,11 @@ pub(crate) fn create_chat(
         cols.visitor_name,
         cols.transfer_from,
         cols.transfer_to,
+        chat.visitor_id,
+        cols.customer_email,
     ])
     .map_err(error::unique_as(|| "chat key exists".to_owned()))?;
+    history::insert_facts(cx, &chat, &events)?;
     append(cx, &chat, &events)?;
     Ok(Committed { chat, events })
 }
@@ -245,7 +253,7 @@ pub(crate) fn execute(
     } else {
         let sql = "UPDATE chats SET chat_json = ?2, state = ?3, agent_id = ?4, skill_id = ?5,
                        requested_at = ?6, accepted_at = ?7, ended_at = ?8, visitor_name = ?9,
-                       transfer_from = ?10, transfer_to = ?11
+                       transfer_from = ?10, transfer_to = ?11, customer_email = ?12
                    WHERE num = ?1";
         let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
         stmt.execute(params![
@@ -260,9 +268,11 @@ pub(crate) fn execute(
             cols.visitor_name,
             cols.transfer_from,
             cols.transfer_to,
+            cols.customer_email,
         ])
     };
     updated.map_err(error::sql)?;
+    history::update_facts(cx, &chat, &events, indexed_before != cols)?;
     append(cx, &chat, &events)?;
     Ok(Committed { chat, events })
 }
@@ -282,6 +292,7 @@ fn append(cx: &mut WriteCx<'_>, chat: &Chat, events: &[ChatEvent]) -> StoreResul
             kind_json(&e.kind)?,
         ])
         .map_err(error::sql)?;
+        history::index_line(cx, e)?;
         cx.last_seq = e.seq.0;
     }
     Ok(())

@@ -129,14 +129,24 @@ pub(crate) fn save_response(cx: &mut WriteCx<'_>, r: &SurveyResponse) -> StoreRe
     {
         return Err(StoreError::NotFound("survey"));
     }
-    let sql = "INSERT INTO survey_responses (account_id, survey_id, chat_key, json, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+    // kind, visitor_id, email and the score are what offline messages, erasure and
+    // statistics query on (migration 0009).
+    let sql = "INSERT INTO survey_responses (account_id, survey_id, chat_key, json, submitted_at,
+                   kind, visitor_id, email, score_sum, score_count)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
+    let (score_sum, score_count) = r.score();
     stmt.execute(params![
         r.account.as_str(),
         r.survey,
         r.chat.as_ref().map(ChatKey::as_str),
         to_json(r)?,
-        r.submitted_at.0
+        r.submitted_at.0,
+        to_json(&r.kind)?.trim_matches('"'),
+        r.visitor_id(),
+        r.email(),
+        score_sum,
+        score_count,
     ])
     .map_err(error::sql)?;
     Ok(())

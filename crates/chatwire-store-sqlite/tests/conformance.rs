@@ -92,6 +92,14 @@ async fn sqlite_store_passes_the_chat_query_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_history_and_erasure_checks() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).expect("open");
+    conformance::run_history(&store).await;
+    conformance::run_erasure(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_store_passes_the_session_checks() {
     let (_dir, path) = temp_db();
     let store = SqliteStore::open(&path).expect("open");

@@ -12,16 +12,20 @@
 //! No SQL types appear here; row types stay in each backend.
 
 mod error;
+mod history;
 pub mod sql_chat_query;
 mod store;
 pub mod timed;
 
+#[cfg(feature = "testing")]
+pub mod bench;
 #[cfg(feature = "testing")]
 pub mod conformance;
 #[cfg(feature = "testing")]
 pub mod memory;
 
 pub use error::{StoreError, StoreResult};
+pub use history::HistoryStore;
 pub use store::{
     Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup, acting_agent, decide_and_apply,
 };

@@ -10,7 +10,7 @@ use chatwire_core::{
 };
 use futures::stream::BoxStream;
 
-use crate::StoreResult;
+use crate::{HistoryStore, StoreResult};
 
 pub use chatwire_core::{Committed, FeedItem};
 
@@ -76,11 +76,12 @@ pub struct PoolStatus {
 }
 
 /// Persistence of chatwire's domain. Implementations: in-memory (tests), SQLite, PostgreSQL.
+/// The history, statistics and erasure operations are its supertrait [`HistoryStore`].
 ///
 /// Every method is scoped by account where the domain is; asking for another account's object
 /// answers [`crate::StoreError::NotFound`], never the object.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: HistoryStore + Send + Sync + 'static {
     /// Creates an account. `Conflict` if the id exists.
     async fn create_account(&self, account: &Account) -> StoreResult<()>;
     /// Reads an account.

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
+use chatwire_core::history::{ChatFact, Erased, HistoryQuery, OfflineMessage, VisitorRef};
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
@@ -20,7 +21,7 @@ use chatwire_core::{
 };
 use futures::stream::BoxStream;
 
-use crate::{Committed, FeedItem, NewSkill, PoolStatus, Store, StoreResult, Wakeup};
+use crate::{Committed, FeedItem, HistoryStore, NewSkill, PoolStatus, Store, StoreResult, Wakeup};
 
 /// Receives the duration of every store call.
 pub trait StoreObserver: Send + Sync + std::fmt::Debug + 'static {
@@ -54,11 +55,12 @@ impl std::fmt::Debug for Timed {
 /// one line here (the test `every_store_method_is_delegated` fails until it is).
 macro_rules! timed_store {
     (
+        $trait:ident;
         $(async fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*
         { $($rest:tt)* }
     ) => {
         #[async_trait]
-        impl Store for Timed {
+        impl $trait for Timed {
             $(
                 async fn $name(&self $(, $arg: $ty)*) -> $ret {
                     let started = Instant::now();
@@ -73,6 +75,7 @@ macro_rules! timed_store {
 }
 
 timed_store! {
+    Store;
     async fn create_account(&self, account: &Account) -> StoreResult<()>;
     async fn get_account(&self, id: &AccountId) -> StoreResult<Account>;
     async fn list_accounts(&self) -> StoreResult<Vec<Account>>;
@@ -140,6 +143,21 @@ timed_store! {
     }
 }
 
+timed_store! {
+    HistoryStore;
+    async fn search_chats(&self, query: &HistoryQuery) -> StoreResult<Vec<Chat>>;
+    async fn chat_facts(&self, account: &AccountId, from: Timestamp, to: Timestamp) -> StoreResult<Vec<ChatFact>>;
+    async fn offline_messages(&self, account: &AccountId, unhandled_only: bool, before: Option<i64>, limit: u32) -> StoreResult<Vec<OfflineMessage>>;
+    async fn mark_offline_handled(&self, account: &AccountId, id: i64, by: AgentId, at: Timestamp) -> StoreResult<OfflineMessage>;
+    async fn delete_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Erased>;
+    async fn erase_visitor(&self, account: &AccountId, who: &VisitorRef) -> StoreResult<Erased>;
+    async fn set_retention(&self, account: &AccountId, days: Option<u32>) -> StoreResult<()>;
+    async fn retention(&self, account: &AccountId) -> StoreResult<Option<u32>>;
+    async fn retention_policies(&self) -> StoreResult<Vec<(AccountId, u32)>>;
+    async fn sweep_retention(&self, account: &AccountId, ended_before: Timestamp, max_chats: u32) -> StoreResult<Erased>;
+    {}
+}
+
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use std::collections::HashMap;
@@ -184,10 +202,18 @@ mod tests {
 
 #[cfg(test)]
 mod completeness {
-    /// The names of the methods declared in `trait Store`.
+    /// The names of the methods declared in `trait Store` and `trait HistoryStore`.
     fn store_methods() -> Vec<&'static str> {
-        let src = include_str!("store.rs");
-        let start = src.find("pub trait Store").expect("trait Store");
+        let mut all = trait_methods(include_str!("store.rs"), "pub trait Store");
+        all.extend(trait_methods(
+            include_str!("history.rs"),
+            "pub trait HistoryStore",
+        ));
+        all
+    }
+
+    fn trait_methods(src: &'static str, header: &str) -> Vec<&'static str> {
+        let start = src.find(header).expect("trait");
         let body = &src[start..];
         let body = &body[..body.find("\n}\n").expect("end of trait")];
         body.lines()
@@ -203,8 +229,9 @@ mod completeness {
     #[test]
     fn every_store_method_is_delegated() {
         let src = include_str!("timed.rs");
+        // Every invocation of the macro (one per trait), up to the tests.
         let delegations = &src[src.find("timed_store! {").expect("invocation")..];
-        let delegations = &delegations[..delegations.find("\n}\n").expect("end")];
+        let delegations = &delegations[..delegations.find("#[cfg(").expect("end")];
         let methods = store_methods();
         assert!(methods.len() > 40, "parsed the trait: {methods:?}");
         for name in methods {

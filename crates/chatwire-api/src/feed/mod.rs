@@ -19,6 +19,7 @@ mod sse;
 mod types;
 
 pub use doc::FeedApi;
+pub(crate) use types::event_json;
 
 use axum::Json;
 use axum::extract::{Path, State};

@@ -17,6 +17,7 @@
 
 pub mod admin;
 pub mod app_logins;
+pub mod history;
 pub mod json;
 pub mod openapi;
 pub mod page;
@@ -42,6 +43,7 @@ pub fn table() -> RouteTable {
             "/chatwire/v1/accounts/{account}/skills",
             skills::create_skill,
         )
+        .merge(history::table())
         .get(
             "/chatwire/v1/accounts/{account}/surveys",
             surveys::list_surveys,

@@ -102,6 +102,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(super::surveys::SurveysApi::openapi());
     doc.merge(super::app_logins::AppLoginsApi::openapi());
     doc.merge(crate::feed::FeedApi::openapi());
+    doc.merge(super::history::HistoryApi::openapi());
     doc
 }
 

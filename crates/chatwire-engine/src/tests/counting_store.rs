@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chatwire_core::chat_query::ChatQuery;
+use chatwire_core::history::{ChatFact, Erased, HistoryQuery, OfflineMessage, VisitorRef};
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
@@ -20,7 +21,7 @@ use chatwire_core::{
     TopicSettings,
 };
 use chatwire_store::memory::MemoryStore;
-use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
+use chatwire_store::{Committed, FeedItem, HistoryStore, NewSkill, Store, StoreResult};
 use tokio::sync::oneshot;
 
 use crate::{Engine, EngineConfig};
@@ -229,5 +230,20 @@ pub(super) async fn counted() -> Counted {
         store,
         account,
         agents,
+    }
+}
+
+impl HistoryStore for CountingStore {
+    forward! {
+        search_chats['a](query: &'a HistoryQuery) -> Vec<Chat>;
+        chat_facts['a](account: &'a AccountId, from: Timestamp, to: Timestamp) -> Vec<ChatFact>;
+        offline_messages['a](account: &'a AccountId, unhandled_only: bool, before: Option<i64>, limit: u32) -> Vec<OfflineMessage>;
+        mark_offline_handled['a](account: &'a AccountId, id: i64, by: AgentId, at: Timestamp) -> OfflineMessage;
+        delete_chat['a, 'b](account: &'a AccountId, key: &'b ChatKey) -> Erased;
+        erase_visitor['a, 'b](account: &'a AccountId, who: &'b VisitorRef) -> Erased;
+        set_retention['a](account: &'a AccountId, days: Option<u32>) -> ();
+        retention['a](account: &'a AccountId) -> Option<u32>;
+        retention_policies[]() -> Vec<(AccountId, u32)>;
+        sweep_retention['a](account: &'a AccountId, ended_before: Timestamp, max_chats: u32) -> Erased;
     }
 }

@@ -520,6 +520,7 @@ mod auth_and_waits;
 mod counting_store;
 mod guard;
 mod guard_locks;
+mod history;
 mod liveness;
 mod multi_node;
 mod named_agent;

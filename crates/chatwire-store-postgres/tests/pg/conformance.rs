@@ -39,6 +39,14 @@ async fn postgres_store_passes_the_chat_query_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_history_and_erasure_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("history").await;
+    conformance::run_history(&store).await;
+    conformance::run_erasure(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_passes_the_session_checks() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("sessions").await;

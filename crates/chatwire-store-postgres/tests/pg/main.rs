@@ -8,6 +8,7 @@
 mod batching;
 mod common;
 mod conformance;
+mod history_bench;
 mod multi_node;
 mod upgrade;
 mod wakeups;

@@ -4,6 +4,7 @@
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
 //! [`run_app_logins`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
+//! [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
 //! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
 //! [`run_mail_claims`] (every backend), [`run_visitor_seen`], [`run_agent_seen`] and [`run_wakeups`] (backends that
 //! several processes share) what a cluster of nodes needs. Each call
@@ -12,7 +13,9 @@
 mod app_logins;
 mod chat_queries;
 mod concurrency;
+mod erasure;
 mod fixtures;
+mod history;
 mod session_details;
 mod sessions;
 mod story;
@@ -21,6 +24,8 @@ mod topics;
 pub use app_logins::run_app_logins;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
+pub use erasure::run_erasure;
+pub use history::run_history;
 pub use session_details::run_session_details;
 pub use sessions::run_sessions;
 pub use story::run_story;

@@ -26,7 +26,12 @@ pub(super) struct Inner {
     pub(super) sessions: HashMap<String, AuthSession>,
     pub(super) surveys: BTreeMap<i64, Survey>,
     pub(super) topic_settings: BTreeMap<SkillId, TopicSettings>,
-    pub(super) survey_responses: Vec<SurveyResponse>,
+    /// Submitted surveys with their ids (offline messages are those of kind offline).
+    pub(super) survey_responses: Vec<(i64, SurveyResponse)>,
+    /// Offline messages marked handled: id → (when, by whom).
+    pub(super) offline_handled: HashMap<i64, (Timestamp, AgentId)>,
+    /// Accounts' retention periods in days.
+    pub(super) retention: BTreeMap<AccountId, u32>,
     pub(super) outbox: BTreeMap<MailId, OutboxMail>,
     pub(super) mailbox: BTreeMap<MailboxId, MailboxMail>,
     pub(super) visitor_seen: HashMap<ChatKey, Timestamp>,

@@ -7,7 +7,7 @@
 //!
 //! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
 //! agents, app keys), `logins` (sessions, bots' application logins), `handle` (building one, the simulated outage, the lock), `chats` (commands and chat reads), `topics` (skill edits, topic
-//! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `wakeups` (the broadcast
+//! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `history` and `history_store` (history search, statistics, offline messages, deletion, retention), `wakeups` (the broadcast
 //! behind [`Store::wakeups`]).
 
 use std::sync::Mutex;
@@ -28,6 +28,8 @@ use crate::{Committed, FeedItem, NewSkill, Store, StoreError, StoreResult, Wakeu
 mod chats;
 mod directory;
 mod handle;
+mod history;
+mod history_store;
 mod inner;
 mod logins;
 mod outbox;

@@ -40,7 +40,7 @@ impl Inner {
         if self.surveys.get(&id).is_none_or(|s| &s.account != account) {
             return Err(StoreError::NotFound("survey"));
         }
-        if self.survey_responses.iter().any(|r| r.survey == id) {
+        if self.survey_responses.iter().any(|(_, r)| r.survey == id) {
             return Err(StoreError::Conflict(
                 "the survey has responses; deactivate it instead".into(),
             ));
@@ -57,7 +57,8 @@ impl Inner {
         {
             return Err(StoreError::NotFound("survey"));
         }
-        self.survey_responses.push(response.clone());
+        let id = self.next_id();
+        self.survey_responses.push((id, response.clone()));
         Ok(())
     }
 
@@ -68,6 +69,7 @@ impl Inner {
     ) -> Vec<SurveyResponse> {
         self.survey_responses
             .iter()
+            .map(|(_, r)| r)
             .filter(|r| &r.account == account && chat.is_none_or(|c| r.chat.as_ref() == Some(c)))
             .cloned()
             .collect()

@@ -77,3 +77,9 @@ async fn outage_is_reported_as_unavailable() {
     store.set_unavailable(false);
     assert!(store.list_accounts().await.is_ok());
 }
+
+#[tokio::test]
+async fn memory_store_passes_the_history_and_erasure_checks() {
+    conformance::run_history(&MemoryStore::new()).await;
+    conformance::run_erasure(&MemoryStore::new()).await;
+}

@@ -129,6 +129,12 @@ pub struct EngineSettings {
     pub max_wait_secs: u64,
     /// How long a chat request naming an agent rings that agent alone before its skill, s.
     pub agent_first_wait_secs: u64,
+    /// How often the retention sweep runs, s (0: never).
+    pub retention_every_secs: u64,
+    /// Chats one retention step deletes (one transaction).
+    pub retention_batch: u32,
+    /// Pause between retention steps, ms.
+    pub retention_pause_ms: u64,
     /// Which account may send chats to which (LivePerson `transferAccount`).
     pub account_transfers: Vec<AccountTransferSettings>,
 }
@@ -144,6 +150,9 @@ impl Default for EngineSettings {
             directory_ttl_ms: u64::try_from(d.directory_ttl.as_millis()).unwrap_or(2000),
             max_wait_secs: d.max_wait.as_secs(),
             agent_first_wait_secs: d.agent_first_wait.as_secs(),
+            retention_every_secs: d.retention.every.as_secs(),
+            retention_batch: d.retention.batch,
+            retention_pause_ms: u64::try_from(d.retention.pause.as_millis()).unwrap_or(10),
             account_transfers: Vec::new(),
         }
     }
@@ -341,6 +350,9 @@ impl Settings {
                 })
             })
             .collect::<anyhow::Result<_>>()?;
+        if !(1..=10_000).contains(&e.retention_batch) {
+            anyhow::bail!("engine.retention_batch must be 1-10000");
+        }
         if self.auth.login_ttl_secs == 0 {
             anyhow::bail!("auth.login_ttl_secs must be positive");
         }
@@ -368,6 +380,11 @@ impl Settings {
             visitor_keys,
             agent_first_wait: Duration::from_secs(e.agent_first_wait_secs),
             account_transfers,
+            retention: chatwire_engine::RetentionConfig {
+                every: Duration::from_secs(e.retention_every_secs),
+                batch: e.retention_batch,
+                pause: Duration::from_millis(e.retention_pause_ms),
+            },
         })
     }
 

@@ -14,6 +14,7 @@ mod guard_proxy;
 mod guard_throttle;
 mod guard_timing;
 mod helpers;
+mod history;
 mod limits;
 mod liveperson_agent;
 mod liveperson_agent_extras;

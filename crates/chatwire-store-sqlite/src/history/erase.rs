@@ -1,0 +1,218 @@
+//! Deleting chats and everything about them on SQLite, inside the writer's transaction: a
+//! chat, a visitor's chats and messages, or one bounded retention step. Every statement is by
+//! primary key or an index, per chat, so the cost of a step is proportional to what it
+//! deletes (the sweeper picks the step size; see `chatwire_engine::history`).
+
+use chatwire_core::history::{Erased, VisitorRef};
+use chatwire_core::{AccountId, ChatKey, Timestamp};
+use chatwire_store::{StoreError, StoreResult};
+use rusqlite::{OptionalExtension, params};
+
+use crate::error;
+use crate::writer::WriteCx;
+
+fn count(cx: &WriteCx<'_>, sql: &str, p: impl rusqlite::Params) -> StoreResult<u64> {
+    let n = cx
+        .conn
+        .prepare_cached(sql)
+        .and_then(|mut s| s.execute(p))
+        .map_err(error::sql)?;
+    Ok(n as u64)
+}
+
+/// Raises the high-water mark `name` to `value` (numbers never handed out again).
+fn raise(cx: &WriteCx<'_>, name: &str, value: Option<i64>) -> StoreResult<()> {
+    if let Some(v) = value {
+        let sql = "INSERT INTO high_water (name, value) VALUES (?1, ?2)
+                   ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)";
+        count(cx, sql, params![name, v])?;
+    }
+    Ok(())
+}
+
+/// Deletes one ended chat (`num`, `key`) of `account` with its events, search entries, facts,
+/// survey responses and mail, adding the counts to `erased`.
+fn erase_one(
+    cx: &WriteCx<'_>,
+    account: &AccountId,
+    num: i64,
+    key: &str,
+    erased: &mut Erased,
+) -> StoreResult<()> {
+    let max_seq: Option<i64> = cx
+        .conn
+        .prepare_cached("SELECT MAX(seq) FROM chat_events WHERE chat_num = ?1")
+        .and_then(|mut s| s.query_row([num], |r| r.get(0)))
+        .map_err(error::sql)?;
+    raise(cx, "seq", max_seq)?;
+    raise(cx, "num", Some(num))?;
+    // The lines in the search index are exactly these (as migration 0009 and index_line
+    // chose); each is deleted by rowid, a point delete (FTS5 does not turn `rowid IN
+    // (subquery)` into lookups).
+    let lines: Vec<i64> = {
+        let sql = "SELECT seq FROM chat_events WHERE chat_num = ?1
+                      AND json_extract(kind_json, '$.kind') = 'line'
+                      AND json_extract(kind_json, '$.source') IN ('visitor', 'agent')";
+        let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
+        let rows = stmt.query_map([num], |r| r.get(0)).map_err(error::sql)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(error::sql)?
+    };
+    for seq in lines {
+        count(cx, "DELETE FROM chat_lines_fts WHERE rowid = ?1", [seq])?;
+    }
+    erased.mailbox_mails += count(cx, "DELETE FROM mailbox WHERE chat_key = ?1", [key])?;
+    erased.mails += count(cx, "DELETE FROM outbox WHERE chat_key = ?1", [key])?;
+    let offline = "DELETE FROM survey_responses
+                   WHERE account_id = ?1 AND chat_key = ?2 AND kind = 'offline'";
+    let n = count(cx, offline, params![account.as_str(), key])?;
+    erased.offline_messages += n;
+    let responses = "DELETE FROM survey_responses WHERE account_id = ?1 AND chat_key = ?2";
+    erased.survey_responses += n + count(cx, responses, params![account.as_str(), key])?;
+    erased.events += count(cx, "DELETE FROM chat_events WHERE chat_num = ?1", [num])?;
+    count(cx, "DELETE FROM chat_facts WHERE num = ?1", [num])?;
+    count(cx, "DELETE FROM chats WHERE num = ?1", [num])?;
+    erased
+        .chats
+        .push(ChatKey::parse(key).map_err(|e| StoreError::Other(anyhow::anyhow!("{e}")))?);
+    Ok(())
+}
+
+/// Deletes an ended chat; `NotFound` / `Conflict` (open) as the trait says.
+pub(crate) fn delete_chat(
+    cx: &mut WriteCx<'_>,
+    account: &AccountId,
+    key: &ChatKey,
+) -> StoreResult<Erased> {
+    let sql = "SELECT num, state FROM chats WHERE key = ?1 AND account_id = ?2";
+    let row: Option<(i64, String)> = cx
+        .conn
+        .prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_row(params![key.as_str(), account.as_str()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+        })
+        .map_err(error::sql)?;
+    let (num, state) = row.ok_or(StoreError::NotFound("chat"))?;
+    if state != "ended" {
+        return Err(StoreError::Conflict("the chat is still open".into()));
+    }
+    let mut erased = Erased::default();
+    erase_one(cx, account, num, key.as_str(), &mut erased)?;
+    Ok(erased)
+}
+
+/// Deletes everything about a visitor (see `Store::erase_visitor`).
+pub(crate) fn erase_visitor(
+    cx: &mut WriteCx<'_>,
+    account: &AccountId,
+    who: &VisitorRef,
+) -> StoreResult<Erased> {
+    let (chats_sql, responses_sql, arg) = match who {
+        VisitorRef::Id(id) => (
+            "SELECT num, key, state FROM chats WHERE account_id = ?1 AND visitor_id = ?2",
+            "visitor_id = ?2",
+            rusqlite::types::Value::Integer(*id),
+        ),
+        VisitorRef::Email(e) => (
+            // The chat's visitor e-mail, or a transcript sent to it.
+            "SELECT num, key, state FROM chats WHERE account_id = ?1 AND (customer_email = ?2
+                OR key IN (SELECT chat_key FROM outbox
+                            WHERE account_id = ?1 AND lower(trim(to_address)) = ?2))",
+            "email = ?2",
+            rusqlite::types::Value::Text(VisitorRef::normalized_email(e)),
+        ),
+    };
+    let chats: Vec<(i64, String, String)> = {
+        let mut stmt = cx.conn.prepare_cached(chats_sql).map_err(error::sql)?;
+        let rows = stmt
+            .query_map(params![account.as_str(), arg], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .map_err(error::sql)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(error::sql)?
+    };
+    if chats.iter().any(|(_, _, state)| state != "ended") {
+        return Err(StoreError::Conflict(
+            "one of the visitor's chats is still open".into(),
+        ));
+    }
+    let mut erased = Erased::default();
+    for (num, key, _) in &chats {
+        erase_one(cx, account, *num, key, &mut erased)?;
+    }
+    let offline = format!(
+        "DELETE FROM survey_responses WHERE account_id = ?1 AND {responses_sql} AND kind = 'offline'"
+    );
+    let n = count(cx, &offline, params![account.as_str(), arg])?;
+    erased.offline_messages += n;
+    erased.survey_responses += n;
+    let rest = format!("DELETE FROM survey_responses WHERE account_id = ?1 AND {responses_sql}");
+    erased.survey_responses += count(cx, &rest, params![account.as_str(), arg])?;
+    if let VisitorRef::Email(e) = who {
+        let e = VisitorRef::normalized_email(e);
+        let mailbox = "DELETE FROM mailbox WHERE account_id = ?1 AND lower(trim(to_address)) = ?2";
+        erased.mailbox_mails += count(cx, mailbox, params![account.as_str(), e])?;
+        let outbox = "DELETE FROM outbox WHERE account_id = ?1 AND lower(trim(to_address)) = ?2
+                        AND id NOT IN (SELECT outbox_id FROM mailbox)";
+        erased.mails += count(cx, outbox, params![account.as_str(), e])?;
+    }
+    Ok(erased)
+}
+
+/// One retention step: up to `max` chats that ended before `ended_before`, oldest first.
+pub(crate) fn sweep_retention(
+    cx: &mut WriteCx<'_>,
+    account: &AccountId,
+    ended_before: Timestamp,
+    max: u32,
+) -> StoreResult<Erased> {
+    let sql = "SELECT num, key FROM chats
+               WHERE account_id = ?1 AND ended_at < ?2 AND state = 'ended'
+               ORDER BY ended_at, num LIMIT ?3";
+    let old: Vec<(i64, String)> = {
+        let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
+        let rows = stmt
+            .query_map(params![account.as_str(), ended_before.0, max], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(error::sql)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(error::sql)?
+    };
+    let mut erased = Erased::default();
+    for (num, key) in &old {
+        erase_one(cx, account, *num, key, &mut erased)?;
+    }
+    Ok(erased)
+}
+
+/// Sets or clears the account's retention period.
+pub(crate) fn set_retention(
+    cx: &mut WriteCx<'_>,
+    account: &AccountId,
+    days: Option<u32>,
+) -> StoreResult<()> {
+    let exists = cx
+        .conn
+        .prepare_cached("SELECT 1 FROM accounts WHERE id = ?1")
+        .and_then(|mut s| s.exists([account.as_str()]))
+        .map_err(error::sql)?;
+    if !exists {
+        return Err(StoreError::NotFound("account"));
+    }
+    match days {
+        Some(d) => count(
+            cx,
+            "INSERT INTO retention (account_id, days) VALUES (?1, ?2)
+             ON CONFLICT (account_id) DO UPDATE SET days = excluded.days",
+            params![account.as_str(), d],
+        )?,
+        None => count(
+            cx,
+            "DELETE FROM retention WHERE account_id = ?1",
+            [account.as_str()],
+        )?,
+    };
+    Ok(())
+}
