@@ -25,6 +25,7 @@
 
 pub mod access;
 pub mod account;
+pub mod admin_token;
 pub mod agent;
 pub mod chat;
 pub mod chat_query;
@@ -33,6 +34,7 @@ pub mod identity;
 pub mod ids;
 pub mod mailbox;
 pub mod opening_hours;
+pub mod origin;
 pub mod outbox;
 pub mod routing;
 pub mod session;
@@ -43,6 +45,7 @@ pub mod time;
 pub mod topic_options;
 
 pub use account::{Account, AppKey, NewAppKey};
+pub use admin_token::AdminToken;
 pub use agent::{Agent, Availability, MaxChats, NewAgent};
 pub use chat::{
     Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, CollaborationMode,

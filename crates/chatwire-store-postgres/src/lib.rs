@@ -33,6 +33,7 @@
 //! - `error`: driver and pool errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `store`: the `Store` impl, routing each method.
 
+mod admin;
 mod agent_seen;
 mod batch;
 mod chat_query;

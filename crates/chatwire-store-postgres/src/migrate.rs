@@ -31,6 +31,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_agent_seen",
         include_str!("../migrations/0005_agent_seen.sql"),
     ),
+    ("0020_admin", include_str!("../migrations/0020_admin.sql")),
 ];
 
 /// The schema version this build writes and expects.

@@ -21,7 +21,7 @@ use crate::{
 };
 
 impl PgStore {
-    async fn client(&self) -> StoreResult<deadpool_postgres::Client> {
+    pub(crate) async fn client(&self) -> StoreResult<deadpool_postgres::Client> {
         self.pool.get().await.map_err(error::pool)
     }
 }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_topics.sql"),
     include_str!("../migrations/0006_mailbox.sql"),
     include_str!("../migrations/0007_chat_query.sql"),
+    include_str!("../migrations/0020_admin.sql"),
 ];
 
 /// The schema version this build writes and expects.

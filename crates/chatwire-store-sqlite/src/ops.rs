@@ -153,15 +153,19 @@ pub(crate) fn create_app_key(
     now: Timestamp,
 ) -> StoreResult<AppKey> {
     require_account(cx, &new.account)?;
-    let sql = "INSERT INTO app_keys (key, account_id, name, can_read_feed, created_at)
-               VALUES (?1, ?2, ?3, ?4, ?5)";
+    let sql = "INSERT INTO app_keys (key, account_id, name, can_read_feed, created_at,
+                   allowed_origins)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    let origins =
+        serde_json::to_string(&new.allowed_origins).map_err(|e| StoreError::Other(e.into()))?;
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
     stmt.execute(params![
         new.key,
         new.account.as_str(),
         new.name,
         new.can_read_feed,
-        now.0
+        now.0,
+        origins
     ])
     .map_err(error::unique_as(|| "app key exists".to_owned()))?;
     Ok(AppKey {
@@ -169,6 +173,7 @@ pub(crate) fn create_app_key(
         account: new.account.clone(),
         name: new.name.clone(),
         can_read_feed: new.can_read_feed,
+        allowed_origins: new.allowed_origins.clone(),
         created_at: now,
     })
 }

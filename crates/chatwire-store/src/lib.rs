@@ -11,6 +11,7 @@
 //!
 //! No SQL types appear here; row types stay in each backend.
 
+mod admin;
 mod error;
 pub mod sql_chat_query;
 mod store;
@@ -21,6 +22,7 @@ pub mod conformance;
 #[cfg(feature = "testing")]
 pub mod memory;
 
+pub use admin::AdminStore;
 pub use error::{StoreError, StoreResult};
 pub use store::{
     Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup, acting_agent, decide_and_apply,

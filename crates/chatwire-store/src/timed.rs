@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
+    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
     ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
     OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
-use crate::{Committed, FeedItem, NewSkill, PoolStatus, Store, StoreResult, Wakeup};
+use crate::{AdminStore, Committed, FeedItem, NewSkill, PoolStatus, Store, StoreResult, Wakeup};
 
 /// Receives the duration of every store call.
 pub trait StoreObserver: Send + Sync + std::fmt::Debug + 'static {
@@ -53,11 +53,12 @@ impl std::fmt::Debug for Timed {
 /// one line here (the test `every_store_method_is_delegated` fails until it is).
 macro_rules! timed_store {
     (
+        impl $trait:ident;
         $(async fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*
         { $($rest:tt)* }
     ) => {
         #[async_trait]
-        impl Store for Timed {
+        impl $trait for Timed {
             $(
                 async fn $name(&self $(, $arg: $ty)*) -> $ret {
                     let started = Instant::now();
@@ -72,6 +73,7 @@ macro_rules! timed_store {
 }
 
 timed_store! {
+    impl Store;
     async fn create_account(&self, account: &Account) -> StoreResult<()>;
     async fn get_account(&self, id: &AccountId) -> StoreResult<Account>;
     async fn list_accounts(&self) -> StoreResult<Vec<Account>>;
@@ -129,6 +131,21 @@ timed_store! {
             self.inner.pool_status()
         }
     }
+}
+
+timed_store! {
+    impl AdminStore;
+    async fn update_account(&self, account: &Account) -> StoreResult<()>;
+    async fn delete_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<()>;
+    async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId) -> StoreResult<u64>;
+    async fn list_app_keys(&self, account: &AccountId) -> StoreResult<Vec<AppKey>>;
+    async fn update_app_key(&self, key: &AppKey) -> StoreResult<()>;
+    async fn delete_app_key(&self, account: &AccountId, key: &str) -> StoreResult<()>;
+    async fn create_admin_token(&self, token: &AdminToken) -> StoreResult<()>;
+    async fn find_admin_token(&self, token_hash: &str) -> StoreResult<AdminToken>;
+    async fn list_admin_tokens(&self) -> StoreResult<Vec<AdminToken>>;
+    async fn delete_admin_token(&self, id: &str) -> StoreResult<()>;
+    {}
 }
 
 #[cfg(all(test, feature = "testing"))]

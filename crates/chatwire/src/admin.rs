@@ -104,6 +104,7 @@ pub(crate) async fn app_key(engine: &Engine, cmd: &AppKeyCmd) -> anyhow::Result<
         account: account_id(account)?,
         name: name.clone(),
         can_read_feed: *feed,
+        allowed_origins: Vec::new(),
     };
     let created = engine.create_app_key(&new).await?;
     println!("{}", created.key);

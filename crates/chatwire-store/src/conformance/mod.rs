@@ -3,11 +3,12 @@
 //! [`run_story`] walks one realistic chat from account creation to the end; [`run_concurrency`]
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
-//! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
+//! [`run_admin`] the admin store; [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
 //! [`run_mail_claims`] (every backend), [`run_visitor_seen`], [`run_agent_seen`] and [`run_wakeups`] (backends that
 //! several processes share) what a cluster of nodes needs. Each call
 //! creates its own accounts with random ids, so the suite can run against a shared database.
 
+mod admin;
 mod chat_queries;
 mod concurrency;
 mod fixtures;
@@ -16,6 +17,7 @@ mod sessions;
 mod story;
 mod surveys;
 mod topics;
+pub use admin::run_admin;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
 pub use session_details::run_session_details;
