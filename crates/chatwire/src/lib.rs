@@ -4,9 +4,11 @@
 //! [`conn`] (connection limits) and [`Server`]: bind, then run until shutdown.
 
 mod admin;
+mod admin_agents;
 pub mod admin_open;
 pub mod backup;
 pub mod cli;
+pub mod cli_admin;
 pub mod conn;
 pub mod demo;
 pub mod demo_surveys;
