@@ -56,6 +56,7 @@ pub fn admin_error(e: EngineError) -> ApiError {
                 "login name" => "loginName",
                 "display name" => "displayName",
                 "app key" => "key",
+                "account id" => "id",
                 "skill name" | "topic name" => "name",
                 other => other,
             };

@@ -29,13 +29,8 @@ impl Engine {
         name: &str,
     ) -> EngineResult<Account> {
         by.check_server()?;
-        if AccountId::parse(id).is_err() {
-            return Err(DomainError::invalid(
-                "id",
-                "must be 1-20 letters, digits or _",
-            )
-            .into());
-        }
+        // Checked first (the API reports `account id` as its `id` field).
+        AccountId::parse(id)?;
         let name = check_name(name)?;
         self.create_account(id, &name).await
     }

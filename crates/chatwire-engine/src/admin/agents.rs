@@ -191,8 +191,9 @@ impl Engine {
         self.update_agent_as(by, account, id, patch).await
     }
 
-    /// Deletes an agent who never handled a chat (409 otherwise: disable them instead, so
-    /// transcripts keep naming a known agent). Their sessions end at once.
+    /// Deletes an agent no chat names as its handler (open or ended) and no open chat
+    /// involves (transfer, collaboration); 409 otherwise: disable them instead, so
+    /// transcripts keep naming a known agent. Their sessions end at once.
     pub async fn delete_agent_as(
         &self,
         by: &AdminCaller,
@@ -202,7 +203,14 @@ impl Engine {
         by.check_account(account)?;
         self.agent(account, id).await?;
         rules::not_oneself(by, account, id, "delete")?;
-        if !self.0.store.chats_of_agent(account, id, 1).await?.is_empty() {
+        let involved = self.open_chats(account).iter().any(|c| {
+            let (from, to) = chatwire_core::chat_query::transfer_agents(c);
+            c.agent.as_ref().is_some_and(|a| a.id == id)
+                || from == Some(id)
+                || to == Some(id)
+                || c.collaborators.iter().any(|k| k.agent.id == id)
+        });
+        if involved || !self.0.store.chats_of_agent(account, id, 1).await?.is_empty() {
             return Err(EngineError::Conflict(
                 "the agent has handled chats: disable them instead (transcripts keep their name)"
                     .into(),
