@@ -23,7 +23,11 @@ pub fn validate_origin(text: &str) -> Result<String, DomainError> {
     }
     let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
         let (addr, after) = v6.split_once(']').ok_or_else(|| bad("unclosed ["))?;
-        if addr.is_empty() || !addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+        if addr.is_empty()
+            || !addr
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
             return Err(bad("not an IPv6 address"));
         }
         let port = match after {
@@ -71,7 +75,10 @@ mod tests {
     fn origins_are_normalised() {
         let ok = |s: &str| validate_origin(s).expect(s);
         assert_eq!(ok("https://Shop.Example.com"), "https://shop.example.com");
-        assert_eq!(ok("https://shop.example.com:443"), "https://shop.example.com");
+        assert_eq!(
+            ok("https://shop.example.com:443"),
+            "https://shop.example.com"
+        );
         assert_eq!(ok("http://localhost:8080"), "http://localhost:8080");
         assert_eq!(ok("http://127.0.0.1"), "http://127.0.0.1");
         assert_eq!(ok("https://[::1]:8443"), "https://[::1]:8443");

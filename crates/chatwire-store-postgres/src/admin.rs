@@ -83,11 +83,7 @@ impl AdminStore for PgStore {
         tx.commit().await.map_err(error::pg)
     }
 
-    async fn delete_agent_sessions(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-    ) -> StoreResult<u64> {
+    async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId) -> StoreResult<u64> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(error::pg)?;
         let n = delete_sessions(&tx, &self.scope, account, agent).await?;
@@ -160,7 +156,11 @@ impl AdminStore for PgStore {
     async fn list_admin_tokens(&self) -> StoreResult<Vec<AdminToken>> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM admin_tokens ORDER BY id");
         let client = self.client().await?;
-        db::rows(&client, &sql, &[]).await?.iter().map(token).collect()
+        db::rows(&client, &sql, &[])
+            .await?
+            .iter()
+            .map(token)
+            .collect()
     }
 
     async fn delete_admin_token(&self, id: &str) -> StoreResult<()> {

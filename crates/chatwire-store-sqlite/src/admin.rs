@@ -27,14 +27,18 @@ fn exec(cx: &mut WriteCx<'_>, sql: &str, p: impl rusqlite::Params) -> StoreResul
 }
 
 fn token_row(row: &Row<'_>) -> rusqlite::Result<(String, String, Option<String>, String, i64)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
 }
 
 fn token(raw: (String, String, Option<String>, String, i64)) -> StoreResult<AdminToken> {
     let account = match raw.2 {
-        Some(a) => Some(
-            AccountId::parse(&a).map_err(|e| error::corrupt("admin token", e))?,
-        ),
+        Some(a) => Some(AccountId::parse(&a).map_err(|e| error::corrupt("admin token", e))?),
         None => None,
     };
     Ok(AdminToken {
@@ -48,7 +52,13 @@ fn token(raw: (String, String, Option<String>, String, i64)) -> StoreResult<Admi
 
 fn list_app_keys(conn: &Connection, account: &AccountId) -> StoreResult<Vec<AppKey>> {
     let sql = format!("SELECT {APP_KEY_COLUMNS} FROM app_keys WHERE account_id = ?1 ORDER BY key");
-    queries::all(conn, &sql, [account.as_str()], AppKeyRow::read, AppKeyRow::decode)
+    queries::all(
+        conn,
+        &sql,
+        [account.as_str()],
+        AppKeyRow::read,
+        AppKeyRow::decode,
+    )
 }
 
 fn update_app_key(cx: &mut WriteCx<'_>, key: &AppKey) -> StoreResult<()> {
@@ -59,7 +69,13 @@ fn update_app_key(cx: &mut WriteCx<'_>, key: &AppKey) -> StoreResult<()> {
     let n = exec(
         cx,
         sql,
-        params![key.key, key.account.as_str(), key.name, key.can_read_feed, origins],
+        params![
+            key.key,
+            key.account.as_str(),
+            key.name,
+            key.can_read_feed,
+            origins
+        ],
     )?;
     changed_or(n, "app key")
 }
@@ -127,11 +143,7 @@ impl AdminStore for SqliteStore {
             .await
     }
 
-    async fn delete_agent_sessions(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-    ) -> StoreResult<u64> {
+    async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId) -> StoreResult<u64> {
         let account = account.clone();
         self.writer
             .run(move |cx| delete_sessions(cx, &account, agent))
@@ -140,9 +152,7 @@ impl AdminStore for SqliteStore {
 
     async fn list_app_keys(&self, account: &AccountId) -> StoreResult<Vec<AppKey>> {
         let account = account.clone();
-        self.readers
-            .run(move |c| list_app_keys(c, &account))
-            .await
+        self.readers.run(move |c| list_app_keys(c, &account)).await
     }
 
     async fn update_app_key(&self, key: &AppKey) -> StoreResult<()> {

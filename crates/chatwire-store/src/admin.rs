@@ -27,8 +27,7 @@ pub trait AdminStore: Send + Sync + 'static {
 
     /// Deletes every session (logins, their aliases, agent sessions) of an agent; returns
     /// how many. Deleting nothing is not an error.
-    async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId)
-    -> StoreResult<u64>;
+    async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId) -> StoreResult<u64>;
 
     /// An account's app keys, by key text.
     async fn list_app_keys(&self, account: &AccountId) -> StoreResult<Vec<AppKey>>;

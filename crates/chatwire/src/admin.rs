@@ -32,7 +32,9 @@ pub(crate) async fn account(engine: &Engine, cmd: &AccountCmd) -> anyhow::Result
         AccountCmd::Show { id } => print_account(&engine.account_as(&by, &account_id(id)?).await?),
         AccountCmd::Update { id, name } => {
             let patch = AccountPatch { name: name.clone() };
-            let a = engine.update_account_as(&by, &account_id(id)?, patch).await?;
+            let a = engine
+                .update_account_as(&by, &account_id(id)?, patch)
+                .await?;
             print_account(&a);
         }
     }

@@ -8,10 +8,10 @@ use anyhow::Context as _;
 use chatwire_engine::Engine;
 use clap::{Args, Parser, Subcommand};
 
-use crate::settings::{DatabaseTarget, EXAMPLE, Settings};
 pub use crate::cli_admin::{
     AccountCmd, AdminTokenCmd, AgentCmd, AppKeyCmd, NewAgentArgs, SkillCmd,
 };
+use crate::settings::{DatabaseTarget, EXAMPLE, Settings};
 use crate::{Server, admin, demo, shutdown_signal, telemetry};
 
 /// What `chatwire --help` says the program is.

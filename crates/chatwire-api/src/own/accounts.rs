@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 
 use super::admin::{admin_caller, admin_error, server_admin_caller};
 use super::json::JsonBody;
-use super::page::{Page, PageParams};
 use super::openapi::ErrorBody;
+use super::page::{Page, PageParams};
 use crate::http::query::Query;
 use crate::{ApiError, AppState};
 

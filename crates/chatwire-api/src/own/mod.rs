@@ -60,8 +60,14 @@ fn admin_table() -> RouteTable {
         .post("/chatwire/v1/accounts", accounts::create_account)
         .get(ACCOUNT, accounts::get_account)
         .patch(ACCOUNT, accounts::update_account)
-        .get("/chatwire/v1/accounts/{account}/agents", agents::list_agents)
-        .post("/chatwire/v1/accounts/{account}/agents", agents::create_agent)
+        .get(
+            "/chatwire/v1/accounts/{account}/agents",
+            agents::list_agents,
+        )
+        .post(
+            "/chatwire/v1/accounts/{account}/agents",
+            agents::create_agent,
+        )
         .get(AGENT, agents::get_agent)
         .patch(AGENT, agents::update_agent)
         .delete(AGENT, agents::delete_agent)

@@ -11,7 +11,11 @@ use crate::{Engine, EngineError, EngineResult};
 
 impl Engine {
     /// Ends the agent's sessions everywhere.
-    pub(crate) async fn end_sessions(&self, account: &AccountId, agent: AgentId) -> EngineResult<()> {
+    pub(crate) async fn end_sessions(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> EngineResult<()> {
         self.0.store.delete_agent_sessions(account, agent).await?;
         self.forget_agent_sessions(account, agent);
         Ok(())
@@ -19,7 +23,11 @@ impl Engine {
 
     /// Ends a disabled agent's sessions and requeues their open chats; returns how many chats
     /// were requeued.
-    pub(crate) async fn end_agent(&self, account: &AccountId, agent: AgentId) -> EngineResult<usize> {
+    pub(crate) async fn end_agent(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> EngineResult<usize> {
         self.end_sessions(account, agent).await?;
         let theirs: Vec<_> = self
             .open_chats(account)

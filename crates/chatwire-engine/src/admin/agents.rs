@@ -53,7 +53,11 @@ pub struct AgentPatch {
 
 impl Engine {
     /// An account's agents, by id.
-    pub async fn agents_as(&self, by: &AdminCaller, account: &AccountId) -> EngineResult<Vec<Agent>> {
+    pub async fn agents_as(
+        &self,
+        by: &AdminCaller,
+        account: &AccountId,
+    ) -> EngineResult<Vec<Agent>> {
         by.check_account(account)?;
         self.agents(account).await
     }
@@ -210,7 +214,14 @@ impl Engine {
                 || to == Some(id)
                 || c.collaborators.iter().any(|k| k.agent.id == id)
         });
-        if involved || !self.0.store.chats_of_agent(account, id, 1).await?.is_empty() {
+        if involved
+            || !self
+                .0
+                .store
+                .chats_of_agent(account, id, 1)
+                .await?
+                .is_empty()
+        {
             return Err(EngineError::Conflict(
                 "the agent has handled chats: disable them instead (transcripts keep their name)"
                     .into(),

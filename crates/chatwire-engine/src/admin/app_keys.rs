@@ -38,10 +38,11 @@ pub struct AppKeyPatch {
 
 fn origins(list: &[String]) -> EngineResult<Vec<String>> {
     if list.len() > MAX_ORIGINS {
-        return Err(
-            DomainError::invalid("allowedOrigins", format!("at most {MAX_ORIGINS} origins"))
-                .into(),
-        );
+        return Err(DomainError::invalid(
+            "allowedOrigins",
+            format!("at most {MAX_ORIGINS} origins"),
+        )
+        .into());
     }
     let mut out: Vec<String> = Vec::new();
     for o in list {

@@ -136,7 +136,11 @@ impl Engine {
     }
 
     /// Whether the agent exists and is enabled (from the directory snapshot).
-    async fn agent_enabled(&self, account: &AccountId, agent: chatwire_core::AgentId) -> EngineResult<bool> {
+    async fn agent_enabled(
+        &self,
+        account: &AccountId,
+        agent: chatwire_core::AgentId,
+    ) -> EngineResult<bool> {
         match self.agent(account, agent).await {
             Ok(a) => Ok(a.enabled),
             Err(EngineError::NotFound(_)) => Ok(false),

@@ -48,14 +48,27 @@ async fn accounts_and_agents(store: &dyn Store) {
 
     let a = agent(store, &acc, "del-a", vec![], 1).await;
     let b = agent(store, &acc, "del-b", vec![], 1).await;
-    let (sa1, sa2, sb) = (session(&acc, a.id), session(&acc, a.id), session(&acc, b.id));
+    let (sa1, sa2, sb) = (
+        session(&acc, a.id),
+        session(&acc, a.id),
+        session(&acc, b.id),
+    );
     for s in [&sa1, &sa2, &sb] {
         store.put_session(s).await.expect("put session");
     }
-    assert_eq!(store.delete_agent_sessions(&acc, a.id).await.expect("end"), 2);
+    assert_eq!(
+        store.delete_agent_sessions(&acc, a.id).await.expect("end"),
+        2
+    );
     assert!(store.get_session(&sa1.key_hash).await.is_err());
-    assert!(store.get_session(&sb.key_hash).await.is_ok(), "others keep theirs");
-    assert_eq!(store.delete_agent_sessions(&acc, a.id).await.expect("none"), 0);
+    assert!(
+        store.get_session(&sb.key_hash).await.is_ok(),
+        "others keep theirs"
+    );
+    assert_eq!(
+        store.delete_agent_sessions(&acc, a.id).await.expect("none"),
+        0
+    );
 
     let other = account(store, "adm").await;
     assert!(matches!(
@@ -67,12 +80,21 @@ async fn accounts_and_agents(store: &dyn Store) {
         store.get_agent(&acc, b.id).await,
         Err(StoreError::NotFound(_))
     ));
-    assert!(store.get_session(&sb.key_hash).await.is_err(), "sessions go too");
+    assert!(
+        store.get_session(&sb.key_hash).await.is_err(),
+        "sessions go too"
+    );
     assert!(matches!(
         store.delete_agent(&acc, b.id).await,
         Err(StoreError::NotFound(_))
     ));
-    let left: Vec<_> = store.list_agents(&acc).await.expect("list").into_iter().map(|a| a.id).collect();
+    let left: Vec<_> = store
+        .list_agents(&acc)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
     assert_eq!(left, vec![a.id]);
 }
 
@@ -88,7 +110,12 @@ async fn app_keys(store: &dyn Store) {
             can_read_feed: false,
             allowed_origins: vec!["https://shop.example.com".into()],
         };
-        made.push(store.create_app_key(&new, Timestamp(5)).await.expect("create"));
+        made.push(
+            store
+                .create_app_key(&new, Timestamp(5))
+                .await
+                .expect("create"),
+        );
     }
     let mut listed = store.list_app_keys(&acc).await.expect("list");
     assert_eq!(listed.len(), 3);
@@ -140,10 +167,28 @@ async fn admin_tokens(store: &dyn Store) {
         token_hash: unique("hash-"),
         created_at: Timestamp(8),
     };
-    store.create_admin_token(&server).await.expect("server token");
-    store.create_admin_token(&scoped).await.expect("account token");
-    assert_eq!(store.find_admin_token(&scoped.token_hash).await.expect("find"), scoped);
-    assert_eq!(store.find_admin_token(&server.token_hash).await.expect("find"), server);
+    store
+        .create_admin_token(&server)
+        .await
+        .expect("server token");
+    store
+        .create_admin_token(&scoped)
+        .await
+        .expect("account token");
+    assert_eq!(
+        store
+            .find_admin_token(&scoped.token_hash)
+            .await
+            .expect("find"),
+        scoped
+    );
+    assert_eq!(
+        store
+            .find_admin_token(&server.token_hash)
+            .await
+            .expect("find"),
+        server
+    );
     let dup = AdminToken {
         id: unique("t"),
         ..server.clone()

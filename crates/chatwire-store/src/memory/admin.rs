@@ -35,11 +35,7 @@ impl AdminStore for MemoryStore {
         Ok(())
     }
 
-    async fn delete_agent_sessions(
-        &self,
-        account: &AccountId,
-        agent: AgentId,
-    ) -> StoreResult<u64> {
+    async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId) -> StoreResult<u64> {
         let mut inner = self.lock()?;
         let gone = take_sessions(&mut inner.sessions, account, agent);
         let n = gone.len() as u64;
@@ -77,7 +73,11 @@ impl AdminStore for MemoryStore {
 
     async fn delete_app_key(&self, account: &AccountId, key: &str) -> StoreResult<()> {
         let mut inner = self.lock()?;
-        if inner.app_keys.get(key).is_none_or(|k| &k.account != account) {
+        if inner
+            .app_keys
+            .get(key)
+            .is_none_or(|k| &k.account != account)
+        {
             return Err(StoreError::NotFound("app key"));
         }
         inner.app_keys.remove(key);

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
-    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AuthSession, Chat, ChatEvent, ChatKey, ChatNum,
-    MailId, MailboxId, MailboxMail, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
-    TopicSettings,
+    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AuthSession, Chat, ChatEvent, ChatKey,
+    ChatNum, MailId, MailboxId, MailboxMail, OutboxMail, Skill, SkillId, Survey, SurveyResponse,
+    Timestamp, TopicSettings,
 };
 
 use crate::{Committed, FeedItem, StoreError, StoreResult};

@@ -129,7 +129,11 @@ async fn a_key_or_token_revoked_on_one_node_is_refused_on_the_other_within_a_sec
     let key = made["key"].as_str().expect("key").to_owned();
     let visitor = || async {
         client
-            .get(format!("{}{}/chat/availability", nodes.b.url, http::ACCOUNT))
+            .get(format!(
+                "{}{}/chat/availability",
+                nodes.b.url,
+                http::ACCOUNT
+            ))
             .header("Authorization", format!("LivePerson appKey={key}"))
             .header("Accept", "application/json")
             .send()
@@ -138,7 +142,11 @@ async fn a_key_or_token_revoked_on_one_node_is_refused_on_the_other_within_a_sec
             .status()
             .as_u16()
     };
-    assert_eq!(visitor().await, 200, "the key works on B (and is cached there)");
+    assert_eq!(
+        visitor().await,
+        200,
+        "the key works on B (and is cached there)"
+    );
     let resp = client
         .delete(format!(
             "{}/chatwire/v1/accounts/1000/appKeys/{key}",

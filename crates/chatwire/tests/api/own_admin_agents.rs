@@ -33,37 +33,88 @@ async fn agents_are_created_with_every_field_checked_and_paged() {
     let b = Some(admin.bearer.as_str());
     let sales = app
         .engine
-        .skill_by_name_or_id(&chatwire_engine::core::AccountId::parse("1000").expect("id"), "Sales")
+        .skill_by_name_or_id(
+            &chatwire_engine::core::AccountId::parse("1000").expect("id"),
+            "Sales",
+        )
         .await
         .expect("Sales")
         .id
         .0;
 
-    let (status, a) = call(&app, Method::POST, AGENTS, b, Some(json!({
-        "loginName": "ann", "password": "long-enough", "email": "ann@example.com",
-        "maxChats": 3, "skills": [sales]
-    }))).await;
+    let (status, a) = call(
+        &app,
+        Method::POST,
+        AGENTS,
+        b,
+        Some(json!({
+            "loginName": "ann", "password": "long-enough", "email": "ann@example.com",
+            "maxChats": 3, "skills": [sales]
+        })),
+    )
+    .await;
     assert_eq!(status, 201, "{a}");
-    assert_eq!((&a["nickname"], &a["displayName"]), (&json!("ann"), &json!("ann")));
-    assert_eq!((&a["maxChats"], &a["skills"], &a["enabled"], &a["isAdmin"]), (&json!(3), &json!([sales]), &json!(true), &json!(false)));
+    assert_eq!(
+        (&a["nickname"], &a["displayName"]),
+        (&json!("ann"), &json!("ann"))
+    );
+    assert_eq!(
+        (&a["maxChats"], &a["skills"], &a["enabled"], &a["isAdmin"]),
+        (&json!(3), &json!([sales]), &json!(true), &json!(false))
+    );
     assert!(a.get("password").is_none() && a.get("passwordHash").is_none());
-    let (status, _) = call(&app, Method::POST, AGENTS, b, Some(json!({"loginName": "ANN", "password": "long-enough"}))).await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        AGENTS,
+        b,
+        Some(json!({"loginName": "ANN", "password": "long-enough"})),
+    )
+    .await;
     assert_eq!(status, 409, "login names are unique ignoring case");
 
     let bad = [
-        (json!({"loginName": "a b", "password": "long-enough"}), "loginName"),
+        (
+            json!({"loginName": "a b", "password": "long-enough"}),
+            "loginName",
+        ),
         (json!({"loginName": "bob", "password": "short"}), "password"),
-        (json!({"loginName": "bob", "password": "long-enough", "maxChats": 5000}), "maxChats"),
-        (json!({"loginName": "bob", "password": "long-enough", "maxChats": -2}), "maxChats"),
-        (json!({"loginName": "bob", "password": "long-enough", "skills": [987654]}), "skills"),
-        (json!({"loginName": "bob", "password": "long-enough", "skills": [1, "x"]}), "skills[1]"),
-        (json!({"loginName": "bob", "password": "long-enough", "email": "nope"}), "email"),
-        (json!({"loginName": "bob", "password": "long-enough", "nickname": " "}), "nickname"),
-        (json!({"loginName": "bob", "password": "long-enough", "isAdmin": "yes"}), "isAdmin"),
+        (
+            json!({"loginName": "bob", "password": "long-enough", "maxChats": 5000}),
+            "maxChats",
+        ),
+        (
+            json!({"loginName": "bob", "password": "long-enough", "maxChats": -2}),
+            "maxChats",
+        ),
+        (
+            json!({"loginName": "bob", "password": "long-enough", "skills": [987654]}),
+            "skills",
+        ),
+        (
+            json!({"loginName": "bob", "password": "long-enough", "skills": [1, "x"]}),
+            "skills[1]",
+        ),
+        (
+            json!({"loginName": "bob", "password": "long-enough", "email": "nope"}),
+            "email",
+        ),
+        (
+            json!({"loginName": "bob", "password": "long-enough", "nickname": " "}),
+            "nickname",
+        ),
+        (
+            json!({"loginName": "bob", "password": "long-enough", "isAdmin": "yes"}),
+            "isAdmin",
+        ),
     ];
     for (body, want) in bad {
         let (status, err) = call(&app, Method::POST, AGENTS, b, Some(body.clone())).await;
-        assert_eq!((status, field(&err)), (400, (&json!("invalid_field"), &json!(want))), "{body}: {err}");
+        assert_eq!(
+            (status, field(&err)),
+            (400, (&json!("invalid_field"), &json!(want))),
+            "{body}: {err}"
+        );
     }
 
     let mut seen = Vec::new();
@@ -71,21 +122,52 @@ async fn agents_are_created_with_every_field_checked_and_paged() {
     loop {
         let (status, page) = call(&app, Method::GET, &format!("{AGENTS}{q}"), b, None).await;
         assert_eq!(status, 200);
-        seen.extend(page["items"].as_array().expect("items").iter().map(|a| a["loginName"].clone()));
+        seen.extend(
+            page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|a| a["loginName"].clone()),
+        );
         match page["next"].as_str() {
             Some(n) => q = format!("?limit=2&cursor={n}"),
             None => break,
         }
     }
-    assert_eq!(seen, [json!("agent1"), json!("agent2"), json!("agent3"), json!("ann")]);
+    assert_eq!(
+        seen,
+        [
+            json!("agent1"),
+            json!("agent2"),
+            json!("agent3"),
+            json!("ann")
+        ]
+    );
 
     let id = a["id"].as_i64().expect("id");
-    let (status, a) = call(&app, Method::PATCH, &format!("{AGENTS}/{id}"), b, Some(json!({
-        "nickname": "Annie", "maxChats": -1, "skills": [], "isAdmin": true
-    }))).await;
+    let (status, a) = call(
+        &app,
+        Method::PATCH,
+        &format!("{AGENTS}/{id}"),
+        b,
+        Some(json!({
+            "nickname": "Annie", "maxChats": -1, "skills": [], "isAdmin": true
+        })),
+    )
+    .await;
     assert_eq!(status, 200, "{a}");
-    assert_eq!((&a["nickname"], &a["maxChats"], &a["skills"], &a["isAdmin"]), (&json!("Annie"), &json!(-1), &json!([]), &json!(true)));
-    let (status, err) = call(&app, Method::PATCH, &format!("{AGENTS}/{id}"), b, Some(json!({"password": "x"}))).await;
+    assert_eq!(
+        (&a["nickname"], &a["maxChats"], &a["skills"], &a["isAdmin"]),
+        (&json!("Annie"), &json!(-1), &json!([]), &json!(true))
+    );
+    let (status, err) = call(
+        &app,
+        Method::PATCH,
+        &format!("{AGENTS}/{id}"),
+        b,
+        Some(json!({"password": "x"})),
+    )
+    .await;
     assert_eq!(status, 400, "passwords have their own route: {err}");
     let (status, _) = call(&app, Method::GET, &format!("{AGENTS}/999999"), b, None).await;
     assert_eq!(status, 404);
@@ -110,17 +192,41 @@ async fn disabling_ends_the_bearer_at_once_requeues_the_chat_and_enabling_lets_t
     assert_eq!(accepted.status(), 201);
     let id = id_of(&app, &admin.bearer, "agent2").await;
 
-    let (status, a) = call(&app, Method::POST, &format!("{AGENTS}/{id}/disable"), b, None).await;
-    assert_eq!((status, &a["enabled"], &a["availability"]), (200, &json!(false), &json!("Offline")), "{a}");
-    let (status, _) = app.lp_get(&agent, &format!("{}/incomingRequests", agent.session)).await;
+    let (status, a) = call(
+        &app,
+        Method::POST,
+        &format!("{AGENTS}/{id}/disable"),
+        b,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &a["enabled"], &a["availability"]),
+        (200, &json!(false), &json!("Offline")),
+        "{a}"
+    );
+    let (status, _) = app
+        .lp_get(&agent, &format!("{}/incomingRequests", agent.session))
+        .await;
     assert_eq!(status, 401, "the bearer stopped at once");
     assert_eq!(app.lp_login_raw("agent2", "demo-pass").await.status(), 401);
     let acc = chatwire_engine::core::AccountId::parse("1000").expect("id");
     let open = app.engine.open_chats(&acc);
     assert_eq!(open.len(), 1);
-    assert_eq!(open[0].state, chatwire_engine::core::ChatState::Waiting, "requeued");
+    assert_eq!(
+        open[0].state,
+        chatwire_engine::core::ChatState::Waiting,
+        "requeued"
+    );
 
-    let (status, a) = call(&app, Method::POST, &format!("{AGENTS}/{id}/enable"), b, None).await;
+    let (status, a) = call(
+        &app,
+        Method::POST,
+        &format!("{AGENTS}/{id}/enable"),
+        b,
+        None,
+    )
+    .await;
     assert_eq!((status, &a["enabled"]), (200, &json!(true)));
     let again = app.lp_agent("agent2").await;
     let accepted = app
@@ -130,7 +236,11 @@ async fn disabling_ends_the_bearer_at_once_requeues_the_chat_and_enabling_lets_t
         .send()
         .await
         .expect("accept");
-    assert_eq!(accepted.status(), 201, "back at work: takes the requeued chat");
+    assert_eq!(
+        accepted.status(),
+        201,
+        "back at work: takes the requeued chat"
+    );
     let (status, err) = call(&app, Method::DELETE, &format!("{AGENTS}/{id}"), b, None).await;
     assert_eq!(status, 409, "handles a chat: disable, not delete: {err}");
 }
@@ -143,20 +253,55 @@ async fn an_admin_cannot_lock_themselves_out_but_manages_others() {
     let me = id_of(&app, &admin.bearer, "agent1").await;
     let mine = format!("{AGENTS}/{me}");
     let (status, err) = call(&app, Method::POST, &format!("{mine}/disable"), b, None).await;
-    assert_eq!((status, &err["error"]["code"]), (409, &json!("conflict")), "{err}");
-    let (status, _) = call(&app, Method::PATCH, &mine, b, Some(json!({"enabled": false}))).await;
+    assert_eq!(
+        (status, &err["error"]["code"]),
+        (409, &json!("conflict")),
+        "{err}"
+    );
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &mine,
+        b,
+        Some(json!({"enabled": false})),
+    )
+    .await;
     assert_eq!(status, 409);
-    let (status, _) = call(&app, Method::PATCH, &mine, b, Some(json!({"isAdmin": false}))).await;
+    let (status, _) = call(
+        &app,
+        Method::PATCH,
+        &mine,
+        b,
+        Some(json!({"isAdmin": false})),
+    )
+    .await;
     assert_eq!(status, 409);
     let (status, _) = call(&app, Method::DELETE, &mine, b, None).await;
     assert_eq!(status, 409);
     let (status, me_now) = call(&app, Method::GET, &mine, b, None).await;
-    assert_eq!((status, &me_now["isAdmin"], &me_now["enabled"]), (200, &json!(true), &json!(true)));
+    assert_eq!(
+        (status, &me_now["isAdmin"], &me_now["enabled"]),
+        (200, &json!(true), &json!(true))
+    );
 
     // A colleague without the right is refused; the admin demotes another admin freely.
-    let (_, made) = call(&app, Method::POST, AGENTS, b, Some(json!({"loginName": "boss2", "password": "long-enough", "isAdmin": true}))).await;
+    let (_, made) = call(
+        &app,
+        Method::POST,
+        AGENTS,
+        b,
+        Some(json!({"loginName": "boss2", "password": "long-enough", "isAdmin": true})),
+    )
+    .await;
     let other = made["id"].as_i64().expect("id");
-    let (status, a) = call(&app, Method::PATCH, &format!("{AGENTS}/{other}"), b, Some(json!({"isAdmin": false}))).await;
+    let (status, a) = call(
+        &app,
+        Method::PATCH,
+        &format!("{AGENTS}/{other}"),
+        b,
+        Some(json!({"isAdmin": false})),
+    )
+    .await;
     assert_eq!((status, &a["isAdmin"]), (200, &json!(false)));
     let colleague = app.lp_agent("agent3").await;
     let (status, _) = call(&app, Method::GET, AGENTS, Some(&colleague.bearer), None).await;
@@ -176,18 +321,40 @@ async fn a_password_reset_ends_sessions_and_the_new_password_works() {
     let id = id_of(&app, &admin.bearer, "agent3").await;
     let url = format!("{AGENTS}/{id}/password");
 
-    let (status, err) = call(&app, Method::POST, &url, b, Some(json!({"password": "short"}))).await;
-    assert_eq!((status, field(&err)), (400, (&json!("invalid_field"), &json!("password"))));
+    let (status, err) = call(
+        &app,
+        Method::POST,
+        &url,
+        b,
+        Some(json!({"password": "short"})),
+    )
+    .await;
+    assert_eq!(
+        (status, field(&err)),
+        (400, (&json!("invalid_field"), &json!("password")))
+    );
     let (status, r) = call(&app, Method::POST, &url, b, Some(json!({}))).await;
     assert_eq!(status, 200, "{r}");
     let generated = r["password"].as_str().expect("generated once").to_owned();
     assert!(generated.len() >= 16);
-    let (status, _) = app.lp_get(&agent, &format!("{}/incomingRequests", agent.session)).await;
+    let (status, _) = app
+        .lp_get(&agent, &format!("{}/incomingRequests", agent.session))
+        .await;
     assert_eq!(status, 401, "the old login ended");
     assert_eq!(app.lp_login_raw("agent3", "demo-pass").await.status(), 401);
     assert_eq!(app.lp_login_raw("agent3", &generated).await.status(), 200);
 
-    let (status, r) = call(&app, Method::POST, &url, b, Some(json!({"password": "chosen-pass"}))).await;
+    let (status, r) = call(
+        &app,
+        Method::POST,
+        &url,
+        b,
+        Some(json!({"password": "chosen-pass"})),
+    )
+    .await;
     assert_eq!((status, &r["password"]), (200, &Value::Null));
-    assert_eq!(app.lp_login_raw("agent3", "chosen-pass").await.status(), 200);
+    assert_eq!(
+        app.lp_login_raw("agent3", "chosen-pass").await.status(),
+        200
+    );
 }
