@@ -81,9 +81,9 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 13,
+            tables, 14,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox, topic_settings, skill_tombstones, mailbox"
+             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, admin_tokens"
         );
     }
 

@@ -39,24 +39,24 @@ async fn an_admin_cannot_disable_demote_or_delete_themselves() {
         .admin_by_bearer(&f.account, &grant.bearer)
         .await
         .expect("admin");
-    fn conflict<T>(r: Result<T, EngineError>) -> bool {
+    fn conflict<T>(r: &Result<T, EngineError>) -> bool {
         matches!(r, Err(EngineError::Conflict(_)))
     }
 
     assert!(conflict(
-        f.engine.disable_agent_as(&by, &f.account, boss.id).await
+        &f.engine.disable_agent_as(&by, &f.account, boss.id).await
     ));
     let demote = AgentPatch {
         is_admin: Some(false),
         ..AgentPatch::default()
     };
     assert!(conflict(
-        f.engine
+        &f.engine
             .update_agent_as(&by, &f.account, boss.id, demote.clone())
             .await
     ));
     assert!(conflict(
-        f.engine.delete_agent_as(&by, &f.account, boss.id).await
+        &f.engine.delete_agent_as(&by, &f.account, boss.id).await
     ));
     assert!(
         f.engine
