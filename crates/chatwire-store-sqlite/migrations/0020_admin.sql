@@ -13,3 +13,9 @@ CREATE TABLE admin_tokens (
 
 -- Sessions of one agent (disabling or deleting an agent deletes them all).
 CREATE INDEX sessions_agent ON sessions (account_id, agent_id);
+
+-- Ids of deleted agents, so a new agent never takes one (SQLite would reuse the highest
+-- rowid): events keep the ids of the agents who wrote them.
+CREATE TABLE agent_tombstones (
+    id INTEGER PRIMARY KEY
+) STRICT;

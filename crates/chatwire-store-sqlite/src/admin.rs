@@ -87,6 +87,11 @@ fn delete_agent(cx: &mut WriteCx<'_>, account: &AccountId, id: AgentId) -> Store
         params![id.0, account.as_str()],
     )?;
     changed_or(n, "agent")?;
+    exec(
+        cx,
+        "INSERT OR IGNORE INTO agent_tombstones (id) VALUES (?1)",
+        [id.0],
+    )?;
     delete_sessions(cx, account, id)?;
     Ok(())
 }

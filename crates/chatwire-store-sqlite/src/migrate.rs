@@ -81,9 +81,10 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 14,
+            tables, 15,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, admin_tokens"
+             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, admin_tokens, \
+             agent_tombstones"
         );
     }
 

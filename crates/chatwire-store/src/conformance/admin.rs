@@ -88,6 +88,10 @@ async fn accounts_and_agents(store: &dyn Store) {
         store.delete_agent(&acc, b.id).await,
         Err(StoreError::NotFound(_))
     ));
+    // A new agent never takes a deleted one's id (events keep the ids of their authors).
+    let c = agent(store, &acc, "del-c", vec![], 1).await;
+    assert!(c.id.0 > b.id.0, "{:?} reuses {:?}", c.id, b.id);
+    store.delete_agent(&acc, c.id).await.expect("delete c");
     let left: Vec<_> = store
         .list_agents(&acc)
         .await
