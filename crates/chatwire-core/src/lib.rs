@@ -9,6 +9,7 @@
 //! - [`chat_query`]: a typed query over an account's chats (scope, filter, order, page) that
 //!   every store backend runs the same way.
 //! - [`session`]: authentication sessions (hashes only).
+//! - [`app_login`]: bots' application-login credentials as stored (secrets hashed).
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`identity`]: authenticated visitors (what a verified token says of them).
@@ -27,6 +28,7 @@ pub mod access;
 pub mod account;
 pub mod admin_token;
 pub mod agent;
+pub mod app_login;
 pub mod chat;
 pub mod chat_query;
 pub mod error;
@@ -47,6 +49,7 @@ pub mod topic_options;
 pub use account::{Account, AppKey, NewAppKey};
 pub use admin_token::AdminToken;
 pub use agent::{Agent, Availability, MaxChats, NewAgent};
+pub use app_login::{AppLoginRecord, NewAppLogin};
 pub use chat::{
     Actor, Change, Chat, ChatCommand, ChatEvent, ChatRequest, ChatState, CollaborationMode,
     Collaborator, Committed, DecisionContext, EndCause, EventKind, FeedItem, Line, LineSource,

@@ -7,7 +7,9 @@
 //! - Any other waiting chat rings Online agents with the chat's skill (any agent when the chat
 //!   has no skill), except the agent who transferred it away.
 //! - A chat whose request named an agent rings only that agent (when Online) until the
-//!   engine's wait is over; then it rings as any chat of its skill.
+//!   engine's wait is over; then it rings as any chat of its skill. With a ring timeout the
+//!   engine gives every waiting chat such an agent in turn (`PreferredAgent`), so it rings one
+//!   agent at a time.
 //! - Away and Offline agents ring for nothing else; Occupied agents only for offers. Nobody
 //!   rings beyond `maxChats`.
 

@@ -45,7 +45,9 @@ mod visitor_auth;
 /// The public names of `sessions` (login grants, app credentials, the agent principal), at
 /// the path HTTP code and settings import them from.
 pub mod auth {
-    pub use crate::sessions::{AgentPrincipal, AppCredentials, AppLogin, LoginGrant};
+    pub use crate::sessions::{
+        AgentPrincipal, AppCredentials, AppLogin, AppLoginGrant, AppLoginView, LoginGrant,
+    };
 }
 pub use runtime::notify;
 pub use sessions::password;
@@ -73,6 +75,7 @@ pub use error::{EngineError, EngineResult};
 pub use mail::{
     DEFAULT_SUBJECT, MAX_MAILBOX_PAGE, MAX_TRANSCRIPTS_PER_CHAT, MailConfig, TranscriptRequest,
 };
+pub use queue::RingSweep;
 pub use runtime::clock::{Clock, ManualClock, SystemClock};
 pub use runtime::notify::{Notifier, Topic};
 pub use runtime::stats::{EngineStats, OUTBOX_COUNT_LIMIT, OutboxBacklog};
@@ -102,6 +105,14 @@ pub struct EngineConfig {
     pub agent_idle_timeout: Duration,
     /// An Offline agent's chats go back to their skill's queue after this long; zero: never.
     pub requeue_after: Duration,
+    /// A LivePerson agent session unused for this long expires (requests with it answer 401);
+    /// zero: it lives as long as its login.
+    pub agent_session_ttl: Duration,
+    /// How long a waiting chat rings one agent alone before it rings the next (in pick order);
+    /// zero: every eligible agent rings at once (`queue::ring`).
+    pub ring_timeout: Duration,
+    /// An agent who lets this many chats in a row ring out goes Away; zero: never.
+    pub away_after_ring_outs: u32,
     /// Bots allowed to log in with application credentials instead of a password.
     pub app_logins: Vec<sessions::AppLogin>,
     /// SMTP for chat transcripts; off by default.
@@ -129,6 +140,9 @@ impl Default for EngineConfig {
             login_ttl: Duration::from_secs(8 * 3600),
             agent_idle_timeout: Duration::from_secs(60),
             requeue_after: Duration::from_secs(120),
+            agent_session_ttl: Duration::from_secs(1800),
+            ring_timeout: Duration::ZERO,
+            away_after_ring_outs: 3,
             app_logins: Vec::new(),
             mail: MailConfig::default(),
             guard: GuardConfig::default(),
@@ -148,6 +162,8 @@ struct Inner {
     liveness: agents::liveness::Liveness,
     sessions: sessions::SessionCache,
     waits: queue::WaitStats,
+    /// Ring-out counts of agents, when no other node shares the store (`queue::ring`).
+    ring_outs: queue::RingOuts,
     mail: mail::Outbox,
     guard: sessions::guard::Guard,
     visitor_keys: visitor_auth::VisitorKeys,
@@ -188,6 +204,7 @@ impl Engine {
             liveness: agents::liveness::Liveness::default(),
             sessions: sessions::SessionCache::default(),
             waits: queue::WaitStats::default(),
+            ring_outs: queue::RingOuts::default(),
             mail: mail::Outbox::default(),
             guard: sessions::guard::Guard::new(&config.guard),
             visitor_keys: visitor_auth::VisitorKeys::new(&config.visitor_keys).unwrap_or_else(
@@ -223,6 +240,7 @@ impl Engine {
         if let Some(hints) = hints {
             runtime::wakeups::spawn(self.clone(), hints);
         }
+        self.seed_app_logins().await;
         runtime::sweeper::spawn(self.clone());
         mail::spawn(self.clone());
         Ok(())

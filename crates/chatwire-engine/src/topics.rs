@@ -175,7 +175,11 @@ impl Engine {
     }
 
     /// Refuses (`Forbidden`, saying `why`) an agent who is not an admin of their account.
-    async fn require_admin(&self, by: &AgentPrincipal, why: &'static str) -> EngineResult<()> {
+    pub(crate) async fn require_admin(
+        &self,
+        by: &AgentPrincipal,
+        why: &'static str,
+    ) -> EngineResult<()> {
         if self.agent(&by.account, by.agent).await?.is_admin {
             Ok(())
         } else {

@@ -25,6 +25,7 @@
 //! - `chat_query`: the session archive query (`Store::query_chats`), one SELECT with bound
 //!   parameters over the chats columns of migration 0003.
 //! - `directory`: accounts, skills, agents, app keys.
+//! - `app_logins`: bots' application logins (revoking also ends the bot's sessions).
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
 //! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`, `agent_seen`: the smaller
 //!   tables.
@@ -35,6 +36,7 @@
 
 mod admin;
 mod agent_seen;
+mod app_logins;
 mod batch;
 mod chat_query;
 mod chats;

@@ -31,6 +31,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_agent_seen",
         include_str!("../migrations/0005_agent_seen.sql"),
     ),
+    (
+        "0006_agent_ring_outs",
+        include_str!("../migrations/0006_agent_ring_outs.sql"),
+    ),
+    (
+        "0007_app_logins",
+        include_str!("../migrations/0007_app_logins.sql"),
+    ),
     ("0020_admin", include_str!("../migrations/0020_admin.sql")),
 ];
 

@@ -7,17 +7,18 @@
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult, Wakeup};
 use futures::stream::BoxStream;
 
 use crate::batch::Write;
 use crate::{
-    PgStore, agent_seen, db, directory, error, mailbox, outbox, queries, sessions, surveys, topics,
-    visitors, wake,
+    PgStore, agent_seen, app_logins, db, directory, error, mailbox, outbox, queries, sessions,
+    surveys, topics, visitors, wake,
 };
 
 impl PgStore {
@@ -160,6 +161,36 @@ impl Store for PgStore {
         )
     }
 
+    async fn create_app_login(&self, new: &NewAppLogin) -> StoreResult<AppLoginRecord> {
+        new.validate()?;
+        notifying!(
+            self.client().await?,
+            |tx| app_logins::create(&tx, new),
+            wake::notify_directory(&tx, &self.scope, &new.account)
+        )
+    }
+
+    async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>> {
+        app_logins::list(&self.client().await?, account).await
+    }
+
+    async fn find_app_login(&self, account: &AccountId, key: &str) -> StoreResult<AppLoginRecord> {
+        app_logins::find(&self.client().await?, account, key).await
+    }
+
+    async fn revoke_app_login(
+        &self,
+        account: &AccountId,
+        id: i64,
+        at: Timestamp,
+    ) -> StoreResult<AppLoginRecord> {
+        notifying!(
+            self.client().await?,
+            |tx| app_logins::revoke(&tx, account, id, at),
+            wake::notify_directory(&tx, &self.scope, account)
+        )
+    }
+
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
         queries::find_app_key(&self.client().await?, key).await
     }
@@ -257,6 +288,14 @@ impl Store for PgStore {
         surveys::list(&self.client().await?, account).await
     }
 
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        surveys::update(&self.client().await?, survey).await
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        surveys::delete(&self.client().await?, account, id).await
+    }
+
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
         surveys::save_response(&self.client().await?, response).await
     }
@@ -349,6 +388,14 @@ impl Store for PgStore {
 
     async fn agents_seen(&self, account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>> {
         agent_seen::all(&self.client().await?, account).await
+    }
+
+    async fn add_ring_out(&self, account: &AccountId, agent: AgentId) -> StoreResult<u32> {
+        agent_seen::add_ring_out(&self.client().await?, account, agent).await
+    }
+
+    async fn clear_ring_outs(&self, account: &AccountId, agent: AgentId) -> StoreResult<()> {
+        agent_seen::clear_ring_outs(&self.client().await?, account, agent).await
     }
 
     async fn ping(&self) -> StoreResult<()> {

@@ -38,6 +38,47 @@ pub(crate) async fn list<C: GenericClient>(c: &C, account: &AccountId) -> StoreR
         .collect()
 }
 
+/// Replaces a survey of its account.
+pub(crate) async fn update<C: GenericClient>(c: &C, survey: &Survey) -> StoreResult<()> {
+    let kind = to_json(&survey.kind)?;
+    let sql = "UPDATE surveys SET kind = $3, json = $4 WHERE id = $1 AND account_id = $2";
+    let params: db::Params<'_> = &[
+        &survey.id,
+        &survey.account.as_str(),
+        &kind.trim_matches('"'),
+        &to_json(survey)?,
+    ];
+    if db::exec(c, sql, params).await.map_err(error::pg)? == 0 {
+        return Err(StoreError::NotFound("survey"));
+    }
+    Ok(())
+}
+
+/// Deletes a survey of the account that has no responses (one statement, so a response
+/// saved meanwhile either blocks it or fails on its foreign key).
+pub(crate) async fn delete<C: GenericClient>(
+    c: &C,
+    account: &AccountId,
+    id: i64,
+) -> StoreResult<()> {
+    let check = "SELECT 1 FROM surveys WHERE id = $1 AND account_id = $2";
+    if !db::exists(c, check, &[&id, &account.as_str()]).await? {
+        return Err(StoreError::NotFound("survey"));
+    }
+    let sql = "DELETE FROM surveys WHERE id = $1 AND account_id = $2
+               AND NOT EXISTS (SELECT 1 FROM survey_responses WHERE survey_id = $1)";
+    if db::exec(c, sql, &[&id, &account.as_str()])
+        .await
+        .map_err(error::pg)?
+        == 0
+    {
+        return Err(StoreError::Conflict(
+            "the survey has responses; deactivate it instead".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Stores a response; the survey must belong to the response's account.
 pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -> StoreResult<()> {
     let check = "SELECT 1 FROM surveys WHERE id = $1 AND account_id = $2";

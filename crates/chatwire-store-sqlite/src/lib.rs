@@ -24,6 +24,7 @@
 //! - `rows`: rows to domain values and back (JSON columns, enums as text).
 //! - `error`: rusqlite errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `sessions`: the authentication sessions table.
+//! - `app_logins`: bots' application logins (revoking also ends the bot's sessions).
 //! - `surveys`: survey definitions and responses (JSON documents).
 //! - `topics`: skill edits and deletes, SuperOffice topic settings (a JSON document per skill).
 //! - `outbox`: the mail outbox (transcripts owed, delivery attempts).
@@ -34,6 +35,7 @@
 //! the last sequence under that lock at each batch.)
 
 mod admin;
+mod app_logins;
 mod backup;
 mod chat_query;
 mod conn;

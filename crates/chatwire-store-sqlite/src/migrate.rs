@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_topics.sql"),
     include_str!("../migrations/0006_mailbox.sql"),
     include_str!("../migrations/0007_chat_query.sql"),
+    include_str!("../migrations/0008_app_logins.sql"),
     include_str!("../migrations/0020_admin.sql"),
 ];
 
@@ -81,10 +82,10 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 15,
+            tables, 16,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
-             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, admin_tokens, \
-             agent_tombstones"
+             survey_responses, outbox, topic_settings, skill_tombstones, mailbox, app_logins, \
+             admin_tokens, agent_tombstones"
         );
     }
 

@@ -6,13 +6,14 @@
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, mailbox, ops, outbox, queries, sessions, surveys, topics};
+use crate::{SqliteStore, app_logins, mailbox, ops, outbox, queries, sessions, surveys, topics};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -134,6 +135,40 @@ impl Store for SqliteStore {
         let (account, key) = (account.clone(), key.to_owned());
         self.writer
             .run(move |cx| ops::set_app_key_feed(cx, &account, &key, feed))
+            .await
+    }
+
+    async fn create_app_login(&self, new: &NewAppLogin) -> StoreResult<AppLoginRecord> {
+        new.validate()?;
+        let new = new.clone();
+        self.writer
+            .run(move |cx| app_logins::create(cx, &new))
+            .await
+    }
+
+    async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>> {
+        let account = account.clone();
+        self.readers
+            .run(move |c| app_logins::list(c, &account))
+            .await
+    }
+
+    async fn find_app_login(&self, account: &AccountId, key: &str) -> StoreResult<AppLoginRecord> {
+        let (account, key) = (account.clone(), key.to_owned());
+        self.readers
+            .run(move |c| app_logins::find(c, &account, &key))
+            .await
+    }
+
+    async fn revoke_app_login(
+        &self,
+        account: &AccountId,
+        id: i64,
+        at: Timestamp,
+    ) -> StoreResult<AppLoginRecord> {
+        let account = account.clone();
+        self.writer
+            .run(move |cx| app_logins::revoke(cx, &account, id, at))
             .await
     }
 
@@ -260,6 +295,20 @@ impl Store for SqliteStore {
     async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
         let account = account.clone();
         self.readers.run(move |c| surveys::list(c, &account)).await
+    }
+
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        let survey = survey.clone();
+        self.writer
+            .run(move |cx| surveys::update(cx, &survey))
+            .await
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        let account = account.clone();
+        self.writer
+            .run(move |cx| surveys::delete(cx, &account, id))
+            .await
     }
 
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {

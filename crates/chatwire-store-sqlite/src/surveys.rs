@@ -66,6 +66,57 @@ pub(crate) fn list(conn: &Connection, account: &AccountId) -> StoreResult<Vec<Su
         .collect()
 }
 
+/// Replaces a survey of its account.
+pub(crate) fn update(cx: &mut WriteCx<'_>, survey: &Survey) -> StoreResult<()> {
+    let kind = to_json(&survey.kind)?;
+    let mut stmt = cx
+        .conn
+        .prepare_cached("UPDATE surveys SET kind = ?3, json = ?4 WHERE id = ?1 AND account_id = ?2")
+        .map_err(error::sql)?;
+    let n = stmt
+        .execute(params![
+            survey.id,
+            survey.account.as_str(),
+            kind.trim_matches('"'),
+            to_json(survey)?
+        ])
+        .map_err(error::sql)?;
+    if n == 0 {
+        return Err(StoreError::NotFound("survey"));
+    }
+    Ok(())
+}
+
+/// Deletes a survey of the account that has no responses.
+pub(crate) fn delete(cx: &mut WriteCx<'_>, account: &AccountId, id: i64) -> StoreResult<()> {
+    let exists = cx
+        .conn
+        .prepare_cached("SELECT 1 FROM surveys WHERE id = ?1 AND account_id = ?2")
+        .map_err(error::sql)?
+        .exists(params![id, account.as_str()])
+        .map_err(error::sql)?;
+    if !exists {
+        return Err(StoreError::NotFound("survey"));
+    }
+    let answered = cx
+        .conn
+        .prepare_cached("SELECT 1 FROM survey_responses WHERE survey_id = ?1")
+        .map_err(error::sql)?
+        .exists([id])
+        .map_err(error::sql)?;
+    if answered {
+        return Err(StoreError::Conflict(
+            "the survey has responses; deactivate it instead".into(),
+        ));
+    }
+    cx.conn
+        .prepare_cached("DELETE FROM surveys WHERE id = ?1")
+        .map_err(error::sql)?
+        .execute([id])
+        .map_err(error::sql)?;
+    Ok(())
+}
+
 /// Stores a response; the survey must belong to the response's account.
 pub(crate) fn save_response(cx: &mut WriteCx<'_>, r: &SurveyResponse) -> StoreResult<()> {
     let mut check = cx

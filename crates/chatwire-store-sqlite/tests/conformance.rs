@@ -96,6 +96,7 @@ async fn sqlite_store_passes_the_session_checks() {
     let (_dir, path) = temp_db();
     let store = SqliteStore::open(&path).expect("open");
     conformance::run_sessions(&store).await;
+    conformance::run_app_logins(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -192,10 +193,39 @@ pub trait Store: AdminStore + Send + Sync + 'static {
     /// Deletes sessions expired at `now`; returns how many.
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
 
+    /// Stores a bot's application login (its secrets already hashed by the engine), assigning
+    /// the id. `Conflict` when the account has (or had: revoked ones are kept) that app key;
+    /// `NotFound` for an agent outside the account. A directory change for other nodes.
+    async fn create_app_login(&self, new: &NewAppLogin) -> StoreResult<AppLoginRecord>;
+    /// The account's application logins, revoked ones included, by id.
+    async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>>;
+    /// The account's application login with this app key, revoked or not; `NotFound` if none.
+    async fn find_app_login(
+        &self,
+        account: &AccountId,
+        app_key: &str,
+    ) -> StoreResult<AppLoginRecord>;
+    /// Revokes an application login at `at` (kept, marked revoked; revoking again keeps the
+    /// first time) and, in the same transaction, deletes every session of its agent (the bot's
+    /// logins, their aliases and agent sessions). Returns the record. `NotFound` outside the
+    /// account. A directory change for other nodes, so they drop cached sessions at once.
+    async fn revoke_app_login(
+        &self,
+        account: &AccountId,
+        id: i64,
+        at: Timestamp,
+    ) -> StoreResult<AppLoginRecord>;
+
     /// Stores a survey definition, assigning its `id` (the argument's id is ignored).
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
     /// An account's surveys, by id.
     async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
+    /// Replaces a survey definition (kind, name, texts, questions, skill, active), keeping its
+    /// id and account. `NotFound` if there is no survey with that id in `survey.account`.
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()>;
+    /// Deletes a survey definition. `NotFound` if there is none with that id in the account;
+    /// `Conflict` if responses to it are stored (they refer to it: deactivate it instead).
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()>;
     /// Stores a submitted survey. Durable on return.
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
     /// An account's submitted surveys, oldest first; only those about `chat` when given.
@@ -301,6 +331,21 @@ pub trait Store: AdminStore + Send + Sync + 'static {
     /// id (agents never recorded are absent; the default records nothing).
     async fn agents_seen(&self, _account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>> {
         Ok(Vec::new())
+    }
+
+    /// Counts one more chat the agent let ring out (ring timeout) since they last took one, and
+    /// returns the new count, so that nodes agree on "N ring-outs in a row" whichever node saw
+    /// each. `NotFound` for an agent outside the account. The default counts nothing (returns
+    /// 0): a store only one process uses (no [`Store::wakeups`]) needs no shared count, the
+    /// engine keeps it in memory.
+    async fn add_ring_out(&self, _account: &AccountId, _agent: AgentId) -> StoreResult<u32> {
+        Ok(0)
+    }
+
+    /// Resets the agent's ring-out count (they took a chat, or went Away for it). Resetting a
+    /// count that is 0 is not an error. The default does nothing.
+    async fn clear_ring_outs(&self, _account: &AccountId, _agent: AgentId) -> StoreResult<()> {
+        Ok(())
     }
 
     /// Checks that the database answers (health checks). Backends may override with a cheaper

@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand,
-    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
-    TopicSettings,
+    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat,
+    ChatCommand, ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail,
+    NewAgent, NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse,
+    Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -105,8 +105,14 @@ timed_store! {
     async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession>;
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()>;
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+    async fn create_app_login(&self, new: &NewAppLogin) -> StoreResult<AppLoginRecord>;
+    async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>>;
+    async fn find_app_login(&self, account: &AccountId, app_key: &str) -> StoreResult<AppLoginRecord>;
+    async fn revoke_app_login(&self, account: &AccountId, id: i64, at: Timestamp) -> StoreResult<AppLoginRecord>;
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
     async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()>;
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()>;
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
     async fn survey_responses(&self, account: &AccountId, chat: Option<&ChatKey>) -> StoreResult<Vec<SurveyResponse>>;
     async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId>;
@@ -121,6 +127,8 @@ timed_store! {
     async fn visitor_seen(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Option<Timestamp>>;
     async fn record_agent_seen(&self, account: &AccountId, agent: AgentId, at: Timestamp) -> StoreResult<()>;
     async fn agents_seen(&self, account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>>;
+    async fn add_ring_out(&self, account: &AccountId, agent: AgentId) -> StoreResult<u32>;
+    async fn clear_ring_outs(&self, account: &AccountId, agent: AgentId) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
     {
         async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {

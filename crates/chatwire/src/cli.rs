@@ -87,6 +87,8 @@ pub enum Cmd {
     AppKey(Admin<AppKeyCmd>),
     /// Manage admin API tokens (credentials for /chatwire/v1 admin routes).
     AdminToken(Admin<AdminTokenCmd>),
+    /// Manage surveys (pre-chat, offline, exit, agent).
+    Survey(Admin<crate::cli_surveys::SurveyCmd>),
 }
 
 /// `serve` flags.
@@ -173,6 +175,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Agent(a) => admin::agent(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::AppKey(a) => admin::app_key(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::AdminToken(a) => admin::admin_token(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Survey(a) => crate::cli_surveys::survey(&engine(&cli, a.create).await?, &a.cmd).await,
     }
 }
 

@@ -49,6 +49,8 @@ pub fn surveys(account: &AccountId) -> Vec<Survey> {
         title: title.into(),
         header: header.into(),
         questions,
+        skill: None,
+        active: true,
     };
     let yes_no = |show_on_no: &[i64]| vec![entry("yes", "Yes", &[]), entry("no", "No", show_on_no)];
     vec![

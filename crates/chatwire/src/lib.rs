@@ -9,6 +9,7 @@ pub mod admin_open;
 pub mod backup;
 pub mod cli;
 pub mod cli_admin;
+mod cli_surveys;
 pub mod conn;
 pub mod demo;
 pub mod demo_surveys;

@@ -139,9 +139,18 @@ impl ApiError {
     /// 414 for a `BadRequest` refused by the limits layer):
     /// `{"error":{"status","code","message","field"}}`, `field` null when none.
     pub fn chatwire_body(&self, status: StatusCode) -> serde_json::Value {
+        // A status other than the error's own (the limits layer's 405, 414, 431) has its own
+        // code, so that `code` never contradicts `status`.
+        let code = match status.as_u16() {
+            _ if status == self.status() => self.code(),
+            405 => "method_not_allowed",
+            414 => "uri_too_long",
+            431 => "headers_too_large",
+            _ => self.code(),
+        };
         serde_json::json!({ "error": {
             "status": status.as_u16(),
-            "code": self.code(),
+            "code": code,
             "message": self.message(),
             "field": self.field(),
         } })
@@ -180,7 +189,12 @@ impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::Domain(d) => match d {
-                DomainError::Invalid { .. } => Self::BadRequest(d.to_string()),
+                // The dialects render it as any bad request (same status, same message);
+                // chatwire's own API also names the field.
+                DomainError::Invalid { what, .. } => Self::InvalidField {
+                    field: what.to_owned(),
+                    message: d.to_string(),
+                },
                 DomainError::ChatEnded
                 | DomainError::WrongState { .. }
                 | DomainError::AgentAtCapacity { .. }

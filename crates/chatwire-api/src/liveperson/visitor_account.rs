@@ -126,7 +126,8 @@ pub async fn get_offline_survey(s: State<AppState>, v: LpVisitor, f: Format, q: 
     survey(s, v, f, q, SurveyKind::Offline).await
 }
 
-/// The account's survey of `kind` the query names (`surveyName` wins, then `surveyApiId`).
+/// The account's survey of `kind` the query names (`surveyName` wins, then `surveyApiId`),
+/// else the one of the `skill` it names, else the account's.
 async fn survey(
     State(state): State<AppState>,
     visitor: LpVisitor,
@@ -136,7 +137,7 @@ async fn survey(
 ) -> LpAnswer {
     let engine = &state.engine;
     let survey = engine
-        .survey_of(&visitor.account, kind, survey_name(&q))
+        .survey_of_skill(&visitor.account, kind, survey_name(&q), q.get("skill"))
         .await?;
     Ok(LpReply::ok(format, &SurveyView(&survey)))
 }

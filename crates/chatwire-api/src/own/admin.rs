@@ -48,7 +48,8 @@ pub async fn server_admin_caller(
 }
 
 /// An engine error as chatwire's own API reports it: a refused value names the body member
-/// at fault (`invalid_field`), everything else maps as usual.
+/// at fault (`invalid_field`) as the API spells it (the domain's older names, such as
+/// `login name`, become `loginName`), everything else maps as usual.
 pub fn admin_error(e: EngineError) -> ApiError {
     match e {
         EngineError::Domain(DomainError::Invalid { what, why }) => {
@@ -60,7 +61,7 @@ pub fn admin_error(e: EngineError) -> ApiError {
                 "skill name" | "topic name" => "name",
                 other => other,
             };
-            ApiError::field_error(field, why)
+            ApiError::field_error(field, format!("invalid {field}: {why}"))
         }
         other => other.into(),
     }

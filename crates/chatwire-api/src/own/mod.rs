@@ -26,6 +26,8 @@ pub mod page;
 mod reference;
 pub mod skill_item;
 pub mod skills;
+mod survey_types;
+pub mod surveys;
 
 pub use openapi::{ErrorBody, ErrorDetail};
 
@@ -45,7 +47,38 @@ pub fn table() -> RouteTable {
             skills::create_skill,
         )
         .merge(admin_table())
+        .get(
+            "/chatwire/v1/accounts/{account}/surveys",
+            surveys::list_surveys,
+        )
+        .post(
+            "/chatwire/v1/accounts/{account}/surveys",
+            surveys::create_survey,
+        )
+        .get(
+            "/chatwire/v1/accounts/{account}/surveys/{surveyId}",
+            surveys::get_survey,
+        )
+        .put(
+            "/chatwire/v1/accounts/{account}/surveys/{surveyId}",
+            surveys::replace_survey,
+        )
+        .delete(
+            "/chatwire/v1/accounts/{account}/surveys/{surveyId}",
+            surveys::delete_survey,
+        )
         .merge(crate::feed::table())
+        // Anything else under /chatwire answers in this API's envelope, not LivePerson's (the
+        // dialect that catches every unmatched path).
+        .any("/chatwire/{*rest}", unknown_path)
+}
+
+/// An unknown path under `/chatwire`.
+async fn unknown_path(uri: axum::http::Uri) -> crate::ApiError {
+    crate::ApiError::NotFound(format!(
+        "no such resource: {} (see /chatwire/v1/docs)",
+        uri.path()
+    ))
 }
 
 /// The admin routes besides the skills list: accounts, agents, one skill, app keys.

@@ -27,8 +27,9 @@ pub struct ErrorDetail {
     /// The HTTP status, repeated.
     pub status: u16,
     /// Stable code to branch on: `bad_request`, `invalid_field`, `unauthorized`,
-    /// `forbidden`, `not_found`, `conflict`, `payload_too_large`, `too_many_requests`,
-    /// `busy`, `unavailable`, `internal`.
+    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `not_acceptable`,
+    /// `payload_too_large`, `uri_too_long`, `headers_too_large`, `too_many_requests`, `busy`,
+    /// `unavailable`, `internal`.
     pub code: String,
     /// What to fix, for a person.
     pub message: String,
@@ -57,6 +58,7 @@ pub struct ErrorDetail {
         (name = "agents", description = "Agents: records, rights, disabling, passwords"),
         (name = "skills", description = "Skills (SuperOffice chat topics)"),
         (name = "appKeys", description = "Visitor app keys: feed right, allowed web origins, revocation"),
+        (name = "surveys", description = "Pre-chat, offline, exit and agent surveys"),
         (name = "feed", description = "Account feed, server-sent events, local mailbox"),
     )
 )]
@@ -143,6 +145,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(AgentsApi::openapi());
     doc.merge(SkillsApi::openapi());
     doc.merge(AppKeysApi::openapi());
+    doc.merge(super::surveys::SurveysApi::openapi());
     doc.merge(crate::feed::FeedApi::openapi());
     doc
 }

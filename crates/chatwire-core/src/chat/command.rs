@@ -117,6 +117,16 @@ pub enum ChatCommand {
     },
     /// The agent a chat request named did not take it within the wait: it now rings its skill.
     ReleasePreferredAgent,
+    /// Ring timeout: the chat stops ringing `from` alone (`None`: it rang no one alone) and
+    /// rings `to` alone (`None`: every eligible agent). Refused unless the chat still rings
+    /// exactly `from` (same agent, same deadline), so that of several nodes moving the same
+    /// ring only one succeeds.
+    RingNext {
+        /// The ring the caller saw.
+        from: Option<super::PreferredAgent>,
+        /// The next ring.
+        to: Option<super::PreferredAgent>,
+    },
     /// The target of a personal transfer declines it.
     RejectTransfer {
         /// The declining agent.

@@ -122,6 +122,16 @@ impl Chat {
                 }
                 Ok(vec![Change::PreferredAgent(None)])
             }
+            ChatCommand::RingNext { from, to } => {
+                self.require_state(ChatState::Waiting)?;
+                if self.preferred_agent != from {
+                    return Err(DomainError::invalid(
+                        "agent",
+                        "the chat no longer rings the agent it rang",
+                    ));
+                }
+                Ok(vec![Change::PreferredAgent(to)])
+            }
             ChatCommand::RejectTransfer { agent } => self.decide_reject(agent),
             ChatCommand::Requeue => {
                 self.require_state(ChatState::Chatting)?;

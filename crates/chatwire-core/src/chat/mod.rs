@@ -103,8 +103,9 @@ pub struct PendingTransfer {
     pub from: Option<AssignedAgent>,
 }
 
-/// The agent a chat request named: the chat rings only them until `until`, then its skill
-/// (LivePerson chat request `agent`; the wait is the engine's `agent_first_wait`).
+/// The agent a chat rings alone until `until`, then its skill (or, with a ring timeout, the next
+/// agent): the agent a chat request named (LivePerson chat request `agent`; the wait is the
+/// engine's `agent_first_wait`), or the agent whose turn it is (the engine's `ring_timeout`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreferredAgent {
     /// The agent rung first.
@@ -188,8 +189,8 @@ pub struct Chat {
     /// Supervisors taking part (folded from collaboration events).
     #[serde(default)]
     pub collaborators: Vec<Collaborator>,
-    /// The agent the chat rings alone for now, when its request named one; cleared when an
-    /// agent takes it or the wait is over.
+    /// The agent the chat rings alone for now, when its request named one or a ring timeout
+    /// gives agents turns; cleared when an agent takes it or the wait is over.
     #[serde(default)]
     pub preferred_agent: Option<PreferredAgent>,
     /// Bumped by every committed change; caches keep the highest revision they have seen, so

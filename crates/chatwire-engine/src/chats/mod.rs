@@ -102,6 +102,7 @@ impl Engine {
             let now = engine.now();
             let committed = engine.0.store.execute(&account, &key, cmd, now).await?;
             engine.absorb(&committed);
+            engine.ring_if_unrung(&committed.chat);
             Ok(committed)
         })
         .await
@@ -189,13 +190,19 @@ impl Engine {
         };
         new.validate()?;
         let engine = self.clone();
-        tokio::spawn(async move {
+        let committed = tokio::spawn(async move {
             let committed = engine.0.store.create_chat(new, engine.now()).await?;
             engine.absorb(&committed);
-            Ok(committed)
+            Ok::<_, EngineError>(committed)
         })
         .await
-        .map_err(|e| EngineError::Internal(e.into()))?
+        .map_err(|e| EngineError::Internal(e.into()))??;
+        // With a ring timeout the new chat's first turn is given before the request answers,
+        // so no poll in between sees it ring everyone.
+        if self.ring_timeout_ms().is_some() && committed.chat.preferred_agent.is_none() {
+            self.ring_first(&committed.chat).await;
+        }
+        Ok(committed)
     }
 
     /// Accepts the next chat ringing for this agent (personal transfers first, then oldest).
@@ -236,8 +243,11 @@ impl Engine {
             None => None,
         };
         let me = record.as_assigned();
-        self.commit(account, key, ChatCommand::Accept { agent: me, welcome })
-            .await
+        let committed = self
+            .commit(account, key, ChatCommand::Accept { agent: me, welcome })
+            .await?;
+        self.reset_ring_outs(account, agent).await;
+        Ok(committed)
     }
 
     /// Posts a line as the visitor or an agent. Crate-only: the caller-taking use cases

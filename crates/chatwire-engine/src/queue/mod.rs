@@ -1,7 +1,8 @@
 //! The queue and routing as agents and visitors see it: an agent's load and ring count (with
 //! its wait), the chats ringing for an agent, free slots, transfer skills, availability and
 //! estimated wait (`availability`), taking chats from the queue (`claim`), and chat requests
-//! that name an agent (`named_agent`: that agent first, the skill after a wait).
+//! that name an agent (`named_agent`: that agent first, the skill after a wait), and the ring
+//! timeout (`ring`: one agent at a time, Away after repeated ring-outs).
 //!
 //! Rules owned here: which queued chats ring for whom and in which order (applying
 //! `chatwire_core::routing`), how free slots and the estimated wait are counted, and which
@@ -10,8 +11,11 @@
 mod availability;
 mod claim;
 mod named_agent;
+mod ring;
 
 pub(crate) use availability::WaitStats;
+pub(crate) use ring::RingOuts;
+pub use ring::RingSweep;
 
 use std::time::Duration;
 

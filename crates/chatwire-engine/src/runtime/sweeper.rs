@@ -1,7 +1,7 @@
 //! Background sweeper: runs agent liveness every few seconds (`agents::liveness`), ends chats whose visitor went silent for `chatTimeout` (system message
 //! 6; never a chat an agent opened for a customer, which has no visitor client to go silent:
 //! `Chat::has_visitor_client`), lets chats that waited for a named agent long enough ring
-//! their skill (`queue`), drops ended chats from memory once nobody has read them for a while,
+//! their skill (`queue`), moves ring turns on with a ring timeout (`queue::ring`), drops ended chats from memory once nobody has read them for a while,
 //! and retries a
 //! re-sync with the shared store that a failed wake-up asked for.
 //!
@@ -31,6 +31,9 @@ const AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5)
 /// How often the agent liveness pass covers every account of the store rather than those with
 /// agents seen here (agents left Online by a restart, or by a node that stopped).
 const FULL_AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How long expired sessions stay stored before the sweeper deletes them: a day.
+const EXPIRED_SESSIONS_KEPT_MS: i64 = 24 * 3600 * 1000;
 
 /// Starts the sweeper task; it stops at shutdown.
 pub(crate) fn spawn(engine: Engine) {
@@ -68,7 +71,10 @@ pub(crate) fn spawn(engine: Engine) {
                     // table small, so once a minute is plenty (and costs no idle fsyncs).
                     if last_session_sweep.elapsed() >= std::time::Duration::from_secs(60) {
                         last_session_sweep = std::time::Instant::now();
-                        if let Err(e) = engine.0.store.delete_expired_sessions(engine.now()).await {
+                        // Kept a day past expiry so that an expired agent session answers
+                        // 401 (expired) rather than 404 (unknown) meanwhile.
+                        let before = Timestamp(engine.now().0.saturating_sub(EXPIRED_SESSIONS_KEPT_MS));
+                        if let Err(e) = engine.0.store.delete_expired_sessions(before).await {
                             tracing::warn!(error = %e, "session sweep failed");
                         }
                     }
@@ -101,7 +107,13 @@ impl Engine {
                 expired.push((t.chat.account.clone(), t.chat.key.clone()));
             }
         }
-        self.release_named_agents(now).await;
+        // With a ring timeout a named agent's wait is the chat's first turn, moved on by the
+        // ring pass; without one the wait's end lets the chat ring its skill.
+        if self.ring_timeout_ms().is_some() {
+            self.sweep_rings().await;
+        } else {
+            self.release_named_agents(now).await;
+        }
         let mut ended = 0;
         for (account, key) in expired {
             if self.is_shared() && !self.silent_everywhere(&account, &key, now).await {

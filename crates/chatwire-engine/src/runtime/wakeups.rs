@@ -4,7 +4,7 @@
 //! - `Chat`: the tail is caught up from the store (`live::refresh`), then the chat's and the
 //!   account's waiters are woken. The node's own commits come back too and stop at a revision
 //!   comparison.
-//! - `Directory`: the account's cached agents, skills and app keys are dropped (the next use
+//! - `Directory`: the account's cached agents, skills, app keys and sessions are dropped (the next use
 //!   reloads them) and the account's waiters are woken (ring counts follow availability).
 //! - `SessionFamily`: the cached sessions of a logged-out login are dropped.
 //! - `All` (hints were lost): everything is re-synced and every waiter re-samples.
@@ -56,6 +56,7 @@ impl Engine {
             }
             Wakeup::Directory(account) => {
                 self.forget_directory(&account);
+                self.forget_account_sessions(&account);
                 self.0.notifier.notify(&Topic::Account(account));
             }
             Wakeup::SessionFamily(key_hash) => self.forget_session_family(&key_hash),

@@ -177,28 +177,83 @@ impl Engine {
             parent: Some(login_hash.to_owned()),
             data: String::new(),
             created_at: self.now(),
-            expires_at: login.expires_at,
+            expires_at: self.agent_session_expiry(login.expires_at),
         };
         self.0.store.put_session(&session).await?;
         Ok(id)
     }
 
-    /// Checks that agent session `id` exists and belongs to the caller's agent. Any other
-    /// answer is `NotFound`, so session ids of other agents are not confirmed.
-    pub async fn agent_session(&self, who: &AgentPrincipal, id: i64) -> EngineResult<()> {
-        let session = self
-            .session(&key_hash("agent-session", &id.to_string()))
-            .await?;
-        match session {
-            Some(s)
-                if s.kind == SessionKind::AgentSession
-                    && s.agent == who.agent
-                    && s.account == who.account =>
-            {
-                Ok(())
-            }
-            _ => Err(EngineError::NotFound("agent session")),
+    /// When an agent session used now expires: a TTL and a quarter from now with
+    /// `agent_session_ttl` (module docs: the quarter spares a store write per request), else
+    /// with its login.
+    fn agent_session_expiry(
+        &self,
+        login_expires: chatwire_core::Timestamp,
+    ) -> chatwire_core::Timestamp {
+        match self.agent_session_ttl_ms() {
+            Some(ttl) => chatwire_core::Timestamp(self.now().0.saturating_add(ttl + ttl / 4)),
+            None => login_expires,
         }
+    }
+
+    /// The agent-session TTL in milliseconds; `None` when it is off (0).
+    fn agent_session_ttl_ms(&self) -> Option<i64> {
+        let ttl = i64::try_from(self.0.config.agent_session_ttl.as_millis()).unwrap_or(i64::MAX);
+        (ttl > 0).then_some(ttl)
+    }
+
+    /// Checks that agent session `id` exists and belongs to the caller's agent, and counts the
+    /// request as a use of it. An agent session of the caller's that expired (unused for
+    /// `agent_session_ttl`) is `Unauthorized` (401); any other answer is `NotFound`, so session
+    /// ids of other agents are not confirmed.
+    pub async fn agent_session(&self, who: &AgentPrincipal, id: i64) -> EngineResult<()> {
+        let hash = key_hash("agent-session", &id.to_string());
+        let mine = |s: &AuthSession| {
+            s.kind == SessionKind::AgentSession && s.agent == who.agent && s.account == who.account
+        };
+        let session = match self.session(&hash).await?.filter(|s| mine(s)) {
+            Some(s) => s,
+            None => {
+                // Not live by this node's cache: the store has the last word (another node may
+                // have extended it since it was cached here).
+                self.forget_session(&hash);
+                match self.stored_session(&hash).await? {
+                    Some(s) if mine(&s) && s.is_live(self.now()) => s,
+                    Some(s) if mine(&s) => {
+                        return Err(EngineError::Unauthorized("agent session expired"));
+                    }
+                    _ => return Err(EngineError::NotFound("agent session")),
+                }
+            }
+        };
+        self.use_agent_session(session).await
+    }
+
+    /// The stored session, live or expired (the sweeper deletes sessions only a day after they
+    /// expire, so an expired agent session answers 401 meanwhile, not 404).
+    async fn stored_session(&self, hash: &str) -> EngineResult<Option<AuthSession>> {
+        match self.0.store.get_session(hash).await {
+            Ok(s) => Ok(Some(s)),
+            Err(chatwire_store::StoreError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Counts a request as a use of an agent session: once less than a TTL is left, the stored
+    /// expiry moves to a TTL and a quarter from now (so at most one write per quarter TTL of
+    /// polling, on whichever node serves it).
+    async fn use_agent_session(&self, mut session: AuthSession) -> EngineResult<()> {
+        let Some(ttl) = self.agent_session_ttl_ms() else {
+            return Ok(());
+        };
+        let now = self.now();
+        if session.expires_at.0.saturating_sub(now.0) >= ttl {
+            return Ok(());
+        }
+        session.expires_at = self.agent_session_expiry(session.expires_at);
+        self.0.store.put_session(&session).await?;
+        self.forget_session(&session.key_hash);
+        Ok(())
     }
 
     /// Drops the cached session `key_hash` and those whose parent it is (a logout, here or on
@@ -211,6 +266,18 @@ impl Engine {
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|k, (s, _)| k != key_hash && s.parent.as_deref() != Some(key_hash));
+    }
+
+    /// Drops the cached sessions of `account` (a directory change, here or on another node:
+    /// a revoked application login's sessions must stop working at once).
+    pub(crate) fn forget_account_sessions(&self, account: &AccountId) {
+        self.0.sessions.epoch.fetch_add(1, Ordering::SeqCst);
+        self.0
+            .sessions
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, (s, _)| &s.account != account);
     }
 
     /// Drops every cached session (wake-ups were lost).

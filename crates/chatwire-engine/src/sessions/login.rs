@@ -1,11 +1,12 @@
-//! Opening a login: with a password (through the guard) or with configured application
-//! credentials (bots), and minting its secrets.
+//! Opening a login: with a password (through the guard) or with application credentials
+//! (bots; stored, see `app_logins`), and minting its secrets.
 //!
-//! Rules owned here: application credentials match exactly and in constant time; a login's
+//! Rules owned here: application credentials match by hash and in constant time; a login's
 //! secrets are random, shown once, and stored only as keyed hashes.
 
-use chatwire_core::{AccountId, Agent, AuthSession, SessionKind};
+use chatwire_core::{AccountId, Agent, AppLoginRecord, AuthSession, SessionKind};
 
+use super::app_logins::secret_hash;
 use super::{AppCredentials, LoginGrant, constant_time_eq, key_hash};
 use crate::{Engine, EngineError, EngineResult};
 
@@ -31,30 +32,27 @@ impl Engine {
         self.login_app_from(account, username, creds, None).await
     }
 
-    /// The enabled agent configured application credentials name; anything else is
-    /// `Unauthorized`.
+    /// The enabled agent that stored (or configured, `app_logins`) application credentials
+    /// name: active, the same secrets, and `username` the bot's login name; anything else is
+    /// `Unauthorized`, with one message whichever part was wrong.
     pub(crate) async fn check_app_login(
         &self,
         account: &AccountId,
         username: &str,
         creds: &AppCredentials,
     ) -> EngineResult<Agent> {
-        let configured = self.0.config.app_logins.iter().find(|l| {
-            &l.account == account
-                && l.username.eq_ignore_ascii_case(username)
-                && constant_time_eq(&l.app_key, &creds.app_key)
-                && constant_time_eq(&l.secret, &creds.secret)
-                && constant_time_eq(&l.access_token, &creds.access_token)
-                && constant_time_eq(&l.access_token_secret, &creds.access_token_secret)
-        });
-        if configured.is_none() {
-            return Err(EngineError::Unauthorized("invalid application credentials"));
+        let refused = || EngineError::Unauthorized("invalid application credentials");
+        let record = self
+            .stored_app_login(account, username, creds)
+            .await?
+            .filter(AppLoginRecord::is_active)
+            .ok_or_else(refused)?;
+        if !constant_time_eq(&record.secret_hash, &secret_hash(creds)) {
+            return Err(refused());
         }
-        let agent = match self.agent_by_login(account, username).await {
-            Ok(agent) if agent.enabled => agent,
-            Ok(_) | Err(EngineError::NotFound(_)) => {
-                return Err(EngineError::Unauthorized("invalid application credentials"));
-            }
+        let agent = match self.agent(account, record.agent).await {
+            Ok(agent) if agent.enabled && agent.login_name.eq_ignore_ascii_case(username) => agent,
+            Ok(_) | Err(EngineError::NotFound(_)) => return Err(refused()),
             Err(e) => return Err(e),
         };
         Ok(agent)

@@ -10,12 +10,15 @@
 //! counter keeps a lookup that raced the drop from caching the deleted session.
 //!
 //! - `login`: opening a login (password or application credentials).
+//! - `app_logins`: bots' application credentials in the store (admin use cases, the
+//!   configuration seed).
 //! - `bearer`: bearer checks, refresh, logout, agent sessions.
 //! - `cache`: bearer lookups kept for the directory TTL, bounded.
 //! - `password`: argon2id hashing and verification.
 //! - `guard`: bounded password checks, the verified-login cache, login and chat-request
 //!   throttles (and the use cases that take the client address).
 
+mod app_logins;
 mod bearer;
 pub(crate) mod cache;
 pub(crate) mod guard;
@@ -26,7 +29,8 @@ use chatwire_core::{AccountId, Agent, AgentId};
 use sha2::{Digest, Sha256};
 
 /// Credentials of a bot that logs in with an app key instead of a password (LivePerson
-/// "application login"); configured by the operator, matched exactly.
+/// "application login"), as configured (`[[auth.app_logins]]`): a seed imported into the
+/// store (`app_logins`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppLogin {
     /// Account.
@@ -43,7 +47,7 @@ pub struct AppLogin {
     pub access_token_secret: String,
 }
 
-/// What an application login sends.
+/// What an application login sends (and what a new one is given, once).
 #[derive(Debug, Clone, Default)]
 pub struct AppCredentials {
     /// `appKey`.
@@ -106,6 +110,7 @@ impl AgentPrincipal {
     }
 }
 
+pub use app_logins::{AppLoginGrant, AppLoginView};
 pub(crate) use cache::SessionCache;
 
 /// SHA-256 hex of `kind:secret`; the kind prefix keeps a bearer from ever matching a CSRF row.

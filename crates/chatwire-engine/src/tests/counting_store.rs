@@ -14,9 +14,10 @@ use std::time::Duration;
 
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use chatwire_store::memory::MemoryStore;
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
@@ -128,6 +129,10 @@ impl Store for CountingStore {
         find_agent_by_login['a, 'b](account: &'a AccountId, login: &'b str) -> Agent;
         list_agents['a](account: &'a AccountId) -> Vec<Agent>;
         create_app_key['a](new: &'a NewAppKey, now: Timestamp) -> AppKey;
+        create_app_login['a](new: &'a NewAppLogin) -> AppLoginRecord;
+        list_app_logins['a](account: &'a AccountId) -> Vec<AppLoginRecord>;
+        find_app_login['a, 'b](account: &'a AccountId, key: &'b str) -> AppLoginRecord;
+        revoke_app_login['a](account: &'a AccountId, id: i64, at: Timestamp) -> AppLoginRecord;
         find_app_key['a](key: &'a str) -> AppKey;
         set_app_key_feed['a, 'b](account: &'a AccountId, key: &'b str, feed: bool) -> ();
         create_chat[](new: NewChat, now: Timestamp) -> Committed;
@@ -142,6 +147,8 @@ impl Store for CountingStore {
         delete_expired_sessions[](now: Timestamp) -> u64;
         create_survey['a](survey: &'a Survey) -> Survey;
         list_surveys['a](account: &'a AccountId) -> Vec<Survey>;
+        update_survey['a](survey: &'a Survey) -> ();
+        delete_survey['a](account: &'a AccountId, id: i64) -> ();
         save_survey_response['a](response: &'a SurveyResponse) -> ();
         survey_responses['a, 'b](account: &'a AccountId, chat: Option<&'b ChatKey>) -> Vec<SurveyResponse>;
         enqueue_mail['a](mail: &'a OutboxMail) -> MailId;

@@ -515,6 +515,7 @@ async fn unknown_skill_in_a_request_is_not_found() {
 
 mod access;
 mod admin;
+mod app_logins;
 mod archive;
 mod auth_and_waits;
 mod counting_store;
@@ -524,6 +525,8 @@ mod liveness;
 mod multi_node;
 mod named_agent;
 mod readers;
+mod ring;
+mod ring_nodes;
 mod superoffice;
 mod superoffice_sessions;
 mod superoffice_waits;

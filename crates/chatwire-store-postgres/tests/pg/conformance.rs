@@ -43,6 +43,7 @@ async fn postgres_store_passes_the_session_checks() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("sessions").await;
     conformance::run_sessions(&store).await;
+    conformance::run_app_logins(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -79,6 +80,13 @@ async fn postgres_store_keeps_the_agents_last_sighting() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("agentseen").await;
     conformance::run_agent_seen(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_counts_ring_outs_of_every_node() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("ringouts").await;
+    conformance::run_ring_outs(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -2,6 +2,7 @@
 //!
 //! [`run_story`] walks one realistic chat from account creation to the end; [`run_concurrency`]
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
+//! [`run_app_logins`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
 //! [`run_admin`] the admin store; [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
 //! [`run_mail_claims`] (every backend), [`run_visitor_seen`], [`run_agent_seen`] and [`run_wakeups`] (backends that
@@ -9,6 +10,7 @@
 //! creates its own accounts with random ids, so the suite can run against a shared database.
 
 mod admin;
+mod app_logins;
 mod chat_queries;
 mod concurrency;
 mod fixtures;
@@ -18,6 +20,7 @@ mod story;
 mod surveys;
 mod topics;
 pub use admin::run_admin;
+pub use app_logins::run_app_logins;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
 pub use session_details::run_session_details;
@@ -32,6 +35,6 @@ mod shared;
 
 pub use mailbox::run_mailbox;
 pub use outbox::run_outbox;
-pub use shared::{run_agent_seen, run_mail_claims, run_visitor_seen, run_wakeups};
+pub use shared::{run_agent_seen, run_mail_claims, run_ring_outs, run_visitor_seen, run_wakeups};
 
 use fixtures::{accept, account, agent, as_agent, chat_key, line, new_chat, unique};

@@ -1,5 +1,6 @@
 //! Conformance for what only matters when several processes share one store: the visitor
-//! liveness record ([`run_visitor_seen`]), the agent liveness record ([`run_agent_seen`]), the mail claim under concurrent mailers
+//! liveness record ([`run_visitor_seen`]), the agent liveness record ([`run_agent_seen`]), ring-out
+//! counts ([`run_ring_outs`]), the mail claim under concurrent mailers
 //! ([`run_mail_claims`], every backend), and the change hints ([`run_wakeups`], for stores that
 //! have them).
 
@@ -50,6 +51,48 @@ pub async fn run_agent_seen(store: &dyn Store) {
         store
             .record_agent_seen(&other, first, Timestamp(7_000))
             .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+/// Ring-out counts: one more per call, per agent, reset by a clear; scoped to the account (an
+/// agent of another account is `NotFound`). Only for backends that implement it.
+pub async fn run_ring_outs(store: &dyn Store) {
+    // Arrange
+    let acc = account(store, "ro").await;
+    let other = account(store, "rp").await;
+    let first = agent(store, &acc, "ring1", vec![], 1).await.id;
+    let second = agent(store, &acc, "ring2", vec![], 1).await.id;
+
+    // Act + Assert
+    for expected in 1..=3 {
+        assert_eq!(
+            store.add_ring_out(&acc, first).await.expect("add"),
+            expected
+        );
+    }
+    assert_eq!(store.add_ring_out(&acc, second).await.expect("add"), 1);
+    store.clear_ring_outs(&acc, first).await.expect("clear");
+    store
+        .clear_ring_outs(&acc, first)
+        .await
+        .expect("clearing 0 is fine");
+    assert_eq!(
+        store.add_ring_out(&acc, first).await.expect("add"),
+        1,
+        "counts again from 0"
+    );
+    assert_eq!(
+        store.add_ring_out(&acc, second).await.expect("add"),
+        2,
+        "others untouched"
+    );
+    assert!(matches!(
+        store.add_ring_out(&other, first).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.clear_ring_outs(&other, first).await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -257,6 +300,24 @@ pub async fn run_wakeups(store: &dyn Store) {
         .await
         .expect("delete skill");
     let (what, wanted) = directory("a deleted skill");
+    expect_hint(&mut hints, what, wanted).await;
+    let login = store
+        .create_app_login(&chatwire_core::NewAppLogin {
+            account: acc.clone(),
+            agent: someone.id,
+            app_key: "hinted-bot".into(),
+            secret_hash: "hash".into(),
+            created_at: Timestamp(1),
+        })
+        .await
+        .expect("app login");
+    let (what, wanted) = directory("a new application login");
+    expect_hint(&mut hints, what, wanted).await;
+    store
+        .revoke_app_login(&acc, login.id, Timestamp(2))
+        .await
+        .expect("revoke");
+    let (what, wanted) = directory("a revoked application login (its bot's sessions end)");
     expect_hint(&mut hints, what, wanted).await;
 
     // A logout names the session family.

@@ -35,6 +35,8 @@ pub async fn run_surveys(store: &dyn Store) {
                 show_logic_ids: vec![],
             }],
         }],
+        skill: None,
+        active: true,
     };
     let stored = store.create_survey(&def).await.expect("create survey");
     assert!(stored.id > 0);
@@ -109,4 +111,39 @@ pub async fn run_surveys(store: &dyn Store) {
         ),
         "a survey of another account"
     );
+
+    // Definitions change in place; one with responses cannot be deleted, one without can.
+    let mut changed = stored.clone();
+    changed.title = "Wrap-up, v2".into();
+    changed.kind = SurveyKind::Exit;
+    changed.active = false;
+    changed.skill = Some(chatwire_core::SkillId(77));
+    store.update_survey(&changed).await.expect("update");
+    assert_eq!(
+        store.list_surveys(&acc).await.expect("list"),
+        vec![changed.clone()]
+    );
+    let stolen = Survey {
+        account: other.clone(),
+        ..changed.clone()
+    };
+    assert!(matches!(
+        store.update_survey(&stolen).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.delete_survey(&other, stored.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.delete_survey(&acc, stored.id).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let unused = store.create_survey(&def).await.expect("create another");
+    store.delete_survey(&acc, unused.id).await.expect("delete");
+    assert!(matches!(
+        store.delete_survey(&acc, unused.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.list_surveys(&acc).await.expect("list"), vec![changed]);
 }

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
-    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AuthSession, Chat, ChatEvent, ChatKey,
-    ChatNum, MailId, MailboxId, MailboxMail, OutboxMail, Skill, SkillId, Survey, SurveyResponse,
-    Timestamp, TopicSettings,
+    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat,
+    ChatEvent, ChatKey, ChatNum, MailId, MailboxId, MailboxMail, OutboxMail, Skill, SkillId,
+    Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 
 use crate::{Committed, FeedItem, StoreError, StoreResult};
@@ -19,6 +19,7 @@ pub(super) struct Inner {
     pub(super) skills: BTreeMap<SkillId, Skill>,
     pub(super) agents: BTreeMap<AgentId, Agent>,
     pub(super) app_keys: HashMap<String, AppKey>,
+    pub(super) app_logins: BTreeMap<i64, AppLoginRecord>,
     pub(super) chats: HashMap<ChatKey, (Chat, Vec<ChatEvent>)>,
     pub(super) chat_nums: HashMap<ChatNum, ChatKey>,
     pub(super) feed: Vec<(AccountId, FeedItem)>,
@@ -31,6 +32,7 @@ pub(super) struct Inner {
     pub(super) visitor_seen: HashMap<ChatKey, Timestamp>,
     pub(super) agent_seen: BTreeMap<AgentId, Timestamp>,
     pub(super) admin_tokens: BTreeMap<String, AdminToken>,
+    pub(super) ring_outs: BTreeMap<AgentId, u32>,
     pub(super) last_id: i64,
     pub(super) last_seq: i64,
 }

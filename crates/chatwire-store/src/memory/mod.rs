@@ -6,7 +6,7 @@
 //! PostgreSQL's `NOTIFY`, so two engines over one store behave like two nodes in one process.
 //!
 //! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
-//! agents, app keys), `admin` (the [`crate::AdminStore`] operations), `handle` (building one, the simulated outage, the lock), `chats` (commands and chat reads), `topics` (skill edits, topic
+//! agents, app keys), `admin` (the [`crate::AdminStore`] operations), `logins` (sessions, bots' application logins), `handle` (building one, the simulated outage, the lock), `chats` (commands and chat reads), `topics` (skill edits, topic
 //! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `wakeups` (the broadcast
 //! behind [`Store::wakeups`]).
 
@@ -16,9 +16,10 @@ use std::sync::atomic::AtomicBool;
 use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AuthSession, Chat, ChatCommand, ChatEvent, ChatKey,
-    ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent, NewAppKey, NewChat,
-    OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
+    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
+    TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -29,6 +30,7 @@ mod chats;
 mod directory;
 mod handle;
 mod inner;
+mod logins;
 mod outbox;
 mod surveys;
 mod topics;
@@ -165,6 +167,27 @@ impl Store for MemoryStore {
         self.grant_feed(account, key, feed)
     }
 
+    async fn create_app_login(&self, new: &NewAppLogin) -> StoreResult<AppLoginRecord> {
+        self.insert_app_login(new)
+    }
+
+    async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>> {
+        self.app_logins_of(account)
+    }
+
+    async fn find_app_login(&self, account: &AccountId, key: &str) -> StoreResult<AppLoginRecord> {
+        self.app_login_by_key(account, key)
+    }
+
+    async fn revoke_app_login(
+        &self,
+        account: &AccountId,
+        id: i64,
+        at: Timestamp,
+    ) -> StoreResult<AppLoginRecord> {
+        self.revoke_login(account, id, at)
+    }
+
     async fn find_app_key(&self, key: &str) -> StoreResult<AppKey> {
         self.lock()?
             .app_keys
@@ -233,34 +256,19 @@ impl Store for MemoryStore {
     }
 
     async fn put_session(&self, session: &AuthSession) -> StoreResult<()> {
-        self.lock()?
-            .sessions
-            .insert(session.key_hash.clone(), session.clone());
-        Ok(())
+        self.insert_session(session)
     }
 
     async fn get_session(&self, key_hash: &str) -> StoreResult<AuthSession> {
-        self.lock()?
-            .sessions
-            .get(key_hash)
-            .cloned()
-            .ok_or(StoreError::NotFound("session"))
+        self.session(key_hash)
     }
 
     async fn delete_session_family(&self, key_hash: &str) -> StoreResult<()> {
-        let mut inner = self.lock()?;
-        inner
-            .sessions
-            .retain(|k, s| k != key_hash && s.parent.as_deref() != Some(key_hash));
-        self.emit(Wakeup::SessionFamily(key_hash.to_owned()));
-        Ok(())
+        self.remove_session_family(key_hash)
     }
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
-        let mut inner = self.lock()?;
-        let before = inner.sessions.len();
-        inner.sessions.retain(|_, s| s.is_live(now));
-        Ok(u64::try_from(before - inner.sessions.len()).unwrap_or(u64::MAX))
+        self.remove_expired_sessions(now)
     }
 
     async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
@@ -269,6 +277,14 @@ impl Store for MemoryStore {
 
     async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
         Ok(self.lock()?.list_surveys(account))
+    }
+
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        self.lock()?.update_survey(survey)
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        self.lock()?.delete_survey(account, id)
     }
 
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
@@ -369,6 +385,14 @@ impl Store for MemoryStore {
 
     async fn agents_seen(&self, account: &AccountId) -> StoreResult<Vec<(AgentId, Timestamp)>> {
         Ok(self.lock()?.agents_seen(account))
+    }
+
+    async fn add_ring_out(&self, account: &AccountId, agent: AgentId) -> StoreResult<u32> {
+        self.lock()?.add_ring_out(account, agent)
+    }
+
+    async fn clear_ring_outs(&self, account: &AccountId, agent: AgentId) -> StoreResult<()> {
+        self.lock()?.clear_ring_outs(account, agent)
     }
 
     async fn wakeups(&self) -> StoreResult<Option<BoxStream<'static, Wakeup>>> {

@@ -161,6 +161,34 @@ impl Inner {
         Ok(())
     }
 
+    pub(super) fn add_ring_out(&mut self, account: &AccountId, agent: AgentId) -> StoreResult<u32> {
+        self.agent_of(account, agent)?;
+        let count = self.ring_outs.entry(agent).or_insert(0);
+        *count = count.saturating_add(1);
+        Ok(*count)
+    }
+
+    pub(super) fn clear_ring_outs(
+        &mut self,
+        account: &AccountId,
+        agent: AgentId,
+    ) -> StoreResult<()> {
+        self.agent_of(account, agent)?;
+        self.ring_outs.remove(&agent);
+        Ok(())
+    }
+
+    fn agent_of(&self, account: &AccountId, agent: AgentId) -> StoreResult<()> {
+        if self
+            .agents
+            .get(&agent)
+            .is_none_or(|a| &a.account != account)
+        {
+            return Err(StoreError::NotFound("agent"));
+        }
+        Ok(())
+    }
+
     pub(super) fn agents_seen(&self, account: &AccountId) -> Vec<(AgentId, Timestamp)> {
         self.agent_seen
             .iter()

@@ -26,6 +26,29 @@ impl Inner {
             .collect()
     }
 
+    pub(super) fn update_survey(&mut self, survey: &Survey) -> StoreResult<()> {
+        match self.surveys.get_mut(&survey.id) {
+            Some(s) if s.account == survey.account => {
+                *s = survey.clone();
+                Ok(())
+            }
+            _ => Err(StoreError::NotFound("survey")),
+        }
+    }
+
+    pub(super) fn delete_survey(&mut self, account: &AccountId, id: i64) -> StoreResult<()> {
+        if self.surveys.get(&id).is_none_or(|s| &s.account != account) {
+            return Err(StoreError::NotFound("survey"));
+        }
+        if self.survey_responses.iter().any(|r| r.survey == id) {
+            return Err(StoreError::Conflict(
+                "the survey has responses; deactivate it instead".into(),
+            ));
+        }
+        self.surveys.remove(&id);
+        Ok(())
+    }
+
     pub(super) fn save_survey_response(&mut self, response: &SurveyResponse) -> StoreResult<()> {
         if self
             .surveys

@@ -39,6 +39,7 @@ async fn memory_store_passes_the_admin_checks() {
 #[tokio::test]
 async fn memory_store_passes_the_session_checks() {
     conformance::run_sessions(&MemoryStore::new()).await;
+    conformance::run_app_logins(&MemoryStore::new()).await;
 }
 
 #[tokio::test]
@@ -57,6 +58,7 @@ async fn memory_store_hands_each_due_mail_to_one_claimer() {
 async fn memory_store_keeps_the_visitors_last_sighting() {
     conformance::run_visitor_seen(&MemoryStore::new()).await;
     conformance::run_agent_seen(&MemoryStore::new()).await;
+    conformance::run_ring_outs(&MemoryStore::new()).await;
 }
 
 #[tokio::test]

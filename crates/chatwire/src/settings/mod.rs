@@ -9,6 +9,7 @@ mod database;
 mod limits;
 mod liveperson;
 mod mail;
+mod routing;
 mod throttle;
 
 use std::path::Path;
@@ -25,6 +26,7 @@ pub use self::database::{DatabaseSettings, DatabaseTarget};
 pub use self::limits::LimitsSettings;
 pub use self::liveperson::{AccountTransferSettings, VisitorKeySettings};
 pub use self::mail::MailSettings;
+pub use self::routing::RoutingSettings;
 pub use self::throttle::ThrottleSettings;
 
 /// The documented example configuration, printed by `chatwire default-config`.
@@ -44,6 +46,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Agent liveness: idle timeout and requeue delay.
     pub agents: AgentsSettings,
+    /// Ringing: ring timeout and Away after repeated ring-outs.
+    pub routing: RoutingSettings,
     /// SMTP for chat transcripts.
     pub mail: MailSettings,
     /// The SuperOffice WebAPI dialect.
@@ -151,7 +155,8 @@ impl Default for EngineSettings {
 pub struct AuthSettings {
     /// Agent login lifetime without refresh, seconds (LivePerson `sessionTTl`).
     pub login_ttl_secs: u64,
-    /// Bots that log in with application credentials (LivePerson application login).
+    /// Bots that log in with application credentials (LivePerson application login): a seed
+    /// for the store, where admins manage them.
     pub app_logins: Vec<AppLoginSettings>,
     /// Keys that verify authenticated visitors' tokens, one entry per account.
     pub visitor_keys: Vec<VisitorKeySettings>,
@@ -167,7 +172,9 @@ impl Default for AuthSettings {
     }
 }
 
-/// `[[auth.app_logins]]`: one bot's credentials; `username` must be an agent of `account`.
+/// `[[auth.app_logins]]`: one bot's credentials, a seed imported into the store at start (or
+/// at the bot's first login) unless its app key is already stored; `username` must be an agent
+/// of `account`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AppLoginSettings {
@@ -337,7 +344,7 @@ impl Settings {
         if self.auth.login_ttl_secs == 0 {
             anyhow::bail!("auth.login_ttl_secs must be positive");
         }
-        let (agent_idle_timeout, requeue_after) = self.agents.durations();
+        let (agent_idle_timeout, requeue_after, agent_session_ttl) = self.agents.durations();
         let (visitor_keys, account_transfers) =
             liveperson::engine_parts(&self.auth.visitor_keys, &e.account_transfers)?;
         let mail = self.mail.config();
@@ -346,6 +353,9 @@ impl Settings {
             login_ttl: Duration::from_secs(self.auth.login_ttl_secs),
             agent_idle_timeout,
             requeue_after,
+            agent_session_ttl,
+            ring_timeout: self.routing.ring_timeout(),
+            away_after_ring_outs: self.routing.away_after_ring_outs,
             app_logins,
             tail_window: e.tail_window,
             max_events_per_read: e.max_events_per_read,

@@ -15,7 +15,7 @@ fn list(v: &Value) -> Vec<Value> {
 
 impl TestApp {
     /// A visitor call with the demo app key in the `Authorization` header.
-    async fn visitor(
+    pub(crate) async fn visitor(
         &self,
         method: reqwest::Method,
         url: &str,

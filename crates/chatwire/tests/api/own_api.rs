@@ -228,3 +228,39 @@ async fn the_openapi_document_and_reference_page_are_served() {
     assert!(html.contains("/chatwire/v1/accounts/{account}/feed"));
     assert!(html.contains("id=\"schema-ErrorBody\""));
 }
+
+#[tokio::test]
+async fn unknown_paths_and_methods_answer_in_the_own_envelope() {
+    let app = spawn_app().await;
+    let (status, err) = call(&app, reqwest::Method::GET, "/chatwire/v1/nope", None, None).await;
+    assert_eq!(
+        (status, &err["error"]["code"]),
+        (404, &json!("not_found")),
+        "{err}"
+    );
+    let (status, err) = call(
+        &app,
+        reqwest::Method::DELETE,
+        "/chatwire/v1/openapi.json",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &err["error"]["code"]),
+        (405, &json!("method_not_allowed")),
+        "{err}"
+    );
+    let big = "x".repeat(200_000);
+    let resp = app
+        .client
+        .post(format!("{}{SKILLS}", app.address))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status().as_u16(), 413);
+    let err: Value = resp.json().await.expect("json");
+    assert_eq!(err["error"]["code"], "payload_too_large", "{err}");
+}

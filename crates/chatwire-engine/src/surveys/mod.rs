@@ -3,28 +3,18 @@
 //! a message") and exit surveys, and the responses agents read.
 //!
 //! Rules owned here: answers must fit their survey; an exit survey is only for a visitor whose
-//! app key may act on the chat (checked through `chats::visitor_writes`).
+//! app key may act on the chat (checked through `chats::visitor_writes`); which survey a chat
+//! or visitor gets (an active one of the kind, named, else the skill's, else the account's).
+//! `definitions`: admins create, change and delete surveys.
+
+mod definitions;
 
 use chatwire_core::chat::SurveyAnswer;
-use chatwire_core::{AccountId, AgentId, ChatKey, Survey, SurveyKind, SurveyResponse};
+use chatwire_core::{AccountId, AgentId, ChatKey, SkillId, Survey, SurveyKind, SurveyResponse};
 
 use crate::{AgentPrincipal, Caller, Engine, EngineError, EngineResult, VisitorCaller};
 
 impl Engine {
-    /// Stores a survey definition for the account.
-    pub async fn create_survey(&self, account: &AccountId, survey: Survey) -> EngineResult<Survey> {
-        if &survey.account != account {
-            return Err(EngineError::NotFound("account"));
-        }
-        self.account(account).await?;
-        Ok(self.0.store.create_survey(&survey).await?)
-    }
-
-    /// The account's surveys.
-    pub async fn surveys(&self, account: &AccountId) -> EngineResult<Vec<Survey>> {
-        Ok(self.0.store.list_surveys(account).await?)
-    }
-
     /// The survey of `kind` (by name or id, else the first) for the chat `key`, refused when
     /// `caller` may not read the chat (agent surveys for its agent, exit surveys for its
     /// visitor's app key).
@@ -36,22 +26,65 @@ impl Engine {
         name: Option<&str>,
     ) -> EngineResult<Survey> {
         self.check_chat_access(caller, key).await?;
-        self.survey_of(caller.account(), kind, name).await
+        let skill = self.chat(caller.account(), key).await?.skill;
+        self.survey_for(caller.account(), kind, name, skill).await
     }
 
-    /// The survey of `kind` named `name` (case-insensitive), or the account's first of that
-    /// kind when no name is given. `NotFound` when there is none.
+    /// The survey of `kind` named `name` (case-insensitive, or its id), else the account's
+    /// one of that kind for the whole account. `NotFound` when there is none.
     pub async fn survey_of(
         &self,
         account: &AccountId,
         kind: SurveyKind,
         name: Option<&str>,
     ) -> EngineResult<Survey> {
+        self.survey_for(account, kind, name, None).await
+    }
+
+    /// As [`Engine::survey_of`], for a chat or request of the skill `skill` names (its name or
+    /// id; unknown names count as none, as LivePerson clients send whatever the page has).
+    pub async fn survey_of_skill(
+        &self,
+        account: &AccountId,
+        kind: SurveyKind,
+        name: Option<&str>,
+        skill: Option<&str>,
+    ) -> EngineResult<Survey> {
+        let skill = match skill.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => self
+                .skill_by_name_or_id(account, s)
+                .await
+                .ok()
+                .map(|s| s.id),
+            None => None,
+        };
+        self.survey_for(account, kind, name, skill).await
+    }
+
+    /// The active survey of `kind`: the one named `name` when given; else the skill's own,
+    /// else the account-wide one (no skill), else (surveys defined only per skill) none.
+    pub(crate) async fn survey_for(
+        &self,
+        account: &AccountId,
+        kind: SurveyKind,
+        name: Option<&str>,
+        skill: Option<SkillId>,
+    ) -> EngineResult<Survey> {
         let all = self.surveys(account).await?;
-        let mut of_kind = all.into_iter().filter(|s| s.kind == kind);
+        let of_kind: Vec<Survey> = all
+            .into_iter()
+            .filter(|s| s.kind == kind && s.active)
+            .collect();
         let found = match name.map(str::trim).filter(|n| !n.is_empty()) {
-            Some(n) => of_kind.find(|s| s.name.eq_ignore_ascii_case(n) || s.id.to_string() == n),
-            None => of_kind.next(),
+            Some(n) => of_kind
+                .into_iter()
+                .find(|s| s.name.eq_ignore_ascii_case(n) || s.id.to_string() == n),
+            None => {
+                let of_skill = skill.and_then(|k| of_kind.iter().find(|s| s.skill == Some(k)));
+                of_skill
+                    .or_else(|| of_kind.iter().find(|s| s.skill.is_none()))
+                    .cloned()
+            }
         };
         found.ok_or(EngineError::NotFound("survey"))
     }
@@ -71,7 +104,9 @@ impl Engine {
                 "only the chat's agent submits its survey",
             ));
         }
-        let survey = self.survey_of(account, SurveyKind::Agent, None).await?;
+        let survey = self
+            .survey_for(account, SurveyKind::Agent, None, chat.skill)
+            .await?;
         if survey_id.is_some_and(|id| id != survey.id) {
             return Err(chatwire_core::DomainError::invalid(
                 "survey",
@@ -126,11 +161,17 @@ impl Engine {
         answers: Vec<SurveyAnswer>,
         context: Vec<(String, String)>,
     ) -> EngineResult<()> {
+        // The skill the page sent with the answers picks that skill's offline survey.
+        let skill = context
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("skill"))
+            .map(|(_, v)| v.as_str());
         let survey = self
-            .survey_of(
+            .survey_of_skill(
                 visitor.account(),
                 SurveyKind::Offline,
                 survey_id.map(|i| i.to_string()).as_deref(),
+                skill,
             )
             .await?;
         self.submit(survey, None, None, answers, context).await
@@ -146,12 +187,13 @@ impl Engine {
         context: Vec<(String, String)>,
     ) -> EngineResult<()> {
         let account = visitor.account();
-        self.own_chat(visitor, key).await?;
+        let chat = self.own_chat(visitor, key).await?;
         let survey = self
-            .survey_of(
+            .survey_for(
                 account,
                 SurveyKind::Exit,
                 survey_id.map(|i| i.to_string()).as_deref(),
+                chat.skill,
             )
             .await?;
         self.submit(survey, Some(key.clone()), None, answers, context)

@@ -1,10 +1,13 @@
 //! Surveys: pre-chat, offline ("leave a message"), exit (visitor, after a chat) and agent
 //! (wrap-up) forms, and the validation of submitted answers against them (LivePerson §4.2).
+//! `definition`: the rules a survey itself must follow before it is stored.
 
 use serde::{Deserialize, Serialize};
 
 use crate::chat::SurveyAnswer;
-use crate::{AccountId, AgentId, ChatKey, DomainError, Timestamp};
+use crate::{AccountId, AgentId, ChatKey, DomainError, SkillId, Timestamp};
+
+pub mod definition;
 
 /// Which form a survey is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,6 +151,19 @@ pub struct Survey {
     pub header: String,
     /// Questions in order.
     pub questions: Vec<Question>,
+    /// The skill it is for; `None` for the whole account. A chat of a skill gets that skill's
+    /// survey of a kind when there is one, else the account's.
+    #[serde(default)]
+    pub skill: Option<SkillId>,
+    /// Offered to visitors and agents. An inactive survey is kept (its responses refer to
+    /// it) but never chosen.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
+}
+
+/// Surveys stored before `active` existed were all in use.
+const fn active_by_default() -> bool {
+    true
 }
 
 impl Survey {
@@ -254,7 +270,7 @@ pub struct SurveyResponse {
 mod tests {
     use super::*;
 
-    fn survey() -> Survey {
+    pub(super) fn survey() -> Survey {
         let entry = |v: &str, show: &[i64]| Entry {
             value: v.into(),
             display_value: v.to_uppercase(),
@@ -310,6 +326,8 @@ mod tests {
                     entries: vec![],
                 },
             ],
+            skill: None,
+            active: true,
         }
     }
 
