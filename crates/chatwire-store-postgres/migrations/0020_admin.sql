@@ -11,5 +11,6 @@ CREATE TABLE admin_tokens (
     created_at  BIGINT NOT NULL
 );
 
--- Sessions of one agent (disabling or deleting an agent deletes them all).
-CREATE INDEX sessions_agent ON sessions (account_id, agent_id);
+-- Sessions of one agent (disabling or deleting an agent deletes them all); the application
+-- logins migration makes the same index, hence IF NOT EXISTS.
+CREATE INDEX IF NOT EXISTS sessions_agent ON sessions (account_id, agent_id);

@@ -11,8 +11,9 @@ CREATE TABLE admin_tokens (
     created_at  INTEGER NOT NULL
 ) STRICT;
 
--- Sessions of one agent (disabling or deleting an agent deletes them all).
-CREATE INDEX sessions_agent ON sessions (account_id, agent_id);
+-- Sessions of one agent (disabling or deleting an agent deletes them all); the application
+-- logins migration makes the same index, hence IF NOT EXISTS.
+CREATE INDEX IF NOT EXISTS sessions_agent ON sessions (account_id, agent_id);
 
 -- Ids of deleted agents, so a new agent never takes one (SQLite would reuse the highest
 -- rowid): events keep the ids of the agents who wrote them.
