@@ -108,6 +108,7 @@ async fn a_topic_in_oslo_opens_by_local_time_on_both_dialects_across_summer_time
         account: AccountId::parse("1000").expect("id"),
         name: "app".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     engine.create_app_key(&key).await.expect("key");
     let http = HttpSettings {

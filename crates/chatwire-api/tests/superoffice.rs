@@ -47,6 +47,7 @@ async fn setup() -> axum::Router {
         account: AccountId::parse("1000").expect("id"),
         name: "app".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     engine.create_app_key(&key).await.expect("key");
     let http = HttpSettings {

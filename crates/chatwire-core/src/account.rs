@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{AccountId, DomainError, Timestamp};
 
+pub use crate::origin::validate_origin;
+
 /// A tenant: every agent, skill, key and chat belongs to exactly one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -26,6 +28,10 @@ pub struct AppKey {
     pub name: String,
     /// Whether the key may read the account-wide event feed.
     pub can_read_feed: bool,
+    /// Web origins (`https://shop.example.com`) whose pages may use the key from a browser
+    /// (CORS); empty for none. Each passed [`validate_origin`].
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
     /// When the key was created.
     pub created_at: Timestamp,
 }
@@ -41,6 +47,8 @@ pub struct NewAppKey {
     pub name: String,
     /// Whether the key may read the account-wide event feed.
     pub can_read_feed: bool,
+    /// Web origins allowed to use the key from a browser (see [`AppKey::allowed_origins`]).
+    pub allowed_origins: Vec<String>,
 }
 
 impl NewAppKey {

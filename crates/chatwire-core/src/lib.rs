@@ -27,6 +27,7 @@
 
 pub mod access;
 pub mod account;
+pub mod admin_token;
 pub mod agent;
 pub mod app_login;
 pub mod chat;
@@ -37,6 +38,7 @@ pub mod identity;
 pub mod ids;
 pub mod mailbox;
 pub mod opening_hours;
+pub mod origin;
 pub mod outbox;
 pub mod routing;
 pub mod session;
@@ -47,6 +49,7 @@ pub mod time;
 pub mod topic_options;
 
 pub use account::{Account, AppKey, NewAppKey};
+pub use admin_token::AdminToken;
 pub use agent::{Agent, Availability, MaxChats, NewAgent};
 pub use app_login::{AppLoginRecord, NewAppLogin};
 pub use chat::{

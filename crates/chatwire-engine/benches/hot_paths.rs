@@ -61,6 +61,7 @@ async fn bed() -> Bed {
         account: account.clone(),
         name: "bench".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     engine.create_app_key(&key).await.expect("app key");
     let writer = engine

@@ -5,9 +5,13 @@
 //! command line, which holds the database itself). Admin use cases take an [`AdminCaller`] and
 //! call [`AdminCaller::check_account`] before touching an account; a caller for one account is
 //! refused on another with `NotFound` (it must not learn which accounts exist).
-//! Admin API tokens (server-wide or for one account) add a third kind here.
+//! The third kind is an admin API token (`cwadm_…`, made on the command line): server-wide
+//! or for one account. Tokens are looked up in the store on every use (only their SHA-256 is
+//! stored), never cached, so a revoked token is refused at once on every node.
 
+use chatwire_core::admin_token::ADMIN_TOKEN_PREFIX;
 use chatwire_core::{AccountId, AgentId};
+use sha2::{Digest, Sha256};
 
 use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
 
@@ -36,6 +40,8 @@ pub enum AdminActor {
     Agent(AgentPrincipal),
     /// The command line on the server's machine.
     Operator,
+    /// An admin API token, by its public id.
+    Token(String),
 }
 
 impl AdminCaller {
@@ -53,7 +59,7 @@ impl AdminCaller {
     pub fn agent(&self) -> Option<AgentId> {
         match &self.actor {
             AdminActor::Agent(p) => Some(p.agent()),
-            AdminActor::Operator => None,
+            AdminActor::Operator | AdminActor::Token(_) => None,
         }
     }
 
@@ -99,6 +105,49 @@ impl Engine {
         })
     }
 
+    /// The admin behind an admin API token (`cwadm_…`): server-wide or for its account.
+    /// `Unauthorized` if no such token exists (never made, or revoked).
+    pub async fn admin_by_token(&self, token: &str) -> EngineResult<AdminCaller> {
+        let unknown = EngineError::Unauthorized("invalid or revoked admin token");
+        if !Self::is_admin_token(token) {
+            return Err(unknown);
+        }
+        let found = match self.0.store.find_admin_token(&token_hash(token)).await {
+            Ok(t) => t,
+            Err(chatwire_store::StoreError::NotFound(_)) => return Err(unknown),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(AdminCaller {
+            scope: match found.account {
+                Some(account) => AdminScope::Account(account),
+                None => AdminScope::Server,
+            },
+            actor: AdminActor::Token(found.id),
+        })
+    }
+
+    /// The admin behind a bearer on a server-wide route (no account in the path): only a
+    /// server-wide admin token passes. A live login bearer is a known caller without the
+    /// right (`Forbidden`); anything else is `Unauthorized`.
+    pub async fn server_admin_by_bearer(&self, bearer: &str) -> EngineResult<AdminCaller> {
+        if Self::is_admin_token(bearer) {
+            let by = self.admin_by_token(bearer).await?;
+            by.check_server()?;
+            return Ok(by);
+        }
+        match self.login_of_bearer(bearer).await? {
+            Some(_) => Err(EngineError::Forbidden(
+                "only a server admin token may do this (chatwire admin-token create)",
+            )),
+            None => Err(EngineError::Unauthorized("invalid or expired bearer")),
+        }
+    }
+
+    /// Whether `text` has the form of an admin API token (so it is not a login bearer).
+    pub fn is_admin_token(text: &str) -> bool {
+        text.starts_with(ADMIN_TOKEN_PREFIX)
+    }
+
     /// The server's operator: the command line, which opened the database itself and so may
     /// do anything the store allows. Only the binary's admin commands call this; no HTTP
     /// request can reach it.
@@ -108,4 +157,10 @@ impl Engine {
             actor: AdminActor::Operator,
         }
     }
+}
+
+/// The stored form of an admin token: lowercase hex SHA-256 of its text. A plain hash is
+/// enough (no salt, no argon2): the token is 32 random bytes, not a password a person chose.
+pub(crate) fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
 }

@@ -29,6 +29,7 @@
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
 //! `chatwire-core`, never in a dialect.
 
+mod admin;
 mod admin_caller;
 mod agents;
 mod caller;
@@ -61,6 +62,9 @@ use std::time::Duration;
 use chatwire_store::Store;
 use tokio_util::sync::CancellationToken;
 
+pub use admin::{
+    AccountPatch, AdminAgentInput, AgentPatch, AppKeyInput, AppKeyPatch, NewAdminToken, SkillPatch,
+};
 pub use admin_caller::{AdminActor, AdminCaller, AdminScope};
 pub use agents::{LivenessSweep, NewAgentInput, NewSkillInput, Presence};
 pub use caller::{AgentPrincipal, Caller, VisitorCaller};

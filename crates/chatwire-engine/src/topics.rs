@@ -106,20 +106,7 @@ impl Engine {
         let account = &by.account;
         self.require_admin(by, "only admins change chat topics")
             .await?;
-        Skill::validate_name(&skill.name)?;
-        self.skill(account, skill.id).await?;
-        let skill = Skill {
-            account: account.clone(),
-            name: skill.name.trim().to_owned(),
-            ..skill.clone()
-        };
-        self.0.store.update_skill(&skill).await?;
-        self.edit_dir(account, |d| {
-            if let Some(s) = d.skills.iter_mut().find(|s| s.id == skill.id) {
-                *s = skill.clone();
-            }
-        });
-        Ok(skill)
+        self.replace_skill(account, skill).await
     }
 
     /// Deletes a skill (and its settings; agents lose it). Only admins may, and only
@@ -128,23 +115,7 @@ impl Engine {
         let account = &by.account;
         self.require_admin(by, "only admins delete chat topics")
             .await?;
-        self.skill(account, id).await?;
-        let open = self.0.live.open_chats(account);
-        let in_use = open.iter().filter(|c| c.skill == Some(id)).count();
-        if in_use > 0 {
-            return Err(EngineError::Conflict(format!(
-                "chat topic {} has {in_use} open chat(s)",
-                id.0
-            )));
-        }
-        self.0.store.delete_skill(account, id).await?;
-        self.edit_dir(account, |d| {
-            d.skills.retain(|s| s.id != id);
-            for agent in d.agents.values_mut() {
-                agent.skills.retain(|s| *s != id);
-            }
-        });
-        Ok(())
+        self.remove_skill(account, id).await
     }
 
     /// A skill's SuperOffice topic settings (defaults when never saved).

@@ -142,14 +142,16 @@ pub(crate) async fn create_app_key<C: GenericClient>(
     now: Timestamp,
 ) -> StoreResult<AppKey> {
     queries::require_account(c, &new.account).await?;
-    let sql = "INSERT INTO app_keys (key, account_id, name, can_read_feed, created_at)
-               VALUES ($1, $2, $3, $4, $5)";
+    let sql = "INSERT INTO app_keys (key, account_id, name, can_read_feed, created_at,
+                   allowed_origins)
+               VALUES ($1, $2, $3, $4, $5, $6)";
     let params: db::Params<'_> = &[
         &new.key,
         &new.account.as_str(),
         &new.name,
         &new.can_read_feed,
         &now.0,
+        &new.allowed_origins,
     ];
     db::exec(c, sql, params)
         .await
@@ -159,6 +161,7 @@ pub(crate) async fn create_app_key<C: GenericClient>(
         account: new.account.clone(),
         name: new.name.clone(),
         can_read_feed: new.can_read_feed,
+        allowed_origins: new.allowed_origins.clone(),
         created_at: now,
     })
 }

@@ -36,6 +36,7 @@
 //! - `error`: driver and pool errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `store`: the `Store` impl, routing each method.
 
+mod admin;
 mod agent_seen;
 mod app_logins;
 mod batch;

@@ -43,6 +43,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_history",
         include_str!("../migrations/0008_history.sql"),
     ),
+    ("0009_admin", include_str!("../migrations/0009_admin.sql")),
 ];
 
 /// The schema version this build writes and expects.

@@ -25,7 +25,8 @@ pub(crate) const SKILL_COLUMNS: &str = "id, account_id, name, description, welco
 pub(crate) const AGENT_COLUMNS: &str = "id, account_id, login_name, password_hash, nickname, \
      display_name, email, max_chats, skills, availability, is_admin, enabled";
 /// Columns of `app_keys` in the order [`app_key`] reads them.
-pub(crate) const APP_KEY_COLUMNS: &str = "key, account_id, name, can_read_feed, created_at";
+pub(crate) const APP_KEY_COLUMNS: &str =
+    "key, account_id, name, can_read_feed, created_at, allowed_origins";
 /// Columns of `chat_events` in the order [`event`] reads them.
 pub(crate) const EVENT_COLUMNS: &str = "seq, event_id, at, kind_json";
 
@@ -92,6 +93,7 @@ pub(crate) fn app_key(row: &Row) -> StoreResult<AppKey> {
         name: get(row, 2, "app key")?,
         can_read_feed: get(row, 3, "app key")?,
         created_at: Timestamp(get(row, 4, "app key")?),
+        allowed_origins: get(row, 5, "app key")?,
     })
 }
 

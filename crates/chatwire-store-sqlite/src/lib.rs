@@ -36,6 +36,7 @@
 //! (A second process is tolerated, not fast: SQLite's lock serialises it, and the writer reads
 //! the last sequence under that lock at each batch.)
 
+mod admin;
 mod app_logins;
 mod backup;
 mod chat_query;

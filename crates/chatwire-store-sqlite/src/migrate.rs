@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_chat_query.sql"),
     include_str!("../migrations/0008_app_logins.sql"),
     include_str!("../migrations/0009_history.sql"),
+    include_str!("../migrations/0010_admin.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -82,10 +83,11 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 22,
+            tables, 24,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
              survey_responses, outbox, topic_settings, skill_tombstones, mailbox, app_logins, \
-             chat_facts, high_water, retention, and chat_lines_fts with its 4 FTS5 shadow tables"
+             chat_facts, high_water, retention, admin_tokens, agent_tombstones, and \
+             chat_lines_fts with its 4 FTS5 shadow tables"
         );
     }
 
@@ -171,10 +173,13 @@ mod tests {
             SystemMessageId, Timestamp,
         };
 
-        // Arrange: a database just before the history migration (the last one) holding a chat
-        // with a system line, a visitor line and an agent line, and an offline survey response.
+        // Arrange: a database just before the history migration holding a chat with a system
+        // line, a visitor line and an agent line, and an offline survey response.
         let mut conn = Connection::open_in_memory().expect("open");
-        let before = MIGRATIONS.len() - 1;
+        let before = MIGRATIONS
+            .iter()
+            .position(|sql| sql.starts_with("-- 0009_history"))
+            .expect("the history migration");
         for sql in &MIGRATIONS[..before] {
             conn.execute_batch(sql).expect("old migration");
         }

@@ -70,9 +70,12 @@ pub(crate) fn create_skill(cx: &mut WriteCx<'_>, new: &NewSkill) -> StoreResult<
 pub(crate) fn create_agent(cx: &mut WriteCx<'_>, new: &NewAgent) -> StoreResult<Agent> {
     require_account(cx, &new.account)?;
     let mut agent = new.to_agent(AgentId(0));
-    let sql = "INSERT INTO agents (account_id, login_name, password_hash, nickname, display_name,
-                   email, max_chats, skills_json, availability, is_admin, enabled)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    // Ids are numbered past deleted agents' (0010_admin.sql): events keep old agent ids.
+    let sql = "INSERT INTO agents (id, account_id, login_name, password_hash, nickname,
+                   display_name, email, max_chats, skills_json, availability, is_admin, enabled)
+               VALUES ((SELECT MAX(m) + 1 FROM (SELECT COALESCE(MAX(id), 0) AS m FROM agents
+                        UNION ALL SELECT COALESCE(MAX(id), 0) FROM agent_tombstones)),
+                       ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
     stmt.execute(params![
         agent.account.as_str(),
@@ -153,15 +156,19 @@ pub(crate) fn create_app_key(
     now: Timestamp,
 ) -> StoreResult<AppKey> {
     require_account(cx, &new.account)?;
-    let sql = "INSERT INTO app_keys (key, account_id, name, can_read_feed, created_at)
-               VALUES (?1, ?2, ?3, ?4, ?5)";
+    let sql = "INSERT INTO app_keys (key, account_id, name, can_read_feed, created_at,
+                   allowed_origins)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    let origins =
+        serde_json::to_string(&new.allowed_origins).map_err(|e| StoreError::Other(e.into()))?;
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
     stmt.execute(params![
         new.key,
         new.account.as_str(),
         new.name,
         new.can_read_feed,
-        now.0
+        now.0,
+        origins
     ])
     .map_err(error::unique_as(|| "app key exists".to_owned()))?;
     Ok(AppKey {
@@ -169,6 +176,7 @@ pub(crate) fn create_app_key(
         account: new.account.clone(),
         name: new.name.clone(),
         can_read_feed: new.can_read_feed,
+        allowed_origins: new.allowed_origins.clone(),
         created_at: now,
     })
 }

@@ -19,7 +19,7 @@ use crate::rows::{
 };
 
 /// Runs `sql` and maps every row through `read`, then `decode`.
-fn all<R, T>(
+pub(crate) fn all<R, T>(
     conn: &Connection,
     sql: &str,
     params: impl Params,
@@ -33,7 +33,7 @@ fn all<R, T>(
 }
 
 /// Runs `sql` expecting at most one row; none is `NotFound(what)`.
-fn one<R, T>(
+pub(crate) fn one<R, T>(
     conn: &Connection,
     sql: &str,
     params: impl Params,

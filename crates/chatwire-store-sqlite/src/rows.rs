@@ -24,7 +24,8 @@ pub(crate) const SKILL_COLUMNS: &str = "id, account_id, name, description, welco
 pub(crate) const AGENT_COLUMNS: &str = "id, account_id, login_name, password_hash, nickname, \
      display_name, email, max_chats, skills_json, availability, is_admin, enabled";
 /// Columns of `app_keys` in the order [`AppKeyRow::read`] takes them.
-pub(crate) const APP_KEY_COLUMNS: &str = "key, account_id, name, can_read_feed, created_at";
+pub(crate) const APP_KEY_COLUMNS: &str =
+    "key, account_id, name, can_read_feed, created_at, allowed_origins";
 /// Columns of `chat_events` in the order [`EventRow::read`] takes them.
 pub(crate) const EVENT_COLUMNS: &str = "seq, event_id, at, kind_json";
 
@@ -133,7 +134,7 @@ pub(crate) fn skills_json(skills: &[SkillId]) -> StoreResult<String> {
 }
 
 /// Raw `app_keys` row.
-pub(crate) struct AppKeyRow(String, String, String, bool, i64);
+pub(crate) struct AppKeyRow(String, String, String, bool, i64, String);
 
 impl AppKeyRow {
     pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
@@ -143,6 +144,7 @@ impl AppKeyRow {
             row.get(2)?,
             row.get(3)?,
             row.get(4)?,
+            row.get(5)?,
         ))
     }
 
@@ -152,6 +154,7 @@ impl AppKeyRow {
             account: account_id(&self.1, "app key")?,
             name: self.2,
             can_read_feed: self.3,
+            allowed_origins: serde_json::from_str(&self.5).map_err(|e| corrupt("app key", e))?,
             created_at: Timestamp(self.4),
         })
     }

@@ -308,3 +308,10 @@ async fn the_database_file_is_left_in_wal_mode() {
         .expect("mode");
     assert_eq!(mode, "wal");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_admin_checks() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).expect("open");
+    conformance::run_admin(&store).await;
+}

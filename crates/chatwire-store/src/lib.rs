@@ -11,6 +11,7 @@
 //!
 //! No SQL types appear here; row types stay in each backend.
 
+mod admin;
 mod error;
 mod history;
 pub mod sql_chat_query;
@@ -24,6 +25,7 @@ pub mod conformance;
 #[cfg(feature = "testing")]
 pub mod memory;
 
+pub use admin::AdminStore;
 pub use error::{StoreError, StoreResult};
 pub use history::HistoryStore;
 pub use store::{

@@ -10,7 +10,7 @@ use chatwire_core::{
 };
 use futures::stream::BoxStream;
 
-use crate::{HistoryStore, StoreResult};
+use crate::{AdminStore, HistoryStore, StoreResult};
 
 pub use chatwire_core::{Committed, FeedItem};
 
@@ -81,7 +81,7 @@ pub struct PoolStatus {
 /// Every method is scoped by account where the domain is; asking for another account's object
 /// answers [`crate::StoreError::NotFound`], never the object.
 #[async_trait]
-pub trait Store: HistoryStore + Send + Sync + 'static {
+pub trait Store: AdminStore + HistoryStore + Send + Sync + 'static {
     /// Creates an account. `Conflict` if the id exists.
     async fn create_account(&self, account: &Account) -> StoreResult<()>;
     /// Reads an account.

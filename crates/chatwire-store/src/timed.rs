@@ -14,14 +14,16 @@ use async_trait::async_trait;
 use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::history::{ChatFact, Erased, HistoryQuery, OfflineMessage, VisitorRef};
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
-    ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
-    TopicSettings,
+    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat,
+    ChatCommand, ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail,
+    NewAgent, NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse,
+    Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
-use crate::{Committed, FeedItem, HistoryStore, NewSkill, PoolStatus, Store, StoreResult, Wakeup};
+use crate::{
+    AdminStore, Committed, FeedItem, HistoryStore, NewSkill, PoolStatus, Store, StoreResult, Wakeup,
+};
 
 /// Receives the duration of every store call.
 pub trait StoreObserver: Send + Sync + std::fmt::Debug + 'static {
@@ -155,6 +157,21 @@ timed_store! {
     async fn retention(&self, account: &AccountId) -> StoreResult<Option<u32>>;
     async fn retention_policies(&self) -> StoreResult<Vec<(AccountId, u32)>>;
     async fn sweep_retention(&self, account: &AccountId, ended_before: Timestamp, max_chats: u32) -> StoreResult<Erased>;
+    {}
+}
+
+timed_store! {
+    AdminStore;
+    async fn update_account(&self, account: &Account) -> StoreResult<()>;
+    async fn delete_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<()>;
+    async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId) -> StoreResult<u64>;
+    async fn list_app_keys(&self, account: &AccountId) -> StoreResult<Vec<AppKey>>;
+    async fn update_app_key(&self, key: &AppKey) -> StoreResult<()>;
+    async fn delete_app_key(&self, account: &AccountId, key: &str) -> StoreResult<()>;
+    async fn create_admin_token(&self, token: &AdminToken) -> StoreResult<()>;
+    async fn find_admin_token(&self, token_hash: &str) -> StoreResult<AdminToken>;
+    async fn list_admin_tokens(&self) -> StoreResult<Vec<AdminToken>>;
+    async fn delete_admin_token(&self, id: &str) -> StoreResult<()>;
     {}
 }
 

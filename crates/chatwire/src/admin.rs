@@ -1,32 +1,48 @@
-//! What the one-shot admin commands do (`account`, `skill`, `agent`, `app-key`): each parsed
-//! subcommand becomes one engine call, and its result is printed for a person or a script.
+//! What the one-shot admin commands do (`account`, `skill`, `app-key`, `admin-token`; agents
+//! are in [`crate::admin_agents`]): each parsed subcommand becomes one engine use case, called
+//! as the local operator (server-wide), and its result is printed for a person or a script.
 //! Opening the database is [`crate::admin_open`]'s job; the command line is [`crate::cli`]'s.
 
-use chatwire_engine::core::{AccountId, NewAppKey};
-use chatwire_engine::{Engine, NewAgentInput, NewSkillInput};
+use chatwire_engine::core::{Account, AccountId, AppKey};
+use chatwire_engine::{AccountPatch, AppKeyInput, AppKeyPatch, Engine, NewSkillInput, SkillPatch};
 
-use crate::cli::{AccountCmd, AgentCmd, AppKeyCmd, SkillCmd};
+pub(crate) use crate::admin_agents::agent;
+use crate::cli::{AccountCmd, AdminTokenCmd, AppKeyCmd, SkillCmd};
 
-fn account_id(id: &str) -> anyhow::Result<AccountId> {
+pub(crate) fn account_id(id: &str) -> anyhow::Result<AccountId> {
     AccountId::parse(id).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+fn print_account(a: &Account) {
+    println!("{}\t{}", a.id, a.name);
+}
+
 pub(crate) async fn account(engine: &Engine, cmd: &AccountCmd) -> anyhow::Result<()> {
+    let by = engine.local_operator();
     match cmd {
         AccountCmd::Create { id, name } => {
-            let account = engine.create_account(id, name).await?;
+            let account = engine.create_account_as(&by, id, name).await?;
             println!("created account {}", account.id);
         }
         AccountCmd::List => {
-            for id in engine.account_ids().await? {
-                println!("{id}");
+            for a in engine.accounts_as(&by).await? {
+                println!("{}", a.id);
             }
+        }
+        AccountCmd::Show { id } => print_account(&engine.account_as(&by, &account_id(id)?).await?),
+        AccountCmd::Update { id, name } => {
+            let patch = AccountPatch { name: name.clone() };
+            let a = engine
+                .update_account_as(&by, &account_id(id)?, patch)
+                .await?;
+            print_account(&a);
         }
     }
     Ok(())
 }
 
 pub(crate) async fn skill(engine: &Engine, cmd: &SkillCmd) -> anyhow::Result<()> {
+    let by = engine.local_operator();
     match cmd {
         SkillCmd::Create {
             account,
@@ -39,73 +55,139 @@ pub(crate) async fn skill(engine: &Engine, cmd: &SkillCmd) -> anyhow::Result<()>
                 description: description.clone(),
                 welcome_message: welcome.clone(),
             };
-            let by = engine.local_operator();
             let skill = engine
                 .create_skill_as(&by, &account_id(account)?, input)
                 .await?;
             println!("created skill {} ({})", skill.id, skill.name);
         }
         SkillCmd::List { account } => {
-            let by = engine.local_operator();
             for s in engine.skills_as(&by, &account_id(account)?).await? {
                 println!("{}\t{}", s.id, s.name);
             }
         }
+        SkillCmd::Update {
+            account,
+            skill,
+            name,
+            description,
+            welcome,
+        } => {
+            let account = account_id(account)?;
+            let id = engine.skill_by_name_or_id(&account, skill).await?.id;
+            let patch = SkillPatch {
+                name: name.clone(),
+                description: description.clone(),
+                welcome_message: welcome.clone(),
+            };
+            let s = engine.update_skill_as(&by, &account, id, patch).await?;
+            println!("{}\t{}", s.id, s.name);
+        }
+        SkillCmd::Delete { account, skill } => {
+            let account = account_id(account)?;
+            let id = engine.skill_by_name_or_id(&account, skill).await?.id;
+            engine.delete_skill_as(&by, &account, id).await?;
+            println!("deleted skill {id}");
+        }
     }
     Ok(())
 }
 
-pub(crate) async fn agent(engine: &Engine, cmd: &AgentCmd) -> anyhow::Result<()> {
-    match cmd {
-        AgentCmd::Create(a) => {
-            let nickname = a.nickname.clone().unwrap_or_else(|| a.login.clone());
-            let input = NewAgentInput {
-                login_name: a.login.clone(),
-                password: a.password.clone(),
-                display_name: a.display_name.clone().unwrap_or_else(|| nickname.clone()),
-                nickname,
-                email: a.email.clone(),
-                max_chats: a.max_chats,
-                skills: a.skills.clone(),
-                is_admin: a.admin,
-            };
-            let agent = engine.create_agent(&account_id(&a.account)?, input).await?;
-            println!("created agent {} ({})", agent.id, agent.login_name);
-        }
-        AgentCmd::List { account } => {
-            for a in engine.agents(&account_id(account)?).await? {
-                println!(
-                    "{}\t{}\t{}\tmaxChats={}\t{}",
-                    a.id,
-                    a.login_name,
-                    a.nickname,
-                    a.max_chats.as_wire(),
-                    a.availability
-                );
-            }
-        }
-    }
-    Ok(())
+fn print_key(k: &AppKey) {
+    println!(
+        "{}\t{}\tfeed={}\torigins={}",
+        k.key,
+        k.name,
+        k.can_read_feed,
+        k.allowed_origins.join(",")
+    );
 }
 
 pub(crate) async fn app_key(engine: &Engine, cmd: &AppKeyCmd) -> anyhow::Result<()> {
-    let AppKeyCmd::Create {
-        account,
-        key,
-        name,
-        feed,
-    } = cmd;
-    let key = match key {
-        Some(k) => k.clone(),
-        None => engine.random_token(16)?,
-    };
-    let new = NewAppKey {
-        key,
-        account: account_id(account)?,
-        name: name.clone(),
-        can_read_feed: *feed,
-    };
-    let created = engine.create_app_key(&new).await?;
-    println!("{}", created.key);
+    let by = engine.local_operator();
+    match cmd {
+        AppKeyCmd::Create {
+            account,
+            key,
+            name,
+            feed,
+            origins,
+        } => {
+            let input = AppKeyInput {
+                key: key.clone(),
+                name: name.clone(),
+                can_read_feed: *feed,
+                allowed_origins: origins.clone(),
+            };
+            let created = engine
+                .create_app_key_as(&by, &account_id(account)?, input)
+                .await?;
+            println!("{}", created.key);
+        }
+        AppKeyCmd::List { account } => {
+            for k in engine.app_keys_as(&by, &account_id(account)?).await? {
+                print_key(&k);
+            }
+        }
+        AppKeyCmd::Update {
+            account,
+            key,
+            name,
+            feed,
+            origins,
+            no_origins,
+        } => {
+            let patch = AppKeyPatch {
+                name: name.clone(),
+                can_read_feed: *feed,
+                allowed_origins: if *no_origins {
+                    Some(Vec::new())
+                } else {
+                    origins.clone()
+                },
+            };
+            let k = engine
+                .update_app_key_as(&by, &account_id(account)?, key, patch)
+                .await?;
+            print_key(&k);
+        }
+        AppKeyCmd::Revoke { account, key } => {
+            engine
+                .revoke_app_key_as(&by, &account_id(account)?, key)
+                .await?;
+            println!("revoked app key {key}");
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn admin_token(engine: &Engine, cmd: &AdminTokenCmd) -> anyhow::Result<()> {
+    let by = engine.local_operator();
+    match cmd {
+        AdminTokenCmd::Create { account, name } => {
+            let account = account.as_deref().map(account_id).transpose()?;
+            let made = engine
+                .create_admin_token_as(&by, account.as_ref(), name)
+                .await?;
+            eprintln!(
+                "created admin token {} ({}); it is shown only now:",
+                made.record.id,
+                made.record
+                    .account
+                    .as_ref()
+                    .map_or_else(|| "server-wide".to_owned(), |a| format!("account {a}"))
+            );
+            println!("{}", made.token);
+        }
+        AdminTokenCmd::List => {
+            for t in engine.admin_tokens_as(&by).await? {
+                let scope = t.account.map_or_else(|| "*".to_owned(), |a| a.to_string());
+                println!("{}\t{}\t{}", t.id, scope, t.name);
+            }
+        }
+        AdminTokenCmd::Revoke { id } => {
+            engine.revoke_admin_token_as(&by, id).await?;
+            println!("revoked admin token {id}");
+        }
+    }
     Ok(())
 }

@@ -8,6 +8,9 @@ use anyhow::Context as _;
 use chatwire_engine::Engine;
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::cli_admin::{
+    AccountCmd, AdminTokenCmd, AgentCmd, AppKeyCmd, NewAgentArgs, SkillCmd,
+};
 use crate::settings::{DatabaseTarget, EXAMPLE, Settings};
 use crate::{Server, admin, demo, shutdown_signal, telemetry};
 
@@ -84,6 +87,8 @@ pub enum Cmd {
     AppKey(Admin<AppKeyCmd>),
     /// Manage bots' application logins (LivePerson application login).
     AppLogin(Admin<crate::cli_app_logins::AppLoginCmd>),
+    /// Manage admin API tokens (credentials for /chatwire/v1 admin routes).
+    AdminToken(Admin<AdminTokenCmd>),
     /// Manage surveys (pre-chat, offline, exit, agent).
     Survey(Admin<crate::cli_surveys::SurveyCmd>),
 }
@@ -120,112 +125,6 @@ pub struct Admin<C: Subcommand> {
     /// The command.
     #[command(subcommand)]
     pub cmd: C,
-}
-
-/// Account commands.
-#[derive(Debug, Subcommand)]
-pub enum AccountCmd {
-    /// Create an account.
-    Create {
-        /// Account id (`^[A-Za-z0-9_]{1,20}$`).
-        id: String,
-        /// Display name.
-        #[arg(long, default_value = "")]
-        name: String,
-    },
-    /// List accounts.
-    List,
-}
-
-/// Skill commands.
-#[derive(Debug, Subcommand)]
-pub enum SkillCmd {
-    /// Create a skill.
-    Create {
-        /// Account id.
-        #[arg(long)]
-        account: String,
-        /// Skill name.
-        name: String,
-        /// Description.
-        #[arg(long, default_value = "")]
-        description: String,
-        /// Welcome line sent when an agent accepts.
-        #[arg(long, default_value = "")]
-        welcome: String,
-    },
-    /// List an account's skills.
-    List {
-        /// Account id.
-        #[arg(long)]
-        account: String,
-    },
-}
-
-/// Agent commands.
-#[derive(Debug, Subcommand)]
-pub enum AgentCmd {
-    /// Create an agent.
-    Create(NewAgentArgs),
-    /// List an account's agents.
-    List {
-        /// Account id.
-        #[arg(long)]
-        account: String,
-    },
-}
-
-/// `agent create` flags.
-#[derive(Debug, Args)]
-pub struct NewAgentArgs {
-    /// Account id.
-    #[arg(long)]
-    pub account: String,
-    /// Login name.
-    #[arg(long)]
-    pub login: String,
-    /// Password (prefer the CHATWIRE_AGENT_PASSWORD environment variable: flags show in `ps`).
-    #[arg(long, env = "CHATWIRE_AGENT_PASSWORD", hide_env_values = true)]
-    pub password: String,
-    /// Name visitors see (default: the login).
-    #[arg(long)]
-    pub nickname: Option<String>,
-    /// Name colleagues see (default: the nickname).
-    #[arg(long)]
-    pub display_name: Option<String>,
-    /// E-mail address.
-    #[arg(long, default_value = "")]
-    pub email: String,
-    /// Concurrent chat limit; -1 is unlimited.
-    #[arg(long, default_value_t = -1, allow_negative_numbers = true)]
-    pub max_chats: i32,
-    /// Skill names (repeat or comma-separate).
-    #[arg(long = "skill", value_delimiter = ',')]
-    pub skills: Vec<String>,
-    /// Supervisor rights.
-    #[arg(long)]
-    pub admin: bool,
-}
-
-/// App key commands.
-#[derive(Debug, Subcommand)]
-pub enum AppKeyCmd {
-    /// Create a visitor app key (a random one unless --key is given) and print it.
-    Create {
-        /// Account id.
-        #[arg(long)]
-        account: String,
-        /// The key text.
-        #[arg(long)]
-        key: Option<String>,
-        /// Label.
-        #[arg(long, default_value = "")]
-        name: String,
-        /// May read the account-wide event feed (every chat, agent-only events included): a
-        /// server-side key, never one that ships in a web page.
-        #[arg(long)]
-        feed: bool,
-    },
 }
 
 impl Cli {
@@ -280,6 +179,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::AppLogin(a) => {
             crate::cli_app_logins::app_login(&engine(&cli, a.create).await?, &a.cmd).await
         }
+        Cmd::AdminToken(a) => admin::admin_token(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::Survey(a) => crate::cli_surveys::survey(&engine(&cli, a.create).await?, &a.cmd).await,
     }
 }

@@ -92,6 +92,7 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
         account: account.clone(),
         name: "demo back office (feed)".into(),
         can_read_feed: true,
+        allowed_origins: Vec::new(),
     };
     tolerate_conflict(engine.create_app_key(&feed).await)?;
     // Seeded last: other nodes wait for it (see `wait_for_other_seed`).
@@ -100,6 +101,7 @@ pub async fn seed(engine: &Engine) -> Result<(), EngineError> {
         account: account.clone(),
         name: "demo web site".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     tolerate_conflict(engine.create_app_key(&key).await)?;
     // A data directory seeded by an older version has this public key with the feed right;

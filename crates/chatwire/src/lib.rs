@@ -4,9 +4,11 @@
 //! [`conn`] (connection limits) and [`Server`]: bind, then run until shutdown.
 
 mod admin;
+mod admin_agents;
 pub mod admin_open;
 pub mod backup;
 pub mod cli;
+pub mod cli_admin;
 mod cli_app_logins;
 mod cli_surveys;
 pub mod conn;

@@ -15,13 +15,18 @@
 //!   OpenAPI 3.1 document served at `/chatwire/v1/openapi.json` and rendered at
 //!   `/chatwire/v1/docs`.
 
+pub mod accounts;
 pub mod admin;
+pub mod agent_actions;
+pub mod agents;
+pub mod app_keys;
 pub mod app_logins;
 pub mod history;
 pub mod json;
 pub mod openapi;
 pub mod page;
 mod reference;
+pub mod skill_item;
 pub mod skills;
 mod survey_types;
 pub mod surveys;
@@ -44,6 +49,7 @@ pub fn table() -> RouteTable {
             skills::create_skill,
         )
         .merge(history::table())
+        .merge(admin_table())
         .get(
             "/chatwire/v1/accounts/{account}/surveys",
             surveys::list_surveys,
@@ -82,4 +88,49 @@ async fn unknown_path(uri: axum::http::Uri) -> crate::ApiError {
         "no such resource: {} (see /chatwire/v1/docs)",
         uri.path()
     ))
+}
+
+/// The admin routes besides the skills list: accounts, agents, one skill, app keys.
+fn admin_table() -> RouteTable {
+    const ACCOUNT: &str = "/chatwire/v1/accounts/{account}";
+    const AGENT: &str = "/chatwire/v1/accounts/{account}/agents/{agentId}";
+    const SKILL: &str = "/chatwire/v1/accounts/{account}/skills/{skillId}";
+    const KEYS: &str = "/chatwire/v1/accounts/{account}/appKeys";
+    const KEY: &str = "/chatwire/v1/accounts/{account}/appKeys/{key}";
+    RouteTable::new()
+        .get("/chatwire/v1/accounts", accounts::list_accounts)
+        .post("/chatwire/v1/accounts", accounts::create_account)
+        .get(ACCOUNT, accounts::get_account)
+        .patch(ACCOUNT, accounts::update_account)
+        .get(
+            "/chatwire/v1/accounts/{account}/agents",
+            agents::list_agents,
+        )
+        .post(
+            "/chatwire/v1/accounts/{account}/agents",
+            agents::create_agent,
+        )
+        .get(AGENT, agents::get_agent)
+        .patch(AGENT, agents::update_agent)
+        .delete(AGENT, agents::delete_agent)
+        .post(
+            "/chatwire/v1/accounts/{account}/agents/{agentId}/disable",
+            agent_actions::disable_agent,
+        )
+        .post(
+            "/chatwire/v1/accounts/{account}/agents/{agentId}/enable",
+            agent_actions::enable_agent,
+        )
+        .post(
+            "/chatwire/v1/accounts/{account}/agents/{agentId}/password",
+            agent_actions::reset_password,
+        )
+        .get(SKILL, skill_item::get_skill)
+        .patch(SKILL, skill_item::update_skill)
+        .delete(SKILL, skill_item::delete_skill)
+        .get(KEYS, app_keys::list_app_keys)
+        .post(KEYS, app_keys::create_app_key)
+        .get(KEY, app_keys::get_app_key)
+        .patch(KEY, app_keys::update_app_key)
+        .delete(KEY, app_keys::revoke_app_key)
 }

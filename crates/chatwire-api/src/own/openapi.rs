@@ -54,7 +54,10 @@ pub struct ErrorDetail {
     modifiers(&Security),
     tags(
         (name = "meta", description = "This API's own description"),
+        (name = "accounts", description = "Accounts (server-wide admin tokens create and list them)"),
+        (name = "agents", description = "Agents: records, rights, disabling, passwords"),
         (name = "skills", description = "Skills (SuperOffice chat topics)"),
+        (name = "appKeys", description = "Visitor app keys: feed right, allowed web origins, revocation"),
         (name = "surveys", description = "Pre-chat, offline, exit and agent surveys"),
         (name = "appLogins", description = "Bots' application logins (LivePerson application login)"),
         (name = "feed", description = "Account feed, server-sent events, local mailbox"),
@@ -64,8 +67,49 @@ struct Frame;
 
 /// The skills routes.
 #[derive(OpenApi)]
-#[openapi(paths(super::skills::list_skills, super::skills::create_skill))]
+#[openapi(paths(
+    super::skills::list_skills,
+    super::skills::create_skill,
+    super::skill_item::get_skill,
+    super::skill_item::update_skill,
+    super::skill_item::delete_skill
+))]
 struct SkillsApi;
+
+/// The accounts routes.
+#[derive(OpenApi)]
+#[openapi(paths(
+    super::accounts::list_accounts,
+    super::accounts::create_account,
+    super::accounts::get_account,
+    super::accounts::update_account
+))]
+struct AccountsApi;
+
+/// The agents routes.
+#[derive(OpenApi)]
+#[openapi(paths(
+    super::agents::list_agents,
+    super::agents::create_agent,
+    super::agents::get_agent,
+    super::agents::update_agent,
+    super::agents::delete_agent,
+    super::agent_actions::disable_agent,
+    super::agent_actions::enable_agent,
+    super::agent_actions::reset_password
+))]
+struct AgentsApi;
+
+/// The app keys routes.
+#[derive(OpenApi)]
+#[openapi(paths(
+    super::app_keys::list_app_keys,
+    super::app_keys::create_app_key,
+    super::app_keys::get_app_key,
+    super::app_keys::update_app_key,
+    super::app_keys::revoke_app_key
+))]
+struct AppKeysApi;
 
 /// Adds the two credentials chatwire's own API takes.
 struct Security;
@@ -98,7 +142,10 @@ impl Modify for Security {
 /// The whole document.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Frame::openapi();
+    doc.merge(AccountsApi::openapi());
+    doc.merge(AgentsApi::openapi());
     doc.merge(SkillsApi::openapi());
+    doc.merge(AppKeysApi::openapi());
     doc.merge(super::surveys::SurveysApi::openapi());
     doc.merge(super::app_logins::AppLoginsApi::openapi());
     doc.merge(crate::feed::FeedApi::openapi());

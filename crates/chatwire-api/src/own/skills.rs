@@ -124,6 +124,10 @@ pub async fn create_skill(
         description: body.description,
         welcome_message: body.welcome_message,
     };
-    let skill = state.engine.create_skill_as(&by, &account, input).await?;
+    let skill = state
+        .engine
+        .create_skill_as(&by, &account, input)
+        .await
+        .map_err(super::admin::admin_error)?;
     Ok((StatusCode::CREATED, Json(SkillView::from(&skill))))
 }

@@ -124,6 +124,7 @@ async fn account_with_sales(engine: &Engine, id: &str, key: &str) -> (AccountId,
         account: account.clone(),
         name: "site".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     engine.create_app_key(&new).await.expect("key");
     (account, sales)
@@ -144,6 +145,7 @@ pub(crate) async fn world() -> World {
         account: account.clone(),
         name: "back office".into(),
         can_read_feed: true,
+        allowed_origins: Vec::new(),
     };
     engine.create_app_key(&feed).await.expect("feed key");
     let second = NewAppKey {
@@ -151,6 +153,7 @@ pub(crate) async fn world() -> World {
         account: account.clone(),
         name: "second site".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     engine.create_app_key(&second).await.expect("second key");
     let admin = agent(&engine, &account, "agent1", true).await;

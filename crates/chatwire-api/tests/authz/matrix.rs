@@ -51,6 +51,13 @@ fn attacks(guard: Guard) -> Vec<(Intruder, u16)> {
         Guard::Agent => agents,
         Guard::Chat(status) => [agents, vec![(Colleague, status)]].concat(),
         Guard::Admin => [agents, vec![(Colleague, 403)]].concat(),
+        Guard::ServerAdmin => vec![
+            (Nobody, 401),
+            (WrongSecret, 401),
+            (OtherAccount, 403),
+            (Revoked, 401),
+            (Colleague, 403),
+        ],
         Guard::LoginCookie => vec![(Nobody, 401), (WrongSecret, 401), (Revoked, 401)],
         Guard::AppKey => vec![
             (Nobody, 401),
@@ -160,6 +167,9 @@ fn uri(w: &World, template: &str, who: &Creds, method: Option<&str>, guess: bool
         .replace("{service}", "agentVep")
         .replace("{chat}", &chat.to_string())
         .replace("{asid}", &who.asid.to_string())
+        .replace("{agentId}", &who.id.to_string())
+        .replace("{skillId}", &w.sales.0.to_string())
+        .replace("{key}", APP_KEY)
         .replace("{*rest}", "Nope");
     let mut query = format!(
         "ChatSessionEntityId={}&ChatTopicEntityId={}",

@@ -14,6 +14,9 @@ pub(crate) enum Guard {
     Chat(u16),
     /// Admins of the account only (a colleague gets 403).
     Admin,
+    /// Server-wide admin tokens only (no account in the path): any login bearer, of any
+    /// account, is a known caller without the right (403).
+    ServerAdmin,
     /// A login's own cookie and CSRF token (LivePerson refresh, logout).
     LoginCookie,
     /// A visitor app key of the account (and, for chat routes, the chat's secret key).
@@ -26,7 +29,9 @@ pub(crate) enum Guard {
     Methods,
 }
 
-use Guard::{Admin, Agent, AppKey, Chat, ChatStream, Feed, LoginCookie, Methods, Public};
+use Guard::{
+    Admin, Agent, AppKey, Chat, ChatStream, Feed, LoginCookie, Methods, Public, ServerAdmin,
+};
 
 /// Routes outside the SuperOffice roots, by their full template.
 #[rustfmt::skip]
@@ -55,6 +60,26 @@ pub(crate) const ROUTES: &[(&str, &str, Guard)] = &[
     ("GET", "/chatwire/v1/accounts/{account}/stats", Admin),
     ("GET", "/chatwire/v1/accounts/{account}/retention", Admin),
     ("PUT", "/chatwire/v1/accounts/{account}/retention", Admin),
+    ("GET", "/chatwire/v1/accounts/{account}/skills/{skillId}", Admin),
+    ("PATCH", "/chatwire/v1/accounts/{account}/skills/{skillId}", Admin),
+    ("DELETE", "/chatwire/v1/accounts/{account}/skills/{skillId}", Admin),
+    ("GET", "/chatwire/v1/accounts", ServerAdmin),
+    ("POST", "/chatwire/v1/accounts", ServerAdmin),
+    ("GET", "/chatwire/v1/accounts/{account}", Admin),
+    ("PATCH", "/chatwire/v1/accounts/{account}", Admin),
+    ("GET", "/chatwire/v1/accounts/{account}/agents", Admin),
+    ("POST", "/chatwire/v1/accounts/{account}/agents", Admin),
+    ("GET", "/chatwire/v1/accounts/{account}/agents/{agentId}", Admin),
+    ("PATCH", "/chatwire/v1/accounts/{account}/agents/{agentId}", Admin),
+    ("DELETE", "/chatwire/v1/accounts/{account}/agents/{agentId}", Admin),
+    ("POST", "/chatwire/v1/accounts/{account}/agents/{agentId}/disable", Admin),
+    ("POST", "/chatwire/v1/accounts/{account}/agents/{agentId}/enable", Admin),
+    ("POST", "/chatwire/v1/accounts/{account}/agents/{agentId}/password", Admin),
+    ("GET", "/chatwire/v1/accounts/{account}/appKeys", Admin),
+    ("POST", "/chatwire/v1/accounts/{account}/appKeys", Admin),
+    ("GET", "/chatwire/v1/accounts/{account}/appKeys/{key}", Admin),
+    ("PATCH", "/chatwire/v1/accounts/{account}/appKeys/{key}", Admin),
+    ("DELETE", "/chatwire/v1/accounts/{account}/appKeys/{key}", Admin),
     ("GET", "/chatwire/v1/accounts/{account}/surveys", Admin),
     ("POST", "/chatwire/v1/accounts/{account}/surveys", Admin),
     ("GET", "/chatwire/v1/accounts/{account}/surveys/{surveyId}", Admin),

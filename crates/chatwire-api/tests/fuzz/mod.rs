@@ -103,6 +103,7 @@ pub(crate) async fn fixture() -> Fixture {
         account: AccountId::parse("1000").expect("id"),
         name: "app".into(),
         can_read_feed: true,
+        allowed_origins: Vec::new(),
     };
     engine.create_app_key(&key).await.expect("key");
     let http = HttpSettings {

@@ -107,19 +107,56 @@ impl Engine {
         Ok(())
     }
 
-    /// Checks a bearer for `account`.
+    /// Checks a bearer for `account`. The agent must still exist and be enabled: a disabled
+    /// agent's logins stop at once even where a cached session outlives the deletion.
     pub async fn bearer(&self, account: &AccountId, bearer: &str) -> EngineResult<AgentPrincipal> {
         let login = self
             .session(&key_hash("bearer", bearer))
             .await?
             .filter(|s| s.kind == SessionKind::Login && &s.account == account)
             .ok_or(EngineError::Unauthorized("invalid or expired bearer"))?;
+        if !self.agent_enabled(&login.account, login.agent).await? {
+            return Err(EngineError::Unauthorized("invalid or expired bearer"));
+        }
         self.touch_agent(&login.account, login.agent).await;
         Ok(AgentPrincipal {
             account: login.account,
             agent: login.agent,
             login: Some(login.key_hash),
         })
+    }
+
+    /// The live login a bearer names, of any account (server-wide admin routes, which have no
+    /// account to check it against); `None` when there is none.
+    pub(crate) async fn login_of_bearer(&self, bearer: &str) -> EngineResult<Option<AuthSession>> {
+        Ok(self
+            .session(&key_hash("bearer", bearer))
+            .await?
+            .filter(|s| s.kind == SessionKind::Login))
+    }
+
+    /// Whether the agent exists and is enabled (from the directory snapshot).
+    async fn agent_enabled(
+        &self,
+        account: &AccountId,
+        agent: chatwire_core::AgentId,
+    ) -> EngineResult<bool> {
+        match self.agent(account, agent).await {
+            Ok(a) => Ok(a.enabled),
+            Err(EngineError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Drops every cached session of an agent (its sessions were deleted).
+    pub(crate) fn forget_agent_sessions(&self, account: &AccountId, agent: chatwire_core::AgentId) {
+        self.0.sessions.epoch.fetch_add(1, Ordering::SeqCst);
+        self.0
+            .sessions
+            .entries
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, (s, _)| !(&s.account == account && s.agent == agent));
     }
 
     /// Opens a LivePerson agent session for a logged-in agent; returns its numeric id.

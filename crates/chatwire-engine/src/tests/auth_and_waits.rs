@@ -138,6 +138,7 @@ async fn the_account_feed_lists_every_event_in_sequence_and_waits_for_the_next()
         account: f.account.clone(),
         name: "feed".into(),
         can_read_feed: true,
+        allowed_origins: Vec::new(),
     };
     f.engine.create_app_key(&new).await.expect("app key");
     let reader: crate::Caller = f

@@ -98,6 +98,21 @@ macro_rules! forward {
     )*};
 }
 
+impl chatwire_store::AdminStore for CountingStore {
+    forward! {
+        update_account['a](account: &'a Account) -> ();
+        delete_agent['a](account: &'a AccountId, id: AgentId) -> ();
+        delete_agent_sessions['a](account: &'a AccountId, agent: AgentId) -> u64;
+        list_app_keys['a](account: &'a AccountId) -> Vec<AppKey>;
+        update_app_key['a](key: &'a AppKey) -> ();
+        delete_app_key['a, 'b](account: &'a AccountId, key: &'b str) -> ();
+        create_admin_token['a](token: &'a chatwire_core::AdminToken) -> ();
+        find_admin_token['a](token_hash: &'a str) -> chatwire_core::AdminToken;
+        list_admin_tokens[]() -> Vec<chatwire_core::AdminToken>;
+        delete_admin_token['a](id: &'a str) -> ();
+    }
+}
+
 impl Store for CountingStore {
     forward! {
         create_account['a](account: &'a Account) -> ();

@@ -37,6 +37,7 @@ impl Engine {
                     account: account.clone(),
                     name: "tests".into(),
                     can_read_feed: false,
+                    allowed_origins: Vec::new(),
                 };
                 self.create_app_key(&new).await.expect("app key");
                 Caller::Visitor(

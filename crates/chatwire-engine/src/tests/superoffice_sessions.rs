@@ -280,6 +280,7 @@ async fn no_app_key_speaks_for_a_session_an_agent_opened_for_a_customer() {
         account: f.account.clone(),
         name: "site".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     f.engine.create_app_key(&new).await.expect("app key");
     let visitor = f

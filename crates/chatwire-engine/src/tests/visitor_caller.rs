@@ -15,6 +15,7 @@ async fn visitor(f: &super::Fixture, key: &str, can_read_feed: bool) -> VisitorC
         account: f.account.clone(),
         name: key.into(),
         can_read_feed,
+        allowed_origins: Vec::new(),
     };
     f.engine.create_app_key(&new).await.expect("app key");
     f.engine

@@ -159,3 +159,10 @@ async fn an_unreachable_database_fails_fast_instead_of_hanging() {
     );
     assert!(format!("{err:#}").contains("cannot connect"), "{err:#}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_admin_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("admin").await;
+    conformance::run_admin(&store).await;
+}

@@ -4,12 +4,13 @@
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
 //! [`run_app_logins`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
-//! [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
+//! [`run_admin`] the admin store; [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
 //! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
 //! [`run_mail_claims`] (every backend), [`run_visitor_seen`], [`run_agent_seen`] and [`run_wakeups`] (backends that
 //! several processes share) what a cluster of nodes needs. Each call
 //! creates its own accounts with random ids, so the suite can run against a shared database.
 
+mod admin;
 mod app_logins;
 mod chat_queries;
 mod concurrency;
@@ -21,6 +22,7 @@ mod sessions;
 mod story;
 mod surveys;
 mod topics;
+pub use admin::run_admin;
 pub use app_logins::run_app_logins;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;

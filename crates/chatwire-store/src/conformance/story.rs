@@ -91,6 +91,7 @@ pub async fn run_story(store: &dyn Store) {
         account: acc.clone(),
         name: "web".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     store
         .create_app_key(&app, Timestamp(3))

@@ -100,6 +100,7 @@ impl MemoryStore {
             account: new.account.clone(),
             name: new.name.clone(),
             can_read_feed: new.can_read_feed,
+            allowed_origins: new.allowed_origins.clone(),
             created_at: now,
         };
         inner.app_keys.insert(key.key.clone(), key.clone());

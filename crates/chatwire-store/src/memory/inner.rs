@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatEvent,
-    ChatKey, ChatNum, MailId, MailboxId, MailboxMail, OutboxMail, Skill, SkillId, Survey,
-    SurveyResponse, Timestamp, TopicSettings,
+    Account, AccountId, AdminToken, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat,
+    ChatEvent, ChatKey, ChatNum, MailId, MailboxId, MailboxMail, OutboxMail, Skill, SkillId,
+    Survey, SurveyResponse, Timestamp, TopicSettings,
 };
 
 use crate::{Committed, FeedItem, StoreError, StoreResult};
@@ -36,6 +36,7 @@ pub(super) struct Inner {
     pub(super) mailbox: BTreeMap<MailboxId, MailboxMail>,
     pub(super) visitor_seen: HashMap<ChatKey, Timestamp>,
     pub(super) agent_seen: BTreeMap<AgentId, Timestamp>,
+    pub(super) admin_tokens: BTreeMap<String, AdminToken>,
     pub(super) ring_outs: BTreeMap<AgentId, u32>,
     pub(super) last_id: i64,
     pub(super) last_seq: i64,

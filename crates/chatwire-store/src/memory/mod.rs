@@ -6,7 +6,7 @@
 //! PostgreSQL's `NOTIFY`, so two engines over one store behave like two nodes in one process.
 //!
 //! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
-//! agents, app keys), `logins` (sessions, bots' application logins), `handle` (building one, the simulated outage, the lock), `chats` (commands and chat reads), `topics` (skill edits, topic
+//! agents, app keys), `admin` (the [`crate::AdminStore`] operations), `logins` (sessions, bots' application logins), `handle` (building one, the simulated outage, the lock), `chats` (commands and chat reads), `topics` (skill edits, topic
 //! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `history` and `history_store` (history search, statistics, offline messages, deletion, retention), `wakeups` (the broadcast
 //! behind [`Store::wakeups`]).
 
@@ -25,6 +25,7 @@ use futures::stream::BoxStream;
 
 use crate::{Committed, FeedItem, NewSkill, Store, StoreError, StoreResult, Wakeup};
 
+mod admin;
 mod chats;
 mod directory;
 mod handle;

@@ -32,6 +32,11 @@ async fn memory_store_passes_the_chat_query_checks() {
 }
 
 #[tokio::test]
+async fn memory_store_passes_the_admin_checks() {
+    conformance::run_admin(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
 async fn memory_store_passes_the_session_checks() {
     conformance::run_sessions(&MemoryStore::new()).await;
     conformance::run_app_logins(&MemoryStore::new()).await;

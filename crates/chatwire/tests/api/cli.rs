@@ -88,7 +88,7 @@ fn admin_commands_create_what_serve_then_uses() {
         "--skill",
         "Billing",
     ])
-    .env("CHATWIRE_AGENT_PASSWORD", "s3cret"));
+    .env("CHATWIRE_AGENT_PASSWORD", "s3cret-pw"));
     assert!(ok, "{err}");
     assert!(out.contains("created agent"));
     let (ok, key, _) = run(&mut d(&["app-key", "create", "--account", "acme"]));

@@ -63,6 +63,7 @@ async fn routing_app() -> TestApp {
         account: other,
         name: "partner site".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     })
     .await
     .expect("key");

@@ -547,6 +547,7 @@ async fn chat_methods(fmt: Fmt) {
         account: chatwire_engine::core::AccountId::parse("1000").expect("account"),
         name: "second site".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     app.engine.create_app_key(&other).await.expect("second key");
     let foreign =

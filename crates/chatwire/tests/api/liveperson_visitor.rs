@@ -325,6 +325,7 @@ async fn a_chat_is_only_reachable_with_the_app_key_that_opened_it() {
         account: chatwire_engine::core::AccountId::parse("1000").expect("id"),
         name: "second site".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     app.engine.create_app_key(&other).await.expect("key");
     let foreign = app

@@ -19,7 +19,7 @@ use crate::helpers::process::{Database, Node};
 pub(crate) struct Cluster {
     pub(crate) a: Node,
     pub(crate) b: Node,
-    _db: Database,
+    pub(crate) db: Database,
 }
 
 /// A started cluster, or `None` (after saying so) without PostgreSQL.
@@ -32,7 +32,7 @@ pub(crate) fn cluster() -> Option<Cluster> {
     Some(Cluster {
         a: a.wait(),
         b: b.wait(),
-        _db: db,
+        db,
     })
 }
 

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: reqwest::Method,
     path: &str,

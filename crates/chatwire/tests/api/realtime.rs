@@ -183,6 +183,7 @@ async fn the_account_feed_is_for_admins_and_feed_app_keys_only() {
         account: chatwire_engine::core::AccountId::parse("1000").expect("id"),
         name: "site".into(),
         can_read_feed: false,
+        allowed_origins: Vec::new(),
     };
     app.engine.create_app_key(&limited).await.expect("key");
     assert_eq!(

@@ -45,6 +45,11 @@ impl Database {
         }
     }
 
+    /// The PostgreSQL schema nodes use, when on PostgreSQL.
+    pub(crate) fn pg_schema(&self) -> Option<&str> {
+        self.pg.as_ref().map(|(_, schema)| schema.as_str())
+    }
+
     /// The PostgreSQL URL nodes connect to.
     pub(crate) fn pg_url(&self) -> Option<&str> {
         self.pg.as_ref().map(|(url, _)| url.as_str())
