@@ -149,6 +149,7 @@ impl Engine {
         if let Some(v) = &patch.skills {
             agent.skills = rules::skills(&self.skills(account).await?, v)?;
         }
+        let demoting = patch.is_admin == Some(false) && agent.is_admin;
         if let Some(v) = patch.is_admin {
             agent.is_admin = v;
         }
@@ -162,6 +163,8 @@ impl Engine {
         self.update_agent(&agent).await?;
         if disabling {
             self.end_agent(account, id).await?;
+        } else if demoting {
+            self.end_collaborations(account, id).await?;
         }
         Ok(agent)
     }

@@ -268,3 +268,70 @@ async fn app_keys_get_checked_origins_and_a_revoked_key_is_refused() {
         Err(EngineError::Unauthorized(_))
     ));
 }
+
+#[tokio::test]
+async fn a_demoted_or_disabled_supervisor_leaves_the_chats_they_write_in() {
+    use chatwire_core::CollaborationMode;
+    let f = fixture().await;
+    let op = f.engine.local_operator();
+    // agent2 handles a Sales chat; agent1, made an admin, joins it as a writer.
+    let key = f.request("Sales").await;
+    f.engine
+        .accept_next(&f.caller(f.agents[1]))
+        .await
+        .expect("accept");
+    let promote = AgentPatch {
+        is_admin: Some(true),
+        ..AgentPatch::default()
+    };
+    let boss = f.agents[0];
+    f.engine
+        .update_agent_as(&op, &f.account, boss, promote)
+        .await
+        .expect("promote");
+    let chat = f
+        .engine
+        .collaborate(&f.caller(boss), &key, Some(CollaborationMode::Write))
+        .await
+        .expect("join");
+    assert!(chat.collaboration_of(boss).is_some());
+
+    // Demoted: out of the chat, and cannot join again.
+    let demote = AgentPatch {
+        is_admin: Some(false),
+        ..AgentPatch::default()
+    };
+    f.engine
+        .update_agent_as(&op, &f.account, boss, demote)
+        .await
+        .expect("demote");
+    let chat = f.engine.chat(&f.account, &key).await.expect("chat");
+    assert_eq!(chat.collaboration_of(boss), None, "left on demotion");
+    assert!(
+        f.engine
+            .collaborate(&f.caller(boss), &key, Some(CollaborationMode::Write))
+            .await
+            .is_err(),
+        "no longer an admin"
+    );
+
+    // Disabled while supervising: out too.
+    let promote = AgentPatch {
+        is_admin: Some(true),
+        ..AgentPatch::default()
+    };
+    f.engine
+        .update_agent_as(&op, &f.account, boss, promote)
+        .await
+        .expect("promote again");
+    f.engine
+        .collaborate(&f.caller(boss), &key, Some(CollaborationMode::Listen))
+        .await
+        .expect("join again");
+    f.engine
+        .disable_agent_as(&op, &f.account, boss)
+        .await
+        .expect("disable");
+    let chat = f.engine.chat(&f.account, &key).await.expect("chat");
+    assert_eq!(chat.collaboration_of(boss), None, "left on disabling");
+}
