@@ -14,14 +14,8 @@ use super::json::JsonBody;
 use super::openapi::ErrorBody;
 use super::page::{Page, PageParams};
 use crate::http::query::Query;
+use crate::http::time::iso_millis;
 use crate::{ApiError, AppState};
-
-/// A time as RFC 3339 (UTC, milliseconds), as every admin view shows times.
-pub(crate) fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
 
 /// An account as the admin API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -40,7 +34,7 @@ impl From<&Account> for AccountView {
         Self {
             id: a.id.to_string(),
             name: a.name.clone(),
-            created_at: rfc3339(a.created_at.0),
+            created_at: iso_millis(a.created_at),
         }
     }
 }

@@ -10,7 +10,7 @@ use chatwire_engine::{AppKeyInput, AppKeyPatch, Engine};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::accounts::rfc3339;
+use crate::http::time::iso_millis;
 use super::admin::{admin_caller, admin_error};
 use super::json::JsonBody;
 use super::openapi::ErrorBody;
@@ -41,7 +41,7 @@ impl From<&AppKey> for AppKeyView {
             name: k.name.clone(),
             can_read_feed: k.can_read_feed,
             allowed_origins: k.allowed_origins.clone(),
-            created_at: rfc3339(k.created_at.0),
+            created_at: iso_millis(k.created_at),
         }
     }
 }
