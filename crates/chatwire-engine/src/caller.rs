@@ -19,7 +19,7 @@
 use chatwire_core::{AccountId, AppKey};
 
 pub use crate::sessions::AgentPrincipal;
-use crate::{Engine, EngineResult};
+use crate::{Engine, EngineError, EngineResult};
 
 /// A visitor application that presented a valid app key of [`VisitorCaller::account`].
 #[derive(Debug, Clone)]
@@ -72,6 +72,25 @@ impl From<VisitorCaller> for Caller {
 }
 
 impl Engine {
+    /// Checks again, for a long-lived request (a stream, a long poll), that the credential
+    /// `caller` was made from still holds: the agent is enabled and their login session
+    /// exists; the app key exists. A revoked key or a disabled agent is then refused from the
+    /// stream's next wait on, not only on new requests.
+    pub async fn recheck_caller(&self, caller: &Caller) -> EngineResult<()> {
+        match caller {
+            Caller::Agent(who) => {
+                let agent = self.agent(&who.account, who.agent).await?;
+                if !agent.enabled || !self.login_is_live(who).await? {
+                    return Err(EngineError::Unauthorized("invalid or expired bearer"));
+                }
+            }
+            Caller::Visitor(v) => {
+                self.check_app_key(v.account(), &v.app_key().key).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// The visitor application holding `key` on `account`: unknown keys, and keys of another
     /// account, are `Unauthorized`.
     pub async fn visitor_caller(

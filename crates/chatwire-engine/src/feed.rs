@@ -36,12 +36,20 @@ impl Engine {
         }
     }
 
-    /// Checks that `caller` may read its account's feed: admin agents, and app keys granted
-    /// the feed right. Others are `Forbidden`.
+    /// Checks that `caller` may read its account's feed now: enabled admin agents whose login
+    /// still exists, and existing app keys granted the feed right. Others are `Forbidden` (or
+    /// `Unauthorized` for a credential that no longer exists).
     pub async fn check_feed_reader(&self, caller: &Caller) -> EngineResult<()> {
+        // As things are now, not as they were when the caller connected: a stream keeps
+        // calling this, and a demoted admin or a withdrawn key must stop reading.
+        self.recheck_caller(caller).await?;
         let allowed = match caller {
             Caller::Agent(who) => self.agent(&who.account, who.agent).await?.is_admin,
-            Caller::Visitor(visitor) => visitor.app_key().can_read_feed,
+            Caller::Visitor(visitor) => {
+                self.check_app_key(visitor.account(), &visitor.app_key().key)
+                    .await?
+                    .can_read_feed
+            }
         };
         if allowed {
             Ok(())

@@ -12,10 +12,11 @@ use crate::settings::{DatabaseTarget, Settings};
 /// The engine over the configured database, for one admin command.
 pub async fn engine(settings: &Settings, create: bool) -> anyhow::Result<Engine> {
     announce(settings, create)?;
-    Ok(Engine::new(
-        open_store(settings).await?,
-        settings.engine_config()?,
-    ))
+    let engine = Engine::new(open_store(settings).await?, settings.engine_config()?);
+    // The open chats, as a server has them: rules about them (an agent or skill that open
+    // chats still need, the chats a disabled agent hands back) hold on the command line too.
+    engine.start().await?;
+    Ok(engine)
 }
 
 /// Checks that the database exists (or may be created) and names it on stderr; stdout stays

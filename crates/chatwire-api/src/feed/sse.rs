@@ -162,6 +162,10 @@ pub(crate) async fn chat_stream(
                     if done || engine.shutdown_token().is_cancelled() {
                         return None;
                     }
+                    // A key revoked or an agent disabled since the stream opened ends it.
+                    if engine.recheck_caller(&reader).await.is_err() {
+                        return None;
+                    }
                     let view = engine
                         .read_events(&reader, &key, Cursor::From(from), STREAM_WAIT)
                         .await;

@@ -10,12 +10,12 @@ use chatwire_engine::{AppKeyInput, AppKeyPatch, Engine};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::http::time::iso_millis;
 use super::admin::{admin_caller, admin_error};
 use super::json::JsonBody;
 use super::openapi::ErrorBody;
 use super::page::{Page, PageParams};
 use crate::http::query::Query;
+use crate::http::time::iso_millis;
 use crate::{ApiError, AppState};
 
 /// An app key as the admin API shows it.

@@ -198,9 +198,9 @@ impl Engine {
         self.update_agent_as(by, account, id, patch).await
     }
 
-    /// Deletes an agent no chat names as its handler (open or ended) and no open chat
-    /// involves (transfer, collaboration); 409 otherwise: disable them instead, so
-    /// transcripts keep naming a known agent. Their sessions end at once.
+    /// Deletes an agent no chat names as its handler (open or ended), no open chat involves
+    /// (transfer, collaboration) and no application login names; 409 otherwise: disable them
+    /// instead, so transcripts keep naming a known agent. Their sessions end at once.
     pub async fn delete_agent_as(
         &self,
         by: &AdminCaller,
@@ -227,6 +227,21 @@ impl Engine {
         {
             return Err(EngineError::Conflict(
                 "the agent has handled chats: disable them instead (transcripts keep their name)"
+                    .into(),
+            ));
+        }
+        // Application logins are kept after revocation (their app keys are never reused), and
+        // they name the agent: such an agent is disabled, never deleted.
+        if self
+            .0
+            .store
+            .list_app_logins(account)
+            .await?
+            .iter()
+            .any(|l| l.agent == id)
+        {
+            return Err(EngineError::Conflict(
+                "the agent has application logins (kept after revocation): disable them instead"
                     .into(),
             ));
         }

@@ -71,7 +71,11 @@ impl Engine {
     ) -> EngineResult<Vec<AppKey>> {
         by.check_account(account)?;
         self.dir(account).await?;
-        Ok(self.0.store.list_app_keys(account).await?)
+        let mut keys = self.0.store.list_app_keys(account).await?;
+        // By the key's bytes, as the pages' cursors compare them (a database collation may
+        // order mixed case or punctuation otherwise, and a page would skip keys).
+        keys.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(keys)
     }
 
     /// One app key of the account (`NotFound` for another account's).

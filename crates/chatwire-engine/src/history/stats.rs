@@ -37,11 +37,16 @@ impl Engine {
     ) -> EngineResult<Vec<StatsRow>> {
         let admin = self.history_admin(by, account).await?;
         let to = q.to.unwrap_or_else(|| self.now());
-        let from = q.from.unwrap_or(Timestamp(to.0 - DAY_MS));
+        let from = q.from.unwrap_or(Timestamp(to.0.saturating_sub(DAY_MS)));
         if to <= from {
             return Err(DomainError::invalid("to", "must be after from").into());
         }
-        if to.0 - from.0 > MAX_STATS_RANGE_DAYS * DAY_MS {
+        // Checked: times from a caller may be anything an i64 holds.
+        if to
+            .0
+            .checked_sub(from.0)
+            .is_none_or(|span| span > MAX_STATS_RANGE_DAYS * DAY_MS)
+        {
             return Err(DomainError::invalid("to", "the range is at most 92 days").into());
         }
         let mut facts = self.0.store.chat_facts(&admin.account, from, to).await?;

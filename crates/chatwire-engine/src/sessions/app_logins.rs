@@ -99,7 +99,7 @@ impl Engine {
         };
         new.validate()?;
         let record = self.0.store.create_app_login(&new).await?;
-        tracing::info!(account = %account, agent.id = agent.id.0, by = ?by.actor(), "application login created");
+        tracing::info!(account = %account, agent.id = agent.id.0, by.agent = ?by.agent(), "application login created");
         Ok(AppLoginGrant {
             login: view(record, agent.login_name),
             credentials,
@@ -148,7 +148,7 @@ impl Engine {
         // The store deleted the bot's sessions; this node's cache must not keep them either
         // (other nodes drop theirs on the directory wake-up).
         self.forget_account_sessions(account);
-        tracing::info!(account = %account, agent.id = record.agent.0, by = ?by.actor(), "application login revoked");
+        tracing::info!(account = %account, agent.id = record.agent.0, by.agent = ?by.agent(), "application login revoked");
         let name = self
             .agent(account, record.agent)
             .await

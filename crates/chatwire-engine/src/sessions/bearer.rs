@@ -159,6 +159,16 @@ impl Engine {
             .retain(|_, (s, _)| !(&s.account == account && s.agent == agent));
     }
 
+    /// Whether the login session `who` came with still exists (`true` for a request that
+    /// proved a password and has none). A disabled agent's sessions are deleted, so a stream
+    /// opened before that must stop.
+    pub(crate) async fn login_is_live(&self, who: &AgentPrincipal) -> EngineResult<bool> {
+        match &who.login {
+            Some(hash) => Ok(self.session(hash).await?.is_some()),
+            None => Ok(true),
+        }
+    }
+
     /// Opens a LivePerson agent session for a logged-in agent; returns its numeric id.
     pub async fn open_agent_session(&self, who: &AgentPrincipal) -> EngineResult<i64> {
         let unauthorized = || EngineError::Unauthorized("invalid or expired bearer");

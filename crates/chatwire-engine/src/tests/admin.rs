@@ -335,3 +335,94 @@ async fn a_demoted_or_disabled_supervisor_leaves_the_chats_they_write_in() {
     let chat = f.engine.chat(&f.account, &key).await.expect("chat");
     assert_eq!(chat.collaboration_of(boss), None, "left on disabling");
 }
+
+#[tokio::test]
+async fn a_feed_reader_is_refused_once_its_key_is_revoked_or_its_admin_disabled() {
+    use crate::Caller;
+    let f = fixture().await;
+    let op = f.engine.local_operator();
+    let key = f
+        .engine
+        .create_app_key_as(
+            &op,
+            &f.account,
+            AppKeyInput {
+                key: Some("feed-reader-key".into()),
+                name: "crm".into(),
+                can_read_feed: true,
+                allowed_origins: vec![],
+            },
+        )
+        .await
+        .expect("key");
+    let reader: Caller = f
+        .engine
+        .visitor_caller(&f.account, &key.key)
+        .await
+        .expect("caller")
+        .into();
+    f.engine.check_feed_reader(&reader).await.expect("may read");
+    f.engine
+        .revoke_app_key_as(&op, &f.account, &key.key)
+        .await
+        .expect("revoke");
+    assert!(
+        f.engine.check_feed_reader(&reader).await.is_err(),
+        "a caller made before the revocation is refused after it"
+    );
+
+    let boss = f
+        .engine
+        .create_agent_as(&op, &f.account, input("boss"))
+        .await
+        .expect("boss");
+    let grant = f
+        .engine
+        .login(&f.account, "boss", "long-enough")
+        .await
+        .expect("login");
+    let admin: Caller = f
+        .engine
+        .bearer(&f.account, &grant.bearer)
+        .await
+        .expect("bearer")
+        .into();
+    f.engine
+        .check_feed_reader(&admin)
+        .await
+        .expect("admin reads");
+    f.engine
+        .disable_agent_as(&op, &f.account, boss.id)
+        .await
+        .expect("disable");
+    assert!(f.engine.check_feed_reader(&admin).await.is_err());
+    assert!(f.engine.recheck_caller(&admin).await.is_err());
+}
+
+#[tokio::test]
+async fn an_agent_with_an_application_login_is_disabled_not_deleted() {
+    let f = fixture().await;
+    let op = f.engine.local_operator();
+    let bot = f
+        .engine
+        .create_agent_as(&op, &f.account, input("bot"))
+        .await
+        .expect("bot");
+    let grant = f
+        .engine
+        .create_app_login(&op, &f.account, "bot", None)
+        .await
+        .expect("app login");
+    f.engine
+        .revoke_app_login(&op, &f.account, grant.login.id)
+        .await
+        .expect("revoke");
+    assert!(matches!(
+        f.engine.delete_agent_as(&op, &f.account, bot.id).await,
+        Err(EngineError::Conflict(_))
+    ));
+    assert!(
+        f.engine.agent(&f.account, bot.id).await.is_ok(),
+        "still there"
+    );
+}

@@ -10,21 +10,29 @@ fn value<'q>(q: &'q Query, name: &str) -> Option<&'q str> {
     q.get(name).map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// An instant: RFC 3339 (`2026-01-31T00:00:00Z`) or epoch milliseconds.
+/// The latest instant accepted: the end of year 9999 (milliseconds).
+const LATEST_MS: i64 = 253_402_300_799_999;
+
+/// An instant from 1970 to year 9999: RFC 3339 (`2026-01-31T00:00:00Z`) or epoch
+/// milliseconds. The bounds keep range arithmetic far from overflow.
 pub(crate) fn time(q: &Query, name: &'static str) -> Result<Option<Timestamp>, ApiError> {
     let Some(v) = value(q, name) else {
         return Ok(None);
     };
-    if let Ok(ms) = v.parse::<i64>() {
-        return Ok(Some(Timestamp(ms)));
-    }
-    chrono::DateTime::parse_from_rfc3339(v)
-        .map(|t| Some(Timestamp(t.timestamp_millis())))
-        .map_err(|_| {
+    let ms = match v.parse::<i64>() {
+        Ok(ms) => Some(ms),
+        Err(_) => chrono::DateTime::parse_from_rfc3339(v)
+            .ok()
+            .map(|t| t.timestamp_millis()),
+    };
+    ms.filter(|ms| (0..=LATEST_MS).contains(ms))
+        .map(|ms| Some(Timestamp(ms)))
+        .ok_or_else(|| {
             ApiError::field_error(
                 name,
                 format!(
-                    "{name} must be an RFC 3339 time (2026-01-31T00:00:00Z) or epoch milliseconds"
+                    "{name} must be an RFC 3339 time (2026-01-31T00:00:00Z) or epoch milliseconds, \
+                     from 1970 to year 9999"
                 ),
             )
         })
@@ -101,6 +109,11 @@ mod tests {
         assert_eq!(time(&q, "to").unwrap(), Some(Timestamp(1000)));
         assert_eq!(time(&q, "bad").unwrap_err().field(), Some("bad"));
         assert_eq!(time(&q, "none").unwrap(), None);
+        // Out of range: refused, so no range arithmetic can overflow.
+        let q = Query::parse("a=-9223372036854775808&b=9223372036854775807&c=-1&d=253402300800000");
+        for name in ["a", "b", "c", "d"] {
+            assert_eq!(time(&q, name).unwrap_err().field(), Some(name), "{name}");
+        }
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub async fn get_stats(
     let by = admin_caller(&state, &account, &headers).await?;
     let (group, group_name) = stats_by(&q)?;
     let to = params::time(&q, "to")?.unwrap_or_else(|| state.engine.now());
-    let from = params::time(&q, "from")?.unwrap_or(Timestamp(to.0 - 86_400_000));
+    let from = params::time(&q, "from")?.unwrap_or(Timestamp(to.0.saturating_sub(86_400_000)));
     let query = StatsQuery {
         from: Some(from),
         to: Some(to),
