@@ -40,10 +40,15 @@ FROM chats c;
 
 -- Full-text search over visitor and agent lines: a GIN index on the lines' text, an
 -- expression over the event log itself (nothing to keep in step, nothing extra to delete).
--- 'simple': lowercased words, no stemming, like chatwire_core::history. Queries repeat these
--- exact expressions so the planner uses the index.
+-- 'simple': lowercased words, no stemming, like chatwire_core::history. Its parser alone would
+-- keep e-mail addresses, host names, versions (1.2.3) and hyphenated words as whole tokens,
+-- while chatwire_core::history::search_words splits words at every character that is not a
+-- letter or digit; replacing those runs by spaces first gives the parser the same words
+-- (SQLite's unicode61 tokenizer and the memory store split the same way). Queries repeat
+-- these exact expressions so the planner uses the index.
 CREATE INDEX chat_events_lines_fts ON chat_events
-    USING GIN (to_tsvector('simple', (kind_json::jsonb) ->> 'text'))
+    USING GIN (to_tsvector('simple',
+        regexp_replace((kind_json::jsonb) ->> 'text', '[^[:alnum:]]+', ' ', 'g')))
     WHERE (kind_json::jsonb) ->> 'kind' = 'line'
       AND (kind_json::jsonb) ->> 'source' IN ('visitor', 'agent');
 

@@ -297,7 +297,11 @@ impl Store for PgStore {
     }
 
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
-        surveys::save_response(&self.client().await?, response).await
+        // One transaction: the chat's existence is checked (and the row locked) with the insert.
+        let mut client = self.client().await?;
+        let tx = crate::chats::begin(&mut client).await?;
+        surveys::save_response(&tx, response).await?;
+        tx.commit().await.map_err(error::pg)
     }
 
     async fn survey_responses(

@@ -79,11 +79,21 @@ pub(crate) async fn delete<C: GenericClient>(
     Ok(())
 }
 
-/// Stores a response; the survey must belong to the response's account.
+/// Stores a response; the survey must belong to the response's account, and so must its
+/// chat, if any, still exist (a deleted chat gets no new responses). Run it in a transaction:
+/// the chat row is held `FOR KEY SHARE` until commit, so a deletion (which takes it `FOR
+/// UPDATE`) waits for the insert or comes first and makes this `NotFound`, while the chat's
+/// writers (`FOR NO KEY UPDATE`) are not held up.
 pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -> StoreResult<()> {
     let check = "SELECT 1 FROM surveys WHERE id = $1 AND account_id = $2";
     if !db::exists(c, check, &[&r.survey, &r.account.as_str()]).await? {
         return Err(StoreError::NotFound("survey"));
+    }
+    if let Some(chat) = &r.chat {
+        let lock = "SELECT 1 FROM chats WHERE key = $1 AND account_id = $2 FOR KEY SHARE";
+        if !db::exists(c, lock, &[&chat.as_str(), &r.account.as_str()]).await? {
+            return Err(StoreError::NotFound("chat"));
+        }
     }
     // kind, visitor_id, email and the score are what offline messages, erasure and
     // statistics query on (migration 0008).

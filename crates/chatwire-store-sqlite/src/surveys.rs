@@ -117,7 +117,9 @@ pub(crate) fn delete(cx: &mut WriteCx<'_>, account: &AccountId, id: i64) -> Stor
     Ok(())
 }
 
-/// Stores a response; the survey must belong to the response's account.
+/// Stores a response; the survey must belong to the response's account, and so must its
+/// chat, if any, still exist (a deleted chat gets no new responses). The writer thread runs
+/// the check and the insert in one transaction, so no deletion comes between.
 pub(crate) fn save_response(cx: &mut WriteCx<'_>, r: &SurveyResponse) -> StoreResult<()> {
     let mut check = cx
         .conn
@@ -128,6 +130,16 @@ pub(crate) fn save_response(cx: &mut WriteCx<'_>, r: &SurveyResponse) -> StoreRe
         .map_err(error::sql)?
     {
         return Err(StoreError::NotFound("survey"));
+    }
+    if let Some(chat) = &r.chat {
+        let exists = cx
+            .conn
+            .prepare_cached("SELECT 1 FROM chats WHERE key = ?1 AND account_id = ?2")
+            .and_then(|mut s| s.exists(params![chat.as_str(), r.account.as_str()]))
+            .map_err(error::sql)?;
+        if !exists {
+            return Err(StoreError::NotFound("chat"));
+        }
     }
     // kind, visitor_id, email and the score are what offline messages, erasure and
     // statistics query on (migration 0009).

@@ -100,6 +100,15 @@ async fn sqlite_store_passes_the_history_and_erasure_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_search_word_and_leftover_checks() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).expect("open");
+    conformance::run_history_words(&store).await;
+    conformance::run_retention_offline(&store).await;
+    conformance::run_survey_after_delete(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_store_passes_the_session_checks() {
     let (_dir, path) = temp_db();
     let store = SqliteStore::open(&path).expect("open");

@@ -60,9 +60,13 @@ pub trait HistoryStore: Send + Sync {
     async fn retention(&self, account: &AccountId) -> StoreResult<Option<u32>>;
     /// Every account with a retention period, with it.
     async fn retention_policies(&self) -> StoreResult<Vec<(AccountId, u32)>>;
-    /// One bounded step of retention: deletes up to `max_chats` of the account's chats that
-    /// ended before `ended_before` (oldest first), with everything about them, in one
-    /// transaction. Fewer than `max_chats` deleted means none are left.
+    /// One bounded step of retention, in one transaction: deletes up to `max_chats` of the
+    /// account's chats that ended before `ended_before` (oldest first), with everything about
+    /// them, and up to `max_chats` of its survey responses about no chat (offline messages,
+    /// which hold e-mail addresses and text) submitted before `ended_before` (oldest first),
+    /// counted in `survey_responses` / `offline_messages` and in `chatless_responses`. Fewer
+    /// than `max_chats` chats and fewer than `max_chats` chat-less responses deleted means
+    /// none are left.
     async fn sweep_retention(
         &self,
         account: &AccountId,

@@ -227,7 +227,11 @@ pub trait Store: AdminStore + HistoryStore + Send + Sync + 'static {
     /// Deletes a survey definition. `NotFound` if there is none with that id in the account;
     /// `Conflict` if responses to it are stored (they refer to it: deactivate it instead).
     async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()>;
-    /// Stores a submitted survey. Durable on return.
+    /// Stores a submitted survey. Durable on return. `NotFound("survey")` if the survey is not
+    /// the response's account's; `NotFound("chat")` if `response.chat` is given and that chat
+    /// does not exist in the account (never did, or was deleted: a survey submitted through a
+    /// node that still had an erased chat in memory must not bring data about it back). The
+    /// check and the insert are one transaction, so a concurrent deletion cannot slip between.
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
     /// An account's submitted surveys, oldest first; only those about `chat` when given.
     async fn survey_responses(

@@ -36,6 +36,10 @@ pub struct Erased {
     pub mails: u64,
     /// Mails of the local mailbox.
     pub mailbox_mails: u64,
+    /// Retention steps only: the survey responses about no chat (offline messages) among
+    /// `survey_responses`. A step deletes at most its batch of them, so the sweeper reads
+    /// this to know whether more are left (other deletions leave it 0).
+    pub chatless_responses: u64,
 }
 
 impl Erased {
@@ -47,6 +51,7 @@ impl Erased {
         self.offline_messages += other.offline_messages;
         self.mails += other.mails;
         self.mailbox_mails += other.mailbox_mails;
+        self.chatless_responses += other.chatless_responses;
     }
 }
 

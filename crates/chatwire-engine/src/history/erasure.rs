@@ -129,7 +129,8 @@ impl Engine {
     }
 
     /// One retention pass over every account with a period: deletes their chats that ended
-    /// more than the period ago, `batch` per step with a pause between steps.
+    /// more than the period ago, and their offline messages (survey responses about no chat)
+    /// submitted before then, `batch` of each per step with a pause between steps.
     pub async fn run_retention(&self) -> EngineResult<RetentionRun> {
         let cfg = &self.0.config.retention;
         let batch = cfg.batch.max(1);
@@ -146,7 +147,10 @@ impl Engine {
                     .sweep_retention(&account, cutoff, batch)
                     .await?;
                 run.steps += 1;
-                let done = step.chats.len() < batch as usize;
+                // A step takes up to `batch` chats and up to `batch` chat-less survey
+                // responses (offline messages); a short count of both means none are left.
+                let done =
+                    step.chats.len() < batch as usize && step.chatless_responses < u64::from(batch);
                 self.forget(&account, &step);
                 run.erased.add(step);
                 if done {

@@ -237,3 +237,60 @@ async fn retention_deletes_old_ended_chats_in_steps() {
         .expect("history");
     assert!(page.chats.is_empty());
 }
+
+#[tokio::test]
+async fn retention_goes_on_while_steps_take_full_batches_of_offline_messages() {
+    use chatwire_core::survey::{Survey, SurveyKind, SurveyResponse};
+    use chatwire_store::Store;
+
+    let store = Arc::new(MemoryStore::new());
+    let clock = Arc::new(ManualClock::new(chatwire_core::Timestamp(
+        1_700_000_000_000,
+    )));
+    let mut config = EngineConfig::default();
+    config.retention.batch = 2;
+    config.retention.pause = Duration::ZERO;
+    let engine = Engine::with_clock(store.clone(), config, clock.clone());
+    let (account, _) = populate(&engine).await;
+    let def = Survey {
+        id: 0,
+        account: account.clone(),
+        kind: SurveyKind::Offline,
+        name: "offline".into(),
+        title: String::new(),
+        header: String::new(),
+        questions: vec![],
+        skill: None,
+        active: true,
+    };
+    let survey = store.create_survey(&def).await.expect("survey").id;
+    // Five messages and no chat: only the chat-less count tells the pass to go on.
+    for _ in 0..5 {
+        let r = SurveyResponse {
+            survey,
+            kind: SurveyKind::Offline,
+            account: account.clone(),
+            chat: None,
+            agent: None,
+            answers: vec![],
+            context: vec![],
+            submitted_at: crate::Clock::now(clock.as_ref()),
+        };
+        store.save_survey_response(&r).await.expect("message");
+    }
+    let admin = engine.local_operator();
+    engine
+        .set_retention(&admin, &account, Some(1))
+        .await
+        .expect("set");
+    clock.advance_ms(2 * 86_400_000);
+    let run = engine.run_retention().await.expect("pass");
+    assert_eq!((run.erased.offline_messages, run.steps), (5, 3));
+    assert!(
+        store
+            .survey_responses(&account, None)
+            .await
+            .expect("left")
+            .is_empty()
+    );
+}

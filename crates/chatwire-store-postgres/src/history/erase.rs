@@ -140,7 +140,8 @@ pub(crate) async fn erase_visitor(
     Ok(erased)
 }
 
-/// One retention step: up to `max` chats that ended before `ended_before`, oldest first.
+/// One retention step: up to `max` chats that ended before `ended_before`, oldest first, and
+/// up to `max` survey responses about no chat submitted before it.
 pub(crate) async fn sweep_retention(
     pool: &Pool,
     account: &AccountId,
@@ -163,8 +164,37 @@ pub(crate) async fn sweep_retention(
     for (num, key, _) in &old {
         erase_one(&tx, account, *num, key, &mut erased).await?;
     }
+    sweep_chatless(&tx, account, ended_before, max, &mut erased).await?;
     tx.commit().await.map_err(error::pg)?;
     Ok(erased)
+}
+
+/// Deletes up to `max` of the account's survey responses about no chat (offline messages:
+/// e-mail addresses and text) submitted before `before`, oldest first. They have no chat to
+/// end, so the chat sweep never reaches them. SKIP LOCKED as for chats; the scan is of the
+/// account's chat-less responses (`survey_responses_account`, chat_key NULL), which retention
+/// keeps to one period's worth.
+async fn sweep_chatless<C: GenericClient>(
+    c: &C,
+    account: &AccountId,
+    before: Timestamp,
+    max: u32,
+    erased: &mut Erased,
+) -> StoreResult<()> {
+    let sql = "DELETE FROM survey_responses WHERE id IN (
+                   SELECT id FROM survey_responses
+                    WHERE account_id = $1 AND chat_key IS NULL AND submitted_at < $2
+                    ORDER BY submitted_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+               RETURNING kind = 'offline'";
+    let gone = db::rows(c, sql, &[&account.as_str(), &before.0, &i64::from(max)]).await?;
+    for row in &gone {
+        erased.survey_responses += 1;
+        erased.chatless_responses += 1;
+        if rows::get::<Option<bool>>(row, 0, "survey_responses")? == Some(true) {
+            erased.offline_messages += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Sets or clears the account's retention period.

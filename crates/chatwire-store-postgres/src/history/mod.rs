@@ -2,8 +2,9 @@
 //! written beside each chat write, and the reads.
 //!
 //! - Search: the GIN index `chat_events_lines_fts` (an expression over the event log: the
-//!   lines' text as a `simple` tsvector) finds the chats whose lines hold every word; the
-//!   other filters and the keyset cursor run on `chats_account_history`.
+//!   lines' text, punctuation made spaces, as a `simple` tsvector) finds the chats whose
+//!   lines hold every word; the other filters and the keyset cursor run on
+//!   `chats_account_history`.
 //! - Statistics: `chat_facts`, one narrow row per chat, scanned by `(account_id, requested_at)`.
 //! - Deletion and retention: `erase`.
 
@@ -138,11 +139,14 @@ pub(crate) async fn search_chats<C: GenericClient>(
     }
     if !q.words.is_empty() {
         // Words are letters and digits only (search_words), so joining them with & is a
-        // well-formed tsquery whatever they are.
+        // well-formed tsquery whatever they are. The tsvector expression is the index's
+        // (migration 0008), punctuation turned into spaces so lines split into the words
+        // search_words makes.
         w.and(
             "num IN (SELECT e.chat_num FROM chat_events e
                       WHERE e.account_id = $1
-                        AND to_tsvector('simple', (e.kind_json::jsonb) ->> 'text')
+                        AND to_tsvector('simple', regexp_replace((e.kind_json::jsonb) ->> 'text',
+                                                                 '[^[:alnum:]]+', ' ', 'g'))
                             @@ to_tsquery('simple', ?)
                         AND (e.kind_json::jsonb) ->> 'kind' = 'line'
                         AND (e.kind_json::jsonb) ->> 'source' IN ('visitor', 'agent'))",

@@ -47,6 +47,15 @@ async fn postgres_store_passes_the_history_and_erasure_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_search_word_and_leftover_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store = db.store("leftovers").await;
+    conformance::run_history_words(&store).await;
+    conformance::run_retention_offline(&store).await;
+    conformance::run_survey_after_delete(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_passes_the_session_checks() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("sessions").await;

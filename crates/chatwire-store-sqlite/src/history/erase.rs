@@ -161,7 +161,8 @@ pub(crate) fn erase_visitor(
     Ok(erased)
 }
 
-/// One retention step: up to `max` chats that ended before `ended_before`, oldest first.
+/// One retention step: up to `max` chats that ended before `ended_before`, oldest first, and
+/// up to `max` survey responses about no chat submitted before it.
 pub(crate) fn sweep_retention(
     cx: &mut WriteCx<'_>,
     account: &AccountId,
@@ -184,7 +185,43 @@ pub(crate) fn sweep_retention(
     for (num, key) in &old {
         erase_one(cx, account, *num, key, &mut erased)?;
     }
+    sweep_chatless(cx, account, ended_before, max, &mut erased)?;
     Ok(erased)
+}
+
+/// Deletes up to `max` of the account's survey responses about no chat (offline messages:
+/// e-mail addresses and text) submitted before `before`, oldest first. They have no chat
+/// to end, so the chat sweep never reaches them. The scan is of the account's chat-less
+/// responses (`survey_responses_account`, chat_key NULL), which retention keeps to one
+/// period's worth; each delete is by primary key.
+fn sweep_chatless(
+    cx: &WriteCx<'_>,
+    account: &AccountId,
+    before: Timestamp,
+    max: u32,
+    erased: &mut Erased,
+) -> StoreResult<()> {
+    let sql = "SELECT id, kind FROM survey_responses
+               WHERE account_id = ?1 AND chat_key IS NULL AND submitted_at < ?2
+               ORDER BY submitted_at, id LIMIT ?3";
+    let old: Vec<(i64, Option<String>)> = {
+        let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
+        let rows = stmt
+            .query_map(params![account.as_str(), before.0, max], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(error::sql)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(error::sql)?
+    };
+    for (id, kind) in old {
+        let n = count(cx, "DELETE FROM survey_responses WHERE id = ?1", [id])?;
+        erased.survey_responses += n;
+        erased.chatless_responses += n;
+        if kind.as_deref() == Some("offline") {
+            erased.offline_messages += n;
+        }
+    }
+    Ok(())
 }
 
 /// Sets or clears the account's retention period.

@@ -5,6 +5,8 @@
 //! [`run_app_logins`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
 //! [`run_admin`] the admin store; [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
+//! [`run_history_words`] how search splits words, [`run_retention_offline`] and
+//! [`run_survey_after_delete`] what a deletion must not leave behind;
 //! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
 //! [`run_mail_claims`] (every backend), [`run_visitor_seen`], [`run_agent_seen`] and [`run_wakeups`] (backends that
 //! several processes share) what a cluster of nodes needs. Each call
@@ -15,8 +17,10 @@ mod app_logins;
 mod chat_queries;
 mod concurrency;
 mod erasure;
+mod erasure_leftovers;
 mod fixtures;
 mod history;
+mod history_words;
 mod session_details;
 mod sessions;
 mod story;
@@ -27,7 +31,9 @@ pub use app_logins::run_app_logins;
 pub use chat_queries::run_chat_queries;
 pub use concurrency::run_concurrency;
 pub use erasure::run_erasure;
+pub use erasure_leftovers::{run_retention_offline, run_survey_after_delete};
 pub use history::run_history;
+pub use history_words::run_history_words;
 pub use session_details::run_session_details;
 pub use sessions::run_sessions;
 pub use story::run_story;

@@ -242,7 +242,33 @@ impl Inner {
         old.sort();
         old.truncate(max_chats as usize);
         let keys: Vec<ChatKey> = old.into_iter().map(|(_, _, k)| k).collect();
-        self.erase(account, &keys, |_| false, None)
+        let mut erased = self.erase(account, &keys, |_| false, None);
+        // Offline messages (no chat) submitted before the cutoff, oldest first, as many.
+        let mut chatless: Vec<(Timestamp, i64)> = self
+            .survey_responses
+            .iter()
+            .filter(|(_, r)| {
+                &r.account == account && r.chat.is_none() && r.submitted_at < ended_before
+            })
+            .map(|(id, r)| (r.submitted_at, *id))
+            .collect();
+        chatless.sort();
+        chatless.truncate(max_chats as usize);
+        let ids: HashSet<i64> = chatless.into_iter().map(|(_, id)| id).collect();
+        let handled = &mut self.offline_handled;
+        self.survey_responses.retain(|(id, r)| {
+            let gone = ids.contains(id);
+            if gone {
+                erased.survey_responses += 1;
+                erased.chatless_responses += 1;
+                if r.kind == SurveyKind::Offline {
+                    erased.offline_messages += 1;
+                }
+                handled.remove(id);
+            }
+            !gone
+        });
+        erased
     }
 
     pub(super) fn set_retention(

@@ -57,6 +57,15 @@ impl Inner {
         {
             return Err(StoreError::NotFound("survey"));
         }
+        // A deleted chat gets no new responses (see `Store::save_survey_response`).
+        if let Some(chat) = &response.chat
+            && self
+                .chats
+                .get(chat)
+                .is_none_or(|(c, _)| c.account != response.account)
+        {
+            return Err(StoreError::NotFound("chat"));
+        }
         let id = self.next_id();
         self.survey_responses.push((id, response.clone()));
         Ok(())

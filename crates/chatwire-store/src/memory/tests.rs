@@ -88,3 +88,10 @@ async fn memory_store_passes_the_history_and_erasure_checks() {
     conformance::run_history(&MemoryStore::new()).await;
     conformance::run_erasure(&MemoryStore::new()).await;
 }
+
+#[tokio::test]
+async fn memory_store_passes_the_search_word_and_leftover_checks() {
+    conformance::run_history_words(&MemoryStore::new()).await;
+    conformance::run_retention_offline(&MemoryStore::new()).await;
+    conformance::run_survey_after_delete(&MemoryStore::new()).await;
+}
