@@ -40,7 +40,10 @@ async fn a_server_token_creates_pages_reads_and_renames_accounts() {
         assert_eq!(status, 201, "{body}");
         assert_eq!(body["id"], id);
         assert!(
-            body["createdAt"].as_str().is_some_and(|s| s.ends_with('Z')),
+            // ISO 8601 in UTC with milliseconds, as every time of this API (and the feed).
+            body["createdAt"]
+                .as_str()
+                .is_some_and(|s| s.len() == 29 && s.ends_with("+00:00")),
             "{body}"
         );
     }
