@@ -44,6 +44,10 @@ FROM chats;
 CREATE VIRTUAL TABLE chat_lines_fts USING fts5(
     text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
 );
+-- deletemerge 0: a delete never makes FTS5 rewrite a whole segment for its tombstones inside
+-- the deleting transaction (measured: those rewrites stalled the writer up to 218 ms during
+-- retention; the space is reclaimed when line inserts merge the segments anyway).
+INSERT INTO chat_lines_fts (chat_lines_fts, rank) VALUES ('deletemerge', 0);
 INSERT INTO chat_lines_fts (rowid, text)
 SELECT seq, json_extract(kind_json, '$.text') FROM chat_events
  WHERE json_extract(kind_json, '$.kind') = 'line'
