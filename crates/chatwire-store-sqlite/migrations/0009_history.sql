@@ -39,15 +39,14 @@ FROM chats;
 
 -- Full-text search over visitor and agent lines: one FTS5 row per line, its rowid the
 -- event's seq (so a match joins chat_events by primary key to find the chat). Contentless
--- (the text is in chat_events already) with contentless_delete so erasure can remove rows.
+-- (the text is in chat_events already); a deletion removes a line with FTS5's 'delete'
+-- command and the line's text, a delete marker merged like an insert (contentless_delete's
+-- tombstones made FTS5 rewrite whole segments inside the deleting transaction: up to 218 ms
+-- of stalled appends during retention).
 -- remove_diacritics 0: words compare as the domain lowercases them (chatwire_core::history).
 CREATE VIRTUAL TABLE chat_lines_fts USING fts5(
-    text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+    text, content = '', tokenize = 'unicode61 remove_diacritics 0'
 );
--- deletemerge 0: a delete never makes FTS5 rewrite a whole segment for its tombstones inside
--- the deleting transaction (measured: those rewrites stalled the writer up to 218 ms during
--- retention; the space is reclaimed when line inserts merge the segments anyway).
-INSERT INTO chat_lines_fts (chat_lines_fts, rank) VALUES ('deletemerge', 0);
 INSERT INTO chat_lines_fts (rowid, text)
 SELECT seq, json_extract(kind_json, '$.text') FROM chat_events
  WHERE json_extract(kind_json, '$.kind') = 'line'

@@ -47,18 +47,25 @@ fn erase_one(
     raise(cx, "seq", max_seq)?;
     raise(cx, "num", Some(num))?;
     // The lines in the search index are exactly these (as migration 0009 and index_line
-    // chose); each is deleted by rowid, a point delete (FTS5 does not turn `rowid IN
-    // (subquery)` into lookups).
-    let lines: Vec<i64> = {
-        let sql = "SELECT seq FROM chat_events WHERE chat_num = ?1
+    // chose). Each leaves the contentless index by FTS5's 'delete' command with the text it
+    // was indexed with: a delete marker written like an insert and merged like one, so a
+    // deletion never makes FTS5 rewrite a large segment inside this transaction (tombstones
+    // of `contentless_delete` did, stalling line appends up to 218 ms; docs/performance.md).
+    let lines: Vec<(i64, String)> = {
+        let sql = "SELECT seq, json_extract(kind_json, '$.text') FROM chat_events
+                    WHERE chat_num = ?1
                       AND json_extract(kind_json, '$.kind') = 'line'
                       AND json_extract(kind_json, '$.source') IN ('visitor', 'agent')";
         let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-        let rows = stmt.query_map([num], |r| r.get(0)).map_err(error::sql)?;
+        let rows = stmt
+            .query_map([num], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(error::sql)?;
         rows.collect::<rusqlite::Result<_>>().map_err(error::sql)?
     };
-    for seq in lines {
-        count(cx, "DELETE FROM chat_lines_fts WHERE rowid = ?1", [seq])?;
+    for (seq, text) in lines {
+        let sql =
+            "INSERT INTO chat_lines_fts (chat_lines_fts, rowid, text) VALUES ('delete', ?1, ?2)";
+        count(cx, sql, params![seq, text])?;
     }
     erased.mailbox_mails += count(cx, "DELETE FROM mailbox WHERE chat_key = ?1", [key])?;
     erased.mails += count(cx, "DELETE FROM outbox WHERE chat_key = ?1", [key])?;
