@@ -82,7 +82,7 @@ async fn retention_of_a_million_events_beside_live_appends() {
     // 45,500 chats of 23 events (open 2, accept 2, 17 lines, end 2) ≈ 1.05M events.
     let chats = size("CHATWIRE_BENCH_RETENTION_CHATS", 45_500);
     let lines = u32::try_from(size("CHATWIRE_BENCH_LINES", 17)).unwrap_or(17);
-    let batch = u32::try_from(size("CHATWIRE_BENCH_BATCH", 50)).unwrap_or(50);
+    let batch = u32::try_from(size("CHATWIRE_BENCH_BATCH", 25)).unwrap_or(25);
     retention_of(chats, lines, batch).await;
 }
 

@@ -36,7 +36,7 @@ impl Default for RetentionConfig {
     fn default() -> Self {
         Self {
             every: Duration::from_secs(600),
-            batch: 50,
+            batch: 25,
             pause: Duration::from_millis(10),
         }
     }

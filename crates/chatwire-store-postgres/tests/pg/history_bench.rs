@@ -72,7 +72,7 @@ async fn statistics_and_retention_at_scale() {
         size("CHATWIRE_BENCH_CHATS", 100_000),
         lines,
         size("CHATWIRE_BENCH_RETENTION_CHATS", 45_500),
-        u32::try_from(size("CHATWIRE_BENCH_BATCH", 50)).unwrap_or(50),
+        u32::try_from(size("CHATWIRE_BENCH_BATCH", 25)).unwrap_or(25),
     )
     .await;
 }
