@@ -9,8 +9,7 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
-    TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult, Wakeup};
 use futures::stream::BoxStream;
@@ -18,7 +17,7 @@ use futures::stream::BoxStream;
 use crate::batch::Write;
 use crate::{
     PgStore, agent_seen, app_logins, db, directory, error, mailbox, outbox, queries, sessions,
-    surveys, topics, visitors, wake,
+    topics, visitors, wake,
 };
 
 impl PgStore {
@@ -278,38 +277,6 @@ impl Store for PgStore {
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
         sessions::delete_expired(&self.client().await?, now).await
-    }
-
-    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
-        surveys::create(&self.client().await?, survey).await
-    }
-
-    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
-        surveys::list(&self.client().await?, account).await
-    }
-
-    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
-        surveys::update(&self.client().await?, survey).await
-    }
-
-    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
-        surveys::delete(&self.client().await?, account, id).await
-    }
-
-    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
-        // One transaction: the chat's existence is checked (and the row locked) with the insert.
-        let mut client = self.client().await?;
-        let tx = crate::chats::begin(&mut client).await?;
-        surveys::save_response(&tx, response).await?;
-        tx.commit().await.map_err(error::pg)
-    }
-
-    async fn survey_responses(
-        &self,
-        account: &AccountId,
-        chat: Option<&ChatKey>,
-    ) -> StoreResult<Vec<SurveyResponse>> {
-        surveys::responses(&self.client().await?, account, chat).await
     }
 
     async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId> {

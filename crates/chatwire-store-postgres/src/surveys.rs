@@ -132,3 +132,38 @@ pub(crate) async fn responses<C: GenericClient>(
         .map(|r| from_json(rows::get(r, 0, "survey response")?, "survey response"))
         .collect()
 }
+
+#[async_trait::async_trait]
+impl chatwire_store::SurveyStore for crate::PgStore {
+    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
+        create(&self.client().await?, survey).await
+    }
+
+    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
+        list(&self.client().await?, account).await
+    }
+
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        update(&self.client().await?, survey).await
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        delete(&self.client().await?, account, id).await
+    }
+
+    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
+        // One transaction: the chat's existence is checked (and the row locked) with the insert.
+        let mut client = self.client().await?;
+        let tx = crate::chats::begin(&mut client).await?;
+        save_response(&tx, response).await?;
+        tx.commit().await.map_err(error::pg)
+    }
+
+    async fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> StoreResult<Vec<SurveyResponse>> {
+        responses(&self.client().await?, account, chat).await
+    }
+}

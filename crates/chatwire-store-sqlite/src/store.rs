@@ -8,12 +8,11 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
-    TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, app_logins, mailbox, ops, outbox, queries, sessions, surveys, topics};
+use crate::{SqliteStore, app_logins, mailbox, ops, outbox, queries, sessions, topics};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -282,50 +281,6 @@ impl Store for SqliteStore {
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
         self.writer
             .run(move |cx| sessions::delete_expired(cx, now))
-            .await
-    }
-
-    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
-        let survey = survey.clone();
-        self.writer
-            .run(move |cx| surveys::create(cx, &survey))
-            .await
-    }
-
-    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
-        let account = account.clone();
-        self.readers.run(move |c| surveys::list(c, &account)).await
-    }
-
-    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
-        let survey = survey.clone();
-        self.writer
-            .run(move |cx| surveys::update(cx, &survey))
-            .await
-    }
-
-    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
-        let account = account.clone();
-        self.writer
-            .run(move |cx| surveys::delete(cx, &account, id))
-            .await
-    }
-
-    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
-        let response = response.clone();
-        self.writer
-            .run(move |cx| surveys::save_response(cx, &response))
-            .await
-    }
-
-    async fn survey_responses(
-        &self,
-        account: &AccountId,
-        chat: Option<&ChatKey>,
-    ) -> StoreResult<Vec<SurveyResponse>> {
-        let (account, chat) = (account.clone(), chat.cloned());
-        self.readers
-            .run(move |c| surveys::responses(c, &account, chat.as_ref()))
             .await
     }
 

@@ -180,3 +180,44 @@ pub(crate) fn responses(
     rows.map(|r| r.map_err(error::sql).and_then(|t| from_json(&t)))
         .collect()
 }
+
+#[async_trait::async_trait]
+impl chatwire_store::SurveyStore for crate::SqliteStore {
+    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
+        let survey = survey.clone();
+        self.writer.run(move |cx| create(cx, &survey)).await
+    }
+
+    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
+        let account = account.clone();
+        self.readers.run(move |c| list(c, &account)).await
+    }
+
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        let survey = survey.clone();
+        self.writer.run(move |cx| update(cx, &survey)).await
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        let account = account.clone();
+        self.writer.run(move |cx| delete(cx, &account, id)).await
+    }
+
+    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
+        let response = response.clone();
+        self.writer
+            .run(move |cx| save_response(cx, &response))
+            .await
+    }
+
+    async fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> StoreResult<Vec<SurveyResponse>> {
+        let (account, chat) = (account.clone(), chat.cloned());
+        self.readers
+            .run(move |c| responses(c, &account, chat.as_ref()))
+            .await
+    }
+}

@@ -16,6 +16,7 @@ mod error;
 mod history;
 pub mod sql_chat_query;
 mod store;
+mod survey_store;
 pub mod timed;
 
 #[cfg(feature = "testing")]
@@ -31,3 +32,4 @@ pub use history::HistoryStore;
 pub use store::{
     Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup, acting_agent, decide_and_apply,
 };
+pub use survey_store::SurveyStore;

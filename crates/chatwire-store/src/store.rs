@@ -5,12 +5,11 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
-    TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
-use crate::{AdminStore, HistoryStore, StoreResult};
+use crate::{AdminStore, HistoryStore, StoreResult, SurveyStore};
 
 pub use chatwire_core::{Committed, FeedItem};
 
@@ -81,7 +80,7 @@ pub struct PoolStatus {
 /// Every method is scoped by account where the domain is; asking for another account's object
 /// answers [`crate::StoreError::NotFound`], never the object.
 #[async_trait]
-pub trait Store: AdminStore + HistoryStore + Send + Sync + 'static {
+pub trait Store: AdminStore + HistoryStore + SurveyStore + Send + Sync + 'static {
     /// Creates an account. `Conflict` if the id exists.
     async fn create_account(&self, account: &Account) -> StoreResult<()>;
     /// Reads an account.
@@ -216,29 +215,6 @@ pub trait Store: AdminStore + HistoryStore + Send + Sync + 'static {
         id: i64,
         at: Timestamp,
     ) -> StoreResult<AppLoginRecord>;
-
-    /// Stores a survey definition, assigning its `id` (the argument's id is ignored).
-    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
-    /// An account's surveys, by id.
-    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
-    /// Replaces a survey definition (kind, name, texts, questions, skill, active), keeping its
-    /// id and account. `NotFound` if there is no survey with that id in `survey.account`.
-    async fn update_survey(&self, survey: &Survey) -> StoreResult<()>;
-    /// Deletes a survey definition. `NotFound` if there is none with that id in the account;
-    /// `Conflict` if responses to it are stored (they refer to it: deactivate it instead).
-    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()>;
-    /// Stores a submitted survey. Durable on return. `NotFound("survey")` if the survey is not
-    /// the response's account's; `NotFound("chat")` if `response.chat` is given and that chat
-    /// does not exist in the account (never did, or was deleted: a survey submitted through a
-    /// node that still had an erased chat in memory must not bring data about it back). The
-    /// check and the insert are one transaction, so a concurrent deletion cannot slip between.
-    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
-    /// An account's submitted surveys, oldest first; only those about `chat` when given.
-    async fn survey_responses(
-        &self,
-        account: &AccountId,
-        chat: Option<&ChatKey>,
-    ) -> StoreResult<Vec<SurveyResponse>>;
 
     /// Queues a mail (its `id`, `status`, `attempts`, `sent_at` and `last_error` are ignored: it
     /// starts pending with no attempts) and returns its id. `NotFound` if the account, or the

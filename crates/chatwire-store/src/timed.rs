@@ -22,7 +22,8 @@ use chatwire_core::{
 use futures::stream::BoxStream;
 
 use crate::{
-    AdminStore, Committed, FeedItem, HistoryStore, NewSkill, PoolStatus, Store, StoreResult, Wakeup,
+    AdminStore, Committed, FeedItem, HistoryStore, NewSkill, PoolStatus, Store, StoreResult,
+    SurveyStore, Wakeup,
 };
 
 /// Receives the duration of every store call.
@@ -112,12 +113,6 @@ timed_store! {
     async fn list_app_logins(&self, account: &AccountId) -> StoreResult<Vec<AppLoginRecord>>;
     async fn find_app_login(&self, account: &AccountId, app_key: &str) -> StoreResult<AppLoginRecord>;
     async fn revoke_app_login(&self, account: &AccountId, id: i64, at: Timestamp) -> StoreResult<AppLoginRecord>;
-    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
-    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
-    async fn update_survey(&self, survey: &Survey) -> StoreResult<()>;
-    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()>;
-    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
-    async fn survey_responses(&self, account: &AccountId, chat: Option<&ChatKey>) -> StoreResult<Vec<SurveyResponse>>;
     async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId>;
     async fn due_mail(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>>;
     async fn claim_due_mail(&self, now: Timestamp, lease_until: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>>;
@@ -157,6 +152,17 @@ timed_store! {
     async fn retention(&self, account: &AccountId) -> StoreResult<Option<u32>>;
     async fn retention_policies(&self) -> StoreResult<Vec<(AccountId, u32)>>;
     async fn sweep_retention(&self, account: &AccountId, ended_before: Timestamp, max_chats: u32) -> StoreResult<Erased>;
+    {}
+}
+
+timed_store! {
+    SurveyStore;
+    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey>;
+    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>>;
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()>;
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()>;
+    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
+    async fn survey_responses(&self, account: &AccountId, chat: Option<&ChatKey>) -> StoreResult<Vec<SurveyResponse>>;
     {}
 }
 

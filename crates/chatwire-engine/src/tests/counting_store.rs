@@ -98,6 +98,17 @@ macro_rules! forward {
     )*};
 }
 
+impl chatwire_store::SurveyStore for CountingStore {
+    forward! {
+        create_survey['a](survey: &'a Survey) -> Survey;
+        list_surveys['a](account: &'a AccountId) -> Vec<Survey>;
+        update_survey['a](survey: &'a Survey) -> ();
+        delete_survey['a](account: &'a AccountId, id: i64) -> ();
+        save_survey_response['a](response: &'a SurveyResponse) -> ();
+        survey_responses['a, 'b](account: &'a AccountId, chat: Option<&'b ChatKey>) -> Vec<SurveyResponse>;
+    }
+}
+
 impl chatwire_store::AdminStore for CountingStore {
     forward! {
         update_account['a](account: &'a Account) -> ();
@@ -146,12 +157,6 @@ impl Store for CountingStore {
         get_session['a](key_hash: &'a str) -> AuthSession;
         delete_session_family['a](key_hash: &'a str) -> ();
         delete_expired_sessions[](now: Timestamp) -> u64;
-        create_survey['a](survey: &'a Survey) -> Survey;
-        list_surveys['a](account: &'a AccountId) -> Vec<Survey>;
-        update_survey['a](survey: &'a Survey) -> ();
-        delete_survey['a](account: &'a AccountId, id: i64) -> ();
-        save_survey_response['a](response: &'a SurveyResponse) -> ();
-        survey_responses['a, 'b](account: &'a AccountId, chat: Option<&'b ChatKey>) -> Vec<SurveyResponse>;
         enqueue_mail['a](mail: &'a OutboxMail) -> MailId;
         due_mail[](now: Timestamp, limit: u32) -> Vec<OutboxMail>;
         claim_due_mail[](now: Timestamp, lease_until: Timestamp, limit: u32) -> Vec<OutboxMail>;

@@ -241,7 +241,7 @@ async fn retention_deletes_old_ended_chats_in_steps() {
 #[tokio::test]
 async fn retention_goes_on_while_steps_take_full_batches_of_offline_messages() {
     use chatwire_core::survey::{Survey, SurveyKind, SurveyResponse};
-    use chatwire_store::Store;
+    use chatwire_store::SurveyStore;
 
     let store = Arc::new(MemoryStore::new());
     let clock = Arc::new(ManualClock::new(chatwire_core::Timestamp(

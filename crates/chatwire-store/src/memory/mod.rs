@@ -18,8 +18,7 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse, Timestamp,
-    TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -271,34 +270,6 @@ impl Store for MemoryStore {
 
     async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64> {
         self.remove_expired_sessions(now)
-    }
-
-    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
-        self.lock()?.create_survey(survey)
-    }
-
-    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
-        Ok(self.lock()?.list_surveys(account))
-    }
-
-    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
-        self.lock()?.update_survey(survey)
-    }
-
-    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
-        self.lock()?.delete_survey(account, id)
-    }
-
-    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
-        self.lock()?.save_survey_response(response)
-    }
-
-    async fn survey_responses(
-        &self,
-        account: &AccountId,
-        chat: Option<&ChatKey>,
-    ) -> StoreResult<Vec<SurveyResponse>> {
-        Ok(self.lock()?.survey_responses(account, chat))
     }
 
     async fn enqueue_mail(&self, mail: &OutboxMail) -> StoreResult<MailId> {

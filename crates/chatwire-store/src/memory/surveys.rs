@@ -84,3 +84,34 @@ impl Inner {
             .collect()
     }
 }
+
+#[async_trait::async_trait]
+impl crate::SurveyStore for super::MemoryStore {
+    async fn create_survey(&self, survey: &Survey) -> StoreResult<Survey> {
+        self.lock()?.create_survey(survey)
+    }
+
+    async fn list_surveys(&self, account: &AccountId) -> StoreResult<Vec<Survey>> {
+        Ok(self.lock()?.list_surveys(account))
+    }
+
+    async fn update_survey(&self, survey: &Survey) -> StoreResult<()> {
+        self.lock()?.update_survey(survey)
+    }
+
+    async fn delete_survey(&self, account: &AccountId, id: i64) -> StoreResult<()> {
+        self.lock()?.delete_survey(account, id)
+    }
+
+    async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()> {
+        self.lock()?.save_survey_response(response)
+    }
+
+    async fn survey_responses(
+        &self,
+        account: &AccountId,
+        chat: Option<&ChatKey>,
+    ) -> StoreResult<Vec<SurveyResponse>> {
+        Ok(self.lock()?.survey_responses(account, chat))
+    }
+}
