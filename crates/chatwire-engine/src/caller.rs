@@ -16,7 +16,7 @@
 //!   acts on is the use case's argument, and the use case checks the key may act on it.
 //! - [`Caller`]: either, for use cases both may call (the account feed).
 
-use chatwire_core::{AccountId, AppKey};
+use chatwire_core::{AccountId, Agent, AppKey};
 
 pub use crate::sessions::AgentPrincipal;
 use crate::{Engine, EngineError, EngineResult};
@@ -38,6 +38,15 @@ impl VisitorCaller {
     pub fn app_key(&self) -> &AppKey {
         &self.key
     }
+}
+
+/// The current record behind a [`Caller`]'s credential.
+#[derive(Debug, Clone)]
+pub(crate) enum Credential {
+    /// The agent, enabled, with a live login.
+    Agent(Agent),
+    /// The app key, still existing.
+    AppKey(AppKey),
 }
 
 /// Anyone who may call a use case open to agents and visitor applications alike.
@@ -77,18 +86,24 @@ impl Engine {
     /// exists; the app key exists. A revoked key or a disabled agent is then refused from the
     /// stream's next wait on, not only on new requests.
     pub async fn recheck_caller(&self, caller: &Caller) -> EngineResult<()> {
+        self.current_credential(caller).await.map(|_| ())
+    }
+
+    /// The records behind `caller` as they are now (see [`Engine::recheck_caller`]), for
+    /// use cases that then decide on them (the feed reads the admin right or the feed right).
+    pub(crate) async fn current_credential(&self, caller: &Caller) -> EngineResult<Credential> {
         match caller {
             Caller::Agent(who) => {
                 let agent = self.agent(&who.account, who.agent).await?;
                 if !agent.enabled || !self.login_is_live(who).await? {
                     return Err(EngineError::Unauthorized("invalid or expired bearer"));
                 }
+                Ok(Credential::Agent(agent))
             }
-            Caller::Visitor(v) => {
-                self.check_app_key(v.account(), &v.app_key().key).await?;
-            }
+            Caller::Visitor(v) => Ok(Credential::AppKey(
+                self.check_app_key(v.account(), &v.app_key().key).await?,
+            )),
         }
-        Ok(())
     }
 
     /// The visitor application holding `key` on `account`: unknown keys, and keys of another

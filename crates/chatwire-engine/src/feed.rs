@@ -9,6 +9,7 @@ use std::time::Duration;
 use chatwire_core::GlobalSeq;
 use chatwire_store::FeedItem;
 
+use crate::caller::Credential;
 use crate::{Caller, Engine, EngineResult, Topic};
 
 impl Engine {
@@ -42,14 +43,9 @@ impl Engine {
     pub async fn check_feed_reader(&self, caller: &Caller) -> EngineResult<()> {
         // As things are now, not as they were when the caller connected: a stream keeps
         // calling this, and a demoted admin or a withdrawn key must stop reading.
-        self.recheck_caller(caller).await?;
-        let allowed = match caller {
-            Caller::Agent(who) => self.agent(&who.account, who.agent).await?.is_admin,
-            Caller::Visitor(visitor) => {
-                self.check_app_key(visitor.account(), &visitor.app_key().key)
-                    .await?
-                    .can_read_feed
-            }
+        let allowed = match self.current_credential(caller).await? {
+            Credential::Agent(agent) => agent.is_admin,
+            Credential::AppKey(key) => key.can_read_feed,
         };
         if allowed {
             Ok(())

@@ -27,6 +27,13 @@ pub struct StatsQuery {
 }
 
 impl Engine {
+    /// The range `q` asks for, with its defaults filled in: up to now, over the last day.
+    pub fn stats_range(&self, q: &StatsQuery) -> (Timestamp, Timestamp) {
+        let to = q.to.unwrap_or_else(|| self.now());
+        let from = q.from.unwrap_or(Timestamp(to.0.saturating_sub(DAY_MS)));
+        (from, to)
+    }
+
     /// Statistics of the caller's account (admins only). Rows in key order; `by: Total`
     /// always gives one row.
     pub async fn chat_stats(
@@ -36,8 +43,7 @@ impl Engine {
         q: &StatsQuery,
     ) -> EngineResult<Vec<StatsRow>> {
         let admin = self.history_admin(by, account).await?;
-        let to = q.to.unwrap_or_else(|| self.now());
-        let from = q.from.unwrap_or(Timestamp(to.0.saturating_sub(DAY_MS)));
+        let (from, to) = self.stats_range(q);
         if to <= from {
             return Err(DomainError::invalid("to", "must be after from").into());
         }

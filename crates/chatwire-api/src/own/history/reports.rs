@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chatwire_engine::core::history::StatsBy;
-use chatwire_engine::core::{AgentId, SkillId, Timestamp};
+use chatwire_engine::core::{AgentId, SkillId};
 use chatwire_engine::{Engine, StatsQuery};
 
 use super::views::{OfflineMessageView, RetentionView, StatsRowView, StatsView};
@@ -147,14 +147,19 @@ pub async fn get_stats(
     let account = Engine::parse_account(&account)?;
     let by = admin_caller(&state, &account, &headers).await?;
     let (group, group_name) = stats_by(&q)?;
-    let to = params::time(&q, "to")?.unwrap_or_else(|| state.engine.now());
-    let from = params::time(&q, "from")?.unwrap_or(Timestamp(to.0.saturating_sub(86_400_000)));
     let query = StatsQuery {
-        from: Some(from),
-        to: Some(to),
+        from: params::time(&q, "from")?,
+        to: params::time(&q, "to")?,
         by: group,
         skill: params::int(&q, "skill")?.map(SkillId),
         agent: params::int(&q, "agent")?.map(AgentId),
+    };
+    // The engine's defaults, filled in once, so the answer names the range it counted.
+    let (from, to) = state.engine.stats_range(&query);
+    let query = StatsQuery {
+        from: Some(from),
+        to: Some(to),
+        ..query
     };
     let rows = state
         .engine
