@@ -16,20 +16,7 @@ async fn call(
     bearer: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(method, format!("{}{BASE}{path}", app.address))
-        .bearer_auth(bearer);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    crate::own_api::call(app, method, &format!("{BASE}{path}"), Some(bearer), body).await
 }
 
 async fn get(app: &TestApp, bearer: &str, path: &str) -> (u16, Value) {

@@ -17,16 +17,7 @@ async fn admin_call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(bearer);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    crate::own_api::call(app, method, path, Some(bearer), body).await
 }
 
 async fn bot_login(app: &TestApp, creds: &Value) -> (u16, Value) {

@@ -19,17 +19,7 @@ async fn admin_call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(bearer);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    crate::own_api::call(app, method, path, Some(bearer), body).await
 }
 
 fn billing_pre_chat(skill: i64) -> Value {
