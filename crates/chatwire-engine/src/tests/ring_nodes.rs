@@ -31,6 +31,10 @@ pub(super) async fn two_nodes(config: EngineConfig) -> (Fixture, Engine) {
     let (account, agents) = populate(&a).await;
     a.start().await.expect("start a");
     b.start().await.expect("start b");
+    // Each node's sweeper sweeps once at start (its interval's first tick), then hourly here.
+    // Let those first sweeps run now: run later, after a test has moved the clock, they would
+    // take a ring-out the test expects a given node to take.
+    tokio::time::sleep(Duration::from_millis(50)).await;
     let f = Fixture {
         engine: a,
         store,
