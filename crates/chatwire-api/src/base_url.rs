@@ -55,6 +55,9 @@ pub struct HttpSettings {
     /// The account SuperOffice routes without an account segment (`/api/v1/…`) serve; empty
     /// for none (only `/{account}/api/v1/…` then).
     pub superoffice_default_account: String,
+    /// Where the browser side's files are read from at each request instead of the built-in
+    /// copy (`server.web_dir`, for UI work); `None` in production.
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 /// The base of absolute links: scheme, host and optional path prefix, no trailing slash.

@@ -11,6 +11,8 @@
 //!   path).
 //! - [`metrics`]: `/metrics`, Prometheus text.
 //! - [`landing`]: the page at `/` for people.
+//! - [`web`]: the browser side (widget, agent console, demo page), embedded files.
+//! - [`cors`]: which other sites' pages may call the visitor API (app key `allowedOrigins`).
 //! - [`routes`]: [`RouteTable`], how routers are built and list their routes ([`routes()`]).
 //! - [`limits`]: request size limits and the dialect of a path (errors outside the routers).
 //! - [`liveperson`], [`superoffice`]: the two wire dialects; [`own`]: chatwire's own API
@@ -20,6 +22,7 @@
 
 pub mod base_url;
 pub mod client_addr;
+pub mod cors;
 pub mod feed;
 pub mod http;
 pub mod landing;
@@ -31,6 +34,7 @@ pub mod routes;
 pub mod state;
 pub mod superoffice;
 pub mod trace;
+pub mod web;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -56,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         );
     Router::new()
         .merge(own_table().into_router())
+        .merge(web::table().into_router())
         .merge(own::table().into_router())
         .layer(DefaultBodyLimit::max(limits.chatwire_body_bytes))
         // SuperOffice paths (`/api/v1/…`, `/{account}/api/v1/…`) never match LivePerson's
@@ -63,6 +68,11 @@ pub fn app(state: AppState) -> Router {
         .merge(superoffice::router().layer(DefaultBodyLimit::max(limits.superoffice_body_bytes)))
         .fallback_service(liveperson)
         .layer(axum::middleware::from_fn_with_state(limits, limits::enforce))
+        // Before the limits layer would answer an `OPTIONS` preflight with 405.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cors::enforce,
+        ))
         // Outermost, so refusals of the limits layer are logged and counted too.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -82,6 +92,7 @@ fn own_table() -> RouteTable {
 /// Every route of [`app`] (method and path template), as its routers registered them.
 pub fn routes() -> Vec<Route> {
     let mut all = own_table().into_routes();
+    all.extend(web::table().into_routes());
     all.extend(own::table().into_routes());
     all.extend(superoffice::table().into_routes());
     all.extend(liveperson::table().into_routes());

@@ -135,6 +135,8 @@ async fn wait_for_other_seed(engine: &Engine, account: &AccountId) {
 pub fn banner(base: &str) -> String {
     format!(
         "demo account ready at {base}/api/account/{ACCOUNT}\n  \
+         agent console:  {base}/console/   (log in as agent1, agent2 or agent3, password {PASSWORD})\n  \
+         demo shop page: {base}/demo/      (the chat widget; open it in another tab and start a chat)\n  \
          agents: agent1 (Sales+Support, max 4, admin), agent2 (Sales, max 2), agent3 (Support, unlimited)\n  \
          password: {PASSWORD}   visitor app key: {APP_KEY}   feed key (server-side only): {FEED_KEY}"
     )
@@ -142,7 +144,15 @@ pub fn banner(base: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::is_exposed;
+    use super::{banner, is_exposed};
+
+    #[test]
+    fn the_banner_names_the_console_the_demo_page_and_the_logins() {
+        let text = banner("http://127.0.0.1:8080");
+        assert!(text.contains("http://127.0.0.1:8080/console/"), "{text}");
+        assert!(text.contains("http://127.0.0.1:8080/demo/"), "{text}");
+        assert!(text.contains("agent1") && text.contains("demo-pass"), "{text}");
+    }
 
     #[test]
     fn a_demo_on_any_address_but_loopback_counts_as_exposed() {

@@ -172,4 +172,30 @@ impl Engine {
     ) -> EngineResult<Vec<String>> {
         Ok(self.check_app_key(account, key).await?.allowed_origins)
     }
+
+    /// Whether a web page of `origin` (a browser's `Origin` header) may call `account`'s
+    /// visitor API with `key`: the key is valid and lists the origin. With no key (a CORS
+    /// preflight carries no credentials; only an `appKey` in its URL names one) it is enough
+    /// that some key of the account lists the origin, since the request that follows is
+    /// checked against its own key. An origin that is not `scheme://host[:port]` (`null` from
+    /// a sandboxed frame or a file) is never allowed.
+    pub async fn origin_allowed(
+        &self,
+        account: &AccountId,
+        key: Option<&str>,
+        origin: &str,
+    ) -> EngineResult<bool> {
+        let Ok(origin) = validate_origin(origin) else {
+            return Ok(false);
+        };
+        let lists = |k: &AppKey| k.allowed_origins.iter().any(|o| *o == origin);
+        match key {
+            Some(key) => match self.check_app_key(account, key).await {
+                Ok(k) => Ok(lists(&k)),
+                Err(EngineError::Unauthorized(_)) => Ok(false),
+                Err(e) => Err(e),
+            },
+            None => Ok(self.0.store.list_app_keys(account).await?.iter().any(lists)),
+        }
+    }
 }

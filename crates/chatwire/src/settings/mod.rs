@@ -77,6 +77,10 @@ pub struct ServerSettings {
     pub shutdown_grace_secs: u64,
     /// TLS.
     pub tls: TlsSettings,
+    /// Serve the browser side (widget, console, demo page) from this folder instead of the
+    /// copy built into the binary; empty for the built-in one. For working on the UI: an
+    /// edited file is served at the next reload, without a rebuild.
+    pub web_dir: String,
 }
 
 impl Default for ServerSettings {
@@ -88,6 +92,7 @@ impl Default for ServerSettings {
             forwarded_header: "x-forwarded-for".into(),
             shutdown_grace_secs: 10,
             tls: TlsSettings::default(),
+            web_dir: String::new(),
         }
     }
 }
@@ -324,6 +329,10 @@ impl Settings {
             trusted_proxies,
             forwarded_header,
             superoffice_default_account: default_account.to_owned(),
+            web_dir: match self.server.web_dir.trim() {
+                "" => None,
+                dir => Some(dir.into()),
+            },
         })
     }
 

@@ -1,0 +1,30 @@
+// Reconnection delays: exponential backoff with full jitter, capped, so a thousand widgets
+// whose network came back at the same moment do not all call at once. Pure (the random source
+// is a parameter), unit-tested in tests/browser/unit.
+
+/**
+ * The delay in milliseconds before attempt number `attempt` (0 = the first retry).
+ * @param {number} attempt
+ * @param {{base?: number, cap?: number, random?: () => number}} [opts]
+ */
+export function backoff(attempt, { base = 500, cap = 15000, random = Math.random } = {}) {
+  const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt));
+  // Full jitter, but never less than a quarter of the base: no busy loop on a dead network.
+  return Math.max(base / 4, Math.floor(random() * ceiling));
+}
+
+/** A promise that resolves after `ms`, or rejects when `signal` aborts. */
+export function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason ?? new Error('aborted'));
+      },
+      { once: true },
+    );
+  });
+}
