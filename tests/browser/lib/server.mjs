@@ -31,6 +31,9 @@ function childEnv(extra) {
  * Resolves `{base, log, stop}`; `log` holds the server's output lines (printed on failure).
  */
 export async function startChatwire({ config = '', env = {} } = {}) {
+  // CHATWIRE_TEST_WEB_DIR: serve the UI files from a folder (server.web_dir) instead of the
+  // binary's built-in copy, to test UI edits without rebuilding.
+  if (process.env.CHATWIRE_TEST_WEB_DIR) env = { CHATWIRE__SERVER__WEB_DIR: process.env.CHATWIRE_TEST_WEB_DIR, ...env };
   if (!fs.existsSync(BIN)) throw new Error(`no chatwire binary at ${BIN}: run \`cargo build -p chatwire\` or set CHATWIRE_BIN`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chatwire-browser-'));
   const configPath = path.join(tmp, 'chatwire.toml');

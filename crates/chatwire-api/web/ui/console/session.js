@@ -1,0 +1,63 @@
+// The console's login: LivePerson's Login API (`POST /api/account/{a}/login`) gives a bearer
+// that every other call of the console sends. Kept in sessionStorage, so a reload of the tab
+// stays logged in and closing the tab logs out; never in localStorage or a cookie.
+
+import { request } from '../lib/http.js';
+
+const KEY = 'chatwire.console.login';
+
+/**
+ * A logged-in agent: `{account, login, bearer, isAdmin}`.
+ * @typedef {{account: string, login: string, bearer: string, isAdmin: boolean}} Login
+ */
+
+/** The stored login of this tab, or null. */
+export function stored() {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(KEY) || 'null');
+    return v && v.bearer && v.account ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Logs in; throws `HttpError` (401 for a wrong password) on failure. */
+export async function logIn(account, login, password) {
+  const acc = encodeURIComponent(account);
+  const r = await request(`/api/account/${acc}/login`, { method: 'POST', json: { username: login, password } });
+  const bearer = r.body?.bearer;
+  if (!bearer) throw new Error('the login answer has no bearer');
+  const session = { account, login, bearer, isAdmin: await isAdmin(account, bearer) };
+  sessionStorage.setItem(KEY, JSON.stringify(session));
+  return session;
+}
+
+/**
+ * Whether the bearer is an admin agent's: the admin API lists the account's agents for admins
+ * only (403 for others). The server decides on every call anyway; this only picks the pages.
+ */
+async function isAdmin(account, bearer) {
+  try {
+    await request(`/chatwire/v1/accounts/${encodeURIComponent(account)}/agents?limit=1`, {
+      headers: { Authorization: `Bearer ${bearer}` },
+    });
+    return true;
+  } catch (e) {
+    if (e.status === 403) return false;
+    throw e;
+  }
+}
+
+/** Logs out at the server (best effort) and forgets the login. */
+export async function logOut(session) {
+  sessionStorage.removeItem(KEY);
+  try {
+    await request(`/api/account/${encodeURIComponent(session.account)}/logout`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${session.bearer}` },
+      json: {},
+    });
+  } catch {
+    /* the login is forgotten here either way */
+  }
+}
