@@ -63,7 +63,14 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
             "origin {origin} may not call {path}: only the visitor API accepts cross-origin \
              requests, from the origins the app key allows (allowedOrigins)"
         ));
-        return refusal(&path, req.headers(), why);
+        let mut response = refusal(&path, req.headers(), why);
+        // A page of a refused origin may read why (no data is in it), so the widget can say
+        // "this site is not allowed" instead of a bare network error. Only for a simple
+        // request: a refused preflight stops the browser anyway.
+        if !preflight && visitor_account(&path).is_some() {
+            allow(response.headers_mut(), &origin);
+        }
+        return response;
     }
     if preflight {
         let mut response = StatusCode::NO_CONTENT.into_response();

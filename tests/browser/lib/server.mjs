@@ -47,7 +47,8 @@ export async function startChatwire({ config = '', env = {} } = {}) {
     const timer = setTimeout(() => reject(new Error(`server did not report its address within ${STARTUP_TIMEOUT_MS} ms:\n${log.join('\n')}`)), STARTUP_TIMEOUT_MS);
     const onLine = (line) => {
       log.push(line);
-      const m = /chatwire listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      // The demo banner (stdout) names the address whatever the log level.
+      const m = /demo account ready at (http:\/\/127\.0\.0\.1:\d+)\//.exec(line);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
