@@ -53,7 +53,7 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
                 .await
             {
                 Ok(allowed) => allowed,
-                Err(e) => return refusal(&path, req.headers(), e.into()),
+                Err(e) => return refusal(&path, req.headers(), &e.into()),
             }
         }
         None => false,
@@ -63,7 +63,7 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
             "origin {origin} may not call {path}: only the visitor API accepts cross-origin \
              requests, from the origins the app key allows (allowedOrigins)"
         ));
-        let mut response = refusal(&path, req.headers(), why);
+        let mut response = refusal(&path, req.headers(), &why);
         // A page of a refused origin may read why (no data is in it), so the widget can say
         // "this site is not allowed" instead of a bare network error. Only for a simple
         // request: a refused preflight stops the browser anyway.
@@ -143,8 +143,16 @@ fn visitor_account(path: &str) -> Option<AccountId> {
         .unwrap_or(account);
     let visitor = match segments.next() {
         None | Some("") => true,
-        Some(s) => matches!(s, "chat" | "app" | "conversation")
-            || ["chat.json", "chat.xml", "conversation.json", "conversation.xml"].contains(&s),
+        Some(s) => {
+            matches!(s, "chat" | "app" | "conversation")
+                || [
+                    "chat.json",
+                    "chat.xml",
+                    "conversation.json",
+                    "conversation.xml",
+                ]
+                .contains(&s)
+        }
     };
     (visitor && !account.is_empty())
         .then(|| chatwire_engine::Engine::parse_account(account).ok())
@@ -164,9 +172,8 @@ fn allow(h: &mut HeaderMap, origin: &str) {
     );
 }
 
-fn refusal(path: &str, headers: &HeaderMap, e: ApiError) -> Response {
-    let status = e.status();
-    crate::limits::error_for(path, headers, &e, status)
+fn refusal(path: &str, headers: &HeaderMap, e: &ApiError) -> Response {
+    crate::limits::error_for(path, headers, e, e.status())
 }
 
 #[cfg(test)]
@@ -177,10 +184,19 @@ mod tests {
     fn only_visitor_paths_name_an_account() {
         let acc = |p: &str| visitor_account(p).map(|a| a.as_str().to_owned());
         assert_eq!(acc("/api/account/1000").as_deref(), Some("1000"));
-        assert_eq!(acc("/api/account/1000/chat/request").as_deref(), Some("1000"));
-        assert_eq!(acc("/api/account/1000/chat/abc/events").as_deref(), Some("1000"));
+        assert_eq!(
+            acc("/api/account/1000/chat/request").as_deref(),
+            Some("1000")
+        );
+        assert_eq!(
+            acc("/api/account/1000/chat/abc/events").as_deref(),
+            Some("1000")
+        );
         assert_eq!(acc("/api/account/1000/chat.json").as_deref(), Some("1000"));
-        assert_eq!(acc("/api/account/1000/conversation").as_deref(), Some("1000"));
+        assert_eq!(
+            acc("/api/account/1000/conversation").as_deref(),
+            Some("1000")
+        );
         assert_eq!(
             acc("/api/account/1000/app/engagement/visitors").as_deref(),
             Some("1000")

@@ -133,7 +133,11 @@ fn serve(state: &AppState, path: &str, request: &HeaderMap) -> Response {
     };
     headers.insert(header::CONTENT_TYPE, value(&content_type));
     // `no-cache`: revalidate every time, so an upgraded server's files are used at once.
-    let cache = if file.etag.is_some() { "no-cache" } else { "no-store" };
+    let cache = if file.etag.is_some() {
+        "no-cache"
+    } else {
+        "no-store"
+    };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if let Some(etag) = &file.etag {
         headers.insert(header::ETAG, value(etag));

@@ -151,7 +151,10 @@ mod tests {
         let text = banner("http://127.0.0.1:8080");
         assert!(text.contains("http://127.0.0.1:8080/console/"), "{text}");
         assert!(text.contains("http://127.0.0.1:8080/demo/"), "{text}");
-        assert!(text.contains("agent1") && text.contains("demo-pass"), "{text}");
+        assert!(
+            text.contains("agent1") && text.contains("demo-pass"),
+            "{text}"
+        );
     }
 
     #[test]

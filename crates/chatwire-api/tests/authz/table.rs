@@ -38,6 +38,12 @@ use Guard::{
 pub(crate) const ROUTES: &[(&str, &str, Guard)] = &[
     ("GET", "/", Public("the landing page for people: names the server and its version")),
     ("GET", "/healthz", Public("load balancers probe it")),
+    ("GET", "/widget.js", Public("the embed script every site with the widget loads: code, no data")),
+    ("GET", "/ui/{*path}", Public("the widget's and console's modules and styles: code, no data")),
+    ("GET", "/console", Public("a redirect to /console/")),
+    ("GET", "/console/", Public("the console page: a login form; every call it makes is authenticated")),
+    ("GET", "/demo", Public("a redirect to /demo/")),
+    ("GET", "/demo/", Public("the demo shop page with the widget: code, no data")),
     ("GET", "/metrics", Public("Prometheus scrapes it; counts only, no chat content (docs/operations.md: expose to monitoring only)")),
     ("GET", "/chatwire/v1/accounts/{account}/feed", Feed),
     ("GET", "/chatwire/v1/accounts/{account}/feed/stream", Feed),

@@ -188,7 +188,7 @@ impl Engine {
         let Ok(origin) = validate_origin(origin) else {
             return Ok(false);
         };
-        let lists = |k: &AppKey| k.allowed_origins.iter().any(|o| *o == origin);
+        let lists = |k: &AppKey| k.allowed_origins.contains(&origin);
         match key {
             Some(key) => match self.check_app_key(account, key).await {
                 Ok(k) => Ok(lists(&k)),

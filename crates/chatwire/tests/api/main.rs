@@ -61,5 +61,6 @@ mod superoffice_snapshots_sessions;
 mod superoffice_snapshots_topics;
 mod tls_reload;
 mod transcript;
+mod web;
 mod wire_snap;
 mod xml_chars;
