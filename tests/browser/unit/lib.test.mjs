@@ -1,0 +1,65 @@
+// The shared UI helpers: backoff delays and the JSON call's errors (status, message from each
+// of the server's error formats, network failures and timeouts as status 0).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { HttpError, messageOf, request } from '../../../crates/chatwire-api/web/ui/lib/http.js';
+import { backoff, sleep } from '../../../crates/chatwire-api/web/ui/lib/retry.js';
+
+test('backoff grows exponentially, is capped and never drops to a busy loop', () => {
+  const top = () => 0.999999;
+  assert.equal(backoff(0, { random: top }), 499);
+  assert.equal(backoff(3, { random: top }), 3999);
+  assert.equal(backoff(30, { random: top }), 14999);
+  assert.equal(backoff(5, { random: () => 0 }), 125);
+  for (let i = 0; i < 100; i++) {
+    const d = backoff(4);
+    assert.ok(d >= 125 && d < 8000, `${d}`);
+  }
+});
+
+test('sleep ends early with the abort reason', async () => {
+  const ctl = new AbortController();
+  const p = sleep(60_000, ctl.signal);
+  ctl.abort(new Error('stop'));
+  await assert.rejects(p, /stop/);
+});
+
+/** A fetch answering `status` with `body` (a string), recording the call. */
+function fakeFetch(status, body, calls = []) {
+  return async (url, init) => {
+    calls.push({ url, init });
+    return new Response(body, { status });
+  };
+}
+
+test('request sends JSON and parses the answer', async () => {
+  const calls = [];
+  const r = await request('http://x/a', { method: 'POST', json: { a: 1 }, fetch: fakeFetch(201, '{"ok":true}', calls) });
+  assert.equal(r.status, 201);
+  assert.deepEqual(r.body, { ok: true });
+  assert.equal(calls[0].init.headers['Content-Type'], 'application/json');
+  assert.equal(calls[0].init.body, '{"a":1}');
+});
+
+test('errors carry the status and the message of every server format', async () => {
+  const lp = '{"error":{"time":"t","message":"missing app key","internalCode":13}}';
+  await assert.rejects(request('http://x', { fetch: fakeFetch(401, lp) }), (e) => e instanceof HttpError && e.status === 401 && e.message === 'missing app key' && !e.transient);
+  assert.equal(messageOf({ Error: true, ErrorType: 'x', Message: 'bad topic' }), 'bad topic');
+  assert.equal(messageOf({ error: { status: 400, code: 'invalid_field', message: 'name: too long', field: 'name' } }), 'name: too long');
+  await assert.rejects(request('http://x', { fetch: fakeFetch(503, '') }), (e) => e.status === 503 && e.transient);
+});
+
+test('a network failure and a timeout are status 0 and transient; an abort from outside is not wrapped', async () => {
+  const failing = async () => {
+    throw new TypeError('Failed to fetch');
+  };
+  await assert.rejects(request('http://x', { fetch: failing }), (e) => e.status === 0 && e.transient);
+  const hanging = (url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+  await assert.rejects(request('http://x', { fetch: hanging, timeoutMs: 20 }), (e) => e.status === 0 && /timeout/.test(e.message));
+  const ctl = new AbortController();
+  const p = request('http://x', { fetch: hanging, signal: ctl.signal });
+  ctl.abort(new Error('page closed'));
+  await assert.rejects(p, (e) => !(e instanceof HttpError) && /page closed/.test(e.message));
+});
