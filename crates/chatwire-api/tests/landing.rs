@@ -36,6 +36,9 @@ async fn the_root_is_an_html_page_naming_the_server_its_version_and_its_endpoint
     assert!(html.contains(r#"href="/healthz""#));
     assert!(html.contains(r#"href="/metrics""#));
     assert!(html.contains("LivePerson") && html.contains("SuperOffice"));
+    for link in ["/console/", "/demo/", "/chatwire/v1/docs"] {
+        assert!(html.contains(&format!(r#"href="{link}""#)), "{link}");
+    }
 }
 
 #[tokio::test]
