@@ -259,6 +259,24 @@ async fn app_keys_get_checked_origins_and_a_revoked_key_is_refused() {
         vec!["https://shop.example.com".to_owned()],
         "normalised, once"
     );
+    // What the CORS layer asks: the browser's `Origin` compared normalised; with no key (a
+    // preflight), any key of the account counts; `null` and strangers never.
+    let allowed = |key: Option<&str>, origin: &'static str| {
+        let (engine, account) = (f.engine.clone(), f.account.clone());
+        let key = key.map(str::to_owned);
+        async move {
+            engine
+                .origin_allowed(&account, key.as_deref(), origin)
+                .await
+                .expect("answer")
+        }
+    };
+    assert!(allowed(Some(&key.key), "https://SHOP.example.com").await);
+    assert!(allowed(None, "https://shop.example.com:443").await);
+    assert!(!allowed(Some(&key.key), "https://evil.example").await);
+    assert!(!allowed(None, "https://evil.example").await);
+    assert!(!allowed(Some(&key.key), "null").await);
+    assert!(!allowed(Some("no-such-key"), "https://shop.example.com").await);
     f.engine
         .revoke_app_key_as(&op, &f.account, &key.key)
         .await
@@ -267,6 +285,8 @@ async fn app_keys_get_checked_origins_and_a_revoked_key_is_refused() {
         f.engine.check_app_key(&f.account, &key.key).await,
         Err(EngineError::Unauthorized(_))
     ));
+    assert!(!allowed(Some(&key.key), "https://shop.example.com").await);
+    assert!(!allowed(None, "https://shop.example.com").await);
 }
 
 #[tokio::test]
