@@ -135,7 +135,7 @@ async fn wait_for_other_seed(engine: &Engine, account: &AccountId) {
 pub fn banner(base: &str) -> String {
     format!(
         "demo account ready at {base}/api/account/{ACCOUNT}\n  \
-         agent console:  {base}/console/   (log in as agent1, agent2 or agent3, password {PASSWORD})\n  \
+         agent console:  {base}/console/?account={ACCOUNT}   (log in as agent1, agent2 or agent3, password {PASSWORD})\n  \
          demo shop page: {base}/demo/      (the chat widget; open it in another tab and start a chat)\n  \
          agents: agent1 (Sales+Support, max 4, admin), agent2 (Sales, max 2), agent3 (Support, unlimited)\n  \
          password: {PASSWORD}   visitor app key: {APP_KEY}   feed key (server-side only): {FEED_KEY}"
