@@ -1,0 +1,215 @@
+// The supervisor pages in headless Chromium against a real server: agent1 (admin) watches the
+// live queue while a visitor and agent2 are driven over HTTP from here; then history search
+// and the transcript, the statistics chart, an app key and a skill made in the pages, the
+// mailbox with a transcript mail; agent2 (no admin right) does not get these pages.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { call, expect as expectStatus, bearer } from '../lib/api.mjs';
+import { launch, screenshot, skipUnlessBrowser, watchErrors } from '../lib/browser.mjs';
+import { startChatwire } from '../lib/server.mjs';
+
+const ACCOUNT = '1000';
+const VISITOR = { Authorization: 'LivePerson appKey=demo-app-key' };
+const WORD = 'zebra42';
+
+/** Polls `check` (async → truthy) until it holds or `ms` pass; fails naming `what`. */
+async function eventually(what, check, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** agent2's LivePerson side: login, agent session, Online. */
+async function agentOnline(base, login) {
+  const token = await bearer(base, login);
+  const auth = { Authorization: `Bearer ${token}` };
+  const s = await expectStatus(201, base, 'POST', `/api/account/${ACCOUNT}/agentSession?v=1&NC=true`, { headers: auth, body: { loginData: {} } });
+  const session = s.headers.get('location');
+  await expectStatus(200, base, 'PUT', `${session}/availability`, { headers: auth, body: { availability: { chat: 'Online' } } });
+  return { token, auth, session };
+}
+
+let server;
+let browser;
+
+before(async () => {
+  if (skipUnlessBrowser().skip) return;
+  // The harness finds the address in the INFO line "chatwire listening on …", which its
+  // default log filter (warn) hides from the current binary.
+  server = await startChatwire({ env: { CHATWIRE__LOG__FILTER: 'info' } });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function logIn(page, login) {
+  // The console has no icon; Chromium's automatic /favicon.ico 404 is not the page's error.
+  await page.route('**/favicon.ico', (route) => route.fulfill({ status: 204, body: '' }));
+  await page.goto(`${server.base}/console/?account=${ACCOUNT}`);
+  await page.getByLabel('User name').fill(login);
+  await page.getByLabel('Password').fill('demo-pass');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+test('a supervisor sees the queue change live, finds the chat in history and manages the account', skipUnlessBrowser(), async () => {
+  const { base } = server;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page, 'supervisor');
+  await logIn(page, 'agent1');
+  const nav = page.getByRole('navigation', { name: 'Console' });
+
+  // Queue: live, Sales empty.
+  await nav.getByRole('link', { name: 'Queue' }).click();
+  await page.getByText('Live: following the account feed.').waitFor();
+  const sales = page.getByRole('region', { name: 'Sales', exact: true });
+  const waiting = sales.locator('[data-figure="waiting"]');
+  assert.equal(await waiting.textContent(), '0');
+
+  // A visitor asks for Sales: the page shows it waiting without a reload.
+  const req = await expectStatus(201, base, 'POST', `/api/account/${ACCOUNT}/chat/request?v=1&NC=true`, {
+    headers: VISITOR,
+    body: { request: { skill: 'Sales', interactionTimeout: 3600 } },
+  });
+  const visitorChat = req.headers.get('location');
+  await expectStatus(200, base, 'PUT', `${visitorChat}/info/visitorName?v=1&NC=true`, { headers: VISITOR, body: { visitorName: 'Ada Visitor' } });
+  const chatId = visitorChat.split('/').pop();
+  await eventually('Sales waiting 1', async () => (await waiting.textContent()) === '1');
+  await sales.getByRole('table', { name: 'Waiting in Sales' }).waitFor();
+  assert.notEqual(await sales.locator('[data-figure="longest"]').textContent(), '–');
+
+  // agent2 goes Online and takes it: waiting 0, agent2's load 1 of 2.
+  const a2 = await agentOnline(base, 'agent2');
+  const taken = await expectStatus(201, base, 'POST', `${a2.session}/incomingRequests?v=1&NC=true`, { headers: a2.auth, body: {} });
+  const agentChat = taken.headers.get('location');
+  await eventually('Sales waiting 0', async () => (await waiting.textContent()) === '0');
+  const agent2Row = sales.getByRole('row', { name: /Demo Agent 2/ });
+  await eventually('agent2 load 1 / 2', async () => (await agent2Row.locator('[data-figure="load"]').textContent()) === '1 / 2');
+  assert.equal(await sales.locator('[data-figure="chatting"]').textContent(), '1');
+  await screenshot(page, 'supervisor-queue');
+
+  // Lines both ways, a transcript by mail, the agent ends the chat.
+  await expectStatus(201, base, 'POST', `${visitorChat}/events?v=1&NC=true`, { headers: VISITOR, body: { event: { '@type': 'line', text: `My parcel code is ${WORD}`, textType: 'plain' } } });
+  await expectStatus(201, base, 'POST', `${agentChat}/events?v=1&NC=true`, { headers: a2.auth, body: { event: { '@type': 'line', text: 'It ships tomorrow.', textType: 'plain' } } });
+  await expectStatus(200, base, 'PUT', `/api/account/${ACCOUNT}/chat/${chatId}/transcriptRequest?v=1&NC=true`, { headers: VISITOR, body: { email: 'ada@example.com' } });
+  await expectStatus(201, base, 'POST', `${agentChat}/events?v=1&NC=true`, { headers: a2.auth, body: { event: { '@type': 'state', state: 'ended' } } });
+  await eventually('Sales chatting 0', async () => (await sales.locator('[data-figure="chatting"]').textContent()) === '0');
+  await eventually('agent2 load 0 / 2', async () => (await agent2Row.locator('[data-figure="load"]').textContent()) === '0 / 2');
+
+  // History: find the chat by a word of a line, open its transcript.
+  await nav.getByRole('link', { name: 'History' }).click();
+  const search = page.getByRole('search', { name: 'Search chats' });
+  await search.getByLabel('Words').fill(WORD);
+  await search.getByRole('button', { name: 'Search' }).click();
+  const open = page.getByRole('button', { name: /Open transcript of chat \d+ \(Ada Visitor\)/ });
+  await open.waitFor();
+  assert.equal(await page.getByRole('button', { name: /Open transcript/ }).count(), 1);
+  await screenshot(page, 'supervisor-history');
+  await open.click();
+  const events = page.getByRole('list', { name: 'Events' });
+  await events.getByText(`My parcel code is ${WORD}`).waitFor();
+  await events.getByText('It ships tomorrow.').waitFor();
+  await page.getByRole('heading', { name: /Transcript of chat \d+/ }).waitFor();
+  await screenshot(page, 'supervisor-transcript');
+  await page.getByRole('button', { name: 'Back to results' }).click();
+  await open.waitFor();
+
+  // Statistics: an SVG bar chart with a non-empty bar for the chat requested.
+  await nav.getByRole('link', { name: 'Statistics' }).click();
+  const perHour = page.getByRole('img', { name: /Chats per hour: 1 requested/ });
+  await perHour.waitFor();
+  const heights = await perHour.locator('.s-requested rect').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('height'))));
+  assert.equal(heights.length, 1);
+  assert.ok(heights[0] > 10, `bar height ${heights[0]}`);
+  await page.getByRole('img', { name: /Wait to the first accept: median/ }).waitFor();
+  await screenshot(page, 'supervisor-stats');
+
+  // App keys: a key for a shop origin, made in the page, exists in the API with that origin.
+  await nav.getByRole('link', { name: 'App keys' }).click();
+  await page.getByLabel('Key name').fill('Shop of Ada');
+  await page.getByLabel('Allowed origins').fill('https://Shop.Example.com:443\n');
+  await page.getByRole('button', { name: 'Create app key' }).click();
+  await page.getByText('Created app key Shop of Ada.').waitFor();
+  const shownKey = await page.locator('.once code.secret').textContent();
+  const token = await bearer(base, 'agent1');
+  const keys = (await expectStatus(200, base, 'GET', `/chatwire/v1/accounts/${ACCOUNT}/appKeys`, { headers: { Authorization: `Bearer ${token}` } })).json.items;
+  const made = keys.find((k) => k.name === 'Shop of Ada');
+  assert.ok(made, JSON.stringify(keys));
+  assert.equal(made.key, shownKey);
+  assert.deepEqual(made.allowedOrigins, ['https://shop.example.com']);
+  // A bad origin: the server's refusal is shown beside the form, naming the field.
+  await page.getByLabel('Key name').fill('Broken');
+  await page.getByLabel('Allowed origins').fill('https://shop.example.com/path');
+  const before400 = errors.length;
+  await page.getByRole('button', { name: 'Create app key' }).click();
+  await page.getByRole('alert').filter({ hasText: 'allowedOrigins' }).waitFor();
+  // That refusal was wanted: Chromium logs the 400 as a failed resource.
+  if (/status of 400/.test(errors[before400] || '')) errors.splice(before400, 1);
+  assert.equal(await page.getByLabel('Allowed origins').getAttribute('aria-invalid'), 'true');
+  await screenshot(page, 'supervisor-keys');
+
+  // Skills: create one.
+  await nav.getByRole('link', { name: 'Skills' }).click();
+  await page.getByLabel('Skill name').fill('Billing');
+  await page.getByLabel('Description').fill('Invoices and refunds');
+  await page.getByRole('button', { name: 'Create skill' }).click();
+  await page.getByRole('rowheader', { name: 'Billing' }).waitFor();
+  const skills = (await expectStatus(200, base, 'GET', `/chatwire/v1/accounts/${ACCOUNT}/skills`, { headers: { Authorization: `Bearer ${token}` } })).json.items;
+  assert.ok(skills.some((s) => s.name === 'Billing' && s.description === 'Invoices and refunds'), JSON.stringify(skills));
+
+  // Agents: the new skill is offered to agents.
+  await nav.getByRole('link', { name: 'Agents' }).click();
+  await page.getByRole('group', { name: 'Skills' }).getByLabel('Billing').waitFor();
+  await page.getByRole('rowheader', { name: 'agent2' }).waitFor();
+  await screenshot(page, 'supervisor-agents');
+
+  // Mailbox: the transcript mail, opened.
+  await eventually('the transcript in the mailbox', async () => {
+    const r = await call(base, 'GET', `/chatwire/v1/accounts/${ACCOUNT}/mailbox`, { headers: { Authorization: `Bearer ${token}` } });
+    return r.json?.mail?.length > 0;
+  });
+  await nav.getByRole('link', { name: 'Mailbox' }).click();
+  const mail = page.getByRole('button', { name: /To ada@example\.com/ });
+  await mail.first().waitFor();
+  await mail.first().click();
+  await page.locator('.mail-reader pre').filter({ hasText: WORD }).waitFor();
+  await screenshot(page, 'supervisor-mailbox');
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an agent without the admin right gets no supervisor pages', skipUnlessBrowser(), async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page, 'agent2');
+  await logIn(page, 'agent2');
+  const nav = page.getByRole('navigation', { name: 'Console' });
+  await nav.getByRole('link', { name: 'Chats' }).waitFor();
+  for (const title of ['Queue', 'Agents', 'App keys', 'History', 'Statistics', 'Mailbox']) {
+    assert.equal(await nav.getByRole('link', { name: title, exact: true }).count(), 0, title);
+  }
+  // Asking for a supervisor page by its address shows the agent's page instead.
+  await page.goto(`${server.base}/console/#/queue`);
+  await nav.getByRole('link', { name: 'Chats' }).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Queue' }).count(), 0);
+  // The shell learns that agent2 is no admin from a 403 of the admin API, which Chromium
+  // logs as a failed resource; anything else is an error.
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource: .*403/.test(e)), []);
+  await context.close();
+});
