@@ -66,6 +66,13 @@ export function when(iso) {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A local time to the second, for transcript lines. */
+export function whenExact(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
 /** A wait as people say it: "12 s", "3 min 5 s", "1 h 2 min". */
 export function waitText(ms) {
   const s = Math.floor((ms || 0) / 1000);

@@ -118,7 +118,7 @@ export function crudPage(container, ctx, spec) {
         return b;
       }),
     ];
-    return h('tr', {}, spec.columns.map((c, i) => h(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : {}, c.value(item))), h('td', { class: 'actions' }, buttons));
+    return h('tr', {}, spec.columns.map((c, i) => h(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : {}, c.value(item))), h('td', {}, h('div', { class: 'actions' }, buttons)));
   };
 
   const reload = async () => {

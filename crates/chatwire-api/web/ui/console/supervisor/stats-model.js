@@ -74,6 +74,7 @@ export function bars(values, { width, height, max = niceMax(Math.max(0, ...value
 /** A duration in ms as words for labels: "45 s", "3 min", "1.5 h". */
 export function shortDuration(ms) {
   if (ms === null || ms === undefined) return '–';
+  if (ms < 10_000) return `${Math.round(ms / 100) / 10} s`;
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   if (ms < HOUR) return `${Math.round(ms / 60_000)} min`;
   return `${Math.round((ms / HOUR) * 10) / 10} h`;

@@ -112,7 +112,7 @@ export function mount(container, ctx) {
       h('td', {}, skill),
       h('td', {}, s.active ? 'active' : 'retired'),
       h('td', {}, String(s.questions.length)),
-      h('td', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'aria-label': `Edit ${s.name}`, onclick: () => showEditor(s) }, 'Edit'), toggle, del),
+      h('td', {}, h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'aria-label': `Edit ${s.name}`, onclick: () => showEditor(s) }, 'Edit'), toggle, del)),
     );
   };
 

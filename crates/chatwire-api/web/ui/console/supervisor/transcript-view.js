@@ -3,7 +3,7 @@
 // was mailed. "Back to results" returns to the search.
 
 import { h, replace } from '../../lib/dom.js';
-import { when } from './common.js';
+import { when, whenExact } from './common.js';
 import { surveySummary, transcriptRows } from './transcript-model.js';
 
 /** Loads chat `chatId` into `container`; `onBack` returns to the search. */
@@ -45,7 +45,7 @@ export async function showTranscript(container, api, chatId, { skillNames, agent
         h(
           'li',
           { class: `ev ev-${r.kind}${r.internal ? ' internal' : ''}` },
-          h('time', { datetime: r.time }, when(r.time)),
+          h('time', { datetime: r.time }, whenExact(r.time)),
           r.who ? h('strong', { class: 'who' }, `${r.who}:`) : null,
           h('span', { class: 'text' }, r.text),
           r.internal ? h('span', { class: 'tag' }, 'agents only') : null,
