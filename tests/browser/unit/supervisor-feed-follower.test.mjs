@@ -79,3 +79,24 @@ test('stop ends a parked long-poll without reporting an error', async () => {
   assert.deepEqual(states, []);
   assert.deepEqual(api.calls, [0]);
 });
+
+test('nudge drops a parked long-poll or a backoff and asks again at once, same cursor', async () => {
+  const api = fakeFeed([{ events: [{ seq: 2 }], next: 2 }]);
+  const f = followFeed({ api, after: 1, onEvents: () => {}, backoff: () => 60_000 });
+  await settle();
+  assert.deepEqual(api.calls, [1, 2]);
+  f.nudge();
+  await settle();
+  assert.deepEqual(api.calls, [1, 2, 2]);
+  f.stop();
+
+  // In a long backoff after a network error, a nudge retries now.
+  const api2 = fakeFeed([httpError(0), { events: [], next: 0 }]);
+  const f2 = followFeed({ api: api2, after: 0, onEvents: () => {}, backoff: () => 60_000 });
+  await settle();
+  assert.deepEqual(api2.calls, [0]);
+  f2.nudge();
+  await settle();
+  assert.deepEqual(api2.calls, [0, 0, 0]);
+  f2.stop();
+});

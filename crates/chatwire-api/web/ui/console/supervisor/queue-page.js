@@ -135,6 +135,9 @@ export function mount(container, ctx) {
     }
   };
 
+  // The browser knows when the network comes back (or goes): ask the feed again at once.
+  const nudge = () => follower?.nudge();
+
   (async () => {
     try {
       const after = await startCursor(api);
@@ -162,12 +165,16 @@ export function mount(container, ctx) {
         },
       });
       timers.push(setInterval(render, 1000), setInterval(refreshAgents, AGENTS_EVERY_MS));
+      window.addEventListener('online', nudge);
+      window.addEventListener('offline', nudge);
     } catch (e) {
       connection.textContent = `Cannot load the queue: ${e.message}`;
     }
   })();
 
   return () => {
+    window.removeEventListener('online', nudge);
+    window.removeEventListener('offline', nudge);
     stopped = true;
     follower?.stop();
     for (const t of timers) clearInterval(t);
