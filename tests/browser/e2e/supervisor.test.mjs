@@ -93,6 +93,9 @@ test('a supervisor sees the queue change live, finds the chat in history and man
   await sales.getByRole('table', { name: 'Waiting in Sales' }).waitFor();
   assert.notEqual(await sales.locator('[data-figure="longest"]').textContent(), '–');
   await screenshot(page, 'supervisor-queue-waiting');
+  // The wait keeps counting while the chat waits.
+  const firstWait = await sales.locator('[data-wait]').textContent();
+  await eventually('the wait to grow', async () => (await sales.locator('[data-wait]').textContent()) !== firstWait, 5000);
 
   // agent2 goes Online and takes it: waiting 0, agent2's load 1 of 2.
   const a2 = await agentOnline(base, 'agent2');

@@ -6,6 +6,7 @@
 // are re-read every few seconds and after each accept or end.
 
 import { h, replace } from '../../lib/dom.js';
+import { backoff } from '../../lib/retry.js';
 import { apiOf, pageHead, waitText } from './common.js';
 import { followFeed } from './feed-follower.js';
 import { applyFeed, emptyQueue, lastSeq, queueView, setAgents, setSkills, upsertChat } from './queue-state.js';
@@ -57,7 +58,7 @@ function skillCard(g) {
           { class: 'grid' },
           h('caption', {}, `Waiting in ${g.name}`),
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Visitor'), h('th', { scope: 'col' }, 'Waiting for'))),
-          h('tbody', {}, g.waiting.map((c) => h('tr', {}, h('td', {}, c.visitorName || 'Visitor'), h('td', {}, waitText(c.waitMs))))),
+          h('tbody', {}, g.waiting.map((c) => h('tr', {}, h('td', {}, c.visitorName || 'Visitor'), h('td', { 'data-wait': c.id }, waitText(c.waitMs))))),
         )
       : h('p', { class: 'muted' }, 'Nobody is waiting.'),
     g.id == null
@@ -100,9 +101,25 @@ export function mount(container, ctx) {
   const timers = [];
   let lastWaiting = new Map();
 
+  let lastShape = '';
   const render = () => {
     if (stopped) return;
     const groups = queueView(q);
+    // Redraw only when something but the clock changed; otherwise update the wait times in
+    // place, so the page a keyboard or screen reader user is reading is not rebuilt each second.
+    const shape = JSON.stringify(groups, (k, v) => (k === 'waitMs' || k === 'longestWaitMs' ? undefined : v));
+    if (shape === lastShape) {
+      for (const g of groups) {
+        for (const c of g.waiting) {
+          const cell = board.querySelector(`[data-wait="${CSS.escape(c.id)}"]`);
+          if (cell) cell.textContent = waitText(c.waitMs);
+        }
+        const longest = board.querySelector(`#queue-skill-${g.id ?? 'none'}`)?.closest('section')?.querySelector('[data-figure="longest"]');
+        if (longest && g.waiting.length) longest.textContent = waitText(g.longestWaitMs);
+      }
+      return;
+    }
+    lastShape = shape;
     replace(board, groups.map(skillCard));
     // Tell screen readers when a skill's queue grows or shrinks, not every second.
     const changes = [];
@@ -139,38 +156,52 @@ export function mount(container, ctx) {
   const nudge = () => follower?.nudge();
 
   (async () => {
-    try {
-      const after = await startCursor(api);
-      const [skills, agents, waiting, chatting] = await Promise.all([api.skills.all(), api.agents.all(), openChats(api, 'waiting'), openChats(api, 'chatting')]);
-      if (stopped) return;
-      setSkills(q, skills);
-      setAgents(q, agents);
-      for (const c of [...waiting, ...chatting]) upsertChat(q, c, 0);
-      render();
-      connection.textContent = 'Live: following the account feed.';
-      follower = followFeed({
-        api,
-        after,
-        onEvents: async (events) => {
-          const ids = applyFeed(q, events);
-          render();
-          await lookUp(ids);
-          render();
-          if (events.some((e) => e.type === 'state' || e.type === 'transfer')) await refreshAgents();
-        },
-        onState: (s) => {
-          if (s.connected) connection.textContent = 'Live: following the account feed.';
-          else if (s.stopped) connection.textContent = `Stopped following the feed: ${s.error.message}`;
-          else connection.textContent = `Connection lost (${s.error.message}); reconnecting, attempt ${s.attempt}…`;
-        },
-      });
-      timers.push(setInterval(render, 1000), setInterval(refreshAgents, AGENTS_EVERY_MS));
-      window.addEventListener('online', nudge);
-      window.addEventListener('offline', nudge);
-    } catch (e) {
-      connection.textContent = `Cannot load the queue: ${e.message}`;
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        await start();
+        return;
+      } catch (e) {
+        if (stopped) return;
+        if (e.transient === false) {
+          connection.textContent = `Cannot load the queue: ${e.message}`;
+          return;
+        }
+        connection.textContent = `Cannot load the queue (${e.message}); trying again…`;
+        await new Promise((r) => setTimeout(r, backoff(attempt)));
+      }
     }
   })();
+
+  /** Loads the snapshot, then follows the feed. */
+  async function start() {
+    const after = await startCursor(api);
+    const [skills, agents, waiting, chatting] = await Promise.all([api.skills.all(), api.agents.all(), openChats(api, 'waiting'), openChats(api, 'chatting')]);
+    if (stopped) return;
+    setSkills(q, skills);
+    setAgents(q, agents);
+    for (const c of [...waiting, ...chatting]) upsertChat(q, c, 0);
+    render();
+    connection.textContent = 'Live: following the account feed.';
+    follower = followFeed({
+      api,
+      after,
+      onEvents: async (events) => {
+        const ids = applyFeed(q, events);
+        render();
+        await lookUp(ids);
+        render();
+        if (events.some((e) => e.type === 'state' || e.type === 'transfer')) await refreshAgents();
+      },
+      onState: (s) => {
+        if (s.connected) connection.textContent = 'Live: following the account feed.';
+        else if (s.stopped) connection.textContent = `Stopped following the feed: ${s.error.message}`;
+        else connection.textContent = `Connection lost (${s.error.message}); reconnecting, attempt ${s.attempt}…`;
+      },
+    });
+    timers.push(setInterval(render, 1000), setInterval(refreshAgents, AGENTS_EVERY_MS));
+    window.addEventListener('online', nudge);
+    window.addEventListener('offline', nudge);
+  }
 
   return () => {
     window.removeEventListener('online', nudge);
