@@ -145,8 +145,11 @@ test('a supervisor sees the queue change live, finds the chat in history and man
   await events.getByText('It ships tomorrow.').waitFor();
   await page.getByRole('heading', { name: /Transcript of chat \d+/ }).waitFor();
   await screenshot(page, 'supervisor-transcript');
-  await page.getByRole('button', { name: 'Back to results' }).click();
+  // Keyboard: Back to results with Enter returns the focus to the chat's Open button.
+  await page.getByRole('button', { name: 'Back to results' }).focus();
+  await page.keyboard.press('Enter');
   await open.waitFor();
+  assert.equal(await open.evaluate((b) => b === document.activeElement), true);
 
   // Statistics: an SVG bar chart with a non-empty bar for the chat requested.
   await nav.getByRole('link', { name: 'Statistics' }).click();
@@ -156,8 +159,12 @@ test('a supervisor sees the queue change live, finds the chat in history and man
   const bars = await perHour.locator('.s-requested rect').evaluateAll((rs) => rs.map((r) => [Number(r.getAttribute('data-value')), Number(r.getAttribute('height'))]));
   assert.equal(bars.reduce((n, [v]) => n + v, 0), 2, JSON.stringify(bars));
   assert.ok(bars.every(([, height]) => height > 10), JSON.stringify(bars));
-  await page.getByRole('img', { name: /Wait to the first accept: median/ }).waitFor();
+  const waits = page.getByRole('img', { name: /Wait to the first accept: median/ });
+  await waits.waitFor();
+  assert.equal(await waits.locator('.s-p50 circle').count(), bars.length, 'a p50 point per hour with accepted chats');
   await screenshot(page, 'supervisor-stats');
+  await waits.scrollIntoViewIfNeeded();
+  await screenshot(page, 'supervisor-stats-wait');
 
   // App keys: a key for a shop origin, made in the page, exists in the API with that origin.
   await nav.getByRole('link', { name: 'App keys' }).click();
@@ -192,9 +199,36 @@ test('a supervisor sees the queue change live, finds the chat in history and man
   const skills = (await expectStatus(200, base, 'GET', `/chatwire/v1/accounts/${ACCOUNT}/skills`, { headers: { Authorization: `Bearer ${token}` } })).json.items;
   assert.ok(skills.some((s) => s.name === 'Billing' && s.description === 'Invoices and refunds'), JSON.stringify(skills));
 
-  // Agents: the new skill is offered to agents.
+  // Agents: a new agent with the new skill; a too short password is refused naming the field.
   await nav.getByRole('link', { name: 'Agents' }).click();
-  await page.getByRole('group', { name: 'Skills' }).getByLabel('Billing').waitFor();
+  const newAgent = page.getByRole('region', { name: 'New agent' });
+  await newAgent.getByRole('group', { name: 'Skills' }).getByLabel('Billing').check();
+  await newAgent.getByLabel('Login name').fill('agent4');
+  await newAgent.getByLabel('Password').fill('short');
+  await newAgent.getByLabel('Max chats').fill('3');
+  const beforeBad = errors.length;
+  await newAgent.getByRole('button', { name: 'Create agent' }).click();
+  await newAgent.getByRole('alert').filter({ hasText: '(field: password)' }).waitFor();
+  assert.equal(await newAgent.getByLabel('Password').getAttribute('aria-invalid'), 'true');
+  if (/status of 400/.test(errors[beforeBad] || '')) errors.splice(beforeBad, 1);
+  await newAgent.getByLabel('Password').fill('long-enough-pass');
+  await newAgent.getByRole('button', { name: 'Create agent' }).click();
+  await page.getByRole('rowheader', { name: 'agent4' }).waitFor();
+  const agents = (await expectStatus(200, base, 'GET', `/chatwire/v1/accounts/${ACCOUNT}/agents`, { headers: { Authorization: `Bearer ${token}` } })).json.items;
+  const billing = skills.find((k) => k.name === 'Billing');
+  const a4 = agents.find((a) => a.loginName === 'agent4');
+  assert.deepEqual([a4.maxChats, a4.skills, a4.enabled], [3, [billing.id], true]);
+  // Edit: agent4 gets Sales too; disable and enable.
+  await page.getByRole('button', { name: 'Edit agent4' }).click();
+  const edit = page.getByRole('region', { name: 'Edit agent agent4' });
+  await edit.getByRole('group', { name: 'Skills' }).getByLabel('Sales').check();
+  await edit.getByRole('button', { name: 'Save agent' }).click();
+  await page.getByText('Saved agent agent4.').waitFor();
+  await page.getByRole('button', { name: 'Disable agent4' }).click();
+  await page.getByText('Disabled agent4: their sessions ended.').waitFor();
+  await page.getByRole('button', { name: 'Enable agent4' }).waitFor();
+  const a4now = (await expectStatus(200, base, 'GET', `/chatwire/v1/accounts/${ACCOUNT}/agents/${a4.id}`, { headers: { Authorization: `Bearer ${token}` } })).json;
+  assert.deepEqual([a4now.skills.sort(), a4now.enabled], [[1, billing.id].sort(), false]);
   await page.getByRole('rowheader', { name: 'agent2' }).waitFor();
   await screenshot(page, 'supervisor-agents');
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { bars, hourlySeries, labelEvery, linePoints, niceMax, shortDuration, totals } from '../../../crates/chatwire-api/web/ui/console/supervisor/stats-model.js';
+import { bars, hourlySeries, labelEvery, linePoints, niceDurationMax, niceMax, shortDuration, totals } from '../../../crates/chatwire-api/web/ui/console/supervisor/stats-model.js';
 
 const stats = {
   from: '2026-12-06T09:30:00.000+00:00',
@@ -52,4 +52,8 @@ test('labels and durations', () => {
   assert.equal(labelEvery(5), 1);
   assert.equal(labelEvery(168), 14);
   assert.deepEqual([shortDuration(null), shortDuration(420), shortDuration(45_000), shortDuration(180_000), shortDuration(5_400_000)], ['–', '0.4 s', '45 s', '3 min', '1.5 h']);
+});
+
+test('duration axes end at a round time', () => {
+  assert.deepEqual([niceDurationMax(0), niceDurationMax(60_000), niceDurationMax(61_000), niceDurationMax(4_000_000), niceDurationMax(100_000_000)], [10_000, 60_000, 120_000, 7_200_000, 172_800_000]);
 });

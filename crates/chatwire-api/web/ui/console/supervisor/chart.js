@@ -53,12 +53,13 @@ function table(title, labels, series, valueText) {
 /**
  * A chart figure. `kind`: `bars` (grouped) or `lines`. `series`: `[{name, values, cls}]`;
  * `summary`: the sentence that names the SVG for screen readers; `valueText(v)` formats an
- * axis or table value.
+ * axis or table value; `floor` is the least axis maximum, `roundMax` rounds it up, `integer`
+ * keeps whole-number ticks only.
  */
-export function chart({ title, kind = 'bars', labels, series, summary, valueText = String, floor = 1, integer = false }) {
+export function chart({ title, kind = 'bars', labels, series, summary, valueText = String, floor = 1, integer = false, roundMax = niceMax }) {
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
-  const max = niceMax(Math.max(floor, ...series.flatMap((s) => s.values.map((v) => v || 0))));
+  const max = roundMax(Math.max(floor, ...series.flatMap((s) => s.values.map((v) => v || 0))));
   const marks = series.map((s, group) => {
     if (kind === 'bars') {
       const { bars: rects } = bars(s.values, { width: plotW, height: plotH, max, groups: series.length, group });

@@ -53,6 +53,13 @@ export function niceMax(max) {
   return 10 * p;
 }
 
+/** A round axis maximum for durations in ms (10 s, 30 s, 1, 2, 5, 10, 30 min, 1, 2, 6, 12, 24 h…). */
+export function niceDurationMax(ms) {
+  const steps = [10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 43200, 86400].map((s) => s * 1000);
+  for (const s of steps) if (s >= ms) return s;
+  return Math.ceil(ms / 86_400_000) * 86_400_000;
+}
+
 /**
  * Bars for `values` (numbers or null) in a plot `width` × `height`: `[{index, x, y, w, h,
  * value}]`, one per non-null value, x from 0, y from the top; and the axis maximum.

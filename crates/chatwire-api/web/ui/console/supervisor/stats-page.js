@@ -5,7 +5,7 @@
 import { h, replace } from '../../lib/dom.js';
 import { apiOf, busy, errorLine, field, pageHead } from './common.js';
 import { chart } from './chart.js';
-import { hourlySeries, shortDuration, totals } from './stats-model.js';
+import { hourlySeries, niceDurationMax, shortDuration, totals } from './stats-model.js';
 
 const RANGES = [
   ['24', 'Last 24 hours'],
@@ -67,6 +67,7 @@ export function mount(container, ctx) {
           ],
           valueText: shortDuration,
           floor: 60_000,
+          roundMax: niceDurationMax,
           summary: `Wait to the first accept: median ${shortDuration(all.waitP50Ms ?? null)}, 90th percentile ${shortDuration(all.waitP90Ms ?? null)} over the range.`,
         }),
       );
