@@ -305,3 +305,44 @@ test('an agent without the admin right gets no supervisor pages', skipUnlessBrow
   assert.deepEqual(errors.filter((e) => !/Failed to load resource: .*403/.test(e)), []);
   await context.close();
 });
+
+test('history pages through many chats with the server cursor, forward and back', skipUnlessBrowser(), async () => {
+  const { base } = server;
+  // Arrange: 27 chats waiting in Support (visitors named so each page can be told apart).
+  for (let i = 0; i < 27; i++) {
+    const r = await expectStatus(201, base, 'POST', `/api/account/${ACCOUNT}/chat/request?v=1&NC=true`, { headers: VISITOR, body: { request: { skill: 'Support', interactionTimeout: 3600 } } });
+    await expectStatus(200, base, 'PUT', `${r.headers.get('location')}/info/visitorName?v=1&NC=true`, { headers: VISITOR, body: { visitorName: `Pager ${String(i).padStart(2, '0')}` } });
+  }
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page, 'pager');
+  await logIn(page, 'agent1');
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'History' }).click();
+  const search = page.getByRole('search', { name: 'Search chats' });
+  await search.getByLabel('Skill').selectOption({ label: 'Support' });
+  await search.getByLabel('State').selectOption({ label: 'Waiting' });
+  await search.getByRole('button', { name: 'Search' }).click();
+  const rows = page.getByRole('button', { name: /Open transcript of chat \d+ \(Pager \d+\)/ });
+  const names = async () => (await rows.evaluateAll((bs) => bs.map((b) => /Pager \d+/.exec(b.getAttribute('aria-label'))[0])));
+
+  // Page 1: the 25 newest, newest first; no previous page.
+  await eventually('page 1 of Pager chats', async () => (await rows.count()) === 25);
+  const first = await names();
+  assert.equal(first[0], 'Pager 26');
+  assert.equal(first[24], 'Pager 02');
+  assert.equal(await page.getByRole('button', { name: 'Previous page' }).isDisabled(), true);
+
+  // Page 2: the rest, no next page; focus on the new page's heading.
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await page.getByRole('heading', { name: 'Results, page 2' }).waitFor();
+  assert.deepEqual(await names(), ['Pager 01', 'Pager 00']);
+  assert.equal(await page.getByRole('button', { name: 'Next page' }).isDisabled(), true);
+  assert.equal(await page.getByRole('heading', { name: 'Results, page 2' }).evaluate((h) => h === document.activeElement), true);
+
+  // Back: page 1 again, the same chats.
+  await page.getByRole('button', { name: 'Previous page' }).click();
+  await page.getByRole('heading', { name: 'Results, page 1' }).waitFor();
+  assert.deepEqual(await names(), first);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

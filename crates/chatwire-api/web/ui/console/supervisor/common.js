@@ -18,9 +18,9 @@ export function uid(prefix) {
 }
 
 /**
- * A labelled control: `{label, input}` where `input` is an element (given or created from
- * `tag` and `props`); `name` is the API member, so a server error naming it can mark it.
- * Returns the wrapper `<div class="field">`.
+ * A labelled control: the `<label>` for `input` (given an id if it has none) and an optional
+ * hint tied to it by `aria-describedby`. The input's `name` is the API member, so a server
+ * error naming it can mark it (`errorLine`). Returns the wrapper `<div class="field">`.
  */
 export function field(label, input, hint) {
   input.id ||= uid('f');

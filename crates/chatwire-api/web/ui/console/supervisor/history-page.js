@@ -108,13 +108,17 @@ export function mount(container, ctx) {
     );
   };
 
-  const go = (p) =>
+  // `focus`: after Previous/Next the buttons are rebuilt, so keyboard users land on the new
+  // page's heading instead of at the top of the document.
+  const go = (p, { focus = true } = {}) =>
     busy(submit, errors, async () => {
       pager = p;
       const page = await api.searchChats({ ...query, limit: PAGE_SIZE, cursor: currentCursor(pager) });
       pager = withAnswer(pager, page.next);
       renderPage(page);
-      results.querySelector('h2')?.setAttribute('tabindex', '-1');
+      const heading = results.querySelector('h2');
+      heading?.setAttribute('tabindex', '-1');
+      if (focus) heading?.focus();
     });
 
   form.addEventListener('submit', (ev) => {
@@ -141,7 +145,7 @@ export function mount(container, ctx) {
     } catch (e) {
       errors.show(e);
     }
-    go(firstPage());
+    go(firstPage(), { focus: false });
   })();
   return () => {};
 }
