@@ -90,22 +90,25 @@ export async function startChatwire({ config = '', env = {} } = {}) {
 /**
  * A web server on another origin (127.0.0.1, its own port) serving a shop page that embeds the
  * widget from `chatwireBase` with `attrs` (data-account, data-app-key, data-skill…) on the
- * script tag. Resolves `{origin, url, close}`.
+ * script tag. The page is built per request from `attrs`, so a test may set the app key after
+ * it knows the shop's origin (`attrs['data-app-key'] = key`). Resolves `{origin, url, close}`.
  */
 export function startShop(chatwireBase, attrs) {
-  const tag = Object.entries(attrs)
-    .map(([k, v]) => ` ${k}="${String(v).replace(/"/g, '&quot;')}"`)
-    .join('');
-  const page = `<!doctype html>
+  const page = () => {
+    const tag = Object.entries(attrs)
+      .map(([k, v]) => ` ${k}="${String(v).replace(/"/g, '&quot;')}"`)
+      .join('');
+    return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Another shop</title></head>
 <body><h1>Another shop</h1><p>A page on another origin that embeds the chatwire widget.</p>
 <script src="${chatwireBase}/widget.js"${tag}></script>
 </body></html>`;
+  };
   return new Promise((resolve, reject) => {
     const server = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(page);
+      res.end(page());
     });
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
