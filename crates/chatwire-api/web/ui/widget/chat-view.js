@@ -105,6 +105,7 @@ export function createChatView({ actions }) {
           : '';
     connection.className = `cw-connection${conn.state === 'online' || conn.state === 'connecting' ? '' : ' cw-warn'}`;
     const ended = info.state === 'ended' || conn.state === 'error';
+    el.classList.toggle('cw-over', ended);
     endButton.hidden = ended;
     form.hidden = ended;
   }

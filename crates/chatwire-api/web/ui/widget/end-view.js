@@ -22,8 +22,13 @@ export function createEndView({ api, chatUrl, done, remember, restart }) {
     h('div', { class: 'cw-actions' }, h('button', { type: 'button', class: 'cw-secondary', onclick: restart }, 'Start a new chat')),
   );
 
-  const thanks = (part, title, text) =>
-    part.replaceChildren(h('h3', { id: part === surveyPart ? 'cw-exit-title' : 'cw-mail-title' }, title), h('p', { class: 'cw-ok', role: 'status' }, text));
+  // The form the visitor just used goes away: focus moves to what replaced it, so it stays
+  // in the panel (Escape still closes it, Tab goes on from there).
+  const thanks = (part, title, text, focus = false) => {
+    const note = h('p', { class: 'cw-ok', role: 'status', tabindex: '-1' }, text);
+    part.replaceChildren(h('h3', { id: part === surveyPart ? 'cw-exit-title' : 'cw-mail-title' }, title), note);
+    if (focus) note.focus();
+  };
 
   async function loadSurvey() {
     if (done.survey) return thanks(surveyPart, 'Feedback', 'Thank you for your feedback.');
@@ -48,7 +53,7 @@ export function createEndView({ api, chatUrl, done, remember, restart }) {
         await api.submitExitSurvey(chatUrl, submission);
         done.survey = true;
         remember(done);
-        thanks(surveyPart, 'Feedback', 'Thank you for your feedback.');
+        thanks(surveyPart, 'Feedback', 'Thank you for your feedback.', true);
       },
     });
     surveyPart.replaceChildren(h('h3', { id: 'cw-exit-title' }, survey.title || 'How did we do?'), form);
@@ -77,7 +82,7 @@ export function createEndView({ api, chatUrl, done, remember, restart }) {
             await api.requestTranscript(chatUrl, email);
             done.transcriptTo = email;
             remember(done);
-            thanks(transcriptPart, 'Transcript', `The transcript is on its way to ${email}.`);
+            thanks(transcriptPart, 'Transcript', `The transcript is on its way to ${email}.`, true);
           } catch (e) {
             error.textContent = `The transcript could not be sent: ${e.message}`;
             error.hidden = false;

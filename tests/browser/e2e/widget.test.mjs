@@ -1,0 +1,267 @@
+// The visitor widget in headless Chromium, on a shop page served from ANOTHER origin than
+// chatwire (so CORS is exercised), against a real `chatwire serve --demo`. The agent's side is
+// driven over HTTP from Node with the LivePerson agent API. Covers: the offline survey when
+// nobody is available, a refused origin, a chat both ways with typing, a network cut and a
+// reload without a lost or repeated line, the exit survey and the transcript by mail, the
+// 360 px layout, and the same-origin demo page.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { appKeyFor, bearer, call, expect } from '../lib/api.mjs';
+import { launch, screenshot, skipUnlessBrowser, watchErrors } from '../lib/browser.mjs';
+import { startChatwire, startShop } from '../lib/server.mjs';
+
+const ACCOUNT = '1000';
+const opts = skipUnlessBrowser();
+let server;
+let browser;
+const closers = [];
+
+before(async () => {
+  if (opts.skip) return;
+  server = await startChatwire();
+  browser = await launch();
+});
+
+after(async () => {
+  for (const c of closers.reverse()) await c();
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A shop on another origin whose app key allows it (or not, with `allowed: false`). */
+async function shopWithKey({ allowed = true, skill } = {}) {
+  const key = await appKeyFor(server.base, ['http://placeholder.invalid']);
+  const attrs = { 'data-account': ACCOUNT, 'data-app-key': key };
+  if (skill) attrs['data-skill'] = skill;
+  const shop = await startShop(server.base, attrs);
+  closers.push(shop.close);
+  if (allowed) {
+    const token = await bearer(server.base, 'agent1');
+    await expect(200, server.base, 'PATCH', `/chatwire/v1/accounts/${ACCOUNT}/appKeys/${key}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      body: { allowedOrigins: [shop.origin] },
+    });
+  }
+  return { ...shop, key };
+}
+
+/** A demo agent logged in with an agent session, Online. */
+async function onlineAgent(login) {
+  const token = await bearer(server.base, login);
+  const headers = { Authorization: `Bearer ${token}` };
+  const s = await expect(201, server.base, 'POST', `/api/account/${ACCOUNT}/agentSession`, { headers, body: { loginData: '' } });
+  const session = new URL(s.headers.get('location')).pathname;
+  await expect(200, server.base, 'PUT', `${session}/availability`, { headers, body: { availability: { chat: 'Online' } } });
+  return { token, headers, session };
+}
+
+/** The agent takes the chat ringing for them (waiting for it to ring); resolves its path. */
+async function acceptChat(agent) {
+  for (let i = 0; i < 20; i++) {
+    const ring = await expect(200, server.base, 'GET', `${agent.session}/incomingRequests?wait=5`, { headers: agent.headers });
+    if (Number(ring.json.incomingRequests.ringingCount) > 0) break;
+  }
+  const r = await expect(201, server.base, 'POST', `${agent.session}/incomingRequests`, { headers: agent.headers, body: {} });
+  return new URL(r.headers.get('location')).pathname;
+}
+
+const agentLine = (agent, chat, text) =>
+  expect(201, server.base, 'POST', `${chat}/events`, { headers: agent.headers, body: { event: { '@type': 'line', text } } });
+
+/** Waits until `fn()` is truthy (polling), failing with `what` after `ms`. */
+async function until(what, fn, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The texts of the chat lines (visitor and agent) as shown, in order. */
+const lineTexts = (page) => page.getByRole('log', { name: 'Conversation' }).locator('.cw-line .cw-text').allTextContents();
+
+/** Waits until the shown lines are exactly `want` and none is still "sending". */
+async function expectLines(page, want) {
+  await until(`lines ${JSON.stringify(want)}`, async () => {
+    const got = await lineTexts(page);
+    const pending = await page.locator('.cw-pending').count();
+    return pending === 0 && JSON.stringify(got) === JSON.stringify(want);
+  }).catch(async (e) => {
+    throw new Error(`${e.message}; shown: ${JSON.stringify(await lineTexts(page))}`);
+  });
+}
+
+test('with nobody available the visitor gets the offline survey and can send it', opts, async () => {
+  const shop = await shopWithKey({ skill: 'Sales' });
+  const page = await browser.newPage();
+  const errors = watchErrors(page, 'shop');
+  await page.goto(shop.url);
+  await page.getByRole('button', { name: 'Chat with us' }).click();
+  await page.getByRole('heading', { name: 'Leave a message' }).waitFor();
+  await screenshot(page, 'widget-offline-survey');
+
+  // Nothing filled in: the widget says what is missing instead of sending.
+  await page.getByRole('button', { name: 'Send message' }).click();
+  assert.equal(await page.getByText('Please answer this question.').count(), 3);
+  await page.getByLabel('Your name').fill('Grace Hopper');
+  await page.getByLabel('E-mail').fill('not-an-address');
+  await page.getByLabel('Message').fill('Do you ship to Norway?');
+  await page.getByRole('button', { name: 'Send message' }).click();
+  await page.getByText('Enter an e-mail address like name@example.com.').waitFor();
+  await page.getByLabel('E-mail').fill('grace@example.com');
+  await page.getByRole('button', { name: 'Send message' }).click();
+  await page.getByText('Thank you: your message was sent.').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a shop whose origin the app key does not allow gets an explanation, not a broken widget', opts, async () => {
+  const shop = await shopWithKey({ allowed: false });
+  const page = await browser.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(shop.url);
+  await page.getByRole('button', { name: 'Chat with us' }).click();
+  await page.getByRole('alert').filter({ hasText: 'does not accept requests from this site' }).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Try again' }).isVisible());
+  // The browser logs the refused CORS calls itself; the widget threw nothing.
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
+test('a visitor on another origin chats with an agent, survives a network cut and a reload, then ends with the exit survey and transcript', opts, async () => {
+  const shop = await shopWithKey({ skill: 'Sales' });
+  const agent = await onlineAgent('agent1');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page, 'shop');
+  await page.goto(shop.url);
+  await page.getByRole('button', { name: 'Chat with us' }).waitFor();
+  await screenshot(page, 'widget-closed');
+
+  // Pre-chat survey: the name question of the survey names the visitor.
+  await page.getByRole('button', { name: 'Chat with us' }).click();
+  await page.getByRole('button', { name: 'Start chat' }).waitFor();
+  await page.getByLabel('Your name').fill('Ada Lovelace');
+  await page.getByLabel('Topic').selectOption('sales');
+  await screenshot(page, 'widget-prechat');
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.getByLabel('Message').waitFor();
+
+  const chat = await acceptChat(agent);
+  await page.getByText('Chatting with Agent 1', { exact: true }).waitFor();
+  const info = await expect(200, server.base, 'GET', chat, { headers: agent.headers });
+  assert.equal(info.json.chat.info.visitorName, 'Ada Lovelace');
+
+  // Both ways, with typing shown on each side.
+  await agentLine(agent, chat, 'Hello Ada, how can I help?');
+  await expectLines(page, ['Hello Ada, how can I help?']);
+  await page.getByLabel('Message').pressSequentially('Do you have');
+  await until('the agent to see the visitor typing', async () => {
+    const r = await expect(200, server.base, 'GET', `${chat}/info`, { headers: agent.headers });
+    return r.json.info.visitorTyping === 'typing';
+  });
+  await page.getByLabel('Message').pressSequentially(' green tea?');
+  await page.getByLabel('Message').press('Shift+Enter');
+  await page.getByLabel('Message').pressSequentially('Loose leaf.');
+  await page.getByLabel('Message').press('Enter');
+  await expectLines(page, ['Hello Ada, how can I help?', 'Do you have green tea?\nLoose leaf.']);
+  await expect(201, server.base, 'PUT', `${chat}/info/agentTyping`, { headers: agent.headers, body: { agentTyping: 'typing' } });
+  await page.getByText('Agent 1 is typing…').waitFor();
+  await screenshot(page, 'widget-chat');
+  await expect(201, server.base, 'PUT', `${chat}/info/agentTyping`, { headers: agent.headers, body: { agentTyping: 'not-typing' } });
+  await agentLine(agent, chat, 'Yes: Sencha and Gyokuro.');
+  await page.getByText('Agent 1 is typing…').waitFor({ state: 'detached' }).catch(() => {});
+
+  // The network goes: the agent writes twice, the visitor once; then it comes back.
+  await context.setOffline(true);
+  await agentLine(agent, chat, 'Anything else?');
+  await agentLine(agent, chat, 'We ship tomorrow.');
+  await page.getByLabel('Message').fill('Great, I will order now.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByText('Sending…').waitFor();
+  await page.getByText('Connection lost').waitFor();
+  await context.setOffline(false);
+  const all = ['Hello Ada, how can I help?', 'Do you have green tea?\nLoose leaf.', 'Yes: Sencha and Gyokuro.', 'Anything else?', 'We ship tomorrow.', 'Great, I will order now.'];
+  await expectLines(page, all);
+  await until('the connection notice to go', async () => !(await page.getByText('Connection lost').isVisible()));
+
+  // The server has each line once, too.
+  const events = await expect(200, server.base, 'GET', `${chat}/events?from=0`, { headers: agent.headers });
+  const visitorLines = [events.json.events.event].flat().filter((e) => e.source === 'visitor').map((e) => e.text);
+  assert.deepEqual(visitorLines, ['Do you have green tea?\nLoose leaf.', 'Great, I will order now.']);
+
+  // A reload continues the same chat, each line shown once.
+  await page.reload();
+  await page.getByLabel('Message').waitFor();
+  await expectLines(page, all);
+  await agentLine(agent, chat, 'Thanks for your order!');
+  await expectLines(page, [...all, 'Thanks for your order!']);
+
+  // The visitor ends the chat: exit survey, then the transcript by mail.
+  await page.getByRole('button', { name: 'End chat' }).click();
+  await page.getByRole('button', { name: 'Send feedback' }).waitFor();
+  assert.equal(await page.getByLabel('Message', { exact: true }).isVisible(), false, 'no message box after the end');
+  await page.getByRole('radio', { name: 'No' }).check();
+  await page.getByLabel('What was missing?').fill('Nothing really');
+  await page.getByRole('radio', { name: '5' }).check();
+  await screenshot(page, 'widget-exit-survey');
+  await page.getByRole('button', { name: 'Send feedback' }).click();
+  await page.getByText('Thank you for your feedback.').waitFor();
+  await page.getByLabel('Your e-mail address').fill('ada@example.com');
+  await page.getByRole('button', { name: 'Email transcript' }).click();
+  await page.getByText('The transcript is on its way to ada@example.com.').waitFor();
+  const mail = await until('the transcript in the demo mailbox', async () => {
+    const r = await call(server.base, 'GET', `/chatwire/v1/accounts/${ACCOUNT}/mailbox`, { headers: agent.headers });
+    return (r.json?.mail ?? []).find((m) => m.to === 'ada@example.com');
+  });
+  assert.match(mail.text, /Great, I will order now\./);
+
+  // Escape closes the panel and gives focus back to the launcher.
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('dialog').isVisible(), false);
+  assert.equal(await page.evaluate(() => document.querySelector('[data-chatwire]').shadowRoot.activeElement?.textContent), 'Chat with us');
+  // While offline, Chromium itself logs each failed request; nothing else may be logged.
+  assert.deepEqual(errors.filter((e) => !e.includes('net::ERR_INTERNET_DISCONNECTED')), []);
+  await context.close();
+});
+
+test('at 360 px the open widget fills the screen and stays usable', opts, async () => {
+  const shop = await shopWithKey({ skill: 'Sales' });
+  await onlineAgent('agent2');
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page, 'mobile');
+  await page.goto(shop.url);
+  await page.getByRole('button', { name: 'Chat with us' }).click();
+  await page.getByRole('button', { name: 'Start chat' }).waitFor();
+  const box = await page.getByRole('dialog').boundingBox();
+  assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 360, 740]);
+  await page.getByLabel('Your name').fill('Mo');
+  await page.getByLabel('Topic').selectOption('support');
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.getByLabel('Message').fill('Hi from my phone');
+  await page.getByLabel('Message').press('Enter');
+  await expectLines(page, ['Hi from my phone']);
+  const send = await page.getByRole('button', { name: 'Send' }).boundingBox();
+  assert.ok(send.x + send.width <= 360, 'the Send button is on screen');
+  await screenshot(page, 'widget-mobile');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the demo shop page embeds the widget from chatwire itself', opts, async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page, 'demo');
+  await page.goto(`${server.base}/demo/`);
+  await page.getByRole('heading', { name: 'Loose-leaf tea, shipped fresh' }).waitFor();
+  await page.getByRole('button', { name: 'Chat with us' }).click();
+  // agent2 is still Online from the mobile test: the pre-chat survey shows.
+  await page.getByRole('button', { name: 'Start chat' }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
