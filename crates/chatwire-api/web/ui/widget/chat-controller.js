@@ -132,15 +132,13 @@ export class ChatController {
 
   /** Asks for the agent's typing while chatting; a change is shown at once. */
   async typingLoop() {
-    while (!this.stopped && !this.log.ended) {
-      try {
-        await this.sleep(this.typingPollMs, this.wake.signal);
-      } catch {
-        continue; // Kicked: the pause restarts with the new signal.
-      }
+    while (!this.stopped && !this.log.ended && this.connection.state !== 'error') {
+      // No abort signal here: a pause this short needs no cutting, and each signal given to
+      // sleep() keeps a listener until that signal aborts.
+      await this.sleep(this.typingPollMs);
       if (this.stopped || this.log.info.state !== 'chatting' || this.connection.state !== 'online') continue;
       try {
-        const agentTyping = await this.api.agentTyping(this.log.chatUrl, { signal: this.wake.signal });
+        const agentTyping = await this.api.agentTyping(this.log.chatUrl);
         if (agentTyping !== this.log.info.agentTyping && !this.log.ended) {
           this.log.info = { ...this.log.info, agentTyping };
           this.onChange();
