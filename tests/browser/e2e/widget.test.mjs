@@ -286,14 +286,39 @@ test('at 360 px the open widget fills the screen and stays usable', opts, async 
   await context.close();
 });
 
-test('the demo shop page embeds the widget from chatwire itself', opts, async () => {
+test('the demo shop page embeds the widget from chatwire itself, unstyled by the shop, usable with the keyboard only', opts, async () => {
   const page = await browser.newPage();
   const errors = watchErrors(page, 'demo');
   await page.goto(`${server.base}/demo/`);
   await page.getByRole('heading', { name: 'Loose-leaf tea, shipped fresh' }).waitFor();
-  await page.getByRole('button', { name: 'Chat with us' }).click();
-  // agent2 is still Online from the mobile test: the pre-chat survey shows.
+  const launcher = page.getByRole('button', { name: 'Chat with us' });
+  // The shop paints every button green; the widget's stays its own blue.
+  assert.equal(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(29, 78, 216)');
+  const focused = () => page.evaluate(() => {
+    const el = document.querySelector('[data-chatwire]').shadowRoot.activeElement;
+    return el ? el.id || el.textContent : null;
+  });
+
+  // Keyboard only: open, fill the pre-chat survey, start, send a line, close with Escape.
+  await launcher.focus();
+  await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Start chat' }).waitFor();
+  assert.equal(await focused(), 'cw-pre-q1', 'focus moves to the first question');
+  await page.keyboard.type('Keyboard User');
+  await page.keyboard.press('Tab'); // E-mail
+  await page.keyboard.press('Tab'); // Topic
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Tab'); // Start chat
+  assert.equal(await focused(), 'Start chat');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Message', { exact: true }).waitFor();
+  assert.equal(await focused(), 'cw-message', 'focus moves to the message box');
+  await page.keyboard.type('Typed without a mouse');
+  await page.keyboard.press('Enter');
+  await expectLines(page, ['Typed without a mouse']);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('dialog').isVisible(), false);
+  assert.equal(await focused(), 'Chat with us', 'focus returns to the launcher');
   assert.deepEqual(errors, []);
   await page.close();
 });

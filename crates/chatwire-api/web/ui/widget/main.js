@@ -27,11 +27,14 @@ export function mount(cfg) {
   const api = new VisitorApi(cfg);
   const store = new SessionStore(globalThis.sessionStorage, storeKey(cfg.base, cfg.account));
   const host = h('div', { 'data-chatwire': 'widget' });
-  host.style.display = 'none'; // Until widget.css is in: no unstyled flash.
+  // The page's rules for `div` reach the host element itself (it is in the page): reset it.
+  host.style.setProperty('all', 'initial', 'important');
+  const showHost = (display) => host.style.setProperty('display', display, 'important');
+  showHost('none'); // Until widget.css is in: no unstyled flash.
   const root = host.attachShadow({ mode: 'open' });
   const css = h('link', { rel: 'stylesheet', href: `${cfg.base}/ui/widget/widget.css` });
-  css.addEventListener('load', () => (host.style.display = ''));
-  css.addEventListener('error', () => (host.style.display = ''));
+  css.addEventListener('load', () => showHost('block'));
+  css.addEventListener('error', () => showHost('block'));
 
   const launcher = h('button', { type: 'button', class: 'cw-launcher', 'aria-expanded': 'false', 'aria-controls': 'cw-panel' }, 'Chat with us');
   const subtitle = h('p', { class: 'cw-subtitle' });
@@ -124,11 +127,14 @@ export function mount(cfg) {
         const chatUrl = await api.requestChat(request);
         const log = new ChatLog({ chatUrl, info: { state: 'waiting' } });
         persist({ log: log.toJSON(), done: {} });
+        const ctl = resume(log);
         if (name) {
           // The name is a courtesy to the agent: a failure is said, the chat goes on.
-          api.setVisitorName(chatUrl, name).catch((e) => log.items.push({ key: 'name-error', kind: 'notice', text: `Your name could not be given to the agent: ${e.message}` }));
+          api.setVisitorName(chatUrl, name).catch((e) => {
+            log.items.push({ key: 'name-error', kind: 'notice', text: `Your name could not be given to the agent: ${e.message}` });
+            ctl.onChange();
+          });
         }
-        resume(log);
       },
     });
     show('prechat', el, () => el.querySelector('input, select, textarea')?.focus());
@@ -188,6 +194,7 @@ export function mount(cfg) {
     show('chat', view.el, () => view.focus());
     draw();
     ctl.start();
+    return ctl;
   }
 
   function restart() {
