@@ -115,6 +115,13 @@ test('with nobody available the visitor gets the offline survey and can send it'
   await page.getByLabel('E-mail').fill('grace@example.com');
   await page.getByRole('button', { name: 'Send message' }).click();
   await page.getByText('Thank you: your message was sent.').waitFor();
+  // The account's agents find the message, with what the visitor wrote.
+  const token = await bearer(server.base, 'agent1');
+  const r = await expect(200, server.base, 'GET', `/chatwire/v1/accounts/${ACCOUNT}/offline-messages`, { headers: { Authorization: `Bearer ${token}` } });
+  const stored = r.json.items.find((m) => m.message.answers.some((a) => a.answers.includes('grace@example.com')));
+  assert.ok(stored, `offline message stored: ${JSON.stringify(r.json)}`);
+  assert.deepEqual(stored.message.answers.map((a) => a.answers[0]), ['Grace Hopper', 'grace@example.com', 'Do you ship to Norway?']);
+  assert.equal(stored.message.context.skill, 'Sales');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -316,6 +323,7 @@ test('the demo shop page embeds the widget from chatwire itself, unstyled by the
   await page.keyboard.type('Typed without a mouse');
   await page.keyboard.press('Enter');
   await expectLines(page, ['Typed without a mouse']);
+  await screenshot(page, 'widget-demo');
   await page.keyboard.press('Escape');
   assert.equal(await page.getByRole('dialog').isVisible(), false);
   assert.equal(await focused(), 'Chat with us', 'focus returns to the launcher');
