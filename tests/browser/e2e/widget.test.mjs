@@ -269,9 +269,9 @@ test('a visitor on another origin chats with an agent, survives a network cut an
   await context.close();
 });
 
-test('at 360 px the open widget fills the screen and stays usable', opts, async () => {
+test('at 360 px the open widget fills the screen and stays usable; the agent ends the chat', opts, async () => {
   const shop = await shopWithKey({ skill: 'Sales' });
-  await onlineAgent('agent2');
+  const agent = await onlineAgent('agent2');
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const page = await context.newPage();
   const errors = watchErrors(page, 'mobile');
@@ -289,6 +289,17 @@ test('at 360 px the open widget fills the screen and stays usable', opts, async 
   const send = await page.getByRole('button', { name: 'Send' }).boundingBox();
   assert.ok(send.x + send.width <= 360, 'the Send button is on screen');
   await screenshot(page, 'widget-mobile');
+
+  // The agent takes the chat, answers and ends it: the visitor sees the end and the exit survey.
+  const chat = await acceptChat(agent);
+  await agentLine(agent, chat, 'Hello Mo, all sorted. Bye!');
+  await expectLines(page, ['Hi from my phone', 'Hello Mo, all sorted. Bye!']);
+  await expect(201, server.base, 'POST', `${chat}/events`, { headers: agent.headers, body: { event: { '@type': 'state', state: 'ended' } } });
+  await page.getByText('The chat has ended.').waitFor();
+  await page.getByRole('button', { name: 'Send feedback' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'End chat' }).isVisible(), false);
+  await page.getByRole('heading', { name: 'Thank you' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await screenshot(page, 'widget-mobile-ended');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -46,7 +46,8 @@ export function mount(cfg) {
     h('header', { class: 'cw-head' }, h('div', {}, h('h2', { id: 'cw-title' }, 'Chat with us'), subtitle), closeButton),
     body,
   );
-  root.append(css, h('div', { class: 'cw-root' }, panel, launcher));
+  const container = h('div', { class: 'cw-root' }, panel, launcher);
+  root.append(css, container);
   document.body.append(host);
 
   let saved = store.load();
@@ -74,8 +75,9 @@ export function mount(cfg) {
   }
   launcher.addEventListener('click', () => (panel.hidden ? open() : close()));
   closeButton.addEventListener('click', close);
-  panel.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape') {
+  // Escape anywhere in the widget (the panel or the launcher) closes an open panel.
+  container.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && !panel.hidden) {
       ev.stopPropagation();
       close();
     }
