@@ -65,11 +65,12 @@ export function eventsToItems(events) {
 }
 
 /**
- * The typing line for the chat's info: "Natalie is typing…" when the agent types, else null.
+ * The typing line for the chat's info: "Natalie is typing…" when the agent of a chat in
+ * progress types, else null (a requeued or ended chat has nobody typing).
  * @param {{agentTyping?: string, agentName?: string, state?: string}} info
  */
 export function typingText(info) {
-  if (!info || info.agentTyping !== 'typing' || info.state === 'ended') return null;
+  if (!info || info.agentTyping !== 'typing' || info.state !== 'chatting') return null;
   return `${info.agentName || 'The agent'} is typing…`;
 }
 
