@@ -338,6 +338,15 @@ test('the demo shop page embeds the widget from chatwire itself, unstyled by the
   await page.keyboard.press('Escape');
   assert.equal(await page.getByRole('dialog').isVisible(), false);
   assert.equal(await focused(), 'Chat with us', 'focus returns to the launcher');
+
+  // With the panel closed, a new agent line shows on the launcher.
+  const agent = await onlineAgent('agent2');
+  const chat = await acceptChat(agent);
+  await agentLine(agent, chat, 'Hello keyboard user');
+  await page.getByRole('button', { name: 'Chat with us (new message)' }).waitFor();
+  await page.keyboard.press('Enter');
+  await expectLines(page, ['Typed without a mouse', 'Hello keyboard user']);
+  assert.equal(await page.getByRole('button', { name: 'Chat with us (new message)' }).count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -187,12 +187,13 @@ export function mount(cfg) {
         endView = createEndView({ api, chatUrl: log.chatUrl, done: saved.done || {}, remember: (done) => persist({ done }), restart });
         view.footer.after(endView.el);
       }
-      if (panel.hidden && log.items.length && ctl.seenCount !== undefined && log.items.length > ctl.seenCount) {
-        launcher.textContent = 'Chat with us (new message)';
-      }
-      if (!panel.hidden) ctl.seenCount = log.items.length;
+      // A closed panel says on its launcher that something new came (the newest item's key
+      // differs from the one last shown: counts would stall once old items fall off).
+      const newest = log.items.at(-1)?.key;
+      if (!panel.hidden) seenKey = newest;
+      else if (newest !== seenKey) launcher.textContent = 'Chat with us (new message)';
     };
-    ctl.seenCount = log.items.length;
+    let seenKey = log.items.at(-1)?.key;
     show('chat', view.el, () => view.focus());
     draw();
     ctl.start();
