@@ -1,0 +1,181 @@
+// Keeps one chat current and delivers the visitor's lines: a long-poll loop on the chat
+// resource from the log's cursor, an outbox sender, the agent-typing watch and the visitor's
+// typing signal. It does the I/O around `ChatLog` (which decides what is shown) and reports
+// every change through `onChange`; it touches no DOM, so the unit tests run it against a fake
+// API and fake timers.
+//
+// Reconnecting: a failed read waits `backoff(attempt)` (ui/lib/retry.js) and reads again from
+// the same cursor, without waiting (`wait=0`), so the first answer after the network is back
+// brings everything missed. The browser's `online` event (or a failed POST) cuts the wait short.
+
+import { LONG_POLL_SECONDS } from '../lib/lp-visitor.js';
+import { backoff as defaultBackoff, sleep as defaultSleep } from '../lib/retry.js';
+
+/** How often the agent's typing is asked for while chatting (typing is no event: see report). */
+export const TYPING_POLL_MS = 2000;
+/** The visitor counts as no longer typing after this long without a key. */
+export const TYPING_IDLE_MS = 3000;
+
+export class ChatController {
+  /**
+   * @param {{api: import('../lib/lp-visitor.js').VisitorApi, log: import('./chat-log.js').ChatLog,
+   *   onChange?: () => void, backoff?: (attempt: number) => number,
+   *   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>, typingPollMs?: number}} opts
+   */
+  constructor({ api, log, onChange = () => {}, backoff = defaultBackoff, sleep = defaultSleep, typingPollMs = TYPING_POLL_MS }) {
+    Object.assign(this, { api, log, onChange, backoff, sleep, typingPollMs });
+    /** `online`, `reconnecting` (with `message`), or `error` (fatal, with `message`). */
+    this.connection = { state: 'connecting', message: '' };
+    this.stopped = false;
+    this.failures = 0; // POSTs whose outcome became unknown, ever: orders them against reads.
+    this.sending = false;
+    this.typingSent = false;
+    this.wake = new AbortController();
+  }
+
+  /** Starts reading and sending; resolves when the chat has ended or `stop()` was called. */
+  start() {
+    this.done = Promise.all([this.pollLoop(), this.typingLoop()]);
+    return this.done;
+  }
+
+  /** Stops every loop (the page is leaving, or the visitor starts over). */
+  stop() {
+    this.stopped = true;
+    this.wake.abort();
+    clearTimeout(this.typingTimer);
+  }
+
+  /** Cuts a long-poll or a backoff pause short: read now (network back, or a line to check). */
+  kick() {
+    const old = this.wake;
+    this.wake = new AbortController();
+    old.abort(new Error('kick'));
+  }
+
+  async pollLoop() {
+    let attempt = 0;
+    while (!this.stopped && !this.log.ended) {
+      const failuresAtIssue = this.failures;
+      // After a failure, or with lines whose fate a read decides, read without waiting.
+      const wait = attempt > 0 || this.log.hasUnknown ? 0 : LONG_POLL_SECONDS;
+      const signal = this.wake.signal;
+      try {
+        const read = await this.api.readChat(this.log.chatUrl, this.log.cursor, { wait, signal });
+        attempt = 0;
+        this.connection = { state: 'online', message: '' };
+        this.log.applyRead(read);
+        // Every unknown line was unknown before this read was sent: the read settles them.
+        if (this.failures === failuresAtIssue) this.log.resolveUnknown();
+        if (this.log.ended) this.failQueued('the chat has ended');
+        this.onChange();
+        this.pumpOutbox();
+      } catch (e) {
+        if (this.stopped) return;
+        if (signal.aborted) continue; // Kicked: read again at once.
+        if (!e.transient) {
+          this.connection = { state: 'error', message: e.message };
+          this.onChange();
+          return;
+        }
+        this.connection = { state: 'reconnecting', message: e.message };
+        this.onChange();
+        try {
+          await this.sleep(this.backoff(attempt++), this.wake.signal);
+        } catch {
+          /* Kicked during the pause: read now. */
+        }
+      }
+    }
+  }
+
+  /** Queues a line and sends it when it can; shown as "sending…" until read back. */
+  send(text) {
+    this.stopTyping();
+    this.log.queueLine(text);
+    this.onChange();
+    this.pumpOutbox();
+  }
+
+  /** POSTs queued lines one at a time, in order. */
+  async pumpOutbox() {
+    if (this.sending || this.stopped) return;
+    this.sending = true;
+    try {
+      for (let o = this.log.nextToSend(); o && !this.stopped; o = this.log.nextToSend()) {
+        this.log.markSending(o.localId);
+        this.onChange();
+        try {
+          this.log.markSent(o.localId, await this.api.postLine(this.log.chatUrl, o.text));
+        } catch (e) {
+          if (e.transient) {
+            // Maybe created, maybe not: a read decides (never a blind second POST).
+            this.log.markUnknown(o.localId);
+            this.failures++;
+            this.onChange();
+            this.kick();
+            return;
+          }
+          this.log.markFailed(o.localId, e.message);
+        }
+        this.onChange();
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** Lines still waiting when the chat ended will never go out: say so. */
+  failQueued(reason) {
+    for (const o of this.log.outbox) if (o.status === 'queued') this.log.markFailed(o.localId, reason);
+  }
+
+  /** Asks for the agent's typing while chatting; a change is shown at once. */
+  async typingLoop() {
+    while (!this.stopped && !this.log.ended && this.connection.state !== 'error') {
+      // No abort signal here: a pause this short needs no cutting, and each signal given to
+      // sleep() keeps a listener until that signal aborts.
+      await this.sleep(this.typingPollMs);
+      if (this.stopped || this.log.info.state !== 'chatting' || this.connection.state !== 'online') continue;
+      try {
+        const agentTyping = await this.api.agentTyping(this.log.chatUrl);
+        if (agentTyping !== this.log.info.agentTyping && !this.log.ended) {
+          this.log.info = { ...this.log.info, agentTyping };
+          this.onChange();
+        }
+      } catch {
+        // Typing is a hint: the read loop reports the connection, and a stale indicator is
+        // corrected by the next answer.
+      }
+    }
+  }
+
+  /** The visitor pressed a key in the message box: tell the agent, and stop after a pause. */
+  visitorTyping() {
+    if (this.log.ended) return;
+    if (!this.typingSent) {
+      this.typingSent = true;
+      this.api.setVisitorTyping(this.log.chatUrl, true).catch(() => {
+        this.typingSent = false; // Try again at the next key.
+      });
+    }
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  /** The visitor stopped typing (sent the line, or paused). */
+  stopTyping() {
+    clearTimeout(this.typingTimer);
+    if (!this.typingSent) return;
+    this.typingSent = false;
+    // A lost "not-typing" only leaves the agent's hint on a little longer.
+    this.api.setVisitorTyping(this.log.chatUrl, false).catch(() => {});
+  }
+
+  /** The visitor ends the chat; the read loop then sees the `ended` state. */
+  async end() {
+    this.stopTyping();
+    await this.api.endChat(this.log.chatUrl);
+    this.kick();
+  }
+}
