@@ -26,6 +26,23 @@ test('sleep ends early with the abort reason', async () => {
   await assert.rejects(p, /stop/);
 });
 
+test('sleeps that end on time leave no listener on their signal', async () => {
+  const ctl = new AbortController();
+  let listeners = 0;
+  const add = ctl.signal.addEventListener.bind(ctl.signal);
+  const remove = ctl.signal.removeEventListener.bind(ctl.signal);
+  ctl.signal.addEventListener = (...a) => {
+    listeners++;
+    add(...a);
+  };
+  ctl.signal.removeEventListener = (...a) => {
+    listeners--;
+    remove(...a);
+  };
+  for (let i = 0; i < 20; i++) await sleep(1, ctl.signal);
+  assert.equal(listeners, 0);
+});
+
 /** A fetch answering `status` with `body` (a string), recording the call. */
 function fakeFetch(status, body, calls = []) {
   return async (url, init) => {

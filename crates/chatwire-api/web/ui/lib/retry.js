@@ -13,18 +13,21 @@ export function backoff(attempt, { base = 500, cap = 15000, random = Math.random
   return Math.max(base / 4, Math.floor(random() * ceiling));
 }
 
-/** A promise that resolves after `ms`, or rejects when `signal` aborts. */
+/**
+ * A promise that resolves after `ms`, or rejects when `signal` aborts. The abort listener is
+ * removed when the time is up, so one signal can serve any number of sleeps.
+ */
 export function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason ?? new Error('aborted'));
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason ?? new Error('aborted'));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
