@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use chatwire_core::{AccountId, Actor, EventId};
+use chatwire_core::{AccountId, Actor, ChatKey, EventId};
 
 use super::fixture;
 use super::readers::Who;
@@ -101,6 +101,91 @@ async fn a_multi_chat_wait_returns_when_any_of_its_chats_gets_an_event() {
         .expect("task");
     assert!(views[0].as_ref().expect("a").events.is_empty());
     assert_eq!(views[1].as_ref().expect("b").events.len(), 1);
+}
+
+#[tokio::test]
+async fn a_wait_also_ends_when_a_typing_indicator_changes() {
+    use chatwire_core::chat::TypingSide;
+    use chatwire_core::{ChatCommand, Typing};
+    let f = fixture().await;
+    let a = f.request("Sales").await;
+    let b = f.request("Sales").await;
+    let next = |key: ChatKey| {
+        let (engine, account) = (f.engine.clone(), f.account.clone());
+        async move {
+            engine
+                .poll(&account, &key, EventId(0), Who::Visitor)
+                .await
+                .expect("read")
+                .next
+        }
+    };
+    let (next_a, next_b) = (next(a.clone()).await, next(b.clone()).await);
+    let typing = |key: ChatKey, side| {
+        let (engine, account) = (f.engine.clone(), f.account.clone());
+        async move {
+            engine
+                .commit(&account, &key, ChatCommand::SetTyping(side, Typing::Typing))
+                .await
+                .expect("typing")
+        }
+    };
+
+    // Only a change while the wait is parked ends it, so each change waits for the waiter.
+    let parked = |key: ChatKey| {
+        let engine = f.engine.clone();
+        async move {
+            while !engine
+                .0
+                .notifier
+                .is_watched(&crate::Topic::Chat(key.clone()))
+            {
+                tokio::task::yield_now().await;
+            }
+        }
+    };
+
+    // One chat: the wait returns with no event but the new indicator.
+    let one = {
+        let (engine, account, a) = (f.engine.clone(), f.account.clone(), a.clone());
+        tokio::spawn(async move {
+            engine
+                .poll_wait(&account, &a, next_a, Who::Visitor, Duration::from_secs(30))
+                .await
+        })
+    };
+    parked(a.clone()).await;
+    typing(a.clone(), TypingSide::Agent).await;
+    let view = tokio::time::timeout(Duration::from_secs(5), one)
+        .await
+        .expect("woken by the agent's typing")
+        .expect("task")
+        .expect("view");
+    assert!(view.events.is_empty());
+    assert_eq!(view.chat.agent_typing, Typing::Typing);
+
+    // Several chats (the multi-chat retrieve): the same, for the chat whose indicator moved.
+    let many = {
+        let (engine, account, reqs) = (
+            f.engine.clone(),
+            f.account.clone(),
+            vec![(a.clone(), next_a), (b.clone(), next_b)],
+        );
+        tokio::spawn(async move {
+            engine
+                .poll_many(&account, &reqs, Who::Visitor, Duration::from_secs(30))
+                .await
+        })
+    };
+    parked(b.clone()).await;
+    typing(b.clone(), TypingSide::Visitor).await;
+    let views = tokio::time::timeout(Duration::from_secs(5), many)
+        .await
+        .expect("woken by the visitor's typing")
+        .expect("task");
+    let b_view = views[1].as_ref().expect("b");
+    assert!(b_view.events.is_empty());
+    assert_eq!(b_view.chat.visitor_typing, Typing::Typing);
 }
 
 #[tokio::test]

@@ -48,6 +48,13 @@ pub struct ChatView {
     pub next: EventId,
 }
 
+/// Both typing indicators of a chat: a LivePerson read that waits also ends when they change
+/// (the chat resource and the multi-chat retrieve show them, and a visitor or agent waiting
+/// for the other side's "is typing" should not wait for the next line to see it).
+fn typing_of(chat: &Chat) -> (chatwire_core::Typing, chatwire_core::Typing) {
+    (chat.agent_typing, chat.visitor_typing)
+}
+
 /// Whether an event belongs in a message list (see [`Cursor::After`]).
 fn is_message(event: &ChatEvent) -> bool {
     !matches!(&event.kind, EventKind::State(s) if s.state != chatwire_core::ChatState::Ended)
@@ -72,6 +79,7 @@ impl Engine {
         let start = from;
         let mut events = Vec::new();
         let mut first_pass = true;
+        let mut typing_at_start = None;
         loop {
             let mut woken =
                 (!wait.is_zero()).then(|| self.0.notifier.subscribe(Topic::Chat(key.clone())));
@@ -89,8 +97,10 @@ impl Engine {
                     .filter(|e| floor.is_none_or(|after| e.seq > after)),
             );
             from = view.next.max(from);
+            let typing = typing_of(&view.chat);
+            let typing_changed = *typing_at_start.get_or_insert(typing) != typing;
             let done = match floor {
-                None => from > start || !events.is_empty(),
+                None => from > start || !events.is_empty() || typing_changed,
                 Some(_) => events.iter().any(is_message),
             };
             let view = ChatView {
@@ -145,6 +155,7 @@ impl Engine {
     ) -> Vec<EngineResult<ChatView>> {
         let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
         let mut first_pass = true;
+        let mut typing_at_start: Vec<Option<_>> = vec![None; requests.len()];
         loop {
             // A plain poll (the default) makes no notifier registrations to drop again.
             let mut receivers: Vec<_> = if wait.is_zero() {
@@ -165,10 +176,17 @@ impl Engine {
                 views.push(view);
             }
             first_pass = false;
-            let anything = views.iter().zip(requests).any(|(v, (_, from))| {
-                v.as_ref()
-                    .is_ok_and(|v| !v.events.is_empty() || v.next > *from)
-            });
+            let mut anything = false;
+            for ((view, (_, from)), at_start) in
+                views.iter().zip(requests).zip(&mut typing_at_start)
+            {
+                if let Ok(v) = view {
+                    let typing = typing_of(&v.chat);
+                    anything |= !v.events.is_empty()
+                        || v.next > *from
+                        || *at_start.get_or_insert(typing) != typing;
+                }
+            }
             if wait.is_zero()
                 || anything
                 || views.iter().all(Result::is_err)
