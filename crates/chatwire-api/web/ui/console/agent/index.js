@@ -1,15 +1,150 @@
-// The agent workspace (placeholder until the workspace lands).
+// The agent workspace page (`#/chats`): the toolbar (availability, ringing, accept) and the
+// open chats side by side. Owns the agent session's life here: it is opened (or reused after a
+// reload) at mount, both long-polls run while the page is mounted, and a session the server no
+// longer knows is replaced. Everything goes through LivePerson's Chat Agent API (lp-agent.js).
 
 import { h, replace } from '../../lib/dom.js';
+import { LpAgent } from '../../lib/lp-agent.js';
+import { ChatSet } from './chat-set.js';
+import { chatPanel } from './chat-panel.js';
+import { startChatPoll, startRingPoll } from './polls.js';
+import { toolbar } from './toolbar.js';
+import * as alerts from './alerts.js';
 
 /** The agent's pages. */
-export const pages = [
-  {
-    id: 'chats',
-    title: 'Chats',
-    mount(container) {
-      replace(container, h('p', {}, 'Chats'));
-      return () => {};
+export const pages = [{ id: 'chats', title: 'Chats', mount }];
+
+/** Mounts the workspace; returns the function that stops it. */
+function mount(container, ctx) {
+  const client = new LpAgent({ account: ctx.account, bearer: ctx.bearer });
+  const openKey = `chatwire.console.openChats.${ctx.bearer.slice(0, 16)}`;
+  const set = new ChatSet();
+  const panels = new Map();
+  let me = null;
+  let ringPoll = null;
+  let chatPoll = null;
+  let stopped = false;
+  let agentsCache = null;
+
+  const bar = toolbar({
+    onAvailability: (v) => client.setAvailability(v),
+    onAccept: async () => {
+      const key = await client.acceptNext();
+      openChat(key);
+      ringPoll?.poke();
     },
-  },
-];
+  });
+  const empty = h('p', { class: 'empty muted' }, 'No open chats. Set Availability to Online and accepted chats appear here, side by side.');
+  const grid = h('div', { class: 'chats' });
+  const chatsSection = h('section', { class: 'chats-section', 'aria-labelledby': 'chats-title' }, h('h2', { id: 'chats-title', class: 'visually-hidden' }, 'Open chats'), empty, grid);
+  replace(container, bar.el, chatsSection);
+
+  const agents = () => {
+    // Refreshed at most every 10 s: states and loads change, the list itself rarely.
+    if (!agentsCache || Date.now() - agentsCache.at > 10000) agentsCache = { at: Date.now(), list: client.agents() };
+    agentsCache.list.catch(() => (agentsCache = null));
+    return agentsCache.list;
+  };
+
+  function saveOpen() {
+    sessionStorage.setItem(openKey, JSON.stringify([...panels.keys()]));
+  }
+
+  function openChat(key) {
+    panels.get(key)?.el.remove();
+    const panel = chatPanel({
+      client,
+      key,
+      me,
+      agents,
+      onGone: (k) => set.remove(k),
+      onClose: (k) => closeChat(k),
+    });
+    panels.set(key, panel);
+    set.remove(key); // a chat seen before (sent back to us) is read again from its start
+    set.add(key, 0);
+    grid.append(panel.el);
+    empty.hidden = true;
+    saveOpen();
+    panel.focus();
+  }
+
+  function closeChat(key) {
+    const panel = panels.get(key);
+    set.remove(key);
+    panels.delete(key);
+    panel?.destroy();
+    panel?.el.remove();
+    empty.hidden = panels.size > 0;
+    saveOpen();
+    const next = [...panels.values()].pop();
+    if (next) next.focus();
+    else bar.el.querySelector('#availability')?.focus();
+  }
+
+  // One recovery at a time: both polls may notice a lost session at once.
+  let recovering = null;
+  function recover(e) {
+    if (e.status !== 401 && e.status !== 404) return;
+    recovering ??= client
+      .create()
+      .then(() => ctx.status('The agent session was renewed.'))
+      .catch((err) => {
+        if (err.status === 401) return ctx.logOut();
+        ctx.status(`Cannot renew the agent session: ${err.message}`);
+      })
+      .finally(() => (recovering = null));
+  }
+  const onPollError = (what) => (e, delay) => {
+    ctx.status(`${what}: ${e.message}. Trying again in ${Math.ceil(delay / 1000)} s.`);
+    recover(e);
+  };
+
+  function onKey(ev) {
+    alerts.unlock();
+    if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.key === 'a' || ev.key === 'A') {
+      ev.preventDefault();
+      bar.accept();
+    } else if (/^[1-9]$/.test(ev.key)) {
+      const panel = [...panels.values()][Number(ev.key) - 1];
+      if (panel) (ev.preventDefault(), panel.focus());
+    }
+  }
+  document.addEventListener('keydown', onKey);
+  document.addEventListener('pointerdown', alerts.unlock);
+
+  (async () => {
+    ctx.status('Opening the agent session…');
+    try {
+      await client.open();
+      me = await client.me();
+    } catch (e) {
+      if (e.status === 401) return ctx.logOut();
+      return ctx.status(`Cannot open the agent session: ${e.message}`);
+    }
+    if (stopped) return;
+    bar.setAvailability(me.availability);
+    ctx.status(`Signed in as ${me.name}. Availability: ${me.availability}.`);
+    for (const key of JSON.parse(sessionStorage.getItem(openKey) || '[]')) openChat(key);
+    ringPoll = startRingPoll({ client, onCount: (n) => bar.setRinging(n), onError: onPollError('Ringing not updated') });
+    chatPoll = startChatPoll({
+      client,
+      set,
+      onUpdates: (updates) => {
+        for (const u of updates) panels.get(u.key)?.update(u);
+      },
+      onError: onPollError('Chats not updated'),
+      onOk: () => ctx.status('Connected again.'),
+    });
+  })();
+
+  return () => {
+    stopped = true;
+    ringPoll?.stop();
+    chatPoll?.stop();
+    for (const p of panels.values()) p.destroy();
+    document.removeEventListener('keydown', onKey);
+    document.removeEventListener('pointerdown', alerts.unlock);
+  };
+}
