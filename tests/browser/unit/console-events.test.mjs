@@ -58,6 +58,11 @@ test('an offer to this agent names the agent who had the chat and the note', () 
     line(9, 'system', 'Please hold while the chat is transferred to Agent 2.', { systemMessageId: 13 }),
     line(11, 'system', 'You are now chatting with Agent 2.', { systemMessageId: 3 }),
   ].map((e) => eventView(e, { me: 'Agent 2' }));
-  assert.deepEqual(offerOf(views, { me: 'Agent 2' }), { note: 'please take', from: 'Agent 1' });
-  assert.equal(offerOf(views, { me: 'Agent 3' }), null);
+  assert.deepEqual(offerOf(views, { me: 'Agent 2' }), { note: 'please take', from: 'Agent 1', toAgent: true });
+  // Without a note, and to a skill.
+  const bare = [views[0], eventView(line(8, 'system', 'Please hold while the chat is transferred to Sales.', { systemMessageId: 15 })), views[3]];
+  assert.deepEqual(offerOf(bare, { me: 'Agent 2' }), { note: '', from: 'Agent 1', toAgent: false });
+  // A chat never transferred, or one this agent transferred away.
+  assert.equal(offerOf([views[0]], { me: 'Agent 1' }), null);
+  assert.equal(offerOf(views.slice(0, 3), { me: 'Agent 1' }), null);
 });

@@ -27,25 +27,11 @@ export async function logIn(account, login, password) {
   const r = await request(`/api/account/${acc}/login`, { method: 'POST', json: { username: login, password } });
   const bearer = r.body?.bearer;
   if (!bearer) throw new Error('the login answer has no bearer');
-  const session = { account, login, bearer, isAdmin: await isAdmin(account, bearer) };
+  // The login answer says whether the agent is an admin (`config.isAdmin`); this only picks
+  // the pages, the server decides on every call anyway.
+  const session = { account, login, bearer, isAdmin: r.body?.config?.isAdmin === true };
   sessionStorage.setItem(KEY, JSON.stringify(session));
   return session;
-}
-
-/**
- * Whether the bearer is an admin agent's: the admin API lists the account's agents for admins
- * only (403 for others). The server decides on every call anyway; this only picks the pages.
- */
-async function isAdmin(account, bearer) {
-  try {
-    await request(`/chatwire/v1/accounts/${encodeURIComponent(account)}/agents?limit=1`, {
-      headers: { Authorization: `Bearer ${bearer}` },
-    });
-    return true;
-  } catch (e) {
-    if (e.status === 403) return false;
-    throw e;
-  }
 }
 
 /** Logs out at the server (best effort) and forgets the login. */

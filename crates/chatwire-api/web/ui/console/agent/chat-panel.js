@@ -201,7 +201,7 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
       title.textContent = status.visitorName;
       if (!gone && !ended) meta.textContent = status.state === 'chatting' ? `Chatting · ${key.slice(-7)}` : status.state;
       typing.textContent = status.visitorTyping && !ended ? `${status.visitorName} is typing…` : '';
-      if (fresh.some((v) => v.kind === 'transfer-note')) showOffer(status.mine ? offerOf(views, { me: me.name }) : null);
+      if (fresh.some((v) => v.kind === 'transfer')) showOffer(status.mine ? offerOf(views, { me: me.name }) : null);
       if (status.ended && !ended) showEnded();
       else if (!status.ended && !status.mine && !gone && status.lostTo) movedAway(`This chat is now with ${status.lostTo}.`);
     },

@@ -71,20 +71,22 @@ export function chatStatus(info, { meId }) {
 }
 
 /**
- * The transfer offer this agent took, if the chat came to them by a personal transfer:
- * `{note, from}` (from: the nickname of the agent who had it before, or null). Read from the
- * view models of the chat so far: the last transfer note naming `me` followed by their accept.
+ * The transfer this agent took, if the chat came to them by a transfer: `{note, from,
+ * toAgent}` (from: the nickname of the agent who had it before, or null; note: the transfer
+ * note, or ''). Read from the chat's view models: the last transfer (system message 13 or 15),
+ * the note written just before it, and the accept (system message 3) before that.
  */
 export function offerOf(views, { me }) {
   let offer = null;
   let lastAcceptedBy = null;
-  let before = null;
+  let note = '';
   for (const v of views) {
     // System message 3 names the agent who accepted ("You are now chatting with {agent}.").
     if (v.kind === 'line' && v.sys === SYSTEM.ACCEPTED) lastAcceptedBy = /with (.+?)\.?$/.exec(v.text)?.[1] ?? null;
-    if (v.kind === 'transfer-note') {
-      before = lastAcceptedBy;
-      offer = v.target === me ? { note: v.note, from: before } : null;
+    if (v.kind === 'transfer-note') note = v.note;
+    if (v.kind === 'transfer') {
+      offer = lastAcceptedBy === me ? null : { note, from: lastAcceptedBy, toAgent: v.toAgent };
+      note = '';
     }
   }
   return offer;

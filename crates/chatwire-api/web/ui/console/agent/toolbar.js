@@ -88,7 +88,7 @@ export function toolbar({ onAvailability, onAccept }) {
 
   const el = h(
     'section',
-    { class: 'toolbar card', 'aria-label': 'Availability and ringing chats' },
+    { class: 'toolbar card', 'aria-label': 'Workspace controls' },
     h('div', { class: 'availability' }, h('label', { for: 'availability' }, 'Availability'), availability, availError),
     h('div', { class: 'ringing', role: 'group', 'aria-labelledby': 'ringing-title' }, h('h2', { id: 'ringing-title' }, 'Ringing'), ringText, ringList, accept, acceptError),
     notifyBox,
