@@ -106,6 +106,11 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await natalie.typing(false);
   await n1.getByText('Natalie is typing…').waitFor({ state: 'detached', timeout: T }).catch(() => {});
 
+  // Visitor details: the chat's and the visit's.
+  await n1.getByText('Visitor details').click();
+  await n1.getByText('Visitor: name').waitFor({ timeout: T });
+  await n1.getByText('Session: ip').waitFor();
+
   // A second chat, accepted; both side by side and both updated.
   const omar = await visitorChat(base, { name: 'Omar' });
   await accept.waitFor({ state: 'visible' });
@@ -121,6 +126,7 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await o1.getByLabel('Message').fill('Yes, we do.');
   await o1.getByRole('button', { name: 'Send' }).click();
   await visitorSees(omar, 'Yes, we do.');
+  await a1.page.getByText('Nothing is ringing.').waitFor({ timeout: T });
   const [b1, b2] = [await n1.boundingBox(), await o1.boundingBox()];
   assert.ok(Math.abs(b1.y - b2.y) < 5 && b2.x > b1.x + b1.width - 5, `side by side: ${JSON.stringify([b1, b2])}`);
   assert.ok(multiPolls.some((u) => /chatSessionKeys=[^&]+%2C|chatSessionKeys=[^&]+,/.test(u)), 'one multi-chat request names both chats');
@@ -138,10 +144,11 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await o1.getByRole('button', { name: 'Transfer chat' }).click();
   await o1.getByText('Transferred to Agent 2.').waitFor({ timeout: T });
   await a2.page.getByRole('listitem').filter({ hasText: 'Chat request waiting' }).waitFor({ timeout: T });
-  await screenshot(a2.page, 'console-transfer-offer');
   await a2.page.getByRole('button', { name: 'Accept', exact: true }).click();
   const o2 = panel(a2.page, 'Omar');
   await o2.getByText('Transferred to you by Agent 1: “Asks about shipping to Norway”').waitFor({ timeout: T });
+  await a2.page.getByText('Nothing is ringing.').waitFor({ timeout: T });
+  await screenshot(a2.page, 'console-transfer-offer');
   await o2.getByText('Do you ship to Norway?').waitFor();
   await omar.say('Great, what does it cost?');
   await o2.getByText('Great, what does it cost?').waitFor({ timeout: T });
@@ -175,6 +182,7 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await screenshot(a1.page, 'console-agent-survey');
   await survey.getByRole('button', { name: 'Submit survey' }).click();
   await n1.getByText('Survey submitted. Thank you.').waitFor({ timeout: T });
+  assert.equal(await n1.getByLabel('Message').isVisible(), false, 'no message box after the end');
 
   // Every line the visitor saw once, in order.
   const seen = await natalie.lines();

@@ -102,7 +102,8 @@ test('a network error is reported with the backoff delay, and the next poll resu
 });
 
 test('the ring poll reports counts, pauses while something rings and retries errors', async () => {
-  const answers = [1, new HttpError(0, 'network: down'), 0];
+  const answers = [0, 1, new HttpError(0, 'network: down'), 0];
+  const waits = [];
   const counts = [];
   const errors = [];
   const sleeps = [];
@@ -110,7 +111,7 @@ test('the ring poll reports counts, pauses while something rings and retries err
   const finished = new Promise((r) => (done = r));
   const client = {
     async ringing({ wait }) {
-      assert.equal(wait, 25);
+      waits.push(wait);
       const a = answers.shift();
       if (a === undefined) {
         done();
@@ -122,7 +123,9 @@ test('the ring poll reports counts, pauses while something rings and retries err
   };
   const poll = startRingPoll({ client, onCount: (n) => counts.push(n), onError: (e) => errors.push(e.status), sleep: async (ms) => sleeps.push(ms), backoff: () => 50 });
   await finished;
-  assert.deepEqual(counts, [1, 0]);
+  assert.deepEqual(counts, [0, 1, 0]);
+  // First and while ringing: no wait (the count may drop); else the long-poll.
+  assert.deepEqual(waits, [0, 25, 0, 0, 25]);
   assert.deepEqual(errors, [0]);
   assert.deepEqual(sleeps, [2000, 50]);
   poll.stop();

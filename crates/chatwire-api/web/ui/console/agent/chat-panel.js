@@ -42,9 +42,9 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
   const transferButton = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', onclick: () => toggleTransfer() }, 'Transfer');
   const endButton = h('button', { type: 'button', class: 'danger', onclick: () => endChat() }, 'End chat');
   const closeButton = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => close() }, 'Close chat');
-  const actions = h('div', { class: 'actions' }, transferButton, endButton, closeButton);
+  const actions = h('div', { class: 'actions' }, transferButton, endButton);
   const details = visitorDetails({ client, key, info: () => status });
-  const el = h('article', { class: 'chat', 'aria-labelledby': title.id, 'data-chat': key }, h('header', {}, title, meta, typing), offer, details.el, lines, error, composer, actions, tools);
+  const el = h('article', { class: 'chat', 'aria-labelledby': title.id, 'data-chat': key }, h('header', {}, title, meta, typing), offer, details.el, lines, error, composer, actions, tools, h('div', { class: 'actions' }, closeButton));
 
   const fail = (what, e) => {
     error.textContent = `${what}: ${e.message}`;
@@ -125,6 +125,7 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
   function lockComposer() {
     message.disabled = true;
     send.disabled = true;
+    composer.hidden = true;
     transferButton.hidden = true;
     endButton.hidden = true;
     typing.textContent = '';

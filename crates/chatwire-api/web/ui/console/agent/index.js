@@ -27,7 +27,11 @@ function mount(container, ctx) {
   let agentsCache = null;
 
   const bar = toolbar({
-    onAvailability: (v) => client.setAvailability(v),
+    onAvailability: async (v) => {
+      const kept = await client.setAvailability(v);
+      ctx.status(`Availability: ${kept}.`);
+      return kept;
+    },
     onAccept: async () => {
       const key = await client.acceptNext();
       openChat(key);

@@ -84,13 +84,17 @@ export function startRingPoll({ client, onCount, onError = () => {}, wait = RING
   let attempt = 0;
   let pause = null;
   let inFlight = null;
+  // Ask without waiting first, after a poke and while something rings: the long-poll only
+  // answers early when something rings, so a count that dropped to 0 would show 25 s late.
+  let askNow = true;
   const loop = async () => {
     while (!stopper.signal.aborted) {
       inFlight = new AbortController();
       let delay = 0;
       try {
-        const count = await client.ringing({ wait, signal: inFlight.signal });
+        const count = await client.ringing({ wait: askNow ? 0 : wait, signal: inFlight.signal });
         attempt = 0;
+        askNow = count > 0;
         onCount(count);
         // The long-poll answers at once while anything rings: look again a little later.
         if (count > 0) delay = recheckMs;
@@ -121,6 +125,7 @@ export function startRingPoll({ client, onCount, onError = () => {}, wait = RING
       pause?.abort(new Error('stopped'));
     },
     poke() {
+      askNow = true;
       inFlight?.abort(new Error('poke'));
       pause?.abort(new Error('poke'));
     },
