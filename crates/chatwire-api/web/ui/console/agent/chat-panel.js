@@ -123,6 +123,7 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
   }
 
   function lockComposer() {
+    offer.hidden = true;
     message.disabled = true;
     send.disabled = true;
     composer.hidden = true;
