@@ -208,10 +208,16 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   // The page at 360 px: chats stacked.
   const mobile = await logIn(base, 'agent3', { width: 360, height: 740 });
   await mobile.page.getByLabel('Availability').selectOption('Online');
-  await visitorChat(base, { skill: 'Support', name: 'Mia' });
+  const mia = await visitorChat(base, { skill: 'Support', name: 'Mia' });
   await mobile.page.waitForFunction(() => !document.querySelector('button.accept').disabled, null, { timeout: T });
-  await mobile.page.getByRole('button', { name: 'Accept', exact: true }).click();
+  // Keyboard only: Alt+A accepts, the message box has the focus, Enter sends.
+  await mobile.page.keyboard.press('Alt+A');
   await panel(mobile.page, 'Mia').waitFor({ timeout: T });
+  await panel(mobile.page, 'Mia').getByLabel('Message').waitFor();
+  await mobile.page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA', null, { timeout: T });
+  await mobile.page.keyboard.type('Hi Mia, typed with the keyboard only.');
+  await mobile.page.keyboard.press('Enter');
+  await visitorSees(mia, 'Hi Mia, typed with the keyboard only.');
   await screenshot(mobile.page, 'console-mobile');
   const overflow = await mobile.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling at 360 px (overflow ${overflow})`);
