@@ -205,6 +205,14 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   const seen = await natalie.lines();
   assert.equal(seen.filter((t) => t === 'Let me check that for you.').length, 1);
 
+  // Logging out stops the workspace's polls (a poll with the revoked bearer would log errors).
+  const oldBearer = await a1.page.evaluate(() => JSON.parse(sessionStorage.getItem('chatwire.console.login')).bearer);
+  await a1.page.getByRole('button', { name: 'Log out' }).click();
+  await a1.page.getByText('You are logged out.').waitFor({ timeout: T });
+  const afterLogout = multiPolls.length;
+  const revoked = await call(base, 'POST', '/api/account/1000/agentSession', { headers: { Authorization: `Bearer ${oldBearer}` }, body: { loginData: '' } });
+  assert.equal(revoked.status, 401, 'logging out revoked the bearer');
+
   // The page at 360 px: chats stacked.
   const mobile = await logIn(base, 'agent3', { width: 360, height: 740 });
   await mobile.page.getByLabel('Availability').selectOption('Online');
@@ -222,6 +230,7 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   const overflow = await mobile.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling at 360 px (overflow ${overflow})`);
 
+  assert.equal(multiPolls.length, afterLogout, 'no chat poll after logout');
   // The failed loads while this test had cut the network are expected; nothing else is.
   const offline = /ERR_INTERNET_DISCONNECTED/;
   assert.deepEqual([...a1.errors.filter((e) => !offline.test(e)), ...a2.errors, ...mobile.errors], []);

@@ -3,6 +3,8 @@
 // (`supervisor/`). A page is `{id, title, mount(container, ctx)}` where `mount` returns a
 // function that unmounts it (stops its polls). `ctx`: `{account, login, bearer, isAdmin,
 // status(text), logOut()}`. Pages are chosen by the URL's hash (`#/chats`, `#/queue`, …).
+// A page may also have `dispose()`, called at logout: the agent workspace keeps its polls
+// while another page is shown (the agent stays reachable) and stops them only then.
 
 import { h, replace } from '../lib/dom.js';
 import { logIn, logOut, stored } from './session.js';
@@ -76,6 +78,7 @@ function start(session) {
     logOut: async () => {
       unmount?.();
       unmount = null;
+      for (const p of pages) p.dispose?.();
       await logOut(session);
       showLogin('You are logged out.');
     },

@@ -7,8 +7,9 @@ import { request } from '../lib/http.js';
 const KEY = 'chatwire.console.login';
 
 /**
- * A logged-in agent: `{account, login, bearer, isAdmin}`.
- * @typedef {{account: string, login: string, bearer: string, isAdmin: boolean}} Login
+ * A logged-in agent: `{account, login, bearer, csrf, isAdmin}` (`csrf`: the login's CSRF
+ * token, which LivePerson's logout requires in its body).
+ * @typedef {{account: string, login: string, bearer: string, csrf: string, isAdmin: boolean}} Login
  */
 
 /** The stored login of this tab, or null. */
@@ -29,7 +30,7 @@ export async function logIn(account, login, password) {
   if (!bearer) throw new Error('the login answer has no bearer');
   // The login answer says whether the agent is an admin (`config.isAdmin`); this only picks
   // the pages, the server decides on every call anyway.
-  const session = { account, login, bearer, isAdmin: r.body?.config?.isAdmin === true };
+  const session = { account, login, bearer, csrf: r.body?.csrf ?? '', isAdmin: r.body?.config?.isAdmin === true };
   sessionStorage.setItem(KEY, JSON.stringify(session));
   return session;
 }
@@ -41,7 +42,8 @@ export async function logOut(session) {
     await request(`/api/account/${encodeURIComponent(session.account)}/logout`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${session.bearer}` },
-      json: {},
+      // Without the login's CSRF token LivePerson's logout is 401 and the bearer stays valid.
+      json: { csrf: session.csrf ?? '' },
     });
   } catch {
     /* the login is forgotten here either way */

@@ -1,7 +1,10 @@
 // The agent workspace page (`#/chats`): the toolbar (availability, ringing, accept) and the
 // open chats side by side. Owns the agent session's life here: it is opened (or reused after a
-// reload) at mount, both long-polls run while the page is mounted, and a session the server no
-// longer knows is replaced. Everything goes through LivePerson's Chat Agent API (lp-agent.js).
+// reload) at the first mount, and a session the server no longer knows is replaced. Both
+// long-polls keep running while an admin looks at a supervisor page: an agent who stops
+// polling goes Offline after a minute and their chats are requeued (docs/liveperson.md), so
+// leaving the page only detaches it; logging out (`dispose`) stops it. Everything goes
+// through LivePerson's Chat Agent API (lp-agent.js).
 
 import { h, replace } from '../../lib/dom.js';
 import { LpAgent } from '../../lib/lp-agent.js';
@@ -11,11 +14,34 @@ import { startChatPoll, startRingPoll } from './polls.js';
 import { toolbar } from './toolbar.js';
 import * as alerts from './alerts.js';
 
-/** The agent's pages. */
-export const pages = [{ id: 'chats', title: 'Chats', mount }];
+/** The running workspace: `{bearer, root, stop()}`, kept while other pages are shown. */
+let live = null;
 
-/** Mounts the workspace; returns the function that stops it. */
-function mount(container, ctx) {
+/** The agent's pages. */
+export const pages = [
+  {
+    id: 'chats',
+    title: 'Chats',
+    mount(container, ctx) {
+      if (live && live.bearer !== ctx.bearer) dispose();
+      live ??= { bearer: ctx.bearer, ...start(ctx) };
+      container.append(live.root);
+      return () => live?.root.remove();
+    },
+    dispose,
+  },
+];
+
+/** Stops the workspace (logout). */
+function dispose() {
+  live?.stop();
+  live?.root.remove();
+  live = null;
+}
+
+/** Starts the workspace; returns `{root, stop}`. */
+function start(ctx) {
+  const container = h('div', { class: 'workspace' });
   const client = new LpAgent({ account: ctx.account, bearer: ctx.bearer });
   const openKey = `chatwire.console.openChats.${ctx.bearer.slice(0, 16)}`;
   const set = new ChatSet();
@@ -106,6 +132,7 @@ function mount(container, ctx) {
 
   function onKey(ev) {
     alerts.unlock();
+    if (!container.isConnected) return; // another page is shown: its keys are its own
     if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
     if (ev.key === 'a' || ev.key === 'A') {
       ev.preventDefault();
@@ -143,7 +170,7 @@ function mount(container, ctx) {
     });
   })();
 
-  return () => {
+  const stop = () => {
     stopped = true;
     ringPoll?.stop();
     chatPoll?.stop();
@@ -151,4 +178,5 @@ function mount(container, ctx) {
     document.removeEventListener('keydown', onKey);
     document.removeEventListener('pointerdown', alerts.unlock);
   };
+  return { root: container, stop };
 }
