@@ -50,6 +50,18 @@ async function visitorSees(v, text) {
   assert.fail(`the visitor never saw “${text}”: ${JSON.stringify(await v.lines())}`);
 }
 
+/** Waits until the visitor's chat info satisfies `ok`. */
+async function visitorInfo(v, ok, what) {
+  const until = Date.now() + T;
+  let info;
+  while (Date.now() < until) {
+    info = (await expect(200, server.base, 'GET', `${v.url}/info`, { headers: VISITOR })).json.info;
+    if (ok(info)) return info;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`${what}: ${JSON.stringify(info)}`);
+}
+
 /** Logs `login` in at /console/ in a new context; resolves `{page, errors, context}`. */
 async function logIn(base, login, viewport = { width: 1400, height: 900 }) {
   const context = await browser.newContext({ viewport });
@@ -100,9 +112,13 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await n1.waitFor({ timeout: T });
   await natalie.say('Hello, is my order shipped?');
   await n1.getByText('Hello, is my order shipped?').waitFor({ timeout: T });
+  // The agent's typing reaches the visitor while they write.
+  await n1.getByLabel('Message').pressSequentially('Let me check');
+  await visitorInfo(natalie, (i) => i.agentTyping === 'typing', 'the visitor sees the agent typing');
   await n1.getByLabel('Message').fill('Let me check that for you.');
   await n1.getByLabel('Message').press('Enter');
   await visitorSees(natalie, 'Let me check that for you.');
+  await visitorInfo(natalie, (i) => i.agentTyping === 'not-typing', 'sending clears the agent typing');
   await natalie.typing(true);
   await n1.getByText('Natalie is typing…').waitFor({ timeout: T });
   await natalie.typing(false);
