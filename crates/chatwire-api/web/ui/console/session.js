@@ -35,6 +35,23 @@ export async function logIn(account, login, password) {
   return session;
 }
 
+/**
+ * Extends the login (`POST /refresh` with the CSRF token; LivePerson's sample app does it every
+ * 5 minutes, the login otherwise ends after its `sessionTTl`). Throws HttpError (401: gone).
+ */
+export async function refresh(session) {
+  await request(`/api/account/${encodeURIComponent(session.account)}/refresh`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${session.bearer}` },
+    json: { csrf: session.csrf ?? '' },
+  });
+}
+
+/** Forgets this tab's login without calling the server (it already ended). */
+export function forget() {
+  sessionStorage.removeItem(KEY);
+}
+
 /** Logs out at the server (best effort) and forgets the login. */
 export async function logOut(session) {
   sessionStorage.removeItem(KEY);
