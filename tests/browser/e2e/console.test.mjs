@@ -130,6 +130,18 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   assert.equal(await n1.getByText('Hello, is my order shipped?').count(), 1);
   assert.deepEqual(sessionsCreated, [], 'the reload reused the agent session (no new one)');
 
+  // A new tab of the same agent (no stored state) finds the chat still handled (chatSessions).
+  const tab = await a1.context.newPage();
+  const tabErrors = watchErrors(tab, 'agent1 second tab');
+  await tab.goto(`${base}/console/`);
+  await tab.getByRole('button', { name: 'Log in' }).waitFor();
+  await tab.getByLabel('User name').fill('agent1');
+  await tab.getByLabel('Password').fill('demo-pass');
+  await tab.getByRole('button', { name: 'Log in' }).click();
+  await panel(tab, 'Natalie').getByText('Let me check that for you.').waitFor({ timeout: T });
+  await tab.close();
+  assert.deepEqual(tabErrors, []);
+
   // The network drops and comes back: the line sent meanwhile shows once.
   await a1.context.setOffline(true);
   await a1.page.getByRole('status').filter({ hasText: 'Trying again' }).waitFor({ timeout: T });

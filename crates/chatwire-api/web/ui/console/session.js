@@ -36,6 +36,13 @@ export async function logIn(account, login, password) {
 }
 
 /**
+ * Calls without cookies: LivePerson's `Session_id` cookie names the browser's latest login,
+ * which is another tab's when the agent logged in twice, and the server then refuses this
+ * tab's CSRF token (401). Without the cookie the CSRF token names this tab's login.
+ */
+const withoutCookies = (url, init) => fetch(url, { ...init, credentials: 'omit' });
+
+/**
  * Extends the login (`POST /refresh` with the CSRF token; LivePerson's sample app does it every
  * 5 minutes, the login otherwise ends after its `sessionTTl`). Throws HttpError (401: gone).
  */
@@ -44,6 +51,7 @@ export async function refresh(session) {
     method: 'POST',
     headers: { Authorization: `Bearer ${session.bearer}` },
     json: { csrf: session.csrf ?? '' },
+    fetch: withoutCookies,
   });
 }
 
@@ -61,6 +69,7 @@ export async function logOut(session) {
       headers: { Authorization: `Bearer ${session.bearer}` },
       // Without the login's CSRF token LivePerson's logout is 401 and the bearer stays valid.
       json: { csrf: session.csrf ?? '' },
+      fetch: withoutCookies,
     });
   } catch {
     /* the login is forgotten here either way */

@@ -143,6 +143,14 @@ export class LpAgent {
     return asList(r.body?.chats?.chat);
   }
 
+  /** The chats this agent handled, newest first: `[{key, startTime (epoch ms)}]`. */
+  async chatSessions() {
+    const r = await this.call(`${this.session}/chatSessions`);
+    return asList(r.body?.chatSessions?.chatSession)
+      .map((c) => ({ key: c.chatSessionKey, startTime: Number(c.startTime) }))
+      .sort((a, b) => b.startTime - a.startTime);
+  }
+
   /** Posts a line. */
   async sendLine(key, text) {
     await this.call(`${this.chatUrl(key)}/events`, { method: 'POST', json: { event: { '@type': 'line', text, textType: 'plain' } } });

@@ -14,6 +14,11 @@ import { startChatPoll, startRingPoll } from './polls.js';
 import { toolbar } from './toolbar.js';
 import * as alerts from './alerts.js';
 
+/** Chats started longer ago than this are not looked for when resuming. */
+const RESUME_WITHIN_MS = 12 * 3600 * 1000;
+/** A cursor after any chat's last event: the multi-chat answer then carries info only. */
+const PAST_THE_END = 999999999;
+
 /** The running workspace: `{bearer, root, stop()}`, kept while other pages are shown. */
 let live = null;
 
@@ -112,6 +117,26 @@ function start(ctx) {
     else bar.el.querySelector('#availability')?.focus();
   }
 
+  /**
+   * Opens the chats this agent still handles that this tab does not show (a new tab, another
+   * device: LivePerson's "continuity" through `chatSessions`). Asked once, at the start, with
+   * cursors past the end so the answer carries the chats' info and no events.
+   */
+  async function resumeChats() {
+    try {
+      const recent = (await client.chatSessions()).filter((c) => !panels.has(c.key) && Date.now() - c.startTime < RESUME_WITHIN_MS).slice(0, 20);
+      if (!recent.length) return;
+      const keys = recent.map((c) => c.key);
+      const answer = await client.chats({ chatSessionKeys: keys.join(','), fromEventIds: keys.map(() => PAST_THE_END).join(',') });
+      for (const item of answer) {
+        const info = item.info;
+        if (info?.state === 'chatting' && String(info.agentId) === me.id && !panels.has(info.chatSessionKey)) openChat(info.chatSessionKey);
+      }
+    } catch (e) {
+      ctx.status(`Your open chats could not be listed: ${e.message}`);
+    }
+  }
+
   // One recovery at a time: both polls may notice a lost session at once.
   let recovering = null;
   function recover(e) {
@@ -158,6 +183,7 @@ function start(ctx) {
     bar.setAvailability(me.availability);
     ctx.status(`Signed in as ${me.name}. Availability: ${me.availability}.`);
     for (const key of JSON.parse(sessionStorage.getItem(openKey) || '[]')) openChat(key);
+    await resumeChats();
     ringPoll = startRingPoll({ client, onCount: (n) => bar.setRinging(n), onError: onPollError('Ringing not updated') });
     chatPoll = startChatPoll({
       client,
