@@ -218,6 +218,20 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await natalie.say('Still there?');
   await n1.getByText('Still there?').waitFor({ timeout: T });
 
+  // A transfer to a skill: agent2 sends Omar's chat to Sales, where agent1 is Online.
+  await o2.getByRole('button', { name: 'Transfer' }).click();
+  const t3 = o2.getByLabel('Transfer to');
+  const sales = t3.locator('option', { hasText: /^Sales/ });
+  await sales.waitFor({ state: 'attached', timeout: T });
+  await t3.selectOption({ label: (await sales.textContent()).trim() });
+  await o2.getByRole('button', { name: 'Transfer chat' }).click();
+  await o2.getByText('Transferred to Sales.', { exact: true }).waitFor({ timeout: T });
+  await a1.page.waitForFunction(() => !document.querySelector('button.accept').disabled, null, { timeout: T });
+  await a1.page.getByRole('button', { name: 'Accept', exact: true }).click();
+  await panel(a1.page, 'Omar').getByText('Transferred to you by Agent 2.').waitFor({ timeout: T });
+  await omar.say('Back with Agent 1?');
+  await panel(a1.page, 'Omar').getByText('Back with Agent 1?').waitFor({ timeout: T });
+
   // End the chat and submit the agent survey.
   await n1.getByRole('button', { name: 'End chat' }).click();
   const survey = n1.getByRole('region', { name: /survey|Wrap-up/i });
