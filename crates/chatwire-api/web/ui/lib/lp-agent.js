@@ -225,8 +225,9 @@ export class LpAgent {
     try {
       const vars = (await this.call(`${url}/customVariables`)).body?.customVariables ?? {};
       for (const v of asList(vars.customVariable)) rows.push({ group: 'Custom', name: v.displayName || v.name, value: v.value ?? '' });
-    } catch {
-      /* custom variables are optional extras: the visit info above is shown either way */
+    } catch (e) {
+      // Optional extras: the visit info above is still worth showing, with the reason beside it.
+      rows.push({ group: 'Custom', name: 'variables', value: `not available: ${e.message}` });
     }
     return rows;
   }
