@@ -225,7 +225,7 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await sales.waitFor({ state: 'attached', timeout: T });
   await t3.selectOption({ label: (await sales.textContent()).trim() });
   await o2.getByRole('button', { name: 'Transfer chat' }).click();
-  await o2.getByText('Transferred to Sales.', { exact: true }).waitFor({ timeout: T });
+  await o2.getByRole('paragraph').filter({ hasText: /^Transferred to Sales\.$/ }).waitFor({ timeout: T });
   await a1.page.waitForFunction(() => !document.querySelector('button.accept').disabled, null, { timeout: T });
   await a1.page.getByRole('button', { name: 'Accept', exact: true }).click();
   await panel(a1.page, 'Omar').getByText('Transferred to you by Agent 2.').waitFor({ timeout: T });

@@ -30,6 +30,8 @@ test('the transfer note for the receiving agent is read as target and note', () 
   assert.deepEqual([v.kind, v.target, v.note], ['transfer-note', 'Agent 2', 'please take']);
   const bare = eventView(line(7, 'system', 'Transferred to Sales', { subType: 'ONLY_TO_REP' }));
   assert.deepEqual([bare.target, bare.note], ['Sales', '']);
+  const dot = eventView(line(7, 'system', 'Transferred to Agent 2.', { subType: 'ONLY_TO_REP' }));
+  assert.deepEqual([dot.target, dot.note], ['Agent 2', '']);
 });
 
 test('state changes and other event types have words', () => {

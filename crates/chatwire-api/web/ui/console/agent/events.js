@@ -33,7 +33,7 @@ export function eventView(e, { me = '' } = {}) {
     const sys = e.systemMessageId === undefined || e.systemMessageId === null ? null : Number(e.systemMessageId);
     if (priv) {
       // chatwire writes the transfer note as "Transferred to {target}: {note}" (docs/liveperson.md).
-      const m = /^Transferred to (.+?)(?:: ([\s\S]*))?$/.exec(text);
+      const m = /^Transferred to (.+?)(?:: ([\s\S]*)|\.)?$/.exec(text);
       if (m) return { kind: 'transfer-note', id, target: m[1], note: m[2] ?? '', text, time };
       return { kind: 'line', id, role: 'note', by: 'Note', text, time, private: true };
     }
