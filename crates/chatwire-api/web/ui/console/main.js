@@ -3,14 +3,19 @@
 // (`supervisor/`). A page is `{id, title, mount(container, ctx)}` where `mount` returns a
 // function that unmounts it (stops its polls). `ctx`: `{account, login, bearer, isAdmin,
 // status(text), logOut()}`. Pages are chosen by the URL's hash (`#/chats`, `#/queue`, …).
+// A page may also have `dispose()`, called at logout: the agent workspace keeps its polls
+// while another page is shown (the agent stays reachable) and stops them only then.
 
 import { h, replace } from '../lib/dom.js';
-import { logIn, logOut, stored } from './session.js';
+import { forget, logIn, logOut, refresh, stored } from './session.js';
 import * as agent from './agent/index.js';
 import * as supervisor from './supervisor/index.js';
 
 const app = document.getElementById('app');
+/** How often the login is extended while the console is open. */
+const REFRESH_MS = 5 * 60 * 1000;
 let unmount = null;
+let refresher = null;
 
 /** The pages this login may open, in navigation order. */
 function pagesFor(session) {
@@ -20,6 +25,7 @@ function pagesFor(session) {
 function showLogin(message) {
   unmount?.();
   unmount = null;
+  clearInterval(refresher);
   const params = new URLSearchParams(location.search);
   const account = h('input', { id: 'login-account', name: 'account', autocomplete: 'organization', required: true, value: params.get('account') || localStorage.getItem('chatwire.console.account') || '' });
   const user = h('input', { id: 'login-user', name: 'username', autocomplete: 'username', required: true });
@@ -76,6 +82,7 @@ function start(session) {
     logOut: async () => {
       unmount?.();
       unmount = null;
+      for (const p of pages) p.dispose?.();
       await logOut(session);
       showLogin('You are logged out.');
     },
@@ -103,6 +110,15 @@ function start(session) {
   };
   window.onhashchange = route;
   route();
+  clearInterval(refresher);
+  refresher = setInterval(() => {
+    refresh(session).catch((e) => {
+      if (e.status !== 401) return ctx.status(`The login was not extended: ${e.message}`);
+      for (const p of pages) p.dispose?.();
+      forget();
+      showLogin('Your login has expired. Please log in again.');
+    });
+  }, REFRESH_MS);
 }
 
 const session = stored();

@@ -7,8 +7,9 @@ import { request } from '../lib/http.js';
 const KEY = 'chatwire.console.login';
 
 /**
- * A logged-in agent: `{account, login, bearer, isAdmin}`.
- * @typedef {{account: string, login: string, bearer: string, isAdmin: boolean}} Login
+ * A logged-in agent: `{account, login, bearer, csrf, isAdmin}` (`csrf`: the login's CSRF
+ * token, which LivePerson's logout requires in its body).
+ * @typedef {{account: string, login: string, bearer: string, csrf: string, isAdmin: boolean}} Login
  */
 
 /** The stored login of this tab, or null. */
@@ -27,25 +28,36 @@ export async function logIn(account, login, password) {
   const r = await request(`/api/account/${acc}/login`, { method: 'POST', json: { username: login, password } });
   const bearer = r.body?.bearer;
   if (!bearer) throw new Error('the login answer has no bearer');
-  const session = { account, login, bearer, isAdmin: await isAdmin(account, bearer) };
+  // The login answer says whether the agent is an admin (`config.isAdmin`); this only picks
+  // the pages, the server decides on every call anyway.
+  const session = { account, login, bearer, csrf: r.body?.csrf ?? '', isAdmin: r.body?.config?.isAdmin === true };
   sessionStorage.setItem(KEY, JSON.stringify(session));
   return session;
 }
 
 /**
- * Whether the bearer is an admin agent's: the admin API lists the account's agents for admins
- * only (403 for others). The server decides on every call anyway; this only picks the pages.
+ * Calls without cookies: LivePerson's `Session_id` cookie names the browser's latest login,
+ * which is another tab's when the agent logged in twice, and the server then refuses this
+ * tab's CSRF token (401). Without the cookie the CSRF token names this tab's login.
  */
-async function isAdmin(account, bearer) {
-  try {
-    await request(`/chatwire/v1/accounts/${encodeURIComponent(account)}/agents?limit=1`, {
-      headers: { Authorization: `Bearer ${bearer}` },
-    });
-    return true;
-  } catch (e) {
-    if (e.status === 403) return false;
-    throw e;
-  }
+const withoutCookies = (url, init) => fetch(url, { ...init, credentials: 'omit' });
+
+/**
+ * Extends the login (`POST /refresh` with the CSRF token; LivePerson's sample app does it every
+ * 5 minutes, the login otherwise ends after its `sessionTTl`). Throws HttpError (401: gone).
+ */
+export async function refresh(session) {
+  await request(`/api/account/${encodeURIComponent(session.account)}/refresh`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${session.bearer}` },
+    json: { csrf: session.csrf ?? '' },
+    fetch: withoutCookies,
+  });
+}
+
+/** Forgets this tab's login without calling the server (it already ended). */
+export function forget() {
+  sessionStorage.removeItem(KEY);
 }
 
 /** Logs out at the server (best effort) and forgets the login. */
@@ -55,7 +67,9 @@ export async function logOut(session) {
     await request(`/api/account/${encodeURIComponent(session.account)}/logout`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${session.bearer}` },
-      json: {},
+      // Without the login's CSRF token LivePerson's logout is 401 and the bearer stays valid.
+      json: { csrf: session.csrf ?? '' },
+      fetch: withoutCookies,
     });
   } catch {
     /* the login is forgotten here either way */
