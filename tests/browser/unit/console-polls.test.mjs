@@ -130,3 +130,25 @@ test('the ring poll reports counts, pauses while something rings and retries err
   assert.deepEqual(sleeps, [2000, 50]);
   poll.stop();
 });
+
+test('a nudge drops the parked poll and cuts a backoff pause short, resuming from the cursors', async () => {
+  const { client, next } = fakeChats();
+  const set = new ChatSet();
+  set.add('A');
+  const errors = [];
+  // The real sleep with a long backoff: only the nudge can end the pause.
+  const poll = startChatPoll({ client, set, onUpdates: () => {}, onError: (e) => errors.push(e.message), backoff: () => 60_000 });
+  const c1 = await next(1);
+  c1.resolve([chat('A', [0, 1])]);
+  const c2 = await next(2);
+  poll.nudge(); // offline: the parked poll is dropped and asked again at once
+  assert.equal(c2.signal.aborted, true);
+  const c3 = await next(3);
+  c3.reject(new HttpError(0, 'network: offline'));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(errors, ['network: offline']);
+  poll.nudge(); // online again: no minute-long pause
+  const c4 = await next(4);
+  assert.deepEqual(c4.query, { chatSessionKeys: 'A', fromEventIds: '2' });
+  poll.stop();
+});

@@ -28,6 +28,11 @@ function fakeServer() {
       s.events.push({ ...e, '@id': String(s.events.length) });
       for (const w of s.waiters) w();
     },
+    /** The agent's typing changes: like chatwire, it ends a parked read (no new event). */
+    setAgentTyping(t) {
+      s.agentTyping = t;
+      for (const w of s.waiters) w();
+    },
   };
   const offline = () => new HttpError(0, 'network: Failed to fetch');
   s.api = {
@@ -51,7 +56,7 @@ function fakeServer() {
       }
       const events = s.events.slice(from);
       const state = [...s.events].reverse().find((e) => e['@type'] === 'state')?.state ?? 'waiting';
-      return { events, next: s.events.length, info: { state, agentName: 'Agent 1' } };
+      return { events, next: s.events.length, info: { state, agentName: 'Agent 1', agentTyping: s.agentTyping } };
     },
     async postLine(url, text) {
       s.posts.push(text);
@@ -62,10 +67,6 @@ function fakeServer() {
         throw offline();
       }
       return s.events.length - 1;
-    },
-    async agentTyping() {
-      if (!s.online) throw offline();
-      return s.agentTyping;
     },
     async setVisitorTyping(url, typing) {
       s.visitorTyping.push(typing);
@@ -99,7 +100,6 @@ function setUp(server, logOpts = {}) {
         }, Math.min(ms, 5));
         signal?.addEventListener('abort', onAbort, { once: true });
       }),
-    typingPollMs: 2,
   });
   return { log, ctl, attempts };
 }
@@ -186,14 +186,16 @@ test('a refused read (not a network failure) stops the loop and says why', async
   ctl.stop();
 });
 
-test('the agent\'s typing is picked up while chatting; the visitor\'s is sent once per burst', async () => {
+test('the agent\'s typing arrives with the long-poll it wakes; the visitor\'s is sent once per burst', async () => {
   const server = fakeServer();
   server.add({ '@type': 'state', state: 'chatting' });
   const { log, ctl } = setUp(server);
   ctl.start();
   await until('chatting', () => log.info.state === 'chatting');
-  server.agentTyping = 'typing';
+  const reads = server.reads.length;
+  server.setAgentTyping('typing');
   await until('agent typing', () => log.info.agentTyping === 'typing');
+  assert.equal(server.reads.length, reads + 1, 'one read brought it: no typing poll of its own');
   ctl.visitorTyping();
   ctl.visitorTyping();
   ctl.visitorTyping();

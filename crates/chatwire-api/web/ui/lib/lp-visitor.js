@@ -146,12 +146,6 @@ export class VisitorApi {
     });
   }
 
-  /** Whether the agent is typing (`typing`, `not-typing` or `unknown`). */
-  async agentTyping(chatUrl, { signal } = {}) {
-    const r = await this.call(this.url(`${chatUrl}/info/agentTyping`), { signal, timeoutMs: 10000 });
-    return r.body?.agentTyping ?? 'unknown';
-  }
-
   /** The chat's exit survey, or null when there is none. */
   async exitSurvey(chatUrl) {
     return surveyOf(await this.optional(this.url(`${chatUrl}/exitSurvey`)));

@@ -1,6 +1,6 @@
 // Keeps one chat current and delivers the visitor's lines: a long-poll loop on the chat
-// resource from the log's cursor, an outbox sender, the agent-typing watch and the visitor's
-// typing signal. It does the I/O around `ChatLog` (which decides what is shown) and reports
+// resource from the log's cursor (the agent's typing comes with it: chatwire ends a parked read
+// when a typing indicator changes), an outbox sender and the visitor's typing signal. It does the I/O around `ChatLog` (which decides what is shown) and reports
 // every change through `onChange`; it touches no DOM, so the unit tests run it against a fake
 // API and fake timers.
 //
@@ -11,8 +11,6 @@
 import { LONG_POLL_SECONDS } from '../lib/lp-visitor.js';
 import { backoff as defaultBackoff, sleep as defaultSleep } from '../lib/retry.js';
 
-/** How often the agent's typing is asked for while chatting (typing is no event: see report). */
-export const TYPING_POLL_MS = 2000;
 /** The visitor counts as no longer typing after this long without a key. */
 export const TYPING_IDLE_MS = 3000;
 
@@ -20,10 +18,10 @@ export class ChatController {
   /**
    * @param {{api: import('../lib/lp-visitor.js').VisitorApi, log: import('./chat-log.js').ChatLog,
    *   onChange?: () => void, backoff?: (attempt: number) => number,
-   *   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>, typingPollMs?: number}} opts
+   *   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>}} opts
    */
-  constructor({ api, log, onChange = () => {}, backoff = defaultBackoff, sleep = defaultSleep, typingPollMs = TYPING_POLL_MS }) {
-    Object.assign(this, { api, log, onChange, backoff, sleep, typingPollMs });
+  constructor({ api, log, onChange = () => {}, backoff = defaultBackoff, sleep = defaultSleep }) {
+    Object.assign(this, { api, log, onChange, backoff, sleep });
     /** `online`, `reconnecting` (with `message`), or `error` (fatal, with `message`). */
     this.connection = { state: 'connecting', message: '' };
     this.stopped = false;
@@ -35,7 +33,7 @@ export class ChatController {
 
   /** Starts reading and sending; resolves when the chat has ended or `stop()` was called. */
   start() {
-    this.done = Promise.all([this.pollLoop(), this.typingLoop()]);
+    this.done = this.pollLoop();
     return this.done;
   }
 
@@ -128,26 +126,6 @@ export class ChatController {
   /** Lines still waiting when the chat ended will never go out: say so. */
   failQueued(reason) {
     for (const o of this.log.outbox) if (o.status === 'queued') this.log.markFailed(o.localId, reason);
-  }
-
-  /** Asks for the agent's typing while chatting; a change is shown at once. */
-  async typingLoop() {
-    while (!this.stopped && !this.log.ended && this.connection.state !== 'error') {
-      // No abort signal here: a pause this short needs no cutting, and each signal given to
-      // sleep() keeps a listener until that signal aborts.
-      await this.sleep(this.typingPollMs);
-      if (this.stopped || this.log.info.state !== 'chatting' || this.connection.state !== 'online') continue;
-      try {
-        const agentTyping = await this.api.agentTyping(this.log.chatUrl);
-        if (agentTyping !== this.log.info.agentTyping && !this.log.ended) {
-          this.log.info = { ...this.log.info, agentTyping };
-          this.onChange();
-        }
-      } catch {
-        // Typing is a hint: the read loop reports the connection, and a stale indicator is
-        // corrected by the next answer.
-      }
-    }
   }
 
   /** The visitor pressed a key in the message box: tell the agent, and stop after a pause. */

@@ -195,6 +195,14 @@ function start(ctx) {
       onOk: () => ctx.status('Connected again.'),
     });
   })();
+  // A parked long-poll notices a dropped network only when it ends: going offline or back
+  // online asks again at once (failing fast while offline, resuming from the cursors after).
+  const onNetwork = () => {
+    chatPoll?.nudge();
+    ringPoll?.poke();
+  };
+  window.addEventListener('offline', onNetwork);
+  window.addEventListener('online', onNetwork);
 
   const stop = () => {
     stopped = true;
@@ -203,6 +211,8 @@ function start(ctx) {
     for (const p of panels.values()) p.destroy();
     document.removeEventListener('keydown', onKey);
     document.removeEventListener('pointerdown', alerts.unlock);
+    window.removeEventListener('offline', onNetwork);
+    window.removeEventListener('online', onNetwork);
   };
   return { root: container, stop };
 }

@@ -6,10 +6,10 @@
 import { backoff as defaultBackoff, sleep as defaultSleep } from '../../lib/retry.js';
 
 /**
- * How long the chat poll waits. Short on purpose: typing is chat info, not an event, and does
- * not wake the long-poll (see the report in docs), so a shorter wait shows typing sooner.
+ * How long the chat poll waits. A new line or a typing indicator that changes ends the wait at
+ * once (docs/realtime.md), so this only bounds how long an idle connection stays open.
  */
-export const CHAT_WAIT_SECS = 3;
+export const CHAT_WAIT_SECS = 25;
 /** How long the ring poll waits for something to ring. */
 export const RING_WAIT_SECS = 25;
 /** While something rings, the ring poll answers at once; look again after this. */
@@ -18,12 +18,15 @@ export const RINGING_RECHECK_MS = 2000;
 /**
  * Polls every chat of `set` with one request at a time. `client.chats(query, {wait, signal})`;
  * `onUpdates(updates)` gets what `set.merge` returns; `onError(error, retryInMs)` on a failed
- * poll; `onOk()` after the first good answer following errors. Returns `{stop()}`.
+ * poll; `onOk()` after the first good answer following errors. Returns `{stop(), nudge()}`:
+ * `nudge()` drops the poll that is out and any backoff pause and asks again now (the browser
+ * went offline or came back: a parked long-poll would otherwise notice only at its end).
  */
 export function startChatPoll({ client, set, onUpdates, onError = () => {}, onOk = () => {}, wait = CHAT_WAIT_SECS, sleep = defaultSleep, backoff = defaultBackoff }) {
   const stopper = new AbortController();
   let attempt = 0;
   let inFlight = null;
+  let pause = null;
   // A change of the set aborts the poll that is out, so the next one names the new chats.
   const watchSet = async () => {
     while (!stopper.signal.aborted) {
@@ -54,10 +57,13 @@ export function startChatPoll({ client, set, onUpdates, onError = () => {}, onOk
         if (inFlight.signal.aborted) continue; // the set changed: poll again at once
         const delay = backoff(attempt++);
         onError(e, delay);
+        pause = new AbortController();
         try {
-          await sleep(delay, stopper.signal);
+          await sleep(delay, AbortSignal.any([stopper.signal, pause.signal]));
         } catch {
-          return;
+          if (stopper.signal.aborted) return; // else nudged: ask again now
+        } finally {
+          pause = null;
         }
       } finally {
         inFlight = null;
@@ -70,6 +76,10 @@ export function startChatPoll({ client, set, onUpdates, onError = () => {}, onOk
     stop() {
       stopper.abort(new Error('stopped'));
       inFlight?.abort(new Error('stopped'));
+    },
+    nudge() {
+      inFlight?.abort(new Error('nudge'));
+      pause?.abort(new Error('nudge'));
     },
     done,
   };
