@@ -104,14 +104,17 @@ fn origin_of(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Whether `origin` is this server's own (browsers send `Origin` on same-origin POSTs too):
-/// the configured public URL's origin, or the request's own scheme and `Host`.
+/// its host and port are the configured public URL's, or the request's own `Host` (or the
+/// forwarded host from a trusted proxy). The scheme is not compared: behind a proxy that ends
+/// TLS the server sees `http` while the page is `https`, and a page cannot choose the `Host`
+/// its browser sends, so the host alone tells the console's own calls from another site's.
 fn is_same_origin(state: &AppState, req: &Request, origin: &str) -> bool {
-    let origin = origin.trim_end_matches('/');
-    if let Some(public) = &state.http.public_url {
-        let public_origin = public.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
-        if public_origin.eq_ignore_ascii_case(origin) {
-            return true;
-        }
+    let Some(origin_host) = host_of(origin) else {
+        return false;
+    };
+    let matches = |base: &str| host_of(base).is_some_and(|h| h.eq_ignore_ascii_case(origin_host));
+    if state.http.public_url.as_deref().is_some_and(matches) {
+        return true;
     }
     let scheme = req
         .extensions()
@@ -122,7 +125,18 @@ fn is_same_origin(state: &AppState, req: &Request, origin: &str) -> bool {
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
     crate::base_url::resolve(&state.http, peer, scheme, req.headers(), req.uri().host())
-        .is_ok_and(|base| base.0.eq_ignore_ascii_case(origin))
+        .is_ok_and(|base| matches(&base.0))
+}
+
+/// `host[:port]` of `scheme://host[:port][/path]`, without a default port (`:80`, `:443`).
+fn host_of(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let host = rest.split('/').next().unwrap_or(rest);
+    let host = host
+        .strip_suffix(":80")
+        .or_else(|| host.strip_suffix(":443"))
+        .unwrap_or(host);
+    (!host.is_empty()).then_some(host)
 }
 
 /// The widget's files, which any page may load.
@@ -206,6 +220,25 @@ mod tests {
         assert_eq!(acc("/api/account/1000/service/x/baseURI"), None);
         assert_eq!(acc("/api/v1/Agents/Chat/GetChatTopic"), None);
         assert_eq!(acc("/chatwire/v1/accounts/1000/feed"), None);
+    }
+
+    #[test]
+    fn same_origin_compares_host_and_port_not_the_scheme() {
+        assert_eq!(
+            host_of("https://chat.example.com"),
+            Some("chat.example.com")
+        );
+        assert_eq!(
+            host_of("http://chat.example.com:80/x"),
+            Some("chat.example.com")
+        );
+        assert_eq!(
+            host_of("https://chat.example.com:443"),
+            Some("chat.example.com")
+        );
+        assert_eq!(host_of("http://127.0.0.1:8080"), Some("127.0.0.1:8080"));
+        assert_eq!(host_of("null"), None);
+        assert_eq!(host_of("https://"), None);
     }
 
     #[test]

@@ -83,11 +83,7 @@ struct File {
 
 /// `path` from the configured folder (`server.web_dir`) or the built-in copy.
 fn find(state: &AppState, path: &str) -> Option<File> {
-    // Paths come from the URL: no `..`, no empty or hidden segment can leave the folder.
-    if path
-        .split('/')
-        .any(|s| s.is_empty() || s.starts_with('.') || s.contains('\\'))
-    {
+    if !is_safe(path) {
         return None;
     }
     if let Some(dir) = &state.http.web_dir {
@@ -104,6 +100,14 @@ fn find(state: &AppState, path: &str) -> Option<File> {
         mime: file.metadata.mimetype().to_owned().into(),
         data: file.data,
     })
+}
+
+/// Whether a requested path stays inside the files: paths come from the URL (decoded), so no
+/// `..`, empty, hidden (`.x`) or backslashed segment is served, in either mode.
+fn is_safe(path: &str) -> bool {
+    !path
+        .split('/')
+        .any(|s| s.is_empty() || s.starts_with('.') || s.contains('\\'))
 }
 
 fn mime_of(path: &str) -> &'static str {
@@ -187,4 +191,27 @@ fn hex(bytes: &[u8]) -> String {
 /// Every embedded path (for tests: each one is served).
 pub fn embedded_paths() -> Vec<String> {
     Assets::iter().map(|p| p.into_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_safe;
+
+    #[test]
+    fn only_plain_relative_paths_are_served() {
+        assert!(is_safe("ui/widget/main.js"));
+        assert!(is_safe("console/index.html"));
+        for bad in [
+            "ui/../Cargo.toml",
+            "../etc/passwd",
+            "ui/..",
+            "ui//x.js",
+            "/etc/passwd",
+            "ui/.hidden",
+            "ui\\..\\x",
+            "",
+        ] {
+            assert!(!is_safe(bad), "{bad:?}");
+        }
+    }
 }

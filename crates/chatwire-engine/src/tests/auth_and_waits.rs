@@ -178,14 +178,61 @@ async fn a_wait_also_ends_when_a_typing_indicator_changes() {
         })
     };
     parked(b.clone()).await;
+    // The reader's own side typing does not end its wait; the other side's does.
     typing(b.clone(), TypingSide::Visitor).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !many.is_finished(),
+        "the visitor's own typing woke the visitor"
+    );
+    typing(b.clone(), TypingSide::Agent).await;
     let views = tokio::time::timeout(Duration::from_secs(5), many)
         .await
-        .expect("woken by the visitor's typing")
+        .expect("woken by the agent's typing")
         .expect("task");
     let b_view = views[1].as_ref().expect("b");
     assert!(b_view.events.is_empty());
-    assert_eq!(b_view.chat.visitor_typing, Typing::Typing);
+    assert_eq!(b_view.chat.agent_typing, Typing::Typing);
+
+    // A change between two polls (nobody parked): the next wait answers at once, since it
+    // compares with what the last wait answered, and the one after that waits again.
+    f.engine
+        .commit(
+            &f.account,
+            &a,
+            ChatCommand::SetTyping(TypingSide::Agent, Typing::NotTyping),
+        )
+        .await
+        .expect("typing");
+    let quick = tokio::time::timeout(
+        Duration::from_secs(5),
+        f.engine.poll_wait(
+            &f.account,
+            &a,
+            next_a,
+            Who::Visitor,
+            Duration::from_secs(30),
+        ),
+    )
+    .await
+    .expect("answered at once")
+    .expect("view");
+    assert_eq!(quick.chat.agent_typing, Typing::NotTyping);
+    let again = tokio::time::timeout(
+        Duration::from_millis(300),
+        f.engine.poll_wait(
+            &f.account,
+            &a,
+            next_a,
+            Who::Visitor,
+            Duration::from_secs(30),
+        ),
+    )
+    .await;
+    assert!(
+        again.is_err(),
+        "nothing changed since the last answer: it waits"
+    );
 }
 
 #[tokio::test]

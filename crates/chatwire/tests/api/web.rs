@@ -291,4 +291,17 @@ async fn removing_an_origin_refuses_the_next_request_and_same_origin_calls_pass(
         .expect("login");
     assert_eq!(login.status(), StatusCode::OK);
     assert_eq!(allow_origin(&login), None);
+
+    // Behind a proxy that ends TLS the page is https while the server sees http: the same
+    // host is still the console's own.
+    let tls_page = app.address.replacen("http://", "https://", 1);
+    let login = app
+        .client
+        .post(format!("{}/api/account/1000/login", app.address))
+        .header(header::ORIGIN, tls_page)
+        .json(&json!({"username": "agent1", "password": "demo-pass"}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), StatusCode::OK);
 }

@@ -20,8 +20,9 @@ mod page;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chatwire_core::{Chat, ChatEvent, ChatKey, ChatNum, EventId, EventKind, GlobalSeq};
+use chatwire_core::{Chat, ChatEvent, ChatKey, ChatNum, EventId, EventKind, GlobalSeq, Typing};
 
+use crate::runtime::live::lock;
 use crate::{Caller, Engine, EngineResult, Topic};
 
 /// Where a read starts.
@@ -48,11 +49,23 @@ pub struct ChatView {
     pub next: EventId,
 }
 
-/// Both typing indicators of a chat: a LivePerson read that waits also ends when they change
-/// (the chat resource and the multi-chat retrieve show them, and a visitor or agent waiting
-/// for the other side's "is typing" should not wait for the next line to see it).
-fn typing_of(chat: &Chat) -> (chatwire_core::Typing, chatwire_core::Typing) {
-    (chat.agent_typing, chat.visitor_typing)
+/// The other side's typing indicator: a LivePerson read that waits also ends when it changes
+/// (the chat resource and the multi-chat retrieve show it, and a visitor or agent waiting for
+/// the other side's "is typing" should not wait for the next line to see it). A side's own
+/// indicator does not end its own wait.
+fn other_side_typing(chat: &Chat, caller: &Caller) -> Typing {
+    match caller {
+        Caller::Visitor(_) => chat.agent_typing,
+        Caller::Agent(_) => chat.visitor_typing,
+    }
+}
+
+/// Which slot of `Tail::typing_delivered` a caller's side uses.
+fn side(caller: &Caller) -> usize {
+    match caller {
+        Caller::Visitor(_) => 0,
+        Caller::Agent(_) => 1,
+    }
 }
 
 /// Whether an event belongs in a message list (see [`Cursor::After`]).
@@ -79,7 +92,12 @@ impl Engine {
         let start = from;
         let mut events = Vec::new();
         let mut first_pass = true;
-        let mut typing_at_start = None;
+        let waits = !wait.is_zero() && floor.is_none();
+        let mut typing_at_start = if waits {
+            self.typing_delivered(caller, key)
+        } else {
+            None
+        };
         loop {
             let mut woken =
                 (!wait.is_zero()).then(|| self.0.notifier.subscribe(Topic::Chat(key.clone())));
@@ -97,7 +115,7 @@ impl Engine {
                     .filter(|e| floor.is_none_or(|after| e.seq > after)),
             );
             from = view.next.max(from);
-            let typing = typing_of(&view.chat);
+            let typing = other_side_typing(&view.chat, caller);
             let typing_changed = *typing_at_start.get_or_insert(typing) != typing;
             let done = match floor {
                 None => from > start || !events.is_empty() || typing_changed,
@@ -109,9 +127,15 @@ impl Engine {
                 next: from,
             };
             let Some(woken) = woken.as_mut().filter(|_| !done) else {
+                if waits {
+                    self.record_typing_delivered(caller, key, typing);
+                }
                 return Ok(view);
             };
             if !self.wait_any(std::slice::from_mut(woken), deadline).await {
+                if waits {
+                    self.record_typing_delivered(caller, key, typing);
+                }
                 return Ok(view);
             }
             events = view.events;
@@ -155,7 +179,14 @@ impl Engine {
     ) -> Vec<EngineResult<ChatView>> {
         let deadline = tokio::time::Instant::now() + self.clamp_wait(wait);
         let mut first_pass = true;
-        let mut typing_at_start: Vec<Option<_>> = vec![None; requests.len()];
+        let mut typing_at_start: Vec<Option<Typing>> = if wait.is_zero() {
+            vec![None; requests.len()]
+        } else {
+            requests
+                .iter()
+                .map(|(key, _)| self.typing_delivered(caller, key))
+                .collect()
+        };
         loop {
             // A plain poll (the default) makes no notifier registrations to drop again.
             let mut receivers: Vec<_> = if wait.is_zero() {
@@ -181,7 +212,7 @@ impl Engine {
                 views.iter().zip(requests).zip(&mut typing_at_start)
             {
                 if let Ok(v) = view {
-                    let typing = typing_of(&v.chat);
+                    let typing = other_side_typing(&v.chat, caller);
                     anything |= !v.events.is_empty()
                         || v.next > *from
                         || *at_start.get_or_insert(typing) != typing;
@@ -192,6 +223,17 @@ impl Engine {
                 || views.iter().all(Result::is_err)
                 || !self.wait_any(&mut receivers, deadline).await
             {
+                if !wait.is_zero() {
+                    for (view, (key, _)) in views.iter().zip(requests) {
+                        if let Ok(v) = view {
+                            self.record_typing_delivered(
+                                caller,
+                                key,
+                                other_side_typing(&v.chat, caller),
+                            );
+                        }
+                    }
+                }
                 return views;
             }
         }
@@ -222,6 +264,19 @@ impl Engine {
         // Also when the tail was held but its number forgotten (an eviction racing a read).
         self.0.live.remember_num(&chat);
         Ok(chat.key)
+    }
+
+    /// The other side's typing as last answered to a waiting read of this caller's side.
+    fn typing_delivered(&self, caller: &Caller, key: &ChatKey) -> Option<Typing> {
+        let tail = self.0.live.get(caller.account(), key)?;
+        lock(&tail).typing_delivered[side(caller)]
+    }
+
+    /// Records what a waiting read answered (see [`Self::typing_delivered`]).
+    fn record_typing_delivered(&self, caller: &Caller, key: &ChatKey, typing: Typing) {
+        if let Some(tail) = self.0.live.get(caller.account(), key) {
+            lock(&tail).typing_delivered[side(caller)] = Some(typing);
+        }
     }
 
     /// A visitor's read counts as activity on the chat (keeps it from timing out).

@@ -62,6 +62,10 @@ pub(crate) struct Tail {
     pub(crate) notified_revision: u64,
     /// Last time anyone read it (drives eviction of ended chats).
     pub(crate) last_access: Timestamp,
+    /// The other side's typing indicator as last answered to a waiting LivePerson read, per
+    /// side (`[visitor readers, agent readers]`): the next wait compares with it, so a change
+    /// made between two polls still ends the next one at once (see `chats::cursor`).
+    pub(crate) typing_delivered: [Option<chatwire_core::Typing>; 2],
 }
 
 /// What a tail can say about `events >= from`.
@@ -88,6 +92,7 @@ impl Tail {
             visitor_recorded_at: Timestamp(0),
             notified_revision: 0,
             last_access: now,
+            typing_delivered: [None; 2],
         }
     }
 
@@ -268,6 +273,7 @@ impl Live {
                     visitor_recorded_at: old.visitor_recorded_at,
                     notified_revision: old.notified_revision,
                     last_access: old.last_access,
+                    typing_delivered: old.typing_delivered,
                     ..Tail::new(Chat::clone(newest), now)
                 }
             }
