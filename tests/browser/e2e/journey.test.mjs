@@ -76,6 +76,8 @@ test('a visitor on another site, two agents and a supervisor: one chat from requ
   // agent1 goes Online in the console.
   const a1 = await consoleWindow('agent1');
   await a1.page.getByLabel('Availability').selectOption('Online');
+  // The change is a request: the visitor's availability check must come after it landed.
+  await a1.page.getByRole('status').filter({ hasText: 'Availability: Online' }).waitFor({ timeout: T });
 
   // The visitor opens the widget on the shop page and starts a chat.
   const vContext = await browser.newContext({ viewport: { width: 1100, height: 820 } });

@@ -44,6 +44,8 @@ test("the README's two-tab chat works with the demo's printed addresses and logi
   await agent.getByLabel('Password').fill('demo-pass');
   await agent.getByRole('button', { name: 'Log in' }).click();
   await agent.getByLabel('Availability').selectOption('Online');
+  // The change is a request: the visitor's availability check must come after it landed.
+  await agent.getByRole('status').filter({ hasText: 'Availability: Online' }).waitFor({ timeout: T });
 
   // Tab 2: the demo shop page with the widget (same server, the demo's key).
   const shop = await context.newPage();
