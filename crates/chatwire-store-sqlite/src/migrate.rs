@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_app_logins.sql"),
     include_str!("../migrations/0009_history.sql"),
     include_str!("../migrations/0010_admin.sql"),
+    include_str!("../migrations/0011_webhooks.sql"),
 ];
 
 /// The schema version this build writes and expects.
