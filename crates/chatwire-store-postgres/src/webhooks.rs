@@ -115,6 +115,19 @@ impl WebhookStore for PgStore {
             .collect()
     }
 
+    async fn webhook_accounts(&self) -> StoreResult<Vec<AccountId>> {
+        let sql = "SELECT DISTINCT account_id FROM webhooks WHERE enabled ORDER BY account_id";
+        let c = self.client().await?;
+        db::rows(&c, sql, &[])
+            .await?
+            .iter()
+            .map(|row| {
+                let id: &str = get(row, 0, "webhook")?;
+                AccountId::parse(id).map_err(|e| corrupt("webhook", e))
+            })
+            .collect()
+    }
+
     async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook> {
         read(&self.client().await?, account, id).await
     }

@@ -252,6 +252,17 @@ impl WebhookStore for SqliteStore {
             .await
     }
 
+    async fn webhook_accounts(&self) -> StoreResult<Vec<AccountId>> {
+        self.readers
+            .run(|c| {
+                let sql = "SELECT DISTINCT account_id FROM webhooks WHERE enabled = 1 ORDER BY account_id";
+                queries::all(c, sql, [], |r| r.get::<_, String>(0), |a| {
+                    AccountId::parse(&a).map_err(|e| corrupt("webhook", e))
+                })
+            })
+            .await
+    }
+
     async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook> {
         let account = account.clone();
         self.readers.run(move |c| get(c, &account, id)).await

@@ -86,6 +86,8 @@ pub async fn run_webhooks(store: &dyn Store) {
         Err(StoreError::NotFound(_))
     ));
     let ours = [created.id];
+    let listed = store.webhook_accounts().await.expect("accounts");
+    assert!(listed.contains(&acc) && !listed.contains(&other));
 
     // Nothing after the cursor: not claimed.
     assert!(claim_ours(store, 2_000, 9_000, &ours).await.is_empty());
@@ -211,6 +213,13 @@ pub async fn run_webhooks(store: &dyn Store) {
     assert!(
         claim_ours(store, 40_000, 50_000, &ours).await.is_empty(),
         "paused"
+    );
+    assert!(
+        !store
+            .webhook_accounts()
+            .await
+            .expect("accounts")
+            .contains(&acc)
     );
     let mut foreign = edited.clone();
     foreign.account = other.clone();

@@ -53,6 +53,19 @@ impl WebhookStore for MemoryStore {
             .collect())
     }
 
+    async fn webhook_accounts(&self) -> StoreResult<Vec<AccountId>> {
+        let mut accounts: Vec<AccountId> = self
+            .lock()?
+            .webhooks
+            .values()
+            .filter(|w| w.enabled)
+            .map(|w| w.account.clone())
+            .collect();
+        accounts.sort();
+        accounts.dedup();
+        Ok(accounts)
+    }
+
     async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook> {
         owned(&mut self.lock()?.webhooks, account, id).map(|w| w.clone())
     }
