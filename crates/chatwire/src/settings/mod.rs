@@ -11,6 +11,7 @@ mod liveperson;
 mod mail;
 mod routing;
 mod throttle;
+mod webhooks;
 
 use std::path::Path;
 use std::time::Duration;
@@ -28,6 +29,7 @@ pub use self::liveperson::{AccountTransferSettings, VisitorKeySettings};
 pub use self::mail::MailSettings;
 pub use self::routing::RoutingSettings;
 pub use self::throttle::ThrottleSettings;
+pub use self::webhooks::WebhookSettings;
 
 /// The documented example configuration, printed by `chatwire default-config`.
 pub const EXAMPLE: &str = include_str!("../../../../chatwire.example.toml");
@@ -50,6 +52,8 @@ pub struct Settings {
     pub routing: RoutingSettings,
     /// SMTP for chat transcripts.
     pub mail: MailSettings,
+    /// Outbound webhook delivery: timeout, retries, maximum age.
+    pub webhooks: WebhookSettings,
     /// The SuperOffice WebAPI dialect.
     pub superoffice: SuperOfficeSettings,
     /// Logging.
@@ -385,6 +389,7 @@ impl Settings {
             directory_ttl: Duration::from_millis(e.directory_ttl_ms),
             max_wait: Duration::from_secs(e.max_wait_secs),
             mail,
+            webhooks: self.webhooks.config()?,
             guard: self.throttle.config()?,
             visitor_keys,
             agent_first_wait: Duration::from_secs(e.agent_first_wait_secs),
