@@ -200,8 +200,8 @@ pub struct WebhookProgress {
     pub last_error: Option<String>,
 }
 
-/// One subscription of an account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One subscription of an account. `Debug` never prints the secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Webhook {
     /// Assigned by the store.
     pub id: WebhookId,
@@ -221,6 +221,22 @@ pub struct Webhook {
     pub created_at: Timestamp,
     /// Its delivery position.
     pub progress: WebhookProgress,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("id", &self.id)
+            .field("account", &self.account)
+            .field("url", &self.url)
+            .field("secret", &"***")
+            .field("kinds", &self.kinds)
+            .field("format", &self.format)
+            .field("enabled", &self.enabled)
+            .field("created_at", &self.created_at)
+            .field("progress", &self.progress)
+            .finish()
+    }
 }
 
 /// An event a subscription gave up on (retried for the configured maximum age).

@@ -75,7 +75,7 @@ async fn claim_and_spawn(
     let now = engine.now();
     // The lease outlasts one attempt (the request timeout) with room for the store calls
     // around it; a worker that dies mid-attempt delays that subscription until it ends.
-    let lease = Timestamp(now.0 + millis(cfg.timeout) * 2 + 10_000);
+    let lease = Timestamp(now.0 + millis(cfg.timeout) * 2 + 5_000);
     let limit = u32::try_from(free).unwrap_or(u32::MAX);
     let claimed = match engine.0.store.claim_due_webhooks(now, lease, limit).await {
         Ok(c) => c,

@@ -1,12 +1,14 @@
 //! Outbound webhooks end to end: a real server, a real receiver (`receiver`), subscriptions
 //! made through the admin API. `delivery`: signed posts, retries after 500, timeouts, dropped
 //! connections and `Retry-After`; `order`: per-subscription order under 16 concurrent chats;
-//! `dead`: dead letters after the maximum age and their replay; `admin`: the subscription
+//! `dead`: dead letters after the maximum age and their replay; `nodes`: kill -9 mid-delivery
+//! and two nodes on PostgreSQL; `admin`: the subscription
 //! routes' answers and errors.
 
 mod admin;
 mod dead;
 mod delivery;
+mod nodes;
 mod order;
 pub(crate) mod receiver;
 

@@ -61,6 +61,8 @@ impl Received {
 struct Shared {
     script: VecDeque<Answer>,
     log: Vec<Received>,
+    /// How long each unscripted 200 takes.
+    slow: Duration,
 }
 
 /// A running receiver.
@@ -74,11 +76,18 @@ pub(crate) struct Receiver {
 impl Receiver {
     /// Starts one answering `script` first, then 200 to everything.
     pub(crate) async fn start(script: Vec<Answer>) -> Self {
+        Self::start_slow(script, Duration::ZERO).await
+    }
+
+    /// [`Receiver::start`], taking `slow` to answer each unscripted 200 (so that a delivery
+    /// is nearly always in flight).
+    pub(crate) async fn start_slow(script: Vec<Answer>, slow: Duration) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
         let shared = Arc::new(Mutex::new(Shared {
             script: script.into(),
             log: Vec::new(),
+            slow,
         }));
         let accepting = Arc::clone(&shared);
         tokio::spawn(async move {
@@ -124,7 +133,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Mutex<Shared>>) {
     let Some((headers, body)) = read_request(&mut stream).await else {
         return;
     };
-    let answer = {
+    let (answer, slow) = {
         let mut s = shared.lock().expect("script");
         let answer = s.script.pop_front();
         s.log.push(Received {
@@ -133,9 +142,13 @@ async fn serve(mut stream: TcpStream, shared: Arc<Mutex<Shared>>) {
             at: Instant::now(),
             answer: answer.clone(),
         });
-        answer
+        (answer, s.slow)
     };
     let reply = match answer {
+        None if !slow.is_zero() => {
+            tokio::time::sleep(slow).await;
+            "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned()
+        }
         None => "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned(),
         Some(Answer::Status(code, retry)) => format!(
             "HTTP/1.1 {code} Scripted\r\ncontent-length: 0\r\nconnection: close\r\n{}\r\n",
