@@ -6,6 +6,7 @@
 //! routes' answers and errors.
 
 mod admin;
+mod cost;
 mod dead;
 mod delivery;
 mod nodes;
