@@ -115,15 +115,16 @@ impl WebhookStore for PgStore {
             .collect()
     }
 
-    async fn webhook_accounts(&self) -> StoreResult<Vec<AccountId>> {
-        let sql = "SELECT DISTINCT account_id FROM webhooks WHERE enabled ORDER BY account_id";
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>> {
+        let sql = "SELECT account_id, id FROM webhooks WHERE enabled ORDER BY id";
         let c = self.client().await?;
         db::rows(&c, sql, &[])
             .await?
             .iter()
             .map(|row| {
-                let id: &str = get(row, 0, "webhook")?;
-                AccountId::parse(id).map_err(|e| corrupt("webhook", e))
+                let account: &str = get(row, 0, "webhook")?;
+                let account = AccountId::parse(account).map_err(|e| corrupt("webhook", e))?;
+                Ok((account, WebhookId(get(row, 1, "webhook")?)))
             })
             .collect()
     }

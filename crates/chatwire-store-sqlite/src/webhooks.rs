@@ -252,12 +252,14 @@ impl WebhookStore for SqliteStore {
             .await
     }
 
-    async fn webhook_accounts(&self) -> StoreResult<Vec<AccountId>> {
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>> {
         self.readers
             .run(|c| {
-                let sql = "SELECT DISTINCT account_id FROM webhooks WHERE enabled = 1 ORDER BY account_id";
-                queries::all(c, sql, [], |r| r.get::<_, String>(0), |a| {
-                    AccountId::parse(&a).map_err(|e| corrupt("webhook", e))
+                let sql = "SELECT account_id, id FROM webhooks WHERE enabled = 1 ORDER BY id";
+                let read = |r: &Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?));
+                queries::all(c, sql, [], read, |(a, id)| {
+                    let account = AccountId::parse(&a).map_err(|e| corrupt("webhook", e))?;
+                    Ok((account, WebhookId(id)))
                 })
             })
             .await

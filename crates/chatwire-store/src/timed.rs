@@ -186,7 +186,7 @@ timed_store! {
     WebhookStore;
     async fn create_webhook(&self, new: &Webhook) -> StoreResult<Webhook>;
     async fn list_webhooks(&self, account: &AccountId) -> StoreResult<Vec<Webhook>>;
-    async fn webhook_accounts(&self) -> StoreResult<Vec<AccountId>>;
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>>;
     async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook>;
     async fn update_webhook(&self, webhook: &Webhook) -> StoreResult<()>;
     async fn delete_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<()>;

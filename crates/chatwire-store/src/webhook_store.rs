@@ -27,9 +27,10 @@ pub trait WebhookStore: Send + Sync + 'static {
     /// An account's subscriptions, by id.
     async fn list_webhooks(&self, account: &AccountId) -> StoreResult<Vec<Webhook>>;
 
-    /// Every account with at least one enabled subscription, server-wide, by id. The engine
-    /// polls it (every few seconds) so that commits of other accounts do not wake its worker.
-    async fn webhook_accounts(&self) -> StoreResult<Vec<AccountId>>;
+    /// Every enabled subscription, server-wide, as (account, id), by id. The engine polls it
+    /// (every few seconds) so that a commit wakes its worker only when the account has a
+    /// subscription that could be due.
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>>;
 
     /// One subscription of an account; `NotFound` outside it.
     async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook>;

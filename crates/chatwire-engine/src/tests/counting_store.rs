@@ -113,7 +113,7 @@ impl chatwire_store::WebhookStore for CountingStore {
     forward! {
         create_webhook['a](new: &'a chatwire_core::Webhook) -> chatwire_core::Webhook;
         list_webhooks['a](account: &'a AccountId) -> Vec<chatwire_core::Webhook>;
-        webhook_accounts[]() -> Vec<AccountId>;
+        enabled_webhooks[]() -> Vec<(AccountId, chatwire_core::WebhookId)>;
         get_webhook['a](account: &'a AccountId, id: chatwire_core::WebhookId) -> chatwire_core::Webhook;
         update_webhook['a](webhook: &'a chatwire_core::Webhook) -> ();
         delete_webhook['a](account: &'a AccountId, id: chatwire_core::WebhookId) -> ();

@@ -125,7 +125,7 @@ impl Engine {
             )));
         }
         let created = self.0.store.create_webhook(&new).await?;
-        self.refresh_webhook_accounts().await;
+        self.refresh_webhooks().await;
         Ok(created)
     }
 
@@ -165,7 +165,7 @@ impl Engine {
         stored.format = format.unwrap_or(stored.format);
         stored.enabled = patch.enabled.unwrap_or(stored.enabled);
         self.0.store.update_webhook(&stored).await?;
-        self.refresh_webhook_accounts().await;
+        self.refresh_webhooks().await;
         Ok(stored)
     }
 
@@ -178,7 +178,7 @@ impl Engine {
     ) -> EngineResult<()> {
         by.check_account(account)?;
         self.0.store.delete_webhook(account, id).await?;
-        self.refresh_webhook_accounts().await;
+        self.refresh_webhooks().await;
         Ok(())
     }
 

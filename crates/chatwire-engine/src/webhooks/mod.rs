@@ -19,12 +19,12 @@ mod schedule;
 pub(crate) mod signature;
 mod worker;
 
-use std::collections::HashSet;
-use std::sync::RwLock;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
-use chatwire_core::{AccountId, DomainError, FeedItem, Webhook, WebhookKind};
+use chatwire_core::{AccountId, DomainError, FeedItem, Webhook, WebhookId, WebhookKind};
 use chatwire_store::Committed;
 use tokio::sync::Notify;
 
@@ -89,33 +89,73 @@ pub trait WebhookRenderer: Send + Sync + 'static {
     fn render(&self, hook: &Webhook, kind: WebhookKind, item: &FeedItem) -> Vec<u8>;
 }
 
-/// The engine's webhook state: the worker's wake-up and which accounts have subscriptions.
+/// What this node knows of a subscription's next chance, so that a commit wakes the worker
+/// only when some subscription of its account could be claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Local {
+    /// Claimed by this node: its task will take the new event after the current one.
+    InFlight,
+    /// Backing off until then.
+    Until(chatwire_core::Timestamp),
+}
+
+/// The engine's webhook state: the worker's wake-up and which subscriptions exist.
 #[derive(Default)]
 pub(crate) struct Webhooks {
     /// Set once the worker runs; until then commits wake nothing.
     started: AtomicBool,
     /// The renderer and HTTP client, once [`Engine::start_webhooks`] ran (replays use them).
     delivery: std::sync::OnceLock<(std::sync::Arc<dyn WebhookRenderer>, reqwest::Client)>,
-    /// Woken by commits of accounts with subscriptions, and by settled deliveries.
+    /// Woken by commits that may make a subscription due, and by finished runs.
     wake: Notify,
-    /// Accounts with an enabled subscription (server-wide; refreshed every few seconds and
-    /// after each change made here), so other accounts' commits cost one lookup.
-    accounts: RwLock<HashSet<AccountId>>,
+    /// Enabled subscriptions by account (server-wide; refreshed every few seconds and after
+    /// each change made here), so other accounts' commits cost one lookup.
+    subs: RwLock<HashMap<AccountId, Vec<WebhookId>>>,
+    /// Subscriptions in flight here or backing off (absent: may be due).
+    local: Mutex<HashMap<WebhookId, Local>>,
 }
 
 impl Webhooks {
-    fn has_account(&self, account: &AccountId) -> bool {
-        self.accounts.read().is_ok_and(|set| set.contains(account))
+    /// Whether a commit in `account` at `now` may give the worker something to claim.
+    fn may_claim(&self, account: &AccountId, now: chatwire_core::Timestamp) -> bool {
+        let Ok(subs) = self.subs.read() else {
+            return true;
+        };
+        let Some(ids) = subs.get(account) else {
+            return false;
+        };
+        let Ok(local) = self.local.lock() else {
+            return true;
+        };
+        ids.iter().any(|id| match local.get(id) {
+            None => true,
+            Some(Local::InFlight) => false,
+            Some(Local::Until(at)) => *at <= now,
+        })
     }
 
-    fn set_accounts(&self, accounts: Vec<AccountId>) {
-        if let Ok(mut set) = self.accounts.write() {
-            *set = accounts.into_iter().collect();
+    fn set_subs(&self, enabled: Vec<(AccountId, WebhookId)>) {
+        let mut by_account: HashMap<AccountId, Vec<WebhookId>> = HashMap::new();
+        for (account, id) in enabled {
+            by_account.entry(account).or_default().push(id);
+        }
+        if let Ok(mut subs) = self.subs.write() {
+            *subs = by_account;
         }
     }
 
     fn any(&self) -> bool {
-        self.accounts.read().is_ok_and(|set| !set.is_empty())
+        self.subs.read().is_ok_and(|s| !s.is_empty())
+    }
+
+    /// Records what this node knows of `id` (`None`: nothing, it may be due).
+    pub(crate) fn set_local(&self, id: WebhookId, state: Option<Local>) {
+        if let Ok(mut local) = self.local.lock() {
+            match state {
+                Some(s) => local.insert(id, s),
+                None => local.remove(&id),
+            };
+        }
     }
 }
 
@@ -141,20 +181,23 @@ impl Engine {
         }
     }
 
-    /// Called for every commit (after it): wakes the worker when the account has
-    /// subscriptions. The append path pays one atomic load, or one read-locked set lookup.
+    /// Called for every commit (after it): wakes the worker when a subscription of the
+    /// account may be claimed (not in flight here, not backing off). The append path pays
+    /// one atomic load, or for a subscribed account one map lookup under a read lock.
     pub(crate) fn webhooks_on_commit(&self, committed: &Committed) {
         let hooks = &self.0.webhooks;
-        if hooks.started.load(Ordering::Relaxed) && hooks.has_account(&committed.chat.account) {
+        if hooks.started.load(Ordering::Relaxed)
+            && hooks.may_claim(&committed.chat.account, self.now())
+        {
             hooks.wake.notify_one();
         }
     }
 
-    /// Re-reads which accounts have subscriptions (after a change here, and periodically).
-    pub(crate) async fn refresh_webhook_accounts(&self) {
-        match self.0.store.webhook_accounts().await {
-            Ok(accounts) => self.0.webhooks.set_accounts(accounts),
-            Err(e) => tracing::warn!(error = %e, "webhook accounts not refreshed"),
+    /// Re-reads which subscriptions are enabled (after a change here, and periodically).
+    pub(crate) async fn refresh_webhooks(&self) {
+        match self.0.store.enabled_webhooks().await {
+            Ok(enabled) => self.0.webhooks.set_subs(enabled),
+            Err(e) => tracing::warn!(error = %e, "webhook subscriptions not refreshed"),
         }
         self.0.webhooks.wake.notify_one();
     }

@@ -86,8 +86,9 @@ pub async fn run_webhooks(store: &dyn Store) {
         Err(StoreError::NotFound(_))
     ));
     let ours = [created.id];
-    let listed = store.webhook_accounts().await.expect("accounts");
-    assert!(listed.contains(&acc) && !listed.contains(&other));
+    let listed = store.enabled_webhooks().await.expect("enabled");
+    assert!(listed.contains(&(acc.clone(), created.id)));
+    assert!(!listed.iter().any(|(a, _)| a == &other));
 
     // Nothing after the cursor: not claimed.
     assert!(claim_ours(store, 2_000, 9_000, &ours).await.is_empty());
@@ -214,13 +215,8 @@ pub async fn run_webhooks(store: &dyn Store) {
         claim_ours(store, 40_000, 50_000, &ours).await.is_empty(),
         "paused"
     );
-    assert!(
-        !store
-            .webhook_accounts()
-            .await
-            .expect("accounts")
-            .contains(&acc)
-    );
+    let listed = store.enabled_webhooks().await.expect("enabled");
+    assert!(!listed.iter().any(|(_, id)| id == &created.id), "paused");
     let mut foreign = edited.clone();
     foreign.account = other.clone();
     assert!(matches!(

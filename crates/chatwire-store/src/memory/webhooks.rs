@@ -53,17 +53,14 @@ impl WebhookStore for MemoryStore {
             .collect())
     }
 
-    async fn webhook_accounts(&self) -> StoreResult<Vec<AccountId>> {
-        let mut accounts: Vec<AccountId> = self
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>> {
+        Ok(self
             .lock()?
             .webhooks
             .values()
             .filter(|w| w.enabled)
-            .map(|w| w.account.clone())
-            .collect();
-        accounts.sort();
-        accounts.dedup();
-        Ok(accounts)
+            .map(|w| (w.account.clone(), w.id))
+            .collect())
     }
 
     async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook> {
