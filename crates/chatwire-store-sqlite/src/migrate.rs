@@ -84,11 +84,11 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 24,
+            tables, 26,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
              survey_responses, outbox, topic_settings, skill_tombstones, mailbox, app_logins, \
-             chat_facts, high_water, retention, admin_tokens, agent_tombstones, and \
-             chat_lines_fts with its 4 FTS5 shadow tables"
+             chat_facts, high_water, retention, admin_tokens, agent_tombstones, webhooks, \
+             webhook_dead_letters, and chat_lines_fts with its 4 FTS5 shadow tables"
         );
     }
 
