@@ -39,3 +39,49 @@ fn kind_sets_parse_wire_names_and_default_excludes_typing() {
         assert_eq!(WebhookKind::parse(kind.as_str()), Some(kind));
     }
 }
+
+fn event(id: u32, kind: EventKind) -> ChatEvent {
+    ChatEvent {
+        id: crate::EventId(id),
+        seq: GlobalSeq(i64::from(id) + 100),
+        at: Timestamp(0),
+        kind,
+    }
+}
+
+fn state(state: ChatState) -> EventKind {
+    EventKind::State(crate::StateChange {
+        state,
+        end_cause: None,
+    })
+}
+
+#[test]
+fn chat_events_map_to_kinds_and_a_requeue_is_not_a_new_request() {
+    use crate::{AgentId, TransferTarget};
+    let kind = |id, k| WebhookKind::of_event(&event(id, k));
+    assert_eq!(
+        kind(0, state(ChatState::Waiting)),
+        Some(WebhookKind::ChatRequested)
+    );
+    assert_eq!(kind(7, state(ChatState::Waiting)), None, "requeued");
+    assert_eq!(
+        kind(3, state(ChatState::Chatting)),
+        Some(WebhookKind::ChatAccepted)
+    );
+    assert_eq!(kind(9, state(ChatState::Ended)), Some(WebhookKind::Ended));
+    let url = EventKind::Url {
+        url: "https://x.example".into(),
+        by: "ann".into(),
+    };
+    assert_eq!(kind(4, url), Some(WebhookKind::Line));
+    let transfer = EventKind::Transfer {
+        from: Some(AgentId(1)),
+        to: TransferTarget::Agent {
+            id: AgentId(2),
+            name: "bob".into(),
+        },
+        text: String::new(),
+    };
+    assert_eq!(kind(5, transfer), Some(WebhookKind::Transferred));
+}
