@@ -95,7 +95,7 @@ pub use topics::TopicRights;
 pub use visitor_auth::{TokenAlgorithm, VisitorKeyConfig, check_visitor_keys, participant_id};
 pub use webhooks::{
     MAX_WEBHOOKS_PER_ACCOUNT, ReplayOutcome, WebhookConfig, WebhookInput, WebhookPatch,
-    WebhookRenderer, sign_webhook,
+    WebhookRenderer, sign_superoffice, sign_webhook,
 };
 
 /// Tunables of the engine (the binary fills them from configuration).

@@ -83,7 +83,7 @@ impl Server {
                 .context("seeding the demo account")?;
         }
         engine.start().await.context("starting the engine")?;
-        engine.start_webhooks(Arc::new(chatwire_api::feed::WebhookPayloads));
+        engine.start_webhooks(Arc::new(chatwire_api::webhook_payloads::WebhookPayloads));
         let state = AppState::with_parts(
             engine.clone(),
             settings.http()?,

@@ -23,7 +23,7 @@ mod webhook;
 pub use doc::FeedApi;
 pub(crate) use types::event_json;
 pub(crate) use webhook::WebhookPayloadDoc;
-pub use webhook::WebhookPayloads;
+pub(crate) use webhook::webhook_body;
 
 use axum::Json;
 use axum::extract::{Path, State};

@@ -1,8 +1,8 @@
 //! The body of a webhook delivery in the `chatwire` format: the feed's event JSON (the same
 //! bytes a feed reader gets for it) in an envelope naming the kind, the account and the
-//! subscription. The engine posts it; this crate owns the shape, as it owns the feed's.
+//! subscription. The engine posts it; this crate owns the shape, as it owns the feed's
+//! (`crate::webhook_payloads` picks the format).
 
-use chatwire_engine::WebhookRenderer;
 use chatwire_engine::core::{FeedItem, Webhook, WebhookKind};
 use serde::Serialize;
 use serde_json::json;
@@ -11,21 +11,19 @@ use utoipa::ToSchema;
 use super::doc::FeedEvent;
 use super::types::feed_item;
 
-/// Renders webhook bodies (handed to `Engine::start_webhooks` by the binary).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WebhookPayloads;
-
-impl WebhookRenderer for WebhookPayloads {
-    fn render(&self, hook: &Webhook, kind: WebhookKind, item: &FeedItem) -> Vec<u8> {
-        let body = json!({
-            "type": kind.as_str(),
-            "eventId": item.event.seq.0,
-            "account": hook.account.as_str(),
-            "webhookId": hook.id.0,
-            "event": feed_item(item),
-        });
-        serde_json::to_vec(&body).unwrap_or_default()
-    }
+/// The body of a `format: chatwire` delivery of `item` to `hook` as `kind`.
+pub(crate) fn webhook_body(
+    hook: &Webhook,
+    kind: WebhookKind,
+    item: &FeedItem,
+) -> serde_json::Value {
+    json!({
+        "type": kind.as_str(),
+        "eventId": item.event.seq.0,
+        "account": hook.account.as_str(),
+        "webhookId": hook.id.0,
+        "event": feed_item(item),
+    })
 }
 
 /// The body of a webhook delivery (`format: chatwire`), posted with the headers

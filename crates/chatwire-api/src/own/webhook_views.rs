@@ -38,7 +38,7 @@ pub struct WebhookView {
     /// `chat.transferred`, `chat.ended`, `chat.typing`, `offline.message`,
     /// `survey.submitted`, `agent.availability`).
     pub events: Vec<String>,
-    /// Payload format: `chatwire`.
+    /// Payload format: `chatwire` or `superoffice`.
     pub format: String,
     /// Paused when false.
     pub enabled: bool,
@@ -95,7 +95,8 @@ pub struct NewWebhookBody {
     pub secret: Option<String>,
     /// Event kinds; absent: every kind but `chat.typing`.
     pub events: Option<Vec<String>>,
-    /// Payload format; absent: `chatwire` (the only one so far).
+    /// Payload format: `chatwire` (absent) or `superoffice` (SuperOffice's chat webhook
+    /// payload and `X-SuperOffice-Signature`, docs/webhooks.md).
     pub format: Option<String>,
     /// Absent: true.
     pub enabled: Option<bool>,

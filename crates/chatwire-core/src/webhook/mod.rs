@@ -162,6 +162,9 @@ impl WebhookKinds {
 pub enum PayloadFormat {
     /// chatwire's own JSON: the feed's event shape in an envelope (docs/webhooks.md).
     Chatwire,
+    /// SuperOffice's webhook payload for chat events (`chatsession.created`, `.message`,
+    /// `.changed`) with its `X-SuperOffice-Signature` (docs/webhooks.md, "SuperOffice").
+    SuperOffice,
 }
 
 impl PayloadFormat {
@@ -169,6 +172,7 @@ impl PayloadFormat {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Chatwire => "chatwire",
+            Self::SuperOffice => "superoffice",
         }
     }
 
@@ -176,12 +180,35 @@ impl PayloadFormat {
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         match text {
             "chatwire" => Ok(Self::Chatwire),
+            "superoffice" => Ok(Self::SuperOffice),
             _ => Err(DomainError::invalid(
                 "format",
-                "the payload format must be \"chatwire\"",
+                "the payload format must be \"chatwire\" or \"superoffice\"",
             )),
         }
     }
+}
+
+/// The SuperOffice event a kind is sent as (`format: superoffice`): a request opens a
+/// session, a line is a message, anything else changes the session. `None` for kinds that are
+/// not chat events.
+pub const fn superoffice_event(kind: WebhookKind) -> Option<&'static str> {
+    match kind {
+        WebhookKind::ChatRequested => Some("chatsession.created"),
+        WebhookKind::Line => Some("chatsession.message"),
+        WebhookKind::ChatAccepted | WebhookKind::Transferred | WebhookKind::Ended => {
+            Some("chatsession.changed")
+        }
+        _ => None,
+    }
+}
+
+/// The GUID-shaped `EventId` of a SuperOffice delivery, derived from the event's global
+/// sequence number so that it is the same on every retry and replay (receivers de-duplicate
+/// on it).
+pub fn superoffice_event_id(seq: GlobalSeq) -> String {
+    let n = u64::try_from(seq.0).unwrap_or(0);
+    format!("00000000-0000-4000-8000-{:012x}", n & 0xffff_ffff_ffff)
 }
 
 /// Where a subscription's deliveries stand.

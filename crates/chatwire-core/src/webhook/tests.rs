@@ -85,3 +85,29 @@ fn chat_events_map_to_kinds_and_a_requeue_is_not_a_new_request() {
     };
     assert_eq!(kind(5, transfer), Some(WebhookKind::Transferred));
 }
+
+#[test]
+fn superoffice_names_and_stable_event_ids() {
+    assert_eq!(
+        PayloadFormat::parse("superoffice"),
+        Ok(PayloadFormat::SuperOffice)
+    );
+    assert!(PayloadFormat::parse("xml").is_err());
+    assert_eq!(
+        superoffice_event(WebhookKind::ChatRequested),
+        Some("chatsession.created")
+    );
+    assert_eq!(
+        superoffice_event(WebhookKind::Line),
+        Some("chatsession.message")
+    );
+    assert_eq!(
+        superoffice_event(WebhookKind::Ended),
+        Some("chatsession.changed")
+    );
+    assert_eq!(superoffice_event(WebhookKind::AgentAvailability), None);
+    assert_eq!(
+        superoffice_event_id(GlobalSeq(0x2a)),
+        "00000000-0000-4000-8000-00000000002a"
+    );
+}

@@ -229,7 +229,7 @@ impl Engine {
                 "webhook delivery is not running on this server".to_owned(),
             ));
         };
-        let body = renderer.render(&hook, kind, &item);
+        let body = super::body_of(self, renderer.as_ref(), &hook, kind, &item).await?;
         match attempt::post(client, &hook, kind, &item, body, self.now()).await {
             Outcome::Delivered => {
                 self.0.store.delete_dead_letter(account, id, letter).await?;

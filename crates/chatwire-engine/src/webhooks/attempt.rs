@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use chatwire_core::{FeedItem, Timestamp, Webhook, WebhookKind};
+use chatwire_core::webhook::{superoffice_event, superoffice_event_id};
+use chatwire_core::{FeedItem, PayloadFormat, Timestamp, Webhook, WebhookKind};
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 
 use super::{schedule, signature};
@@ -21,6 +22,12 @@ pub(crate) mod headers {
     pub(crate) const TIMESTAMP: &str = "chatwire-timestamp";
     /// `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`.
     pub(crate) const SIGNATURE: &str = "chatwire-signature";
+    /// SuperOffice format: the event name (`chatsession.created`, …).
+    pub(crate) const SO_EVENT: &str = "x-superoffice-event";
+    /// SuperOffice format: the payload's `EventId`.
+    pub(crate) const SO_EVENT_ID: &str = "x-superoffice-eventid";
+    /// SuperOffice format: base64 of HMAC-SHA256(secret, body).
+    pub(crate) const SO_SIGNATURE: &str = "x-superoffice-signature";
 }
 
 /// The outcome of one attempt.
@@ -55,8 +62,21 @@ pub(super) async fn post(
         .header(headers::EVENT_TYPE, kind.as_str())
         .header(headers::WEBHOOK_ID, hook.id.0.to_string())
         .header(headers::TIMESTAMP, timestamp.to_string())
-        .header(headers::SIGNATURE, signature)
-        .body(body);
+        .header(headers::SIGNATURE, signature);
+    let request = match hook.format {
+        PayloadFormat::Chatwire => request,
+        PayloadFormat::SuperOffice => request
+            .header(
+                headers::SO_EVENT,
+                superoffice_event(kind).unwrap_or_default(),
+            )
+            .header(headers::SO_EVENT_ID, superoffice_event_id(item.event.seq))
+            .header(
+                headers::SO_SIGNATURE,
+                signature::sign_superoffice(&hook.secret, &body),
+            ),
+    };
+    let request = request.body(body);
     match request.send().await {
         Ok(response) if response.status().is_success() => Outcome::Delivered,
         Ok(response) => Outcome::Failed {

@@ -24,14 +24,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
-use chatwire_core::{AccountId, DomainError, FeedItem, Webhook, WebhookId, WebhookKind};
+use chatwire_core::{
+    AccountId, Chat, DomainError, FeedItem, PayloadFormat, Webhook, WebhookId, WebhookKind,
+};
 use chatwire_store::Committed;
 use tokio::sync::Notify;
 
 use crate::Engine;
 
 pub use admin::{MAX_WEBHOOKS_PER_ACCOUNT, ReplayOutcome, WebhookInput, WebhookPatch};
-pub use signature::sign as sign_webhook;
+pub use signature::{sign as sign_webhook, sign_superoffice};
 
 /// Delivery settings (the binary fills them from `[webhooks]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,8 +87,33 @@ impl WebhookConfig {
 
 /// Renders a delivery's body. Implemented by the API crate, which owns the wire shapes.
 pub trait WebhookRenderer: Send + Sync + 'static {
-    /// The body posted to `hook` for `item`, delivered as `kind`.
-    fn render(&self, hook: &Webhook, kind: WebhookKind, item: &FeedItem) -> Vec<u8>;
+    /// The body posted to `hook` for `item`, delivered as `kind`. `chat` is the chat as
+    /// committed now, read only for formats that need it (SuperOffice's: its number and
+    /// status), else `None`.
+    fn render(
+        &self,
+        hook: &Webhook,
+        kind: WebhookKind,
+        item: &FeedItem,
+        chat: Option<&Chat>,
+    ) -> Vec<u8>;
+}
+
+/// The body of `item` for `hook`, reading the chat when the format needs it.
+pub(crate) async fn body_of(
+    engine: &Engine,
+    renderer: &dyn WebhookRenderer,
+    hook: &Webhook,
+    kind: WebhookKind,
+    item: &FeedItem,
+) -> crate::EngineResult<Vec<u8>> {
+    let chat = match hook.format {
+        PayloadFormat::Chatwire => None,
+        PayloadFormat::SuperOffice => {
+            Some(engine.0.store.get_chat(&hook.account, &item.chat).await?)
+        }
+    };
+    Ok(renderer.render(hook, kind, item, chat.as_ref()))
 }
 
 /// What this node knows of a subscription's next chance, so that a commit wakes the worker

@@ -147,7 +147,7 @@ async fn run(
         };
         posted += 1;
         let from = hook.progress.cursor;
-        let body = renderer.render(&hook, kind, &item);
+        let body = super::body_of(engine, renderer, &hook, kind, &item).await?;
         let outcome = attempt::post(client, &hook, kind, &item, body, engine.now()).await;
         let now = engine.now();
         let held = Timestamp(now.0 + lease_len(cfg));

@@ -2,8 +2,8 @@
 //! made through the admin API. `delivery`: signed posts, retries after 500, timeouts, dropped
 //! connections and `Retry-After`; `order`: per-subscription order under 16 concurrent chats;
 //! `dead`: dead letters after the maximum age and their replay; `nodes`: kill -9 mid-delivery
-//! and two nodes on PostgreSQL; `admin`: the subscription
-//! routes' answers and errors.
+//! and two nodes on PostgreSQL; `superoffice`: SuperOffice's payload format; `admin`: the
+//! subscription routes' answers and errors; `cost`: the append path measured (ignored).
 
 mod admin;
 mod cost;
@@ -12,6 +12,7 @@ mod delivery;
 mod nodes;
 mod order;
 pub(crate) mod receiver;
+mod superoffice;
 
 use std::time::Duration;
 
