@@ -17,6 +17,7 @@
 //! - [`limits`]: request size limits and the dialect of a path (errors outside the routers).
 //! - [`liveperson`], [`superoffice`]: the two wire dialects; [`own`]: chatwire's own API
 //!   (admin, history, statistics, OpenAPI) with [`feed`], its real-time part.
+//! - [`webhook_payloads`]: webhook bodies by format (chatwire's own, SuperOffice's).
 //!
 //! Handlers call the [`chatwire_engine::Engine`], never a store.
 
@@ -35,6 +36,7 @@ pub mod state;
 pub mod superoffice;
 pub mod trace;
 pub mod web;
+pub mod webhook_payloads;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};

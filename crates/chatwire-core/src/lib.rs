@@ -14,6 +14,7 @@
 //! - [`survey`]: survey forms and answer validation.
 //! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
 //! - [`identity`]: authenticated visitors (what a verified token says of them).
+//! - [`webhook`]: outbound webhook subscriptions, their delivery cursor and dead letters.
 //! - [`mailbox`]: mails delivered locally when no SMTP server is configured.
 //! - [`routing`]: who rings, who may accept, capacity. One set of rules for both wire dialects.
 //! - [`access`]: who may read a chat and who may act on it (transfer, take, decline, write,
@@ -47,6 +48,7 @@ pub mod survey;
 pub mod text;
 pub mod time;
 pub mod topic_options;
+pub mod webhook;
 
 pub use account::{Account, AppKey, NewAppKey};
 pub use admin_token::AdminToken;
@@ -67,3 +69,6 @@ pub use session::{AuthSession, SessionKind};
 pub use skill::Skill;
 pub use survey::{Survey, SurveyKind, SurveyResponse};
 pub use time::Timestamp;
+pub use webhook::{
+    DeadLetter, PayloadFormat, Webhook, WebhookId, WebhookKind, WebhookKinds, WebhookProgress,
+};

@@ -24,6 +24,8 @@
 //!   (admins only).
 //! - `runtime`: what the domains run on: clock, in-memory tails, notifier, waits, other nodes'
 //!   wake-ups, sweeper, operator stats.
+//! - `webhooks`: outbound webhook subscriptions (admin use cases) and the delivery worker
+//!   (claims, signed attempts, retries, dead letters).
 //! - `error`: [`EngineError`].
 //!
 //! Rules: HTTP code calls the engine, never the store; business rules live here or in
@@ -44,6 +46,7 @@ mod sessions;
 mod surveys;
 mod topics;
 mod visitor_auth;
+mod webhooks;
 
 /// The public names of `sessions` (login grants, app credentials, the agent principal), at
 /// the path HTTP code and settings import them from.
@@ -90,6 +93,10 @@ pub use runtime::waits::{parse_wait, wait_secs};
 pub use sessions::guard::GuardConfig;
 pub use topics::TopicRights;
 pub use visitor_auth::{TokenAlgorithm, VisitorKeyConfig, check_visitor_keys, participant_id};
+pub use webhooks::{
+    MAX_WEBHOOKS_PER_ACCOUNT, ReplayOutcome, WebhookConfig, WebhookInput, WebhookPatch,
+    WebhookRenderer, sign_superoffice, sign_webhook,
+};
 
 /// Tunables of the engine (the binary fills them from configuration).
 #[derive(Debug, Clone)]
@@ -135,6 +142,8 @@ pub struct EngineConfig {
     pub account_transfers: Vec<(chatwire_core::AccountId, chatwire_core::AccountId)>,
     /// The retention sweep (per-account periods are in the store).
     pub retention: RetentionConfig,
+    /// Webhook delivery: timeout, retries, maximum age.
+    pub webhooks: WebhookConfig,
 }
 
 impl Default for EngineConfig {
@@ -159,6 +168,7 @@ impl Default for EngineConfig {
             agent_first_wait: Duration::from_secs(30),
             account_transfers: Vec::new(),
             retention: RetentionConfig::default(),
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -175,6 +185,7 @@ struct Inner {
     /// Ring-out counts of agents, when no other node shares the store (`queue::ring`).
     ring_outs: queue::RingOuts,
     mail: mail::Outbox,
+    webhooks: webhooks::Webhooks,
     guard: sessions::guard::Guard,
     visitor_keys: visitor_auth::VisitorKeys,
     config: EngineConfig,
@@ -216,6 +227,7 @@ impl Engine {
             waits: queue::WaitStats::default(),
             ring_outs: queue::RingOuts::default(),
             mail: mail::Outbox::default(),
+            webhooks: webhooks::Webhooks::default(),
             guard: sessions::guard::Guard::new(&config.guard),
             visitor_keys: visitor_auth::VisitorKeys::new(&config.visitor_keys).unwrap_or_else(
                 |e| {

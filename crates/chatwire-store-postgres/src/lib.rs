@@ -31,6 +31,7 @@
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
 //! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`, `agent_seen`: the smaller
 //!   tables.
+//! - `webhooks`: webhook subscriptions, their claims (SKIP LOCKED) and dead letters.
 //! - `listen`: the dedicated LISTEN connection behind [`chatwire_store::Store::wakeups`].
 //! - `rows`: rows to domain values and back; `db`: cached-statement helpers.
 //! - `error`: driver and pool errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
@@ -65,6 +66,7 @@ mod tls_verify;
 mod topics;
 mod visitors;
 mod wake;
+mod webhooks;
 
 use std::fmt;
 use std::sync::Arc;

@@ -44,6 +44,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0008_history.sql"),
     ),
     ("0009_admin", include_str!("../migrations/0009_admin.sql")),
+    (
+        "0010_webhooks",
+        include_str!("../migrations/0010_webhooks.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

@@ -30,6 +30,7 @@
 //! - `surveys`: survey definitions and responses (JSON documents).
 //! - `topics`: skill edits and deletes, SuperOffice topic settings (a JSON document per skill).
 //! - `outbox`: the mail outbox (transcripts owed, delivery attempts).
+//! - `webhooks`: webhook subscriptions, their claims and dead letters (migration 0011).
 //! - `store`: the `Store` impl, routing each method to the writer or the readers.
 //!
 //! One `SqliteStore` per file per process: the writer is the only one allowed to write there.
@@ -54,6 +55,7 @@ mod sessions;
 mod store;
 mod surveys;
 mod topics;
+mod webhooks;
 mod writer;
 
 use std::fmt;

@@ -132,6 +132,14 @@ async fn sqlite_store_passes_the_concurrency_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_store_passes_the_webhook_checks() {
+    let (_dir, path) = temp_db();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("open"));
+    conformance::run_webhooks(store.as_ref()).await;
+    conformance::run_webhook_claims(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_store_hands_each_due_mail_to_one_claimer() {
     let (_dir, path) = temp_db();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).expect("open"));

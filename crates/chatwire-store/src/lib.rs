@@ -18,6 +18,7 @@ pub mod sql_chat_query;
 mod store;
 mod survey_store;
 pub mod timed;
+mod webhook_store;
 
 #[cfg(feature = "testing")]
 pub mod bench;
@@ -33,3 +34,4 @@ pub use store::{
     Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup, acting_agent, decide_and_apply,
 };
 pub use survey_store::SurveyStore;
+pub use webhook_store::WebhookStore;

@@ -9,7 +9,7 @@ use chatwire_core::{
 };
 use futures::stream::BoxStream;
 
-use crate::{AdminStore, HistoryStore, StoreResult, SurveyStore};
+use crate::{AdminStore, HistoryStore, StoreResult, SurveyStore, WebhookStore};
 
 pub use chatwire_core::{Committed, FeedItem};
 
@@ -80,7 +80,9 @@ pub struct PoolStatus {
 /// Every method is scoped by account where the domain is; asking for another account's object
 /// answers [`crate::StoreError::NotFound`], never the object.
 #[async_trait]
-pub trait Store: AdminStore + HistoryStore + SurveyStore + Send + Sync + 'static {
+pub trait Store:
+    AdminStore + HistoryStore + SurveyStore + WebhookStore + Send + Sync + 'static
+{
     /// Creates an account. `Conflict` if the id exists.
     async fn create_account(&self, account: &Account) -> StoreResult<()>;
     /// Reads an account.

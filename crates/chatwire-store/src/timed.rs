@@ -23,8 +23,9 @@ use futures::stream::BoxStream;
 
 use crate::{
     AdminStore, Committed, FeedItem, HistoryStore, NewSkill, PoolStatus, Store, StoreResult,
-    SurveyStore, Wakeup,
+    SurveyStore, Wakeup, WebhookStore,
 };
+use chatwire_core::{DeadLetter, Webhook, WebhookId, WebhookProgress};
 
 /// Receives the duration of every store call.
 pub trait StoreObserver: Send + Sync + std::fmt::Debug + 'static {
@@ -181,6 +182,21 @@ timed_store! {
     {}
 }
 
+timed_store! {
+    WebhookStore;
+    async fn create_webhook(&self, new: &Webhook) -> StoreResult<Webhook>;
+    async fn list_webhooks(&self, account: &AccountId) -> StoreResult<Vec<Webhook>>;
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>>;
+    async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook>;
+    async fn update_webhook(&self, webhook: &Webhook) -> StoreResult<()>;
+    async fn delete_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<()>;
+    async fn claim_due_webhooks(&self, now: Timestamp, lease_until: Timestamp, limit: u32) -> StoreResult<Vec<Webhook>>;
+    async fn settle_webhook(&self, id: WebhookId, from: GlobalSeq, progress: &WebhookProgress, dead: Option<&DeadLetter>) -> StoreResult<bool>;
+    async fn list_dead_letters(&self, account: &AccountId, webhook: WebhookId) -> StoreResult<Vec<DeadLetter>>;
+    async fn delete_dead_letter(&self, account: &AccountId, webhook: WebhookId, id: i64) -> StoreResult<()>;
+    {}
+}
+
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use std::collections::HashMap;
@@ -231,6 +247,10 @@ mod completeness {
         all.extend(trait_methods(
             include_str!("history.rs"),
             "pub trait HistoryStore",
+        ));
+        all.extend(trait_methods(
+            include_str!("webhook_store.rs"),
+            "pub trait WebhookStore",
         ));
         all
     }

@@ -91,6 +91,8 @@ pub enum Cmd {
     AdminToken(Admin<AdminTokenCmd>),
     /// Manage surveys (pre-chat, offline, exit, agent).
     Survey(Admin<crate::cli_surveys::SurveyCmd>),
+    /// Manage outbound webhook subscriptions (docs/webhooks.md).
+    Webhook(Admin<crate::cli_webhooks::WebhookCmd>),
 }
 
 /// `serve` flags.
@@ -181,6 +183,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Cmd::AdminToken(a) => admin::admin_token(&engine(&cli, a.create).await?, &a.cmd).await,
         Cmd::Survey(a) => crate::cli_surveys::survey(&engine(&cli, a.create).await?, &a.cmd).await,
+        Cmd::Webhook(a) => {
+            crate::cli_webhooks::webhook(&engine(&cli, a.create).await?, &a.cmd).await
+        }
     }
 }
 

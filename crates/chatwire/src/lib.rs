@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cli_admin;
 mod cli_app_logins;
 mod cli_surveys;
+mod cli_webhooks;
 pub mod conn;
 pub mod demo;
 pub mod demo_surveys;
@@ -82,6 +83,7 @@ impl Server {
                 .context("seeding the demo account")?;
         }
         engine.start().await.context("starting the engine")?;
+        engine.start_webhooks(Arc::new(chatwire_api::webhook_payloads::WebhookPayloads));
         let state = AppState::with_parts(
             engine.clone(),
             settings.http()?,

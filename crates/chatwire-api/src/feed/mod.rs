@@ -7,7 +7,8 @@
 //!   its visitor (app key) or an agent who may read it, resumable with `Last-Event-ID` (the
 //!   last event id received);
 //! - `GET /chatwire/v1/accounts/{account}/mailbox?after=ID&limit=N`: the local mailbox (mail
-//!   delivered here when no SMTP server is configured), for admin agents (`mailbox`).
+//!   delivered here when no SMTP server is configured), for admin agents (`mailbox`);
+//! - the body of webhook deliveries, which is the feed's event JSON in an envelope (`webhook`).
 //!
 //! The feed is for admin agents (`Authorization: Bearer <login bearer>`) and app keys with the
 //! feed right (`Authorization: LivePerson appKey=…` or `?appKey=`). Errors are
@@ -17,9 +18,12 @@ mod doc;
 mod mailbox;
 mod sse;
 mod types;
+mod webhook;
 
 pub use doc::FeedApi;
 pub(crate) use types::event_json;
+pub(crate) use webhook::WebhookPayloadDoc;
+pub(crate) use webhook::webhook_body;
 
 use axum::Json;
 use axum::extract::{Path, State};

@@ -30,6 +30,8 @@ pub mod skill_item;
 pub mod skills;
 mod survey_types;
 pub mod surveys;
+pub mod webhook_views;
+pub mod webhooks;
 
 pub use openapi::{ErrorBody, ErrorDetail};
 
@@ -76,6 +78,7 @@ pub fn table() -> RouteTable {
             "/chatwire/v1/accounts/{account}/appLogins/{appLoginId}",
             app_logins::revoke_app_login,
         )
+        .merge(webhook_table())
         .merge(crate::feed::table())
         // Anything else under /chatwire answers in this API's envelope, not LivePerson's (the
         // dialect that catches every unmatched path).
@@ -88,6 +91,26 @@ async fn unknown_path(uri: axum::http::Uri) -> crate::ApiError {
         "no such resource: {} (see /chatwire/v1/docs)",
         uri.path()
     ))
+}
+
+/// The webhook routes (docs/webhooks.md).
+fn webhook_table() -> RouteTable {
+    const HOOKS: &str = "/chatwire/v1/accounts/{account}/webhooks";
+    const HOOK: &str = "/chatwire/v1/accounts/{account}/webhooks/{webhookId}";
+    RouteTable::new()
+        .get(HOOKS, webhooks::list_webhooks)
+        .post(HOOKS, webhooks::create_webhook)
+        .get(HOOK, webhooks::get_webhook)
+        .patch(HOOK, webhooks::update_webhook)
+        .delete(HOOK, webhooks::delete_webhook)
+        .get(
+            "/chatwire/v1/accounts/{account}/webhooks/{webhookId}/deadLetters",
+            webhooks::list_dead_letters,
+        )
+        .post(
+            "/chatwire/v1/accounts/{account}/webhooks/{webhookId}/deadLetters/{deadLetterId}/replay",
+            webhooks::replay_dead_letter,
+        )
 }
 
 /// The admin routes besides the skills list: accounts, agents, one skill, app keys.

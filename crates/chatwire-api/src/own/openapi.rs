@@ -148,6 +148,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(AppKeysApi::openapi());
     doc.merge(super::surveys::SurveysApi::openapi());
     doc.merge(super::app_logins::AppLoginsApi::openapi());
+    doc.merge(super::webhooks::WebhooksApi::openapi());
     doc.merge(crate::feed::FeedApi::openapi());
     doc.merge(super::history::HistoryApi::openapi());
     doc

@@ -16,7 +16,7 @@
 //! JSON / XML / form bodies), `reply` (`$select`, JSON / XML, 204), `xml` (DataContract output),
 //! `dates`, `special` (message types), `hours` (opening hours), `topic_options` (widget, bot, alert, ticket settings),
 //! `patch` (JSON Patch), `types` + `types_topic` (wire
-//! shapes), `convert` (engine values → shapes).
+//! shapes), `convert` (engine values → shapes), `webhook` (the SuperOffice webhook payload).
 //!
 //! What it must not do: decide anything about chats; business rules are the engine's.
 
@@ -44,6 +44,7 @@ pub mod topic_options;
 pub mod topics;
 pub mod types;
 pub mod types_topic;
+pub(crate) mod webhook;
 pub mod xml;
 
 use axum::Router;

@@ -170,6 +170,8 @@ fn uri(w: &World, template: &str, who: &Creds, method: Option<&str>, guess: bool
         .replace("{agentId}", &who.id.to_string())
         .replace("{skillId}", &w.sales.0.to_string())
         .replace("{key}", APP_KEY)
+        .replace("{webhookId}", "1")
+        .replace("{deadLetterId}", "1")
         .replace("{*rest}", "Nope");
     let mut query = format!(
         "ChatSessionEntityId={}&ChatTopicEntityId={}",

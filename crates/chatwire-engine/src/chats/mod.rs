@@ -124,6 +124,7 @@ impl Engine {
         }
         self.0.waits.record(committed);
         self.mail_on_commit(committed);
+        self.webhooks_on_commit(committed);
         self.0
             .notifier
             .notify(&Topic::Chat(committed.chat.key.clone()));

@@ -109,6 +109,21 @@ impl chatwire_store::SurveyStore for CountingStore {
     }
 }
 
+impl chatwire_store::WebhookStore for CountingStore {
+    forward! {
+        create_webhook['a](new: &'a chatwire_core::Webhook) -> chatwire_core::Webhook;
+        list_webhooks['a](account: &'a AccountId) -> Vec<chatwire_core::Webhook>;
+        enabled_webhooks[]() -> Vec<(AccountId, chatwire_core::WebhookId)>;
+        get_webhook['a](account: &'a AccountId, id: chatwire_core::WebhookId) -> chatwire_core::Webhook;
+        update_webhook['a](webhook: &'a chatwire_core::Webhook) -> ();
+        delete_webhook['a](account: &'a AccountId, id: chatwire_core::WebhookId) -> ();
+        claim_due_webhooks[](now: Timestamp, lease_until: Timestamp, limit: u32) -> Vec<chatwire_core::Webhook>;
+        settle_webhook['a, 'b](id: chatwire_core::WebhookId, from: GlobalSeq, progress: &'a chatwire_core::WebhookProgress, dead: Option<&'b chatwire_core::DeadLetter>) -> bool;
+        list_dead_letters['a](account: &'a AccountId, webhook: chatwire_core::WebhookId) -> Vec<chatwire_core::DeadLetter>;
+        delete_dead_letter['a](account: &'a AccountId, webhook: chatwire_core::WebhookId, id: i64) -> ();
+    }
+}
+
 impl chatwire_store::AdminStore for CountingStore {
     forward! {
         update_account['a](account: &'a Account) -> ();

@@ -86,6 +86,14 @@ async fn postgres_store_hands_each_due_mail_to_one_claimer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_store_passes_the_webhook_checks() {
+    let Some(db) = TestDb::new() else { return };
+    let store: Arc<dyn Store> = Arc::new(db.store("webhooks").await);
+    conformance::run_webhooks(store.as_ref()).await;
+    conformance::run_webhook_claims(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_keeps_the_visitors_last_sighting() {
     let Some(db) = TestDb::new() else { return };
     let store = db.store("seen").await;

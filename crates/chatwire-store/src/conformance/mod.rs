@@ -4,7 +4,8 @@
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
 //! [`run_app_logins`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
-//! [`run_admin`] the admin store; [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
+//! [`run_admin`] the admin store; [`run_webhooks`] and [`run_webhook_claims`] webhook
+//! subscriptions, their claims and dead letters; [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
 //! [`run_history_words`] how search splits words, [`run_retention_offline`] and
 //! [`run_survey_after_delete`] what a deletion must not leave behind;
 //! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
@@ -26,6 +27,7 @@ mod sessions;
 mod story;
 mod surveys;
 mod topics;
+mod webhooks;
 pub use admin::run_admin;
 pub use app_logins::run_app_logins;
 pub use chat_queries::run_chat_queries;
@@ -39,6 +41,7 @@ pub use sessions::run_sessions;
 pub use story::run_story;
 pub use surveys::run_surveys;
 pub use topics::run_topics;
+pub use webhooks::{run_webhook_claims, run_webhooks};
 
 mod mailbox;
 mod outbox;

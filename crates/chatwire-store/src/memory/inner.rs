@@ -38,6 +38,9 @@ pub(super) struct Inner {
     pub(super) agent_seen: BTreeMap<AgentId, Timestamp>,
     pub(super) admin_tokens: BTreeMap<String, AdminToken>,
     pub(super) ring_outs: BTreeMap<AgentId, u32>,
+    pub(super) webhooks: BTreeMap<chatwire_core::WebhookId, chatwire_core::Webhook>,
+    /// Dead letters by id.
+    pub(super) dead_letters: BTreeMap<i64, chatwire_core::DeadLetter>,
     pub(super) last_id: i64,
     pub(super) last_seq: i64,
 }

@@ -7,7 +7,7 @@
 //!
 //! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
 //! agents, app keys), `admin` (the [`crate::AdminStore`] operations), `logins` (sessions, bots' application logins), `handle` (building one, the simulated outage, the lock), `chats` (commands and chat reads), `topics` (skill edits, topic
-//! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `history` and `history_store` (history search, statistics, offline messages, deletion, retention), `wakeups` (the broadcast
+//! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `history` and `history_store` (history search, statistics, offline messages, deletion, retention), `webhooks` (subscriptions, claims, dead letters), `wakeups` (the broadcast
 //! behind [`Store::wakeups`]).
 
 use std::sync::Mutex;
@@ -36,6 +36,7 @@ mod outbox;
 mod surveys;
 mod topics;
 mod wakeups;
+mod webhooks;
 
 use inner::Inner;
 

@@ -95,3 +95,9 @@ async fn memory_store_passes_the_search_word_and_leftover_checks() {
     conformance::run_retention_offline(&MemoryStore::new()).await;
     conformance::run_survey_after_delete(&MemoryStore::new()).await;
 }
+
+#[tokio::test]
+async fn memory_store_passes_the_webhook_checks() {
+    conformance::run_webhooks(&MemoryStore::new()).await;
+    conformance::run_webhook_claims(std::sync::Arc::new(MemoryStore::new())).await;
+}

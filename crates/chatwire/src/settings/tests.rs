@@ -1,6 +1,7 @@
 //! Settings: defaults, layering, validation and secrets that must not be printed.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::*;
 

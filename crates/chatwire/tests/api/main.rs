@@ -62,5 +62,6 @@ mod superoffice_snapshots_topics;
 mod tls_reload;
 mod transcript;
 mod web;
+mod webhooks;
 mod wire_snap;
 mod xml_chars;
