@@ -80,3 +80,13 @@ test('a network failure and a timeout are status 0 and transient; an abort from 
   ctl.abort(new Error('page closed'));
   await assert.rejects(p, (e) => !(e instanceof HttpError) && /page closed/.test(e.message));
 });
+
+test('Retry-After is read as seconds or as a date, else null', async () => {
+  const { retryAfterMs, request } = await import('../../../crates/chatwire-api/web/ui/lib/http.js');
+  assert.equal(retryAfterMs('5'), 5000);
+  assert.equal(retryAfterMs('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')), 10000);
+  assert.equal(retryAfterMs(null), null);
+  assert.equal(retryAfterMs('soon'), null);
+  const fetch = async () => new Response('{"error":{"message":"busy"}}', { status: 429, headers: { 'Retry-After': '3' } });
+  await assert.rejects(request('http://x/', { fetch }), (e) => e.status === 429 && e.retryAfterMs === 3000 && e.message === 'busy');
+});

@@ -71,7 +71,7 @@ export function createChatView({ actions }) {
   const el = h('div', { class: 'cw-chat' }, h('div', { class: 'cw-toolbar' }, endButton), list, typing, footer);
 
   /** Draws the log's items, typing and connection; `ended` swaps the composer for `after`. */
-  function update({ items, info, connection: conn }) {
+  function update({ items, info, connection: conn, sendRetry = null }) {
     const wanted = new Set(items.map((i) => i.key));
     for (const [k, node] of els) {
       if (!wanted.has(k)) {
@@ -102,8 +102,10 @@ export function createChatView({ actions }) {
         ? 'Connection lost: reconnecting… Your messages will be sent when it is back.'
         : conn.state === 'error'
           ? `The chat cannot continue: ${conn.message}`
-          : '';
-    connection.className = `cw-connection${conn.state === 'online' || conn.state === 'connecting' ? '' : ' cw-warn'}`;
+          : sendRetry
+            ? `Your message was not sent (${sendRetry.message}): retrying in ${Math.max(1, Math.round(sendRetry.delayMs / 1000))} s…`
+            : '';
+    connection.className = `cw-connection${(conn.state === 'online' || conn.state === 'connecting') && !sendRetry ? '' : ' cw-warn'}`;
     const ended = info.state === 'ended' || conn.state === 'error';
     el.classList.toggle('cw-over', ended);
     endButton.hidden = ended;

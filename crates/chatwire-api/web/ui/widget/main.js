@@ -178,7 +178,7 @@ export function mount(cfg) {
       if (controller !== ctl) return;
       persist({ log: log.toJSON() });
       subtitle.textContent = statusText(log.info);
-      view.update({ items: log.visibleItems(), info: log.info, connection: ctl.connection });
+      view.update({ items: log.visibleItems(), info: log.info, connection: ctl.connection, sendRetry: ctl.sendRetry });
       if (ctl.connection.state === 'error' && !endView) {
         endView = { el: h('div', { class: 'cw-actions' }, h('button', { type: 'button', class: 'cw-primary', onclick: restart }, 'Start a new chat')) };
         view.footer.after(endView.el);
