@@ -53,11 +53,20 @@ export class ChatSet {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Resolves at the next add or remove (or when `signal` aborts). */
+  /**
+   * Resolves at the next add or remove (or when `signal` aborts). The abort listener goes when
+   * the promise resolves, so the poll's one stop signal does not collect one per change.
+   */
   nextChange(signal) {
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      signal?.addEventListener('abort', resolve, { once: true });
+      const done = () => {
+        signal?.removeEventListener('abort', done);
+        const i = this.waiters.indexOf(done);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve();
+      };
+      this.waiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 
