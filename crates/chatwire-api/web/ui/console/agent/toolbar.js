@@ -110,5 +110,6 @@ export function toolbar({ onAvailability, onAccept }) {
       ),
     ),
   );
-  return { el, setAvailability, setRinging, accept: acceptNext };
+  // The shortcut obeys the button: nothing to take (or a take in progress) means no call.
+  return { el, setAvailability, setRinging, accept: () => (accept.disabled ? undefined : acceptNext()) };
 }
