@@ -110,6 +110,5 @@ export function toolbar({ onAvailability, onAccept }) {
       ),
     ),
   );
-  // The shortcut obeys the button: nothing to take (or a take in progress) means no call.
-  return { el, setAvailability, setRinging, accept: () => (accept.disabled ? undefined : acceptNext()) };
+  return { el, setAvailability, setRinging, accept: acceptNext };
 }
