@@ -233,7 +233,11 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await panel(a1.page, 'Omar').getByText('Back with Agent 1?').waitFor({ timeout: T });
 
   // End the chat and submit the agent survey.
-  await n1.getByRole('button', { name: 'End chat' }).click();
+  // By keyboard: the End chat button goes away; focus stays in the chat (its heading).
+  await n1.getByRole('button', { name: 'End chat' }).focus();
+  await a1.page.keyboard.press('Enter');
+  await n1.getByRole('button', { name: 'Submit survey' }).waitFor({ timeout: T });
+  assert.equal(await n1.evaluate((el) => el.contains(document.activeElement)), true, 'focus stays in the ended chat');
   const survey = n1.getByRole('region', { name: /survey|Wrap-up/i });
   await survey.getByRole('radio', { name: 'No' }).check();
   await survey.getByLabel('Why not? (required)').fill('Waiting for the warehouse.');

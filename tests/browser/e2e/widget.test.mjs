@@ -237,8 +237,18 @@ test('a visitor on another origin chats with an agent, survives a network cut an
   assert.equal([again.json.events.event].flat().filter((e) => e.text === 'Is it organic?').length, 1);
 
   // The visitor ends the chat: exit survey, then the transcript by mail.
-  await page.getByRole('button', { name: 'End chat' }).click();
+  // By keyboard: the focused button goes away with the chat; focus must stay in the panel
+  // (on the end view's heading), so Escape still closes it.
+  await page.getByRole('button', { name: 'End chat' }).focus();
+  await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Send feedback' }).waitFor();
+  const focusedText = () => page.evaluate(() => document.querySelector('[data-chatwire]').shadowRoot.activeElement?.textContent ?? null);
+  assert.equal(await focusedText(), 'The chat has ended');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('dialog').isVisible(), false, 'Escape closes the panel after the end');
+  assert.equal(await focusedText(), 'Chat with us');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').waitFor();
   assert.equal(await page.getByLabel('Message', { exact: true }).isVisible(), false, 'no message box after the end');
   await page.getByRole('radio', { name: 'No' }).check();
   await page.getByLabel('What was missing?').fill('Nothing really');

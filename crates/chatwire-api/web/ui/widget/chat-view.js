@@ -53,15 +53,18 @@ export function createChatView({ actions }) {
     {
       type: 'button',
       class: 'cw-secondary cw-end',
+      // aria-disabled, not disabled, while ending: a disabled button drops the keyboard focus
+      // to the page before the end view can take it.
       onclick: async () => {
-        endButton.disabled = true;
+        if (endButton.getAttribute('aria-disabled') === 'true') return;
+        endButton.setAttribute('aria-disabled', 'true');
         error.hidden = true;
         try {
           await actions.end();
         } catch (e) {
           error.textContent = `The chat could not be ended: ${e.message}`;
           error.hidden = false;
-          endButton.disabled = false;
+          endButton.removeAttribute('aria-disabled');
         }
       },
     },

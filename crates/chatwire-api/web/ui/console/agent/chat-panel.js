@@ -24,7 +24,7 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
   let typingSent = false;
   let typingTimer = null;
 
-  const title = h('h2', { id: `chat-${n}-title` }, 'Visitor');
+  const title = h('h2', { id: `chat-${n}-title`, tabindex: '-1' }, 'Visitor');
   const meta = h('p', { class: 'chat-meta' }, 'Loading…');
   const typing = h('p', { class: 'typing', 'aria-live': 'polite' });
   const offer = h('div', { class: 'offer', hidden: true });
@@ -84,13 +84,16 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
   }
 
   async function endChat() {
-    endButton.disabled = true;
+    // aria-disabled, not disabled, while ending: a disabled button drops the keyboard focus to
+    // the page before showEnded can move it.
+    if (endButton.getAttribute('aria-disabled') === 'true') return;
+    endButton.setAttribute('aria-disabled', 'true');
     error.textContent = '';
     try {
       await client.end(key);
     } catch (e) {
       fail('Cannot end the chat', e);
-      endButton.disabled = false;
+      endButton.removeAttribute('aria-disabled');
     }
   }
 
@@ -134,10 +137,14 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
 
   function showEnded() {
     ended = true;
+    // The message box or End chat may hold focus and is about to be hidden: keep focus in
+    // this chat (its heading, the survey follows it) rather than let it fall to the page.
+    const hadFocus = el.contains(document.activeElement);
     lockComposer();
     closeButton.hidden = false;
     onGone(key);
     replace(tools, surveyForm({ client, key, onDone: () => closeButton.focus() }));
+    if (hadFocus) title.focus();
   }
 
   function showOffer(o) {

@@ -159,12 +159,13 @@ function start(ctx) {
     alerts.unlock();
     if (!container.isConnected) return; // another page is shown: its keys are its own
     if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    if (ev.key === 'a' || ev.key === 'A') {
+    // ev.code names the key, not the character: Alt+A types "å" on a Mac, Alt+1 "¡".
+    if (ev.code === 'KeyA') {
       if (!me) return; // not ready: Accept is disabled until the agent's record has loaded
       ev.preventDefault();
       bar.accept();
-    } else if (/^[1-9]$/.test(ev.key)) {
-      const panel = [...panels.values()][Number(ev.key) - 1];
+    } else if (/^Digit[1-9]$/.test(ev.code)) {
+      const panel = [...panels.values()][Number(ev.code.slice(5)) - 1];
       if (panel) (ev.preventDefault(), panel.focus());
     }
   }
