@@ -181,8 +181,11 @@ test('a visitor on another origin chats with an agent, survives a network cut an
   await page.getByText('Agent 1 is typing…').waitFor();
   await screenshot(page, 'widget-chat');
   await expect(201, server.base, 'PUT', `${chat}/info/agentTyping`, { headers: agent.headers, body: { agentTyping: 'not-typing' } });
+  // The hint goes with the agent's not-typing (a typing change ends the widget's long-poll).
+  await page.getByText('Agent 1 is typing…').waitFor({ state: 'hidden' });
   await agentLine(agent, chat, 'Yes: Sencha and Gyokuro.');
-  await page.getByText('Agent 1 is typing…').waitFor({ state: 'detached' }).catch(() => {});
+  await expectLines(page, ['Hello Ada, how can I help?', 'Do you have green tea?\nLoose leaf.', 'Yes: Sencha and Gyokuro.']);
+  assert.equal(await page.getByText('Agent 1 is typing…').isVisible(), false);
 
   // The network goes: the agent writes twice, the visitor once; then it comes back.
   await context.setOffline(true);
