@@ -3,7 +3,7 @@
 // entry's `showLogicId` reveals questions with that `logicId`), checking answers the way the
 // server will, and the body to submit. DOM-free; survey-view.js draws the form.
 
-import { asArray } from '../lib/lp-visitor.js';
+import { asList as asArray } from '../lib/lp-json.js';
 
 /**
  * @typedef {{value: string, label: string, checked: boolean, shows: number[]}} Entry

@@ -3,7 +3,8 @@
 // line is lost or shown twice: a chat's cursor moves only past events that were handed out,
 // and events below it are dropped. DOM-free; unit-tested in tests/browser/unit.
 
-import { asList, chatKeyOf, linkHref } from '../../lib/lp-agent.js';
+import { chatKeyOf } from '../../lib/lp-agent.js';
+import { asList, linkHref } from '../../lib/lp-json.js';
 
 /** An event's id, whichever key style the answer used (`id` number or `@id` string). */
 export function eventId(e) {

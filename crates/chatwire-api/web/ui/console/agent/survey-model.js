@@ -2,7 +2,7 @@
 // shown (a chosen entry reveals the questions of its `showLogicId`), and the answers to submit.
 // Unit-tested in tests/browser/unit/console-survey.test.mjs.
 
-import { asList } from '../../lib/lp-agent.js';
+import { asList } from '../../lib/lp-json.js';
 
 const truthy = (v) => v === true || v === 'true';
 
