@@ -15,9 +15,7 @@
 
 import { LONG_POLL_SECONDS } from '../lib/lp-visitor.js';
 import { backoff as defaultBackoff, sleep as defaultSleep } from '../lib/retry.js';
-
-/** The visitor counts as no longer typing after this long without a key. */
-export const TYPING_IDLE_MS = 3000;
+import { TypingSignal } from '../lib/typing.js';
 
 export class ChatController {
   /**
@@ -36,7 +34,7 @@ export class ChatController {
     this.sendFailures = 0;
     /** Null, or `{message, delayMs}` while a failed line waits to be sent again. */
     this.sendRetry = null;
-    this.typingSent = false;
+    this.typing = new TypingSignal({ send: (on) => api.setVisitorTyping(log.chatUrl, on), enabled: () => !log.ended });
     this.wake = new AbortController();
   }
 
@@ -50,7 +48,7 @@ export class ChatController {
   stop() {
     this.stopped = true;
     this.wake.abort();
-    clearTimeout(this.typingTimer);
+    this.typing.cancel();
   }
 
   /** Cuts a long-poll or a backoff pause short: read now (network back, or a line to check). */
@@ -159,24 +157,12 @@ export class ChatController {
 
   /** The visitor pressed a key in the message box: tell the agent, and stop after a pause. */
   visitorTyping() {
-    if (this.log.ended) return;
-    if (!this.typingSent) {
-      this.typingSent = true;
-      this.api.setVisitorTyping(this.log.chatUrl, true).catch(() => {
-        this.typingSent = false; // Try again at the next key.
-      });
-    }
-    clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+    this.typing.key();
   }
 
   /** The visitor stopped typing (sent the line, or paused). */
   stopTyping() {
-    clearTimeout(this.typingTimer);
-    if (!this.typingSent) return;
-    this.typingSent = false;
-    // A lost "not-typing" only leaves the agent's hint on a little longer.
-    this.api.setVisitorTyping(this.log.chatUrl, false).catch(() => {});
+    this.typing.stop();
   }
 
   /** The visitor ends the chat; the read loop then sees the `ended` state. */
