@@ -13,7 +13,9 @@ export class TypingSignal {
    * `send` tells the server; `enabled` says whether to tell it anything (not once the chat
    * has ended); `onError` hears about a failed send.
    */
-  constructor({ send, onError = () => {}, enabled = () => true, idleMs = TYPING_IDLE_MS, setTimer = setTimeout, clearTimer = clearTimeout }) {
+  constructor({ send, onError = () => {}, enabled = () => true, idleMs = TYPING_IDLE_MS, setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
+    // The defaults are wrapped: a browser's setTimeout called as this.setTimer(…) throws
+    // "Illegal invocation" (its `this` must be the window).
     Object.assign(this, { send, onError, enabled, idleMs, setTimer, clearTimer });
     this.sent = false;
     this.timer = null;
