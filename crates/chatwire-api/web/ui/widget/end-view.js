@@ -3,7 +3,7 @@
 // what was already done is remembered (the caller stores it) so a reload does not ask again.
 
 import { h } from '../lib/dom.js';
-import { readSurvey, validValue } from './survey.js';
+import { readSurvey, validValue } from '../lib/survey.js';
 import { surveyForm } from './survey-view.js';
 
 /**

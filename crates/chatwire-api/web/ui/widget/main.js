@@ -14,7 +14,7 @@ import { createChatView } from './chat-view.js';
 import { createEndView } from './end-view.js';
 import { statusText } from './events.js';
 import { SessionStore, storeKey } from './store.js';
-import { nameQuestion, readSurvey } from './survey.js';
+import { nameQuestion, readSurvey } from '../lib/survey.js';
 import { surveyForm } from './survey-view.js';
 import { explainStartError } from './start-error.js';
 
