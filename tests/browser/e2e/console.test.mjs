@@ -188,7 +188,7 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await target.selectOption({ label: (await target.locator('option', { hasText: 'Agent 2' }).textContent()).trim() });
   await o1.getByLabel('Note for the next agent (optional)').fill('Asks about shipping to Norway');
   await o1.getByRole('button', { name: 'Transfer chat' }).click();
-  await o1.getByText('Transferred to Agent 2.').waitFor({ timeout: T });
+  await o1.getByText('Transferred to Agent 2.', { exact: true }).waitFor({ timeout: T });
   await a2.page.getByRole('listitem').filter({ hasText: 'Chat request waiting' }).waitFor({ timeout: T });
   await a2.page.getByRole('button', { name: 'Accept', exact: true }).click();
   const o2 = panel(a2.page, 'Omar');
