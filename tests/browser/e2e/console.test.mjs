@@ -122,7 +122,8 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await natalie.typing(true);
   await n1.getByText('Natalie is typing…').waitFor({ timeout: T });
   await natalie.typing(false);
-  await n1.getByText('Natalie is typing…').waitFor({ state: 'detached', timeout: T }).catch(() => {});
+  // The hint goes with the visitor's not-typing (a typing change ends the console's long-poll).
+  await n1.getByText('Natalie is typing…').waitFor({ state: 'hidden', timeout: T });
 
   // A reload reuses the agent session and shows the open chat again, each line once.
   await a1.page.reload();
@@ -187,7 +188,7 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await target.selectOption({ label: (await target.locator('option', { hasText: 'Agent 2' }).textContent()).trim() });
   await o1.getByLabel('Note for the next agent (optional)').fill('Asks about shipping to Norway');
   await o1.getByRole('button', { name: 'Transfer chat' }).click();
-  await o1.getByText('Transferred to Agent 2.').waitFor({ timeout: T });
+  await o1.getByText('Transferred to Agent 2.', { exact: true }).waitFor({ timeout: T });
   await a2.page.getByRole('listitem').filter({ hasText: 'Chat request waiting' }).waitFor({ timeout: T });
   await a2.page.getByRole('button', { name: 'Accept', exact: true }).click();
   const o2 = panel(a2.page, 'Omar');
@@ -233,7 +234,11 @@ test('an agent chats, handles two chats at once, transfers, rejects an offer and
   await panel(a1.page, 'Omar').getByText('Back with Agent 1?').waitFor({ timeout: T });
 
   // End the chat and submit the agent survey.
-  await n1.getByRole('button', { name: 'End chat' }).click();
+  // By keyboard: the End chat button goes away; focus stays in the chat (its heading).
+  await n1.getByRole('button', { name: 'End chat' }).focus();
+  await a1.page.keyboard.press('Enter');
+  await n1.getByRole('button', { name: 'Submit survey' }).waitFor({ timeout: T });
+  assert.equal(await n1.evaluate((el) => el.contains(document.activeElement)), true, 'focus stays in the ended chat');
   const survey = n1.getByRole('region', { name: /survey|Wrap-up/i });
   await survey.getByRole('radio', { name: 'No' }).check();
   await survey.getByLabel('Why not? (required)').fill('Waiting for the warehouse.');

@@ -181,8 +181,11 @@ test('a visitor on another origin chats with an agent, survives a network cut an
   await page.getByText('Agent 1 is typing…').waitFor();
   await screenshot(page, 'widget-chat');
   await expect(201, server.base, 'PUT', `${chat}/info/agentTyping`, { headers: agent.headers, body: { agentTyping: 'not-typing' } });
+  // The hint goes with the agent's not-typing (a typing change ends the widget's long-poll).
+  await page.getByText('Agent 1 is typing…').waitFor({ state: 'hidden' });
   await agentLine(agent, chat, 'Yes: Sencha and Gyokuro.');
-  await page.getByText('Agent 1 is typing…').waitFor({ state: 'detached' }).catch(() => {});
+  await expectLines(page, ['Hello Ada, how can I help?', 'Do you have green tea?\nLoose leaf.', 'Yes: Sencha and Gyokuro.']);
+  assert.equal(await page.getByText('Agent 1 is typing…').isVisible(), false);
 
   // The network goes: the agent writes twice, the visitor once; then it comes back.
   await context.setOffline(true);
@@ -237,8 +240,18 @@ test('a visitor on another origin chats with an agent, survives a network cut an
   assert.equal([again.json.events.event].flat().filter((e) => e.text === 'Is it organic?').length, 1);
 
   // The visitor ends the chat: exit survey, then the transcript by mail.
-  await page.getByRole('button', { name: 'End chat' }).click();
+  // By keyboard: the focused button goes away with the chat; focus must stay in the panel
+  // (on the end view's heading), so Escape still closes it.
+  await page.getByRole('button', { name: 'End chat' }).focus();
+  await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Send feedback' }).waitFor();
+  const focusedText = () => page.evaluate(() => document.querySelector('[data-chatwire]').shadowRoot.activeElement?.textContent ?? null);
+  assert.equal(await focusedText(), 'The chat has ended');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('dialog').isVisible(), false, 'Escape closes the panel after the end');
+  assert.equal(await focusedText(), 'Chat with us');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').waitFor();
   assert.equal(await page.getByLabel('Message', { exact: true }).isVisible(), false, 'no message box after the end');
   await page.getByRole('radio', { name: 'No' }).check();
   await page.getByLabel('What was missing?').fill('Nothing really');

@@ -79,3 +79,30 @@ test('every add and remove bumps the version and wakes whoever waits for a chang
   set.remove('A');
   assert.equal(set.version, v + 2);
 });
+
+test('waits for a change that end with the change leave no listener on the stop signal', async () => {
+  const set = new ChatSet();
+  const stop = new AbortController();
+  let listeners = 0;
+  const add = stop.signal.addEventListener.bind(stop.signal);
+  const remove = stop.signal.removeEventListener.bind(stop.signal);
+  stop.signal.addEventListener = (...a) => {
+    listeners++;
+    add(...a);
+  };
+  stop.signal.removeEventListener = (...a) => {
+    listeners--;
+    remove(...a);
+  };
+  for (let i = 0; i < 20; i++) {
+    const change = set.nextChange(stop.signal);
+    set.add(`k${i}`, 0);
+    await change;
+  }
+  assert.equal(listeners, 0);
+  // A wait the stop signal ends is not left among the waiters either.
+  const stopped = set.nextChange(stop.signal);
+  stop.abort();
+  await stopped;
+  assert.equal(set.waiters.length, 0);
+});

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { LpAgent, asList, chatKeyOf, linkHref, visitIdOf } from '../../../crates/chatwire-api/web/ui/lib/lp-agent.js';
+import { LpAgent, chatKeyOf, visitIdOf } from '../../../crates/chatwire-api/web/ui/lib/lp-agent.js';
 
 const S = 'http://h/api/account/1000/agentSession/123';
 
@@ -24,11 +24,7 @@ function memoryStorage() {
   return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => m.set(k, String(v)), removeItem: (k) => m.delete(k), m };
 }
 
-test('wire helpers: single-or-array, both link styles, chat key and visit id', () => {
-  assert.deepEqual(asList(undefined), []);
-  assert.deepEqual(asList({ a: 1 }), [{ a: 1 }]);
-  assert.equal(linkHref([{ href: 'x', rel: 'self' }, { '@href': 'y', '@rel': 'next' }], 'next'), 'y');
-  assert.equal(linkHref({ '@href': 'z', '@rel': 'location' }, 'location'), 'z');
+test('wire helpers: chat key and visit id', () => {
   assert.equal(chatKeyOf(`${S}/chat/H1-abcK2?from=3`), 'H1-abcK2');
   assert.equal(visitIdOf('H8583540040844055672-2f5941407675364c416febafe88f36d2K5090989'), 'H8583540040844055672K5090989');
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { ChatSet } from '../../../crates/chatwire-api/web/ui/console/agent/chat-set.js';
-import { startChatPoll, startRingPoll } from '../../../crates/chatwire-api/web/ui/console/agent/polls.js';
+import { drawEach, startChatPoll, startRingPoll } from '../../../crates/chatwire-api/web/ui/console/agent/polls.js';
 import { HttpError } from '../../../crates/chatwire-api/web/ui/lib/http.js';
 
 /** A fake `client.chats` whose calls the test answers one by one. */
@@ -151,4 +151,19 @@ test('a nudge drops the parked poll and cuts a backoff pause short, resuming fro
   const c4 = await next(4);
   assert.deepEqual(c4.query, { chatSessionKeys: 'A', fromEventIds: '2' });
   poll.stop();
+});
+
+test('one update that fails to draw is reported and the others of the answer are still drawn', () => {
+  const drawn = [];
+  const errors = [];
+  drawEach(
+    [{ key: 'a' }, { key: 'b' }, { key: 'c' }],
+    (u) => {
+      if (u.key === 'b') throw new Error('bad event');
+      drawn.push(u.key);
+    },
+    (e, u) => errors.push(`${u.key}: ${e.message}`),
+  );
+  assert.deepEqual(drawn, ['a', 'c']);
+  assert.deepEqual(errors, ['b: bad event']);
 });

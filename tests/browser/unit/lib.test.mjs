@@ -1,10 +1,12 @@
-// The shared UI helpers: backoff delays and the JSON call's errors (status, message from each
-// of the server's error formats, network failures and timeouts as status 0).
+// The shared UI helpers: backoff delays, the JSON call's errors (status, message from each
+// of the server's error formats, network failures and timeouts as status 0, Retry-After), and
+// reading LivePerson JSON (lists that may be one object, links).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { HttpError, messageOf, request } from '../../../crates/chatwire-api/web/ui/lib/http.js';
+import { asList, linkHref } from '../../../crates/chatwire-api/web/ui/lib/lp-json.js';
 import { backoff, sleep } from '../../../crates/chatwire-api/web/ui/lib/retry.js';
 
 test('backoff grows exponentially, is capped and never drops to a busy loop', () => {
@@ -79,4 +81,24 @@ test('a network failure and a timeout are status 0 and transient; an abort from 
   const p = request('http://x', { fetch: hanging, signal: ctl.signal });
   ctl.abort(new Error('page closed'));
   await assert.rejects(p, (e) => !(e instanceof HttpError) && /page closed/.test(e.message));
+});
+
+test('Retry-After is read as seconds or as a date, else null', async () => {
+  const { retryAfterMs, request } = await import('../../../crates/chatwire-api/web/ui/lib/http.js');
+  assert.equal(retryAfterMs('5'), 5000);
+  assert.equal(retryAfterMs('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')), 10000);
+  assert.equal(retryAfterMs(null), null);
+  assert.equal(retryAfterMs('soon'), null);
+  const fetch = async () => new Response('{"error":{"message":"busy"}}', { status: 429, headers: { 'Retry-After': '3' } });
+  await assert.rejects(request('http://x/', { fetch }), (e) => e.status === 429 && e.retryAfterMs === 3000 && e.message === 'busy');
+});
+
+test('LivePerson JSON: one item or none as a list, links by rel in both key styles', () => {
+  assert.deepEqual(asList(undefined), []);
+  assert.deepEqual(asList(null), []);
+  assert.deepEqual(asList({ a: 1 }), [{ a: 1 }]);
+  assert.deepEqual(asList([1, 2]), [1, 2]);
+  assert.equal(linkHref([{ href: 'x', rel: 'self' }, { '@href': 'y', '@rel': 'next' }], 'next'), 'y');
+  assert.equal(linkHref({ '@href': 'z', '@rel': 'location' }, 'location'), 'z');
+  assert.equal(linkHref(undefined, 'next'), null);
 });

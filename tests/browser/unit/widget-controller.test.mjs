@@ -219,3 +219,75 @@ test('ending the chat ends the loops; lines still queued are marked not sent', a
   ctl.failQueued('the chat has ended');
   assert.equal(log.visibleItems().at(-1).error, 'the chat has ended');
 });
+
+test('a POST refused with 5xx while reads work is resent after a growing pause, and once after recovery', async () => {
+  // Arrange: the server answers 500 to every POST (creating nothing); reads work. Fake clock:
+  // a sleep advances it by what was asked and ends almost at once.
+  const server = fakeServer();
+  server.add({ '@type': 'state', state: 'chatting' });
+  let failPosts = true;
+  const postLine = server.api.postLine;
+  let fakeNow = 0;
+  const postTimes = [];
+  server.api.postLine = async (url, text) => {
+    postTimes.push(fakeNow);
+    if (failPosts) {
+      server.posts.push(text);
+      throw new HttpError(500, 'database unavailable');
+    }
+    return postLine(url, text);
+  };
+  const log = new ChatLog({ chatUrl: CHAT });
+  const ctl = new ChatController({
+    api: server.api,
+    log,
+    backoff: (a) => Math.min(8000, 1000 * 2 ** a),
+    sleep: async (ms) => {
+      await new Promise((r) => setTimeout(r, 1));
+      fakeNow += ms;
+    },
+  });
+  ctl.start();
+  await until('chatting', () => log.info.state === 'chatting');
+
+  // Act: send while POSTs fail, for 30 s of fake time.
+  ctl.send('hello');
+  await until('30 s of fake time', () => fakeNow >= 30000, 5000);
+  await until('the retry is announced', () => ctl.sendRetry !== null);
+
+  // Assert: the sends are spaced by the backoff (1, 2, 4, 8, 8… s): at most 6 in 30 s.
+  const inWindow = postTimes.filter((t) => t < 30000).length;
+  assert.ok(inWindow >= 3 && inWindow <= 6, `POSTs in 30 s of fake time: ${inWindow}`);
+  for (let i = 1; i < postTimes.length; i++) assert.ok(postTimes[i] - postTimes[i - 1] >= 1000, `pause before POST ${i}`);
+  assert.match(ctl.sendRetry.message, /database unavailable/);
+
+  // The API recovers: the line goes out exactly once more, and the retry notice is gone.
+  const failed = server.posts.length;
+  failPosts = false;
+  await until('the line confirmed', () => shown(log).join() === 'hello', 5000);
+  assert.equal(server.posts.length, failed + 1);
+  assert.equal(server.events.filter((e) => e.text === 'hello').length, 1);
+  assert.equal(ctl.sendRetry, null);
+  assert.equal(ctl.sendFailures, 0);
+  ctl.stop();
+});
+
+test('a 429 with Retry-After waits what the server asked before sending again', async () => {
+  const server = fakeServer();
+  server.add({ '@type': 'state', state: 'chatting' });
+  const postLine = server.api.postLine;
+  let refusals = 1;
+  server.api.postLine = async (url, text) => {
+    if (refusals-- > 0) throw new HttpError(429, 'slow down', null, 7000);
+    return postLine(url, text);
+  };
+  const slept = [];
+  const log = new ChatLog({ chatUrl: CHAT });
+  const ctl = new ChatController({ api: server.api, log, backoff: () => 1, sleep: async (ms) => { slept.push(ms); } });
+  ctl.start();
+  await until('chatting', () => log.info.state === 'chatting');
+  ctl.send('hi');
+  await until('the line confirmed', () => shown(log).join() === 'hi');
+  assert.deepEqual(slept, [7000]);
+  ctl.stop();
+});

@@ -3,13 +3,17 @@
 // (LivePerson `{"error":{"message"}}` or `{"Message"}`, chatwire's `{"error":{"message"}}`), so
 // a page can show the reason. A network failure or timeout is an `HttpError` with status 0.
 
-/** A failed call: `status` 0 for the network (offline, timeout), else the HTTP status. */
+/**
+ * A failed call: `status` 0 for the network (offline, timeout), else the HTTP status.
+ * `retryAfterMs` is the server's `Retry-After` (a 429 or 503 may send one), else null.
+ */
 export class HttpError extends Error {
-  constructor(status, message, body) {
+  constructor(status, message, body, retryAfterMs = null) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.body = body;
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** Whether retrying the same call later may succeed (network, 5xx, 429). */
@@ -58,7 +62,7 @@ export async function request(url, opts = {}) {
       body = text;
     }
   }
-  if (!res.ok) throw new HttpError(res.status, messageOf(body) ?? `HTTP ${res.status}`, body);
+  if (!res.ok) throw new HttpError(res.status, messageOf(body) ?? `HTTP ${res.status}`, body, retryAfterMs(res.headers?.get?.('Retry-After')));
   return { status: res.status, headers: res.headers, body };
 }
 
@@ -69,4 +73,16 @@ export function messageOf(body) {
   if (e && typeof e === 'object') return e.message ?? e.Message ?? e.internalCode ?? null;
   if (typeof e === 'string') return e;
   return body.Message ?? body.message ?? null;
+}
+
+/**
+ * A `Retry-After` header in milliseconds from now (delay-seconds or an HTTP date), or null
+ * when absent or unreadable. `now` is a parameter for tests.
+ */
+export function retryAfterMs(value, now = Date.now()) {
+  if (value == null || value === '') return null;
+  const text = String(value).trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? Math.max(0, at - now) : null;
 }

@@ -5,18 +5,7 @@
 // The wire shapes are in shared/spec/liveperson.md §2.2 and docs/liveperson.md.
 
 import { HttpError, request } from './http.js';
-
-/** A repeated element of LivePerson's JSON: one becomes an object, none is left out. */
-export function asList(x) {
-  if (x === undefined || x === null) return [];
-  return Array.isArray(x) ? x : [x];
-}
-
-/** The `href` of the link with `rel` in a `link` element (either key style). */
-export function linkHref(links, rel) {
-  const l = asList(links).find((k) => (k['@rel'] ?? k.rel) === rel);
-  return l ? (l['@href'] ?? l.href) : null;
-}
+import { asList, linkHref } from './lp-json.js';
 
 /** The chat key (last path segment) of a chat URL. */
 export function chatKeyOf(url) {

@@ -8,26 +8,15 @@
 // headers' values and chatwire decides the preflight by the key in the URL (docs/ui.md).
 
 import { request } from './http.js';
+import { asList, linkHref } from './lp-json.js';
 
 /** How long the server may hold a read open (`wait=`), seconds; below its 60 s maximum. */
 export const LONG_POLL_SECONDS = 25;
-
-/** A JSON collection that LivePerson sends as an object when it has one item, absent when none. */
-export function asArray(v) {
-  if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? v : [v];
-}
 
 /** The `from` cursor in a `next` link (`…/events?from=7` → 7), or null. */
 export function fromOfLink(href) {
   const m = /[?&]from=(\d+)/.exec(href || '');
   return m ? Number(m[1]) : null;
-}
-
-/** The href of the link with `rel` in a link list (`@href`/`href` styles both). */
-export function linkOf(links, rel) {
-  const l = asArray(links).find((x) => (x['@rel'] ?? x.rel) === rel);
-  return l ? l['@href'] ?? l.href : null;
 }
 
 /** The visitor's client for one account on one chatwire server. */
@@ -113,8 +102,8 @@ export class VisitorApi {
       timeoutMs: (wait + 15) * 1000,
     });
     const chat = r.body?.chat ?? {};
-    const events = asArray(chat.events?.event);
-    const next = fromOfLink(linkOf(chat.events?.link, 'next')) ?? fromOfLink(linkOf(chat.link, 'next'));
+    const events = asList(chat.events?.event);
+    const next = fromOfLink(linkHref(chat.events?.link, 'next')) ?? fromOfLink(linkHref(chat.link, 'next'));
     return { events, next: next ?? from, info: chat.info ?? {} };
   }
 
@@ -124,7 +113,7 @@ export class VisitorApi {
       method: 'POST',
       json: { event: { '@type': 'line', text, textType: 'plain' } },
     });
-    const m = /\/events\/(\d+)/.exec(r.headers.get('Location') || linkOf(r.body?.chatEventLocation?.link, 'location') || '');
+    const m = /\/events\/(\d+)/.exec(r.headers.get('Location') || linkHref(r.body?.chatEventLocation?.link, 'location') || '');
     return m ? Number(m[1]) : null;
   }
 
@@ -178,5 +167,5 @@ export class VisitorApi {
 /** The `survey` of a survey answer, or null when the body has none (lpTag: "no survey"). */
 function surveyOf(body) {
   const s = body?.survey;
-  return s && typeof s === 'object' && asArray(s.questions?.question).length ? s : null;
+  return s && typeof s === 'object' && asList(s.questions?.question).length ? s : null;
 }

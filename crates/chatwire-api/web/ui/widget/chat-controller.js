@@ -7,12 +7,15 @@
 // Reconnecting: a failed read waits `backoff(attempt)` (ui/lib/retry.js) and reads again from
 // the same cursor, without waiting (`wait=0`), so the first answer after the network is back
 // brings everything missed. The browser's `online` event (or a failed POST) cuts the wait short.
+//
+// Resending: a POST that failed transiently (network, 5xx, 429) is settled by a read and then
+// sent again, but only after a pause: the server's `Retry-After` when it sent one, else
+// `backoff(n)` for the n-th failure in a row. Without it a server that refuses writes while
+// reads work is hit in a tight loop (read, resend, fail, read…). A sent line resets the count.
 
 import { LONG_POLL_SECONDS } from '../lib/lp-visitor.js';
 import { backoff as defaultBackoff, sleep as defaultSleep } from '../lib/retry.js';
-
-/** The visitor counts as no longer typing after this long without a key. */
-export const TYPING_IDLE_MS = 3000;
+import { TypingSignal } from '../lib/typing.js';
 
 export class ChatController {
   /**
@@ -27,7 +30,11 @@ export class ChatController {
     this.stopped = false;
     this.failures = 0; // POSTs whose outcome became unknown, ever: orders them against reads.
     this.sending = false;
-    this.typingSent = false;
+    /** Transient POST failures in a row; the pause before the next send grows with it. */
+    this.sendFailures = 0;
+    /** Null, or `{message, delayMs}` while a failed line waits to be sent again. */
+    this.sendRetry = null;
+    this.typing = new TypingSignal({ send: (on) => api.setVisitorTyping(log.chatUrl, on), enabled: () => !log.ended });
     this.wake = new AbortController();
   }
 
@@ -41,7 +48,7 @@ export class ChatController {
   stop() {
     this.stopped = true;
     this.wake.abort();
-    clearTimeout(this.typingTimer);
+    this.typing.cancel();
   }
 
   /** Cuts a long-poll or a backoff pause short: read now (network back, or a line to check). */
@@ -101,19 +108,28 @@ export class ChatController {
     this.sending = true;
     try {
       for (let o = this.log.nextToSend(); o && !this.stopped; o = this.log.nextToSend()) {
+        if (this.sendRetry) {
+          await this.pauseBeforeResend();
+          continue; // The outbox may have changed during the pause (a read, the chat's end).
+        }
         this.log.markSending(o.localId);
         this.onChange();
         try {
           this.log.markSent(o.localId, await this.api.postLine(this.log.chatUrl, o.text));
+          this.sendFailures = 0;
         } catch (e) {
           if (e.transient) {
-            // Maybe created, maybe not: a read decides (never a blind second POST).
+            // Maybe created, maybe not: a read decides (never a blind second POST), and the
+            // resend waits (see the header).
             this.log.markUnknown(o.localId);
             this.failures++;
+            const delayMs = e.retryAfterMs ?? this.backoff(this.sendFailures++);
+            this.sendRetry = { message: e.message, delayMs };
             this.onChange();
             this.kick();
             return;
           }
+          this.sendFailures = 0;
           this.log.markFailed(o.localId, e.message);
         }
         this.onChange();
@@ -123,6 +139,17 @@ export class ChatController {
     }
   }
 
+  /** Waits the pause `sendRetry` asks for (cut short by `kick()`, e.g. the network is back). */
+  async pauseBeforeResend() {
+    try {
+      await this.sleep(this.sendRetry.delayMs, this.wake.signal);
+    } catch {
+      /* Kicked or stopped: the loop checks `stopped`. */
+    }
+    this.sendRetry = null;
+    this.onChange();
+  }
+
   /** Lines still waiting when the chat ended will never go out: say so. */
   failQueued(reason) {
     for (const o of this.log.outbox) if (o.status === 'queued') this.log.markFailed(o.localId, reason);
@@ -130,24 +157,12 @@ export class ChatController {
 
   /** The visitor pressed a key in the message box: tell the agent, and stop after a pause. */
   visitorTyping() {
-    if (this.log.ended) return;
-    if (!this.typingSent) {
-      this.typingSent = true;
-      this.api.setVisitorTyping(this.log.chatUrl, true).catch(() => {
-        this.typingSent = false; // Try again at the next key.
-      });
-    }
-    clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+    this.typing.key();
   }
 
   /** The visitor stopped typing (sent the line, or paused). */
   stopTyping() {
-    clearTimeout(this.typingTimer);
-    if (!this.typingSent) return;
-    this.typingSent = false;
-    // A lost "not-typing" only leaves the agent's hint on a little longer.
-    this.api.setVisitorTyping(this.log.chatUrl, false).catch(() => {});
+    this.typing.stop();
   }
 
   /** The visitor ends the chat; the read loop then sees the `ended` state. */

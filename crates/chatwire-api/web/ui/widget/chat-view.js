@@ -53,15 +53,18 @@ export function createChatView({ actions }) {
     {
       type: 'button',
       class: 'cw-secondary cw-end',
+      // aria-disabled, not disabled, while ending: a disabled button drops the keyboard focus
+      // to the page before the end view can take it.
       onclick: async () => {
-        endButton.disabled = true;
+        if (endButton.getAttribute('aria-disabled') === 'true') return;
+        endButton.setAttribute('aria-disabled', 'true');
         error.hidden = true;
         try {
           await actions.end();
         } catch (e) {
           error.textContent = `The chat could not be ended: ${e.message}`;
           error.hidden = false;
-          endButton.disabled = false;
+          endButton.removeAttribute('aria-disabled');
         }
       },
     },
@@ -71,7 +74,7 @@ export function createChatView({ actions }) {
   const el = h('div', { class: 'cw-chat' }, h('div', { class: 'cw-toolbar' }, endButton), list, typing, footer);
 
   /** Draws the log's items, typing and connection; `ended` swaps the composer for `after`. */
-  function update({ items, info, connection: conn }) {
+  function update({ items, info, connection: conn, sendRetry = null }) {
     const wanted = new Set(items.map((i) => i.key));
     for (const [k, node] of els) {
       if (!wanted.has(k)) {
@@ -102,8 +105,10 @@ export function createChatView({ actions }) {
         ? 'Connection lost: reconnecting… Your messages will be sent when it is back.'
         : conn.state === 'error'
           ? `The chat cannot continue: ${conn.message}`
-          : '';
-    connection.className = `cw-connection${conn.state === 'online' || conn.state === 'connecting' ? '' : ' cw-warn'}`;
+          : sendRetry
+            ? `Your message was not sent (${sendRetry.message}): retrying in ${Math.max(1, Math.round(sendRetry.delayMs / 1000))} s…`
+            : '';
+    connection.className = `cw-connection${(conn.state === 'online' || conn.state === 'connecting') && !sendRetry ? '' : ' cw-warn'}`;
     const ended = info.state === 'ended' || conn.state === 'error';
     el.classList.toggle('cw-over', ended);
     endButton.hidden = ended;

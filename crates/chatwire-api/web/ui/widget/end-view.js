@@ -3,7 +3,7 @@
 // what was already done is remembered (the caller stores it) so a reload does not ask again.
 
 import { h } from '../lib/dom.js';
-import { readSurvey, validValue } from './survey.js';
+import { readSurvey, validValue } from '../lib/survey.js';
 import { surveyForm } from './survey-view.js';
 
 /**
@@ -14,9 +14,13 @@ import { surveyForm } from './survey-view.js';
 export function createEndView({ api, chatUrl, done, remember, restart }) {
   const surveyPart = h('section', { class: 'cw-part', 'aria-labelledby': 'cw-exit-title' });
   const transcriptPart = h('section', { class: 'cw-part', 'aria-labelledby': 'cw-mail-title' });
+  // Where focus goes when the chat ends under it (the End chat button or the message box it was
+  // on is hidden): kept inside the panel, Escape still closes it.
+  const heading = h('h3', { class: 'cw-end-title', tabindex: '-1' }, 'The chat has ended');
   const el = h(
     'div',
     { class: 'cw-end-view' },
+    heading,
     surveyPart,
     transcriptPart,
     h('div', { class: 'cw-actions' }, h('button', { type: 'button', class: 'cw-secondary', onclick: restart }, 'Start a new chat')),
@@ -98,5 +102,5 @@ export function createEndView({ api, chatUrl, done, remember, restart }) {
 
   loadSurvey();
   transcriptForm();
-  return { el };
+  return { el, focus: () => heading.focus() };
 }

@@ -14,7 +14,7 @@ import { createChatView } from './chat-view.js';
 import { createEndView } from './end-view.js';
 import { statusText } from './events.js';
 import { SessionStore, storeKey } from './store.js';
-import { nameQuestion, readSurvey } from './survey.js';
+import { nameQuestion, readSurvey } from '../lib/survey.js';
 import { surveyForm } from './survey-view.js';
 import { explainStartError } from './start-error.js';
 
@@ -178,14 +178,20 @@ export function mount(cfg) {
       if (controller !== ctl) return;
       persist({ log: log.toJSON() });
       subtitle.textContent = statusText(log.info);
-      view.update({ items: log.visibleItems(), info: log.info, connection: ctl.connection });
+      // Ending hides the End chat button and the message box; focus on them would fall to the
+      // page (and Escape would no longer close the panel), so it moves to the end view.
+      const hadFocus = view.el.contains(root.activeElement);
+      view.update({ items: log.visibleItems(), info: log.info, connection: ctl.connection, sendRetry: ctl.sendRetry });
       if (ctl.connection.state === 'error' && !endView) {
-        endView = { el: h('div', { class: 'cw-actions' }, h('button', { type: 'button', class: 'cw-primary', onclick: restart }, 'Start a new chat')) };
+        const again = h('button', { type: 'button', class: 'cw-primary', onclick: restart }, 'Start a new chat');
+        endView = { el: h('div', { class: 'cw-actions' }, again), focus: () => again.focus() };
         view.footer.after(endView.el);
+        if (hadFocus) endView.focus();
       }
       if (log.ended && !endView) {
         endView = createEndView({ api, chatUrl: log.chatUrl, done: saved.done || {}, remember: (done) => persist({ done }), restart });
         view.footer.after(endView.el);
+        if (hadFocus) endView.focus();
       }
       // A closed panel says on its launcher that something new came (the newest item's key
       // differs from the one last shown: counts would stall once old items fall off).

@@ -1,10 +1,10 @@
 // Draws a LivePerson survey (pre-chat, offline, exit) as an accessible form: every question a
 // labelled control (fieldsets with legends for choices), questions revealed by an answer shown
 // and hidden in place (so focus stays put), problems written next to the question they are
-// about. The rules themselves (what is shown, what is valid) are survey.js's.
+// about. The rules themselves (what is shown, what is valid) are ui/lib/survey.js's.
 
 import { h } from '../lib/dom.js';
-import { checkAnswers, initialAnswers, surveySubmission, visibleQuestions } from './survey.js';
+import { checkAnswers, initialAnswers, surveySubmission, visibleQuestions } from '../lib/survey.js';
 
 /**
  * A form for `survey` (as read by `readSurvey`). `onSubmit(submission, answers)` may throw an

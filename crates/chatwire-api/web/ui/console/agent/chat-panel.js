@@ -4,11 +4,11 @@
 // chat-tools.js). Fed by the workspace's multi-chat poll through `update()`.
 
 import { h, replace } from '../../lib/dom.js';
+import { TypingSignal } from '../../lib/typing.js';
 import { chatStatus, eventView, offerOf } from './events.js';
 import { surveyForm, transferForm, visitorDetails } from './chat-tools.js';
 
 /** After this long without a key press the agent's typing indicator is cleared. */
-const TYPING_IDLE_MS = 3000;
 let panels = 0;
 
 /**
@@ -21,10 +21,8 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
   let status = null;
   let ended = false;
   let gone = false;
-  let typingSent = false;
-  let typingTimer = null;
 
-  const title = h('h2', { id: `chat-${n}-title` }, 'Visitor');
+  const title = h('h2', { id: `chat-${n}-title`, tabindex: '-1' }, 'Visitor');
   const meta = h('p', { class: 'chat-meta' }, 'Loading…');
   const typing = h('p', { class: 'typing', 'aria-live': 'polite' });
   const offer = h('div', { class: 'offer', hidden: true });
@@ -56,15 +54,12 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
       sendLine();
     }
   });
-  message.addEventListener('input', () => setTyping(message.value.trim() !== ''));
-
-  function setTyping(on) {
-    clearTimeout(typingTimer);
-    if (on) typingTimer = setTimeout(() => setTyping(false), TYPING_IDLE_MS);
-    if (on === typingSent || ended || gone) return;
-    typingSent = on;
-    client.setTyping(key, on).catch((e) => fail('Typing not sent', e));
-  }
+  const typingSignal = new TypingSignal({
+    send: (on) => client.setTyping(key, on),
+    enabled: () => !ended && !gone,
+    onError: (e) => fail('Typing not sent', e),
+  });
+  message.addEventListener('input', () => (message.value.trim() !== '' ? typingSignal.key() : typingSignal.stop()));
 
   async function sendLine() {
     const text = message.value.trim();
@@ -74,7 +69,7 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
     try {
       await client.sendLine(key, text);
       message.value = '';
-      setTyping(false);
+      typingSignal.stop();
     } catch (e) {
       fail('Not sent', e);
     } finally {
@@ -84,13 +79,16 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
   }
 
   async function endChat() {
-    endButton.disabled = true;
+    // aria-disabled, not disabled, while ending: a disabled button drops the keyboard focus to
+    // the page before showEnded can move it.
+    if (endButton.getAttribute('aria-disabled') === 'true') return;
+    endButton.setAttribute('aria-disabled', 'true');
     error.textContent = '';
     try {
       await client.end(key);
     } catch (e) {
       fail('Cannot end the chat', e);
-      endButton.disabled = false;
+      endButton.removeAttribute('aria-disabled');
     }
   }
 
@@ -134,10 +132,14 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
 
   function showEnded() {
     ended = true;
+    // The message box or End chat may hold focus and is about to be hidden: keep focus in
+    // this chat (its heading, the survey follows it) rather than let it fall to the page.
+    const hadFocus = el.contains(document.activeElement);
     lockComposer();
     closeButton.hidden = false;
     onGone(key);
     replace(tools, surveyForm({ client, key, onDone: () => closeButton.focus() }));
+    if (hadFocus) title.focus();
   }
 
   function showOffer(o) {
@@ -212,12 +214,12 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
       (message.disabled ? closeButton : message).focus();
     },
     destroy() {
-      clearTimeout(typingTimer);
+      typingSignal.cancel();
     },
   };
 
   function close() {
-    clearTimeout(typingTimer);
+    typingSignal.cancel();
     onClose(key);
   }
 }

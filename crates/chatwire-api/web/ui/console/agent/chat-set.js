@@ -3,7 +3,8 @@
 // line is lost or shown twice: a chat's cursor moves only past events that were handed out,
 // and events below it are dropped. DOM-free; unit-tested in tests/browser/unit.
 
-import { asList, chatKeyOf, linkHref } from '../../lib/lp-agent.js';
+import { chatKeyOf } from '../../lib/lp-agent.js';
+import { asList, linkHref } from '../../lib/lp-json.js';
 
 /** An event's id, whichever key style the answer used (`id` number or `@id` string). */
 export function eventId(e) {
@@ -53,11 +54,20 @@ export class ChatSet {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Resolves at the next add or remove (or when `signal` aborts). */
+  /**
+   * Resolves at the next add or remove (or when `signal` aborts). The abort listener goes when
+   * the promise resolves, so the poll's one stop signal does not collect one per change.
+   */
   nextChange(signal) {
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      signal?.addEventListener('abort', resolve, { once: true });
+      const done = () => {
+        signal?.removeEventListener('abort', done);
+        const i = this.waiters.indexOf(done);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve();
+      };
+      this.waiters.push(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 

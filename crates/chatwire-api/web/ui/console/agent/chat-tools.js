@@ -2,7 +2,7 @@
 // for the next agent), the agent survey after the end, and the visitor's details.
 
 import { h, replace } from '../../lib/dom.js';
-import { isChoice, isMulti, questionsOf, surveyAnswers, visibleQuestions } from './survey-model.js';
+import { isChoice, isMulti, missingAnswers, readSurvey, surveySubmission, visibleQuestions } from '../../lib/survey.js';
 
 let forms = 0;
 
@@ -67,25 +67,24 @@ export function surveyForm({ client, key, onDone }) {
     .survey(key)
     .then((survey) => {
       if (!survey) return replace(section, h('p', {}, 'This chat has no agent survey.'));
-      const questions = questionsOf(survey);
+      const model = readSurvey(survey);
       const error = h('p', { class: 'error', role: 'alert' });
       const fields = h('div', { class: 'questions' });
       const submit = h('button', { type: 'submit' }, 'Submit survey');
       const draw = () => {
-        const shown = new Set(visibleQuestions(questions, answers));
-        replace(fields, questions.filter((q) => shown.has(q.id)).map((q) => questionField(n, q, answers, draw)));
+        replace(fields, visibleQuestions(model, answers).map((q) => questionField(n, q, answers, draw)));
       };
       const form = h(
         'form',
         {
           onsubmit: async (ev) => {
             ev.preventDefault();
-            const { answers: list, missing } = surveyAnswers(questions, answers);
+            const missing = missingAnswers(model, answers);
             if (missing.length) return (error.textContent = `Please answer: ${missing.join(', ')}.`);
             submit.disabled = true;
             error.textContent = '';
             try {
-              await client.submitSurvey(key, survey.id, list);
+              await client.submitSurvey(key, survey.id, surveySubmission(model, answers).question);
               replace(section, h('h3', { id: `survey-${n}-title` }, 'Agent survey'), h('p', { role: 'status' }, 'Survey submitted. Thank you.'));
               onDone();
             } catch (e) {

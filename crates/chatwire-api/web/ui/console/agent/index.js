@@ -10,7 +10,7 @@ import { h, replace } from '../../lib/dom.js';
 import { LpAgent } from '../../lib/lp-agent.js';
 import { ChatSet } from './chat-set.js';
 import { chatPanel } from './chat-panel.js';
-import { startChatPoll, startRingPoll } from './polls.js';
+import { drawEach, startChatPoll, startRingPoll } from './polls.js';
 import { toolbar } from './toolbar.js';
 import * as alerts from './alerts.js';
 
@@ -159,11 +159,13 @@ function start(ctx) {
     alerts.unlock();
     if (!container.isConnected) return; // another page is shown: its keys are its own
     if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    if (ev.key === 'a' || ev.key === 'A') {
+    // ev.code names the key, not the character: Alt+A types "å" on a Mac, Alt+1 "¡".
+    if (ev.code === 'KeyA') {
+      if (!me) return; // not ready: Accept is disabled until the agent's record has loaded
       ev.preventDefault();
       bar.accept();
-    } else if (/^[1-9]$/.test(ev.key)) {
-      const panel = [...panels.values()][Number(ev.key) - 1];
+    } else if (/^Digit[1-9]$/.test(ev.code)) {
+      const panel = [...panels.values()][Number(ev.code.slice(5)) - 1];
       if (panel) (ev.preventDefault(), panel.focus());
     }
   }
@@ -188,9 +190,12 @@ function start(ctx) {
     chatPoll = startChatPoll({
       client,
       set,
-      onUpdates: (updates) => {
-        for (const u of updates) panels.get(u.key)?.update(u);
-      },
+      onUpdates: (updates) =>
+        drawEach(
+          updates,
+          (u) => panels.get(u.key)?.update(u),
+          (e, u) => ctx.status(`Chat ${u.key.slice(-7)} could not be shown: ${e.message}`),
+        ),
       onError: onPollError('Chats not updated'),
       onOk: () => ctx.status('Connected again.'),
     });

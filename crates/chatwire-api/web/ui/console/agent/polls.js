@@ -16,6 +16,21 @@ export const RING_WAIT_SECS = 25;
 export const RINGING_RECHECK_MS = 2000;
 
 /**
+ * Calls `draw(update)` for each update, each in its own try: one panel that fails to draw
+ * costs neither the other chats' lines (their cursors have already moved) nor the poll.
+ * `onError(error, update)` hears about each failure.
+ */
+export function drawEach(updates, draw, onError) {
+  for (const u of updates) {
+    try {
+      draw(u);
+    } catch (e) {
+      onError(e, u);
+    }
+  }
+}
+
+/**
  * Polls every chat of `set` with one request at a time. `client.chats(query, {wait, signal})`;
  * `onUpdates(updates)` gets what `set.merge` returns; `onError(error, retryInMs)` on a failed
  * poll; `onOk()` after the first good answer following errors. Returns `{stop(), nudge()}`:

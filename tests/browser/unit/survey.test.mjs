@@ -1,11 +1,12 @@
-// Surveys as the widget reads them: any of LivePerson's shapes (one question as an object,
-// scalars as strings), questions revealed by an answer (logicId), the server's validation
-// rules, the submission body, and finding the question that asks the visitor's name.
+// Surveys as the widget and the console read them (ui/lib/survey.js): any of LivePerson's
+// shapes (one question as an object, scalars as strings), questions revealed by an answer
+// (logicId; an empty one means none), the server's validation rules, mandatory questions left
+// empty, the submission body, and finding the question that asks the visitor's name.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { checkAnswers, initialAnswers, nameQuestion, readSurvey, surveySubmission, validValue, visibleQuestions } from '../../../crates/chatwire-api/web/ui/widget/survey.js';
+import { checkAnswers, initialAnswers, isChoice, isMulti, missingAnswers, nameQuestion, readSurvey, surveySubmission, validValue, visibleQuestions } from '../../../crates/chatwire-api/web/ui/lib/survey.js';
 
 // The demo account's exit survey, as chatwire sends it.
 const EXIT = {
@@ -76,4 +77,38 @@ test('the name question is the text question about a name, not the e-mail or a c
   assert.equal(nameQuestion(s).id, 7);
   assert.equal(nameQuestion(readSurvey({ id: 1, questions: { question: [{ id: 1, type: 'Text Field', label: 'Topic' }] } })), null);
   assert.equal(nameQuestion(null), null);
+});
+
+// The demo account's agent survey, as GET …/chat/{id}/survey answers it to the console.
+const AGENT = {
+  id: 4,
+  questions: {
+    question: [
+      { id: 2, logicId: 20, order: 1, mandatory: true, type: 'Text Area', label: 'Why not?' },
+      { id: 1, order: 0, mandatory: true, type: 'Radio Button', label: 'Resolved?', entry: [{ value: 'yes', displayValue: 'Yes' }, { value: 'no', displayValue: 'No', logic: { showLogicId: 20 } }] },
+      { id: 3, order: 2, mandatory: 'false', type: 'Checkbox', label: 'Topics', entry: { value: 'billing', displayValue: 'Billing' } },
+    ],
+  },
+};
+
+test('the agent survey: mandatory questions left empty are named, shown questions only', () => {
+  const s = readSurvey(AGENT);
+  assert.deepEqual(missingAnswers(s, {}), ['Resolved?']);
+  assert.deepEqual(missingAnswers(s, { 1: 'no' }), ['Why not?']);
+  assert.deepEqual(missingAnswers(s, { 1: 'no', 2: '  ' }), ['Why not?']);
+  assert.deepEqual(surveySubmission(s, { 1: 'yes', 2: 'hidden, not sent', 3: ['billing'] }), { id: 4, question: [{ id: 1, answer: 'yes' }, { id: 3, answer: ['billing'] }] });
+  assert.deepEqual(s.questions.map((q) => [isChoice(q), isMulti(q)]), [[true, false], [false, false], [true, true]]);
+});
+
+test('an empty or null logicId means no condition (always shown); ids match across strings and numbers', () => {
+  const s = readSurvey({ id: 1, questions: { question: [
+    { id: '1', order: 0, type: 'Radio Button', label: 'More?', entry: [{ value: 'y', logic: { showLogicId: '7' } }, { value: 'n', logic: { showLogicId: '' } }] },
+    { id: '2', order: 1, logicId: '', type: 'Text Field', label: 'Always (empty logicId)' },
+    { id: '3', order: 2, logicId: null, type: 'Text Field', label: 'Always (null logicId)' },
+    { id: '4', order: 3, logicId: 7, type: 'Text Field', label: 'Only after yes' },
+  ] } });
+  assert.deepEqual(visibleQuestions(s, {}).map((q) => q.id), [1, 2, 3]);
+  assert.deepEqual(visibleQuestions(s, { 1: 'n' }).map((q) => q.id), [1, 2, 3]);
+  assert.deepEqual(visibleQuestions(s, { 1: 'y' }).map((q) => q.id), [1, 2, 3, 4]);
+  assert.deepEqual(readSurvey({ id: 1, questions: { question: { id: 'q-a', type: 'Text Field' } } }).questions[0].id, 'q-a');
 });
