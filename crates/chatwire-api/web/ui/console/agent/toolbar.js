@@ -19,7 +19,9 @@ const CHOICES = [
 export function toolbar({ onAvailability, onAccept }) {
   const availability = h(
     'select',
-    { id: 'availability', onchange: () => choose() },
+    // Disabled until the agent's record has loaded: a choice made before would be overwritten
+    // by the loaded value (and has no agent session to go to yet).
+    { id: 'availability', disabled: true, onchange: () => choose() },
     CHOICES.map(([v, label]) => h('option', { value: v }, label)),
     h('option', { value: 'Offline', disabled: true }, 'Offline (log out)'),
   );
@@ -40,6 +42,7 @@ export function toolbar({ onAvailability, onAccept }) {
   }
   function setAvailability(v) {
     current = v;
+    availability.disabled = false;
     availability.value = v;
     el.dataset.availability = v;
   }
