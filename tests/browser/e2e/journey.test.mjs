@@ -129,7 +129,8 @@ test('a visitor on another site, two agents and a supervisor: one chat from requ
   await agent2.waitFor({ state: 'attached', timeout: T });
   await target.selectOption({ label: (await agent2.textContent()).trim() });
   await p1.getByRole('button', { name: 'Transfer chat' }).click();
-  await p1.getByText('Transferred to Agent 2.').waitFor({ timeout: T });
+  // The transfer's notice and its event line both say so: either will do.
+  await p1.getByText('Transferred to Agent 2.').first().waitFor({ timeout: T });
   await a2.page.getByRole('listitem').filter({ hasText: 'Chat request waiting' }).waitFor({ timeout: T });
   await a2.page.getByRole('button', { name: 'Accept', exact: true }).click();
   const p2 = a2.page.getByRole('article', { name: 'Ada Lovelace' });
