@@ -126,13 +126,11 @@ impl Engine {
                 events,
                 next: from,
             };
-            let Some(woken) = woken.as_mut().filter(|_| !done) else {
-                if waits {
-                    self.record_typing_delivered(caller, key, typing);
-                }
-                return Ok(view);
+            let woken_again = match woken.as_mut().filter(|_| !done) {
+                Some(woken) => self.wait_any(std::slice::from_mut(woken), deadline).await,
+                None => false,
             };
-            if !self.wait_any(std::slice::from_mut(woken), deadline).await {
+            if !woken_again {
                 if waits {
                     self.record_typing_delivered(caller, key, typing);
                 }
