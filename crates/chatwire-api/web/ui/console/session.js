@@ -62,7 +62,7 @@ export function forget() {
 
 /** Logs out at the server (best effort) and forgets the login. */
 export async function logOut(session) {
-  sessionStorage.removeItem(KEY);
+  forget();
   try {
     await request(`/api/account/${encodeURIComponent(session.account)}/logout`, {
       method: 'POST',

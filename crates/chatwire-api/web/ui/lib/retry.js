@@ -31,3 +31,17 @@ export function sleep(ms, signal) {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * A signal that aborts when either does: a pause or a long-poll that both a stop and a nudge
+ * may cut short. `AbortSignal.any` where the browser has it (not before Safari 17.4).
+ */
+export function either(a, b) {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const c = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) c.abort(s.reason);
+    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
+}

@@ -3,7 +3,7 @@
 // network and server errors and resume from their cursors; the chat poll restarts at once when
 // the set of chats changes. Timers are parameters, so unit tests run them without waiting.
 
-import { backoff as defaultBackoff, sleep as defaultSleep } from '../../lib/retry.js';
+import { backoff as defaultBackoff, either, sleep as defaultSleep } from '../../lib/retry.js';
 
 /**
  * How long the chat poll waits. A new line or a typing indicator that changes ends the wait at
@@ -74,7 +74,7 @@ export function startChatPoll({ client, set, onUpdates, onError = () => {}, onOk
         onError(e, delay);
         pause = new AbortController();
         try {
-          await sleep(delay, AbortSignal.any([stopper.signal, pause.signal]));
+          await sleep(delay, either(stopper.signal, pause.signal));
         } catch {
           if (stopper.signal.aborted) return; // else nudged: ask again now
         } finally {
@@ -134,7 +134,7 @@ export function startRingPoll({ client, onCount, onError = () => {}, wait = RING
       if (delay) {
         pause = new AbortController();
         try {
-          await sleep(delay, AbortSignal.any ? AbortSignal.any([stopper.signal, pause.signal]) : pause.signal);
+          await sleep(delay, either(stopper.signal, pause.signal));
         } catch {
           /* poked or stopped: the loop condition decides */
         }

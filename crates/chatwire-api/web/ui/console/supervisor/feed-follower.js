@@ -7,18 +7,7 @@
 // the page calls it when the browser says the network is back (or gone), because a
 // long-poll on a dead network would otherwise only notice at its timeout.
 
-import { backoff as defaultBackoff, sleep as defaultSleep } from '../../lib/retry.js';
-
-/** A signal that aborts when either does (AbortSignal.any where the runtime has it). */
-function either(a, b) {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
-  const c = new AbortController();
-  for (const s of [a, b]) {
-    if (s.aborted) c.abort(s.reason);
-    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
-}
+import { backoff as defaultBackoff, either, sleep as defaultSleep } from '../../lib/retry.js';
 
 /**
  * Starts following. `api.feed({after, wait, limit, signal})` answers `{events, next}`.
