@@ -8,7 +8,8 @@
 //!
 //! Map: `http` (the raw HTTP/1.1 client every measurement uses), `load` (closed-loop runner,
 //! progress), `stats` (percentiles), `procstat` (`/proc` memory and CPU), `server` (`--spawn`),
-//! `provision` (agent login, chats, lines), `baseline` (bare hyper server), `scenarios`,
+//! `provision` (agent login, chats, lines), `baseline` (bare hyper server), `receiver` (webhook
+//! receiver), `scenarios`,
 //! `report` (Markdown and JSON).
 //!
 //! It measures; it never changes the server. Both run on the same machine, so every figure
@@ -19,6 +20,7 @@ mod http;
 mod load;
 mod procstat;
 mod provision;
+mod receiver;
 mod report;
 mod scenarios;
 mod server;
@@ -62,7 +64,9 @@ enum Scenario {
     D,
     /// Parked long-polls: server memory and wake-up latency.
     E,
-    /// Everything, in the order a, b, e, d, c (the long history last).
+    /// (d) without and with 3 webhook subscriptions to a receiver in this process.
+    W,
+    /// Everything but (w), in the order a, b, e, d, c (the long history last).
     All,
 }
 
@@ -198,6 +202,7 @@ async fn run(args: RunArgs) -> Result<()> {
             Scenario::C => scenarios::poll::history(&mut ctx).await,
             Scenario::D => scenarios::append::writers(&mut ctx).await,
             Scenario::E => scenarios::park::parked(&mut ctx).await,
+            Scenario::W => scenarios::webhooks::with_subscriptions(&mut ctx).await,
             Scenario::All => Ok(()),
         };
         // A failed scenario is reported, and the others still run.

@@ -4,11 +4,13 @@
 //!   (b) the same with one new event in each chat; (c) (a) over chats with a long history
 //!   against chats with a short one;
 //! - `append`: (d) fsync'd line appends from many concurrent writers;
-//! - `park`: (e) thousands of parked long-polls: server memory and append → response latency.
+//! - `park`: (e) thousands of parked long-polls: server memory and append → response latency;
+//! - `webhooks`: (w) (d) without and with 3 webhook subscriptions, and their deliveries/s.
 
 pub(crate) mod append;
 pub(crate) mod park;
 pub(crate) mod poll;
+pub(crate) mod webhooks;
 
 use std::time::Duration;
 
