@@ -9,7 +9,7 @@
 //! Map: `http` (the raw HTTP/1.1 client every measurement uses), `load` (closed-loop runner,
 //! progress), `stats` (percentiles), `procstat` (`/proc` memory and CPU), `server` (`--spawn`),
 //! `provision` (agent login, chats, lines), `baseline` (bare hyper server), `receiver` (webhook
-//! receiver), `scenarios`,
+//! receiver), `sqlite_baseline` ((d)'s bare SQLite loop), `scenarios`,
 //! `report` (Markdown and JSON).
 //!
 //! It measures; it never changes the server. Both run on the same machine, so every figure
@@ -24,6 +24,7 @@ mod receiver;
 mod report;
 mod scenarios;
 mod server;
+mod sqlite_baseline;
 mod stats;
 
 use std::path::PathBuf;
@@ -92,7 +93,8 @@ struct RunArgs {
     /// The chatwire executable for --spawn (default: next to this one, or target/release).
     #[arg(long)]
     chatwire_bin: Option<PathBuf>,
-    /// Parent directory of the spawned server's data directory (must be a real disk).
+    /// Parent directory of the spawned server's data directory (must be a real disk); (d)'s
+    /// bare SQLite baseline writes there too (default: the system temp dir).
     #[arg(long)]
     data_dir: Option<PathBuf>,
     /// Measured seconds per round.
@@ -174,6 +176,7 @@ async fn run(args: RunArgs) -> Result<()> {
         waiters_per_chat: args.waiters_per_chat,
         hold_parked: Duration::from_secs(args.hold_parked),
         cold_tails: args.cold_tails,
+        disk: args.data_dir.clone().unwrap_or_else(std::env::temp_dir),
     };
     let report = Report {
         command: std::env::args().collect::<Vec<_>>().join(" "),

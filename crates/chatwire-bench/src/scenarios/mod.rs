@@ -12,6 +12,7 @@ pub(crate) mod park;
 pub(crate) mod poll;
 pub(crate) mod webhooks;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -48,6 +49,8 @@ pub(crate) struct Sizes {
     pub(crate) hold_parked: Duration,
     /// (e) parks without reading the chats first.
     pub(crate) cold_tails: bool,
+    /// Where (d)'s bare SQLite baseline writes: the server's disk.
+    pub(crate) disk: PathBuf,
 }
 
 /// What the scenarios share: the server, the agent, the short chats, the report.
