@@ -3,9 +3,10 @@
 //! two p99s are measured side by side on the same disk and CPU. Each "with" round creates
 //! fresh subscriptions (their cursors start at the newest event, so nothing from earlier rounds
 //! is owed) and deletes them after, and reports how many deliveries per second reached the
-//! receiver during the round, and whether each subscription's events arrived in order.
+//! receiver during the round and in the 3 s after it (no load: the backlog drains at the rate
+//! of an idle store), and whether each subscription's events arrived in order.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow};
 use hyper::StatusCode;
@@ -20,6 +21,8 @@ use crate::report::{Check, Row};
 
 /// Subscriptions active in a "with" round (issue 17's figure).
 const HOOKS: usize = 3;
+/// How long the backlog of a round drains, unloaded, before its subscriptions are deleted.
+const DRAIN: Duration = Duration::from_secs(3);
 /// The admin API's webhook collection of the demo account.
 const WEBHOOKS: &str = "/chatwire/v1/accounts/1000/webhooks";
 
@@ -44,7 +47,7 @@ pub(crate) async fn with_subscriptions(ctx: &mut Ctx) -> Result<()> {
     let rx = receiver::start(HOOKS)?;
     let admin = Admin::login(&ctx.target).await?;
     let (mut without, mut with) = (Vec::new(), Vec::new());
-    let (mut delivered_per_s, mut out_of_order) = (Vec::new(), 0);
+    let (mut delivered_per_s, mut drain_per_s, mut out_of_order) = (Vec::new(), Vec::new(), 0);
     for r in 1..=ctx.sizes.rounds {
         let label = format!("(w) {n} writers, no webhooks {r}");
         without.push(append_round(ctx, load, &label, &reqs).await?);
@@ -55,9 +58,14 @@ pub(crate) async fn with_subscriptions(ctx: &mut Ctx) -> Result<()> {
         let outcome = append_round(ctx, load, &label, &reqs).await?;
         let elapsed = started.elapsed().as_secs_f64();
         let tallies = rx.tallies();
+        // The backlog left by the round drains with no load: the rate when the store is idle.
+        tokio::time::sleep(DRAIN).await;
+        let drained = rx.tallies();
         admin.unsubscribe(&ids).await?;
         let delivered: u64 = tallies.iter().map(|t| t.delivered).sum();
-        out_of_order += tallies.iter().map(|t| t.not_after_newest).sum::<u64>();
+        let after: u64 = drained.iter().map(|t| t.delivered).sum();
+        drain_per_s.push((after - delivered) as f64 / DRAIN.as_secs_f64());
+        out_of_order += drained.iter().map(|t| t.not_after_newest).sum::<u64>();
         delivered_per_s.push(delivered as f64 / elapsed);
         with.push(outcome);
     }
@@ -73,16 +81,10 @@ pub(crate) async fn with_subscriptions(ctx: &mut Ctx) -> Result<()> {
         "lines/s",
         &with,
     );
-    let mut sorted = delivered_per_s.clone();
-    sorted.sort_by(f64::total_cmp);
-    let median = sorted[sorted.len() / 2];
     hooked.note = format!(
-        "{median:.0} deliveries/s to the receiver (all {HOOKS}; rounds: {})",
-        delivered_per_s
-            .iter()
-            .map(|d| format!("{d:.0}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "deliveries/s to the receiver, all {HOOKS}: {} during the round, {} after it (no load)",
+        median_of(&delivered_per_s),
+        median_of(&drain_per_s),
     );
     let (p0, p3) = (plain.summary.p99_us, hooked.summary.p99_us);
     ctx.report.checks.push(Check {
@@ -103,6 +105,14 @@ pub(crate) async fn with_subscriptions(ctx: &mut Ctx) -> Result<()> {
     ctx.report.rows.push(plain);
     ctx.report.rows.push(hooked);
     Ok(())
+}
+
+/// "median (round, round, …)" of per-round rates.
+fn median_of(rates: &[f64]) -> String {
+    let mut sorted = rates.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let all: Vec<String> = rates.iter().map(|r| format!("{r:.0}")).collect();
+    format!("{:.0} ({})", sorted[sorted.len() / 2], all.join(", "))
 }
 
 /// One closed-loop round of (d)'s appends.
