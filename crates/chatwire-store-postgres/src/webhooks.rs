@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    AccountId, DeadLetter, GlobalSeq, PayloadFormat, Timestamp, Webhook, WebhookId, WebhookKinds,
-    WebhookProgress,
+    AccountEvent, AccountEventKind, AccountId, DeadLetter, GlobalSeq, LogEntry, PayloadFormat,
+    Timestamp, Webhook, WebhookId, WebhookKinds, WebhookProgress,
 };
 use chatwire_store::{StoreError, StoreResult, WebhookStore};
 use deadpool_postgres::GenericClient;
@@ -13,7 +13,7 @@ use tokio_postgres::Row;
 
 use crate::error::{self, corrupt};
 use crate::rows::get;
-use crate::{PgStore, db, queries};
+use crate::{PgStore, account_events, db, queries};
 
 /// Columns of `webhooks` in the order [`hook`] reads them.
 const COLUMNS: &str = "id, account_id, url, secret, kinds, format, enabled, created_at, cursor, \
@@ -115,8 +115,8 @@ impl WebhookStore for PgStore {
             .collect()
     }
 
-    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>> {
-        let sql = "SELECT account_id, id FROM webhooks WHERE enabled ORDER BY id";
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId, WebhookKinds)>> {
+        let sql = "SELECT account_id, id, kinds FROM webhooks WHERE enabled ORDER BY id";
         let c = self.client().await?;
         db::rows(&c, sql, &[])
             .await?
@@ -124,7 +124,9 @@ impl WebhookStore for PgStore {
             .map(|row| {
                 let account: &str = get(row, 0, "webhook")?;
                 let account = AccountId::parse(account).map_err(|e| corrupt("webhook", e))?;
-                Ok((account, WebhookId(get(row, 1, "webhook")?)))
+                let kinds: i32 = get(row, 2, "webhook")?;
+                let kinds = u32::try_from(kinds).map_err(|e| corrupt("webhook", e))?;
+                Ok((account, WebhookId(get(row, 1, "webhook")?), WebhookKinds(kinds)))
             })
             .collect()
     }
@@ -178,8 +180,10 @@ impl WebhookStore for PgStore {
             "WITH picked AS (
                  SELECT w.id FROM webhooks w
                  WHERE w.enabled AND w.next_attempt_at <= $1
-                   AND EXISTS (SELECT 1 FROM chat_events e
-                               WHERE e.account_id = w.account_id AND e.seq > w.cursor)
+                   AND (EXISTS (SELECT 1 FROM chat_events e
+                                WHERE e.account_id = w.account_id AND e.seq > w.cursor)
+                        OR EXISTS (SELECT 1 FROM account_events a
+                                   WHERE a.account_id = w.account_id AND a.seq > w.cursor))
                  ORDER BY w.next_attempt_at, w.id LIMIT $3
                  FOR UPDATE OF w SKIP LOCKED
              )
@@ -282,5 +286,31 @@ impl WebhookStore for PgStore {
                 .map_err(error::pg)?,
             "dead letter",
         )
+    }
+
+    async fn webhook_log_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<LogEntry>> {
+        account_events::log_since(&self.client().await?, account, after, limit).await
+    }
+
+    async fn append_account_event(
+        &self,
+        account: &AccountId,
+        at: Timestamp,
+        kind: &AccountEventKind,
+    ) -> StoreResult<AccountEvent> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(error::pg)?;
+        let exists = "SELECT 1 FROM accounts WHERE id = $1";
+        if !db::exists(&tx, exists, &[&account.as_str()]).await? {
+            return Err(StoreError::NotFound("account"));
+        }
+        let event = account_events::append(&tx, account, at, None, kind.clone()).await?;
+        tx.commit().await.map_err(error::pg)?;
+        Ok(event)
     }
 }

@@ -5,15 +5,15 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    AccountId, DeadLetter, GlobalSeq, PayloadFormat, Timestamp, Webhook, WebhookId, WebhookKinds,
-    WebhookProgress,
+    AccountEvent, AccountEventKind, AccountId, DeadLetter, GlobalSeq, LogEntry, PayloadFormat,
+    Timestamp, Webhook, WebhookId, WebhookKinds, WebhookProgress,
 };
 use chatwire_store::{StoreError, StoreResult, WebhookStore};
 use rusqlite::{Connection, Row, params};
 
 use crate::error::{self, corrupt};
 use crate::writer::WriteCx;
-use crate::{SqliteStore, queries};
+use crate::{SqliteStore, account_events, queries};
 
 /// Columns of `webhooks` in the order [`HookRow::read`] takes them.
 const COLUMNS: &str = "id, account_id, url, secret, kinds, format, enabled, created_at, cursor, \
@@ -163,8 +163,10 @@ fn claim(
         "UPDATE webhooks SET next_attempt_at = ?2 WHERE id IN (
              SELECT d.id FROM webhooks d
              WHERE d.enabled = 1 AND d.next_attempt_at <= ?1
-               AND EXISTS (SELECT 1 FROM chat_events e
-                           WHERE e.account_id = d.account_id AND e.seq > d.cursor)
+               AND (EXISTS (SELECT 1 FROM chat_events e
+                            WHERE e.account_id = d.account_id AND e.seq > d.cursor)
+                    OR EXISTS (SELECT 1 FROM account_events a
+                               WHERE a.account_id = d.account_id AND a.seq > d.cursor))
              ORDER BY d.next_attempt_at, d.id LIMIT ?3)
          RETURNING {COLUMNS}"
     );
@@ -252,14 +254,22 @@ impl WebhookStore for SqliteStore {
             .await
     }
 
-    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>> {
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId, WebhookKinds)>> {
         self.readers
             .run(|c| {
-                let sql = "SELECT account_id, id FROM webhooks WHERE enabled = 1 ORDER BY id";
-                let read = |r: &Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?));
-                queries::all(c, sql, [], read, |(a, id)| {
+                let sql =
+                    "SELECT account_id, id, kinds FROM webhooks WHERE enabled = 1 ORDER BY id";
+                let read = |r: &Row<'_>| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                };
+                queries::all(c, sql, [], read, |(a, id, kinds)| {
                     let account = AccountId::parse(&a).map_err(|e| corrupt("webhook", e))?;
-                    Ok((account, WebhookId(id)))
+                    let kinds = u32::try_from(kinds).map_err(|e| corrupt("webhook", e))?;
+                    Ok((account, WebhookId(id), WebhookKinds(kinds)))
                 })
             })
             .await
@@ -376,6 +386,35 @@ impl WebhookStore for SqliteStore {
                 } else {
                     Ok(())
                 }
+            })
+            .await
+    }
+
+    async fn webhook_log_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<LogEntry>> {
+        let account = account.clone();
+        self.readers
+            .run(move |c| account_events::log_since(c, &account, after, limit))
+            .await
+    }
+
+    async fn append_account_event(
+        &self,
+        account: &AccountId,
+        at: Timestamp,
+        kind: &AccountEventKind,
+    ) -> StoreResult<AccountEvent> {
+        let (account, kind) = (account.clone(), kind.clone());
+        self.writer
+            .run(move |cx| {
+                if !queries::account_exists(cx.conn, &account)? {
+                    return Err(StoreError::NotFound("account"));
+                }
+                account_events::append(cx, &account, at, None, kind)
             })
             .await
     }

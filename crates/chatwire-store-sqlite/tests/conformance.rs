@@ -165,7 +165,10 @@ async fn everything_survives_a_reopen_and_appends_continue_where_they_stopped() 
     };
     let mut anna = store.create_agent(&new_agent).await.expect("agent");
     anna.availability = Availability::Online;
-    store.update_agent(&anna).await.expect("online");
+    store
+        .update_agent(&anna, chatwire_core::Timestamp(0))
+        .await
+        .expect("online");
     let key = store
         .create_chat(new_chat(&acc, 1), Timestamp(10))
         .await

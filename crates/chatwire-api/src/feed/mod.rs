@@ -18,11 +18,14 @@ mod doc;
 mod mailbox;
 mod sse;
 mod types;
+mod account_webhook;
 mod webhook;
 
 pub use doc::FeedApi;
 pub(crate) use types::event_json;
-pub(crate) use webhook::WebhookPayloadDoc;
+pub(crate) use account_webhook::AccountEventDoc;
+pub(crate) use webhook::{WebhookEventDoc, WebhookPayloadDoc};
+pub(crate) use account_webhook::account_webhook_body;
 pub(crate) use webhook::webhook_body;
 
 use axum::Json;
