@@ -139,6 +139,13 @@ async fn sqlite_store_passes_the_webhook_checks() {
     conformance::run_webhook_claims(store).await;
 }
 
+#[tokio::test]
+async fn sqlite_store_passes_the_account_event_checks() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).expect("open");
+    conformance::run_account_events(&store).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_store_hands_each_due_mail_to_one_claimer() {
     let (_dir, path) = temp_db();
