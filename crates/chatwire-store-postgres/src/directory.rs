@@ -128,11 +128,13 @@ pub(crate) async fn update_agent<C: GenericClient>(
     if changed == 0 {
         return Err(StoreError::NotFound("agent"));
     }
-    Ok((from != agent.availability).then_some(AccountEventKind::AgentAvailability {
-        agent: agent.id,
-        from,
-        to: agent.availability,
-    }))
+    Ok(
+        (from != agent.availability).then_some(AccountEventKind::AgentAvailability {
+            agent: agent.id,
+            from,
+            to: agent.availability,
+        }),
+    )
 }
 
 /// Sets an app key's feed right; `NotFound` if the key is not `account`'s.

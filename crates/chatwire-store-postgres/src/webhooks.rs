@@ -126,7 +126,11 @@ impl WebhookStore for PgStore {
                 let account = AccountId::parse(account).map_err(|e| corrupt("webhook", e))?;
                 let kinds: i32 = get(row, 2, "webhook")?;
                 let kinds = u32::try_from(kinds).map_err(|e| corrupt("webhook", e))?;
-                Ok((account, WebhookId(get(row, 1, "webhook")?), WebhookKinds(kinds)))
+                Ok((
+                    account,
+                    WebhookId(get(row, 1, "webhook")?),
+                    WebhookKinds(kinds),
+                ))
             })
             .collect()
     }

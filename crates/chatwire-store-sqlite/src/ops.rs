@@ -11,10 +11,10 @@ use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
     DecisionContext, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, SkillId, Timestamp,
 };
+use chatwire_core::{AccountEventKind, Availability};
 use chatwire_store::{
     Committed, NewSkill, StoreError, StoreResult, acting_agent, decide_and_apply,
 };
-use chatwire_core::{AccountEventKind, Availability};
 use rusqlite::{OptionalExtension, params};
 
 use crate::rows::{ChatColumns, chat_json, kind_json, skills_json};

@@ -60,7 +60,12 @@ async fn typing_is_recorded_only_while_a_subscription_takes_it_and_only_when_it_
         .expect("accept");
     let set = |t: Typing| {
         let (f, who, key) = (&f, &who, &key);
-        async move { f.engine.set_agent_typing(who, key, t).await.expect("typing") }
+        async move {
+            f.engine
+                .set_agent_typing(who, key, t)
+                .await
+                .expect("typing")
+        }
     };
 
     // Act + Assert: no subscription, or one without typing: nothing is written.

@@ -24,8 +24,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
-use chatwire_core::webhook::superoffice_event;
 use chatwire_core::chat::TypingSide;
+use chatwire_core::webhook::superoffice_event;
 use chatwire_core::{
     AccountEvent, AccountEventKind, AccountId, Chat, DomainError, FeedItem, LogEntry,
     PayloadFormat, Typing, Webhook, WebhookId, WebhookKind, WebhookKinds,
@@ -262,12 +262,7 @@ impl Engine {
     /// accounts without one pay one map lookup. Typing is best effort by nature (it is
     /// in-memory state), so a failed write is logged, not returned to the typist.
     /// Nothing is recorded when the indicator stays on or stays off (clients repeat it).
-    pub(crate) async fn record_typing(
-        &self,
-        before: &Chat,
-        side: TypingSide,
-        typing: Typing,
-    ) {
+    pub(crate) async fn record_typing(&self, before: &Chat, side: TypingSide, typing: Typing) {
         let account = &before.account;
         let was = match side {
             TypingSide::Agent => before.agent_typing,

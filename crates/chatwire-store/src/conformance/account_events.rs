@@ -102,7 +102,10 @@ pub async fn run_account_events(store: &dyn Store) {
         .expect("line");
     let mut away = anna.clone();
     away.availability = Availability::Away;
-    store.update_agent(&away, Timestamp(40)).await.expect("away");
+    store
+        .update_agent(&away, Timestamp(40))
+        .await
+        .expect("away");
     let typing = AccountEventKind::Typing {
         chat: key.clone(),
         side: Typist::Visitor,
@@ -152,13 +155,16 @@ pub async fn run_account_events(store: &dyn Store) {
         ]
     );
     let position = |pred: &dyn Fn(&LogEntry) -> bool| all.iter().position(pred).expect("entry");
-    let first_line = position(&|e| {
-        matches!(e, LogEntry::Chat(i) if i.event.seq > opened.events.last().expect("e").seq)
-    });
-    let offline = position(&|e| {
-        matches!(e, LogEntry::Account(a) if matches!(a.kind, AccountEventKind::OfflineMessage { .. }))
-    });
-    assert!(offline < first_line, "commit order: the message before the line");
+    let first_line = position(
+        &|e| matches!(e, LogEntry::Chat(i) if i.event.seq > opened.events.last().expect("e").seq),
+    );
+    let offline = position(
+        &|e| matches!(e, LogEntry::Account(a) if matches!(a.kind, AccountEventKind::OfflineMessage { .. })),
+    );
+    assert!(
+        offline < first_line,
+        "commit order: the message before the line"
+    );
     assert_eq!(
         all.iter().find(|e| e.seq() == typed.seq),
         Some(&LogEntry::Account(typed.clone())),
@@ -181,7 +187,10 @@ pub async fn run_account_events(store: &dyn Store) {
         feed.into_iter().map(LogEntry::Chat).collect::<Vec<_>>(),
         chat_entries
     );
-    assert!(log(store, &other, start).await.is_empty(), "scoped to the account");
+    assert!(
+        log(store, &other, start).await.is_empty(),
+        "scoped to the account"
+    );
 
     // Atomic with the cause: nothing is written when the cause is refused or changes nothing.
     let tail = all.last().expect("entries").seq();
@@ -248,7 +257,10 @@ pub async fn run_account_events(store: &dyn Store) {
         .expect("claim");
     assert!(!claimed(now), "nothing after its cursor yet");
     away.availability = Availability::Online;
-    store.update_agent(&away, Timestamp(80)).await.expect("online");
+    store
+        .update_agent(&away, Timestamp(80))
+        .await
+        .expect("online");
     let now = store
         .claim_due_webhooks(Timestamp(3), Timestamp(4), 10_000)
         .await

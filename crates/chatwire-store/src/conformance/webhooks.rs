@@ -216,10 +216,7 @@ pub async fn run_webhooks(store: &dyn Store) {
         "paused"
     );
     let listed = store.enabled_webhooks().await.expect("enabled");
-    assert!(
-        !listed.iter().any(|(_, id, _)| id == &created.id),
-        "paused"
-    );
+    assert!(!listed.iter().any(|(_, id, _)| id == &created.id), "paused");
     let mut foreign = edited.clone();
     foreign.account = other.clone();
     assert!(matches!(

@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    AccountEvent, AccountEventKind, AccountId, DeadLetter, GlobalSeq, LogEntry, Timestamp,
-    Webhook, WebhookId, WebhookKinds, WebhookProgress,
+    AccountEvent, AccountEventKind, AccountId, DeadLetter, GlobalSeq, LogEntry, Timestamp, Webhook,
+    WebhookId, WebhookKinds, WebhookProgress,
 };
 
 use chatwire_core::webhook::merge_log;

@@ -193,8 +193,16 @@ async fn offline_messages_surveys_availability_and_typing_are_posted_in_commit_o
     assert_eq!(typed["event"]["chatId"], key);
     let availability = first(&all, "agent.availability")["event"].clone();
     assert_eq!(
-        (&availability["type"], &availability["from"], &availability["to"]),
-        (&json!("agentAvailability"), &json!("Online"), &json!("Away"))
+        (
+            &availability["type"],
+            &availability["from"],
+            &availability["to"]
+        ),
+        (
+            &json!("agentAvailability"),
+            &json!("Online"),
+            &json!("Away")
+        )
     );
     assert!(availability["agentId"].is_i64(), "{availability}");
     let message = first(&all, "offline.message");
