@@ -10,6 +10,7 @@
 
 use chatwire_core::{
     AccountEvent, AccountEventKind, AccountId, ChatKey, FeedItem, GlobalSeq, LogEntry, Timestamp,
+    WebhookKinds,
 };
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
@@ -17,16 +18,30 @@ use deadpool_postgres::GenericClient;
 use crate::error::corrupt;
 use crate::{db, rows};
 
-/// Appends `kind` to `account`'s log with the next global seq. Must be the caller's last
-/// statement before `COMMIT` (see the module doc); `response` ties the event to the survey
-/// response it announces (the event is deleted with it).
+/// Appends `kind` to `account`'s log with the next global seq, if a subscription of the
+/// account (enabled or paused) takes its kind; `None` otherwise (nothing would ever read it).
+/// Must be the caller's last step before `COMMIT` (see the module doc); `response` ties the
+/// event to the survey response it announces (the event is deleted with it).
+///
+/// The check is made under a share lock on the account's row, which creating or changing a
+/// subscription takes exclusively (`webhooks.rs`): a subscription committed first is seen here
+/// (READ COMMITTED reads it after the wait), and one committed after this transaction takes
+/// its cursor after this commit, so no subscription misses an event of a kind it takes.
 pub(crate) async fn append<C: GenericClient>(
     tx: &C,
     account: &AccountId,
     at: Timestamp,
     response: Option<i64>,
     kind: AccountEventKind,
-) -> StoreResult<AccountEvent> {
+) -> StoreResult<Option<AccountEvent>> {
+    let lock = "SELECT 1 FROM accounts WHERE id = $1 FOR SHARE";
+    db::one(tx, lock, &[&account.as_str()], "account").await?;
+    let bit = i32::try_from(WebhookKinds::from_kinds([kind.webhook_kind()]).0)
+        .map_err(|e| StoreError::Other(e.into()))?;
+    let taken = "SELECT 1 FROM webhooks WHERE account_id = $1 AND (kinds & $2) <> 0";
+    if !db::exists(tx, taken, &[&account.as_str(), &bit]).await? {
+        return Ok(None);
+    }
     let json = serde_json::to_string(&kind).map_err(|e| StoreError::Other(e.into()))?;
     // One statement: the counter is held for as short a time as possible.
     let sql = "WITH counter AS (
@@ -37,12 +52,12 @@ pub(crate) async fn append<C: GenericClient>(
                RETURNING seq";
     let params: db::Params<'_> = &[&account.as_str(), &at.0, &response, &json];
     let row = db::one(tx, sql, params, "event_seq").await?;
-    Ok(AccountEvent {
+    Ok(Some(AccountEvent {
         seq: GlobalSeq(rows::get(&row, 0, "account event")?),
         account: account.clone(),
         at,
         kind,
-    })
+    }))
 }
 
 /// `account`'s chat and account events after `after`, by seq, at most `limit`. Each side is

@@ -13,7 +13,7 @@ use tokio_postgres::Row;
 
 use crate::error::{self, corrupt};
 use crate::rows::get;
-use crate::{PgStore, account_events, db, queries};
+use crate::{PgStore, account_events, db};
 
 /// Columns of `webhooks` in the order [`hook`] reads them.
 const COLUMNS: &str = "id, account_id, url, secret, kinds, format, enabled, created_at, cursor, \
@@ -71,6 +71,14 @@ async fn read<C: GenericClient>(c: &C, account: &AccountId, id: WebhookId) -> St
     hook(&db::one(c, &sql, &[&id.0, &account.as_str()], "webhook").await?)
 }
 
+/// Locks the account's row against account-event writers (`account_events::append` takes it
+/// shared) for the rest of the transaction; `NotFound` if there is no such account. `NO KEY`:
+/// chat writes referencing the account (key share) are not held up.
+async fn lock_account<C: GenericClient>(c: &C, account: &AccountId) -> StoreResult<()> {
+    let sql = "SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE";
+    db::one(c, sql, &[&account.as_str()], "account").await.map(drop)
+}
+
 fn found(n: u64, what: &'static str) -> StoreResult<()> {
     if n == 0 {
         Err(StoreError::NotFound(what))
@@ -82,8 +90,11 @@ fn found(n: u64, what: &'static str) -> StoreResult<()> {
 #[async_trait]
 impl WebhookStore for PgStore {
     async fn create_webhook(&self, new: &Webhook) -> StoreResult<Webhook> {
-        let c = self.client().await?;
-        queries::require_account(&c, &new.account).await?;
+        let mut client = self.client().await?;
+        let c = client.transaction().await.map_err(error::pg)?;
+        // Serialises with account-event writers (`account_events::append`): they see this
+        // subscription, or committed before its cursor is read.
+        lock_account(&c, &new.account).await?;
         // The counter as committed: every event numbered up to it is committed (the counter
         // row stays locked until its transaction's commit), every later one is delivered.
         let sql = format!(
@@ -102,7 +113,9 @@ impl WebhookStore for PgStore {
             &new.enabled,
             &new.created_at.0,
         ];
-        hook(&db::one(&c, &sql, params, "event_seq").await?)
+        let created = hook(&db::one(&c, &sql, params, "event_seq").await?)?;
+        c.commit().await.map_err(error::pg)?;
+        Ok(created)
     }
 
     async fn list_webhooks(&self, account: &AccountId) -> StoreResult<Vec<Webhook>> {
@@ -152,11 +165,15 @@ impl WebhookStore for PgStore {
             &w.format.as_str(),
             &w.enabled,
         ];
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = client.transaction().await.map_err(error::pg)?;
+        // Its kinds or pause may change what account events are written (see create).
+        lock_account(&c, &w.account).await?;
         found(
             db::exec(&c, sql, params).await.map_err(error::pg)?,
             "webhook",
-        )
+        )?;
+        c.commit().await.map_err(error::pg)
     }
 
     async fn delete_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<()> {
@@ -306,7 +323,7 @@ impl WebhookStore for PgStore {
         account: &AccountId,
         at: Timestamp,
         kind: &AccountEventKind,
-    ) -> StoreResult<AccountEvent> {
+    ) -> StoreResult<Option<AccountEvent>> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(error::pg)?;
         let exists = "SELECT 1 FROM accounts WHERE id = $1";

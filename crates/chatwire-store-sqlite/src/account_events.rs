@@ -5,6 +5,7 @@
 
 use chatwire_core::{
     AccountEvent, AccountEventKind, AccountId, ChatKey, FeedItem, GlobalSeq, LogEntry, Timestamp,
+    WebhookKinds,
 };
 use chatwire_store::{StoreError, StoreResult};
 use rusqlite::{Connection, Row, params};
@@ -15,15 +16,26 @@ use crate::rows::EventRow;
 use crate::writer::WriteCx;
 
 /// Appends `kind` to `account`'s log with the next seq, inside the caller's job (so in the
-/// transaction of its cause); `response` ties it to the survey response it announces (the
-/// event is deleted with it).
+/// transaction of its cause), if a subscription of the account (enabled or paused) takes its
+/// kind; `None` otherwise (nothing would ever read it). `response` ties it to the survey
+/// response it announces (the event is deleted with it). Subscriptions are created and changed
+/// on this same writer thread, so the check and the append see one state of them.
 pub(crate) fn append(
     cx: &mut WriteCx<'_>,
     account: &AccountId,
     at: Timestamp,
     response: Option<i64>,
     kind: AccountEventKind,
-) -> StoreResult<AccountEvent> {
+) -> StoreResult<Option<AccountEvent>> {
+    let bit = i64::from(WebhookKinds::from_kinds([kind.webhook_kind()]).0);
+    let taken = cx
+        .conn
+        .prepare_cached("SELECT 1 FROM webhooks WHERE account_id = ?1 AND (kinds & ?2) != 0")
+        .and_then(|mut s| s.exists(params![account.as_str(), bit]))
+        .map_err(error::sql)?;
+    if !taken {
+        return Ok(None);
+    }
     let seq = cx.last_seq + 1;
     let json = serde_json::to_string(&kind).map_err(|e| StoreError::Other(e.into()))?;
     let sql = "INSERT INTO account_events (seq, account_id, at, response_id, kind_json)
@@ -34,12 +46,12 @@ pub(crate) fn append(
         .map_err(error::sql)?;
     // Only after the insert: a failed job gives its seq back anyway (the writer restores it).
     cx.last_seq = seq;
-    Ok(AccountEvent {
+    Ok(Some(AccountEvent {
         seq: GlobalSeq(seq),
         account: account.clone(),
         at,
         kind,
-    })
+    }))
 }
 
 /// One row of the merged read: 0 = chat event (with its chat key), 1 = account event.

@@ -198,7 +198,7 @@ timed_store! {
     async fn list_dead_letters(&self, account: &AccountId, webhook: WebhookId) -> StoreResult<Vec<DeadLetter>>;
     async fn delete_dead_letter(&self, account: &AccountId, webhook: WebhookId, id: i64) -> StoreResult<()>;
     async fn webhook_log_since(&self, account: &AccountId, after: GlobalSeq, limit: u32) -> StoreResult<Vec<LogEntry>>;
-    async fn append_account_event(&self, account: &AccountId, at: Timestamp, kind: &AccountEventKind) -> StoreResult<AccountEvent>;
+    async fn append_account_event(&self, account: &AccountId, at: Timestamp, kind: &AccountEventKind) -> StoreResult<Option<AccountEvent>>;
     {}
 }
 

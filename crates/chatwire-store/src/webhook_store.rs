@@ -14,6 +14,10 @@
 //! changes, typing; [`chatwire_core::AccountEvent`]). Account events are written in the
 //! transaction of their cause (`save_survey_response`, `update_agent`) or alone
 //! ([`WebhookStore::append_account_event`], typing), so the same guarantees hold for them.
+//! An account event is written only while a subscription of its account (enabled or paused)
+//! takes its kind, checked in the same transaction against a consistent view of the
+//! subscriptions: nothing would ever read it otherwise, and accounts without webhooks keep
+//! their global sequence (SuperOffice message ids, feed cursors) exactly as before.
 
 use async_trait::async_trait;
 use chatwire_core::{
@@ -103,11 +107,13 @@ pub trait WebhookStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<LogEntry>>;
 
     /// Appends an account event that has no stored cause (a typing indicator) with the next
-    /// global sequence number, committed on return. `NotFound` if the account does not exist.
+    /// global sequence number, committed on return. `None` (nothing written) when no
+    /// subscription of the account takes its kind: like every account event (see the module
+    /// docs). `NotFound` if the account does not exist.
     async fn append_account_event(
         &self,
         account: &AccountId,
         at: Timestamp,
         kind: &AccountEventKind,
-    ) -> StoreResult<AccountEvent>;
+    ) -> StoreResult<Option<AccountEvent>>;
 }

@@ -122,7 +122,7 @@ impl chatwire_store::WebhookStore for CountingStore {
         list_dead_letters['a](account: &'a AccountId, webhook: chatwire_core::WebhookId) -> Vec<chatwire_core::DeadLetter>;
         delete_dead_letter['a](account: &'a AccountId, webhook: chatwire_core::WebhookId, id: i64) -> ();
         webhook_log_since['a](account: &'a AccountId, after: GlobalSeq, limit: u32) -> Vec<chatwire_core::LogEntry>;
-        append_account_event['a, 'b](account: &'a AccountId, at: Timestamp, kind: &'b chatwire_core::AccountEventKind) -> chatwire_core::AccountEvent;
+        append_account_event['a, 'b](account: &'a AccountId, at: Timestamp, kind: &'b chatwire_core::AccountEventKind) -> Option<chatwire_core::AccountEvent>;
     }
 }
 

@@ -8,7 +8,10 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chatwire_core::webhook::Typist;
-use chatwire_core::{AccountEventKind, Availability, GlobalSeq, LogEntry, Timestamp};
+use chatwire_core::{
+    AccountEventKind, Availability, GlobalSeq, LogEntry, PayloadFormat, Timestamp, Webhook,
+    WebhookId, WebhookKind, WebhookKinds, WebhookProgress,
+};
 use chatwire_store::Store;
 
 use crate::common::{TestDb, account, agent, chat, line};
@@ -22,6 +25,28 @@ async fn a_webhook_cursor_never_skips_chat_or_account_events_while_two_nodes_app
         Arc::new(db.store("node_b").await),
     ];
     let acc = account(nodes[0].as_ref()).await;
+    // Account events are written only for kinds a subscription takes: one takes them all.
+    let subscription = Webhook {
+        id: WebhookId(0),
+        account: acc.clone(),
+        url: "https://a.example/nodes".into(),
+        secret: "0123456789abcdef0123".into(),
+        kinds: WebhookKinds::from_kinds(WebhookKind::ALL),
+        format: PayloadFormat::Chatwire,
+        enabled: true,
+        created_at: Timestamp(0),
+        progress: WebhookProgress {
+            cursor: GlobalSeq(0),
+            attempts: 0,
+            next_attempt_at: Timestamp(0),
+            failing_since: None,
+            last_error: None,
+        },
+    };
+    nodes[1]
+        .create_webhook(&subscription)
+        .await
+        .expect("subscription");
     let keys = [
         chat(nodes[0].as_ref(), &acc, 700).await,
         chat(nodes[1].as_ref(), &acc, 701).await,

@@ -321,7 +321,7 @@ impl WebhookStore for SqliteStore {
         account: &AccountId,
         at: Timestamp,
         kind: &AccountEventKind,
-    ) -> StoreResult<AccountEvent> {
+    ) -> StoreResult<Option<AccountEvent>> {
         let (account, kind) = (account.clone(), kind.clone());
         self.writer
             .run(move |cx| {

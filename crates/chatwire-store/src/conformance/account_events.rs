@@ -1,4 +1,5 @@
-//! Account events (the log beside `chat_events` that webhooks read merged with it): numbered
+//! Account events (the log beside `chat_events` that webhooks read merged with it): written
+//! only while a subscription of the account (even a paused one) takes their kind; numbered
 //! from the same global sequence as chat events, strictly increasing across both tables; the
 //! merged read returns both in seq order after a cursor, paged, while the account feed keeps
 //! chat events only; each event is written with its cause or not at all (a refused survey
@@ -12,7 +13,7 @@ use chatwire_core::survey::{Question, QuestionType, Survey, SurveyKind, SurveyRe
 use chatwire_core::webhook::Typist;
 use chatwire_core::{
     AccountEventKind, AccountId, Actor, Availability, GlobalSeq, LogEntry, PayloadFormat,
-    Timestamp, Webhook, WebhookId, WebhookKinds, WebhookProgress,
+    Timestamp, Webhook, WebhookId, WebhookKind, WebhookKinds, WebhookProgress,
 };
 
 use super::{account, agent, line, new_chat};
@@ -57,6 +58,26 @@ fn message(account: &AccountId, survey: i64, text: &str, at: i64) -> SurveyRespo
     }
 }
 
+fn subscription(account: &AccountId, kinds: WebhookKinds) -> Webhook {
+    Webhook {
+        id: WebhookId(0),
+        account: account.clone(),
+        url: "https://a.example/ae".into(),
+        secret: "0123456789abcdef0123".into(),
+        kinds,
+        format: PayloadFormat::Chatwire,
+        enabled: true,
+        created_at: Timestamp(0),
+        progress: WebhookProgress {
+            cursor: GlobalSeq(0),
+            attempts: 0,
+            next_attempt_at: Timestamp(0),
+            failing_since: None,
+            last_error: None,
+        },
+    }
+}
+
 async fn log(store: &dyn Store, account: &AccountId, after: GlobalSeq) -> Vec<LogEntry> {
     store
         .webhook_log_since(account, after, 1_000)
@@ -76,11 +97,19 @@ fn account_kinds(entries: &[LogEntry]) -> Vec<AccountEventKind> {
 
 /// The account event log on one backend.
 pub async fn run_account_events(store: &dyn Store) {
-    // Arrange: an account with an agent (created Offline, then Online: one event already).
+    // Arrange: an account with an agent (created Offline, then Online, before any
+    // subscription: no event), then a paused subscription taking every kind.
     let acc = account(store, "ae").await;
     let other = account(store, "af").await;
     let start = GlobalSeq(0);
     let anna = agent(store, &acc, "anna", vec![], 2).await;
+    assert!(
+        account_kinds(&log(store, &acc, start).await).is_empty(),
+        "no subscription, no account event"
+    );
+    let mut all_kinds = subscription(&acc, WebhookKinds::from_kinds(WebhookKind::ALL));
+    all_kinds.enabled = false;
+    store.create_webhook(&all_kinds).await.expect("paused subscription");
     let survey = store
         .create_survey(&offline_survey(&acc))
         .await
@@ -131,13 +160,8 @@ pub async fn run_account_events(store: &dyn Store) {
     assert_eq!(
         account_kinds(&all),
         vec![
-            AccountEventKind::AgentAvailability {
-                agent: anna.id,
-                from: Availability::Offline,
-                to: Availability::Online,
-            },
             AccountEventKind::OfflineMessage {
-                response: match &account_kinds(&all)[1] {
+                response: match &account_kinds(&all)[0] {
                     AccountEventKind::OfflineMessage { response, .. } => *response,
                     other => panic!("expected the offline message, got {other:?}"),
                 },
@@ -165,6 +189,7 @@ pub async fn run_account_events(store: &dyn Store) {
         offline < first_line,
         "commit order: the message before the line"
     );
+    let typed = typed.expect("a subscription takes typing");
     assert_eq!(
         all.iter().find(|e| e.seq() == typed.seq),
         Some(&LogEntry::Account(typed.clone())),
@@ -229,25 +254,21 @@ pub async fn run_account_events(store: &dyn Store) {
         "no event without its cause"
     );
 
+    // Another account's subscription that does not take typing: nothing written for it.
+    store
+        .create_webhook(&subscription(&other, WebhookKinds::default_set()))
+        .await
+        .expect("other's subscription");
+    let skipped = store
+        .append_account_event(&other, Timestamp(75), &typing)
+        .await
+        .expect("typing elsewhere");
+    assert_eq!(skipped, None);
+    assert!(log(store, &other, start).await.is_empty());
+
     // A subscription whose only pending entry is an account event is claimed.
     let hook = store
-        .create_webhook(&Webhook {
-            id: WebhookId(0),
-            account: acc.clone(),
-            url: "https://a.example/ae".into(),
-            secret: "0123456789abcdef0123".into(),
-            kinds: WebhookKinds::default_set(),
-            format: PayloadFormat::Chatwire,
-            enabled: true,
-            created_at: Timestamp(0),
-            progress: WebhookProgress {
-                cursor: GlobalSeq(0),
-                attempts: 0,
-                next_attempt_at: Timestamp(0),
-                failing_since: None,
-                last_error: None,
-            },
-        })
+        .create_webhook(&subscription(&acc, WebhookKinds::default_set()))
         .await
         .expect("webhook");
     let claimed = |list: Vec<Webhook>| list.iter().any(|w| w.id == hook.id);
@@ -289,6 +310,7 @@ pub async fn run_account_events(store: &dyn Store) {
     let again = store
         .append_account_event(&acc, Timestamp(90), &typing)
         .await
-        .expect("typing again");
+        .expect("typing again")
+        .expect("still subscribed");
     assert!(again.seq > newest, "{:?} reuses a deleted seq", again.seq);
 }

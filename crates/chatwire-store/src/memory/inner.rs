@@ -53,13 +53,22 @@ impl Inner {
         self.last_id
     }
 
-    /// Appends an account event with the next global seq (the chat events' counter).
+    /// Appends an account event with the next global seq (the chat events' counter), if a
+    /// subscription of the account (enabled or paused) takes its kind; `None` otherwise.
     pub(super) fn append_account_event(
         &mut self,
         account: &AccountId,
         at: Timestamp,
         kind: chatwire_core::AccountEventKind,
-    ) -> chatwire_core::AccountEvent {
+    ) -> Option<chatwire_core::AccountEvent> {
+        let wanted = kind.webhook_kind();
+        if !self
+            .webhooks
+            .values()
+            .any(|w| &w.account == account && w.kinds.contains(wanted))
+        {
+            return None;
+        }
         self.last_seq += 1;
         let event = chatwire_core::AccountEvent {
             seq: chatwire_core::GlobalSeq(self.last_seq),
@@ -68,7 +77,7 @@ impl Inner {
             kind,
         };
         self.account_events.push(event.clone());
-        event
+        Some(event)
     }
 
     /// Drops the account events of survey responses that are gone (erasure, retention), as

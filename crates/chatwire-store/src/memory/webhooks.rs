@@ -221,7 +221,7 @@ impl WebhookStore for MemoryStore {
         account: &AccountId,
         at: Timestamp,
         kind: &AccountEventKind,
-    ) -> StoreResult<AccountEvent> {
+    ) -> StoreResult<Option<AccountEvent>> {
         let mut inner = self.lock()?;
         if !inner.accounts.contains_key(account) {
             return Err(StoreError::NotFound("account"));
