@@ -76,7 +76,9 @@ async fn read<C: GenericClient>(c: &C, account: &AccountId, id: WebhookId) -> St
 /// chat writes referencing the account (key share) are not held up.
 async fn lock_account<C: GenericClient>(c: &C, account: &AccountId) -> StoreResult<()> {
     let sql = "SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE";
-    db::one(c, sql, &[&account.as_str()], "account").await.map(drop)
+    db::one(c, sql, &[&account.as_str()], "account")
+        .await
+        .map(drop)
 }
 
 fn found(n: u64, what: &'static str) -> StoreResult<()> {

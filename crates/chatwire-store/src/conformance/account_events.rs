@@ -109,7 +109,10 @@ pub async fn run_account_events(store: &dyn Store) {
     );
     let mut all_kinds = subscription(&acc, WebhookKinds::from_kinds(WebhookKind::ALL));
     all_kinds.enabled = false;
-    store.create_webhook(&all_kinds).await.expect("paused subscription");
+    store
+        .create_webhook(&all_kinds)
+        .await
+        .expect("paused subscription");
     let survey = store
         .create_survey(&offline_survey(&acc))
         .await
