@@ -70,5 +70,6 @@ pub use skill::Skill;
 pub use survey::{Survey, SurveyKind, SurveyResponse};
 pub use time::Timestamp;
 pub use webhook::{
-    DeadLetter, PayloadFormat, Webhook, WebhookId, WebhookKind, WebhookKinds, WebhookProgress,
+    AccountEvent, AccountEventKind, DeadLetter, LogEntry, PayloadFormat, Webhook, WebhookId,
+    WebhookKind, WebhookKinds, WebhookProgress,
 };

@@ -37,6 +37,7 @@
 //! - `error`: driver and pool errors to `StoreError` (`Conflict`, `Unavailable`, `Other`).
 //! - `store`: the `Store` impl, routing each method.
 
+mod account_events;
 mod admin;
 mod agent_seen;
 mod app_logins;

@@ -48,6 +48,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_webhooks",
         include_str!("../migrations/0010_webhooks.sql"),
     ),
+    (
+        "0011_account_events",
+        include_str!("../migrations/0011_account_events.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

@@ -37,6 +37,10 @@
 //! again whole (`batch`, `retry`), never half-applied.
 //!
 //! The cross-node wake-up (`wake`) is queued in the same transaction, before the counter.
+//!
+//! Account events (`account_events`: offline messages, surveys, availability, typing) are
+//! numbered from this same counter row, taken the same way as the last statement of their
+//! transaction (`account_events::append`), so one cursor orders both logs.
 
 use chatwire_core::GlobalSeq;
 use chatwire_store::{StoreError, StoreResult};

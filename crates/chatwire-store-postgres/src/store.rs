@@ -117,12 +117,16 @@ impl Store for PgStore {
         )
     }
 
-    async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
-        notifying!(
-            self.client().await?,
-            |tx| directory::update_agent(&tx, agent),
-            wake::notify_directory(&tx, &self.scope, &agent.account)
-        )
+    async fn update_agent(&self, agent: &Agent, at: Timestamp) -> StoreResult<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(error::pg)?;
+        let change = directory::update_agent(&tx, agent).await?;
+        wake::notify_directory(&tx, &self.scope, &agent.account).await?;
+        // The availability event takes the global counter, so it is the last statement.
+        if let Some(kind) = change {
+            crate::account_events::append(&tx, &agent.account, at, None, kind).await?;
+        }
+        tx.commit().await.map_err(error::pg)
     }
 
     async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent> {

@@ -1,11 +1,11 @@
 //! Surveys and survey responses (JSON documents keyed by account).
 
-use chatwire_core::{AccountId, ChatKey, Survey, SurveyResponse};
+use chatwire_core::{AccountEventKind, AccountId, ChatKey, Survey, SurveyResponse};
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
 
 use crate::rows::{self, from_json, to_json};
-use crate::{db, error, queries};
+use crate::{account_events, db, error, queries};
 
 /// Inserts a survey and returns it with its id (taken from `survey_ids` first, so the stored
 /// document carries it).
@@ -85,10 +85,10 @@ pub(crate) async fn delete<C: GenericClient>(
 /// UPDATE`) waits for the insert or comes first and makes this `NotFound`, while the chat's
 /// writers (`FOR NO KEY UPDATE`) are not held up.
 pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -> StoreResult<()> {
-    let check = "SELECT 1 FROM surveys WHERE id = $1 AND account_id = $2";
-    if !db::exists(c, check, &[&r.survey, &r.account.as_str()]).await? {
-        return Err(StoreError::NotFound("survey"));
-    }
+    // The survey's skill goes into the account event (an offline message's skill).
+    let check = "SELECT json FROM surveys WHERE id = $1 AND account_id = $2";
+    let row = db::one(c, check, &[&r.survey, &r.account.as_str()], "survey").await?;
+    let survey: Survey = from_json(rows::get(&row, 0, "survey")?, "survey")?;
     if let Some(chat) = &r.chat {
         let lock = "SELECT 1 FROM chats WHERE key = $1 AND account_id = $2 FOR KEY SHARE";
         if !db::exists(c, lock, &[&chat.as_str(), &r.account.as_str()]).await? {
@@ -99,7 +99,8 @@ pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -
     // statistics query on (migration 0008).
     let sql = "INSERT INTO survey_responses (account_id, survey_id, chat_key, json, submitted_at,
                    kind, visitor_id, email, score_sum, score_count)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               RETURNING id";
     let kind = to_json(&r.kind)?;
     let (score_sum, score_count) = r.score();
     let params: db::Params<'_> = &[
@@ -114,7 +115,12 @@ pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -
         &score_sum,
         &i64::from(score_count),
     ];
-    db::exec(c, sql, params).await.map_err(error::pg)?;
+    let row = db::one(c, sql, params, "survey response").await?;
+    let id: i64 = rows::get(&row, 0, "survey response")?;
+    // Same transaction, and its last statement (the counter, see `account_events`): the
+    // response and its webhook event commit together.
+    let kind = AccountEventKind::of_response(id, r, survey.skill);
+    account_events::append(c, &r.account, r.submitted_at, Some(id), kind).await?;
     Ok(())
 }
 

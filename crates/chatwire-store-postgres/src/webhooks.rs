@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    AccountId, DeadLetter, GlobalSeq, PayloadFormat, Timestamp, Webhook, WebhookId, WebhookKinds,
-    WebhookProgress,
+    AccountEvent, AccountEventKind, AccountId, DeadLetter, GlobalSeq, LogEntry, PayloadFormat,
+    Timestamp, Webhook, WebhookId, WebhookKinds, WebhookProgress,
 };
 use chatwire_store::{StoreError, StoreResult, WebhookStore};
 use deadpool_postgres::GenericClient;
@@ -13,7 +13,7 @@ use tokio_postgres::Row;
 
 use crate::error::{self, corrupt};
 use crate::rows::get;
-use crate::{PgStore, db, queries};
+use crate::{PgStore, account_events, db};
 
 /// Columns of `webhooks` in the order [`hook`] reads them.
 const COLUMNS: &str = "id, account_id, url, secret, kinds, format, enabled, created_at, cursor, \
@@ -71,6 +71,16 @@ async fn read<C: GenericClient>(c: &C, account: &AccountId, id: WebhookId) -> St
     hook(&db::one(c, &sql, &[&id.0, &account.as_str()], "webhook").await?)
 }
 
+/// Locks the account's row against account-event writers (`account_events::append` takes it
+/// shared) for the rest of the transaction; `NotFound` if there is no such account. `NO KEY`:
+/// chat writes referencing the account (key share) are not held up.
+async fn lock_account<C: GenericClient>(c: &C, account: &AccountId) -> StoreResult<()> {
+    let sql = "SELECT 1 FROM accounts WHERE id = $1 FOR NO KEY UPDATE";
+    db::one(c, sql, &[&account.as_str()], "account")
+        .await
+        .map(drop)
+}
+
 fn found(n: u64, what: &'static str) -> StoreResult<()> {
     if n == 0 {
         Err(StoreError::NotFound(what))
@@ -82,8 +92,11 @@ fn found(n: u64, what: &'static str) -> StoreResult<()> {
 #[async_trait]
 impl WebhookStore for PgStore {
     async fn create_webhook(&self, new: &Webhook) -> StoreResult<Webhook> {
-        let c = self.client().await?;
-        queries::require_account(&c, &new.account).await?;
+        let mut client = self.client().await?;
+        let c = client.transaction().await.map_err(error::pg)?;
+        // Serialises with account-event writers (`account_events::append`): they see this
+        // subscription, or committed before its cursor is read.
+        lock_account(&c, &new.account).await?;
         // The counter as committed: every event numbered up to it is committed (the counter
         // row stays locked until its transaction's commit), every later one is delivered.
         let sql = format!(
@@ -102,7 +115,9 @@ impl WebhookStore for PgStore {
             &new.enabled,
             &new.created_at.0,
         ];
-        hook(&db::one(&c, &sql, params, "event_seq").await?)
+        let created = hook(&db::one(&c, &sql, params, "event_seq").await?)?;
+        c.commit().await.map_err(error::pg)?;
+        Ok(created)
     }
 
     async fn list_webhooks(&self, account: &AccountId) -> StoreResult<Vec<Webhook>> {
@@ -115,8 +130,8 @@ impl WebhookStore for PgStore {
             .collect()
     }
 
-    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>> {
-        let sql = "SELECT account_id, id FROM webhooks WHERE enabled ORDER BY id";
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId, WebhookKinds)>> {
+        let sql = "SELECT account_id, id, kinds FROM webhooks WHERE enabled ORDER BY id";
         let c = self.client().await?;
         db::rows(&c, sql, &[])
             .await?
@@ -124,7 +139,13 @@ impl WebhookStore for PgStore {
             .map(|row| {
                 let account: &str = get(row, 0, "webhook")?;
                 let account = AccountId::parse(account).map_err(|e| corrupt("webhook", e))?;
-                Ok((account, WebhookId(get(row, 1, "webhook")?)))
+                let kinds: i32 = get(row, 2, "webhook")?;
+                let kinds = u32::try_from(kinds).map_err(|e| corrupt("webhook", e))?;
+                Ok((
+                    account,
+                    WebhookId(get(row, 1, "webhook")?),
+                    WebhookKinds(kinds),
+                ))
             })
             .collect()
     }
@@ -146,11 +167,15 @@ impl WebhookStore for PgStore {
             &w.format.as_str(),
             &w.enabled,
         ];
-        let c = self.client().await?;
+        let mut client = self.client().await?;
+        let c = client.transaction().await.map_err(error::pg)?;
+        // Its kinds or pause may change what account events are written (see create).
+        lock_account(&c, &w.account).await?;
         found(
             db::exec(&c, sql, params).await.map_err(error::pg)?,
             "webhook",
-        )
+        )?;
+        c.commit().await.map_err(error::pg)
     }
 
     async fn delete_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<()> {
@@ -178,8 +203,10 @@ impl WebhookStore for PgStore {
             "WITH picked AS (
                  SELECT w.id FROM webhooks w
                  WHERE w.enabled AND w.next_attempt_at <= $1
-                   AND EXISTS (SELECT 1 FROM chat_events e
-                               WHERE e.account_id = w.account_id AND e.seq > w.cursor)
+                   AND (EXISTS (SELECT 1 FROM chat_events e
+                                WHERE e.account_id = w.account_id AND e.seq > w.cursor)
+                        OR EXISTS (SELECT 1 FROM account_events a
+                                   WHERE a.account_id = w.account_id AND a.seq > w.cursor))
                  ORDER BY w.next_attempt_at, w.id LIMIT $3
                  FOR UPDATE OF w SKIP LOCKED
              )
@@ -282,5 +309,31 @@ impl WebhookStore for PgStore {
                 .map_err(error::pg)?,
             "dead letter",
         )
+    }
+
+    async fn webhook_log_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<LogEntry>> {
+        account_events::log_since(&self.client().await?, account, after, limit).await
+    }
+
+    async fn append_account_event(
+        &self,
+        account: &AccountId,
+        at: Timestamp,
+        kind: &AccountEventKind,
+    ) -> StoreResult<Option<AccountEvent>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(error::pg)?;
+        let exists = "SELECT 1 FROM accounts WHERE id = $1";
+        if !db::exists(&tx, exists, &[&account.as_str()]).await? {
+            return Err(StoreError::NotFound("account"));
+        }
+        let event = account_events::append(&tx, account, at, None, kind.clone()).await?;
+        tx.commit().await.map_err(error::pg)?;
+        Ok(event)
     }
 }

@@ -37,6 +37,7 @@
 //! (A second process is tolerated, not fast: SQLite's lock serialises it, and the writer reads
 //! the last sequence under that lock at each batch.)
 
+mod account_events;
 mod admin;
 mod app_logins;
 mod backup;

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_history.sql"),
     include_str!("../migrations/0010_admin.sql"),
     include_str!("../migrations/0011_webhooks.sql"),
+    include_str!("../migrations/0012_account_events.sql"),
 ];
 
 /// The schema version this build writes and expects.
@@ -84,11 +85,11 @@ mod tests {
             )
             .expect("count");
         assert_eq!(
-            tables, 26,
+            tables, 27,
             "accounts, skills, agents, app_keys, chats, chat_events, sessions, surveys, \
              survey_responses, outbox, topic_settings, skill_tombstones, mailbox, app_logins, \
              chat_facts, high_water, retention, admin_tokens, agent_tombstones, webhooks, \
-             webhook_dead_letters, and chat_lines_fts with its 4 FTS5 shadow tables"
+             webhook_dead_letters, account_events, and chat_lines_fts with its 4 FTS5 shadow tables"
         );
     }
 

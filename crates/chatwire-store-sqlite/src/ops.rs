@@ -4,15 +4,18 @@
 //! Semantics follow `chatwire_store::memory` exactly: the same existence checks in the same
 //! order, the same `NotFound` names and `Conflict` cases.
 
+use std::str::FromStr;
+
 use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
     DecisionContext, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, SkillId, Timestamp,
 };
+use chatwire_core::{AccountEventKind, Availability};
 use chatwire_store::{
     Committed, NewSkill, StoreError, StoreResult, acting_agent, decide_and_apply,
 };
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use crate::rows::{ChatColumns, chat_json, kind_json, skills_json};
 use crate::writer::WriteCx;
@@ -99,7 +102,16 @@ pub(crate) fn create_agent(cx: &mut WriteCx<'_>, new: &NewAgent) -> StoreResult<
 
 /// Replaces every field of an agent but its id and account; `NotFound` if the agent is not in
 /// that account, `Conflict` if a renamed login clashes.
-pub(crate) fn update_agent(cx: &mut WriteCx<'_>, agent: &Agent) -> StoreResult<()> {
+pub(crate) fn update_agent(cx: &mut WriteCx<'_>, agent: &Agent, at: Timestamp) -> StoreResult<()> {
+    // Read in the writer's transaction: the availability this update replaces.
+    let before: Option<String> = cx
+        .conn
+        .prepare_cached("SELECT availability FROM agents WHERE id = ?1 AND account_id = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![agent.id.0, agent.account.as_str()], |r| r.get(0))
+                .optional()
+        })
+        .map_err(error::sql)?;
     let sql = "UPDATE agents SET login_name = ?3, password_hash = ?4, nickname = ?5,
                    display_name = ?6, email = ?7, max_chats = ?8, skills_json = ?9,
                    availability = ?10, is_admin = ?11, enabled = ?12
@@ -124,10 +136,22 @@ pub(crate) fn update_agent(cx: &mut WriteCx<'_>, agent: &Agent) -> StoreResult<(
             format!("login name {} is taken", agent.login_name)
         }))?;
     if changed == 0 {
-        Err(StoreError::NotFound("agent"))
-    } else {
-        Ok(())
+        return Err(StoreError::NotFound("agent"));
     }
+    let from = before
+        .as_deref()
+        .map(Availability::from_str)
+        .transpose()
+        .map_err(|e| error::corrupt("agent", e))?;
+    if let Some(from) = from.filter(|f| *f != agent.availability) {
+        let kind = AccountEventKind::AgentAvailability {
+            agent: agent.id,
+            from,
+            to: agent.availability,
+        };
+        crate::account_events::append(cx, &agent.account, at, None, kind)?;
+    }
+    Ok(())
 }
 
 /// Sets an app key's feed right; `NotFound` if the key is not `account`'s.

@@ -174,6 +174,11 @@ impl EventRow {
         ))
     }
 
+    /// Seq, time and JSON text, for rows of the merged log that are account events.
+    pub(crate) fn into_parts(self) -> (i64, i64, String) {
+        (self.0, self.2, self.3)
+    }
+
     pub(crate) fn decode(self) -> StoreResult<ChatEvent> {
         Ok(ChatEvent {
             id: EventId(u32::try_from(self.1).map_err(|e| corrupt("event", e))?),

@@ -88,10 +88,10 @@ impl Store for SqliteStore {
         self.writer.run(move |cx| ops::create_agent(cx, &new)).await
     }
 
-    async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
+    async fn update_agent(&self, agent: &Agent, at: Timestamp) -> StoreResult<()> {
         let agent = agent.clone();
         self.writer
-            .run(move |cx| ops::update_agent(cx, &agent))
+            .run(move |cx| ops::update_agent(cx, &agent, at))
             .await
     }
 

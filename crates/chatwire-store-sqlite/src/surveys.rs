@@ -1,11 +1,11 @@
 //! Surveys and survey responses (JSON documents keyed by account).
 
-use chatwire_core::{AccountId, ChatKey, Survey, SurveyResponse};
+use chatwire_core::{AccountEventKind, AccountId, ChatKey, Survey, SurveyResponse};
 use chatwire_store::{StoreError, StoreResult};
 use rusqlite::{Connection, params};
 
-use crate::error;
 use crate::writer::WriteCx;
+use crate::{account_events, error, queries};
 
 fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Other(e.into()))
@@ -121,16 +121,15 @@ pub(crate) fn delete(cx: &mut WriteCx<'_>, account: &AccountId, id: i64) -> Stor
 /// chat, if any, still exist (a deleted chat gets no new responses). The writer thread runs
 /// the check and the insert in one transaction, so no deletion comes between.
 pub(crate) fn save_response(cx: &mut WriteCx<'_>, r: &SurveyResponse) -> StoreResult<()> {
-    let mut check = cx
-        .conn
-        .prepare_cached("SELECT 1 FROM surveys WHERE id = ?1 AND account_id = ?2")
-        .map_err(error::sql)?;
-    if !check
-        .exists(params![r.survey, r.account.as_str()])
-        .map_err(error::sql)?
-    {
-        return Err(StoreError::NotFound("survey"));
-    }
+    // The survey's skill goes into the account event (an offline message's skill).
+    let survey: Survey = from_json(&queries::one(
+        cx.conn,
+        "SELECT json FROM surveys WHERE id = ?1 AND account_id = ?2",
+        params![r.survey, r.account.as_str()],
+        |row| row.get::<_, String>(0),
+        Ok,
+        "survey",
+    )?)?;
     if let Some(chat) = &r.chat {
         let exists = cx
             .conn
@@ -161,6 +160,10 @@ pub(crate) fn save_response(cx: &mut WriteCx<'_>, r: &SurveyResponse) -> StoreRe
         score_count,
     ])
     .map_err(error::sql)?;
+    // Same job, same transaction: the response and its webhook event commit together.
+    let id = cx.conn.last_insert_rowid();
+    let kind = AccountEventKind::of_response(id, r, survey.skill);
+    account_events::append(cx, &r.account, r.submitted_at, Some(id), kind)?;
     Ok(())
 }
 

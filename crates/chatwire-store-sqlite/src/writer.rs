@@ -186,9 +186,11 @@ fn run_jobs(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), String>
     // it is one B-tree seek per batch (nothing next to the fsync), nothing needs restoring after
     // a failed commit, and a second process writing the same file cannot make us reuse a seq.
     let last_seq: i64 = conn
-        // high_water keeps the numbers of deleted events (a deletion never hands them out again).
+        // One counter for both logs (chat and account events): the max over both. high_water
+        // keeps the numbers of deleted events (a deletion never hands them out again).
         .prepare_cached(
             "SELECT MAX(COALESCE((SELECT MAX(seq) FROM chat_events), 0),
+                        COALESCE((SELECT MAX(seq) FROM account_events), 0),
                         COALESCE((SELECT value FROM high_water WHERE name = 'seq'), 0))",
         )
         .and_then(|mut s| s.query_row([], |r| r.get(0)))

@@ -139,6 +139,13 @@ async fn sqlite_store_passes_the_webhook_checks() {
     conformance::run_webhook_claims(store).await;
 }
 
+#[tokio::test]
+async fn sqlite_store_passes_the_account_event_checks() {
+    let (_dir, path) = temp_db();
+    let store = SqliteStore::open(&path).expect("open");
+    conformance::run_account_events(&store).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_store_hands_each_due_mail_to_one_claimer() {
     let (_dir, path) = temp_db();
@@ -165,7 +172,10 @@ async fn everything_survives_a_reopen_and_appends_continue_where_they_stopped() 
     };
     let mut anna = store.create_agent(&new_agent).await.expect("agent");
     anna.availability = Availability::Online;
-    store.update_agent(&anna).await.expect("online");
+    store
+        .update_agent(&anna, chatwire_core::Timestamp(0))
+        .await
+        .expect("online");
     let key = store
         .create_chat(new_chat(&acc, 1), Timestamp(10))
         .await

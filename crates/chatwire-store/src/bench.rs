@@ -67,7 +67,10 @@ pub async fn fill(
     };
     let mut made = store.create_agent(&new).await.expect("agent");
     made.availability = Availability::Online;
-    store.update_agent(&made).await.expect("online");
+    store
+        .update_agent(&made, chatwire_core::Timestamp(0))
+        .await
+        .expect("online");
     let agent = AssignedAgent {
         id: made.id,
         name: made.nickname,

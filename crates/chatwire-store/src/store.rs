@@ -120,8 +120,11 @@ pub trait Store:
     /// Creates an agent. `Conflict` if the login name is taken in the account (case-insensitive).
     async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent>;
     /// Replaces an agent's mutable fields (names, password hash, limits, skills, availability,
-    /// flags). `NotFound` if it does not exist in that account.
-    async fn update_agent(&self, agent: &Agent) -> StoreResult<()>;
+    /// flags). `NotFound` if it does not exist in that account. When the availability differs
+    /// from the stored one, the same transaction appends an `AgentAvailability` account event
+    /// (old and new, at `at`) with the next global seq: every path that changes an availability goes
+    /// through here, so webhooks see each change once, in commit order.
+    async fn update_agent(&self, agent: &Agent, at: Timestamp) -> StoreResult<()>;
     /// Reads an agent of an account.
     async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent>;
     /// Finds an agent by login name (case-insensitive).

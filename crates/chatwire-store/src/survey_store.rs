@@ -24,6 +24,10 @@ pub trait SurveyStore: Send + Sync + 'static {
     /// does not exist in the account (never did, or was deleted: a survey submitted through a
     /// node that still had an erased chat in memory must not bring data about it back). The
     /// check and the insert are one transaction, so a concurrent deletion cannot slip between.
+    /// The same transaction appends its account event (`OfflineMessage` for an offline survey,
+    /// else `SurveySubmitted`, `AccountEventKind::of_response`) with the next global seq, so a
+    /// webhook never misses a stored response nor announces an unstored one; erasing the
+    /// response deletes that event too.
     async fn save_survey_response(&self, response: &SurveyResponse) -> StoreResult<()>;
     /// An account's submitted surveys, oldest first; only those about `chat` when given.
     async fn survey_responses(

@@ -25,7 +25,10 @@ use crate::{
     AdminStore, Committed, FeedItem, HistoryStore, NewSkill, PoolStatus, Store, StoreResult,
     SurveyStore, Wakeup, WebhookStore,
 };
-use chatwire_core::{DeadLetter, Webhook, WebhookId, WebhookProgress};
+use chatwire_core::{
+    AccountEvent, AccountEventKind, DeadLetter, LogEntry, Webhook, WebhookId, WebhookKinds,
+    WebhookProgress,
+};
 
 /// Receives the duration of every store call.
 pub trait StoreObserver: Send + Sync + std::fmt::Debug + 'static {
@@ -90,7 +93,7 @@ timed_store! {
     async fn topic_settings(&self, account: &AccountId, id: SkillId) -> StoreResult<Option<TopicSettings>>;
     async fn put_topic_settings(&self, account: &AccountId, id: SkillId, settings: &TopicSettings) -> StoreResult<()>;
     async fn create_agent(&self, new: &NewAgent) -> StoreResult<Agent>;
-    async fn update_agent(&self, agent: &Agent) -> StoreResult<()>;
+    async fn update_agent(&self, agent: &Agent, at: Timestamp) -> StoreResult<()>;
     async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent>;
     async fn find_agent_by_login(&self, account: &AccountId, login: &str) -> StoreResult<Agent>;
     async fn list_agents(&self, account: &AccountId) -> StoreResult<Vec<Agent>>;
@@ -186,7 +189,7 @@ timed_store! {
     WebhookStore;
     async fn create_webhook(&self, new: &Webhook) -> StoreResult<Webhook>;
     async fn list_webhooks(&self, account: &AccountId) -> StoreResult<Vec<Webhook>>;
-    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>>;
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId, WebhookKinds)>>;
     async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook>;
     async fn update_webhook(&self, webhook: &Webhook) -> StoreResult<()>;
     async fn delete_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<()>;
@@ -194,6 +197,8 @@ timed_store! {
     async fn settle_webhook(&self, id: WebhookId, from: GlobalSeq, progress: &WebhookProgress, dead: Option<&DeadLetter>) -> StoreResult<bool>;
     async fn list_dead_letters(&self, account: &AccountId, webhook: WebhookId) -> StoreResult<Vec<DeadLetter>>;
     async fn delete_dead_letter(&self, account: &AccountId, webhook: WebhookId, id: i64) -> StoreResult<()>;
+    async fn webhook_log_since(&self, account: &AccountId, after: GlobalSeq, limit: u32) -> StoreResult<Vec<LogEntry>>;
+    async fn append_account_event(&self, account: &AccountId, at: Timestamp, kind: &AccountEventKind) -> StoreResult<Option<AccountEvent>>;
     {}
 }
 

@@ -8,10 +8,21 @@
 //! writes nothing more for webhooks, and no delivery can name an uncommitted event. Global
 //! sequence numbers are assigned in commit order (see the crate docs), so a cursor never skips
 //! an event that commits late.
+//!
+//! The log a subscription reads is the merge of two tables numbered by that one sequence:
+//! `chat_events` and `account_events` (offline messages, submitted surveys, availability
+//! changes, typing; [`chatwire_core::AccountEvent`]). Account events are written in the
+//! transaction of their cause (`save_survey_response`, `update_agent`) or alone
+//! ([`WebhookStore::append_account_event`], typing), so the same guarantees hold for them.
+//! An account event is written only while a subscription of its account (enabled or paused)
+//! takes its kind, checked in the same transaction against a consistent view of the
+//! subscriptions: nothing would ever read it otherwise, and accounts without webhooks keep
+//! their global sequence (SuperOffice message ids, feed cursors) exactly as before.
 
 use async_trait::async_trait;
 use chatwire_core::{
-    AccountId, DeadLetter, GlobalSeq, Timestamp, Webhook, WebhookId, WebhookProgress,
+    AccountEvent, AccountEventKind, AccountId, DeadLetter, GlobalSeq, LogEntry, Timestamp, Webhook,
+    WebhookId, WebhookKinds, WebhookProgress,
 };
 
 use crate::StoreResult;
@@ -27,10 +38,10 @@ pub trait WebhookStore: Send + Sync + 'static {
     /// An account's subscriptions, by id.
     async fn list_webhooks(&self, account: &AccountId) -> StoreResult<Vec<Webhook>>;
 
-    /// Every enabled subscription, server-wide, as (account, id), by id. The engine polls it
-    /// (every few seconds) so that a commit wakes its worker only when the account has a
-    /// subscription that could be due.
-    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>>;
+    /// Every enabled subscription, server-wide, as (account, id, kinds), by id. The engine
+    /// polls it (every few seconds) so that a commit wakes its worker only when the account has
+    /// a subscription that could be due, and records typing only for accounts that take it.
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId, WebhookKinds)>>;
 
     /// One subscription of an account; `NotFound` outside it.
     async fn get_webhook(&self, account: &AccountId, id: WebhookId) -> StoreResult<Webhook>;
@@ -44,7 +55,7 @@ pub trait WebhookStore: Send + Sync + 'static {
 
     /// Claims up to `limit` subscriptions for one delivery attempt each: enabled, due
     /// (`next_attempt_at <= now`) and with at least one event of their account after their
-    /// cursor; earliest due first. Each one's `next_attempt_at` becomes `lease_until` in the
+    /// cursor (a chat event or an account event); earliest due first. Each one's `next_attempt_at` becomes `lease_until` in the
     /// same statement as the selection (PostgreSQL: `FOR UPDATE SKIP LOCKED`), so no other
     /// worker gets it before the lease ends: one attempt in flight per subscription, cluster
     /// wide. Returned as stored after the claim.
@@ -84,4 +95,25 @@ pub trait WebhookStore: Send + Sync + 'static {
         webhook: WebhookId,
         id: i64,
     ) -> StoreResult<()>;
+
+    /// An account's merged log after `after`: its chat events (as `feed_since` has them) and
+    /// its account events, in seq order, at most `limit`, read in one snapshot (so a cursor
+    /// moved to the last entry never passes an entry of either table that commits later).
+    async fn webhook_log_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<LogEntry>>;
+
+    /// Appends an account event that has no stored cause (a typing indicator) with the next
+    /// global sequence number, committed on return. `None` (nothing written) when no
+    /// subscription of the account takes its kind: like every account event (see the module
+    /// docs). `NotFound` if the account does not exist.
+    async fn append_account_event(
+        &self,
+        account: &AccountId,
+        at: Timestamp,
+        kind: &AccountEventKind,
+    ) -> StoreResult<Option<AccountEvent>>;
 }

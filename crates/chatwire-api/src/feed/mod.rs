@@ -14,16 +14,19 @@
 //! feed right (`Authorization: LivePerson appKey=…` or `?appKey=`). Errors are
 //! chatwire's own `{"error":{"status","code","message","field"}}`.
 
+mod account_webhook;
 mod doc;
 mod mailbox;
 mod sse;
 mod types;
 mod webhook;
 
+pub(crate) use account_webhook::AccountEventDoc;
+pub(crate) use account_webhook::account_webhook_body;
 pub use doc::FeedApi;
 pub(crate) use types::event_json;
-pub(crate) use webhook::WebhookPayloadDoc;
 pub(crate) use webhook::webhook_body;
+pub(crate) use webhook::{WebhookEventDoc, WebhookPayloadDoc};
 
 use axum::Json;
 use axum::extract::{Path, State};

@@ -41,7 +41,9 @@ use crate::{ApiError, AppState};
         WebhookPatchBody,
         DeadLetterView,
         ReplayView,
-        crate::feed::WebhookPayloadDoc
+        crate::feed::WebhookPayloadDoc,
+        crate::feed::WebhookEventDoc,
+        crate::feed::AccountEventDoc
     )),
     tags((name = "webhooks", description = "Outbound webhooks: subscriptions, dead letters, replay (docs/webhooks.md)"))
 )]

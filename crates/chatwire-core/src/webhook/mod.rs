@@ -11,6 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod account_event;
+
+pub use account_event::{AccountEvent, AccountEventKind, LogEntry, Typist, merge_log};
+
 use crate::{AccountId, ChatEvent, ChatState, DomainError, EventKind, GlobalSeq, Timestamp};
 
 /// Longest target URL accepted, in bytes.
@@ -38,13 +42,13 @@ pub enum WebhookKind {
     Transferred,
     /// The chat ended.
     Ended,
-    /// Typing notifications (never on by default; not delivered yet).
+    /// Typing notifications (never on by default; an account event).
     Typing,
-    /// An offline message (not delivered yet).
+    /// An offline message (an account event).
     OfflineMessage,
-    /// A survey was submitted (not delivered yet).
+    /// A survey was submitted (an account event).
     SurveySubmitted,
-    /// An agent's availability changed (not delivered yet).
+    /// An agent's availability changed (an account event).
     AgentAvailability,
 }
 

@@ -1,4 +1,5 @@
-//! Unit tests of the subscription rules: URLs, secrets, kind sets, event mapping.
+//! Unit tests of the subscription rules: URLs, secrets, kind sets, event mapping, and the
+//! account events (the merged log, what a stored survey response is announced as).
 
 use super::*;
 
@@ -110,4 +111,75 @@ fn superoffice_names_and_stable_event_ids() {
         superoffice_event_id(GlobalSeq(0x2a)),
         "00000000-0000-4000-8000-00000000002a"
     );
+}
+
+fn availability_at(seq: i64) -> AccountEvent {
+    AccountEvent {
+        seq: GlobalSeq(seq),
+        account: AccountId::parse("acme").expect("account"),
+        at: Timestamp(0),
+        kind: AccountEventKind::AgentAvailability {
+            agent: crate::AgentId(7),
+            from: crate::Availability::Online,
+            to: crate::Availability::Away,
+        },
+    }
+}
+
+#[test]
+fn the_merged_log_interleaves_both_runs_by_seq_and_stops_at_the_limit() {
+    // Arrange: chat events 100, 101, 103 and account events 102, 104.
+    let key = crate::ChatKey::from_random(1, 2, 3);
+    let chat = [0, 1, 3]
+        .map(|id| crate::FeedItem {
+            chat: key.clone(),
+            event: event(id, state(ChatState::Chatting)),
+        })
+        .to_vec();
+    let account = vec![availability_at(102), availability_at(104)];
+
+    // Act
+    let all = merge_log(chat.clone(), account.clone(), 10);
+    let four = merge_log(chat, account, 4);
+
+    // Assert
+    let seqs = |l: &[LogEntry]| l.iter().map(|e| e.seq().0).collect::<Vec<_>>();
+    assert_eq!(seqs(&all), vec![100, 101, 102, 103, 104]);
+    assert_eq!(seqs(&four), vec![100, 101, 102, 103]);
+    assert_eq!(all[2].webhook_kind(), Some(WebhookKind::AgentAvailability));
+    assert_eq!(all[0].webhook_kind(), Some(WebhookKind::ChatAccepted));
+}
+
+#[test]
+fn a_stored_response_is_an_offline_message_or_a_submitted_survey_by_its_kind() {
+    let mut response = crate::SurveyResponse {
+        survey: 4,
+        kind: crate::SurveyKind::Offline,
+        account: AccountId::parse("acme").expect("account"),
+        chat: None,
+        agent: None,
+        answers: vec![],
+        context: vec![
+            ("visitorId".into(), "77".into()),
+            ("ip".into(), "10.0.0.1".into()),
+        ],
+        submitted_at: Timestamp(5),
+    };
+    let offline = AccountEventKind::of_response(12, &response, Some(crate::SkillId(2)));
+    assert_eq!(
+        offline,
+        AccountEventKind::OfflineMessage {
+            response: 12,
+            survey: 4,
+            skill: Some(crate::SkillId(2)),
+            visitor_id: Some(77),
+            answers: vec![],
+        },
+        "the context beyond the visitor id is not copied"
+    );
+    assert_eq!(offline.response(), Some(12));
+    response.kind = crate::SurveyKind::Exit;
+    let exit = AccountEventKind::of_response(13, &response, None);
+    assert_eq!(exit.webhook_kind(), WebhookKind::SurveySubmitted);
+    assert_eq!(exit.response(), Some(13));
 }

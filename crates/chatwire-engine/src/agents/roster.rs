@@ -118,8 +118,11 @@ impl Engine {
     }
 
     /// Replaces an agent's record (availability, limits, skills, names) and wakes the account.
+    /// An availability change is recorded by the store in the same transaction (an account
+    /// event, for `agent.availability` webhooks); every path that changes one comes here.
     pub async fn update_agent(&self, agent: &Agent) -> EngineResult<()> {
-        self.0.store.update_agent(agent).await?;
+        self.0.store.update_agent(agent, self.now()).await?;
+        self.webhooks_on_account_commit(&agent.account);
         self.edit_dir(&agent.account, |d| {
             d.agents.insert(agent.id, agent.clone());
         });

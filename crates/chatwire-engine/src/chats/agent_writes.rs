@@ -157,11 +157,14 @@ impl Engine {
         if !chat.is_handled_by(agent) {
             return Err(DomainError::NotParticipant.into());
         }
-        self.commit(
-            account,
-            key,
-            ChatCommand::SetTyping(TypingSide::Agent, typing),
-        )
-        .await
+        let done = self
+            .commit(
+                account,
+                key,
+                ChatCommand::SetTyping(TypingSide::Agent, typing),
+            )
+            .await?;
+        self.record_typing(&chat, TypingSide::Agent, typing).await;
+        Ok(done)
     }
 }

@@ -102,13 +102,16 @@ impl Engine {
         key: &ChatKey,
         typing: Typing,
     ) -> EngineResult<Committed> {
-        self.own_chat(visitor, key).await?;
-        self.commit(
-            visitor.account(),
-            key,
-            ChatCommand::SetTyping(TypingSide::Visitor, typing),
-        )
-        .await
+        let chat = self.own_chat(visitor, key).await?;
+        let done = self
+            .commit(
+                visitor.account(),
+                key,
+                ChatCommand::SetTyping(TypingSide::Visitor, typing),
+            )
+            .await?;
+        self.record_typing(&chat, TypingSide::Visitor, typing).await;
+        Ok(done)
     }
 
     /// Queues the chat's transcript for mailing at the visitor's request (see

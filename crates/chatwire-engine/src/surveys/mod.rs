@@ -138,7 +138,11 @@ impl Engine {
             context,
             submitted_at: self.now(),
         };
-        Ok(self.0.store.save_survey_response(&response).await?)
+        // The store appends the response's account event (offline message or submitted
+        // survey) in the same transaction; wake the webhook worker for it.
+        self.0.store.save_survey_response(&response).await?;
+        self.webhooks_on_account_commit(&response.account);
+        Ok(())
     }
 
     /// Submitted surveys of the account (of one chat when given), oldest first.

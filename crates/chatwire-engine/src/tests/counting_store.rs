@@ -113,7 +113,7 @@ impl chatwire_store::WebhookStore for CountingStore {
     forward! {
         create_webhook['a](new: &'a chatwire_core::Webhook) -> chatwire_core::Webhook;
         list_webhooks['a](account: &'a AccountId) -> Vec<chatwire_core::Webhook>;
-        enabled_webhooks[]() -> Vec<(AccountId, chatwire_core::WebhookId)>;
+        enabled_webhooks[]() -> Vec<(AccountId, chatwire_core::WebhookId, chatwire_core::WebhookKinds)>;
         get_webhook['a](account: &'a AccountId, id: chatwire_core::WebhookId) -> chatwire_core::Webhook;
         update_webhook['a](webhook: &'a chatwire_core::Webhook) -> ();
         delete_webhook['a](account: &'a AccountId, id: chatwire_core::WebhookId) -> ();
@@ -121,6 +121,8 @@ impl chatwire_store::WebhookStore for CountingStore {
         settle_webhook['a, 'b](id: chatwire_core::WebhookId, from: GlobalSeq, progress: &'a chatwire_core::WebhookProgress, dead: Option<&'b chatwire_core::DeadLetter>) -> bool;
         list_dead_letters['a](account: &'a AccountId, webhook: chatwire_core::WebhookId) -> Vec<chatwire_core::DeadLetter>;
         delete_dead_letter['a](account: &'a AccountId, webhook: chatwire_core::WebhookId, id: i64) -> ();
+        webhook_log_since['a](account: &'a AccountId, after: GlobalSeq, limit: u32) -> Vec<chatwire_core::LogEntry>;
+        append_account_event['a, 'b](account: &'a AccountId, at: Timestamp, kind: &'b chatwire_core::AccountEventKind) -> Option<chatwire_core::AccountEvent>;
     }
 }
 
@@ -151,7 +153,7 @@ impl Store for CountingStore {
         topic_settings['a](account: &'a AccountId, id: SkillId) -> Option<TopicSettings>;
         put_topic_settings['a, 'b](account: &'a AccountId, id: SkillId, settings: &'b TopicSettings) -> ();
         create_agent['a](new: &'a NewAgent) -> Agent;
-        update_agent['a](agent: &'a Agent) -> ();
+        update_agent['a](agent: &'a Agent, at: Timestamp) -> ();
         get_agent['a](account: &'a AccountId, id: AgentId) -> Agent;
         find_agent_by_login['a, 'b](account: &'a AccountId, login: &'b str) -> Agent;
         list_agents['a](account: &'a AccountId) -> Vec<Agent>;

@@ -514,6 +514,7 @@ async fn unknown_skill_in_a_request_is_not_found() {
 }
 
 mod access;
+mod account_events;
 mod admin;
 mod app_logins;
 mod archive;

@@ -4,7 +4,7 @@
 
 use chatwire_core::webhook::{check_secret, check_url};
 use chatwire_core::{
-    AccountId, DeadLetter, GlobalSeq, PayloadFormat, Webhook, WebhookId, WebhookKind, WebhookKinds,
+    AccountId, DeadLetter, GlobalSeq, PayloadFormat, Webhook, WebhookId, WebhookKinds,
     WebhookProgress,
 };
 
@@ -218,12 +218,12 @@ impl Engine {
         let item = self
             .0
             .store
-            .feed_since(account, GlobalSeq(dead.seq.0 - 1), 1)
+            .webhook_log_since(account, GlobalSeq(dead.seq.0 - 1), 1)
             .await?
             .into_iter()
-            .find(|i| i.event.seq == dead.seq)
+            .find(|i| i.seq() == dead.seq)
             .ok_or(EngineError::NotFound("event"))?;
-        let kind = WebhookKind::of_event(&item.event).ok_or(EngineError::NotFound("event"))?;
+        let kind = item.webhook_kind().ok_or(EngineError::NotFound("event"))?;
         let Some((renderer, client)) = self.0.webhooks.delivery.get() else {
             return Err(EngineError::Conflict(
                 "webhook delivery is not running on this server".to_owned(),

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chatwire_core::webhook::{superoffice_event, superoffice_event_id};
-use chatwire_core::{FeedItem, PayloadFormat, Timestamp, Webhook, WebhookKind};
+use chatwire_core::{LogEntry, PayloadFormat, Timestamp, Webhook, WebhookKind};
 use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 
 use super::{schedule, signature};
@@ -44,12 +44,12 @@ pub(super) enum Outcome {
     },
 }
 
-/// Posts `item` to `hook` once, rendered as `body`.
+/// Posts `item` (a chat or an account event) to `hook` once, rendered as `body`.
 pub(super) async fn post(
     client: &reqwest::Client,
     hook: &Webhook,
     kind: WebhookKind,
-    item: &FeedItem,
+    item: &LogEntry,
     body: Vec<u8>,
     now: Timestamp,
 ) -> Outcome {
@@ -58,7 +58,7 @@ pub(super) async fn post(
     let request = client
         .post(&hook.url)
         .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-        .header(headers::EVENT_ID, item.event.seq.0.to_string())
+        .header(headers::EVENT_ID, item.seq().0.to_string())
         .header(headers::EVENT_TYPE, kind.as_str())
         .header(headers::WEBHOOK_ID, hook.id.0.to_string())
         .header(headers::TIMESTAMP, timestamp.to_string())
@@ -70,7 +70,7 @@ pub(super) async fn post(
                 headers::SO_EVENT,
                 superoffice_event(kind).unwrap_or_default(),
             )
-            .header(headers::SO_EVENT_ID, superoffice_event_id(item.event.seq))
+            .header(headers::SO_EVENT_ID, superoffice_event_id(item.seq()))
             .header(
                 headers::SO_SIGNATURE,
                 signature::sign_superoffice(&hook.secret, &body),

@@ -24,8 +24,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
+use chatwire_core::chat::TypingSide;
+use chatwire_core::webhook::superoffice_event;
 use chatwire_core::{
-    AccountId, Chat, DomainError, FeedItem, PayloadFormat, Webhook, WebhookId, WebhookKind,
+    AccountEvent, AccountEventKind, AccountId, Chat, DomainError, FeedItem, LogEntry,
+    PayloadFormat, Typing, Webhook, WebhookId, WebhookKind, WebhookKinds,
 };
 use chatwire_store::Committed;
 use tokio::sync::Notify;
@@ -97,16 +100,36 @@ pub trait WebhookRenderer: Send + Sync + 'static {
         item: &FeedItem,
         chat: Option<&Chat>,
     ) -> Vec<u8>;
+
+    /// The body posted to `hook` for an account event (offline message, survey, availability,
+    /// typing). Only called for `format: chatwire`: SuperOffice has no webhook event for these
+    /// kinds, so those subscriptions pass them over ([`deliverable`]).
+    fn render_account(&self, hook: &Webhook, event: &AccountEvent) -> Vec<u8>;
 }
 
-/// The body of `item` for `hook`, reading the chat when the format needs it.
+/// The kind `entry` is posted to `hook` as, or `None` when it is passed over: not a kind the
+/// subscription takes, a chat event no kind covers, or a kind its format has no event for
+/// (SuperOffice's chat webhooks know only chat sessions and messages).
+pub(crate) fn deliverable(hook: &Webhook, entry: &LogEntry) -> Option<WebhookKind> {
+    let kind = entry.webhook_kind().filter(|k| hook.kinds.contains(*k))?;
+    match hook.format {
+        PayloadFormat::Chatwire => Some(kind),
+        PayloadFormat::SuperOffice => superoffice_event(kind).map(|_| kind),
+    }
+}
+
+/// The body of `entry` for `hook`, reading the chat when the format needs it.
 pub(crate) async fn body_of(
     engine: &Engine,
     renderer: &dyn WebhookRenderer,
     hook: &Webhook,
     kind: WebhookKind,
-    item: &FeedItem,
+    entry: &LogEntry,
 ) -> crate::EngineResult<Vec<u8>> {
+    let item = match entry {
+        LogEntry::Chat(item) => item,
+        LogEntry::Account(event) => return Ok(renderer.render_account(hook, event)),
+    };
     let chat = match hook.format {
         PayloadFormat::Chatwire => None,
         PayloadFormat::SuperOffice => {
@@ -135,9 +158,10 @@ pub(crate) struct Webhooks {
     delivery: std::sync::OnceLock<(std::sync::Arc<dyn WebhookRenderer>, reqwest::Client)>,
     /// Woken by commits that may make a subscription due, and by finished runs.
     wake: Notify,
-    /// Enabled subscriptions by account (server-wide; refreshed every few seconds and after
-    /// each change made here), so other accounts' commits cost one lookup.
-    subs: RwLock<HashMap<AccountId, Vec<WebhookId>>>,
+    /// Enabled subscriptions by account with the kinds they take (server-wide; refreshed
+    /// every few seconds and after each change made here), so other accounts' commits cost
+    /// one lookup, and typing is recorded only where a subscription takes it.
+    subs: RwLock<HashMap<AccountId, Vec<(WebhookId, WebhookKinds)>>>,
     /// Subscriptions in flight here or backing off (absent: may be due).
     local: Mutex<HashMap<WebhookId, Local>>,
 }
@@ -154,17 +178,25 @@ impl Webhooks {
         let Ok(local) = self.local.lock() else {
             return true;
         };
-        ids.iter().any(|id| match local.get(id) {
+        ids.iter().any(|(id, _)| match local.get(id) {
             None => true,
             Some(Local::InFlight) => false,
             Some(Local::Until(at)) => *at <= now,
         })
     }
 
-    fn set_subs(&self, enabled: Vec<(AccountId, WebhookId)>) {
-        let mut by_account: HashMap<AccountId, Vec<WebhookId>> = HashMap::new();
-        for (account, id) in enabled {
-            by_account.entry(account).or_default().push(id);
+    /// Whether an enabled subscription of `account` takes `kind` (as of the last refresh).
+    fn takes(&self, account: &AccountId, kind: WebhookKind) -> bool {
+        self.subs.read().is_ok_and(|subs| {
+            subs.get(account)
+                .is_some_and(|hooks| hooks.iter().any(|(_, kinds)| kinds.contains(kind)))
+        })
+    }
+
+    fn set_subs(&self, enabled: Vec<(AccountId, WebhookId, WebhookKinds)>) {
+        let mut by_account: HashMap<AccountId, Vec<(WebhookId, WebhookKinds)>> = HashMap::new();
+        for (account, id, kinds) in enabled {
+            by_account.entry(account).or_default().push((id, kinds));
         }
         if let Ok(mut subs) = self.subs.write() {
             *subs = by_account;
@@ -212,11 +244,47 @@ impl Engine {
     /// account may be claimed (not in flight here, not backing off). The append path pays
     /// one atomic load, or for a subscribed account one map lookup under a read lock.
     pub(crate) fn webhooks_on_commit(&self, committed: &Committed) {
+        self.webhooks_on_account_commit(&committed.chat.account);
+    }
+
+    /// As [`Engine::webhooks_on_commit`], for an account event committed here (a survey
+    /// response, an availability change, typing). Other nodes' account events are claimed by
+    /// their workers' polls (`poll_interval`), as retries are.
+    pub(crate) fn webhooks_on_account_commit(&self, account: &AccountId) {
         let hooks = &self.0.webhooks;
-        if hooks.started.load(Ordering::Relaxed)
-            && hooks.may_claim(&committed.chat.account, self.now())
-        {
+        if hooks.started.load(Ordering::Relaxed) && hooks.may_claim(account, self.now()) {
             hooks.wake.notify_one();
+        }
+    }
+
+    /// Records a typing indicator change of `chat` as an account event, only when an enabled
+    /// subscription of the account takes `chat.typing` (as of the last refresh, every 5 s):
+    /// accounts without one pay one map lookup. Typing is best effort by nature (it is
+    /// in-memory state), so a failed write is logged, not returned to the typist.
+    /// Nothing is recorded when the indicator stays on or stays off (clients repeat it).
+    pub(crate) async fn record_typing(&self, before: &Chat, side: TypingSide, typing: Typing) {
+        let account = &before.account;
+        let was = match side {
+            TypingSide::Agent => before.agent_typing,
+            TypingSide::Visitor => before.visitor_typing,
+        };
+        let on = typing == Typing::Typing;
+        if on == (was == Typing::Typing) || !self.0.webhooks.takes(account, WebhookKind::Typing) {
+            return;
+        }
+        let kind = AccountEventKind::Typing {
+            chat: before.key.clone(),
+            side: side.into(),
+            agent: match side {
+                TypingSide::Agent => before.agent.as_ref().map(|a| a.id),
+                TypingSide::Visitor => None,
+            },
+            typing: on,
+        };
+        let at = self.now();
+        match self.0.store.append_account_event(account, at, &kind).await {
+            Ok(_) => self.webhooks_on_account_commit(account),
+            Err(e) => tracing::warn!(error = %e, "typing event not recorded for webhooks"),
         }
     }
 

@@ -1,8 +1,9 @@
 //! The delivery worker: claims due subscriptions, runs one attempt for each in its own task,
 //! and records the outcome.
 //!
-//! A claim starts a run: read the account's events after the subscription's cursor, skip the
-//! kinds it does not take, post the first one it takes, and settle from the cursor it was at
+//! A claim starts a run: read the account's log after the subscription's cursor (chat events
+//! and account events merged by seq, one store read), skip the kinds it does not take (and
+//! account events for a format that has no event for them), post the first one it takes, and settle from the cursor it was at
 //! (2xx: the cursor moves to that event and the lease is renewed, so the run goes on with the
 //! next event without another claim; failure: the backoff ends the run; after `max_age` of
 //! failures: a dead letter, and the run goes on). A run that finds nothing more releases the
@@ -15,9 +16,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chatwire_core::{
-    DeadLetter, FeedItem, GlobalSeq, Timestamp, Webhook, WebhookKind, WebhookProgress,
-};
+use chatwire_core::{DeadLetter, GlobalSeq, LogEntry, Timestamp, Webhook, WebhookProgress};
 use tokio::sync::Semaphore;
 
 use super::attempt::{self, Outcome};
@@ -130,19 +129,20 @@ async fn run(
     mut hook: Webhook,
 ) -> crate::EngineResult<Option<Local>> {
     let store = &engine.0.store;
-    let mut buffer: VecDeque<FeedItem> = VecDeque::new();
+    let mut buffer: VecDeque<LogEntry> = VecDeque::new();
     let mut read_to = hook.progress.cursor;
     let mut posted = 0;
     while posted < RUN {
         let Some(item) = buffer.pop_front() else {
-            let page = store.feed_since(&hook.account, read_to, PAGE).await?;
+            let page = store
+                .webhook_log_since(&hook.account, read_to, PAGE)
+                .await?;
             let Some(last) = page.last() else { break };
-            read_to = last.event.seq;
+            read_to = last.seq();
             buffer = page.into();
             continue;
         };
-        let Some(kind) = WebhookKind::of_event(&item.event).filter(|k| hook.kinds.contains(*k))
-        else {
+        let Some(kind) = super::deliverable(&hook, &item) else {
             continue;
         };
         posted += 1;
@@ -151,7 +151,7 @@ async fn run(
         let outcome = attempt::post(client, &hook, kind, &item, body, engine.now()).await;
         let now = engine.now();
         let held = Timestamp(now.0 + lease_len(cfg));
-        let seq = item.event.seq;
+        let seq = item.seq();
         let (progress, dead) = match outcome {
             Outcome::Delivered => (settled(seq, held), None),
             Outcome::Failed { error, retry_after } => {

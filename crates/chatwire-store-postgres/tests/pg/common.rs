@@ -155,7 +155,10 @@ pub(crate) async fn agent(store: &dyn Store, account: &AccountId, login: &str, m
     };
     let mut agent = store.create_agent(&new).await.expect("create agent");
     agent.availability = Availability::Online;
-    store.update_agent(&agent).await.expect("go online");
+    store
+        .update_agent(&agent, chatwire_core::Timestamp(0))
+        .await
+        .expect("go online");
     agent
 }
 

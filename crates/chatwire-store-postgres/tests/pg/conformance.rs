@@ -93,6 +93,12 @@ async fn postgres_store_passes_the_webhook_checks() {
     conformance::run_webhook_claims(store).await;
 }
 
+#[tokio::test]
+async fn postgres_store_passes_the_account_event_checks() {
+    let Some(db) = TestDb::new() else { return };
+    conformance::run_account_events(&db.store("account_events").await).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_keeps_the_visitors_last_sighting() {
     let Some(db) = TestDb::new() else { return };

@@ -5,6 +5,7 @@
 //! passes, so `cargo test` works on machines without PostgreSQL. Each test works in a fresh
 //! schema of its own, so they run in parallel against one database and leave nothing behind.
 
+mod account_events;
 mod batching;
 mod common;
 mod conformance;

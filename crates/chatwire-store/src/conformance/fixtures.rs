@@ -69,7 +69,10 @@ pub(super) async fn agent(
     };
     let mut agent = store.create_agent(&new).await.expect("create agent");
     agent.availability = Availability::Online;
-    store.update_agent(&agent).await.expect("go online");
+    store
+        .update_agent(&agent, chatwire_core::Timestamp(0))
+        .await
+        .expect("go online");
     agent
 }
 

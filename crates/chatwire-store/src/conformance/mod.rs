@@ -5,7 +5,8 @@
 //! [`run_app_logins`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
 //! [`run_admin`] the admin store; [`run_webhooks`] and [`run_webhook_claims`] webhook
-//! subscriptions, their claims and dead letters; [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
+//! subscriptions, their claims and dead letters; [`run_account_events`] the account event log
+//! they read merged with chat events; [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
 //! [`run_history_words`] how search splits words, [`run_retention_offline`] and
 //! [`run_survey_after_delete`] what a deletion must not leave behind;
 //! [`run_session_details`] what SuperOffice sessions keep beyond a visitor's chat;
@@ -13,6 +14,7 @@
 //! several processes share) what a cluster of nodes needs. Each call
 //! creates its own accounts with random ids, so the suite can run against a shared database.
 
+mod account_events;
 mod admin;
 mod app_logins;
 mod chat_queries;
@@ -28,6 +30,7 @@ mod story;
 mod surveys;
 mod topics;
 mod webhooks;
+pub use account_events::run_account_events;
 pub use admin::run_admin;
 pub use app_logins::run_app_logins;
 pub use chat_queries::run_chat_queries;

@@ -281,7 +281,10 @@ pub async fn run_wakeups(store: &dyn Store) {
     let (what, wanted) = directory("a new agent");
     expect_hint(&mut hints, what, wanted).await;
     someone.availability = chatwire_core::Availability::Online;
-    store.update_agent(&someone).await.expect("update agent");
+    store
+        .update_agent(&someone, chatwire_core::Timestamp(0))
+        .await
+        .expect("update agent");
     let (what, wanted) = directory("an agent's availability");
     expect_hint(&mut hints, what, wanted).await;
     let skill = store

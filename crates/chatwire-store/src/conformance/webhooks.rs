@@ -87,8 +87,8 @@ pub async fn run_webhooks(store: &dyn Store) {
     ));
     let ours = [created.id];
     let listed = store.enabled_webhooks().await.expect("enabled");
-    assert!(listed.contains(&(acc.clone(), created.id)));
-    assert!(!listed.iter().any(|(a, _)| a == &other));
+    assert!(listed.contains(&(acc.clone(), created.id, created.kinds)));
+    assert!(!listed.iter().any(|(a, _, _)| a == &other));
 
     // Nothing after the cursor: not claimed.
     assert!(claim_ours(store, 2_000, 9_000, &ours).await.is_empty());
@@ -216,7 +216,7 @@ pub async fn run_webhooks(store: &dyn Store) {
         "paused"
     );
     let listed = store.enabled_webhooks().await.expect("enabled");
-    assert!(!listed.iter().any(|(_, id)| id == &created.id), "paused");
+    assert!(!listed.iter().any(|(_, id, _)| id == &created.id), "paused");
     let mut foreign = edited.clone();
     foreign.account = other.clone();
     assert!(matches!(

@@ -69,7 +69,7 @@ impl MemoryStore {
     }
 
     /// What [`crate::Store::update_agent`] does.
-    pub(super) fn replace_agent(&self, agent: &Agent) -> StoreResult<()> {
+    pub(super) fn replace_agent(&self, agent: &Agent, at: Timestamp) -> StoreResult<()> {
         let mut inner = self.lock()?;
         match inner
             .agents
@@ -77,7 +77,16 @@ impl MemoryStore {
             .filter(|a| a.account == agent.account)
         {
             Some(slot) => {
+                let from = slot.availability;
                 *slot = agent.clone();
+                if from != agent.availability {
+                    let kind = chatwire_core::AccountEventKind::AgentAvailability {
+                        agent: agent.id,
+                        from,
+                        to: agent.availability,
+                    };
+                    inner.append_account_event(&agent.account, at, kind);
+                }
                 self.emit(Wakeup::Directory(agent.account.clone()));
                 Ok(())
             }

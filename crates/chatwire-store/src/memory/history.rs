@@ -161,6 +161,7 @@ impl Inner {
             }
             !gone
         });
+        self.forget_erased_responses();
         let to_them = |to: &str| email.is_some_and(|e| VisitorRef::normalized_email(to) == e);
         self.outbox.retain(|_, m| {
             let gone = &m.account == account && (set.contains(&m.chat) || to_them(&m.to));
@@ -268,6 +269,7 @@ impl Inner {
             }
             !gone
         });
+        self.forget_erased_responses();
         erased
     }
 

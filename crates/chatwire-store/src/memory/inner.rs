@@ -41,6 +41,8 @@ pub(super) struct Inner {
     pub(super) webhooks: BTreeMap<chatwire_core::WebhookId, chatwire_core::Webhook>,
     /// Dead letters by id.
     pub(super) dead_letters: BTreeMap<i64, chatwire_core::DeadLetter>,
+    /// The account event log, in seq order (numbered from `last_seq`, like the feed).
+    pub(super) account_events: Vec<chatwire_core::AccountEvent>,
     pub(super) last_id: i64,
     pub(super) last_seq: i64,
 }
@@ -49,6 +51,42 @@ impl Inner {
     pub(super) fn next_id(&mut self) -> i64 {
         self.last_id += 1;
         self.last_id
+    }
+
+    /// Appends an account event with the next global seq (the chat events' counter), if a
+    /// subscription of the account (enabled or paused) takes its kind; `None` otherwise.
+    pub(super) fn append_account_event(
+        &mut self,
+        account: &AccountId,
+        at: Timestamp,
+        kind: chatwire_core::AccountEventKind,
+    ) -> Option<chatwire_core::AccountEvent> {
+        let wanted = kind.webhook_kind();
+        if !self
+            .webhooks
+            .values()
+            .any(|w| &w.account == account && w.kinds.contains(wanted))
+        {
+            return None;
+        }
+        self.last_seq += 1;
+        let event = chatwire_core::AccountEvent {
+            seq: chatwire_core::GlobalSeq(self.last_seq),
+            account: account.clone(),
+            at,
+            kind,
+        };
+        self.account_events.push(event.clone());
+        Some(event)
+    }
+
+    /// Drops the account events of survey responses that are gone (erasure, retention), as
+    /// the SQL backends' `ON DELETE CASCADE` does.
+    pub(super) fn forget_erased_responses(&mut self) {
+        let kept: std::collections::HashSet<i64> =
+            self.survey_responses.iter().map(|(id, _)| *id).collect();
+        self.account_events
+            .retain(|e| e.kind.response().is_none_or(|id| kept.contains(&id)));
     }
 
     pub(super) fn chat(

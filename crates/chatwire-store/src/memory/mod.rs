@@ -122,8 +122,8 @@ impl Store for MemoryStore {
         self.insert_agent(new)
     }
 
-    async fn update_agent(&self, agent: &Agent) -> StoreResult<()> {
-        self.replace_agent(agent)
+    async fn update_agent(&self, agent: &Agent, at: Timestamp) -> StoreResult<()> {
+        self.replace_agent(agent, at)
     }
 
     async fn get_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<Agent> {

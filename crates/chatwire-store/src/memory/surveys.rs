@@ -1,6 +1,6 @@
 //! Survey definitions and submitted surveys for the in-memory store.
 
-use chatwire_core::{AccountId, ChatKey, Survey, SurveyResponse};
+use chatwire_core::{AccountEventKind, AccountId, ChatKey, Survey, SurveyResponse};
 
 use super::Inner;
 use crate::{StoreError, StoreResult};
@@ -68,6 +68,9 @@ impl Inner {
         }
         let id = self.next_id();
         self.survey_responses.push((id, response.clone()));
+        let skill = self.surveys.get(&response.survey).and_then(|s| s.skill);
+        let kind = AccountEventKind::of_response(id, response, skill);
+        self.append_account_event(&response.account, response.submitted_at, kind);
         Ok(())
     }
 

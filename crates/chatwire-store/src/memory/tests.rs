@@ -101,3 +101,8 @@ async fn memory_store_passes_the_webhook_checks() {
     conformance::run_webhooks(&MemoryStore::new()).await;
     conformance::run_webhook_claims(std::sync::Arc::new(MemoryStore::new())).await;
 }
+
+#[tokio::test]
+async fn memory_store_passes_the_account_event_checks() {
+    conformance::run_account_events(&MemoryStore::new()).await;
+}

@@ -4,8 +4,11 @@
 
 use async_trait::async_trait;
 use chatwire_core::{
-    AccountId, DeadLetter, GlobalSeq, Timestamp, Webhook, WebhookId, WebhookProgress,
+    AccountEvent, AccountEventKind, AccountId, DeadLetter, GlobalSeq, LogEntry, Timestamp, Webhook,
+    WebhookId, WebhookKinds, WebhookProgress,
 };
+
+use chatwire_core::webhook::merge_log;
 
 use super::MemoryStore;
 use crate::{StoreError, StoreResult, WebhookStore};
@@ -53,13 +56,13 @@ impl WebhookStore for MemoryStore {
             .collect())
     }
 
-    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>> {
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId, WebhookKinds)>> {
         Ok(self
             .lock()?
             .webhooks
             .values()
             .filter(|w| w.enabled)
-            .map(|w| (w.account.clone(), w.id))
+            .map(|w| (w.account.clone(), w.id, w.kinds))
             .collect())
     }
 
@@ -100,6 +103,12 @@ impl WebhookStore for MemoryStore {
                 .rev()
                 .take_while(|(_, item)| item.event.seq > w.progress.cursor)
                 .any(|(account, _)| account == &w.account)
+                || inner
+                    .account_events
+                    .iter()
+                    .rev()
+                    .take_while(|e| e.seq > w.progress.cursor)
+                    .any(|e| e.account == w.account)
         };
         let mut due: Vec<Webhook> = inner
             .webhooks
@@ -177,5 +186,46 @@ impl WebhookStore for MemoryStore {
             }
             _ => Err(StoreError::NotFound("dead letter")),
         }
+    }
+
+    async fn webhook_log_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<LogEntry>> {
+        // One lock for both reads: the same snapshot, as the SQL backends' one statement.
+        let inner = self.lock()?;
+        let n = limit as usize;
+        let start = inner
+            .feed
+            .partition_point(|(_, item)| item.event.seq <= after);
+        let chat = inner.feed[start..]
+            .iter()
+            .filter(|(a, _)| a == account)
+            .take(n)
+            .map(|(_, item)| item.clone())
+            .collect();
+        let start = inner.account_events.partition_point(|e| e.seq <= after);
+        let events = inner.account_events[start..]
+            .iter()
+            .filter(|e| &e.account == account)
+            .take(n)
+            .cloned()
+            .collect();
+        Ok(merge_log(chat, events, n))
+    }
+
+    async fn append_account_event(
+        &self,
+        account: &AccountId,
+        at: Timestamp,
+        kind: &AccountEventKind,
+    ) -> StoreResult<Option<AccountEvent>> {
+        let mut inner = self.lock()?;
+        if !inner.accounts.contains_key(account) {
+            return Err(StoreError::NotFound("account"));
+        }
+        Ok(inner.append_account_event(account, at, kind.clone()))
     }
 }

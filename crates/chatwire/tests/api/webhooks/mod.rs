@@ -3,8 +3,10 @@
 //! connections and `Retry-After`; `order`: per-subscription order under 16 concurrent chats;
 //! `dead`: dead letters after the maximum age and their replay; `nodes`: kill -9 mid-delivery
 //! and two nodes on PostgreSQL; `superoffice`: SuperOffice's payload format; `admin`: the
-//! subscription routes' answers and errors; `cost`: the append path measured (ignored).
+//! subscription routes' answers and errors; `cost`: the append path measured (ignored);
+//! `account_events`: offline messages, surveys, availability and typing mixed with chat events.
 
+mod account_events;
 mod admin;
 mod cost;
 mod dead;

@@ -1,110 +1,24 @@
 //! [`WebhookStore`] for [`SqliteStore`]: subscriptions, the claim, settling an attempt and dead
 //! letters (`webhooks`, `webhook_dead_letters`, migration 0011). Writes, the claim included,
 //! run on the writer thread (so a claim is one atomic step); reads on the read pool. Semantics
-//! follow `chatwire_store::memory` exactly.
+//! follow `chatwire_store::memory` exactly. Row decoding is in `rows`; the account event log
+//! the claim and the merged read also look at is `crate::account_events`.
+
+mod rows;
 
 use async_trait::async_trait;
 use chatwire_core::{
-    AccountId, DeadLetter, GlobalSeq, PayloadFormat, Timestamp, Webhook, WebhookId, WebhookKinds,
-    WebhookProgress,
+    AccountEvent, AccountEventKind, AccountId, DeadLetter, GlobalSeq, LogEntry, Timestamp, Webhook,
+    WebhookId, WebhookKinds, WebhookProgress,
 };
 use chatwire_store::{StoreError, StoreResult, WebhookStore};
 use rusqlite::{Connection, Row, params};
 
 use crate::error::{self, corrupt};
 use crate::writer::WriteCx;
-use crate::{SqliteStore, queries};
+use crate::{SqliteStore, account_events, queries};
 
-/// Columns of `webhooks` in the order [`HookRow::read`] takes them.
-const COLUMNS: &str = "id, account_id, url, secret, kinds, format, enabled, created_at, cursor, \
-     attempts, next_attempt_at, failing_since, last_error";
-
-/// Columns of `webhook_dead_letters` in the order [`letter`] takes them.
-const LETTER_COLUMNS: &str = "id, webhook_id, seq, attempts, last_error, first_failed_at, dead_at";
-
-/// Raw `webhooks` row (see [`COLUMNS`]).
-struct HookRow {
-    id: i64,
-    account: String,
-    url: String,
-    secret: String,
-    kinds: i64,
-    format: String,
-    enabled: bool,
-    created_at: i64,
-    cursor: i64,
-    attempts: i64,
-    next_attempt_at: i64,
-    failing_since: Option<i64>,
-    last_error: Option<String>,
-}
-
-impl HookRow {
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(0)?,
-            account: r.get(1)?,
-            url: r.get(2)?,
-            secret: r.get(3)?,
-            kinds: r.get(4)?,
-            format: r.get(5)?,
-            enabled: r.get(6)?,
-            created_at: r.get(7)?,
-            cursor: r.get(8)?,
-            attempts: r.get(9)?,
-            next_attempt_at: r.get(10)?,
-            failing_since: r.get(11)?,
-            last_error: r.get(12)?,
-        })
-    }
-
-    fn decode(self) -> StoreResult<Webhook> {
-        let t = "webhook";
-        Ok(Webhook {
-            id: WebhookId(self.id),
-            account: AccountId::parse(&self.account).map_err(|e| corrupt(t, e))?,
-            url: self.url,
-            secret: self.secret,
-            kinds: WebhookKinds(u32::try_from(self.kinds).map_err(|e| corrupt(t, e))?),
-            format: PayloadFormat::parse(&self.format).map_err(|e| corrupt(t, e))?,
-            enabled: self.enabled,
-            created_at: Timestamp(self.created_at),
-            progress: WebhookProgress {
-                cursor: GlobalSeq(self.cursor),
-                attempts: u32::try_from(self.attempts).map_err(|e| corrupt(t, e))?,
-                next_attempt_at: Timestamp(self.next_attempt_at),
-                failing_since: self.failing_since.map(Timestamp),
-                last_error: self.last_error,
-            },
-        })
-    }
-}
-
-type LetterRow = (i64, i64, i64, i64, String, i64, i64);
-
-fn letter_row(r: &Row<'_>) -> rusqlite::Result<LetterRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-    ))
-}
-
-fn letter(raw: LetterRow) -> StoreResult<DeadLetter> {
-    Ok(DeadLetter {
-        id: raw.0,
-        webhook: WebhookId(raw.1),
-        seq: GlobalSeq(raw.2),
-        attempts: u32::try_from(raw.3).map_err(|e| corrupt("dead letter", e))?,
-        last_error: raw.4,
-        first_failed_at: Timestamp(raw.5),
-        dead_at: Timestamp(raw.6),
-    })
-}
+use rows::{COLUMNS, HookRow, LETTER_COLUMNS, letter, letter_row};
 
 fn exec(cx: &mut WriteCx<'_>, sql: &str, p: impl rusqlite::Params) -> StoreResult<usize> {
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
@@ -163,8 +77,10 @@ fn claim(
         "UPDATE webhooks SET next_attempt_at = ?2 WHERE id IN (
              SELECT d.id FROM webhooks d
              WHERE d.enabled = 1 AND d.next_attempt_at <= ?1
-               AND EXISTS (SELECT 1 FROM chat_events e
-                           WHERE e.account_id = d.account_id AND e.seq > d.cursor)
+               AND (EXISTS (SELECT 1 FROM chat_events e
+                            WHERE e.account_id = d.account_id AND e.seq > d.cursor)
+                    OR EXISTS (SELECT 1 FROM account_events a
+                               WHERE a.account_id = d.account_id AND a.seq > d.cursor))
              ORDER BY d.next_attempt_at, d.id LIMIT ?3)
          RETURNING {COLUMNS}"
     );
@@ -252,14 +168,22 @@ impl WebhookStore for SqliteStore {
             .await
     }
 
-    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId)>> {
+    async fn enabled_webhooks(&self) -> StoreResult<Vec<(AccountId, WebhookId, WebhookKinds)>> {
         self.readers
             .run(|c| {
-                let sql = "SELECT account_id, id FROM webhooks WHERE enabled = 1 ORDER BY id";
-                let read = |r: &Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?));
-                queries::all(c, sql, [], read, |(a, id)| {
+                let sql =
+                    "SELECT account_id, id, kinds FROM webhooks WHERE enabled = 1 ORDER BY id";
+                let read = |r: &Row<'_>| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                };
+                queries::all(c, sql, [], read, |(a, id, kinds)| {
                     let account = AccountId::parse(&a).map_err(|e| corrupt("webhook", e))?;
-                    Ok((account, WebhookId(id)))
+                    let kinds = u32::try_from(kinds).map_err(|e| corrupt("webhook", e))?;
+                    Ok((account, WebhookId(id), WebhookKinds(kinds)))
                 })
             })
             .await
@@ -376,6 +300,35 @@ impl WebhookStore for SqliteStore {
                 } else {
                     Ok(())
                 }
+            })
+            .await
+    }
+
+    async fn webhook_log_since(
+        &self,
+        account: &AccountId,
+        after: GlobalSeq,
+        limit: u32,
+    ) -> StoreResult<Vec<LogEntry>> {
+        let account = account.clone();
+        self.readers
+            .run(move |c| account_events::log_since(c, &account, after, limit))
+            .await
+    }
+
+    async fn append_account_event(
+        &self,
+        account: &AccountId,
+        at: Timestamp,
+        kind: &AccountEventKind,
+    ) -> StoreResult<Option<AccountEvent>> {
+        let (account, kind) = (account.clone(), kind.clone());
+        self.writer
+            .run(move |cx| {
+                if !queries::account_exists(cx.conn, &account)? {
+                    return Err(StoreError::NotFound("account"));
+                }
+                account_events::append(cx, &account, at, None, kind)
             })
             .await
     }
