@@ -31,6 +31,7 @@
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
 //! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`, `agent_seen`: the smaller
 //!   tables.
+//! - `staff_mail`: staff addresses, offline-message notices, waiting alerts (migration 0012).
 //! - `webhooks`: webhook subscriptions, their claims (SKIP LOCKED) and dead letters.
 //! - `listen`: the dedicated LISTEN connection behind [`chatwire_store::Store::wakeups`].
 //! - `rows`: rows to domain values and back; `db`: cached-statement helpers.
@@ -57,6 +58,7 @@ mod retry;
 mod rows;
 mod seq;
 mod sessions;
+mod staff_mail;
 mod store;
 mod surveys;
 mod tls;

@@ -48,6 +48,11 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_webhooks",
         include_str!("../migrations/0010_webhooks.sql"),
     ),
+    // 0011 is another branch's (account events); listed here when that branch is merged.
+    (
+        "0012_staff_mail",
+        include_str!("../migrations/0012_staff_mail.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

@@ -9,7 +9,8 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, StaffAddresses, SurveyResponse,
+    Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult, Wakeup};
 use futures::stream::BoxStream;
@@ -17,6 +18,7 @@ use futures::stream::BoxStream;
 use crate::batch::Write;
 use crate::{
     PgStore, agent_seen, app_logins, db, directory, error, mailbox, outbox, queries, sessions,
+    staff_mail,
     topics, visitors, wake,
 };
 
@@ -329,6 +331,39 @@ impl Store for PgStore {
         limit: u32,
     ) -> StoreResult<Vec<MailboxMail>> {
         mailbox::page(&self.client().await?, account, after, limit).await
+    }
+
+    async fn save_offline_with_notice(
+        &self,
+        response: &SurveyResponse,
+        notice: &OutboxMail,
+    ) -> StoreResult<i64> {
+        let mut client = self.client().await?;
+        let tx = crate::chats::begin(&mut client).await?;
+        let id = staff_mail::save_offline_with_notice(&tx, response, notice).await?;
+        tx.commit().await.map_err(error::pg)?;
+        Ok(id)
+    }
+
+    async fn raise_waiting_alert(&self, alert: &OutboxMail) -> StoreResult<Option<MailId>> {
+        let mut client = self.client().await?;
+        let tx = crate::chats::begin(&mut client).await?;
+        let id = staff_mail::raise_waiting_alert(&tx, alert).await?;
+        tx.commit().await.map_err(error::pg)?;
+        Ok(id)
+    }
+
+    async fn set_staff_address(
+        &self,
+        account: &AccountId,
+        skill: Option<SkillId>,
+        address: Option<&str>,
+    ) -> StoreResult<()> {
+        staff_mail::set_address(&self.client().await?, account, skill, address).await
+    }
+
+    async fn staff_addresses(&self, account: &AccountId) -> StoreResult<StaffAddresses> {
+        staff_mail::addresses(&self.client().await?, account).await
     }
 
     async fn record_visitor_seen(

@@ -25,6 +25,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_history.sql"),
     include_str!("../migrations/0010_admin.sql"),
     include_str!("../migrations/0011_webhooks.sql"),
+    // 0012 is another branch's (account events); listed here when that branch is merged.
+    include_str!("../migrations/0013_staff_mail.sql"),
 ];
 
 /// The schema version this build writes and expects.

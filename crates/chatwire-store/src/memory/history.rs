@@ -163,12 +163,14 @@ impl Inner {
         });
         let to_them = |to: &str| email.is_some_and(|e| VisitorRef::normalized_email(to) == e);
         self.outbox.retain(|_, m| {
-            let gone = &m.account == account && (set.contains(&m.chat) || to_them(&m.to));
+            let gone = &m.account == account
+                && (m.chat.as_ref().is_some_and(|c| set.contains(c)) || to_them(&m.to));
             erased.mails += u64::from(gone);
             !gone
         });
         self.mailbox.retain(|_, m| {
-            let gone = &m.account == account && (set.contains(&m.chat) || to_them(&m.to));
+            let gone = &m.account == account
+                && (m.chat.as_ref().is_some_and(|c| set.contains(c)) || to_them(&m.to));
             erased.mailbox_mails += u64::from(gone);
             !gone
         });
@@ -201,7 +203,7 @@ impl Inner {
             .outbox
             .values()
             .filter(|m| &m.account == account && Some(VisitorRef::normalized_email(&m.to)) == email)
-            .map(|m| &m.chat)
+            .filter_map(|m| m.chat.as_ref())
             .collect();
         let theirs = |c: &Chat| match who {
             VisitorRef::Id(id) => c.visitor_id == *id,
