@@ -18,8 +18,7 @@ use futures::stream::BoxStream;
 use crate::batch::Write;
 use crate::{
     PgStore, agent_seen, app_logins, db, directory, error, mailbox, outbox, queries, sessions,
-    staff_mail,
-    topics, visitors, wake,
+    staff_mail, topics, visitors, wake,
 };
 
 impl PgStore {

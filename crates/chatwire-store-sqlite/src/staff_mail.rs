@@ -2,7 +2,9 @@
 //! offline message saved with its notice in one savepoint, and the waiting alert whose own row
 //! is the once-per-chat marker (unique index `outbox_waiting_alert`).
 
-use chatwire_core::{AccountId, MailId, MailKind, OutboxMail, SkillId, StaffAddresses, SurveyResponse};
+use chatwire_core::{
+    AccountId, MailId, MailKind, OutboxMail, SkillId, StaffAddresses, SurveyResponse,
+};
 use chatwire_store::{StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
 

@@ -13,9 +13,7 @@ use chatwire_core::{
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{
-    SqliteStore, app_logins, mailbox, ops, outbox, queries, sessions, staff_mail, topics,
-};
+use crate::{SqliteStore, app_logins, mailbox, ops, outbox, queries, sessions, staff_mail, topics};
 
 #[async_trait]
 impl Store for SqliteStore {

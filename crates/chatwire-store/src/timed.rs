@@ -227,7 +227,7 @@ mod tests {
         conformance::run_story(&timed).await;
         conformance::run_outbox(&timed).await;
         conformance::run_mailbox(&timed).await;
-    conformance::run_staff_mail(&timed).await;
+        conformance::run_staff_mail(&timed).await;
         conformance::run_sessions(&timed).await;
         let counts = counts.0.lock().expect("counts");
         for operation in ["create_chat", "execute", "events_since", "enqueue_mail"] {

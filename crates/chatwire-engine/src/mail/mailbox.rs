@@ -40,10 +40,7 @@ impl Engine {
         };
         match self.0.store.deliver_to_mailbox(&filed).await {
             Ok(id) => {
-                tracing::info!(
-                    mailbox.id = id.0,
-                    "mail delivered to the local mailbox"
-                );
+                tracing::info!(mailbox.id = id.0, "mail delivered to the local mailbox");
                 Ok(())
             }
             Err(e) => Err(Failure {

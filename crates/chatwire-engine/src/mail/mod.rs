@@ -26,6 +26,8 @@ mod staff;
 pub(crate) mod transcript;
 
 #[cfg(test)]
+mod staff_tests;
+#[cfg(test)]
 mod tests;
 
 use std::fmt;

@@ -42,7 +42,12 @@ impl Engine {
     }
 
     /// A notice's subject: `base`, with the skill's name when there is one and it fits.
-    async fn notice_subject(&self, base: &str, account: &AccountId, skill: Option<SkillId>) -> String {
+    async fn notice_subject(
+        &self,
+        base: &str,
+        account: &AccountId,
+        skill: Option<SkillId>,
+    ) -> String {
         let name = match skill {
             Some(id) => self
                 .skills(account)
@@ -108,7 +113,10 @@ impl Engine {
         let now = self.now();
         let waiting: Vec<Chat> = {
             let mut seen = self.alerted();
-            seen.retain(|k| open.iter().any(|c| &c.key == k && c.state == ChatState::Waiting));
+            seen.retain(|k| {
+                open.iter()
+                    .any(|c| &c.key == k && c.state == ChatState::Waiting)
+            });
             open.into_iter()
                 .filter(|c| c.state == ChatState::Waiting && !seen.contains(&c.key))
                 .filter(|c| now.millis_since(c.started_at) >= after)
@@ -146,7 +154,9 @@ impl Engine {
         let Some(to) = self.staff_address_for(account, chat.skill).await? else {
             return Ok(false);
         };
-        let subject = self.notice_subject(WAITING_SUBJECT, account, chat.skill).await;
+        let subject = self
+            .notice_subject(WAITING_SUBJECT, account, chat.skill)
+            .await;
         let alert = OutboxMail::notice(
             account.clone(),
             MailKind::WaitingAlert,

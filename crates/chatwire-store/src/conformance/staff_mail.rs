@@ -82,8 +82,14 @@ async fn addresses(store: &dyn Store) {
         description: String::new(),
         welcome_message: String::new(),
     };
-    let sales = store.create_skill(&skill(&acc, "Sales")).await.expect("skill");
-    let foreign = store.create_skill(&skill(&other, "Sales")).await.expect("skill");
+    let sales = store
+        .create_skill(&skill(&acc, "Sales"))
+        .await
+        .expect("skill");
+    let foreign = store
+        .create_skill(&skill(&other, "Sales"))
+        .await
+        .expect("skill");
     assert_eq!(
         store.staff_addresses(&acc).await.expect("none yet"),
         StaffAddresses::default()
@@ -114,7 +120,9 @@ async fn addresses(store: &dyn Store) {
     ));
     let nobody = AccountId::parse("nosuchacct").expect("id");
     assert!(matches!(
-        store.set_staff_address(&nobody, None, Some("x@example.com")).await,
+        store
+            .set_staff_address(&nobody, None, Some("x@example.com"))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
@@ -125,7 +133,10 @@ async fn addresses(store: &dyn Store) {
         .set_staff_address(&acc, Some(sales.id), None)
         .await
         .expect("clear");
-    store.set_staff_address(&acc, None, None).await.expect("clear");
+    store
+        .set_staff_address(&acc, None, None)
+        .await
+        .expect("clear");
     assert_eq!(
         store.staff_addresses(&acc).await.expect("cleared"),
         StaffAddresses::default()
@@ -161,9 +172,15 @@ async fn offline_with_notice(store: &dyn Store) {
     // A message that is refused leaves no notice (and the other way round).
     let foreign = response(&other, survey.id);
     let refused = store
-        .save_offline_with_notice(&foreign, &self::notice(&other, MailKind::OfflineMessage, None))
+        .save_offline_with_notice(
+            &foreign,
+            &self::notice(&other, MailKind::OfflineMessage, None),
+        )
         .await;
-    assert!(matches!(refused, Err(StoreError::NotFound(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(StoreError::NotFound(_))),
+        "{refused:?}"
+    );
     assert!(due_of(store, &other, 10).await.is_empty());
     assert!(
         store

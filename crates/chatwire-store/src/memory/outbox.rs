@@ -3,8 +3,8 @@
 //! and the shared "visitor last seen" and "agent last seen" records.
 
 use chatwire_core::{
-    AccountId, AgentId, ChatKey, ChatState, MailId, MailKind, MailStatus, MailboxId, MailboxMail, OutboxMail,
-    Timestamp,
+    AccountId, AgentId, ChatKey, ChatState, MailId, MailKind, MailStatus, MailboxId, MailboxMail,
+    OutboxMail, Timestamp,
 };
 
 use super::Inner;
@@ -20,7 +20,11 @@ impl Inner {
                 self.chat(&mail.account, chat)?;
             }
             None if mail.kind == MailKind::OfflineMessage => {}
-            None => return Err(StoreError::Other(anyhow::anyhow!("this mail needs its chat"))),
+            None => {
+                return Err(StoreError::Other(anyhow::anyhow!(
+                    "this mail needs its chat"
+                )));
+            }
         }
         let id = MailId(self.next_id());
         let stored = OutboxMail {

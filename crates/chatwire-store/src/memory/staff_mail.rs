@@ -38,8 +38,14 @@ impl Inner {
     }
 
     /// Queues the alert unless its chat is no longer waiting or already had one.
-    pub(super) fn raise_waiting_alert(&mut self, alert: &OutboxMail) -> StoreResult<Option<MailId>> {
-        let Some(key) = alert.chat.as_ref().filter(|_| alert.kind == MailKind::WaitingAlert)
+    pub(super) fn raise_waiting_alert(
+        &mut self,
+        alert: &OutboxMail,
+    ) -> StoreResult<Option<MailId>> {
+        let Some(key) = alert
+            .chat
+            .as_ref()
+            .filter(|_| alert.kind == MailKind::WaitingAlert)
         else {
             return Err(StoreError::Other(anyhow::anyhow!("not a waiting alert")));
         };
