@@ -64,6 +64,9 @@ pub(crate) fn run(conn: &mut Connection) -> StoreResult<u32> {
 }
 
 #[cfg(test)]
+mod staff_mail_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -71,6 +71,7 @@ pub async fn run_staff_mail(store: &dyn Store) {
     addresses(store).await;
     offline_with_notice(store).await;
     waiting_alert(store).await;
+    erasure_takes_the_notices(store).await;
 }
 
 async fn addresses(store: &dyn Store) {
@@ -257,4 +258,76 @@ async fn waiting_alert(store: &dyn Store) {
         .filter(Option::is_some)
         .count();
     assert_eq!(raised, 1);
+}
+
+/// Erasing a visitor's offline messages takes their notices too, pending or filed in the
+/// local mailbox: a notice repeats the visitor's name, address and words.
+async fn erasure_takes_the_notices(store: &dyn Store) {
+    use chatwire_core::history::VisitorRef;
+    use chatwire_core::{MailboxId, MailboxMail};
+
+    let acc = account(store, "se").await;
+    let survey = store
+        .create_survey(&offline_survey(&acc))
+        .await
+        .expect("survey");
+    let mut theirs = response(&acc, survey.id);
+    theirs.answers.push(SurveyAnswer {
+        question: "2".into(),
+        answers: vec!["nat@example.com".into()],
+    });
+    let notice = notice(&acc, MailKind::OfflineMessage, None);
+    for _ in 0..2 {
+        store
+            .save_offline_with_notice(&theirs, &notice)
+            .await
+            .expect("saved");
+    }
+    let someone_else = store
+        .save_offline_with_notice(&response(&acc, survey.id), &notice)
+        .await
+        .expect("saved");
+    let filed = due_of(store, &acc, 10).await.remove(0);
+    store
+        .deliver_to_mailbox(&MailboxMail {
+            id: MailboxId::default(),
+            account: acc.clone(),
+            outbox: filed.id,
+            chat: None,
+            from: "chatwire <noreply@localhost>".into(),
+            to: filed.to.clone(),
+            subject: filed.subject.clone(),
+            text: "Nat, nat@example.com".into(),
+            html: "<pre>Nat</pre>".into(),
+            delivered_at: Timestamp(11),
+        })
+        .await
+        .expect("filed");
+
+    let erased = store
+        .erase_visitor(&acc, &VisitorRef::Email("NAT@example.com".into()))
+        .await
+        .expect("erase");
+
+    assert_eq!(
+        (erased.offline_messages, erased.mails, erased.mailbox_mails),
+        (2, 2, 1)
+    );
+    assert!(
+        store
+            .mailbox(&acc, MailboxId(0), 10)
+            .await
+            .expect("mailbox")
+            .is_empty()
+    );
+    let left: Vec<Option<i64>> = due_of(store, &acc, 10)
+        .await
+        .iter()
+        .map(|m| m.offline)
+        .collect();
+    assert_eq!(
+        left,
+        vec![Some(someone_else)],
+        "another visitor's notice stays"
+    );
 }

@@ -174,6 +174,7 @@ impl Inner {
             erased.mailbox_mails += u64::from(gone);
             !gone
         });
+        self.drop_orphan_notices(account, &mut erased);
         erased
     }
 
@@ -270,7 +271,39 @@ impl Inner {
             }
             !gone
         });
+        self.drop_orphan_notices(account, &mut erased);
         erased
+    }
+
+    /// Deletes the staff notices (and their mailbox copies) of offline messages that no
+    /// longer exist: a notice repeats the visitor's words, so it goes with its message.
+    fn drop_orphan_notices(&mut self, account: &AccountId, erased: &mut Erased) {
+        let messages: HashSet<i64> = self
+            .survey_responses
+            .iter()
+            .filter(|(_, r)| &r.account == account)
+            .map(|(id, _)| *id)
+            .collect();
+        let orphans: HashSet<chatwire_core::MailId> = self
+            .outbox
+            .values()
+            .filter(|m| {
+                &m.account == account
+                    && m.kind == chatwire_core::MailKind::OfflineMessage
+                    && m.offline.is_none_or(|id| !messages.contains(&id))
+            })
+            .map(|m| m.id)
+            .collect();
+        self.mailbox.retain(|_, m| {
+            let gone = orphans.contains(&m.outbox);
+            erased.mailbox_mails += u64::from(gone);
+            !gone
+        });
+        self.outbox.retain(|id, _| {
+            let gone = orphans.contains(id);
+            erased.mails += u64::from(gone);
+            !gone
+        });
     }
 
     pub(super) fn set_retention(
