@@ -1,6 +1,6 @@
 //! Staff notices over the in-memory store with a hand-moved clock: where an offline message's
 //! notice goes (skill, account, nowhere) and what it says; the waiting alert (once, never with
-//! an agent online, never for a chat that stopped waiting).
+//! an agent online, never for a chat accepted or ended before the sweep).
 
 use std::sync::Arc;
 
@@ -12,7 +12,10 @@ use chatwire_core::{
 use chatwire_store::memory::MemoryStore;
 use chatwire_store::{Store, SurveyStore};
 
-use crate::{ChatRequestInput, Engine, EngineConfig, ManualClock, NewAgentInput, NewSkillInput};
+use crate::{
+    AgentPrincipal, ChatRequestInput, Engine, EngineConfig, ManualClock, NewAgentInput,
+    NewSkillInput,
+};
 
 struct Fixture {
     engine: Engine,
@@ -240,7 +243,7 @@ async fn a_long_wait_with_nobody_online_raises_one_alert_only() {
 }
 
 #[tokio::test]
-async fn no_alert_with_an_agent_online_or_once_the_chat_stopped_waiting() {
+async fn no_alert_with_an_agent_online_or_for_a_chat_accepted_or_ended_first() {
     let f = fixture().await;
     f.set(None, "desk@example.com").await;
     let agent = f
@@ -264,6 +267,17 @@ async fn no_alert_with_an_agent_online_or_once_the_chat_stopped_waiting() {
         .set_availability(&f.account, agent.id, Availability::Online)
         .await
         .expect("online");
+    // A chat the agent accepted before the sweep raises nothing, then or later.
+    f.engine
+        .request_chat(&f.account, ChatRequestInput::default())
+        .await
+        .expect("chat");
+    let bob = AgentPrincipal {
+        account: f.account.clone(),
+        agent: agent.id,
+        login: None,
+    };
+    let taken = f.engine.accept_next(&bob).await.expect("accept").chat.key;
     let waiting = f
         .engine
         .request_chat(&f.account, ChatRequestInput::default())
@@ -298,6 +312,7 @@ async fn no_alert_with_an_agent_online_or_once_the_chat_stopped_waiting() {
     assert_eq!(f.engine.sweep_waiting_alerts().await, 1);
     let chats: Vec<_> = f.due().await.into_iter().filter_map(|m| m.chat).collect();
     assert_eq!(chats, vec![waiting]);
+    assert!(!chats.contains(&taken));
 }
 
 #[tokio::test]
