@@ -47,6 +47,8 @@ mod error;
 mod history;
 mod mailbox;
 mod migrate;
+#[cfg(test)]
+mod migrate_staff_mail_tests;
 mod ops;
 mod outbox;
 mod queries;

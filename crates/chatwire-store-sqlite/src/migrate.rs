@@ -13,7 +13,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error;
 
 /// The SQL of every migration, oldest first. Index `i` holds migration `i + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_sessions.sql"),
     include_str!("../migrations/0003_surveys.sql"),
@@ -62,9 +62,6 @@ pub(crate) fn run(conn: &mut Connection) -> StoreResult<u32> {
         tracing::info!(schema.version = version + 1, "applied SQLite migration");
     }
 }
-
-#[cfg(test)]
-mod staff_mail_tests;
 
 #[cfg(test)]
 mod tests {

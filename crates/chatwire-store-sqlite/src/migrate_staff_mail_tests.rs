@@ -3,7 +3,10 @@
 
 use rusqlite::Connection;
 
-use super::{MIGRATIONS, latest, run};
+use crate::migrate::{MIGRATIONS, latest, run};
+
+/// An outbox row as the assertion reads it.
+type Row = (i64, String, Option<String>, String, i64, Option<String>);
 
 #[test]
 fn the_staff_mail_migration_keeps_queued_and_filed_mail() {
@@ -38,7 +41,7 @@ fn the_staff_mail_migration_keeps_queued_and_filed_mail() {
     assert_eq!(run(&mut conn).expect("migrate"), latest());
 
     // Assert: same rows, now transcripts; the mailbox still points at its outbox row.
-    let outbox: Vec<(i64, String, Option<String>, String, i64, Option<String>)> = conn
+    let outbox: Vec<Row> = conn
         .prepare("SELECT id, kind, chat_key, status, attempts, last_error FROM outbox ORDER BY id")
         .expect("prepare")
         .query_map([], |r| {
