@@ -99,6 +99,22 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// A pooled client.
+    pub(crate) async fn client(&self) -> chatwire_store::StoreResult<deadpool_postgres::Client> {
+        self.pool.get().await.map_err(error::pool)
+    }
+
+    /// The pool's figures, for `/metrics` (`Store::pool_status`).
+    pub(crate) fn pool_figures(&self) -> chatwire_store::PoolStatus {
+        let status = self.pool.status();
+        chatwire_store::PoolStatus {
+            max_size: status.max_size,
+            size: status.size,
+            available: status.available,
+            waiting: status.waiting,
+        }
+    }
+
     /// Connects, creates the schema if one is named and missing, and applies pending
     /// migrations (safe when several nodes start at once).
     ///

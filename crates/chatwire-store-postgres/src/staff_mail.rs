@@ -12,6 +12,31 @@ use deadpool_postgres::GenericClient;
 use crate::rows::get;
 use crate::{db, error, outbox, queries, surveys};
 
+/// [`save_offline_with_notice`] in a transaction of its own.
+pub(crate) async fn save_offline_in_tx(
+    store: &crate::PgStore,
+    response: &SurveyResponse,
+    notice: &OutboxMail,
+) -> StoreResult<i64> {
+    let mut client = store.client().await?;
+    let tx = crate::chats::begin(&mut client).await?;
+    let id = save_offline_with_notice(&tx, response, notice).await?;
+    tx.commit().await.map_err(error::pg)?;
+    Ok(id)
+}
+
+/// [`raise_waiting_alert`] in a transaction of its own.
+pub(crate) async fn raise_in_tx(
+    store: &crate::PgStore,
+    alert: &OutboxMail,
+) -> StoreResult<Option<MailId>> {
+    let mut client = store.client().await?;
+    let tx = crate::chats::begin(&mut client).await?;
+    let id = raise_waiting_alert(&tx, alert).await?;
+    tx.commit().await.map_err(error::pg)?;
+    Ok(id)
+}
+
 /// Saves the response and its notice naming it, in the caller's transaction.
 pub(crate) async fn save_offline_with_notice<C: GenericClient>(
     c: &C,

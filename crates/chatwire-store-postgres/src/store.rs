@@ -21,12 +21,6 @@ use crate::{
     staff_mail, topics, visitors, wake,
 };
 
-impl PgStore {
-    pub(crate) async fn client(&self) -> StoreResult<deadpool_postgres::Client> {
-        self.pool.get().await.map_err(error::pool)
-    }
-}
-
 /// Opens a transaction on `$client`, runs `$write` (an expression using `tx`) and then the
 /// wake-up `$notify` in it, and commits: the other nodes hear of the write exactly when it is
 /// visible, and never of one rolled back.
@@ -44,13 +38,7 @@ macro_rules! notifying {
 #[async_trait]
 impl Store for PgStore {
     fn pool_status(&self) -> Option<chatwire_store::PoolStatus> {
-        let status = self.pool.status();
-        Some(chatwire_store::PoolStatus {
-            max_size: status.max_size,
-            size: status.size,
-            available: status.available,
-            waiting: status.waiting,
-        })
+        Some(self.pool_figures())
     }
 
     async fn create_account(&self, account: &Account) -> StoreResult<()> {
@@ -337,19 +325,11 @@ impl Store for PgStore {
         response: &SurveyResponse,
         notice: &OutboxMail,
     ) -> StoreResult<i64> {
-        let mut client = self.client().await?;
-        let tx = crate::chats::begin(&mut client).await?;
-        let id = staff_mail::save_offline_with_notice(&tx, response, notice).await?;
-        tx.commit().await.map_err(error::pg)?;
-        Ok(id)
+        staff_mail::save_offline_in_tx(self, response, notice).await
     }
 
     async fn raise_waiting_alert(&self, alert: &OutboxMail) -> StoreResult<Option<MailId>> {
-        let mut client = self.client().await?;
-        let tx = crate::chats::begin(&mut client).await?;
-        let id = staff_mail::raise_waiting_alert(&tx, alert).await?;
-        tx.commit().await.map_err(error::pg)?;
-        Ok(id)
+        staff_mail::raise_in_tx(self, alert).await
     }
 
     async fn set_staff_address(

@@ -350,13 +350,7 @@ impl Store for MemoryStore {
         account: &AccountId,
         key: &ChatKey,
     ) -> StoreResult<Vec<OutboxMail>> {
-        let inner = self.lock()?;
-        Ok(inner
-            .outbox
-            .values()
-            .filter(|m| &m.account == account && m.chat.as_ref() == Some(key))
-            .cloned()
-            .collect())
+        Ok(self.lock()?.mail_of_chat(account, key))
     }
 
     async fn record_visitor_seen(

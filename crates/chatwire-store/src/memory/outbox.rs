@@ -76,6 +76,14 @@ impl Inner {
         claimed
     }
 
+    pub(super) fn mail_of_chat(&self, account: &AccountId, key: &ChatKey) -> Vec<OutboxMail> {
+        self.outbox
+            .values()
+            .filter(|m| &m.account == account && m.chat.as_ref() == Some(key))
+            .cloned()
+            .collect()
+    }
+
     pub(super) fn mark_mail_sent(&mut self, id: MailId, at: Timestamp) -> StoreResult<()> {
         let mail = self
             .outbox
