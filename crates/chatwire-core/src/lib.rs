@@ -12,7 +12,8 @@
 //! - [`session`]: authentication sessions (hashes only).
 //! - [`app_login`]: bots' application-login credentials as stored (secrets hashed).
 //! - [`survey`]: survey forms and answer validation.
-//! - [`outbox`]: mails owed (chat transcripts) and the address and subject rules.
+//! - [`outbox`]: mails owed (chat transcripts, staff notices) and the address and subject rules.
+//! - [`staff_mail`]: where staff notices go and building one.
 //! - [`identity`]: authenticated visitors (what a verified token says of them).
 //! - [`webhook`]: outbound webhook subscriptions, their delivery cursor and dead letters.
 //! - [`mailbox`]: mails delivered locally when no SMTP server is configured.
@@ -44,6 +45,7 @@ pub mod outbox;
 pub mod routing;
 pub mod session;
 pub mod skill;
+pub mod staff_mail;
 pub mod survey;
 pub mod text;
 pub mod time;
@@ -64,9 +66,10 @@ pub use error::DomainError;
 pub use ids::{AccountId, AgentId, ChatKey, ChatNum, EventId, GlobalSeq, SkillId};
 pub use mailbox::{MailboxId, MailboxMail};
 pub use opening_hours::{DayHours, OpeningHours, TopicSettings};
-pub use outbox::{MailId, MailStatus, OutboxMail};
+pub use outbox::{MailId, MailKind, MailStatus, OutboxMail};
 pub use session::{AuthSession, SessionKind};
 pub use skill::Skill;
+pub use staff_mail::StaffAddresses;
 pub use survey::{Survey, SurveyKind, SurveyResponse};
 pub use time::Timestamp;
 pub use webhook::{

@@ -29,8 +29,9 @@ pub struct MailboxMail {
     pub account: AccountId,
     /// The outbox mail this delivers.
     pub outbox: MailId,
-    /// The chat it is about (a transcript's chat).
-    pub chat: ChatKey,
+    /// The chat it is about (a transcript's chat, a waiting alert's chat); `None` for a
+    /// notice about no chat (an offline message).
+    pub chat: Option<ChatKey>,
     /// The `From` it was rendered with.
     pub from: String,
     /// The recipient.

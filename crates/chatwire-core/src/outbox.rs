@@ -1,8 +1,10 @@
-//! The mail outbox: e-mails the server owes someone (today, chat transcripts a visitor asked
-//! for), kept durably until an SMTP server has taken them, and the rules for what may be sent.
+//! The mail outbox: e-mails the server owes someone (chat transcripts a visitor asked for, and
+//! staff notices: an offline message left, a chat waiting with no agent online), kept durably
+//! until an SMTP server has taken them, and the rules for what may be sent.
 //!
-//! A mail is *due* when it is pending, its chat has ended (a transcript is sent once the chat is
-//! complete) and its `next_attempt_at` has passed. Readiness is derived from the chat's committed
+//! A transcript is *due* when it is pending, its chat has ended (a transcript is sent once the
+//! chat is complete) and its `next_attempt_at` has passed; a staff notice ([`MailKind`]) is due
+//! as soon as it is pending and its `next_attempt_at` has passed. Readiness is derived from the chat's committed
 //! state rather than stored on the mail, so there is no window (a crash, or a request racing the
 //! end of the chat) in which a mail could miss its chat's end.
 //!
@@ -57,15 +59,63 @@ impl MailStatus {
     }
 }
 
-/// One mail of the outbox: a chat's transcript for one address.
+/// What a mail is, which decides when it is due and how the mailer renders it.
+///
+/// Every kind is rendered at send time from stored data (the chat, the offline message), like
+/// transcripts always were: the outbox then holds no copy of a visitor's words or contact
+/// details, so erasing an offline message or a chat before its mail went out also stops the
+/// mail (it fails for good, "not found") instead of mailing erased data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailKind {
+    /// A chat's transcript for the visitor; due once the chat has ended.
+    #[default]
+    Transcript,
+    /// A staff notice of a new offline message (`offline` names it); due at once.
+    OfflineMessage,
+    /// A staff notice that a chat has waited too long with no agent online; due at once. At
+    /// most one per chat, ever (the store keeps it unique).
+    WaitingAlert,
+}
+
+impl MailKind {
+    /// The storage name (`transcript`, `offline_message`, `waiting_alert`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Transcript => "transcript",
+            Self::OfflineMessage => "offline_message",
+            Self::WaitingAlert => "waiting_alert",
+        }
+    }
+
+    /// Parses [`MailKind::as_str`]'s output.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "transcript" => Some(Self::Transcript),
+            "offline_message" => Some(Self::OfflineMessage),
+            "waiting_alert" => Some(Self::WaitingAlert),
+            _ => None,
+        }
+    }
+}
+
+/// One mail of the outbox: a chat's transcript for one address, or a staff notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMail {
     /// Assigned by the store at enqueue (ignored on the way in).
     pub id: MailId,
     /// Owning account.
     pub account: AccountId,
-    /// The chat whose transcript this is; the mail is due once it has ended.
-    pub chat: ChatKey,
+    /// What it is: when it is due and how it is rendered.
+    #[serde(default)]
+    pub kind: MailKind,
+    /// The chat it is about: a transcript's chat (due once it has ended) or the waiting chat
+    /// of an alert; `None` for an offline-message notice.
+    pub chat: Option<ChatKey>,
+    /// The offline message (its id in the offline list) an offline-message notice is about;
+    /// set by the store when it saves the message and the notice together.
+    #[serde(default)]
+    pub offline: Option<i64>,
     /// Recipient address (validated with [`check_address`]).
     pub to: String,
     /// Subject line (validated with [`check_subject`]).
@@ -110,7 +160,9 @@ impl OutboxMail {
         Ok(Self {
             id: MailId(0),
             account,
-            chat,
+            kind: MailKind::Transcript,
+            chat: Some(chat),
+            offline: None,
             to: to.to_owned(),
             subject: subject.to_owned(),
             timezone_offset_ms,
@@ -278,6 +330,18 @@ mod tests {
         };
         assert!(mail(MAX_TIMEZONE_OFFSET_MS).is_ok());
         assert!(mail(-MAX_TIMEZONE_OFFSET_MS - 1).is_err());
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for k in [
+            MailKind::Transcript,
+            MailKind::OfflineMessage,
+            MailKind::WaitingAlert,
+        ] {
+            assert_eq!(MailKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(MailKind::parse("notice"), None);
     }
 
     #[test]

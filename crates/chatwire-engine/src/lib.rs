@@ -129,8 +129,11 @@ pub struct EngineConfig {
     pub away_after_ring_outs: u32,
     /// Bots allowed to log in with application credentials instead of a password.
     pub app_logins: Vec<sessions::AppLogin>,
-    /// SMTP for chat transcripts; off by default.
+    /// SMTP for chat transcripts and staff notices; off by default (local mailbox).
     pub mail: MailConfig,
+    /// A chat waiting this long with no agent online who could take it mails one alert to its
+    /// skill's (else the account's) staff address; zero: never (`[notifications]`).
+    pub waiting_alert: Duration,
     /// Bounded password checks, the verified-login cache and throttles.
     pub guard: GuardConfig,
     /// Per-account keys of authenticated visitors' tokens (none: every visitor is anonymous).
@@ -163,6 +166,7 @@ impl Default for EngineConfig {
             away_after_ring_outs: 3,
             app_logins: Vec::new(),
             mail: MailConfig::default(),
+            waiting_alert: Duration::from_secs(300),
             guard: GuardConfig::default(),
             visitor_keys: Vec::new(),
             agent_first_wait: Duration::from_secs(30),

@@ -31,6 +31,7 @@
 //! - `queries`: the SELECTs, shared by plain reads and write transactions.
 //! - `topics`, `sessions`, `surveys`, `outbox`, `visitors`, `agent_seen`: the smaller
 //!   tables.
+//! - `staff_mail`: staff addresses, offline-message notices, waiting alerts (migration 0012).
 //! - `webhooks`: webhook subscriptions, their claims (SKIP LOCKED) and dead letters.
 //! - `listen`: the dedicated LISTEN connection behind [`chatwire_store::Store::wakeups`].
 //! - `rows`: rows to domain values and back; `db`: cached-statement helpers.
@@ -58,6 +59,7 @@ mod retry;
 mod rows;
 mod seq;
 mod sessions;
+mod staff_mail;
 mod store;
 mod surveys;
 mod tls;
@@ -98,6 +100,22 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// A pooled client.
+    pub(crate) async fn client(&self) -> chatwire_store::StoreResult<deadpool_postgres::Client> {
+        self.pool.get().await.map_err(error::pool)
+    }
+
+    /// The pool's figures, for `/metrics` (`Store::pool_status`).
+    pub(crate) fn pool_figures(&self) -> chatwire_store::PoolStatus {
+        let status = self.pool.status();
+        chatwire_store::PoolStatus {
+            max_size: status.max_size,
+            size: status.size,
+            available: status.available,
+            waiting: status.waiting,
+        }
+    }
+
     /// Connects, creates the schema if one is named and missing, and applies pending
     /// migrations (safe when several nodes start at once).
     ///

@@ -17,12 +17,15 @@ const COLUMNS: &str = "id, account_id, outbox_id, chat_key, from_address, to_add
 fn mail(row: &Row) -> StoreResult<MailboxMail> {
     let t = "mailbox";
     let account: &str = get(row, 1, t)?;
-    let chat: &str = get(row, 3, t)?;
+    let chat: Option<&str> = get(row, 3, t)?;
     Ok(MailboxMail {
         id: MailboxId(get(row, 0, t)?),
         account: AccountId::parse(account).map_err(|e| corrupt(t, e))?,
         outbox: MailId(get(row, 2, t)?),
-        chat: ChatKey::parse(chat).map_err(|e| corrupt(t, e))?,
+        chat: chat
+            .map(ChatKey::parse)
+            .transpose()
+            .map_err(|e| corrupt(t, e))?,
         from: get(row, 4, t)?,
         to: get(row, 5, t)?,
         subject: get(row, 6, t)?,
@@ -47,7 +50,7 @@ pub(crate) async fn deliver<C: GenericClient>(c: &C, m: &MailboxMail) -> StoreRe
         &m.account.as_str(),
         &m.outbox.0,
         &m.delivered_at.0,
-        &m.chat.as_str(),
+        &m.chat.as_ref().map(ChatKey::as_str),
         &m.from,
         &m.to,
         &m.subject,

@@ -52,6 +52,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_account_events",
         include_str!("../migrations/0011_account_events.sql"),
     ),
+    (
+        "0012_staff_mail",
+        include_str!("../migrations/0012_staff_mail.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

@@ -1,10 +1,11 @@
 //! The mail outbox (`outbox` table): queueing, delivery bookkeeping, the due scan, the claim
 //! that hands each due mail to one node's mailer, and the per-chat listing.
 //!
-//! Readiness is not stored: the due scan joins `chats` and takes only mails whose chat has
-//! ended, so the chat's committed state is the one source of truth (see `0001_init.sql`).
+//! Readiness is not stored: the due scan joins `chats` and takes transcripts only once their
+//! chat has ended, so the chat's committed state is the one source of truth (see
+//! `0001_init.sql`); staff notices (`0012_staff_mail.sql`) are due at once.
 
-use chatwire_core::{AccountId, ChatKey, MailId, MailStatus, OutboxMail, Timestamp};
+use chatwire_core::{AccountId, ChatKey, MailId, MailKind, MailStatus, OutboxMail, Timestamp};
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
@@ -15,19 +16,26 @@ use crate::{db, queries};
 
 /// Columns of `outbox` (as `o`) in the order [`mail`] reads them.
 const COLUMNS: &str = "o.id, o.account_id, o.chat_key, o.to_address, o.subject, o.tz_offset_ms, \
-     o.created_at, o.status, o.attempts, o.next_attempt_at, o.sent_at, o.last_error";
+     o.created_at, o.status, o.attempts, o.next_attempt_at, o.sent_at, o.last_error, o.kind, \
+     o.offline_id";
 
 fn mail(row: &Row) -> StoreResult<OutboxMail> {
     let t = "outbox";
     let account: &str = get(row, 1, t)?;
-    let chat: &str = get(row, 2, t)?;
+    let chat: Option<&str> = get(row, 2, t)?;
+    let kind: &str = get(row, 12, t)?;
     let status: &str = get(row, 7, t)?;
     let attempts: i32 = get(row, 8, t)?;
     let sent_at: Option<i64> = get(row, 10, t)?;
     Ok(OutboxMail {
         id: MailId(get(row, 0, t)?),
         account: AccountId::parse(account).map_err(|e| corrupt(t, e))?,
-        chat: ChatKey::parse(chat).map_err(|e| corrupt(t, e))?,
+        kind: MailKind::parse(kind).ok_or_else(|| corrupt(t, format!("kind {kind:?}")))?,
+        chat: chat
+            .map(ChatKey::parse)
+            .transpose()
+            .map_err(|e| corrupt(t, e))?,
+        offline: get(row, 13, t)?,
         to: get(row, 3, t)?,
         subject: get(row, 4, t)?,
         timezone_offset_ms: get(row, 5, t)?,
@@ -44,21 +52,25 @@ fn mail(row: &Row) -> StoreResult<OutboxMail> {
 /// Inserts a pending mail; `NotFound` if the account or its chat does not exist.
 pub(crate) async fn enqueue<C: GenericClient>(c: &C, m: &OutboxMail) -> StoreResult<MailId> {
     queries::require_account(c, &m.account).await?;
-    let check = "SELECT 1 FROM chats WHERE key = $1 AND account_id = $2";
-    if !db::exists(c, check, &[&m.chat.as_str(), &m.account.as_str()]).await? {
-        return Err(StoreError::NotFound("chat"));
+    if let Some(key) = &m.chat {
+        let check = "SELECT 1 FROM chats WHERE key = $1 AND account_id = $2";
+        if !db::exists(c, check, &[&key.as_str(), &m.account.as_str()]).await? {
+            return Err(StoreError::NotFound("chat"));
+        }
     }
     let sql = "INSERT INTO outbox (account_id, chat_key, to_address, subject, tz_offset_ms,
-                   created_at, status, attempts, next_attempt_at)
-               VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7) RETURNING id";
+                   created_at, status, attempts, next_attempt_at, kind, offline_id)
+               VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, $9) RETURNING id";
     let params: db::Params<'_> = &[
         &m.account.as_str(),
-        &m.chat.as_str(),
+        &m.chat.as_ref().map(ChatKey::as_str),
         &m.to,
         &m.subject,
         &m.timezone_offset_ms,
         &m.created_at.0,
         &m.next_attempt_at.0,
+        &m.kind.as_str(),
+        &m.offline,
     ];
     let row = db::one(c, sql, params, "mail").await?;
     Ok(MailId(get(&row, 0, "outbox")?))
@@ -103,15 +115,17 @@ pub(crate) async fn mark_failed<C: GenericClient>(
     }
 }
 
-/// Pending mails of ended chats whose next attempt is due, earliest first.
+/// Pending mails whose next attempt is due, earliest first: notices at once, transcripts once
+/// their chat has ended.
 pub(crate) async fn due<C: GenericClient>(
     c: &C,
     now: Timestamp,
     limit: u32,
 ) -> StoreResult<Vec<OutboxMail>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM outbox o JOIN chats c ON c.key = o.chat_key
-         WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND c.state = 'ended'
+        "SELECT {COLUMNS} FROM outbox o LEFT JOIN chats c ON c.key = o.chat_key
+         WHERE o.status = 'pending' AND o.next_attempt_at <= $1
+           AND (o.kind <> 'transcript' OR c.state = 'ended')
          ORDER BY o.next_attempt_at, o.id LIMIT $2"
     );
     db::rows(c, &sql, &[&now.0, &i64::from(limit)])
@@ -135,8 +149,9 @@ pub(crate) async fn claim<C: GenericClient>(
     let sql = format!(
         "WITH picked AS (
              SELECT o.id, o.next_attempt_at AS due_at
-             FROM outbox o JOIN chats c ON c.key = o.chat_key
-             WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND c.state = 'ended'
+             FROM outbox o LEFT JOIN chats c ON c.key = o.chat_key
+             WHERE o.status = 'pending' AND o.next_attempt_at <= $1
+               AND (o.kind <> 'transcript' OR c.state = 'ended')
              ORDER BY o.next_attempt_at, o.id LIMIT $3
              FOR UPDATE OF o SKIP LOCKED
          ), claimed AS (

@@ -9,7 +9,8 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, StaffAddresses, SurveyResponse,
+    Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult, Wakeup};
 use futures::stream::BoxStream;
@@ -17,14 +18,8 @@ use futures::stream::BoxStream;
 use crate::batch::Write;
 use crate::{
     PgStore, agent_seen, app_logins, db, directory, error, mailbox, outbox, queries, sessions,
-    topics, visitors, wake,
+    staff_mail, topics, visitors, wake,
 };
-
-impl PgStore {
-    pub(crate) async fn client(&self) -> StoreResult<deadpool_postgres::Client> {
-        self.pool.get().await.map_err(error::pool)
-    }
-}
 
 /// Opens a transaction on `$client`, runs `$write` (an expression using `tx`) and then the
 /// wake-up `$notify` in it, and commits: the other nodes hear of the write exactly when it is
@@ -43,13 +38,7 @@ macro_rules! notifying {
 #[async_trait]
 impl Store for PgStore {
     fn pool_status(&self) -> Option<chatwire_store::PoolStatus> {
-        let status = self.pool.status();
-        Some(chatwire_store::PoolStatus {
-            max_size: status.max_size,
-            size: status.size,
-            available: status.available,
-            waiting: status.waiting,
-        })
+        Some(self.pool_figures())
     }
 
     async fn create_account(&self, account: &Account) -> StoreResult<()> {
@@ -333,6 +322,31 @@ impl Store for PgStore {
         limit: u32,
     ) -> StoreResult<Vec<MailboxMail>> {
         mailbox::page(&self.client().await?, account, after, limit).await
+    }
+
+    async fn save_offline_with_notice(
+        &self,
+        response: &SurveyResponse,
+        notice: &OutboxMail,
+    ) -> StoreResult<i64> {
+        staff_mail::save_offline_in_tx(self, response, notice).await
+    }
+
+    async fn raise_waiting_alert(&self, alert: &OutboxMail) -> StoreResult<Option<MailId>> {
+        staff_mail::raise_in_tx(self, alert).await
+    }
+
+    async fn set_staff_address(
+        &self,
+        account: &AccountId,
+        skill: Option<SkillId>,
+        address: Option<&str>,
+    ) -> StoreResult<()> {
+        staff_mail::set_address(&self.client().await?, account, skill, address).await
+    }
+
+    async fn staff_addresses(&self, account: &AccountId) -> StoreResult<StaffAddresses> {
+        staff_mail::addresses(&self.client().await?, account).await
     }
 
     async fn record_visitor_seen(

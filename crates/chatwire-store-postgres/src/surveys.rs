@@ -1,6 +1,6 @@
 //! Surveys and survey responses (JSON documents keyed by account).
 
-use chatwire_core::{AccountEventKind, AccountId, ChatKey, Survey, SurveyResponse};
+use chatwire_core::{AccountEventKind, AccountId, ChatKey, SkillId, Survey, SurveyResponse};
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
 
@@ -85,6 +85,16 @@ pub(crate) async fn delete<C: GenericClient>(
 /// UPDATE`) waits for the insert or comes first and makes this `NotFound`, while the chat's
 /// writers (`FOR NO KEY UPDATE`) are not held up.
 pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -> StoreResult<()> {
+    let (id, skill) = insert_response(c, r).await?;
+    announce_response(c, r, id, skill).await
+}
+
+/// Inserts the response (its survey and chat checked); returns its id and its survey's skill.
+/// The caller must [`announce_response`] in the same transaction, as its last statement.
+pub(crate) async fn insert_response<C: GenericClient>(
+    c: &C,
+    r: &SurveyResponse,
+) -> StoreResult<(i64, Option<SkillId>)> {
     // The survey's skill goes into the account event (an offline message's skill).
     let check = "SELECT json FROM surveys WHERE id = $1 AND account_id = $2";
     let row = db::one(c, check, &[&r.survey, &r.account.as_str()], "survey").await?;
@@ -117,11 +127,20 @@ pub(crate) async fn save_response<C: GenericClient>(c: &C, r: &SurveyResponse) -
     ];
     let row = db::one(c, sql, params, "survey response").await?;
     let id: i64 = rows::get(&row, 0, "survey response")?;
-    // Same transaction, and its last statement (the counter, see `account_events`): the
-    // response and its webhook event commit together.
-    let kind = AccountEventKind::of_response(id, r, survey.skill);
-    account_events::append(c, &r.account, r.submitted_at, Some(id), kind).await?;
-    Ok(())
+    Ok((id, survey.skill))
+}
+
+/// Appends the account event of the response `id`. It takes the global sequence's counter,
+/// so it must be the transaction's last statement (see `account_events`): the response and
+/// its webhook event commit together.
+pub(crate) async fn announce_response<C: GenericClient>(
+    c: &C,
+    r: &SurveyResponse,
+    id: i64,
+    skill: Option<SkillId>,
+) -> StoreResult<()> {
+    let kind = AccountEventKind::of_response(id, r, skill);
+    account_events::append(c, &r.account, r.submitted_at, Some(id), kind).await
 }
 
 /// An account's responses, optionally about one chat, oldest first.

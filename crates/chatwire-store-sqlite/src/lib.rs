@@ -29,7 +29,8 @@
 //! - `app_logins`: bots' application logins (revoking also ends the bot's sessions).
 //! - `surveys`: survey definitions and responses (JSON documents).
 //! - `topics`: skill edits and deletes, SuperOffice topic settings (a JSON document per skill).
-//! - `outbox`: the mail outbox (transcripts owed, delivery attempts).
+//! - `outbox`: the mail outbox (transcripts and staff notices owed, delivery attempts).
+//! - `staff_mail`: staff addresses, offline-message notices, waiting alerts (migration 0013).
 //! - `webhooks`: webhook subscriptions, their claims and dead letters (migration 0011).
 //! - `store`: the `Store` impl, routing each method to the writer or the readers.
 //!
@@ -47,12 +48,15 @@ mod error;
 mod history;
 mod mailbox;
 mod migrate;
+#[cfg(test)]
+mod migrate_staff_mail_tests;
 mod ops;
 mod outbox;
 mod queries;
 mod reader;
 mod rows;
 mod sessions;
+mod staff_mail;
 mod store;
 mod surveys;
 mod topics;

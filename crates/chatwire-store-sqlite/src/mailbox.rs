@@ -18,7 +18,7 @@ struct MailboxRow {
     id: i64,
     account: String,
     outbox: i64,
-    chat: String,
+    chat: Option<String>,
     texts: [String; 5],
     delivered_at: i64,
 }
@@ -46,7 +46,12 @@ fn decode(row: MailboxRow) -> StoreResult<MailboxMail> {
         id: MailboxId(row.id),
         account: AccountId::parse(&row.account).map_err(|e| corrupt("mailbox", e))?,
         outbox: MailId(row.outbox),
-        chat: ChatKey::parse(&row.chat).map_err(|e| corrupt("mailbox", e))?,
+        chat: row
+            .chat
+            .as_deref()
+            .map(ChatKey::parse)
+            .transpose()
+            .map_err(|e| corrupt("mailbox", e))?,
         from,
         to,
         subject,
@@ -82,7 +87,7 @@ pub(crate) fn deliver(cx: &mut WriteCx<'_>, mail: &MailboxMail) -> StoreResult<M
         .execute(params![
             mail.account.as_str(),
             mail.outbox.0,
-            mail.chat.as_str(),
+            mail.chat.as_ref().map(ChatKey::as_str),
             mail.from,
             mail.to,
             mail.subject,

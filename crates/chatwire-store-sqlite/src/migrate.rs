@@ -13,7 +13,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error;
 
 /// The SQL of every migration, oldest first. Index `i` holds migration `i + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_sessions.sql"),
     include_str!("../migrations/0003_surveys.sql"),
@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_admin.sql"),
     include_str!("../migrations/0011_webhooks.sql"),
     include_str!("../migrations/0012_account_events.sql"),
+    include_str!("../migrations/0013_staff_mail.sql"),
 ];
 
 /// The schema version this build writes and expects.

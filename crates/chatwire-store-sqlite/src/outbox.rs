@@ -1,10 +1,11 @@
 //! The mail outbox (`outbox` table): queueing, claims and delivery bookkeeping run on the
 //! writer thread, the due scan and the per-chat listing on the read pool.
 //!
-//! Readiness is not stored: the due scan joins `chats` and takes only mails whose chat has
-//! ended, so the chat's committed state is the one source of truth (see `0004_outbox.sql`).
+//! Readiness is not stored: the due scan joins `chats` and takes transcripts only once their
+//! chat has ended, so the chat's committed state is the one source of truth (see
+//! `0004_outbox.sql`); staff notices (`0013_staff_mail.sql`) are due at once.
 
-use chatwire_core::{AccountId, ChatKey, MailId, MailStatus, OutboxMail, Timestamp};
+use chatwire_core::{AccountId, ChatKey, MailId, MailKind, MailStatus, OutboxMail, Timestamp};
 use chatwire_store::{StoreError, StoreResult};
 use rusqlite::{Connection, Row, params};
 
@@ -14,13 +15,14 @@ use crate::writer::WriteCx;
 
 /// Columns of `outbox` (as `o`) in the order [`OutboxRow::read`] takes them.
 const COLUMNS: &str = "o.id, o.account_id, o.chat_key, o.to_address, o.subject, o.tz_offset_ms, \
-     o.created_at, o.status, o.attempts, o.next_attempt_at, o.sent_at, o.last_error";
+     o.created_at, o.status, o.attempts, o.next_attempt_at, o.sent_at, o.last_error, o.kind, \
+     o.offline_id";
 
 /// Raw `outbox` row (see [`COLUMNS`]).
 struct OutboxRow {
     id: i64,
     account: String,
-    chat: String,
+    chat: Option<String>,
     to: String,
     subject: String,
     tz_offset_ms: Option<i64>,
@@ -30,6 +32,8 @@ struct OutboxRow {
     next_attempt_at: i64,
     sent_at: Option<i64>,
     last_error: Option<String>,
+    kind: String,
+    offline: Option<i64>,
 }
 
 impl OutboxRow {
@@ -47,6 +51,8 @@ impl OutboxRow {
             next_attempt_at: row.get(9)?,
             sent_at: row.get(10)?,
             last_error: row.get(11)?,
+            kind: row.get(12)?,
+            offline: row.get(13)?,
         })
     }
 
@@ -54,7 +60,15 @@ impl OutboxRow {
         Ok(OutboxMail {
             id: MailId(self.id),
             account: AccountId::parse(&self.account).map_err(|e| corrupt("outbox", e))?,
-            chat: ChatKey::parse(&self.chat).map_err(|e| corrupt("outbox", e))?,
+            kind: MailKind::parse(&self.kind)
+                .ok_or_else(|| corrupt("outbox", format!("kind {:?}", self.kind)))?,
+            chat: self
+                .chat
+                .as_deref()
+                .map(ChatKey::parse)
+                .transpose()
+                .map_err(|e| corrupt("outbox", e))?,
+            offline: self.offline,
             to: self.to,
             subject: self.subject,
             timezone_offset_ms: self.tz_offset_ms,
@@ -87,28 +101,32 @@ pub(crate) fn enqueue(cx: &mut WriteCx<'_>, mail: &OutboxMail) -> StoreResult<Ma
     if !queries::account_exists(cx.conn, &mail.account)? {
         return Err(StoreError::NotFound("account"));
     }
-    let mut chat = cx
-        .conn
-        .prepare_cached("SELECT 1 FROM chats WHERE key = ?1 AND account_id = ?2")
-        .map_err(error::sql)?;
-    if !chat
-        .exists(params![mail.chat.as_str(), mail.account.as_str()])
-        .map_err(error::sql)?
-    {
-        return Err(StoreError::NotFound("chat"));
+    if let Some(key) = &mail.chat {
+        let mut chat = cx
+            .conn
+            .prepare_cached("SELECT 1 FROM chats WHERE key = ?1 AND account_id = ?2")
+            .map_err(error::sql)?;
+        if !chat
+            .exists(params![key.as_str(), mail.account.as_str()])
+            .map_err(error::sql)?
+        {
+            return Err(StoreError::NotFound("chat"));
+        }
     }
     let sql = "INSERT INTO outbox (account_id, chat_key, to_address, subject, tz_offset_ms,
-                   created_at, status, attempts, next_attempt_at)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7)";
+                   created_at, status, attempts, next_attempt_at, kind, offline_id)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?8, ?9)";
     let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
     stmt.execute(params![
         mail.account.as_str(),
-        mail.chat.as_str(),
+        mail.chat.as_ref().map(ChatKey::as_str),
         mail.to,
         mail.subject,
         mail.timezone_offset_ms,
         mail.created_at.0,
         mail.next_attempt_at.0,
+        mail.kind.as_str(),
+        mail.offline,
     ])
     .map_err(error::sql)?;
     Ok(MailId(cx.conn.last_insert_rowid()))
@@ -154,11 +172,13 @@ pub(crate) fn mark_failed(
     }
 }
 
-/// Pending mails of ended chats whose next attempt is due.
+/// Pending mails whose next attempt is due: notices at once, transcripts once their chat
+/// has ended.
 pub(crate) fn due(conn: &Connection, now: Timestamp, limit: u32) -> StoreResult<Vec<OutboxMail>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM outbox o JOIN chats c ON c.key = o.chat_key
-         WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 AND c.state = 'ended'
+        "SELECT {COLUMNS} FROM outbox o LEFT JOIN chats c ON c.key = o.chat_key
+         WHERE o.status = 'pending' AND o.next_attempt_at <= ?1
+           AND (o.kind <> 'transcript' OR c.state = 'ended')
          ORDER BY o.next_attempt_at, o.id LIMIT ?2"
     );
     all(conn, &sql, params![now.0, i64::from(limit)])
@@ -206,7 +226,7 @@ mod tests {
         let row = OutboxRow {
             id: 1,
             account: "acc".into(),
-            chat: ChatKey::from_random(1, 2, 3).as_str().to_owned(),
+            chat: Some(ChatKey::from_random(1, 2, 3).as_str().to_owned()),
             to: "v@example.com".into(),
             subject: String::new(),
             tz_offset_ms: None,
@@ -216,6 +236,8 @@ mod tests {
             next_attempt_at: 0,
             sent_at: None,
             last_error: None,
+            kind: "transcript".into(),
+            offline: None,
         };
         assert!(matches!(row.decode(), Err(StoreError::Other(_))));
     }

@@ -8,11 +8,12 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, StaffAddresses, SurveyResponse,
+    Timestamp, TopicSettings,
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, app_logins, mailbox, ops, outbox, queries, sessions, topics};
+use crate::{SqliteStore, app_logins, mailbox, ops, outbox, queries, sessions, staff_mail, topics};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -353,6 +354,43 @@ impl Store for SqliteStore {
         let account = account.clone();
         self.readers
             .run(move |c| mailbox::page(c, &account, after, limit))
+            .await
+    }
+
+    async fn save_offline_with_notice(
+        &self,
+        response: &SurveyResponse,
+        notice: &OutboxMail,
+    ) -> StoreResult<i64> {
+        let (response, notice) = (response.clone(), notice.clone());
+        self.writer
+            .run(move |cx| staff_mail::save_offline_with_notice(cx, &response, &notice))
+            .await
+    }
+
+    async fn raise_waiting_alert(&self, alert: &OutboxMail) -> StoreResult<Option<MailId>> {
+        let alert = alert.clone();
+        self.writer
+            .run(move |cx| staff_mail::raise_waiting_alert(cx, &alert))
+            .await
+    }
+
+    async fn set_staff_address(
+        &self,
+        account: &AccountId,
+        skill: Option<SkillId>,
+        address: Option<&str>,
+    ) -> StoreResult<()> {
+        let (account, address) = (account.clone(), address.map(str::to_owned));
+        self.writer
+            .run(move |cx| staff_mail::set_address(cx, &account, skill, address.as_deref()))
+            .await
+    }
+
+    async fn staff_addresses(&self, account: &AccountId) -> StoreResult<StaffAddresses> {
+        let account = account.clone();
+        self.readers
+            .run(move |c| staff_mail::addresses(c, &account))
             .await
     }
 }

@@ -233,7 +233,10 @@ mod tests {
 
     fn insert_account(cx: &WriteCx<'_>, id: &str) -> StoreResult<()> {
         cx.conn
-            .execute("INSERT INTO accounts VALUES (?1, 'n', 0)", [id])
+            .execute(
+                "INSERT INTO accounts (id, name, created_at) VALUES (?1, 'n', 0)",
+                [id],
+            )
             .map(drop)
             .map_err(error::sql)
     }

@@ -122,6 +122,7 @@ async fn sqlite_store_passes_the_outbox_checks() {
     let store = SqliteStore::open(&path).expect("open");
     conformance::run_outbox(&store).await;
     conformance::run_mailbox(&store).await;
+    conformance::run_staff_mail(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -5,7 +5,8 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, StaffAddresses, SurveyResponse,
+    Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -274,6 +275,37 @@ pub trait Store:
         after: MailboxId,
         limit: u32,
     ) -> StoreResult<Vec<MailboxMail>>;
+
+    /// Saves an offline message (`response`: an offline survey's answers, about no chat) and
+    /// queues `notice` (a [`chatwire_core::MailKind::OfflineMessage`] notice, its `offline`
+    /// ignored) naming it, in one transaction: never a message without its notice, never a
+    /// notice of a message that did not commit. Returns the message's id (the one the offline
+    /// list shows), which the stored notice's `offline` holds. Errors as
+    /// [`SurveyStore::save_survey_response`]'s; `NotFound` also for an unknown account.
+    /// Durable on return.
+    async fn save_offline_with_notice(
+        &self,
+        response: &SurveyResponse,
+        notice: &OutboxMail,
+    ) -> StoreResult<i64>;
+    /// Queues `alert` (a [`chatwire_core::MailKind::WaitingAlert`] notice about its chat) if
+    /// that chat is still waiting and has never had a waiting alert, checked and written in
+    /// one transaction; the alert itself is the durable marker (one per chat, ever, whoever
+    /// races: another node, a restart). Returns the new mail's id, `None` when nothing was
+    /// queued. `NotFound` if the chat is not the account's. Durable on return.
+    async fn raise_waiting_alert(&self, alert: &OutboxMail) -> StoreResult<Option<MailId>>;
+    /// Sets (`Some`) or clears (`None`) where staff mail goes: the skill's address when
+    /// `skill` is given, else the account's. The address is stored as given (the engine
+    /// validates it). `NotFound` for an unknown account, or a skill outside it.
+    async fn set_staff_address(
+        &self,
+        account: &AccountId,
+        skill: Option<SkillId>,
+        address: Option<&str>,
+    ) -> StoreResult<()>;
+    /// The account's staff addresses: its own and those of its skills that have one.
+    /// `NotFound` for an unknown account.
+    async fn staff_addresses(&self, account: &AccountId) -> StoreResult<StaffAddresses>;
 
     /// Records that the chat's visitor was seen (made a request) at `at`, on some node; the
     /// stored time only moves forward. Several nodes then agree on when a silent visitor's chat

@@ -16,8 +16,8 @@ use chatwire_core::history::{ChatFact, Erased, HistoryQuery, OfflineMessage, Vis
 use chatwire_core::{
     Account, AccountId, AdminToken, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat,
     ChatCommand, ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail,
-    NewAgent, NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Survey, SurveyResponse,
-    Timestamp, TopicSettings,
+    NewAgent, NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, StaffAddresses, Survey,
+    SurveyResponse, Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -125,6 +125,10 @@ timed_store! {
     async fn mail_of_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Vec<OutboxMail>>;
     async fn deliver_to_mailbox(&self, mail: &MailboxMail) -> StoreResult<MailboxId>;
     async fn mailbox(&self, account: &AccountId, after: MailboxId, limit: u32) -> StoreResult<Vec<MailboxMail>>;
+    async fn save_offline_with_notice(&self, response: &SurveyResponse, notice: &OutboxMail) -> StoreResult<i64>;
+    async fn raise_waiting_alert(&self, alert: &OutboxMail) -> StoreResult<Option<MailId>>;
+    async fn set_staff_address(&self, account: &AccountId, skill: Option<SkillId>, address: Option<&str>) -> StoreResult<()>;
+    async fn staff_addresses(&self, account: &AccountId) -> StoreResult<StaffAddresses>;
     async fn record_visitor_seen(&self, account: &AccountId, key: &ChatKey, at: Timestamp) -> StoreResult<()>;
     async fn visitor_seen(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Option<Timestamp>>;
     async fn record_agent_seen(&self, account: &AccountId, agent: AgentId, at: Timestamp) -> StoreResult<()>;
@@ -228,6 +232,7 @@ mod tests {
         conformance::run_story(&timed).await;
         conformance::run_outbox(&timed).await;
         conformance::run_mailbox(&timed).await;
+        conformance::run_staff_mail(&timed).await;
         conformance::run_sessions(&timed).await;
         let counts = counts.0.lock().expect("counts");
         for operation in ["create_chat", "execute", "events_since", "enqueue_mail"] {

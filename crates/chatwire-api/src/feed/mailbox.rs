@@ -73,7 +73,7 @@ pub(crate) async fn get_mailbox(
 fn mail_json(m: &MailboxMail) -> Value {
     json!({
         "id": m.id.0,
-        "chatId": m.chat.as_str(),
+        "chatId": m.chat.as_ref().map(|k| k.as_str()),
         "from": m.from,
         "to": m.to,
         "subject": m.subject,

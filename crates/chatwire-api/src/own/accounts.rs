@@ -27,16 +27,30 @@ pub struct AccountView {
     pub name: String,
     /// When it was created (RFC 3339).
     pub created_at: String,
+    /// Where the account's staff notices go (offline messages, waiting alerts) when their
+    /// skill has no address of its own; `null`: nowhere.
+    pub notify_email: Option<String>,
 }
 
-impl From<&Account> for AccountView {
-    fn from(a: &Account) -> Self {
+impl AccountView {
+    /// The view of `a` with its staff address.
+    fn of(a: &Account, notify_email: Option<String>) -> Self {
         Self {
             id: a.id.to_string(),
             name: a.name.clone(),
             created_at: iso_millis(a.created_at),
+            notify_email,
         }
     }
+}
+
+/// The account's own staff address.
+async fn notify_email(
+    state: &AppState,
+    by: &chatwire_engine::AdminCaller,
+    account: &chatwire_engine::core::AccountId,
+) -> Result<Option<String>, ApiError> {
+    Ok(state.engine.staff_addresses_as(by, account).await?.account)
 }
 
 /// The body of `POST /chatwire/v1/accounts`.
@@ -56,6 +70,11 @@ pub struct NewAccountBody {
 pub struct AccountPatchBody {
     /// A human-readable name (at most 200 characters).
     pub name: Option<String>,
+    /// Where the account's staff notices go; `null` or blank clears it (no notices then,
+    /// unless a skill has an address).
+    #[serde(default, deserialize_with = "super::json::present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub notify_email: Option<Option<String>>,
 }
 
 /// `GET /chatwire/v1/accounts`: every account by id, a page at a time.
@@ -90,8 +109,12 @@ pub async fn list_accounts(
         |c| Some(c.to_owned()),
         |a| a.id.to_string(),
     )?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for a in &page.items {
+        items.push(AccountView::of(a, notify_email(&state, &by, &a.id).await?));
+    }
     Ok(Json(Page {
-        items: page.items.iter().map(AccountView::from).collect(),
+        items,
         next: page.next,
     }))
 }
@@ -123,7 +146,7 @@ pub async fn create_account(
         .create_account_as(&by, &body.id, &body.name)
         .await
         .map_err(admin_error)?;
-    Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
+    Ok((StatusCode::CREATED, Json(AccountView::of(&account, None))))
 }
 
 /// `GET /chatwire/v1/accounts/{account}`.
@@ -148,10 +171,11 @@ pub async fn get_account(
     let account = Engine::parse_account(&account)?;
     let by = admin_caller(&state, &account, &headers).await?;
     let found = state.engine.account_as(&by, &account).await?;
-    Ok(Json(AccountView::from(&found)))
+    let notify = notify_email(&state, &by, &account).await?;
+    Ok(Json(AccountView::of(&found, notify)))
 }
 
-/// `PATCH /chatwire/v1/accounts/{account}`: renames an account.
+/// `PATCH /chatwire/v1/accounts/{account}`: renames an account, sets its staff address.
 #[utoipa::path(
     patch,
     path = "/chatwire/v1/accounts/{account}",
@@ -176,11 +200,24 @@ pub async fn update_account(
     let account = Engine::parse_account(&account)?;
     let by = admin_caller(&state, &account, &headers).await?;
     let body: AccountPatchBody = body.parse()?;
+    // Checked before anything is written: a bad address changes nothing.
+    let notify = body.notify_email.map(Option::unwrap_or_default);
+    if let Some(n) = &notify {
+        Engine::check_staff_address(n).map_err(admin_error)?;
+    }
     let patch = AccountPatch { name: body.name };
     let changed = state
         .engine
         .update_account_as(&by, &account, patch)
         .await
         .map_err(admin_error)?;
-    Ok(Json(AccountView::from(&changed)))
+    if let Some(n) = &notify {
+        state
+            .engine
+            .set_staff_address_as(&by, &account, None, n)
+            .await
+            .map_err(admin_error)?;
+    }
+    let notify = notify_email(&state, &by, &account).await?;
+    Ok(Json(AccountView::of(&changed, notify)))
 }

@@ -17,6 +17,16 @@ use serde::de::DeserializeOwned;
 
 use crate::ApiError;
 
+/// For a PATCH member that may be sent as `null`: `Some(None)` when it is `null`, `Some(v)`
+/// when given, `None` (with `#[serde(default)]`) when absent, so "clear" and "keep" differ.
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 /// A request body, to be parsed as JSON by [`JsonBody::parse`].
 #[derive(Debug, Clone)]
 pub struct JsonBody {

@@ -26,6 +26,11 @@ pub struct SkillPatchBody {
     pub description: Option<String>,
     /// Sent to the visitor when an agent accepts; empty for none.
     pub welcome_message: Option<String>,
+    /// Where staff notices about the skill go; `null` or blank clears it (the account's
+    /// address is used then).
+    #[serde(default, deserialize_with = "super::json::present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub notify_email: Option<Option<String>>,
 }
 
 /// The skill id of a path; one that is not a number is no skill (404).
@@ -63,7 +68,8 @@ pub async fn get_skill(
     let by = admin_caller(&state, &account, &headers).await?;
     let id = skill_path(&skill)?;
     let skill = state.engine.skill_as(&by, &account, id).await?;
-    Ok(Json(SkillView::from(&skill)))
+    let staff = state.engine.staff_addresses_as(&by, &account).await?;
+    Ok(Json(SkillView::of(&skill, &staff)))
 }
 
 /// `PATCH …/skills/{skillId}`.
@@ -96,6 +102,11 @@ pub async fn update_skill(
     let by = admin_caller(&state, &account, &headers).await?;
     let body: SkillPatchBody = body.parse()?;
     let id = skill_path(&skill)?;
+    // Checked before anything is written: a bad address changes nothing.
+    let notify = body.notify_email.map(Option::unwrap_or_default);
+    if let Some(n) = &notify {
+        Engine::check_staff_address(n).map_err(admin_error)?;
+    }
     let patch = SkillPatch {
         name: body.name,
         description: body.description,
@@ -106,7 +117,15 @@ pub async fn update_skill(
         .update_skill_as(&by, &account, id, patch)
         .await
         .map_err(admin_error)?;
-    Ok(Json(SkillView::from(&skill)))
+    if let Some(n) = &notify {
+        state
+            .engine
+            .set_staff_address_as(&by, &account, Some(id), n)
+            .await
+            .map_err(admin_error)?;
+    }
+    let staff = state.engine.staff_addresses_as(&by, &account).await?;
+    Ok(Json(SkillView::of(&skill, &staff)))
 }
 
 /// `DELETE …/skills/{skillId}`: agents lose the skill; chats keep its id.

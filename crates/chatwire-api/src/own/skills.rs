@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use chatwire_engine::core::{Skill, SkillId};
+use chatwire_engine::core::{Skill, SkillId, StaffAddresses};
 use chatwire_engine::{Engine, NewSkillInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -26,15 +26,20 @@ pub struct SkillView {
     pub description: String,
     /// Sent to the visitor when an agent accepts; empty for none.
     pub welcome_message: String,
+    /// Where staff notices about this skill go (offline messages, waiting alerts); `null`:
+    /// to the account's address.
+    pub notify_email: Option<String>,
 }
 
-impl From<&Skill> for SkillView {
-    fn from(s: &Skill) -> Self {
+impl SkillView {
+    /// The view of `s`, its staff address taken from `staff`.
+    pub fn of(s: &Skill, staff: &StaffAddresses) -> Self {
         Self {
             id: s.id.0,
             name: s.name.clone(),
             description: s.description.clone(),
             welcome_message: s.welcome_message.clone(),
+            notify_email: staff.of_skill(s.id).map(str::to_owned),
         }
     }
 }
@@ -51,6 +56,9 @@ pub struct NewSkillBody {
     /// Sent to the visitor when an agent accepts.
     #[serde(default)]
     pub welcome_message: String,
+    /// Where staff notices about the skill go; absent or blank: to the account's address.
+    #[serde(default)]
+    pub notify_email: Option<String>,
 }
 
 /// `GET /chatwire/v1/accounts/{account}/skills`: the account's skills by id, a page at a time.
@@ -81,6 +89,7 @@ pub async fn list_skills(
     let by = admin_caller(&state, &account, &headers).await?;
     let params = PageParams::from_query(&q)?;
     let skills = state.engine.skills_as(&by, &account).await?;
+    let staff = state.engine.staff_addresses_as(&by, &account).await?;
     let page = Page::of_sorted(
         skills,
         &params,
@@ -89,7 +98,11 @@ pub async fn list_skills(
         |s| s.id.0.to_string(),
     )?;
     Ok(Json(Page {
-        items: page.items.iter().map(SkillView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|s| SkillView::of(s, &staff))
+            .collect(),
         next: page.next,
     }))
 }
@@ -119,6 +132,9 @@ pub async fn create_skill(
     let account = Engine::parse_account(&account)?;
     let by = admin_caller(&state, &account, &headers).await?;
     let body: NewSkillBody = body.parse()?;
+    // Checked before anything is written: a bad address creates no skill.
+    let notify = body.notify_email.unwrap_or_default();
+    Engine::check_staff_address(&notify).map_err(super::admin::admin_error)?;
     let input = NewSkillInput {
         name: body.name,
         description: body.description,
@@ -129,5 +145,11 @@ pub async fn create_skill(
         .create_skill_as(&by, &account, input)
         .await
         .map_err(super::admin::admin_error)?;
-    Ok((StatusCode::CREATED, Json(SkillView::from(&skill))))
+    state
+        .engine
+        .set_staff_address_as(&by, &account, Some(skill.id), &notify)
+        .await
+        .map_err(super::admin::admin_error)?;
+    let staff = state.engine.staff_addresses_as(&by, &account).await?;
+    Ok((StatusCode::CREATED, Json(SkillView::of(&skill, &staff))))
 }

@@ -10,6 +10,7 @@
 //!   requeues their chats.
 //! - `skills`: reading, renaming and deleting skills (creating is `agents::skills`).
 //! - `app_keys`: visitor app keys with their feed right and allowed web origins.
+//! - `staff`: where staff notices of a skill or the account go (`notifyEmail`).
 //!
 //! Validation errors name the field as chatwire's own API spells it (`loginName`,
 //! `maxChats`, `allowedOrigins`), so the API can report it as `invalid_field`.
@@ -20,6 +21,7 @@ mod agent_rules;
 mod agents;
 mod app_keys;
 mod skills;
+mod staff;
 mod tokens;
 
 pub use accounts::AccountPatch;

@@ -1,12 +1,12 @@
 //! The local mailbox: where the mailer delivers when no SMTP server is configured, and who may
 //! read it.
 //!
-//! Rules owned here: a mailbox message is the transcript exactly as it would have been mailed
-//! (subject, `From`, both bodies); filing it marks its outbox mail sent in the same store
+//! Rules owned here: a mailbox message is the mail exactly as it would have been mailed
+//! (subject, `From`, both bodies of a transcript; a staff notice's text, and that text as HTML); filing it marks its outbox mail sent in the same store
 //! transaction, so it is filed once; only the account's admin agents read the mailbox (it holds
 //! visitors' addresses and whole conversations), a page at a time by cursor.
 
-use chatwire_core::{MailboxId, MailboxMail, OutboxMail};
+use chatwire_core::{MailKind, MailboxId, MailboxMail, OutboxMail};
 
 use super::sender::Failure;
 use crate::{AgentPrincipal, Engine, EngineError, EngineResult};
@@ -17,7 +17,15 @@ pub const MAX_MAILBOX_PAGE: u32 = 100;
 impl Engine {
     /// Renders `mail` and files it in its account's mailbox (marking it sent).
     pub(super) async fn deliver_locally(&self, mail: &OutboxMail) -> Result<(), Failure> {
-        let (_, body) = self.rendered_transcript(mail).await?;
+        let (text, html) = if mail.kind == MailKind::Transcript {
+            let (_, body) = self.rendered_transcript(mail).await?;
+            (body.plain, body.html)
+        } else {
+            // A notice is plain text; the HTML body shows the same text as it is.
+            let text = self.notice_text(mail).await?;
+            let html = format!("<pre>{}</pre>", super::transcript::escape(&text));
+            (text, html)
+        };
         let filed = MailboxMail {
             id: MailboxId::default(),
             account: mail.account.clone(),
@@ -26,16 +34,13 @@ impl Engine {
             from: self.0.config.mail.from.clone(),
             to: mail.to.clone(),
             subject: mail.subject.clone(),
-            text: body.plain,
-            html: body.html,
+            text,
+            html,
             delivered_at: self.now(),
         };
         match self.0.store.deliver_to_mailbox(&filed).await {
             Ok(id) => {
-                tracing::info!(
-                    mailbox.id = id.0,
-                    "transcript delivered to the local mailbox"
-                );
+                tracing::info!(mailbox.id = id.0, "mail delivered to the local mailbox");
                 Ok(())
             }
             Err(e) => Err(Failure {

@@ -1,5 +1,7 @@
-//! Chat transcripts by e-mail: the visitor's request, the durable outbox it goes into, and the
-//! mailer that sends it over SMTP once the chat has ended.
+//! Mail: chat transcripts by e-mail (the visitor's request, the durable outbox it goes into,
+//! and the mailer that sends it over SMTP once the chat has ended) and staff notices (`staff`:
+//! an offline message left, a chat waiting with no agent online; rendered by `notice`), which
+//! go through the same outbox, retries, leases and local mailbox but are due at once.
 //!
 //! Flow: [`Engine::request_transcript`] (`visitor_writes`: the visitor may act on the chat)
 //! hands over to `Engine::queue_transcript`, which validates the address and queues an
@@ -18,9 +20,13 @@
 //! [`Engine::request_transcript`]; the mailer reads chats through the store.
 
 mod mailbox;
+mod notice;
 mod sender;
+mod staff;
 pub(crate) mod transcript;
 
+#[cfg(test)]
+mod staff_tests;
 #[cfg(test)]
 mod tests;
 
@@ -28,7 +34,8 @@ use std::fmt;
 use std::time::Duration;
 
 use chatwire_core::{
-    AccountId, ChatKey, ChatState, DomainError, EventKind, OutboxMail, outbox::check_subject,
+    AccountId, ChatKey, ChatState, DomainError, EventKind, MailKind, OutboxMail,
+    outbox::check_subject,
 };
 use chatwire_store::Committed;
 use lettre::message::Mailbox;
@@ -173,6 +180,8 @@ pub(crate) struct Outbox {
     /// Wakes the mailer: a chat ended or a mail was queued. `notify_one` keeps a permit when the
     /// mailer is busy, so a wake-up during a scan is not lost.
     pub(crate) wake: Notify,
+    /// Chats whose waiting alert this node need not try again (`staff`).
+    pub(crate) alerted: staff::Alerted,
 }
 
 impl Engine {
@@ -217,7 +226,9 @@ impl Engine {
                 DomainError::invalid("email", format!("not a deliverable address: {e}")).into(),
             );
         }
-        let queued = self.0.store.mail_of_chat(account, key).await?;
+        // Only transcripts count: a staff notice about the chat is no transcript.
+        let mut queued = self.0.store.mail_of_chat(account, key).await?;
+        queued.retain(|m| m.kind == MailKind::Transcript);
         let pending_same = queued.iter().any(|m| {
             m.status == chatwire_core::MailStatus::Pending && m.to.eq_ignore_ascii_case(&mail.to)
         });
@@ -244,7 +255,9 @@ impl Engine {
         account: &AccountId,
         key: &ChatKey,
     ) -> EngineResult<Vec<OutboxMail>> {
-        Ok(self.0.store.mail_of_chat(account, key).await?)
+        let mut all = self.0.store.mail_of_chat(account, key).await?;
+        all.retain(|m| m.kind == MailKind::Transcript);
+        Ok(all)
     }
 
     /// Called for every absorbed commit: a chat that has just ended makes its mails due.

@@ -25,7 +25,7 @@
 
 use std::time::Duration;
 
-use chatwire_core::{Chat, EventId, OutboxMail, Timestamp};
+use chatwire_core::{Chat, EventId, MailKind, OutboxMail, Timestamp};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -171,7 +171,7 @@ impl Engine {
 
     /// One attempt at one mail, recorded in the store. Returns the retry time if it failed
     /// and will be tried again.
-    #[tracing::instrument(skip_all, fields(mail.id = mail.id.0, chat.id = %mail.chat))]
+    #[tracing::instrument(skip_all, fields(mail.id = mail.id.0, mail.kind = mail.kind.as_str(), chat.id = ?mail.chat))]
     async fn deliver(&self, route: &Route, mail: &OutboxMail) -> Option<Timestamp> {
         let outcome = match route {
             Route::Smtp(smtp) => self.send_smtp(smtp, mail).await,
@@ -186,15 +186,15 @@ impl Engine {
 
     /// Sends one mail over SMTP and records it sent.
     async fn send_smtp(&self, smtp: &Transport, mail: &OutboxMail) -> Result<(), Failure> {
-        let message = self.transcript_message(mail).await?;
+        let message = self.message(mail).await?;
         smtp.send(message).await.map_err(|e| Failure {
             permanent: e.is_permanent(),
             error: format!("{e:#}"),
         })?;
-        tracing::info!("transcript sent");
+        tracing::info!("mail sent");
         if let Err(e) = self.0.store.mark_mail_sent(mail.id, self.now()).await {
             // The mail went out but stays pending: it will be sent again (at least once).
-            tracing::warn!(error = %e, "recording the sent transcript failed");
+            tracing::warn!(error = %e, "recording the sent mail failed");
         }
         Ok(())
     }
@@ -220,10 +220,10 @@ impl Engine {
         match retry {
             Some(at) => tracing::warn!(
                 attempts, error = %failure.error, retry_in_ms = at.millis_since(now),
-                "transcript not sent; will retry"
+                "mail not sent; will retry"
             ),
             None => tracing::error!(
-                attempts, error = %failure.error, "transcript not sent; giving up"
+                attempts, error = %failure.error, "mail not sent; giving up"
             ),
         }
         match self
@@ -252,7 +252,13 @@ impl Engine {
             error: e.to_string(),
             permanent: false,
         };
-        let chat = match self.0.store.get_chat(&mail.account, &mail.chat).await {
+        let Some(key) = mail.chat.as_ref() else {
+            return Err(Failure {
+                error: "a transcript without its chat".to_owned(),
+                permanent: true,
+            });
+        };
+        let chat = match self.0.store.get_chat(&mail.account, key).await {
             Ok(chat) => chat,
             Err(chatwire_store::StoreError::NotFound(what)) => {
                 return Err(Failure {
@@ -269,7 +275,7 @@ impl Engine {
             let batch = self
                 .0
                 .store
-                .events_since(&mail.account, &mail.chat, from, page)
+                .events_since(&mail.account, key, from, page)
                 .await
                 .map_err(|e| transient(&e))?;
             let done = batch.len() < page as usize;
@@ -282,14 +288,14 @@ impl Engine {
         Ok((chat, body))
     }
 
-    /// The transcript of `mail`'s chat as a message. Errors are failures of this attempt:
-    /// permanent when the mail can never be built (the chat is gone, an address lettre refuses).
-    async fn transcript_message(&self, mail: &OutboxMail) -> Result<Message, Failure> {
+    /// `mail` as a message: a transcript (plain and HTML) or a staff notice (plain text).
+    /// Errors are failures of this attempt: permanent when the mail can never be built (what
+    /// it is about is gone, an address lettre refuses).
+    async fn message(&self, mail: &OutboxMail) -> Result<Message, Failure> {
         let permanent = |e: &dyn std::fmt::Display| Failure {
             error: e.to_string(),
             permanent: true,
         };
-        let (chat, body) = self.rendered_transcript(mail).await?;
         let from = self
             .0
             .config
@@ -297,21 +303,29 @@ impl Engine {
             .sender_mailbox()
             .map_err(|e| permanent(&e))?;
         let to: Mailbox = mail.to.parse().map_err(|e| permanent(&e))?;
-        // A stable Message-ID lets a receiving server drop the duplicate of an at-least-once
-        // resend.
-        let message_id = format!(
-            "<transcript-{}.{}@{}>",
-            mail.id.0,
-            chat.num.0,
-            from.email.domain()
-        );
-        Message::builder()
+        let domain = from.email.domain().to_owned();
+        let builder = Message::builder()
             .from(from)
             .to(to)
-            .subject(mail.subject.clone())
-            .message_id(Some(message_id))
-            .multipart(MultiPart::alternative_plain_html(body.plain, body.html))
-            .map_err(|e| permanent(&e))
+            .subject(mail.subject.clone());
+        // A stable Message-ID lets a receiving server drop the duplicate of an at-least-once
+        // resend.
+        if mail.kind == MailKind::Transcript {
+            let (chat, body) = self.rendered_transcript(mail).await?;
+            let message_id = format!("<transcript-{}.{}@{domain}>", mail.id.0, chat.num.0);
+            builder
+                .message_id(Some(message_id))
+                .multipart(MultiPart::alternative_plain_html(body.plain, body.html))
+                .map_err(|e| permanent(&e))
+        } else {
+            let text = self.notice_text(mail).await?;
+            let message_id = format!("<{}-{}@{domain}>", mail.kind.as_str(), mail.id.0);
+            builder
+                .message_id(Some(message_id))
+                .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                .body(text)
+                .map_err(|e| permanent(&e))
+        }
     }
 }
 

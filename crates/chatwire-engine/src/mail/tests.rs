@@ -248,7 +248,7 @@ async fn without_an_smtp_host_mail_is_filed_in_the_local_mailbox_for_admins() {
             filed[0].subject.as_str(),
             &filed[0].chat
         ),
-        ("email@domain", crate::DEFAULT_SUBJECT, &key)
+        ("email@domain", crate::DEFAULT_SUBJECT, &Some(key.clone()))
     );
     assert!(!filed[0].text.is_empty() && filed[0].html.contains("<"));
     let mails = engine

@@ -2,6 +2,7 @@
 //! 6; never a chat an agent opened for a customer, which has no visitor client to go silent:
 //! `Chat::has_visitor_client`), lets chats that waited for a named agent long enough ring
 //! their skill (`queue`), moves ring turns on with a ring timeout (`queue::ring`), drops ended chats from memory once nobody has read them for a while,
+//! raises the waiting alert of chats that waited too long with no agent online (`mail::staff`),
 //! and retries a
 //! re-sync with the shared store that a failed wake-up asked for.
 //!
@@ -32,6 +33,9 @@ const AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5)
 /// agents seen here (agents left Online by a restart, or by a node that stopped).
 const FULL_AGENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How often waiting alerts are looked for at most (`mail::staff`).
+const WAITING_ALERT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How long expired sessions stay stored before the sweeper deletes them: a day.
 const EXPIRED_SESSIONS_KEPT_MS: i64 = 24 * 3600 * 1000;
 
@@ -41,6 +45,7 @@ pub(crate) fn spawn(engine: Engine) {
         let mut tick = tokio::time::interval(engine.0.config.sweep_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_session_sweep = std::time::Instant::now();
+        let mut last_alert_sweep = None::<std::time::Instant>;
         let mut last_agent_sweep = std::time::Instant::now();
         let mut last_full_agent_sweep = None::<std::time::Instant>;
         let idle = engine.0.config.agent_idle_timeout;
@@ -66,6 +71,12 @@ pub(crate) fn spawn(engine: Engine) {
                         } else {
                             engine.sweep_known_agents().await;
                         }
+                    }
+                    // Waiting alerts read every open chat of the store: a pass every
+                    // WAITING_ALERT_EVERY is precise enough for alerts measured in minutes.
+                    if last_alert_sweep.is_none_or(|at| at.elapsed() >= WAITING_ALERT_EVERY) {
+                        last_alert_sweep = Some(std::time::Instant::now());
+                        engine.sweep_waiting_alerts().await;
                     }
                     // Expired sessions are refused on read anyway; deleting them only keeps the
                     // table small, so once a minute is plenty (and costs no idle fsyncs).

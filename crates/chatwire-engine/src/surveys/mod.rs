@@ -128,7 +128,24 @@ impl Engine {
         context: Vec<(String, String)>,
     ) -> EngineResult<()> {
         survey.validate(&answers)?;
-        let response = SurveyResponse {
+        let response = self.response(survey, chat, agent, answers, context);
+        // The store appends the response's account event (offline message or submitted
+        // survey) in the same transaction; wake the webhook worker for it.
+        self.0.store.save_survey_response(&response).await?;
+        self.webhooks_on_account_commit(&response.account);
+        Ok(())
+    }
+
+    /// The response to store for answers already validated against `survey`.
+    fn response(
+        &self,
+        survey: Survey,
+        chat: Option<ChatKey>,
+        agent: Option<AgentId>,
+        answers: Vec<SurveyAnswer>,
+        context: Vec<(String, String)>,
+    ) -> SurveyResponse {
+        SurveyResponse {
             survey: survey.id,
             kind: survey.kind,
             account: survey.account,
@@ -137,12 +154,7 @@ impl Engine {
             answers,
             context,
             submitted_at: self.now(),
-        };
-        // The store appends the response's account event (offline message or submitted
-        // survey) in the same transaction; wake the webhook worker for it.
-        self.0.store.save_survey_response(&response).await?;
-        self.webhooks_on_account_commit(&response.account);
-        Ok(())
+        }
     }
 
     /// Submitted surveys of the account (of one chat when given), oldest first.
@@ -157,7 +169,9 @@ impl Engine {
 
 impl Engine {
     /// Stores an offline ("leave a message") survey of the visitor's account: validated
-    /// against the account's offline survey, kept for its agents with the context sent.
+    /// against the account's offline survey, kept for its agents with the context sent, and
+    /// with a staff notice queued in the same transaction when the skill (else the account)
+    /// has a staff address (`mail::staff`).
     pub async fn submit_offline_survey(
         &self,
         visitor: &VisitorCaller,
@@ -178,7 +192,15 @@ impl Engine {
                 skill,
             )
             .await?;
-        self.submit(survey, None, None, answers, context).await
+        // Staff mail goes to the skill the request names, else the survey's own skill's.
+        let named = match skill.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => self.skill_by_name_or_id(visitor.account(), s).await.ok(),
+            None => None,
+        };
+        let notify_skill = named.map(|s| s.id).or(survey.skill);
+        survey.validate(&answers)?;
+        let response = self.response(survey, None, None, answers, context);
+        self.save_offline_message(&response, notify_skill).await
     }
 
     /// Stores the visitor's exit survey of their chat (refused unless `visitor` may act on it).

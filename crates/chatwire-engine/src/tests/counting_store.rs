@@ -182,6 +182,10 @@ impl Store for CountingStore {
         mail_of_chat['a, 'b](account: &'a AccountId, key: &'b ChatKey) -> Vec<OutboxMail>;
         deliver_to_mailbox['a](mail: &'a MailboxMail) -> MailboxId;
         mailbox['a](account: &'a AccountId, after: MailboxId, limit: u32) -> Vec<MailboxMail>;
+        save_offline_with_notice['a, 'b](response: &'a SurveyResponse, notice: &'b OutboxMail) -> i64;
+        raise_waiting_alert['a](alert: &'a OutboxMail) -> Option<MailId>;
+        set_staff_address['a, 'b](account: &'a AccountId, skill: Option<SkillId>, address: Option<&'b str>) -> ();
+        staff_addresses['a](account: &'a AccountId) -> chatwire_core::StaffAddresses;
     }
 
     fn get_chat<'s, 'a, 'b, 'at>(

@@ -136,8 +136,27 @@ pub(crate) async fn erase_visitor(
                         AND id NOT IN (SELECT outbox_id FROM mailbox)";
         erased.mails += count(&tx, outbox, &[&a, &e]).await?;
     }
+    drop_orphan_notices(&tx, account, &mut erased).await?;
     tx.commit().await.map_err(error::pg)?;
     Ok(erased)
+}
+
+/// Deletes the staff notices (outbox rows and their local-mailbox copies) of offline messages
+/// that no longer exist: a notice repeats the visitor's name, address and words, so it goes
+/// with the message it is about.
+async fn drop_orphan_notices<C: GenericClient>(
+    c: &C,
+    account: &AccountId,
+    erased: &mut Erased,
+) -> StoreResult<()> {
+    let orphans = "SELECT id FROM outbox WHERE account_id = $1 AND kind = 'offline_message'
+                   AND offline_id NOT IN (SELECT id FROM survey_responses WHERE account_id = $1)";
+    let a = account.as_str();
+    let mailbox = format!("DELETE FROM mailbox WHERE account_id = $1 AND outbox_id IN ({orphans})");
+    erased.mailbox_mails += count(c, &mailbox, &[&a]).await?;
+    let outbox = format!("DELETE FROM outbox WHERE id IN ({orphans})");
+    erased.mails += count(c, &outbox, &[&a]).await?;
+    Ok(())
 }
 
 /// One retention step: up to `max` chats that ended before `ended_before`, oldest first, and
@@ -165,6 +184,7 @@ pub(crate) async fn sweep_retention(
         erase_one(&tx, account, *num, key, &mut erased).await?;
     }
     sweep_chatless(&tx, account, ended_before, max, &mut erased).await?;
+    drop_orphan_notices(&tx, account, &mut erased).await?;
     tx.commit().await.map_err(error::pg)?;
     Ok(erased)
 }

@@ -69,6 +69,7 @@ async fn postgres_store_passes_the_outbox_checks() {
     let store = db.store("outbox").await;
     conformance::run_outbox(&store).await;
     conformance::run_mailbox(&store).await;
+    conformance::run_staff_mail(&store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -165,7 +165,25 @@ pub(crate) fn erase_visitor(
                         AND id NOT IN (SELECT outbox_id FROM mailbox)";
         erased.mails += count(cx, outbox, params![account.as_str(), e])?;
     }
+    drop_orphan_notices(cx, account, &mut erased)?;
     Ok(erased)
+}
+
+/// Deletes the staff notices (outbox rows and their local-mailbox copies) of offline messages
+/// that no longer exist: a notice repeats the visitor's name, address and words, so it goes
+/// with the message it is about.
+fn drop_orphan_notices(
+    cx: &WriteCx<'_>,
+    account: &AccountId,
+    erased: &mut Erased,
+) -> StoreResult<()> {
+    let orphans = "SELECT id FROM outbox WHERE account_id = ?1 AND kind = 'offline_message'
+                   AND offline_id NOT IN (SELECT id FROM survey_responses WHERE account_id = ?1)";
+    let mailbox = format!("DELETE FROM mailbox WHERE account_id = ?1 AND outbox_id IN ({orphans})");
+    erased.mailbox_mails += count(cx, &mailbox, [account.as_str()])?;
+    let outbox = format!("DELETE FROM outbox WHERE id IN ({orphans})");
+    erased.mails += count(cx, &outbox, [account.as_str()])?;
+    Ok(())
 }
 
 /// One retention step: up to `max` chats that ended before `ended_before`, oldest first, and
@@ -193,6 +211,7 @@ pub(crate) fn sweep_retention(
         erase_one(cx, account, *num, key, &mut erased)?;
     }
     sweep_chatless(cx, account, ended_before, max, &mut erased)?;
+    drop_orphan_notices(cx, account, &mut erased)?;
     Ok(erased)
 }
 

@@ -93,7 +93,9 @@ pub async fn run_erasure(store: &dyn Store) {
     let mail = OutboxMail {
         id: chatwire_core::MailId(0),
         account: acc.clone(),
-        chat: a.clone(),
+        kind: chatwire_core::MailKind::Transcript,
+        chat: Some(a.clone()),
+        offline: None,
         to: "v21@example.com".into(),
         subject: "Transcript".into(),
         timezone_offset_ms: None,
@@ -243,7 +245,7 @@ pub async fn run_erasure(store: &dyn Store) {
         .expect("end");
     let mailed = chat(store, &acc, 941, base, 43, None, &["x"], true).await;
     let to_pre = OutboxMail {
-        chat: mailed.clone(),
+        chat: Some(mailed.clone()),
         to: "pre@example.com".into(),
         ..mail.clone()
     };

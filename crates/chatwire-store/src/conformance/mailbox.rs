@@ -14,7 +14,7 @@ fn message(account: &AccountId, chat: &ChatKey, outbox: MailId, n: i64) -> Mailb
         id: MailboxId(0),
         account: account.clone(),
         outbox,
-        chat: chat.clone(),
+        chat: Some(chat.clone()),
         from: "chatwire <noreply@localhost>".into(),
         to: format!("v{n}@example.com"),
         subject: format!("Transcript {n}"),

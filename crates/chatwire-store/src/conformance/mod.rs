@@ -4,6 +4,7 @@
 //! checks the guarantees that only show under concurrent writers; [`run_sessions`],
 //! [`run_app_logins`],
 //! [`run_surveys`], [`run_topics`], [`run_outbox`] and [`run_mailbox`] cover the smaller tables;
+//! [`run_staff_mail`] staff addresses, offline-message notices and waiting alerts;
 //! [`run_admin`] the admin store; [`run_webhooks`] and [`run_webhook_claims`] webhook
 //! subscriptions, their claims and dead letters; [`run_account_events`] the account event log
 //! they read merged with chat events; [`run_history`] and [`run_erasure`] history, statistics, deletion and retention;
@@ -26,6 +27,7 @@ mod history;
 mod history_words;
 mod session_details;
 mod sessions;
+mod staff_mail;
 mod story;
 mod surveys;
 mod topics;
@@ -41,6 +43,7 @@ pub use history::run_history;
 pub use history_words::run_history_words;
 pub use session_details::run_session_details;
 pub use sessions::run_sessions;
+pub use staff_mail::run_staff_mail;
 pub use story::run_story;
 pub use surveys::run_surveys;
 pub use topics::run_topics;

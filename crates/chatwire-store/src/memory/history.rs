@@ -164,15 +164,18 @@ impl Inner {
         self.forget_erased_responses();
         let to_them = |to: &str| email.is_some_and(|e| VisitorRef::normalized_email(to) == e);
         self.outbox.retain(|_, m| {
-            let gone = &m.account == account && (set.contains(&m.chat) || to_them(&m.to));
+            let gone = &m.account == account
+                && (m.chat.as_ref().is_some_and(|c| set.contains(c)) || to_them(&m.to));
             erased.mails += u64::from(gone);
             !gone
         });
         self.mailbox.retain(|_, m| {
-            let gone = &m.account == account && (set.contains(&m.chat) || to_them(&m.to));
+            let gone = &m.account == account
+                && (m.chat.as_ref().is_some_and(|c| set.contains(c)) || to_them(&m.to));
             erased.mailbox_mails += u64::from(gone);
             !gone
         });
+        self.drop_orphan_notices(account, &mut erased);
         erased
     }
 
@@ -202,7 +205,7 @@ impl Inner {
             .outbox
             .values()
             .filter(|m| &m.account == account && Some(VisitorRef::normalized_email(&m.to)) == email)
-            .map(|m| &m.chat)
+            .filter_map(|m| m.chat.as_ref())
             .collect();
         let theirs = |c: &Chat| match who {
             VisitorRef::Id(id) => c.visitor_id == *id,
@@ -270,7 +273,39 @@ impl Inner {
             !gone
         });
         self.forget_erased_responses();
+        self.drop_orphan_notices(account, &mut erased);
         erased
+    }
+
+    /// Deletes the staff notices (and their mailbox copies) of offline messages that no
+    /// longer exist: a notice repeats the visitor's words, so it goes with its message.
+    fn drop_orphan_notices(&mut self, account: &AccountId, erased: &mut Erased) {
+        let messages: HashSet<i64> = self
+            .survey_responses
+            .iter()
+            .filter(|(_, r)| &r.account == account)
+            .map(|(id, _)| *id)
+            .collect();
+        let orphans: HashSet<chatwire_core::MailId> = self
+            .outbox
+            .values()
+            .filter(|m| {
+                &m.account == account
+                    && m.kind == chatwire_core::MailKind::OfflineMessage
+                    && m.offline.is_none_or(|id| !messages.contains(&id))
+            })
+            .map(|m| m.id)
+            .collect();
+        self.mailbox.retain(|_, m| {
+            let gone = orphans.contains(&m.outbox);
+            erased.mailbox_mails += u64::from(gone);
+            !gone
+        });
+        self.outbox.retain(|id, _| {
+            let gone = orphans.contains(id);
+            erased.mails += u64::from(gone);
+            !gone
+        });
     }
 
     pub(super) fn set_retention(

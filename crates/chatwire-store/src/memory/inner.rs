@@ -34,6 +34,10 @@ pub(super) struct Inner {
     pub(super) retention: BTreeMap<AccountId, u32>,
     pub(super) outbox: BTreeMap<MailId, OutboxMail>,
     pub(super) mailbox: BTreeMap<MailboxId, MailboxMail>,
+    /// Accounts' staff-mail addresses.
+    pub(super) staff_account: HashMap<AccountId, String>,
+    /// Skills' staff-mail addresses (dropped with the skill).
+    pub(super) staff_skill: BTreeMap<SkillId, String>,
     pub(super) visitor_seen: HashMap<ChatKey, Timestamp>,
     pub(super) agent_seen: BTreeMap<AgentId, Timestamp>,
     pub(super) admin_tokens: BTreeMap<String, AdminToken>,

@@ -7,7 +7,8 @@
 //!
 //! Submodules: `inner` (the tables and recording a commit), `directory` (accounts, skills,
 //! agents, app keys), `admin` (the [`crate::AdminStore`] operations), `logins` (sessions, bots' application logins), `handle` (building one, the simulated outage, the lock), `chats` (commands and chat reads), `topics` (skill edits, topic
-//! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `surveys`, `history` and `history_store` (history search, statistics, offline messages, deletion, retention), `webhooks` (subscriptions, claims, dead letters), `wakeups` (the broadcast
+//! settings), `outbox` (mail queue, local mailbox, visitor and agent liveness), `staff_mail`
+//! (staff addresses, offline-message notices, waiting alerts), `surveys`, `history` and `history_store` (history search, statistics, offline messages, deletion, retention), `webhooks` (subscriptions, claims, dead letters), `wakeups` (the broadcast
 //! behind [`Store::wakeups`]).
 
 use std::sync::Mutex;
@@ -18,7 +19,8 @@ use chatwire_core::chat_query::ChatQuery;
 use chatwire_core::{
     Account, AccountId, Agent, AgentId, AppKey, AppLoginRecord, AuthSession, Chat, ChatCommand,
     ChatEvent, ChatKey, ChatNum, EventId, GlobalSeq, MailId, MailboxId, MailboxMail, NewAgent,
-    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, Timestamp, TopicSettings,
+    NewAppKey, NewAppLogin, NewChat, OutboxMail, Skill, SkillId, StaffAddresses, SurveyResponse,
+    Timestamp, TopicSettings,
 };
 use futures::stream::BoxStream;
 
@@ -33,6 +35,7 @@ mod history_store;
 mod inner;
 mod logins;
 mod outbox;
+mod staff_mail;
 mod surveys;
 mod topics;
 mod wakeups;
@@ -308,6 +311,31 @@ impl Store for MemoryStore {
         self.lock()?.deliver_to_mailbox(mail)
     }
 
+    async fn save_offline_with_notice(
+        &self,
+        response: &SurveyResponse,
+        notice: &OutboxMail,
+    ) -> StoreResult<i64> {
+        self.lock()?.save_offline_with_notice(response, notice)
+    }
+
+    async fn raise_waiting_alert(&self, alert: &OutboxMail) -> StoreResult<Option<MailId>> {
+        self.lock()?.raise_waiting_alert(alert)
+    }
+
+    async fn set_staff_address(
+        &self,
+        account: &AccountId,
+        skill: Option<SkillId>,
+        address: Option<&str>,
+    ) -> StoreResult<()> {
+        self.lock()?.set_staff_address(account, skill, address)
+    }
+
+    async fn staff_addresses(&self, account: &AccountId) -> StoreResult<StaffAddresses> {
+        self.lock()?.staff_addresses(account)
+    }
+
     async fn mailbox(
         &self,
         account: &AccountId,
@@ -322,13 +350,7 @@ impl Store for MemoryStore {
         account: &AccountId,
         key: &ChatKey,
     ) -> StoreResult<Vec<OutboxMail>> {
-        let inner = self.lock()?;
-        Ok(inner
-            .outbox
-            .values()
-            .filter(|m| &m.account == account && &m.chat == key)
-            .cloned()
-            .collect())
+        Ok(self.lock()?.mail_of_chat(account, key))
     }
 
     async fn record_visitor_seen(

@@ -3,8 +3,8 @@
 //! and the shared "visitor last seen" and "agent last seen" records.
 
 use chatwire_core::{
-    AccountId, AgentId, ChatKey, ChatState, MailId, MailStatus, MailboxId, MailboxMail, OutboxMail,
-    Timestamp,
+    AccountId, AgentId, ChatKey, ChatState, MailId, MailKind, MailStatus, MailboxId, MailboxMail,
+    OutboxMail, Timestamp,
 };
 
 use super::Inner;
@@ -15,7 +15,17 @@ impl Inner {
         if !self.accounts.contains_key(&mail.account) {
             return Err(StoreError::NotFound("account"));
         }
-        self.chat(&mail.account, &mail.chat)?;
+        match &mail.chat {
+            Some(chat) => {
+                self.chat(&mail.account, chat)?;
+            }
+            None if mail.kind == MailKind::OfflineMessage => {}
+            None => {
+                return Err(StoreError::Other(anyhow::anyhow!(
+                    "this mail needs its chat"
+                )));
+            }
+        }
         let id = MailId(self.next_id());
         let stored = OutboxMail {
             id,
@@ -30,10 +40,13 @@ impl Inner {
     }
 
     pub(super) fn due_mail(&self, now: Timestamp, limit: u32) -> Vec<OutboxMail> {
+        // Notices are due at once; a transcript once its chat has ended.
         let ended = |m: &OutboxMail| {
-            self.chats
-                .get(&m.chat)
-                .is_some_and(|(c, _)| c.state == ChatState::Ended)
+            !m.waits_for_chat_end()
+                || m.chat
+                    .as_ref()
+                    .and_then(|k| self.chats.get(k))
+                    .is_some_and(|(c, _)| c.state == ChatState::Ended)
         };
         let mut due: Vec<OutboxMail> = self
             .outbox
@@ -61,6 +74,14 @@ impl Inner {
             }
         }
         claimed
+    }
+
+    pub(super) fn mail_of_chat(&self, account: &AccountId, key: &ChatKey) -> Vec<OutboxMail> {
+        self.outbox
+            .values()
+            .filter(|m| &m.account == account && m.chat.as_ref() == Some(key))
+            .cloned()
+            .collect()
     }
 
     pub(super) fn mark_mail_sent(&mut self, id: MailId, at: Timestamp) -> StoreResult<()> {

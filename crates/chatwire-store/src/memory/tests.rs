@@ -46,6 +46,7 @@ async fn memory_store_passes_the_session_checks() {
 async fn memory_store_passes_the_outbox_checks() {
     conformance::run_outbox(&MemoryStore::new()).await;
     conformance::run_mailbox(&MemoryStore::new()).await;
+    conformance::run_staff_mail(&MemoryStore::new()).await;
 }
 
 #[tokio::test]

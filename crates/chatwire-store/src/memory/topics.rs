@@ -31,6 +31,7 @@ impl Inner {
     pub(super) fn delete_skill(&mut self, account: &AccountId, id: SkillId) -> StoreResult<()> {
         self.skill_of(account, id)?;
         self.skills.remove(&id);
+        self.staff_skill.remove(&id);
         self.topic_settings.remove(&id);
         for agent in self.agents.values_mut().filter(|a| &a.account == account) {
             agent.skills.retain(|s| *s != id);

@@ -57,6 +57,7 @@ impl Settings {
             directory_ttl: Duration::from_millis(e.directory_ttl_ms),
             max_wait: Duration::from_secs(e.max_wait_secs),
             mail,
+            waiting_alert: Duration::from_secs(self.notifications.waiting_alert_secs),
             webhooks: self.webhooks.config()?,
             guard: self.throttle.config()?,
             visitor_keys,

@@ -10,6 +10,7 @@ mod engine_config;
 mod limits;
 mod liveperson;
 mod mail;
+mod notifications;
 mod routing;
 mod throttle;
 mod webhooks;
@@ -27,6 +28,7 @@ pub use self::database::{DatabaseSettings, DatabaseTarget};
 pub use self::limits::LimitsSettings;
 pub use self::liveperson::{AccountTransferSettings, VisitorKeySettings};
 pub use self::mail::MailSettings;
+pub use self::notifications::NotificationSettings;
 pub use self::routing::RoutingSettings;
 pub use self::throttle::ThrottleSettings;
 pub use self::webhooks::WebhookSettings;
@@ -50,8 +52,10 @@ pub struct Settings {
     pub agents: AgentsSettings,
     /// Ringing: ring timeout and Away after repeated ring-outs.
     pub routing: RoutingSettings,
-    /// SMTP for chat transcripts.
+    /// SMTP for chat transcripts and staff notices.
     pub mail: MailSettings,
+    /// Staff notifications: the waiting alert.
+    pub notifications: NotificationSettings,
     /// Outbound webhook delivery: timeout, retries, maximum age.
     pub webhooks: WebhookSettings,
     /// The SuperOffice WebAPI dialect.

@@ -49,6 +49,8 @@ mod restart;
 mod ring_and_sessions;
 mod server;
 mod smtp;
+mod staff_mail;
+mod staff_mail_pg;
 mod superoffice_flow;
 mod superoffice_long_poll;
 mod superoffice_snapshots;
