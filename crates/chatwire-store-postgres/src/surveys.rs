@@ -140,7 +140,8 @@ pub(crate) async fn announce_response<C: GenericClient>(
     skill: Option<SkillId>,
 ) -> StoreResult<()> {
     let kind = AccountEventKind::of_response(id, r, skill);
-    account_events::append(c, &r.account, r.submitted_at, Some(id), kind).await
+    account_events::append(c, &r.account, r.submitted_at, Some(id), kind).await?;
+    Ok(())
 }
 
 /// An account's responses, optionally about one chat, oldest first.

@@ -9,6 +9,7 @@
 
 use chatwire_core::chat::SurveyAnswer;
 use chatwire_core::history::VisitorRef;
+use chatwire_core::outbox::{MailKind, OutboxMail};
 use chatwire_core::survey::{Question, QuestionType, Survey, SurveyKind, SurveyResponse};
 use chatwire_core::webhook::Typist;
 use chatwire_core::{
@@ -316,4 +317,27 @@ pub async fn run_account_events(store: &dyn Store) {
         .expect("typing again")
         .expect("still subscribed");
     assert!(again.seq > newest, "{:?} reuses a deleted seq", again.seq);
+
+    // An offline message saved with its staff notice is announced too, naming that message.
+    let notice = OutboxMail::notice(
+        acc.clone(),
+        MailKind::OfflineMessage,
+        None,
+        "desk@example.com",
+        "Offline message",
+        Timestamp(95),
+    )
+    .expect("notice");
+    let id = store
+        .save_offline_with_notice(&message(&acc, survey.id, "mail me", 95), &notice)
+        .await
+        .expect("saved with its notice");
+    let announced = log(store, &acc, again.seq).await;
+    assert!(
+        matches!(
+            account_kinds(&announced).as_slice(),
+            [AccountEventKind::OfflineMessage { response, .. }] if *response == id
+        ),
+        "{announced:?}"
+    );
 }
