@@ -60,7 +60,7 @@ async fn delete_sessions<C: GenericClient>(
 impl AdminStore for PgStore {
     async fn update_account(&self, account: &Account) -> StoreResult<()> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(error::pg)?;
+        let tx = crate::chats::begin(&mut client).await?;
         let sql = "UPDATE accounts SET name = $2 WHERE id = $1";
         let n = db::exec(&tx, sql, &[&account.id.as_str(), &account.name])
             .await
@@ -72,7 +72,7 @@ impl AdminStore for PgStore {
 
     async fn delete_agent(&self, account: &AccountId, id: AgentId) -> StoreResult<()> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(error::pg)?;
+        let tx = crate::chats::begin(&mut client).await?;
         let sql = "DELETE FROM agents WHERE id = $1 AND account_id = $2";
         let n = db::exec(&tx, sql, &[&id.0, &account.as_str()])
             .await
@@ -85,7 +85,7 @@ impl AdminStore for PgStore {
 
     async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId) -> StoreResult<u64> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(error::pg)?;
+        let tx = crate::chats::begin(&mut client).await?;
         let n = delete_sessions(&tx, &self.scope, account, agent).await?;
         tx.commit().await.map_err(error::pg)?;
         Ok(n)
@@ -104,7 +104,7 @@ impl AdminStore for PgStore {
 
     async fn update_app_key(&self, key: &AppKey) -> StoreResult<()> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(error::pg)?;
+        let tx = crate::chats::begin(&mut client).await?;
         let sql = "UPDATE app_keys SET name = $3, can_read_feed = $4, allowed_origins = $5
                    WHERE key = $1 AND account_id = $2";
         let params: db::Params<'_> = &[
@@ -122,7 +122,7 @@ impl AdminStore for PgStore {
 
     async fn delete_app_key(&self, account: &AccountId, key: &str) -> StoreResult<()> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(error::pg)?;
+        let tx = crate::chats::begin(&mut client).await?;
         let sql = "DELETE FROM app_keys WHERE key = $1 AND account_id = $2";
         let n = db::exec(&tx, sql, &[&key, &account.as_str()])
             .await

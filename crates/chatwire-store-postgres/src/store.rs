@@ -27,7 +27,7 @@ use crate::{
 macro_rules! notifying {
     ($client:expr, |$tx:ident| $write:expr, $notify:expr) => {{
         let mut client = $client;
-        let $tx = client.transaction().await.map_err(error::pg)?;
+        let $tx = crate::chats::begin(&mut client).await?;
         let out = $write.await?;
         $notify.await?;
         $tx.commit().await.map_err(error::pg)?;
@@ -108,7 +108,7 @@ impl Store for PgStore {
 
     async fn update_agent(&self, agent: &Agent, at: Timestamp) -> StoreResult<()> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(error::pg)?;
+        let tx = crate::chats::begin(&mut client).await?;
         let change = directory::update_agent(&tx, agent).await?;
         wake::notify_directory(&tx, &self.scope, &agent.account).await?;
         // The availability event takes the global counter, so it is the last statement.

@@ -61,7 +61,7 @@ async fn delete_skill_once(
     id: SkillId,
 ) -> StoreResult<()> {
     let mut client = pool.get().await.map_err(error::pool)?;
-    let tx = client.transaction().await.map_err(error::pg)?;
+    let tx = crate::chats::begin(&mut client).await?;
     require_skill(&tx, account, id).await?;
     let statements = [
         "UPDATE agents SET skills = array_remove(skills, $1)

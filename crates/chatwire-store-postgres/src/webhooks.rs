@@ -93,7 +93,7 @@ fn found(n: u64, what: &'static str) -> StoreResult<()> {
 impl WebhookStore for PgStore {
     async fn create_webhook(&self, new: &Webhook) -> StoreResult<Webhook> {
         let mut client = self.client().await?;
-        let c = client.transaction().await.map_err(error::pg)?;
+        let c = crate::chats::begin(&mut client).await?;
         // Serialises with account-event writers (`account_events::append`): they see this
         // subscription, or committed before its cursor is read.
         lock_account(&c, &new.account).await?;
@@ -168,7 +168,7 @@ impl WebhookStore for PgStore {
             &w.enabled,
         ];
         let mut client = self.client().await?;
-        let c = client.transaction().await.map_err(error::pg)?;
+        let c = crate::chats::begin(&mut client).await?;
         // Its kinds or pause may change what account events are written (see create).
         lock_account(&c, &w.account).await?;
         found(
@@ -237,7 +237,7 @@ impl WebhookStore for PgStore {
         dead: Option<&DeadLetter>,
     ) -> StoreResult<bool> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(error::pg)?;
+        let tx = crate::chats::begin(&mut client).await?;
         let sql = "UPDATE webhooks SET cursor = $3, attempts = $4, next_attempt_at = $5,
                        failing_since = $6, last_error = $7
                    WHERE id = $1 AND cursor = $2";
@@ -327,7 +327,7 @@ impl WebhookStore for PgStore {
         kind: &AccountEventKind,
     ) -> StoreResult<Option<AccountEvent>> {
         let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(error::pg)?;
+        let tx = crate::chats::begin(&mut client).await?;
         let exists = "SELECT 1 FROM accounts WHERE id = $1";
         if !db::exists(&tx, exists, &[&account.as_str()]).await? {
             return Err(StoreError::NotFound("account"));

@@ -98,10 +98,13 @@ pub(crate) async fn erase_visitor(
         VisitorRef::Id(id) => ("visitor_id", Box::new(*id)),
         VisitorRef::Email(e) => ("email", Box::new(VisitorRef::normalized_email(e))),
     };
-    // By e-mail: the chat's visitor e-mail, or a transcript sent to it.
+    // By e-mail: the chat's visitor e-mail, or a transcript sent to it. Only transcripts: a
+    // staff notice goes to a staff address, and erasing that person must not take every chat
+    // they were alerted about.
     let theirs = if column == "email" {
         "(customer_email = $2 OR key IN (SELECT chat_key FROM outbox
-            WHERE account_id = $1 AND ascii_lower(btrim(to_address)) = $2))"
+            WHERE account_id = $1 AND kind = 'transcript'
+              AND ascii_lower(btrim(to_address)) = $2))"
     } else {
         "visitor_id = $2"
     };
@@ -128,12 +131,14 @@ pub(crate) async fn erase_visitor(
     erased.survey_responses += n + count(&tx, &rest, &[&a, arg.as_ref()]).await?;
     if let VisitorRef::Email(e) = who {
         let e = VisitorRef::normalized_email(e);
+        // Transcripts to that address; staff notices about others stay.
         let mailbox =
-            "DELETE FROM mailbox WHERE account_id = $1 AND ascii_lower(btrim(to_address)) = $2";
+            "DELETE FROM mailbox WHERE account_id = $1 AND ascii_lower(btrim(to_address)) = $2
+                        AND outbox_id IN (SELECT id FROM outbox WHERE kind = 'transcript')";
         erased.mailbox_mails += count(&tx, mailbox, &[&a, &e]).await?;
         let outbox =
             "DELETE FROM outbox WHERE account_id = $1 AND ascii_lower(btrim(to_address)) = $2
-                        AND id NOT IN (SELECT outbox_id FROM mailbox)";
+                        AND kind = 'transcript' AND id NOT IN (SELECT outbox_id FROM mailbox)";
         erased.mails += count(&tx, outbox, &[&a, &e]).await?;
     }
     drop_orphan_notices(&tx, account, &mut erased).await?;

@@ -123,10 +123,13 @@ pub(crate) fn erase_visitor(
             rusqlite::types::Value::Integer(*id),
         ),
         VisitorRef::Email(e) => (
-            // The chat's visitor e-mail, or a transcript sent to it.
+            // The chat's visitor e-mail, or a transcript sent to it. Only transcripts: a staff
+            // notice goes to a staff address, and erasing that person must not take every
+            // chat they were alerted about.
             "SELECT num, key, state FROM chats WHERE account_id = ?1 AND (customer_email = ?2
                 OR key IN (SELECT chat_key FROM outbox
-                            WHERE account_id = ?1 AND lower(trim(to_address)) = ?2))",
+                            WHERE account_id = ?1 AND kind = 'transcript'
+                              AND lower(trim(to_address)) = ?2))",
             "email = ?2",
             rusqlite::types::Value::Text(VisitorRef::normalized_email(e)),
         ),
@@ -159,10 +162,12 @@ pub(crate) fn erase_visitor(
     erased.survey_responses += count(cx, &rest, params![account.as_str(), arg])?;
     if let VisitorRef::Email(e) = who {
         let e = VisitorRef::normalized_email(e);
-        let mailbox = "DELETE FROM mailbox WHERE account_id = ?1 AND lower(trim(to_address)) = ?2";
+        // Transcripts to that address; staff notices about others stay.
+        let mailbox = "DELETE FROM mailbox WHERE account_id = ?1 AND lower(trim(to_address)) = ?2
+                        AND outbox_id IN (SELECT id FROM outbox WHERE kind = 'transcript')";
         erased.mailbox_mails += count(cx, mailbox, params![account.as_str(), e])?;
         let outbox = "DELETE FROM outbox WHERE account_id = ?1 AND lower(trim(to_address)) = ?2
-                        AND id NOT IN (SELECT outbox_id FROM mailbox)";
+                        AND kind = 'transcript' AND id NOT IN (SELECT outbox_id FROM mailbox)";
         erased.mails += count(cx, outbox, params![account.as_str(), e])?;
     }
     drop_orphan_notices(cx, account, &mut erased)?;

@@ -72,6 +72,37 @@ pub async fn run_staff_mail(store: &dyn Store) {
     offline_with_notice(store).await;
     waiting_alert(store).await;
     erasure_takes_the_notices(store).await;
+    erasing_the_staff_address_keeps_what_it_was_alerted_about(store).await;
+}
+
+/// Erasing a person by e-mail finds their chats by transcripts sent to them, never by staff
+/// notices: erasing the staff address itself leaves the chats it was alerted about, and the
+/// notices about others, where they are.
+async fn erasing_the_staff_address_keeps_what_it_was_alerted_about(store: &dyn Store) {
+    use chatwire_core::history::VisitorRef;
+
+    let acc = account(store, "sx").await;
+    let waiting = store
+        .create_chat(new_chat(&acc, None, 611), Timestamp(1_000))
+        .await
+        .expect("chat")
+        .chat
+        .key;
+    let alert = store
+        .raise_waiting_alert(&notice(&acc, MailKind::WaitingAlert, Some(&waiting)))
+        .await
+        .expect("raise")
+        .expect("raised");
+
+    let erased = store
+        .erase_visitor(&acc, &VisitorRef::Email("Desk@Example.com".into()))
+        .await
+        .expect("nothing of theirs is open: the alerted chat is not theirs");
+
+    assert!(erased.chats.is_empty() && erased.mails == 0, "{erased:?}");
+    assert!(store.get_chat(&acc, &waiting).await.is_ok(), "chat kept");
+    let due: Vec<MailId> = due_of(store, &acc, 10).await.iter().map(|m| m.id).collect();
+    assert_eq!(due, vec![alert], "the alert about another visitor is kept");
 }
 
 async fn addresses(store: &dyn Store) {

@@ -8,6 +8,7 @@ use chatwire_core::history::{
     ChatFact, Erased, HistoryQuery, OfflineMessage, VisitorRef, line_matches, searchable_text,
     visitor_email,
 };
+use chatwire_core::outbox::{MailId, MailKind};
 use chatwire_core::{
     AccountId, AgentId, Chat, ChatEvent, ChatKey, ChatState, SurveyKind, Timestamp,
 };
@@ -162,16 +163,25 @@ impl Inner {
             !gone
         });
         self.forget_erased_responses();
+        // Mail to the erased address: transcripts only (a staff notice goes to staff).
         let to_them = |to: &str| email.is_some_and(|e| VisitorRef::normalized_email(to) == e);
+        let transcripts: HashSet<MailId> = self
+            .outbox
+            .values()
+            .filter(|m| m.kind == MailKind::Transcript)
+            .map(|m| m.id)
+            .collect();
         self.outbox.retain(|_, m| {
             let gone = &m.account == account
-                && (m.chat.as_ref().is_some_and(|c| set.contains(c)) || to_them(&m.to));
+                && (m.chat.as_ref().is_some_and(|c| set.contains(c))
+                    || (m.kind == MailKind::Transcript && to_them(&m.to)));
             erased.mails += u64::from(gone);
             !gone
         });
         self.mailbox.retain(|_, m| {
             let gone = &m.account == account
-                && (m.chat.as_ref().is_some_and(|c| set.contains(c)) || to_them(&m.to));
+                && (m.chat.as_ref().is_some_and(|c| set.contains(c))
+                    || (transcripts.contains(&m.outbox) && to_them(&m.to)));
             erased.mailbox_mails += u64::from(gone);
             !gone
         });
@@ -204,6 +214,7 @@ impl Inner {
         let mailed: HashSet<&ChatKey> = self
             .outbox
             .values()
+            .filter(|m| m.kind == MailKind::Transcript)
             .filter(|m| &m.account == account && Some(VisitorRef::normalized_email(&m.to)) == email)
             .filter_map(|m| m.chat.as_ref())
             .collect();
