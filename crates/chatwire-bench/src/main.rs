@@ -155,6 +155,10 @@ struct RunArgs {
     /// (f): visitor lines per second over the live chats.
     #[arg(long, default_value_t = 500.0)]
     scale_rate: f64,
+    /// (f): seconds to wait after filling the full store before measuring it (compare with the
+    /// server's `[engine] ended_retention_secs`: ended chats stay in its memory that long).
+    #[arg(long, default_value_t = 0)]
+    scale_settle: u64,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -205,6 +209,7 @@ async fn run(args: RunArgs) -> Result<()> {
             pollers: args.scale_pollers,
             poller_chats: args.scale_poller_chats,
             rate: args.scale_rate,
+            settle: Duration::from_secs(args.scale_settle),
         },
     };
     let report = Report {

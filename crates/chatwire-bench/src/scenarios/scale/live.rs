@@ -160,7 +160,7 @@ pub(crate) async fn write(
                 if k >= total {
                     return Ok::<_, anyhow::Error>(());
                 }
-                let due = start + Duration::from_secs_f64(k as f64 / rate);
+                let due = start + Duration::try_from_secs_f64(k as f64 / rate).unwrap_or_default();
                 tokio::time::sleep_until(due.into()).await;
                 let seq = first_seq + k;
                 let path = &chats[usize::try_from(k)? % chats.len()];

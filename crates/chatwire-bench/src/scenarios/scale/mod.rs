@@ -41,6 +41,10 @@ pub(crate) struct ScaleSizes {
     pub(crate) poller_chats: usize,
     /// Lines per second the writer appends.
     pub(crate) rate: f64,
+    /// Pause after filling the full store, before its window (the pollers keep polling): with
+    /// the server's `[engine] ended_retention_secs` shorter than this, the stored chats have
+    /// left the server's memory by the time it is measured.
+    pub(crate) settle: Duration,
 }
 
 /// Connections the writer spreads its appends over (an append takes a few ms: 32 keep up
@@ -64,6 +68,9 @@ pub(crate) async fn scale(ctx: &mut Ctx) -> Result<()> {
     let s = ctx.sizes.scale;
     if s.small >= s.chats || s.pollers > s.agents || s.pollers == 0 || s.poller_chats == 0 {
         bail!("(f) needs small < chats, 0 < pollers ≤ agents and chats per poller > 0");
+    }
+    if !(s.rate.is_finite() && s.rate > 0.0) {
+        bail!("(f) needs a positive line rate");
     }
     let need = (s.pollers + WRITER_CONNS + BULK_CONNS + 256) as u64;
     if let Some(limit) = open_file_limit()
@@ -126,12 +133,22 @@ pub(crate) async fn scale(ctx: &mut Ctx) -> Result<()> {
     ));
     let more = s.chats - s.small;
     let bulk_full = bulk(ctx, more, "(f) stored chats (full)").await?;
+    if !s.settle.is_zero() {
+        eprintln!("(f) pausing {:?} before measuring the full store", s.settle);
+        tokio::time::sleep(s.settle).await;
+    }
     let (mut full_row, full) = window(ctx, &polling, &live, &ledger, s.chats, 1 << 40).await?;
     full_row.note.push_str(&format!(
         "; provisioning: {more} more stored chats {:.1} s ({:.0} chats/s, 3 requests each)",
         bulk_full.as_secs_f64(),
         more as f64 / bulk_full.as_secs_f64().max(1e-9)
     ));
+    if !s.settle.is_zero() {
+        full_row.note.push_str(&format!(
+            "; measured {} s after the fill",
+            s.settle.as_secs()
+        ));
+    }
     drop(polling);
     compare(ctx, s, (&small_row, &small), (&full_row, &full));
     ctx.report.rows.push(small_row);
