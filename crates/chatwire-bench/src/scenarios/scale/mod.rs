@@ -8,6 +8,7 @@
 //! must not grow with the number of stored chats.
 
 mod answer;
+mod compare;
 mod ledger;
 mod live;
 mod setup;
@@ -19,12 +20,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 use futures::stream::{self, StreamExt as _, TryStreamExt as _};
 
+use self::compare::{Window, compare};
 use self::ledger::Ledger;
 use self::live::{Pollers, start_pollers, write};
 use super::Ctx;
 use crate::procstat::{CpuClock, Memory, open_file_limit};
-use crate::report::{Check, Row};
-use crate::stats::{Summary, fmt_us};
+use crate::report::Row;
+use crate::stats::Summary;
 
 /// (f)'s sizes (from the command line).
 #[derive(Debug, Clone, Copy)]
@@ -54,14 +56,6 @@ const WRITER_CONNS: usize = 32;
 const BULK_CONNS: usize = 64;
 /// Time after a window for the last lines' polls to answer before counting losses.
 const GRACE: Duration = Duration::from_secs(3);
-
-/// One window's figures for the comparison.
-struct Window {
-    p99_us: u64,
-    cpu_us_per_line: f64,
-    lost: u64,
-    duplicates: u64,
-}
 
 /// Runs (f).
 pub(crate) async fn scale(ctx: &mut Ctx) -> Result<()> {
@@ -252,52 +246,4 @@ async fn window(
         duplicates: d.duplicates,
     };
     Ok((row, w))
-}
-
-/// The checks: nothing lost; at the full store, delivery p99 and server CPU per delivered line
-/// within 10% of the small store's (p99 with 1 ms more for the disk's fsync jitter, since every
-/// delivery waits for its append's fsync'd commit).
-fn compare(ctx: &mut Ctx, s: ScaleSizes, small: (&Row, &Window), full: (&Row, &Window)) {
-    let (sw, fw) = (small.1, full.1);
-    ctx.report.checks.push(Check {
-        target: "(f) every line delivered once (both windows)".into(),
-        measured: format!(
-            "lost {} / {}, duplicates {} (cumulative)",
-            sw.lost, fw.lost, fw.duplicates
-        ),
-        holds: sw.lost == 0 && fw.lost == 0 && fw.duplicates == 0,
-    });
-    let p99_bound = sw.p99_us + sw.p99_us / 10 + 1_000;
-    ctx.report.checks.push(Check {
-        target: format!(
-            "(f) delivery p99 at {} stored chats ≤ 1.1 × at {} + 1 ms",
-            s.chats, s.small
-        ),
-        measured: format!(
-            "{} vs {} (bound {})",
-            fmt_us(fw.p99_us),
-            fmt_us(sw.p99_us),
-            fmt_us(p99_bound)
-        ),
-        holds: fw.p99_us <= p99_bound,
-    });
-    let other = |r: &Row| {
-        r.cpu
-            .other
-            .map_or_else(|| "?".into(), |o| format!("{o:.2}"))
-    };
-    ctx.report.checks.push(Check {
-        target: format!(
-            "(f) server CPU per delivered line at {} stored chats ≤ 1.1 × at {}",
-            s.chats, s.small
-        ),
-        measured: format!(
-            "{:.0} vs {:.0} µs/line (other CPU {} / {} cores)",
-            fw.cpu_us_per_line,
-            sw.cpu_us_per_line,
-            other(full.0),
-            other(small.0)
-        ),
-        holds: fw.cpu_us_per_line <= 1.1 * sw.cpu_us_per_line,
-    });
 }
