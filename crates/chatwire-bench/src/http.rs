@@ -86,6 +86,17 @@ impl Req {
         }
     }
 
+    /// `POST path` with a JSON body and no bearer (visitor calls carry the app key in the
+    /// query).
+    pub(crate) fn post_anon(path: impl Into<String>, body: String) -> Self {
+        Self {
+            method: Method::POST,
+            path: path.into(),
+            bearer: None,
+            body: Bytes::from(body),
+        }
+    }
+
     /// The request's path and query.
     pub(crate) fn path(&self) -> &str {
         &self.path

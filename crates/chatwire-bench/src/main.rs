@@ -67,7 +67,10 @@ enum Scenario {
     E,
     /// (d) without and with 3 webhook subscriptions to a receiver in this process.
     W,
-    /// Everything but (w), in the order a, b, e, d, c (the long history last).
+    /// Scale (issue 18): many agents long-polling many chats over a large store, measured at
+    /// a small and at the full store.
+    F,
+    /// Everything but (w) and (f), in the order a, b, e, d, c (the long history last).
     All,
 }
 
@@ -134,6 +137,28 @@ struct RunArgs {
     /// then loads its tail from the database).
     #[arg(long)]
     cold_tails: bool,
+    /// (f): stored (ended) chats at the full store.
+    #[arg(long, default_value_t = 100_000)]
+    scale_chats: u64,
+    /// (f): stored chats at the small store (the first window).
+    #[arg(long, default_value_t = 1_000)]
+    scale_small: u64,
+    /// (f): agents in the store.
+    #[arg(long, default_value_t = 1_000)]
+    scale_agents: usize,
+    /// (f): agents that log in and long-poll.
+    #[arg(long, default_value_t = 200)]
+    scale_pollers: usize,
+    /// (f): live chats each poller accepts and polls.
+    #[arg(long, default_value_t = 20)]
+    scale_poller_chats: usize,
+    /// (f): visitor lines per second over the live chats.
+    #[arg(long, default_value_t = 500.0)]
+    scale_rate: f64,
+    /// (f): seconds to wait after filling the full store before measuring it (compare with the
+    /// server's `[engine] ended_retention_secs`: ended chats stay in its memory that long).
+    #[arg(long, default_value_t = 0)]
+    scale_settle: u64,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -177,6 +202,15 @@ async fn run(args: RunArgs) -> Result<()> {
         hold_parked: Duration::from_secs(args.hold_parked),
         cold_tails: args.cold_tails,
         disk: args.data_dir.clone().unwrap_or_else(std::env::temp_dir),
+        scale: scenarios::scale::ScaleSizes {
+            chats: args.scale_chats,
+            small: args.scale_small,
+            agents: args.scale_agents,
+            pollers: args.scale_pollers,
+            poller_chats: args.scale_poller_chats,
+            rate: args.scale_rate,
+            settle: Duration::from_secs(args.scale_settle),
+        },
     };
     let report = Report {
         command: std::env::args().collect::<Vec<_>>().join(" "),
@@ -206,6 +240,7 @@ async fn run(args: RunArgs) -> Result<()> {
             Scenario::D => scenarios::append::writers(&mut ctx).await,
             Scenario::E => scenarios::park::parked(&mut ctx).await,
             Scenario::W => scenarios::webhooks::with_subscriptions(&mut ctx).await,
+            Scenario::F => scenarios::scale::scale(&mut ctx).await,
             Scenario::All => Ok(()),
         };
         // A failed scenario is reported, and the others still run.

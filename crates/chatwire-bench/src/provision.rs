@@ -16,7 +16,7 @@ use crate::http::{Conn, Req, Target};
 use crate::load::counter;
 
 /// The demo account's path prefix.
-const ACCOUNT: &str = "/api/account/1000";
+pub(crate) const ACCOUNT: &str = "/api/account/1000";
 
 /// A logged-in agent with an Online agent session.
 #[derive(Debug, Clone)]
@@ -43,17 +43,22 @@ pub(crate) struct Chat {
 impl Agent {
     /// Logs agent3 in, opens an agent session and sets it Online.
     pub(crate) async fn login(target: &Target) -> Result<Self> {
+        Self::login_as(target, "agent3", "demo-pass").await
+    }
+
+    /// Logs `username` of the demo account in, opens an agent session and sets it Online.
+    pub(crate) async fn login_as(target: &Target, username: &str, password: &str) -> Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
             .build()?;
         let base = &target.base;
         let login: Value = http
             .post(format!("{base}{ACCOUNT}/login"))
-            .json(&json!({"username": "agent3", "password": "demo-pass"}))
+            .json(&json!({"username": username, "password": password}))
             .send()
             .await?
             .error_for_status()
-            .context("login as agent3 (is this a `serve --demo` server?)")?
+            .with_context(|| format!("login as {username} (is this a `serve --demo` server?)"))?
             .json()
             .await?;
         let bearer = login["bearer"]
@@ -119,7 +124,7 @@ impl Agent {
     }
 
     /// Accepts the longest-waiting chat (retrying briefly while nothing rings yet).
-    async fn accept(&self) -> Result<Chat> {
+    pub(crate) async fn accept(&self) -> Result<Chat> {
         let base = &self.target.base;
         for _ in 0..50 {
             let resp = self

@@ -5,11 +5,14 @@
 //!   against chats with a short one;
 //! - `append`: (d) fsync'd line appends from many concurrent writers;
 //! - `park`: (e) thousands of parked long-polls: server memory and append → response latency;
-//! - `webhooks`: (w) (d) without and with 3 webhook subscriptions, and their deliveries/s.
+//! - `webhooks`: (w) (d) without and with 3 webhook subscriptions, and their deliveries/s;
+//! - `scale`: (f) many agents long-polling many chats over a large store, at a small and a
+//!   full store: delivery latency, CPU and memory.
 
 pub(crate) mod append;
 pub(crate) mod park;
 pub(crate) mod poll;
+pub(crate) mod scale;
 pub(crate) mod webhooks;
 
 use std::path::PathBuf;
@@ -51,6 +54,8 @@ pub(crate) struct Sizes {
     pub(crate) cold_tails: bool,
     /// Where (d)'s bare SQLite baseline writes: the server's disk.
     pub(crate) disk: PathBuf,
+    /// (f)'s store and live sizes.
+    pub(crate) scale: scale::ScaleSizes,
 }
 
 /// What the scenarios share: the server, the agent, the short chats, the report.
