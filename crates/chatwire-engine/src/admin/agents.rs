@@ -5,7 +5,6 @@
 use chatwire_core::{AccountId, Agent, AgentId, Availability, MaxChats, NewAgent};
 
 use super::agent_rules as rules;
-use crate::sessions::password;
 use crate::{AdminCaller, Engine, EngineError, EngineResult, Topic};
 
 /// What an admin supplies to create an agent.
@@ -278,10 +277,9 @@ impl Engine {
         Ok(generated.then_some(password))
     }
 
-    /// Hashes a password off the async threads.
+    /// Hashes a password through the bounded password gate (off the async threads, in the
+    /// gate's reused memory).
     async fn hash_password(&self, plain: String) -> EngineResult<String> {
-        tokio::task::spawn_blocking(move || password::hash(&plain))
-            .await
-            .map_err(|e| EngineError::Internal(e.into()))?
+        self.hash_new_password(&plain).await
     }
 }

@@ -7,7 +7,6 @@
 
 use chatwire_core::{AccountId, Agent, AgentId, Availability, DomainError, MaxChats, NewAgent};
 
-use crate::sessions::password;
 use crate::{Engine, EngineError, EngineResult, Topic};
 
 /// What an admin supplies to create an agent (plain password; the engine hashes it).
@@ -32,7 +31,7 @@ pub struct NewAgentInput {
 }
 
 impl Engine {
-    /// Creates an agent, hashing the password off the async threads.
+    /// Creates an agent, hashing the password through the bounded password gate.
     pub async fn create_agent(
         &self,
         account: &AccountId,
@@ -42,10 +41,7 @@ impl Engine {
         for name in &input.skills {
             skills.push(self.skill_by_name_or_id(account, name).await?.id);
         }
-        let password = input.password.clone();
-        let hash = tokio::task::spawn_blocking(move || password::hash(&password))
-            .await
-            .map_err(|e| EngineError::Internal(e.into()))??;
+        let hash = self.hash_new_password(&input.password).await?;
         let new = NewAgent {
             account: account.clone(),
             login_name: input.login_name,

@@ -1,27 +1,46 @@
-//! Password hashing (argon2id, PHC strings). CPU-heavy, so callers run it off the async threads;
-//! login checks go through the bounded gate (`guard::hasher`), which calls [`verify_with`] with
-//! a memory block it reuses.
+//! Password hashing (argon2id, PHC strings). CPU-heavy and ~19 MiB each, so the engine runs
+//! both new hashes and login checks through the bounded gate (`guard::hasher`), which calls
+//! [`hash_with`] and [`verify_with`] with a memory block it reuses.
 
-use argon2::password_hash::{Output, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, PasswordHash, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use chatwire_core::DomainError;
 
 use crate::EngineError;
 
-/// Hashes `password` with a fresh random salt.
+/// Hashes `password` with a fresh random salt (in fresh memory: tests and one-off tools; the
+/// engine hashes through the gate, [`hash_with`]).
 pub fn hash(password: &str) -> Result<String, EngineError> {
+    hash_with(password, &mut Vec::new())
+}
+
+/// Hashes `password` with a fresh random salt and argon2's default parameters (what
+/// `Argon2::default()` uses), computed in `blocks` (grown if needed, kept by the caller).
+pub fn hash_with(password: &str, blocks: &mut Vec<Block>) -> Result<String, EngineError> {
     if password.is_empty() || password.len() > 1024 {
         return Err(DomainError::invalid("password", "must be 1-1024 bytes").into());
     }
+    let internal = |what: &str, e: &dyn std::fmt::Display| {
+        EngineError::Internal(anyhow::anyhow!("{what}: {e}"))
+    };
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt)
-        .map_err(|e| EngineError::Internal(anyhow::anyhow!("getrandom: {e}")))?;
-    let salt = SaltString::encode_b64(&salt)
-        .map_err(|e| EngineError::Internal(anyhow::anyhow!("salt: {e}")))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| EngineError::Internal(anyhow::anyhow!("argon2: {e}")))
+    getrandom::fill(&mut salt).map_err(|e| internal("getrandom", &e))?;
+    let params = Params::default();
+    if blocks.len() < params.block_count() {
+        blocks.resize(params.block_count(), Block::default());
+    }
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, &mut blocks[..])
+        .map_err(|e| internal("argon2", &e))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| internal("salt", &e))?;
+    let output = Output::new(&out).map_err(|e| internal("output", &e))?;
+    Ok(format!(
+        "$argon2id$v=19$m={},t={},p={}${salt}${output}",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+    ))
 }
 
 /// Whether `password` matches the PHC `hash`. A malformed hash never matches.
@@ -94,6 +113,20 @@ mod tests {
         assert!(verify("demo-pass", &h));
         assert!(!verify("demo-pasS", &h));
         assert!(!verify("demo-pass", "not a hash"));
+    }
+
+    #[test]
+    fn hashes_made_in_a_reused_block_are_standard_and_salted_apart() {
+        let mut blocks = Vec::new();
+        let first = hash_with("demo-pass", &mut blocks).expect("hash");
+        let second = hash_with("demo-pass", &mut blocks).expect("hash again");
+
+        assert_ne!(first, second, "a fresh salt each time");
+        for h in [&first, &second] {
+            assert!(verify("demo-pass", h), "argon2's own verifier accepts {h}");
+            assert!(!verify("demo-pasS", h));
+        }
+        assert!(hash_with("", &mut blocks).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! [`PasswordGate`]: the only place a password is checked against an argon2 hash, bounded.
+//! [`PasswordGate`]: the only place argon2 runs, bounded: a password checked against a hash
+//! (logins) or a new password hashed (agents created, passwords set).
 //!
-//! Each check fills ~19 MiB of argon2 memory and ~20 ms of one core. Run per request on an
+//! Each check or hash fills ~19 MiB of argon2 memory and ~20 ms of one core. Run per request on an
 //! unbounded pool, a flood of wrong passwords grows the process by gigabytes (and glibc keeps
 //! freed blocks in its per-thread arenas). So checks run on a fixed set of worker threads
 //! (`hash_workers`, default: one less than the cores), each reusing one preallocated argon2 memory
@@ -29,11 +30,30 @@ use crate::{EngineError, EngineResult};
 /// How long a refused caller is told to wait.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
-/// One check waiting for a worker.
-struct Job {
-    password: String,
-    hash: String,
-    reply: oneshot::Sender<bool>,
+/// One job waiting for a worker.
+enum Job {
+    /// Does `password` match `hash`?
+    Verify {
+        password: String,
+        hash: String,
+        reply: oneshot::Sender<bool>,
+    },
+    /// A new hash of `password`. Bounded like checks: hashing 1,000 new agents' passwords on
+    /// the blocking pool grew a server to 1.8 GB (docs/performance.md, "Scale (f)").
+    Hash {
+        password: String,
+        reply: oneshot::Sender<EngineResult<String>>,
+    },
+}
+
+impl Job {
+    /// Whether the requester stopped waiting (then the job is skipped).
+    fn abandoned(&self) -> bool {
+        match self {
+            Self::Verify { reply, .. } => reply.is_closed(),
+            Self::Hash { reply, .. } => reply.is_closed(),
+        }
+    }
 }
 
 /// Bounded password checking (see the module docs).
@@ -79,11 +99,27 @@ impl PasswordGate {
     /// Whether `password` matches the PHC `hash`; `Busy` when too many checks are under way.
     pub(crate) async fn verify(&self, password: &str, hash: &str) -> EngineResult<bool> {
         let (reply, answer) = oneshot::channel();
-        let job = Job {
+        let job = Job::Verify {
             password: password.to_owned(),
             hash: hash.to_owned(),
             reply,
         };
+        self.run(job, answer).await
+    }
+
+    /// A new argon2id hash of `password` (PHC string); `Busy` when too many jobs are under
+    /// way, `InvalidInput` for an empty or over-long password.
+    pub(crate) async fn hash(&self, password: &str) -> EngineResult<String> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Hash {
+            password: password.to_owned(),
+            reply,
+        };
+        self.run(job, answer).await?
+    }
+
+    /// Queues `job` and waits for its answer (see the module docs for `Busy`).
+    async fn run<T>(&self, job: Job, answer: oneshot::Receiver<T>) -> EngineResult<T> {
         match self.sender()?.try_send(job) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
@@ -100,7 +136,7 @@ impl PasswordGate {
             }
         }
         match tokio::time::timeout(self.wait, answer).await {
-            Ok(Ok(matches)) => Ok(matches),
+            Ok(Ok(answered)) => Ok(answered),
             Ok(Err(_)) => Err(EngineError::Internal(anyhow::anyhow!(
                 "a password worker dropped a check"
             ))),
@@ -138,11 +174,21 @@ fn work(jobs: &Mutex<Receiver<Job>>) {
     loop {
         let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
         let Ok(job) = next else { return };
-        if job.reply.is_closed() {
+        if job.abandoned() {
             continue;
         }
-        let matches = password::verify_with(&job.password, &job.hash, &mut blocks);
-        let _ = job.reply.send(matches);
+        match job {
+            Job::Verify {
+                password,
+                hash,
+                reply,
+            } => {
+                let _ = reply.send(password::verify_with(&password, &hash, &mut blocks));
+            }
+            Job::Hash { password, reply } => {
+                let _ = reply.send(password::hash_with(&password, &mut blocks));
+            }
+        }
     }
 }
 
@@ -172,6 +218,17 @@ mod tests {
         assert!(gate.verify("right", &hash).await.expect("checked"));
         assert!(!gate.verify("wrong", &hash).await.expect("checked"));
         assert!(!gate.verify("right", "not a hash").await.expect("checked"));
+    }
+
+    #[tokio::test]
+    async fn a_gate_hashes_new_passwords_that_argon2_accepts() {
+        let gate = PasswordGate::new(1, 4, Duration::from_secs(10));
+
+        let hash = gate.hash("new-pass").await.expect("hashed");
+
+        assert!(password::verify("new-pass", &hash));
+        assert!(gate.verify("new-pass", &hash).await.expect("checked"));
+        assert!(matches!(gate.hash("").await, Err(EngineError::Domain(_))));
     }
 
     #[tokio::test]

@@ -132,6 +132,14 @@ impl Guard {
     }
 }
 
+impl crate::Engine {
+    /// A new argon2id hash of `plain` (agents created, passwords set), through the bounded
+    /// password gate like every login check: `Busy` when it is saturated.
+    pub(crate) async fn hash_new_password(&self, plain: &str) -> crate::EngineResult<String> {
+        self.0.guard.gate.hash(plain).await
+    }
+}
+
 /// The counter key of a client address: IPv4 as is, IPv6 by its /64.
 fn address_key(ip: IpAddr) -> String {
     match ip {
