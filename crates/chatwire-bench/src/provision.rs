@@ -29,6 +29,28 @@ pub(crate) struct Agent {
     pub(crate) session: String,
 }
 
+/// Logs `username` of the demo account in (LivePerson Login API); returns the bearer.
+pub(crate) async fn login_bearer(
+    http: &reqwest::Client,
+    target: &Target,
+    username: &str,
+    password: &str,
+) -> Result<String> {
+    let login: Value = http
+        .post(format!("{}{ACCOUNT}/login", target.base))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await?
+        .error_for_status()
+        .with_context(|| format!("login as {username} (is this a `serve --demo` server?)"))?
+        .json()
+        .await?;
+    login["bearer"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow!("login answered no bearer: {login}"))
+}
+
 /// An accepted chat as the agent sees it.
 #[derive(Debug, Clone)]
 pub(crate) struct Chat {
@@ -52,19 +74,7 @@ impl Agent {
             .timeout(Duration::from_secs(120))
             .build()?;
         let base = &target.base;
-        let login: Value = http
-            .post(format!("{base}{ACCOUNT}/login"))
-            .json(&json!({"username": username, "password": password}))
-            .send()
-            .await?
-            .error_for_status()
-            .with_context(|| format!("login as {username} (is this a `serve --demo` server?)"))?
-            .json()
-            .await?;
-        let bearer = login["bearer"]
-            .as_str()
-            .ok_or_else(|| anyhow!("login answered no bearer: {login}"))?
-            .to_owned();
+        let bearer = login_bearer(&http, target, username, password).await?;
         let resp = http
             .post(format!("{base}{ACCOUNT}/agentSession"))
             .bearer_auth(&bearer)

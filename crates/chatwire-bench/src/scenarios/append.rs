@@ -8,9 +8,23 @@ use hyper::StatusCode;
 use super::Ctx;
 use crate::http::Req;
 use crate::load::{Load, closed_loop};
-use crate::provision::line_body;
+use crate::provision::{Chat, line_body};
 use crate::report::{Check, Row};
 use crate::sqlite_baseline::{self, Measured, ROWS_PER_COMMIT};
+
+/// (d)'s request per writer: an agent line posted to its own chat.
+pub(crate) fn line_requests(ctx: &Ctx, chats: &[Chat]) -> Vec<Req> {
+    chats
+        .iter()
+        .map(|c| {
+            Req::post_json(
+                format!("{}/events", c.path),
+                &ctx.agent.bearer,
+                line_body("Hello, how can I help you today?"),
+            )
+        })
+        .collect()
+}
 
 /// The baseline's row: its median round; latencies are per 64-row commit.
 fn baseline_row(rounds: &[Measured]) -> Row {
@@ -32,16 +46,7 @@ fn baseline_row(rounds: &[Measured]) -> Row {
 pub(crate) async fn writers(ctx: &mut Ctx) -> Result<()> {
     let n = ctx.sizes.writers;
     let chats = ctx.agent.open_chats(n, "(d) opening chats").await?;
-    let reqs: Vec<Req> = chats
-        .iter()
-        .map(|c| {
-            Req::post_json(
-                format!("{}/events", c.path),
-                &ctx.agent.bearer,
-                line_body("Hello, how can I help you today?"),
-            )
-        })
-        .collect();
+    let reqs = line_requests(ctx, &chats);
     let load = Load {
         concurrency: n,
         ..ctx.poll_load()

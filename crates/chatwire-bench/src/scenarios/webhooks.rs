@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 use super::Ctx;
 use crate::http::{Req, Target};
 use crate::load::{Load, Outcome, closed_loop};
-use crate::provision::line_body;
 use crate::receiver::{self, Receiver};
 use crate::report::{Check, Row};
 
@@ -30,16 +29,7 @@ const WEBHOOKS: &str = "/chatwire/v1/accounts/1000/webhooks";
 pub(crate) async fn with_subscriptions(ctx: &mut Ctx) -> Result<()> {
     let n = ctx.sizes.writers;
     let chats = ctx.agent.open_chats(n, "(w) opening chats").await?;
-    let reqs: Vec<Req> = chats
-        .iter()
-        .map(|c| {
-            Req::post_json(
-                format!("{}/events", c.path),
-                &ctx.agent.bearer,
-                line_body("Hello, how can I help you today?"),
-            )
-        })
-        .collect();
+    let reqs = super::append::line_requests(ctx, &chats);
     let load = Load {
         concurrency: n,
         ..ctx.poll_load()
@@ -140,19 +130,7 @@ impl Admin {
     async fn login(target: &Target) -> Result<Self> {
         let http = reqwest::Client::new();
         let base = target.base.clone();
-        let login: Value = http
-            .post(format!("{base}/api/account/1000/login"))
-            .json(&json!({"username": "agent1", "password": "demo-pass"}))
-            .send()
-            .await?
-            .error_for_status()
-            .context("login as agent1, the demo admin")?
-            .json()
-            .await?;
-        let bearer = login["bearer"]
-            .as_str()
-            .ok_or_else(|| anyhow!("login answered no bearer: {login}"))?
-            .to_owned();
+        let bearer = crate::provision::login_bearer(&http, target, "agent1", "demo-pass").await?;
         Ok(Self { http, base, bearer })
     }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use futures::stream::{self, StreamExt as _, TryStreamExt as _};
 use hyper::StatusCode;
 use serde_json::{Value, json};
@@ -43,19 +43,7 @@ impl Admin {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
             .build()?;
-        let login: Value = http
-            .post(format!("{}{ACCOUNT}/login", target.base))
-            .json(&json!({"username": "agent1", "password": "demo-pass"}))
-            .send()
-            .await?
-            .error_for_status()
-            .context("login as agent1")?
-            .json()
-            .await?;
-        let bearer = login["bearer"]
-            .as_str()
-            .ok_or_else(|| anyhow!("login answered no bearer: {login}"))?
-            .to_owned();
+        let bearer = crate::provision::login_bearer(&http, target, "agent1", "demo-pass").await?;
         Ok(Self {
             http,
             base: format!("{}/chatwire/v1/accounts/1000", target.base),
