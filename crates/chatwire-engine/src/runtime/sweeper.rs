@@ -111,13 +111,10 @@ impl Engine {
     /// One sweep: time out silent chats, evict stale ended ones. Returns chats timed out.
     pub async fn sweep_once(&self) -> usize {
         let now = self.now();
-        let mut expired = Vec::new();
-        for tail in self.0.live.all() {
-            let t = lock(&tail);
-            if silent(&t, now) {
-                expired.push((t.chat.account.clone(), t.chat.key.clone()));
-            }
-        }
+        let expired = self
+            .0
+            .live
+            .collect(|t| silent(t, now).then(|| (t.chat.account.clone(), t.chat.key.clone())));
         // With a ring timeout a named agent's wait is the chat's first turn, moved on by the
         // ring pass; without one the wait's end lets the chat ring its skill.
         if self.ring_timeout_ms().is_some() {

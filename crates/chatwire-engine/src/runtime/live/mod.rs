@@ -308,24 +308,46 @@ impl Live {
             .collect()
     }
 
-    /// Drops tails for which `evict` says so.
+    /// What `pick` returns for each tail, read under the map's read lock: polls and reads go
+    /// on meanwhile, and no tail is cloned out (the sweeper scans every tail each second, and
+    /// a busy server holds ~100k ended chats for `ended_retention`).
+    pub(crate) fn collect<T>(&self, mut pick: impl FnMut(&Tail) -> Option<T>) -> Vec<T> {
+        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
+        accounts
+            .values()
+            .flat_map(|chats| chats.values())
+            .filter_map(|t| pick(&lock(t)))
+            .collect()
+    }
+
+    /// Drops tails for which `evict` says so. They are found under the read lock, and only
+    /// they are removed, checked again, under the write lock: a scan of every tail under the
+    /// write lock held up every poll of the server for its whole length (scenario (f),
+    /// docs/performance.md).
     pub(crate) fn evict(&self, evict: impl Fn(&Tail) -> bool) -> usize {
+        let found =
+            self.collect(|t| evict(t).then(|| (t.chat.account.clone(), t.chat.key.clone())));
+        if found.is_empty() {
+            return 0;
+        }
         let mut accounts = self
             .accounts
             .write()
             .unwrap_or_else(PoisonError::into_inner);
         let mut dropped = Vec::new();
-        for chats in accounts.values_mut() {
-            chats.retain(|_, t| {
-                let t = lock(t);
-                let gone = evict(&t);
-                if gone {
-                    dropped.push((t.chat.account.clone(), t.chat.num));
-                }
-                !gone
-            });
+        for (account, key) in &found {
+            let Some(chats) = accounts.get_mut(account) else {
+                continue;
+            };
+            if chats.get(key).is_some_and(|t| evict(&lock(t)))
+                && let Some(t) = chats.remove(key)
+            {
+                dropped.push((account.clone(), lock(&t).chat.num));
+            }
+            if chats.is_empty() {
+                accounts.remove(account);
+            }
         }
-        accounts.retain(|_, chats| !chats.is_empty());
         drop(accounts);
         let mut nums = self.nums.write().unwrap_or_else(PoisonError::into_inner);
         for (account, num) in &dropped {

@@ -95,3 +95,38 @@ fn an_unloaded_tail_misses_unless_nothing_is_new() {
     assert_eq!(ids(t.read(EventId(3), 10)), Vec::<u32>::new());
     assert_eq!(t.read(EventId(0), 10), TailRead::Miss);
 }
+
+#[test]
+fn eviction_drops_only_the_chosen_tails_and_their_numbers() {
+    // Arrange: three chats of one account, each with its number remembered.
+    let live = super::Live::default();
+    let chats: Vec<Chat> = (1..=3u32)
+        .map(|n| {
+            let mut c = chat();
+            c.key = ChatKey::from_random(u64::from(n), u128::from(n), n);
+            c.num = ChatNum(i64::from(n));
+            c
+        })
+        .collect();
+    for c in &chats {
+        live.upsert(c, Timestamp(0));
+        live.remember_num(c);
+    }
+    let account = chats[0].account.clone();
+
+    // Act
+    let evicted = live.evict(|t| t.chat.num != ChatNum(2));
+
+    // Assert
+    assert_eq!(evicted, 2);
+    assert!(live.get(&account, &chats[0].key).is_none());
+    assert!(live.get(&account, &chats[1].key).is_some());
+    assert!(live.get(&account, &chats[2].key).is_none());
+    assert_eq!(live.key_of_num(&account, ChatNum(1)), None);
+    assert_eq!(
+        live.key_of_num(&account, ChatNum(2)),
+        Some(chats[1].key.clone())
+    );
+    assert_eq!(live.evict(|_| false), 0, "nothing chosen, nothing dropped");
+    assert_eq!(live.collect(|t| Some(t.chat.num)), vec![ChatNum(2)]);
+}
