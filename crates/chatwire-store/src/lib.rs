@@ -12,6 +12,7 @@
 //! No SQL types appear here; row types stay in each backend.
 
 mod admin;
+mod decide;
 mod error;
 mod history;
 pub mod sql_chat_query;
@@ -28,10 +29,9 @@ pub mod conformance;
 pub mod memory;
 
 pub use admin::AdminStore;
+pub use decide::{acting_agent, decide_and_apply};
 pub use error::{StoreError, StoreResult};
 pub use history::HistoryStore;
-pub use store::{
-    Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup, acting_agent, decide_and_apply,
-};
+pub use store::{Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup};
 pub use survey_store::SurveyStore;
 pub use webhook_store::WebhookStore;

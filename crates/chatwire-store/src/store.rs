@@ -53,15 +53,6 @@ pub enum Wakeup {
     All,
 }
 
-/// The agent whose record and load `decide` needs for `cmd`, if any. Backends call this to know
-/// what to load inside the transaction.
-pub fn acting_agent(cmd: &ChatCommand) -> Option<AgentId> {
-    match cmd {
-        ChatCommand::Accept { agent, .. } => Some(agent.id),
-        _ => None,
-    }
-}
-
 /// A connection pool's use at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolStatus {
@@ -385,17 +376,4 @@ pub trait Store:
     fn pool_status(&self) -> Option<PoolStatus> {
         None
     }
-}
-
-/// The transactional core every backend runs inside its write transaction: decide `cmd` against
-/// the committed `chat`, then fold the outcome in, numbering events from `first_seq`.
-pub fn decide_and_apply(
-    chat: &mut Chat,
-    cmd: ChatCommand,
-    ctx: &chatwire_core::DecisionContext,
-    now: Timestamp,
-    first_seq: GlobalSeq,
-) -> Result<Vec<ChatEvent>, chatwire_core::DomainError> {
-    let changes = chat.decide(cmd, ctx)?;
-    Ok(chat.apply_changes(changes, now, first_seq))
 }

@@ -5,7 +5,7 @@ use chatwire_core::{
     EventId, GlobalSeq, NewChat, Timestamp,
 };
 
-use crate::store::decide_and_apply;
+use crate::decide::decide_and_apply;
 use crate::{Committed, FeedItem, StoreError, StoreResult, acting_agent};
 
 use super::MemoryStore;
