@@ -66,25 +66,37 @@ impl Engine {
     }
 
     /// Stores an offline message and, when `skill` (else the account) has a staff address,
-    /// queues its notice in the same store transaction. Durable on return.
+    /// queues its notice in the same store transaction. Durable on return. Either way the
+    /// store appends the message's `offline.message` account event in that transaction too,
+    /// so the webhook worker is woken once, after.
     pub(crate) async fn save_offline_message(
         &self,
         response: &SurveyResponse,
         skill: Option<SkillId>,
     ) -> EngineResult<()> {
         let account = &response.account;
-        let Some(to) = self.staff_address_for(account, skill).await? else {
-            // The store appends the offline.message account event in the same transaction.
-            self.0.store.save_survey_response(response).await?;
-            self.webhooks_on_account_commit(account);
-            return Ok(());
-        };
+        match self.staff_address_for(account, skill).await? {
+            None => self.0.store.save_survey_response(response).await?,
+            Some(to) => self.save_with_notice(response, skill, &to).await?,
+        }
+        self.webhooks_on_account_commit(account);
+        Ok(())
+    }
+
+    /// Saves the message with its notice to `to`, then wakes the mailer.
+    async fn save_with_notice(
+        &self,
+        response: &SurveyResponse,
+        skill: Option<SkillId>,
+        to: &str,
+    ) -> EngineResult<()> {
+        let account = &response.account;
         let subject = self.notice_subject(OFFLINE_SUBJECT, account, skill).await;
         let notice = OutboxMail::notice(
             account.clone(),
             MailKind::OfflineMessage,
             None,
-            &to,
+            to,
             &subject,
             self.now(),
         )?;
@@ -95,7 +107,6 @@ impl Engine {
             .await?;
         tracing::info!(offline.id = id, "offline message notice queued");
         self.0.mail.wake.notify_one();
-        self.webhooks_on_account_commit(account);
         Ok(())
     }
 
