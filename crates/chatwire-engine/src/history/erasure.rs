@@ -56,10 +56,7 @@ impl Engine {
         if erased.chats.is_empty() {
             return;
         }
-        let gone: std::collections::HashSet<&ChatKey> = erased.chats.iter().collect();
-        self.0
-            .live
-            .evict(|t| &t.chat.account == account && gone.contains(&t.chat.key));
+        self.0.live.remove(account, &erased.chats);
     }
 
     /// Deletes an ended chat of the caller's account with everything about it (admins only).

@@ -114,7 +114,7 @@ impl Engine {
         let expired = self
             .0
             .live
-            .collect(|t| silent(t, now).then(|| (t.chat.account.clone(), t.chat.key.clone())));
+            .collect_open(|t| silent(t, now).then(|| (t.chat.account.clone(), t.chat.key.clone())));
         // With a ring timeout a named agent's wait is the chat's first turn, moved on by the
         // ring pass; without one the wait's end lets the chat ring its skill.
         if self.ring_timeout_ms().is_some() {
@@ -135,9 +135,8 @@ impl Engine {
         }
         let retention =
             i64::try_from(self.0.config.ended_retention.as_millis()).unwrap_or(i64::MAX);
-        let evicted = self.0.live.evict(|t| {
-            t.chat.state == ChatState::Ended && now.millis_since(t.last_access) >= retention
-        });
+        self.0.live.retire_ended();
+        let evicted = self.0.live.evict(now, retention);
         if ended > 0 || evicted > 0 {
             tracing::debug!(timed_out = ended, evicted, "sweep");
         }

@@ -19,21 +19,17 @@
 //! lazily. `notified_revision` remembers up to which revision waiters were woken, so a node's
 //! own commits coming back as wake-ups cost a comparison.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-/// A map with a fast hash: every poll looks up each of its chats here, and SipHash showed in
-/// profiles. Keys are server-issued chat keys and account ids; foldhash's per-process random
-/// seed keeps collisions unpredictable.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
-
-use chatwire_core::{
-    AccountId, Chat, ChatEvent, ChatKey, ChatNum, ChatState, EventId, GlobalSeq, Timestamp,
-};
+use chatwire_core::{Chat, ChatEvent, EventId, GlobalSeq, Timestamp};
 use tokio::sync::OnceCell;
 
 mod fill;
+mod index;
 mod refresh;
+
+pub(crate) use index::Live;
 
 /// One chat in memory.
 #[derive(Debug)]
@@ -189,175 +185,6 @@ pub(crate) type TailRef = Arc<Mutex<Tail>>;
 /// Locks a tail; a poisoned lock still holds consistent data (all updates are single calls).
 pub(crate) fn lock(tail: &TailRef) -> MutexGuard<'_, Tail> {
     tail.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// All tails, per account.
-#[derive(Debug, Default)]
-pub(crate) struct Live {
-    accounts: RwLock<FastMap<AccountId, FastMap<ChatKey, TailRef>>>,
-    /// The key of every chat held, by SuperOffice chat number (a number never changes chats).
-    nums: RwLock<FastMap<AccountId, FastMap<ChatNum, ChatKey>>>,
-}
-
-impl Live {
-    /// The tail of a chat, if in memory.
-    pub(crate) fn get(&self, account: &AccountId, key: &ChatKey) -> Option<TailRef> {
-        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
-        accounts
-            .get(account)
-            .and_then(|chats| chats.get(key))
-            .cloned()
-    }
-
-    /// The key of the chat with number `num`, if held in memory.
-    pub(crate) fn key_of_num(&self, account: &AccountId, num: ChatNum) -> Option<ChatKey> {
-        let nums = self.nums.read().unwrap_or_else(PoisonError::into_inner);
-        nums.get(account).and_then(|n| n.get(&num)).cloned()
-    }
-
-    /// Remembers `chat`'s number (for a chat put in memory).
-    pub(crate) fn remember_num(&self, chat: &Chat) {
-        let mut nums = self.nums.write().unwrap_or_else(PoisonError::into_inner);
-        nums.entry(chat.account.clone())
-            .or_default()
-            .entry(chat.num)
-            .or_insert_with(|| chat.key.clone());
-    }
-
-    /// The tail of `chat`, inserting it if absent; the newest revision wins either way.
-    pub(crate) fn upsert(&self, chat: &Chat, now: Timestamp) -> TailRef {
-        if let Some(tail) = self.get(&chat.account, &chat.key) {
-            let mut t = lock(&tail);
-            if chat.revision > t.chat.revision {
-                t.chat = Arc::new(chat.clone());
-            }
-            drop(t);
-            return tail;
-        }
-        let mut accounts = self
-            .accounts
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        let chats = accounts.entry(chat.account.clone()).or_default();
-        let tail = Arc::clone(
-            chats
-                .entry(chat.key.clone())
-                .or_insert_with(|| Arc::new(Mutex::new(Tail::new(chat.clone(), now)))),
-        );
-        drop(accounts);
-        self.remember_num(chat);
-        tail
-    }
-
-    /// Replaces the tail of `chat` with an empty one (filled lazily) that keeps the old one's
-    /// activity times: for a tail too far behind to catch up event by event. Readers holding
-    /// the old tail finish on it; later ones get the new.
-    pub(crate) fn reset(&self, chat: &Chat, now: Timestamp) -> TailRef {
-        let mut accounts = self
-            .accounts
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        let chats = accounts.entry(chat.account.clone()).or_default();
-        let fresh = match chats.get(&chat.key) {
-            None => Tail::new(chat.clone(), now),
-            Some(old) => {
-                let old = lock(old);
-                let newest = if old.chat.revision > chat.revision {
-                    &old.chat
-                } else {
-                    chat
-                };
-                Tail {
-                    last_visitor_activity: old.last_visitor_activity,
-                    visitor_seen_elsewhere: old.visitor_seen_elsewhere,
-                    visitor_recorded_at: old.visitor_recorded_at,
-                    notified_revision: old.notified_revision,
-                    last_access: old.last_access,
-                    typing_delivered: old.typing_delivered,
-                    ..Tail::new(Chat::clone(newest), now)
-                }
-            }
-        };
-        let tail = Arc::new(Mutex::new(fresh));
-        chats.insert(chat.key.clone(), Arc::clone(&tail));
-        drop(accounts);
-        self.remember_num(chat);
-        tail
-    }
-
-    /// Snapshots of every chat of an account held in memory that is not ended.
-    pub(crate) fn open_chats(&self, account: &AccountId) -> Vec<Chat> {
-        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
-        accounts.get(account).map_or_else(Vec::new, |chats| {
-            chats
-                .values()
-                .filter_map(|t| {
-                    let t = lock(t);
-                    (t.chat.state != ChatState::Ended).then(|| Chat::clone(&t.chat))
-                })
-                .collect()
-        })
-    }
-
-    /// Every tail, server-wide (for the sweeper).
-    pub(crate) fn all(&self) -> Vec<TailRef> {
-        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
-        accounts
-            .values()
-            .flat_map(|chats| chats.values().cloned())
-            .collect()
-    }
-
-    /// What `pick` returns for each tail, read under the map's read lock: polls and reads go
-    /// on meanwhile, and no tail is cloned out (the sweeper scans every tail each second, and
-    /// a busy server holds ~100k ended chats for `ended_retention`).
-    pub(crate) fn collect<T>(&self, mut pick: impl FnMut(&Tail) -> Option<T>) -> Vec<T> {
-        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
-        accounts
-            .values()
-            .flat_map(|chats| chats.values())
-            .filter_map(|t| pick(&lock(t)))
-            .collect()
-    }
-
-    /// Drops tails for which `evict` says so. They are found under the read lock, and only
-    /// they are removed, checked again, under the write lock: a scan of every tail under the
-    /// write lock held up every poll of the server for its whole length (scenario (f),
-    /// docs/performance.md).
-    pub(crate) fn evict(&self, evict: impl Fn(&Tail) -> bool) -> usize {
-        let found =
-            self.collect(|t| evict(t).then(|| (t.chat.account.clone(), t.chat.key.clone())));
-        if found.is_empty() {
-            return 0;
-        }
-        let mut accounts = self
-            .accounts
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        let mut dropped = Vec::new();
-        for (account, key) in &found {
-            let Some(chats) = accounts.get_mut(account) else {
-                continue;
-            };
-            if chats.get(key).is_some_and(|t| evict(&lock(t)))
-                && let Some(t) = chats.remove(key)
-            {
-                dropped.push((account.clone(), lock(&t).chat.num));
-            }
-            if chats.is_empty() {
-                accounts.remove(account);
-            }
-        }
-        drop(accounts);
-        let mut nums = self.nums.write().unwrap_or_else(PoisonError::into_inner);
-        for (account, num) in &dropped {
-            if let Some(n) = nums.get_mut(account) {
-                n.remove(num);
-            }
-        }
-        nums.retain(|_, n| !n.is_empty());
-        dropped.len()
-    }
 }
 
 #[cfg(test)]

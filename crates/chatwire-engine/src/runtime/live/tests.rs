@@ -1,8 +1,8 @@
 //! Tail window behaviour: out-of-order absorption, gaps, window bounds.
 
 use chatwire_core::{
-    AccountId, Chat, ChatEvent, ChatKey, ChatNum, ChatRequest, EventId, EventKind, GlobalSeq, Line,
-    NewChat, SystemMessageId, Timestamp,
+    AccountId, Chat, ChatEvent, ChatKey, ChatNum, ChatRequest, ChatState, EventId, EventKind,
+    GlobalSeq, Line, NewChat, SystemMessageId, Timestamp,
 };
 
 use super::{Tail, TailRead};
@@ -96,37 +96,82 @@ fn an_unloaded_tail_misses_unless_nothing_is_new() {
     assert_eq!(t.read(EventId(0), 10), TailRead::Miss);
 }
 
+fn numbered(n: u32, state: ChatState) -> Chat {
+    let mut c = chat();
+    c.key = ChatKey::from_random(u64::from(n), u128::from(n), n);
+    c.num = ChatNum(i64::from(n));
+    c.state = state;
+    c
+}
+
 #[test]
-fn eviction_drops_only_the_chosen_tails_and_their_numbers() {
-    // Arrange: three chats of one account, each with its number remembered.
+fn eviction_drops_only_ended_tails_unread_for_the_retention_and_their_numbers() {
+    // Arrange: chat 1 open, chat 2 ended in memory (retired by a pass), chat 3 arriving ended.
     let live = super::Live::default();
-    let chats: Vec<Chat> = (1..=3u32)
-        .map(|n| {
-            let mut c = chat();
-            c.key = ChatKey::from_random(u64::from(n), u128::from(n), n);
-            c.num = ChatNum(i64::from(n));
-            c
-        })
-        .collect();
+    let mut chats = vec![
+        numbered(1, ChatState::Waiting),
+        numbered(2, ChatState::Waiting),
+        numbered(3, ChatState::Ended),
+    ];
     for c in &chats {
         live.upsert(c, Timestamp(0));
-        live.remember_num(c);
     }
     let account = chats[0].account.clone();
-
-    // Act
-    let evicted = live.evict(|t| t.chat.num != ChatNum(2));
-
-    // Assert
-    assert_eq!(evicted, 2);
-    assert!(live.get(&account, &chats[0].key).is_none());
-    assert!(live.get(&account, &chats[1].key).is_some());
-    assert!(live.get(&account, &chats[2].key).is_none());
-    assert_eq!(live.key_of_num(&account, ChatNum(1)), None);
+    chats[1].state = ChatState::Ended;
+    chats[1].revision += 1;
+    live.upsert(&chats[1], Timestamp(5));
     assert_eq!(
-        live.key_of_num(&account, ChatNum(2)),
-        Some(chats[1].key.clone())
+        live.open_chats(&account).len(),
+        1,
+        "an ended chat is not open"
     );
-    assert_eq!(live.evict(|_| false), 0, "nothing chosen, nothing dropped");
-    assert_eq!(live.collect(|t| Some(t.chat.num)), vec![ChatNum(2)]);
+    assert_eq!(live.retire_ended(), 1);
+    assert_eq!(live.retire_ended(), 0, "retired once");
+    assert_eq!(
+        live.collect_open(|t| Some(t.chat.num)),
+        vec![ChatNum(1)],
+        "only open tails are walked"
+    );
+
+    // Act + Assert: nothing is due before the retention has passed.
+    assert_eq!(live.evict(Timestamp(99), 100), 0);
+    // Chat 3 is read at 50: it stays until 150, chat 2 (last read at 0) leaves at 100.
+    live.get(&account, &chats[2].key)
+        .map(|t| super::lock(&t).last_access = Timestamp(50))
+        .expect("held");
+    assert_eq!(live.evict(Timestamp(100), 100), 1);
+    assert!(live.get(&account, &chats[1].key).is_none());
+    assert_eq!(live.key_of_num(&account, ChatNum(2)), None);
+    assert!(
+        live.get(&account, &chats[2].key).is_some(),
+        "read since: kept"
+    );
+    assert_eq!(live.evict(Timestamp(150), 100), 1);
+    assert!(live.get(&account, &chats[2].key).is_none());
+    assert_eq!(
+        live.evict(Timestamp(10_000), 100),
+        0,
+        "the open chat never leaves"
+    );
+    assert_eq!(
+        live.key_of_num(&account, ChatNum(1)),
+        Some(chats[0].key.clone())
+    );
+}
+
+#[test]
+fn a_reset_tail_keeps_its_place_in_the_open_set() {
+    let live = super::Live::default();
+    let mut c = numbered(1, ChatState::Waiting);
+    live.upsert(&c, Timestamp(0));
+    c.state = ChatState::Ended;
+    c.revision += 1;
+    live.reset(&c, Timestamp(1));
+    assert_eq!(
+        live.retire_ended(),
+        1,
+        "the ended replacement is retired by the pass"
+    );
+    assert_eq!(live.evict(Timestamp(1), 1), 1);
+    assert!(live.all().is_empty());
 }
