@@ -107,7 +107,10 @@ pub struct EngineConfig {
     pub max_events_per_read: u32,
     /// How often the sweeper runs.
     pub sweep_interval: Duration,
-    /// How long an ended chat stays in memory after its last read.
+    /// How long an ended chat stays in memory after its last read. Twice the longest wait by
+    /// default: a reader parked when the chat ended is answered at once, and its next read
+    /// comes well within it; later readers cost one store read. Ended chats held in memory
+    /// cost ~5 KB each and slow the allocator (scenario (f), docs/performance.md).
     pub ended_retention: Duration,
     /// How long a cached account directory (agents, skills) is trusted before reloading.
     pub directory_ttl: Duration,
@@ -155,7 +158,7 @@ impl Default for EngineConfig {
             tail_window: 256,
             max_events_per_read: 1000,
             sweep_interval: Duration::from_secs(1),
-            ended_retention: Duration::from_secs(600),
+            ended_retention: Duration::from_secs(120),
             directory_ttl: Duration::from_secs(2),
             max_wait: Duration::from_secs(60),
             login_ttl: Duration::from_secs(8 * 3600),
