@@ -73,6 +73,9 @@ pub(crate) fn spawn(bin: &Path, data_parent: Option<&Path>) -> Result<Spawned> {
         // CHATWIRE__THROTTLE__ENABLED=false to compare without it).
         .env("CHATWIRE__THROTTLE__CHAT_REQUESTS_PER_ADDRESS", "1000000")
         .env("CHATWIRE__THROTTLE__CHAT_REQUESTS_PER_APP_KEY", "1000000")
+        // (e) parks 10,000 polls beside the agent's and the writer's connections: past the
+        // default cap of 10,000 (the server still lowers it to its descriptor limit).
+        .env("CHATWIRE__LIMITS__MAX_CONNECTIONS", "1000000")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
