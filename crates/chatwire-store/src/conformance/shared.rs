@@ -232,11 +232,13 @@ async fn expect_hint(
     assert_eq!(found, Ok(true), "no wake-up for {what}");
 }
 
-/// Every kind of write a node must hear about yields its hint, after the write returns.
-/// Only for backends whose [`Store::wakeups`] is `Some`.
-pub async fn run_wakeups(store: &dyn Store) {
+/// Every kind of write a node must hear about yields its hint to `listener`, after the write
+/// returns. `store` writes: another node of the same database (a backend may drop a node's
+/// own hints, as PostgreSQL does), or the same store where it does not. Only for backends
+/// whose [`Store::wakeups`] is `Some`.
+pub async fn run_wakeups(store: &dyn Store, listener: &dyn Store) {
     // Arrange
-    let mut hints = store
+    let mut hints = listener
         .wakeups()
         .await
         .expect("wakeups")
