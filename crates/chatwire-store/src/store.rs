@@ -145,7 +145,7 @@ pub trait Store:
     ) -> StoreResult<(Chat, Vec<ChatEvent>)> {
         let chat = self.get_chat(account, key).await?;
         let counted = chat.next_event_id.0.saturating_sub(from.0);
-        let limit = u32::try_from(counted).unwrap_or(u32::MAX).min(limit);
+        let limit = counted.min(limit);
         let events = if limit == 0 {
             Vec::new()
         } else {

@@ -88,8 +88,7 @@ impl Engine {
             } else if missing == 0 {
                 Some(Vec::new())
             } else {
-                let limit = u32::try_from(missing).unwrap_or(u32::MAX);
-                Some(store.events_since(account, key, from, limit).await?)
+                Some(store.events_since(account, key, from, missing).await?)
             };
             (held.clone(), events)
         } else if next_event.is_some_and(too_far) {
