@@ -28,6 +28,7 @@ trap cleanup EXIT
 # start_node NAME: a `serve --demo` node on the shared schema; prints "PID URL".
 start_node() {
   local name=$1 url=""
+  CHATWIRE__THROTTLE__CHAT_REQUESTS_PER_ADDRESS=1000000 CHATWIRE__THROTTLE__CHAT_REQUESTS_PER_APP_KEY=1000000 \
   CHATWIRE__LOG__FORMAT=json "$BIN" --data-dir "$WORK/$name" serve --demo \
     --listen 127.0.0.1:0 --database-url "$URL" --database-schema "$SCHEMA" \
     >"$WORK/$name.out" 2>"$WORK/$name.log" &

@@ -66,7 +66,7 @@ impl AdminStore for PgStore {
             .await
             .map_err(error::pg)?;
         changed_or(n, "account")?;
-        wake::notify_directory(&tx, &self.scope, &account.id).await?;
+        wake::notify_directory(&tx, &self.origin, &account.id).await?;
         tx.commit().await.map_err(error::pg)
     }
 
@@ -78,15 +78,15 @@ impl AdminStore for PgStore {
             .await
             .map_err(error::pg)?;
         changed_or(n, "agent")?;
-        delete_sessions(&tx, &self.scope, account, id).await?;
-        wake::notify_directory(&tx, &self.scope, account).await?;
+        delete_sessions(&tx, &self.origin, account, id).await?;
+        wake::notify_directory(&tx, &self.origin, account).await?;
         tx.commit().await.map_err(error::pg)
     }
 
     async fn delete_agent_sessions(&self, account: &AccountId, agent: AgentId) -> StoreResult<u64> {
         let mut client = self.client().await?;
         let tx = crate::chats::begin(&mut client).await?;
-        let n = delete_sessions(&tx, &self.scope, account, agent).await?;
+        let n = delete_sessions(&tx, &self.origin, account, agent).await?;
         tx.commit().await.map_err(error::pg)?;
         Ok(n)
     }
@@ -116,7 +116,7 @@ impl AdminStore for PgStore {
         ];
         let n = db::exec(&tx, sql, params).await.map_err(error::pg)?;
         changed_or(n, "app key")?;
-        wake::notify_directory(&tx, &self.scope, &key.account).await?;
+        wake::notify_directory(&tx, &self.origin, &key.account).await?;
         tx.commit().await.map_err(error::pg)
     }
 
@@ -128,7 +128,7 @@ impl AdminStore for PgStore {
             .await
             .map_err(error::pg)?;
         changed_or(n, "app key")?;
-        wake::notify_directory(&tx, &self.scope, account).await?;
+        wake::notify_directory(&tx, &self.origin, account).await?;
         tx.commit().await.map_err(error::pg)
     }
 

@@ -4,16 +4,14 @@
 //! Semantics follow `chatwire_store::memory` exactly: the same existence checks in the same
 //! order, the same `NotFound` names and `Conflict` cases.
 
-use std::str::FromStr;
-
 use chatwire_core::{
-    Account, AccountEventKind, AccountId, Agent, AgentId, AppKey, Availability, NewAgent,
-    NewAppKey, Skill, SkillId, Timestamp,
+    Account, AccountEventKind, AccountId, Agent, AgentId, AppKey, NewAgent, NewAppKey, Skill,
+    SkillId, Timestamp,
 };
-use chatwire_store::{NewSkill, StoreError, StoreResult};
+use chatwire_store::{NewSkill, StoreError, StoreResult, Wakeup};
 use deadpool_postgres::GenericClient;
 
-use crate::rows::{self, skill_ids};
+use crate::rows::{self, AGENT_COLUMNS, skill_ids};
 use crate::{db, error, queries};
 
 /// Inserts an account; `Conflict` if the id exists.
@@ -89,18 +87,21 @@ pub(crate) async fn create_agent<C: GenericClient>(c: &C, new: &NewAgent) -> Sto
 }
 
 /// Replaces every field of an agent but its id and account; `NotFound` if the agent is not in
-/// that account, `Conflict` if a renamed login clashes. Returns the availability change to
-/// record (the caller appends it last, before `COMMIT`: see `account_events`), `None` when
-/// the availability stays.
+/// that account, `Conflict` if a renamed login clashes. Returns the wake-up to send (an
+/// availability patch when nothing else changed) and the availability change to record (the
+/// caller appends it last, before `COMMIT`: see `account_events`), `None` when the
+/// availability stays.
 pub(crate) async fn update_agent<C: GenericClient>(
     c: &C,
     agent: &Agent,
-) -> StoreResult<Option<AccountEventKind>> {
-    // Locked until the commit: two updates of one agent record one change each, in order.
-    let lock = "SELECT availability FROM agents WHERE id = $1 AND account_id = $2 FOR UPDATE";
-    let before = db::one(c, lock, &[&agent.id.0, &agent.account.as_str()], "agent").await?;
-    let from: &str = rows::get(&before, 0, "agent")?;
-    let from = Availability::from_str(from).map_err(|e| error::corrupt("agent", e))?;
+) -> StoreResult<(Wakeup, Option<AccountEventKind>)> {
+    // Locked until the commit: two updates of one agent record one change each, in order,
+    // and other nodes hear of them in that order.
+    let lock =
+        format!("SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1 AND account_id = $2 FOR UPDATE");
+    let before = db::one(c, &lock, &[&agent.id.0, &agent.account.as_str()], "agent").await?;
+    let before = rows::agent(&before)?;
+    let from = before.availability;
     let sql = "UPDATE agents SET login_name = $3, password_hash = $4, nickname = $5,
                    display_name = $6, email = $7, max_chats = $8, skills = $9,
                    availability = $10, is_admin = $11, enabled = $12
@@ -128,13 +129,12 @@ pub(crate) async fn update_agent<C: GenericClient>(
     if changed == 0 {
         return Err(StoreError::NotFound("agent"));
     }
-    Ok(
-        (from != agent.availability).then_some(AccountEventKind::AgentAvailability {
-            agent: agent.id,
-            from,
-            to: agent.availability,
-        }),
-    )
+    let change = (from != agent.availability).then_some(AccountEventKind::AgentAvailability {
+        agent: agent.id,
+        from,
+        to: agent.availability,
+    });
+    Ok((Wakeup::for_agent_update(&before, agent), change))
 }
 
 /// Sets an app key's feed right; `NotFound` if the key is not `account`'s.

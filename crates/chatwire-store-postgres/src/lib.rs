@@ -84,6 +84,9 @@ pub use crate::tls::{SslMode, TlsOptions};
 /// How long a caller waits for a pooled connection, for a new connection, or for the check of
 /// an idle one, before the store answers `Unavailable`: a dead database must not hang requests.
 const POOL_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections of the wake-up read pool (`wake_pool`): the engine reads at most 16 chats at
+/// once for wake-ups, each a single short statement.
+const WAKE_POOL: usize = 4;
 
 /// A [`chatwire_store::Store`] on a PostgreSQL schema; share it as `Arc<dyn Store>`. Any
 /// number of `PgStore`s (in one process or on many nodes) may use the same schema at once.
@@ -95,14 +98,28 @@ pub struct PgStore {
     /// This store's writer task: chat writes are group-committed (`batch`).
     batcher: batch::Batcher,
     listener: listen::Listener,
-    /// The schema the tables are in; tags this store's wake-ups.
+    /// The schema the tables are in.
     scope: Arc<str>,
+    /// `<schema> <node id>`: leads this store's wake-ups, so other schemas ignore them and
+    /// this store's own listener drops them (see `wake`).
+    origin: Arc<str>,
+    /// A few connections recycled without the verifying query, for the one read another
+    /// node's chat write costs (`Store::chat_since`): a broken one fails that read, and the
+    /// engine then re-syncs, so the check is not worth a round trip per wake-up.
+    wake_pool: Pool,
 }
 
 impl PgStore {
     /// A pooled client.
     pub(crate) async fn client(&self) -> chatwire_store::StoreResult<deadpool_postgres::Client> {
         self.pool.get().await.map_err(error::pool)
+    }
+
+    /// A client of the wake-up read pool (see `wake_pool`).
+    pub(crate) async fn wake_client(
+        &self,
+    ) -> chatwire_store::StoreResult<deadpool_postgres::Client> {
+        self.wake_pool.get().await.map_err(error::pool)
     }
 
     /// The pool's figures, for `/metrics` (`Store::pool_status`).
@@ -124,7 +141,12 @@ impl PgStore {
     pub async fn connect(options: &PgOptions) -> anyhow::Result<Self> {
         let config = options.pg_config()?;
         let tls = options.tls()?;
-        let pool = build_pool(config.clone(), tls.clone(), options.pool_size)?;
+        let pool = build_pool(
+            config.clone(),
+            tls.clone(),
+            options.pool_size,
+            RecyclingMethod::Verified,
+        )?;
         let mut client = pool
             .get()
             .await
@@ -139,15 +161,25 @@ impl PgStore {
         let scope: Arc<str> = scope.context("no schema of the search_path exists")?.into();
         drop(client);
         tracing::info!(db.schema = %scope, db.pool_size = options.pool_size, "PostgreSQL store open");
+        let node = node_id();
+        let origin: Arc<str> = format!("{scope} {node}").into();
         Ok(Self {
-            batcher: batch::Batcher::spawn(pool.clone(), scope.to_string()),
+            batcher: batch::Batcher::spawn(pool.clone(), origin.to_string()),
+            wake_pool: build_pool(
+                config.clone(),
+                tls.clone(),
+                WAKE_POOL,
+                RecyclingMethod::Fast,
+            )?,
             pool,
             listener: listen::Listener::new(
                 options::listener_config(&config),
                 tls,
                 Arc::clone(&scope),
+                node.into(),
             ),
             scope,
+            origin,
         })
     }
 
@@ -170,7 +202,12 @@ impl fmt::Debug for PgStore {
 /// (the `chatwire migrate` command). Returns the schema version now in force. Safe to run
 /// while servers use the schema.
 pub async fn migrate(options: &PgOptions) -> anyhow::Result<u32> {
-    let pool = build_pool(options.pg_config()?, options.tls()?, 1)?;
+    let pool = build_pool(
+        options.pg_config()?,
+        options.tls()?,
+        1,
+        RecyclingMethod::Verified,
+    )?;
     let mut client = pool
         .get()
         .await
@@ -184,19 +221,32 @@ pub fn schema_version() -> u32 {
     migrate::latest()
 }
 
+/// A random id for this store's wake-ups (see `origin`): unique enough that two nodes never
+/// share one, without asking the database.
+fn node_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    h.write_u128(now.map(|d| d.as_nanos()).unwrap_or_default());
+    format!("{:016x}", h.finish())
+}
+
+/// `recycling`: `Verified` (the main pool) costs one empty query per checkout; in exchange a
+/// connection killed by a database restart is replaced before use instead of failing the
+/// first request on it.
 fn build_pool(
     config: tokio_postgres::Config,
     tls: tls::MakeTls,
     size: usize,
+    recycling: RecyclingMethod,
 ) -> anyhow::Result<Pool> {
     anyhow::ensure!(size > 0, "the PostgreSQL pool size must be at least 1");
-    // Verified costs one empty query per checkout; in exchange a connection killed by a
-    // database restart is replaced before use instead of failing the first request on it.
     let manager = Manager::from_config(
         config,
         tls,
         ManagerConfig {
-            recycling_method: RecyclingMethod::Verified,
+            recycling_method: recycling,
         },
     );
     Pool::builder(manager)

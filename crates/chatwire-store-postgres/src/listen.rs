@@ -6,18 +6,22 @@
 //! so after every reconnect the stream yields [`Wakeup::All`] once: the engine then re-samples
 //! every waiter. At the first connect nothing can have been missed yet, so no `All`.
 //!
-//! The connection is driven with `poll_message` on a task of its own that forwards every
-//! message; the subscriber task reconnects with exponential backoff ([`MIN_BACKOFF`] doubling
-//! to [`MAX_BACKOFF`]) and stops as soon as the stream is dropped. It must not run queries:
-//! a blocked notification queue would hold back every node's commits.
+//! The connection is driven with `poll_message` by a task of its own that parses each
+//! notification (dropping other schemas' and this node's own) and hands it to the subscriber
+//! through one channel of [`BUFFER`] wake-ups. That task never waits for the subscriber: it
+//! must keep reading, or the server's notification queue would fill and hold back every
+//! node's commits. So when the channel is full it drops the wake-up and every later one, and
+//! sends `All` as soon as there is room again (a lagging subscriber re-samples everything
+//! instead of queueing without bound). A subscriber task reconnects with exponential backoff
+//! ([`MIN_BACKOFF`] doubling to [`MAX_BACKOFF`]) and stops as soon as the stream is dropped.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chatwire_store::Wakeup;
-use futures::channel::mpsc as unbounded;
 use futures::stream::{BoxStream, StreamExt};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tokio_postgres::AsyncMessage;
 
 use crate::tls::MakeTls;
@@ -31,7 +35,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Longest wait for connect + `LISTEN` (the connect timeout alone does not cover a server
 /// that accepts the socket and then hangs).
 const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
-/// Wake-ups buffered for a slow subscriber before the listener stops reading.
+/// Wake-ups buffered for a slow subscriber; past that they collapse into one `All`.
 const BUFFER: usize = 1024;
 
 /// Opens wake-up streams for one schema.
@@ -40,12 +44,24 @@ pub(crate) struct Listener {
     config: tokio_postgres::Config,
     tls: MakeTls,
     scope: Arc<str>,
+    node: Arc<str>,
 }
 
 impl Listener {
-    /// A listener connecting with `config` and keeping notifications of schema `scope`.
-    pub(crate) fn new(config: tokio_postgres::Config, tls: MakeTls, scope: Arc<str>) -> Self {
-        Self { config, tls, scope }
+    /// A listener connecting with `config` and keeping the notifications of schema `scope`
+    /// that another node than `node` (this store's) sent.
+    pub(crate) fn new(
+        config: tokio_postgres::Config,
+        tls: MakeTls,
+        scope: Arc<str>,
+        node: Arc<str>,
+    ) -> Self {
+        Self {
+            config,
+            tls,
+            scope,
+            node,
+        }
     }
 
     /// An endless stream of wake-ups. It is listening when this returns (if the database is
@@ -53,7 +69,7 @@ impl Listener {
     /// `All` once connected.
     pub(crate) async fn subscribe(&self) -> BoxStream<'static, Wakeup> {
         let (tx, rx) = mpsc::channel(BUFFER);
-        let first = match Session::open(&self.config, &self.tls).await {
+        let first = match Session::open(self, &tx).await {
             Ok(session) => Some(session),
             Err(why) => {
                 tracing::warn!(error = %why, "cannot LISTEN yet; retrying in the background");
@@ -66,40 +82,37 @@ impl Listener {
     }
 }
 
-/// One live LISTEN connection: the client (dropping it closes the connection) and the
-/// messages its driver task forwards.
+/// One live LISTEN connection: the client (dropping it closes the connection, which ends
+/// the driver) and the task driving it, which ends when the connection does.
 struct Session {
     _client: tokio_postgres::Client,
-    messages: unbounded::UnboundedReceiver<Result<AsyncMessage, tokio_postgres::Error>>,
+    driver: JoinHandle<()>,
 }
 
 impl Session {
-    async fn open(config: &tokio_postgres::Config, tls: &MakeTls) -> anyhow::Result<Self> {
-        tokio::time::timeout(OPEN_TIMEOUT, Self::open_now(config, tls.clone()))
+    async fn open(listener: &Listener, tx: &mpsc::Sender<Wakeup>) -> anyhow::Result<Self> {
+        tokio::time::timeout(OPEN_TIMEOUT, Self::open_now(listener, tx))
             .await
             .map_err(|_| anyhow::anyhow!("connect + LISTEN took over {OPEN_TIMEOUT:?}"))?
     }
 
-    async fn open_now(config: &tokio_postgres::Config, tls: MakeTls) -> anyhow::Result<Self> {
-        let (client, mut connection) = config.connect(tls).await?;
-        let (forward, messages) = unbounded::unbounded();
-        // Ends when the connection does (the stream yields None) or nobody reads any more.
-        let driver = futures::stream::poll_fn(move |cx| connection.poll_message(cx))
-            .map(Ok)
-            .forward(forward);
-        tokio::spawn(async move { drop(driver.await) });
+    async fn open_now(listener: &Listener, tx: &mpsc::Sender<Wakeup>) -> anyhow::Result<Self> {
+        let (client, mut connection) = listener.config.connect(listener.tls.clone()).await?;
+        let messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx)).boxed();
+        let (scope, node) = (Arc::clone(&listener.scope), Arc::clone(&listener.node));
+        let out = Forwarder::new(tx.clone());
+        let driver = tokio::spawn(drive(messages, out, scope, node));
         client
             .batch_execute(&format!("LISTEN {}", wake::CHANNEL))
             .await?;
         Ok(Self {
             _client: client,
-            messages,
+            driver,
         })
     }
 }
 
-/// The subscriber task: forward wake-ups, reconnect when the connection ends, stop when the
-/// stream is dropped.
+/// The subscriber task: reconnect when the connection ends, stop when the stream is dropped.
 async fn run(listener: Listener, mut session: Option<Session>, tx: mpsc::Sender<Wakeup>) {
     let mut backoff = MIN_BACKOFF;
     loop {
@@ -108,12 +121,13 @@ async fn run(listener: Listener, mut session: Option<Session>, tx: mpsc::Sender<
                 () = tx.closed() => return,
                 () = tokio::time::sleep(backoff) => {}
             }
-            match Session::open(&listener.config, &listener.tls).await {
+            match Session::open(&listener, &tx).await {
                 Ok(s) => {
                     tracing::info!("LISTEN connection re-established");
                     backoff = MIN_BACKOFF;
                     session = Some(s);
-                    // Whatever was notified while we were away is lost: wake everyone.
+                    // Whatever was notified while we were away is lost: wake everyone. This
+                    // task reads no socket, so waiting for room here holds nothing back.
                     if tx.send(Wakeup::All).await.is_err() {
                         return;
                     }
@@ -125,32 +139,138 @@ async fn run(listener: Listener, mut session: Option<Session>, tx: mpsc::Sender<
             }
             continue;
         };
-        loop {
-            let message = tokio::select! {
-                () = tx.closed() => return,
-                message = live.messages.next() => message,
-            };
-            match message {
-                Some(Ok(AsyncMessage::Notification(n))) => {
-                    if let Some(w) = wake::parse(&listener.scope, n.payload())
-                        && tx.send(w).await.is_err()
-                    {
-                        return;
-                    }
+        tokio::select! {
+            () = tx.closed() => return,
+            _ = &mut live.driver => {}
+        }
+    }
+}
+
+/// Reads the connection until it ends, forwarding our schema's wake-ups from other nodes.
+async fn drive(
+    mut messages: BoxStream<'static, Result<AsyncMessage, tokio_postgres::Error>>,
+    mut out: Forwarder,
+    scope: Arc<str>,
+    node: Arc<str>,
+) {
+    loop {
+        let message = tokio::select! {
+            open = out.resume(), if out.lagged => {
+                if !open {
+                    return;
                 }
-                Some(Ok(AsyncMessage::Notice(notice))) => {
-                    tracing::debug!(notice = %notice, "notice on the LISTEN connection");
-                }
-                Some(Ok(_)) => {}
-                Some(Err(why)) => {
-                    tracing::warn!(error = %why, "LISTEN connection failed; reconnecting");
-                    break;
-                }
-                None => {
-                    tracing::warn!("LISTEN connection closed; reconnecting");
-                    break;
+                continue;
+            }
+            message = messages.next() => message,
+        };
+        match message {
+            Some(Ok(AsyncMessage::Notification(n))) => {
+                if let Some(w) = wake::parse(&scope, &node, n.payload())
+                    && !out.offer(w)
+                {
+                    return;
                 }
             }
+            Some(Ok(AsyncMessage::Notice(notice))) => {
+                tracing::debug!(notice = %notice, "notice on the LISTEN connection");
+            }
+            Some(Ok(_)) => {}
+            Some(Err(why)) => {
+                tracing::warn!(error = %why, "LISTEN connection failed; reconnecting");
+                return;
+            }
+            None => {
+                tracing::warn!("LISTEN connection closed; reconnecting");
+                return;
+            }
         }
+    }
+}
+
+/// The sending end of the subscriber's bounded channel, which never waits: when the channel
+/// is full the wake-up is dropped and the forwarder is `lagged` until it has sent `All`.
+struct Forwarder {
+    tx: mpsc::Sender<Wakeup>,
+    /// Wake-ups were dropped; `All` is owed (and every wake-up until then is dropped too, as
+    /// `All` covers it).
+    lagged: bool,
+}
+
+impl Forwarder {
+    fn new(tx: mpsc::Sender<Wakeup>) -> Self {
+        Self { tx, lagged: false }
+    }
+
+    /// Passes `w` on if there is room; `false` once nobody listens.
+    fn offer(&mut self, w: Wakeup) -> bool {
+        if self.lagged {
+            return true;
+        }
+        match self.tx.try_send(w) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(
+                    buffer = BUFFER,
+                    "wake-ups are not read fast enough; dropping them for one re-sync"
+                );
+                self.lagged = true;
+                true
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
+
+    /// Waits for room and sends the `All` owed; `false` once nobody listens.
+    async fn resume(&mut self) -> bool {
+        match self.tx.reserve().await {
+            Ok(permit) => {
+                permit.send(Wakeup::All);
+                self.lagged = false;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chatwire_core::AccountId;
+
+    use super::*;
+
+    fn hint(n: u8) -> Wakeup {
+        Wakeup::Directory(AccountId::parse(&format!("acc{n}")).expect("account"))
+    }
+
+    #[tokio::test]
+    async fn a_full_channel_collapses_what_it_cannot_hold_into_one_all() {
+        // Arrange: room for two wake-ups.
+        let (tx, mut rx) = mpsc::channel(2);
+        let mut out = Forwarder::new(tx);
+
+        // Act: five are offered before the subscriber reads; then it reads one.
+        for n in 0..5 {
+            assert!(out.offer(hint(n)));
+        }
+        assert!(out.lagged);
+        assert_eq!(rx.recv().await, Some(hint(0)));
+        assert!(out.resume().await);
+
+        // Assert: what fit, then `All` for the three dropped, then the flow goes on.
+        assert_eq!(rx.recv().await, Some(hint(1)));
+        assert_eq!(rx.recv().await, Some(Wakeup::All));
+        assert!(out.offer(hint(5)));
+        assert_eq!(rx.recv().await, Some(hint(5)));
+        assert!(rx.try_recv().is_err(), "nothing else");
+    }
+
+    #[tokio::test]
+    async fn the_forwarder_stops_once_nobody_listens() {
+        let (tx, rx) = mpsc::channel(1);
+        let mut out = Forwarder::new(tx);
+        drop(rx);
+        assert!(!out.offer(hint(0)));
+        assert!(!out.resume().await);
     }
 }

@@ -157,6 +157,39 @@ pub(crate) async fn events_since<C: GenericClient>(
         .collect()
 }
 
+/// A chat and its events with id `>= from` (at most `limit`), in one statement, so one
+/// snapshot: the events are exactly the chat's. The chat comes on every row (NULL event
+/// columns when there are none); catching up reads a few events, so the repeat is small.
+pub(crate) async fn chat_since<C: GenericClient>(
+    c: &C,
+    account: &AccountId,
+    key: &ChatKey,
+    from: EventId,
+    limit: u32,
+) -> StoreResult<(Chat, Vec<ChatEvent>)> {
+    let sql = "SELECT c.chat_json, e.seq, e.event_id, e.at, e.kind_json
+               FROM chats c
+               LEFT JOIN LATERAL (
+                   SELECT seq, event_id, at, kind_json FROM chat_events
+                   WHERE chat_num = c.num AND event_id >= $3 ORDER BY event_id LIMIT $4
+               ) e ON true
+               WHERE c.key = $1 AND c.account_id = $2
+               ORDER BY e.event_id";
+    let from = i32::try_from(from.0).unwrap_or(i32::MAX);
+    let params: db::Params<'_> = &[&key.as_str(), &account.as_str(), &from, &i64::from(limit)];
+    let found = db::rows(c, sql, params).await?;
+    let first = found.first().ok_or(StoreError::NotFound("chat"))?;
+    let chat = chat_from_json(rows::get(first, 0, "chat")?)?;
+    let mut events = Vec::with_capacity(found.len());
+    for row in &found {
+        let id: Option<i32> = rows::get(row, 2, "event")?;
+        if id.is_some() {
+            events.push(rows::event(row, 1)?);
+        }
+    }
+    Ok((chat, events))
+}
+
 /// Every chat not yet ended, server-wide, by number (served by the partial `chats_open` index).
 pub(crate) async fn open_chats<C: GenericClient>(c: &C) -> StoreResult<Vec<Chat>> {
     let sql = "SELECT chat_json FROM chats WHERE state IN ('waiting', 'chatting') ORDER BY num";

@@ -21,19 +21,7 @@ use crate::{
     staff_mail, topics, visitors, wake,
 };
 
-/// Opens a transaction on `$client`, runs `$write` (an expression using `tx`) and then the
-/// wake-up `$notify` in it, and commits: the other nodes hear of the write exactly when it is
-/// visible, and never of one rolled back.
-macro_rules! notifying {
-    ($client:expr, |$tx:ident| $write:expr, $notify:expr) => {{
-        let mut client = $client;
-        let $tx = crate::chats::begin(&mut client).await?;
-        let out = $write.await?;
-        $notify.await?;
-        $tx.commit().await.map_err(error::pg)?;
-        Ok(out)
-    }};
-}
+use crate::wake::notifying;
 
 #[async_trait]
 impl Store for PgStore {
@@ -57,7 +45,7 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| directory::create_skill(&tx, new),
-            wake::notify_directory(&tx, &self.scope, &new.account)
+            wake::notify_directory(&tx, &self.origin, &new.account)
         )
     }
 
@@ -69,12 +57,12 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| topics::update_skill(&tx, skill),
-            wake::notify_directory(&tx, &self.scope, &skill.account)
+            wake::notify_directory(&tx, &self.origin, &skill.account)
         )
     }
 
     async fn delete_skill(&self, account: &AccountId, id: SkillId) -> StoreResult<()> {
-        topics::delete_skill(&self.pool, &self.scope, account, id).await
+        topics::delete_skill(&self.pool, &self.origin, account, id).await
     }
 
     async fn topic_settings(
@@ -94,7 +82,7 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| topics::put_settings(&tx, account, id, settings),
-            wake::notify_directory(&tx, &self.scope, account)
+            wake::notify_directory(&tx, &self.origin, account)
         )
     }
 
@@ -102,15 +90,15 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| directory::create_agent(&tx, new),
-            wake::notify_directory(&tx, &self.scope, &new.account)
+            wake::notify_directory(&tx, &self.origin, &new.account)
         )
     }
 
     async fn update_agent(&self, agent: &Agent, at: Timestamp) -> StoreResult<()> {
         let mut client = self.client().await?;
         let tx = crate::chats::begin(&mut client).await?;
-        let change = directory::update_agent(&tx, agent).await?;
-        wake::notify_directory(&tx, &self.scope, &agent.account).await?;
+        let (hint, change) = directory::update_agent(&tx, agent).await?;
+        wake::notify_agent(&tx, &self.origin, &hint).await?;
         // The availability event takes the global counter, so it is the last statement.
         if let Some(kind) = change {
             crate::account_events::append(&tx, &agent.account, at, None, kind).await?;
@@ -136,7 +124,7 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| directory::create_app_key(&tx, new, now),
-            wake::notify_directory(&tx, &self.scope, &new.account)
+            wake::notify_directory(&tx, &self.origin, &new.account)
         )
     }
 
@@ -149,7 +137,7 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| directory::set_app_key_feed(&tx, account, key, feed),
-            wake::notify_directory(&tx, &self.scope, account)
+            wake::notify_directory(&tx, &self.origin, account)
         )
     }
 
@@ -158,7 +146,7 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| app_logins::create(&tx, new),
-            wake::notify_directory(&tx, &self.scope, &new.account)
+            wake::notify_directory(&tx, &self.origin, &new.account)
         )
     }
 
@@ -179,7 +167,7 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| app_logins::revoke(&tx, account, id, at),
-            wake::notify_directory(&tx, &self.scope, account)
+            wake::notify_directory(&tx, &self.origin, account)
         )
     }
 
@@ -226,6 +214,16 @@ impl Store for PgStore {
         queries::events_since(&self.client().await?, account, key, from, limit).await
     }
 
+    async fn chat_since(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        from: EventId,
+        limit: u32,
+    ) -> StoreResult<(Chat, Vec<ChatEvent>)> {
+        queries::chat_since(&self.wake_client().await?, account, key, from, limit).await
+    }
+
     async fn open_chats(&self) -> StoreResult<Vec<Chat>> {
         queries::open_chats(&self.client().await?).await
     }
@@ -264,7 +262,7 @@ impl Store for PgStore {
         notifying!(
             self.client().await?,
             |tx| sessions::delete_family(&tx, key_hash),
-            wake::notify_session(&tx, &self.scope, key_hash)
+            wake::notify_session(&tx, &self.origin, key_hash)
         )
     }
 

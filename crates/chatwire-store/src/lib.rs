@@ -19,6 +19,7 @@ pub mod sql_chat_query;
 mod store;
 mod survey_store;
 pub mod timed;
+mod wakeup;
 mod webhook_store;
 
 #[cfg(feature = "testing")]
@@ -32,6 +33,7 @@ pub use admin::AdminStore;
 pub use decide::{acting_agent, decide_and_apply};
 pub use error::{StoreError, StoreResult};
 pub use history::HistoryStore;
-pub use store::{Committed, FeedItem, NewSkill, PoolStatus, Store, Wakeup};
+pub use store::{Committed, FeedItem, NewSkill, PoolStatus, Store};
 pub use survey_store::SurveyStore;
+pub use wakeup::Wakeup;
 pub use webhook_store::WebhookStore;

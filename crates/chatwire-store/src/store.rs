@@ -10,7 +10,7 @@ use chatwire_core::{
 };
 use futures::stream::BoxStream;
 
-use crate::{AdminStore, HistoryStore, StoreResult, SurveyStore, WebhookStore};
+use crate::{AdminStore, HistoryStore, StoreResult, SurveyStore, Wakeup, WebhookStore};
 
 pub use chatwire_core::{Committed, FeedItem};
 
@@ -25,32 +25,6 @@ pub struct NewSkill {
     pub description: String,
     /// Welcome line sent when an agent accepts; empty for none.
     pub welcome_message: String,
-}
-
-/// A hint that something changed in a store other processes (nodes) write too (PostgreSQL
-/// `NOTIFY`). Sent only for committed writes, so whoever reads the store after receiving one
-/// sees the change. Every node also receives its own writes back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Wakeup {
-    /// A chat was written (opened, events appended, or info changed); it now has `revision`
-    /// (`Chat::revision`), so a reader holding that revision or a newer one can skip it.
-    Chat {
-        /// The chat's account.
-        account: AccountId,
-        /// The chat.
-        key: ChatKey,
-        /// The chat's revision as this write committed it.
-        revision: u64,
-    },
-    /// The account's directory changed: an agent (availability, skills, limits, names), a
-    /// skill or its topic settings, or an app key.
-    Directory(AccountId),
-    /// The session with this key hash was deleted, with every session whose parent it is
-    /// (`Store::delete_session_family`: a logout).
-    SessionFamily(String),
-    /// Hints may have been lost (the connection was re-established, or a reader fell behind):
-    /// anything may have changed.
-    All,
 }
 
 /// A connection pool's use at one moment.
@@ -159,6 +133,26 @@ pub trait Store:
         from: EventId,
         limit: u32,
     ) -> StoreResult<Vec<ChatEvent>>;
+    /// A chat and its events with id `>= from` (at most `limit`) as of one moment: what a node
+    /// catching up with another node's write needs, in one round trip where the backend can.
+    /// The default reads the chat, then at most the events it counts (two calls).
+    async fn chat_since(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        from: EventId,
+        limit: u32,
+    ) -> StoreResult<(Chat, Vec<ChatEvent>)> {
+        let chat = self.get_chat(account, key).await?;
+        let counted = chat.next_event_id.0.saturating_sub(from.0);
+        let limit = counted.min(limit);
+        let events = if limit == 0 {
+            Vec::new()
+        } else {
+            self.events_since(account, key, from, limit).await?
+        };
+        Ok((chat, events))
+    }
     /// Every chat not yet ended, server-wide (the engine warms its in-memory index from it).
     async fn open_chats(&self) -> StoreResult<Vec<Chat>>;
     /// Chats of an account that `agent` handled, most recent first, at most `limit`.

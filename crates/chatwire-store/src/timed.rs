@@ -105,6 +105,7 @@ timed_store! {
     async fn get_chat(&self, account: &AccountId, key: &ChatKey) -> StoreResult<Chat>;
     async fn get_chat_by_num(&self, account: &AccountId, num: ChatNum) -> StoreResult<Chat>;
     async fn events_since(&self, account: &AccountId, key: &ChatKey, from: EventId, limit: u32) -> StoreResult<Vec<ChatEvent>>;
+    async fn chat_since(&self, account: &AccountId, key: &ChatKey, from: EventId, limit: u32) -> StoreResult<(Chat, Vec<ChatEvent>)>;
     async fn open_chats(&self) -> StoreResult<Vec<Chat>>;
     async fn chats_of_agent(&self, account: &AccountId, agent: AgentId, limit: u32) -> StoreResult<Vec<Chat>>;
     async fn query_chats(&self, query: &ChatQuery) -> StoreResult<Vec<Chat>>;

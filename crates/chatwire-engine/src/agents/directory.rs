@@ -7,15 +7,16 @@
 //! every request and must not hit the database. Snapshots older than `directory_ttl` are
 //! reloaded, so changes made elsewhere (the admin CLI) show up within that time. With a shared
 //! store, another node's change is reported by a wake-up and drops the snapshot at once
-//! (`forget_directory`); an epoch counter keeps a load that raced such a drop from caching
-//! what it read before the change.
+//! (`forget_directory`), or patches it when only an agent's availability changed
+//! (`patch_availability`); an epoch counter keeps a load that raced either from caching what
+//! it read before the change.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
-use chatwire_core::{Account, AccountId, Agent, AgentId, AppKey, Skill};
+use chatwire_core::{Account, AccountId, Agent, AgentId, AppKey, Availability, Skill};
 
 use crate::{Engine, EngineError, EngineResult};
 
@@ -93,6 +94,34 @@ impl Engine {
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|_, k| &k.account != account);
+    }
+
+    /// Sets one cached agent's availability (changed on another node, which said so in its
+    /// wake-up), so nothing is reloaded. A load racing this may have read the old value, so
+    /// it is not cached (epoch). An agent the snapshot lacks means the snapshot is stale:
+    /// dropped.
+    pub(crate) fn patch_availability(
+        &self,
+        account: &AccountId,
+        agent: AgentId,
+        availability: Availability,
+    ) {
+        let directory = &self.0.directory;
+        directory.epoch.fetch_add(1, Ordering::SeqCst);
+        let mut all = directory
+            .accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Some(dir) = all.get_mut(account) else {
+            return;
+        };
+        if dir.agents.contains_key(&agent) {
+            if let Some(cached) = Arc::make_mut(dir).agents.get_mut(&agent) {
+                cached.availability = availability;
+            }
+        } else {
+            all.remove(account);
+        }
     }
 
     /// Drops every cached directory and app key (wake-ups were lost).

@@ -1,11 +1,16 @@
 //! Several nodes on one database: consuming the store's wake-ups ([`Wakeup`]) so that what
 //! another node commits reaches this node's memory and waiters.
 //!
-//! - `Chat`: the tail is caught up from the store (`live::refresh`), then the chat's and the
-//!   account's waiters are woken. The node's own commits come back too and stop at a revision
-//!   comparison.
-//! - `Directory`: the account's cached agents, skills, app keys and sessions are dropped (the next use
-//!   reloads them) and the account's waiters are woken (ring counts follow availability).
+//! - `Chat`: the tail is caught up from the store in one read (`live::refresh`), then the
+//!   chat's and the account's waiters are woken. Wake-ups for a chat whose catch-up is in
+//!   flight are coalesced: they only raise the revision wanted, and the running handler looks
+//!   again once done (mostly finding its read already covered them), so a burst of lines
+//!   costs about one read, not one per line. A node's own commits, where they come back,
+//!   stop at a revision comparison.
+//! - `Availability`: the cached agent is patched in place (nothing is read) and the account's
+//!   waiters are woken (ring counts follow availability).
+//! - `Directory`: the account's cached agents, skills, app keys and sessions are dropped (the
+//!   next use reloads them) and the account's waiters are woken.
 //! - `SessionFamily`: the cached sessions of a logged-out login are dropped.
 //! - `All` (hints were lost): everything is re-synced and every waiter re-samples.
 //!
@@ -16,8 +21,12 @@
 //!
 //! What it must not do: wake a waiter before memory holds the change it is woken for.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::atomic::Ordering;
+use std::sync::{Mutex, PoisonError};
 
+use chatwire_core::{AccountId, ChatKey, EventId};
 use chatwire_store::Wakeup;
 use futures::stream::{BoxStream, StreamExt};
 
@@ -26,13 +35,32 @@ use crate::{Engine, Topic};
 /// Wake-ups handled at once.
 const CONCURRENCY: usize = 16;
 
+/// The chats being caught up now, each with the newest revision (and next event id) a
+/// wake-up has asked for meanwhile.
+#[derive(Default)]
+struct InFlight(Mutex<HashMap<(AccountId, ChatKey), (u64, EventId)>>);
+
 /// Starts the task consuming `hints`; it stops at shutdown or when the stream ends.
 pub(crate) fn spawn(engine: Engine, hints: BoxStream<'static, Wakeup>) {
     let stop = engine.0.shutdown.clone().cancelled_owned();
     tokio::spawn(async move {
+        let in_flight = InFlight::default();
         hints
             .take_until(stop)
-            .for_each_concurrent(CONCURRENCY, |hint| engine.on_wakeup(hint))
+            .for_each_concurrent(CONCURRENCY, |hint| async {
+                match hint {
+                    Wakeup::Chat {
+                        account,
+                        key,
+                        revision,
+                        next_event,
+                    } => {
+                        let wanted = (revision, next_event);
+                        engine.chat_hint(&in_flight, account, key, wanted).await;
+                    }
+                    other => engine.on_wakeup(other).await,
+                }
+            })
             .await;
         if !engine.0.shutdown.is_cancelled() {
             tracing::error!("the store's wake-ups ended: changes from other nodes go unseen");
@@ -41,6 +69,43 @@ pub(crate) fn spawn(engine: Engine, hints: BoxStream<'static, Wakeup>) {
 }
 
 impl Engine {
+    /// Handles a chat's wake-up, coalesced with the others for that chat (see the module
+    /// docs): if its catch-up is in flight, only records what is wanted.
+    async fn chat_hint(
+        &self,
+        in_flight: &InFlight,
+        account: AccountId,
+        key: ChatKey,
+        wanted: (u64, EventId),
+    ) {
+        let id = (account, key);
+        let lock = || in_flight.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match lock().entry(id.clone()) {
+            Entry::Occupied(mut running) => {
+                let (revision, next) = running.get_mut();
+                *revision = (*revision).max(wanted.0);
+                *next = (*next).max(wanted.1);
+                return;
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(wanted);
+            }
+        }
+        let (account, key) = &id;
+        let mut done = 0;
+        loop {
+            let Some(&(revision, next)) = lock().get(&id) else {
+                return;
+            };
+            if revision <= done {
+                lock().remove(&id);
+                return;
+            }
+            self.on_chat_wakeup(account, key, revision, next).await;
+            done = revision;
+        }
+    }
+
     /// Handles one wake-up (see the module docs).
     pub(crate) async fn on_wakeup(&self, hint: Wakeup) {
         match hint {
@@ -48,11 +113,18 @@ impl Engine {
                 account,
                 key,
                 revision,
+                next_event,
             } => {
-                if let Err(e) = self.chat_changed(&account, &key, revision).await {
-                    tracing::warn!(chat.id = %key, error = %e, "cannot catch up with a chat; re-syncing");
-                    self.0.resync_needed.store(true, Ordering::SeqCst);
-                }
+                self.on_chat_wakeup(&account, &key, revision, next_event)
+                    .await
+            }
+            Wakeup::Availability {
+                account,
+                agent,
+                availability,
+            } => {
+                self.patch_availability(&account, agent, availability);
+                self.0.notifier.notify(&Topic::Account(account));
             }
             Wakeup::Directory(account) => {
                 self.forget_directory(&account);
@@ -61,6 +133,19 @@ impl Engine {
             }
             Wakeup::SessionFamily(key_hash) => self.forget_session_family(&key_hash),
             Wakeup::All => self.resync().await,
+        }
+    }
+
+    async fn on_chat_wakeup(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        revision: u64,
+        next: EventId,
+    ) {
+        if let Err(e) = self.chat_changed(account, key, revision, next).await {
+            tracing::warn!(chat.id = %key, error = %e, "cannot catch up with a chat; re-syncing");
+            self.0.resync_needed.store(true, Ordering::SeqCst);
         }
     }
 

@@ -1,6 +1,8 @@
 //! A [`Store`] for tests that forwards to a [`MemoryStore`] and counts the reads the live tails
-//! exist to avoid (`get_chat`, `get_chat_by_num`, `events_since`); it can also slow those reads down, or hold one
-//! history read open, so tests can line readers and commits up deterministically.
+//! exist to avoid (`get_chat`, `get_chat_by_num`, `events_since`) and every call in all (each
+//! is at least one database round trip on PostgreSQL); it can also slow those reads down, or
+//! hold one history read open, so tests can line readers and commits up deterministically.
+//! Several counting stores can share one memory store ([`CountingStore::over`]): one per node.
 //!
 //! `Store` is an `async_trait`, which the engine does not depend on; the forwarding methods
 //! spell out the signatures that macro generates (one lifetime per reference, all outliving the
@@ -21,7 +23,8 @@ use chatwire_core::{
     TopicSettings,
 };
 use chatwire_store::memory::MemoryStore;
-use chatwire_store::{Committed, FeedItem, HistoryStore, NewSkill, Store, StoreResult};
+use chatwire_store::{Committed, FeedItem, HistoryStore, NewSkill, Store, StoreResult, Wakeup};
+use futures::stream::BoxStream;
 use tokio::sync::oneshot;
 
 use crate::{Engine, EngineConfig};
@@ -36,7 +39,10 @@ type Hold = (oneshot::Sender<()>, oneshot::Receiver<()>);
 /// The counting store.
 #[derive(Default)]
 pub(super) struct CountingStore {
-    inner: MemoryStore,
+    inner: Arc<MemoryStore>,
+    calls: AtomicUsize,
+    /// The name of every call, in order (for failure messages).
+    log: Mutex<Vec<&'static str>>,
     get_chat: AtomicUsize,
     get_chat_by_num: AtomicUsize,
     events_since: AtomicUsize,
@@ -45,6 +51,30 @@ pub(super) struct CountingStore {
 }
 
 impl CountingStore {
+    /// A counting view of `inner`, which other views (nodes) may share.
+    pub(super) fn over(inner: Arc<MemoryStore>) -> Self {
+        Self {
+            inner,
+            ..Self::default()
+        }
+    }
+
+    /// How many store calls were made in all, of any method.
+    pub(super) fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+
+    /// The methods called from call number `from` on (see [`CountingStore::calls`]).
+    pub(super) fn calls_from(&self, from: usize) -> Vec<&'static str> {
+        let log = self.log.lock().expect("log");
+        log.get(from..).unwrap_or_default().to_vec()
+    }
+
+    fn count(&self, name: &'static str) {
+        self.log.lock().expect("log").push(name);
+        self.calls.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// How many `events_since` calls were made.
     pub(super) fn events_since_calls(&self) -> usize {
         self.events_since.load(Ordering::SeqCst)
@@ -60,7 +90,7 @@ impl CountingStore {
         self.get_chat_by_num.load(Ordering::SeqCst)
     }
 
-    /// Makes every later `get_chat` / `events_since` take this long (so concurrent readers
+    /// Makes every later `get_chat` / `events_since` / `chat_since` take this long (so concurrent readers
     /// overlap inside the store).
     pub(super) fn delay_reads(&self, delay: Duration) {
         let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
@@ -93,6 +123,7 @@ macro_rules! forward {
             $($lt: 'at,)*
             Self: 'at,
         {
+            self.count(stringify!($name));
             self.inner.$name($($arg),*)
         }
     )*};
@@ -186,6 +217,7 @@ impl Store for CountingStore {
         raise_waiting_alert['a](alert: &'a OutboxMail) -> Option<MailId>;
         set_staff_address['a, 'b](account: &'a AccountId, skill: Option<SkillId>, address: Option<&'b str>) -> ();
         staff_addresses['a](account: &'a AccountId) -> chatwire_core::StaffAddresses;
+        wakeups[]() -> Option<BoxStream<'static, Wakeup>>;
     }
 
     fn get_chat<'s, 'a, 'b, 'at>(
@@ -200,9 +232,30 @@ impl Store for CountingStore {
         Self: 'at,
     {
         Box::pin(async move {
+            self.count("get_chat");
             self.get_chat.fetch_add(1, Ordering::SeqCst);
             self.delay().await;
             self.inner.get_chat(account, key).await
+        })
+    }
+
+    fn chat_since<'s, 'a, 'b, 'at>(
+        &'s self,
+        account: &'a AccountId,
+        key: &'b ChatKey,
+        from: EventId,
+        limit: u32,
+    ) -> Fut<'at, (Chat, Vec<ChatEvent>)>
+    where
+        's: 'at,
+        'a: 'at,
+        'b: 'at,
+        Self: 'at,
+    {
+        Box::pin(async move {
+            self.count("chat_since");
+            self.delay().await;
+            self.inner.chat_since(account, key, from, limit).await
         })
     }
 
@@ -217,6 +270,7 @@ impl Store for CountingStore {
         Self: 'at,
     {
         Box::pin(async move {
+            self.count("get_chat_by_num");
             self.get_chat_by_num.fetch_add(1, Ordering::SeqCst);
             self.inner.get_chat_by_num(account, num).await
         })
@@ -236,6 +290,7 @@ impl Store for CountingStore {
         Self: 'at,
     {
         Box::pin(async move {
+            self.count("events_since");
             self.events_since.fetch_add(1, Ordering::SeqCst);
             self.delay().await;
             let answer = self.inner.events_since(account, key, from, limit).await;

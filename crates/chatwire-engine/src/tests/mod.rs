@@ -527,6 +527,7 @@ mod liveness;
 mod multi_node;
 mod named_agent;
 mod readers;
+mod remote_cost;
 mod ring;
 mod ring_nodes;
 mod superoffice;

@@ -124,8 +124,9 @@ async fn postgres_store_counts_ring_outs_of_every_node() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_reports_every_write_nodes_must_hear_of() {
     let Some(db) = TestDb::new() else { return };
-    let store = db.store("hints").await;
-    conformance::run_wakeups(&store).await;
+    let writer = db.store("hints_a").await;
+    let listener = db.store("hints_b").await;
+    conformance::run_wakeups(&writer, &listener).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -111,3 +111,25 @@ async fn the_pool_replaces_connections_the_server_killed() {
         .expect("read after the kill");
     assert_eq!(events.len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_does_not_hear_its_own_writes() {
+    // Arrange: node A listens.
+    let Some(db) = TestDb::new() else { return };
+    let a = db.store("own_a").await;
+    let b = db.store("own_b").await;
+    let mut heard = a
+        .wakeups()
+        .await
+        .expect("wakeups")
+        .expect("postgres has wakeups");
+    let acc = account(&a).await;
+
+    // Act: A opens a chat, then B does.
+    chat(&a, &acc, 5).await;
+    let theirs = chat(&b, &acc, 6).await;
+
+    // Assert: the first wake-up A hears is B's chat: its own write came back to nobody.
+    let first = wait_for(&mut heard, Duration::from_secs(5), |_| true).await;
+    assert!(is_chat(&first, &acc, &theirs), "{first:?}");
+}

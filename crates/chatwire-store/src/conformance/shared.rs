@@ -232,11 +232,13 @@ async fn expect_hint(
     assert_eq!(found, Ok(true), "no wake-up for {what}");
 }
 
-/// Every kind of write a node must hear about yields its hint, after the write returns.
-/// Only for backends whose [`Store::wakeups`] is `Some`.
-pub async fn run_wakeups(store: &dyn Store) {
+/// Every kind of write a node must hear about yields its hint to `listener`, after the write
+/// returns. `store` writes: another node of the same database (a backend may drop a node's
+/// own hints, as PostgreSQL does), or the same store where it does not. Only for backends
+/// whose [`Store::wakeups`] is `Some`.
+pub async fn run_wakeups(store: &dyn Store, listener: &dyn Store) {
     // Arrange
-    let mut hints = store
+    let mut hints = listener
         .wakeups()
         .await
         .expect("wakeups")
@@ -249,17 +251,16 @@ pub async fn run_wakeups(store: &dyn Store) {
         .await
         .expect("open")
         .chat;
-    let chat_hint = |revision: u64| {
-        let (acc, key) = (acc.clone(), opened.key.clone());
-        move |w: &Wakeup| {
-            *w == Wakeup::Chat {
-                account: acc.clone(),
-                key: key.clone(),
-                revision,
-            }
-        }
+    let chat_hint = |chat: &chatwire_core::Chat| {
+        let wanted = Wakeup::Chat {
+            account: acc.clone(),
+            key: opened.key.clone(),
+            revision: chat.revision,
+            next_event: chat.next_event_id,
+        };
+        move |w: &Wakeup| *w == wanted
     };
-    expect_hint(&mut hints, "opening a chat", chat_hint(opened.revision)).await;
+    expect_hint(&mut hints, "opening a chat", chat_hint(&opened)).await;
     let lined = store
         .execute(
             &acc,
@@ -270,7 +271,7 @@ pub async fn run_wakeups(store: &dyn Store) {
         .await
         .expect("line")
         .chat;
-    expect_hint(&mut hints, "a line", chat_hint(lined.revision)).await;
+    expect_hint(&mut hints, "a line", chat_hint(&lined)).await;
 
     // Directory writes name the account.
     let directory = |what: &'static str| {
@@ -285,7 +286,19 @@ pub async fn run_wakeups(store: &dyn Store) {
         .update_agent(&someone, chatwire_core::Timestamp(0))
         .await
         .expect("update agent");
-    let (what, wanted) = directory("an agent's availability");
+    let patch = Wakeup::Availability {
+        account: acc.clone(),
+        agent: someone.id,
+        availability: chatwire_core::Availability::Online,
+    };
+    expect_hint(&mut hints, "an agent's availability alone", |w| *w == patch).await;
+    someone.availability = chatwire_core::Availability::Away;
+    someone.nickname = "renamed".into();
+    store
+        .update_agent(&someone, chatwire_core::Timestamp(0))
+        .await
+        .expect("update agent");
+    let (what, wanted) = directory("an agent's availability and name");
     expect_hint(&mut hints, what, wanted).await;
     let skill = store
         .create_skill(&NewSkill {

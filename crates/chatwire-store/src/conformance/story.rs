@@ -260,6 +260,28 @@ pub async fn run_story(store: &dyn Store) {
     );
     assert!(matches!(&all[4].kind, EventKind::Line(l) if l.text == "hello"));
 
+    // The chat with its events from a point: the same chat, the same events, bounded.
+    let (chat, since) = store
+        .chat_since(&acc, &key, EventId(12), 1_000)
+        .await
+        .expect("chat since");
+    assert_eq!(chat, store.get_chat(&acc, &key).await.expect("get"));
+    assert_eq!(since, all[12..]);
+    let (_, capped) = store
+        .chat_since(&acc, &key, EventId(5), 3)
+        .await
+        .expect("capped");
+    assert_eq!(capped, page);
+    let (_, none) = store
+        .chat_since(&acc, &key, EventId(14), 10)
+        .await
+        .expect("at the end");
+    assert!(none.is_empty());
+    assert!(matches!(
+        store.chat_since(&stranger, &key, EventId(0), 10).await,
+        Err(StoreError::NotFound(_))
+    ));
+
     // The account feed lists the chat's events in seq order and nothing of other accounts.
     let feed = store
         .feed_since(&acc, GlobalSeq(0), 1_000)

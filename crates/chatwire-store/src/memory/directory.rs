@@ -78,6 +78,7 @@ impl MemoryStore {
         {
             Some(slot) => {
                 let from = slot.availability;
+                let hint = Wakeup::for_agent_update(slot, agent);
                 *slot = agent.clone();
                 if from != agent.availability {
                     let kind = chatwire_core::AccountEventKind::AgentAvailability {
@@ -87,7 +88,7 @@ impl MemoryStore {
                     };
                     inner.append_account_event(&agent.account, at, kind);
                 }
-                self.emit(Wakeup::Directory(agent.account.clone()));
+                self.emit(hint);
                 Ok(())
             }
             None => Err(StoreError::NotFound("agent")),

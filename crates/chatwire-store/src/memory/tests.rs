@@ -64,7 +64,8 @@ async fn memory_store_keeps_the_visitors_last_sighting() {
 
 #[tokio::test]
 async fn a_memory_store_with_wakeups_reports_every_write() {
-    conformance::run_wakeups(&MemoryStore::with_wakeups()).await;
+    let store = MemoryStore::with_wakeups();
+    conformance::run_wakeups(&store, &store).await;
 }
 
 #[tokio::test]

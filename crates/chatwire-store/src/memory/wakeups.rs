@@ -78,6 +78,7 @@ impl MemoryStore {
             account: chat.account.clone(),
             key: chat.key.clone(),
             revision: chat.revision,
+            next_event: chat.next_event_id,
         });
     }
 }

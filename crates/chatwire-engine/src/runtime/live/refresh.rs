@@ -1,32 +1,36 @@
 //! Catching the live tails up with commits made by other nodes (reported by the store's
 //! wake-ups, see `crate::runtime::wakeups`).
 //!
-//! A chat write elsewhere makes this node re-read the chat and absorb the events it misses,
-//! exactly like a local commit, before waking the chat's waiters: a woken waiter re-samples
-//! memory and must find the event there. A tail more than a window behind is replaced by an
-//! empty one that fills lazily, so catching up never costs more than one bounded read. After a
-//! lost connection every open chat is re-read in one query and lagging tails are replaced.
+//! A chat write elsewhere makes this node read the chat and the events it misses in one store
+//! call (`Store::chat_since`: one round trip on PostgreSQL) and absorb them exactly like a
+//! local commit, before waking the chat's waiters: a woken waiter re-samples memory and must
+//! find the event there. A tail more than a window behind (the wake-up says how far before
+//! anything is read) is replaced by an empty one that fills lazily, so catching up never costs
+//! more than one bounded read. After a lost connection every open chat is re-read in one
+//! query and lagging tails are replaced.
 //!
 //! What it must not do: wake anyone before memory holds the change, or read the store for a
-//! revision this node has already woken its waiters for (its own commits come back too).
+//! revision this node has already woken its waiters for (its own commits may come back too).
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chatwire_core::{AccountId, Chat, ChatKey, ChatState};
+use chatwire_core::{AccountId, Chat, ChatEvent, ChatKey, ChatState, EventId};
 use chatwire_store::{Committed, StoreError};
 
 use super::{TailRef, lock};
 use crate::{Engine, EngineResult, Topic};
 
 impl Engine {
-    /// A chat was committed (here or elsewhere) at `revision`: bring memory up to it, then wake
-    /// the chat's and the account's waiters. A revision already woken for costs nothing more.
+    /// A chat was committed (here or elsewhere) at `revision`, with `next_event` as its next
+    /// event id: bring memory up to it, then wake the chat's and the account's waiters. A
+    /// revision already woken for costs nothing more, any other one store call.
     pub(crate) async fn chat_changed(
         &self,
         account: &AccountId,
         key: &ChatKey,
         revision: u64,
+        next_event: EventId,
     ) -> EngineResult<()> {
         let tail = match self.0.live.get(account, key) {
             Some(tail) if lock(&tail).notified_revision >= revision => return Ok(()),
@@ -34,7 +38,8 @@ impl Engine {
             None => {
                 // Not held: a chat opened on another node (it must enter the index, or ring
                 // counts here would not see it), or an ended chat evicted here. Ended chats
-                // never change again, so one nobody here watches is not loaded back.
+                // never change again, so one nobody here watches is not loaded back. The
+                // new tail starts empty and fills lazily, so this is the only read.
                 let chat = match self.0.store.get_chat(account, key).await {
                     Ok(chat) => chat,
                     Err(StoreError::NotFound(_)) => return Ok(()),
@@ -48,49 +53,69 @@ impl Engine {
                 self.0.live.upsert(&chat, self.now())
             }
         };
-        self.catch_up(&tail, revision).await?;
+        self.catch_up(&tail, revision, Some(next_event)).await?;
         self.0.notifier.notify(&Topic::Chat(key.clone()));
         self.0.notifier.notify(&Topic::Account(account.clone()));
         Ok(())
     }
 
-    /// Brings one tail up to at least `revision`: the chat as committed (unless memory already
-    /// has that revision) and every event it lacks, or a fresh empty tail when more than a
-    /// window is missing. Marks the revision as woken; the caller wakes.
-    async fn catch_up(&self, tail: &TailRef, revision: u64) -> EngineResult<()> {
-        let held = lock(tail).chat.clone();
-        let chat = if held.revision >= revision {
-            held
-        } else {
-            Arc::new(self.0.store.get_chat(&held.account, &held.key).await?)
+    /// Brings one tail up to at least `revision`: the chat as committed and every event it
+    /// lacks (one read, none when memory has that revision and those events), or a fresh
+    /// empty tail when more than a window is missing. `next_event`, when the wake-up told it,
+    /// says that before reading. Marks the revision as woken; the caller wakes.
+    async fn catch_up(
+        &self,
+        tail: &TailRef,
+        revision: u64,
+        next_event: Option<EventId>,
+    ) -> EngineResult<()> {
+        let (held, from) = {
+            let t = lock(tail);
+            (Arc::clone(&t.chat), t.contiguous_next())
         };
         let window = self.0.config.tail_window;
-        let from = lock(tail).contiguous_next();
-        let missing = chat.next_event_id.0.saturating_sub(from.0);
-        let tail = if usize::try_from(missing).unwrap_or(usize::MAX) > window {
-            self.0.live.reset(&chat, self.now())
-        } else {
-            let events = if missing == 0 {
-                Vec::new()
+        let too_far = |next: EventId| {
+            usize::try_from(next.0.saturating_sub(from.0)).unwrap_or(usize::MAX) > window
+        };
+        let store = &self.0.store;
+        let (account, key) = (&held.account, &held.key);
+        // `None` events: more than a window is missing, so the tail is replaced instead.
+        let (chat, events): (Arc<Chat>, Option<Vec<ChatEvent>>) = if held.revision >= revision {
+            // Memory has the chat; only events of a lazily filled tail can be missing.
+            let missing = held.next_event_id.0.saturating_sub(from.0);
+            let events = if too_far(held.next_event_id) {
+                None
+            } else if missing == 0 {
+                Some(Vec::new())
             } else {
-                self.0
-                    .store
-                    .events_since(&chat.account, &chat.key, from, missing)
-                    .await?
+                Some(store.events_since(account, key, from, missing).await?)
             };
-            lock(tail).absorb(&chat, &events, window);
-            // A re-sync may have replaced this chat's tail while the reads above were in
-            // flight; the new one must get the events too (absorbing is idempotent).
-            let current = self.0.live.upsert(&chat, self.now());
-            if !Arc::ptr_eq(&current, tail) {
-                lock(&current).absorb(&chat, &events, window);
+            (held.clone(), events)
+        } else if next_event.is_some_and(too_far) {
+            (Arc::new(store.get_chat(account, key).await?), None)
+        } else {
+            let limit = u32::try_from(window).unwrap_or(u32::MAX);
+            let (chat, events) = store.chat_since(account, key, from, limit).await?;
+            let events = (!too_far(chat.next_event_id)).then_some(events);
+            (Arc::new(chat), events)
+        };
+        let tail = match events {
+            None => self.0.live.reset(&chat, self.now()),
+            Some(events) => {
+                lock(tail).absorb(&chat, &events, window);
+                // A re-sync may have replaced this chat's tail while the read above was in
+                // flight; the new one must get the events too (absorbing is idempotent).
+                let current = self.0.live.upsert(&chat, self.now());
+                if !Arc::ptr_eq(&current, tail) {
+                    lock(&current).absorb(&chat, &events, window);
+                }
+                // Accepts made elsewhere count for this node's wait estimates too.
+                self.0.waits.record(&Committed {
+                    chat: Chat::clone(&chat),
+                    events,
+                });
+                Arc::clone(tail)
             }
-            // Accepts made elsewhere count for this node's wait estimates too.
-            self.0.waits.record(&Committed {
-                chat: Chat::clone(&chat),
-                events,
-            });
-            Arc::clone(tail)
         };
         let mut t = lock(&tail);
         t.notified_revision = t.notified_revision.max(chat.revision);
@@ -125,7 +150,7 @@ impl Engine {
             };
             if gone {
                 // Ended elsewhere (ended chats are not in `open`): read how.
-                self.catch_up(&tail, u64::MAX).await?;
+                self.catch_up(&tail, u64::MAX, None).await?;
             }
         }
         self.forget_directories();

@@ -1,0 +1,170 @@
+//! What another node's write costs this node: every store call is a database round trip on
+//! PostgreSQL, so node B's calls are counted ([`CountingStore`]) while node A writes through
+//! the same (in-memory) store. The bounds: one call per remote write, fewer than one per line
+//! when lines arrive faster than a read takes, none for an availability change.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chatwire_core::{Actor, Availability, EventId, Timestamp};
+use chatwire_store::Store;
+use chatwire_store::memory::MemoryStore;
+
+use super::counting_store::CountingStore;
+use super::readers::Who;
+use super::{Fixture, populate};
+use crate::{Engine, EngineConfig, LineInput, ManualClock};
+
+/// Long-polls here wait far longer than a test may take: returning proves a wake.
+const LONG_POLL: Duration = Duration::from_secs(30);
+/// How long a test waits for B to catch up before it fails.
+const PROMPTLY: Duration = Duration::from_secs(2);
+
+/// Node A (the fixture's engine) and node B, whose store calls are counted.
+async fn two_nodes() -> (Fixture, Engine, Arc<CountingStore>) {
+    let store = Arc::new(MemoryStore::with_wakeups());
+    let clock = Arc::new(ManualClock::new(Timestamp(1_700_000_000_000)));
+    let config = EngineConfig {
+        directory_ttl: Duration::from_secs(3600),
+        sweep_interval: Duration::from_secs(3600),
+        ..EngineConfig::default()
+    };
+    let counted = Arc::new(CountingStore::over(Arc::clone(&store)));
+    let shared: Arc<dyn Store> = store.clone();
+    let a = Engine::with_clock(shared, config.clone(), clock.clone());
+    let b = Engine::with_clock(counted.clone(), config, clock.clone());
+    let (account, agents) = populate(&a).await;
+    a.start().await.expect("start a");
+    b.start().await.expect("start b");
+    let f = Fixture {
+        engine: a,
+        store,
+        clock,
+        account,
+        agents,
+    };
+    (f, b, counted)
+}
+
+/// Lets B's wake-up handlers run to the end.
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+/// A chat opened on A that B holds (and has caught up with).
+async fn chat_on_both(f: &Fixture, b: &Engine) -> chatwire_core::ChatKey {
+    let key = f.request("Sales").await;
+    let deadline = tokio::time::Instant::now() + PROMPTLY;
+    while !b.open_chats(&f.account).iter().any(|c| c.key == key) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "B never held the chat"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    settle().await;
+    key
+}
+
+async fn post(f: &Fixture, key: &chatwire_core::ChatKey, text: &str) {
+    f.engine
+        .post_line(&f.account, key, Actor::Visitor, LineInput::plain(text))
+        .await
+        .expect("line");
+}
+
+#[tokio::test]
+async fn a_line_posted_on_another_node_costs_this_node_one_store_call() {
+    // Arrange: B's agent long-polls a chat B holds.
+    let (f, b, counted) = two_nodes().await;
+    let key = chat_on_both(&f, &b).await;
+    let from = b.chat(&f.account, &key).await.expect("chat").next_event_id;
+    // The agent's first poll loads the directory and fills the tail: not what is measured.
+    b.poll(&f.account, &key, EventId(0), Who::Agent(f.agents[0]))
+        .await
+        .expect("first poll");
+    let before = counted.calls();
+    let (acc, k, agent) = (f.account.clone(), key.clone(), f.agents[0]);
+    let b2 = b.clone();
+    let poll = tokio::spawn(async move {
+        b2.poll_wait(&acc, &k, from, Who::Agent(agent), LONG_POLL)
+            .await
+    });
+    settle().await;
+
+    // Act
+    post(&f, &key, "one").await;
+
+    // Assert: the waiter got the line, and B paid one store call (round trip) for it.
+    let view = tokio::time::timeout(PROMPTLY, poll)
+        .await
+        .expect("woken promptly")
+        .expect("task")
+        .expect("view");
+    let texts: Vec<_> = view.events.iter().filter_map(super::line_text).collect();
+    assert_eq!(texts, vec!["one".to_owned()]);
+    settle().await;
+    assert_eq!(
+        counted.calls_from(before),
+        ["chat_since"],
+        "store calls on B"
+    );
+}
+
+#[tokio::test]
+async fn a_burst_of_lines_on_another_node_is_read_in_fewer_calls_than_lines() {
+    // Arrange: B's reads are slow, so the burst arrives while the first one is in flight.
+    let (f, b, counted) = two_nodes().await;
+    let key = chat_on_both(&f, &b).await;
+    let agent = Who::Agent(f.agents[0]);
+    b.poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("first poll fills the tail");
+    counted.delay_reads(Duration::from_millis(30));
+    let before = counted.calls();
+
+    // Act
+    for i in 0..10 {
+        post(&f, &key, &format!("line {i}")).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // Assert: B holds every line, read in at most two calls (the one in flight when the burst
+    // began, and one more for everything that arrived meanwhile).
+    let calls = counted.calls() - before;
+    assert!(
+        calls <= 2,
+        "B for a burst of 10 lines: {:?}",
+        counted.calls_from(before)
+    );
+    let view = b
+        .poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("view");
+    let texts: Vec<_> = view.events.iter().filter_map(super::line_text).collect();
+    assert_eq!(texts.len(), 10, "{texts:?}");
+    assert_eq!(counted.calls() - before, calls, "the page came from memory");
+}
+
+#[tokio::test]
+async fn an_availability_change_on_another_node_patches_this_nodes_directory() {
+    // Arrange: a Sales chat rings agent 2 on B, which has the directory cached.
+    let (f, b, counted) = two_nodes().await;
+    chat_on_both(&f, &b).await;
+    let agent = f.agents[1];
+    assert_eq!(b.ring_count(&f.account, agent).await.expect("count"), 1);
+    let before = counted.calls();
+
+    // Act
+    f.engine
+        .set_availability(&f.account, agent, Availability::Away)
+        .await
+        .expect("away");
+    settle().await;
+
+    // Assert: B routes around the Away agent without reloading anything.
+    assert_eq!(b.ring_count(&f.account, agent).await.expect("count"), 0);
+    let seen = b.agent(&f.account, agent).await.expect("agent");
+    assert_eq!(seen.availability, Availability::Away);
+    assert_eq!(counted.calls_from(before), [""; 0], "store calls on B");
+}
