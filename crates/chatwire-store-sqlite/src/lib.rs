@@ -42,12 +42,16 @@ mod account_events;
 mod admin;
 mod app_logins;
 mod backup;
+mod chat_cache;
 mod chat_query;
+mod chat_writes;
 mod conn;
 mod error;
 mod history;
 mod mailbox;
 mod migrate;
+#[cfg(test)]
+mod migrate_revision_tests;
 #[cfg(test)]
 mod migrate_staff_mail_tests;
 mod ops;

@@ -27,6 +27,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_webhooks.sql"),
     include_str!("../migrations/0012_account_events.sql"),
     include_str!("../migrations/0013_staff_mail.sql"),
+    include_str!("../migrations/0014_chat_revision.sql"),
 ];
 
 /// The schema version this build writes and expects.

@@ -1,27 +1,26 @@
-//! The write operations, as run on the writer thread inside a batch's transaction and the job's
-//! own savepoint. Any `Err` returned here rolls back this operation only (see `writer`).
+//! The write operations on accounts, skills, agents and app keys (chats: `chat_writes`), as
+//! run on the writer thread inside a batch's transaction and the job's own savepoint. Any `Err`
+//! returned here rolls back this operation only (see `writer`).
 //!
 //! Semantics follow `chatwire_store::memory` exactly: the same existence checks in the same
 //! order, the same `NotFound` names and `Conflict` cases.
 
 use std::str::FromStr;
 
-use chatwire_core::routing::AgentLoad;
 use chatwire_core::{
-    Account, AccountId, Agent, AgentId, AppKey, Chat, ChatCommand, ChatEvent, ChatKey, ChatNum,
-    DecisionContext, GlobalSeq, NewAgent, NewAppKey, NewChat, Skill, SkillId, Timestamp,
+    Account, AccountId, Agent, AgentId, AppKey, NewAgent, NewAppKey, Skill, SkillId, Timestamp,
 };
 use chatwire_core::{AccountEventKind, Availability};
-use chatwire_store::{
-    Committed, NewSkill, StoreError, StoreResult, acting_agent, decide_and_apply,
-};
+use chatwire_store::{NewSkill, StoreError, StoreResult};
 use rusqlite::{OptionalExtension, params};
 
-use crate::rows::{ChatColumns, chat_json, kind_json, skills_json};
+use crate::rows::skills_json;
 use crate::writer::WriteCx;
-use crate::{error, history, queries};
+use crate::{error, queries};
 
-fn require_account(cx: &WriteCx<'_>, id: &AccountId) -> StoreResult<()> {
+/// `NotFound("account")` unless the account exists (the check every account-owned write makes
+/// first).
+pub(crate) fn require_account(cx: &WriteCx<'_>, id: &AccountId) -> StoreResult<()> {
     if queries::account_exists(cx.conn, id)? {
         Ok(())
     } else {
@@ -203,129 +202,4 @@ pub(crate) fn create_app_key(
         allowed_origins: new.allowed_origins.clone(),
         created_at: now,
     })
-}
-
-/// Opens a chat: numbers it, writes the row and its opening events.
-pub(crate) fn create_chat(
-    cx: &mut WriteCx<'_>,
-    new: NewChat,
-    now: Timestamp,
-) -> StoreResult<Committed> {
-    require_account(cx, &new.account)?;
-    // MAX+1 is safe without a lock: this thread is the only writer and holds the write lock.
-    let num: i64 = cx
-        .conn
-        // Past deleted chats' numbers too (high_water, written by deletions).
-        .prepare_cached(
-            "SELECT MAX(COALESCE((SELECT MAX(num) FROM chats), 0),
-                        COALESCE((SELECT value FROM high_water WHERE name = 'num'), 0)) + 1",
-        )
-        .and_then(|mut s| s.query_row([], |r| r.get(0)))
-        .map_err(error::sql)?;
-    let (mut chat, changes) = Chat::open(new, ChatNum(num), now)?;
-    let events = chat.apply_changes(changes, now, GlobalSeq(cx.last_seq + 1));
-    let sql = "INSERT INTO chats (num, key, account_id, state, agent_id, chat_json, skill_id,
-                   requested_at, accepted_at, ended_at, visitor_name, transfer_from, transfer_to,
-                   visitor_id, customer_email)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
-    let cols = ChatColumns::of(&chat);
-    let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-    stmt.execute(params![
-        chat.num.0,
-        chat.key.as_str(),
-        chat.account.as_str(),
-        cols.state,
-        cols.agent_id,
-        chat_json(&chat)?,
-        cols.skill_id,
-        cols.requested_at,
-        cols.accepted_at,
-        cols.ended_at,
-        cols.visitor_name,
-        cols.transfer_from,
-        cols.transfer_to,
-        chat.visitor_id,
-        cols.customer_email,
-    ])
-    .map_err(error::unique_as(|| "chat key exists".to_owned()))?;
-    history::insert_facts(cx, &chat, &events)?;
-    append(cx, &chat, &events)?;
-    Ok(Committed { chat, events })
-}
-
-/// Decides `cmd` against the chat as committed (including earlier jobs of this batch) and
-/// writes the outcome.
-pub(crate) fn execute(
-    cx: &mut WriteCx<'_>,
-    account: &AccountId,
-    key: &ChatKey,
-    cmd: ChatCommand,
-    now: Timestamp,
-) -> StoreResult<Committed> {
-    let mut chat = queries::get_chat(cx.conn, account, key)?;
-    let ctx = match acting_agent(&cmd) {
-        Some(id) => DecisionContext {
-            agent: Some(AgentLoad {
-                agent: queries::get_agent(cx.conn, account, id)?,
-                active_chats: queries::active_chats(cx.conn, id)?,
-            }),
-        },
-        None => DecisionContext::default(),
-    };
-    let indexed_before = ChatColumns::of(&chat);
-    let events = decide_and_apply(&mut chat, cmd, &ctx, now, GlobalSeq(cx.last_seq + 1))?;
-    // Most writes are lines, which change no indexed column; rewriting only chat_json then
-    // spares SQLite from touching the chats indexes on every line.
-    let json = chat_json(&chat)?;
-    let cols = ChatColumns::of(&chat);
-    let updated = if indexed_before == cols {
-        let sql = "UPDATE chats SET chat_json = ?2 WHERE num = ?1";
-        let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-        stmt.execute(params![chat.num.0, json])
-    } else {
-        let sql = "UPDATE chats SET chat_json = ?2, state = ?3, agent_id = ?4, skill_id = ?5,
-                       requested_at = ?6, accepted_at = ?7, ended_at = ?8, visitor_name = ?9,
-                       transfer_from = ?10, transfer_to = ?11, customer_email = ?12
-                   WHERE num = ?1";
-        let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-        stmt.execute(params![
-            chat.num.0,
-            json,
-            cols.state,
-            cols.agent_id,
-            cols.skill_id,
-            cols.requested_at,
-            cols.accepted_at,
-            cols.ended_at,
-            cols.visitor_name,
-            cols.transfer_from,
-            cols.transfer_to,
-            cols.customer_email,
-        ])
-    };
-    updated.map_err(error::sql)?;
-    history::update_facts(cx, &chat, &events, indexed_before != cols)?;
-    append(cx, &chat, &events)?;
-    Ok(Committed { chat, events })
-}
-
-/// Inserts `events` of `chat` and advances the global sequence past them.
-fn append(cx: &mut WriteCx<'_>, chat: &Chat, events: &[ChatEvent]) -> StoreResult<()> {
-    let sql = "INSERT INTO chat_events (seq, chat_num, event_id, account_id, at, kind_json)
-               VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-    let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-    for e in events {
-        stmt.execute(params![
-            e.seq.0,
-            chat.num.0,
-            i64::from(e.id.0),
-            chat.account.as_str(),
-            e.at.0,
-            kind_json(&e.kind)?,
-        ])
-        .map_err(error::sql)?;
-        history::index_line(cx, e)?;
-        cx.last_seq = e.seq.0;
-    }
-    Ok(())
 }

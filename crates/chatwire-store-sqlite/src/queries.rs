@@ -169,6 +169,27 @@ pub(crate) fn get_chat(conn: &Connection, account: &AccountId, key: &ChatKey) ->
     )
 }
 
+/// A chat's number and the revision its row holds (the `revision` column, migration 0014): what
+/// the writer checks a cached chat against, without reading `chat_json`.
+pub(crate) fn chat_revision(
+    conn: &Connection,
+    account: &AccountId,
+    key: &ChatKey,
+) -> StoreResult<(ChatNum, u64)> {
+    let sql = "SELECT num, revision FROM chats WHERE key = ?1 AND account_id = ?2";
+    one(
+        conn,
+        sql,
+        [key.as_str(), account.as_str()],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        |(num, rev)| {
+            let rev = u64::try_from(rev).map_err(|e| error::corrupt("chat", e))?;
+            Ok((ChatNum(num), rev))
+        },
+        "chat",
+    )
+}
+
 /// A chat of an account by number.
 pub(crate) fn get_chat_by_num(
     conn: &Connection,

@@ -13,7 +13,10 @@ use chatwire_core::{
 };
 use chatwire_store::{Committed, FeedItem, NewSkill, Store, StoreResult};
 
-use crate::{SqliteStore, app_logins, mailbox, ops, outbox, queries, sessions, staff_mail, topics};
+use crate::{
+    SqliteStore, app_logins, chat_writes, mailbox, ops, outbox, queries, sessions, staff_mail,
+    topics,
+};
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -182,7 +185,7 @@ impl Store for SqliteStore {
     #[tracing::instrument(skip_all, fields(account.id = %new.account, chat.id = %new.key))]
     async fn create_chat(&self, new: NewChat, now: Timestamp) -> StoreResult<Committed> {
         self.writer
-            .run(move |cx| ops::create_chat(cx, new, now))
+            .run(move |cx| chat_writes::create_chat(cx, new, now))
             .await
     }
 
@@ -196,7 +199,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Committed> {
         let (account, key) = (account.clone(), key.clone());
         self.writer
-            .run(move |cx| ops::execute(cx, &account, &key, cmd, now))
+            .run(move |cx| chat_writes::execute(cx, &account, &key, cmd, now))
             .await
     }
 

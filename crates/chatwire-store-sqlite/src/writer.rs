@@ -33,18 +33,22 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use crate::chat_cache::ChatCache;
 use crate::error;
 
 /// Most jobs committed by one transaction: bounds the latency a job can add to the ones queued
 /// with it, and the size of the WAL frame set one commit writes.
 const MAX_BATCH: usize = 512;
 
-/// What a job sees: the write connection inside the open transaction, and the global sequence.
+/// What a job sees: the write connection inside the open transaction, the global sequence, and
+/// the decoded chats this writer wrote last.
 pub(crate) struct WriteCx<'c> {
     /// The write connection; a transaction and the job's savepoint are open on it.
     pub(crate) conn: &'c Connection,
     /// The last `GlobalSeq` handed out; a job that appends events advances it.
     pub(crate) last_seq: i64,
+    /// Decoded chats kept between jobs and batches (validated by revision before each use).
+    pub(crate) chats: &'c mut ChatCache,
 }
 
 /// A queued write, type-erased so one channel carries every kind of operation.
@@ -145,6 +149,7 @@ impl Drop for Writer {
 /// The thread's loop: block for one job, drain the queue into a batch, commit, repeat. Ends
 /// when every `Sender` is gone and the queue is empty.
 fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>) {
+    let mut chats = ChatCache::default();
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -153,7 +158,7 @@ fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>) {
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        let fate = commit_batch(conn, &mut batch);
+        let fate = commit_batch(conn, &mut chats, &mut batch);
         if let Err(why) = &fate {
             tracing::error!(batch.size = batch.len(), error = %why, "SQLite write batch failed");
         }
@@ -164,11 +169,17 @@ fn serve(conn: &Connection, jobs: &Receiver<Box<dyn Job>>) {
 }
 
 /// Runs every job of `batch` in one transaction. `Err` means nothing was committed.
-fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), String> {
+fn commit_batch(
+    conn: &Connection,
+    chats: &mut ChatCache,
+    batch: &mut [Box<dyn Job>],
+) -> Result<(), String> {
     exec(conn, "BEGIN IMMEDIATE")?;
-    match run_jobs(conn, batch).and_then(|()| exec(conn, "COMMIT")) {
+    match run_jobs(conn, chats, batch).and_then(|()| exec(conn, "COMMIT")) {
         Ok(()) => Ok(()),
         Err(why) => {
+            // The cache may hold chats as this batch wrote them; none of that is on disk.
+            chats.clear();
             // A failed COMMIT may leave the transaction open (e.g. SQLITE_BUSY); some errors
             // roll back on their own. Either way the connection must end up in autocommit.
             if !conn.is_autocommit()
@@ -181,7 +192,11 @@ fn commit_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), Str
     }
 }
 
-fn run_jobs(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), String> {
+fn run_jobs(
+    conn: &Connection,
+    chats: &mut ChatCache,
+    batch: &mut [Box<dyn Job>],
+) -> Result<(), String> {
     // Read the last seq under the write lock instead of trusting a counter kept across batches:
     // it is one B-tree seek per batch (nothing next to the fsync), nothing needs restoring after
     // a failed commit, and a second process writing the same file cannot make us reuse a seq.
@@ -195,11 +210,18 @@ fn run_jobs(conn: &Connection, batch: &mut [Box<dyn Job>]) -> Result<(), String>
         )
         .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(|e| e.to_string())?;
-    let mut cx = WriteCx { conn, last_seq };
+    let mut cx = WriteCx {
+        conn,
+        last_seq,
+        chats,
+    };
     for job in batch.iter_mut() {
         exec(conn, "SAVEPOINT job")?;
         let before = cx.last_seq;
-        if job.run(&mut cx) {
+        let kept = job.run(&mut cx);
+        // Before any `?` below: a failed RELEASE fails the batch, which clears the cache.
+        cx.chats.end_job(kept);
+        if kept {
             exec(conn, "RELEASE job")?;
         } else {
             // Undo this job alone, and give back the seqs it may have taken.
