@@ -102,6 +102,7 @@ pub(crate) struct Writer {
 impl Writer {
     /// Starts the writer thread on `conn` (already migrated).
     pub(crate) fn start(conn: Connection) -> StoreResult<Self> {
+        crate::history::index::create_stage(&conn)?;
         let (queue, jobs) = crossbeam_channel::unbounded::<Box<dyn Job>>();
         let thread = std::thread::Builder::new()
             .name("chatwire-sqlite-writer".into())
@@ -230,7 +231,8 @@ fn run_jobs(
             cx.last_seq = before;
         }
     }
-    Ok(())
+    // The batch's lines enter the search index in one statement (`history::index`).
+    crate::history::index::flush_stage(conn).map_err(|e| format!("search index: {e}"))
 }
 
 fn exec(conn: &Connection, sql: &str) -> Result<(), String> {

@@ -63,9 +63,7 @@ fn erase_one(
         rows.collect::<rusqlite::Result<_>>().map_err(error::sql)?
     };
     for (seq, text) in lines {
-        let sql =
-            "INSERT INTO chat_lines_fts (chat_lines_fts, rowid, text) VALUES ('delete', ?1, ?2)";
-        count(cx, sql, params![seq, text])?;
+        super::index::unindex(cx, seq, &text)?;
     }
     erased.mailbox_mails += count(cx, "DELETE FROM mailbox WHERE chat_key = ?1", [key])?;
     erased.mails += count(cx, "DELETE FROM outbox WHERE chat_key = ?1", [key])?;

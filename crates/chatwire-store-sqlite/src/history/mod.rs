@@ -8,8 +8,10 @@
 //!   the chat number, so the order `requested_at DESC, num DESC` is the index's).
 //! - Statistics: `chat_facts`, one narrow row per chat, scanned by `(account_id, requested_at)`.
 //! - Deletion and retention: `erase`.
+//! - The index's writes are staged per batch and enter it once per commit: `index`.
 
 mod erase;
+pub(crate) mod index;
 mod store;
 
 pub(crate) use erase::{delete_chat, erase_visitor, set_retention, sweep_retention};
@@ -84,10 +86,7 @@ pub(crate) fn update_facts(
 /// Adds a visitor or agent line to the search index (other events are not indexed).
 pub(crate) fn index_line(cx: &WriteCx<'_>, event: &ChatEvent) -> StoreResult<()> {
     if let Some(text) = searchable_text(&event.kind) {
-        let sql = "INSERT INTO chat_lines_fts (rowid, text) VALUES (?1, ?2)";
-        let mut stmt = cx.conn.prepare_cached(sql).map_err(error::sql)?;
-        stmt.execute(params![event.seq.0, text])
-            .map_err(error::sql)?;
+        index::stage(cx, event.seq.0, text)?;
     }
     Ok(())
 }
