@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
 
 use chatwire_core::{Account, AccountId, Agent, AgentId, AppKey, Availability, Skill};
@@ -34,8 +34,15 @@ pub(crate) struct AccountDir {
 pub(crate) struct Directory {
     accounts: RwLock<HashMap<AccountId, Arc<AccountDir>>>,
     app_keys: RwLock<HashMap<String, AppKey>>,
-    /// Bumped by every drop; a load that began before a drop is used but not cached.
+    /// Bumped by every drop, patch and local edit; a load that began before one is used but
+    /// not cached.
     epoch: AtomicU64,
+    /// When this node last edited each account's snapshot itself (`edit_dir`). A patch from
+    /// another node's wake-up carries no version: had this node written the same agent after
+    /// that node (its write waiting on the other's row lock), the late patch would put the
+    /// older value back. So within a directory TTL of a local edit, a patch drops the snapshot
+    /// instead, and the next read loads what the store holds.
+    edited_here: Mutex<HashMap<AccountId, Instant>>,
 }
 
 impl Engine {
@@ -107,6 +114,19 @@ impl Engine {
         availability: Availability,
     ) {
         let directory = &self.0.directory;
+        let edited_recently = {
+            let mut edited = directory
+                .edited_here
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let ttl = self.0.config.directory_ttl;
+            edited.retain(|_, at| at.elapsed() < ttl);
+            edited.contains_key(account)
+        };
+        if edited_recently {
+            self.forget_directory(account);
+            return;
+        }
         directory.epoch.fetch_add(1, Ordering::SeqCst);
         let mut all = directory
             .accounts
@@ -140,11 +160,18 @@ impl Engine {
             .clear();
     }
 
-    /// Applies `edit` to a copy of the account snapshot and publishes it.
+    /// Applies `edit` to a copy of the account snapshot and publishes it. The epoch moves, so
+    /// a load that began before this write does not cache what it read (this node no longer
+    /// hears its own wake-ups on PostgreSQL, which used to drop such a snapshot).
     pub(crate) fn edit_dir(&self, account: &AccountId, edit: impl FnOnce(&mut AccountDir)) {
-        let mut all = self
-            .0
-            .directory
+        let directory = &self.0.directory;
+        directory.epoch.fetch_add(1, Ordering::SeqCst);
+        directory
+            .edited_here
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(account.clone(), Instant::now());
+        let mut all = directory
             .accounts
             .write()
             .unwrap_or_else(PoisonError::into_inner);

@@ -100,7 +100,12 @@ impl Engine {
         let (account, key) = (account.clone(), key.clone());
         tokio::spawn(async move {
             let now = engine.now();
-            let committed = engine.0.store.execute(&account, &key, cmd, now).await?;
+            let committed = engine
+                .0
+                .store
+                .execute(&account, &key, cmd, now)
+                .await
+                .inspect_err(|e| engine.outcome_unknown(e))?;
             engine.absorb(&committed);
             engine.ring_if_unrung(&committed.chat);
             Ok(committed)
@@ -192,7 +197,12 @@ impl Engine {
         new.validate()?;
         let engine = self.clone();
         let committed = tokio::spawn(async move {
-            let committed = engine.0.store.create_chat(new, engine.now()).await?;
+            let committed = engine
+                .0
+                .store
+                .create_chat(new, engine.now())
+                .await
+                .inspect_err(|e| engine.outcome_unknown(e))?;
             engine.absorb(&committed);
             Ok::<_, EngineError>(committed)
         })

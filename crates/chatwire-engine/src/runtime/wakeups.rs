@@ -35,6 +35,9 @@ use crate::{Engine, Topic};
 /// Wake-ups handled at once.
 const CONCURRENCY: usize = 16;
 
+/// Longest catch-up of one chat after a wake-up before the node gives up and re-syncs.
+const CATCH_UP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The chats being caught up now, each with the newest revision (and next event id) a
 /// wake-up has asked for meanwhile.
 #[derive(Default)]
@@ -143,10 +146,20 @@ impl Engine {
         revision: u64,
         next: EventId,
     ) {
-        if let Err(e) = self.chat_changed(account, key, revision, next).await {
-            tracing::warn!(chat.id = %key, error = %e, "cannot catch up with a chat; re-syncing");
-            self.0.resync_needed.store(true, Ordering::SeqCst);
-        }
+        // Bounded: a read stuck on a half-dead connection would otherwise hold every later
+        // wake-up of this chat, which coalesce into the running one.
+        let caught_up = tokio::time::timeout(
+            CATCH_UP_TIMEOUT,
+            self.chat_changed(account, key, revision, next),
+        )
+        .await;
+        let failed = match caught_up {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer in {CATCH_UP_TIMEOUT:?}"),
+        };
+        tracing::warn!(chat.id = %key, error = %failed, "cannot catch up with a chat; re-syncing");
+        self.0.resync_needed.store(true, Ordering::SeqCst);
     }
 
     /// A full re-sync now; on failure, scheduled again (see [`Engine::resync_if_needed`]).
@@ -165,6 +178,16 @@ impl Engine {
     pub(crate) async fn resync_if_needed(&self) {
         if self.0.resync_needed.load(Ordering::SeqCst) {
             self.resync().await;
+        }
+    }
+
+    /// After a write failed with the store unreachable: with a shared store the write may
+    /// have committed all the same (the connection died during `COMMIT`), and this node does
+    /// not hear its own wake-ups, so nothing would bring its memory up to it. The next sweep
+    /// re-syncs everything (rare: the database was lost).
+    pub(crate) fn outcome_unknown(&self, error: &chatwire_store::StoreError) {
+        if matches!(error, chatwire_store::StoreError::Unavailable(_)) && self.is_shared() {
+            self.0.resync_needed.store(true, Ordering::SeqCst);
         }
     }
 

@@ -526,6 +526,7 @@ mod history;
 mod liveness;
 mod multi_node;
 mod named_agent;
+mod patch_order;
 mod readers;
 mod remote_cost;
 mod ring;
