@@ -163,10 +163,17 @@ test('a visitor on another site, two agents and a supervisor: one chat from requ
   ];
   // Each line exactly once and in order (the offline line after the two that arrived while it
   // waited to be sent), nothing left "sending".
+  // What the widget showed last is kept for the failure message (a failure once in CI left
+  // nothing to read but `false`).
+  let shown;
   await until('every line once, in order, in the widget', async () => {
     const got = await widgetLines(visitor);
     const pending = await visitor.locator('.cw-pending').count();
+    shown = { got, pending };
     return pending === 0 && JSON.stringify(got) === JSON.stringify(want);
+  }).catch((e) => {
+    e.message += `; the widget showed ${JSON.stringify(shown)}`;
+    throw e;
   });
   await p2.getByText('Typed while offline', { exact: true }).waitFor({ timeout: T });
   assert.equal(await shownTimes(p2, 'Typed while offline'), 1, 'agent2 sees the offline line once');
