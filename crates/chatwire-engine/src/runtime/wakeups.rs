@@ -97,13 +97,18 @@ impl Engine {
         let (account, key) = &id;
         let mut done = 0;
         loop {
-            let Some(&(revision, next)) = lock().get(&id) else {
-                return;
+            // One lock for the look and the removal: a hint recorded between the two would be
+            // dropped with the entry.
+            let (revision, next) = {
+                let mut running = lock();
+                match running.get(&id) {
+                    Some(&(revision, next)) if revision > done => (revision, next),
+                    _ => {
+                        running.remove(&id);
+                        return;
+                    }
+                }
             };
-            if revision <= done {
-                lock().remove(&id);
-                return;
-            }
             self.on_chat_wakeup(account, key, revision, next).await;
             done = revision;
         }
