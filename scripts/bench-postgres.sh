@@ -4,6 +4,10 @@
 #
 #   scripts/bench-postgres.sh [postgres-url] [extra chatwire-bench args…]
 #
+# Cross-node wake-ups under (d)'s load (issue 18, item 4):
+#   SCENARIOS=e scripts/bench-postgres.sh URL --waiters 2000 --wake-under-writers 64 --rounds 1
+#
+# CHATWIRE_BIN picks another server build (A/B runs); default target/release/chatwire.
 # The URL defaults to postgres://postgres@127.0.0.1:5432/test. Each run uses a fresh schema,
 # dropped at the end. Figures go to stdout as the load generator's Markdown tables.
 set -euo pipefail
@@ -12,7 +16,7 @@ URL=${1:-postgres://postgres@127.0.0.1:5432/test}
 shift || true
 SCENARIOS=${SCENARIOS:-a,d,e}
 cargo build --release -p chatwire -p chatwire-bench >&2
-BIN=target/release/chatwire
+BIN=${CHATWIRE_BIN:-target/release/chatwire}
 BENCH=target/release/chatwire-bench
 WORK=$(mktemp -d)
 SCHEMA="bench_$(date +%s)_$$"

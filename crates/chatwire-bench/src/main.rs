@@ -8,13 +8,14 @@
 //!
 //! Map: `http` (the raw HTTP/1.1 client every measurement uses), `load` (closed-loop runner,
 //! progress), `stats` (percentiles), `procstat` (`/proc` memory and CPU), `server` (`--spawn`),
-//! `provision` (agent login, chats, lines), `baseline` (bare hyper server), `receiver` (webhook
-//! receiver), `sqlite_baseline` ((d)'s bare SQLite loop), `scenarios`,
-//! `report` (Markdown and JSON).
+//! `provision` (agent login, chats, lines), `background` (a load beside a measurement),
+//! `baseline` (bare hyper server), `receiver` (webhook receiver), `sqlite_baseline` ((d)'s bare
+//! SQLite loop), `scenarios`, `report` (Markdown and JSON).
 //!
 //! It measures; it never changes the server. Both run on the same machine, so every figure
 //! includes the client's share of the CPU (shown per row).
 
+mod background;
 mod baseline;
 mod http;
 mod load;
@@ -137,6 +138,10 @@ struct RunArgs {
     /// then loads its tail from the database).
     #[arg(long)]
     cold_tails: bool,
+    /// (e): this many of (d)'s writers append to chats of their own, over every node, while
+    /// the wake-ups are measured (with `--peer`: cross-node wake-ups under (d)'s load).
+    #[arg(long, default_value_t = 0)]
+    wake_under_writers: usize,
     /// (f): stored (ended) chats at the full store.
     #[arg(long, default_value_t = 100_000)]
     scale_chats: u64,
@@ -201,6 +206,7 @@ async fn run(args: RunArgs) -> Result<()> {
         waiters_per_chat: args.waiters_per_chat,
         hold_parked: Duration::from_secs(args.hold_parked),
         cold_tails: args.cold_tails,
+        wake_under_writers: args.wake_under_writers,
         disk: args.data_dir.clone().unwrap_or_else(std::env::temp_dir),
         scale: scenarios::scale::ScaleSizes {
             chats: args.scale_chats,

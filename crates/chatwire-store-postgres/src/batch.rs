@@ -8,6 +8,9 @@
 //! project's VM); a batch carries every write that arrived meanwhile through the same single
 //! counter bump and flush. This is the SQLite backend's writer design, for the same reason.
 //!
+//! Commands on chats the batch has locked are decided in memory and written once per batch
+//! (`batch_chats`); the rest (opening a chat, an accept) run one by one in a savepoint.
+//!
 //! Semantics per write are unchanged: each decides against the chat as committed *including
 //! earlier writes of its batch* (same transaction), a refused write rolls back to its savepoint
 //! and answers its own error, and a reply is sent only after COMMIT. If the batch as a whole
@@ -15,10 +18,11 @@
 //! when it cannot commit every write of it gets the error: nothing is half-applied.
 
 use chatwire_core::{AccountId, ChatCommand, ChatKey, NewChat, Timestamp};
-use chatwire_store::{Committed, StoreError, StoreResult, acting_agent};
+use chatwire_store::{Committed, StoreError, StoreResult};
 use deadpool_postgres::{Pool, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::batch_chats::BatchChats;
 use crate::chats::{self, Written};
 use crate::{error, retry, seq};
 
@@ -124,15 +128,30 @@ async fn attempt(
 ) -> StoreResult<Vec<StoreResult<Committed>>> {
     let mut client = pool.get().await.map_err(error::pool)?;
     let mut tx = chats::begin(&mut client).await?;
-    lock_in_order(&tx, writes).await?;
+    let mut held = BatchChats::lock(&tx, writes).await?;
     let mut done: Vec<Written> = Vec::with_capacity(writes.len());
     // Per write: Ok(index into `done`) or its own error.
     let mut slots: Vec<StoreResult<usize>> = Vec::with_capacity(writes.len());
     for (write, now) in writes {
+        if let Write::Execute { account, key, cmd } = write
+            && let Some(outcome) = held.decide(account, key, cmd, *now)
+        {
+            match outcome {
+                Ok(written) => {
+                    slots.push(Ok(done.len()));
+                    done.push(written);
+                }
+                Err(refused) => slots.push(Err(refused)),
+            }
+            continue;
+        }
+        // The slow path reads its chat from the database: write what memory holds first.
+        held.flush(&tx, scope).await?;
         let sp = tx.savepoint("write").await.map_err(error::pg)?;
         match one(&sp, scope, write.clone(), *now).await {
             Ok(written) => {
                 sp.commit().await.map_err(error::pg)?;
+                held.written_elsewhere(&written.chat);
                 slots.push(Ok(done.len()));
                 done.push(written);
             }
@@ -146,6 +165,7 @@ async fn attempt(
             }
         }
     }
+    held.flush(&tx, scope).await?;
     seq::append(&tx, &mut done).await?;
     tx.commit().await.map_err(error::pg)?;
     let mut committed: Vec<Option<Written>> = done.into_iter().map(Some).collect();
@@ -162,35 +182,6 @@ async fn attempt(
             })
         })
         .collect())
-}
-
-/// Takes, up front and in one global order (chats by key, then agents by id), every row lock
-/// the batch's writes will take, so two nodes' batches queue behind each other instead of
-/// deadlocking (which PostgreSQL would only break after `deadlock_timeout`, stalling every write
-/// of the node meanwhile). The writes then take the same locks again, which they already hold.
-async fn lock_in_order(tx: &Transaction<'_>, writes: &[(Write, Timestamp)]) -> StoreResult<()> {
-    let mut keys: Vec<&str> = Vec::new();
-    let mut agents: Vec<i64> = Vec::new();
-    for (write, _) in writes {
-        if let Write::Execute { key, cmd, .. } = write {
-            keys.push(key.as_str());
-            agents.extend(acting_agent(cmd).map(|a| a.0));
-        }
-    }
-    if keys.is_empty() {
-        return Ok(());
-    }
-    keys.sort_unstable();
-    keys.dedup();
-    let sql = "SELECT num FROM chats WHERE key = ANY($1) ORDER BY key FOR NO KEY UPDATE";
-    tx.query(sql, &[&keys]).await.map_err(error::pg)?;
-    if !agents.is_empty() {
-        agents.sort_unstable();
-        agents.dedup();
-        let sql = "SELECT id FROM agents WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE";
-        tx.query(sql, &[&agents]).await.map_err(error::pg)?;
-    }
-    Ok(())
 }
 
 async fn one(

@@ -21,6 +21,8 @@
 //! - `seq`: the global sequence counter (why it is correct, what it costs).
 //! - `wake`: the `pg_notify` payloads every notifying write sends, and their parsing.
 //! - `chats`: opening chats and executing commands (the transactional core).
+//! - `batch`: group commit of chat writes; `batch_chats`: its fast path, commands decided in
+//!   memory over chats read once under lock and written once per batch.
 //! - `retry`: re-running a transaction rolled back for a deadlock or serialization failure.
 //! - `chat_query`: the session archive query (`Store::query_chats`), one SELECT with bound
 //!   parameters over the chats columns of migration 0003.
@@ -43,6 +45,7 @@ mod admin;
 mod agent_seen;
 mod app_logins;
 mod batch;
+mod batch_chats;
 mod chat_query;
 mod chats;
 mod db;

@@ -99,6 +99,16 @@ pub(crate) async fn notify_session<C: GenericClient>(
     send(c, &format!("{origin} session {key_hash}")).await
 }
 
+/// Queues several payloads in one statement (a batch's chat writes), in their order.
+pub(crate) async fn send_all<C: GenericClient>(c: &C, payloads: &[String]) -> StoreResult<()> {
+    let sql = "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS u (p, n)
+               ORDER BY n";
+    db::exec(c, sql, &[&CHANNEL, &payloads])
+        .await
+        .map_err(error::pg)?;
+    Ok(())
+}
+
 async fn send<C: GenericClient>(c: &C, payload: &str) -> StoreResult<()> {
     db::exec(c, "SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
         .await
@@ -106,7 +116,8 @@ async fn send<C: GenericClient>(c: &C, payload: &str) -> StoreResult<()> {
     Ok(())
 }
 
-fn chat_payload(origin: &str, chat: &Chat) -> String {
+/// The payload of a chat write (see the module doc).
+pub(crate) fn chat_payload(origin: &str, chat: &Chat) -> String {
     format!(
         "{origin} chat {} {} {} {}",
         chat.account, chat.key, chat.revision, chat.next_event_id.0

@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+/// mimalloc instead of glibc's malloc: measured in docs/performance.md (allocation is a fifth of
+/// the server's CPU under load, and glibc's arenas kept freed heap after large evictions).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     match chatwire::cli::run(chatwire::cli::Cli::parse()).await {

@@ -52,6 +52,8 @@ pub(crate) struct Sizes {
     pub(crate) hold_parked: Duration,
     /// (e) parks without reading the chats first.
     pub(crate) cold_tails: bool,
+    /// (d)-style writers appending beside (e)'s wake-ups (0: none).
+    pub(crate) wake_under_writers: usize,
     /// Where (d)'s bare SQLite baseline writes: the server's disk.
     pub(crate) disk: PathBuf,
     /// (f)'s store and live sizes.

@@ -7,6 +7,9 @@
 //!   includes the append's own fsync'd commit (a waiter is woken after the commit), so the
 //!   append's latency is reported beside it.
 //!
+//! With `--wake-under-writers N`, N of (d)'s writers append to chats of their own on every node
+//! while the wake-ups are measured (with `--peer`: cross-node wake-ups under (d)'s load).
+//!
 //! Each chat is read once from event 0 before the polls park, as a client does before it
 //! long-polls (`--cold-tails` skips that: then the first wake-up of each chat reads the
 //! database, because the engine loads a chat's in-memory tail lazily).
@@ -21,6 +24,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use super::Ctx;
+use crate::background::{Background, Done};
 use crate::http::{Conn, Req};
 use crate::load::counter;
 use crate::procstat::{CpuClock, Memory, open_file_limit};
@@ -188,6 +192,8 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     }
     let early = answered.load(Ordering::Relaxed);
 
+    let beside = writers_beside(ctx).await?;
+
     // Wake them: one append per chat, one at a time; through the peer node when given, so each
     // wake-up crosses nodes (commit on the peer, NOTIFY, catch-up and wake here).
     let mut writer = Conn::open(ctx.peer.as_ref().unwrap_or(&ctx.target)).await?;
@@ -217,6 +223,10 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     let window = sent.first().map(Instant::elapsed).unwrap_or_default();
     let cpu = clock.stop();
     bar.finish_and_clear();
+    let beside = match beside {
+        Some(load) => Some(load.stop().await),
+        None => None,
+    };
 
     let mut wakes = Vec::with_capacity(waiters);
     // The part after the append's own 201 reached the writer (0 when the poll answered first).
@@ -249,6 +259,12 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
         fmt_us(beyond.p50_us),
         fmt_us(beyond.p99_us),
     );
+    if let Some(b) = beside {
+        note.push_str(&format!(
+            "; beside: {} writers at {:.0} lines/s ({} errors)",
+            ctx.sizes.wake_under_writers, b.rate, b.errors
+        ));
+    }
     if early > 0 || missed > 0 {
         note.push_str(&format!(
             "; {early} answered before the appends, {missed} not woken"
@@ -257,11 +273,16 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     let row = Row {
         id: "e".into(),
         what: format!(
-            "{waiters} parked long-polls ({per_chat}/chat), append{} → response",
+            "{waiters} parked long-polls ({per_chat}/chat), append{} → response{}",
             if ctx.peer.is_some() {
                 " on the peer node"
             } else {
                 ""
+            },
+            if beside.is_some() {
+                format!(", {} writers beside", ctx.sizes.wake_under_writers)
+            } else {
+                String::new()
             }
         ),
         unit: "wake-ups",
@@ -290,6 +311,40 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
         ),
         holds: row.summary.p99_us <= 5_000 && missed == 0,
     });
+    if let Some(Done { rate, .. }) = beside {
+        ctx.report.checks.push(Check {
+            target: format!(
+                "(e) wake p99 ≤ 5 ms after the append's 201, {} writers beside{}",
+                ctx.sizes.wake_under_writers,
+                if ctx.peer.is_some() {
+                    ", across nodes"
+                } else {
+                    ""
+                }
+            ),
+            measured: format!("{} (writers at {rate:.0} lines/s)", fmt_us(beyond.p99_us)),
+            holds: beyond.p99_us <= 5_000 && missed == 0,
+        });
+    }
     ctx.report.rows.push(row);
     Ok(())
+}
+
+/// With `--wake-under-writers N`: N of (d)'s writers on chats of their own, spread over every
+/// node, already at pace (2 s lead-in) when this returns.
+async fn writers_beside(ctx: &Ctx) -> Result<Option<Background>> {
+    let n = ctx.sizes.wake_under_writers;
+    if n == 0 {
+        return Ok(None);
+    }
+    let chats = ctx
+        .agent
+        .open_chats(n, "(e) chats of the writers beside")
+        .await?;
+    let reqs = super::append::line_requests(ctx, &chats);
+    let mut load = Background::start(&ctx.nodes(), reqs, StatusCode::CREATED).await?;
+    eprintln!("(e) {n} writers beside the wake-ups: 2 s lead-in");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    load.mark();
+    Ok(Some(load))
 }

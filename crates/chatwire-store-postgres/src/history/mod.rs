@@ -36,7 +36,8 @@ pub(crate) fn fact_columns(chat: &Chat) -> FactColumns {
     )
 }
 
-fn lines_in(events: &[ChatEvent]) -> i64 {
+/// The searchable lines among `events` (the facts row's line count).
+pub(crate) fn lines_in(events: &[ChatEvent]) -> i64 {
     events
         .iter()
         .filter(|e| searchable_text(&e.kind).is_some())
