@@ -21,6 +21,10 @@ WORKDIR /src
 # rust-toolchain.toml pins), and naming it here keeps rustup from fetching rustfmt and
 # clippy, which rust-toolchain.toml lists for development and a release build does not need.
 ENV RUSTUP_TOOLCHAIN=${RUST_VERSION} CARGO_TERM_COLOR=never
+# make: jemalloc, the server's allocator, is built with it (the slim image has only gcc).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends make \
+    && rm -rf /var/lib/apt/lists/*
 COPY . .
 # Cache mounts keep the registry and the build between image builds; the binary is copied out
 # of the cached target folder because cache mounts are not part of the image.
