@@ -24,7 +24,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::batch_chats::BatchChats;
 use crate::chats::{self, Written};
-use crate::{error, retry, seq};
+use crate::{error, history, retry, seq};
 
 /// Most writes in one transaction: bounds a batch's lock set and its retry cost.
 const MAX_BATCH: usize = 256;
@@ -166,6 +166,7 @@ async fn attempt(
         }
     }
     held.flush(&tx, scope).await?;
+    history::index_lines(&tx, &done).await?;
     seq::append(&tx, &mut done).await?;
     tx.commit().await.map_err(error::pg)?;
     let mut committed: Vec<Option<Written>> = done.into_iter().map(Some).collect();

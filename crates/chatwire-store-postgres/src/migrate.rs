@@ -56,6 +56,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0012_staff_mail",
         include_str!("../migrations/0012_staff_mail.sql"),
     ),
+    (
+        "0013_line_words",
+        include_str!("../migrations/0013_line_words.sql"),
+    ),
 ];
 
 /// The schema version this build writes and expects.

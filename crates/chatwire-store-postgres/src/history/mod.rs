@@ -1,10 +1,10 @@
 //! History, statistics and offline messages on PostgreSQL (migration 0008): the facts row
 //! written beside each chat write, and the reads.
 //!
-//! - Search: the GIN index `chat_events_lines_fts` (an expression over the event log: the
-//!   lines' text, punctuation made spaces, as a `simple` tsvector) finds the chats whose
-//!   lines hold every word; the other filters and the keyset cursor run on
-//!   `chats_account_history`.
+//! - Search: `chat_line_words` (migration 0013: each visitor or agent line's text,
+//!   punctuation made spaces, under a GIN index of its `simple` tsvector; written by
+//!   [`index_lines`] before the batch takes the event counter) finds the chats whose lines hold
+//!   every word; the other filters and the keyset cursor run on `chats_account_history`.
 //! - Statistics: `chat_facts`, one narrow row per chat, scanned by `(account_id, requested_at)`.
 //! - Deletion and retention: `erase`.
 
@@ -15,11 +15,12 @@ pub(crate) use erase::{delete_chat, erase_visitor, set_retention, sweep_retentio
 
 use chatwire_core::history::{ChatFact, HistoryQuery, OfflineMessage, searchable_text};
 use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, SkillId, SurveyResponse, Timestamp};
-use chatwire_store::StoreResult;
+use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
+use crate::chats::Written;
 use crate::rows::{self, chat_from_json, from_json};
 use crate::{db, error};
 
@@ -63,6 +64,35 @@ pub(crate) async fn insert_facts<C: GenericClient>(
         &ended,
         &lines_in(events),
     ];
+    db::exec(c, sql, params).await.map_err(error::pg)?;
+    Ok(())
+}
+
+/// Enters the searchable lines of `writes` into the search index (`chat_line_words`), in the
+/// writes' transaction and before `seq::append` takes the cluster's event counter, so the
+/// index's upkeep never holds the counter (migration 0013 says why).
+pub(crate) async fn index_lines<C: GenericClient>(c: &C, writes: &[Written]) -> StoreResult<()> {
+    let mut nums = Vec::new();
+    let mut ids = Vec::new();
+    let mut accounts = Vec::new();
+    let mut texts = Vec::new();
+    for w in writes {
+        for e in &w.events {
+            if let Some(text) = searchable_text(&e.kind) {
+                nums.push(w.chat.num.0);
+                ids.push(i32::try_from(e.id.0).map_err(|e| StoreError::Other(e.into()))?);
+                accounts.push(w.chat.account.as_str());
+                texts.push(text);
+            }
+        }
+    }
+    if nums.is_empty() {
+        return Ok(());
+    }
+    let sql = "INSERT INTO chat_line_words (chat_num, event_id, account_id, words)
+               SELECT n, i, a, regexp_replace(t, '[^[:alnum:]]+', ' ', 'g')
+               FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[]) AS u (n, i, a, t)";
+    let params: db::Params<'_> = &[&nums, &ids, &accounts, &texts];
     db::exec(c, sql, params).await.map_err(error::pg)?;
     Ok(())
 }
@@ -141,16 +171,12 @@ pub(crate) async fn search_chats<C: GenericClient>(
     if !q.words.is_empty() {
         // Words are letters and digits only (search_words), so joining them with & is a
         // well-formed tsquery whatever they are. The tsvector expression is the index's
-        // (migration 0008), punctuation turned into spaces so lines split into the words
-        // search_words makes.
+        // (migration 0013); `words` has punctuation turned into spaces so lines split into
+        // the words search_words makes.
         w.and(
-            "num IN (SELECT e.chat_num FROM chat_events e
-                      WHERE e.account_id = $1
-                        AND to_tsvector('simple', regexp_replace((e.kind_json::jsonb) ->> 'text',
-                                                                 '[^[:alnum:]]+', ' ', 'g'))
-                            @@ to_tsquery('simple', ?)
-                        AND (e.kind_json::jsonb) ->> 'kind' = 'line'
-                        AND (e.kind_json::jsonb) ->> 'source' IN ('visitor', 'agent'))",
+            "num IN (SELECT l.chat_num FROM chat_line_words l
+                      WHERE l.account_id = $1
+                        AND to_tsvector('simple', l.words) @@ to_tsquery('simple', ?))",
             Box::new(q.words.join(" & ")),
         );
     }

@@ -1,5 +1,6 @@
 //! Upgrading a schema written by an older chatwire: migration 0003 fills the chat query
-//! columns from the chats already stored, so the archive finds them by every field.
+//! columns from the chats already stored, so the archive finds them by every field; migration
+//! 0013 moves the lines' search index to its own table, filled from the lines already stored.
 
 use chatwire_core::chat::{AssignedAgent, PendingTransfer};
 use chatwire_core::chat_query::{ChatField, ChatFilter, ChatQuery, ChatScope, Cmp, FieldValue};
@@ -7,7 +8,7 @@ use chatwire_core::{
     AccountId, AgentId, Chat, ChatKey, ChatNum, ChatRequest, NewChat, SkillId, Timestamp,
     TransferTarget,
 };
-use chatwire_store::Store;
+use chatwire_store::{HistoryStore, Store};
 
 use crate::common::TestDb;
 
@@ -120,4 +121,56 @@ async fn the_chat_query_migration_fills_its_columns_from_existing_chats() {
         found.iter().map(|c| c.num).collect::<Vec<_>>(),
         [ChatNum(9)]
     );
+}
+
+#[tokio::test]
+async fn the_line_words_migration_indexes_the_lines_already_stored() {
+    // Arrange: lines written, then the schema put back as it was before 0013 (no words table,
+    // 0008's index on the event log), as a database written by the previous release is.
+    let Some(db) = TestDb::new() else { return };
+    let (account, key) = {
+        let store = db.store("before 0013").await;
+        let account = crate::common::account(&store).await;
+        let key = crate::common::chat(&store, &account, 5).await;
+        for text in ["Where is my parcel?", "It left the depot-7 today."] {
+            store
+                .execute(&account, &key, crate::common::line(text), Timestamp(2))
+                .await
+                .expect("line");
+        }
+        (account, key)
+    };
+    let raw = db.raw().await;
+    raw.batch_execute(&format!(
+        "SET search_path TO {schema};
+         DROP TABLE chat_line_words;
+         DELETE FROM schema_migrations WHERE version = 13;
+         CREATE INDEX chat_events_lines_fts ON chat_events
+             USING GIN (to_tsvector('simple',
+                 regexp_replace((kind_json::jsonb) ->> 'text', '[^[:alnum:]]+', ' ', 'g')))
+             WHERE (kind_json::jsonb) ->> 'kind' = 'line'
+               AND (kind_json::jsonb) ->> 'source' IN ('visitor', 'agent');",
+        schema = db.schema
+    ))
+    .await
+    .expect("back to version 12");
+
+    // Act: opening a store applies 0013.
+    let store = db.store("after 0013").await;
+
+    // Assert: the old lines are found by their words (all in one line), split at punctuation
+    // as before.
+    for words in [vec!["parcel"], vec!["depot", "7"], vec!["where", "parcel"]] {
+        let mut query = chatwire_core::history::HistoryQuery::new(account.clone(), 10);
+        query.words = words.iter().map(|w| (*w).to_owned()).collect();
+        let found = store.search_chats(&query).await.expect("search");
+        assert_eq!(
+            found.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
+            [key.clone()],
+            "{words:?}"
+        );
+    }
+    let mut query = chatwire_core::history::HistoryQuery::new(account, 10);
+    query.words = vec!["depot7".to_owned()];
+    assert!(store.search_chats(&query).await.expect("search").is_empty());
 }
