@@ -164,11 +164,8 @@ async fn the_line_words_migration_indexes_the_lines_already_stored() {
         let mut query = chatwire_core::history::HistoryQuery::new(account.clone(), 10);
         query.words = words.iter().map(|w| (*w).to_owned()).collect();
         let found = store.search_chats(&query).await.expect("search");
-        assert_eq!(
-            found.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
-            [key.clone()],
-            "{words:?}"
-        );
+        let keys: Vec<&ChatKey> = found.iter().map(|c| &c.key).collect();
+        assert_eq!(keys, [&key], "{words:?}");
     }
     let mut query = chatwire_core::history::HistoryQuery::new(account, 10);
     query.words = vec!["depot7".to_owned()];
