@@ -35,6 +35,10 @@ def deps(toml, sections):
         header = re.match(r"^\[(.*)\]", line)
         if header:
             section = header.group(1)
+            # [target.'cfg(...)'.dependencies] counts as [dependencies] (and so on).
+            target = re.match(r"^target\..*\.((?:dev-|build-)?dependencies)$", section)
+            if target:
+                section = target.group(1)
         elif section in sections:
             name = re.match(r"^([A-Za-z0-9_-]+)\s*[.=]", line)
             if name:

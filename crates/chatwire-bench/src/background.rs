@@ -46,7 +46,12 @@ impl Background {
         let errors = Arc::new(AtomicU64::new(0));
         let mut workers = Vec::with_capacity(reqs.len());
         for (i, req) in reqs.into_iter().enumerate() {
-            let mut conn = Conn::open(&targets[i % targets.len()]).await?;
+            let Ok(mut conn) = Conn::open(&targets[i % targets.len()]).await else {
+                // The workers started so far must not outlive this failure.
+                stop.store(true, Ordering::Relaxed);
+                workers.iter().for_each(JoinHandle::abort);
+                anyhow::bail!("cannot connect the background load's worker {i}");
+            };
             let (stop, done, errors) = (Arc::clone(&stop), Arc::clone(&done), Arc::clone(&errors));
             workers.push(tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
@@ -81,17 +86,26 @@ impl Background {
     }
 
     /// Stops every worker (each finishes the request it is in) and reports the counted span.
-    pub(crate) async fn stop(self) -> Done {
+    pub(crate) async fn stop(mut self) -> Done {
         let (since, before) = self.counted_from;
         let counted = self.done.load(Ordering::Relaxed) - before;
         let span = since.elapsed().max(Duration::from_millis(1));
         self.stop.store(true, Ordering::Relaxed);
-        for w in self.workers {
+        for w in std::mem::take(&mut self.workers) {
             let _ = w.await;
         }
         Done {
             rate: counted as f64 / span.as_secs_f64(),
             errors: self.errors.load(Ordering::Relaxed),
         }
+    }
+}
+
+impl Drop for Background {
+    /// A measurement that fails before [`Background::stop`] must not leave its load running
+    /// under the scenarios that follow.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.workers.iter().for_each(JoinHandle::abort);
     }
 }

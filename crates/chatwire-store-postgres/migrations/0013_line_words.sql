@@ -19,6 +19,10 @@ CREATE TABLE chat_line_words (
     PRIMARY KEY (chat_num, event_id)
 );
 
+-- No event may commit between the backfill's snapshot and this migration's COMMIT (it would
+-- never be indexed): nodes still writing wait here until the migration is done.
+LOCK TABLE chat_events IN SHARE MODE;
+
 INSERT INTO chat_line_words (chat_num, event_id, account_id, words)
 SELECT chat_num, event_id, account_id,
        regexp_replace((kind_json::jsonb) ->> 'text', '[^[:alnum:]]+', ' ', 'g')

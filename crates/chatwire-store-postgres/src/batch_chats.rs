@@ -70,7 +70,15 @@ impl BatchChats {
                    FOR NO KEY UPDATE";
         for row in db::rows(tx, sql, &[&keys]).await? {
             let key: String = rows::get(&row, 0, "chat")?;
-            let chat = rows::chat_from_json(rows::get(&row, 1, "chat")?)?;
+            // A chat whose row cannot be read stays locked but out of memory: its writes take
+            // the one-by-one path and fail alone, not with the whole batch.
+            let chat = match rows::chat_from_json(rows::get(&row, 1, "chat")?) {
+                Ok(chat) => chat,
+                Err(e) => {
+                    tracing::warn!(chat.id = %key, error = %e, "unreadable chat row");
+                    continue;
+                }
+            };
             let facts_written = history::fact_columns(&chat);
             held.insert(
                 key,

@@ -261,7 +261,7 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     );
     if let Some(b) = beside {
         note.push_str(&format!(
-            "; beside: {} writers at {:.0} lines/s ({} errors)",
+            "; beside: {} writers at {:.0} lines/s ({} errors; the CPU column includes them)",
             ctx.sizes.wake_under_writers, b.rate, b.errors
         ));
     }

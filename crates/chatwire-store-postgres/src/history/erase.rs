@@ -2,7 +2,7 @@
 //! chat, a visitor's chats and messages, or one bounded retention step. Statements go by
 //! primary key or index, per chat. Numbers are never reused: chat numbers come from the
 //! `chat_nums` sequence and event seqs from the `event_seq` counter, neither reads MAX().
-//! The search index is an expression over `chat_events`, so deleting the events deletes it.
+//! The search index (`chat_line_words`) goes with its chat's row (`ON DELETE CASCADE`).
 
 use chatwire_core::history::{Erased, VisitorRef};
 use chatwire_core::{AccountId, ChatKey, Timestamp};

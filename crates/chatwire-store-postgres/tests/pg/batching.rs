@@ -190,3 +190,52 @@ fn new_chat(account: &chatwire_core::AccountId) -> NewChat {
         request: ChatRequest::default(),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unreadable_chat_row_fails_its_own_writes_only() {
+    // Arrange: two chats, one of whose rows no longer decodes.
+    let Some(db) = TestDb::new() else { return };
+    let store: Arc<dyn Store> = Arc::new(db.store("corrupt").await);
+    let acc = account(store.as_ref()).await;
+    let good = chat(store.as_ref(), &acc, 1).await;
+    let bad = chat(store.as_ref(), &acc, 2).await;
+    db.raw()
+        .await
+        .execute(
+            &format!(
+                "UPDATE {}.chats SET chat_json = '{{\"not\": \"a chat\"}}' WHERE key = $1",
+                db.schema
+            ),
+            &[&bad.as_str()],
+        )
+        .await
+        .expect("corrupt the row");
+
+    // Act: lines to both at once, so they share batches.
+    let writes: Vec<_> = (0..16)
+        .map(|i| {
+            let (store, acc) = (Arc::clone(&store), acc.clone());
+            let key = if i % 2 == 0 {
+                good.clone()
+            } else {
+                bad.clone()
+            };
+            tokio::spawn(async move {
+                let answer = store
+                    .execute(&acc, &key, line(&format!("l{i}")), Timestamp(10))
+                    .await;
+                (i % 2 == 0, answer)
+            })
+        })
+        .collect();
+
+    // Assert
+    for w in writes {
+        let (to_good, answer) = w.await.expect("task");
+        if to_good {
+            assert!(answer.is_ok(), "{answer:?}");
+        } else {
+            assert!(matches!(answer, Err(StoreError::Other(_))), "{answer:?}");
+        }
+    }
+}
