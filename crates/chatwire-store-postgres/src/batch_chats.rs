@@ -23,10 +23,10 @@ use chatwire_store::{StoreError, StoreResult, acting_agent, decide_and_apply};
 use deadpool_postgres::Transaction;
 
 use crate::batch::Write;
+use crate::chat_rows::ChatRows;
 use crate::chats::Written;
-use crate::history::{self, FactColumns};
-use crate::rows::{self, ChatColumns, agent_column, chat_json};
-use crate::{db, error, seq, wake};
+use crate::history::{self, FactColumns, FactRows};
+use crate::{db, error, rows, seq, wake};
 
 /// A chat as this batch holds it.
 struct Held {
@@ -147,11 +147,11 @@ impl BatchChats {
         if dirty.is_empty() {
             return Ok(());
         }
-        let mut rows = ChatRows::default();
+        let mut chat_rows = ChatRows::default();
         let mut facts = FactRows::default();
         let mut payloads = Vec::with_capacity(dirty.len());
         for held in dirty {
-            rows.push(&held.chat)?;
+            chat_rows.push(&held.chat)?;
             let now = history::fact_columns(&held.chat);
             if now != held.facts_written || held.new_lines > 0 {
                 facts.push(held.chat.num.0, now, held.new_lines);
@@ -161,130 +161,8 @@ impl BatchChats {
             held.new_lines = 0;
             held.dirty = false;
         }
-        rows.write(tx).await?;
+        chat_rows.write(tx).await?;
         facts.write(tx).await?;
         wake::send_all(tx, &payloads).await
-    }
-}
-
-/// The `chats` columns of the changed chats, as arrays for one `UPDATE … FROM unnest`.
-#[derive(Default)]
-struct ChatRows {
-    num: Vec<i64>,
-    json: Vec<String>,
-    state: Vec<&'static str>,
-    agent: Vec<Option<i64>>,
-    skill: Vec<Option<i64>>,
-    requested: Vec<i64>,
-    accepted: Vec<Option<i64>>,
-    ended: Vec<Option<i64>>,
-    visitor_name: Vec<String>,
-    transfer_from: Vec<Option<i64>>,
-    transfer_to: Vec<Option<i64>>,
-    email: Vec<Option<String>>,
-}
-
-impl ChatRows {
-    fn push(&mut self, chat: &Chat) -> StoreResult<()> {
-        let c = ChatColumns::of(chat);
-        self.num.push(chat.num.0);
-        self.json.push(chat_json(chat)?);
-        self.state.push(chat.state.as_str());
-        self.agent.push(agent_column(chat));
-        self.skill.push(c.skill_id);
-        self.requested.push(c.requested_at);
-        self.accepted.push(c.accepted_at);
-        self.ended.push(c.ended_at);
-        self.visitor_name.push(c.visitor_name);
-        self.transfer_from.push(c.transfer_from);
-        self.transfer_to.push(c.transfer_to);
-        self.email.push(c.customer_email);
-        Ok(())
-    }
-
-    async fn write(&self, tx: &Transaction<'_>) -> StoreResult<()> {
-        // The same columns as `chats::execute_in` sets for one chat.
-        let sql = "UPDATE chats SET chat_json = u.chat_json, state = u.state,
-                       agent_id = u.agent_id, skill_id = u.skill_id,
-                       requested_at = u.requested_at, accepted_at = u.accepted_at,
-                       ended_at = u.ended_at, visitor_name = u.visitor_name,
-                       transfer_from = u.transfer_from, transfer_to = u.transfer_to,
-                       customer_email = u.customer_email
-                   FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::int8[],
-                               $6::int8[], $7::int8[], $8::int8[], $9::text[], $10::int8[],
-                               $11::int8[], $12::text[])
-                        AS u (num, chat_json, state, agent_id, skill_id, requested_at,
-                              accepted_at, ended_at, visitor_name, transfer_from, transfer_to,
-                              customer_email)
-                   WHERE chats.num = u.num";
-        let params: db::Params<'_> = &[
-            &self.num,
-            &self.json,
-            &self.state,
-            &self.agent,
-            &self.skill,
-            &self.requested,
-            &self.accepted,
-            &self.ended,
-            &self.visitor_name,
-            &self.transfer_from,
-            &self.transfer_to,
-            &self.email,
-        ];
-        let written = db::exec(tx, sql, params).await.map_err(error::pg)?;
-        if written != self.num.len() as u64 {
-            // The rows are locked by this transaction: a missing one is a bug, not a race.
-            return Err(StoreError::Other(anyhow::anyhow!(
-                "wrote {written} of {} locked chats",
-                self.num.len()
-            )));
-        }
-        Ok(())
-    }
-}
-
-/// The facts rows to update, as arrays (see `history::update_facts` for one chat).
-#[derive(Default)]
-struct FactRows {
-    num: Vec<i64>,
-    skill: Vec<Option<i64>>,
-    agent: Vec<Option<i64>>,
-    accepted: Vec<Option<i64>>,
-    ended: Vec<Option<i64>>,
-    lines: Vec<i64>,
-}
-
-impl FactRows {
-    fn push(&mut self, num: i64, facts: FactColumns, lines: i64) {
-        let (skill, agent, accepted, ended) = facts;
-        self.num.push(num);
-        self.skill.push(skill);
-        self.agent.push(agent);
-        self.accepted.push(accepted);
-        self.ended.push(ended);
-        self.lines.push(lines);
-    }
-
-    async fn write(&self, tx: &Transaction<'_>) -> StoreResult<()> {
-        if self.num.is_empty() {
-            return Ok(());
-        }
-        let sql = "UPDATE chat_facts SET skill_id = u.skill_id, agent_id = u.agent_id,
-                       accepted_at = u.accepted_at, ended_at = u.ended_at,
-                       line_count = line_count + u.lines
-                   FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[], $5::int8[],
-                               $6::int8[])
-                        AS u (num, skill_id, agent_id, accepted_at, ended_at, lines)
-                   WHERE chat_facts.num = u.num";
-        let params: db::Params<'_> = &[
-            &self.num,
-            &self.skill,
-            &self.agent,
-            &self.accepted,
-            &self.ended,
-            &self.lines,
-        ];
-        db::exec(tx, sql, params).await.map_err(error::pg)?;
-        Ok(())
     }
 }

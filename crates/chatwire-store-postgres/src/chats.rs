@@ -14,6 +14,7 @@ use chatwire_store::{StoreResult, acting_agent, decide_and_apply};
 use deadpool_postgres::Transaction;
 use tokio_postgres::IsolationLevel;
 
+use crate::chat_rows::ChatRows;
 use crate::rows::{self, AGENT_COLUMNS, ChatColumns, agent_column, chat_json};
 use crate::{db, error, history, queries, seq, wake};
 
@@ -100,26 +101,9 @@ pub(crate) async fn execute_in(
     };
     let facts_before = history::fact_columns(&chat);
     let events = decide_and_apply(&mut chat, cmd, &ctx, now, seq::PLACEHOLDER)?;
-    let sql = "UPDATE chats SET chat_json = $2, state = $3, agent_id = $4, skill_id = $5,
-                   requested_at = $6, accepted_at = $7, ended_at = $8, visitor_name = $9,
-                   transfer_from = $10, transfer_to = $11, customer_email = $12
-               WHERE num = $1";
-    let c = ChatColumns::of(&chat);
-    let params: db::Params<'_> = &[
-        &chat.num.0,
-        &chat_json(&chat)?,
-        &chat.state.as_str(),
-        &agent_column(&chat),
-        &c.skill_id,
-        &c.requested_at,
-        &c.accepted_at,
-        &c.ended_at,
-        &c.visitor_name,
-        &c.transfer_from,
-        &c.transfer_to,
-        &c.customer_email,
-    ];
-    db::exec(tx, sql, params).await.map_err(error::pg)?;
+    let mut row = ChatRows::default();
+    row.push(&chat)?;
+    row.write(tx).await?;
     history::update_facts(tx, &chat, &events, facts_before).await?;
     wake::notify_chat(tx, scope, &chat).await?;
     Ok(Written { chat, events })

@@ -20,7 +20,8 @@
 //! - `migrate`: the embedded schema (`migrations/*.sql`), applied under an advisory lock.
 //! - `seq`: the global sequence counter (why it is correct, what it costs).
 //! - `wake`: the `pg_notify` payloads every notifying write sends, and their parsing.
-//! - `chats`: opening chats and executing commands (the transactional core).
+//! - `chats`: opening chats and executing commands (the transactional core); `chat_rows`:
+//!   rewriting chats' rows (one or a batch's) with every column copied out of the JSON.
 //! - `batch`: group commit of chat writes; `batch_chats`: its fast path, commands decided in
 //!   memory over chats read once under lock and written once per batch.
 //! - `retry`: re-running a transaction rolled back for a deadlock or serialization failure.
@@ -47,6 +48,7 @@ mod app_logins;
 mod batch;
 mod batch_chats;
 mod chat_query;
+mod chat_rows;
 mod chats;
 mod db;
 mod directory;

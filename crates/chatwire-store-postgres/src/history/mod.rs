@@ -5,16 +5,19 @@
 //!   punctuation made spaces, under a GIN index of its `simple` tsvector; written by
 //!   [`index_lines`] before the batch takes the event counter) finds the chats whose lines hold
 //!   every word; the other filters and the keyset cursor run on `chats_account_history`.
-//! - Statistics: `chat_facts`, one narrow row per chat, scanned by `(account_id, requested_at)`.
+//! - Statistics: `chat_facts`, one narrow row per chat (`facts`: written beside each chat
+//!   write), scanned by `(account_id, requested_at)`.
 //! - Deletion and retention: `erase`.
 
 mod erase;
+mod facts;
 mod store;
 
 pub(crate) use erase::{delete_chat, erase_visitor, set_retention, sweep_retention};
+pub(crate) use facts::{FactColumns, FactRows, fact_columns, insert_facts, lines_in, update_facts};
 
 use chatwire_core::history::{ChatFact, HistoryQuery, OfflineMessage, searchable_text};
-use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, SkillId, SurveyResponse, Timestamp};
+use chatwire_core::{AccountId, AgentId, Chat, SkillId, SurveyResponse, Timestamp};
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
@@ -23,50 +26,6 @@ use tokio_postgres::types::ToSql;
 use crate::chats::Written;
 use crate::rows::{self, chat_from_json, from_json};
 use crate::{db, error};
-
-/// The facts columns of a chat, to tell whether a command changed them.
-pub(crate) type FactColumns = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-
-/// What of `chat` its facts row holds besides the line count.
-pub(crate) fn fact_columns(chat: &Chat) -> FactColumns {
-    (
-        chat.skill.map(|s| s.0),
-        chat.agent.as_ref().map(|a| a.id.0),
-        chat.accepted_at.map(|t| t.0),
-        chat.ended_at.map(|t| t.0),
-    )
-}
-
-/// The searchable lines among `events` (the facts row's line count).
-pub(crate) fn lines_in(events: &[ChatEvent]) -> i64 {
-    events
-        .iter()
-        .filter(|e| searchable_text(&e.kind).is_some())
-        .count() as i64
-}
-
-/// Writes the facts row of a chat just opened.
-pub(crate) async fn insert_facts<C: GenericClient>(
-    c: &C,
-    chat: &Chat,
-    events: &[ChatEvent],
-) -> StoreResult<()> {
-    let sql = "INSERT INTO chat_facts (num, account_id, requested_at, skill_id, agent_id,
-                   accepted_at, ended_at, line_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-    let (skill, agent, accepted, ended) = fact_columns(chat);
-    let params: db::Params<'_> = &[
-        &chat.num.0,
-        &chat.account.as_str(),
-        &chat.started_at.0,
-        &skill,
-        &agent,
-        &accepted,
-        &ended,
-        &lines_in(events),
-    ];
-    db::exec(c, sql, params).await.map_err(error::pg)?;
-    Ok(())
-}
 
 /// Enters the searchable lines of `writes` into the search index (`chat_line_words`), in the
 /// writes' transaction and before `seq::append` takes the cluster's event counter, so the
@@ -93,25 +52,6 @@ pub(crate) async fn index_lines<C: GenericClient>(c: &C, writes: &[Written]) -> 
                SELECT n, i, a, regexp_replace(t, '[^[:alnum:]]+', ' ', 'g')
                FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[]) AS u (n, i, a, t)";
     let params: db::Params<'_> = &[&nums, &ids, &accounts, &texts];
-    db::exec(c, sql, params).await.map_err(error::pg)?;
-    Ok(())
-}
-
-/// Brings the facts row up to date after a command (nothing to do for typing or names).
-pub(crate) async fn update_facts<C: GenericClient>(
-    c: &C,
-    chat: &Chat,
-    events: &[ChatEvent],
-    before: FactColumns,
-) -> StoreResult<()> {
-    let lines = lines_in(events);
-    let now = fact_columns(chat);
-    if now == before && lines == 0 {
-        return Ok(());
-    }
-    let sql = "UPDATE chat_facts SET skill_id = $2, agent_id = $3, accepted_at = $4,
-                   ended_at = $5, line_count = line_count + $6 WHERE num = $1";
-    let params: db::Params<'_> = &[&chat.num.0, &now.0, &now.1, &now.2, &now.3, &lines];
     db::exec(c, sql, params).await.map_err(error::pg)?;
     Ok(())
 }
