@@ -151,12 +151,12 @@ impl BatchChats {
         let mut facts = FactRows::default();
         let mut payloads = Vec::with_capacity(dirty.len());
         for held in dirty {
-            chat_rows.push(&held.chat)?;
+            let json = chat_rows.push(&held.chat)?;
+            payloads.push(wake::chat_payload(scope, &held.chat, json));
             let now = history::fact_columns(&held.chat);
             if now != held.facts_written || held.new_lines > 0 {
                 facts.push(held.chat.num.0, now, held.new_lines);
             }
-            payloads.push(wake::chat_payload(scope, &held.chat));
             held.facts_written = now;
             held.new_lines = 0;
             held.dirty = false;

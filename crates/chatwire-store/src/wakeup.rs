@@ -1,7 +1,9 @@
 //! [`Wakeup`]: what a store that other processes (nodes) write too reports of each committed
 //! write, so every node can bring its memory up to date with as little reading as possible.
 
-use chatwire_core::{AccountId, Agent, AgentId, Availability, ChatKey, EventId};
+use std::sync::Arc;
+
+use chatwire_core::{AccountId, Agent, AgentId, Availability, Chat, ChatKey, EventId};
 
 /// A hint that something changed in a store other processes (nodes) write too (PostgreSQL
 /// `NOTIFY`). Sent only for committed writes, so whoever reads the store after receiving one
@@ -20,6 +22,11 @@ pub enum Wakeup {
         /// The chat's `next_event_id` as this write committed it: how many events a reader
         /// lacks, known before it reads.
         next_event: EventId,
+        /// The chat as this write committed it, when the store could send it with the hint
+        /// (PostgreSQL: when its JSON fits in a notification). A node that keeps none of the
+        /// chat's events in memory, and has nobody waiting on it, then reads nothing at all;
+        /// `None`: read the chat.
+        chat: Option<Arc<Chat>>,
     },
     /// Only an agent's availability changed (the rest of the directory stands).
     Availability {

@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
 use chatwire_core::routing;
-use chatwire_core::{AccountId, AgentId, Availability, ChatState, EventKind, SkillId};
+use chatwire_core::{AccountId, AgentId, Availability, Chat, ChatState, EventKind, SkillId};
 use chatwire_store::Committed;
 
 use crate::{Engine, EngineResult};
@@ -33,19 +33,29 @@ impl WaitStats {
             matches!(&e.kind, EventKind::State(s) if s.state == ChatState::Chatting)
                 && chat.accepted_at == Some(e.at)
         });
-        if let (true, Some(at)) = (accepted, chat.accepted_at) {
-            let mut samples = self.samples.lock().unwrap_or_else(PoisonError::into_inner);
-            let q = samples
-                .entry((chat.account.clone(), chat.skill))
-                .or_default();
-            q.push_back(at.millis_since(chat.started_at));
-            while q.len() > WAIT_SAMPLES {
-                q.pop_front();
-            }
+        if accepted {
+            self.record_accept(chat);
         }
     }
 
-    fn average_ms(&self, account: &AccountId, skill: Option<SkillId>) -> Option<i64> {
+    /// Records the wait of `chat`, just accepted (known from its snapshot alone, as when
+    /// another node's wake-up carried it).
+    pub(crate) fn record_accept(&self, chat: &Chat) {
+        let Some(at) = chat.accepted_at else {
+            return;
+        };
+        let mut samples = self.samples.lock().unwrap_or_else(PoisonError::into_inner);
+        let q = samples
+            .entry((chat.account.clone(), chat.skill))
+            .or_default();
+        q.push_back(at.millis_since(chat.started_at));
+        while q.len() > WAIT_SAMPLES {
+            q.pop_front();
+        }
+    }
+
+    /// The average recent wait of `skill` (any skill: `None`), if any was recorded.
+    pub(crate) fn average_ms(&self, account: &AccountId, skill: Option<SkillId>) -> Option<i64> {
         let samples = self.samples.lock().unwrap_or_else(PoisonError::into_inner);
         let all: Vec<i64> = samples
             .iter()

@@ -1,8 +1,9 @@
 //! Several nodes on one database: consuming the store's wake-ups ([`Wakeup`]) so that what
 //! another node commits reaches this node's memory and waiters.
 //!
-//! - `Chat`: the tail is caught up from the store in one read (`live::refresh`), then the
-//!   chat's and the account's waiters are woken. Wake-ups for a chat whose catch-up is in
+//! - `Chat`: the tail is caught up (`live::refresh`): from the chat the wake-up carries when
+//!   nobody here waits on the chat, otherwise with one store read; then the chat's and the
+//!   account's waiters are woken. Wake-ups for a chat whose catch-up is in
 //!   flight are coalesced: they only raise the revision wanted, and the running handler looks
 //!   again once done (mostly finding its read already covered them), so a burst of lines
 //!   costs about one read, not one per line. A node's own commits, where they come back,
@@ -26,7 +27,9 @@ use std::collections::hash_map::Entry;
 use std::sync::atomic::Ordering;
 use std::sync::{Mutex, PoisonError};
 
-use chatwire_core::{AccountId, ChatKey, EventId};
+use std::sync::Arc;
+
+use chatwire_core::{AccountId, Chat, ChatKey, EventId};
 use chatwire_store::Wakeup;
 use futures::stream::{BoxStream, StreamExt};
 
@@ -38,10 +41,31 @@ const CONCURRENCY: usize = 16;
 /// Longest catch-up of one chat after a wake-up before the node gives up and re-syncs.
 const CATCH_UP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The chats being caught up now, each with the newest revision (and next event id) a
-/// wake-up has asked for meanwhile.
+/// What the wake-ups of one chat asked for: the newest revision, its next event id, and the
+/// chat at that revision when a wake-up carried it.
+#[derive(Clone)]
+struct Wanted {
+    revision: u64,
+    next: EventId,
+    chat: Option<Arc<Chat>>,
+}
+
+impl Wanted {
+    /// Raises `self` to `other` where it is newer.
+    fn merge(&mut self, other: Self) {
+        self.next = self.next.max(other.next);
+        if other.revision > self.revision {
+            self.revision = other.revision;
+            self.chat = other.chat;
+        } else if other.revision == self.revision && self.chat.is_none() {
+            self.chat = other.chat;
+        }
+    }
+}
+
+/// The chats being caught up now, each with what wake-ups have asked for meanwhile.
 #[derive(Default)]
-struct InFlight(Mutex<HashMap<(AccountId, ChatKey), (u64, EventId)>>);
+struct InFlight(Mutex<HashMap<(AccountId, ChatKey), Wanted>>);
 
 /// Starts the task consuming `hints`; it stops at shutdown or when the stream ends.
 pub(crate) fn spawn(engine: Engine, hints: BoxStream<'static, Wakeup>) {
@@ -57,8 +81,13 @@ pub(crate) fn spawn(engine: Engine, hints: BoxStream<'static, Wakeup>) {
                         key,
                         revision,
                         next_event,
+                        chat,
                     } => {
-                        let wanted = (revision, next_event);
+                        let wanted = Wanted {
+                            revision,
+                            next: next_event,
+                            chat,
+                        };
                         engine.chat_hint(&in_flight, account, key, wanted).await;
                     }
                     other => engine.on_wakeup(other).await,
@@ -79,15 +108,13 @@ impl Engine {
         in_flight: &InFlight,
         account: AccountId,
         key: ChatKey,
-        wanted: (u64, EventId),
+        wanted: Wanted,
     ) {
         let id = (account, key);
         let lock = || in_flight.0.lock().unwrap_or_else(PoisonError::into_inner);
         match lock().entry(id.clone()) {
             Entry::Occupied(mut running) => {
-                let (revision, next) = running.get_mut();
-                *revision = (*revision).max(wanted.0);
-                *next = (*next).max(wanted.1);
+                running.get_mut().merge(wanted);
                 return;
             }
             Entry::Vacant(slot) => {
@@ -99,18 +126,18 @@ impl Engine {
         loop {
             // One lock for the look and the removal: a hint recorded between the two would be
             // dropped with the entry.
-            let (revision, next) = {
+            let wanted = {
                 let mut running = lock();
                 match running.get(&id) {
-                    Some(&(revision, next)) if revision > done => (revision, next),
+                    Some(wanted) if wanted.revision > done => wanted.clone(),
                     _ => {
                         running.remove(&id);
                         return;
                     }
                 }
             };
-            self.on_chat_wakeup(account, key, revision, next).await;
-            done = revision;
+            done = wanted.revision;
+            self.on_chat_wakeup(account, key, wanted).await;
         }
     }
 
@@ -122,9 +149,14 @@ impl Engine {
                 key,
                 revision,
                 next_event,
+                chat,
             } => {
-                self.on_chat_wakeup(&account, &key, revision, next_event)
-                    .await
+                let wanted = Wanted {
+                    revision,
+                    next: next_event,
+                    chat,
+                };
+                self.on_chat_wakeup(&account, &key, wanted).await;
             }
             Wakeup::Availability {
                 account,
@@ -144,18 +176,12 @@ impl Engine {
         }
     }
 
-    async fn on_chat_wakeup(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        revision: u64,
-        next: EventId,
-    ) {
+    async fn on_chat_wakeup(&self, account: &AccountId, key: &ChatKey, wanted: Wanted) {
         // Bounded: a read stuck on a half-dead connection would otherwise hold every later
         // wake-up of this chat, which coalesce into the running one.
         let caught_up = tokio::time::timeout(
             CATCH_UP_TIMEOUT,
-            self.chat_changed(account, key, revision, next),
+            self.chat_changed(account, key, wanted.revision, wanted.next, wanted.chat),
         )
         .await;
         let failed = match caught_up {

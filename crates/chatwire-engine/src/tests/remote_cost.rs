@@ -1,7 +1,9 @@
 //! What another node's write costs this node: every store call is a database round trip on
 //! PostgreSQL, so node B's calls are counted ([`CountingStore`]) while node A writes through
-//! the same (in-memory) store. The bounds: one call per remote write, fewer than one per line
-//! when lines arrive faster than a read takes, none for an availability change.
+//! the same (in-memory) store. The bounds: none for a write nobody on B waits on when the
+//! wake-up carries the chat (B's next read of the chat fills its window once), one call per
+//! remote write someone waits on, fewer than one per line when lines arrive faster than a read
+//! takes, none for an availability change.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -73,10 +75,11 @@ async fn post(f: &Fixture, key: &chatwire_core::ChatKey, text: &str) {
         .expect("line");
 }
 
-#[tokio::test]
-async fn a_line_posted_on_another_node_costs_this_node_one_store_call() {
+/// A's line reaches B's long-poll; returns B's store calls meanwhile.
+async fn line_to_a_waiter(bare_hints: bool) -> Vec<&'static str> {
     // Arrange: B's agent long-polls a chat B holds.
     let (f, b, counted) = two_nodes().await;
+    f.store.send_bare_chat_hints(bare_hints);
     let key = chat_on_both(&f, &b).await;
     let from = b.chat(&f.account, &key).await.expect("chat").next_event_id;
     // The agent's first poll loads the directory and fills the tail: not what is measured.
@@ -95,7 +98,7 @@ async fn a_line_posted_on_another_node_costs_this_node_one_store_call() {
     // Act
     post(&f, &key, "one").await;
 
-    // Assert: the waiter got the line, and B paid one store call (round trip) for it.
+    // Assert: the waiter got the line.
     let view = tokio::time::timeout(PROMPTLY, poll)
         .await
         .expect("woken promptly")
@@ -104,17 +107,88 @@ async fn a_line_posted_on_another_node_costs_this_node_one_store_call() {
     let texts: Vec<_> = view.events.iter().filter_map(super::line_text).collect();
     assert_eq!(texts, vec!["one".to_owned()]);
     settle().await;
+    counted.calls_from(before)
+}
+
+#[tokio::test]
+async fn a_line_posted_on_another_node_costs_a_waiting_node_one_store_call() {
+    // The hint carries the chat: only the new events are read.
+    assert_eq!(line_to_a_waiter(false).await, ["events_since"]);
+    // A chat too large for a notification: the chat and its events, in one call.
+    assert_eq!(line_to_a_waiter(true).await, ["chat_since"]);
+}
+
+#[tokio::test]
+async fn lines_nobody_here_waits_on_cost_no_store_call_until_the_chat_is_read() {
+    // Arrange: B holds the chat with its window filled, and nobody on B waits on it.
+    let (f, b, counted) = two_nodes().await;
+    let key = chat_on_both(&f, &b).await;
+    let agent = Who::Agent(f.agents[0]);
+    b.poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("first poll fills the tail");
+    let before = counted.calls();
+
+    // Act
+    for i in 0..10 {
+        post(&f, &key, &format!("line {i}")).await;
+    }
+    settle().await;
+
+    // Assert: B read nothing, yet holds the chat as A committed it.
+    assert_eq!(counted.calls_from(before), [""; 0], "store calls on B");
+    let on_a = f.engine.chat(&f.account, &key).await.expect("chat on A");
+    let held = b.open_chats(&f.account);
+    let on_b = held.iter().find(|c| c.key == key).expect("held on B");
     assert_eq!(
-        counted.calls_from(before),
-        ["chat_since"],
-        "store calls on B"
+        (on_b.revision, on_b.next_event_id),
+        (on_a.revision, on_a.next_event_id)
     );
+
+    // B's next read fills the window once, and every line is there; the one after is
+    // answered from memory.
+    let view = b
+        .poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("view");
+    let texts: Vec<_> = view.events.iter().filter_map(super::line_text).collect();
+    assert_eq!(texts.len(), 10, "{texts:?}");
+    assert_eq!(counted.calls_from(before), ["events_since"]);
+    let again = b
+        .poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("view");
+    assert_eq!(again.events, view.events);
+    assert_eq!(counted.calls_from(before), ["events_since"], "from memory");
+}
+
+#[tokio::test]
+async fn an_accept_on_another_node_counts_in_this_nodes_wait_estimate_without_a_read() {
+    // Arrange
+    let (f, b, counted) = two_nodes().await;
+    chat_on_both(&f, &b).await;
+    assert_eq!(b.0.waits.average_ms(&f.account, None), None);
+    let before = counted.calls();
+
+    // Act
+    f.clock.advance_ms(12_000);
+    f.engine
+        .accept_next(&f.caller(f.agents[0]))
+        .await
+        .expect("accept");
+    settle().await;
+
+    // Assert
+    assert_eq!(b.0.waits.average_ms(&f.account, None), Some(12_000));
+    assert_eq!(counted.calls_from(before), [""; 0], "store calls on B");
 }
 
 #[tokio::test]
 async fn a_burst_of_lines_on_another_node_is_read_in_fewer_calls_than_lines() {
     // Arrange: B's reads are slow, so the burst arrives while the first one is in flight.
+    // The hints do not carry the chat, so each one asks B to read.
     let (f, b, counted) = two_nodes().await;
+    f.store.send_bare_chat_hints(true);
     let key = chat_on_both(&f, &b).await;
     let agent = Who::Agent(f.agents[0]);
     b.poll(&f.account, &key, EventId(0), agent)
@@ -167,4 +241,44 @@ async fn an_availability_change_on_another_node_patches_this_nodes_directory() {
     let seen = b.agent(&f.account, agent).await.expect("agent");
     assert_eq!(seen.availability, Availability::Away);
     assert_eq!(counted.calls_from(before), [""; 0], "store calls on B");
+}
+
+#[tokio::test]
+async fn a_fill_overtaken_by_another_nodes_line_is_dropped_not_kept_with_a_gap() {
+    // Arrange: B's first read of the chat fills its window; that read is held after it has
+    // read, and A's line arrives meanwhile (nobody on B waits, so B takes the carried chat).
+    let (f, b, counted) = two_nodes().await;
+    let key = chat_on_both(&f, &b).await;
+    post(&f, &key, "before").await;
+    settle().await;
+    let agent = Who::Agent(f.agents[0]);
+    let (reached, release) = counted.hold_next_full_read();
+    let (acc, k, b2) = (f.account.clone(), key.clone(), b.clone());
+    let first = tokio::spawn(async move { b2.poll(&acc, &k, EventId(0), agent).await });
+    reached.await.expect("the fill has read");
+
+    // Act
+    post(&f, &key, "overtaking").await;
+    settle().await;
+    release.send(()).expect("release the fill");
+
+    // Assert: the first read does not answer from the stale fill, and the window B keeps
+    // afterwards has every line: filled once more, then answered from memory.
+    let texts = |view: &crate::ChatView| -> Vec<String> {
+        view.events.iter().filter_map(super::line_text).collect()
+    };
+    let view = first.await.expect("task").expect("view");
+    assert_eq!(texts(&view), ["before", "overtaking"]);
+    let before = counted.calls();
+    let again = b
+        .poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("view");
+    assert_eq!(texts(&again), ["before", "overtaking"]);
+    let filled = counted.calls_from(before);
+    assert!(filled.len() <= 1, "{filled:?}");
+    b.poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("view");
+    assert_eq!(counted.calls_from(before), filled, "from memory");
 }

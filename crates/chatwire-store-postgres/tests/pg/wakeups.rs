@@ -59,6 +59,52 @@ async fn an_append_on_one_node_wakes_the_other_and_other_schemas_do_not() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_chat_wakeup_carries_the_chat_as_committed() {
+    // Arrange
+    let Some(db) = TestDb::new() else { return };
+    let a = db.store("carry_a").await;
+    let b = db.store("carry_b").await;
+    let mut wakeups = b
+        .wakeups()
+        .await
+        .expect("wakeups")
+        .expect("postgres has wakeups");
+    let acc = account(&a).await;
+
+    // Act: a chat opened (written one by one), then a line (written by a batch).
+    let key = chat(&a, &acc, 1).await;
+    let lined = a
+        .execute(&acc, &key, line("hello"), Timestamp(2))
+        .await
+        .expect("line")
+        .chat;
+
+    // Assert: each hint holds the chat at its revision, the last one the chat as committed,
+    // so B need not read it.
+    let carried = |w: &Wakeup| match w {
+        Wakeup::Chat { chat, revision, .. } => chat.as_ref().map(|c| (c.revision, *revision)),
+        _ => None,
+    };
+    let opened = wait_for(&mut wakeups, Duration::from_secs(5), |w| {
+        is_chat(w, &acc, &key)
+    })
+    .await;
+    let (revision, said) = carried(&opened).expect("the opened chat is carried");
+    assert_eq!(revision, said);
+    let last = wait_for(&mut wakeups, Duration::from_secs(5), |w| {
+        carried(w).is_some_and(|(r, _)| r == lined.revision)
+    })
+    .await;
+    let Wakeup::Chat {
+        chat: Some(chat), ..
+    } = last
+    else {
+        panic!("{last:?}");
+    };
+    assert_eq!(*chat, lined);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lost_listen_connection_comes_back_and_wakes_everyone_once() {
     // Arrange
     let Some(db) = TestDb::new() else { return };

@@ -251,14 +251,25 @@ pub async fn run_wakeups(store: &dyn Store, listener: &dyn Store) {
         .await
         .expect("open")
         .chat;
+    // The hint may carry the chat; if it does, it is the chat as committed.
     let chat_hint = |chat: &chatwire_core::Chat| {
-        let wanted = Wakeup::Chat {
-            account: acc.clone(),
-            key: opened.key.clone(),
-            revision: chat.revision,
-            next_event: chat.next_event_id,
-        };
-        move |w: &Wakeup| *w == wanted
+        let wanted = chat.clone();
+        move |w: &Wakeup| match w {
+            Wakeup::Chat {
+                account,
+                key,
+                revision,
+                next_event,
+                chat,
+            } => {
+                *account == wanted.account
+                    && *key == wanted.key
+                    && *revision == wanted.revision
+                    && *next_event == wanted.next_event_id
+                    && chat.as_deref().is_none_or(|c| *c == wanted)
+            }
+            _ => false,
+        }
     };
     expect_hint(&mut hints, "opening a chat", chat_hint(&opened)).await;
     let lined = store

@@ -2,8 +2,10 @@
 //! to while holding the store's lock (so hints leave in commit order), and one receiver per
 //! [`crate::Store::wakeups`] call. A receiver that falls more than [`CAPACITY`] hints behind
 //! gets [`Wakeup::All`] instead of the hints it lost, as PostgreSQL's listener does after a
-//! reconnect. Tests can lose hints on purpose ([`MemoryStore::lose_wakeups`]) and send their
-//! own ([`MemoryStore::send_wakeup`]).
+//! reconnect. Chat hints carry the chat, as PostgreSQL's do when it fits in a notification.
+//! Tests can lose hints on purpose ([`MemoryStore::lose_wakeups`]), send chat hints without
+//! the chat ([`MemoryStore::send_bare_chat_hints`]) and send their own
+//! ([`MemoryStore::send_wakeup`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -22,6 +24,9 @@ pub(super) struct Sender {
     tx: broadcast::Sender<Wakeup>,
     /// Writes go unreported while set (a test's simulated lost connection).
     lost: AtomicBool,
+    /// Chat hints go without the chat while set (as PostgreSQL's do for a chat too large for
+    /// a notification), so the receiving node must read it.
+    bare_chat_hints: AtomicBool,
 }
 
 impl Sender {
@@ -29,6 +34,7 @@ impl Sender {
         Self {
             tx: broadcast::channel(CAPACITY).0,
             lost: AtomicBool::new(false),
+            bare_chat_hints: AtomicBool::new(false),
         }
     }
 
@@ -72,13 +78,26 @@ impl MemoryStore {
         }
     }
 
-    /// Reports a committed chat write.
+    /// Sends chat hints without the chat from now on (or with it again), as PostgreSQL does
+    /// for a chat too large for a notification (for tests). No effect without `with_wakeups`.
+    pub fn send_bare_chat_hints(&self, bare: bool) {
+        if let Some(sender) = &self.wakeups {
+            sender.bare_chat_hints.store(bare, Ordering::SeqCst);
+        }
+    }
+
+    /// Reports a committed chat write, with the chat unless `send_bare_chat_hints` is set.
     pub(super) fn emit_chat(&self, chat: &Chat) {
+        let bare = self
+            .wakeups
+            .as_ref()
+            .is_none_or(|s| s.bare_chat_hints.load(Ordering::SeqCst));
         self.emit(Wakeup::Chat {
             account: chat.account.clone(),
             key: chat.key.clone(),
             revision: chat.revision,
             next_event: chat.next_event_id,
+            chat: (!bare).then(|| std::sync::Arc::new(chat.clone())),
         });
     }
 }

@@ -8,7 +8,9 @@
 //! gate open, so the next reader tries again.
 //!
 //! Correctness against appends is `Tail::fill`'s: events absorbed while the store read was in
-//! flight are kept and merged after the filled events, so a fill never rolls a tail back.
+//! flight are kept and merged after the filled events, so a fill never rolls a tail back. A
+//! tail that dropped its window meanwhile (`Tail::take_snapshot`) has a new gate, and the
+//! read is discarded: its readers, finding the tail still unloaded, read the store.
 //!
 //! What it must not do: decide access or visibility (the caller's), or hold the tail's lock
 //! across the store read.
@@ -16,6 +18,7 @@
 use std::sync::Arc;
 
 use chatwire_core::{AccountId, ChatKey, EventId};
+use tokio::sync::OnceCell;
 
 use super::{TailRef, lock};
 use crate::{Engine, EngineResult};
@@ -36,18 +39,21 @@ impl Engine {
             }
             Arc::clone(&t.fill_gate)
         };
-        gate.get_or_try_init(|| self.fill_from_store(account, key, tail))
+        gate.get_or_try_init(|| self.fill_from_store(account, key, tail, &gate))
             .await?;
         Ok(())
     }
 
     /// The one store read of a fill: the newest `tail_window` events as of the freshest
-    /// snapshot (a waiting caller may have let the chat move on since it looked).
+    /// snapshot (a waiting caller may have let the chat move on since it looked). Discarded
+    /// when the tail dropped its window while the read was in flight (`gate` is no longer its
+    /// gate): the events read may end before the chat it holds now.
     async fn fill_from_store(
         &self,
         account: &AccountId,
         key: &ChatKey,
         tail: &TailRef,
+        gate: &Arc<OnceCell<()>>,
     ) -> EngineResult<()> {
         let window = self.0.config.tail_window;
         let next = {
@@ -60,7 +66,10 @@ impl Engine {
         let size = u32::try_from(window).unwrap_or(u32::MAX);
         let start = EventId(next.0.saturating_sub(size));
         let recent = self.0.store.events_since(account, key, start, size).await?;
-        lock(tail).fill(&recent, window);
+        let mut t = lock(tail);
+        if Arc::ptr_eq(&t.fill_gate, gate) {
+            t.fill(&recent, window);
+        }
         Ok(())
     }
 }

@@ -129,6 +129,25 @@ impl Tail {
         }
     }
 
+    /// Takes a newer snapshot of the chat without its events (another node committed them,
+    /// and nobody here reads them now). The events held stay if none is missing; otherwise
+    /// the window is dropped and fills again on the next read that needs it (a fill in flight
+    /// is then discarded: it sees a new `fill_gate`).
+    pub(crate) fn take_snapshot(&mut self, chat: &Arc<Chat>) {
+        if chat.revision <= self.chat.revision {
+            return;
+        }
+        self.chat = Arc::clone(chat);
+        if self.pending.is_empty() && self.contiguous_next() == chat.next_event_id {
+            return;
+        }
+        self.recent.clear();
+        self.pending.clear();
+        self.first_held = chat.next_event_id;
+        self.loaded = false;
+        self.fill_gate = Arc::new(OnceCell::new());
+    }
+
     /// Fills the window from a store read of the newest events (called once, lazily). Events
     /// absorbed before the fill are kept; duplicates are ignored.
     pub(crate) fn fill(&mut self, events: &[ChatEvent], window: usize) {

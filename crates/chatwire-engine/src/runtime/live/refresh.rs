@@ -1,10 +1,14 @@
 //! Catching the live tails up with commits made by other nodes (reported by the store's
 //! wake-ups, see `crate::runtime::wakeups`).
 //!
-//! A chat write elsewhere makes this node read the chat and the events it misses in one store
-//! call (`Store::chat_since`: one round trip on PostgreSQL) and absorb them exactly like a
-//! local commit, before waking the chat's waiters: a woken waiter re-samples memory and must
-//! find the event there. A tail more than a window behind (the wake-up says how far before
+//! A chat write elsewhere whose wake-up carries the chat, on a chat nobody here waits on, costs
+//! no read: memory takes the chat, and a tail that now lacks events drops its window, which
+//! the next reader fills (most chats written on one node are read on that node only, and
+//! reading every line of every other node was most of a second node's cost). Otherwise the
+//! node reads the events it misses (and the chat, when not carried) in one store call
+//! (`Store::chat_since`: one round trip on PostgreSQL) and absorbs them exactly like a local
+//! commit, before waking the chat's waiters: a woken waiter re-samples memory and must find
+//! the event there. A tail more than a window behind (the wake-up says how far before
 //! anything is read) is replaced by an empty one that fills lazily, so catching up never costs
 //! more than one bounded read. After a lost connection every open chat is re-read in one
 //! query and lagging tails are replaced.
@@ -24,14 +28,19 @@ use crate::{Engine, EngineResult, Topic};
 impl Engine {
     /// A chat was committed (here or elsewhere) at `revision`, with `next_event` as its next
     /// event id: bring memory up to it, then wake the chat's and the account's waiters. A
-    /// revision already woken for costs nothing more, any other one store call.
+    /// revision already woken for costs nothing more. `carried` is the chat as committed when
+    /// the wake-up brought it: if nobody here waits on the chat, memory takes it as it is and
+    /// nothing is read (the tail's missing events are read by whoever needs them, later);
+    /// otherwise one store call reads the missing events (and the chat, if not carried).
     pub(crate) async fn chat_changed(
         &self,
         account: &AccountId,
         key: &ChatKey,
         revision: u64,
         next_event: EventId,
+        carried: Option<Arc<Chat>>,
     ) -> EngineResult<()> {
+        let watched = self.0.notifier.is_watched(&Topic::Chat(key.clone()));
         let tail = match self.0.live.get(account, key) {
             Some(tail) if lock(&tail).notified_revision >= revision => return Ok(()),
             Some(tail) => tail,
@@ -40,12 +49,14 @@ impl Engine {
                 // counts here would not see it), or an ended chat evicted here. Ended chats
                 // never change again, so one nobody here watches is not loaded back. The
                 // new tail starts empty and fills lazily, so this is the only read.
-                let chat = match self.0.store.get_chat(account, key).await {
-                    Ok(chat) => chat,
-                    Err(StoreError::NotFound(_)) => return Ok(()),
-                    Err(e) => return Err(e.into()),
+                let chat = match &carried {
+                    Some(chat) => Arc::clone(chat),
+                    None => match self.0.store.get_chat(account, key).await {
+                        Ok(chat) => Arc::new(chat),
+                        Err(StoreError::NotFound(_)) => return Ok(()),
+                        Err(e) => return Err(e.into()),
+                    },
                 };
-                let watched = self.0.notifier.is_watched(&Topic::Chat(key.clone()));
                 if chat.state == ChatState::Ended && !watched {
                     self.0.notifier.notify(&Topic::Account(account.clone()));
                     return Ok(());
@@ -53,10 +64,43 @@ impl Engine {
                 self.0.live.upsert(&chat, self.now())
             }
         };
-        self.catch_up(&tail, revision, Some(next_event)).await?;
+        match carried {
+            Some(chat) if !watched => self.take_carried(&tail, &chat),
+            Some(chat) => {
+                // Waiters will want the new events: read only those (the chat is here).
+                lock(&tail).absorb(&chat, &[], self.0.config.tail_window);
+                self.catch_up(&tail, revision, Some(next_event)).await?;
+            }
+            None => self.catch_up(&tail, revision, Some(next_event)).await?,
+        }
         self.0.notifier.notify(&Topic::Chat(key.clone()));
         self.0.notifier.notify(&Topic::Account(account.clone()));
         Ok(())
+    }
+
+    /// Takes the chat a wake-up carried into memory without reading anything: the tail's
+    /// events stay if none is missing, otherwise it drops its window (`Tail::take_snapshot`).
+    /// Marks the revision as woken; the caller wakes.
+    fn take_carried(&self, tail: &TailRef, chat: &Arc<Chat>) {
+        let accepted = {
+            let mut t = lock(tail);
+            let accepted = t.chat.accepted_at.is_none() && chat.revision > t.chat.revision;
+            t.take_snapshot(chat);
+            t.notified_revision = t.notified_revision.max(chat.revision);
+            accepted && chat.accepted_at.is_some()
+        };
+        // Accepts made elsewhere count for this node's wait estimates too.
+        if accepted {
+            self.0.waits.record_accept(chat);
+        }
+        // A re-sync may have replaced this chat's tail meanwhile; the new one must have the
+        // chat too.
+        let current = self.0.live.upsert(chat, self.now());
+        if !Arc::ptr_eq(&current, tail) {
+            let mut t = lock(&current);
+            t.take_snapshot(chat);
+            t.notified_revision = t.notified_revision.max(chat.revision);
+        }
     }
 
     /// Brings one tail up to at least `revision`: the chat as committed and every event it

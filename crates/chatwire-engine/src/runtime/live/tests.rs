@@ -175,3 +175,46 @@ fn a_reset_tail_keeps_its_place_in_the_open_set() {
     assert_eq!(live.evict(Timestamp(1), 1), 1);
     assert!(live.all().is_empty());
 }
+
+#[test]
+fn a_snapshot_without_new_events_keeps_the_window() {
+    // A typing change made elsewhere: a new revision, no new event.
+    let mut t = loaded_tail(3);
+    let gate = std::sync::Arc::clone(&t.fill_gate);
+    t.take_snapshot(&std::sync::Arc::new(with_next(chat(), 3, 2)));
+    assert_eq!(t.chat.revision, 2);
+    assert!(t.is_loaded());
+    assert!(std::sync::Arc::ptr_eq(&gate, &t.fill_gate));
+    assert_eq!(ids(t.read(EventId(0), 100)), vec![0, 1, 2]);
+}
+
+#[test]
+fn a_snapshot_ahead_of_the_events_drops_the_window_for_a_fresh_fill() {
+    let mut t = loaded_tail(3);
+    let gate = std::sync::Arc::clone(&t.fill_gate);
+    t.take_snapshot(&std::sync::Arc::new(with_next(chat(), 5, 2)));
+    assert!(!t.is_loaded());
+    assert!(
+        !std::sync::Arc::ptr_eq(&gate, &t.fill_gate),
+        "a fill in flight is discarded"
+    );
+    assert_eq!(
+        t.read(EventId(3), 100),
+        TailRead::Miss,
+        "events 3 and 4 are not here"
+    );
+    assert_eq!(
+        ids(t.read(EventId(5), 100)),
+        Vec::<u32>::new(),
+        "nothing past the chat"
+    );
+
+    // The next fill serves everything again.
+    t.fill(&(0..5).map(event).collect::<Vec<_>>(), 8);
+    assert_eq!(ids(t.read(EventId(2), 100)), vec![2, 3, 4]);
+
+    // An older snapshot changes nothing.
+    t.take_snapshot(&std::sync::Arc::new(with_next(chat(), 9, 1)));
+    assert!(t.is_loaded());
+    assert_eq!(t.chat.next_event_id, EventId(5));
+}
