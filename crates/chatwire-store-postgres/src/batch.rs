@@ -146,9 +146,9 @@ async fn attempt(
             continue;
         }
         // The slow path reads its chat from the database: write what memory holds first.
-        held.flush(&tx, scope).await?;
+        held.flush(&tx).await?;
         let sp = tx.savepoint("write").await.map_err(error::pg)?;
-        match one(&sp, scope, write.clone(), *now).await {
+        match one(&sp, write.clone(), *now).await {
             Ok(written) => {
                 sp.commit().await.map_err(error::pg)?;
                 held.written_elsewhere(&written.chat);
@@ -165,9 +165,9 @@ async fn attempt(
             }
         }
     }
-    held.flush(&tx, scope).await?;
+    held.flush(&tx).await?;
     history::index_lines(&tx, &done).await?;
-    seq::append(&tx, &mut done).await?;
+    seq::append(&tx, &mut done, scope).await?;
     tx.commit().await.map_err(error::pg)?;
     let mut committed: Vec<Option<Written>> = done.into_iter().map(Some).collect();
     Ok(slots
@@ -185,16 +185,11 @@ async fn attempt(
         .collect())
 }
 
-async fn one(
-    tx: &Transaction<'_>,
-    scope: &str,
-    write: Write,
-    now: Timestamp,
-) -> StoreResult<Written> {
+async fn one(tx: &Transaction<'_>, write: Write, now: Timestamp) -> StoreResult<Written> {
     match write {
-        Write::Create(new) => chats::create_in(tx, scope, *new, now).await,
+        Write::Create(new) => chats::create_in(tx, *new, now).await,
         Write::Execute { account, key, cmd } => {
-            chats::execute_in(tx, scope, &account, &key, cmd, now).await
+            chats::execute_in(tx, &account, &key, cmd, now).await
         }
     }
 }

@@ -6,7 +6,7 @@
 //! round trip, so one node could not pass ~1,300 lines/s (docs/performance.md). Here the batch
 //! locks and reads all its chats in one statement (which `batch` needed for its lock order
 //! anyway), decides each command against the chat in memory as the earlier writes of the batch
-//! left it, and writes every changed chat's row, facts and wake-up in one statement each.
+//! left it, and writes every changed chat's row and facts in one statement each.
 //!
 //! Semantics are the slow path's: a command is decided against the chat as committed
 //! including the batch's earlier writes; a refusal changes nothing (deciding is pure, so no
@@ -26,7 +26,7 @@ use crate::batch::Write;
 use crate::chat_rows::ChatRows;
 use crate::chats::Written;
 use crate::history::{self, FactColumns, FactRows};
-use crate::{db, error, rows, seq, wake};
+use crate::{db, error, rows, seq};
 
 /// A chat as this batch holds it.
 struct Held {
@@ -140,19 +140,17 @@ impl BatchChats {
         }
     }
 
-    /// Writes every chat changed since the last flush: rows, facts rows, wake-ups; one
-    /// statement each.
-    pub(crate) async fn flush(&mut self, tx: &Transaction<'_>, scope: &str) -> StoreResult<()> {
+    /// Writes every chat changed since the last flush: rows and facts rows, one statement
+    /// each. (The wake-ups go out with the events' numbers at the batch's end, `seq`.)
+    pub(crate) async fn flush(&mut self, tx: &Transaction<'_>) -> StoreResult<()> {
         let dirty: Vec<&mut Held> = self.held.values_mut().filter(|h| h.dirty).collect();
         if dirty.is_empty() {
             return Ok(());
         }
         let mut chat_rows = ChatRows::default();
         let mut facts = FactRows::default();
-        let mut payloads = Vec::with_capacity(dirty.len());
         for held in dirty {
-            let json = chat_rows.push(&held.chat)?;
-            payloads.push(wake::chat_payload(scope, &held.chat, json));
+            chat_rows.push(&held.chat)?;
             let now = history::fact_columns(&held.chat);
             if now != held.facts_written || held.new_lines > 0 {
                 facts.push(held.chat.num.0, now, held.new_lines);
@@ -162,7 +160,6 @@ impl BatchChats {
             held.dirty = false;
         }
         chat_rows.write(tx).await?;
-        facts.write(tx).await?;
-        wake::send_all(tx, &payloads).await
+        facts.write(tx).await
     }
 }

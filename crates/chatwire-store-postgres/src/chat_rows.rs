@@ -27,8 +27,8 @@ pub(crate) struct ChatRows {
 }
 
 impl ChatRows {
-    /// Adds `chat` as it is now; returns the JSON written for it (the wake-up sends it too).
-    pub(crate) fn push(&mut self, chat: &Chat) -> StoreResult<&str> {
+    /// Adds `chat` as it is now.
+    pub(crate) fn push(&mut self, chat: &Chat) -> StoreResult<()> {
         let c = ChatColumns::of(chat);
         self.num.push(chat.num.0);
         self.json.push(chat_json(chat)?);
@@ -42,7 +42,7 @@ impl ChatRows {
         self.transfer_from.push(c.transfer_from);
         self.transfer_to.push(c.transfer_to);
         self.email.push(c.customer_email);
-        Ok(self.json.last().map_or("", String::as_str))
+        Ok(())
     }
 
     /// Rewrites every added chat's row (each must exist and be locked by `tx`).

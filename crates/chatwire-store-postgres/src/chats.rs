@@ -16,7 +16,7 @@ use tokio_postgres::IsolationLevel;
 
 use crate::chat_rows::ChatRows;
 use crate::rows::{self, AGENT_COLUMNS, ChatColumns, agent_column, chat_json};
-use crate::{db, error, history, queries, seq, wake};
+use crate::{db, error, history, queries, seq};
 
 /// A chat write done inside a transaction, before its events are numbered.
 #[derive(Debug)]
@@ -31,7 +31,6 @@ pub(crate) struct Written {
 /// events, not yet numbered (the batch numbers every event at its end, see `batch`).
 pub(crate) async fn create_in(
     tx: &Transaction<'_>,
-    scope: &str,
     new: NewChat,
     now: Timestamp,
 ) -> StoreResult<Written> {
@@ -66,7 +65,6 @@ pub(crate) async fn create_in(
         .await
         .map_err(error::unique_as(|| "chat key exists".to_owned()))?;
     history::insert_facts(tx, &chat, &events).await?;
-    wake::notify_chat(tx, scope, &chat).await?;
     Ok(Written { chat, events })
 }
 
@@ -74,7 +72,6 @@ pub(crate) async fn create_in(
 /// same batch) and writes the chat row. Returns the chat and its new events, not yet numbered.
 pub(crate) async fn execute_in(
     tx: &Transaction<'_>,
-    scope: &str,
     account: &AccountId,
     key: &ChatKey,
     cmd: ChatCommand,
@@ -105,7 +102,6 @@ pub(crate) async fn execute_in(
     row.push(&chat)?;
     row.write(tx).await?;
     history::update_facts(tx, &chat, &events, facts_before).await?;
-    wake::notify_chat(tx, scope, &chat).await?;
     Ok(Written { chat, events })
 }
 

@@ -36,7 +36,9 @@
 //! happen (an operator's script), PostgreSQL breaks it (40P01) and the losing batch is run
 //! again whole (`batch`, `retry`), never half-applied.
 //!
-//! The cross-node wake-up (`wake`) is queued in the same transaction, before the counter.
+//! The cross-node wake-ups (`wake`) are queued by the counter's statement itself, one per chat
+//! of the batch: that is where the events' numbers are known, and the wake-ups carry them.
+//! PostgreSQL delivers them at commit wherever in the transaction they were queued.
 //!
 //! Account events (`account_events`: offline messages, surveys, availability, typing) are
 //! numbered from this same counter row, taken the same way as the last statement of their
@@ -47,6 +49,7 @@ use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::Transaction;
 
 use crate::chats::Written;
+use crate::wake::{self, ChatWakeups};
 use crate::{db, rows};
 
 /// The seq the domain numbers events from inside the transaction, before the counter is taken.
@@ -55,12 +58,23 @@ use crate::{db, rows};
 pub(crate) const PLACEHOLDER: GlobalSeq = GlobalSeq(0);
 
 /// Numbers every event of `writes` (in order: the batch's order) with the next global
-/// sequence numbers and inserts them, in one statement that is the LAST of the transaction
-/// before `COMMIT` (see the module doc for why).
-pub(crate) async fn append(tx: &Transaction<'_>, writes: &mut [Written]) -> StoreResult<()> {
+/// sequence numbers and inserts them, and queues the chats' wake-ups (`origin`: see `wake`),
+/// in one statement that is the LAST of the transaction before `COMMIT` (see the module doc
+/// for why).
+pub(crate) async fn append(
+    tx: &Transaction<'_>,
+    writes: &mut [Written],
+    origin: &str,
+) -> StoreResult<()> {
+    let wakeups = ChatWakeups::of(origin, writes)?;
     let total: usize = writes.iter().map(|w| w.events.len()).sum();
     if total == 0 {
-        return Ok(());
+        // Nothing to number (typing, info): the payloads carry no events, so no base.
+        return if wakeups.heads.is_empty() {
+            Ok(())
+        } else {
+            wake::send_all(tx, &wakeups.heads).await
+        };
     }
     let n = i64::try_from(total).map_err(|e| StoreError::Other(e.into()))?;
     let mut nums = Vec::with_capacity(total);
@@ -87,9 +101,30 @@ pub(crate) async fn append(tx: &Transaction<'_>, writes: &mut [Written]) -> Stor
                         unnest($2::int8[], $3::text[], $4::int4[], $5::int8[], $6::text[])
                             WITH ORDINALITY AS e (num, account, id, at, kind, ord)
                    RETURNING 1
+               ), notified AS (
+                   SELECT pg_notify($7, CASE WHEN p.based
+                                        THEN p.head || (counter.last - $1) || ' ' || p.body
+                                        ELSE p.head END)
+                   FROM counter,
+                        unnest($8::text[], $9::bool[], $10::text[]) WITH ORDINALITY
+                            AS p (head, based, body, ord)
+                   ORDER BY p.ord
                )
-               SELECT counter.last, (SELECT COUNT(*) FROM inserted) FROM counter";
-    let params: db::Params<'_> = &[&n, &nums, &accounts, &ids, &ats, &kinds];
+               SELECT counter.last, (SELECT COUNT(*) FROM inserted),
+                      (SELECT COUNT(*) FROM notified)
+               FROM counter";
+    let params: db::Params<'_> = &[
+        &n,
+        &nums,
+        &accounts,
+        &ids,
+        &ats,
+        &kinds,
+        &wake::CHANNEL,
+        &wakeups.heads,
+        &wakeups.based,
+        &wakeups.bodies,
+    ];
     let row = db::opt(tx, sql, params)
         .await?
         .ok_or_else(|| StoreError::Other(anyhow::anyhow!("the event_seq row is missing")))?;

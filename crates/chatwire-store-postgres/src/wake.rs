@@ -8,14 +8,18 @@
 //! schemas in the same database (tests, tenants) ignore them, and so does the writing node
 //! itself, which has applied its own write already. Then:
 //!
-//! - `chat <account> <chat key> <revision> <next event id> [<chat JSON>]`: every chat write
-//!   (typing and info changes included, as the engine wakes local waiters for those too). The
-//!   revision lets a node skip writes it has already read; the next event id tells it how many
-//!   events it lacks before it reads. The chat's JSON (the row's `chat_json`) follows when the
-//!   payload stays under [`MAX_PAYLOAD`] (PostgreSQL refuses 8,000 bytes or more): a node
-//!   that watches nothing of the chat then takes the chat from the payload and reads nothing.
-//!   A JSON that does not decode, or names another chat or revision, is ignored (the node
-//!   reads the chat as it would without it).
+//! - `chat <account> <chat key> <revision> <next event id> [<chat JSON>]` and
+//!   `events <account> <chat key> <revision> <next event id> <seq base> <JSON>`: every chat
+//!   write, once per chat per batch (typing and info changes included, as the engine wakes
+//!   local waiters for those too). The revision lets a node skip writes it has already read;
+//!   the next event id tells it how many events it lacks before it reads. An `events` payload
+//!   carries `{"chat": …, "events": […]}`: the chat as the batch left it and every event the
+//!   batch appended to it, each `seq` counted from the batch's first (the base, which the
+//!   counter's statement writes in, see `seq`). When those do not fit under [`MAX_PAYLOAD`]
+//!   (PostgreSQL refuses 8,000 bytes or more), a `chat` payload carries the chat's JSON alone,
+//!   or nothing past the next event id. A node holding the events before these, or watching
+//!   nothing of the chat, then reads nothing. A JSON that does not decode, or names another
+//!   chat or revision, is ignored (the node reads as it would without it).
 //! - `availability <account> <agent id> <availability>`: only an agent's availability changed,
 //!   so nodes patch their cached agent instead of reloading the account's directory.
 //! - `directory <account>`: agents, skills, topic settings, app keys.
@@ -24,10 +28,13 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chatwire_core::{AccountId, AgentId, Availability, Chat, ChatKey, EventId};
+use chatwire_core::{
+    AccountId, AgentId, Availability, Chat, ChatEvent, ChatKey, EventId, GlobalSeq,
+};
 use chatwire_store::{StoreResult, Wakeup};
 use deadpool_postgres::GenericClient;
 
+use crate::chats::Written;
 use crate::{db, error, rows};
 
 /// Opens a transaction on `$client`, runs `$write` (an expression using `tx`) and then the
@@ -51,17 +58,6 @@ pub(crate) const CHANNEL: &str = "chatwire_events";
 /// Longest payload sent: PostgreSQL's limit is below 8,000 bytes (with the default
 /// `BLCKSZ`); a chat whose JSON would pass it goes without it.
 pub(crate) const MAX_PAYLOAD: usize = 7_900;
-
-/// Queues the wake-up for a chat write; delivered when (and if) the transaction commits.
-/// `origin` is the writing store's `<schema> <node>` (see the module doc), as for every
-/// `notify_*`.
-pub(crate) async fn notify_chat<C: GenericClient>(
-    c: &C,
-    origin: &str,
-    chat: &Chat,
-) -> StoreResult<()> {
-    send(c, &chat_payload(origin, chat, &rows::chat_json(chat)?)).await
-}
 
 /// Queues the wake-up for a directory write of `account`.
 pub(crate) async fn notify_directory<C: GenericClient>(
@@ -125,39 +121,139 @@ async fn send<C: GenericClient>(c: &C, payload: &str) -> StoreResult<()> {
     Ok(())
 }
 
-/// The payload of a chat write (see the module doc); `json` is the chat's `chat_json`,
-/// appended when it fits.
-pub(crate) fn chat_payload(origin: &str, chat: &Chat, json: &str) -> String {
-    let mut payload = format!(
-        "{origin} chat {} {} {} {}",
-        chat.account, chat.key, chat.revision, chat.next_event_id.0
-    );
-    if payload.len() + 1 + json.len() <= MAX_PAYLOAD {
-        payload.push(' ');
-        payload.push_str(json);
-    }
-    payload
+/// Room kept in an `events` payload for the base the counter's statement writes in (an
+/// `int8` and a space).
+const BASE_ROOM: usize = 21;
+
+/// The wake-ups of one batch's chat writes, one payload per chat, built before the counter is
+/// taken and sent in its statement (`seq::append`), which writes each `events` payload's base
+/// in. Three columns, one row per payload.
+#[derive(Debug, Default)]
+pub(crate) struct ChatWakeups {
+    /// Each payload's text up to its base (the whole payload when it carries no events).
+    pub(crate) heads: Vec<String>,
+    /// Whether the payload carries events: then the base, a space and `bodies[i]` follow.
+    pub(crate) based: Vec<bool>,
+    /// The JSON after the base (empty unless `based`).
+    pub(crate) bodies: Vec<String>,
 }
 
-/// A chat payload's fields after `chat `: account, key, revision, next event id and maybe the
-/// chat's JSON (which holds spaces, so it is whatever follows the fourth field).
-fn parse_chat(fields: &str) -> Option<Wakeup> {
-    let mut parts = fields.splitn(5, ' ');
+/// An `events` payload's JSON: `{"chat": …, "events": […]}`.
+#[derive(serde::Deserialize)]
+struct CarriedIn {
+    chat: Chat,
+    events: Vec<ChatEvent>,
+}
+
+impl ChatWakeups {
+    /// One payload per chat that `writes` (a batch, in the order `seq::append` numbers its
+    /// events) wrote: the chat as last written and every event the batch appended to it, each
+    /// `seq` its position among the batch's events (1-based; readers add the base).
+    pub(crate) fn of(origin: &str, writes: &[Written]) -> StoreResult<Self> {
+        let mut order: Vec<&str> = Vec::new();
+        let mut chats: std::collections::HashMap<&str, (usize, Vec<ChatEvent>)> =
+            std::collections::HashMap::with_capacity(writes.len());
+        let mut position = 0;
+        for (i, w) in writes.iter().enumerate() {
+            let key = w.chat.key.as_str();
+            let (last, events) = chats.entry(key).or_insert_with(|| {
+                order.push(key);
+                (i, Vec::new())
+            });
+            *last = i;
+            for e in &w.events {
+                position += 1;
+                events.push(ChatEvent {
+                    seq: GlobalSeq(position),
+                    ..e.clone()
+                });
+            }
+        }
+        let mut out = Self::default();
+        for key in order {
+            if let Some((last, events)) = chats.remove(key)
+                && let Some(w) = writes.get(last)
+            {
+                out.push(origin, &w.chat, &events)?;
+            }
+        }
+        Ok(out)
+    }
+
+    fn push(&mut self, origin: &str, chat: &Chat, events: &[ChatEvent]) -> StoreResult<()> {
+        let fields = format!(
+            "{} {} {} {}",
+            chat.account, chat.key, chat.revision, chat.next_event_id.0
+        );
+        let json = rows::chat_json(chat)?;
+        let encode = |e: serde_json::Error| chatwire_store::StoreError::Other(e.into());
+        if !events.is_empty() {
+            let head = format!("{origin} events {fields} ");
+            // The chat's JSON is spliced in as written for its row, not encoded again.
+            let events = serde_json::to_string(events).map_err(encode)?;
+            let body = format!(r#"{{"chat":{json},"events":{events}}}"#);
+            if head.len() + BASE_ROOM + body.len() <= MAX_PAYLOAD {
+                self.heads.push(head);
+                self.based.push(true);
+                self.bodies.push(body);
+                return Ok(());
+            }
+        }
+        let mut head = format!("{origin} chat {fields}");
+        if head.len() + 1 + json.len() <= MAX_PAYLOAD {
+            head.push(' ');
+            head.push_str(&json);
+        }
+        self.heads.push(head);
+        self.based.push(false);
+        self.bodies.push(String::new());
+        Ok(())
+    }
+}
+
+/// A chat payload's fields after its kind: account, key, revision, next event id, then for
+/// `events` the base and the JSON of the chat and its events, for `chat` maybe the chat's
+/// JSON (JSON holds spaces, so it is whatever follows the fields before it).
+fn parse_chat(fields: &str, with_events: bool) -> Option<Wakeup> {
+    let mut parts = fields.splitn(if with_events { 6 } else { 5 }, ' ');
     let account = AccountId::parse(parts.next()?).ok()?;
     let key = ChatKey::parse(parts.next()?).ok()?;
     let revision = parts.next()?.parse().ok()?;
     let next_event = EventId(parts.next()?.parse().ok()?);
-    let chat = parts.next().and_then(|json| {
-        let chat = rows::chat_from_json(json).ok()?;
-        let same = chat.account == account && chat.key == key && chat.revision == revision;
-        same.then(|| Arc::new(chat))
-    });
+    let same =
+        |chat: &Chat| chat.account == account && chat.key == key && chat.revision == revision;
+    let (chat, events) = if with_events {
+        let base: i64 = parts.next()?.parse().ok()?;
+        match parts.next().map(serde_json::from_str::<CarriedIn>) {
+            Some(Ok(mut carried)) if same(&carried.chat) => {
+                let numbered = carried.events.iter_mut().all(|e| {
+                    base.checked_add(e.seq.0)
+                        .map(|seq| e.seq = GlobalSeq(seq))
+                        .is_some()
+                });
+                let events = if numbered {
+                    carried.events.into()
+                } else {
+                    Arc::from([])
+                };
+                (Some(Arc::new(carried.chat)), events)
+            }
+            _ => (None, Arc::from([])),
+        }
+    } else {
+        let chat = parts
+            .next()
+            .and_then(|json| rows::chat_from_json(json).ok())
+            .filter(same);
+        (chat.map(Arc::new), Arc::from([]))
+    };
     Some(Wakeup::Chat {
         account,
         key,
         revision,
         next_event,
         chat,
+        events,
     })
 }
 
@@ -173,13 +269,18 @@ pub(crate) fn parse(scope: &str, node: &str, payload: &str) -> Option<Wakeup> {
         return None;
     }
     let rest = head.next().unwrap_or_default();
-    let parts: Vec<&str> = match rest.strip_prefix("chat ") {
-        // Not split: the chat's JSON may be most of the payload.
+    let chat = match rest.split_once(' ') {
+        Some(("chat", fields)) => Some(parse_chat(fields, false)),
+        Some(("events", fields)) => Some(parse_chat(fields, true)),
+        _ => None,
+    };
+    // Not split: a chat's JSON may be most of the payload.
+    let parts: Vec<&str> = match chat {
         Some(_) => Vec::new(),
         None => rest.split(' ').collect(),
     };
     let known = match parts.as_slice() {
-        [] => rest.strip_prefix("chat ").and_then(parse_chat),
+        [] => chat.flatten(),
         ["availability", account, agent, to] => match (
             AccountId::parse(account),
             agent.parse(),
@@ -227,86 +328,150 @@ mod tests {
         chat
     }
 
-    #[test]
-    fn a_chat_payload_round_trips_with_its_revision_and_the_chat() {
-        let chat = chat();
-        let json = rows::chat_json(&chat).expect("json");
-        let payload = chat_payload("cw_a n1", &chat, &json);
-        assert_eq!(
-            payload,
-            format!(
-                "cw_a n1 chat acc {} {} {} {json}",
-                chat.key, chat.revision, chat.next_event_id.0
-            )
-        );
-        assert_eq!(
-            parse("cw_a", "n2", &payload),
-            Some(Wakeup::Chat {
-                account: chat.account.clone(),
-                key: chat.key.clone(),
-                revision: chat.revision,
-                next_event: chat.next_event_id,
-                chat: Some(Arc::new(chat)),
-            })
-        );
-        assert_eq!(parse("cw_a", "n1", &payload), None, "our own echo");
-    }
-
-    #[test]
-    fn a_chat_too_large_for_a_notification_goes_without_its_json() {
-        let mut chat = chat();
-        chat.visitor_name = "v".repeat(MAX_PAYLOAD);
-        let json = rows::chat_json(&chat).expect("json");
-        let payload = chat_payload("cw_a n1", &chat, &json);
-        assert!(payload.len() < 200, "{} bytes", payload.len());
-        let Some(Wakeup::Chat {
-            chat: carried,
-            revision,
-            ..
-        }) = parse("cw_a", "n2", &payload)
-        else {
-            panic!("not a chat hint: {payload}");
+    /// A chat and its line, as the batch writes them (events not numbered yet).
+    fn lined(mut chat: Chat, text: &str) -> Written {
+        let cmd = chatwire_core::ChatCommand::PostLine {
+            author: chatwire_core::Actor::Visitor,
+            text: text.into(),
+            text_type: chatwire_core::TextType::Plain,
+            json: None,
+            sub_type: chatwire_core::LineSubType::Regular,
         };
-        assert_eq!((carried, revision), (None, chat.revision));
+        let ctx = chatwire_core::DecisionContext::default();
+        let events = chatwire_store::decide_and_apply(
+            &mut chat,
+            cmd,
+            &ctx,
+            Timestamp(2),
+            crate::seq::PLACEHOLDER,
+        )
+        .expect("line");
+        Written { chat, events }
+    }
 
-        // Just under the limit, it is carried.
-        // The head, with the space before the JSON.
-        let head = chat_payload("cw_a n1", &chat, "").len();
-        chat.visitor_name.clear();
-        let bare = rows::chat_json(&chat).expect("json").len();
-        chat.visitor_name = "v".repeat(MAX_PAYLOAD - head - bare);
-        let json = rows::chat_json(&chat).expect("json");
-        let payload = chat_payload("cw_a n1", &chat, &json);
-        assert_eq!(payload.len(), MAX_PAYLOAD);
-        assert!(matches!(
-            parse("cw_a", "n2", &payload),
-            Some(Wakeup::Chat { chat: Some(c), .. }) if *c == chat
-        ));
+    /// The payloads as the counter's statement sends them, with `base` written in.
+    fn sent(wakeups: &ChatWakeups, base: i64) -> Vec<String> {
+        (0..wakeups.heads.len())
+            .map(|i| match wakeups.based[i] {
+                true => format!("{}{base} {}", wakeups.heads[i], wakeups.bodies[i]),
+                false => wakeups.heads[i].clone(),
+            })
+            .collect()
     }
 
     #[test]
-    fn a_chat_json_that_does_not_match_its_hint_is_ignored_not_trusted() {
+    fn a_batch_sends_one_payload_per_chat_with_the_chat_and_its_numbered_events() {
+        // Arrange: two lines on one chat around a line on another, in one batch.
+        let mut other = chat();
+        other.key = ChatKey::from_random(4, 5, 6);
+        let first = lined(chat(), "one");
+        let elsewhere = lined(other, "two");
+        let second = lined(first.chat.clone(), "three");
+        let writes = [first, elsewhere, second];
+
+        // Act: the counter gave the batch's events 101..=103 (base 100).
+        let wakeups = ChatWakeups::of("cw_a n1", &writes).expect("payloads");
+        let payloads = sent(&wakeups, 100);
+
+        // Assert: the first chat's payload holds it as last written and both of its lines,
+        // numbered as the counter numbers them (in the batch's order).
+        assert_eq!(payloads.len(), 2);
+        let hint = parse("cw_a", "n2", &payloads[0]).expect("a hint");
+        let Wakeup::Chat {
+            chat: Some(carried),
+            events,
+            revision,
+            next_event,
+            ..
+        } = hint
+        else {
+            panic!("no chat carried: {}", payloads[0]);
+        };
+        assert_eq!(*carried, writes[2].chat);
+        assert_eq!(
+            (revision, next_event),
+            (carried.revision, carried.next_event_id)
+        );
+        let expected: Vec<ChatEvent> = [(&writes[0], 101), (&writes[2], 103)]
+            .into_iter()
+            .map(|(w, seq)| ChatEvent {
+                seq: GlobalSeq(seq),
+                ..w.events[0].clone()
+            })
+            .collect();
+        assert_eq!(*events, *expected);
+        let Some(Wakeup::Chat { events, .. }) = parse("cw_a", "n2", &payloads[1]) else {
+            panic!("{}", payloads[1]);
+        };
+        assert_eq!(events[0].seq, GlobalSeq(102));
+        assert_eq!(parse("cw_a", "n1", &payloads[0]), None, "our own echo");
+    }
+
+    #[test]
+    fn what_does_not_fit_in_a_notification_is_left_out_step_by_step() {
+        let written = lined(chat(), &"x".repeat(MAX_PAYLOAD / 2));
+        let size = |w: &Written| {
+            let wakeups = ChatWakeups::of("cw_a n1", std::slice::from_ref(w)).expect("payload");
+            let payload = sent(&wakeups, i64::MAX - 1_000).remove(0);
+            assert!(payload.len() <= MAX_PAYLOAD, "{} bytes", payload.len());
+            match parse("cw_a", "n2", &payload) {
+                Some(Wakeup::Chat { chat, events, .. }) => (chat.is_some(), events.len()),
+                other => panic!("{other:?}"),
+            }
+        };
+        // The chat and its events fit.
+        assert_eq!(size(&written), (true, 1));
+        // The line is too long to come along; the chat still fits.
+        let long = lined(chat(), &"x".repeat(MAX_PAYLOAD));
+        assert_eq!(size(&long), (true, 0));
+        // The chat itself is too large: only its revision and next event id go.
+        let mut huge = chat();
+        huge.visitor_name = "v".repeat(MAX_PAYLOAD);
+        assert_eq!(size(&lined(huge, "hi")), (false, 0));
+        // No event in the batch (typing): a `chat` payload with the chat.
+        let quiet = Written {
+            chat: chat(),
+            events: Vec::new(),
+        };
+        assert_eq!(size(&quiet), (true, 0));
+    }
+
+    #[test]
+    fn a_carried_json_that_does_not_match_its_hint_is_ignored_not_trusted() {
         let chat = chat();
         let json = rows::chat_json(&chat).expect("json");
-        let other_revision = format!(
-            "cw_a n1 chat acc {} {} {} {json}",
-            chat.key,
-            chat.revision + 1,
-            chat.next_event_id.0
-        );
-        let broken = format!(
-            "cw_a n1 chat acc {} {} {} {{\"not\": \"a chat\"}}",
-            chat.key, chat.revision, chat.next_event_id.0
-        );
-        for payload in [other_revision, broken] {
+        let fields =
+            |revision: u64| format!("acc {} {revision} {}", chat.key, chat.next_event_id.0);
+        for payload in [
+            format!("cw_a n1 chat {} {json}", fields(chat.revision + 1)),
+            format!(
+                "cw_a n1 chat {} {{\"not\": \"a chat\"}}",
+                fields(chat.revision)
+            ),
+            format!(
+                "cw_a n1 events {} 7 {{\"chat\":{json},\"events\":[]}}",
+                fields(chat.revision + 1)
+            ),
+            format!("cw_a n1 events {} 7 [1, 2]", fields(chat.revision)),
+        ] {
             let Some(Wakeup::Chat {
-                chat: carried, key, ..
+                chat: carried,
+                key,
+                events,
+                ..
             }) = parse("cw_a", "n2", &payload)
             else {
                 panic!("not a chat hint: {payload}");
             };
-            assert_eq!((carried, key), (None, chat.key.clone()), "{payload}");
+            assert_eq!(
+                (carried, key, events.len()),
+                (None, chat.key.clone(), 0),
+                "{payload}"
+            );
         }
+        // An `events` payload without its base is not a hint we can read.
+        let broken = format!("cw_a n1 events {}", fields(chat.revision));
+        assert_eq!(parse("cw_a", "n2", &broken), Some(Wakeup::All));
     }
 
     #[test]

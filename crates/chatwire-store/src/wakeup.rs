@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chatwire_core::{AccountId, Agent, AgentId, Availability, Chat, ChatKey, EventId};
+use chatwire_core::{AccountId, Agent, AgentId, Availability, Chat, ChatEvent, ChatKey, EventId};
 
 /// A hint that something changed in a store other processes (nodes) write too (PostgreSQL
 /// `NOTIFY`). Sent only for committed writes, so whoever reads the store after receiving one
@@ -27,6 +27,11 @@ pub enum Wakeup {
         /// chat's events in memory, and has nobody waiting on it, then reads nothing at all;
         /// `None`: read the chat.
         chat: Option<Arc<Chat>>,
+        /// Events this write appended, numbered as committed, when the store could send them
+        /// with the chat (PostgreSQL: every event of the chat in the write's batch, when they
+        /// fit in the notification); empty otherwise. A node holding every event before the
+        /// first of them takes them without reading.
+        events: Arc<[ChatEvent]>,
     },
     /// Only an agent's availability changed (the rest of the directory stands).
     Availability {

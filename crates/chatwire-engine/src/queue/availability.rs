@@ -8,7 +8,9 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
 use chatwire_core::routing;
-use chatwire_core::{AccountId, AgentId, Availability, Chat, ChatState, EventKind, SkillId};
+use chatwire_core::{
+    AccountId, AgentId, Availability, Chat, ChatEvent, ChatState, EventKind, SkillId,
+};
 use chatwire_store::Committed;
 
 use crate::{Engine, EngineResult};
@@ -28,8 +30,13 @@ pub(crate) struct WaitStats {
 impl WaitStats {
     /// Records the waits of chats accepted by this commit.
     pub(crate) fn record(&self, committed: &Committed) {
-        let chat = &committed.chat;
-        let accepted = committed.events.iter().any(|e| {
+        self.record_events(&committed.chat, &committed.events);
+    }
+
+    /// Records the wait of `chat` if `events` (a commit's, or those a wake-up carried)
+    /// accepted it.
+    pub(crate) fn record_events(&self, chat: &Chat, events: &[ChatEvent]) {
+        let accepted = events.iter().any(|e| {
             matches!(&e.kind, EventKind::State(s) if s.state == ChatState::Chatting)
                 && chat.accepted_at == Some(e.at)
         });

@@ -1,9 +1,9 @@
 //! Several nodes on one database: consuming the store's wake-ups ([`Wakeup`]) so that what
 //! another node commits reaches this node's memory and waiters.
 //!
-//! - `Chat`: the tail is caught up (`live::refresh`): from the chat the wake-up carries when
-//!   nobody here waits on the chat, otherwise with one store read; then the chat's and the
-//!   account's waiters are woken. Wake-ups for a chat whose catch-up is in
+//! - `Chat`: the tail is caught up (`live::refresh`): from what the wake-up carries (the chat,
+//!   the write's events) when that is enough, otherwise with one store read; then the chat's
+//!   and the account's waiters are woken. Wake-ups for a chat whose catch-up is in
 //!   flight are coalesced: they only raise the revision wanted, and the running handler looks
 //!   again once done (mostly finding its read already covered them), so a burst of lines
 //!   costs about one read, not one per line. A node's own commits, where they come back,
@@ -29,7 +29,7 @@ use std::sync::{Mutex, PoisonError};
 
 use std::sync::Arc;
 
-use chatwire_core::{AccountId, Chat, ChatKey, EventId};
+use chatwire_core::{AccountId, Chat, ChatEvent, ChatKey, EventId};
 use chatwire_store::Wakeup;
 use futures::stream::{BoxStream, StreamExt};
 
@@ -42,23 +42,40 @@ const CONCURRENCY: usize = 16;
 const CATCH_UP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What the wake-ups of one chat asked for: the newest revision, its next event id, and the
-/// chat at that revision when a wake-up carried it.
+/// chat at that revision with the events that led to it, as far as the wake-ups carried them.
 #[derive(Clone)]
-struct Wanted {
-    revision: u64,
-    next: EventId,
-    chat: Option<Arc<Chat>>,
+pub(crate) struct Wanted {
+    pub(crate) revision: u64,
+    pub(crate) next: EventId,
+    pub(crate) chat: Option<Arc<Chat>>,
+    pub(crate) events: Arc<[ChatEvent]>,
 }
 
 impl Wanted {
-    /// Raises `self` to `other` where it is newer.
+    /// Raises `self` to `other` where it is newer. Carried events are joined when `other`'s
+    /// continue `self`'s, so a burst coalesced while a catch-up ran can still be taken
+    /// without a read; otherwise the newer ones alone are kept.
     fn merge(&mut self, other: Self) {
         self.next = self.next.max(other.next);
         if other.revision > self.revision {
+            let continues = matches!(
+                (self.events.last(), other.events.first()),
+                (Some(last), Some(first)) if last.id.next() == first.id
+            );
+            self.events = if continues {
+                self.events
+                    .iter()
+                    .chain(other.events.iter())
+                    .cloned()
+                    .collect()
+            } else {
+                other.events
+            };
             self.revision = other.revision;
             self.chat = other.chat;
         } else if other.revision == self.revision && self.chat.is_none() {
             self.chat = other.chat;
+            self.events = other.events;
         }
     }
 }
@@ -82,11 +99,13 @@ pub(crate) fn spawn(engine: Engine, hints: BoxStream<'static, Wakeup>) {
                         revision,
                         next_event,
                         chat,
+                        events,
                     } => {
                         let wanted = Wanted {
                             revision,
                             next: next_event,
                             chat,
+                            events,
                         };
                         engine.chat_hint(&in_flight, account, key, wanted).await;
                     }
@@ -150,11 +169,13 @@ impl Engine {
                 revision,
                 next_event,
                 chat,
+                events,
             } => {
                 let wanted = Wanted {
                     revision,
                     next: next_event,
                     chat,
+                    events,
                 };
                 self.on_chat_wakeup(&account, &key, wanted).await;
             }
@@ -179,11 +200,8 @@ impl Engine {
     async fn on_chat_wakeup(&self, account: &AccountId, key: &ChatKey, wanted: Wanted) {
         // Bounded: a read stuck on a half-dead connection would otherwise hold every later
         // wake-up of this chat, which coalesce into the running one.
-        let caught_up = tokio::time::timeout(
-            CATCH_UP_TIMEOUT,
-            self.chat_changed(account, key, wanted.revision, wanted.next, wanted.chat),
-        )
-        .await;
+        let caught_up =
+            tokio::time::timeout(CATCH_UP_TIMEOUT, self.chat_changed(account, key, wanted)).await;
         let failed = match caught_up {
             Ok(Ok(())) => return,
             Ok(Err(e)) => e.to_string(),
@@ -226,5 +244,51 @@ impl Engine {
     /// what they must know, such as visitor sightings.
     pub(crate) fn is_shared(&self) -> bool {
         self.0.shared.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chatwire_core::{EventKind, GlobalSeq, Line, SystemMessageId, Timestamp};
+
+    use super::*;
+
+    fn wanted(revision: u64, ids: std::ops::Range<u32>) -> Wanted {
+        let events: Arc<[ChatEvent]> = ids
+            .map(|id| ChatEvent {
+                id: EventId(id),
+                seq: GlobalSeq(i64::from(id) + 1),
+                at: Timestamp(0),
+                kind: EventKind::Line(Line::system(SystemMessageId::ROUTING, "x")),
+            })
+            .collect();
+        Wanted {
+            revision,
+            next: events.last().map_or(EventId(0), |e| e.id.next()),
+            chat: None,
+            events,
+        }
+    }
+
+    fn ids(w: &Wanted) -> Vec<u32> {
+        w.events.iter().map(|e| e.id.0).collect()
+    }
+
+    #[test]
+    fn coalesced_wakeups_join_carried_events_that_continue_and_keep_the_newest_otherwise() {
+        let mut w = wanted(5, 3..5);
+        w.merge(wanted(6, 5..7));
+        assert_eq!(
+            (w.revision, w.next, ids(&w)),
+            (6, EventId(7), vec![3, 4, 5, 6])
+        );
+
+        // A hole (a hint that carried nothing between): only the newest events are kept.
+        w.merge(wanted(8, 9..10));
+        assert_eq!((w.revision, w.next, ids(&w)), (8, EventId(10), vec![9]));
+
+        // An older hint changes nothing but what it knows of the next event.
+        w.merge(wanted(7, 7..12));
+        assert_eq!((w.revision, w.next, ids(&w)), (8, EventId(12), vec![9]));
     }
 }

@@ -1,16 +1,17 @@
 //! What another node's write costs this node: every store call is a database round trip on
 //! PostgreSQL, so node B's calls are counted ([`CountingStore`]) while node A writes through
-//! the same (in-memory) store. The bounds: none for a write nobody on B waits on when the
-//! wake-up carries the chat (B's next read of the chat fills its window once), one call per
-//! remote write someone waits on, fewer than one per line when lines arrive faster than a read
-//! takes, none for an availability change.
+//! the same (in-memory) store. The bounds: none when the wake-up carries the chat and the
+//! write's events; none for a write nobody on B waits on when it carries the chat alone (B's
+//! next read of the chat fills its window once); otherwise one call per remote write someone
+//! waits on, fewer than one per line when lines arrive faster than a read takes; none for an
+//! availability change.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chatwire_core::{Actor, Availability, EventId, Timestamp};
 use chatwire_store::Store;
-use chatwire_store::memory::MemoryStore;
+use chatwire_store::memory::{ChatHintDetail, MemoryStore};
 
 use super::counting_store::CountingStore;
 use super::readers::Who;
@@ -76,10 +77,10 @@ async fn post(f: &Fixture, key: &chatwire_core::ChatKey, text: &str) {
 }
 
 /// A's line reaches B's long-poll; returns B's store calls meanwhile.
-async fn line_to_a_waiter(bare_hints: bool) -> Vec<&'static str> {
+async fn line_to_a_waiter(detail: ChatHintDetail) -> Vec<&'static str> {
     // Arrange: B's agent long-polls a chat B holds.
     let (f, b, counted) = two_nodes().await;
-    f.store.send_bare_chat_hints(bare_hints);
+    f.store.set_chat_hint_detail(detail);
     let key = chat_on_both(&f, &b).await;
     let from = b.chat(&f.account, &key).await.expect("chat").next_event_id;
     // The agent's first poll loads the directory and fills the tail: not what is measured.
@@ -112,16 +113,26 @@ async fn line_to_a_waiter(bare_hints: bool) -> Vec<&'static str> {
 
 #[tokio::test]
 async fn a_line_posted_on_another_node_costs_a_waiting_node_one_store_call() {
-    // The hint carries the chat: only the new events are read.
-    assert_eq!(line_to_a_waiter(false).await, ["events_since"]);
+    // The hint carries the chat and the line: nothing is read.
+    assert_eq!(
+        line_to_a_waiter(ChatHintDetail::ChatAndEvents).await,
+        [""; 0]
+    );
+    // It carries the chat alone: only the new events are read.
+    assert_eq!(
+        line_to_a_waiter(ChatHintDetail::Chat).await,
+        ["events_since"]
+    );
     // A chat too large for a notification: the chat and its events, in one call.
-    assert_eq!(line_to_a_waiter(true).await, ["chat_since"]);
+    assert_eq!(line_to_a_waiter(ChatHintDetail::Bare).await, ["chat_since"]);
 }
 
 #[tokio::test]
 async fn lines_nobody_here_waits_on_cost_no_store_call_until_the_chat_is_read() {
-    // Arrange: B holds the chat with its window filled, and nobody on B waits on it.
+    // Arrange: B holds the chat with its window filled, and nobody on B waits on it. The
+    // hints carry the chat, not the lines.
     let (f, b, counted) = two_nodes().await;
+    f.store.set_chat_hint_detail(ChatHintDetail::Chat);
     let key = chat_on_both(&f, &b).await;
     let agent = Who::Agent(f.agents[0]);
     b.poll(&f.account, &key, EventId(0), agent)
@@ -164,22 +175,61 @@ async fn lines_nobody_here_waits_on_cost_no_store_call_until_the_chat_is_read() 
 
 #[tokio::test]
 async fn an_accept_on_another_node_counts_in_this_nodes_wait_estimate_without_a_read() {
-    // Arrange
+    for detail in [ChatHintDetail::ChatAndEvents, ChatHintDetail::Chat] {
+        // Arrange
+        let (f, b, counted) = two_nodes().await;
+        f.store.set_chat_hint_detail(detail);
+        chat_on_both(&f, &b).await;
+        assert_eq!(b.0.waits.average_ms(&f.account, None), None);
+        let before = counted.calls();
+
+        // Act
+        f.clock.advance_ms(12_000);
+        f.engine
+            .accept_next(&f.caller(f.agents[0]))
+            .await
+            .expect("accept");
+        settle().await;
+
+        // Assert
+        assert_eq!(
+            b.0.waits.average_ms(&f.account, None),
+            Some(12_000),
+            "{detail:?}"
+        );
+        assert_eq!(counted.calls_from(before), [""; 0], "store calls on B");
+    }
+}
+
+#[tokio::test]
+async fn lines_carried_with_their_events_keep_this_nodes_window_without_a_read() {
+    // Arrange: B holds the chat with its window filled, and nobody on B waits on it.
     let (f, b, counted) = two_nodes().await;
-    chat_on_both(&f, &b).await;
-    assert_eq!(b.0.waits.average_ms(&f.account, None), None);
+    let key = chat_on_both(&f, &b).await;
+    let agent = Who::Agent(f.agents[0]);
+    b.poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("first poll fills the tail");
     let before = counted.calls();
 
     // Act
-    f.clock.advance_ms(12_000);
-    f.engine
-        .accept_next(&f.caller(f.agents[0]))
-        .await
-        .expect("accept");
+    for i in 0..10 {
+        post(&f, &key, &format!("line {i}")).await;
+    }
     settle().await;
 
-    // Assert
-    assert_eq!(b.0.waits.average_ms(&f.account, None), Some(12_000));
+    // Assert: every line is answered from B's memory, with A's numbers.
+    let on_a = f
+        .engine
+        .poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("view on A");
+    let on_b = b
+        .poll(&f.account, &key, EventId(0), agent)
+        .await
+        .expect("view on B");
+    assert_eq!(on_b.events, on_a.events);
+    assert_eq!(on_b.events.iter().filter_map(super::line_text).count(), 10);
     assert_eq!(counted.calls_from(before), [""; 0], "store calls on B");
 }
 
@@ -188,7 +238,7 @@ async fn a_burst_of_lines_on_another_node_is_read_in_fewer_calls_than_lines() {
     // Arrange: B's reads are slow, so the burst arrives while the first one is in flight.
     // The hints do not carry the chat, so each one asks B to read.
     let (f, b, counted) = two_nodes().await;
-    f.store.send_bare_chat_hints(true);
+    f.store.set_chat_hint_detail(ChatHintDetail::Bare);
     let key = chat_on_both(&f, &b).await;
     let agent = Who::Agent(f.agents[0]);
     b.poll(&f.account, &key, EventId(0), agent)
@@ -246,8 +296,10 @@ async fn an_availability_change_on_another_node_patches_this_nodes_directory() {
 #[tokio::test]
 async fn a_fill_overtaken_by_another_nodes_line_is_dropped_not_kept_with_a_gap() {
     // Arrange: B's first read of the chat fills its window; that read is held after it has
-    // read, and A's line arrives meanwhile (nobody on B waits, so B takes the carried chat).
+    // read, and A's line arrives meanwhile (nobody on B waits, so B takes the carried chat,
+    // which its hint carries without the line).
     let (f, b, counted) = two_nodes().await;
+    f.store.set_chat_hint_detail(ChatHintDetail::Chat);
     let key = chat_on_both(&f, &b).await;
     post(&f, &key, "before").await;
     settle().await;

@@ -76,8 +76,7 @@ async fn a_chat_wakeup_carries_the_chat_as_committed() {
     let lined = a
         .execute(&acc, &key, line("hello"), Timestamp(2))
         .await
-        .expect("line")
-        .chat;
+        .expect("line");
 
     // Assert: each hint holds the chat at its revision, the last one the chat as committed,
     // so B need not read it.
@@ -92,16 +91,20 @@ async fn a_chat_wakeup_carries_the_chat_as_committed() {
     let (revision, said) = carried(&opened).expect("the opened chat is carried");
     assert_eq!(revision, said);
     let last = wait_for(&mut wakeups, Duration::from_secs(5), |w| {
-        carried(w).is_some_and(|(r, _)| r == lined.revision)
+        carried(w).is_some_and(|(r, _)| r == lined.chat.revision)
     })
     .await;
     let Wakeup::Chat {
-        chat: Some(chat), ..
+        chat: Some(chat),
+        events,
+        ..
     } = last
     else {
         panic!("{last:?}");
     };
-    assert_eq!(*chat, lined);
+    assert_eq!(*chat, lined.chat);
+    assert_eq!(*events, *lined.events);
+    assert!(events.iter().all(|e| e.seq.0 > 0), "{events:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -249,11 +249,10 @@ pub async fn run_wakeups(store: &dyn Store, listener: &dyn Store) {
     let opened = store
         .create_chat(new_chat(&acc, None, 604), Timestamp(1))
         .await
-        .expect("open")
-        .chat;
-    // The hint may carry the chat; if it does, it is the chat as committed.
-    let chat_hint = |chat: &chatwire_core::Chat| {
-        let wanted = chat.clone();
+        .expect("open");
+    // The hint may carry the chat and the write's events; what it carries is as committed.
+    let chat_hint = |committed: &crate::Committed| {
+        let (wanted, written) = (committed.chat.clone(), committed.events.clone());
         move |w: &Wakeup| match w {
             Wakeup::Chat {
                 account,
@@ -261,12 +260,14 @@ pub async fn run_wakeups(store: &dyn Store, listener: &dyn Store) {
                 revision,
                 next_event,
                 chat,
+                events,
             } => {
                 *account == wanted.account
                     && *key == wanted.key
                     && *revision == wanted.revision
                     && *next_event == wanted.next_event_id
                     && chat.as_deref().is_none_or(|c| *c == wanted)
+                    && (events.is_empty() || **events == *written)
             }
             _ => false,
         }
@@ -275,13 +276,12 @@ pub async fn run_wakeups(store: &dyn Store, listener: &dyn Store) {
     let lined = store
         .execute(
             &acc,
-            &opened.key,
+            &opened.chat.key,
             line(chatwire_core::Actor::Visitor, "hi"),
             Timestamp(2),
         )
         .await
-        .expect("line")
-        .chat;
+        .expect("line");
     expect_hint(&mut hints, "a line", chat_hint(&lined)).await;
 
     // Directory writes name the account.

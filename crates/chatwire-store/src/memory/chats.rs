@@ -25,7 +25,7 @@ impl MemoryStore {
         let events = chat.apply_changes(changes, now, GlobalSeq(inner.last_seq + 1));
         inner.chat_nums.insert(num, chat.key.clone());
         let committed = inner.record(chat, events);
-        self.emit_chat(&committed.chat);
+        self.emit_chat(&committed.chat, &committed.events);
         Ok(committed)
     }
 
@@ -48,7 +48,7 @@ impl MemoryStore {
         let first_seq = GlobalSeq(inner.last_seq + 1);
         let events = decide_and_apply(&mut chat, cmd, &ctx, now, first_seq)?;
         let committed = inner.record(chat, events);
-        self.emit_chat(&committed.chat);
+        self.emit_chat(&committed.chat, &committed.events);
         Ok(committed)
     }
 

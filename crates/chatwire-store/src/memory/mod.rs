@@ -41,6 +41,8 @@ mod topics;
 mod wakeups;
 mod webhooks;
 
+pub use wakeups::ChatHintDetail;
+
 use inner::Inner;
 
 /// The in-memory store.

@@ -1,11 +1,13 @@
 //! Catching the live tails up with commits made by other nodes (reported by the store's
 //! wake-ups, see `crate::runtime::wakeups`).
 //!
-//! A chat write elsewhere whose wake-up carries the chat, on a chat nobody here waits on, costs
-//! no read: memory takes the chat, and a tail that now lacks events drops its window, which
-//! the next reader fills (most chats written on one node are read on that node only, and
-//! reading every line of every other node was most of a second node's cost). Otherwise the
-//! node reads the events it misses (and the chat, when not carried) in one store call
+//! A chat write elsewhere whose wake-up carries the chat and the write's events costs no read
+//! when the tail held every event before them: they are absorbed like a local commit. Nor
+//! does one on a chat nobody here waits on: memory takes the chat, and a tail that now lacks
+//! events drops its window, which the next reader fills (most chats written on one node are
+//! read on that node only, and reading every line of every other node was most of a second
+//! node's cost). Otherwise the node reads the events it misses (and the chat, when not
+//! carried) in one store call
 //! (`Store::chat_since`: one round trip on PostgreSQL) and absorbs them exactly like a local
 //! commit, before waking the chat's waiters: a woken waiter re-samples memory and must find
 //! the event there. A tail more than a window behind (the wake-up says how far before
@@ -23,23 +25,28 @@ use chatwire_core::{AccountId, Chat, ChatEvent, ChatKey, ChatState, EventId};
 use chatwire_store::{Committed, StoreError};
 
 use super::{TailRef, lock};
+use crate::runtime::wakeups::Wanted;
 use crate::{Engine, EngineResult, Topic};
 
 impl Engine {
-    /// A chat was committed (here or elsewhere) at `revision`, with `next_event` as its next
-    /// event id: bring memory up to it, then wake the chat's and the account's waiters. A
-    /// revision already woken for costs nothing more. `carried` is the chat as committed when
-    /// the wake-up brought it: if nobody here waits on the chat, memory takes it as it is and
-    /// nothing is read (the tail's missing events are read by whoever needs them, later);
-    /// otherwise one store call reads the missing events (and the chat, if not carried).
+    /// A chat was committed elsewhere (`wanted`: its revision and next event id, and what
+    /// the wake-up carried): bring memory up to it, then wake the chat's and the account's
+    /// waiters. A revision already woken for costs nothing more. Nothing is read when the
+    /// wake-up carried the chat and either the events this node lacks or nobody here waits on
+    /// the chat (the tail then drops its window, which its next reader fills); otherwise one
+    /// store call reads the missing events (and the chat, if not carried).
     pub(crate) async fn chat_changed(
         &self,
         account: &AccountId,
         key: &ChatKey,
-        revision: u64,
-        next_event: EventId,
-        carried: Option<Arc<Chat>>,
+        wanted: Wanted,
     ) -> EngineResult<()> {
+        let Wanted {
+            revision,
+            next,
+            chat: carried,
+            events,
+        } = wanted;
         let watched = self.0.notifier.is_watched(&Topic::Chat(key.clone()));
         let tail = match self.0.live.get(account, key) {
             Some(tail) if lock(&tail).notified_revision >= revision => return Ok(()),
@@ -65,17 +72,48 @@ impl Engine {
             }
         };
         match carried {
+            Some(chat) if self.take_events(&tail, &chat, &events) => {}
             Some(chat) if !watched => self.take_carried(&tail, &chat),
             Some(chat) => {
                 // Waiters will want the new events: read only those (the chat is here).
                 lock(&tail).absorb(&chat, &[], self.0.config.tail_window);
-                self.catch_up(&tail, revision, Some(next_event)).await?;
+                self.catch_up(&tail, revision, Some(next)).await?;
             }
-            None => self.catch_up(&tail, revision, Some(next_event)).await?,
+            None => self.catch_up(&tail, revision, Some(next)).await?,
         }
         self.0.notifier.notify(&Topic::Chat(key.clone()));
         self.0.notifier.notify(&Topic::Account(account.clone()));
         Ok(())
+    }
+
+    /// Takes the chat and the events a wake-up carried, if with them the tail holds every
+    /// event up to the chat's next one (it held those before the first carried, or nothing is
+    /// missing); `false` (and nothing changed) otherwise. Marks the revision as woken.
+    fn take_events(&self, tail: &TailRef, chat: &Arc<Chat>, events: &[ChatEvent]) -> bool {
+        let window = self.0.config.tail_window;
+        {
+            let mut t = lock(tail);
+            let from = t.contiguous_next();
+            let last = events.last().map_or(from, |e| e.id.next());
+            let reaches = from >= chat.next_event_id
+                || events.first().is_some_and(|e| e.id <= from) && last >= chat.next_event_id;
+            if !reaches {
+                return false;
+            }
+            t.absorb(chat, events, window);
+            t.notified_revision = t.notified_revision.max(chat.revision);
+        }
+        // Accepts made elsewhere count for this node's wait estimates too.
+        self.0.waits.record_events(chat, events);
+        // A re-sync may have replaced this chat's tail meanwhile; the new one must get them
+        // too (absorbing is idempotent).
+        let current = self.0.live.upsert(chat, self.now());
+        if !Arc::ptr_eq(&current, tail) {
+            let mut t = lock(&current);
+            t.absorb(chat, events, window);
+            t.notified_revision = t.notified_revision.max(chat.revision);
+        }
+        true
     }
 
     /// Takes the chat a wake-up carried into memory without reading anything: the tail's
