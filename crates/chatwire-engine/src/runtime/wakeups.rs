@@ -53,30 +53,33 @@ pub(crate) struct Wanted {
 
 impl Wanted {
     /// Raises `self` to `other` where it is newer. Carried events are joined when `other`'s
-    /// continue `self`'s, so a burst coalesced while a catch-up ran can still be taken
-    /// without a read; otherwise the newer ones alone are kept.
+    /// continue `self`'s (or `other` adds none, as a typing change), so a burst coalesced
+    /// while a catch-up ran can still be taken without a read; otherwise the newer ones alone
+    /// are kept.
     fn merge(&mut self, other: Self) {
-        self.next = self.next.max(other.next);
         if other.revision > self.revision {
+            let adds_none = other.events.is_empty() && other.next <= self.next;
             let continues = matches!(
                 (self.events.last(), other.events.first()),
                 (Some(last), Some(first)) if last.id.next() == first.id
             );
-            self.events = if continues {
-                self.events
+            if continues {
+                self.events = self
+                    .events
                     .iter()
                     .chain(other.events.iter())
                     .cloned()
-                    .collect()
-            } else {
-                other.events
-            };
+                    .collect();
+            } else if !adds_none {
+                self.events = other.events;
+            }
             self.revision = other.revision;
             self.chat = other.chat;
         } else if other.revision == self.revision && self.chat.is_none() {
             self.chat = other.chat;
             self.events = other.events;
         }
+        self.next = self.next.max(other.next);
     }
 }
 
@@ -147,8 +150,14 @@ impl Engine {
             // dropped with the entry.
             let wanted = {
                 let mut running = lock();
-                match running.get(&id) {
-                    Some(wanted) if wanted.revision > done => wanted.clone(),
+                match running.get_mut(&id) {
+                    Some(wanted) if wanted.revision > done => {
+                        // Handed over once: later hints join only what arrives meanwhile, so
+                        // the list does not grow over a burst, and nothing is taken twice.
+                        let taken = wanted.clone();
+                        wanted.events = Arc::from([]);
+                        taken
+                    }
                     _ => {
                         running.remove(&id);
                         return;
@@ -281,6 +290,16 @@ mod tests {
         assert_eq!(
             (w.revision, w.next, ids(&w)),
             (6, EventId(7), vec![3, 4, 5, 6])
+        );
+
+        // A typing change between adds no event: the events stay.
+        w.merge(Wanted {
+            events: Arc::from([]),
+            ..wanted(7, 0..7)
+        });
+        assert_eq!(
+            (w.revision, w.next, ids(&w)),
+            (7, EventId(7), vec![3, 4, 5, 6])
         );
 
         // A hole (a hint that carried nothing between): only the newest events are kept.

@@ -334,3 +334,52 @@ async fn a_fill_overtaken_by_another_nodes_line_is_dropped_not_kept_with_a_gap()
         .expect("view");
     assert_eq!(counted.calls_from(before), filled, "from memory");
 }
+
+#[tokio::test]
+async fn a_hint_repeating_an_accept_already_taken_does_not_count_it_twice() {
+    // Arrange: A's accept reached B (one wait sample there).
+    let (f, b, _counted) = two_nodes().await;
+    let key = chat_on_both(&f, &b).await;
+    f.clock.advance_ms(12_000);
+    f.engine
+        .accept_next(&f.caller(f.agents[0]))
+        .await
+        .expect("accept");
+    settle().await;
+    assert_eq!(b.0.waits.average_ms(&f.account, None), Some(12_000));
+
+    // Act: a later hint (a typing change, say) that carries the accept's events again, as a
+    // coalesced burst may.
+    let mut chat = f.engine.chat(&f.account, &key).await.expect("chat");
+    let all = f
+        .engine
+        .poll(&f.account, &key, EventId(0), Who::Agent(f.agents[0]))
+        .await
+        .expect("events")
+        .events;
+    chat.revision += 1;
+    f.store.send_wakeup(chatwire_store::Wakeup::Chat {
+        account: f.account.clone(),
+        key: key.clone(),
+        revision: chat.revision,
+        next_event: chat.next_event_id,
+        chat: Some(Arc::new(chat)),
+        events: all.into(),
+    });
+    settle().await;
+
+    // Assert: still one sample of 12 s (a second would not change the average, so count).
+    f.clock.advance_ms(1_000);
+    let second = f.request("Sales").await;
+    f.clock.advance_ms(2_000);
+    f.engine
+        .accept_next(&f.caller(f.agents[0]))
+        .await
+        .expect("accept");
+    settle().await;
+    assert_eq!(
+        b.0.waits.average_ms(&f.account, None),
+        Some((12_000 + 2_000) / 2),
+        "samples on B after a second accept ({second})"
+    );
+}

@@ -23,6 +23,9 @@ use tokio::sync::OnceCell;
 use super::{TailRef, lock};
 use crate::{Engine, EngineResult};
 
+/// Fills tried in one call before the caller reads the store itself.
+const FILL_TRIES: usize = 3;
+
 impl Engine {
     /// Fills the tail's window from the store unless that was done; concurrent callers for one
     /// chat share a single store read.
@@ -32,15 +35,19 @@ impl Engine {
         key: &ChatKey,
         tail: &TailRef,
     ) -> EngineResult<()> {
-        let gate = {
-            let t = lock(tail);
-            if t.is_loaded() {
-                return Ok(());
-            }
-            Arc::clone(&t.fill_gate)
-        };
-        gate.get_or_try_init(|| self.fill_from_store(account, key, tail, &gate))
-            .await?;
+        // A fill discarded because the tail dropped its window meanwhile leaves it unloaded
+        // behind a new gate: fill again (bounded: another node may keep writing).
+        for _ in 0..FILL_TRIES {
+            let gate = {
+                let t = lock(tail);
+                if t.is_loaded() {
+                    return Ok(());
+                }
+                Arc::clone(&t.fill_gate)
+            };
+            gate.get_or_try_init(|| self.fill_from_store(account, key, tail, &gate))
+                .await?;
+        }
         Ok(())
     }
 

@@ -14,9 +14,10 @@
 //! however many readers arrive together (`fill`).
 //!
 //! With several nodes on one database, commits made elsewhere reach the tails through the
-//! store's wake-ups (`refresh`): the chat is re-read and the missing events absorbed like a
-//! local commit, or, when too much is missing, the tail is replaced by an empty one that fills
-//! lazily. `notified_revision` remembers up to which revision waiters were woken, so a node's
+//! store's wake-ups (`refresh`): the chat and the missing events (carried by the wake-up, or
+//! read) are absorbed like a local commit; a tail nobody here waits on may take the chat alone
+//! and drop its window (`Tail::take_snapshot`); when too much is missing, the tail is replaced
+//! by an empty one that fills lazily. `notified_revision` remembers up to which revision waiters were woken, so a node's
 //! own commits coming back as wake-ups cost a comparison.
 
 use std::collections::{BTreeMap, VecDeque};

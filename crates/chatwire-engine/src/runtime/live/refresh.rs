@@ -74,12 +74,12 @@ impl Engine {
         match carried {
             Some(chat) if self.take_events(&tail, &chat, &events) => {}
             Some(chat) if !watched => self.take_carried(&tail, &chat),
+            // Waiters will want the new events: read only those (the chat is here).
             Some(chat) => {
-                // Waiters will want the new events: read only those (the chat is here).
-                lock(&tail).absorb(&chat, &[], self.0.config.tail_window);
-                self.catch_up(&tail, revision, Some(next)).await?;
+                self.catch_up(&tail, revision, Some(next), Some(chat))
+                    .await?
             }
-            None => self.catch_up(&tail, revision, Some(next)).await?,
+            None => self.catch_up(&tail, revision, Some(next), None).await?,
         }
         self.0.notifier.notify(&Topic::Chat(key.clone()));
         self.0.notifier.notify(&Topic::Account(account.clone()));
@@ -91,7 +91,7 @@ impl Engine {
     /// missing); `false` (and nothing changed) otherwise. Marks the revision as woken.
     fn take_events(&self, tail: &TailRef, chat: &Arc<Chat>, events: &[ChatEvent]) -> bool {
         let window = self.0.config.tail_window;
-        {
+        let from = {
             let mut t = lock(tail);
             let from = t.contiguous_next();
             let last = events.last().map_or(from, |e| e.id.next());
@@ -102,9 +102,17 @@ impl Engine {
             }
             t.absorb(chat, events, window);
             t.notified_revision = t.notified_revision.max(chat.revision);
-        }
-        // Accepts made elsewhere count for this node's wait estimates too.
-        self.0.waits.record_events(chat, events);
+            from
+        };
+        // Accepts made elsewhere count for this node's wait estimates too (those new here
+        // only: a hint may repeat events absorbed before).
+        let new = events
+            .iter()
+            .position(|e| e.id >= from)
+            .unwrap_or(events.len());
+        self.0
+            .waits
+            .record_events(chat, events.get(new..).unwrap_or_default());
         // A re-sync may have replaced this chat's tail meanwhile; the new one must get them
         // too (absorbing is idempotent).
         let current = self.0.live.upsert(chat, self.now());
@@ -144,12 +152,15 @@ impl Engine {
     /// Brings one tail up to at least `revision`: the chat as committed and every event it
     /// lacks (one read, none when memory has that revision and those events), or a fresh
     /// empty tail when more than a window is missing. `next_event`, when the wake-up told it,
-    /// says that before reading. Marks the revision as woken; the caller wakes.
+    /// says that before reading; `carried`, the chat the wake-up carried, spares reading it
+    /// (it is taken with the events read, never before: a failed read must not leave the tail
+    /// holding a chat ahead of its events). Marks the revision as woken; the caller wakes.
     async fn catch_up(
         &self,
         tail: &TailRef,
         revision: u64,
         next_event: Option<EventId>,
+        carried: Option<Arc<Chat>>,
     ) -> EngineResult<()> {
         let (held, from) = {
             let t = lock(tail);
@@ -173,6 +184,16 @@ impl Engine {
                 Some(store.events_since(account, key, from, missing).await?)
             };
             (held.clone(), events)
+        } else if let Some(chat) = carried {
+            let missing = chat.next_event_id.0.saturating_sub(from.0);
+            let events = if too_far(chat.next_event_id) {
+                None
+            } else if missing == 0 {
+                Some(Vec::new())
+            } else {
+                Some(store.events_since(account, key, from, missing).await?)
+            };
+            (chat, events)
         } else if next_event.is_some_and(too_far) {
             (Arc::new(store.get_chat(account, key).await?), None)
         } else {
@@ -232,7 +253,7 @@ impl Engine {
             };
             if gone {
                 // Ended elsewhere (ended chats are not in `open`): read how.
-                self.catch_up(&tail, u64::MAX, None).await?;
+                self.catch_up(&tail, u64::MAX, None, None).await?;
             }
         }
         self.forget_directories();
