@@ -17,6 +17,9 @@
 //! fails (lost connection, a deadlock with another node's batch), it is run again whole, and
 //! when it cannot commit every write of it gets the error: nothing is half-applied.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicI32;
+
 use chatwire_core::{AccountId, ChatCommand, ChatKey, NewChat, Timestamp};
 use chatwire_store::{Committed, StoreError, StoreResult};
 use deadpool_postgres::{Pool, Transaction};
@@ -24,6 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::batch_chats::BatchChats;
 use crate::chats::{self, Written};
+use crate::peers::Peers;
 use crate::{error, history, retry, seq};
 
 /// Most writes in one transaction: bounds a batch's lock set and its retry cost.
@@ -60,9 +64,10 @@ pub(crate) struct Batcher {
 
 impl Batcher {
     /// Starts the writer task over `pool` (the caller is inside a tokio runtime).
-    pub(crate) fn spawn(pool: Pool, scope: String) -> Self {
+    /// `listener_pid`: this store's LISTEN connection, not counted among other nodes'.
+    pub(crate) fn spawn(pool: Pool, scope: String, listener_pid: Arc<AtomicI32>) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(writer(pool, scope, rx));
+        tokio::spawn(writer(pool, scope, Peers::new(listener_pid), rx));
         Self { jobs }
     }
 
@@ -79,7 +84,7 @@ fn stopped() -> StoreError {
     StoreError::Unavailable(anyhow::anyhow!("the PostgreSQL writer has stopped"))
 }
 
-async fn writer(pool: Pool, scope: String, mut rx: mpsc::UnboundedReceiver<Job>) {
+async fn writer(pool: Pool, scope: String, mut peers: Peers, mut rx: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -88,15 +93,17 @@ async fn writer(pool: Pool, scope: String, mut rx: mpsc::UnboundedReceiver<Job>)
                 Err(_) => break,
             }
         }
-        commit_batch(&pool, &scope, batch).await;
+        let carry = peers.listening(&pool).await;
+        commit_batch(&pool, &scope, carry, batch).await;
     }
 }
 
 /// Runs one batch (again, whole, on a deadlock or serialization failure) and answers every
 /// job of it.
-async fn commit_batch(pool: &Pool, scope: &str, batch: Vec<Job>) {
+/// `carry`: whether the wake-ups carry the chats and their events (`peers`).
+async fn commit_batch(pool: &Pool, scope: &str, carry: bool, batch: Vec<Job>) {
     let writes: Vec<(Write, Timestamp)> = batch.iter().map(|j| (j.write.clone(), j.now)).collect();
-    let outcome = retry::retrying(|| attempt(pool, scope, &writes)).await;
+    let outcome = retry::retrying(|| attempt(pool, scope, carry, &writes)).await;
     match outcome {
         Ok(results) => {
             for (job, result) in batch.into_iter().zip(results) {
@@ -124,6 +131,7 @@ async fn commit_batch(pool: &Pool, scope: &str, batch: Vec<Job>) {
 async fn attempt(
     pool: &Pool,
     scope: &str,
+    carry: bool,
     writes: &[(Write, Timestamp)],
 ) -> StoreResult<Vec<StoreResult<Committed>>> {
     let mut client = pool.get().await.map_err(error::pool)?;
@@ -167,7 +175,7 @@ async fn attempt(
     }
     held.flush(&tx).await?;
     history::index_lines(&tx, &done).await?;
-    seq::append(&tx, &mut done, scope).await?;
+    seq::append(&tx, &mut done, scope, carry).await?;
     tx.commit().await.map_err(error::pg)?;
     let mut committed: Vec<Option<Written>> = done.into_iter().map(Some).collect();
     Ok(slots

@@ -19,7 +19,8 @@
 //!   verifiers for `prefer`/`require` (none) and `verify-ca` (chain only).
 //! - `migrate`: the embedded schema (`migrations/*.sql`), applied under an advisory lock.
 //! - `seq`: the global sequence counter (why it is correct, what it costs).
-//! - `wake`: the `pg_notify` payloads every notifying write sends, and their parsing.
+//! - `wake`: the `pg_notify` payloads every notifying write sends, and their parsing;
+//!   `peers`: whether other nodes listen (only then do chat wake-ups carry chats and events).
 //! - `chats`: opening chats and executing commands (the transactional core); `chat_rows`:
 //!   rewriting chats' rows (one or a batch's) with every column copied out of the JSON.
 //! - `batch`: group commit of chat writes; `batch_chats`: its fast path, commands decided in
@@ -59,6 +60,7 @@ mod mailbox;
 mod migrate;
 mod options;
 mod outbox;
+mod peers;
 mod queries;
 mod retry;
 mod rows;
@@ -78,6 +80,7 @@ mod webhooks;
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::AtomicI32;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -168,8 +171,13 @@ impl PgStore {
         tracing::info!(db.schema = %scope, db.pool_size = options.pool_size, "PostgreSQL store open");
         let node = node_id();
         let origin: Arc<str> = format!("{scope} {node}").into();
+        let listener_pid = Arc::new(AtomicI32::new(0));
         Ok(Self {
-            batcher: batch::Batcher::spawn(pool.clone(), origin.to_string()),
+            batcher: batch::Batcher::spawn(
+                pool.clone(),
+                origin.to_string(),
+                Arc::clone(&listener_pid),
+            ),
             wake_pool: build_pool(
                 config.clone(),
                 tls.clone(),
@@ -182,6 +190,7 @@ impl PgStore {
                 tls,
                 Arc::clone(&scope),
                 node.into(),
+                listener_pid,
             ),
             scope,
             origin,

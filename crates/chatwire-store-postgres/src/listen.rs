@@ -16,6 +16,7 @@
 //! ([`MIN_BACKOFF`] doubling to [`MAX_BACKOFF`]) and stops as soon as the stream is dropped.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
 use chatwire_store::Wakeup;
@@ -45,6 +46,9 @@ pub(crate) struct Listener {
     tls: MakeTls,
     scope: Arc<str>,
     node: Arc<str>,
+    /// The backend pid of the latest LISTEN connection (0: none yet), so the writer does not
+    /// count it among other nodes' (`peers`).
+    pid: Arc<AtomicI32>,
 }
 
 impl Listener {
@@ -55,12 +59,14 @@ impl Listener {
         tls: MakeTls,
         scope: Arc<str>,
         node: Arc<str>,
+        pid: Arc<AtomicI32>,
     ) -> Self {
         Self {
             config,
             tls,
             scope,
             node,
+            pid,
         }
     }
 
@@ -102,6 +108,12 @@ impl Session {
         let (scope, node) = (Arc::clone(&listener.scope), Arc::clone(&listener.node));
         let out = Forwarder::new(tx.clone());
         let driver = tokio::spawn(drive(messages, out, scope, node));
+        // Before the LISTEN: `peers` finds listeners by their last statement.
+        let pid: i32 = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await?
+            .get(0);
+        listener.pid.store(pid, Ordering::SeqCst);
         client
             .batch_execute(&format!("LISTEN {}", wake::CHANNEL))
             .await?;

@@ -58,15 +58,16 @@ use crate::{db, rows};
 pub(crate) const PLACEHOLDER: GlobalSeq = GlobalSeq(0);
 
 /// Numbers every event of `writes` (in order: the batch's order) with the next global
-/// sequence numbers and inserts them, and queues the chats' wake-ups (`origin`: see `wake`),
-/// in one statement that is the LAST of the transaction before `COMMIT` (see the module doc
-/// for why).
+/// sequence numbers and inserts them, and queues the chats' wake-ups (`origin`: see `wake`;
+/// `carry`: with the chats and their events), in one statement that is the LAST of the
+/// transaction before `COMMIT` (see the module doc for why).
 pub(crate) async fn append(
     tx: &Transaction<'_>,
     writes: &mut [Written],
     origin: &str,
+    carry: bool,
 ) -> StoreResult<()> {
-    let wakeups = ChatWakeups::of(origin, writes)?;
+    let wakeups = ChatWakeups::of(origin, writes, carry)?;
     let total: usize = writes.iter().map(|w| w.events.len()).sum();
     if total == 0 {
         // Nothing to number (typing, info): the payloads carry no events, so no base.

@@ -147,9 +147,11 @@ struct CarriedIn {
 
 impl ChatWakeups {
     /// One payload per chat that `writes` (a batch, in the order `seq::append` numbers its
-    /// events) wrote: the chat as last written and every event the batch appended to it, each
-    /// `seq` its position among the batch's events (1-based; readers add the base).
-    pub(crate) fn of(origin: &str, writes: &[Written]) -> StoreResult<Self> {
+    /// events) wrote: with `carry`, the chat as last written and every event the batch
+    /// appended to it, each `seq` its position among the batch's events (1-based; readers add
+    /// the base); without, the chat's revision and next event id only (no other node listens,
+    /// see `peers`).
+    pub(crate) fn of(origin: &str, writes: &[Written], carry: bool) -> StoreResult<Self> {
         let mut order: Vec<&str> = Vec::new();
         let mut chats: std::collections::HashMap<&str, (usize, Vec<ChatEvent>)> =
             std::collections::HashMap::with_capacity(writes.len());
@@ -174,17 +176,29 @@ impl ChatWakeups {
             if let Some((last, events)) = chats.remove(key)
                 && let Some(w) = writes.get(last)
             {
-                out.push(origin, &w.chat, &events)?;
+                out.push(origin, &w.chat, &events, carry)?;
             }
         }
         Ok(out)
     }
 
-    fn push(&mut self, origin: &str, chat: &Chat, events: &[ChatEvent]) -> StoreResult<()> {
+    fn push(
+        &mut self,
+        origin: &str,
+        chat: &Chat,
+        events: &[ChatEvent],
+        carry: bool,
+    ) -> StoreResult<()> {
         let fields = format!(
             "{} {} {} {}",
             chat.account, chat.key, chat.revision, chat.next_event_id.0
         );
+        if !carry {
+            self.heads.push(format!("{origin} chat {fields}"));
+            self.based.push(false);
+            self.bodies.push(String::new());
+            return Ok(());
+        }
         let json = rows::chat_json(chat)?;
         let encode = |e: serde_json::Error| chatwire_store::StoreError::Other(e.into());
         if !events.is_empty() {
@@ -370,7 +384,7 @@ mod tests {
         let writes = [first, elsewhere, second];
 
         // Act: the counter gave the batch's events 101..=103 (base 100).
-        let wakeups = ChatWakeups::of("cw_a n1", &writes).expect("payloads");
+        let wakeups = ChatWakeups::of("cw_a n1", &writes, true).expect("payloads");
         let payloads = sent(&wakeups, 100);
 
         // Assert: the first chat's payload holds it as last written and both of its lines,
@@ -411,7 +425,8 @@ mod tests {
     fn what_does_not_fit_in_a_notification_is_left_out_step_by_step() {
         let written = lined(chat(), &"x".repeat(MAX_PAYLOAD / 2));
         let size = |w: &Written| {
-            let wakeups = ChatWakeups::of("cw_a n1", std::slice::from_ref(w)).expect("payload");
+            let wakeups =
+                ChatWakeups::of("cw_a n1", std::slice::from_ref(w), true).expect("payload");
             let payload = sent(&wakeups, i64::MAX - 1_000).remove(0);
             assert!(payload.len() <= MAX_PAYLOAD, "{} bytes", payload.len());
             match parse("cw_a", "n2", &payload) {
@@ -434,6 +449,20 @@ mod tests {
             events: Vec::new(),
         };
         assert_eq!(size(&quiet), (true, 0));
+    }
+
+    #[test]
+    fn without_other_nodes_listening_a_batch_sends_only_revisions() {
+        let writes = [lined(chat(), "one")];
+        let wakeups = ChatWakeups::of("cw_a n1", &writes, false).expect("payloads");
+        let chat = &writes[0].chat;
+        assert_eq!(
+            sent(&wakeups, 100),
+            [format!(
+                "cw_a n1 chat acc {} {} {}",
+                chat.key, chat.revision, chat.next_event_id.0
+            )]
+        );
     }
 
     #[test]
