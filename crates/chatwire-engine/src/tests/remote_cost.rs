@@ -69,6 +69,35 @@ async fn chat_on_both(f: &Fixture, b: &Engine) -> chatwire_core::ChatKey {
     key
 }
 
+/// Two nodes and a chat B holds with its window filled (nobody on B waits on it), the hints
+/// carrying what `detail` says; with B's store calls so far.
+async fn filled_on_b(
+    detail: ChatHintDetail,
+) -> (
+    Fixture,
+    Engine,
+    Arc<CountingStore>,
+    chatwire_core::ChatKey,
+    usize,
+) {
+    let (f, b, counted) = two_nodes().await;
+    f.store.set_chat_hint_detail(detail);
+    let key = chat_on_both(&f, &b).await;
+    b.poll(&f.account, &key, EventId(0), Who::Agent(f.agents[0]))
+        .await
+        .expect("first poll fills the tail");
+    let before = counted.calls();
+    (f, b, counted, key, before)
+}
+
+/// Ten lines posted on A, then time for B to take them in.
+async fn ten_lines(f: &Fixture, key: &chatwire_core::ChatKey) {
+    for i in 0..10 {
+        post(f, key, &format!("line {i}")).await;
+    }
+    settle().await;
+}
+
 async fn post(f: &Fixture, key: &chatwire_core::ChatKey, text: &str) {
     f.engine
         .post_line(&f.account, key, Actor::Visitor, LineInput::plain(text))
@@ -129,22 +158,12 @@ async fn a_line_posted_on_another_node_costs_a_waiting_node_one_store_call() {
 
 #[tokio::test]
 async fn lines_nobody_here_waits_on_cost_no_store_call_until_the_chat_is_read() {
-    // Arrange: B holds the chat with its window filled, and nobody on B waits on it. The
-    // hints carry the chat, not the lines.
-    let (f, b, counted) = two_nodes().await;
-    f.store.set_chat_hint_detail(ChatHintDetail::Chat);
-    let key = chat_on_both(&f, &b).await;
+    // Arrange: the hints carry the chat, not the lines.
+    let (f, b, counted, key, before) = filled_on_b(ChatHintDetail::Chat).await;
     let agent = Who::Agent(f.agents[0]);
-    b.poll(&f.account, &key, EventId(0), agent)
-        .await
-        .expect("first poll fills the tail");
-    let before = counted.calls();
 
     // Act
-    for i in 0..10 {
-        post(&f, &key, &format!("line {i}")).await;
-    }
-    settle().await;
+    ten_lines(&f, &key).await;
 
     // Assert: B read nothing, yet holds the chat as A committed it.
     assert_eq!(counted.calls_from(before), [""; 0], "store calls on B");
@@ -203,20 +222,12 @@ async fn an_accept_on_another_node_counts_in_this_nodes_wait_estimate_without_a_
 
 #[tokio::test]
 async fn lines_carried_with_their_events_keep_this_nodes_window_without_a_read() {
-    // Arrange: B holds the chat with its window filled, and nobody on B waits on it.
-    let (f, b, counted) = two_nodes().await;
-    let key = chat_on_both(&f, &b).await;
+    // Arrange
+    let (f, b, counted, key, before) = filled_on_b(ChatHintDetail::ChatAndEvents).await;
     let agent = Who::Agent(f.agents[0]);
-    b.poll(&f.account, &key, EventId(0), agent)
-        .await
-        .expect("first poll fills the tail");
-    let before = counted.calls();
 
     // Act
-    for i in 0..10 {
-        post(&f, &key, &format!("line {i}")).await;
-    }
-    settle().await;
+    ten_lines(&f, &key).await;
 
     // Assert: every line is answered from B's memory, with A's numbers.
     let on_a = f

@@ -173,18 +173,14 @@ impl Engine {
         let store = &self.0.store;
         let (account, key) = (&held.account, &held.key);
         // `None` events: more than a window is missing, so the tail is replaced instead.
-        let (chat, events): (Arc<Chat>, Option<Vec<ChatEvent>>) = if held.revision >= revision {
-            // Memory has the chat; only events of a lazily filled tail can be missing.
-            let missing = held.next_event_id.0.saturating_sub(from.0);
-            let events = if too_far(held.next_event_id) {
-                None
-            } else if missing == 0 {
-                Some(Vec::new())
-            } else {
-                Some(store.events_since(account, key, from, missing).await?)
-            };
-            (held.clone(), events)
-        } else if let Some(chat) = carried {
+        // The chat, when memory has the revision or the wake-up carried it.
+        let known = if held.revision >= revision {
+            Some(Arc::clone(&held))
+        } else {
+            carried
+        };
+        let (chat, events): (Arc<Chat>, Option<Vec<ChatEvent>>) = if let Some(chat) = known {
+            // Only events can be missing (of a lazily filled tail, or new ones).
             let missing = chat.next_event_id.0.saturating_sub(from.0);
             let events = if too_far(chat.next_event_id) {
                 None
