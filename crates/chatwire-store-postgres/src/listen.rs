@@ -75,14 +75,15 @@ impl Listener {
     /// `All` once connected.
     pub(crate) async fn subscribe(&self) -> BoxStream<'static, Wakeup> {
         let (tx, rx) = mpsc::channel(BUFFER);
-        let first = match Session::open(self, &tx).await {
+        let first = match Session::open(self, &tx, 0).await {
             Ok(session) => Some(session),
             Err(why) => {
                 tracing::warn!(error = %why, "cannot LISTEN yet; retrying in the background");
                 None
             }
         };
-        tokio::spawn(run(self.clone(), first, tx));
+        let pid = first.as_ref().map_or(0, |s| s.pid);
+        tokio::spawn(run(self.clone(), first, pid, tx));
         futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|w| (w, rx)) })
             .boxed()
     }
@@ -93,16 +94,28 @@ impl Listener {
 struct Session {
     _client: tokio_postgres::Client,
     driver: JoinHandle<()>,
+    /// The connection's backend pid.
+    pid: i32,
 }
 
 impl Session {
-    async fn open(listener: &Listener, tx: &mpsc::Sender<Wakeup>) -> anyhow::Result<Self> {
-        tokio::time::timeout(OPEN_TIMEOUT, Self::open_now(listener, tx))
+    /// Connects and LISTENs; `replaces` is the backend pid of the connection this one
+    /// replaces (0: none).
+    async fn open(
+        listener: &Listener,
+        tx: &mpsc::Sender<Wakeup>,
+        replaces: i32,
+    ) -> anyhow::Result<Self> {
+        tokio::time::timeout(OPEN_TIMEOUT, Self::open_now(listener, tx, replaces))
             .await
             .map_err(|_| anyhow::anyhow!("connect + LISTEN took over {OPEN_TIMEOUT:?}"))?
     }
 
-    async fn open_now(listener: &Listener, tx: &mpsc::Sender<Wakeup>) -> anyhow::Result<Self> {
+    async fn open_now(
+        listener: &Listener,
+        tx: &mpsc::Sender<Wakeup>,
+        replaces: i32,
+    ) -> anyhow::Result<Self> {
         let (client, mut connection) = listener.config.connect(listener.tls.clone()).await?;
         let messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx)).boxed();
         let (scope, node) = (Arc::clone(&listener.scope), Arc::clone(&listener.node));
@@ -114,18 +127,37 @@ impl Session {
             .await?
             .get(0);
         listener.pid.store(pid, Ordering::SeqCst);
+        if replaces != 0 {
+            // The connection this one replaces may live on server-side (a half-open socket):
+            // it would hold PostgreSQL's notification queue, and `peers` would take it for
+            // another node. End it if it is still there (failing that, the server's TCP
+            // keepalive does, later).
+            let sql = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                       WHERE pid = $1 AND query = $2";
+            let listen = format!("LISTEN {}", wake::CHANNEL);
+            if let Err(e) = client.query(sql, &[&replaces, &listen]).await {
+                tracing::debug!(error = %e, "cannot end the previous LISTEN connection");
+            }
+        }
         client
             .batch_execute(&format!("LISTEN {}", wake::CHANNEL))
             .await?;
         Ok(Self {
             _client: client,
             driver,
+            pid,
         })
     }
 }
 
 /// The subscriber task: reconnect when the connection ends, stop when the stream is dropped.
-async fn run(listener: Listener, mut session: Option<Session>, tx: mpsc::Sender<Wakeup>) {
+/// `pid`: the backend pid of `session` (or of the last one before it; 0: none yet).
+async fn run(
+    listener: Listener,
+    mut session: Option<Session>,
+    mut pid: i32,
+    tx: mpsc::Sender<Wakeup>,
+) {
     let mut backoff = MIN_BACKOFF;
     loop {
         let Some(mut live) = session.take() else {
@@ -133,10 +165,11 @@ async fn run(listener: Listener, mut session: Option<Session>, tx: mpsc::Sender<
                 () = tx.closed() => return,
                 () = tokio::time::sleep(backoff) => {}
             }
-            match Session::open(&listener, &tx).await {
+            match Session::open(&listener, &tx, pid).await {
                 Ok(s) => {
                     tracing::info!("LISTEN connection re-established");
                     backoff = MIN_BACKOFF;
+                    pid = s.pid;
                     session = Some(s);
                     // Whatever was notified while we were away is lost: wake everyone. This
                     // task reads no socket, so waiting for room here holds nothing back.

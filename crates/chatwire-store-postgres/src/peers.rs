@@ -5,11 +5,12 @@
 //!
 //! The writer task asks at most every [`RECHECK`]: it counts the connections whose last
 //! statement is the `LISTEN` (`pg_stat_activity`, in this database, any schema), leaving out
-//! its own store's (by backend pid). Any means peers. Until a new node has been seen, the others' wake-ups reach it without
-//! content, so it reads what it lacks: correct, only slower. A database role that may not see
-//! other sessions' statements sees no peers, with the same outcome; so does a failed count,
-//! which then says "peers" to stay on the side that saves reads.
-
+//! its own store's (by backend pid). Any means peers. Sessions whose statement this role may
+//! not see (another role, without `pg_read_all_stats`) count as possible peers too, and so
+//! does a failed count: on that side a node only ships payloads nobody needed, on the other
+//! its peers would read every change from the database. Until a new node has been counted
+//! (up to [`RECHECK`]), the others' wake-ups reach it without content, so it reads what it
+//! lacks: correct, only slower.
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
@@ -59,11 +60,13 @@ impl Peers {
     }
 }
 
-/// Connections of this database but `own` whose last statement is the wake-ups' `LISTEN`.
+/// Connections of this database but `own` whose last statement is the wake-ups' `LISTEN`,
+/// or is hidden from this role.
 async fn count_listeners(pool: &Pool, own: i32) -> anyhow::Result<i64> {
     let client = pool.get().await?;
     let sql = "SELECT count(*) FROM pg_stat_activity
-               WHERE datname = current_database() AND query = $1 AND pid <> $2";
+               WHERE datname = current_database() AND pid <> $2
+                 AND (query = $1 OR query = '<insufficient privilege>')";
     let listen = format!("LISTEN {}", wake::CHANNEL);
     let row = client.query_one(sql, &[&listen, &own]).await?;
     Ok(row.get(0))
