@@ -71,3 +71,67 @@ async fn count_listeners(pool: &Pool, own: i32) -> anyhow::Result<i64> {
     let row = client.query_one(sql, &[&listen, &own]).await?;
     Ok(row.get(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use deadpool_postgres::{Manager, ManagerConfig};
+    use tokio_postgres::NoTls;
+
+    use super::*;
+
+    /// Connects to `config`, spawning the connection's driver.
+    async fn connect(config: &tokio_postgres::Config) -> tokio_postgres::Client {
+        let (client, connection) = config.connect(NoTls).await.expect("connect");
+        tokio::spawn(connection);
+        client
+    }
+
+    #[tokio::test]
+    async fn peers_are_the_other_listeners_of_the_database() {
+        // Arrange: a database of its own, so no other test's listener is counted.
+        let Some(url) = std::env::var("CHATWIRE_TEST_PG_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            eprintln!("SKIPPED peers test: CHATWIRE_TEST_PG_URL is not set");
+            return;
+        };
+        let config: tokio_postgres::Config = url.parse().expect("the test URL");
+        let admin = connect(&config).await;
+        let name = format!("cw_peers_{}", std::process::id());
+        if let Err(e) = admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+        {
+            eprintln!("SKIPPED peers test: cannot create a database: {e}");
+            return;
+        }
+        let mut own_config = config.clone();
+        own_config.dbname(&name);
+        let manager = Manager::from_config(own_config.clone(), NoTls, ManagerConfig::default());
+        let pool = Pool::builder(manager).max_size(2).build().expect("pool");
+        let own = Arc::new(AtomicI32::new(0));
+        let fresh = || Peers::new(Arc::clone(&own));
+
+        // Act + Assert: alone, then with a listener, then with that listener as our own.
+        let alone = fresh().listening(&pool).await;
+        let listener = connect(&own_config).await;
+        let pid: i32 = listener
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await
+            .expect("pid")
+            .get(0);
+        listener
+            .batch_execute(&format!("LISTEN {}", wake::CHANNEL))
+            .await
+            .expect("listen");
+        let with_one = fresh().listening(&pool).await;
+        own.store(pid, Ordering::SeqCst);
+        let with_ours = fresh().listening(&pool).await;
+
+        drop((listener, pool));
+        let drop = format!("DROP DATABASE {name} WITH (FORCE)");
+        admin.batch_execute(&drop).await.expect("drop the database");
+        assert_eq!((alone, with_one, with_ours), (false, true, false));
+    }
+}
