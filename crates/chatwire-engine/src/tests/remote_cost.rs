@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use chatwire_core::{Actor, Availability, EventId, Timestamp};
 use chatwire_store::Store;
-use chatwire_store::memory::{ChatHintDetail, MemoryStore};
+use chatwire_store::memory::MemoryStore;
+use chatwire_store::memory::wakeups::ChatHintDetail;
 
 use super::counting_store::CountingStore;
 use super::readers::Who;

@@ -38,10 +38,8 @@ mod outbox;
 mod staff_mail;
 mod surveys;
 mod topics;
-mod wakeups;
+pub mod wakeups;
 mod webhooks;
-
-pub use wakeups::ChatHintDetail;
 
 use inner::Inner;
 
