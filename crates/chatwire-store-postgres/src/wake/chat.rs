@@ -53,6 +53,9 @@ impl ChatWakeups {
                 (i, Vec::new())
             });
             *last = i;
+            if !carry {
+                continue;
+            }
             for e in &w.events {
                 position += 1;
                 events.push(ChatEvent {
@@ -93,7 +96,7 @@ impl ChatWakeups {
         let encode = |e: serde_json::Error| chatwire_store::StoreError::Other(e.into());
         if !events.is_empty() {
             let head = format!("{origin} events {fields} ");
-            // The chat's JSON is spliced in as written for its row, not encoded again.
+            // The chat's JSON goes in raw (as its row holds it), not as an escaped string.
             let events = serde_json::to_string(events).map_err(encode)?;
             let body = format!(r#"{{"chat":{json},"events":{events}}}"#);
             if head.len() + BASE_ROOM + body.len() <= MAX_PAYLOAD {

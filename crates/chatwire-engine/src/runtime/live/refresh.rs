@@ -7,10 +7,9 @@
 //! events drops its window, which the next reader fills (most chats written on one node are
 //! read on that node only, and reading every line of every other node was most of a second
 //! node's cost). Otherwise the node reads the events it misses (and the chat, when not
-//! carried) in one store call
-//! (`Store::chat_since`: one round trip on PostgreSQL) and absorbs them exactly like a local
-//! commit, before waking the chat's waiters: a woken waiter re-samples memory and must find
-//! the event there. A tail more than a window behind (the wake-up says how far before
+//! carried) in one store call (`Store::chat_since`: one round trip on PostgreSQL) and absorbs
+//! them exactly like a local commit, before waking the chat's waiters: a woken waiter
+//! re-samples memory and must find the event there. A tail more than a window behind (the wake-up says how far before
 //! anything is read) is replaced by an empty one that fills lazily, so catching up never costs
 //! more than one bounded read. After a lost connection every open chat is re-read in one
 //! query and lagging tails are replaced.
@@ -24,7 +23,7 @@ use std::sync::Arc;
 use chatwire_core::{AccountId, Chat, ChatEvent, ChatKey, ChatState, EventId};
 use chatwire_store::{Committed, StoreError};
 
-use super::{TailRef, lock};
+use super::{Tail, TailRef, lock};
 use crate::runtime::wakeups::Wanted;
 use crate::{Engine, EngineResult, Topic};
 
@@ -113,14 +112,11 @@ impl Engine {
         self.0
             .waits
             .record_events(chat, events.get(new..).unwrap_or_default());
-        // A re-sync may have replaced this chat's tail meanwhile; the new one must get them
-        // too (absorbing is idempotent).
-        let current = self.0.live.upsert(chat, self.now());
-        if !Arc::ptr_eq(&current, tail) {
-            let mut t = lock(&current);
+        // Absorbing is idempotent.
+        self.also_on_replacement(tail, chat, |t| {
             t.absorb(chat, events, window);
             t.notified_revision = t.notified_revision.max(chat.revision);
-        }
+        });
         true
     }
 
@@ -139,13 +135,19 @@ impl Engine {
         if accepted {
             self.0.waits.record_accept(chat);
         }
-        // A re-sync may have replaced this chat's tail meanwhile; the new one must have the
-        // chat too.
-        let current = self.0.live.upsert(chat, self.now());
-        if !Arc::ptr_eq(&current, tail) {
-            let mut t = lock(&current);
+        self.also_on_replacement(tail, chat, |t| {
             t.take_snapshot(chat);
             t.notified_revision = t.notified_revision.max(chat.revision);
+        });
+    }
+
+    /// Applies `change` to the tail a re-sync put in place of `tail` while it was being
+    /// brought up to `chat` (nothing when `tail` is still the chat's): the new one must hold
+    /// what `tail` took too.
+    fn also_on_replacement(&self, tail: &TailRef, chat: &Chat, change: impl FnOnce(&mut Tail)) {
+        let current = self.0.live.upsert(chat, self.now());
+        if !Arc::ptr_eq(&current, tail) {
+            change(&mut lock(&current));
         }
     }
 
@@ -202,12 +204,8 @@ impl Engine {
             None => self.0.live.reset(&chat, self.now()),
             Some(events) => {
                 lock(tail).absorb(&chat, &events, window);
-                // A re-sync may have replaced this chat's tail while the read above was in
-                // flight; the new one must get the events too (absorbing is idempotent).
-                let current = self.0.live.upsert(&chat, self.now());
-                if !Arc::ptr_eq(&current, tail) {
-                    lock(&current).absorb(&chat, &events, window);
-                }
+                // The read above was in flight (absorbing is idempotent).
+                self.also_on_replacement(tail, &chat, |t| t.absorb(&chat, &events, window));
                 // Accepts made elsewhere count for this node's wait estimates too.
                 self.0.waits.record(&Committed {
                     chat: Chat::clone(&chat),
