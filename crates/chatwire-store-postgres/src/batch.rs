@@ -17,6 +17,7 @@
 //! fails (lost connection, a deadlock with another node's batch), it is run again whole, and
 //! when it cannot commit every write of it gets the error: nothing is half-applied.
 
+use std::io;
 use std::sync::Arc;
 use std::sync::atomic::AtomicI32;
 
@@ -28,7 +29,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::batch_chats::BatchChats;
 use crate::chats::{self, Written};
 use crate::peers::Peers;
-use crate::{error, history, retry, seq};
+use crate::{error, retry, seq};
 
 /// Most writes in one transaction: bounds a batch's lock set and its retry cost.
 const MAX_BATCH: usize = 256;
@@ -63,12 +64,27 @@ pub(crate) struct Batcher {
 }
 
 impl Batcher {
-    /// Starts the writer task over `pool` (the caller is inside a tokio runtime).
-    /// `listener_pid`: this store's LISTEN connection, not counted among other nodes'.
-    pub(crate) fn spawn(pool: Pool, scope: String, listener_pid: Arc<AtomicI32>) -> Self {
+    /// Starts the writer on a thread of its own, over `pool` (one connection of its own,
+    /// created on that thread). `listener_pid`: this store's LISTEN connection, not counted
+    /// among other nodes' wake-up listeners.
+    ///
+    /// Why a thread: a batch is one chain of round trips (docs/performance.md measured ~0.4 ms
+    /// of waiting per statement beyond PostgreSQL's own time when the writer shared the
+    /// server's runtime with the HTTP handlers). On its own current-thread runtime, with its
+    /// connection's I/O driven there too, the writer resumes as soon as an answer arrives.
+    pub(crate) fn spawn(
+        pool: Pool,
+        scope: String,
+        listener_pid: Arc<AtomicI32>,
+    ) -> io::Result<Self> {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(writer(pool, scope, Peers::new(listener_pid), rx));
-        Self { jobs }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name("chatwire-pg-writer".into())
+            .spawn(move || runtime.block_on(writer(pool, scope, Peers::new(listener_pid), rx)))?;
+        Ok(Self { jobs })
     }
 
     /// Queues `write` and waits until its batch has committed (or failed).
@@ -173,9 +189,8 @@ async fn attempt(
             }
         }
     }
-    held.flush(&tx).await?;
-    history::index_lines(&tx, &done).await?;
-    seq::append(&tx, &mut done, scope, carry).await?;
+    let (chat_rows, facts) = held.take_changes()?;
+    seq::append(&tx, &mut done, scope, carry, &chat_rows, &facts).await?;
     tx.commit().await.map_err(error::pg)?;
     let mut committed: Vec<Option<Written>> = done.into_iter().map(Some).collect();
     Ok(slots

@@ -6,7 +6,8 @@
 //! round trip, so one node could not pass ~1,300 lines/s (docs/performance.md). Here the batch
 //! locks and reads all its chats in one statement (which `batch` needed for its lock order
 //! anyway), decides each command against the chat in memory as the earlier writes of the batch
-//! left it, and writes every changed chat's row and facts in one statement each.
+//! left it, and writes every changed chat's row and facts with the batch's last statement
+//! (`seq::append`).
 //!
 //! Semantics are the slow path's: a command is decided against the chat as committed
 //! including the batch's earlier writes; a refusal changes nothing (deciding is pure, so no
@@ -141,15 +142,21 @@ impl BatchChats {
     }
 
     /// Writes every chat changed since the last flush: rows and facts rows, one statement
-    /// each. (The wake-ups go out with the events' numbers at the batch's end, `seq`.)
+    /// each (before a write of the slow path reads them).
     pub(crate) async fn flush(&mut self, tx: &Transaction<'_>) -> StoreResult<()> {
-        let dirty: Vec<&mut Held> = self.held.values_mut().filter(|h| h.dirty).collect();
-        if dirty.is_empty() {
-            return Ok(());
+        let (chat_rows, facts) = self.take_changes()?;
+        if !chat_rows.is_empty() {
+            chat_rows.write(tx).await?;
         }
+        facts.write(tx).await
+    }
+
+    /// The rows and facts rows of every chat changed since the last flush or take, which the
+    /// caller writes (at the batch's end, in its last statement: `seq::append`).
+    pub(crate) fn take_changes(&mut self) -> StoreResult<(ChatRows, FactRows)> {
         let mut chat_rows = ChatRows::default();
         let mut facts = FactRows::default();
-        for held in dirty {
+        for held in self.held.values_mut().filter(|h| h.dirty) {
             chat_rows.push(&held.chat)?;
             let now = history::fact_columns(&held.chat);
             if now != held.facts_written || held.new_lines > 0 {
@@ -159,7 +166,6 @@ impl BatchChats {
             held.new_lines = 0;
             held.dirty = false;
         }
-        chat_rows.write(tx).await?;
-        facts.write(tx).await
+        Ok((chat_rows, facts))
     }
 }

@@ -5,6 +5,7 @@
 use chatwire_core::Chat;
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::Transaction;
+use tokio_postgres::types::ToSql;
 
 use crate::rows::{ChatColumns, agent_column, chat_json};
 use crate::{db, error};
@@ -45,22 +46,37 @@ impl ChatRows {
         Ok(())
     }
 
-    /// Rewrites every added chat's row (each must exist and be locked by `tx`).
-    pub(crate) async fn write(&self, tx: &Transaction<'_>) -> StoreResult<()> {
-        let sql = "UPDATE chats SET chat_json = u.chat_json, state = u.state,
-                       agent_id = u.agent_id, skill_id = u.skill_id,
-                       requested_at = u.requested_at, accepted_at = u.accepted_at,
-                       ended_at = u.ended_at, visitor_name = u.visitor_name,
-                       transfer_from = u.transfer_from, transfer_to = u.transfer_to,
-                       customer_email = u.customer_email
-                   FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[], $5::int8[],
-                               $6::int8[], $7::int8[], $8::int8[], $9::text[], $10::int8[],
-                               $11::int8[], $12::text[])
-                        AS u (num, chat_json, state, agent_id, skill_id, requested_at,
-                              accepted_at, ended_at, visitor_name, transfer_from, transfer_to,
-                              customer_email)
-                   WHERE chats.num = u.num";
-        let params: db::Params<'_> = &[
+    /// Whether no chat was added.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.num.is_empty()
+    }
+
+    /// The `UPDATE` of every added chat's row, its parameters ([`Self::params`]) numbered
+    /// from `$first`.
+    pub(crate) fn update_sql(first: usize) -> String {
+        let types = [
+            "int8", "text", "text", "int8", "int8", "int8", "int8", "int8", "text", "int8", "int8",
+            "text",
+        ];
+        format!(
+            "UPDATE chats SET chat_json = u.chat_json, state = u.state,
+                 agent_id = u.agent_id, skill_id = u.skill_id,
+                 requested_at = u.requested_at, accepted_at = u.accepted_at,
+                 ended_at = u.ended_at, visitor_name = u.visitor_name,
+                 transfer_from = u.transfer_from, transfer_to = u.transfer_to,
+                 customer_email = u.customer_email
+             FROM unnest({})
+                  AS u (num, chat_json, state, agent_id, skill_id, requested_at,
+                        accepted_at, ended_at, visitor_name, transfer_from, transfer_to,
+                        customer_email)
+             WHERE chats.num = u.num",
+            db::array_params(first, &types)
+        )
+    }
+
+    /// The parameters of [`Self::update_sql`], in order.
+    pub(crate) fn params(&self) -> [&(dyn ToSql + Sync); 12] {
+        [
             &self.num,
             &self.json,
             &self.state,
@@ -73,8 +89,11 @@ impl ChatRows {
             &self.transfer_from,
             &self.transfer_to,
             &self.email,
-        ];
-        let written = db::exec(tx, sql, params).await.map_err(error::pg)?;
+        ]
+    }
+
+    /// Checks that `written` rows were rewritten: every added row.
+    pub(crate) fn check_written(&self, written: u64) -> StoreResult<()> {
         if written != self.num.len() as u64 {
             // The rows are locked by this transaction: a missing one is a bug, not a race.
             return Err(StoreError::Other(anyhow::anyhow!(
@@ -83,5 +102,13 @@ impl ChatRows {
             )));
         }
         Ok(())
+    }
+
+    /// Rewrites every added chat's row (each must exist and be locked by `tx`).
+    pub(crate) async fn write(&self, tx: &Transaction<'_>) -> StoreResult<()> {
+        let written = db::exec(tx, &Self::update_sql(1), &self.params())
+            .await
+            .map_err(error::pg)?;
+        self.check_written(written)
     }
 }

@@ -61,3 +61,27 @@ pub(crate) async fn exists<C: GenericClient>(
 ) -> StoreResult<bool> {
     Ok(!rows(c, sql, params).await?.is_empty())
 }
+
+/// The typed array parameters of an `unnest(…)`, numbered from `$first`
+/// (`array_params(3, &["int8", "text"])` is `$3::int8[], $4::text[]`): lets one statement's
+/// text be reused standalone and as a part of a larger statement.
+pub(crate) fn array_params(first: usize, types: &[&str]) -> String {
+    let params: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("${}::{t}[]", first + i))
+        .collect();
+    params.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn array_params_are_numbered_from_first() {
+        assert_eq!(
+            super::array_params(3, &["int8", "text"]),
+            "$3::int8[], $4::text[]"
+        );
+        assert_eq!(super::array_params(1, &[]), "");
+    }
+}

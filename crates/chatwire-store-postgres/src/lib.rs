@@ -174,10 +174,11 @@ impl PgStore {
         let listener_pid = Arc::new(AtomicI32::new(0));
         Ok(Self {
             batcher: batch::Batcher::spawn(
-                pool.clone(),
+                build_pool(config.clone(), tls.clone(), 1, RecyclingMethod::Fast)?,
                 origin.to_string(),
                 Arc::clone(&listener_pid),
-            ),
+            )
+            .context("cannot start the PostgreSQL writer thread")?,
             wake_pool: build_pool(
                 config.clone(),
                 tls.clone(),

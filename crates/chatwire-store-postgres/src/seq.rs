@@ -26,7 +26,10 @@
 //! meanwhile), and the bound is batches, not lines: roughly (writes per batch) / (statement +
 //! fsync) appends per second.
 //! Everything else (locking the chat and agent rows, deciding, rewriting the chat) happens
-//! before the counter is taken, so it runs in parallel.
+//! before the counter is taken, so it runs in parallel. The batch's last writes (its chats'
+//! rows, facts rows and search words) share the counter's statement to save round trips, but
+//! the counter's `UPDATE` is conditioned on their counts, so PostgreSQL runs them first (a
+//! one-time filter above the counter's scan) and the counter is still taken last.
 //!
 //! # Lock order
 //!
@@ -48,7 +51,11 @@ use chatwire_core::GlobalSeq;
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::Transaction;
 
+use tokio_postgres::types::ToSql;
+
+use crate::chat_rows::ChatRows;
 use crate::chats::Written;
+use crate::history::{FactRows, LineWords};
 use crate::wake::{self, ChatWakeups};
 use crate::{db, rows};
 
@@ -57,20 +64,32 @@ use crate::{db, rows};
 /// and [`append`] overwrites them with the counter's numbers.
 pub(crate) const PLACEHOLDER: GlobalSeq = GlobalSeq(0);
 
-/// Numbers every event of `writes` (in order: the batch's order) with the next global
+/// The batch's last statement before `COMMIT` (see the module doc for why last): writes the
+/// batch's changed chat rows and facts rows (`chats`, `facts`) and its lines' search words,
+/// then numbers every event of `writes` (in order: the batch's order) with the next global
 /// sequence numbers and inserts them, and queues the chats' wake-ups (`origin`: see `wake`;
-/// `carry`: with the chats and their events), in one statement that is the LAST of the
-/// transaction before `COMMIT` (see the module doc for why).
+/// `carry`: with the chats and their events).
+///
+/// Why one statement: each statement of a batch is a round trip, and one node's batches are
+/// one chain of them (docs/performance.md). The counter's `UPDATE` waits, through its
+/// condition, until the other writes of the statement are done, so the counter is still held
+/// only for the numbering and the commit.
 pub(crate) async fn append(
     tx: &Transaction<'_>,
     writes: &mut [Written],
     origin: &str,
     carry: bool,
+    chats: &ChatRows,
+    facts: &FactRows,
 ) -> StoreResult<()> {
     let wakeups = ChatWakeups::of(origin, writes, carry)?;
     let total: usize = writes.iter().map(|w| w.events.len()).sum();
     if total == 0 {
         // Nothing to number (typing, info): the payloads carry no events, so no base.
+        if !chats.is_empty() {
+            chats.write(tx).await?;
+        }
+        facts.write(tx).await?;
         return if wakeups.heads.is_empty() {
             Ok(())
         } else {
@@ -92,29 +111,8 @@ pub(crate) async fn append(
             kinds.push(rows::kind_json(&e.kind)?);
         }
     }
-    // One statement: the counter is held for as short a time as possible.
-    let sql = "WITH counter AS (
-                   UPDATE event_seq SET last = last + $1 RETURNING last
-               ), inserted AS (
-                   INSERT INTO chat_events (seq, chat_num, event_id, account_id, at, kind_json)
-                   SELECT counter.last - $1 + e.ord, e.num, e.id, e.account, e.at, e.kind
-                   FROM counter,
-                        unnest($2::int8[], $3::text[], $4::int4[], $5::int8[], $6::text[])
-                            WITH ORDINALITY AS e (num, account, id, at, kind, ord)
-                   RETURNING 1
-               ), notified AS (
-                   SELECT pg_notify($7, CASE WHEN p.based
-                                        THEN p.head || (counter.last - $1) || ' ' || p.body
-                                        ELSE p.head END)
-                   FROM counter,
-                        unnest($8::text[], $9::bool[], $10::text[]) WITH ORDINALITY
-                            AS p (head, based, body, ord)
-                   ORDER BY p.ord
-               )
-               SELECT counter.last, (SELECT COUNT(*) FROM inserted),
-                      (SELECT COUNT(*) FROM notified)
-               FROM counter";
-    let params: db::Params<'_> = &[
+    let words = LineWords::of(writes)?;
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![
         &n,
         &nums,
         &accounts,
@@ -126,16 +124,60 @@ pub(crate) async fn append(
         &wakeups.based,
         &wakeups.bodies,
     ];
-    let row = db::opt(tx, sql, params)
+    let chats_at = params.len() + 1;
+    params.extend(chats.params());
+    let facts_at = params.len() + 1;
+    params.extend(facts.params());
+    let words_at = params.len() + 1;
+    params.extend(words.params());
+    let sql = format!(
+        "WITH chats_written AS (
+             {chats_sql} RETURNING 1
+         ), facts_written AS (
+             {facts_sql} RETURNING 1
+         ), words_written AS (
+             {words_sql} RETURNING 1
+         ), counter AS (
+             UPDATE event_seq SET last = last + $1
+             WHERE (SELECT COUNT(*) FROM chats_written) >= 0
+               AND (SELECT COUNT(*) FROM facts_written) >= 0
+               AND (SELECT COUNT(*) FROM words_written) >= 0
+             RETURNING last
+         ), inserted AS (
+             INSERT INTO chat_events (seq, chat_num, event_id, account_id, at, kind_json)
+             SELECT counter.last - $1 + e.ord, e.num, e.id, e.account, e.at, e.kind
+             FROM counter,
+                  unnest($2::int8[], $3::text[], $4::int4[], $5::int8[], $6::text[])
+                      WITH ORDINALITY AS e (num, account, id, at, kind, ord)
+             RETURNING 1
+         ), notified AS (
+             SELECT pg_notify($7, CASE WHEN p.based
+                                  THEN p.head || (counter.last - $1) || ' ' || p.body
+                                  ELSE p.head END)
+             FROM counter,
+                  unnest($8::text[], $9::bool[], $10::text[]) WITH ORDINALITY
+                      AS p (head, based, body, ord)
+             ORDER BY p.ord
+         )
+         SELECT counter.last, (SELECT COUNT(*) FROM inserted),
+                (SELECT COUNT(*) FROM notified), (SELECT COUNT(*) FROM chats_written)
+         FROM counter",
+        chats_sql = ChatRows::update_sql(chats_at),
+        facts_sql = FactRows::update_sql(facts_at),
+        words_sql = LineWords::insert_sql(words_at),
+    );
+    let row = db::opt(tx, &sql, &params)
         .await?
         .ok_or_else(|| StoreError::Other(anyhow::anyhow!("the event_seq row is missing")))?;
     let last: i64 = rows::get(&row, 0, "event_seq")?;
     let inserted: i64 = rows::get(&row, 1, "event_seq")?;
+    let chats_written: i64 = rows::get(&row, 3, "event_seq")?;
     if inserted != n {
         return Err(StoreError::Other(anyhow::anyhow!(
             "inserted {inserted} of {n} events"
         )));
     }
+    chats.check_written(u64::try_from(chats_written).unwrap_or_default())?;
     let events = writes.iter_mut().flat_map(|w| w.events.iter_mut());
     for (seq, e) in (last - n + 1..).zip(events) {
         e.seq = GlobalSeq(seq);

@@ -6,6 +6,7 @@ use chatwire_core::history::searchable_text;
 use chatwire_core::{Chat, ChatEvent};
 use chatwire_store::StoreResult;
 use deadpool_postgres::{GenericClient, Transaction};
+use tokio_postgres::types::ToSql;
 
 use crate::{db, error};
 
@@ -93,27 +94,45 @@ impl FactRows {
         self.lines.push(lines);
     }
 
-    /// Updates every added row.
-    pub(crate) async fn write(&self, tx: &Transaction<'_>) -> StoreResult<()> {
-        if self.num.is_empty() {
-            return Ok(());
-        }
-        let sql = "UPDATE chat_facts SET skill_id = u.skill_id, agent_id = u.agent_id,
-                       accepted_at = u.accepted_at, ended_at = u.ended_at,
-                       line_count = line_count + u.lines
-                   FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[], $5::int8[],
-                               $6::int8[])
-                        AS u (num, skill_id, agent_id, accepted_at, ended_at, lines)
-                   WHERE chat_facts.num = u.num";
-        let params: db::Params<'_> = &[
+    /// Whether no row was added.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.num.is_empty()
+    }
+
+    /// The `UPDATE` of every added row, its parameters ([`Self::params`]) numbered from
+    /// `$first`.
+    pub(crate) fn update_sql(first: usize) -> String {
+        format!(
+            "UPDATE chat_facts SET skill_id = u.skill_id, agent_id = u.agent_id,
+                 accepted_at = u.accepted_at, ended_at = u.ended_at,
+                 line_count = line_count + u.lines
+             FROM unnest({})
+                  AS u (num, skill_id, agent_id, accepted_at, ended_at, lines)
+             WHERE chat_facts.num = u.num",
+            db::array_params(first, &["int8"; 6])
+        )
+    }
+
+    /// The parameters of [`Self::update_sql`], in order.
+    pub(crate) fn params(&self) -> [&(dyn ToSql + Sync); 6] {
+        [
             &self.num,
             &self.skill,
             &self.agent,
             &self.accepted,
             &self.ended,
             &self.lines,
-        ];
-        db::exec(tx, sql, params).await.map_err(error::pg)?;
+        ]
+    }
+
+    /// Updates every added row.
+    pub(crate) async fn write(&self, tx: &Transaction<'_>) -> StoreResult<()> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        db::exec(tx, &Self::update_sql(1), &self.params())
+            .await
+            .map_err(error::pg)?;
         Ok(())
     }
 }

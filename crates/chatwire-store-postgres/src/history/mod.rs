@@ -3,7 +3,7 @@
 //!
 //! - Search: `chat_line_words` (migration 0013: each visitor or agent line's text,
 //!   punctuation made spaces, under a GIN index of its `simple` tsvector; written by
-//!   [`index_lines`] before the batch takes the event counter) finds the chats whose lines hold
+//!   [`LineWords`] in the batch's last statement, before it takes the event counter) finds the chats whose lines hold
 //!   every word; the other filters and the keyset cursor run on `chats_account_history`.
 //! - Statistics: `chat_facts`, one narrow row per chat (`facts`: written beside each chat
 //!   write), scanned by `(account_id, requested_at)`.
@@ -27,33 +27,51 @@ use crate::chats::Written;
 use crate::rows::{self, chat_from_json, from_json};
 use crate::{db, error};
 
-/// Enters the searchable lines of `writes` into the search index (`chat_line_words`), in the
-/// writes' transaction and before `seq::append` takes the cluster's event counter, so the
-/// index's upkeep never holds the counter (migration 0013 says why).
-pub(crate) async fn index_lines<C: GenericClient>(c: &C, writes: &[Written]) -> StoreResult<()> {
-    let mut nums = Vec::new();
-    let mut ids = Vec::new();
-    let mut accounts = Vec::new();
-    let mut texts = Vec::new();
-    for w in writes {
-        for e in &w.events {
-            if let Some(text) = searchable_text(&e.kind) {
-                nums.push(w.chat.num.0);
-                ids.push(i32::try_from(e.id.0).map_err(|e| StoreError::Other(e.into()))?);
-                accounts.push(w.chat.account.as_str());
-                texts.push(text);
+/// The searchable lines of a batch's writes, as arrays for one `INSERT` into the search
+/// index (`chat_line_words`). `seq::append` runs it inside the statement that takes the
+/// cluster's event counter, *before* taking it, so the index's upkeep never holds the counter
+/// (migration 0013 says why).
+#[derive(Default)]
+pub(crate) struct LineWords<'a> {
+    nums: Vec<i64>,
+    ids: Vec<i32>,
+    accounts: Vec<&'a str>,
+    texts: Vec<&'a str>,
+}
+
+impl<'a> LineWords<'a> {
+    /// The searchable lines among `writes`' events.
+    pub(crate) fn of(writes: &'a [Written]) -> StoreResult<Self> {
+        let mut words = Self::default();
+        for w in writes {
+            for e in &w.events {
+                if let Some(text) = searchable_text(&e.kind) {
+                    words.nums.push(w.chat.num.0);
+                    words
+                        .ids
+                        .push(i32::try_from(e.id.0).map_err(|e| StoreError::Other(e.into()))?);
+                    words.accounts.push(w.chat.account.as_str());
+                    words.texts.push(text);
+                }
             }
         }
+        Ok(words)
     }
-    if nums.is_empty() {
-        return Ok(());
+
+    /// The `INSERT` of every line, its parameters ([`Self::params`]) numbered from `$first`.
+    pub(crate) fn insert_sql(first: usize) -> String {
+        format!(
+            "INSERT INTO chat_line_words (chat_num, event_id, account_id, words)
+             SELECT n, i, a, regexp_replace(t, '[^[:alnum:]]+', ' ', 'g')
+             FROM unnest({}) AS u (n, i, a, t)",
+            db::array_params(first, &["int8", "int4", "text", "text"])
+        )
     }
-    let sql = "INSERT INTO chat_line_words (chat_num, event_id, account_id, words)
-               SELECT n, i, a, regexp_replace(t, '[^[:alnum:]]+', ' ', 'g')
-               FROM unnest($1::int8[], $2::int4[], $3::text[], $4::text[]) AS u (n, i, a, t)";
-    let params: db::Params<'_> = &[&nums, &ids, &accounts, &texts];
-    db::exec(c, sql, params).await.map_err(error::pg)?;
-    Ok(())
+
+    /// The parameters of [`Self::insert_sql`], in order.
+    pub(crate) fn params(&self) -> [&(dyn ToSql + Sync); 4] {
+        [&self.nums, &self.ids, &self.accounts, &self.texts]
+    }
 }
 
 /// A `WHERE` clause under construction: conditions with `?` for their one parameter.
