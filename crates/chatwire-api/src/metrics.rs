@@ -3,11 +3,12 @@
 //! What is counted where: HTTP requests by route template and status (with latency
 //! histograms) are recorded by the access layer ([`crate::trace`]); store call latency by the
 //! `chatwire_store::timed::Timed` wrapper the binary puts around the store (this module is its
-//! observer); chats by state, parked waiters, the mail outbox backlog and the PostgreSQL pool
-//! are read from the engine at scrape time. No global registry: [`Metrics`] lives in
+//! observer); chats by state, parked waiters, the mail outbox backlog, the PostgreSQL pool and
+//! its notification queue are read from the engine at scrape time. No global registry: [`Metrics`] lives in
 //! [`crate::AppState`].
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -55,6 +56,12 @@ struct StateLabel {
     state: &'static str,
 }
 
+/// The `store` label of a gauge only some backends have (no series at all for the others).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct StoreLabel {
+    store: &'static str,
+}
+
 /// The `operation` label of store latency.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct OperationLabel {
@@ -78,6 +85,7 @@ struct Inner {
     outbox_depth: Gauge,
     outbox_oldest: Gauge<f64, std::sync::atomic::AtomicU64>,
     pool: Family<StateLabel, Gauge>,
+    notify_queue: Family<StoreLabel, Gauge<f64, AtomicU64>>,
 }
 
 impl Default for Metrics {
@@ -98,8 +106,9 @@ impl Metrics {
         let chats = Family::<StateLabel, Gauge>::default();
         let waiters = Gauge::default();
         let outbox_depth = Gauge::default();
-        let outbox_oldest = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        let outbox_oldest = Gauge::<f64, AtomicU64>::default();
         let pool = Family::<StateLabel, Gauge>::default();
+        let notify_queue = Family::<StoreLabel, Gauge<f64, AtomicU64>>::default();
         registry.register(
             "http_requests",
             "HTTP requests answered, by method, route template and status",
@@ -143,6 +152,12 @@ impl Metrics {
             "PostgreSQL pool: max (limit), open, idle, and waiting (callers queued for one)",
             pool.clone(),
         );
+        registry.register(
+            "store_notify_queue_usage",
+            "PostgreSQL: how full the server's queue of wake-ups between nodes is (0 to 1); \
+             a node that stops reading fills it, and a full queue fails every write",
+            notify_queue.clone(),
+        );
         Self(Arc::new(Inner {
             registry,
             requests,
@@ -153,6 +168,7 @@ impl Metrics {
             outbox_depth,
             outbox_oldest,
             pool,
+            notify_queue,
         }))
     }
 
@@ -222,6 +238,16 @@ impl Metrics {
                     .get_or_create(&StateLabel { state })
                     .set(gauge(n));
             }
+        }
+        match engine.notify_queue_usage().await {
+            Ok(Some(usage)) => {
+                let store = StoreLabel {
+                    store: "postgresql",
+                };
+                inner.notify_queue.get_or_create(&store).set(usage);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::debug!(error = %e, "metrics: notification queue unavailable"),
         }
         let mut out = String::with_capacity(8 * 1024);
         prometheus_text::encode(&mut out, &inner.registry)?;

@@ -21,6 +21,8 @@ use crate::wake;
 
 /// Longest time between two counts of the listeners.
 const RECHECK: Duration = Duration::from_secs(5);
+/// The notification queue's use from which each count logs a warning.
+const WARN_QUEUE_USAGE: f64 = 0.5;
 
 /// The writer's view of whether other nodes listen.
 #[derive(Debug)]
@@ -50,7 +52,19 @@ impl Peers {
         }
         self.counted_at = Some(Instant::now());
         self.others = match count_listeners(pool, self.own.load(Ordering::SeqCst)).await {
-            Ok(n) => n > 0,
+            Ok((n, usage)) => {
+                if usage >= WARN_QUEUE_USAGE {
+                    // Wake-ups carry chats and events, so a node that stopped reading fills
+                    // the queue within hours; when full, every write fails.
+                    tracing::warn!(
+                        queue.usage = usage,
+                        "PostgreSQL's notification queue is {:.0} % full: a node has stopped \
+                         reading its wake-ups (docs/postgres.md)",
+                        usage * 100.0
+                    );
+                }
+                n > 0
+            }
             Err(e) => {
                 tracing::debug!(error = %e, "cannot count the wake-up listeners");
                 true
@@ -61,15 +75,17 @@ impl Peers {
 }
 
 /// Connections of this database but `own` whose last statement is the wake-ups' `LISTEN`,
-/// or is hidden from this role.
-async fn count_listeners(pool: &Pool, own: i32) -> anyhow::Result<i64> {
+/// or is hidden from this role; and how full the server's notification queue is (0 to 1),
+/// asked in the same round trip.
+async fn count_listeners(pool: &Pool, own: i32) -> anyhow::Result<(i64, f64)> {
     let client = pool.get().await?;
-    let sql = "SELECT count(*) FROM pg_stat_activity
-               WHERE datname = current_database() AND pid <> $2
-                 AND (query = $1 OR query = '<insufficient privilege>')";
+    let sql = "SELECT (SELECT count(*) FROM pg_stat_activity
+                       WHERE datname = current_database() AND pid <> $2
+                         AND (query = $1 OR query = '<insufficient privilege>')),
+                      pg_notification_queue_usage()";
     let listen = format!("LISTEN {}", wake::CHANNEL);
     let row = client.query_one(sql, &[&listen, &own]).await?;
-    Ok(row.get(0))
+    Ok((row.get(0), row.get(1)))
 }
 
 #[cfg(test)]

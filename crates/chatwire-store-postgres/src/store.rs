@@ -29,6 +29,17 @@ impl Store for PgStore {
         Some(self.pool_figures())
     }
 
+    async fn notify_queue_usage(&self) -> StoreResult<Option<f64>> {
+        let row = db::one(
+            &self.client().await?,
+            "SELECT pg_notification_queue_usage()",
+            &[],
+            "notification queue",
+        )
+        .await?;
+        Ok(Some(crate::rows::get(&row, 0, "notification queue")?))
+    }
+
     async fn create_account(&self, account: &Account) -> StoreResult<()> {
         directory::create_account(&self.client().await?, account).await
     }

@@ -370,4 +370,11 @@ pub trait Store:
     fn pool_status(&self) -> Option<PoolStatus> {
         None
     }
+
+    /// How full the database's queue of cross-process wake-ups is, from 0 to 1 (PostgreSQL's
+    /// `pg_notification_queue_usage()`), for `/metrics`; `None` for a backend without one.
+    /// A node that stops reading its wake-ups fills it, and a full queue fails every write.
+    async fn notify_queue_usage(&self) -> StoreResult<Option<f64>> {
+        Ok(None)
+    }
 }

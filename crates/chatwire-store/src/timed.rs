@@ -146,6 +146,11 @@ timed_store! {
         fn pool_status(&self) -> Option<PoolStatus> {
             self.inner.pool_status()
         }
+
+        async fn notify_queue_usage(&self) -> StoreResult<Option<f64>> {
+            // A gauge read at scrape time, not a chat operation: not timed.
+            self.inner.notify_queue_usage().await
+        }
     }
 }
 
@@ -246,6 +251,11 @@ mod tests {
             timed.pool_status(),
             None,
             "delegated: the memory store has no pool"
+        );
+        assert_eq!(
+            timed.notify_queue_usage().await.expect("usage"),
+            None,
+            "delegated: the memory store has no notification queue"
         );
     }
 }

@@ -71,4 +71,10 @@ impl Engine {
     pub fn store_pool(&self) -> Option<PoolStatus> {
         self.0.store.pool_status()
     }
+
+    /// How full the store's queue of cross-process wake-ups is (0 to 1), when it has one
+    /// (PostgreSQL). One store read.
+    pub async fn notify_queue_usage(&self) -> EngineResult<Option<f64>> {
+        Ok(self.0.store.notify_queue_usage().await?)
+    }
 }

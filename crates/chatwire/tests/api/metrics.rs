@@ -90,10 +90,17 @@ async fn metrics_are_prometheus_text_with_requests_by_route_store_latency_and_ch
     assert_eq!(metrics.value("chatwire_outbox_due_mails", &[]), 0.0);
     assert!(metrics.types.contains_key("chatwire_parked_waiters"));
     let pool = metrics.find("chatwire_store_pool_connections", &[("state", "max")]);
+    let queue = metrics.find(
+        "chatwire_store_notify_queue_usage",
+        &[("store", "postgresql")],
+    );
     if pg::url().is_some() {
         assert_eq!(pool.len(), 1, "PostgreSQL reports its pool: {text}");
+        assert_eq!(queue.len(), 1, "and its notification queue: {text}");
+        assert!((0.0..1.0).contains(&queue[0].value), "{text}");
     } else {
         assert!(pool.is_empty(), "SQLite has no pool: {text}");
+        assert!(queue.is_empty(), "nor a notification queue: {text}");
     }
     app.stop().await;
 }
