@@ -240,6 +240,11 @@ mod tests {
         conformance::run_mailbox(&timed).await;
         conformance::run_staff_mail(&timed).await;
         conformance::run_sessions(&timed).await;
+        assert_eq!(
+            timed.notify_queue_usage().await.expect("usage"),
+            None,
+            "delegated: the memory store has no notification queue"
+        );
         let counts = counts.0.lock().expect("counts");
         for operation in ["create_chat", "execute", "events_since", "enqueue_mail"] {
             assert!(
@@ -251,11 +256,6 @@ mod tests {
             timed.pool_status(),
             None,
             "delegated: the memory store has no pool"
-        );
-        assert_eq!(
-            timed.notify_queue_usage().await.expect("usage"),
-            None,
-            "delegated: the memory store has no notification queue"
         );
     }
 }
