@@ -78,12 +78,21 @@ impl Batcher {
         listener_pid: Arc<AtomicI32>,
     ) -> io::Result<Self> {
         let (jobs, rx) = mpsc::unbounded_channel();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
         std::thread::Builder::new()
             .name("chatwire-pg-writer".into())
-            .spawn(move || runtime.block_on(writer(pool, scope, Peers::new(listener_pid), rx)))?;
+            .spawn(move || {
+                // Built here, not by the caller: a runtime may not be dropped inside another.
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => {
+                        runtime.block_on(writer(pool, scope, Peers::new(listener_pid), rx));
+                    }
+                    // Every write then answers "the PostgreSQL writer has stopped" (503).
+                    Err(e) => tracing::error!(error = %e, "cannot start the PostgreSQL writer"),
+                }
+            })?;
         Ok(Self { jobs })
     }
 

@@ -100,10 +100,13 @@ const WAKE_POOL: usize = 4;
 /// number of `PgStore`s (in one process or on many nodes) may use the same schema at once.
 ///
 /// The pool heals by itself: connections broken by a database restart are found when checked
-/// out (each is verified with an empty query first) and replaced.
+/// out (each is verified with an empty query first) and replaced. The chat writer's own
+/// connection is not verified (a round trip per batch); its driver notices a closed
+/// connection, and short TCP timeouts (`options::writer_config`) a silently lost one.
 pub struct PgStore {
     pool: Pool,
-    /// This store's writer task: chat writes are group-committed (`batch`).
+    /// This store's chat writer (a thread of its own): chat writes are group-committed
+    /// (`batch`).
     batcher: batch::Batcher,
     listener: listen::Listener,
     /// The schema the tables are in.
@@ -174,7 +177,12 @@ impl PgStore {
         let listener_pid = Arc::new(AtomicI32::new(0));
         Ok(Self {
             batcher: batch::Batcher::spawn(
-                build_pool(config.clone(), tls.clone(), 1, RecyclingMethod::Fast)?,
+                build_pool(
+                    options::writer_config(&config),
+                    tls.clone(),
+                    1,
+                    RecyclingMethod::Fast,
+                )?,
                 origin.to_string(),
                 Arc::clone(&listener_pid),
             )

@@ -29,7 +29,8 @@
 //! before the counter is taken, so it runs in parallel. The batch's last writes (its chats'
 //! rows, facts rows and search words) share the counter's statement to save round trips, but
 //! the counter's `UPDATE` is conditioned on their counts, so PostgreSQL runs them first (a
-//! one-time filter above the counter's scan) and the counter is still taken last.
+//! one-time filter above the counter's scan) and the counter is still taken last; only the
+//! statement's foreign-key checks, run at its end, happen while it is held.
 //!
 //! # Lock order
 //!
@@ -72,8 +73,9 @@ pub(crate) const PLACEHOLDER: GlobalSeq = GlobalSeq(0);
 ///
 /// Why one statement: each statement of a batch is a round trip, and one node's batches are
 /// one chain of them (docs/performance.md). The counter's `UPDATE` waits, through its
-/// condition, until the other writes of the statement are done, so the counter is still held
-/// only for the numbering and the commit.
+/// condition, until the other writes of the statement are done, so the counter is held for
+/// the numbering, the statement's foreign-key checks (PostgreSQL runs them at its end: one
+/// index probe per inserted row) and the commit.
 pub(crate) async fn append(
     tx: &Transaction<'_>,
     writes: &mut [Written],

@@ -3,8 +3,9 @@
 //!
 //! - Search: `chat_line_words` (migration 0013: each visitor or agent line's text,
 //!   punctuation made spaces, under a GIN index of its `simple` tsvector; written by
-//!   [`LineWords`] in the batch's last statement, before it takes the event counter) finds the chats whose lines hold
-//!   every word; the other filters and the keyset cursor run on `chats_account_history`.
+//!   [`LineWords`] in the batch's last statement, before it takes the event counter) finds
+//!   the chats whose lines hold every word; the other filters and the keyset cursor run on
+//!   `chats_account_history`.
 //! - Statistics: `chat_facts`, one narrow row per chat (`facts`: written beside each chat
 //!   write), scanned by `(account_id, requested_at)`.
 //! - Deletion and retention: `erase`.
@@ -29,8 +30,9 @@ use crate::{db, error};
 
 /// The searchable lines of a batch's writes, as arrays for one `INSERT` into the search
 /// index (`chat_line_words`). `seq::append` runs it inside the statement that takes the
-/// cluster's event counter, *before* taking it, so the index's upkeep never holds the counter
-/// (migration 0013 says why).
+/// cluster's event counter, *before* taking it, so the index's upkeep (the tsvector, the GIN
+/// insert) does not hold the counter (migration 0013 says why). Only the rows' foreign-key
+/// checks, which PostgreSQL runs at the end of the statement, do: one index probe per line.
 #[derive(Default)]
 pub(crate) struct LineWords<'a> {
     nums: Vec<i64>,
