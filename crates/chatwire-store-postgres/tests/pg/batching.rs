@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use chatwire_core::history::searchable_text;
+use chatwire_core::history::{HistoryQuery, searchable_text};
 use chatwire_core::{
     Actor, ChatCommand, ChatKey, ChatRequest, ChatState, EventId, NewChat, Timestamp,
 };
@@ -165,6 +165,14 @@ async fn memory_decided_and_one_by_one_writes_in_one_batch_leave_consistent_rows
             .find(|f| f.agent == handler && f.lines > 0)
             .unwrap_or_else(|| panic!("no facts row with {lines_sent} lines: {facts:?}"));
         assert_eq!(fact.lines as usize, lines);
+    }
+    // The batches' lines are searchable: their words share the counter's statement.
+    for (word, key) in [("l1", &a), ("l0", &b), ("l36", &b)] {
+        let mut query = HistoryQuery::new(acc.clone(), 10);
+        query.words = vec![word.into()];
+        let found = store.search_chats(&query).await.expect("search");
+        let keys: Vec<&ChatKey> = found.iter().map(|c| &c.key).collect();
+        assert_eq!(keys, vec![key], "{word}");
     }
     let b_now = store.get_chat(&acc, &b).await.expect("b");
     assert_eq!(b_now.state, ChatState::Chatting);
