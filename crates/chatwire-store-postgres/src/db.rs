@@ -62,6 +62,11 @@ pub(crate) async fn exists<C: GenericClient>(
     Ok(!rows(c, sql, params).await?.is_empty())
 }
 
+/// One trivial query: whether the database answers on this connection (`Store::ping`).
+pub(crate) async fn ping<C: GenericClient>(c: &C) -> StoreResult<()> {
+    rows(c, "SELECT 1", &[]).await.map(drop)
+}
+
 /// The typed array parameters of an `unnest(…)`, numbered from `$first`
 /// (`array_params(3, &["int8", "text"])` is `$3::int8[], $4::text[]`): lets one statement's
 /// text be reused standalone and as a part of a larger statement.

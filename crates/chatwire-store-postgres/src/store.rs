@@ -30,14 +30,7 @@ impl Store for PgStore {
     }
 
     async fn notify_queue_usage(&self) -> StoreResult<Option<f64>> {
-        let row = db::one(
-            &self.client().await?,
-            "SELECT pg_notification_queue_usage()",
-            &[],
-            "notification queue",
-        )
-        .await?;
-        Ok(Some(crate::rows::get(&row, 0, "notification queue")?))
+        wake::queue_usage(&self.client().await?).await.map(Some)
     }
 
     async fn create_account(&self, account: &Account) -> StoreResult<()> {
@@ -397,9 +390,7 @@ impl Store for PgStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        db::rows(&self.client().await?, "SELECT 1", &[])
-            .await
-            .map(drop)
+        db::ping(&self.client().await?).await
     }
 
     /// A new dedicated LISTEN connection per call; see the `listen` module.

@@ -121,6 +121,15 @@ async fn send<C: GenericClient>(c: &C, payload: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// How full the server's notification queue is, 0 to 1 (`pg_notification_queue_usage()`):
+/// a node that stops reading its wake-ups fills it, and a full queue fails every commit
+/// that notifies.
+pub(crate) async fn queue_usage<C: GenericClient>(c: &C) -> StoreResult<f64> {
+    let sql = "SELECT pg_notification_queue_usage()";
+    let row = db::one(c, sql, &[], "notification queue").await?;
+    crate::rows::get(&row, 0, "notification queue")
+}
+
 /// The wake-up a payload stands for: `None` for another schema's and for this node's own
 /// (`node`), `All` (with a warning) for one we cannot read, since then we do not know what
 /// changed.
