@@ -103,11 +103,16 @@ impl PgOptions {
 /// The settings of the dedicated LISTEN connection: the pool's, renamed `<name>-listener` so an
 /// operator (or a test) can tell it apart in `pg_stat_activity`.
 pub(crate) fn listener_config(pool: &tokio_postgres::Config) -> tokio_postgres::Config {
+    renamed(pool, "listener")
+}
+
+/// The pool's settings with the application name `<name>-<role>`.
+fn renamed(pool: &tokio_postgres::Config, role: &str) -> tokio_postgres::Config {
     let mut config = pool.clone();
     let name = pool
         .get_application_name()
         .unwrap_or(DEFAULT_APPLICATION_NAME);
-    config.application_name(format!("{name}-listener"));
+    config.application_name(format!("{name}-{role}"));
     config
 }
 
@@ -116,11 +121,7 @@ pub(crate) fn listener_config(pool: &tokio_postgres::Config) -> tokio_postgres::
 /// The writer takes its connection without a check (one round trip less per batch), so these
 /// bound how long a silently lost connection can hold the node's writes.
 pub(crate) fn writer_config(pool: &tokio_postgres::Config) -> tokio_postgres::Config {
-    let mut config = pool.clone();
-    let name = pool
-        .get_application_name()
-        .unwrap_or(DEFAULT_APPLICATION_NAME);
-    config.application_name(format!("{name}-writer"));
+    let mut config = renamed(pool, "writer");
     if pool.get_tcp_user_timeout().is_none_or(Duration::is_zero) {
         config.tcp_user_timeout(WRITER_TCP_USER_TIMEOUT);
     }
