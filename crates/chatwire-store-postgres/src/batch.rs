@@ -15,15 +15,20 @@
 //! earlier writes of its batch* (same transaction), a refused write rolls back to its savepoint
 //! and answers its own error, and a reply is sent only after COMMIT. If the batch as a whole
 //! fails (lost connection, a deadlock with another node's batch), it is run again whole, and
-//! when it cannot commit every write of it gets the error: nothing is half-applied.
+//! when it cannot commit every write of it gets the error: nothing is half-applied. A panic
+//! while deciding a write (a bug) is that write's error, as on SQLite; one elsewhere in a
+//! batch fails that batch's writes; neither stops the writer.
 
+use std::future::Future;
 use std::io;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::AtomicI32;
 
 use chatwire_core::{AccountId, ChatCommand, ChatKey, NewChat, Timestamp};
 use chatwire_store::{Committed, StoreError, StoreResult};
 use deadpool_postgres::{Pool, Transaction};
+use futures::FutureExt as _;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::batch_chats::BatchChats;
@@ -119,7 +124,12 @@ async fn writer(pool: Pool, scope: String, mut peers: Peers, mut rx: mpsc::Unbou
             }
         }
         let carry = peers.listening(&pool).await;
-        commit_batch(&pool, &scope, carry, batch).await;
+        // A panic outside any one write (a bug) fails its batch's writes (their replies are
+        // dropped: 503), not every later write of the node.
+        let run = AssertUnwindSafe(commit_batch(&pool, &scope, carry, batch));
+        if run.catch_unwind().await.is_err() {
+            tracing::error!("a PostgreSQL write batch panicked; its writes failed");
+        }
     }
 }
 
@@ -167,7 +177,7 @@ async fn attempt(
     let mut slots: Vec<StoreResult<usize>> = Vec::with_capacity(writes.len());
     for (write, now) in writes {
         if let Write::Execute { account, key, cmd } = write
-            && let Some(outcome) = held.decide(account, key, cmd, *now)
+            && let Some(outcome) = contained(|| held.decide(account, key, cmd, *now))
         {
             match outcome {
                 Ok(written) => {
@@ -181,7 +191,7 @@ async fn attempt(
         // The slow path reads its chat from the database: write what memory holds first.
         held.flush(&tx).await?;
         let sp = tx.savepoint("write").await.map_err(error::pg)?;
-        match one(&sp, write.clone(), *now).await {
+        match contained_async(one(&sp, write.clone(), *now)).await {
             Ok(written) => {
                 sp.commit().await.map_err(error::pg)?;
                 held.written_elsewhere(&written.chat);
@@ -217,11 +227,60 @@ async fn attempt(
         .collect())
 }
 
+/// Runs `decide` (a write decided in memory; `None`: not decidable there), turning a panic (a
+/// bug in a decision) into this write's own error, as the SQLite writer does: one bad command
+/// must not fail its batch or stop the writer. `decide` changes the batch's state only once it
+/// has succeeded (`BatchChats::decide`), so nothing is left half-changed.
+fn contained<T>(decide: impl FnOnce() -> Option<StoreResult<T>>) -> Option<StoreResult<T>> {
+    std::panic::catch_unwind(AssertUnwindSafe(decide)).unwrap_or_else(|_| Some(Err(panicked())))
+}
+
+/// [`contained`] for a write on the slow path; its savepoint is then rolled back.
+async fn contained_async<T>(write: impl Future<Output = StoreResult<T>>) -> StoreResult<T> {
+    AssertUnwindSafe(write)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| Err(panicked()))
+}
+
+fn panicked() -> StoreError {
+    StoreError::Other(anyhow::anyhow!("write job panicked"))
+}
+
 async fn one(tx: &Transaction<'_>, write: Write, now: Timestamp) -> StoreResult<Written> {
     match write {
         Write::Create(new) => chats::create_in(tx, *new, now).await,
         Write::Execute { account, key, cmd } => {
             chats::execute_in(tx, &account, &key, cmd, now).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_decision_is_its_writes_error() {
+        let boom = contained(|| -> Option<StoreResult<()>> { panic!("bug") });
+        assert!(
+            matches!(&boom, Some(Err(StoreError::Other(e))) if e.to_string().contains("panicked")),
+            "{boom:?}"
+        );
+        assert!(matches!(contained(|| Some(Ok(7))), Some(Ok(7))));
+        assert!(contained(|| -> Option<StoreResult<()>> { None }).is_none());
+    }
+
+    /// A write that panics after it has once been suspended.
+    async fn explode() -> StoreResult<()> {
+        tokio::task::yield_now().await;
+        panic!("bug")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_slow_path_write_is_its_own_error() {
+        let boom = contained_async(explode()).await;
+        assert!(matches!(boom, Err(StoreError::Other(_))), "{boom:?}");
+        assert_eq!(contained_async(async { Ok(3) }).await.expect("ok"), 3);
     }
 }
