@@ -51,7 +51,6 @@
 use chatwire_core::GlobalSeq;
 use chatwire_store::{StoreError, StoreResult};
 use deadpool_postgres::Transaction;
-
 use tokio_postgres::types::ToSql;
 
 use crate::chat_rows::ChatRows;
