@@ -4,8 +4,8 @@
 //! histograms) are recorded by the access layer ([`crate::trace`]); store call latency by the
 //! `chatwire_store::timed::Timed` wrapper the binary puts around the store (this module is its
 //! observer); chats by state, parked waiters, the mail outbox backlog, the PostgreSQL pool and
-//! its notification queue are read from the engine at scrape time. No global registry: [`Metrics`] lives in
-//! [`crate::AppState`].
+//! its notification queue are read from the engine at scrape time. No global registry:
+//! [`Metrics`] lives in [`crate::AppState`].
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;

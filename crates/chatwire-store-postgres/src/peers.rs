@@ -54,8 +54,9 @@ impl Peers {
         self.others = match count_listeners(pool, self.own.load(Ordering::SeqCst)).await {
             Ok((n, usage)) => {
                 if usage >= WARN_QUEUE_USAGE {
-                    // Wake-ups carry chats and events, so a node that stopped reading fills
-                    // the queue within hours; when full, every write fails.
+                    // Wake-ups carry chats and events (~1.5 KB each), so under load a node
+                    // that stopped reading fills the queue in minutes; when full, every
+                    // write fails.
                     tracing::warn!(
                         queue.usage = usage,
                         "PostgreSQL's notification queue is {:.0} % full: a node has stopped \
