@@ -5,6 +5,7 @@
 
 import { h, replace } from '../../lib/dom.js';
 import { TypingSignal } from '../../lib/typing.js';
+import { LineSender } from './line-sender.js';
 import { chatStatus, eventView, offerOf } from './events.js';
 import { surveyForm, transferForm, visitorDetails } from './chat-tools.js';
 
@@ -61,21 +62,23 @@ export function chatPanel({ client, key, me, agents, onGone, onClose }) {
   });
   message.addEventListener('input', () => (message.value.trim() !== '' ? typingSignal.key() : typingSignal.stop()));
 
-  async function sendLine() {
+  const sender = new LineSender(
+    (text) => client.sendLine(key, text),
+    (text, e) => {
+      fail('Not sent', e);
+      // Given back to be sent again, unless the agent has started another line meanwhile.
+      if (message.value.trim() === '') message.value = text;
+    },
+  );
+
+  function sendLine() {
     const text = message.value.trim();
     if (!text || ended || gone) return;
-    send.disabled = true;
     error.textContent = '';
-    try {
-      await client.sendLine(key, text);
-      message.value = '';
-      typingSignal.stop();
-    } catch (e) {
-      fail('Not sent', e);
-    } finally {
-      send.disabled = false;
-      message.focus();
-    }
+    message.value = '';
+    typingSignal.stop();
+    message.focus();
+    sender.send(text);
   }
 
   async function endChat() {
