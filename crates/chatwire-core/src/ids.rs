@@ -1,8 +1,9 @@
 //! Typed identifiers. Parsing validates; the inner values are only built by the store or by
 //! `parse`, so a value of these types is always well-formed.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
+use arrayvec::ArrayString;
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
@@ -98,10 +99,16 @@ impl EventId {
     }
 }
 
+/// How long every chat key is: `H`, 19 digits, `-`, 32 hex digits, `K`, 7 digits.
+const CHAT_KEY_LEN: usize = 1 + 19 + 1 + 32 + 1 + 7;
+
 /// A chat key in LivePerson's `chatSessionKey` shape: `H{19 digits}-{32 hex}K{7 digits}`.
+///
+/// Held inline, not on the heap: every key has the same 61 bytes, and keys are parsed, cloned
+/// and hashed by the hundred per multi-chat poll (docs/performance.md, session 13).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct ChatKey(String);
+pub struct ChatKey(ArrayString<CHAT_KEY_LEN>);
 
 impl ChatKey {
     /// Builds a key from random material (the engine supplies the randomness, keeping core pure).
@@ -109,28 +116,36 @@ impl ChatKey {
         // 19 digits with a non-zero lead: 10^18 ..= 10^19-1; 7 digits likewise.
         let head = 1_000_000_000_000_000_000 + a % 9_000_000_000_000_000_000;
         let tail = 1_000_000 + c % 9_000_000;
-        Self(format!("H{head}-{b:032x}K{tail}"))
+        let mut key = ArrayString::new();
+        // Exactly CHAT_KEY_LEN bytes by the bounds above, so the write cannot overflow.
+        let written = write!(key, "H{head}-{b:032x}K{tail}");
+        debug_assert!(written.is_ok() && key.len() == CHAT_KEY_LEN);
+        Self(key)
     }
 
     /// Validates a key received from a client.
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         let bad =
             || DomainError::invalid("chat id", "must look like H{19 digits}-{32 hex}K{7 digits}");
-        let rest = s.strip_prefix('H').ok_or_else(bad)?;
-        let (head, rest) = rest.split_once('-').ok_or_else(bad)?;
-        let (mid, tail) = rest.split_once('K').ok_or_else(bad)?;
-        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
-        let hex = mid.len() == 32 && mid.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if digits(head, 19) && hex && digits(tail, 7) {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(bad())
+        let b = s.as_bytes();
+        let digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
+        let hex = |p: &[u8]| p.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+        let shaped = b.len() == CHAT_KEY_LEN
+            && b[0] == b'H'
+            && digits(&b[1..20])
+            && b[20] == b'-'
+            && hex(&b[21..53])
+            && b[53] == b'K'
+            && digits(&b[54..]);
+        if !shaped {
+            return Err(bad());
         }
+        ArrayString::from(s).map(Self).map_err(|_| bad())
     }
 
     /// The key as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// The visit id LivePerson derives from the key: `H{19 digits}K{7 digits}`
@@ -151,7 +166,7 @@ impl TryFrom<String> for ChatKey {
 
 impl From<ChatKey> for String {
     fn from(k: ChatKey) -> Self {
-        k.0
+        k.0.as_str().to_owned()
     }
 }
 

@@ -201,7 +201,7 @@ async fn serve(mut settings: Settings, args: &ServeArgs) -> anyhow::Result<()> {
     if let Some(url) = &args.public_url {
         settings.server.public_url.clone_from(url);
     }
-    telemetry::init(&settings.log);
+    let _log = telemetry::init(&settings.log);
     let server = Server::build(settings.clone(), args.demo).await?;
     let addr = server.local_addr()?;
     let scheme = if settings.server.tls.enabled() {

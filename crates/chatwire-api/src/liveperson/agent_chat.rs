@@ -12,7 +12,7 @@ use chatwire_engine::Caller;
 use super::auth::LpAgent;
 use super::body::LpBody;
 use super::chat_read::{AgentChat, InfoField};
-use super::fragments::FragmentCache;
+use super::fragments::{FragmentCache, PollAnswers};
 use super::input::{AskedChats, PostedEvent, parse_event, typing};
 use super::reply::{LpAnswer, LpRaw, LpReply};
 use super::views::chat::chat_urls;
@@ -104,6 +104,7 @@ pub async fn put_agent_typing(
 pub async fn get_chats(
     State(state): State<AppState>,
     Extension(fragments): Extension<Arc<FragmentCache>>,
+    Extension(answers): Extension<Arc<PollAnswers>>,
     agent: LpAgent,
     format: Format,
     base: BaseUrl,
@@ -124,7 +125,7 @@ pub async fn get_chats(
         format,
         now: state.engine.now(),
     };
-    Ok(list.render(&fragments, entries))
+    Ok(list.render(&fragments, &answers, &entries))
 }
 
 /// `GET …/chat/{chatId}/events/{eventId}`: one event (the `Location` of a posted line).

@@ -42,12 +42,14 @@ use crate::routes::RouteTable;
 
 /// The LivePerson router (paths as clients send them, after `compat::prepare`).
 pub fn router() -> Router<AppState> {
-    // The render cache is the dialect's own: one per router, reached as an extension.
+    // The render caches are the dialect's own: one per router, reached as extensions.
     let fragments = std::sync::Arc::new(fragments::FragmentCache::default());
+    let answers = std::sync::Arc::new(fragments::PollAnswers::default());
     table()
         .into_router()
         .fallback(not_found)
         .layer(axum::Extension(fragments))
+        .layer(axum::Extension(answers))
         .layer(axum::middleware::from_fn(compat::render_errors))
 }
 

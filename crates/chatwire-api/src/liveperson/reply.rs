@@ -75,35 +75,26 @@ impl IntoResponse for LpReply {
     }
 }
 
-/// A body already rendered in `format` as a list of chunks (see [`super::views::chat_list`]),
-/// sent like an [`LpReply`].
-///
-/// The chunks are copied into one buffer: measured on scenario (a), one 135 KB write costs
-/// ~15% less server CPU than handing hyper 52 chunks, which it writes 16 iovecs at a time, each
-/// write pushing its own TCP segments.
+/// A body already rendered in `format` (see [`super::views::chat_list`]), sent like an
+/// [`LpReply`] without another copy.
 #[derive(Debug)]
 pub struct LpRaw {
     /// Response format the body is in.
     pub format: Format,
-    /// The body, in order.
-    pub chunks: Vec<Bytes>,
+    /// The body.
+    pub body: Bytes,
 }
 
 impl IntoResponse for LpRaw {
     fn into_response(self) -> Response {
-        let len = self.chunks.iter().map(Bytes::len).sum();
-        let mut body = Vec::with_capacity(len);
-        for chunk in &self.chunks {
-            body.extend_from_slice(chunk);
-        }
-        respond(StatusCode::OK, self.format, body, None)
+        respond(StatusCode::OK, self.format, self.body, None)
     }
 }
 
 fn respond(
     status: StatusCode,
     format: Format,
-    body: Vec<u8>,
+    body: impl IntoResponse,
     location: Option<String>,
 ) -> Response {
     let mut resp = (status, body).into_response();

@@ -11,6 +11,10 @@
 //! give. `duration` is whole seconds since the accept, so an entry of a chatting chat is valid
 //! until the next whole second of that count.
 
+mod answers;
+
+pub use answers::{PollAnswers, Poller};
+
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;

@@ -2,6 +2,8 @@
 //! numeric event ids, one entry per asked key in the order asked. A chat entry is rendered once
 //! per revision and reader and then reused from the [`FragmentCache`]: an unchanged poll answer
 //! is assembled from cached bytes, which is why this view writes bytes rather than one tree.
+//! A whole answer is kept too ([`PollAnswers`]): the same poll finding nothing new is answered
+//! with the same body, copied nowhere.
 
 use axum::body::Bytes;
 use chatwire_engine::ChatView;
@@ -12,7 +14,7 @@ use super::chat::{ChatResource, InfoExtras, Side, chat_urls};
 use super::events::EventIds;
 use crate::http::negotiate::Format;
 use crate::liveperson::compat::error_elem;
-use crate::liveperson::fragments::{FragmentCache, Reader};
+use crate::liveperson::fragments::{FragmentCache, PollAnswers, Poller, Reader};
 use crate::liveperson::reply::LpRaw;
 use crate::liveperson::wire::{
     Elem, JsonOptions, KeyStyle, XML_DECLARATION, write_content, write_str, write_xml,
@@ -65,23 +67,43 @@ pub struct ChatList<'a> {
 }
 
 impl ChatList<'_> {
-    /// The whole answer, each read entry taken from `cache` while still exact.
-    pub fn render(&self, cache: &FragmentCache, entries: Vec<ChatEntry>) -> LpRaw {
+    /// The whole answer: the last one sent to this agent session when every chat still shows
+    /// what it showed, else rendered, each read entry taken from `cache` while still exact.
+    pub fn render(
+        &self,
+        cache: &FragmentCache,
+        answers: &PollAnswers,
+        entries: &[ChatEntry],
+    ) -> LpRaw {
+        let who = Poller {
+            account: self.account,
+            asid: self.asid,
+            base: &self.base.0,
+            format: self.format,
+        };
+        if let Some(body) = answers.reuse(&who, entries, self.now) {
+            return LpRaw {
+                format: self.format,
+                body,
+            };
+        }
         let items = entries
-            .into_iter()
+            .iter()
             .map(|entry| match entry {
-                ChatEntry::Read { key, from, read } => self.chat(cache, &key, from, &read),
+                ChatEntry::Read { key, from, read } => self.chat(cache, key, *from, read),
                 ChatEntry::Refused { raw, error } => {
                     let elem = Elem::new("chat")
-                        .field("chatSessionKey", raw)
-                        .child(error_elem(&error, self.now.0));
+                        .field("chatSessionKey", raw.as_str())
+                        .child(error_elem(error, self.now.0));
                     Bytes::from(render_item(&elem, self.format, OPTS))
                 }
             })
             .collect();
+        let body = concat(&list_document("chats", "chat", items, self.format));
+        answers.keep(&who, entries, self.now, &body);
         LpRaw {
             format: self.format,
-            chunks: list_document("chats", "chat", items, self.format),
+            body,
         }
     }
 
@@ -112,6 +134,17 @@ impl ChatList<'_> {
             render_item(&resource.render(), self.format, OPTS)
         })
     }
+}
+
+/// The chunks as one buffer: measured on scenario (a), one 135 KB write costs ~15% less server
+/// CPU than handing hyper 52 chunks, which it writes 16 iovecs at a time, each write pushing
+/// its own TCP segments.
+fn concat(chunks: &[Bytes]) -> Bytes {
+    let mut body = Vec::with_capacity(chunks.iter().map(Bytes::len).sum());
+    for chunk in chunks {
+        body.extend_from_slice(chunk);
+    }
+    Bytes::from(body)
 }
 
 /// `e` as one item of a list: its XML element, or its JSON value (what goes inside the list's

@@ -1,0 +1,205 @@
+//! [`PollAnswers`]: each agent session's last multi-chat poll answer, whole, sent again while
+//! every chat in it shows exactly what it showed.
+//!
+//! Why: an agent console polls the same chats with the same cursors every few seconds, and
+//! most polls find nothing new. The [`super::FragmentCache`] spares rendering them; this spares
+//! the rest of building the answer: a fragment lookup per chat and copying every fragment into
+//! one ~150 KB body per poll (docs/performance.md, "Issue 18, session 13").
+//!
+//! The answer is its fragments in the order asked between a fixed head and tail, so it is a
+//! pure function of what each fragment depends on (see [`super::FragmentCache`]). The entry
+//! keeps, per chat, the key, the cursor, the revision and until when its `duration` stays the
+//! same; a hit needs the same reader (account, agent session, base URL, format), the same
+//! chats in the same order, every one read successfully, and every one still at its revision
+//! and before its tick. An answer with a refused chat is never kept: its error carries a time.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+use chatwire_engine::core::{AccountId, ChatKey, EventId, Timestamp};
+use foldhash::fast::RandomState;
+
+use crate::http::negotiate::Format;
+use crate::liveperson::views::chat::next_duration_tick;
+use crate::liveperson::views::chat_list::ChatEntry;
+
+/// How many answers are kept (one per agent session); past it, half are dropped.
+const CAPACITY: usize = 4_096;
+/// How many bytes of answers are kept; past it, half are dropped.
+const MAX_BYTES: usize = 32 * 1024 * 1024;
+
+/// Who polls, and how the answer is written: everything besides the chats it depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct Poller<'a> {
+    /// The agent's account.
+    pub account: &'a AccountId,
+    /// The agent session.
+    pub asid: i64,
+    /// `https://host` of the links.
+    pub base: &'a str,
+    /// JSON or XML.
+    pub format: Format,
+}
+
+/// One chat of a kept answer, as it was shown.
+#[derive(Debug)]
+struct Shown {
+    key: ChatKey,
+    from: EventId,
+    revision: u64,
+    valid_until: Option<Timestamp>,
+}
+
+impl Shown {
+    fn still(&self, entry: &ChatEntry, now: Timestamp) -> bool {
+        match entry {
+            ChatEntry::Read { key, from, read } => {
+                self.revision == read.chat.revision
+                    && self.from == *from
+                    && self.valid_until.is_none_or(|t| now < t)
+                    && self.key == *key
+            }
+            ChatEntry::Refused { .. } => false,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Answer {
+    account: AccountId,
+    asid: i64,
+    base: String,
+    format: Format,
+    chats: Vec<Shown>,
+    body: Bytes,
+}
+
+impl Answer {
+    fn serves(&self, who: &Poller<'_>, entries: &[ChatEntry], now: Timestamp) -> bool {
+        self.asid == who.asid
+            && self.format == who.format
+            && self.chats.len() == entries.len()
+            && self.account == *who.account
+            && self.base == who.base
+            && self.chats.iter().zip(entries).all(|(s, e)| s.still(e, now))
+    }
+}
+
+/// The last answer of each agent session's multi-chat poll. Shared by all requests of a
+/// server; bounded in entries and in bytes.
+#[derive(Debug)]
+pub struct PollAnswers {
+    hasher: RandomState,
+    slots: Mutex<Slots>,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+#[derive(Debug, Default)]
+struct Slots {
+    map: HashMap<u64, Answer, RandomState>,
+    /// Sum of the kept answers' lengths.
+    bytes: usize,
+}
+
+impl Default for PollAnswers {
+    fn default() -> Self {
+        Self::with_bounds(CAPACITY, MAX_BYTES)
+    }
+}
+
+impl PollAnswers {
+    /// A cache keeping at most `max_entries` answers and `max_bytes` bytes of them.
+    pub fn with_bounds(max_entries: usize, max_bytes: usize) -> Self {
+        Self {
+            hasher: RandomState::default(),
+            slots: Mutex::new(Slots::default()),
+            max_entries,
+            max_bytes,
+        }
+    }
+
+    /// Answers kept and their total size in bytes.
+    pub fn held(&self) -> (usize, usize) {
+        let slots = self.lock();
+        (slots.map.len(), slots.bytes)
+    }
+
+    /// The body last answered to `who` if, at `now`, `entries` would render it again.
+    pub fn reuse(&self, who: &Poller<'_>, entries: &[ChatEntry], now: Timestamp) -> Option<Bytes> {
+        let slot = self.slot(who);
+        self.lock()
+            .map
+            .get(&slot)
+            .filter(|a| a.serves(who, entries, now))
+            .map(|a| a.body.clone())
+    }
+
+    /// Keeps `body`, just rendered from `entries` at `now`, as `who`'s last answer (replacing
+    /// the one before). Not kept (and the one before dropped) when a chat was refused or the
+    /// body is larger than a quarter of the byte bound.
+    pub fn keep(&self, who: &Poller<'_>, entries: &[ChatEntry], now: Timestamp, body: &Bytes) {
+        let slot = self.slot(who);
+        let len = body.len();
+        let chats = entries
+            .iter()
+            .map(|entry| match entry {
+                ChatEntry::Read { key, from, read } => Some(Shown {
+                    key: key.clone(),
+                    from: *from,
+                    revision: read.chat.revision,
+                    valid_until: next_duration_tick(&read.chat, now),
+                }),
+                ChatEntry::Refused { .. } => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .filter(|_| len <= self.max_bytes / 4);
+        let answer = chats.map(|chats| Answer {
+            account: who.account.clone(),
+            asid: who.asid,
+            base: who.base.to_owned(),
+            format: who.format,
+            chats,
+            body: body.clone(),
+        });
+        let mut slots = self.lock();
+        if let Some(old) = slots.map.remove(&slot) {
+            slots.bytes -= old.body.len();
+        }
+        let Some(answer) = answer else {
+            return;
+        };
+        while !slots.map.is_empty()
+            && (slots.map.len() >= self.max_entries || slots.bytes + len > self.max_bytes)
+        {
+            let mut n = 0_u32;
+            slots.map.retain(|_, _| {
+                n += 1;
+                n.is_multiple_of(2)
+            });
+            slots.bytes = slots.map.values().map(|a| a.body.len()).sum();
+        }
+        slots.map.insert(slot, answer);
+        slots.bytes += len;
+    }
+
+    fn slot(&self, who: &Poller<'_>) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        who.account.hash(&mut h);
+        who.asid.hash(&mut h);
+        h.finish()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
+        // A panic while holding the lock leaves only a cache; keep using it.
+        self.slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+#[path = "answers_tests.rs"]
+mod tests;

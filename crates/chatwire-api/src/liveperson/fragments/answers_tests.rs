@@ -1,0 +1,171 @@
+//! When a kept poll answer is sent again, and when it must not be.
+
+use std::sync::Arc;
+
+use chatwire_engine::ChatView;
+use chatwire_engine::core::{Chat, ChatNum, ChatRequest, NewChat};
+
+use super::*;
+use crate::ApiError;
+
+fn account() -> AccountId {
+    AccountId::parse("1").expect("account")
+}
+
+/// A read of chat `n` from `from`; accepted at 10 s when `accepted`.
+fn read(n: u64, from: u32, accepted: bool) -> ChatEntry {
+    let new = NewChat {
+        key: ChatKey::from_random(n, 2, 3),
+        account: account(),
+        skill: None,
+        visitor_name: "v".into(),
+        visitor_id: 1,
+        chat_timeout_secs: 40,
+        pre_chat_lines: vec![],
+        preferred_agent: None,
+        request: ChatRequest::default(),
+    };
+    let (mut chat, _) = Chat::open(new, ChatNum(1), Timestamp(1)).expect("open");
+    if accepted {
+        chat.accepted_at = Some(Timestamp(10_000));
+    }
+    ChatEntry::Read {
+        key: chat.key.clone(),
+        from: EventId(from),
+        read: ChatView {
+            chat: chat.into(),
+            events: vec![],
+            next: EventId(from),
+        },
+    }
+}
+
+fn poller<'a>(account: &'a AccountId, asid: i64, base: &'a str, format: Format) -> Poller<'a> {
+    Poller {
+        account,
+        asid,
+        base,
+        format,
+    }
+}
+
+fn bump(entry: &mut ChatEntry) {
+    if let ChatEntry::Read { read, .. } = entry {
+        Arc::make_mut(&mut read.chat).revision += 1;
+    }
+}
+
+#[test]
+fn the_same_poll_finding_nothing_new_gets_the_same_body_without_a_copy() {
+    let answers = PollAnswers::default();
+    let account = account();
+    let who = poller(&account, 7, "http://h", Format::Json);
+    let entries = vec![read(1, 5, false), read(2, 9, true)];
+    let body = Bytes::from(vec![b'x'; 1_000]);
+
+    answers.keep(&who, &entries, Timestamp(10_000), &body);
+    let again = answers.reuse(&who, &entries, Timestamp(10_500));
+
+    let again = again.expect("kept answer reused");
+    assert_eq!(again.as_ptr(), body.as_ptr(), "the kept buffer itself");
+    assert_eq!(answers.held(), (1, 1_000));
+}
+
+#[test]
+fn any_change_in_a_chat_its_cursor_the_order_or_the_reader_is_a_miss() {
+    let answers = PollAnswers::default();
+    let account = account();
+    let other_account = AccountId::parse("2").expect("account");
+    let who = poller(&account, 7, "http://h", Format::Json);
+    let entries = vec![read(1, 5, false), read(2, 9, false)];
+    answers.keep(&who, &entries, Timestamp(0), &Bytes::from_static(b"body"));
+    let now = Timestamp(0);
+    assert!(answers.reuse(&who, &entries, now).is_some());
+
+    let mut changed = vec![read(1, 5, false), read(2, 9, false)];
+    bump(&mut changed[1]);
+    assert!(answers.reuse(&who, &changed, now).is_none(), "a revision");
+    let cursor = vec![read(1, 5, false), read(2, 10, false)];
+    assert!(answers.reuse(&who, &cursor, now).is_none(), "a cursor");
+    let order = vec![read(2, 9, false), read(1, 5, false)];
+    assert!(answers.reuse(&who, &order, now).is_none(), "the order");
+    let fewer = vec![read(1, 5, false)];
+    assert!(answers.reuse(&who, &fewer, now).is_none(), "fewer chats");
+    for other in [
+        poller(&account, 8, "http://h", Format::Json),
+        poller(&account, 7, "http://other", Format::Json),
+        poller(&account, 7, "http://h", Format::Xml),
+        poller(&other_account, 7, "http://h", Format::Json),
+    ] {
+        assert!(answers.reuse(&other, &entries, now).is_none(), "{other:?}");
+    }
+}
+
+#[test]
+fn a_chatting_chat_ends_the_answer_when_its_duration_ticks() {
+    let answers = PollAnswers::default();
+    let account = account();
+    let who = poller(&account, 7, "http://h", Format::Json);
+    let entries = vec![read(1, 5, false), read(2, 9, true)];
+    answers.keep(
+        &who,
+        &entries,
+        Timestamp(12_300),
+        &Bytes::from_static(b"body"),
+    );
+
+    assert!(answers.reuse(&who, &entries, Timestamp(12_999)).is_some());
+    assert!(answers.reuse(&who, &entries, Timestamp(13_000)).is_none());
+}
+
+#[test]
+fn an_answer_with_a_refused_chat_is_not_kept() {
+    let answers = PollAnswers::default();
+    let account = account();
+    let who = poller(&account, 7, "http://h", Format::Json);
+    let entries = vec![
+        read(1, 5, false),
+        ChatEntry::Refused {
+            raw: "nope".into(),
+            error: ApiError::NotFound("no such chat".into()),
+        },
+    ];
+
+    answers.keep(&who, &entries, Timestamp(0), &Bytes::from_static(b"body"));
+
+    assert_eq!(answers.held(), (0, 0));
+    assert!(answers.reuse(&who, &entries, Timestamp(0)).is_none());
+}
+
+#[test]
+fn many_sessions_cannot_grow_the_answers_past_their_bounds() {
+    let answers = PollAnswers::with_bounds(64, 100_000);
+    let account = account();
+    let entries = vec![read(1, 5, false)];
+
+    for asid in 0..2_000 {
+        let who = poller(&account, asid, "http://h", Format::Json);
+        answers.keep(
+            &who,
+            &entries,
+            Timestamp(0),
+            &Bytes::from(vec![b'x'; 3_000]),
+        );
+        // A session's next answer replaces its last one.
+        answers.keep(
+            &who,
+            &entries,
+            Timestamp(0),
+            &Bytes::from(vec![b'y'; 3_000]),
+        );
+    }
+
+    let (kept, bytes) = answers.held();
+    assert!(kept <= 64, "{kept} answers");
+    assert!(bytes <= 100_000, "{bytes} bytes");
+    assert_eq!(bytes, kept * 3_000, "the byte count is exact");
+    let too_big = Bytes::from(vec![b'z'; 30_000]);
+    let who = poller(&account, 1, "http://h", Format::Json);
+    answers.keep(&who, &entries, Timestamp(0), &too_big);
+    assert!(answers.reuse(&who, &entries, Timestamp(0)).is_none());
+}
