@@ -36,6 +36,9 @@ impl Drop for Baseline {
     }
 }
 
+/// The name of the baseline server's threads: the bench reads their CPU time apart from its own.
+pub(crate) const THREAD_NAME: &str = "baseline";
+
 /// Starts serving `body` on `127.0.0.1:0`.
 pub(crate) fn start(body: Bytes, content_type: HeaderValue) -> Result<Baseline> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -44,7 +47,7 @@ pub(crate) fn start(body: Bytes, content_type: HeaderValue) -> Result<Baseline> 
     let (stop, stopped) = oneshot::channel::<()>();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_name("baseline")
+        .thread_name(THREAD_NAME)
         .enable_all()
         .build()?;
     let thread = std::thread::Builder::new()

@@ -12,7 +12,7 @@ use hyper::StatusCode;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::http::{Conn, Req, Target};
-use crate::procstat::CpuClock;
+use crate::procstat::{CpuClock, ServerCpu};
 use crate::stats::Summary;
 
 /// How hard and how long to drive.
@@ -55,7 +55,7 @@ pub(crate) async fn closed_loop<F>(
     load: Load,
     label: &str,
     expect: StatusCode,
-    server_pid: Option<u32>,
+    server: impl Into<ServerCpu>,
     next: F,
 ) -> Result<Outcome>
 where
@@ -139,7 +139,7 @@ where
         .collect();
     // Sample CPU over the measured window only.
     tokio::time::sleep_until(measure_from.into()).await;
-    let clock = CpuClock::start(server_pid);
+    let clock = CpuClock::start(server);
     tokio::time::sleep_until(end.into()).await;
     let cpu = clock.stop();
     let mut all = WorkerTally::default();

@@ -67,6 +67,25 @@ fn parse_stat(stat: &str) -> Option<f64> {
     Some((utime + stime) / TICKS_PER_SEC)
 }
 
+/// CPU seconds (user + system) the threads of this process named `name` have used so far.
+fn threads_cpu_secs(name: &str) -> Option<f64> {
+    let mut total = None;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        if thread_name(&stat) == Some(name) {
+            *total.get_or_insert(0.0) += parse_stat(&stat).unwrap_or(0.0);
+        }
+    }
+    total
+}
+
+/// The command (thread) name of a `stat` line: what stands between the parentheses.
+fn thread_name(stat: &str) -> Option<&str> {
+    stat.get(stat.find('(')? + 1..stat.rfind(')')?)
+}
+
 /// Busy CPU seconds of the whole machine (all cores; `/proc/stat` minus idle and iowait).
 fn machine_busy_secs() -> Option<f64> {
     parse_machine(&std::fs::read_to_string("/proc/stat").ok()?)
@@ -95,23 +114,61 @@ pub(crate) struct CpuShare {
     pub(crate) other: Option<f64>,
 }
 
+/// Where the server's CPU time is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ServerCpu {
+    /// Not known: a server driven without its pid.
+    Unknown,
+    /// A process of its own.
+    Process(u32),
+    /// Threads of this process with this name (the in-process baseline server); the client
+    /// column leaves them out.
+    Threads(&'static str),
+}
+
+impl From<Option<u32>> for ServerCpu {
+    fn from(pid: Option<u32>) -> Self {
+        pid.map_or(Self::Unknown, Self::Process)
+    }
+}
+
+impl ServerCpu {
+    fn secs(self) -> Option<f64> {
+        match self {
+            Self::Unknown => None,
+            Self::Process(pid) => cpu_secs(Some(pid)),
+            Self::Threads(name) => threads_cpu_secs(name),
+        }
+    }
+
+    /// The part of this process's CPU that is the server's.
+    fn in_this_process(self, secs: Option<f64>) -> f64 {
+        match self {
+            Self::Threads(_) => secs.unwrap_or(0.0),
+            Self::Unknown | Self::Process(_) => 0.0,
+        }
+    }
+}
+
 /// A started CPU measurement.
 pub(crate) struct CpuClock {
     at: Instant,
-    pid: Option<u32>,
+    source: ServerCpu,
     server: Option<f64>,
     client: f64,
     machine: Option<f64>,
 }
 
 impl CpuClock {
-    /// Samples both processes now.
-    pub(crate) fn start(server_pid: Option<u32>) -> Self {
+    /// Samples the server and this process now.
+    pub(crate) fn start(server: impl Into<ServerCpu>) -> Self {
+        let source = server.into();
+        let server = source.secs();
         Self {
             at: Instant::now(),
-            pid: server_pid,
-            server: server_pid.and_then(|p| cpu_secs(Some(p))),
-            client: cpu_secs(None).unwrap_or(0.0),
+            source,
+            server,
+            client: cpu_secs(None).unwrap_or(0.0) - source.in_this_process(server),
             machine: machine_busy_secs(),
         }
     }
@@ -119,11 +176,13 @@ impl CpuClock {
     /// The share each process used since [`CpuClock::start`].
     pub(crate) fn stop(&self) -> CpuShare {
         let wall = self.at.elapsed().as_secs_f64().max(1e-9);
-        let server = match (self.server, self.pid.and_then(|p| cpu_secs(Some(p)))) {
+        let now = self.source.secs();
+        let server = match (self.server, now) {
             (Some(a), Some(b)) => Some((b - a) / wall),
             _ => None,
         };
-        let client = (cpu_secs(None).unwrap_or(0.0) - self.client) / wall;
+        let own = cpu_secs(None).unwrap_or(0.0) - self.source.in_this_process(now);
+        let client = (own - self.client) / wall;
         let other = match (self.machine, machine_busy_secs()) {
             (Some(a), Some(b)) => Some(((b - a) / wall - client - server.unwrap_or(0.0)).max(0.0)),
             _ => None,
@@ -163,6 +222,31 @@ mod tests {
     fn stat_times_survive_spaces_in_the_command_name() {
         let stat = "4242 (tokio runtime) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 9 0";
         assert_eq!(parse_stat(stat), Some(3.0));
+    }
+
+    #[test]
+    fn named_threads_are_counted_apart_from_the_rest_of_the_process() {
+        assert_eq!(
+            thread_name("4242 (tokio runtime) S 1 2"),
+            Some("tokio runtime")
+        );
+        let spin = std::thread::Builder::new()
+            .name("cw-bench-spin".into())
+            .spawn(|| {
+                // Spin until the thread's own time shows (ticks are 10 ms), or give up.
+                let give_up = Instant::now() + std::time::Duration::from_secs(10);
+                loop {
+                    let secs = threads_cpu_secs("cw-bench-spin");
+                    if secs.is_some_and(|s| s >= 0.05) || Instant::now() > give_up {
+                        return secs;
+                    }
+                    std::hint::spin_loop();
+                }
+            })
+            .expect("thread");
+        let secs = spin.join().expect("joined").expect("the thread is found");
+        assert!(secs >= 0.05, "{secs} s");
+        assert_eq!(threads_cpu_secs("no-such-thread"), None);
     }
 
     #[test]

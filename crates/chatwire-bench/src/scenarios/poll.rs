@@ -18,6 +18,7 @@ use super::Ctx;
 use crate::baseline;
 use crate::http::{Conn, Reply, Req, Target};
 use crate::load::{Outcome, closed_loop};
+use crate::procstat::ServerCpu;
 use crate::provision::{Chat, fill};
 use crate::report::{Check, Row};
 
@@ -69,18 +70,18 @@ async fn probe(target: &Target, req: &Req, chats: usize, events: usize) -> Resul
 }
 
 async fn drive(ctx: &Ctx, targets: &[Target], label: &str, req: Req) -> Result<Outcome> {
-    let pid = if targets.first().is_some_and(|t| t.addr == ctx.target.addr) {
-        ctx.server_pid
+    let server = if targets.first().is_some_and(|t| t.addr == ctx.target.addr) {
+        ServerCpu::from(ctx.server_pid)
     } else {
-        // The baseline runs inside this process: its CPU is in the client column.
-        None
+        // The baseline runs inside this process, on threads of its own.
+        ServerCpu::Threads(baseline::THREAD_NAME)
     };
     closed_loop(
         targets,
         ctx.poll_load(),
         label,
         StatusCode::OK,
-        pid,
+        server,
         move |_, _| req.clone(),
     )
     .await
@@ -133,9 +134,26 @@ pub(crate) async fn nothing_new(ctx: &mut Ctx) -> Result<()> {
         ),
         holds: ratio >= 0.6,
     });
+    if let Some(check) = cpu_check(&a, &b) {
+        ctx.report.checks.push(check);
+    }
     ctx.report.rows.push(a);
     ctx.report.rows.push(b);
     Ok(())
+}
+
+/// (a)'s server CPU per request against the bare server's, when both are known.
+fn cpu_check(ours: &Row, bare: &Row) -> Option<Check> {
+    let per_request = |r: &Row| {
+        let cores = r.cpu.server?;
+        (r.summary.rate > 0.0).then(|| cores / r.summary.rate * 1e6)
+    };
+    let (a, b) = (per_request(ours)?, per_request(bare)?);
+    Some(Check {
+        target: "(a) ≤ 2 × bare hyper's server CPU per request (issue 18)".into(),
+        measured: format!("{a:.0} µs / {b:.0} µs = {:.2}×", a / b),
+        holds: a <= 2.0 * b,
+    })
 }
 
 /// (b): one new event in each chat.

@@ -195,14 +195,13 @@ impl Engine {
                     .map(|(k, _)| self.0.notifier.subscribe(Topic::Chat(k.clone())))
                     .collect()
             };
-            let now = self.now();
-            let mut views = Vec::with_capacity(requests.len());
-            for (key, from) in requests {
-                let view = self.read_page(caller, key, *from, now).await;
-                if first_pass && view.is_ok() {
-                    self.touch_if_visitor(caller, key);
+            let views = self.read_pages(caller, requests, self.now()).await;
+            if first_pass {
+                for (view, (key, _)) in views.iter().zip(requests) {
+                    if view.is_ok() {
+                        self.touch_if_visitor(caller, key);
+                    }
                 }
-                views.push(view);
             }
             first_pass = false;
             let mut anything = false;

@@ -41,7 +41,19 @@ impl Engine {
         key: &ChatKey,
         now: Timestamp,
     ) -> EngineResult<TailRef> {
-        match self.0.live.get(account, key) {
+        self.tail_or_load(account, key, now, self.0.live.get(account, key))
+            .await
+    }
+
+    /// `found` (the tail already looked up), else the chat loaded into memory.
+    async fn tail_or_load(
+        &self,
+        account: &AccountId,
+        key: &ChatKey,
+        now: Timestamp,
+        found: Option<TailRef>,
+    ) -> EngineResult<TailRef> {
+        match found {
             Some(tail) => Ok(tail),
             None => {
                 let chat = self.0.store.get_chat(account, key).await?;
@@ -75,8 +87,35 @@ impl Engine {
         from: EventId,
         now: Timestamp,
     ) -> EngineResult<ChatView> {
-        self.page(caller.account(), key, from, caller.into(), now)
+        let tail = self.tail_of(caller.account(), key, now).await?;
+        self.page(caller.account(), key, from, caller.into(), now, tail)
             .await
+    }
+
+    /// [`Self::read_page`] of many chats at once, their tails looked up together.
+    pub(super) async fn read_pages(
+        &self,
+        caller: &Caller,
+        requests: &[(ChatKey, EventId)],
+        now: Timestamp,
+    ) -> Vec<EngineResult<ChatView>> {
+        let account = caller.account();
+        let found = self
+            .0
+            .live
+            .get_many(account, requests.iter().map(|(k, _)| k));
+        let mut views = Vec::with_capacity(requests.len());
+        for ((key, from), found) in requests.iter().zip(found) {
+            let view = match self.tail_or_load(account, key, now, found).await {
+                Ok(tail) => {
+                    self.page(account, key, *from, caller.into(), now, tail)
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            views.push(view);
+        }
+        views
     }
 
     /// [`Self::read_page`] for a [`Reader`].
@@ -87,8 +126,8 @@ impl Engine {
         from: EventId,
         reader: Reader<'_>,
         now: Timestamp,
+        tail: TailRef,
     ) -> EngineResult<ChatView> {
-        let tail = self.tail_of(account, key, now).await?;
         let limit = self.0.config.max_events_per_read;
         let (chat, read) = {
             let mut t = lock(&tail);
@@ -141,7 +180,8 @@ impl Engine {
         let now = self.now();
         let mut events = Vec::new();
         loop {
-            let page = self.page(account, key, from, reader, now).await?;
+            let tail = self.tail_of(account, key, now).await?;
+            let page = self.page(account, key, from, reader, now, tail).await?;
             let exhausted = page.next >= page.chat.next_event_id || page.next <= from;
             events.extend(page.events);
             from = page.next.max(from);

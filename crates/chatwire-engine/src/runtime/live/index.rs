@@ -63,6 +63,19 @@ impl Live {
             .cloned()
     }
 
+    /// The tails of `keys`, each if in memory, under one read of the index: a multi-chat poll
+    /// looks up its chats together rather than taking the index's lock once per chat.
+    pub(crate) fn get_many<'k>(
+        &self,
+        account: &AccountId,
+        keys: impl Iterator<Item = &'k ChatKey>,
+    ) -> Vec<Option<TailRef>> {
+        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
+        let chats = accounts.get(account);
+        keys.map(|key| chats.and_then(|c| c.all.get(key)).cloned())
+            .collect()
+    }
+
     /// The key of the chat with number `num`, if held in memory.
     pub(crate) fn key_of_num(&self, account: &AccountId, num: ChatNum) -> Option<ChatKey> {
         let nums = self.nums.read().unwrap_or_else(PoisonError::into_inner);

@@ -218,3 +218,27 @@ fn a_snapshot_ahead_of_the_events_drops_the_window_for_a_fresh_fill() {
     assert!(t.is_loaded());
     assert_eq!(t.chat.next_event_id, EventId(5));
 }
+
+#[test]
+fn tails_looked_up_together_are_the_ones_looked_up_one_by_one() {
+    let live = super::Live::default();
+    let held = chat();
+    let mut other_account = chat();
+    other_account.account = AccountId::parse("2000").expect("valid");
+    other_account.key = ChatKey::from_random(7, 8, 9);
+    live.upsert(&held, Timestamp(0));
+    live.upsert(&other_account, Timestamp(0));
+    let absent = ChatKey::from_random(4, 5, 6);
+
+    let keys = [held.key.clone(), absent, other_account.key.clone()];
+    let found = live.get_many(&held.account, keys.iter());
+
+    assert_eq!(found.len(), 3);
+    let first = found[0].as_ref().expect("held");
+    let one = live.get(&held.account, &held.key).expect("held");
+    assert!(std::sync::Arc::ptr_eq(first, &one));
+    assert!(found[1].is_none(), "not in memory");
+    assert!(found[2].is_none(), "another account's chat");
+    let none = live.get_many(&AccountId::parse("3000").expect("valid"), keys.iter());
+    assert!(none.iter().all(Option::is_none));
+}
