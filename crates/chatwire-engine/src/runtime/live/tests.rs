@@ -230,7 +230,7 @@ fn tails_looked_up_together_are_the_ones_looked_up_one_by_one() {
     live.upsert(&other_account, Timestamp(0));
     let absent = ChatKey::from_random(4, 5, 6);
 
-    let keys = [held.key.clone(), absent, other_account.key.clone()];
+    let keys = [held.key.clone(), absent, other_account.key];
     let found = live.get_many(&held.account, keys.iter());
 
     assert_eq!(found.len(), 3);
