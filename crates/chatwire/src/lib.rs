@@ -15,6 +15,7 @@ mod cli_webhooks;
 pub mod conn;
 pub mod demo;
 pub mod demo_surveys;
+pub mod log_writer;
 pub mod settings;
 pub mod telemetry;
 pub mod tls;

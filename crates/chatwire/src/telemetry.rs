@@ -2,16 +2,12 @@
 //! JSON formatter on stderr. Colour codes only when stderr is a terminal and `NO_COLOR` is
 //! unset or empty (<https://no-color.org>), so a log written to a file or a journal stays plain.
 //!
-//! Lines are written to stderr by a thread of their own (`chatwire-log`), in batches: whatever
-//! queued while it wrote the last batch. Why: the access log is a line per request, and one
-//! `write` per line into a pipe (a journal, a container runtime) woke the reader each time and
-//! cost ~9 % of the server's CPU on scenario (a) (docs/performance.md, session 13). Nothing is
-//! dropped: a request thread waits when 128k lines are queued, as it waited on a full pipe.
+//! Lines reach stderr in batches, through [`crate::log_writer`].
 //! Also [`StoreTimings`]: store call latency into the `/metrics` registry.
 
-use std::io::{BufWriter, IsTerminal as _};
+use std::io::IsTerminal as _;
 
-use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
+use crate::log_writer::{Flusher, batched_stderr};
 
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt;
@@ -32,26 +28,23 @@ impl chatwire_store::timed::StoreObserver for StoreTimings {
     }
 }
 
-/// Keeps the log's writer thread; dropping it writes out every queued line first.
+/// Keeps the log's writer thread; dropping it writes out every buffered line.
 #[must_use = "dropping the guard stops the log writer"]
 pub struct LogGuard {
-    _writer: Option<WorkerGuard>,
+    _flusher: Option<Flusher>,
 }
 
 /// Installs the global subscriber once; later calls are no-ops (tests launch many servers).
 pub fn init(log: &LogSettings) -> LogGuard {
     if tracing::dispatcher::has_been_set() {
-        return LogGuard { _writer: None };
+        return LogGuard { _flusher: None };
     }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.filter));
     let ansi = use_colour(
         std::io::stderr().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
     );
-    let (writer, guard) = NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("chatwire-log")
-        .finish(BufWriter::with_capacity(64 * 1024, std::io::stderr()));
+    let (writer, flusher) = batched_stderr();
     let registry = tracing_subscriber::registry().with(filter);
     let _ = if log.format == "json" {
         registry
@@ -63,7 +56,7 @@ pub fn init(log: &LogSettings) -> LogGuard {
             .try_init()
     };
     LogGuard {
-        _writer: Some(guard),
+        _flusher: Some(flusher),
     }
 }
 
