@@ -51,7 +51,7 @@ pub(crate) fn start(body: Bytes, content_type: HeaderValue) -> Result<Baseline> 
         .enable_all()
         .build()?;
     let thread = std::thread::Builder::new()
-        .name("baseline".into())
+        .name(THREAD_NAME.into())
         .spawn(move || {
             runtime.block_on(async move {
                 let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {

@@ -68,6 +68,8 @@ fn parse_stat(stat: &str) -> Option<f64> {
 }
 
 /// CPU seconds (user + system) the threads of this process named `name` have used so far.
+/// Only living threads count: one that exits inside a window moves its time to the client
+/// column (the baseline's threads live as long as it does).
 fn threads_cpu_secs(name: &str) -> Option<f64> {
     let mut total = None;
     for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {

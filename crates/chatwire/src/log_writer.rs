@@ -11,7 +11,9 @@
 //! Nothing is dropped and order is kept: past [`MAX_PENDING`] bytes the logging thread writes
 //! the buffer itself, holding the buffer's lock, as it waited on a full pipe before. A line
 //! reaches stderr at most [`FLUSH_EVERY`] after it was logged, and every pending line is written
-//! when the [`Flusher`] is dropped (a normal exit, or unwinding out of `serve`).
+//! when the [`Flusher`] is dropped (a normal exit, or unwinding out of `serve`). Lines keep their
+//! order among themselves; text written to stderr directly (`eprintln!`, a panic message) can
+//! reach it before log lines logged just earlier.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -115,15 +117,17 @@ impl Drop for Flusher {
 /// One line's writer: appends to the shared buffer.
 #[derive(Debug)]
 pub struct LineSink<'a> {
-    pending: &'a Mutex<Vec<u8>>,
-    direct: bool,
+    shared: &'a Shared,
 }
 
 impl Write for LineSink<'_> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let mut buf = lock(self.pending);
+        let mut buf = lock(&self.shared.pending);
         buf.extend_from_slice(data);
-        if self.direct || buf.len() >= MAX_PENDING {
+        // Read under the lock: the flusher's last write-out is under it too, so a line is
+        // either in that write-out or sees that nobody flushes any more and writes through.
+        let flushing = self.shared.flushing.load(Ordering::Acquire);
+        if !flushing || buf.len() >= MAX_PENDING {
             drain(&mut buf, &mut io::stderr().lock());
         }
         Ok(data.len())
@@ -139,8 +143,7 @@ impl<'a> MakeWriter<'a> for BatchedStderr {
 
     fn make_writer(&'a self) -> Self::Writer {
         LineSink {
-            pending: &self.shared.pending,
-            direct: !self.shared.flushing.load(Ordering::Acquire),
+            shared: &self.shared,
         }
     }
 }

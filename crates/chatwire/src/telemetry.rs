@@ -3,6 +3,7 @@
 //! unset or empty (<https://no-color.org>), so a log written to a file or a journal stays plain.
 //!
 //! Lines reach stderr in batches, through [`crate::log_writer`].
+//!
 //! Also [`StoreTimings`]: store call latency into the `/metrics` registry.
 
 use std::io::IsTerminal as _;
@@ -34,7 +35,9 @@ pub struct LogGuard {
     _flusher: Option<Flusher>,
 }
 
-/// Installs the global subscriber once; later calls are no-ops (tests launch many servers).
+/// Installs the global subscriber once and returns the guard of its writer, to hold for as long
+/// as the process logs (dropping it writes out every buffered line). Later calls are no-ops
+/// that return an empty guard (tests launch many servers).
 pub fn init(log: &LogSettings) -> LogGuard {
     if tracing::dispatcher::has_been_set() {
         return LogGuard { _flusher: None };

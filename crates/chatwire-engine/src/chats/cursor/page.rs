@@ -105,7 +105,16 @@ impl Engine {
             .live
             .get_many(account, requests.iter().map(|(k, _)| k));
         let mut views = Vec::with_capacity(requests.len());
+        // After a chat had to be loaded from the store (a wait), tails found before it may
+        // have been replaced: look each later one up again, as a single read would.
+        let mut waited = false;
         for ((key, from), found) in requests.iter().zip(found) {
+            let found = if waited {
+                self.0.live.get(account, key)
+            } else {
+                found
+            };
+            waited |= found.is_none();
             let view = match self.tail_or_load(account, key, now, found).await {
                 Ok(tail) => {
                     self.page(account, key, *from, caller.into(), now, tail)

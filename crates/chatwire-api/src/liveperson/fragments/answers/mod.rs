@@ -201,5 +201,4 @@ impl PollAnswers {
 }
 
 #[cfg(test)]
-#[path = "answers_tests.rs"]
 mod tests;
