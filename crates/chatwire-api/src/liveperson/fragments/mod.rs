@@ -12,10 +12,10 @@
 //! until the next whole second of that count.
 
 mod answers;
+mod bounded;
 
 pub use answers::{PollAnswers, Poller};
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;
 
@@ -28,6 +28,7 @@ use chatwire_engine::core::{AccountId, ChatKey, EventId, Timestamp};
 use super::views::chat::{InfoExtras, Side, next_duration_tick};
 use super::views::events::EventIds;
 use crate::http::negotiate::Format;
+use bounded::{Bounded, lock};
 
 /// How many fragments are kept; past it, half are dropped (cheap, and a miss only re-renders).
 const CAPACITY: usize = 16_384;
@@ -95,16 +96,9 @@ impl Entry {
 #[derive(Debug)]
 pub struct FragmentCache {
     hasher: RandomState,
-    entries: Mutex<Slots>,
+    entries: Mutex<Bounded<Entry>>,
     max_entries: usize,
     max_bytes: usize,
-}
-
-#[derive(Debug, Default)]
-struct Slots {
-    map: HashMap<u64, Entry, RandomState>,
-    /// Sum of the kept fragments' lengths.
-    bytes: usize,
 }
 
 impl Default for FragmentCache {
@@ -118,7 +112,7 @@ impl FragmentCache {
     pub fn with_bounds(max_entries: usize, max_bytes: usize) -> Self {
         Self {
             hasher: RandomState::default(),
-            entries: Mutex::new(Slots::default()),
+            entries: Mutex::new(Bounded::default()),
             max_entries,
             max_bytes,
         }
@@ -126,8 +120,7 @@ impl FragmentCache {
 
     /// Fragments kept and their total size in bytes.
     pub fn held(&self) -> (usize, usize) {
-        let slots = self.lock();
-        (slots.map.len(), slots.bytes)
+        lock(&self.entries).held()
     }
 
     /// The rendered chat for `reader`: cached when still exact, else `render()`ed and kept.
@@ -139,10 +132,8 @@ impl FragmentCache {
         render: impl FnOnce() -> Vec<u8>,
     ) -> Bytes {
         let slot = self.slot(reader, &view.chat.key);
-        if let Some(hit) = self
-            .lock()
-            .map
-            .get(&slot)
+        if let Some(hit) = lock(&self.entries)
+            .get(slot)
             .filter(|e| e.serves(reader, view, extras))
         {
             return hit.bytes.clone();
@@ -166,22 +157,8 @@ impl FragmentCache {
             valid_until: valid_until(view, extras.now),
             bytes: bytes.clone(),
         };
-        let mut slots = self.lock();
-        while !slots.map.is_empty()
-            && (slots.map.len() >= self.max_entries || slots.bytes + len > self.max_bytes)
-        {
-            let mut n = 0_u32;
-            slots.map.retain(|_, _| {
-                n += 1;
-                n.is_multiple_of(2)
-            });
-            slots.bytes = slots.map.values().map(|e| e.bytes.len()).sum();
-        }
         // A colliding slot is simply overwritten: `serves` checks every field on a hit.
-        if let Some(old) = slots.map.insert(slot, entry) {
-            slots.bytes -= old.bytes.len();
-        }
-        slots.bytes += len;
+        lock(&self.entries).insert(slot, entry, len, self.max_entries, self.max_bytes);
         bytes
     }
 
@@ -196,13 +173,6 @@ impl FragmentCache {
         (r.format == Format::Json).hash(&mut h);
         (r.ids == EventIds::Attribute).hash(&mut h);
         h.finish()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
-        // A panic while holding the lock leaves only a cache; keep using it.
-        self.entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

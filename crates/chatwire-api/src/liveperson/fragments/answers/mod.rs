@@ -13,7 +13,6 @@
 //! chats in the same order, every one read successfully, and every one still at its revision
 //! and before its tick. An answer with a refused chat is never kept: its error carries a time.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;
 
@@ -24,6 +23,8 @@ use foldhash::fast::RandomState;
 use crate::http::negotiate::Format;
 use crate::liveperson::views::chat::next_duration_tick;
 use crate::liveperson::views::chat_list::ChatEntry;
+
+use super::bounded::{Bounded, lock};
 
 /// How many answers are kept (one per agent session); past it, half are dropped.
 const CAPACITY: usize = 4_096;
@@ -92,16 +93,9 @@ impl Answer {
 #[derive(Debug)]
 pub struct PollAnswers {
     hasher: RandomState,
-    slots: Mutex<Slots>,
+    answers: Mutex<Bounded<Answer>>,
     max_entries: usize,
     max_bytes: usize,
-}
-
-#[derive(Debug, Default)]
-struct Slots {
-    map: HashMap<u64, Answer, RandomState>,
-    /// Sum of the kept answers' lengths.
-    bytes: usize,
 }
 
 impl Default for PollAnswers {
@@ -115,7 +109,7 @@ impl PollAnswers {
     pub fn with_bounds(max_entries: usize, max_bytes: usize) -> Self {
         Self {
             hasher: RandomState::default(),
-            slots: Mutex::new(Slots::default()),
+            answers: Mutex::new(Bounded::default()),
             max_entries,
             max_bytes,
         }
@@ -123,16 +117,14 @@ impl PollAnswers {
 
     /// Answers kept and their total size in bytes.
     pub fn held(&self) -> (usize, usize) {
-        let slots = self.lock();
-        (slots.map.len(), slots.bytes)
+        lock(&self.answers).held()
     }
 
     /// The body last answered to `who` if, at `now`, `entries` would render it again.
     pub fn reuse(&self, who: &Poller<'_>, entries: &[ChatEntry], now: Timestamp) -> Option<Bytes> {
         let slot = self.slot(who);
-        self.lock()
-            .map
-            .get(&slot)
+        lock(&self.answers)
+            .get(slot)
             .filter(|a| a.serves(who, entries, now))
             .map(|a| a.body.clone())
     }
@@ -164,25 +156,11 @@ impl PollAnswers {
             chats,
             body: body.clone(),
         });
-        let mut slots = self.lock();
-        if let Some(old) = slots.map.remove(&slot) {
-            slots.bytes -= old.body.len();
+        let mut answers = lock(&self.answers);
+        match answer {
+            Some(answer) => answers.insert(slot, answer, len, self.max_entries, self.max_bytes),
+            None => answers.remove(slot),
         }
-        let Some(answer) = answer else {
-            return;
-        };
-        while !slots.map.is_empty()
-            && (slots.map.len() >= self.max_entries || slots.bytes + len > self.max_bytes)
-        {
-            let mut n = 0_u32;
-            slots.map.retain(|_, _| {
-                n += 1;
-                n.is_multiple_of(2)
-            });
-            slots.bytes = slots.map.values().map(|a| a.body.len()).sum();
-        }
-        slots.map.insert(slot, answer);
-        slots.bytes += len;
     }
 
     fn slot(&self, who: &Poller<'_>) -> u64 {
@@ -190,13 +168,6 @@ impl PollAnswers {
         who.account.hash(&mut h);
         who.asid.hash(&mut h);
         h.finish()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
-        // A panic while holding the lock leaves only a cache; keep using it.
-        self.slots
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
