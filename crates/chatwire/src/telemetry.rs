@@ -8,12 +8,12 @@
 
 use std::io::IsTerminal as _;
 
-use crate::log_writer::{Flusher, batched_stderr};
-
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
+
+use crate::log_writer::{Flusher, batched_stderr};
 
 use crate::settings::LogSettings;
 
@@ -29,18 +29,13 @@ impl chatwire_store::timed::StoreObserver for StoreTimings {
     }
 }
 
-/// Keeps the log's writer thread; dropping it writes out every buffered line.
-#[must_use = "dropping the guard stops the log writer"]
-pub struct LogGuard {
-    _flusher: Option<Flusher>,
-}
-
-/// Installs the global subscriber once and returns the guard of its writer, to hold for as long
-/// as the process logs (dropping it writes out every buffered line). Later calls are no-ops
-/// that return an empty guard (tests launch many servers).
-pub fn init(log: &LogSettings) -> LogGuard {
+/// Installs the global subscriber once and returns its writer's [`Flusher`], to hold for as
+/// long as the process logs (dropping it writes out every buffered line). Later calls are
+/// no-ops that return `None` (tests launch many servers).
+#[must_use = "dropping the flusher stops the batched log writer"]
+pub fn init(log: &LogSettings) -> Option<Flusher> {
     if tracing::dispatcher::has_been_set() {
-        return LogGuard { _flusher: None };
+        return None;
     }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.filter));
     let ansi = use_colour(
@@ -58,9 +53,7 @@ pub fn init(log: &LogSettings) -> LogGuard {
             .with(fmt::layer().compact().with_ansi(ansi).with_writer(writer))
             .try_init()
     };
-    LogGuard {
-        _flusher: Some(flusher),
-    }
+    Some(flusher)
 }
 
 /// Whether to colour the log: on a terminal, unless `NO_COLOR` is set to something non-empty.

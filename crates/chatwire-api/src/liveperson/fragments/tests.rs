@@ -2,7 +2,8 @@
 
 use super::*;
 
-fn chat_view() -> ChatView {
+/// A waiting chat, read with no events; other tests of the caches change what they need.
+pub(super) fn chat_view() -> ChatView {
     use chatwire_engine::core::{Chat, ChatNum, ChatRequest, NewChat};
     let new = NewChat {
         key: ChatKey::from_random(1, 2, 3),
@@ -76,25 +77,8 @@ fn a_rendering_larger_than_an_entry_may_be_is_served_but_not_kept() {
 
 #[test]
 fn a_chatting_chat_is_valid_until_its_duration_ticks() {
-    use chatwire_engine::core::{Chat, ChatNum, ChatRequest, NewChat};
-    let new = NewChat {
-        key: ChatKey::from_random(1, 2, 3),
-        account: AccountId::parse("1").expect("account"),
-        skill: None,
-        visitor_name: "v".into(),
-        visitor_id: 1,
-        chat_timeout_secs: 40,
-        pre_chat_lines: vec![],
-        preferred_agent: None,
-        request: ChatRequest::default(),
-    };
-    let (mut chat, _) = Chat::open(new, ChatNum(1), Timestamp(1)).expect("open");
-    chat.accepted_at = Some(Timestamp(10_000));
-    let view = ChatView {
-        chat: chat.into(),
-        events: vec![],
-        next: EventId(0),
-    };
+    let mut view = chat_view();
+    std::sync::Arc::make_mut(&mut view.chat).accepted_at = Some(Timestamp(10_000));
     assert_eq!(
         valid_until(&view, Timestamp(10_000)),
         Some(Timestamp(11_000))

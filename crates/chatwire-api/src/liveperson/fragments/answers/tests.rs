@@ -2,9 +2,6 @@
 
 use std::sync::Arc;
 
-use chatwire_engine::ChatView;
-use chatwire_engine::core::{Chat, ChatNum, ChatRequest, NewChat};
-
 use super::*;
 use crate::ApiError;
 
@@ -14,29 +11,17 @@ fn account() -> AccountId {
 
 /// A read of chat `n` from `from`; accepted at 10 s when `accepted`.
 fn read(n: u64, from: u32, accepted: bool) -> ChatEntry {
-    let new = NewChat {
-        key: ChatKey::from_random(n, 2, 3),
-        account: account(),
-        skill: None,
-        visitor_name: "v".into(),
-        visitor_id: 1,
-        chat_timeout_secs: 40,
-        pre_chat_lines: vec![],
-        preferred_agent: None,
-        request: ChatRequest::default(),
-    };
-    let (mut chat, _) = Chat::open(new, ChatNum(1), Timestamp(1)).expect("open");
+    let mut read = crate::liveperson::fragments::tests::chat_view();
+    let chat = Arc::make_mut(&mut read.chat);
+    chat.key = ChatKey::from_random(n, 2, 3);
     if accepted {
         chat.accepted_at = Some(Timestamp(10_000));
     }
+    read.next = EventId(from);
     ChatEntry::Read {
         key: chat.key.clone(),
         from: EventId(from),
-        read: ChatView {
-            chat: chat.into(),
-            events: vec![],
-            next: EventId(from),
-        },
+        read,
     }
 }
 
