@@ -335,3 +335,59 @@ async fn two_agents_carry_a_chat_from_request_through_transfer_to_logout() {
     assert_eq!(status, 200);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_multi_chat_query_sent_again_is_answered_like_a_fresh_one() {
+    // The same query string again is not parsed again (it is known from the session's last
+    // answer); it must still see news, use its own cursors and wait as asked.
+    let app = spawn_app().await;
+    let a1 = app.lp_agent("agent1").await;
+    let visitor_a = app.lp_request_chat("Sales").await;
+    let chat_a = accept(&app, &a1).await;
+    let visitor_b = app.lp_request_chat("Support").await;
+    accept(&app, &a1).await;
+    let keys = [key_of(&visitor_a), key_of(&visitor_b)];
+
+    let first = retrieve(&app, &a1, &keys, &[5, 5]).await;
+    assert_eq!(first, [(vec![], 5), (vec![], 5)], "nothing after 5 yet");
+    assert_eq!(retrieve(&app, &a1, &keys, &[5, 5]).await, first, "again");
+
+    say(&app, &a1, &chat_a, "news").await;
+    let news = retrieve(&app, &a1, &keys, &[5, 5]).await;
+    assert_eq!(
+        news,
+        [(vec!["5 line agent: news".to_owned()], 6), (vec![], 5)],
+        "the same query sees the new line"
+    );
+    assert_eq!(
+        retrieve(&app, &a1, &keys, &[6, 5]).await,
+        [(vec![], 6), (vec![], 5)]
+    );
+    assert_eq!(
+        retrieve(&app, &a1, &keys, &[5, 5]).await,
+        news,
+        "the older cursor again"
+    );
+
+    // A waiting query sent again waits again: the first times out with nothing new (its
+    // answer is kept with the query), the second is known and must wake for a line.
+    let url = format!(
+        "{}/chat.json?chatSessionKeys={}&fromEventIds=6,5&wait=1",
+        a1.session,
+        keys.join(",")
+    );
+    let (status, v) = app.lp_get(&a1, &url).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(briefs(&v["chats"]["chat"][1]["events"]).is_empty(), "{v}");
+    let poll = app.lp_get(&a1, &url);
+    let line = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        visitor_says(&app, &visitor_b, "while waiting").await;
+    };
+    let ((status, v), ()) = tokio::join!(poll, line);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        briefs(&v["chats"]["chat"][1]["events"]),
+        ["5 line visitor: while waiting".to_owned()]
+    );
+}

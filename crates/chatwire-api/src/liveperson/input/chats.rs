@@ -66,6 +66,16 @@ impl<'q> AskedChats<'q> {
         Ok(Self { entries })
     }
 
+    /// The chats of a poll whose query was parsed before ([`crate::liveperson::fragments::PollAnswers::asked_again`]):
+    /// every key well formed, each as sent (a parsed key is exactly the text it came from).
+    pub fn known(chats: &'q [(ChatKey, EventId)]) -> Self {
+        let entries = chats
+            .iter()
+            .map(|(key, from)| (key.as_str(), Ok((key.clone(), *from))))
+            .collect();
+        Self { entries }
+    }
+
     /// The well-formed keys with their cursors, to read (or wait on) together.
     pub fn requests(&self) -> Vec<(ChatKey, EventId)> {
         self.entries

@@ -14,7 +14,7 @@ use super::chat::{ChatResource, InfoExtras, Side, chat_urls};
 use super::events::EventIds;
 use crate::http::negotiate::Format;
 use crate::liveperson::compat::error_elem;
-use crate::liveperson::fragments::{FragmentCache, PollAnswers, Poller, Reader};
+use crate::liveperson::fragments::{FragmentCache, PollAnswers, PollQuery, Poller, Reader};
 use crate::liveperson::reply::LpRaw;
 use crate::liveperson::wire::{
     Elem, JsonOptions, KeyStyle, XML_DECLARATION, write_content, write_str, write_xml,
@@ -64,6 +64,8 @@ pub struct ChatList<'a> {
     pub format: Format,
     /// Now, for `duration` and error times.
     pub now: Timestamp,
+    /// The poll's query as sent, kept with the answer.
+    pub query: PollQuery<'a>,
 }
 
 impl ChatList<'_> {
@@ -100,7 +102,7 @@ impl ChatList<'_> {
             })
             .collect();
         let body = concat(&list_document("chats", "chat", items, self.format));
-        answers.keep(&who, entries, self.now, &body);
+        answers.keep(&who, self.query, entries, self.now, &body);
         LpRaw {
             format: self.format,
             body,

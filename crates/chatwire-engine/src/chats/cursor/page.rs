@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use chatwire_core::access::ChatAction;
+use chatwire_core::access::{self, ChatAction};
 use chatwire_core::{AccountId, AgentId, Chat, ChatEvent, ChatKey, EventId, GlobalSeq, Timestamp};
 
 use super::ChatView;
@@ -33,6 +33,33 @@ impl<'a> From<&'a Caller> for Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    /// Whether this reader may read `chat` with nothing to look up: an agent in the chat (the
+    /// common case of [`Engine::check_reader`]), or a visitor app key that may act on it. A
+    /// `false` decides nothing: [`Engine::check_reader`] has the last word.
+    fn plainly_reads(self, chat: &Chat) -> bool {
+        match self {
+            Self::Agent(agent) => access::is_involved(agent, chat),
+            Self::Visitor(app_key) => {
+                crate::chats::visitor_writes::may_act_on(app_key, chat).is_ok()
+            }
+        }
+    }
+}
+
+/// The page of `events` read from `from`, as `reader` sees it.
+fn view(chat: Arc<Chat>, events: Vec<ChatEvent>, from: EventId, reader: Reader<'_>) -> ChatView {
+    let next = events.last().map_or(from, |e| e.id.next());
+    let events = match reader {
+        Reader::Visitor(_) => events
+            .into_iter()
+            .filter(ChatEvent::visible_to_visitor)
+            .collect(),
+        Reader::Agent(_) => events,
+    };
+    ChatView { chat, events, next }
+}
+
 impl Engine {
     /// The tail of a chat, loaded into memory when not held.
     async fn tail_of(
@@ -41,19 +68,7 @@ impl Engine {
         key: &ChatKey,
         now: Timestamp,
     ) -> EngineResult<TailRef> {
-        self.tail_or_load(account, key, now, self.0.live.get(account, key))
-            .await
-    }
-
-    /// `found` (the tail already looked up), else the chat loaded into memory.
-    async fn tail_or_load(
-        &self,
-        account: &AccountId,
-        key: &ChatKey,
-        now: Timestamp,
-        found: Option<TailRef>,
-    ) -> EngineResult<TailRef> {
-        match found {
+        match self.0.live.get(account, key) {
             Some(tail) => Ok(tail),
             None => {
                 let chat = self.0.store.get_chat(account, key).await?;
@@ -92,7 +107,10 @@ impl Engine {
             .await
     }
 
-    /// [`Self::read_page`] of many chats at once, their tails looked up together.
+    /// [`Self::read_page`] of many chats at once. Each chat held in memory whose page memory
+    /// answers and whose reader needs nothing looked up (an agent in the chat, or the app key
+    /// of its visitor) is read on the spot, all under one read of the index and without a
+    /// reference taken to its tail; the others one by one as [`Self::read_page`] reads them.
     pub(super) async fn read_pages(
         &self,
         caller: &Caller,
@@ -100,29 +118,25 @@ impl Engine {
         now: Timestamp,
     ) -> Vec<EngineResult<ChatView>> {
         let account = caller.account();
-        let found = self
-            .0
-            .live
-            .get_many(account, requests.iter().map(|(k, _)| k));
+        let reader = Reader::from(caller);
+        let limit = self.0.config.max_events_per_read as usize;
+        let asked = requests.iter().map(|(key, from)| (key, *from));
+        let quick = self.0.live.read_many(account, asked, |from, tail| {
+            if !reader.plainly_reads(&tail.chat) {
+                return None;
+            }
+            tail.last_access = now;
+            match tail.read(from, limit) {
+                TailRead::Hit(events) => Some(view(Arc::clone(&tail.chat), events, from, reader)),
+                TailRead::Miss => None,
+            }
+        });
         let mut views = Vec::with_capacity(requests.len());
-        // After a chat had to be loaded from the store (a wait), tails found before it may
-        // have been replaced: look each later one up again, as a single read would.
-        let mut waited = false;
-        for ((key, from), found) in requests.iter().zip(found) {
-            let found = if waited {
-                self.0.live.get(account, key)
-            } else {
-                found
-            };
-            waited |= found.is_none();
-            let view = match self.tail_or_load(account, key, now, found).await {
-                Ok(tail) => {
-                    self.page(account, key, *from, caller.into(), now, tail)
-                        .await
-                }
-                Err(e) => Err(e),
-            };
-            views.push(view);
+        for ((key, from), quick) in requests.iter().zip(quick) {
+            views.push(match quick {
+                Some(view) => Ok(view),
+                None => self.read_page(caller, key, *from, now).await,
+            });
         }
         views
     }
@@ -156,15 +170,7 @@ impl Engine {
                 }
             }
         };
-        let next = events.last().map_or(from, |e| e.id.next());
-        let events = match reader {
-            Reader::Visitor(_) => events
-                .into_iter()
-                .filter(ChatEvent::visible_to_visitor)
-                .collect(),
-            Reader::Agent(_) => events,
-        };
-        Ok(ChatView { chat, events, next })
+        Ok(view(chat, events, from, reader))
     }
 
     /// Every event from `from` to the end of the chat, page by page.

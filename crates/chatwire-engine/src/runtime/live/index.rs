@@ -63,16 +63,24 @@ impl Live {
             .cloned()
     }
 
-    /// The tails of `keys`, each if in memory, under one read of the index: a multi-chat poll
-    /// looks up its chats together rather than taking the index's lock once per chat.
-    pub(crate) fn get_many<'k>(
+    /// `read` of each asked chat's tail held in memory (`None` for the others), under one read
+    /// of the index and each tail's lock in turn. A multi-chat poll reads its chats this way
+    /// rather than taking a reference to each tail: a tail's reference count is a cache line
+    /// that every poll of the chat writes twice, and with polls of the same chats on both
+    /// worker threads that line moved between the cores for every chat of every poll.
+    pub(crate) fn read_many<'k, A, T>(
         &self,
         account: &AccountId,
-        keys: impl Iterator<Item = &'k ChatKey>,
-    ) -> Vec<Option<TailRef>> {
+        asked: impl Iterator<Item = (&'k ChatKey, A)>,
+        mut read: impl FnMut(A, &mut Tail) -> Option<T>,
+    ) -> Vec<Option<T>> {
         let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
         let chats = accounts.get(account);
-        keys.map(|key| chats.and_then(|c| c.all.get(key)).cloned())
+        asked
+            .map(|(key, arg)| {
+                let tail = chats.and_then(|c| c.all.get(key))?;
+                read(arg, &mut lock(tail))
+            })
             .collect()
     }
 

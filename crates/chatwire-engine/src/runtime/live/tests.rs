@@ -220,7 +220,7 @@ fn a_snapshot_ahead_of_the_events_drops_the_window_for_a_fresh_fill() {
 }
 
 #[test]
-fn tails_looked_up_together_are_the_ones_looked_up_one_by_one() {
+fn chats_read_together_are_each_read_under_their_own_tail() {
     let live = super::Live::default();
     let held = chat();
     let mut other_account = chat();
@@ -231,14 +231,26 @@ fn tails_looked_up_together_are_the_ones_looked_up_one_by_one() {
     let absent = ChatKey::from_random(4, 5, 6);
 
     let keys = [held.key.clone(), absent, other_account.key];
-    let found = live.get_many(&held.account, keys.iter());
+    let read = live.read_many(&held.account, keys.iter().zip(1..), |n, tail| {
+        tail.last_access = Timestamp(n);
+        Some((n, tail.chat.key.clone()))
+    });
 
-    assert_eq!(found.len(), 3);
-    let first = found[0].as_ref().expect("held");
-    let one = live.get(&held.account, &held.key).expect("held");
-    assert!(std::sync::Arc::ptr_eq(first, &one));
-    assert!(found[1].is_none(), "not in memory");
-    assert!(found[2].is_none(), "another account's chat");
-    let none = live.get_many(&AccountId::parse("3000").expect("valid"), keys.iter());
+    assert_eq!(
+        read,
+        [Some((1, held.key.clone())), None, None],
+        "absent, another account's"
+    );
+    let tail = live.get(&held.account, &held.key).expect("held");
+    assert_eq!(
+        super::lock(&tail).last_access,
+        Timestamp(1),
+        "read under its lock"
+    );
+    let none = live.read_many(
+        &AccountId::parse("3000").expect("valid"),
+        keys.iter().zip(0..),
+        |_, _| Some(()),
+    );
     assert!(none.iter().all(Option::is_none));
 }

@@ -12,9 +12,14 @@
 //! same; a hit needs the same reader (account, agent session, base URL, format), the same
 //! chats in the same order, every one read successfully, and every one still at its revision
 //! and before its tick. An answer with a refused chat is never kept: its error carries a time.
+//!
+//! The entry also keeps the poll's query string as sent and the wait read from it: a console
+//! sends the very same kilobytes of keys and cursors again and again, and a poll whose query is
+//! byte for byte the last one's is read without parsing it again ([`PollAnswers::asked_again`]).
 
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use chatwire_engine::core::{AccountId, ChatKey, EventId, Timestamp};
@@ -42,6 +47,25 @@ pub struct Poller<'a> {
     pub base: &'a str,
     /// JSON or XML.
     pub format: Format,
+}
+
+/// A poll's query string exactly as sent, and the wait read from it.
+#[derive(Debug, Clone, Copy)]
+pub struct PollQuery<'a> {
+    /// The query string (after `?`), as sent.
+    pub raw: &'a str,
+    /// How long the poll may wait for news (`wait=`).
+    pub wait: Duration,
+}
+
+/// What a poll sending the last poll's query again asks for: the same chats with the same
+/// cursors, and the same wait.
+#[derive(Debug)]
+pub struct AskedAgain {
+    /// Each chat with its cursor, in the order asked.
+    pub chats: Vec<(ChatKey, EventId)>,
+    /// The wait.
+    pub wait: Duration,
 }
 
 /// One chat of a kept answer, as it was shown.
@@ -74,6 +98,8 @@ struct Answer {
     base: String,
     format: Format,
     chats: Vec<Shown>,
+    query: Box<str>,
+    wait: Duration,
     body: Bytes,
 }
 
@@ -129,12 +155,39 @@ impl PollAnswers {
             .map(|a| a.body.clone())
     }
 
-    /// Keeps `body`, just rendered from `entries` at `now`, as `who`'s last answer (replacing
-    /// the one before). Not kept (and the one before dropped) when a chat was refused or the
-    /// body is larger than a quarter of the byte bound.
-    pub fn keep(&self, who: &Poller<'_>, entries: &[ChatEntry], now: Timestamp, body: &Bytes) {
+    /// The chats, cursors and wait of `who`'s last kept answer when `query` is byte for byte
+    /// the query that answer was asked with. Parsing it again would give the same: that
+    /// query was parsed without error, and an answer is kept only when every key in it was
+    /// well formed.
+    pub fn asked_again(&self, who: &Poller<'_>, query: &str) -> Option<AskedAgain> {
         let slot = self.slot(who);
-        let len = body.len();
+        let answers = lock(&self.answers);
+        let answer = answers
+            .get(slot)
+            .filter(|a| a.asid == who.asid && a.account == *who.account && *a.query == *query)?;
+        Some(AskedAgain {
+            chats: answer
+                .chats
+                .iter()
+                .map(|s| (s.key.clone(), s.from))
+                .collect(),
+            wait: answer.wait,
+        })
+    }
+
+    /// Keeps `body`, just rendered from `entries` at `now` for a poll that sent `query`, as
+    /// `who`'s last answer (replacing the one before). Not kept (and the one before dropped)
+    /// when a chat was refused or the answer is larger than a quarter of the byte bound.
+    pub fn keep(
+        &self,
+        who: &Poller<'_>,
+        query: PollQuery<'_>,
+        entries: &[ChatEntry],
+        now: Timestamp,
+        body: &Bytes,
+    ) {
+        let slot = self.slot(who);
+        let len = body.len() + query.raw.len();
         let chats = entries
             .iter()
             .map(|entry| match entry {
@@ -154,6 +207,8 @@ impl PollAnswers {
             base: who.base.to_owned(),
             format: who.format,
             chats,
+            query: query.raw.into(),
+            wait: query.wait,
             body: body.clone(),
         });
         let mut answers = lock(&self.answers);

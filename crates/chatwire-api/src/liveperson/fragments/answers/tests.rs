@@ -1,6 +1,7 @@
 //! When a kept poll answer is sent again, and when it must not be.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::*;
 use crate::ApiError;
@@ -34,6 +35,12 @@ fn poller<'a>(account: &'a AccountId, asid: i64, base: &'a str, format: Format) 
     }
 }
 
+/// The query the kept answers in these tests were asked with.
+const ASKED: PollQuery<'static> = PollQuery {
+    raw: "",
+    wait: Duration::ZERO,
+};
+
 fn bump(entry: &mut ChatEntry) {
     if let ChatEntry::Read { read, .. } = entry {
         Arc::make_mut(&mut read.chat).revision += 1;
@@ -48,7 +55,7 @@ fn the_same_poll_finding_nothing_new_gets_the_same_body_without_a_copy() {
     let entries = vec![read(1, 5, false), read(2, 9, true)];
     let body = Bytes::from(vec![b'x'; 1_000]);
 
-    answers.keep(&who, &entries, Timestamp(10_000), &body);
+    answers.keep(&who, ASKED, &entries, Timestamp(10_000), &body);
     let again = answers.reuse(&who, &entries, Timestamp(10_500));
 
     let again = again.expect("kept answer reused");
@@ -63,7 +70,13 @@ fn any_change_in_a_chat_its_cursor_the_order_or_the_reader_is_a_miss() {
     let other_account = AccountId::parse("2").expect("account");
     let who = poller(&account, 7, "http://h", Format::Json);
     let entries = vec![read(1, 5, false), read(2, 9, false)];
-    answers.keep(&who, &entries, Timestamp(0), &Bytes::from_static(b"body"));
+    answers.keep(
+        &who,
+        ASKED,
+        &entries,
+        Timestamp(0),
+        &Bytes::from_static(b"body"),
+    );
     let now = Timestamp(0);
     assert!(answers.reuse(&who, &entries, now).is_some());
 
@@ -94,6 +107,7 @@ fn a_chatting_chat_ends_the_answer_when_its_duration_ticks() {
     let entries = vec![read(1, 5, false), read(2, 9, true)];
     answers.keep(
         &who,
+        ASKED,
         &entries,
         Timestamp(12_300),
         &Bytes::from_static(b"body"),
@@ -116,7 +130,13 @@ fn an_answer_with_a_refused_chat_is_not_kept() {
         },
     ];
 
-    answers.keep(&who, &entries, Timestamp(0), &Bytes::from_static(b"body"));
+    answers.keep(
+        &who,
+        ASKED,
+        &entries,
+        Timestamp(0),
+        &Bytes::from_static(b"body"),
+    );
 
     assert_eq!(answers.held(), (0, 0));
     assert!(answers.reuse(&who, &entries, Timestamp(0)).is_none());
@@ -132,6 +152,7 @@ fn many_sessions_cannot_grow_the_answers_past_their_bounds() {
         let who = poller(&account, asid, "http://h", Format::Json);
         answers.keep(
             &who,
+            ASKED,
             &entries,
             Timestamp(0),
             &Bytes::from(vec![b'x'; 3_000]),
@@ -139,6 +160,7 @@ fn many_sessions_cannot_grow_the_answers_past_their_bounds() {
         // A session's next answer replaces its last one.
         answers.keep(
             &who,
+            ASKED,
             &entries,
             Timestamp(0),
             &Bytes::from(vec![b'y'; 3_000]),
@@ -151,6 +173,50 @@ fn many_sessions_cannot_grow_the_answers_past_their_bounds() {
     assert_eq!(bytes, kept * 3_000, "the byte count is exact");
     let too_big = Bytes::from(vec![b'z'; 30_000]);
     let who = poller(&account, 1, "http://h", Format::Json);
-    answers.keep(&who, &entries, Timestamp(0), &too_big);
+    answers.keep(&who, ASKED, &entries, Timestamp(0), &too_big);
     assert!(answers.reuse(&who, &entries, Timestamp(0)).is_none());
+}
+
+#[test]
+fn only_the_same_query_of_the_same_session_is_known_again() {
+    let answers = PollAnswers::default();
+    let account = account();
+    let who = poller(&account, 7, "http://h", Format::Json);
+    let entries = vec![read(1, 5, false), read(2, 9, false)];
+    let raw = "chatSessionKeys=A,B&fromEventIds=5,9&wait=20";
+    let query = PollQuery {
+        raw,
+        wait: Duration::from_secs(20),
+    };
+    assert!(answers.asked_again(&who, raw).is_none(), "nothing kept yet");
+
+    answers.keep(
+        &who,
+        query,
+        &entries,
+        Timestamp(0),
+        &Bytes::from_static(b"body"),
+    );
+
+    let again = answers.asked_again(&who, raw).expect("the same query");
+    let keys: Vec<_> = entries
+        .iter()
+        .map(|e| match e {
+            ChatEntry::Read { key, from, .. } => (key.clone(), *from),
+            ChatEntry::Refused { .. } => unreachable!("only reads here"),
+        })
+        .collect();
+    assert_eq!(again.chats, keys, "the chats and cursors, in order");
+    assert_eq!(again.wait, Duration::from_secs(20));
+    assert_eq!(answers.held(), (1, 4 + raw.len()), "the query is counted");
+    let other_session = poller(&account, 8, "http://h", Format::Json);
+    assert!(answers.asked_again(&other_session, raw).is_none());
+    for other in [
+        "chatSessionKeys=A,B&fromEventIds=5,10&wait=20",
+        "chatSessionKeys=A,B&fromEventIds=5,9&wait=20&x",
+        "chatSessionKeys=A,B&fromEventIds=5,9&wait=2",
+        "",
+    ] {
+        assert!(answers.asked_again(&who, other).is_none(), "{other:?}");
+    }
 }
