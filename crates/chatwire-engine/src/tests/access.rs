@@ -283,3 +283,43 @@ async fn a_session_view_carries_the_key_and_messages_only_for_who_may_see_them()
     assert_eq!(other.disclosure, ChatDisclosure::Outline);
     assert!(other.events.is_empty());
 }
+
+#[tokio::test]
+async fn a_multi_chat_read_decides_access_as_a_single_read_does() {
+    // agent2 handles the chat (read on the spot); agent1 shares its skill but not the chat
+    // (refused), then is made an admin (read after the directory is asked); agent3 is refused.
+    let f = fixture().await;
+    let key = chat_of_agent2(&f).await;
+    f.engine
+        .agent_post_line(&f.caller(f.agents[1]), &key, LineInput::plain("hello"))
+        .await
+        .expect("line");
+    let asked = [(key.clone(), chatwire_core::EventId(0))];
+    let zero = std::time::Duration::ZERO;
+    let read = |agent: AgentId| {
+        let caller = crate::Caller::Agent(f.caller(agent));
+        let asked = asked.clone();
+        let key = key.clone();
+        let e = f.engine.clone();
+        async move {
+            let many = e.read_events_many(&caller, &asked, zero).await;
+            let one = e
+                .read_events(&caller, &key, crate::Cursor::From(asked[0].1), zero)
+                .await;
+            (many.into_iter().next().expect("one answer"), one)
+        }
+    };
+
+    let (many, one) = read(f.agents[1]).await;
+    let (many, one) = (many.expect("handler reads"), one.expect("handler reads"));
+    assert_eq!((many.events, many.next), (one.events, one.next));
+    for refused in [f.agents[0], f.agents[2]] {
+        let (many, one) = read(refused).await;
+        assert!(hidden(&many), "{many:?}");
+        assert!(hidden(&one), "{one:?}");
+    }
+    make_admin(&f, f.agents[0]).await;
+    let (many, one) = read(f.agents[0]).await;
+    let (many, one) = (many.expect("admin reads"), one.expect("admin reads"));
+    assert_eq!((many.events, many.next), (one.events, one.next));
+}

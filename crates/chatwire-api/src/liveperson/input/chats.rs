@@ -67,7 +67,8 @@ impl<'q> AskedChats<'q> {
     }
 
     /// The chats of a poll whose query was parsed before ([`crate::liveperson::fragments::PollAnswers::asked_again`]):
-    /// every key well formed, each as sent (a parsed key is exactly the text it came from).
+    /// every key well formed, each as parsed then (a parsed key is exactly the trimmed, decoded
+    /// text it came from, which is what a refused entry shows).
     pub fn known(chats: &'q [(ChatKey, EventId)]) -> Self {
         let entries = chats
             .iter()

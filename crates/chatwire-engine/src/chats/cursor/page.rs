@@ -33,10 +33,15 @@ impl<'a> From<&'a Caller> for Reader<'a> {
     }
 }
 
+/// The most events a multi-chat poll copies per chat under the live index's read lock (a poll
+/// finding nothing new, or a line or two, is the common case).
+const QUICK_EVENTS: u32 = 16;
+
 impl Reader<'_> {
-    /// Whether this reader may read `chat` with nothing to look up: an agent in the chat (the
-    /// common case of [`Engine::check_reader`]), or a visitor app key that may act on it. A
-    /// `false` decides nothing: [`Engine::check_reader`] has the last word.
+    /// Whether this reader may read `chat` with nothing to look up: an agent involved in it
+    /// (`access::is_involved`: handler, opener, either side of a transfer; the common case of
+    /// [`Engine::check_reader`]), or a visitor app key that may act on it. A `false` decides
+    /// nothing: [`Engine::check_reader`] has the last word.
     fn plainly_reads(self, chat: &Chat) -> bool {
         match self {
             Self::Agent(agent) => access::is_involved(agent, chat),
@@ -107,10 +112,11 @@ impl Engine {
             .await
     }
 
-    /// [`Self::read_page`] of many chats at once. Each chat held in memory whose page memory
-    /// answers and whose reader needs nothing looked up (an agent in the chat, or the app key
-    /// of its visitor) is read on the spot, all under one read of the index and without a
-    /// reference taken to its tail; the others one by one as [`Self::read_page`] reads them.
+    /// [`Self::read_page`] of many chats at once. Each chat held in memory whose reader needs
+    /// nothing looked up ([`Reader::plainly_reads`]) and whose page memory answers with at most
+    /// [`QUICK_EVENTS`] events is read on the spot, all under one read of the index, without a
+    /// reference taken to its tail; the others one by one as [`Self::read_page`] reads them,
+    /// with the full access check.
     pub(super) async fn read_pages(
         &self,
         caller: &Caller,
@@ -122,7 +128,10 @@ impl Engine {
         let limit = self.0.config.max_events_per_read as usize;
         let asked = requests.iter().map(|(key, from)| (key, *from));
         let quick = self.0.live.read_many(account, asked, |from, tail| {
-            if !reader.plainly_reads(&tail.chat) {
+            // A long page is copied outside the index's lock: writers of the index (a chat
+            // put in memory, the sweeper) would wait for it, and every reader behind them.
+            let short = tail.known_next().0.saturating_sub(from.0) <= QUICK_EVENTS;
+            if !short || !reader.plainly_reads(&tail.chat) {
                 return None;
             }
             tail.last_access = now;

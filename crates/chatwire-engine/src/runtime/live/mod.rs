@@ -99,7 +99,7 @@ impl Tail {
     }
 
     /// The highest event id known to exist, plus one.
-    fn known_next(&self) -> EventId {
+    pub(crate) fn known_next(&self) -> EventId {
         let pending = self.pending.keys().next_back().map(|id| EventId(id + 1));
         self.chat
             .next_event_id

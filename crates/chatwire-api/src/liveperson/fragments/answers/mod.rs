@@ -187,7 +187,12 @@ impl PollAnswers {
         body: &Bytes,
     ) {
         let slot = self.slot(who);
-        let len = body.len() + query.raw.len();
+        // Everything the entry holds that grows with the request: the body, the query, the
+        // base URL and a record per chat.
+        let len = body.len()
+            + query.raw.len()
+            + who.base.len()
+            + entries.len() * std::mem::size_of::<Shown>();
         let chats = entries
             .iter()
             .map(|entry| match entry {

@@ -35,6 +35,12 @@ fn poller<'a>(account: &'a AccountId, asid: i64, base: &'a str, format: Format) 
     }
 }
 
+/// The bytes an answer of `body` bytes to a `raw` query over `chats` chats holds, its base
+/// URL being `http://h`.
+fn held_by(body: usize, raw: &str, chats: usize) -> usize {
+    body + raw.len() + "http://h".len() + chats * std::mem::size_of::<Shown>()
+}
+
 /// The query the kept answers in these tests were asked with.
 const ASKED: PollQuery<'static> = PollQuery {
     raw: "",
@@ -60,7 +66,7 @@ fn the_same_poll_finding_nothing_new_gets_the_same_body_without_a_copy() {
 
     let again = again.expect("kept answer reused");
     assert_eq!(again.as_ptr(), body.as_ptr(), "the kept buffer itself");
-    assert_eq!(answers.held(), (1, 1_000));
+    assert_eq!(answers.held(), (1, held_by(1_000, "", 2)));
 }
 
 #[test]
@@ -170,11 +176,16 @@ fn many_sessions_cannot_grow_the_answers_past_their_bounds() {
     let (kept, bytes) = answers.held();
     assert!(kept <= 64, "{kept} answers");
     assert!(bytes <= 100_000, "{bytes} bytes");
-    assert_eq!(bytes, kept * 3_000, "the byte count is exact");
+    assert_eq!(
+        bytes,
+        kept * held_by(3_000, "", 1),
+        "the byte count is exact"
+    );
     let too_big = Bytes::from(vec![b'z'; 30_000]);
     let who = poller(&account, 1, "http://h", Format::Json);
     answers.keep(&who, ASKED, &entries, Timestamp(0), &too_big);
     assert!(answers.reuse(&who, &entries, Timestamp(0)).is_none());
+    assert!(answers.asked_again(&who, ASKED.raw).is_none());
 }
 
 #[test]
@@ -208,7 +219,11 @@ fn only_the_same_query_of_the_same_session_is_known_again() {
         .collect();
     assert_eq!(again.chats, keys, "the chats and cursors, in order");
     assert_eq!(again.wait, Duration::from_secs(20));
-    assert_eq!(answers.held(), (1, 4 + raw.len()), "the query is counted");
+    assert_eq!(
+        answers.held(),
+        (1, held_by(4, raw, 2)),
+        "the query is counted"
+    );
     let other_session = poller(&account, 8, "http://h", Format::Json);
     assert!(answers.asked_again(&other_session, raw).is_none());
     for other in [
