@@ -47,6 +47,17 @@ const ASKED: PollQuery<'static> = PollQuery {
     wait: Duration::ZERO,
 };
 
+/// Keeps a 4-byte answer to [`ASKED`] at time 0.
+fn keep_body(answers: &PollAnswers, who: &Poller<'_>, entries: &[ChatEntry]) {
+    answers.keep(
+        who,
+        ASKED,
+        entries,
+        Timestamp(0),
+        &Bytes::from_static(b"body"),
+    );
+}
+
 fn bump(entry: &mut ChatEntry) {
     if let ChatEntry::Read { read, .. } = entry {
         Arc::make_mut(&mut read.chat).revision += 1;
@@ -76,13 +87,7 @@ fn any_change_in_a_chat_its_cursor_the_order_or_the_reader_is_a_miss() {
     let other_account = AccountId::parse("2").expect("account");
     let who = poller(&account, 7, "http://h", Format::Json);
     let entries = vec![read(1, 5, false), read(2, 9, false)];
-    answers.keep(
-        &who,
-        ASKED,
-        &entries,
-        Timestamp(0),
-        &Bytes::from_static(b"body"),
-    );
+    keep_body(&answers, &who, &entries);
     let now = Timestamp(0);
     assert!(answers.reuse(&who, &entries, now).is_some());
 
@@ -136,13 +141,7 @@ fn an_answer_with_a_refused_chat_is_not_kept() {
         },
     ];
 
-    answers.keep(
-        &who,
-        ASKED,
-        &entries,
-        Timestamp(0),
-        &Bytes::from_static(b"body"),
-    );
+    keep_body(&answers, &who, &entries);
 
     assert_eq!(answers.held(), (0, 0));
     assert!(answers.reuse(&who, &entries, Timestamp(0)).is_none());
