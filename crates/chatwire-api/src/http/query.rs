@@ -14,7 +14,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Query {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        // Borrowed from the URI: a multi-chat poll's query is kilobytes, copied once (below).
+        // Borrowed from the URI and copied once (below): a query can be kilobytes of keys.
         Ok(Self::parse(parts.uri.query().unwrap_or("")))
     }
 }
