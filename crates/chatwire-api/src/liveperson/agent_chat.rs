@@ -118,19 +118,30 @@ pub async fn get_chats(
         format,
     };
     let raw = uri.query().unwrap_or("");
+    let caller = Caller::Agent(agent.who.clone());
     // A console sends the same query again and again: a query byte for byte the last one of
-    // this session is not parsed again (docs/performance.md, "Issue 18, session 14").
+    // this session is not parsed again (docs/performance.md, "Issue 18, session 14"), and
+    // when it would not wait and no chat moved, the last answer is the answer ("session 15").
     let again = answers.asked_again(&who, raw);
-    let parsed;
+    if let Some(again) = &again
+        && again.wait().is_zero()
+        && let Some(body) = again.body_at(&who, state.engine.now())
+        && state.engine.unchanged_for(&caller, again.revisions())
+    {
+        return Ok(LpRaw { format, body });
+    }
+    let (parsed, known);
     let (asked, wait) = match &again {
-        Some(again) => (AskedChats::known(&again.chats), again.wait),
+        Some(again) => {
+            known = again.chats();
+            (AskedChats::known(&known), again.wait())
+        }
         None => {
             parsed = Query::parse(raw);
             let asked = AskedChats::parse(&parsed, state.limits.max_chat_session_keys)?;
             (asked, chatwire_engine::wait_secs(parsed.get("wait")))
         }
     };
-    let caller = Caller::Agent(agent.who.clone());
     let reads = state
         .engine
         .read_events_many(&caller, &asked.requests(), wait)

@@ -6,8 +6,8 @@
 //! Rules owned here: an expired or logged-out bearer is refused; refresh and logout accept the
 //! bearer, CSRF token or cookie of the login; logout sets the agent Offline.
 
-use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
 
 use chatwire_core::{AccountId, AuthSession, Availability, SessionKind};
 
@@ -15,8 +15,10 @@ use super::{AgentPrincipal, constant_time_eq, key_hash};
 use crate::{Engine, EngineError, EngineResult};
 
 impl Engine {
-    /// A live session by key hash, from the cache when fresh.
-    async fn session(&self, key_hash: &str) -> EngineResult<Option<AuthSession>> {
+    /// A live session by key hash, from the cache when fresh. Shared with the cache: every
+    /// polling request looks up its bearer and agent session, and copying a session's
+    /// strings out each time showed in profiles (docs/performance.md, "session 15").
+    async fn session(&self, key_hash: &str) -> EngineResult<Option<Arc<AuthSession>>> {
         let cache = &self.0.sessions.entries;
         let hit = cache
             .read()
@@ -26,14 +28,14 @@ impl Engine {
         let epoch = self.0.sessions.epoch.load(Ordering::SeqCst);
         let session = match hit.filter(|(_, at)| at.elapsed() < self.0.config.directory_ttl) {
             Some((s, _)) => s,
-            None => match self.0.store.get_session(key_hash).await {
+            None => match self.0.store.get_session(key_hash).await.map(Arc::new) {
                 Ok(s) => {
                     let mut entries = cache.write().unwrap_or_else(PoisonError::into_inner);
                     if self.0.sessions.epoch.load(Ordering::SeqCst) == epoch {
                         let ttl = self.0.config.directory_ttl;
                         self.0
                             .sessions
-                            .insert(&mut entries, key_hash, s.clone(), ttl);
+                            .insert(&mut entries, key_hash, Arc::clone(&s), ttl);
                     }
                     s
                 }
@@ -57,7 +59,7 @@ impl Engine {
             (None, Some(t)) => self.session(&key_hash("csrf", t)).await?,
             (None, None) => None,
         };
-        let Some(parent) = alias.and_then(|a| a.parent) else {
+        let Some(parent) = alias.and_then(|a| a.parent.clone()) else {
             return Err(if csrf.is_some() {
                 EngineError::InvalidCsrf
             } else {
@@ -73,7 +75,7 @@ impl Engine {
         if !constant_time_eq(&sent, &login.data) {
             return Err(EngineError::InvalidCsrf);
         }
-        Ok(login)
+        Ok(Arc::unwrap_or_clone(login))
     }
 
     /// Extends a login by its full lifetime.
@@ -120,9 +122,9 @@ impl Engine {
         }
         self.touch_agent(&login.account, login.agent).await;
         Ok(AgentPrincipal {
-            account: login.account,
+            account: login.account.clone(),
             agent: login.agent,
-            login: Some(login.key_hash),
+            login: Some(login.key_hash.clone()),
         })
     }
 
@@ -132,7 +134,8 @@ impl Engine {
         Ok(self
             .session(&key_hash("bearer", bearer))
             .await?
-            .filter(|s| s.kind == SessionKind::Login))
+            .filter(|s| s.kind == SessionKind::Login)
+            .map(Arc::unwrap_or_clone))
     }
 
     /// Whether the agent exists and is enabled (from the directory snapshot).
@@ -141,11 +144,8 @@ impl Engine {
         account: &AccountId,
         agent: chatwire_core::AgentId,
     ) -> EngineResult<bool> {
-        match self.agent(account, agent).await {
-            Ok(a) => Ok(a.enabled),
-            Err(EngineError::NotFound(_)) => Ok(false),
-            Err(e) => Err(e),
-        }
+        let dir = self.dir(account).await?;
+        Ok(dir.agents.get(&agent).is_some_and(|a| a.enabled))
     }
 
     /// Drops every cached session of an agent (its sessions were deleted).
@@ -228,7 +228,7 @@ impl Engine {
                 // have extended it since it was cached here).
                 self.forget_session(&hash);
                 match self.stored_session(&hash).await? {
-                    Some(s) if mine(&s) && s.is_live(self.now()) => s,
+                    Some(s) if mine(&s) && s.is_live(self.now()) => Arc::new(s),
                     Some(s) if mine(&s) => {
                         return Err(EngineError::Unauthorized("agent session expired"));
                     }
@@ -252,7 +252,7 @@ impl Engine {
     /// Counts a request as a use of an agent session: once less than a TTL is left, the stored
     /// expiry moves to a TTL and a quarter from now (so at most one write per quarter TTL of
     /// polling, on whichever node serves it).
-    async fn use_agent_session(&self, mut session: AuthSession) -> EngineResult<()> {
+    async fn use_agent_session(&self, session: Arc<AuthSession>) -> EngineResult<()> {
         let Some(ttl) = self.agent_session_ttl_ms() else {
             return Ok(());
         };
@@ -260,6 +260,7 @@ impl Engine {
         if session.expires_at.0.saturating_sub(now.0) >= ttl {
             return Ok(());
         }
+        let mut session = Arc::unwrap_or_clone(session);
         session.expires_at = self.agent_session_expiry(session.expires_at);
         self.0.store.put_session(&session).await?;
         self.forget_session(&session.key_hash);

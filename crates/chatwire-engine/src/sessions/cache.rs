@@ -6,8 +6,8 @@
 //! memory forever.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use chatwire_core::AuthSession;
@@ -18,7 +18,7 @@ const REAP_FLOOR: usize = 1024;
 /// Cache of session lookups.
 #[derive(Debug, Default)]
 pub(crate) struct SessionCache {
-    pub(crate) entries: RwLock<HashMap<String, (AuthSession, Instant)>>,
+    pub(crate) entries: RwLock<HashMap<String, (Arc<AuthSession>, Instant)>>,
     /// Bumped by every drop; a lookup that began before a drop is used but not cached.
     pub(crate) epoch: AtomicU64,
     /// Entry count at which the next insert drops entries older than the TTL (doubling, so
@@ -30,9 +30,9 @@ impl SessionCache {
     /// Caches `session` under `key`, first dropping stale entries when the cache has grown.
     pub(crate) fn insert(
         &self,
-        entries: &mut HashMap<String, (AuthSession, Instant)>,
+        entries: &mut HashMap<String, (Arc<AuthSession>, Instant)>,
         key: &str,
-        session: AuthSession,
+        session: Arc<AuthSession>,
         ttl: Duration,
     ) {
         if entries.len() >= self.reap_at.load(Ordering::Relaxed).max(REAP_FLOOR) {
@@ -71,7 +71,7 @@ mod tests {
             cache.insert(
                 &mut entries,
                 &format!("k{i}"),
-                session.clone(),
+                Arc::new(session.clone()),
                 Duration::ZERO,
             );
         }

@@ -16,6 +16,7 @@
 //! What it must not do: shape events for a dialect.
 
 mod page;
+mod unchanged;
 
 use std::sync::Arc;
 use std::time::Duration;

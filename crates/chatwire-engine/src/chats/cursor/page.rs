@@ -42,7 +42,7 @@ impl Reader<'_> {
     /// (`access::is_involved`: handler, opener, either side of a transfer; the common case of
     /// [`Engine::check_reader`]), or a visitor app key that may act on it. A `false` decides
     /// nothing: [`Engine::check_reader`] has the last word.
-    fn plainly_reads(self, chat: &Chat) -> bool {
+    pub(super) fn plainly_reads(self, chat: &Chat) -> bool {
         match self {
             Self::Agent(agent) => access::is_involved(agent, chat),
             Self::Visitor(app_key) => {

@@ -86,6 +86,22 @@ impl Live {
             .collect()
     }
 
+    /// Whether `check` holds for every asked chat's tail, every one held in memory (`false` at
+    /// the first that is not, or fails). Under one read of the index, like [`Self::read_many`];
+    /// `check` runs under the index's lock: keep it short.
+    pub(crate) fn all_held<'k, A>(
+        &self,
+        account: &AccountId,
+        mut asked: impl Iterator<Item = (&'k ChatKey, A)>,
+        mut check: impl FnMut(A, &mut Tail) -> bool,
+    ) -> bool {
+        let accounts = self.accounts.read().unwrap_or_else(PoisonError::into_inner);
+        let Some(chats) = accounts.get(account) else {
+            return false;
+        };
+        asked.all(|(key, arg)| chats.all.get(key).is_some_and(|t| check(arg, &mut lock(t))))
+    }
+
     /// The key of the chat with number `num`, if held in memory.
     pub(crate) fn key_of_num(&self, account: &AccountId, num: ChatNum) -> Option<ChatKey> {
         let nums = self.nums.read().unwrap_or_else(PoisonError::into_inner);

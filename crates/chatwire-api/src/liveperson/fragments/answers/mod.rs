@@ -16,9 +16,12 @@
 //! The entry also keeps the poll's query string as sent and the wait read from it: a console
 //! sends the very same kilobytes of keys and cursors again and again, and a poll whose query is
 //! byte for byte the last one's is read without parsing it again ([`PollAnswers::asked_again`]).
+//! Such a poll that would not wait can then be answered with the kept body once the engine says
+//! no chat moved from the revision kept ([`AskedAgain::revisions`], `Engine::unchanged_for`):
+//! nothing is read, paired or compared chat by chat.
 
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -59,13 +62,42 @@ pub struct PollQuery<'a> {
 }
 
 /// What a poll sending the last poll's query again asks for: the same chats with the same
-/// cursors, and the same wait.
+/// cursors, and the same wait; and what the last answer to it showed. A handle on the kept
+/// answer: taking it copies nothing.
 #[derive(Debug)]
-pub struct AskedAgain {
+pub struct AskedAgain(Arc<Answer>);
+
+impl AskedAgain {
     /// Each chat with its cursor, in the order asked.
-    pub chats: Vec<(ChatKey, EventId)>,
+    pub fn chats(&self) -> Vec<(ChatKey, EventId)> {
+        self.0
+            .chats
+            .iter()
+            .map(|s| (s.key.clone(), s.from))
+            .collect()
+    }
+
     /// The wait.
-    pub wait: Duration,
+    pub fn wait(&self) -> Duration {
+        self.0.wait
+    }
+
+    /// Each chat with the revision the kept answer showed it at, in the order asked.
+    pub fn revisions(&self) -> impl Iterator<Item = (&ChatKey, u64)> {
+        self.0.chats.iter().map(|s| (&s.key, s.revision))
+    }
+
+    /// The kept body, when `who` reads it as it was written (base URL, format) and at `now`
+    /// no chat's `duration` has moved: what a fresh render gives while no chat has moved
+    /// from its revision ([`Self::revisions`]).
+    pub fn body_at(&self, who: &Poller<'_>, now: Timestamp) -> Option<Bytes> {
+        let a = &self.0;
+        let fresh = a
+            .chats
+            .iter()
+            .all(|s| s.valid_until.is_none_or(|t| now < t));
+        (fresh && a.format == who.format && a.base == who.base).then(|| a.body.clone())
+    }
 }
 
 /// One chat of a kept answer, as it was shown.
@@ -119,7 +151,7 @@ impl Answer {
 #[derive(Debug)]
 pub struct PollAnswers {
     hasher: RandomState,
-    answers: Mutex<Bounded<Answer>>,
+    answers: Mutex<Bounded<Arc<Answer>>>,
     max_entries: usize,
     max_bytes: usize,
 }
@@ -165,14 +197,7 @@ impl PollAnswers {
         let answer = answers
             .get(slot)
             .filter(|a| a.asid == who.asid && a.account == *who.account && *a.query == *query)?;
-        Some(AskedAgain {
-            chats: answer
-                .chats
-                .iter()
-                .map(|s| (s.key.clone(), s.from))
-                .collect(),
-            wait: answer.wait,
-        })
+        Some(AskedAgain(Arc::clone(answer)))
     }
 
     /// Keeps `body`, just rendered from `entries` at `now` for a poll that sent `query`, as
@@ -206,16 +231,18 @@ impl PollAnswers {
             })
             .collect::<Option<Vec<_>>>()
             .filter(|_| len <= self.max_bytes / 4);
-        let answer = chats.map(|chats| Answer {
-            account: who.account.clone(),
-            asid: who.asid,
-            base: who.base.to_owned(),
-            format: who.format,
-            chats,
-            query: query.raw.into(),
-            wait: query.wait,
-            body: body.clone(),
-        });
+        let answer = chats
+            .map(|chats| Answer {
+                account: who.account.clone(),
+                asid: who.asid,
+                base: who.base.to_owned(),
+                format: who.format,
+                chats,
+                query: query.raw.into(),
+                wait: query.wait,
+                body: body.clone(),
+            })
+            .map(Arc::new);
         let mut answers = lock(&self.answers);
         match answer {
             Some(answer) => answers.insert(slot, answer, len, self.max_entries, self.max_bytes),

@@ -216,8 +216,8 @@ fn only_the_same_query_of_the_same_session_is_known_again() {
             ChatEntry::Refused { .. } => unreachable!("only reads here"),
         })
         .collect();
-    assert_eq!(again.chats, keys, "the chats and cursors, in order");
-    assert_eq!(again.wait, Duration::from_secs(20));
+    assert_eq!(again.chats(), keys, "the chats and cursors, in order");
+    assert_eq!(again.wait(), Duration::from_secs(20));
     assert_eq!(
         answers.held(),
         (1, held_by(4, raw, 2)),
@@ -233,4 +233,35 @@ fn only_the_same_query_of_the_same_session_is_known_again() {
     ] {
         assert!(answers.asked_again(&who, other).is_none(), "{other:?}");
     }
+}
+
+#[test]
+fn a_query_asked_again_offers_the_kept_body_only_as_it_was_written_and_while_fresh() {
+    let answers = PollAnswers::default();
+    let account = account();
+    let who = poller(&account, 7, "http://h", Format::Json);
+    let entries = vec![read(1, 5, false), read(2, 9, true)];
+    let body = Bytes::from(vec![b'x'; 1_000]);
+    answers.keep(&who, ASKED, &entries, Timestamp(12_300), &body);
+    let again = answers.asked_again(&who, ASKED.raw).expect("kept");
+
+    let shown: Vec<_> = again.revisions().map(|(k, r)| (k.clone(), r)).collect();
+    let expected: Vec<_> = entries
+        .iter()
+        .map(|e| match e {
+            ChatEntry::Read { key, read, .. } => (key.clone(), read.chat.revision),
+            ChatEntry::Refused { .. } => unreachable!("only reads here"),
+        })
+        .collect();
+    assert_eq!(shown, expected, "each chat at the revision shown, in order");
+    let offered = again.body_at(&who, Timestamp(12_999)).expect("fresh");
+    assert_eq!(offered.as_ptr(), body.as_ptr(), "the kept buffer itself");
+    assert!(
+        again.body_at(&who, Timestamp(13_000)).is_none(),
+        "an accepted chat's duration moved"
+    );
+    let xml = poller(&account, 7, "http://h", Format::Xml);
+    let other_host = poller(&account, 7, "http://other", Format::Json);
+    assert!(again.body_at(&xml, Timestamp(12_999)).is_none());
+    assert!(again.body_at(&other_host, Timestamp(12_999)).is_none());
 }

@@ -1,0 +1,45 @@
+//! A multi-chat poll asked again: whether every chat still shows what the last answer showed,
+//! decided without reading a page.
+//!
+//! Why: an agent console polls the same chats with the same cursors every few seconds, and
+//! most polls find nothing new. A dialect that kept its last answer with each chat's revision
+//! asks here whether any chat moved; when none did, the answer it kept is what a read would
+//! render again, and no page, view or pairing is built (docs/performance.md, "Issue 18,
+//! session 15").
+//!
+//! Access is decided as a read decides it: only the early answer of the full check
+//! ([`Reader::plainly_reads`]) lets a chat through; a chat needing the full check answers
+//! `false`, and the caller reads.
+
+use chatwire_core::ChatKey;
+
+use super::page::Reader;
+use crate::{Caller, Engine};
+
+impl Engine {
+    /// Whether an immediate read (no wait) by `caller` of each chat in `shown`, from the
+    /// cursor it was last read from, would show exactly what it showed at the revision given:
+    /// every chat is held in memory, read by `caller` with nothing to look up, and still at
+    /// that revision. Counts as a read of each chat (keeps it in memory). `false` decides
+    /// nothing: read them. Visitors always read (a visitor's read is activity on the chat).
+    pub fn unchanged_for<'k>(
+        &self,
+        caller: &Caller,
+        shown: impl Iterator<Item = (&'k ChatKey, u64)>,
+    ) -> bool {
+        if !matches!(caller, Caller::Agent(_)) {
+            return false;
+        }
+        let reader = Reader::from(caller);
+        let now = self.now();
+        self.0
+            .live
+            .all_held(caller.account(), shown, |revision, tail| {
+                let same = tail.chat.revision == revision && reader.plainly_reads(&tail.chat);
+                if same {
+                    tail.last_access = now;
+                }
+                same
+            })
+    }
+}
