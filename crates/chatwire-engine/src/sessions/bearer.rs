@@ -144,8 +144,12 @@ impl Engine {
         account: &AccountId,
         agent: chatwire_core::AgentId,
     ) -> EngineResult<bool> {
-        let dir = self.dir(account).await?;
-        Ok(dir.agents.get(&agent).is_some_and(|a| a.enabled))
+        // Read in place: copying the agent out for one flag showed in profiles of polling.
+        match self.dir(account).await {
+            Ok(dir) => Ok(dir.agents.get(&agent).is_some_and(|a| a.enabled)),
+            Err(EngineError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Drops every cached session of an agent (its sessions were deleted).

@@ -3,7 +3,7 @@
 //! chat, the reader, the format and the clock-driven `duration` shows on the next poll.
 
 use reqwest::Method;
-use reqwest::header::ACCEPT;
+use reqwest::header::{ACCEPT, HOST};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
@@ -116,6 +116,22 @@ async fn each_reader_and_format_gets_its_own_render_and_duration_keeps_counting(
     let other = poll(&app, &second_session, &key, 100).await;
     tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
     let later = poll(&app, &agent, &key, 100).await;
+    // The very query `later` sent, of the same session, under another host name: the kept
+    // answer's links name the first host and must not be sent again.
+    let elsewhere: Value = app
+        .client
+        .get(format!(
+            "{}/chat?chatSessionKeys={key}&fromEventIds=100",
+            agent.session
+        ))
+        .bearer_auth(&agent.bearer)
+        .header(HOST, "chat.example.org")
+        .send()
+        .await
+        .expect("poll under another host")
+        .json()
+        .await
+        .expect("json");
 
     // Assert
     assert_eq!(length, Some(xml.len()), "a length, not chunked encoding");
@@ -126,6 +142,8 @@ async fn each_reader_and_format_gets_its_own_render_and_duration_keeps_counting(
     let own_link = |v: &Value| v["link"][0]["href"].as_str().unwrap_or("").to_owned();
     assert!(own_link(&other).starts_with(&second_session.session));
     assert_ne!(own_link(&other), own_link(&json_first));
+    let moved = own_link(&elsewhere["chats"]["chat"][0]);
+    assert!(moved.starts_with("http://chat.example.org/"), "{moved}");
     let duration = |v: &Value| v["info"]["duration"].as_i64().expect("duration");
     assert!(
         duration(&later) >= duration(&json_first) + 2,

@@ -10,6 +10,9 @@
 //! Access is decided as a read decides it: only the early answer of the full check
 //! ([`Reader::plainly_reads`]) lets a chat through; a chat needing the full check answers
 //! `false`, and the caller reads.
+//!
+//! What it must not do: answer `true` for anything a read might see differently (a chat not
+//! held, a reader needing a lookup, a visitor), or load, wait or touch the store.
 
 use chatwire_core::ChatKey;
 
@@ -20,8 +23,9 @@ impl Engine {
     /// Whether an immediate read (no wait) by `caller` of each chat in `shown`, from the
     /// cursor it was last read from, would show exactly what it showed at the revision given:
     /// every chat is held in memory, read by `caller` with nothing to look up, and still at
-    /// that revision. Counts as a read of each chat (keeps it in memory). `false` decides
-    /// nothing: read them. Visitors always read (a visitor's read is activity on the chat).
+    /// that revision. A `true` counts as a read of each chat (keeps it in memory). `false`
+    /// decides nothing: read them. Visitors always read (a visitor's read is activity on the
+    /// chat).
     pub fn unchanged_for<'k>(
         &self,
         caller: &Caller,

@@ -187,10 +187,10 @@ impl PollAnswers {
             .map(|a| a.body.clone())
     }
 
-    /// The chats, cursors and wait of `who`'s last kept answer when `query` is byte for byte
-    /// the query that answer was asked with. Parsing it again would give the same: that
-    /// query was parsed without error, and an answer is kept only when every key in it was
-    /// well formed.
+    /// `who`'s last kept answer, when `query` is byte for byte the query it was asked with: its
+    /// chats, cursors and wait (parsing the query again would give the same: it was parsed
+    /// without error, and an answer is kept only when every key in it was well formed), and
+    /// what it showed (each chat's revision, the body).
     pub fn asked_again(&self, who: &Poller<'_>, query: &str) -> Option<AskedAgain> {
         let slot = self.slot(who);
         let answers = lock(&self.answers);
