@@ -124,18 +124,16 @@ pub async fn get_chats(
     // when it would not wait and no chat moved, the last answer is the answer ("session 15").
     let again = answers.asked_again(&who, raw);
     if let Some(again) = &again
-        && again.wait().is_zero()
         && let Some(body) = again.body_at(&who, state.engine.now())
-        && state.engine.unchanged_for(&caller, again.revisions())
+        && state
+            .engine
+            .unchanged_for(&caller, again.wait(), again.revisions())
     {
         return Ok(LpRaw { format, body });
     }
-    let (parsed, known);
+    let parsed;
     let (asked, wait) = match &again {
-        Some(again) => {
-            known = again.chats();
-            (AskedChats::known(&known), again.wait())
-        }
+        Some(again) => (AskedChats::known(again.chats()), again.wait()),
         None => {
             parsed = Query::parse(raw);
             let asked = AskedChats::parse(&parsed, state.limits.max_chat_session_keys)?;

@@ -333,9 +333,10 @@ async fn a_chat_is_unchanged_only_for_its_handler_and_only_at_its_revision() {
     let f = fixture().await;
     let key = chat_of_agent2(&f).await;
     let at = revision(&f, &key).await;
+    let zero = std::time::Duration::ZERO;
     let unchanged = |caller: &crate::Caller, revision: u64| {
         f.engine
-            .unchanged_for(caller, std::iter::once((&key, revision)))
+            .unchanged_for(caller, zero, std::iter::once((&key, revision)))
     };
     let agent = |i: usize| crate::Caller::Agent(f.caller(f.agents[i]));
     let visitor = f.engine.caller_for(&f.account, super::Who::Visitor).await;
@@ -356,11 +357,17 @@ async fn a_chat_is_unchanged_only_for_its_handler_and_only_at_its_revision() {
     assert!(!unchanged(&agent(1), at), "a line moves the revision");
     let now = revision(&f, &key).await;
     assert!(unchanged(&agent(1), now));
+    let wait = std::time::Duration::from_secs(1);
+    assert!(
+        !f.engine
+            .unchanged_for(&agent(1), wait, std::iter::once((&key, now))),
+        "a read that may wait reads"
+    );
 
     let unknown = ChatKey::from_random(1, 2, 3);
     let both = [(&key, now), (&unknown, 1)];
     assert!(
-        !f.engine.unchanged_for(&agent(1), both.into_iter()),
+        !f.engine.unchanged_for(&agent(1), zero, both.into_iter()),
         "a chat not held"
     );
 }

@@ -69,10 +69,9 @@ impl<'q> AskedChats<'q> {
     /// The chats of a poll whose query was parsed before ([`crate::liveperson::fragments::PollAnswers::asked_again`]):
     /// every key well formed, each as parsed then (a parsed key is exactly the trimmed, decoded
     /// text it came from, which is what a refused entry shows).
-    pub fn known(chats: &'q [(ChatKey, EventId)]) -> Self {
+    pub fn known(chats: impl Iterator<Item = (&'q ChatKey, EventId)>) -> Self {
         let entries = chats
-            .iter()
-            .map(|(key, from)| (key.as_str(), Ok((key.clone(), *from))))
+            .map(|(key, from)| (key.as_str(), Ok((key.clone(), from))))
             .collect();
         Self { entries }
     }

@@ -14,24 +14,27 @@
 //! What it must not do: answer `true` for anything a read might see differently (a chat not
 //! held, a reader needing a lookup, a visitor), or load, wait or touch the store.
 
+use std::time::Duration;
+
 use chatwire_core::ChatKey;
 
 use super::page::Reader;
 use crate::{Caller, Engine};
 
 impl Engine {
-    /// Whether an immediate read (no wait) by `caller` of each chat in `shown`, from the
-    /// cursor it was last read from, would show exactly what it showed at the revision given:
-    /// every chat is held in memory, read by `caller` with nothing to look up, and still at
-    /// that revision. A `true` counts as a read of each chat (keeps it in memory). `false`
-    /// decides nothing: read them. Visitors always read (a visitor's read is activity on the
-    /// chat).
+    /// Whether a read by `caller` of each chat in `shown`, from the cursor it was last read
+    /// from, would show exactly what it showed at the revision given: every chat is held in
+    /// memory, read by `caller` with nothing to look up, and still at that revision. A `true`
+    /// counts as a read of each chat (keeps it in memory). `false` decides nothing: read them.
+    /// A read that may `wait` always reads (it registers for wake-ups and records what typing
+    /// it delivered), and so do visitors (a visitor's read is activity on the chat).
     pub fn unchanged_for<'k>(
         &self,
         caller: &Caller,
+        wait: Duration,
         shown: impl Iterator<Item = (&'k ChatKey, u64)>,
     ) -> bool {
-        if !matches!(caller, Caller::Agent(_)) {
+        if !wait.is_zero() || !matches!(caller, Caller::Agent(_)) {
             return false;
         }
         let reader = Reader::from(caller);

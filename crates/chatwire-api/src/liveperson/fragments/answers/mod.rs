@@ -69,12 +69,8 @@ pub struct AskedAgain(Arc<Answer>);
 
 impl AskedAgain {
     /// Each chat with its cursor, in the order asked.
-    pub fn chats(&self) -> Vec<(ChatKey, EventId)> {
-        self.0
-            .chats
-            .iter()
-            .map(|s| (s.key.clone(), s.from))
-            .collect()
+    pub fn chats(&self) -> impl Iterator<Item = (&ChatKey, EventId)> {
+        self.0.chats.iter().map(|s| (&s.key, s.from))
     }
 
     /// The wait.
