@@ -122,9 +122,11 @@ pub async fn get_chats(
     // A console sends the same query again and again: a query byte for byte the last one of
     // this session is not parsed again (docs/performance.md, "Issue 18, session 14"), and
     // when it would not wait and no chat moved, the last answer is the answer ("session 15").
-    let again = answers.asked_again(&who, raw);
-    if let Some(again) = &again
-        && let Some(body) = again.body_at(&who, state.engine.now())
+    let now = state.engine.now();
+    let last = answers.last(&who);
+    let again = last.as_ref().filter(|last| last.asked_with(raw));
+    if let Some(again) = again
+        && let Some(body) = again.body_at(&who, now)
         && state
             .engine
             .unchanged_for(&caller, again.wait(), again.revisions())
@@ -132,7 +134,7 @@ pub async fn get_chats(
         return Ok(LpRaw { format, body });
     }
     let parsed;
-    let (asked, wait) = match &again {
+    let (asked, wait) = match again {
         Some(again) => (AskedChats::known(again.chats()), again.wait()),
         None => {
             parsed = Query::parse(raw);
@@ -140,17 +142,43 @@ pub async fn get_chats(
             (asked, chatwire_engine::wait_secs(parsed.get("wait")))
         }
     };
+    // Any other poll takes each chat the last answer showed, and the engine says has not
+    // moved, from that answer; only the others are read ("session 16").
+    let mut kept = match &last {
+        Some(last) => last.items_for(&who, now, asked.chats()),
+        None => Vec::new(),
+    };
+    let shown = kept.iter().zip(asked.chats()).filter_map(|(item, chat)| {
+        let (item, (key, _)) = item.as_ref().zip(chat)?;
+        Some((key, item.revision))
+    });
+    let mut still = state
+        .engine
+        .unchanged_each(&caller, wait, shown)
+        .into_iter();
+    for item in &mut kept {
+        if item.is_some() && !still.next().unwrap_or(false) {
+            *item = None;
+        }
+    }
     let reads = state
         .engine
-        .read_events_many(&caller, &asked.requests(), wait)
+        .read_events_many(&caller, &asked.requests(&kept), wait)
         .await;
-    let entries = asked.answer(reads)?;
+    let entries = asked.answer(kept, reads)?;
+    // A poll that waited shows `duration` as of its answer; one that did not, as of the `now`
+    // its kept items were checked at, so that every item of the answer is of one time.
+    let now = if wait.is_zero() {
+        now
+    } else {
+        state.engine.now()
+    };
     let list = ChatList {
         account,
         asid: agent.asid,
         base: &base,
         format,
-        now: state.engine.now(),
+        now,
         query: PollQuery { raw, wait },
     };
     Ok(list.render(&fragments, &answers, &entries))

@@ -370,4 +370,18 @@ async fn a_chat_is_unchanged_only_for_its_handler_and_only_at_its_revision() {
         !f.engine.unchanged_for(&agent(1), zero, both.into_iter()),
         "a chat not held"
     );
+
+    // Each chat on its own: the same rules, one answer per chat, in order.
+    let each = |caller: &crate::Caller, wait| {
+        let asked = [(&key, now), (&unknown, 1), (&key, now - 1), (&key, now)];
+        f.engine.unchanged_each(caller, wait, asked.into_iter())
+    };
+    assert_eq!(each(&agent(1), zero), [true, false, false, true]);
+    assert_eq!(
+        each(&agent(1), wait),
+        [false; 4],
+        "a read that may wait reads"
+    );
+    assert_eq!(each(&agent(0), zero), [false; 4]);
+    assert_eq!(each(&visitor, zero), [false; 4]);
 }

@@ -153,3 +153,76 @@ async fn each_reader_and_format_gets_its_own_render_and_duration_keeps_counting(
     );
     app.stop().await;
 }
+
+async fn poll_many(app: &TestApp, agent: &Agent, asked: &[(&str, u32)]) -> Vec<Value> {
+    let keys: Vec<&str> = asked.iter().map(|(k, _)| *k).collect();
+    let froms: Vec<String> = asked.iter().map(|(_, f)| f.to_string()).collect();
+    let url = format!(
+        "{}/chat?chatSessionKeys={}&fromEventIds={}",
+        agent.session,
+        keys.join(","),
+        froms.join(",")
+    );
+    let (status, v) = app.lp_get(agent, &url).await;
+    assert_eq!(status, 200, "{v}");
+    v["chats"]["chat"].as_array().expect("chat list").clone()
+}
+
+#[tokio::test]
+async fn another_poll_of_the_same_chats_shows_each_in_its_place_and_every_change() {
+    // Arrange: agent1 has two chats, polled once from their start.
+    let app = spawn_app().await;
+    let agent = app.lp_agent("agent1").await;
+    let a = accepted_chat(&app, &agent).await;
+    let b = accepted_chat(&app, &agent).await;
+    let first = poll_many(&app, &agent, &[(&a, 0), (&b, 0)]).await;
+
+    // Act: the other order; then a visitor line in `a` and that order again; then `a` from
+    // another cursor beside a key that is not a chat.
+    let swapped = poll_many(&app, &agent, &[(&b, 0), (&a, 0)]).await;
+    let said = app
+        .client
+        .post(format!(
+            "{}/api/account/1000/chat/{a}/events.json",
+            app.address
+        ))
+        .header("authorization", "LivePerson appKey=demo-app-key")
+        .header(ACCEPT, "application/json")
+        .json(&json!({"event": {"@type": "line", "text": "hello?", "textType": "plain"}}))
+        .send()
+        .await
+        .expect("visitor line");
+    assert_eq!(said.status(), 201);
+    let after_line = poll_many(&app, &agent, &[(&b, 0), (&a, 0)]).await;
+    let moved = poll_many(&app, &agent, &[(&a, 1_000), ("nope", 0), (&b, 0)]).await;
+
+    // Assert
+    assert_eq!(
+        swapped,
+        vec![first[1].clone(), first[0].clone()],
+        "each in its place"
+    );
+    assert_eq!(after_line[0], swapped[0], "b did not change");
+    let texts = |chat: &Value| -> Vec<String> {
+        match &chat["events"]["event"] {
+            Value::Array(list) => list.iter().map(|e| e["text"].to_string()).collect(),
+            Value::Null => Vec::new(),
+            one => vec![one["text"].to_string()],
+        }
+    };
+    assert!(!texts(&swapped[1]).contains(&"\"hello?\"".to_owned()));
+    assert!(
+        texts(&after_line[1]).contains(&"\"hello?\"".to_owned()),
+        "{}",
+        after_line[1]
+    );
+    assert!(
+        texts(&moved[0]).is_empty(),
+        "from 1000 nothing: {}",
+        moved[0]
+    );
+    assert_eq!(moved[1]["chatSessionKey"], "nope");
+    assert!(moved[1]["error"].is_object(), "{}", moved[1]);
+    assert_eq!(moved[2], after_line[0], "b as shown before");
+    app.stop().await;
+}

@@ -7,6 +7,7 @@ use chatwire_engine::{ChatView, EngineResult};
 use crate::ApiError;
 use crate::http::path::chat_key;
 use crate::http::query::{Query, leading_digits};
+use crate::liveperson::fragments::KeptItem;
 use crate::liveperson::views::chat_list::ChatEntry;
 
 /// One asked chat: the key as sent (borrowed from the query: only a refused key is ever
@@ -66,7 +67,7 @@ impl<'q> AskedChats<'q> {
         Ok(Self { entries })
     }
 
-    /// The chats of a poll whose query was parsed before ([`crate::liveperson::fragments::PollAnswers::asked_again`]):
+    /// The chats of a poll whose query was parsed before ([`crate::liveperson::fragments::LastAnswer::asked_with`]):
     /// every key well formed, each as parsed then (a parsed key is exactly the trimmed, decoded
     /// text it came from, which is what a refused entry shows).
     pub fn known(chats: impl Iterator<Item = (&'q ChatKey, EventId)>) -> Self {
@@ -76,28 +77,50 @@ impl<'q> AskedChats<'q> {
         Self { entries }
     }
 
-    /// The well-formed keys with their cursors, to read (or wait on) together.
-    pub fn requests(&self) -> Vec<(ChatKey, EventId)> {
+    /// Each asked chat, in order: its key and cursor, or `None` for a key already refused.
+    pub fn chats(&self) -> impl Iterator<Item = Option<(&ChatKey, EventId)>> {
         self.entries
             .iter()
-            .filter_map(|(_, parsed)| parsed.as_ref().ok().cloned())
+            .map(|(_, parsed)| parsed.as_ref().ok().map(|(key, from)| (key, *from)))
+    }
+
+    /// The well-formed keys with their cursors, to read (or wait on) together, but for those
+    /// answered by an item in `kept` (one per asked chat, in order; missing ones are `None`).
+    pub fn requests(&self, kept: &[Option<KeptItem>]) -> Vec<(ChatKey, EventId)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| kept.get(*i).is_none_or(Option::is_none))
+            .filter_map(|(_, (_, parsed))| parsed.as_ref().ok().cloned())
             .collect()
     }
 
-    /// Pairs every asked chat with its read (`reads` answers [`Self::requests`] in order). A
-    /// chat the engine refuses is reported in its own entry; an unavailable store or an
-    /// internal error fails the whole answer.
-    pub fn answer(self, reads: Vec<EngineResult<ChatView>>) -> Result<Vec<ChatEntry>, ApiError> {
+    /// Pairs every asked chat with its kept item or its read (`reads` answers
+    /// [`Self::requests`] of the same `kept`, in order). A chat the engine refuses is reported
+    /// in its own entry; an unavailable store or an internal error fails the whole answer.
+    pub fn answer(
+        self,
+        kept: Vec<Option<KeptItem>>,
+        reads: Vec<EngineResult<ChatView>>,
+    ) -> Result<Vec<ChatEntry>, ApiError> {
         let mut reads = reads.into_iter();
+        let mut kept = kept.into_iter();
         self.entries
             .into_iter()
             .map(|(raw, parsed)| {
-                let read = parsed.and_then(|(key, from)| match reads.next() {
-                    Some(read) => read.map(|read| (key, from, read)).map_err(ApiError::from),
-                    None => Err(ApiError::Internal),
+                let item = kept.next().flatten();
+                // A kept item answers its chat; the reads answer the others, in order.
+                let read = parsed.and_then(|(key, from)| match item {
+                    Some(item) => Ok(ChatEntry::Unchanged { key, from, item }),
+                    None => match reads.next() {
+                        Some(read) => read
+                            .map(|read| ChatEntry::Read { key, from, read })
+                            .map_err(ApiError::from),
+                        None => Err(ApiError::Internal),
+                    },
                 });
                 match read {
-                    Ok((key, from, read)) => Ok(ChatEntry::Read { key, from, read }),
+                    Ok(entry) => Ok(entry),
                     Err(e @ (ApiError::Unavailable | ApiError::Internal)) => Err(e),
                     Err(error) => Ok(ChatEntry::Refused {
                         raw: raw.to_owned(),

@@ -19,6 +19,7 @@ use std::time::Duration;
 use chatwire_core::ChatKey;
 
 use super::page::Reader;
+use crate::runtime::live::Tail;
 use crate::{Caller, Engine};
 
 impl Engine {
@@ -34,19 +35,52 @@ impl Engine {
         wait: Duration,
         shown: impl Iterator<Item = (&'k ChatKey, u64)>,
     ) -> bool {
-        if !wait.is_zero() || !matches!(caller, Caller::Agent(_)) {
+        let Some(still) = self.still_shows(caller, wait) else {
             return false;
+        };
+        self.0.live.all_held(caller.account(), shown, still)
+    }
+
+    /// [`Self::unchanged_for`] of each chat in `shown` on its own, in order: `true` for a chat
+    /// that a read would show exactly as it showed at the revision given, `false` for one to
+    /// read. A poll that asks for other chats or cursors than the last one, or in another
+    /// order, takes the unchanged chats from the last answer and reads only the others.
+    pub fn unchanged_each<'k>(
+        &self,
+        caller: &Caller,
+        wait: Duration,
+        shown: impl Iterator<Item = (&'k ChatKey, u64)>,
+    ) -> Vec<bool> {
+        let Some(mut still) = self.still_shows(caller, wait) else {
+            return shown.map(|_| false).collect();
+        };
+        let held = self
+            .0
+            .live
+            .read_many(caller.account(), shown, |revision, tail| {
+                still(revision, tail).then_some(())
+            });
+        held.iter().map(Option::is_some).collect()
+    }
+
+    /// The check of one held chat against the revision shown (`None` when nothing may be
+    /// spared: a read that may wait, or a visitor). Runs under the live index's lock.
+    fn still_shows(
+        &self,
+        caller: &Caller,
+        wait: Duration,
+    ) -> Option<impl FnMut(u64, &mut Tail) -> bool> {
+        if !wait.is_zero() || !matches!(caller, Caller::Agent(_)) {
+            return None;
         }
         let reader = Reader::from(caller);
         let now = self.now();
-        self.0
-            .live
-            .all_held(caller.account(), shown, |revision, tail| {
-                let same = tail.chat.revision == revision && reader.plainly_reads(&tail.chat);
-                if same {
-                    tail.last_access = now;
-                }
-                same
-            })
+        Some(move |revision: u64, tail: &mut Tail| {
+            let same = tail.chat.revision == revision && reader.plainly_reads(&tail.chat);
+            if same {
+                tail.last_access = now;
+            }
+            same
+        })
     }
 }

@@ -15,12 +15,19 @@
 //!
 //! The entry also keeps the poll's query string as sent and the wait read from it: a console
 //! sends the very same kilobytes of keys and cursors again and again, and a poll whose query is
-//! byte for byte the last one's is read without parsing it again ([`PollAnswers::asked_again`]).
+//! byte for byte the last one's is read without parsing it again ([`LastAnswer::asked_with`]).
 //! Such a poll that would not wait can then be answered with the kept body once the engine says
-//! no chat moved from the revision kept ([`AskedAgain::revisions`], `Engine::unchanged_for`):
+//! no chat moved from the revision kept ([`LastAnswer::revisions`], `Engine::unchanged_for`):
 //! nothing is read, paired or compared chat by chat.
+//!
+//! A poll asking for other chats or cursors, or the same in another order, still takes every
+//! chat it shares with the last answer from it ([`LastAnswer::items_for`]): the entry keeps
+//! where each chat's item lies in the body, and a chat the engine says has not moved since
+//! (`Engine::unchanged_each`) is that slice again, neither read nor looked up in the fragment
+//! cache. Only the other chats are read.
 
 use std::hash::{BuildHasher, Hash, Hasher};
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -61,13 +68,20 @@ pub struct PollQuery<'a> {
     pub wait: Duration,
 }
 
-/// What a poll sending the last poll's query again asks for: the same chats with the same
-/// cursors, and the same wait; and what the last answer to it showed. A handle on the kept
-/// answer: taking it copies nothing.
+/// An agent session's last kept answer: what it was asked (chats, cursors, wait, the query as
+/// sent) and what it showed (each chat's revision and item, the body). A handle: taking it
+/// copies nothing.
 #[derive(Debug)]
-pub struct AskedAgain(Arc<Answer>);
+pub struct LastAnswer(Arc<Answer>);
 
-impl AskedAgain {
+impl LastAnswer {
+    /// Whether `query` is byte for byte the query this answer was asked with; its chats, cursors
+    /// and wait are then what parsing it again would give (it was parsed without error, and an
+    /// answer is kept only when every key in it was well formed).
+    pub fn asked_with(&self, query: &str) -> bool {
+        *self.0.query == *query
+    }
+
     /// Each chat with its cursor, in the order asked.
     pub fn chats(&self) -> impl Iterator<Item = (&ChatKey, EventId)> {
         self.0.chats.iter().map(|s| (&s.key, s.from))
@@ -88,12 +102,55 @@ impl AskedAgain {
     /// from its revision ([`Self::revisions`]).
     pub fn body_at(&self, who: &Poller<'_>, now: Timestamp) -> Option<Bytes> {
         let a = &self.0;
-        let fresh = a
-            .chats
-            .iter()
-            .all(|s| s.valid_until.is_none_or(|t| now < t));
-        (fresh && a.format == who.format && a.base == who.base).then(|| a.body.clone())
+        let fresh = a.chats.iter().all(|s| s.fresh_at(now));
+        (fresh && a.writes_for(who)).then(|| a.body.clone())
     }
+
+    /// For each asked chat (`None`: a key refused before reading), its item as this answer
+    /// showed it, when it showed that chat from the same cursor to a reader who reads it as it
+    /// was written (base URL, format) and its `duration` has not moved at `now`. The item is
+    /// what a fresh render gives while the chat is still at the item's revision: ask the engine
+    /// before using it.
+    pub fn items_for<'k>(
+        &self,
+        who: &Poller<'_>,
+        now: Timestamp,
+        asked: impl Iterator<Item = Option<(&'k ChatKey, EventId)>>,
+    ) -> Vec<Option<KeptItem>> {
+        let a = &self.0;
+        let usable = a.writes_for(who);
+        // Asked chats usually come in the kept order, or rotated: search from where the last
+        // match was, so each lookup is one comparison then.
+        let mut at = 0;
+        asked
+            .map(|chat| {
+                let (key, from) = chat.filter(|_| usable)?;
+                let n = a.chats.len();
+                let i = (0..n)
+                    .map(|k| (at + k) % n)
+                    .find(|&i| a.chats[i].from == from && a.chats[i].key == *key)?;
+                at = i + 1;
+                let shown = &a.chats[i];
+                shown.fresh_at(now).then(|| KeptItem {
+                    revision: shown.revision,
+                    valid_until: shown.valid_until,
+                    bytes: a.body.slice(shown.span.clone()),
+                })
+            })
+            .collect()
+    }
+}
+
+/// One chat's item as a kept answer showed it: the same bytes a fresh render gives while the
+/// chat is at `revision` and before `valid_until`.
+#[derive(Debug, Clone)]
+pub struct KeptItem {
+    /// The chat's revision shown.
+    pub revision: u64,
+    /// Until when its `duration` stays what it shows (`None`: for good).
+    pub valid_until: Option<Timestamp>,
+    /// The item (no list separator), a slice of the kept body.
+    pub bytes: Bytes,
 }
 
 /// One chat of a kept answer, as it was shown.
@@ -103,19 +160,22 @@ struct Shown {
     from: EventId,
     revision: u64,
     valid_until: Option<Timestamp>,
+    /// Where its item lies in the body.
+    span: Range<usize>,
 }
 
 impl Shown {
+    fn fresh_at(&self, now: Timestamp) -> bool {
+        self.valid_until.is_none_or(|t| now < t)
+    }
+
     fn still(&self, entry: &ChatEntry, now: Timestamp) -> bool {
-        match entry {
-            ChatEntry::Read { key, from, read } => {
-                self.revision == read.chat.revision
-                    && self.from == *from
-                    && self.valid_until.is_none_or(|t| now < t)
-                    && self.key == *key
-            }
-            ChatEntry::Refused { .. } => false,
-        }
+        let (key, from, revision) = match entry {
+            ChatEntry::Read { key, from, read } => (key, from, read.chat.revision),
+            ChatEntry::Unchanged { key, from, item } => (key, from, item.revision),
+            ChatEntry::Refused { .. } => return false,
+        };
+        self.revision == revision && self.from == *from && self.fresh_at(now) && self.key == *key
     }
 }
 
@@ -132,6 +192,10 @@ struct Answer {
 }
 
 impl Answer {
+    fn writes_for(&self, who: &Poller<'_>) -> bool {
+        self.format == who.format && self.base == who.base
+    }
+
     fn serves(&self, who: &Poller<'_>, entries: &[ChatEntry], now: Timestamp) -> bool {
         self.asid == who.asid
             && self.format == who.format
@@ -183,27 +247,26 @@ impl PollAnswers {
             .map(|a| a.body.clone())
     }
 
-    /// `who`'s last kept answer, when `query` is byte for byte the query it was asked with: its
-    /// chats, cursors and wait (parsing the query again would give the same: it was parsed
-    /// without error, and an answer is kept only when every key in it was well formed), and
-    /// what it showed (each chat's revision, the body).
-    pub fn asked_again(&self, who: &Poller<'_>, query: &str) -> Option<AskedAgain> {
+    /// `who`'s last kept answer.
+    pub fn last(&self, who: &Poller<'_>) -> Option<LastAnswer> {
         let slot = self.slot(who);
         let answers = lock(&self.answers);
         let answer = answers
             .get(slot)
-            .filter(|a| a.asid == who.asid && a.account == *who.account && *a.query == *query)?;
-        Some(AskedAgain(Arc::clone(answer)))
+            .filter(|a| a.asid == who.asid && a.account == *who.account)?;
+        Some(LastAnswer(Arc::clone(answer)))
     }
 
     /// Keeps `body`, just rendered from `entries` at `now` for a poll that sent `query`, as
-    /// `who`'s last answer (replacing the one before). Not kept (and the one before dropped)
-    /// when a chat was refused or the answer is larger than a quarter of the byte bound.
+    /// `who`'s last answer (replacing the one before); `spans` says where each entry's item
+    /// lies in it. Not kept (and the one before dropped) when a chat was refused or the answer
+    /// is larger than a quarter of the byte bound.
     pub fn keep(
         &self,
         who: &Poller<'_>,
         query: PollQuery<'_>,
         entries: &[ChatEntry],
+        spans: &[Range<usize>],
         now: Timestamp,
         body: &Bytes,
     ) {
@@ -216,17 +279,30 @@ impl PollAnswers {
             + entries.len() * std::mem::size_of::<Shown>();
         let chats = entries
             .iter()
-            .map(|entry| match entry {
-                ChatEntry::Read { key, from, read } => Some(Shown {
+            .zip(spans)
+            .map(|(entry, span)| {
+                let (key, from, revision, valid_until) = match entry {
+                    ChatEntry::Read { key, from, read } => (
+                        key,
+                        from,
+                        read.chat.revision,
+                        next_duration_tick(&read.chat, now),
+                    ),
+                    ChatEntry::Unchanged { key, from, item } => {
+                        (key, from, item.revision, item.valid_until)
+                    }
+                    ChatEntry::Refused { .. } => return None,
+                };
+                Some(Shown {
                     key: key.clone(),
                     from: *from,
-                    revision: read.chat.revision,
-                    valid_until: next_duration_tick(&read.chat, now),
-                }),
-                ChatEntry::Refused { .. } => None,
+                    revision,
+                    valid_until,
+                    span: span.clone(),
+                })
             })
             .collect::<Option<Vec<_>>>()
-            .filter(|_| len <= self.max_bytes / 4);
+            .filter(|chats| chats.len() == entries.len() && len <= self.max_bytes / 4);
         let answer = chats
             .map(|chats| Answer {
                 account: who.account.clone(),

@@ -47,9 +47,31 @@ const ASKED: PollQuery<'static> = PollQuery {
     wait: Duration::ZERO,
 };
 
+/// Keeps `body` as [`PollAnswers::keep`] does, each entry's item an equal share of it.
+fn keep(
+    answers: &PollAnswers,
+    who: &Poller<'_>,
+    query: PollQuery<'_>,
+    entries: &[ChatEntry],
+    now: Timestamp,
+    body: &Bytes,
+) {
+    let share = body.len() / entries.len().max(1);
+    let spans: Vec<_> = (0..entries.len())
+        .map(|i| i * share..(i + 1) * share)
+        .collect();
+    answers.keep(who, query, entries, &spans, now, body);
+}
+
+/// `who`'s last answer, when asked with `raw`.
+fn asked_again(answers: &PollAnswers, who: &Poller<'_>, raw: &str) -> Option<LastAnswer> {
+    answers.last(who).filter(|last| last.asked_with(raw))
+}
+
 /// Keeps a 4-byte answer to [`ASKED`] at time 0.
 fn keep_body(answers: &PollAnswers, who: &Poller<'_>, entries: &[ChatEntry]) {
-    answers.keep(
+    keep(
+        answers,
         who,
         ASKED,
         entries,
@@ -72,7 +94,7 @@ fn the_same_poll_finding_nothing_new_gets_the_same_body_without_a_copy() {
     let entries = vec![read(1, 5, false), read(2, 9, true)];
     let body = Bytes::from(vec![b'x'; 1_000]);
 
-    answers.keep(&who, ASKED, &entries, Timestamp(10_000), &body);
+    keep(&answers, &who, ASKED, &entries, Timestamp(10_000), &body);
     let again = answers.reuse(&who, &entries, Timestamp(10_500));
 
     let again = again.expect("kept answer reused");
@@ -116,7 +138,8 @@ fn a_chatting_chat_ends_the_answer_when_its_duration_ticks() {
     let account = account();
     let who = poller(&account, 7, "http://h", Format::Json);
     let entries = vec![read(1, 5, false), read(2, 9, true)];
-    answers.keep(
+    keep(
+        &answers,
         &who,
         ASKED,
         &entries,
@@ -155,7 +178,8 @@ fn many_sessions_cannot_grow_the_answers_past_their_bounds() {
 
     for asid in 0..2_000 {
         let who = poller(&account, asid, "http://h", Format::Json);
-        answers.keep(
+        keep(
+            &answers,
             &who,
             ASKED,
             &entries,
@@ -163,7 +187,8 @@ fn many_sessions_cannot_grow_the_answers_past_their_bounds() {
             &Bytes::from(vec![b'x'; 3_000]),
         );
         // A session's next answer replaces its last one.
-        answers.keep(
+        keep(
+            &answers,
             &who,
             ASKED,
             &entries,
@@ -182,9 +207,9 @@ fn many_sessions_cannot_grow_the_answers_past_their_bounds() {
     );
     let too_big = Bytes::from(vec![b'z'; 30_000]);
     let who = poller(&account, 1, "http://h", Format::Json);
-    answers.keep(&who, ASKED, &entries, Timestamp(0), &too_big);
+    keep(&answers, &who, ASKED, &entries, Timestamp(0), &too_big);
     assert!(answers.reuse(&who, &entries, Timestamp(0)).is_none());
-    assert!(answers.asked_again(&who, ASKED.raw).is_none());
+    assert!(asked_again(&answers, &who, ASKED.raw).is_none());
 }
 
 #[test]
@@ -198,9 +223,13 @@ fn only_the_same_query_of_the_same_session_is_known_again() {
         raw,
         wait: Duration::from_secs(20),
     };
-    assert!(answers.asked_again(&who, raw).is_none(), "nothing kept yet");
+    assert!(
+        asked_again(&answers, &who, raw).is_none(),
+        "nothing kept yet"
+    );
 
-    answers.keep(
+    keep(
+        &answers,
         &who,
         query,
         &entries,
@@ -208,12 +237,12 @@ fn only_the_same_query_of_the_same_session_is_known_again() {
         &Bytes::from_static(b"body"),
     );
 
-    let again = answers.asked_again(&who, raw).expect("the same query");
+    let again = asked_again(&answers, &who, raw).expect("the same query");
     let keys: Vec<_> = entries
         .iter()
         .map(|e| match e {
             ChatEntry::Read { key, from, .. } => (key.clone(), *from),
-            ChatEntry::Refused { .. } => unreachable!("only reads here"),
+            _ => unreachable!("only reads here"),
         })
         .collect();
     let asked: Vec<_> = again.chats().map(|(k, from)| (k.clone(), from)).collect();
@@ -225,14 +254,14 @@ fn only_the_same_query_of_the_same_session_is_known_again() {
         "the query is counted"
     );
     let other_session = poller(&account, 8, "http://h", Format::Json);
-    assert!(answers.asked_again(&other_session, raw).is_none());
+    assert!(asked_again(&answers, &other_session, raw).is_none());
     for other in [
         "chatSessionKeys=A,B&fromEventIds=5,10&wait=20",
         "chatSessionKeys=A,B&fromEventIds=5,9&wait=20&x",
         "chatSessionKeys=A,B&fromEventIds=5,9&wait=2",
         "",
     ] {
-        assert!(answers.asked_again(&who, other).is_none(), "{other:?}");
+        assert!(asked_again(&answers, &who, other).is_none(), "{other:?}");
     }
 }
 
@@ -243,15 +272,15 @@ fn a_query_asked_again_offers_the_kept_body_only_as_it_was_written_and_while_fre
     let who = poller(&account, 7, "http://h", Format::Json);
     let entries = vec![read(1, 5, false), read(2, 9, true)];
     let body = Bytes::from(vec![b'x'; 1_000]);
-    answers.keep(&who, ASKED, &entries, Timestamp(12_300), &body);
-    let again = answers.asked_again(&who, ASKED.raw).expect("kept");
+    keep(&answers, &who, ASKED, &entries, Timestamp(12_300), &body);
+    let again = asked_again(&answers, &who, ASKED.raw).expect("kept");
 
     let shown: Vec<_> = again.revisions().map(|(k, r)| (k.clone(), r)).collect();
     let expected: Vec<_> = entries
         .iter()
         .map(|e| match e {
             ChatEntry::Read { key, read, .. } => (key.clone(), read.chat.revision),
-            ChatEntry::Refused { .. } => unreachable!("only reads here"),
+            _ => unreachable!("only reads here"),
         })
         .collect();
     assert_eq!(shown, expected, "each chat at the revision shown, in order");
@@ -265,4 +294,65 @@ fn a_query_asked_again_offers_the_kept_body_only_as_it_was_written_and_while_fre
     let other_host = poller(&account, 7, "http://other", Format::Json);
     assert!(again.body_at(&xml, Timestamp(12_999)).is_none());
     assert!(again.body_at(&other_host, Timestamp(12_999)).is_none());
+}
+
+#[test]
+fn another_poll_takes_each_chat_the_last_answer_showed_from_the_same_cursor() {
+    let answers = PollAnswers::default();
+    let account = account();
+    let who = poller(&account, 7, "http://h", Format::Json);
+    let entries = vec![read(1, 5, false), read(2, 9, true), read(3, 1, false)];
+    let body = Bytes::from_static(b"[one,two,three]");
+    let spans = [1..4, 5..8, 9..14];
+    answers.keep(&who, ASKED, &entries, &spans, Timestamp(12_300), &body);
+    let last = answers.last(&who).expect("kept");
+    let key = |n| ChatKey::from_random(n, 2, 3);
+    let (k1, k2, k3, k4) = (key(1), key(2), key(3), key(4));
+
+    let asked = [
+        Some((&k3, EventId(1))),
+        None,
+        Some((&k1, EventId(5))),
+        Some((&k2, EventId(9))),
+        Some((&k1, EventId(6))),
+        Some((&k4, EventId(5))),
+    ];
+    let items = last.items_for(&who, Timestamp(12_999), asked.into_iter());
+
+    let shown: Vec<_> = items
+        .iter()
+        .map(|i| i.as_ref().map(|i| (&i.bytes[..], i.revision)))
+        .collect();
+    let revision = |e: &ChatEntry| match e {
+        ChatEntry::Read { read, .. } => read.chat.revision,
+        _ => unreachable!("only reads here"),
+    };
+    assert_eq!(
+        shown,
+        vec![
+            Some((&b"three"[..], revision(&entries[2]))),
+            None,
+            Some((&b"one"[..], revision(&entries[0]))),
+            Some((&b"two"[..], revision(&entries[1]))),
+            None,
+            None,
+        ],
+        "another order takes each chat's own item; another cursor, a refused key and a chat \
+         not shown take none"
+    );
+    assert_eq!(
+        items[3].as_ref().map(|i| i.valid_until),
+        Some(Some(Timestamp(13_000)))
+    );
+
+    let late = last.items_for(&who, Timestamp(13_000), asked.into_iter());
+    assert!(late[3].is_none(), "an accepted chat's duration moved");
+    assert!(late[0].is_some() && late[2].is_some());
+    for other in [
+        poller(&account, 7, "http://h", Format::Xml),
+        poller(&account, 7, "http://other", Format::Json),
+    ] {
+        let items = last.items_for(&other, Timestamp(12_999), asked.into_iter());
+        assert!(items.iter().all(Option::is_none), "{other:?}");
+    }
 }
