@@ -144,9 +144,10 @@ pub async fn get_chats(
     };
     // Any other poll takes each chat the last answer showed, and the engine says has not
     // moved, from that answer; only the others are read ("session 16").
+    // A read that may wait reads every chat (`unchanged_each` would say so for each).
     let mut kept = match &last {
-        Some(last) => last.items_for(&who, now, asked.chats()),
-        None => Vec::new(),
+        Some(last) if wait.is_zero() => last.items_for(&who, now, asked.chats()),
+        _ => Vec::new(),
     };
     let shown = kept.iter().zip(asked.chats()).filter_map(|(item, chat)| {
         let (item, (key, _)) = item.as_ref().zip(chat)?;

@@ -6,10 +6,11 @@
 //! - (b) cursors one event back: each chat answers exactly one event (its last line), every
 //!   time, with no writes during the run. Each connection asks for the chats in an order of
 //!   its own (rotated by its index), so a poll is almost never the agent session's last one
-//!   again: like a poll that finds news, it is read, paired and assembled, not answered with
-//!   the session's kept answer (which serves a repeated, unchanged poll: that is (a)'s case;
-//!   docs/performance.md, "session 15"). The chats' rendered fragments stay cached, as they
-//!   would for every chat but the one with news.
+//!   again and is not answered with the session's kept body (which serves a repeated,
+//!   unchanged poll: that is (a)'s case; docs/performance.md, "session 15"). Since session 16
+//!   the server takes each chat that has not moved from the session's last answer (another
+//!   connection's) and assembles the body from those items; no chat is read. A chat with
+//!   news would be read and its fragment rendered on top of this.
 //! - (c) (a) over chats with `history_lines` lines each against (a) over the short chats, in
 //!   alternating rounds; the ratio of their request rates is the history's cost.
 

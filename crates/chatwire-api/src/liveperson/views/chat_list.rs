@@ -228,3 +228,48 @@ pub fn list_document(
     body.extend_from_slice(&tail);
     (Bytes::from(body), spans)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(texts: &[&'static str]) -> Vec<Bytes> {
+        texts
+            .iter()
+            .map(|t| Bytes::from_static(t.as_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn the_document_puts_separators_between_items_and_says_where_each_lies() {
+        let cases = [
+            (Format::Json, vec![], r#"{"chats":{}}"#.to_owned()),
+            (
+                Format::Json,
+                vec!["{}"],
+                r#"{"chats":{"chat":[{}]}}"#.to_owned(),
+            ),
+            (
+                Format::Json,
+                vec!["{\"a\":1}", "{}", "{\"c\":3}"],
+                r#"{"chats":{"chat":[{"a":1},{},{"c":3}]}}"#.to_owned(),
+            ),
+            (Format::Xml, vec![], format!("{XML_DECLARATION}<chats/>")),
+            (
+                Format::Xml,
+                vec!["<chat>1</chat>", "<chat/>"],
+                format!("{XML_DECLARATION}<chats><chat>1</chat><chat/></chats>"),
+            ),
+        ];
+        for (format, texts, expected) in cases {
+            let parts = items(&texts);
+
+            let (body, spans) = list_document("chats", "chat", &parts, format);
+
+            assert_eq!(std::str::from_utf8(&body).ok(), Some(expected.as_str()));
+            let shown: Vec<&[u8]> = spans.iter().map(|s| &body[s.clone()]).collect();
+            let asked: Vec<&[u8]> = parts.iter().map(|p| &p[..]).collect();
+            assert_eq!(shown, asked, "{format:?} {texts:?}");
+        }
+    }
+}

@@ -1,11 +1,12 @@
-//! A multi-chat poll asked again: whether every chat still shows what the last answer showed,
-//! decided without reading a page.
+//! A multi-chat poll answered from the last answer: whether every chat (or each chat) still
+//! shows what the last answer showed, decided without reading a page.
 //!
 //! Why: an agent console polls the same chats with the same cursors every few seconds, and
 //! most polls find nothing new. A dialect that kept its last answer with each chat's revision
 //! asks here whether any chat moved; when none did, the answer it kept is what a read would
 //! render again, and no page, view or pairing is built (docs/performance.md, "Issue 18,
-//! session 15").
+//! session 15"). A poll of other chats or cursors, or in another order, asks the same of each
+//! chat it shares with the last answer and reads only the others ("session 16").
 //!
 //! Access is decided as a read decides it: only the early answer of the full check
 //! ([`Reader::plainly_reads`]) lets a chat through; a chat needing the full check answers
@@ -54,6 +55,10 @@ impl Engine {
         let Some(mut still) = self.still_shows(caller, wait) else {
             return shown.map(|_| false).collect();
         };
+        let mut shown = shown.peekable();
+        if shown.peek().is_none() {
+            return Vec::new();
+        }
         let held = self
             .0
             .live

@@ -6,8 +6,9 @@
 //! the rest of building the answer: a fragment lookup per chat and copying every fragment into
 //! one ~150 KB body per poll (docs/performance.md, "Issue 18, session 13").
 //!
-//! The answer is its fragments in the order asked between a fixed head and tail, so it is a
-//! pure function of what each fragment depends on (see [`super::FragmentCache`]). The entry
+//! The answer is its chats' items in the order asked between a fixed head and tail (with
+//! commas between them in JSON), each item a fragment or a slice of the answer before, so it is
+//! a pure function of what each item depends on (see [`super::FragmentCache`]). The entry
 //! keeps, per chat, the key, the cursor, the revision and until when its `duration` stays the
 //! same; a hit needs the same reader (account, agent session, base URL, format), the same
 //! chats in the same order, every one read successfully, and every one still at its revision
@@ -118,7 +119,9 @@ impl LastAnswer {
         asked: impl Iterator<Item = Option<(&'k ChatKey, EventId)>>,
     ) -> Vec<Option<KeptItem>> {
         let a = &self.0;
-        let usable = a.writes_for(who);
+        // An answer kept after `now` (a poll of the session that answered meanwhile) shows
+        // `duration` at a later time than this poll's other items would.
+        let usable = a.writes_for(who) && a.at <= now;
         // Asked chats usually come in the kept order, or rotated: search from where the last
         // match was, so each lookup is one comparison then.
         let mut at = 0;
@@ -189,6 +192,8 @@ struct Answer {
     query: Box<str>,
     wait: Duration,
     body: Bytes,
+    /// The `now` it was rendered at.
+    at: Timestamp,
 }
 
 impl Answer {
@@ -302,7 +307,11 @@ impl PollAnswers {
                 })
             })
             .collect::<Option<Vec<_>>>()
-            .filter(|chats| chats.len() == entries.len() && len <= self.max_bytes / 4);
+            .filter(|chats| {
+                chats.len() == entries.len()
+                    && chats.iter().all(|s| s.span.end <= body.len())
+                    && len <= self.max_bytes / 4
+            });
         let answer = chats
             .map(|chats| Answer {
                 account: who.account.clone(),
@@ -313,6 +322,7 @@ impl PollAnswers {
                 query: query.raw.into(),
                 wait: query.wait,
                 body: body.clone(),
+                at: now,
             })
             .map(Arc::new);
         let mut answers = lock(&self.answers);

@@ -345,6 +345,11 @@ fn another_poll_takes_each_chat_the_last_answer_showed_from_the_same_cursor() {
         Some(Some(Timestamp(13_000)))
     );
 
+    let earlier = last.items_for(&who, Timestamp(12_000), asked.into_iter());
+    assert!(
+        earlier.iter().all(Option::is_none),
+        "kept after this poll's time: its durations are of a later time"
+    );
     let late = last.items_for(&who, Timestamp(13_000), asked.into_iter());
     assert!(late[3].is_none(), "an accepted chat's duration moved");
     assert!(late[0].is_some() && late[2].is_some());
