@@ -16,6 +16,23 @@ async fn accepted_chat(app: &TestApp, agent: &Agent) -> String {
     key_of(&visitor).to_owned()
 }
 
+/// The chat's visitor says "hello?" (with the demo app key).
+async fn visitor_says_hello(app: &TestApp, key: &str) {
+    let said = app
+        .client
+        .post(format!(
+            "{}/api/account/1000/chat/{key}/events.json",
+            app.address
+        ))
+        .header("authorization", "LivePerson appKey=demo-app-key")
+        .header(ACCEPT, "application/json")
+        .json(&json!({"event": {"@type": "line", "text": "hello?", "textType": "plain"}}))
+        .send()
+        .await
+        .expect("visitor line");
+    assert_eq!(said.status(), 201);
+}
+
 async fn poll(app: &TestApp, agent: &Agent, key: &str, from: u32) -> Value {
     let url = format!(
         "{}/chat?chatSessionKeys={key}&fromEventIds={from}",
@@ -57,19 +74,7 @@ async fn a_repeated_poll_shows_every_change_made_since_the_last_one() {
         .await;
     assert_eq!(typing.status(), 201);
     let after_typing = poll(&app, &agent, &key, next).await;
-    let said = app
-        .client
-        .post(format!(
-            "{}/api/account/1000/chat/{key}/events.json",
-            app.address
-        ))
-        .header("authorization", "LivePerson appKey=demo-app-key")
-        .header(ACCEPT, "application/json")
-        .json(&json!({"event": {"@type": "line", "text": "hello?", "textType": "plain"}}))
-        .send()
-        .await
-        .expect("visitor line");
-    assert_eq!(said.status(), 201);
+    visitor_says_hello(&app, &key).await;
     let after_line = poll(&app, &agent, &key, next).await;
 
     // Assert
@@ -187,19 +192,7 @@ async fn another_poll_of_the_same_chats_shows_each_in_its_place_and_every_change
     // Act: the other order; then a visitor line in `a` and that order again; then `a` from
     // another cursor beside a key that is not a chat.
     let swapped = poll_many(&app, &agent, &[(&b, 0), (&a, 0)]).await;
-    let said = app
-        .client
-        .post(format!(
-            "{}/api/account/1000/chat/{a}/events.json",
-            app.address
-        ))
-        .header("authorization", "LivePerson appKey=demo-app-key")
-        .header(ACCEPT, "application/json")
-        .json(&json!({"event": {"@type": "line", "text": "hello?", "textType": "plain"}}))
-        .send()
-        .await
-        .expect("visitor line");
-    assert_eq!(said.status(), 201);
+    visitor_says_hello(&app, &a).await;
     let after_line = poll_many(&app, &agent, &[(&b, 0), (&a, 0)]).await;
     let moved = poll_many(&app, &agent, &[(&a, 1_000), ("nope", 0), (&b, 0)]).await;
 
