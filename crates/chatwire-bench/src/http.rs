@@ -3,6 +3,9 @@
 //! possible on a machine it shares with the server it measures. The same client drives
 //! chatwire and the baseline server, so both numbers carry the same client cost.
 //!
+//! [`H2Conn`] is HTTP/2 in clear (prior knowledge), one connection shared by many tasks, one
+//! stream each: (e) parks many long-polls on few connections with it (`--h2-streams`).
+//!
 //! Provisioning (logins, chat creation) uses `reqwest` instead (see `provision`): it is not
 //! measured.
 
@@ -11,10 +14,11 @@ use std::net::{SocketAddr, ToSocketAddrs as _};
 use anyhow::{Context as _, Result, anyhow, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
-use hyper::client::conn::http1::SendRequest;
+use hyper::body::Incoming;
+use hyper::client::conn::{http1, http2};
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
-use hyper::{Method, Request, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpStream;
 
 /// Where requests go: the socket address and the `http://host:port` prefix of the links the
@@ -76,6 +80,16 @@ impl Req {
         }
     }
 
+    /// `GET path` without a bearer (`/metrics`, `/healthz`).
+    pub(crate) fn get_anon(path: impl Into<String>) -> Self {
+        Self {
+            method: Method::GET,
+            path: path.into(),
+            bearer: None,
+            body: Bytes::new(),
+        }
+    }
+
     /// `POST path` with a JSON body and the agent's bearer.
     pub(crate) fn post_json(path: impl Into<String>, bearer: &str, body: String) -> Self {
         Self {
@@ -122,18 +136,15 @@ pub(crate) struct Reply {
 
 /// One keep-alive connection.
 pub(crate) struct Conn {
-    sender: SendRequest<Full<Bytes>>,
+    sender: http1::SendRequest<Full<Bytes>>,
     host: HeaderValue,
 }
 
 impl Conn {
     /// Connects (`TCP_NODELAY`) and performs the HTTP/1.1 handshake.
     pub(crate) async fn open(target: &Target) -> Result<Self> {
-        let stream = TcpStream::connect(target.addr)
-            .await
-            .with_context(|| format!("connecting to {}", target.addr))?;
-        stream.set_nodelay(true)?;
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        let stream = connect(target).await?;
+        let (sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
         // The connection task ends when the server closes or the sender is dropped.
         tokio::spawn(async move {
             let _closed = conn.await;
@@ -146,34 +157,84 @@ impl Conn {
 
     /// Sends `req` and reads the whole response.
     pub(crate) async fn send(&mut self, req: &Req) -> Result<Reply> {
-        let mut builder = Request::builder()
-            .method(req.method.clone())
-            .uri(req.path.as_str())
-            .header(HOST, self.host.clone());
-        if let Some(b) = &req.bearer {
-            builder = builder.header(AUTHORIZATION, b.clone());
-        }
-        if !req.body.is_empty() {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        }
-        let request = builder.body(Full::new(req.body.clone()))?;
+        let request = request(req, req.path.as_str(), Some(&self.host))?;
         self.sender.ready().await?;
-        let resp = self.sender.send_request(request).await?;
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let content_type = resp.headers().get(CONTENT_TYPE).cloned();
-        let body = resp.into_body().collect().await?.to_bytes();
-        Ok(Reply {
-            status,
-            location,
-            content_type,
-            body,
+        read(self.sender.send_request(request).await?).await
+    }
+}
+
+/// One HTTP/2 connection in clear (prior knowledge); clones share it, each request is a
+/// stream of its own. The server caps the streams open at once (hyper's default: 200); a
+/// request beyond the cap waits inside the client for a stream to close.
+#[derive(Clone)]
+pub(crate) struct H2Conn {
+    sender: http2::SendRequest<Full<Bytes>>,
+    base: String,
+}
+
+impl H2Conn {
+    /// Connects (`TCP_NODELAY`) and performs the HTTP/2 handshake.
+    pub(crate) async fn open(target: &Target) -> Result<Self> {
+        let stream = connect(target).await?;
+        let (sender, conn) = http2::handshake(TokioExecutor::new(), TokioIo::new(stream)).await?;
+        tokio::spawn(async move {
+            let _closed = conn.await;
+        });
+        Ok(Self {
+            sender,
+            base: target.base.clone(),
         })
     }
+
+    /// Sends `req` on a stream of its own and reads the whole response.
+    pub(crate) async fn send(&mut self, req: &Req) -> Result<Reply> {
+        // HTTP/2 carries the scheme and authority as pseudo-headers: the URI is absolute.
+        let uri = format!("{}{}", self.base, req.path);
+        let request = request(req, &uri, None)?;
+        self.sender.ready().await?;
+        read(self.sender.send_request(request).await?).await
+    }
+}
+
+async fn connect(target: &Target) -> Result<TcpStream> {
+    let stream = TcpStream::connect(target.addr)
+        .await
+        .with_context(|| format!("connecting to {}", target.addr))?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// `req` as a hyper request to `uri`, with `Host` when given (HTTP/1.1).
+fn request(req: &Req, uri: &str, host: Option<&HeaderValue>) -> Result<Request<Full<Bytes>>> {
+    let mut builder = Request::builder().method(req.method.clone()).uri(uri);
+    if let Some(host) = host {
+        builder = builder.header(HOST, host.clone());
+    }
+    if let Some(b) = &req.bearer {
+        builder = builder.header(AUTHORIZATION, b.clone());
+    }
+    if !req.body.is_empty() {
+        builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    Ok(builder.body(Full::new(req.body.clone()))?)
+}
+
+/// Reads the status, the headers kept and the whole body.
+async fn read(resp: Response<Incoming>) -> Result<Reply> {
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let content_type = resp.headers().get(CONTENT_TYPE).cloned();
+    let body = resp.into_body().collect().await?.to_bytes();
+    Ok(Reply {
+        status,
+        location,
+        content_type,
+        body,
+    })
 }
 
 #[cfg(test)]

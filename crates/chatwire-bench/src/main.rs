@@ -134,6 +134,10 @@ struct RunArgs {
     /// Seconds (e) keeps its polls parked before appending (time to profile the server).
     #[arg(long, default_value_t = 0)]
     hold_parked: u64,
+    /// (e) parks its polls over HTTP/2 in clear, this many streams to a connection (at most
+    /// the server's cap, 200), instead of one HTTP/1.1 connection each (0, the default).
+    #[arg(long, default_value_t = 0)]
+    h2_streams: usize,
     /// (e) parks its polls without reading each chat first (the first wake-up of each chat
     /// then loads its tail from the database).
     #[arg(long)]
@@ -206,6 +210,7 @@ async fn run(args: RunArgs) -> Result<()> {
         waiters_per_chat: args.waiters_per_chat,
         hold_parked: Duration::from_secs(args.hold_parked),
         cold_tails: args.cold_tails,
+        h2_streams: args.h2_streams,
         wake_under_writers: args.wake_under_writers,
         disk: args.data_dir.clone().unwrap_or_else(std::env::temp_dir),
         scale: scenarios::scale::ScaleSizes {

@@ -52,6 +52,9 @@ pub(crate) struct Sizes {
     pub(crate) hold_parked: Duration,
     /// (e) parks without reading the chats first.
     pub(crate) cold_tails: bool,
+    /// (e) parks over HTTP/2, this many streams to a connection (0: one HTTP/1.1 connection
+    /// per poll).
+    pub(crate) h2_streams: usize,
     /// (d)-style writers appending beside (e)'s wake-ups (0: none).
     pub(crate) wake_under_writers: usize,
     /// Where (d)'s bare SQLite baseline writes: the server's disk.

@@ -1,6 +1,8 @@
 //! (e): `waiters` long-polls parked at once (`GET {chat}/events?from=next&wait=60`, each on its
 //! own connection, `waiters_per_chat` per chat), then one line appended to each chat in turn
-//! (one writer, one append at a time). Measured:
+//! (one writer, one append at a time). With `--h2-streams N` the polls go over HTTP/2, N
+//! streams to a connection, so that more polls than the file limit allows connections can
+//! park. Measured:
 //! - the server's RSS before parking, with every poll parked, after they all answered, and its
 //!   peak;
 //! - wake-up latency: from sending the append to each parked poll's complete response. It
@@ -25,7 +27,7 @@ use tokio::sync::Semaphore;
 
 use super::Ctx;
 use crate::background::{Background, Done};
-use crate::http::{Conn, Req};
+use crate::http::{Conn, H2Conn, Req, Target};
 use crate::load::counter;
 use crate::procstat::{CpuClock, Memory, open_file_limit};
 use crate::provision::{Chat, fill, line_body};
@@ -107,10 +109,19 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     let waiters = ctx.sizes.waiters;
     let per_chat = ctx.sizes.waiters_per_chat.max(1);
     let n_chats = waiters.div_ceil(per_chat);
+    let streams = ctx.sizes.h2_streams;
+    let connections = if streams > 0 {
+        waiters.div_ceil(streams)
+    } else {
+        waiters
+    };
     if let Some(limit) = open_file_limit()
-        && limit < waiters as u64 + 256
+        && limit < connections as u64 + 256
     {
-        bail!("the open-file limit is {limit}; (e) needs {waiters} + 256: raise `ulimit -n`");
+        bail!(
+            "the open-file limit is {limit}; (e) needs {connections} + 256: raise `ulimit -n` \
+             or park over HTTP/2 (`--h2-streams`)"
+        );
     }
     let mut chats = ctx.agent.open_chats(n_chats, "(e) opening chats").await?;
     fill(
@@ -134,6 +145,7 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     let connected = Arc::new(AtomicUsize::new(0));
     let answered = Arc::new(AtomicUsize::new(0));
     let gate = Arc::new(Semaphore::new(256));
+    let shared = open_h2(&ctx.target, connections, streams).await?;
     let bar = counter("(e) parking long-polls", waiters as u64);
     let mut tasks = Vec::with_capacity(waiters);
     for w in 0..waiters {
@@ -145,6 +157,7 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
             ),
             &ctx.agent.bearer,
         );
+        let h2 = shared.get(w / streams.max(1)).cloned();
         let (target, connected, answered, gate, bar) = (
             ctx.target.clone(),
             Arc::clone(&connected),
@@ -153,13 +166,22 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
             bar.clone(),
         );
         tasks.push(tokio::spawn(async move {
-            let mut conn = {
-                let _permit = gate.acquire().await?;
-                Conn::open(&target).await?
+            let reply = match h2 {
+                Some(mut h2) => {
+                    connected.fetch_add(1, Ordering::Relaxed);
+                    bar.inc(1);
+                    h2.send(&req).await?
+                }
+                None => {
+                    let mut conn = {
+                        let _permit = gate.acquire().await?;
+                        Conn::open(&target).await?
+                    };
+                    connected.fetch_add(1, Ordering::Relaxed);
+                    bar.inc(1);
+                    conn.send(&req).await?
+                }
             };
-            connected.fetch_add(1, Ordering::Relaxed);
-            bar.inc(1);
-            let reply = conn.send(&req).await?;
             let at = Instant::now();
             answered.fetch_add(1, Ordering::Relaxed);
             Ok::<_, anyhow::Error>(Woken {
@@ -181,6 +203,20 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     bar.finish_and_clear();
+    // Connected is not parked (an HTTP/2 stream may still wait for the server's stream cap):
+    // the server's own gauge says when every poll waits.
+    let mut metrics = Conn::open(&ctx.target).await?;
+    loop {
+        let waiting = parked_waiters(&mut metrics).await?;
+        if waiting >= waiters as u64 {
+            break;
+        }
+        if parking.elapsed() > Duration::from_secs(60) {
+            bail!("only {waiting} of {waiters} polls parked in 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(metrics);
     let parked = settle(pid).await;
     if !ctx.sizes.hold_parked.is_zero() {
         eprintln!(
@@ -273,7 +309,12 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     let row = Row {
         id: "e".into(),
         what: format!(
-            "{waiters} parked long-polls ({per_chat}/chat), append{} → response{}",
+            "{waiters} parked long-polls ({per_chat}/chat{}), append{} → response{}",
+            if streams > 0 {
+                format!(", HTTP/2, {streams} to a connection")
+            } else {
+                String::new()
+            },
             if ctx.peer.is_some() {
                 " on the peer node"
             } else {
@@ -330,6 +371,40 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
+/// `connections` HTTP/2 connections when `streams` is set (each carries `streams` polls),
+/// else none (every poll opens its own HTTP/1.1 connection).
+async fn open_h2(target: &Target, connections: usize, streams: usize) -> Result<Vec<H2Conn>> {
+    if streams == 0 {
+        return Ok(Vec::new());
+    }
+    let mut conns = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        conns.push(H2Conn::open(target).await?);
+    }
+    Ok(conns)
+}
+
+/// The server's `chatwire_parked_waiters` gauge (`/metrics`).
+async fn parked_waiters(conn: &mut Conn) -> Result<u64> {
+    let reply = conn.send(&Req::get_anon("/metrics")).await?;
+    if reply.status != StatusCode::OK {
+        bail!("/metrics: {}", reply.status);
+    }
+    gauge(
+        &String::from_utf8_lossy(&reply.body),
+        "chatwire_parked_waiters",
+    )
+    .ok_or_else(|| anyhow::anyhow!("/metrics has no chatwire_parked_waiters"))
+}
+
+/// The value of the unlabelled series `name` in Prometheus text.
+fn gauge(text: &str, name: &str) -> Option<u64> {
+    text.lines().find_map(|line| {
+        let value = line.strip_prefix(name)?.strip_prefix(' ')?;
+        value.trim().parse::<f64>().ok().map(|v| v as u64)
+    })
+}
+
 /// With `--wake-under-writers N`: N of (d)'s writers on chats of their own, spread over every
 /// node, already at pace (2 s lead-in) when this returns.
 async fn writers_beside(ctx: &Ctx) -> Result<Option<Background>> {
@@ -347,4 +422,18 @@ async fn writers_beside(ctx: &Ctx) -> Result<Option<Background>> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     load.mark();
     Ok(Some(load))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gauge;
+
+    #[test]
+    fn the_gauge_is_read_from_its_own_unlabelled_line() {
+        let text = "# HELP chatwire_parked_waiters Parked\n\
+                    chatwire_parked_waiters_total 9\n\
+                    chatwire_parked_waiters 10000\n";
+        assert_eq!(gauge(text, "chatwire_parked_waiters"), Some(10_000));
+        assert_eq!(gauge(text, "chatwire_chats"), None);
+    }
 }
