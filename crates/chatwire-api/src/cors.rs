@@ -9,12 +9,12 @@
 //! The static files of the widget (`/widget.js`, `/ui/…`) are public and answered to any
 //! origin by [`crate::web`]. docs/ui.md has the rules and why.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chatwire_engine::core::AccountId;
 
+use crate::http::around::{Around, Before};
 use crate::http::query::Query;
 use crate::{ApiError, AppState};
 
@@ -30,47 +30,77 @@ const MAX_AGE: &str = "600";
 
 /// Middleware: answers preflights and refuses cross-origin requests the app key does not
 /// allow; adds the CORS headers to the answers of allowed ones.
-pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(origin) = origin_of(req.headers()) else {
-        return next.run(req).await;
-    };
-    if is_same_origin(&state, &req, &origin) || is_public_file(req.uri().path()) {
-        return next.run(req).await;
-    }
-    let path = req.uri().path().to_owned();
-    let preflight = req.method() == Method::OPTIONS
-        && req
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let allowed = match visitor_account(&path) {
-        Some(account) => {
-            let query = Query::parse(req.uri().query().unwrap_or(""));
-            // A preflight carries no credentials: only an `appKey` in its URL names a key.
-            let key = crate::http::auth::app_key(req.headers(), &query, !preflight);
-            match state
-                .engine
+#[derive(Clone)]
+pub struct Enforce(pub AppState);
+
+impl Around for Enforce {
+    /// The origin to allow on the answer; `None` when the request is not cross-origin.
+    type Carry = Option<String>;
+
+    fn before(&self, req: &mut Request) -> Before<Option<String>> {
+        let state = &self.0;
+        let Some(origin) = origin_of(req.headers()) else {
+            return Before::Go(None);
+        };
+        if is_same_origin(state, req, &origin) || is_public_file(req.uri().path()) {
+            return Before::Go(None);
+        }
+        let path = req.uri().path().to_owned();
+        let preflight = req.method() == Method::OPTIONS
+            && req
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let Some(account) = visitor_account(&path) else {
+            return match decide(false, origin, &path, req.headers(), preflight) {
+                Ok(origin) => Before::Go(origin),
+                Err(answer) => Before::Answer(*answer),
+            };
+        };
+        let query = Query::parse(req.uri().query().unwrap_or(""));
+        // A preflight carries no credentials: only an `appKey` in its URL names a key.
+        let key = crate::http::auth::app_key(req.headers(), &query, !preflight);
+        // Only a cross-origin call of the visitor API waits for the engine, with copies of what
+        // an answer needs; the routes get the request once it is allowed.
+        let (engine, headers) = (state.engine.clone(), req.headers().clone());
+        Before::Check(Box::pin(async move {
+            let allowed = engine
                 .origin_allowed(&account, key.as_deref(), &origin)
                 .await
-            {
-                Ok(allowed) => allowed,
-                Err(e) => return refusal(&path, req.headers(), &e.into()),
-            }
+                .map_err(|e| refusal(&path, &headers, &e.into()))?;
+            decide(allowed, origin, &path, &headers, preflight).map_err(|answer| *answer)
+        }))
+    }
+
+    fn after(&self, origin: Option<String>, mut response: Response) -> Response {
+        if let Some(origin) = origin {
+            allow(response.headers_mut(), &origin);
         }
-        None => false,
-    };
+        response
+    }
+}
+
+/// What a cross-origin request gets once it is known whether its origin is `allowed`: a
+/// refusal, a preflight's answer, or `Ok` with the origin to allow on the routes' answer.
+fn decide(
+    allowed: bool,
+    origin: String,
+    path: &str,
+    headers: &HeaderMap,
+    preflight: bool,
+) -> Result<Option<String>, Box<Response>> {
     if !allowed {
         let why = ApiError::Forbidden(format!(
             "origin {origin} may not call {path}: only the visitor API accepts cross-origin \
              requests, from the origins the app key allows (allowedOrigins)"
         ));
-        let mut response = refusal(&path, req.headers(), &why);
+        let mut response = refusal(path, headers, &why);
         // A page of a refused origin may read why (no data is in it), so the widget can say
         // "this site is not allowed" instead of a bare network error. Only for a simple
         // request: a refused preflight stops the browser anyway.
-        if !preflight && visitor_account(&path).is_some() {
+        if !preflight && visitor_account(path).is_some() {
             allow(response.headers_mut(), &origin);
         }
-        return response;
+        return Err(Box::new(response));
     }
     if preflight {
         let mut response = StatusCode::NO_CONTENT.into_response();
@@ -88,11 +118,9 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
             header::ACCESS_CONTROL_MAX_AGE,
             HeaderValue::from_static(MAX_AGE),
         );
-        return response;
+        return Err(Box::new(response));
     }
-    let mut response = next.run(req).await;
-    allow(response.headers_mut(), &origin);
-    response
+    Ok(Some(origin))
 }
 
 /// The `Origin` header, when the browser sent one.

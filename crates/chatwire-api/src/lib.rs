@@ -38,6 +38,7 @@ pub mod trace;
 pub mod web;
 pub mod webhook_payloads;
 
+use crate::http::around::AroundLayer;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -57,7 +58,7 @@ pub fn app(state: AppState) -> Router {
         .service(
             liveperson::router()
                 .layer(DefaultBodyLimit::max(limits.liveperson_body_bytes))
-                .layer(axum::middleware::from_fn(trace::record_route))
+                .layer(AroundLayer(trace::RecordRoute))
                 .with_state(state.clone()),
         );
     Router::new()
@@ -69,17 +70,11 @@ pub fn app(state: AppState) -> Router {
         // (`/api/account/…`, `/csdr/…`); what they do not match falls through to LivePerson.
         .merge(superoffice::router().layer(DefaultBodyLimit::max(limits.superoffice_body_bytes)))
         .fallback_service(liveperson)
-        .layer(axum::middleware::from_fn_with_state(limits, limits::enforce))
+        .layer(AroundLayer(limits::Enforce(limits)))
         // Before the limits layer would answer an `OPTIONS` preflight with 405.
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            cors::enforce,
-        ))
+        .layer(AroundLayer(cors::Enforce(state.clone())))
         // Outermost, so refusals of the limits layer are logged and counted too.
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            trace::access,
-        ))
+        .layer(AroundLayer(trace::Access(state.clone())))
         .with_state(state)
 }
 

@@ -1,4 +1,4 @@
-//! Request limits checked before routing ([`RequestLimits`], [`enforce`]) and the one place
+//! Request limits checked before routing ([`RequestLimits`], [`Enforce`]) and the one place
 //! that knows which dialect a path belongs to ([`dialect_of`], [`error_for`]), so a refusal made
 //! outside a dialect's router (URI or head too large, a framework 405 on `/healthz`) still
 //! answers in the caller's error format.
@@ -10,11 +10,11 @@
 //!
 //! What it must not do: decide anything about chats; it only measures requests.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::http::around::{Around, Before};
 use crate::http::error::ApiError;
 use crate::http::negotiate::Format;
 
@@ -107,72 +107,84 @@ pub fn head_bytes(req: &Request) -> usize {
 /// Middleware: refuses requests over the head limits in the caller's dialect, and gives any
 /// error answer that left the router without a body (a framework 405 outside the dialects)
 /// the caller's error envelope, keeping its status.
-pub async fn enforce(State(limits): State<RequestLimits>, req: Request, next: Next) -> Response {
-    let target_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
-    let refusal = if target_len > limits.max_uri_bytes {
-        Some((
-            StatusCode::URI_TOO_LONG,
-            format!(
-                "the request URI is {target_len} bytes, at most {} are accepted",
-                limits.max_uri_bytes
-            ),
-        ))
-    } else if req.headers().len() > limits.max_headers {
-        Some((
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            format!(
-                "the request has {} header fields, at most {} are accepted",
-                req.headers().len(),
-                limits.max_headers
-            ),
-        ))
-    } else {
-        let head = head_bytes(&req);
-        (head > limits.max_header_bytes).then(|| {
-            (
+#[derive(Debug, Clone, Copy)]
+pub struct Enforce(pub RequestLimits);
+
+impl Around for Enforce {
+    /// Cheap clones (a shared buffer and one header value) kept only to render a bare error.
+    type Carry = (Uri, Option<HeaderValue>);
+
+    fn before(&self, req: &mut Request) -> Before<Self::Carry> {
+        let limits = &self.0;
+        let target_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+        let refusal = if target_len > limits.max_uri_bytes {
+            Some((
+                StatusCode::URI_TOO_LONG,
+                format!(
+                    "the request URI is {target_len} bytes, at most {} are accepted",
+                    limits.max_uri_bytes
+                ),
+            ))
+        } else if req.headers().len() > limits.max_headers {
+            Some((
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
                 format!(
-                    "the request head is {head} bytes, at most {} are accepted",
-                    limits.max_header_bytes
+                    "the request has {} header fields, at most {} are accepted",
+                    req.headers().len(),
+                    limits.max_headers
                 ),
-            )
-        })
-    };
-    if let Some((status, message)) = refusal {
-        let e = ApiError::BadRequest(message);
-        return error_for(req.uri().path(), req.headers(), &e, status);
-    }
-    // Cheap clones (a shared buffer and one header value) kept only to render a bare error.
-    let uri = req.uri().clone();
-    let accept = req.headers().get(header::ACCEPT).cloned();
-    let resp = next.run(req).await;
-    let status = resp.status();
-    if (status.is_client_error() || status.is_server_error())
-        && !resp.headers().contains_key(header::CONTENT_TYPE)
-    {
-        let mut headers = HeaderMap::new();
-        if let Some(a) = accept {
-            headers.insert(header::ACCEPT, a);
-        }
-        let e = match status {
-            StatusCode::METHOD_NOT_ALLOWED => {
-                ApiError::NotFound("this method is not supported on this resource".into())
-            }
-            StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
-            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            s if s.is_server_error() => ApiError::Internal,
-            _ => ApiError::BadRequest("bad request".into()),
+            ))
+        } else {
+            let head = head_bytes(req);
+            (head > limits.max_header_bytes).then(|| {
+                (
+                    StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    format!(
+                        "the request head is {head} bytes, at most {} are accepted",
+                        limits.max_header_bytes
+                    ),
+                )
+            })
         };
-        let mut out = error_for(uri.path(), &headers, &e, status);
-        // Keep what the original answer said about how to proceed (`Allow` on a 405).
-        for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
-            if let Some(v) = resp.headers().get(&name) {
-                out.headers_mut().insert(name, v.clone());
-            }
+        if let Some((status, message)) = refusal {
+            let e = ApiError::BadRequest(message);
+            return Before::Answer(error_for(req.uri().path(), req.headers(), &e, status));
         }
-        return out;
+        Before::Go((
+            req.uri().clone(),
+            req.headers().get(header::ACCEPT).cloned(),
+        ))
     }
-    resp
+
+    fn after(&self, (uri, accept): Self::Carry, resp: Response) -> Response {
+        let status = resp.status();
+        if (status.is_client_error() || status.is_server_error())
+            && !resp.headers().contains_key(header::CONTENT_TYPE)
+        {
+            let mut headers = HeaderMap::new();
+            if let Some(a) = accept {
+                headers.insert(header::ACCEPT, a);
+            }
+            let e = match status {
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    ApiError::NotFound("this method is not supported on this resource".into())
+                }
+                StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                s if s.is_server_error() => ApiError::Internal,
+                _ => ApiError::BadRequest("bad request".into()),
+            };
+            let mut out = error_for(uri.path(), &headers, &e, status);
+            // Keep what the original answer said about how to proceed (`Allow` on a 405).
+            for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+                if let Some(v) = resp.headers().get(&name) {
+                    out.headers_mut().insert(name, v.clone());
+                }
+            }
+            return out;
+        }
+        resp
+    }
 }
 
 fn with_status(mut resp: Response, status: StatusCode) -> Response {

@@ -13,13 +13,13 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderValue, Method};
 use axum::response::Response;
-use tracing::Instrument as _;
+use tracing::Span;
 
 use crate::AppState;
+use crate::http::around::{Around, Before};
 
 /// The request id header, in and out.
 pub const REQUEST_ID: &str = "x-request-id";
@@ -67,45 +67,89 @@ fn is_token(id: &str) -> bool {
 
 /// The route template a nested router matched, carried out on the response (the LivePerson
 /// router runs as the fallback service, so the outer layer never sees its `MatchedPath`).
-pub async fn record_route(request: Request, next: Next) -> Response {
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let mut response = next.run(request).await;
-    if let Some(route) = route {
-        response.extensions_mut().insert(route);
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordRoute;
+
+impl Around for RecordRoute {
+    type Carry = Option<MatchedPath>;
+
+    fn before(&self, request: &mut Request) -> Before<Self::Carry> {
+        Before::Go(request.extensions().get::<MatchedPath>().cloned())
     }
-    response
+
+    fn after(&self, route: Self::Carry, mut response: Response) -> Response {
+        if let Some(route) = route {
+            response.extensions_mut().insert(route);
+        }
+        response
+    }
 }
 
-/// The access middleware (see the module docs).
-pub async fn access(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let outer_route = request.extensions().get::<MatchedPath>().cloned();
-    let id = state
-        .request_ids
-        .for_request(request.headers().get(REQUEST_ID));
-    let span = tracing::info_span!("request", request_id = %id);
-    let mut response = next.run(request).instrument(span).await;
-    let elapsed = started.elapsed();
-    let route = outer_route
-        .as_ref()
-        .or_else(|| response.extensions().get::<MatchedPath>())
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
-    let status = response.status().as_u16();
-    state
-        .metrics
-        .record_request(method.as_str(), &route, status, elapsed);
-    let ms = elapsed.as_secs_f64() * 1000.0;
-    if route == "/healthz" || route == "/metrics" {
-        tracing::debug!(target: "chatwire::access", %method, %route, status, ms, request_id = %id, "request");
-    } else {
-        tracing::info!(target: "chatwire::access", %method, %route, status, ms, request_id = %id, "request");
+/// The access layer (see the module docs); the outermost of the app.
+#[derive(Clone)]
+pub struct Access(pub AppState);
+
+/// What the access layer keeps of a request while the routes run.
+pub struct Started {
+    started: Instant,
+    method: Method,
+    outer_route: Option<MatchedPath>,
+    id: String,
+    span: Span,
+}
+
+impl Around for Access {
+    type Carry = Started;
+
+    fn before(&self, request: &mut Request) -> Before<Started> {
+        let started = Instant::now();
+        let id = self
+            .0
+            .request_ids
+            .for_request(request.headers().get(REQUEST_ID));
+        let span = tracing::info_span!("request", request_id = %id);
+        Before::Go(Started {
+            started,
+            method: request.method().clone(),
+            outer_route: request.extensions().get::<MatchedPath>().cloned(),
+            id,
+            span,
+        })
     }
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID, value);
+
+    fn span(&self, carry: &Started) -> Span {
+        carry.span.clone()
     }
-    response
+
+    fn after(&self, carry: Started, mut response: Response) -> Response {
+        let Started {
+            started,
+            method,
+            outer_route,
+            id,
+            span: _,
+        } = carry;
+        let elapsed = started.elapsed();
+        let route = outer_route
+            .as_ref()
+            .or_else(|| response.extensions().get::<MatchedPath>())
+            .map_or("unmatched", MatchedPath::as_str)
+            .to_owned();
+        let status = response.status().as_u16();
+        self.0
+            .metrics
+            .record_request(method.as_str(), &route, status, elapsed);
+        let ms = elapsed.as_secs_f64() * 1000.0;
+        if route == "/healthz" || route == "/metrics" {
+            tracing::debug!(target: "chatwire::access", %method, %route, status, ms, request_id = %id, "request");
+        } else {
+            tracing::info!(target: "chatwire::access", %method, %route, status, ms, request_id = %id, "request");
+        }
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            response.headers_mut().insert(REQUEST_ID, value);
+        }
+        response
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@
 //! - [`query`]: the one decoder of query strings and form bodies.
 //! - [`path`]: path parameters every surface names the same way (account, chat key).
 //! - [`time`]: the ISO 8601 time format LivePerson and chatwire's own API write.
+//! - [`around`]: middleware in two halves, with small futures (every layer of the app).
 
+pub mod around;
 pub mod auth;
 pub mod error;
 pub mod negotiate;

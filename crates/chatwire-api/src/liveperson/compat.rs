@@ -9,10 +9,10 @@
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::wire::{Elem, KeyStyle, to_json, to_xml};
+use crate::http::around::{Around, Before};
 use crate::http::error::{ApiError, ErrorDetails};
 use crate::http::negotiate::Format;
 use crate::http::time::iso_millis;
@@ -137,34 +137,47 @@ pub fn render_error(e: &ApiError, format: Format) -> Response {
 #[derive(Debug, Clone, Copy)]
 pub struct DialectBody;
 
-/// Middleware: replaces any error response with the LivePerson envelope.
-pub async fn render_errors(req: Request, next: Next) -> Response {
-    let format = req
-        .extensions()
-        .get::<Format>()
-        .copied()
-        .unwrap_or_default();
-    let resp = next.run(req).await;
-    match resp.extensions().get::<ErrorDetails>() {
-        Some(details) => render_error(&details.error, format),
-        None if resp.extensions().get::<DialectBody>().is_some() => resp,
-        // Framework rejections (e.g. 405) carry no details: wrap them too.
-        None if resp.status().is_client_error() && resp.status() != StatusCode::NOT_MODIFIED => {
-            let e = match resp.status() {
-                StatusCode::METHOD_NOT_ALLOWED => {
-                    ApiError::NotFound("method not supported on this resource".into())
+/// Middleware: replaces any error response with the LivePerson envelope, in the format the
+/// request asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderErrors;
+
+impl Around for RenderErrors {
+    type Carry = Format;
+
+    fn before(&self, req: &mut Request) -> Before<Format> {
+        Before::Go(
+            req.extensions()
+                .get::<Format>()
+                .copied()
+                .unwrap_or_default(),
+        )
+    }
+
+    fn after(&self, format: Format, resp: Response) -> Response {
+        match resp.extensions().get::<ErrorDetails>() {
+            Some(details) => render_error(&details.error, format),
+            None if resp.extensions().get::<DialectBody>().is_some() => resp,
+            // Framework rejections (e.g. 405) carry no details: wrap them too.
+            None if resp.status().is_client_error()
+                && resp.status() != StatusCode::NOT_MODIFIED =>
+            {
+                let e = match resp.status() {
+                    StatusCode::METHOD_NOT_ALLOWED => {
+                        ApiError::NotFound("method not supported on this resource".into())
+                    }
+                    StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                    StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
+                    _ => ApiError::BadRequest("bad request".into()),
+                };
+                let mut out = render_error(&e, format);
+                if resp.status() == StatusCode::METHOD_NOT_ALLOWED {
+                    *out.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
                 }
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-                StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
-                _ => ApiError::BadRequest("bad request".into()),
-            };
-            let mut out = render_error(&e, format);
-            if resp.status() == StatusCode::METHOD_NOT_ALLOWED {
-                *out.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+                out
             }
-            out
+            None => resp,
         }
-        None => resp,
     }
 }
 

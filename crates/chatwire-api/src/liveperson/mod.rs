@@ -50,7 +50,7 @@ pub fn router() -> Router<AppState> {
         .fallback(not_found)
         .layer(axum::Extension(fragments))
         .layer(axum::Extension(answers))
-        .layer(axum::middleware::from_fn(compat::render_errors))
+        .layer(crate::http::around::AroundLayer(compat::RenderErrors))
 }
 
 /// Every LivePerson route.

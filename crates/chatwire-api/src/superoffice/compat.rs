@@ -6,11 +6,11 @@
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::xml;
+use crate::http::around::{Around, Before};
 use crate::http::error::{ApiError, ErrorDetails};
 use crate::http::negotiate::Format;
 
@@ -61,38 +61,48 @@ pub fn render_error(e: &ApiError, format: Format) -> Response {
     resp
 }
 
-/// Marks a response a handler wrote on purpose, so [`render_errors`] leaves it alone.
+/// Marks a response a handler wrote on purpose, so [`RenderErrors`] leaves it alone.
 #[derive(Debug, Clone, Copy)]
 pub struct DialectBody;
 
 /// Middleware: picks the format from `Accept`, then replaces any error response (handler
 /// errors and framework rejections such as 405) with the SuperOffice envelope.
-pub async fn render_errors(mut req: Request, next: Next) -> Response {
-    let format = Format::from_accept(req.headers()).unwrap_or_default();
-    req.extensions_mut().insert(format);
-    let resp = next.run(req).await;
-    if let Some(details) = resp.extensions().get::<ErrorDetails>() {
-        return render_error(&details.error, format);
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderErrors;
+
+impl Around for RenderErrors {
+    type Carry = Format;
+
+    fn before(&self, req: &mut Request) -> Before<Format> {
+        let format = Format::from_accept(req.headers()).unwrap_or_default();
+        req.extensions_mut().insert(format);
+        Before::Go(format)
     }
-    if resp.extensions().get::<DialectBody>().is_some() {
-        return resp;
+
+    fn after(&self, format: Format, resp: Response) -> Response {
+        if let Some(details) = resp.extensions().get::<ErrorDetails>() {
+            return render_error(&details.error, format);
+        }
+        if resp.extensions().get::<DialectBody>().is_some() {
+            return resp;
+        }
+        let status = resp.status();
+        if status.is_client_error() || status.is_server_error() {
+            let e = match status {
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    ApiError::NotFound("this method is not supported on this resource".into())
+                }
+                StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                s if s.is_server_error() => ApiError::Internal,
+                _ => ApiError::BadRequest("bad request".into()),
+            };
+            let mut out = render_error(&e, format);
+            *out.status_mut() = status;
+            return out;
+        }
+        resp
     }
-    let status = resp.status();
-    if status.is_client_error() || status.is_server_error() {
-        let e = match status {
-            StatusCode::METHOD_NOT_ALLOWED => {
-                ApiError::NotFound("this method is not supported on this resource".into())
-            }
-            StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
-            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            s if s.is_server_error() => ApiError::Internal,
-            _ => ApiError::BadRequest("bad request".into()),
-        };
-        let mut out = render_error(&e, format);
-        *out.status_mut() = status;
-        return out;
-    }
-    resp
 }
 
 #[cfg(test)]

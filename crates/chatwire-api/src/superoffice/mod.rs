@@ -56,7 +56,7 @@ use crate::routes::RouteTable;
 pub fn router() -> Router<AppState> {
     table()
         .into_router()
-        .layer(axum::middleware::from_fn(compat::render_errors))
+        .layer(crate::http::around::AroundLayer(compat::RenderErrors))
 }
 
 /// Every SuperOffice route, under both roots.
