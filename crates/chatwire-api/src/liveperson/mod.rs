@@ -48,9 +48,13 @@ pub fn router() -> Router<AppState> {
     table()
         .into_router()
         .fallback(not_found)
-        .layer(axum::Extension(fragments))
-        .layer(axum::Extension(answers))
-        .layer(crate::http::around::AroundLayer(compat::RenderErrors))
+        // One layer of three: a request's futures are boxed once (outermost first).
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(crate::http::around::AroundLayer(compat::RenderErrors))
+                .layer(axum::Extension(answers))
+                .layer(axum::Extension(fragments)),
+        )
 }
 
 /// Every LivePerson route.
