@@ -79,7 +79,7 @@ pub fn connection_cap(configured: usize, fd_soft_limit: Option<u64>) -> usize {
 ///
 /// hyper's own head limit (its read buffer, its header count) answers with a bare 431 and no
 /// body; it is set well above `[limits]` so that the API's check
-/// (`chatwire_api::limits::enforce`) is what refuses, in the caller's error format. Only heads
+/// (`chatwire_api::limits::Enforce`) is what refuses, in the caller's error format. Only heads
 /// beyond hyper's limit (or a target over 65,534 bytes, hyper's fixed maximum) get hyper's bare
 /// answer.
 pub fn configure_http(builder: &mut Builder<TokioExecutor>, limits: &LimitsSettings) {

@@ -186,6 +186,7 @@ where
             match step.as_mut().project() {
                 StepProj::Checking { check, rest } => {
                     let decided = ready!(check.as_mut().poll(cx));
+                    // `rest` is taken only here, and the step changes right after.
                     let Some((around, inner, req)) = rest.take() else {
                         return Poll::Ready(Ok(gone()));
                     };
@@ -206,10 +207,13 @@ where
                         Ok(response) => response,
                         Err(never) => match never {},
                     };
-                    return Poll::Ready(Ok(match carry.take() {
+                    let response = match carry.take() {
                         Some(carry) => around.after(carry, response),
                         None => gone(),
-                    }));
+                    };
+                    // Done: the routes' finished future is never polled again.
+                    step.set(Step::Answered { response: None });
+                    return Poll::Ready(Ok(response));
                 }
                 StepProj::Answered { response } => {
                     return Poll::Ready(Ok(response.take().unwrap_or_else(gone)));
@@ -303,6 +307,25 @@ mod tests {
     #[tokio::test]
     async fn an_answer_of_the_first_half_skips_the_routes_and_the_second() {
         assert_eq!(call("/no").await, (None, "refused".into()));
+    }
+
+    #[test]
+    fn a_future_polled_again_after_its_answer_gives_a_500_and_does_not_poll_the_routes() {
+        let routes = tower::service_fn(|_req: Request| async {
+            Ok::<_, Infallible>(Response::new(Body::empty()))
+        });
+        let mut service = AroundLayer(Tag).layer(routes);
+        let req = Request::builder()
+            .uri("/yes")
+            .body(Body::empty())
+            .expect("request");
+        let mut future = std::pin::pin!(service.call(req));
+        let waker = futures::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let first = future.as_mut().poll(&mut cx);
+        assert!(matches!(&first, Poll::Ready(Ok(r)) if r.status().is_success()));
+        let again = future.as_mut().poll(&mut cx);
+        assert!(matches!(&again, Poll::Ready(Ok(r)) if r.status().is_server_error()));
     }
 
     #[tokio::test]
