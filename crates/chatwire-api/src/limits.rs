@@ -165,15 +165,7 @@ impl Around for Enforce {
             if let Some(a) = accept {
                 headers.insert(header::ACCEPT, a);
             }
-            let e = match status {
-                StatusCode::METHOD_NOT_ALLOWED => {
-                    ApiError::NotFound("this method is not supported on this resource".into())
-                }
-                StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-                s if s.is_server_error() => ApiError::Internal,
-                _ => ApiError::BadRequest("bad request".into()),
-            };
+            let e = ApiError::of_bare_status(status);
             let mut out = error_for(uri.path(), &headers, &e, status);
             // Keep what the original answer said about how to proceed (`Allow` on a 405).
             for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {

@@ -61,6 +61,21 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The error an error answer without a body stands for (a framework 405, 404 or 413, a
+    /// bare 5xx), so that a layer can give it the caller's error envelope; the layer keeps
+    /// the original status.
+    pub fn of_bare_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::METHOD_NOT_ALLOWED => {
+                Self::NotFound("this method is not supported on this resource".into())
+            }
+            StatusCode::NOT_FOUND => Self::NotFound("no such resource".into()),
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            s if s.is_server_error() => Self::Internal,
+            _ => Self::BadRequest("bad request".into()),
+        }
+    }
+
     /// The HTTP status of this error.
     pub const fn status(&self) -> StatusCode {
         match self {

@@ -88,15 +88,7 @@ impl Around for RenderErrors {
         }
         let status = resp.status();
         if status.is_client_error() || status.is_server_error() {
-            let e = match status {
-                StatusCode::METHOD_NOT_ALLOWED => {
-                    ApiError::NotFound("this method is not supported on this resource".into())
-                }
-                StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-                s if s.is_server_error() => ApiError::Internal,
-                _ => ApiError::BadRequest("bad request".into()),
-            };
+            let e = ApiError::of_bare_status(status);
             let mut out = render_error(&e, format);
             *out.status_mut() = status;
             return out;

@@ -25,14 +25,19 @@ use hyper::StatusCode;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
+use self::setup::{H2_STREAM_CAP, catch_up, open_h2, writers_beside};
+use self::watch::{parked_waiters, settle};
 use super::Ctx;
-use crate::background::{Background, Done};
-use crate::http::{Conn, H2Conn, Req, Target};
+use crate::background::Done;
+use crate::http::{Conn, Req};
 use crate::load::counter;
 use crate::procstat::{CpuClock, Memory, open_file_limit};
-use crate::provision::{Chat, fill, line_body};
+use crate::provision::{fill, line_body};
 use crate::report::{Check, Row};
 use crate::stats::{Summary, fmt_us};
+
+mod setup;
+mod watch;
 
 /// What one parked poll saw.
 struct Woken {
@@ -55,53 +60,6 @@ fn events_in(body: &[u8]) -> usize {
 
 fn mb(m: Option<Memory>) -> String {
     m.map_or_else(|| "?".to_owned(), |m| format!("{:.0} MB", m.rss_mb()))
-}
-
-/// Waits until the server's RSS stops growing (parked requests have been read and parked).
-async fn settle(pid: Option<u32>) -> Option<Memory> {
-    let mut last = pid.and_then(Memory::of);
-    for _ in 0..20 {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let now = pid.and_then(Memory::of);
-        match (last, now) {
-            (Some(a), Some(b)) if b.rss_kib <= a.rss_kib + a.rss_kib / 200 => return now,
-            (None, _) | (_, None) => return now,
-            _ => last = now,
-        }
-    }
-    last
-}
-
-/// Reads every chat once from event 0, as a client does before it long-polls from the cursor
-/// it got. (The engine loads a chat's in-memory tail lazily, on the first read that needs
-/// events; without this the first wake-up of each chat reads the database.)
-async fn catch_up(ctx: &Ctx, chats: &[Chat]) -> Result<()> {
-    let bar = counter("(e) reading the chats", chats.len() as u64);
-    let per_conn = chats.len().div_ceil(8).max(1);
-    let mut tasks = Vec::new();
-    for part in chats.chunks(per_conn) {
-        let reqs: Vec<Req> = part
-            .iter()
-            .map(|c| Req::get(format!("{}/events?from=0", c.path), &ctx.agent.bearer))
-            .collect();
-        let (target, bar) = (ctx.target.clone(), bar.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut conn = Conn::open(&target).await?;
-            for req in &reqs {
-                let reply = conn.send(req).await?;
-                if reply.status != StatusCode::OK {
-                    bail!("reading {}: {}", req.path(), reply.status);
-                }
-                bar.inc(1);
-            }
-            Ok(())
-        }));
-    }
-    for t in tasks {
-        t.await??;
-    }
-    bar.finish_and_clear();
-    Ok(())
 }
 
 /// Runs (e).
@@ -384,75 +342,4 @@ pub(crate) async fn parked(ctx: &mut Ctx) -> Result<()> {
     }
     ctx.report.rows.push(row);
     Ok(())
-}
-
-/// `connections` HTTP/2 connections when `streams` is set (each carries `streams` polls),
-/// else none (every poll opens its own HTTP/1.1 connection).
-async fn open_h2(target: &Target, connections: usize, streams: usize) -> Result<Vec<H2Conn>> {
-    if streams == 0 {
-        return Ok(Vec::new());
-    }
-    let mut conns = Vec::with_capacity(connections);
-    for _ in 0..connections {
-        conns.push(H2Conn::open(target).await?);
-    }
-    Ok(conns)
-}
-
-/// Streams hyper's HTTP/2 server opens at once on one connection (its default; chatwire does
-/// not change it).
-const H2_STREAM_CAP: usize = 200;
-
-/// The server's `chatwire_parked_waiters` gauge (`/metrics`).
-async fn parked_waiters(conn: &mut Conn) -> Result<u64> {
-    let reply = conn.send(&Req::get_anon("/metrics")).await?;
-    if reply.status != StatusCode::OK {
-        bail!("/metrics: {}", reply.status);
-    }
-    gauge(
-        &String::from_utf8_lossy(&reply.body),
-        "chatwire_parked_waiters",
-    )
-    .ok_or_else(|| anyhow::anyhow!("/metrics has no chatwire_parked_waiters"))
-}
-
-/// The value of the unlabelled series `name` in Prometheus text.
-fn gauge(text: &str, name: &str) -> Option<u64> {
-    text.lines().find_map(|line| {
-        let value = line.strip_prefix(name)?.strip_prefix(' ')?;
-        value.trim().parse::<f64>().ok().map(|v| v as u64)
-    })
-}
-
-/// With `--wake-under-writers N`: N of (d)'s writers on chats of their own, spread over every
-/// node, already at pace (2 s lead-in) when this returns.
-async fn writers_beside(ctx: &Ctx) -> Result<Option<Background>> {
-    let n = ctx.sizes.wake_under_writers;
-    if n == 0 {
-        return Ok(None);
-    }
-    let chats = ctx
-        .agent
-        .open_chats(n, "(e) chats of the writers beside")
-        .await?;
-    let reqs = super::append::line_requests(ctx, &chats);
-    let mut load = Background::start(&ctx.nodes(), reqs, StatusCode::CREATED).await?;
-    eprintln!("(e) {n} writers beside the wake-ups: 2 s lead-in");
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    load.mark();
-    Ok(Some(load))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::gauge;
-
-    #[test]
-    fn the_gauge_is_read_from_its_own_unlabelled_line() {
-        let text = "# HELP chatwire_parked_waiters Parked\n\
-                    chatwire_parked_waiters_total 9\n\
-                    chatwire_parked_waiters 10000\n";
-        assert_eq!(gauge(text, "chatwire_parked_waiters"), Some(10_000));
-        assert_eq!(gauge(text, "chatwire_chats"), None);
-    }
 }
