@@ -95,7 +95,6 @@ pub struct Started {
     method: Method,
     outer_route: Option<MatchedPath>,
     id: String,
-    span: Span,
 }
 
 impl Around for Access {
@@ -107,18 +106,17 @@ impl Around for Access {
             .0
             .request_ids
             .for_request(request.headers().get(REQUEST_ID));
-        let span = tracing::info_span!("request", request_id = %id);
         Before::Go(Started {
             started,
             method: request.method().clone(),
             outer_route: request.extensions().get::<MatchedPath>().cloned(),
             id,
-            span,
         })
     }
 
+    /// Every line logged while the routes run carries the request id.
     fn span(&self, carry: &Started) -> Span {
-        carry.span.clone()
+        tracing::info_span!("request", request_id = %carry.id)
     }
 
     fn after(&self, carry: Started, mut response: Response) -> Response {
@@ -127,7 +125,6 @@ impl Around for Access {
             method,
             outer_route,
             id,
-            span: _,
         } = carry;
         let elapsed = started.elapsed();
         let route = outer_route

@@ -261,6 +261,10 @@ mod tests {
             }
         }
 
+        fn span(&self, carry: &String) -> Span {
+            tracing::info_span!("tagged", path = %carry)
+        }
+
         fn after(&self, carry: String, mut response: Response) -> Response {
             let value = carry.parse().expect("header value");
             response.headers_mut().insert("x-seen", value);
@@ -326,6 +330,28 @@ mod tests {
         assert!(matches!(&first, Poll::Ready(Ok(r)) if r.status().is_success()));
         let again = future.as_mut().poll(&mut cx);
         assert!(matches!(&again, Poll::Ready(Ok(r)) if r.status().is_server_error()));
+    }
+
+    #[tokio::test]
+    async fn the_routes_run_in_the_span_of_the_first_half() {
+        let _subscriber = tracing::subscriber::set_default(tracing_subscriber::registry());
+        let routes = tower::service_fn(|_req: Request| async {
+            let name = Span::current().metadata().map_or("none", |m| m.name());
+            Ok::<_, Infallible>(Response::new(Body::from(name)))
+        });
+        let req = Request::builder()
+            .uri("/yes")
+            .body(Body::empty())
+            .expect("request");
+        let res = AroundLayer(Tag)
+            .layer(routes)
+            .oneshot(req)
+            .await
+            .expect("infallible");
+        let body = axum::body::to_bytes(res.into_body(), 64)
+            .await
+            .expect("body");
+        assert_eq!(&body[..], b"tagged");
     }
 
     #[tokio::test]
