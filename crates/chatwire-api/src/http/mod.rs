@@ -9,11 +9,13 @@
 //! - [`path`]: path parameters every surface names the same way (account, chat key).
 //! - [`time`]: the ISO 8601 time format LivePerson and chatwire's own API write.
 //! - [`around`]: middleware in two halves, with small futures (every layer of the app).
+//! - [`pieces`]: a response body sent as a few buffers already in memory.
 
 pub mod around;
 pub mod auth;
 pub mod error;
 pub mod negotiate;
 pub mod path;
+pub mod pieces;
 pub mod query;
 pub mod time;

@@ -131,7 +131,10 @@ pub async fn get_chats(
             .engine
             .unchanged_for(&caller, again.wait(), again.revisions())
     {
-        return Ok(LpRaw { format, body });
+        return Ok(LpRaw {
+            format,
+            body: body.into(),
+        });
     }
     let parsed;
     let (asked, wait) = match again {

@@ -1,12 +1,13 @@
 //! [`LpReply`]: a rendered [`View`] in the request's format, with status and `Location`.
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::views::{Location, Shape, View};
 use super::wire::{Elem, JsonOptions, to_xml, write_json};
 use crate::http::negotiate::Format;
+use crate::http::pieces::Pieces;
 
 /// A view's tree plus how to send it.
 #[derive(Debug)]
@@ -82,12 +83,34 @@ pub struct LpRaw {
     /// Response format the body is in.
     pub format: Format,
     /// The body.
-    pub body: Bytes,
+    pub body: RawBody,
+}
+
+/// What an [`LpRaw`] sends: one buffer, or pieces of buffers other answers already hold, sent
+/// one after another without being copied into one ([`Pieces`]).
+#[derive(Debug)]
+pub enum RawBody {
+    /// One buffer.
+    Whole(Bytes),
+    /// Its pieces, in order.
+    Pieces(Vec<Bytes>),
+}
+
+impl From<Bytes> for RawBody {
+    fn from(body: Bytes) -> Self {
+        Self::Whole(body)
+    }
 }
 
 impl IntoResponse for LpRaw {
     fn into_response(self) -> Response {
-        respond(StatusCode::OK, self.format, self.body, None)
+        match self.body {
+            RawBody::Whole(body) => respond(StatusCode::OK, self.format, body, None),
+            RawBody::Pieces(pieces) => {
+                let body = Body::new(Pieces::new(pieces));
+                respond(StatusCode::OK, self.format, body, None)
+            }
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 //! is assembled from cached bytes, which is why this view writes bytes rather than one tree.
 //! A whole answer is kept too ([`PollAnswers`]): the same poll finding nothing new is answered
 //! with the same body, copied nowhere, and a chat another poll shares with it unchanged is its
-//! slice of that body ([`ChatEntry::Unchanged`]).
+//! slice of that body ([`ChatEntry::Unchanged`]). A poll all of whose chats are such slices
+//! (the same chats in another order) is sent as those slices ([`list_pieces`]), not copied
+//! into a body of its own, and leaves the kept answer in place.
 
 use std::ops::Range;
 
@@ -20,7 +22,7 @@ use crate::liveperson::compat::error_elem;
 use crate::liveperson::fragments::{
     FragmentCache, KeptItem, PollAnswers, PollQuery, Poller, Reader,
 };
-use crate::liveperson::reply::LpRaw;
+use crate::liveperson::reply::{LpRaw, RawBody};
 use crate::liveperson::wire::{
     Elem, JsonOptions, KeyStyle, XML_DECLARATION, write_content, write_str, write_xml,
 };
@@ -32,6 +34,9 @@ const OPTS: JsonOptions<'static> = JsonOptions {
     unwrap_root: false,
     lists: &["chat"],
 };
+
+/// Most pieces an answer is sent as ([`list_pieces`]): a rotated order makes five.
+const MAX_PIECES: usize = 12;
 
 /// One asked chat: read, or refused (unknown, not this agent's, malformed) without revealing
 /// anything but the key the client sent.
@@ -85,7 +90,9 @@ pub struct ChatList<'a> {
 
 impl ChatList<'_> {
     /// The whole answer: the last one sent to this agent session when every chat still shows
-    /// what it showed, else rendered, each read entry taken from `cache` while still exact.
+    /// what it showed; pieces of it when every chat is an item of it in another order (unless
+    /// the session settled on that order, [`PollAnswers::settled_on`]); else rendered (and
+    /// kept), each read entry taken from `cache` while still exact.
     pub fn render(
         &self,
         cache: &FragmentCache,
@@ -101,14 +108,24 @@ impl ChatList<'_> {
         if let Some(body) = answers.reuse(&who, entries, self.now) {
             return LpRaw {
                 format: self.format,
-                body,
+                body: body.into(),
+            };
+        }
+        // Every chat unchanged from the last answer, in another order: its pieces, not a copy,
+        // unless this order is here to stay (`PollAnswers::settled_on`).
+        if let Some(pieces) = self.kept_pieces(entries)
+            && !answers.settled_on(&who, self.query.raw)
+        {
+            return LpRaw {
+                format: self.format,
+                body: RawBody::Pieces(pieces),
             };
         }
         let items: Vec<Bytes> = entries
             .iter()
             .map(|entry| match entry {
                 ChatEntry::Read { key, from, read } => self.chat(cache, key, *from, read),
-                ChatEntry::Unchanged { item, .. } => item.bytes.clone(),
+                ChatEntry::Unchanged { item, .. } => item.bytes(),
                 ChatEntry::Refused { raw, error } => {
                     let elem = Elem::new("chat")
                         .field("chatSessionKey", raw.as_str())
@@ -121,8 +138,21 @@ impl ChatList<'_> {
         answers.keep(&who, self.query, entries, &spans, self.now, &body);
         LpRaw {
             format: self.format,
-            body,
+            body: body.into(),
         }
+    }
+
+    /// The answer as pieces of the last answer, when every entry is an item of it
+    /// ([`list_pieces`]).
+    fn kept_pieces(&self, entries: &[ChatEntry]) -> Option<Vec<Bytes>> {
+        let items = entries
+            .iter()
+            .map(|entry| match entry {
+                ChatEntry::Unchanged { item, .. } => Some(item),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        list_pieces("chats", "chat", &items, self.format, MAX_PIECES)
     }
 
     fn chat(&self, cache: &FragmentCache, key: &ChatKey, from: EventId, read: &ChatView) -> Bytes {
@@ -182,37 +212,14 @@ pub fn list_document(
     items: &[Bytes],
     format: Format,
 ) -> (Bytes, Vec<Range<usize>>) {
-    let mut head = Vec::with_capacity(64);
     if items.is_empty() {
-        // What the element tree gives for an empty container.
-        match format {
-            Format::Json => {
-                head.push(b'{');
-                write_str(root, &mut head);
-                head.extend_from_slice(b":{}}");
-            }
-            Format::Xml => {
-                head.extend_from_slice(XML_DECLARATION.as_bytes());
-                head.extend_from_slice(format!("<{root}/>").as_bytes());
-            }
-        }
-        return (Bytes::from(head), Vec::new());
+        return (Bytes::from(empty_document(root, format)), Vec::new());
     }
-    let (separator, tail): (&[u8], Vec<u8>) = match format {
-        Format::Json => {
-            head.push(b'{');
-            write_str(root, &mut head);
-            head.extend_from_slice(b":{");
-            write_str(item, &mut head);
-            head.extend_from_slice(b":[");
-            (b",", b"]}}".to_vec())
-        }
-        Format::Xml => {
-            head.extend_from_slice(XML_DECLARATION.as_bytes());
-            head.extend_from_slice(format!("<{root}>").as_bytes());
-            (b"", format!("</{root}>").into_bytes())
-        }
-    };
+    let Frame {
+        head,
+        separator,
+        tail,
+    } = Frame::new(root, item, format);
     let items_len: usize = items.iter().map(|i| i.len() + separator.len()).sum();
     let mut body = Vec::with_capacity(head.len() + items_len + tail.len());
     body.extend_from_slice(&head);
@@ -227,6 +234,105 @@ pub fn list_document(
     }
     body.extend_from_slice(&tail);
     (Bytes::from(body), spans)
+}
+
+/// The document [`list_document`] makes of `items`, each kept in one body (the same buffer for
+/// all), as pieces of that body instead of a copy: items that lie one after another in it,
+/// separator between, are one piece. A poll of a kept answer's chats in another order (say
+/// rotated) is then a few pieces. `None` when there are no items, they lie in more than one
+/// buffer, or they would make more than `max_pieces` pieces (many small writes cost more than
+/// one copy, see [`list_document`]).
+pub fn list_pieces(
+    root: &str,
+    item: &str,
+    items: &[&KeptItem],
+    format: Format,
+    max_pieces: usize,
+) -> Option<Vec<Bytes>> {
+    let (first, rest) = items.split_first()?;
+    let body = &first.body;
+    let same = |b: &Bytes| b.as_ptr() == body.as_ptr() && b.len() == body.len();
+    if !rest.iter().all(|i| same(&i.body)) {
+        return None;
+    }
+    let Frame {
+        head,
+        separator,
+        tail,
+    } = Frame::new(root, item, format);
+    let mut pieces = vec![Bytes::from(head)];
+    let mut run = first.span.clone();
+    for next in rest {
+        let between = run.end..next.span.start;
+        if body.get(between) == Some(separator) {
+            run.end = next.span.end;
+            continue;
+        }
+        pieces.push(body.slice(run));
+        if !separator.is_empty() {
+            pieces.push(Bytes::from_static(separator));
+        }
+        run = next.span.clone();
+        if pieces.len() > max_pieces {
+            return None;
+        }
+    }
+    pieces.push(body.slice(run));
+    pieces.push(Bytes::from(tail));
+    (pieces.len() <= max_pieces).then_some(pieces)
+}
+
+/// What the element tree gives for an empty container.
+fn empty_document(root: &str, format: Format) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64);
+    match format {
+        Format::Json => {
+            out.push(b'{');
+            write_str(root, &mut out);
+            out.extend_from_slice(b":{}}");
+        }
+        Format::Xml => {
+            out.extend_from_slice(XML_DECLARATION.as_bytes());
+            out.extend_from_slice(format!("<{root}/>").as_bytes());
+        }
+    }
+    out
+}
+
+/// What a non-empty list document has around and between its items.
+struct Frame {
+    head: Vec<u8>,
+    separator: &'static [u8],
+    tail: Vec<u8>,
+}
+
+impl Frame {
+    fn new(root: &str, item: &str, format: Format) -> Self {
+        let mut head = Vec::with_capacity(64);
+        match format {
+            Format::Json => {
+                head.push(b'{');
+                write_str(root, &mut head);
+                head.extend_from_slice(b":{");
+                write_str(item, &mut head);
+                head.extend_from_slice(b":[");
+                Self {
+                    head,
+                    separator: b",",
+                    tail: b"]}}".to_vec(),
+                }
+            }
+            Format::Xml => {
+                head.extend_from_slice(XML_DECLARATION.as_bytes());
+                head.extend_from_slice(format!("<{root}>").as_bytes());
+                Self {
+                    head,
+                    separator: b"",
+                    tail: format!("</{root}>").into_bytes(),
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -271,5 +377,64 @@ mod tests {
             let asked: Vec<&[u8]> = parts.iter().map(|p| &p[..]).collect();
             assert_eq!(shown, asked, "{format:?} {texts:?}");
         }
+    }
+
+    /// The items of `texts` as kept in one answer body, each with its place in it.
+    fn kept(texts: &[&'static str], format: Format) -> Vec<KeptItem> {
+        let (body, spans) = list_document("chats", "chat", &items(texts), format);
+        spans
+            .into_iter()
+            .map(|span| KeptItem {
+                revision: 1,
+                valid_until: None,
+                body: body.clone(),
+                span,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kept_items_in_another_order_are_the_document_of_that_order_in_few_pieces() {
+        let texts = ["{\"a\":1}", "{}", "{\"c\":3}", "{\"d\":4}"];
+        let xml = [
+            "<chat>1</chat>",
+            "<chat/>",
+            "<chat>3</chat>",
+            "<chat>4</chat>",
+        ];
+        // (format, texts, order asked, pieces expected): head, runs (and separators), tail.
+        let cases = [
+            (Format::Json, texts, vec![1, 2, 3, 0], 5),
+            (Format::Json, texts, vec![0, 1, 2, 3], 3),
+            (Format::Json, texts, vec![3, 2, 1, 0], 9),
+            (Format::Json, texts, vec![2], 3),
+            (Format::Xml, xml, vec![2, 3, 0, 1], 4),
+        ];
+        for (format, texts, order, expected) in cases {
+            let kept = kept(&texts, format);
+            let asked: Vec<&KeptItem> = order.iter().map(|&i| &kept[i]).collect();
+            let wanted: Vec<Bytes> = asked.iter().map(|k| k.bytes()).collect();
+
+            let pieces = list_pieces("chats", "chat", &asked, format, 12).expect("pieces");
+
+            let (whole, _) = list_document("chats", "chat", &wanted, format);
+            assert_eq!(pieces.concat(), whole.to_vec(), "{format:?} {order:?}");
+            assert_eq!(pieces.len(), expected, "{format:?} {order:?}");
+        }
+    }
+
+    #[test]
+    fn items_of_two_bodies_too_many_pieces_or_none_are_not_pieces() {
+        let one = kept(&["{}", "[]", "1"], Format::Json);
+        let other = kept(&["{}", "[]", "1"], Format::Json);
+        let mixed = [&one[0], &other[1]];
+        assert!(list_pieces("chats", "chat", &mixed, Format::Json, 12).is_none());
+        let reversed = [&one[2], &one[1], &one[0]];
+        assert!(list_pieces("chats", "chat", &reversed, Format::Json, 12).is_some());
+        assert!(
+            list_pieces("chats", "chat", &reversed, Format::Json, 6).is_none(),
+            "7 pieces"
+        );
+        assert!(list_pieces("chats", "chat", &[], Format::Json, 12).is_none());
     }
 }

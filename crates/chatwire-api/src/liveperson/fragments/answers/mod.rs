@@ -26,9 +26,17 @@
 //! where each chat's item lies in the body, and a chat the engine says has not moved since
 //! (`Engine::unchanged_each`) is that slice again, neither read nor looked up in the fragment
 //! cache. Only the other chats are read.
+//!
+//! When every chat of such a poll is a slice of the last answer, the answer is sent as those
+//! slices (`views::chat_list::list_pieces`) and is not kept: several polls of one session in
+//! different orders (consoles, connections) then neither copy ~150 KB each nor replace the
+//! kept answer by turns. A session that polls the same new order twice in a row has settled
+//! on it ([`PollAnswers::settled_on`]): that poll is copied and kept as before, so that its
+//! next poll is the same query asked again (docs/performance.md, "Issue 18, session 18").
 
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -137,7 +145,8 @@ impl LastAnswer {
                 shown.fresh_at(now).then(|| KeptItem {
                     revision: shown.revision,
                     valid_until: shown.valid_until,
-                    bytes: a.body.slice(shown.span.clone()),
+                    body: a.body.clone(),
+                    span: shown.span.clone(),
                 })
             })
             .collect()
@@ -152,8 +161,17 @@ pub struct KeptItem {
     pub revision: u64,
     /// Until when its `duration` stays what it shows (`None`: for good).
     pub valid_until: Option<Timestamp>,
-    /// The item (no list separator), a slice of the kept body.
-    pub bytes: Bytes,
+    /// The kept body the item lies in (a handle: cloning copies nothing).
+    pub body: Bytes,
+    /// Where the item (no list separator) lies in `body`.
+    pub span: Range<usize>,
+}
+
+impl KeptItem {
+    /// The item.
+    pub fn bytes(&self) -> Bytes {
+        self.body.slice(self.span.clone())
+    }
 }
 
 /// One chat of a kept answer, as it was shown.
@@ -194,6 +212,8 @@ struct Answer {
     body: Bytes,
     /// The `now` it was rendered at.
     at: Timestamp,
+    /// A hash of the query of the last poll answered with pieces of this answer (0: none).
+    sent_in_pieces: AtomicU64,
 }
 
 impl Answer {
@@ -323,6 +343,7 @@ impl PollAnswers {
                 wait: query.wait,
                 body: body.clone(),
                 at: now,
+                sent_in_pieces: AtomicU64::new(0),
             })
             .map(Arc::new);
         let mut answers = lock(&self.answers);
@@ -330,6 +351,28 @@ impl PollAnswers {
             Some(answer) => answers.insert(slot, answer, len, self.max_entries, self.max_bytes),
             None => answers.remove(slot),
         }
+    }
+
+    /// Whether a poll of `who` that sent `query`, and that is about to be answered with pieces
+    /// of the last answer (`views::chat_list::list_pieces`) instead of being kept, should be
+    /// kept after all: `true` when the poll answered that way just before it sent the same
+    /// query. Why: pieces spare a copy and leave the last answer in place, so that many polls
+    /// of one session in different orders (several consoles, or connections) do not replace it
+    /// by turns; but a console that changed its order and keeps to it should have its own
+    /// query kept, to be answered as asked again ([`LastAnswer::asked_with`]) from its next
+    /// poll on.
+    pub fn settled_on(&self, who: &Poller<'_>, query: &str) -> bool {
+        let slot = self.slot(who);
+        let answers = lock(&self.answers);
+        let Some(answer) = answers
+            .get(slot)
+            .filter(|a| a.asid == who.asid && a.account == *who.account)
+        else {
+            return false;
+        };
+        // 0 means "none"; a query hashing to 0 is taken as 1 (a collision only keeps an answer).
+        let hash = self.hasher.hash_one(query).max(1);
+        answer.sent_in_pieces.swap(hash, Ordering::Relaxed) == hash
     }
 
     fn slot(&self, who: &Poller<'_>) -> u64 {

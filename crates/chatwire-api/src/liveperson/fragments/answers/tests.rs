@@ -321,7 +321,7 @@ fn another_poll_takes_each_chat_the_last_answer_showed_from_the_same_cursor() {
 
     let shown: Vec<_> = items
         .iter()
-        .map(|i| i.as_ref().map(|i| (&i.bytes[..], i.revision)))
+        .map(|i| i.as_ref().map(|i| (i.bytes().to_vec(), i.revision)))
         .collect();
     let revision = |e: &ChatEntry| match e {
         ChatEntry::Read { read, .. } => read.chat.revision,
@@ -330,10 +330,10 @@ fn another_poll_takes_each_chat_the_last_answer_showed_from_the_same_cursor() {
     assert_eq!(
         shown,
         vec![
-            Some((&b"three"[..], revision(&entries[2]))),
+            Some((b"three".to_vec(), revision(&entries[2]))),
             None,
-            Some((&b"one"[..], revision(&entries[0]))),
-            Some((&b"two"[..], revision(&entries[1]))),
+            Some((b"one".to_vec(), revision(&entries[0]))),
+            Some((b"two".to_vec(), revision(&entries[1]))),
             None,
             None,
         ],
@@ -360,4 +360,34 @@ fn another_poll_takes_each_chat_the_last_answer_showed_from_the_same_cursor() {
         let items = last.items_for(&other, Timestamp(12_999), asked.into_iter());
         assert!(items.iter().all(Option::is_none), "{other:?}");
     }
+}
+
+#[test]
+fn an_order_is_settled_on_when_polled_twice_in_a_row_in_pieces() {
+    // Arrange: a kept answer of agent session 7.
+    let answers = PollAnswers::default();
+    let account = account();
+    let who = poller(&account, 7, "http://h", Format::Json);
+    keep_body(&answers, &who, &[read(1, 5, false), read(2, 9, false)]);
+
+    // Act / Assert: each query answered in pieces once is not settled on; the same query
+    // again right after is; another session, or none kept, never is.
+    assert!(!answers.settled_on(&who, "keys=2,1"), "a first time");
+    assert!(
+        !answers.settled_on(&who, "keys=1,2,x"),
+        "another query between"
+    );
+    assert!(!answers.settled_on(&who, "keys=2,1"), "not twice in a row");
+    assert!(answers.settled_on(&who, "keys=2,1"), "twice in a row");
+    let other = poller(&account, 8, "http://h", Format::Json);
+    assert!(!answers.settled_on(&other, "keys=2,1"));
+    assert!(
+        !answers.settled_on(&other, "keys=2,1"),
+        "no answer kept for it"
+    );
+    keep_body(&answers, &who, &[read(1, 5, false)]);
+    assert!(
+        !answers.settled_on(&who, "keys=2,1"),
+        "a new kept answer starts afresh"
+    );
 }
