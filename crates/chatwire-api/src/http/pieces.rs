@@ -1,10 +1,11 @@
 //! [`Pieces`]: a response body sent as a few `Bytes` already in memory, with its exact length.
 //!
 //! Why: an answer made of slices of a buffer that another answer already holds need not be
-//! copied into a buffer of its own to be sent. hyper writes a body's pieces with one `writev`
-//! (up to 16 at a time), and the exact length keeps `Content-Length` on the response, as a
-//! body of one buffer has. Worth it only for a handful of large pieces: each piece costs hyper
-//! a frame and the kernel an iovec (docs/performance.md, "Issue 18, session 18").
+//! copied into a buffer of its own to be sent. Over HTTP/1.1 hyper writes a body's pieces with
+//! one `writev` (up to 16 at a time); over HTTP/2 each piece is a DATA frame of its own. The
+//! exact length keeps `Content-Length` on the response, as a body of one buffer has. Worth it
+//! only for a handful of large pieces: each piece costs hyper a frame and the kernel an iovec
+//! (docs/performance.md, "Issue 18, session 18").
 
 use std::collections::VecDeque;
 use std::convert::Infallible;

@@ -131,6 +131,7 @@ pub async fn get_chats(
             .engine
             .unchanged_for(&caller, again.wait(), again.revisions())
     {
+        again.served_whole();
         return Ok(LpRaw {
             format,
             body: body.into(),

@@ -408,6 +408,8 @@ mod tests {
             (Format::Json, texts, vec![0, 1, 2, 3], 3),
             (Format::Json, texts, vec![3, 2, 1, 0], 9),
             (Format::Json, texts, vec![2], 3),
+            (Format::Json, texts, vec![0, 0], 5),
+            (Format::Json, texts, vec![1, 0, 1], 5),
             (Format::Xml, xml, vec![2, 3, 0, 1], 4),
         ];
         for (format, texts, order, expected) in cases {
@@ -436,5 +438,62 @@ mod tests {
             "7 pieces"
         );
         assert!(list_pieces("chats", "chat", &[], Format::Json, 12).is_none());
+    }
+
+    #[test]
+    fn a_poll_whose_every_chat_is_kept_is_sent_in_pieces_and_any_other_is_not() {
+        // Arrange: three items of one kept body, no answer kept for the session.
+        let account = AccountId::parse("1").expect("account");
+        let base = BaseUrl("http://h".into());
+        let list = ChatList {
+            account: &account,
+            asid: 7,
+            base: &base,
+            format: Format::Json,
+            now: Timestamp(0),
+            query: PollQuery {
+                raw: "k=2,1",
+                wait: std::time::Duration::ZERO,
+            },
+        };
+        let unchanged = |item: &KeptItem, n: u64| ChatEntry::Unchanged {
+            key: ChatKey::from_random(n, 2, 3),
+            from: EventId(0),
+            item: item.clone(),
+        };
+        let kept = kept(&["{\"a\":1}", "{}", "{\"c\":3}"], Format::Json);
+        let (cache, answers) = (FragmentCache::default(), PollAnswers::default());
+
+        // Act
+        let rotated = [
+            unchanged(&kept[1], 2),
+            unchanged(&kept[2], 3),
+            unchanged(&kept[0], 1),
+        ];
+        let in_pieces = list.render(&cache, &answers, &rotated);
+        let with_refused = [
+            unchanged(&kept[1], 2),
+            ChatEntry::Refused {
+                raw: "nope".into(),
+                error: ApiError::NotFound("no chat".into()),
+            },
+        ];
+        let copied = list.render(&cache, &answers, &with_refused);
+
+        // Assert
+        match in_pieces.body {
+            RawBody::Pieces(pieces) => {
+                assert_eq!(
+                    pieces.concat(),
+                    br#"{"chats":{"chat":[{},{"c":3},{"a":1}]}}"#
+                );
+            }
+            RawBody::Whole(_) => panic!("every chat kept: pieces"),
+        }
+        assert!(
+            matches!(copied.body, RawBody::Whole(_)),
+            "a refused chat: copied"
+        );
+        assert_eq!(answers.held().0, 0, "neither is kept");
     }
 }

@@ -30,9 +30,10 @@
 //! When every chat of such a poll is a slice of the last answer, the answer is sent as those
 //! slices (`views::chat_list::list_pieces`) and is not kept: several polls of one session in
 //! different orders (consoles, connections) then neither copy ~150 KB each nor replace the
-//! kept answer by turns. A session that polls the same new order twice in a row has settled
-//! on it ([`PollAnswers::settled_on`]): that poll is copied and kept as before, so that its
-//! next poll is the same query asked again (docs/performance.md, "Issue 18, session 18").
+//! kept answer by turns. A session that polls the same new order twice in a row (no poll the
+//! kept answer served whole between) has settled on it ([`PollAnswers::settled_on`]): that
+//! poll is copied and kept as before, so that its next poll is the same query asked again
+//! (docs/performance.md, "Issue 18, session 18").
 
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Range;
@@ -104,6 +105,21 @@ impl LastAnswer {
     /// Each chat with the revision the kept answer showed it at, in the order asked.
     pub fn revisions(&self) -> impl Iterator<Item = (&ChatKey, u64)> {
         self.0.chats.iter().map(|s| (&s.key, s.revision))
+    }
+
+    /// Notes that this answer was just sent whole, as asked again: a poll in pieces before
+    /// it and one after it with the same query are not twice in a row
+    /// ([`PollAnswers::settled_on`]).
+    pub fn served_whole(&self) {
+        Self::served_whole_by(&self.0);
+    }
+
+    fn served_whole_by(answer: &Answer) {
+        // Read first: the usual case has nothing to clear, and a store on every poll would
+        // make the polls of a session, on every core, write one cache line by turns.
+        if answer.sent_in_pieces.load(Ordering::Relaxed) != 0 {
+            answer.sent_in_pieces.store(0, Ordering::Relaxed);
+        }
     }
 
     /// The kept body, when `who` reads it as it was written (base URL, format) and at `now`
@@ -266,10 +282,10 @@ impl PollAnswers {
     /// The body last answered to `who` if, at `now`, `entries` would render it again.
     pub fn reuse(&self, who: &Poller<'_>, entries: &[ChatEntry], now: Timestamp) -> Option<Bytes> {
         let slot = self.slot(who);
-        lock(&self.answers)
-            .get(slot)
-            .filter(|a| a.serves(who, entries, now))
-            .map(|a| a.body.clone())
+        let answers = lock(&self.answers);
+        let answer = answers.get(slot).filter(|a| a.serves(who, entries, now))?;
+        LastAnswer::served_whole_by(answer);
+        Some(answer.body.clone())
     }
 
     /// `who`'s last kept answer.
@@ -355,24 +371,22 @@ impl PollAnswers {
 
     /// Whether a poll of `who` that sent `query`, and that is about to be answered with pieces
     /// of the last answer (`views::chat_list::list_pieces`) instead of being kept, should be
-    /// kept after all: `true` when the poll answered that way just before it sent the same
-    /// query. Why: pieces spare a copy and leave the last answer in place, so that many polls
-    /// of one session in different orders (several consoles, or connections) do not replace it
-    /// by turns; but a console that changed its order and keeps to it should have its own
-    /// query kept, to be answered as asked again ([`LastAnswer::asked_with`]) from its next
-    /// poll on.
+    /// kept after all: `true` when the session's poll just before (answered from the last
+    /// answer) sent the same query and was answered that way too. Why: pieces spare a copy
+    /// and leave the last answer in place, so that many polls of one session in different
+    /// orders (several consoles, or connections) do not replace it by turns; but a console
+    /// that changed its order and keeps to it should have its own query kept, to be answered
+    /// as asked again ([`LastAnswer::asked_with`]) from its next poll on. A poll the last
+    /// answer serves whole comes between ([`LastAnswer::served_whole`]).
     pub fn settled_on(&self, who: &Poller<'_>, query: &str) -> bool {
-        let slot = self.slot(who);
-        let answers = lock(&self.answers);
-        let Some(answer) = answers
-            .get(slot)
-            .filter(|a| a.asid == who.asid && a.account == *who.account)
-        else {
-            return false;
-        };
         // 0 means "none"; a query hashing to 0 is taken as 1 (a collision only keeps an answer).
         let hash = self.hasher.hash_one(query).max(1);
-        answer.sent_in_pieces.swap(hash, Ordering::Relaxed) == hash
+        let slot = self.slot(who);
+        let answers = lock(&self.answers);
+        answers
+            .get(slot)
+            .filter(|a| a.asid == who.asid && a.account == *who.account)
+            .is_some_and(|a| a.sent_in_pieces.swap(hash, Ordering::Relaxed) == hash)
     }
 
     fn slot(&self, who: &Poller<'_>) -> u64 {

@@ -379,6 +379,16 @@ fn an_order_is_settled_on_when_polled_twice_in_a_row_in_pieces() {
     );
     assert!(!answers.settled_on(&who, "keys=2,1"), "not twice in a row");
     assert!(answers.settled_on(&who, "keys=2,1"), "twice in a row");
+    answers.last(&who).expect("kept").served_whole();
+    assert!(
+        !answers.settled_on(&who, "keys=2,1"),
+        "the kept answer served whole between"
+    );
+    let entries = [read(1, 5, false), read(2, 9, false)];
+    keep_body(&answers, &who, &entries);
+    assert!(!answers.settled_on(&who, "keys=2,1"));
+    assert!(answers.reuse(&who, &entries, Timestamp(0)).is_some());
+    assert!(!answers.settled_on(&who, "keys=2,1"), "reused between");
     let other = poller(&account, 8, "http://h", Format::Json);
     assert!(!answers.settled_on(&other, "keys=2,1"));
     assert!(
