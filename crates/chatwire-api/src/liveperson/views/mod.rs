@@ -6,10 +6,11 @@
 //! order and JSON shape (key style, unwrapped roots, always-array children; spec §1.8).
 //!
 //! Map: `chat` (chat resource, info, URLs), `events` (events and posted-event locations),
-//! `chat_list` (the multi-chat retrieve document, cached per revision), `agent_session`
-//! (session links, availability, agent info, available agents, ring count, chat sessions),
-//! `transfer`, `collaboration` (supervisors' channels), `visit` (participant and visit resources), `account` (visitor account root,
-//! engagement), `login` (login answer, CSDS lookups), `survey`.
+//! `chat_list` (the multi-chat retrieve document, cached per revision), `list_document` (the
+//! list around its items, copied or in pieces), `agent_session` (session links, availability,
+//! agent info, available agents, ring count, chat sessions), `transfer`, `collaboration`
+//! (supervisors' channels), `visit` (participant and visit resources), `account` (visitor
+//! account root, engagement), `login` (login answer, CSDS lookups), `survey`.
 
 pub mod account;
 pub mod agent_session;
@@ -17,6 +18,7 @@ pub mod chat;
 pub mod chat_list;
 pub mod collaboration;
 pub mod events;
+pub mod list_document;
 pub mod login;
 pub mod survey;
 pub mod transfer;

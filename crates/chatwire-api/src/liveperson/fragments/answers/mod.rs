@@ -28,7 +28,7 @@
 //! cache. Only the other chats are read.
 //!
 //! When every chat of such a poll is a slice of the last answer, the answer is sent as those
-//! slices (`views::chat_list::list_pieces`) and is not kept: several polls of one session in
+//! slices (`views::list_document::list_pieces`) and is not kept: several polls of one session in
 //! different orders (consoles, connections) then neither copy ~150 KB each nor replace the
 //! kept answer by turns. A session that polls the same new order twice in a row (no poll the
 //! kept answer served whole between) has settled on it ([`PollAnswers::settled_on`]): that
@@ -50,6 +50,10 @@ use crate::liveperson::views::chat::next_duration_tick;
 use crate::liveperson::views::chat_list::ChatEntry;
 
 use super::bounded::{Bounded, lock};
+
+mod last;
+
+pub use last::{KeptItem, LastAnswer};
 
 /// How many answers are kept (one per agent session); past it, half are dropped.
 const CAPACITY: usize = 4_096;
@@ -76,118 +80,6 @@ pub struct PollQuery<'a> {
     pub raw: &'a str,
     /// How long the poll may wait for news (`wait=`).
     pub wait: Duration,
-}
-
-/// An agent session's last kept answer: what it was asked (chats, cursors, wait, the query as
-/// sent) and what it showed (each chat's revision and item, the body). A handle: taking it
-/// copies nothing.
-#[derive(Debug)]
-pub struct LastAnswer(Arc<Answer>);
-
-impl LastAnswer {
-    /// Whether `query` is byte for byte the query this answer was asked with; its chats, cursors
-    /// and wait are then what parsing it again would give (it was parsed without error, and an
-    /// answer is kept only when every key in it was well formed).
-    pub fn asked_with(&self, query: &str) -> bool {
-        *self.0.query == *query
-    }
-
-    /// Each chat with its cursor, in the order asked.
-    pub fn chats(&self) -> impl Iterator<Item = (&ChatKey, EventId)> {
-        self.0.chats.iter().map(|s| (&s.key, s.from))
-    }
-
-    /// The wait.
-    pub fn wait(&self) -> Duration {
-        self.0.wait
-    }
-
-    /// Each chat with the revision the kept answer showed it at, in the order asked.
-    pub fn revisions(&self) -> impl Iterator<Item = (&ChatKey, u64)> {
-        self.0.chats.iter().map(|s| (&s.key, s.revision))
-    }
-
-    /// Notes that this answer was just sent whole, as asked again: a poll in pieces before
-    /// it and one after it with the same query are not twice in a row
-    /// ([`PollAnswers::settled_on`]).
-    pub fn served_whole(&self) {
-        Self::served_whole_by(&self.0);
-    }
-
-    fn served_whole_by(answer: &Answer) {
-        // Read first: the usual case has nothing to clear, and a store on every poll would
-        // make the polls of a session, on every core, write one cache line by turns.
-        if answer.sent_in_pieces.load(Ordering::Relaxed) != 0 {
-            answer.sent_in_pieces.store(0, Ordering::Relaxed);
-        }
-    }
-
-    /// The kept body, when `who` reads it as it was written (base URL, format) and at `now`
-    /// no chat's `duration` has moved: what a fresh render gives while no chat has moved
-    /// from its revision ([`Self::revisions`]).
-    pub fn body_at(&self, who: &Poller<'_>, now: Timestamp) -> Option<Bytes> {
-        let a = &self.0;
-        let fresh = a.chats.iter().all(|s| s.fresh_at(now));
-        (fresh && a.writes_for(who)).then(|| a.body.clone())
-    }
-
-    /// For each asked chat (`None`: a key refused before reading), its item as this answer
-    /// showed it, when it showed that chat from the same cursor to a reader who reads it as it
-    /// was written (base URL, format) and its `duration` has not moved at `now`. The item is
-    /// what a fresh render gives while the chat is still at the item's revision: ask the engine
-    /// before using it.
-    pub fn items_for<'k>(
-        &self,
-        who: &Poller<'_>,
-        now: Timestamp,
-        asked: impl Iterator<Item = Option<(&'k ChatKey, EventId)>>,
-    ) -> Vec<Option<KeptItem>> {
-        let a = &self.0;
-        // An answer kept after `now` (a poll of the session that answered meanwhile) shows
-        // `duration` at a later time than this poll's other items would.
-        let usable = a.writes_for(who) && a.at <= now;
-        // Asked chats usually come in the kept order, or rotated: search from where the last
-        // match was, so each lookup is one comparison then.
-        let mut at = 0;
-        asked
-            .map(|chat| {
-                let (key, from) = chat.filter(|_| usable)?;
-                let n = a.chats.len();
-                let i = (0..n)
-                    .map(|k| (at + k) % n)
-                    .find(|&i| a.chats[i].from == from && a.chats[i].key == *key)?;
-                at = i + 1;
-                let shown = &a.chats[i];
-                shown.fresh_at(now).then(|| KeptItem {
-                    revision: shown.revision,
-                    valid_until: shown.valid_until,
-                    body: a.body.clone(),
-                    span: shown.span.clone(),
-                })
-            })
-            .collect()
-    }
-}
-
-/// One chat's item as a kept answer showed it: the same bytes a fresh render gives while the
-/// chat is at `revision` and before `valid_until`.
-#[derive(Debug, Clone)]
-pub struct KeptItem {
-    /// The chat's revision shown.
-    pub revision: u64,
-    /// Until when its `duration` stays what it shows (`None`: for good).
-    pub valid_until: Option<Timestamp>,
-    /// The kept body the item lies in (a handle: cloning copies nothing).
-    pub body: Bytes,
-    /// Where the item (no list separator) lies in `body`.
-    pub span: Range<usize>,
-}
-
-impl KeptItem {
-    /// The item.
-    pub fn bytes(&self) -> Bytes {
-        self.body.slice(self.span.clone())
-    }
 }
 
 /// One chat of a kept answer, as it was shown.
@@ -370,7 +262,7 @@ impl PollAnswers {
     }
 
     /// Whether a poll of `who` that sent `query`, and that is about to be answered with pieces
-    /// of the last answer (`views::chat_list::list_pieces`) instead of being kept, should be
+    /// of the last answer (`views::list_document::list_pieces`) instead of being kept, should be
     /// kept after all: `true` when the session's poll just before (answered from the last
     /// answer) sent the same query and was answered that way too. Why: pieces spare a copy
     /// and leave the last answer in place, so that many polls of one session in different
@@ -397,5 +289,7 @@ impl PollAnswers {
     }
 }
 
+#[cfg(test)]
+mod settled_tests;
 #[cfg(test)]
 mod tests;

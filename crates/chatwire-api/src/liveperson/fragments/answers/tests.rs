@@ -6,12 +6,12 @@ use std::time::Duration;
 use super::*;
 use crate::ApiError;
 
-fn account() -> AccountId {
+pub(super) fn account() -> AccountId {
     AccountId::parse("1").expect("account")
 }
 
 /// A read of chat `n` from `from`; accepted at 10 s when `accepted`.
-fn read(n: u64, from: u32, accepted: bool) -> ChatEntry {
+pub(super) fn read(n: u64, from: u32, accepted: bool) -> ChatEntry {
     let mut read = crate::liveperson::fragments::tests::chat_view();
     let chat = Arc::make_mut(&mut read.chat);
     chat.key = ChatKey::from_random(n, 2, 3);
@@ -26,7 +26,12 @@ fn read(n: u64, from: u32, accepted: bool) -> ChatEntry {
     }
 }
 
-fn poller<'a>(account: &'a AccountId, asid: i64, base: &'a str, format: Format) -> Poller<'a> {
+pub(super) fn poller<'a>(
+    account: &'a AccountId,
+    asid: i64,
+    base: &'a str,
+    format: Format,
+) -> Poller<'a> {
     Poller {
         account,
         asid,
@@ -69,7 +74,7 @@ fn asked_again(answers: &PollAnswers, who: &Poller<'_>, raw: &str) -> Option<Las
 }
 
 /// Keeps a 4-byte answer to [`ASKED`] at time 0.
-fn keep_body(answers: &PollAnswers, who: &Poller<'_>, entries: &[ChatEntry]) {
+pub(super) fn keep_body(answers: &PollAnswers, who: &Poller<'_>, entries: &[ChatEntry]) {
     keep(
         answers,
         who,
@@ -360,44 +365,4 @@ fn another_poll_takes_each_chat_the_last_answer_showed_from_the_same_cursor() {
         let items = last.items_for(&other, Timestamp(12_999), asked.into_iter());
         assert!(items.iter().all(Option::is_none), "{other:?}");
     }
-}
-
-#[test]
-fn an_order_is_settled_on_when_polled_twice_in_a_row_in_pieces() {
-    // Arrange: a kept answer of agent session 7.
-    let answers = PollAnswers::default();
-    let account = account();
-    let who = poller(&account, 7, "http://h", Format::Json);
-    keep_body(&answers, &who, &[read(1, 5, false), read(2, 9, false)]);
-
-    // Act / Assert: each query answered in pieces once is not settled on; the same query
-    // again right after is; another session, or none kept, never is.
-    assert!(!answers.settled_on(&who, "keys=2,1"), "a first time");
-    assert!(
-        !answers.settled_on(&who, "keys=1,2,x"),
-        "another query between"
-    );
-    assert!(!answers.settled_on(&who, "keys=2,1"), "not twice in a row");
-    assert!(answers.settled_on(&who, "keys=2,1"), "twice in a row");
-    answers.last(&who).expect("kept").served_whole();
-    assert!(
-        !answers.settled_on(&who, "keys=2,1"),
-        "the kept answer served whole between"
-    );
-    let entries = [read(1, 5, false), read(2, 9, false)];
-    keep_body(&answers, &who, &entries);
-    assert!(!answers.settled_on(&who, "keys=2,1"));
-    assert!(answers.reuse(&who, &entries, Timestamp(0)).is_some());
-    assert!(!answers.settled_on(&who, "keys=2,1"), "reused between");
-    let other = poller(&account, 8, "http://h", Format::Json);
-    assert!(!answers.settled_on(&other, "keys=2,1"));
-    assert!(
-        !answers.settled_on(&other, "keys=2,1"),
-        "no answer kept for it"
-    );
-    keep_body(&answers, &who, &[read(1, 5, false)]);
-    assert!(
-        !answers.settled_on(&who, "keys=2,1"),
-        "a new kept answer starts afresh"
-    );
 }
