@@ -269,9 +269,18 @@ fn items(body: &str, accept: &str) -> Vec<String> {
 /// One multi-chat poll of `asked` (keys from event 0) in `accept`: the raw body and its
 /// `Content-Length`.
 async fn poll_raw(app: &TestApp, agent: &Agent, asked: &[&str], accept: &str) -> (String, usize) {
+    poll_raw_with(&app.client, agent, asked, accept).await
+}
+
+/// [`poll_raw`] through `client`.
+async fn poll_raw_with(
+    client: &reqwest::Client,
+    agent: &Agent,
+    asked: &[&str],
+    accept: &str,
+) -> (String, usize) {
     let zeros = vec!["0"; asked.len()].join(",");
-    let resp = app
-        .client
+    let resp = client
         .get(format!(
             "{}/chat?chatSessionKeys={}&fromEventIds={zeros}",
             agent.session,
@@ -328,5 +337,37 @@ async fn a_poll_of_the_last_answers_chats_in_another_order_is_that_answer_rearra
             "{accept}: each chat as the first answer showed it, in the order asked"
         );
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn over_http2_a_poll_sent_in_pieces_is_the_same_answer_with_its_length() {
+    // Arrange: agent1 has three chats, polled in order a, b, c over HTTP/1.1.
+    let app = spawn_app().await;
+    let agent = app.lp_agent("agent1").await;
+    let (a, b, c) = (
+        accepted_chat(&app, &agent).await,
+        accepted_chat(&app, &agent).await,
+        accepted_chat(&app, &agent).await,
+    );
+    let h2 = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .expect("HTTP/2 client");
+    let json = "application/json";
+    let (first, _) = poll_raw(&app, &agent, &[&a, &b, &c], json).await;
+
+    // Act: the rotation over HTTP/2 (pieces of the first answer), then over HTTP/1.1.
+    let (over_h2, length) = poll_raw_with(&h2, &agent, &[&b, &c, &a], json).await;
+    let (over_h1, _) = poll_raw(&app, &agent, &[&b, &c, &a], json).await;
+
+    // Assert
+    assert_eq!(length, over_h2.len(), "Content-Length over HTTP/2");
+    assert_eq!(timeless(&over_h2), timeless(&over_h1));
+    let first = items(&first, json);
+    assert_eq!(
+        items(&over_h2, json),
+        vec![first[1].clone(), first[2].clone(), first[0].clone()]
+    );
     app.stop().await;
 }
