@@ -171,13 +171,18 @@ async fn poll_many(app: &TestApp, agent: &Agent, asked: &[(&str, u32)]) -> Vec<V
     let (status, v) = app.lp_get(agent, &url).await;
     assert_eq!(status, 200, "{v}");
     let mut chats = v["chats"]["chat"].as_array().expect("chat list").clone();
-    // `duration` moves with the clock between polls; everything else must match.
-    for chat in &mut chats {
+    without_duration(&mut chats);
+    chats
+}
+
+/// `chats` without `duration`, which moves with the clock between polls; everything else
+/// must match.
+fn without_duration(chats: &mut [Value]) {
+    for chat in chats {
         if let Some(info) = chat["info"].as_object_mut() {
             info.remove("duration");
         }
     }
-    chats
 }
 
 #[tokio::test]
@@ -251,11 +256,7 @@ fn items(body: &str, accept: &str) -> Vec<String> {
     if accept == "application/json" {
         let v: Value = serde_json::from_str(body).expect("json");
         let mut chats = v["chats"]["chat"].as_array().expect("chat list").clone();
-        for chat in &mut chats {
-            if let Some(info) = chat["info"].as_object_mut() {
-                info.remove("duration");
-            }
-        }
+        without_duration(&mut chats);
         chats.iter().map(Value::to_string).collect()
     } else {
         let body = timeless(body);

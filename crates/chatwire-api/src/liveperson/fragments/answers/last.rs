@@ -3,7 +3,6 @@
 
 use std::ops::Range;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -42,17 +41,9 @@ impl LastAnswer {
 
     /// Notes that this answer was just sent whole, as asked again: a poll in pieces before
     /// it and one after it with the same query are not twice in a row
-    /// ([`PollAnswers::settled_on`]).
+    /// ([`super::PollAnswers::settled_on`]).
     pub fn served_whole(&self) {
-        Self::served_whole_by(&self.0);
-    }
-
-    pub(super) fn served_whole_by(answer: &Answer) {
-        // Read first: the usual case has nothing to clear, and a store on every poll would
-        // make the polls of a session, on every core, write one cache line by turns.
-        if answer.sent_in_pieces.load(Ordering::Relaxed) != 0 {
-            answer.sent_in_pieces.store(0, Ordering::Relaxed);
-        }
+        self.0.served_whole();
     }
 
     /// The kept body, when `who` reads it as it was written (base URL, format) and at `now`

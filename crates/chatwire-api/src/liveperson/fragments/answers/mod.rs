@@ -137,6 +137,22 @@ impl Answer {
             && self.base == who.base
             && self.chats.iter().zip(entries).all(|(s, e)| s.still(e, now))
     }
+
+    /// Records that a poll that sent the query hashed `hash` was answered in pieces of this
+    /// answer; `true` if the one recorded before was the same ([`PollAnswers::settled_on`]).
+    fn sent_in_pieces_again(&self, hash: u64) -> bool {
+        self.sent_in_pieces.swap(hash, Ordering::Relaxed) == hash
+    }
+
+    /// Records that this answer was just sent whole: the polls in pieces before and after it
+    /// are not in a row.
+    fn served_whole(&self) {
+        // Read first: the usual case has nothing to clear, and a store on every poll would
+        // make the polls of a session, on every core, write one cache line by turns.
+        if self.sent_in_pieces.load(Ordering::Relaxed) != 0 {
+            self.sent_in_pieces.store(0, Ordering::Relaxed);
+        }
+    }
 }
 
 /// The last answer of each agent session's multi-chat poll. Shared by all requests of a
@@ -176,7 +192,7 @@ impl PollAnswers {
         let slot = self.slot(who);
         let answers = lock(&self.answers);
         let answer = answers.get(slot).filter(|a| a.serves(who, entries, now))?;
-        LastAnswer::served_whole_by(answer);
+        answer.served_whole();
         Some(answer.body.clone())
     }
 
@@ -278,7 +294,7 @@ impl PollAnswers {
         answers
             .get(slot)
             .filter(|a| a.asid == who.asid && a.account == *who.account)
-            .is_some_and(|a| a.sent_in_pieces.swap(hash, Ordering::Relaxed) == hash)
+            .is_some_and(|a| a.sent_in_pieces_again(hash))
     }
 
     fn slot(&self, who: &Poller<'_>) -> u64 {
