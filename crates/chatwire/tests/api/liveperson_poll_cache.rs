@@ -302,16 +302,21 @@ async fn poll_raw_with(
     (resp.text().await.expect("body"), length)
 }
 
+/// Three chats `agent` accepted.
+async fn three_accepted_chats(app: &TestApp, agent: &Agent) -> [String; 3] {
+    [
+        accepted_chat(app, agent).await,
+        accepted_chat(app, agent).await,
+        accepted_chat(app, agent).await,
+    ]
+}
+
 #[tokio::test]
 async fn a_poll_of_the_last_answers_chats_in_another_order_is_that_answer_rearranged() {
     // Arrange: agent1 has three chats, polled in order a, b, c in both formats.
     let app = spawn_app().await;
     let agent = app.lp_agent("agent1").await;
-    let (a, b, c) = (
-        accepted_chat(&app, &agent).await,
-        accepted_chat(&app, &agent).await,
-        accepted_chat(&app, &agent).await,
-    );
+    let [a, b, c] = three_accepted_chats(&app, &agent).await;
     for accept in ["application/json", "application/xml"] {
         let (first, _) = poll_raw(&app, &agent, &[&a, &b, &c], accept).await;
 
@@ -346,11 +351,7 @@ async fn over_http2_a_poll_sent_in_pieces_is_the_same_answer_with_its_length() {
     // Arrange: agent1 has three chats, polled in order a, b, c over HTTP/1.1.
     let app = spawn_app().await;
     let agent = app.lp_agent("agent1").await;
-    let (a, b, c) = (
-        accepted_chat(&app, &agent).await,
-        accepted_chat(&app, &agent).await,
-        accepted_chat(&app, &agent).await,
-    );
+    let [a, b, c] = three_accepted_chats(&app, &agent).await;
     let h2 = reqwest::Client::builder()
         .http2_prior_knowledge()
         .build()
