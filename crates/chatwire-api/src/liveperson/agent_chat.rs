@@ -3,6 +3,7 @@
 //! `agent_transfer`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -14,7 +15,7 @@ use super::body::LpBody;
 use super::chat_read::{AgentChat, InfoField};
 use super::fragments::{FragmentCache, PollAnswers, PollQuery, Poller};
 use super::input::{AskedChats, PostedEvent, parse_event, typing};
-use super::reply::{LpAnswer, LpRaw, LpReply};
+use super::reply::{LpAnswer, LpRaw, LpReply, RawBody};
 use super::views::chat::chat_urls;
 use super::views::chat_list::ChatList;
 use crate::http::negotiate::Format;
@@ -131,10 +132,21 @@ pub async fn get_chats(
             .engine
             .unchanged_for(&caller, again.wait(), again.revisions())
     {
-        again.served_whole();
         return Ok(LpRaw {
             format,
             body: body.into(),
+        });
+    }
+    // A query the last answer was sent in pieces to, sent again: those pieces, once the
+    // engine says none of their chats moved ("session 19").
+    if let Some(kept) = last.as_ref().and_then(|l| l.pieces_for(raw, &who, now))
+        && state
+            .engine
+            .unchanged_for(&caller, Duration::ZERO, kept.revisions())
+    {
+        return Ok(LpRaw {
+            format,
+            body: RawBody::Pieces(kept.pieces()),
         });
     }
     let parsed;

@@ -21,6 +21,7 @@ mod liveperson_agent;
 mod liveperson_agent_extras;
 mod liveperson_flow;
 mod liveperson_poll_cache;
+mod liveperson_poll_pieces;
 mod liveperson_regressions;
 mod liveperson_snapshots;
 mod liveperson_snapshots_chat;

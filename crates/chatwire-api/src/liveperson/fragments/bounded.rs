@@ -61,6 +61,20 @@ impl<E> Bounded<E> {
         self.bytes += len;
     }
 
+    /// Counts `len` more bytes for the entry in `slot`, if there is one and the total stays
+    /// within `max_bytes`; `false` (nothing counted) otherwise.
+    pub(super) fn grow(&mut self, slot: u64, len: usize, max_bytes: usize) -> bool {
+        let fits = self.bytes + len <= max_bytes;
+        match self.map.get_mut(&slot) {
+            Some((_, held)) if fits => {
+                *held += len;
+                self.bytes += len;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Entries kept and their total size in bytes.
     pub(super) fn held(&self) -> (usize, usize) {
         (self.map.len(), self.bytes)

@@ -14,7 +14,7 @@
 mod answers;
 mod bounded;
 
-pub use answers::{KeptItem, LastAnswer, PollAnswers, PollQuery, Poller};
+pub use answers::{KeptItem, KeptPieces, LastAnswer, PollAnswers, PollQuery, Poller};
 
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;

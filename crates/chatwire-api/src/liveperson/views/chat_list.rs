@@ -15,7 +15,7 @@ use chatwire_engine::core::{AccountId, ChatKey, EventId, Timestamp};
 use super::View;
 use super::chat::{ChatResource, InfoExtras, Side, chat_urls};
 use super::events::EventIds;
-use super::list_document::{list_document, list_pieces};
+use super::list_document::{list_document, list_pieces, pieces_in_runs, rearranged};
 use crate::http::negotiate::Format;
 use crate::liveperson::compat::error_elem;
 use crate::liveperson::fragments::{
@@ -33,7 +33,11 @@ const OPTS: JsonOptions<'static> = JsonOptions {
 };
 
 /// Most pieces an answer is sent as ([`list_pieces`]): a rotated order makes five.
-const MAX_PIECES: usize = 12;
+pub const MAX_PIECES: usize = 12;
+/// The multi-chat answer's root element.
+pub const LIST_ROOT: &str = "chats";
+/// The name of each chat's item in it (a list).
+pub const LIST_ITEM: &str = "chat";
 
 /// One asked chat: read, or refused (unknown, not this agent's, malformed) without revealing
 /// anything but the key the client sent.
@@ -87,9 +91,10 @@ pub struct ChatList<'a> {
 
 impl ChatList<'_> {
     /// The whole answer: the last one sent to this agent session when every chat still shows
-    /// what it showed; pieces of it when every chat is an item of it in another order (unless
-    /// the session settled on that order, [`PollAnswers::settled_on`]); else rendered (and
-    /// kept), each read entry taken from `cache` while still exact.
+    /// what it showed; pieces of it when every chat is an item of it in another order, or
+    /// when they are its chats in another order and some moved (pieces of it rendered again,
+    /// [`Self::refreshed`]); else rendered (and kept), each read entry taken from `cache`
+    /// while still exact.
     pub fn render(
         &self,
         cache: &FragmentCache,
@@ -109,10 +114,15 @@ impl ChatList<'_> {
             };
         }
         // Every chat unchanged from the last answer, in another order: its pieces, not a copy,
-        // unless this order is here to stay (`PollAnswers::settled_on`).
-        if let Some(pieces) = self.kept_pieces(entries)
-            && !answers.settled_on(&who, self.query.raw)
-        {
+        // remembered with it for the same query sent again (`LastAnswer::pieces_for`).
+        if let Some((shown, pieces)) = self.kept_pieces(entries) {
+            if self.query.wait.is_zero() {
+                let chats: Vec<u32> = shown
+                    .iter()
+                    .filter_map(|i| i.index.try_into().ok())
+                    .collect();
+                answers.remember_pieces(&who, self.query.raw, &shown[0].body, &chats, &pieces);
+            }
             return LpRaw {
                 format: self.format,
                 body: RawBody::Pieces(pieces),
@@ -131,7 +141,10 @@ impl ChatList<'_> {
                 }
             })
             .collect();
-        let (body, spans) = list_document("chats", "chat", &items, self.format);
+        if let Some(refreshed) = self.refreshed(answers, &who, entries, &items) {
+            return refreshed;
+        }
+        let (body, spans) = list_document(LIST_ROOT, LIST_ITEM, &items, self.format);
         answers.keep(&who, self.query, entries, &spans, self.now, &body);
         LpRaw {
             format: self.format,
@@ -139,9 +152,64 @@ impl ChatList<'_> {
         }
     }
 
+    /// When `entries` (rendered as `items`, some of them read again: the kept answer could not
+    /// serve them) are the last answer's chats in another order of few runs: that answer
+    /// rendered again in its own order and kept (with its layouts), and this poll sent in
+    /// pieces of it, remembered. Why: several polls of one session in orders of their own
+    /// would otherwise each replace the kept answer in its order whenever a chat moves (a
+    /// `duration` moves each second), so that every other order starts over.
+    fn refreshed(
+        &self,
+        answers: &PollAnswers,
+        who: &Poller<'_>,
+        entries: &[ChatEntry],
+        items: &[Bytes],
+    ) -> Option<LpRaw> {
+        if !self.query.wait.is_zero() {
+            return None;
+        }
+        let last = answers.last(who)?;
+        let order = last.order_of(who, entries)?;
+        // `order` is a permutation of the kept positions: one run is the kept order itself
+        // (kept as usual), and an order of many runs is copied and kept as usual too, so that
+        // its next poll is asked again instead of coming here each time.
+        let runs = 1 + order.windows(2).filter(|w| w[1] != w[0] + 1).count();
+        if runs == 1 || pieces_in_runs(runs, self.format) > MAX_PIECES {
+            return None;
+        }
+        let first = entries.first()?;
+        let mut in_kept_order: Vec<(&ChatEntry, Bytes)> = vec![(first, Bytes::new()); order.len()];
+        for ((entry, item), &i) in entries.iter().zip(items).zip(&order) {
+            in_kept_order[i as usize] = (entry, item.clone());
+        }
+        let (kept_entries, kept_items): (Vec<&ChatEntry>, Vec<Bytes>) =
+            in_kept_order.into_iter().unzip();
+        let (body, spans) = list_document(LIST_ROOT, LIST_ITEM, &kept_items, self.format);
+        let query = PollQuery {
+            raw: last.query(),
+            wait: last.wait(),
+        };
+        answers.keep(who, query, &kept_entries, &spans, self.now, &body);
+        let asked = order.iter().map(|&i| spans[i as usize].clone());
+        let Some(pieces) = rearranged(LIST_ROOT, LIST_ITEM, self.format, &body, asked, MAX_PIECES)
+        else {
+            // Too many pieces: a copy, not kept (the kept answer is the one just rendered).
+            let (copy, _) = list_document(LIST_ROOT, LIST_ITEM, items, self.format);
+            return Some(LpRaw {
+                format: self.format,
+                body: copy.into(),
+            });
+        };
+        answers.remember_pieces(who, self.query.raw, &body, &order, &pieces);
+        Some(LpRaw {
+            format: self.format,
+            body: RawBody::Pieces(pieces),
+        })
+    }
+
     /// The answer as pieces of the last answer, when every entry is an item of it
-    /// ([`list_pieces`]).
-    fn kept_pieces(&self, entries: &[ChatEntry]) -> Option<Vec<Bytes>> {
+    /// ([`list_pieces`]), with those items.
+    fn kept_pieces<'e>(&self, entries: &'e [ChatEntry]) -> Option<(Vec<&'e KeptItem>, Vec<Bytes>)> {
         let items = entries
             .iter()
             .map(|entry| match entry {
@@ -149,7 +217,8 @@ impl ChatList<'_> {
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
-        list_pieces("chats", "chat", &items, self.format, MAX_PIECES)
+        let pieces = list_pieces(LIST_ROOT, LIST_ITEM, &items, self.format, MAX_PIECES)?;
+        Some((items, pieces))
     }
 
     fn chat(&self, cache: &FragmentCache, key: &ChatKey, from: EventId, read: &ChatView) -> Bytes {

@@ -60,30 +60,44 @@ pub fn list_pieces(
     format: Format,
     max_pieces: usize,
 ) -> Option<Vec<Bytes>> {
-    let (first, rest) = items.split_first()?;
-    let body = &first.body;
+    let body = &items.first()?.body;
     let same = |b: &Bytes| b.as_ptr() == body.as_ptr() && b.len() == body.len();
-    if !rest.iter().all(|i| same(&i.body)) {
+    if !items.iter().all(|i| same(&i.body)) {
         return None;
     }
+    let spans = items.iter().map(|i| i.span.clone());
+    rearranged(root, item, format, body, spans, max_pieces)
+}
+
+/// The document [`list_document`] makes of the items of `body` (a document it made) at
+/// `spans`, in that order, as pieces of `body` ([`list_pieces`]); `None` when there are none
+/// or they would make more than `max_pieces` pieces.
+pub fn rearranged(
+    root: &str,
+    item: &str,
+    format: Format,
+    body: &Bytes,
+    mut spans: impl Iterator<Item = Range<usize>>,
+    max_pieces: usize,
+) -> Option<Vec<Bytes>> {
+    let mut run = spans.next()?;
     let Frame {
         head,
         separator,
         tail,
     } = Frame::new(root, item, format);
     let mut pieces = vec![Bytes::from(head)];
-    let mut run = first.span.clone();
-    for next in rest {
-        let between = run.end..next.span.start;
+    for next in spans {
+        let between = run.end..next.start;
         if body.get(between) == Some(separator) {
-            run.end = next.span.end;
+            run.end = next.end;
             continue;
         }
         pieces.push(body.slice(run));
         if !separator.is_empty() {
             pieces.push(Bytes::from_static(separator));
         }
-        run = next.span.clone();
+        run = next;
         if pieces.len() > max_pieces {
             return None;
         }
@@ -91,6 +105,16 @@ pub fn list_pieces(
     pieces.push(body.slice(run));
     pieces.push(Bytes::from(tail));
     (pieces.len() <= max_pieces).then_some(pieces)
+}
+
+/// How many pieces [`rearranged`] makes of items that lie in `runs` runs of the body: the head,
+/// the runs with a separator between each two (JSON's comma; XML has none), the tail.
+pub fn pieces_in_runs(runs: usize, format: Format) -> usize {
+    let separators = match format {
+        Format::Json => runs.saturating_sub(1),
+        Format::Xml => 0,
+    };
+    2 + runs + separators
 }
 
 /// What the element tree gives for an empty container.
@@ -195,11 +219,13 @@ pub(crate) mod tests {
         let (body, spans) = list_document("chats", "chat", &items(texts), format);
         spans
             .into_iter()
-            .map(|span| KeptItem {
+            .enumerate()
+            .map(|(index, span)| KeptItem {
                 revision: 1,
                 valid_until: None,
                 body: body.clone(),
                 span,
+                index,
             })
             .collect()
     }
@@ -233,6 +259,12 @@ pub(crate) mod tests {
             let (whole, _) = list_document("chats", "chat", &wanted, format);
             assert_eq!(pieces.concat(), whole.to_vec(), "{format:?} {order:?}");
             assert_eq!(pieces.len(), expected, "{format:?} {order:?}");
+            let runs = 1 + order.windows(2).filter(|w| w[1] != w[0] + 1).count();
+            assert_eq!(
+                pieces_in_runs(runs, format),
+                expected,
+                "{format:?} {order:?}"
+            );
         }
     }
 

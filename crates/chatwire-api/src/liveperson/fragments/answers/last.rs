@@ -39,11 +39,9 @@ impl LastAnswer {
         self.0.chats.iter().map(|s| (&s.key, s.revision))
     }
 
-    /// Notes that this answer was just sent whole, as asked again: a poll in pieces before
-    /// it and one after it with the same query are not twice in a row
-    /// ([`super::PollAnswers::settled_on`]).
-    pub fn served_whole(&self) {
-        self.0.served_whole();
+    /// The query as sent.
+    pub fn query(&self) -> &str {
+        &self.0.query
     }
 
     /// The kept body, when `who` reads it as it was written (base URL, format) and at `now`
@@ -87,6 +85,7 @@ impl LastAnswer {
                     valid_until: shown.valid_until,
                     body: a.body.clone(),
                     span: shown.span.clone(),
+                    index: i,
                 })
             })
             .collect()
@@ -105,6 +104,8 @@ pub struct KeptItem {
     pub body: Bytes,
     /// Where the item (no list separator) lies in `body`.
     pub span: Range<usize>,
+    /// The chat's position in the kept answer.
+    pub index: usize,
 }
 
 impl KeptItem {

@@ -30,14 +30,17 @@
 //! When every chat of such a poll is a slice of the last answer, the answer is sent as those
 //! slices (`views::list_document::list_pieces`) and is not kept: several polls of one session in
 //! different orders (consoles, connections) then neither copy ~150 KB each nor replace the
-//! kept answer by turns. A session that polls the same new order twice in a row (no poll the
-//! kept answer served whole between) has settled on it ([`PollAnswers::settled_on`]): that
-//! poll is copied and kept as before, so that its next poll is the same query asked again
-//! (docs/performance.md, "Issue 18, session 18").
+//! kept answer by turns. The slices are remembered with the kept answer, by query
+//! ([`layouts`]): the same query sent again is those slices once the engine says none of
+//! their chats moved, neither parsed nor paired. When some of the chats did move, the kept
+//! answer is rendered again in its own order and the poll is sent slices of that
+//! (`views::chat_list::ChatList::render`); an answer kept for the same query as the one it
+//! replaces takes that one's layouts along, cut from the new body (docs/performance.md,
+//! "Issue 18, sessions 18 and 19").
 
+use std::borrow::Borrow;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -52,8 +55,11 @@ use crate::liveperson::views::chat_list::ChatEntry;
 use super::bounded::{Bounded, lock};
 
 mod last;
+mod layouts;
 
 pub use last::{KeptItem, LastAnswer};
+pub use layouts::KeptPieces;
+use layouts::Layouts;
 
 /// How many answers are kept (one per agent session); past it, half are dropped.
 const CAPACITY: usize = 4_096;
@@ -120,8 +126,8 @@ struct Answer {
     body: Bytes,
     /// The `now` it was rendered at.
     at: Timestamp,
-    /// A hash of the query of the last poll answered with pieces of this answer (0: none).
-    sent_in_pieces: AtomicU64,
+    /// The polls answered with pieces of this answer, by query.
+    layouts: Layouts,
 }
 
 impl Answer {
@@ -138,20 +144,17 @@ impl Answer {
             && self.chats.iter().zip(entries).all(|(s, e)| s.still(e, now))
     }
 
-    /// Records that a poll that sent the query hashed `hash` was answered in pieces of this
-    /// answer; `true` if the one recorded before was the same ([`PollAnswers::settled_on`]).
-    fn sent_in_pieces_again(&self, hash: u64) -> bool {
-        self.sent_in_pieces.swap(hash, Ordering::Relaxed) == hash
-    }
-
-    /// Records that this answer was just sent whole: the polls in pieces before and after it
-    /// are not in a row.
-    fn served_whole(&self) {
-        // Read first: the usual case has nothing to clear, and a store on every poll would
-        // make the polls of a session, on every core, write one cache line by turns.
-        if self.sent_in_pieces.load(Ordering::Relaxed) != 0 {
-            self.sent_in_pieces.store(0, Ordering::Relaxed);
-        }
+    /// Whether `other` is an answer of the same agent session asked the same chats with the
+    /// same cursors, in the same order, and written the same way.
+    fn asks_as(&self, other: &Self) -> bool {
+        self.asid == other.asid
+            && self.account == other.account
+            && self.query == other.query
+            && self.format == other.format
+            && self.base == other.base
+            && self.chats.len() == other.chats.len()
+            && (self.chats.iter().zip(&other.chats))
+                .all(|(a, b)| a.from == b.from && a.key == b.key)
     }
 }
 
@@ -192,7 +195,6 @@ impl PollAnswers {
         let slot = self.slot(who);
         let answers = lock(&self.answers);
         let answer = answers.get(slot).filter(|a| a.serves(who, entries, now))?;
-        answer.served_whole();
         Some(answer.body.clone())
     }
 
@@ -209,12 +211,13 @@ impl PollAnswers {
     /// Keeps `body`, just rendered from `entries` at `now` for a poll that sent `query`, as
     /// `who`'s last answer (replacing the one before); `spans` says where each entry's item
     /// lies in it. Not kept (and the one before dropped) when a chat was refused or the answer
-    /// is larger than a quarter of the byte bound.
-    pub fn keep(
+    /// is larger than a quarter of the byte bound. An answer to the same query as the one it
+    /// replaces takes that one's layouts along ([`Layouts::carried`]).
+    pub fn keep<E: Borrow<ChatEntry>>(
         &self,
         who: &Poller<'_>,
         query: PollQuery<'_>,
-        entries: &[ChatEntry],
+        entries: &[E],
         spans: &[Range<usize>],
         now: Timestamp,
         body: &Bytes,
@@ -230,7 +233,7 @@ impl PollAnswers {
             .iter()
             .zip(spans)
             .map(|(entry, span)| {
-                let (key, from, revision, valid_until) = match entry {
+                let (key, from, revision, valid_until) = match entry.borrow() {
                     ChatEntry::Read { key, from, read } => (
                         key,
                         from,
@@ -256,45 +259,36 @@ impl PollAnswers {
                     && chats.iter().all(|s| s.span.end <= body.len())
                     && len <= self.max_bytes / 4
             });
-        let answer = chats
-            .map(|chats| Answer {
-                account: who.account.clone(),
-                asid: who.asid,
-                base: who.base.to_owned(),
-                format: who.format,
-                chats,
-                query: query.raw.into(),
-                wait: query.wait,
-                body: body.clone(),
-                at: now,
-                sent_in_pieces: AtomicU64::new(0),
-            })
-            .map(Arc::new);
-        let mut answers = lock(&self.answers);
-        match answer {
-            Some(answer) => answers.insert(slot, answer, len, self.max_entries, self.max_bytes),
-            None => answers.remove(slot),
+        let Some(chats) = chats else {
+            lock(&self.answers).remove(slot);
+            return;
+        };
+        let mut answer = Answer {
+            account: who.account.clone(),
+            asid: who.asid,
+            base: who.base.to_owned(),
+            format: who.format,
+            chats,
+            query: query.raw.into(),
+            wait: query.wait,
+            body: body.clone(),
+            at: now,
+            layouts: Layouts::default(),
+        };
+        // Cut outside the lock; an answer kept meanwhile only means these are not wanted.
+        let before = lock(&self.answers).get(slot).map(Arc::clone);
+        let carried = before
+            .filter(|before| answer.asks_as(before))
+            .map(|before| before.layouts.carried(&answer));
+        let mut len = len;
+        if let Some((layouts, bytes)) = carried
+            && len + bytes <= self.max_bytes / 4
+        {
+            answer.layouts = layouts;
+            len += bytes;
         }
-    }
-
-    /// Whether a poll of `who` that sent `query`, and that is about to be answered with pieces
-    /// of the last answer (`views::list_document::list_pieces`) instead of being kept, should be
-    /// kept after all: `true` when the session's poll just before (answered from the last
-    /// answer) sent the same query and was answered that way too. Why: pieces spare a copy
-    /// and leave the last answer in place, so that many polls of one session in different
-    /// orders (several consoles, or connections) do not replace it by turns; but a console
-    /// that changed its order and keeps to it should have its own query kept, to be answered
-    /// as asked again ([`LastAnswer::asked_with`]) from its next poll on. A poll the last
-    /// answer serves whole comes between ([`LastAnswer::served_whole`]).
-    pub fn settled_on(&self, who: &Poller<'_>, query: &str) -> bool {
-        // 0 means "none"; a query hashing to 0 is taken as 1 (a collision only keeps an answer).
-        let hash = self.hasher.hash_one(query).max(1);
-        let slot = self.slot(who);
-        let answers = lock(&self.answers);
-        answers
-            .get(slot)
-            .filter(|a| a.asid == who.asid && a.account == *who.account)
-            .is_some_and(|a| a.sent_in_pieces_again(hash))
+        let answer = Arc::new(answer);
+        lock(&self.answers).insert(slot, answer, len, self.max_entries, self.max_bytes);
     }
 
     fn slot(&self, who: &Poller<'_>) -> u64 {
@@ -306,6 +300,6 @@ impl PollAnswers {
 }
 
 #[cfg(test)]
-mod settled_tests;
+mod layouts_tests;
 #[cfg(test)]
 mod tests;

@@ -42,18 +42,18 @@ pub(super) fn poller<'a>(
 
 /// The bytes an answer of `body` bytes to a `raw` query over `chats` chats holds, its base
 /// URL being `http://h`.
-fn held_by(body: usize, raw: &str, chats: usize) -> usize {
+pub(super) fn held_by(body: usize, raw: &str, chats: usize) -> usize {
     body + raw.len() + "http://h".len() + chats * std::mem::size_of::<Shown>()
 }
 
 /// The query the kept answers in these tests were asked with.
-const ASKED: PollQuery<'static> = PollQuery {
+pub(super) const ASKED: PollQuery<'static> = PollQuery {
     raw: "",
     wait: Duration::ZERO,
 };
 
 /// Keeps `body` as [`PollAnswers::keep`] does, each entry's item an equal share of it.
-fn keep(
+pub(super) fn keep(
     answers: &PollAnswers,
     who: &Poller<'_>,
     query: PollQuery<'_>,
@@ -85,7 +85,7 @@ pub(super) fn keep_body(answers: &PollAnswers, who: &Poller<'_>, entries: &[Chat
     );
 }
 
-fn bump(entry: &mut ChatEntry) {
+pub(super) fn bump(entry: &mut ChatEntry) {
     if let ChatEntry::Read { read, .. } = entry {
         Arc::make_mut(&mut read.chat).revision += 1;
     }
