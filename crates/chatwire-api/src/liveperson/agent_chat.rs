@@ -138,8 +138,10 @@ pub async fn get_chats(
         });
     }
     // A query the last answer was sent in pieces to, sent again: those pieces, once the
-    // engine says none of their chats moved ("session 19").
-    if let Some(kept) = last.as_ref().and_then(|l| l.pieces_for(raw, &who, now))
+    // engine says none of their chats moved ("session 19"). The kept query itself never has
+    // pieces: it is served whole.
+    if again.is_none()
+        && let Some(kept) = last.as_ref().and_then(|l| l.pieces_for(raw, &who, now))
         && state
             .engine
             .unchanged_for(&caller, Duration::ZERO, kept.revisions())

@@ -116,11 +116,10 @@ impl ChatList<'_> {
         // Every chat unchanged from the last answer, in another order: its pieces, not a copy,
         // remembered with it for the same query sent again (`LastAnswer::pieces_for`).
         if let Some((shown, pieces)) = self.kept_pieces(entries) {
-            if self.query.wait.is_zero() {
-                let chats: Vec<u32> = shown
-                    .iter()
-                    .filter_map(|i| i.index.try_into().ok())
-                    .collect();
+            let chats = shown.iter().map(|i| u32::try_from(i.index).ok());
+            if self.query.wait.is_zero()
+                && let Some(chats) = chats.collect::<Option<Vec<u32>>>()
+            {
                 answers.remember_pieces(&who, self.query.raw, &shown[0].body, &chats, &pieces);
             }
             return LpRaw {
