@@ -68,17 +68,11 @@ impl LastAnswer {
         // An answer kept after `now` (a poll of the session that answered meanwhile) shows
         // `duration` at a later time than this poll's other items would.
         let usable = a.writes_for(who) && a.at <= now;
-        // Asked chats usually come in the kept order, or rotated: search from where the last
-        // match was, so each lookup is one comparison then.
         let mut at = 0;
         asked
             .map(|chat| {
                 let (key, from) = chat.filter(|_| usable)?;
-                let n = a.chats.len();
-                let i = (0..n)
-                    .map(|k| (at + k) % n)
-                    .find(|&i| a.chats[i].from == from && a.chats[i].key == *key)?;
-                at = i + 1;
+                let i = a.position(&mut at, key, from, |_| false)?;
                 let shown = &a.chats[i];
                 shown.fresh_at(now).then(|| KeptItem {
                     revision: shown.revision,

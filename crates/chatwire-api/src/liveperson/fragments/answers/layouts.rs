@@ -160,12 +160,8 @@ impl LastAnswer {
                     }
                     ChatEntry::Refused { .. } => return None,
                 };
-                // Searched from the last match on, as `items_for` does.
-                let i = (0..n)
-                    .map(|k| (at + k) % n)
-                    .find(|&i| !taken[i] && a.chats[i].from == from && a.chats[i].key == *key)?;
+                let i = a.position(&mut at, key, from, |i| taken[i])?;
                 taken[i] = true;
-                at = i + 1;
                 u32::try_from(i).ok()
             })
             .collect()
@@ -192,8 +188,7 @@ impl PollAnswers {
         let slot = self.slot(who);
         let mut answers = lock(&self.answers);
         let Some(answer) = answers.get(slot).filter(|a| {
-            a.asid == who.asid
-                && a.account == *who.account
+            a.of_session(who)
                 && a.body.as_ptr() == body.as_ptr()
                 && a.body.len() == body.len()
                 && chats.iter().all(|&i| (i as usize) < a.chats.len())

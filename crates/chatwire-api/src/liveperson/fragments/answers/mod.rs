@@ -135,6 +135,29 @@ impl Answer {
         self.format == who.format && self.base == who.base
     }
 
+    /// Whether it is an answer to `who`'s agent session.
+    fn of_session(&self, who: &Poller<'_>) -> bool {
+        self.asid == who.asid && self.account == *who.account
+    }
+
+    /// The position of the chat `key` shown from `from`, searched from `*at` on (wrapping),
+    /// past the positions `taken` says, and `*at` moved past it. Why: asked chats usually
+    /// come in the kept order, or rotated, so that each look-up is then one comparison.
+    fn position(
+        &self,
+        at: &mut usize,
+        key: &ChatKey,
+        from: EventId,
+        taken: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let n = self.chats.len();
+        let i = (0..n)
+            .map(|k| (*at + k) % n)
+            .find(|&i| !taken(i) && self.chats[i].from == from && self.chats[i].key == *key)?;
+        *at = i + 1;
+        Some(i)
+    }
+
     fn serves(&self, who: &Poller<'_>, entries: &[ChatEntry], now: Timestamp) -> bool {
         self.asid == who.asid
             && self.format == who.format
@@ -202,9 +225,7 @@ impl PollAnswers {
     pub fn last(&self, who: &Poller<'_>) -> Option<LastAnswer> {
         let slot = self.slot(who);
         let answers = lock(&self.answers);
-        let answer = answers
-            .get(slot)
-            .filter(|a| a.asid == who.asid && a.account == *who.account)?;
+        let answer = answers.get(slot).filter(|a| a.of_session(who))?;
         Some(LastAnswer(Arc::clone(answer)))
     }
 
